@@ -1,0 +1,25 @@
+/**
+ * The one error type xacct shows to users: a sentence naming the problem, a hint naming the
+ * fix, and the exit code. Thrown deep, printed once by the CLI.
+ */
+export type ExitCode = 1 | 2;
+
+export class XacctError extends Error {
+  readonly hint: string | undefined;
+  readonly exitCode: ExitCode;
+  /** The AWS error code behind this error, when there is one. */
+  readonly awsCode: string | undefined;
+
+  constructor(message: string, options: { hint?: string; exitCode?: ExitCode; awsCode?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "XacctError";
+    this.hint = options.hint;
+    this.exitCode = options.exitCode ?? 1;
+    this.awsCode = options.awsCode;
+  }
+}
+
+/** Bad input from the user: exit code 2, checked before any AWS call. */
+export function invalidInput(message: string, hint?: string): XacctError {
+  return new XacctError(message, { exitCode: 2, ...(hint === undefined ? {} : { hint }) });
+}
