@@ -1,0 +1,3 @@
+export * from "./arn.js";
+export * from "./documents.js";
+export * from "./bucket-policy.js";

@@ -1,0 +1,111 @@
+/**
+ * Input checks run before any AWS call. Each failure names the value, the rule and the fix,
+ * and exits with code 2.
+ */
+import { invalidInput } from "../errors.js";
+import { parseRoleArn } from "../policy/arn.js";
+
+const IAM_NAME_CHARS = /^[\w+=,.@-]+$/;
+
+export function checkAccountId(value: string, what = "account ID"): string {
+  if (!/^\d{12}$/.test(value)) {
+    throw invalidInput(
+      `"${value}" is not a valid ${what}: AWS account IDs are exactly 12 digits.`,
+      "Copy the ID from `aws sts get-caller-identity` or let xacct discover it from the profile.",
+    );
+  }
+  return value;
+}
+
+/** S3's general-purpose bucket naming rules. Returns the broken rule, or undefined. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return "must be 3 to 63 characters long";
+  if (!/^[a-z0-9.-]+$/.test(name)) return "may contain only lowercase letters, digits, dots and hyphens";
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return "must begin and end with a letter or digit";
+  if (name.includes("..")) return "must not contain two dots in a row";
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return "must not look like an IP address";
+  for (const prefix of ["xn--", "sthree-", "amzn-s3-demo-"]) {
+    if (name.startsWith(prefix)) return `must not start with "${prefix}"`;
+  }
+  for (const suffix of ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"]) {
+    if (name.endsWith(suffix)) return `must not end with "${suffix}"`;
+  }
+  return undefined;
+}
+
+export function checkBucketName(name: string): string {
+  const problem = bucketNameProblem(name);
+  if (problem) {
+    throw invalidInput(
+      `"${name}" is not a valid bucket name: an S3 bucket name ${problem}.`,
+      "Choose a name such as production-test-bucket-101.",
+    );
+  }
+  return name;
+}
+
+function iamNameProblem(name: string, min: number, max: number): string | undefined {
+  if (name.length < min || name.length > max) return `must be ${min} to ${max} characters long`;
+  if (!IAM_NAME_CHARS.test(name)) return "may contain only letters, digits and + = , . @ _ -";
+  return undefined;
+}
+
+function checkIamName(kind: string, name: string, min: number, max: number, example: string): string {
+  const problem = iamNameProblem(name, min, max);
+  if (problem) {
+    throw invalidInput(`"${name}" is not a valid ${kind}: an IAM ${kind} ${problem}.`, `Use a name such as ${example}.`);
+  }
+  return name;
+}
+
+export const checkRoleName = (name: string) => checkIamName("role name", name, 1, 64, "StageRole");
+export const checkPolicyName = (name: string) => checkIamName("policy name", name, 1, 128, "StageRoleReadObjects");
+export const checkUserName = (name: string) => checkIamName("user name", name, 1, 64, "StageAdmin");
+export const checkSessionName = (name: string) => checkIamName("session name", name, 2, 64, "xacct-alice");
+
+/** Profile names end up inside `[profile NAME]` headers: no brackets, comment marks or spaces. */
+export function checkProfileName(name: string): string {
+  if (!/^[^\s[\]#;=]{1,128}$/.test(name)) {
+    throw invalidInput(
+      `"${name}" is not a usable profile name: it must be 1 to 128 characters without spaces, brackets, '#', ';' or '='.`,
+      "Use a name such as TempCred.",
+    );
+  }
+  return name;
+}
+
+export function checkRegion(region: string): string {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) {
+    throw invalidInput(`"${region}" is not a valid AWS region name.`, "Use a region such as us-east-1 or eu-west-2.");
+  }
+  return region;
+}
+
+export function checkRoleArn(arn: string): string {
+  if (!parseRoleArn(arn) || !IAM_NAME_CHARS.test(arn.split("/").at(-1) ?? "")) {
+    throw invalidInput(
+      `"${arn}" is not a valid role ARN.`,
+      "A role ARN looks like arn:aws:iam::111111111111:role/StageRole.",
+    );
+  }
+  return arn;
+}
+
+/** STS accepts 900 s to 12 h; the role's own maximum is checked by AWS. */
+export function checkDurationSeconds(value: string | number): number {
+  const seconds = typeof value === "number" ? value : Number(value);
+  if (!Number.isInteger(seconds) || seconds < 900 || seconds > 43_200) {
+    throw invalidInput(
+      `"${value}" is not a valid session duration: it must be a whole number of seconds from 900 to 43200.`,
+      "Use --duration-seconds 3600 for one hour.",
+    );
+  }
+  return seconds;
+}
+
+export function checkObjectKey(key: string): string {
+  if (key.length === 0 || Buffer.byteLength(key) > 1024) {
+    throw invalidInput(`"${key}" is not a valid object key: S3 keys are 1 to 1024 bytes long.`, "Give the key as it appears in the bucket, e.g. Sunset.jpg.");
+  }
+  return key;
+}
