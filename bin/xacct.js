@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// The SDK warns about Node versions on every client; xacct states its supported versions instead.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+await import("../dist/main.js");

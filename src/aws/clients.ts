@@ -1,0 +1,55 @@
+/**
+ * The only place that builds AWS SDK clients. Credentials always come from the SDK's own
+ * providers (a named profile through fromIni, else the default chain), never parsed here.
+ */
+import { IAMClient } from "@aws-sdk/client-iam";
+import { S3Client } from "@aws-sdk/client-s3";
+import { STSClient } from "@aws-sdk/client-sts";
+import { fromIni, fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+
+export interface AwsTarget {
+  /** Named profile; undefined means the SDK's default chain. */
+  profile?: string | undefined;
+  region: string;
+  /** Explicit endpoint (--endpoint-url); else the SDK's AWS_ENDPOINT_URL* variables apply. */
+  endpoint?: string | undefined;
+  /** Fixed credentials, e.g. from AssumeRole, instead of a profile. */
+  credentials?: AwsCredentialIdentity | undefined;
+}
+
+export interface AwsClients {
+  iam: IAMClient;
+  s3: S3Client;
+  sts: STSClient;
+}
+
+export function credentialsFor(target: AwsTarget): AwsCredentialIdentity | AwsCredentialIdentityProvider {
+  if (target.credentials) return target.credentials;
+  // ignoreCache: a profile written earlier in this process (TempCred) must be read afresh.
+  if (target.profile) return fromIni({ profile: target.profile, ignoreCache: true });
+  return fromNodeProviderChain({ ignoreCache: true });
+}
+
+/** The endpoint S3 will use: ours, or the one the SDK takes from the environment. */
+export function s3EndpointFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env["AWS_ENDPOINT_URL_S3"] ?? env["AWS_ENDPOINT_URL"];
+}
+
+export function makeClients(target: AwsTarget, env: NodeJS.ProcessEnv = process.env): AwsClients {
+  const common = {
+    region: target.region,
+    credentials: credentialsFor(target),
+    ...(target.profile ? { profile: target.profile } : {}),
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    // Transient faults are retried by the SDK's standard strategy, bounded.
+    maxAttempts: 4,
+  };
+  // Emulators and private endpoints do not serve virtual-hosted bucket names.
+  const customEndpoint = target.endpoint ?? s3EndpointFromEnv(env);
+  return {
+    iam: new IAMClient(common),
+    sts: new STSClient(common),
+    s3: new S3Client({ ...common, forcePathStyle: customEndpoint !== undefined }),
+  };
+}

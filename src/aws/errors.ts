@@ -1,0 +1,98 @@
+/**
+ * Turns SDK failures into XacctErrors: the AWS error code, a plain explanation and the next
+ * step. SDK messages never carry secrets, but we still build our own sentences rather than
+ * echoing arbitrary text.
+ */
+import { XacctError } from "../errors.js";
+
+export interface AwsFailureContext {
+  /** What xacct was doing, e.g. "creating role StageRole in account 111111111111". */
+  action: string;
+  /** The profile whose credentials were used, for hints. */
+  profile?: string | undefined;
+}
+
+/** The AWS error code of an SDK exception (its `name`), or undefined for non-AWS errors. */
+export function awsErrorCode(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const e = error as { name?: unknown; Code?: unknown; $metadata?: unknown; code?: unknown };
+  if (typeof e.Code === "string") return e.Code;
+  if (e.$metadata !== undefined && typeof e.name === "string") return e.name;
+  if (typeof e.name === "string" && e.name === "CredentialsProviderError") return e.name;
+  return undefined;
+}
+
+export function isAwsError(error: unknown, ...codes: string[]): boolean {
+  const code = awsErrorCode(error);
+  return code !== undefined && codes.includes(code);
+}
+
+const CONNECTION_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN"]);
+
+export function toXacctError(error: unknown, context: AwsFailureContext): XacctError {
+  if (error instanceof XacctError) return error;
+  const code = awsErrorCode(error);
+  const profile = context.profile ? `profile ${context.profile}` : "your credentials";
+  const fail = (sentence: string, hint: string, awsCode = code) =>
+    new XacctError(`Failed ${context.action}: ${sentence}`, { hint, cause: error, ...(awsCode ? { awsCode } : {}) });
+
+  const sysCode = (error as { code?: unknown } | null)?.code;
+  if (typeof sysCode === "string" && CONNECTION_CODES.has(sysCode)) {
+    return fail(`could not reach the AWS endpoint (${sysCode}).`, "Check your network, --endpoint-url and AWS_ENDPOINT_URL.");
+  }
+  switch (code) {
+    case "CredentialsProviderError":
+      return fail(
+        `no usable credentials were found for ${profile}.`,
+        context.profile
+          ? `Check that [profile ${context.profile}] exists in your AWS config or credentials file (aws configure --profile ${context.profile}).`
+          : "Give --profile or configure credentials (aws configure).",
+      );
+    case "ExpiredToken":
+    case "ExpiredTokenException":
+    case "RequestExpired":
+      return fail(
+        `the session token of ${profile} has expired (${code}).`,
+        "Get fresh credentials: run `xacct assume --write-profile` again.",
+      );
+    case "InvalidClientTokenId":
+    case "UnrecognizedClientException":
+    case "InvalidAccessKeyId":
+    case "SignatureDoesNotMatch":
+      return fail(
+        `AWS does not accept the access key of ${profile} (${code}).`,
+        "Check the key pair in your credentials file, or create a new access key.",
+      );
+    case "AccessDenied":
+    case "AccessDeniedException":
+    case "Forbidden":
+      return fail(
+        `access was denied (${code}) for ${profile}.`,
+        "Check that this identity's policies allow the action; `xacct setup` grants what the recipe needs.",
+      );
+    case "NoSuchBucket":
+      return fail("the bucket does not exist (NoSuchBucket).", "Check the bucket name, or run `xacct setup` to create it.");
+    case "NoSuchKey":
+      return fail("there is no object with that key (NoSuchKey).", "List the bucket's keys with `aws s3 ls s3://BUCKET/` and check the spelling.");
+    case "Throttling":
+    case "ThrottlingException":
+    case "SlowDown":
+    case "ServiceUnavailable":
+    case "InternalError":
+      return fail(`AWS stayed unavailable after several retries (${code}).`, "Wait a minute and run the same command again.");
+  }
+  if (code !== undefined) {
+    return fail(`AWS answered ${code}.`, "Run again with --debug for details.");
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new XacctError(`Failed ${context.action}: ${message}`, { hint: "Run again with --debug for details.", cause: error });
+}
+
+/** Runs one AWS call and rethrows its failure as an XacctError with context. */
+export async function withAwsContext<T>(context: AwsFailureContext, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toXacctError(error, context);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The commander program: commands, global flags, and the one place that prints errors and
+ * sets the exit code. Commands load their modules on use, so `--version` and `--help` load
+ * no SDK.
+ */
+import { Command, CommanderError, Option } from "commander";
+import type { Readable, Writable } from "node:stream";
+import { XacctError } from "./errors.js";
+import { stateFilePath } from "./state.js";
+import { Output, wantsColor } from "./ui/output.js";
+import { terminalPrompter, unattendedPrompter } from "./wizard/prompter.js";
+import type { CommandContext } from "./commands/context.js";
+import { VERSION } from "./version.js";
+
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable;
+  stdin: Readable;
+  env: NodeJS.ProcessEnv;
+  /** Whether questions may be asked; by default, whether stdin and stdout are terminals. */
+  interactive?: boolean;
+}
+
+interface GlobalOptions {
+  endpointUrl?: string;
+  debug?: boolean;
+  color?: boolean;
+}
+
+export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; usage errors are bad input.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    const debug = argv.includes("--debug");
+    return reportError(error, new Output(io, { color: wantsColor(io.stderr, io.env), debug }));
+  }
+  return 0;
+}
+
+function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+function reportError(error: unknown, out: Output): number {
+  if (error instanceof XacctError) {
+    out.error(error.message);
+    if (error.hint) out.hint(error.hint);
+    if (out.debugEnabled && error.cause instanceof Error) out.debug(error.cause.stack ?? String(error.cause));
+    return error.exitCode;
+  }
+  out.error(`Unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+  out.hint("This is a bug in xacct; run again with --debug and report the output.");
+  if (out.debugEnabled && error instanceof Error) out.debug(error.stack ?? "");
+  return 1;
+}
+
+function buildProgram(io: CliIo): Command {
+  const program = new Command("xacct")
+    .description("Safe, quick, boring cross-account access between AWS accounts.")
+    .version(VERSION, "-V, --version")
+    .option("--endpoint-url <url>", "send AWS calls to this endpoint (default: AWS_ENDPOINT_URL, else AWS)")
+    .option("--debug", "show stack traces and SDK details on failure")
+    .option("--no-color", "plain output")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError("(run with --help for usage)");
+
+  const context = (command: Command): CommandContext => {
+    const globals = command.optsWithGlobals<GlobalOptions>();
+    const interactive = io.interactive ?? (isTty(io.stdin) && isTty(io.stdout));
+    return {
+      out: new Output(io, { color: globals.color !== false && wantsColor(io.stdout, io.env), debug: globals.debug ?? false }),
+      prompter: interactive ? terminalPrompter({ input: io.stdin, output: io.stdout }) : unattendedPrompter(),
+      interactive,
+      env: io.env,
+      stdout: io.stdout,
+      endpoint: globals.endpointUrl,
+      statePath: stateFilePath(io.env),
+    };
+  };
+
+  program
+    .command("setup")
+    .description("walk the three stages: Production bucket and role, Staging permission, test access")
+    .option("--production-profile <name>", "profile with admin credentials in the Production account")
+    .option("--staging-profile <name>", "profile with admin credentials in the Staging account")
+    .option("--bucket <name>", "the Production bucket to share (created if missing)")
+    .option("--role-name <name>", "role in Production that Staging assumes (default: StageRole)")
+    .option("--policy-name <name>", "managed policy allowing s3:GetObject (default: <role-name>ReadObjects)")
+    .option("--staging-user <name>", "Staging user allowed to assume the role, created if missing (default: StageAdmin)")
+    .option("--region <region>", "region of the bucket (default: the Production profile's region, else us-east-1)")
+    .option("--temp-profile <name>", "profile to save the temporary credentials in (default: TempCred)")
+    .option("--test-key <key>", "download this object after setup, as a test")
+    .option("-y, --yes", "apply the plan without asking")
+    .action(async (options, command: Command) => {
+      const { setupCommand } = await import("./commands/setup.js");
+      await setupCommand(options, context(command));
+    });
+
+  program
+    .command("assume")
+    .description("assume the role with the Staging profile; print the identity and expiry, never a secret")
+    .option("--profile <name>", "Staging profile to assume the role with (default: from setup)")
+    .option("--role-arn <arn>", "role to assume (default: from setup)")
+    .option("--session-name <name>", "role session name (default: xacct-<profile>)")
+    .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
+    .option("--region <region>", "region written into the profile (default: from setup)")
+    .addOption(new Option("--write-profile [name]", "save the credentials as this profile in the AWS config file (default name: TempCred)"))
+    .action(async (options, command: Command) => {
+      const { assumeCommand } = await import("./commands/assume.js");
+      await assumeCommand(options, context(command));
+    });
+
+  program
+    .command("test-get")
+    .description("download one object with the temporary profile and report size, type and ETag")
+    .argument("<key>", "object key in the bucket")
+    .argument("[outfile]", "where to save it ('-' for stdout; default: the key's base name)")
+    .option("--bucket <name>", "bucket (default: from setup)")
+    .option("--profile <name>", "profile to read with (default: TempCred)")
+    .option("--region <region>", "region (default: from setup)")
+    .action(async (key: string, outfile: string | undefined, options, command: Command) => {
+      const { testGetCommand } = await import("./commands/test-get.js");
+      await testGetCommand(key, outfile, options, context(command));
+    });
+
+  return program;
+}
+
+function isTty(stream: Readable | Writable): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
+}

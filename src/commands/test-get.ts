@@ -1,0 +1,71 @@
+/**
+ * `xacct test-get KEY [OUTFILE]`: download one object with the temporary profile, streamed,
+ * and report size, type and ETag.
+ */
+import { basename } from "node:path";
+import { makeClients } from "../aws/clients.js";
+import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
+import { invalidInput, XacctError } from "../errors.js";
+import { DEFAULTS } from "../plan.js";
+import { downloadObject } from "../stages/access.js";
+import { loadState } from "../state.js";
+import { checkBucketName, checkObjectKey, checkProfileName, checkRegion } from "../validate/index.js";
+import type { CommandContext } from "./context.js";
+
+export interface TestGetOptions {
+  bucket?: string;
+  profile?: string;
+  region?: string;
+}
+
+export async function testGetCommand(key: string, outfile: string | undefined, options: TestGetOptions, ctx: CommandContext): Promise<void> {
+  const state = await loadState(ctx.statePath);
+  const bucket = options.bucket ?? state?.bucket;
+  if (!bucket) throw invalidInput("No bucket given: pass --bucket, or run `xacct setup` first so xacct remembers it.");
+  await testGet(
+    {
+      key: checkObjectKey(key),
+      bucket: checkBucketName(bucket),
+      profile: checkProfileName(options.profile ?? DEFAULTS.profileName),
+      region: checkRegion(options.region ?? state?.region ?? DEFAULTS.region),
+      ...(outfile !== undefined ? { outfile } : {}),
+    },
+    ctx,
+  );
+}
+
+export interface TestGetRequest {
+  key: string;
+  bucket: string;
+  profile: string;
+  region: string;
+  outfile?: string;
+}
+
+export async function testGet(request: TestGetRequest, ctx: CommandContext): Promise<void> {
+  const settings = requireProfile(await loadProfileView(ctx.env), request.profile);
+  refuseExpired(request.profile, settings["xacct_expiration"]);
+  const clients = makeClients({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.env);
+  const dest = request.outfile ?? (basename(request.key) || "object");
+  const result = await downloadObject(
+    clients.s3,
+    { bucket: request.bucket, key: request.key, dest, profile: request.profile },
+    ctx.stdout,
+  );
+  // With '-' the object itself is on stdout; the report must not mix into it.
+  const report = dest === "-" ? (text: string) => ctx.out.streams.stderr.write(`${text}\n`) : (text: string) => ctx.out.line(text);
+  report(`${ctx.out.color.green("✔")} Downloaded s3://${request.bucket}/${request.key}${dest === "-" ? "" : ` to ${dest}`}`);
+  report(`  size ${result.bytes} bytes · type ${result.contentType ?? "unknown"} · ETag ${result.etag ?? "none"}`);
+}
+
+/** xacct records when temporary credentials expire; fail early instead of sending a dead token. */
+function refuseExpired(profile: string, expiration: string | undefined): void {
+  if (!expiration) return;
+  const expires = Date.parse(expiration);
+  if (Number.isFinite(expires) && expires <= Date.now()) {
+    throw new XacctError(`The temporary credentials in profile ${profile} expired at ${expiration} (ExpiredToken).`, {
+      hint: "Get fresh ones with `xacct assume --write-profile`, then run test-get again.",
+      awsCode: "ExpiredToken",
+    });
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Stage 3: assume the role as the Staging identity and fetch an object with the temporary
+ * credentials. Used by setup and by the `assume` and `test-get` commands.
+ */
+import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { createWriteStream } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import { dirname, join, basename } from "node:path";
+import { randomBytes } from "node:crypto";
+import { Readable, type Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { isAwsError, toXacctError } from "../aws/errors.js";
+import { XacctError } from "../errors.js";
+import type { Output } from "../ui/output.js";
+
+export interface TemporaryCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+  assumedRoleArn: string;
+}
+
+export interface AssumeRoleInput {
+  roleArn: string;
+  sessionName: string;
+  durationSeconds?: number | undefined;
+  /** The profile whose credentials call STS, for messages. */
+  profile?: string | undefined;
+  /**
+   * True right after setup created the role: IAM takes a few seconds to let a new role be
+   * assumed, so AccessDenied is retried for about a minute.
+   */
+  roleIsNew?: boolean;
+}
+
+export interface RetryTiming {
+  sleep: (ms: number) => Promise<void>;
+  /** Delays between attempts; their sum bounds the wait. */
+  delaysMs: number[];
+}
+
+const NEW_ROLE_RETRY: RetryTiming = {
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  delaysMs: [1000, 2000, 3000, 5000, 8000, 10_000, 10_000, 10_000, 10_000],
+};
+
+export async function assumeRole(
+  sts: STSClient,
+  input: AssumeRoleInput,
+  out: Output,
+  timing: RetryTiming = NEW_ROLE_RETRY,
+): Promise<TemporaryCredentials> {
+  const command = new AssumeRoleCommand({
+    RoleArn: input.roleArn,
+    RoleSessionName: input.sessionName,
+    ...(input.durationSeconds ? { DurationSeconds: input.durationSeconds } : {}),
+  });
+  const delays = input.roleIsNew ? [...timing.delaysMs] : [];
+  for (;;) {
+    try {
+      const result = await sts.send(command);
+      const c = result.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+        throw new XacctError("STS answered AssumeRole without complete credentials.", { hint: "Try again." });
+      }
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration,
+        assumedRoleArn: result.AssumedRoleUser?.Arn ?? input.roleArn,
+      };
+    } catch (error) {
+      const delay = delays.shift();
+      if (delay !== undefined && isAwsError(error, "AccessDenied")) {
+        out.skipped(`The new role is not assumable yet (IAM is still propagating); waiting ${delay / 1000} s…`);
+        await timing.sleep(delay);
+        continue;
+      }
+      throw assumeFailure(error, input);
+    }
+  }
+}
+
+function assumeFailure(error: unknown, input: AssumeRoleInput): XacctError {
+  if (isAwsError(error, "AccessDenied")) {
+    return new XacctError(
+      `${input.profile ? `Profile ${input.profile}` : "The caller"} may not assume ${input.roleArn} (AccessDenied).`,
+      {
+        hint: "Both sides must allow it: the role's trust policy must name the Staging account and the Staging user needs sts:AssumeRole on the role. Run `xacct setup` to grant both.",
+        awsCode: "AccessDenied",
+        cause: error,
+      },
+    );
+  }
+  return toXacctError(error, { action: `assuming ${input.roleArn}`, profile: input.profile });
+}
+
+/** The keys a temporary-credentials profile holds. `aws_security_token` serves older tools. */
+export function temporaryProfileValues(creds: TemporaryCredentials, region: string): Record<string, string> {
+  return {
+    aws_access_key_id: creds.accessKeyId,
+    aws_secret_access_key: creds.secretAccessKey,
+    aws_session_token: creds.sessionToken,
+    aws_security_token: creds.sessionToken,
+    region,
+    // Unknown keys are ignored by the SDKs and the CLI; xacct reads it to warn of expiry.
+    xacct_expiration: creds.expiration.toISOString(),
+  };
+}
+
+export interface DownloadResult {
+  bytes: number;
+  contentType: string | undefined;
+  etag: string | undefined;
+  destination: string;
+}
+
+/**
+ * Streams an object to a file (or to `stdout` when dest is "-"); memory stays flat whatever
+ * the object's size. A file is written beside its destination and renamed when complete, so a
+ * failure never leaves half an object under the real name.
+ */
+export async function downloadObject(
+  s3: S3Client,
+  request: { bucket: string; key: string; dest: string; profile?: string | undefined },
+  stdout: Writable,
+): Promise<DownloadResult> {
+  let response;
+  try {
+    response = await s3.send(new GetObjectCommand({ Bucket: request.bucket, Key: request.key }));
+  } catch (error) {
+    throw getObjectFailure(error, request);
+  }
+  const body = response.Body;
+  if (!(body instanceof Readable)) throw new XacctError("S3 returned no object body.", { hint: "Try again." });
+  let bytes = 0;
+  body.on("data", (chunk: Buffer) => (bytes += chunk.length));
+  if (request.dest === "-") {
+    await pipeline(body, stdout, { end: false });
+  } else {
+    const partial = join(dirname(request.dest), `.${basename(request.dest)}.${randomBytes(4).toString("hex")}.partial`);
+    try {
+      await pipeline(body, createWriteStream(partial, { mode: 0o644 }));
+      await rename(partial, request.dest);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw new XacctError(`Could not save ${request.key} to ${request.dest}: ${(error as Error).message}.`, {
+        hint: "Check that the folder exists and is writable, or pass another output file ('-' for stdout).",
+      });
+    }
+  }
+  return { bytes, contentType: response.ContentType, etag: response.ETag, destination: request.dest };
+}
+
+function getObjectFailure(error: unknown, request: { bucket: string; key: string; profile?: string | undefined }): XacctError {
+  const who = request.profile ? `profile ${request.profile}` : "your credentials";
+  const where = `s3://${request.bucket}/${request.key}`;
+  const make = (message: string, hint: string, awsCode: string) => new XacctError(message, { hint, awsCode, cause: error });
+  if (isAwsError(error, "NoSuchKey", "NotFound")) {
+    return make(`There is no object ${where} (NoSuchKey).`, `Check the key's spelling: aws s3 ls s3://${request.bucket}/ --profile ${request.profile ?? "default"}.`, "NoSuchKey");
+  }
+  if (isAwsError(error, "NoSuchBucket")) {
+    return make(`The bucket ${request.bucket} does not exist (NoSuchBucket).`, "Check --bucket, or run `xacct setup` to create it.", "NoSuchBucket");
+  }
+  if (isAwsError(error, "AccessDenied", "Forbidden")) {
+    return make(
+      `${who[0]!.toUpperCase()}${who.slice(1)} may not read ${where} (AccessDenied).`,
+      "Use the role's credentials (`xacct assume --write-profile`, then --profile TempCred) and check that setup attached the read policy.",
+      "AccessDenied",
+    );
+  }
+  if (isAwsError(error, "ExpiredToken", "TokenRefreshRequired")) {
+    return make(
+      `The temporary credentials of ${who} have expired (ExpiredToken).`,
+      "Get fresh ones with `xacct assume --write-profile`, then run test-get again.",
+      "ExpiredToken",
+    );
+  }
+  return toXacctError(error, { action: `downloading ${where}`, profile: request.profile });
+}

@@ -1,0 +1,64 @@
+/**
+ * Setup runs as a list of small, idempotent steps. When one fails, the user is told exactly
+ * which steps were done, which failed and which were not run, and how to finish or undo.
+ */
+import { XacctError } from "../errors.js";
+import type { Output } from "../ui/output.js";
+
+export type StepStatus = "created" | "updated" | "unchanged" | "reused";
+
+export interface Step {
+  /** Stable name of the step, e.g. "role", for code that asks what happened. */
+  id: string;
+  title: string;
+  run: () => Promise<StepStatus>;
+  /** An aws CLI command that undoes this step, shown when a later step fails. */
+  undo?: string;
+}
+
+export interface StepRecord {
+  id: string;
+  title: string;
+  status: StepStatus;
+  undo?: string | undefined;
+}
+
+export async function runSteps(steps: Step[], out: Output, before: StepRecord[] = []): Promise<StepRecord[]> {
+  const done: StepRecord[] = [...before];
+  for (const [index, step] of steps.entries()) {
+    let status: StepStatus;
+    try {
+      status = await step.run();
+    } catch (error) {
+      reportFailure(out, done, step, steps.slice(index + 1));
+      if (error instanceof XacctError) {
+        throw new XacctError(error.message, {
+          hint: `${error.hint ? `${error.hint} ` : ""}Then run the same setup command again: it reuses what was done.`,
+          ...(error.awsCode ? { awsCode: error.awsCode } : {}),
+          exitCode: error.exitCode,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    const label = `${step.title} ${out.color.dim(`— ${status === "unchanged" ? "already in place" : status}`)}`;
+    if (status === "unchanged" || status === "reused") out.skipped(label);
+    else out.done(label);
+    done.push({ id: step.id, title: step.title, status, undo: step.undo });
+  }
+  return done;
+}
+
+function reportFailure(out: Output, done: StepRecord[], failed: Step, pending: Step[]): void {
+  out.line();
+  out.line(out.color.bold("Setup stopped part-way. Nothing was rolled back."));
+  for (const record of done) out.line(`  ${out.color.green("done")}     ${record.title} — ${record.status}`);
+  out.line(`  ${out.color.red("failed")}   ${failed.title}`);
+  for (const step of pending) out.line(`  ${out.color.dim("not run")}  ${step.title}`);
+  const undoable = done.filter((r) => r.undo && (r.status === "created" || r.status === "updated"));
+  if (undoable.length > 0) {
+    out.line("To undo what this run changed instead, run in reverse order:");
+    for (const record of [...undoable].reverse()) out.line(`  ${record.undo}`);
+  }
+  out.line();
+}

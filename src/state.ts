@@ -1,0 +1,62 @@
+/**
+ * What setup remembers so that `assume` and `test-get` need no flags: profiles, region,
+ * bucket and role. Never a secret. Lives in the user's config directory.
+ */
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { XacctError } from "./errors.js";
+
+export interface SetupState {
+  productionProfile: string;
+  stagingProfile: string;
+  region: string;
+  bucket: string;
+  roleName: string;
+  roleArn: string;
+  policyArn: string;
+  stagingUser: string;
+  productionAccountId: string;
+  stagingAccountId: string;
+  endpoint?: string | undefined;
+  updatedAt: string;
+}
+
+interface StateFile {
+  version: 1;
+  setup?: SetupState;
+}
+
+export function stateFilePath(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
+  if (env["XACCT_STATE_FILE"]) return env["XACCT_STATE_FILE"];
+  const configHome = env["XDG_CONFIG_HOME"] || join(home, ".config");
+  return join(configHome, "xacct", "state.json");
+}
+
+export async function loadState(path = stateFilePath()): Promise<SetupState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new XacctError(`Cannot read xacct's state file ${path}: ${(error as Error).message}.`, {
+      hint: "Fix its permissions or delete it; setup will write it again.",
+    });
+  }
+  try {
+    return (JSON.parse(text) as StateFile).setup;
+  } catch {
+    throw new XacctError(`xacct's state file ${path} is not valid JSON.`, {
+      hint: "Delete it and run `xacct setup` again, or pass the values as flags.",
+    });
+  }
+}
+
+export async function saveState(setup: SetupState, path = stateFilePath()): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const body: StateFile = { version: 1, setup };
+  const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
+  await rename(temp, path);
+}
