@@ -1,0 +1,351 @@
+/**
+ * A pure editor for the AWS shared config and credentials files: text in, text out.
+ *
+ * Users' files are sacred, so we never parse into a model and print it back. We split the
+ * text into lines, find the target profile's section the way the SDK's own `parseIni`
+ * (@smithy/core/config) finds it, and splice new lines into that section only. Every byte
+ * outside it (comments, order, spacing, CRLF, a missing final newline, unicode) is kept.
+ *
+ * How the SDK reads what we write, and why we edit the way we do:
+ * - Duplicate sections of one profile are merged key by key, later values winning. So new
+ *   values go into the LAST section of the profile, and keys to drop are dropped from every
+ *   section of it (a stale aws_session_token in an earlier copy would otherwise survive).
+ * - In the config file `[profile default]` replaces `[default]` as a whole when both exist,
+ *   so writing "default" edits `[profile default]` when there is one.
+ * - A line indented deeper than the key above it continues that key (nested settings such as
+ *   `s3 =` / `  addressing_style = path`, as botocore reads them). It is never a key of the
+ *   profile; replacing or dropping a key replaces or drops its continuation lines with it.
+ */
+import { invalidInput } from "../errors.js";
+
+export type AwsFile = "config" | "credentials";
+
+export interface ProfileTarget {
+  file: AwsFile;
+  profile: string;
+}
+
+export interface UpsertOptions {
+  /** Keys to delete from the profile, e.g. a stale aws_session_token. Keys in `values` win. */
+  removeKeys?: readonly string[];
+}
+
+export interface IniSection {
+  /** The text between the brackets, as written: "profile dev", "default", "services s3". */
+  header: string;
+  /** How the SDK files the section: plain `[name]`, a known prefix, or "ignored" (unknown prefix). */
+  kind: "plain" | "profile" | "sso-session" | "services" | "ignored";
+  /** The name after the prefix ("dev" for `[profile dev]`), or the whole header for plain sections. */
+  name: string;
+  /** Index of the header line, and one past the section's last line (the next header or the end). */
+  start: number;
+  end: number;
+}
+
+interface Line {
+  text: string;
+  /** "\r\n", "\n", or "" for a last line without a final newline. */
+  eol: string;
+}
+
+/** A key line plus the deeper-indented lines that continue it. */
+interface KeyEntry {
+  key: string;
+  start: number;
+  end: number;
+}
+
+/** Writes `values` into the target profile, creating its section at the end when absent. */
+export function upsertProfile(
+  text: string,
+  target: ProfileTarget,
+  values: Readonly<Record<string, string>>,
+  options: UpsertOptions = {},
+): string {
+  checkProfileName(target);
+  checkValues(values);
+  const dropKeys = new Set((options.removeKeys ?? []).filter((key) => !(key in values)));
+  for (const key of dropKeys) checkKey(key);
+
+  const lines = splitLines(text);
+  const eol = dominantLineEnding(text);
+  const sections = effectiveSections(lines, target);
+  const last = sections.at(-1);
+  if (last === undefined) return joinLines(appendSection(lines, target, values, eol));
+
+  // Edit from the bottom up so the line indices of earlier sections stay valid.
+  lines.splice(last.start, last.end - last.start, ...rewriteSection(lines, last, values, dropKeys, eol));
+  for (const earlier of sections.slice(0, -1).reverse()) {
+    lines.splice(earlier.start, earlier.end - earlier.start, ...rewriteSection(lines, earlier, {}, dropKeys, eol));
+  }
+  return joinLines(lines);
+}
+
+/**
+ * Deletes every section the SDK would read as the target profile, from its header to its
+ * last setting; comments and blank lines after that belong to whatever follows. One blank
+ * line around the gap goes too, so appending and then removing a profile restores the file
+ * (when it ended with a newline and no blank line).
+ */
+export function removeProfile(text: string, target: ProfileTarget): string {
+  checkProfileName(target);
+  const lines = splitLines(text);
+  const sections = listSectionsOfLines(lines).filter((section) => isSectionOf(section, target));
+  for (const section of sections.reverse()) {
+    let start = section.start;
+    let end = lastSettingLine(lines, section) + 1;
+    const before = lines[start - 1];
+    const after = lines[end];
+    if (before !== undefined && isBlank(before.text) && (after === undefined || isBlank(after.text))) start -= 1;
+    else if (before === undefined && after !== undefined && isBlank(after.text)) end += 1;
+    lines.splice(start, end - start);
+  }
+  return joinLines(lines);
+}
+
+export function listSections(text: string): IniSection[] {
+  return listSectionsOfLines(splitLines(text));
+}
+
+/** Profile names the SDK can load from this file, in order of first appearance. */
+export function listProfileNames(text: string, file: AwsFile): string[] {
+  const names = listSections(text).flatMap((section) => {
+    if (file === "credentials") return section.kind === "plain" && section.name !== "" ? [section.name] : [];
+    if (section.kind === "profile" || (section.kind === "plain" && section.name === "default")) return [section.name];
+    return [];
+  });
+  return [...new Set(names)];
+}
+
+// ---------------------------------------------------------------------------------------
+// Sections: found with the SDK's own rules, so we edit exactly what it reads.
+
+/** Copied from parseIni: "prefix name" or "prefix 'name'" with the SDK's name characters. */
+const PREFIXED_HEADER = /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/;
+const SECTION_PREFIXES = ["profile", "sso-session", "services"] as const;
+
+function listSectionsOfLines(lines: readonly Line[]): IniSection[] {
+  const sections: IniSection[] = [];
+  lines.forEach((line, index) => {
+    const header = headerOf(line.text);
+    if (header === undefined) return;
+    const previous = sections.at(-1);
+    if (previous) previous.end = index;
+    sections.push({ header, ...classifyHeader(header), start: index, end: lines.length });
+  });
+  return sections;
+}
+
+function classifyHeader(header: string): Pick<IniSection, "kind" | "name"> {
+  const match = PREFIXED_HEADER.exec(header);
+  if (!match) return { kind: "plain", name: header };
+  const prefix = SECTION_PREFIXES.find((known) => known === match[1]);
+  return { kind: prefix ?? "ignored", name: match[3] ?? "" };
+}
+
+function isSectionOf(section: IniSection, target: ProfileTarget): boolean {
+  if (target.file === "credentials") return section.kind === "plain" && section.name === target.profile;
+  if (section.kind === "profile") return section.name === target.profile;
+  return target.profile === "default" && section.kind === "plain" && section.name === "default";
+}
+
+/** The sections whose keys the SDK actually uses for the target profile. */
+function effectiveSections(lines: readonly Line[], target: ProfileTarget): IniSection[] {
+  const sections = listSectionsOfLines(lines).filter((section) => isSectionOf(section, target));
+  const profileDefault = sections.filter((section) => section.kind === "profile");
+  const defaultIsShadowed = target.file === "config" && target.profile === "default" && profileDefault.length > 0;
+  return defaultIsShadowed ? profileDefault : sections;
+}
+
+function headerFor(target: ProfileTarget): string {
+  if (target.file === "credentials" || target.profile === "default") return `[${target.profile}]`;
+  return `[profile ${target.profile}]`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Editing one section.
+
+function rewriteSection(
+  lines: readonly Line[],
+  section: IniSection,
+  values: Readonly<Record<string, string>>,
+  dropKeys: ReadonlySet<string>,
+  eol: string,
+): Line[] {
+  const entries = keyEntries(lines, section);
+  const lastEntryOfKey = new Map(entries.filter((entry) => entry.key in values).map((entry) => [entry.key, entry]));
+  const entryAt = new Map(entries.map((entry) => [entry.start, entry]));
+  const out: Line[] = [];
+  for (let index = section.start; index < section.end; ) {
+    const entry = entryAt.get(index);
+    const line = lines[index] as Line;
+    if (entry === undefined || !(entry.key in values || dropKeys.has(entry.key))) {
+      out.push(line);
+      index += 1;
+      continue;
+    }
+    // Earlier duplicates of a key we own are dead weight the SDK overrides; drop them.
+    const value = values[entry.key];
+    if (value !== undefined && lastEntryOfKey.get(entry.key) === entry) out.push(withValue(line, entry.key, value));
+    index = entry.end;
+  }
+  const newKeys = Object.entries(values).filter(([key]) => !lastEntryOfKey.has(key));
+  return insertAfterLastSetting(out, newKeys.map(([key, value]) => ({ text: `${key} = ${value}`, eol })), eol);
+}
+
+/** New keys go after the section's last setting, before trailing comments and blank lines. */
+function insertAfterLastSetting(section: Line[], newLines: Line[], eol: string): Line[] {
+  if (newLines.length === 0) return section;
+  let at = section.length - 1;
+  while (at > 0 && isBlankOrComment((section[at] as Line).text)) at -= 1;
+  const anchor = section[at] as Line;
+  if (anchor.eol === "") section[at] = { ...anchor, eol };
+  section.splice(at + 1, 0, ...newLines);
+  return section;
+}
+
+function keyEntries(lines: readonly Line[], section: IniSection): KeyEntry[] {
+  const entries: KeyEntry[] = [];
+  for (let index = section.start + 1; index < section.end; ) {
+    const text = (lines[index] as Line).text;
+    const key = keyOf(text);
+    let end = index + 1;
+    if (key !== undefined) {
+      while (end < section.end && continues((lines[end] as Line).text, indentOf(text))) end += 1;
+      entries.push({ key, start: index, end });
+    }
+    index = end;
+  }
+  return entries;
+}
+
+function lastSettingLine(lines: readonly Line[], section: IniSection): number {
+  let at = section.end - 1;
+  while (at > section.start && isBlankOrComment((lines[at] as Line).text)) at -= 1;
+  return at;
+}
+
+/** The line with a new value, keeping its indent, `=` spacing and any trailing comment. */
+function withValue(line: Line, key: string, value: string): Line {
+  const commentAt = line.text.search(/\s[;#]/);
+  const body = commentAt === -1 ? line.text : line.text.slice(0, commentAt);
+  const comment = commentAt === -1 ? "" : line.text.slice(commentAt);
+  const parts = /^([^=]*=[ \t]*)(.*?)(\s*)$/s.exec(body);
+  if (!parts || parts[2] === "") return { text: `${key} = ${value}${comment}`, eol: line.eol };
+  return { text: `${parts[1]}${value}${parts[3]}${comment}`, eol: line.eol };
+}
+
+function appendSection(
+  lines: readonly Line[],
+  target: ProfileTarget,
+  values: Readonly<Record<string, string>>,
+  eol: string,
+): Line[] {
+  const out = [...lines];
+  const last = out.at(-1);
+  if (last !== undefined && last.eol === "") out[out.length - 1] = { ...last, eol };
+  if (last !== undefined && !isBlank(last.text)) out.push({ text: "", eol });
+  out.push({ text: headerFor(target), eol });
+  for (const [key, value] of Object.entries(values)) out.push({ text: `${key} = ${value}`, eol });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Lines, read the way parseIni reads them.
+
+function splitLines(text: string): Line[] {
+  if (text === "") return [];
+  return text.split(/(?<=\n)/).map((chunk) => {
+    const eol = chunk.endsWith("\r\n") ? "\r\n" : chunk.endsWith("\n") ? "\n" : "";
+    return { text: chunk.slice(0, chunk.length - eol.length), eol };
+  });
+}
+
+function joinLines(lines: readonly Line[]): string {
+  return lines.map((line) => line.text + line.eol).join("");
+}
+
+/** CRLF when most line breaks are CRLF; LF otherwise (and for an empty file). */
+function dominantLineEnding(text: string): string {
+  const crlf = text.split("\r\n").length - 1;
+  const lf = text.split("\n").length - 1 - crlf;
+  return crlf > lf ? "\r\n" : "\n";
+}
+
+/** What parseIni looks at: the line without its comment (`#`/`;` at the start or after a space), trimmed. */
+function settingPart(text: string): string {
+  return (text.split(/(?:^|\s)[;#]/)[0] ?? "").trim();
+}
+
+function headerOf(text: string): string | undefined {
+  const part = settingPart(text);
+  return part.startsWith("[") && part.endsWith("]") && part.length >= 2 ? part.slice(1, -1) : undefined;
+}
+
+function keyOf(text: string): string | undefined {
+  const part = settingPart(text);
+  const equals = part.indexOf("=");
+  return equals > 0 ? part.slice(0, equals).trim() : undefined;
+}
+
+function continues(text: string, keyIndent: number): boolean {
+  return !isBlank(text) && headerOf(text) === undefined && indentOf(text) > keyIndent;
+}
+
+function indentOf(text: string): number {
+  return text.length - text.trimStart().length;
+}
+
+function isBlank(text: string): boolean {
+  return text.trim() === "";
+}
+
+function isBlankOrComment(text: string): boolean {
+  return settingPart(text) === "";
+}
+
+// ---------------------------------------------------------------------------------------
+// Input checks: anything the SDK would read back differently is refused, not escaped.
+
+/** The characters parseIni accepts in `[profile NAME]`. */
+const PROFILE_NAME = /^[\w\-@+.%:/]+$/;
+const KEY_NAME = /^\w[\w.-]*$/;
+
+function checkProfileName(target: ProfileTarget): void {
+  const { profile, file } = target;
+  if (!PROFILE_NAME.test(profile) || profile === "__proto__") {
+    throw invalidInput(
+      `The profile name ${JSON.stringify(profile)} cannot be written to the AWS ${file} file.`,
+      "Use only letters, digits and - _ . @ + % : / in profile names.",
+    );
+  }
+}
+
+function checkKey(key: string): void {
+  if (!KEY_NAME.test(key)) {
+    throw invalidInput(
+      `The setting name ${JSON.stringify(key)} cannot be written to an AWS profile.`,
+      "Use only letters, digits, _ . and - in setting names.",
+    );
+  }
+}
+
+/** Values are often secrets, so messages name the key, never the value. */
+function checkValues(values: Readonly<Record<string, string>>): void {
+  for (const [key, value] of Object.entries(values)) {
+    checkKey(key);
+    const problem =
+      value.trim() === ""
+        ? "is empty"
+        : /[\x00-\x1f\x7f\u2028\u2029]/.test(value)
+          ? "contains a line break or control character"
+          : value !== value.trim()
+            ? "starts or ends with whitespace"
+            : /(?:^|\s)[;#]/.test(value)
+              ? "contains ' #' or ' ;', which the AWS SDKs read as a comment"
+              : undefined;
+    if (problem !== undefined) {
+      throw invalidInput(`The value for ${key} ${problem}, so it cannot be written to an AWS profile.`);
+    }
+  }
+}
