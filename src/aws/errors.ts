@@ -12,12 +12,18 @@ export interface AwsFailureContext {
   profile?: string | undefined;
 }
 
+const STATUS_CODES: Record<number, string> = { 403: "AccessDenied", 404: "NotFound" };
+
 /** The AWS error code of an SDK exception (its `name`), or undefined for non-AWS errors. */
 export function awsErrorCode(error: unknown): string | undefined {
   if (typeof error !== "object" || error === null) return undefined;
-  const e = error as { name?: unknown; Code?: unknown; $metadata?: unknown; code?: unknown };
+  const e = error as { name?: unknown; Code?: unknown; $metadata?: { httpStatusCode?: number }; code?: unknown };
   if (typeof e.Code === "string") return e.Code;
-  if (e.$metadata !== undefined && typeof e.name === "string") return e.name;
+  if (e.$metadata !== undefined && typeof e.name === "string") {
+    // Answers without a body (S3's HEAD requests, some proxies) carry only their status.
+    if (e.name === "Unknown" || e.name === "UnknownError") return STATUS_CODES[e.$metadata.httpStatusCode ?? 0] ?? e.name;
+    return e.name;
+  }
   if (typeof e.name === "string" && e.name === "CredentialsProviderError") return e.name;
   return undefined;
 }

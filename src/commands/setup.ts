@@ -40,7 +40,7 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   const view = await loadProfileView(ctx.env);
   const productionProfile = await askProfile(prompter, "Production", options.productionProfile, view.names);
   const stagingProfile = await askProfile(prompter, "Staging", options.stagingProfile, view.names.filter((n) => n !== productionProfile));
-  const region = await askRegion(prompter, options.region, requireProfile(view, productionProfile)["region"] ?? DEFAULTS.region);
+  const region = await askRegion(prompter, options.region, requireProfile(view, productionProfile)["region"] ?? DEFAULTS.region, ctx.interactive);
   requireProfile(view, stagingProfile);
 
   const prod = makeClients({ profile: productionProfile, region, endpoint: ctx.endpoint }, ctx.env);
@@ -85,7 +85,7 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
     }
     out.heading("Applying");
     try {
-      done = await runSteps(productionSteps(prod, plan), out);
+      done = await runSteps([...productionSteps(prod, plan), ...stagingSteps(staging, plan)], out);
       break;
     } catch (error) {
       // A taken bucket name fails the very first step, before anything changed: ask again.
@@ -95,7 +95,6 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
       plan = buildSetupPlan(answers, accounts);
     }
   }
-  done = await runSteps(stagingSteps(staging, plan), out, done);
   await rememberSetup(ctx, plan);
 
   out.heading("Stage 3 · Test");

@@ -23,8 +23,8 @@ export interface StepRecord {
   undo?: string | undefined;
 }
 
-export async function runSteps(steps: Step[], out: Output, before: StepRecord[] = []): Promise<StepRecord[]> {
-  const done: StepRecord[] = [...before];
+export async function runSteps(steps: Step[], out: Output): Promise<StepRecord[]> {
+  const done: StepRecord[] = [];
   for (const [index, step] of steps.entries()) {
     let status: StepStatus;
     try {

@@ -35,8 +35,9 @@ export async function askProfile(
   return (await prompter.input({ message: `${role} profile name:`, flag, validate: asPromptValidator(checkProfileName) })).trim();
 }
 
-export async function askRegion(prompter: Prompter, given: string | undefined, fallback: string): Promise<string> {
+export async function askRegion(prompter: Prompter, given: string | undefined, fallback: string, interactive: boolean): Promise<string> {
   if (given !== undefined) return checkRegion(given);
+  if (!interactive) return checkRegion(fallback);
   const answer = await prompter.input({
     message: "Region for the bucket:",
     flag: "--region",
