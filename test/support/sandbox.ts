@@ -34,8 +34,10 @@ export interface Sandbox {
 export function useSandbox(): Sandbox {
   const sandbox = {} as Sandbox;
   let savedEnv: NodeJS.ProcessEnv;
+  let savedCwd: string;
   beforeAll(async () => {
     savedEnv = { ...process.env };
+    savedCwd = process.cwd();
     sandbox.moto = await startMoto();
     sandbox.dir = await mkdtemp(join(tmpdir(), "xacct-test-"));
     const accounts = await bootstrapAccounts(sandbox.moto.endpoint);
@@ -46,12 +48,15 @@ export function useSandbox(): Sandbox {
     sandbox.credentialsFile = profiles.credentialsFile;
     sandbox.env = { ...profiles.env, XDG_CONFIG_HOME: join(sandbox.dir, "xdg"), HOME: sandbox.dir, NO_COLOR: "1" };
     sandbox.statePath = join(sandbox.dir, "xdg", "xacct", "state.json");
+    // Downloads without an explicit path land in the working directory: the sandbox's.
+    process.chdir(sandbox.dir);
     // The SDK's providers read process.env; the sandbox must be all they see.
     for (const key of Object.keys(process.env)) delete process.env[key];
     Object.assign(process.env, sandbox.env);
     sandbox.run = (argv, options = {}) => runInProcess(argv, { ...process.env, ...options.env }, options.interactive ?? false);
   });
   afterAll(async () => {
+    process.chdir(savedCwd);
     await sandbox.moto?.stop();
     if (sandbox.dir) await rm(sandbox.dir, { recursive: true, force: true });
     for (const key of Object.keys(process.env)) delete process.env[key];

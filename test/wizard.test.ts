@@ -1,0 +1,81 @@
+/**
+ * The setup wizard driven through its real prompts (@inquirer/prompts, rendered on
+ * @inquirer/testing's virtual screen), through all three stages, as a person would answer.
+ */
+import { screen } from "@inquirer/testing/vitest";
+import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { clientsFor } from "./support/accounts.js";
+import { runInProcess, useSandbox } from "./support/sandbox.js";
+
+const sandbox = useSandbox();
+
+/** Waits until the current prompt shows `text`, then returns the screen. */
+async function promptShowing(text: string): Promise<string> {
+  // Bounded by the test's timeout; a prompt that never comes fails the test there.
+  while (!screen.getScreen().includes(text)) await screen.next();
+  return screen.getScreen();
+}
+
+async function answer(text: string, typed: string): Promise<string> {
+  const shown = await promptShowing(text);
+  if (typed) screen.type(typed);
+  screen.keypress("enter");
+  return shown;
+}
+
+describe("xacct setup as an interactive wizard", () => {
+  it("walks the three stages, asks again for a taken bucket name, and downloads a test object", async () => {
+    const staging = clientsFor(sandbox.moto.endpoint, sandbox.staging);
+    const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
+    await staging.s3.send(new CreateBucketCommand({ Bucket: "name-staging-owns" }));
+    await prod.s3.send(new CreateBucketCommand({ Bucket: "wizard-bucket" }));
+    await prod.s3.send(new PutObjectCommand({ Bucket: "wizard-bucket", Key: "Sunset.jpg", Body: "sunset", ContentType: "image/jpeg" }));
+
+    const run = runInProcess(["setup"], { ...process.env, HOME: sandbox.dir }, true);
+
+    const profiles = await answer("Which profile holds Production admin credentials?", "");
+    expect(profiles).toContain("prod");
+    expect(profiles).toContain("staging");
+    expect(profiles).toContain("Type another name");
+    const stagingChoices = await answer("Which profile holds Staging admin credentials?", "");
+    expect(stagingChoices).not.toMatch(/\bprod\b/);
+    expect(await answer("Region for the bucket", "")).toContain("us-east-1");
+    await answer("Name of the Production bucket to share", "Not_Valid");
+    expect(await promptShowing("is not a valid bucket name")).toContain("lowercase letters");
+    screen.keypress({ name: "u", ctrl: true }); // clear the line
+    for (let i = 0; i < 12; i++) screen.keypress("backspace");
+    screen.type("name-staging-owns");
+    screen.keypress("enter");
+    expect(await answer("Name of the role in Production", "")).toContain("StageRole");
+    expect(await answer("Name of the role's read-only policy", "")).toContain("StageRoleReadObjects");
+    expect(await answer("Staging user who will assume the role", "")).toContain("StageAdmin");
+    await answer("Apply this plan?", "y");
+    await answer("Another bucket name", "wizard-bucket");
+    await answer("Apply this plan?", "y");
+    await answer("Key of an object to download as a test", "Sunset.jpg");
+
+    const result = await run;
+    expect(result.stderr).toContain("The name name-staging-owns belongs to another AWS account");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Bucket wizard-bucket in us-east-1 — reused");
+    expect(result.stdout).toContain("Role StageRole, trusted by Staging account 222222222222 — created");
+    expect(result.stdout).toContain("Downloaded s3://wizard-bucket/Sunset.jpg to Sunset.jpg");
+    expect(await readFile(join(sandbox.dir, "Sunset.jpg"), "utf8")).toBe("sunset");
+    expect(await readFile(sandbox.configFile, "utf8")).toContain("[profile TempCred]");
+  });
+
+  it("answering no to the plan changes nothing", async () => {
+    const run = runInProcess(["setup", "--production-profile", "prod", "--staging-profile", "staging", "--bucket", "never-made-bucket", "--region", "us-east-1"], process.env, true);
+    await answer("Name of the role in Production", "");
+    await answer("Name of the role's read-only policy", "");
+    await answer("Staging user who will assume the role", "");
+    await answer("Apply this plan?", "n");
+    const result = await run;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Nothing was changed.");
+    expect(result.stdout).not.toContain("Applying");
+  });
+});
