@@ -47,6 +47,11 @@ function processIo(): CliIo {
 }
 
 function reportError(error: unknown, out: Output): number {
+  // Ctrl-C or Ctrl-D at a prompt: the user's choice, not a failure to explain.
+  if (error instanceof Error && error.name === "ExitPromptError") {
+    out.error("Cancelled at a prompt; nothing more was changed.");
+    return 130;
+  }
   if (error instanceof XacctError) {
     out.error(error.message);
     if (error.hint) out.hint(error.hint);

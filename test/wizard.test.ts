@@ -78,4 +78,13 @@ describe("xacct setup as an interactive wizard", () => {
     expect(result.stdout).toContain("Nothing was changed.");
     expect(result.stdout).not.toContain("Applying");
   });
+
+  it("Ctrl-C at a prompt cancels cleanly with exit code 130", async () => {
+    const run = runInProcess(["setup"], process.env, true);
+    await promptShowing("Which profile holds Production admin credentials?");
+    screen.keypress({ name: "c", ctrl: true });
+    const result = await run;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toBe("✘ Cancelled at a prompt; nothing more was changed.\n");
+  });
 });

@@ -28,4 +28,10 @@ export function showPlan(out: Output, plan: SetupPlan): void {
   out.json(documents.assumeRole, "      ");
   out.heading("Stage 3 · Test");
   out.line(`  assume ${plan.roleArn} as profile ${answers.stagingProfile} and save the temporary credentials as a profile`);
+  if (!plan.accounts.staging.arn.endsWith(`:user/${answers.stagingUser}`)) {
+    out.line(
+      `  ${out.color.yellow("note")} profile ${answers.stagingProfile} is ${plan.accounts.staging.arn}, not user ${answers.stagingUser}: ` +
+        "stage 3 works only if that identity may assume the role too.",
+    );
+  }
 }
