@@ -10,8 +10,8 @@
  * - Duplicate sections of one profile are merged key by key, later values winning. So new
  *   values go into the LAST section of the profile, and keys to drop are dropped from every
  *   section of it (a stale aws_session_token in an earlier copy would otherwise survive).
- * - In the config file `[profile default]` replaces `[default]` as a whole when both exist,
- *   so writing "default" edits `[profile default]` when there is one.
+ * - In the config file `[profile default]` replaces `[default]` as a whole once it holds a
+ *   setting, so writing "default" edits `[profile default]` then, and `[default]` otherwise.
  * - A line indented deeper than the key above it continues that key (nested settings such as
  *   `s3 =` / `  addressing_style = path`, as botocore reads them). It is never a key of the
  *   profile; replacing or dropping a key replaces or drops its continuation lines with it.
@@ -90,8 +90,10 @@ export function upsertProfile(
 export function removeProfile(text: string, target: ProfileTarget): string {
   checkProfileName(target);
   const lines = splitLines(text);
-  const sections = listSectionsOfLines(lines).filter((section) => isSectionOf(section, target));
-  for (const section of sections.reverse()) {
+  // Removing one section may take a blank line from the one before, so find them afresh each time.
+  for (;;) {
+    const section = listSectionsOfLines(lines).findLast((candidate) => isSectionOf(candidate, target));
+    if (section === undefined) break;
     let start = section.start;
     let end = lastSettingLine(lines, section) + 1;
     const before = lines[start - 1];
@@ -149,12 +151,26 @@ function isSectionOf(section: IniSection, target: ProfileTarget): boolean {
   return target.profile === "default" && section.kind === "plain" && section.name === "default";
 }
 
-/** The sections whose keys the SDK actually uses for the target profile. */
+/**
+ * The sections whose keys the SDK actually uses for the target profile. `[profile default]`
+ * shadows `[default]` only once it holds a setting: parseIni records no empty section.
+ */
 function effectiveSections(lines: readonly Line[], target: ProfileTarget): IniSection[] {
   const sections = listSectionsOfLines(lines).filter((section) => isSectionOf(section, target));
   const profileDefault = sections.filter((section) => section.kind === "profile");
-  const defaultIsShadowed = target.file === "config" && target.profile === "default" && profileDefault.length > 0;
-  return defaultIsShadowed ? profileDefault : sections;
+  const defaultIsShadowed =
+    target.file === "config" && target.profile === "default" && profileDefault.some((section) => holdsSettings(lines, section));
+  if (defaultIsShadowed) return profileDefault;
+  const plainDefault = sections.filter((section) => section.kind === "plain");
+  return plainDefault.length > 0 ? plainDefault : sections;
+}
+
+function holdsSettings(lines: readonly Line[], section: IniSection): boolean {
+  return lines.slice(section.start + 1, section.end).some((line) => {
+    const part = settingPart(line.text);
+    const equals = part.indexOf("=");
+    return equals > 0 && part.slice(equals + 1).trim() !== "";
+  });
 }
 
 function headerFor(target: ProfileTarget): string {
@@ -207,16 +223,28 @@ function insertAfterLastSetting(section: Line[], newLines: Line[], eol: string):
 function keyEntries(lines: readonly Line[], section: IniSection): KeyEntry[] {
   const entries: KeyEntry[] = [];
   for (let index = section.start + 1; index < section.end; ) {
-    const text = (lines[index] as Line).text;
-    const key = keyOf(text);
-    let end = index + 1;
-    if (key !== undefined) {
-      while (end < section.end && continues((lines[end] as Line).text, indentOf(text))) end += 1;
-      entries.push({ key, start: index, end });
-    }
+    const key = keyOf((lines[index] as Line).text);
+    const end = key === undefined ? index + 1 : entryEnd(lines, index, section.end);
+    if (key !== undefined) entries.push({ key, start: index, end });
     index = end;
   }
   return entries;
+}
+
+/**
+ * One past the last line continuing the key at `keyLine`: deeper-indented lines, also across
+ * blank and comment lines, as both botocore and the JS SDK read nested settings.
+ */
+function entryEnd(lines: readonly Line[], keyLine: number, sectionEnd: number): number {
+  const keyIndent = indentOf((lines[keyLine] as Line).text);
+  let end = keyLine + 1;
+  for (let next = end; next < sectionEnd; next += 1) {
+    const text = (lines[next] as Line).text;
+    if (isBlankOrComment(text)) continue;
+    if (indentOf(text) <= keyIndent) break;
+    end = next + 1;
+  }
+  return end;
 }
 
 function lastSettingLine(lines: readonly Line[], section: IniSection): number {
@@ -286,10 +314,6 @@ function keyOf(text: string): string | undefined {
   const part = settingPart(text);
   const equals = part.indexOf("=");
   return equals > 0 ? part.slice(0, equals).trim() : undefined;
-}
-
-function continues(text: string, keyIndent: number): boolean {
-  return !isBlank(text) && headerOf(text) === undefined && indentOf(text) > keyIndent;
 }
 
 function indentOf(text: string): number {
