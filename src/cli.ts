@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import type { Readable, Writable } from "node:stream";
+import { CallLog } from "./aws/call-log.js";
 import { XacctError } from "./errors.js";
 import { stateFilePath } from "./state.js";
 import { Output, wantsColor } from "./ui/output.js";
@@ -19,6 +20,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Whether questions may be asked; by default, whether stdin and stdout are terminals. */
   interactive?: boolean;
+  /** Records the AWS calls of the run; tests pass one in to hold commands to a budget. */
+  calls?: CallLog;
 }
 
 interface GlobalOptions {
@@ -28,7 +31,8 @@ interface GlobalOptions {
 }
 
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const program = buildProgram(io);
+  const result = { exitCode: 0 };
+  const program = buildProgram(io, result);
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {
@@ -37,9 +41,11 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       return error.exitCode === 0 ? 0 : 2;
     }
     const debug = argv.includes("--debug");
-    return reportError(error, new Output(io, { color: wantsColor(io.stderr, io.env), debug }));
+    const code = reportError(error, new Output(io, { color: wantsColor(io.stderr, io.env), debug }));
+    // --detailed-exitcode keeps 2 for "changes pending"; every failure is then 1.
+    return argv.includes("--detailed-exitcode") && code === 2 ? 1 : code;
   }
-  return 0;
+  return result.exitCode;
 }
 
 function processIo(): CliIo {
@@ -64,7 +70,7 @@ function reportError(error: unknown, out: Output): number {
   return 1;
 }
 
-function buildProgram(io: CliIo): Command {
+function buildProgram(io: CliIo, result: { exitCode: number }): Command {
   const program = new Command("xacct")
     .description("Safe, quick, boring cross-account access between AWS accounts.")
     .version(VERSION, "-V, --version")
@@ -89,7 +95,17 @@ function buildProgram(io: CliIo): Command {
       stdout: io.stdout,
       endpoint: globals.endpointUrl,
       statePath: stateFilePath(io.env),
+      calls: io.calls ?? new CallLog(),
     };
+  };
+  /** Runs one command with a fresh context; its returned number, if any, is the exit code. */
+  const run = async (command: Command, body: (ctx: CommandContext) => Promise<number | void>): Promise<void> => {
+    const ctx = context(command);
+    try {
+      result.exitCode = (await body(ctx)) ?? 0;
+    } finally {
+      ctx.out.debug(`${ctx.calls.calls.length} AWS calls: ${ctx.calls.summary() || "none"}`);
+    }
   };
 
   program
@@ -105,10 +121,11 @@ function buildProgram(io: CliIo): Command {
     .option("--temp-profile <name>", "profile to save the temporary credentials in (default: TempCred)")
     .option("--test-key <key>", "download this object after setup, as a test")
     .option("-y, --yes", "apply the plan without asking")
-    .action(async (options, command: Command) => {
-      const { setupCommand } = await import("./commands/setup.js");
-      await setupCommand(options, context(command));
-    });
+    .option("--plan", "read only: show what would change, and change nothing")
+    .option("--detailed-exitcode", "with --plan: exit 0 when nothing would change, 2 when changes are pending, 1 on error")
+    .action((options, command: Command) =>
+      run(command, async (ctx) => (await import("./commands/setup.js")).setupCommand(options, ctx)),
+    );
 
   program
     .command("assume")
@@ -119,10 +136,9 @@ function buildProgram(io: CliIo): Command {
     .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
     .option("--region <region>", "region written into the profile (default: from setup)")
     .addOption(new Option("--write-profile [name]", "save the credentials as this profile in the AWS config file (default name: TempCred)"))
-    .action(async (options, command: Command) => {
-      const { assumeCommand } = await import("./commands/assume.js");
-      await assumeCommand(options, context(command));
-    });
+    .action((options, command: Command) =>
+      run(command, async (ctx) => (await import("./commands/assume.js")).assumeCommand(options, ctx)),
+    );
 
   program
     .command("test-get")
@@ -132,10 +148,9 @@ function buildProgram(io: CliIo): Command {
     .option("--bucket <name>", "bucket (default: from setup)")
     .option("--profile <name>", "profile to read with (default: TempCred)")
     .option("--region <region>", "region (default: from setup)")
-    .action(async (key: string, outfile: string | undefined, options, command: Command) => {
-      const { testGetCommand } = await import("./commands/test-get.js");
-      await testGetCommand(key, outfile, options, context(command));
-    });
+    .action((key: string, outfile: string | undefined, options, command: Command) =>
+      run(command, async (ctx) => (await import("./commands/test-get.js")).testGetCommand(key, outfile, options, ctx)),
+    );
 
   return program;
 }

@@ -30,8 +30,6 @@ export interface SetupAnswers {
 export interface DiscoveredAccounts {
   production: { accountId: string; arn: string; canonicalUserId?: string | undefined; ownedBuckets: Set<string> };
   staging: { accountId: string; arn: string };
-  /** Whether the Staging user already exists (setup creates it otherwise). */
-  stagingUserExists: boolean;
 }
 
 export interface SetupPlan {
@@ -41,8 +39,6 @@ export interface SetupPlan {
   roleArn: string;
   policyArn: string;
   inlinePolicyName: string;
-  bucketExists: boolean;
-  createStagingUser: boolean;
   documents: {
     bucketStatement: PolicyStatement;
     readObjects: PolicyDocument;
@@ -83,8 +79,6 @@ export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccoun
     roleArn: role,
     policyArn: managedPolicyArn(partition, prodAccount, answers.policyName),
     inlinePolicyName: inlinePolicyNameFor(answers.roleName),
-    bucketExists: accounts.production.ownedBuckets.has(answers.bucket),
-    createStagingUser: !accounts.stagingUserExists,
     documents: {
       bucketStatement: buildBucketLocateStatement({
         partition,

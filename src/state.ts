@@ -14,9 +14,12 @@ export interface SetupState {
   region: string;
   bucket: string;
   roleName: string;
+  policyName: string;
   roleArn: string;
   policyArn: string;
   stagingUser: string;
+  /** The profile setup wrote the temporary credentials to. */
+  tempProfile: string;
   productionAccountId: string;
   stagingAccountId: string;
   endpoint?: string | undefined;

@@ -40,9 +40,10 @@ describe("bad input is refused before any AWS call, with exit code 2", () => {
     expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
 
-  it("an unattended run missing an answer names the flag to give", async () => {
-    const result = await sandbox.run(["setup", "--production-profile", "prod", "--staging-profile", "staging", "--yes"]);
-    expectCleanFailure(result, 2, "give --bucket");
+  it("an unattended run missing answers names every flag to give, and never waits on stdin", async () => {
+    const result = await sandbox.run(["setup", "--production-profile", "prod"]);
+    expectCleanFailure(result, 2, "setup has no terminal to ask questions, so it needs --staging-profile, --bucket, --yes.");
+    expect(result.calls.calls).toEqual([]);
   });
 
   it("assume with nothing remembered says to run setup or give the flags", async () => {
@@ -75,7 +76,7 @@ describe("AWS failures exit 1 with the AWS code and the next step", () => {
     // Running it again finishes the job.
     const rerun = await sandbox.run(setupArgs("half-done-bucket"));
     expect(rerun.code).toBe(0);
-    expect(rerun.stdout).toMatch(/Bucket half-done-bucket in us-east-1 — reused/);
+    expect(rerun.stdout).toMatch(/Bucket half-done-bucket in us-east-1 — already in place/);
     expect(rerun.stdout).toMatch(/Role StageRole, trusted by Staging account 222222222222 — created/);
   });
 

@@ -73,9 +73,10 @@ describe("unattended setup, assume and test-get", () => {
     const before = await readFile(sandbox.configFile, "utf8");
     const result = await sandbox.run(setupArgs());
     expect(result.code).toBe(0);
-    const applied = result.stdout.split("Applying")[1]!.split("Stage 3")[0]!;
-    expect(applied).not.toMatch(/— (created|updated)/);
-    expect(applied.match(/— (already in place|reused)/g)).toHaveLength(6);
+    expect(result.stdout).toContain("No changes: both accounts already match the plan.");
+    expect(result.stdout).not.toContain("Applying");
+    expect(result.stdout.match(/= keep /g)).toHaveLength(7);
+    expect(result.calls.writes).toEqual([]);
     // TempCred was rewritten with fresh credentials; every other profile is untouched.
     const after = await readFile(sandbox.configFile, "utf8");
     expect(after.split("[profile TempCred]")[0]).toBe(before.split("[profile TempCred]")[0]);

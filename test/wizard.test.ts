@@ -60,7 +60,8 @@ describe("xacct setup as an interactive wizard", () => {
     const result = await run;
     expect(result.stderr).toContain("The name name-staging-owns belongs to another AWS account");
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Bucket wizard-bucket in us-east-1 — reused");
+    expect(result.stdout).toContain("= keep   bucket wizard-bucket  (no change)");
+    expect(result.stdout).toContain("Bucket wizard-bucket in us-east-1 — already in place");
     expect(result.stdout).toContain("Role StageRole, trusted by Staging account 222222222222 — created");
     expect(result.stdout).toContain("Downloaded s3://wizard-bucket/Sunset.jpg to Sunset.jpg");
     expect(await readFile(join(sandbox.dir, "Sunset.jpg"), "utf8")).toBe("sunset");

@@ -7,6 +7,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient } from "@aws-sdk/client-sts";
 import { fromIni, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import type { CallLog } from "./call-log.js";
 
 export interface AwsTarget {
   /** Named profile; undefined means the SDK's default chain. */
@@ -36,7 +37,7 @@ export function s3EndpointFromEnv(env: NodeJS.ProcessEnv = process.env): string 
   return env["AWS_ENDPOINT_URL_S3"] ?? env["AWS_ENDPOINT_URL"];
 }
 
-export function makeClients(target: AwsTarget, env: NodeJS.ProcessEnv = process.env): AwsClients {
+export function makeClients(target: AwsTarget, env: NodeJS.ProcessEnv = process.env, log?: CallLog): AwsClients {
   const common = {
     region: target.region,
     credentials: credentialsFor(target),
@@ -47,9 +48,22 @@ export function makeClients(target: AwsTarget, env: NodeJS.ProcessEnv = process.
   };
   // Emulators and private endpoints do not serve virtual-hosted bucket names.
   const customEndpoint = target.endpoint ?? s3EndpointFromEnv(env);
-  return {
+  const clients = {
     iam: new IAMClient(common),
     sts: new STSClient(common),
     s3: new S3Client({ ...common, forcePathStyle: customEndpoint !== undefined }),
   };
+  if (log) for (const [service, client] of Object.entries(clients)) countCalls(client, service.toUpperCase(), log);
+  return clients;
+}
+
+/** One record per API call, however many times the SDK retries it. */
+function countCalls(client: IAMClient | STSClient | S3Client, service: string, log: CallLog): void {
+  (client as IAMClient).middlewareStack.add(
+    (next, context) => async (args) => {
+      log.record({ service, operation: String(context.commandName ?? "").replace(/Command$/, "") });
+      return next(args);
+    },
+    { step: "initialize", name: "xacctCallLog" },
+  );
 }

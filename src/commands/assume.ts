@@ -63,7 +63,7 @@ export interface AssumeRequest {
 export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext): Promise<void> {
   const { out } = ctx;
   requireProfile(await loadProfileView(ctx.env), request.profile);
-  const clients = makeClients({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.env);
+  const clients = makeClients({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const sessionName = request.sessionName ?? defaultSessionName(request.profile);
   const creds = await assumeRole(
     clients.sts,

@@ -1,5 +1,6 @@
 /** What every command receives: where to print, how to ask, and the global flags. */
 import type { Writable } from "node:stream";
+import type { CallLog } from "../aws/call-log.js";
 import type { Output } from "../ui/output.js";
 import type { Prompter } from "../wizard/prompter.js";
 
@@ -13,4 +14,6 @@ export interface CommandContext {
   stdout: Writable;
   endpoint: string | undefined;
   statePath: string;
+  /** Every AWS call the command makes, for --debug and call budgets. */
+  calls: CallLog;
 }

@@ -1,19 +1,20 @@
 /**
  * `xacct setup`: the wizard through the three stages. Questions come from the wizard (or
- * flags), facts from AWS, documents from the policy builder, changes from the stages.
+ * flags), facts from AWS, documents from the policy builder, the diff from what exists, and
+ * the writes from the stages. `--plan` stops after showing the diff.
  */
-import { GetUserCommand } from "@aws-sdk/client-iam";
 import { makeClients, type AwsClients } from "../aws/clients.js";
-import { isAwsError, withAwsContext } from "../aws/errors.js";
 import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
-import { XacctError } from "../errors.js";
+import { invalidInput, XacctError } from "../errors.js";
 import { buildSetupPlan, DEFAULTS, type DiscoveredAccounts, type SetupAnswers, type SetupPlan } from "../plan.js";
+import { computeSetupChanges, pendingChanges, type Change } from "../stages/changes.js";
+import { readProductionState, readStagingState, type ProductionState } from "../stages/current.js";
 import { productionSteps } from "../stages/production.js";
 import { stagingSteps } from "../stages/staging.js";
 import { runSteps, type StepRecord } from "../stages/steps.js";
 import { saveState } from "../state.js";
-import { showAccounts, showPlan } from "../ui/plan-view.js";
+import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket, askNames, askProfile, askRegion } from "../wizard/setup-questions.js";
 import { checkObjectKey, checkProfileName } from "../validate/index.js";
 import { assumeAndWrite } from "./assume.js";
@@ -31,61 +32,62 @@ export interface SetupOptions {
   tempProfile?: string;
   testKey?: string;
   yes?: boolean;
+  /** Read only: show the changes and stop. */
+  plan?: boolean;
+  /** With --plan: exit 2 when changes are pending, 0 when none. */
+  detailedExitcode?: boolean;
 }
 
-export async function setupCommand(options: SetupOptions, ctx: CommandContext): Promise<void> {
+/** Exit codes of `setup --plan --detailed-exitcode`. */
+export const PLAN_EXIT = { noChanges: 0, changesPending: 2 } as const;
+
+export async function setupCommand(options: SetupOptions, ctx: CommandContext): Promise<number> {
   const { out, prompter } = ctx;
+  refuseMissingFlags(options, ctx.interactive);
   const tempProfile = checkProfileName(options.tempProfile ?? DEFAULTS.profileName);
   if (options.testKey !== undefined) checkObjectKey(options.testKey);
   const view = await loadProfileView(ctx.env);
   const productionProfile = await askProfile(prompter, "Production", options.productionProfile, view.names);
   const stagingProfile = await askProfile(prompter, "Staging", options.stagingProfile, view.names.filter((n) => n !== productionProfile));
-  const region = await askRegion(prompter, options.region, requireProfile(view, productionProfile)["region"] ?? DEFAULTS.region, ctx.interactive);
+  const profileRegion = requireProfile(view, productionProfile)["region"];
   requireProfile(view, stagingProfile);
+  const region = await askRegion(prompter, options.region, profileRegion ?? DEFAULTS.region, ctx.interactive);
 
-  const prod = makeClients({ profile: productionProfile, region, endpoint: ctx.endpoint }, ctx.env);
-  const staging = makeClients({ profile: stagingProfile, region, endpoint: ctx.endpoint }, ctx.env);
-  const [prodIdentity, stagingIdentity] = await Promise.all([
-    getCallerIdentity(prod, productionProfile),
-    getCallerIdentity(staging, stagingProfile),
-  ]);
-  if (prodIdentity.accountId === stagingIdentity.accountId) {
-    throw new XacctError(
-      `Profiles ${productionProfile} and ${stagingProfile} are both in account ${prodIdentity.accountId}; cross-account access needs two different accounts.`,
-      { exitCode: 2, hint: "Choose a Staging profile whose credentials belong to the other account." },
-    );
-  }
-  const owner = await getS3Owner(prod, productionProfile);
+  const prod = makeClients({ profile: productionProfile, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const staging = makeClients({ profile: stagingProfile, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const accounts = await discoverAccounts(prod, staging, productionProfile, stagingProfile);
 
   const bucket = await askBucket(prompter, options.bucket);
   const names = await askNames(prompter, options, ctx.interactive);
-  const stagingUserExists = await userExists(staging, names.stagingUser, stagingProfile);
-  if (!stagingUserExists && ctx.interactive && !options.yes) {
-    const create = await prompter.confirm({
-      message: `User ${names.stagingUser} does not exist in Staging account ${stagingIdentity.accountId}. Create it?`,
-      flag: "--yes",
-    });
-    if (!create) throw new XacctError("Setup stopped: the Staging user does not exist and was not created.", { hint: "Name an existing user with --staging-user." });
-  }
-  const accounts: DiscoveredAccounts = {
-    production: { ...prodIdentity, canonicalUserId: owner.canonicalUserId, ownedBuckets: owner.ownedBuckets },
-    staging: stagingIdentity,
-    stagingUserExists,
-  };
   let answers: SetupAnswers = { productionProfile, stagingProfile, region, bucket, ...names, endpoint: ctx.endpoint };
   let plan = buildSetupPlan(answers, accounts);
+  const stagingState = await readStagingState(staging, { userName: names.stagingUser, inlinePolicyName: plan.inlinePolicyName, profile: stagingProfile });
+  let prodState = await readProduction(prod, plan);
+  let changes = computeSetupChanges(plan, prodState, stagingState);
   showAccounts(out, plan);
+
+  if (options.plan) {
+    showSetupChanges(out, plan, changes);
+    return reportPlanOnly(ctx, changes, options);
+  }
+  if (!stagingState.user && ctx.interactive && !options.yes) await confirmUserCreation(ctx, plan);
 
   let done: StepRecord[];
   for (;;) {
-    showPlan(out, plan);
+    showSetupChanges(out, plan, changes);
+    if (pendingChanges(changes).length === 0) {
+      out.line();
+      out.done("No changes: both accounts already match the plan.");
+      done = [];
+      break;
+    }
     if (!(await confirmPlan(ctx, options))) {
       out.line("Nothing was changed.");
-      return;
+      return 0;
     }
     out.heading("Applying");
     try {
-      done = await runSteps([...productionSteps(prod, plan), ...stagingSteps(staging, plan)], out);
+      done = await runSteps([...productionSteps(prod, plan, changes, prodState), ...stagingSteps(staging, plan, changes)], out);
       break;
     } catch (error) {
       // A taken bucket name fails the very first step, before anything changed: ask again.
@@ -93,32 +95,85 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
       out.warn(`The name ${plan.answers.bucket} belongs to another AWS account. Please choose another.`);
       answers = { ...answers, bucket: await askBucket(prompter, undefined, "Another bucket name:") };
       plan = buildSetupPlan(answers, accounts);
+      prodState = await readProduction(prod, plan);
+      changes = computeSetupChanges(plan, prodState, stagingState);
     }
   }
-  await rememberSetup(ctx, plan);
+  await rememberSetup(ctx, plan, tempProfile);
 
   out.heading("Stage 3 · Test");
   const roleIsNew = done.some((step) => step.id === "role" && step.status === "created");
-  await assumeAndWrite(
-    { profile: stagingProfile, roleArn: plan.roleArn, region, writeProfile: tempProfile, roleIsNew },
-    ctx,
-  );
+  await assumeAndWrite({ profile: stagingProfile, roleArn: plan.roleArn, region, writeProfile: tempProfile, roleIsNew }, ctx);
   const key = options.testKey ?? (await offerTestKey(ctx, options));
   if (key) await testGet({ key, profile: tempProfile, bucket: plan.answers.bucket, region }, ctx);
   out.line();
   out.done(`Setup complete. Staging reads s3://${plan.answers.bucket}/* through ${plan.roleArn}.`);
+  return 0;
 }
 
-async function userExists(clients: AwsClients, userName: string, profile: string): Promise<boolean> {
-  return withAwsContext({ action: `looking up user ${userName} in the Staging account`, profile }, async () => {
-    try {
-      await clients.iam.send(new GetUserCommand({ UserName: userName }));
-      return true;
-    } catch (error) {
-      if (isAwsError(error, "NoSuchEntity")) return false;
-      throw error;
-    }
+/** Without a terminal nothing can be asked: name every missing flag at once. */
+function refuseMissingFlags(options: SetupOptions, interactive: boolean): void {
+  if (interactive) return;
+  const missing = [
+    options.productionProfile === undefined && "--production-profile",
+    options.stagingProfile === undefined && "--staging-profile",
+    options.bucket === undefined && "--bucket",
+    !options.yes && !options.plan && "--yes",
+  ].filter((flag): flag is string => typeof flag === "string");
+  if (missing.length > 0) {
+    throw invalidInput(
+      `setup has no terminal to ask questions, so it needs ${missing.join(", ")}.`,
+      "Give every answer as a flag (see `xacct setup --help`), or run it in a terminal for the wizard.",
+    );
+  }
+}
+
+async function discoverAccounts(prod: AwsClients, staging: AwsClients, productionProfile: string, stagingProfile: string): Promise<DiscoveredAccounts> {
+  const [prodIdentity, stagingIdentity] = await Promise.all([
+    getCallerIdentity(prod, productionProfile),
+    getCallerIdentity(staging, stagingProfile),
+  ]);
+  if (prodIdentity.accountId === stagingIdentity.accountId) {
+    throw invalidInput(
+      `Profiles ${productionProfile} and ${stagingProfile} are both in account ${prodIdentity.accountId}; cross-account access needs two different accounts.`,
+      "Choose a Staging profile whose credentials belong to the other account.",
+    );
+  }
+  const owner = await getS3Owner(prod, productionProfile);
+  return {
+    production: { ...prodIdentity, canonicalUserId: owner.canonicalUserId, ownedBuckets: owner.ownedBuckets },
+    staging: stagingIdentity,
+  };
+}
+
+function readProduction(prod: AwsClients, plan: SetupPlan): Promise<ProductionState> {
+  return readProductionState(prod, {
+    bucket: plan.answers.bucket,
+    bucketExists: plan.accounts.production.ownedBuckets.has(plan.answers.bucket),
+    policyArn: plan.policyArn,
+    roleName: plan.answers.roleName,
+    profile: plan.answers.productionProfile,
   });
+}
+
+function reportPlanOnly(ctx: CommandContext, changes: Change[], options: SetupOptions): number {
+  const pending = pendingChanges(changes).length;
+  ctx.out.line();
+  if (pending === 0) ctx.out.done("No changes: both accounts already match the plan.");
+  else ctx.out.line(`${pending} change${pending === 1 ? "" : "s"} pending. Run without --plan to apply.`);
+  return options.detailedExitcode && pending > 0 ? PLAN_EXIT.changesPending : PLAN_EXIT.noChanges;
+}
+
+async function confirmUserCreation(ctx: CommandContext, plan: SetupPlan): Promise<void> {
+  const create = await ctx.prompter.confirm({
+    message: `User ${plan.answers.stagingUser} does not exist in Staging account ${plan.accounts.staging.accountId}. Create it?`,
+    flag: "--yes",
+  });
+  if (!create) {
+    throw new XacctError("Setup stopped: the Staging user does not exist and was not created.", {
+      hint: "Name an existing user with --staging-user.",
+    });
+  }
 }
 
 async function confirmPlan(ctx: CommandContext, options: SetupOptions): Promise<boolean> {
@@ -137,7 +192,7 @@ async function offerTestKey(ctx: CommandContext, options: SetupOptions): Promise
   return key.trim() === "" ? undefined : checkObjectKey(key.trim());
 }
 
-async function rememberSetup(ctx: CommandContext, plan: SetupPlan): Promise<void> {
+async function rememberSetup(ctx: CommandContext, plan: SetupPlan, tempProfile: string): Promise<void> {
   await saveState(
     {
       productionProfile: plan.answers.productionProfile,
@@ -145,9 +200,11 @@ async function rememberSetup(ctx: CommandContext, plan: SetupPlan): Promise<void
       region: plan.answers.region,
       bucket: plan.answers.bucket,
       roleName: plan.answers.roleName,
+      policyName: plan.answers.policyName,
       roleArn: plan.roleArn,
       policyArn: plan.policyArn,
       stagingUser: plan.answers.stagingUser,
+      tempProfile,
       productionAccountId: plan.accounts.production.accountId,
       stagingAccountId: plan.accounts.staging.accountId,
       endpoint: plan.answers.endpoint,

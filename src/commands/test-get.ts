@@ -45,7 +45,7 @@ export interface TestGetRequest {
 export async function testGet(request: TestGetRequest, ctx: CommandContext): Promise<void> {
   const settings = requireProfile(await loadProfileView(ctx.env), request.profile);
   refuseExpired(request.profile, settings["xacct_expiration"]);
-  const clients = makeClients({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.env);
+  const clients = makeClients({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const dest = request.outfile ?? (basename(request.key) || "object");
   const result = await downloadObject(
     clients.s3,

@@ -2,8 +2,10 @@
  * Setup runs as a list of small, idempotent steps. When one fails, the user is told exactly
  * which steps were done, which failed and which were not run, and how to finish or undo.
  */
+import { withAwsContext } from "../aws/errors.js";
 import { XacctError } from "../errors.js";
 import type { Output } from "../ui/output.js";
+import type { Change } from "./changes.js";
 
 export type StepStatus = "created" | "updated" | "unchanged" | "reused";
 
@@ -21,6 +23,28 @@ export interface StepRecord {
   title: string;
   status: StepStatus;
   undo?: string | undefined;
+}
+
+export interface ChangeStepSpec {
+  id: Change["id"];
+  title: string;
+  undo: string;
+  /** Writes the pending change; never called when there is nothing to change. */
+  write: (change: Change) => Promise<StepStatus>;
+}
+
+/** One step per planned change; a change of kind "none" makes no call at all. */
+export function stepsForChanges(changes: readonly Change[], where: { account: string; profile: string }, specs: ChangeStepSpec[]): Step[] {
+  return specs.map((spec) => ({
+    id: spec.id,
+    title: spec.title,
+    undo: spec.undo,
+    run: async () => {
+      const change = changes.find((c) => c.id === spec.id);
+      if (!change || change.kind === "none") return "unchanged";
+      return withAwsContext({ action: `writing ${change.resource} in ${where.account}`, profile: where.profile }, () => spec.write(change));
+    },
+  }));
 }
 
 export async function runSteps(steps: Step[], out: Output): Promise<StepRecord[]> {

@@ -1,5 +1,12 @@
-/** Shows a setup plan before anything is written: every resource and every document. */
+/**
+ * Shows a plan before anything is written: the accounts, then per resource what changes.
+ * New documents are shown whole; changed ones statement by statement (matched by Sid), with
+ * other people's statements listed as kept.
+ */
 import type { SetupPlan } from "../plan.js";
+import type { PolicyDocument, PolicyStatement } from "../policy/index.js";
+import { sameDocument } from "../stages/compare.js";
+import type { Change, ChangeKind } from "../stages/changes.js";
 import type { Output } from "./output.js";
 
 export function showAccounts(out: Output, plan: Pick<SetupPlan, "answers" | "accounts">): void {
@@ -10,28 +17,61 @@ export function showAccounts(out: Output, plan: Pick<SetupPlan, "answers" | "acc
   out.line(`  Staging     ${staging.accountId}  ${out.color.dim(staging.arn)}  (profile ${plan.answers.stagingProfile})`);
 }
 
-export function showPlan(out: Output, plan: SetupPlan): void {
-  const { answers, documents } = plan;
-  const verb = (exists: boolean) => (exists ? out.color.yellow("reuse ") : out.color.green("create"));
+const MARK: Record<ChangeKind | "delete" | "keep", (out: Output) => string> = {
+  create: (out) => out.color.green("+ create"),
+  update: (out) => out.color.yellow("~ update"),
+  none: (out) => out.color.dim("= keep  "),
+  delete: (out) => out.color.red("- delete"),
+  keep: (out) => out.color.dim("= leave "),
+};
+
+export function showChange(out: Output, change: { kind: ChangeKind | "delete" | "keep"; resource: string; note?: string; before?: PolicyDocument | undefined; after?: PolicyDocument | undefined }): void {
+  const note = change.note ? out.color.dim(`  (${change.note})`) : "";
+  out.line(`  ${MARK[change.kind](out)} ${change.resource}${change.kind === "none" ? out.color.dim("  (no change)") : ""}${note}`);
+  if (change.kind === "create" && change.after) out.json(change.after, "        ");
+  if (change.kind === "update" && change.before && change.after) showStatementDiff(out, change.before, change.after);
+}
+
+export function showSetupChanges(out: Output, plan: SetupPlan, changes: Change[]): void {
   out.heading(`Stage 1 · Production account ${plan.accounts.production.accountId}`);
-  out.line(`  ${verb(plan.bucketExists)} bucket ${answers.bucket} in ${answers.region}`);
-  out.line(`  ${out.color.green("merge ")} bucket policy statement (other statements are kept):`);
-  out.json(documents.bucketStatement, "      ");
-  out.line(`  ${out.color.green("ensure")} managed policy ${plan.policyArn}:`);
-  out.json(documents.readObjects, "      ");
-  out.line(`  ${out.color.green("ensure")} role ${plan.roleArn} with trust policy:`);
-  out.json(documents.trust, "      ");
-  out.line(`  ${out.color.green("attach")} ${answers.policyName} to ${answers.roleName}`);
+  for (const change of changes.filter((c) => c.account === "production")) showChange(out, change);
   out.heading(`Stage 2 · Staging account ${plan.accounts.staging.accountId}`);
-  if (plan.createStagingUser) out.line(`  ${out.color.green("create")} user ${answers.stagingUser} (it does not exist yet)`);
-  out.line(`  ${out.color.green("ensure")} inline policy ${plan.inlinePolicyName} on user ${answers.stagingUser}:`);
-  out.json(documents.assumeRole, "      ");
+  for (const change of changes.filter((c) => c.account === "staging")) showChange(out, change);
   out.heading("Stage 3 · Test");
-  out.line(`  assume ${plan.roleArn} as profile ${answers.stagingProfile} and save the temporary credentials as a profile`);
-  if (!plan.accounts.staging.arn.endsWith(`:user/${answers.stagingUser}`)) {
+  out.line(`  assume ${plan.roleArn} as profile ${plan.answers.stagingProfile} and save the temporary credentials as a profile`);
+  if (!plan.accounts.staging.arn.endsWith(`:user/${plan.answers.stagingUser}`)) {
     out.line(
-      `  ${out.color.yellow("note")} profile ${answers.stagingProfile} is ${plan.accounts.staging.arn}, not user ${answers.stagingUser}: ` +
+      `  ${out.color.yellow("note")} profile ${plan.answers.stagingProfile} is ${plan.accounts.staging.arn}, not user ${plan.answers.stagingUser}: ` +
         "stage 3 works only if that identity may assume the role too.",
     );
+  }
+}
+
+function statementKey(statement: PolicyStatement, index: number): string {
+  return statement.Sid ?? `#${index + 1}`;
+}
+
+function showStatementDiff(out: Output, before: PolicyDocument, after: PolicyDocument): void {
+  const old = new Map(before.Statement.map((s, i) => [statementKey(s, i), s]));
+  const now = new Map(after.Statement.map((s, i) => [statementKey(s, i), s]));
+  for (const [key, statement] of old) {
+    if (!now.has(key)) {
+      out.line(`        ${out.color.red(`- statement ${key}`)}`);
+      out.json(statement, "            ");
+    }
+  }
+  for (const [key, statement] of now) {
+    const previous = old.get(key);
+    if (!previous) {
+      out.line(`        ${out.color.green(`+ statement ${key}`)}`);
+      out.json(statement, "            ");
+    } else if (!sameDocument({ Version: "2012-10-17", Statement: [previous] }, { Version: "2012-10-17", Statement: [statement] })) {
+      out.line(`        ${out.color.yellow(`~ statement ${key}, was:`)}`);
+      out.json(previous, "            ");
+      out.line(`        ${out.color.yellow("  becomes:")}`);
+      out.json(statement, "            ");
+    } else {
+      out.line(`        ${out.color.dim(`= statement ${key} (unchanged)`)}`);
+    }
   }
 }

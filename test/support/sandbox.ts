@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { afterAll, beforeAll } from "vitest";
+import { CallLog } from "../../src/aws/call-log.js";
 import { runCli } from "../../src/cli.js";
 import { bootstrapAccounts, type BootstrappedAccount, writeSandboxProfiles } from "../../src/localaws/bootstrap.js";
 import { startMoto, type MotoServer } from "../../src/localaws/moto.js";
@@ -16,6 +17,8 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** Every AWS call the run made. */
+  calls: CallLog;
 }
 
 export interface Sandbox {
@@ -68,14 +71,16 @@ export function useSandbox(): Sandbox {
 export async function runInProcess(argv: string[], env: NodeJS.ProcessEnv, interactive = false, stdin?: Readable): Promise<CliResult> {
   const stdout = collect();
   const stderr = collect();
+  const calls = new CallLog();
   const code = await runCli(argv, {
     stdout: stdout.stream,
     stderr: stderr.stream,
     stdin: stdin ?? Readable.from([]),
     env,
     interactive,
+    calls,
   });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+  return { code, stdout: stdout.text(), stderr: stderr.text(), calls };
 }
 
 function collect(): { stream: PassThrough; text: () => string } {

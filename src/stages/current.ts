@@ -1,0 +1,140 @@
+/**
+ * Reads what already exists in both accounts for one setup, with read-only calls. Setup
+ * diffs its plan against this, `--plan` shows that diff, and teardown removes from it.
+ */
+import {
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetUserCommand,
+  GetUserPolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  ListPolicyVersionsCommand,
+  type Tag,
+} from "@aws-sdk/client-iam";
+import { GetBucketPolicyCommand, GetBucketTaggingCommand } from "@aws-sdk/client-s3";
+import type { AwsClients } from "../aws/clients.js";
+import { isAwsError, withAwsContext } from "../aws/errors.js";
+import { parsePolicyDocument, type PolicyDocument } from "../policy/index.js";
+
+export interface PolicyVersion {
+  id: string;
+  isDefault: boolean;
+  created: number;
+}
+
+export interface ProductionState {
+  bucketExists: boolean;
+  bucketTags: Tag[];
+  bucketPolicy: PolicyDocument | undefined;
+  managedPolicy: { document: PolicyDocument; defaultVersionId: string; versions: PolicyVersion[]; tags: Tag[] } | undefined;
+  role: { trust: PolicyDocument; tags: Tag[] } | undefined;
+  /** ARNs of every managed policy attached to the role. */
+  attachedPolicyArns: string[];
+}
+
+export interface StagingState {
+  user: { tags: Tag[] } | undefined;
+  inlinePolicy: PolicyDocument | undefined;
+}
+
+export interface ProductionTarget {
+  bucket: string;
+  bucketExists: boolean;
+  policyArn: string;
+  roleName: string;
+  profile: string;
+}
+
+/** NoSuchEntity and friends mean "absent", not failure. */
+async function unlessMissing<T>(codes: string[], read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isAwsError(error, ...codes)) return undefined;
+    throw error;
+  }
+}
+
+export async function readProductionState(clients: AwsClients, target: ProductionTarget): Promise<ProductionState> {
+  const ctx = { action: "reading the current state of the Production account", profile: target.profile };
+  return withAwsContext(ctx, async () => {
+    const [bucketPolicy, bucketTags, managedPolicy, role] = await Promise.all([
+      target.bucketExists ? readBucketPolicy(clients, target.bucket) : undefined,
+      target.bucketExists ? readBucketTags(clients, target.bucket) : [],
+      readManagedPolicy(clients, target.policyArn),
+      unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetRoleCommand({ RoleName: target.roleName }))),
+    ]);
+    return {
+      bucketExists: target.bucketExists,
+      bucketTags,
+      bucketPolicy,
+      managedPolicy,
+      role: role?.Role
+        ? { trust: parsePolicyDocument(role.Role.AssumeRolePolicyDocument ?? "{}"), tags: role.Role.Tags ?? [] }
+        : undefined,
+      attachedPolicyArns: role ? await readAttachedPolicyArns(clients, target.roleName) : [],
+    };
+  });
+}
+
+async function readBucketPolicy(clients: AwsClients, bucket: string): Promise<PolicyDocument | undefined> {
+  const out = await unlessMissing(["NoSuchBucketPolicy"], () => clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket })));
+  return out?.Policy ? parsePolicyDocument(out.Policy) : undefined;
+}
+
+async function readBucketTags(clients: AwsClients, bucket: string): Promise<Tag[]> {
+  const out = await unlessMissing(["NoSuchTagSet", "NoSuchTagSetError"], () =>
+    clients.s3.send(new GetBucketTaggingCommand({ Bucket: bucket })),
+  );
+  return (out?.TagSet ?? []).map((t) => ({ Key: t.Key, Value: t.Value }));
+}
+
+async function readManagedPolicy(clients: AwsClients, policyArn: string): Promise<ProductionState["managedPolicy"]> {
+  const policy = await unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetPolicyCommand({ PolicyArn: policyArn })));
+  const defaultVersionId = policy?.Policy?.DefaultVersionId;
+  if (!defaultVersionId) return undefined;
+  const [version, versions] = await Promise.all([
+    clients.iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: defaultVersionId })),
+    clients.iam.send(new ListPolicyVersionsCommand({ PolicyArn: policyArn })),
+  ]);
+  return {
+    document: parsePolicyDocument(version.PolicyVersion?.Document ?? "{}"),
+    defaultVersionId,
+    versions: (versions.Versions ?? []).map((v) => ({
+      id: v.VersionId ?? "",
+      isDefault: v.IsDefaultVersion ?? false,
+      created: v.CreateDate?.getTime() ?? 0,
+    })),
+    tags: policy?.Policy?.Tags ?? [],
+  };
+}
+
+async function readAttachedPolicyArns(clients: AwsClients, roleName: string): Promise<string[]> {
+  const arns: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker: marker }));
+    for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return arns;
+}
+
+export async function readStagingState(
+  clients: AwsClients,
+  target: { userName: string; inlinePolicyName: string; profile: string },
+): Promise<StagingState> {
+  const ctx = { action: "reading the current state of the Staging account", profile: target.profile };
+  return withAwsContext(ctx, async () => {
+    const user = await unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetUserCommand({ UserName: target.userName })));
+    if (!user) return { user: undefined, inlinePolicy: undefined };
+    const inline = await unlessMissing(["NoSuchEntity"], () =>
+      clients.iam.send(new GetUserPolicyCommand({ UserName: target.userName, PolicyName: target.inlinePolicyName })),
+    );
+    return {
+      user: { tags: user.User?.Tags ?? [] },
+      inlinePolicy: inline?.PolicyDocument ? parsePolicyDocument(inline.PolicyDocument) : undefined,
+    };
+  });
+}
