@@ -12,6 +12,8 @@
  *   section of it (a stale aws_session_token in an earlier copy would otherwise survive).
  * - In the config file `[profile default]` replaces `[default]` as a whole once it holds a
  *   setting, so writing "default" edits `[profile default]` then, and `[default]` otherwise.
+ * - A replaced key keeps its line, indent and `=` spacing; a comment after its old value moves
+ *   to its own line above, since botocore would read it as part of the new value.
  * - A line indented deeper than the key above it continues that key (nested settings such as
  *   `s3 =` / `  addressing_style = path`, as botocore reads them). It is never a key of the
  *   profile; replacing or dropping a key replaces or drops its continuation lines with it.
@@ -202,7 +204,7 @@ function rewriteSection(
     }
     // Earlier duplicates of a key we own are dead weight the SDK overrides; drop them.
     const value = values[entry.key];
-    if (value !== undefined && lastEntryOfKey.get(entry.key) === entry) out.push(withValue(line, entry.key, value));
+    if (value !== undefined && lastEntryOfKey.get(entry.key) === entry) out.push(...withValue(line, entry.key, value, eol));
     index = entry.end;
   }
   const newKeys = Object.entries(values).filter(([key]) => !lastEntryOfKey.has(key));
@@ -253,14 +255,21 @@ function lastSettingLine(lines: readonly Line[], section: IniSection): number {
   return at;
 }
 
-/** The line with a new value, keeping its indent, `=` spacing and any trailing comment. */
-function withValue(line: Line, key: string, value: string): Line {
+/**
+ * The key line with a new value, keeping its indent and `=` spacing. A comment after the old
+ * value moves to a line of its own just above: botocore (the AWS CLI) reads ` # note` after a
+ * value as part of the value while the JS SDK drops it, so only a bare value means the same
+ * to both.
+ */
+function withValue(line: Line, key: string, value: string, eol: string): Line[] {
   const commentAt = line.text.search(/\s[;#]/);
   const body = commentAt === -1 ? line.text : line.text.slice(0, commentAt);
-  const comment = commentAt === -1 ? "" : line.text.slice(commentAt);
-  const parts = /^([^=]*=[ \t]*)(.*?)(\s*)$/s.exec(body);
-  if (!parts || parts[2] === "") return { text: `${key} = ${value}${comment}`, eol: line.eol };
-  return { text: `${parts[1]}${value}${parts[3]}${comment}`, eol: line.eol };
+  const comment = commentAt === -1 ? "" : line.text.slice(commentAt).trimStart();
+  const parts = /^(\s*)([^=]*=[ \t]*)(.*?)\s*$/s.exec(body);
+  const indent = parts?.[1] ?? "";
+  const text = parts && parts[3] !== "" ? `${indent}${parts[2]}${value}` : `${indent}${key} = ${value}`;
+  const movedComment = comment === "" ? [] : [{ text: `${indent}${comment}`, eol: line.eol || eol }];
+  return [...movedComment, { text, eol: line.eol }];
 }
 
 function appendSection(

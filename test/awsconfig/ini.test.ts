@@ -75,7 +75,7 @@ const upsertCases: UpsertCase[] = [
     expected: `# one\r\n# two\n# three\n\n${FRESH_SECTION}`,
   },
   {
-    name: "replaces keys in place, keeps their spacing and comments, keeps extra keys",
+    name: "replaces keys in place with their spacing, moves a comment after a value above it, keeps extra keys",
     input: `[default]
 aws_access_key_id = AKIADEFAULT
 
@@ -96,7 +96,8 @@ aws_access_key_id = AKIADEFAULT
 [TempCred]
 # written by xacct
 aws_access_key_id=AKIANEW
-aws_secret_access_key   =   secret/NEW+    # rotated hourly
+# rotated hourly
+aws_secret_access_key   =   secret/NEW+
 region = eu-west-1
 output = json
 aws_session_token = tokenNEW==
@@ -140,7 +141,7 @@ aws_access_key_id = AKIAOTHER
     name: "keeps unicode and tabs",
     input: "# Zugangsdaten für café ☕ — 日本語\n[default]\naws_access_key_id\t=\tAKIADEFAULT\n[TempCred]\n\taws_access_key_id\t= old\t# ключ\n",
     values: { aws_access_key_id: "AKIANEW" },
-    expected: "# Zugangsdaten für café ☕ — 日本語\n[default]\naws_access_key_id\t=\tAKIADEFAULT\n[TempCred]\n\taws_access_key_id\t= AKIANEW\t# ключ\n",
+    expected: "# Zugangsdaten für café ☕ — 日本語\n[default]\naws_access_key_id\t=\tAKIADEFAULT\n[TempCred]\n\t# ключ\n\taws_access_key_id\t= AKIANEW\n",
   },
   {
     name: "keeps the indent of a section written with indented keys",
