@@ -1,0 +1,335 @@
+/**
+ * The file side of ~/.aws/config and ~/.aws/credentials: find the real file behind any
+ * symlink, lock it against other xacct processes, re-read it under the lock, apply a pure
+ * edit from ini.ts, keep one backup, and replace the file atomically (temp file + fsync +
+ * rename), so a crash leaves either the old or the new content, never a torn file.
+ */
+import { randomBytes } from "node:crypto";
+import { lstat, mkdir, open, readFile, readdir, readlink, rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import lockfile from "proper-lockfile";
+import { XacctError } from "../errors.js";
+import { listProfileNames, removeProfile, upsertProfile, type AwsFile } from "./ini.js";
+import { configFilePath, credentialsFilePath } from "./paths.js";
+
+export interface ProfileWrite {
+  path: string;
+  file: AwsFile;
+  profile: string;
+  values: Readonly<Record<string, string>>;
+  /** Keys to delete from the profile, e.g. a stale aws_session_token. */
+  removeKeys?: readonly string[];
+}
+
+export interface ProfileRemoval {
+  path: string;
+  file: AwsFile;
+  profile: string;
+}
+
+export interface WriteResult {
+  /** The file that was (or would have been) written: the symlink's target for a symlink. */
+  path: string;
+  created: boolean;
+  changed: boolean;
+  /** Sentences for the user, e.g. a credentials file other users can read. */
+  warnings: string[];
+}
+
+/**
+ * How long a lock may sit untouched before it counts as left by a dead process, and how long
+ * we wait for a live holder. The wait outlasts the staleness so a dead holder's lock is
+ * always broken within it.
+ */
+export interface LockTimings {
+  staleMs: number;
+  waitMs: number;
+}
+
+export interface StoreOptions {
+  lock?: Partial<LockTimings>;
+}
+
+const DEFAULT_LOCK_TIMINGS: LockTimings = { staleMs: 10_000, waitMs: 15_000 };
+const LOCK_RETRY_INTERVAL_MS = 50;
+const NEW_FILE_MODE = 0o600;
+const NEW_DIRECTORY_MODE = 0o700;
+
+export function backupPathFor(filePath: string): string {
+  return `${filePath}.xacct.bak`;
+}
+
+export function lockPathFor(filePath: string): string {
+  return `${filePath}.xacct.lock`;
+}
+
+/** Writes values into one profile; creates the file (0600) and its directory (0700) when missing. */
+export async function writeProfile(request: ProfileWrite, options: StoreOptions = {}): Promise<WriteResult> {
+  const target = { file: request.file, profile: request.profile };
+  const removeKeys = request.removeKeys ?? [];
+  return editFile(request.path, request.file, options, (text) =>
+    upsertProfile(text, target, request.values, { removeKeys }),
+  );
+}
+
+/** Removes one profile's sections; a missing file is left missing. */
+export async function removeProfileFromFile(request: ProfileRemoval, options: StoreOptions = {}): Promise<WriteResult> {
+  const target = { file: request.file, profile: request.profile };
+  return editFile(request.path, request.file, options, (text) => removeProfile(text, target));
+}
+
+/** Every profile name in the config and credentials files, config first; missing files have none. */
+export async function readProfileNames(
+  paths: { config: string; credentials: string } = { config: configFilePath(), credentials: credentialsFilePath() },
+): Promise<string[]> {
+  const config = await readCurrent(paths.config, "config");
+  const credentials = await readCurrent(paths.credentials, "credentials");
+  const names = [
+    ...listProfileNames(config?.text ?? "", "config"),
+    ...listProfileNames(credentials?.text ?? "", "credentials"),
+  ];
+  return [...new Set(names)];
+}
+
+async function editFile(
+  requestedPath: string,
+  file: AwsFile,
+  options: StoreOptions,
+  edit: (text: string) => string,
+): Promise<WriteResult> {
+  // Bad profile names or values fail here, before anything on disk is touched.
+  const textForMissingFile = edit("");
+  const filePath = await resolveSymlinks(requestedPath);
+  if (textForMissingFile === "" && !(await readCurrent(filePath, file))) {
+    return { path: filePath, created: false, changed: false, warnings: [] };
+  }
+  await ensureDirectory(path.dirname(filePath));
+  const timings = { ...DEFAULT_LOCK_TIMINGS, ...options.lock };
+  return withFileLock(filePath, timings, async (assertLockHeld) => {
+    const current = await readCurrent(filePath, file);
+    const before = current?.text ?? "";
+    const after = edit(before);
+    const warnings = current ? permissionWarnings(filePath, file, current.mode, after) : [];
+    if (after === before) return { path: filePath, created: false, changed: false, warnings };
+
+    await removeOrphanedTempFiles(filePath);
+    if (current) await writeAtomically(backupPathFor(filePath), before, { mode: NEW_FILE_MODE }, assertLockHeld);
+    await writeAtomically(filePath, after, current ?? { mode: NEW_FILE_MODE }, assertLockHeld);
+    return { path: filePath, created: current === undefined, changed: true, warnings };
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading.
+
+interface FileState {
+  text: string;
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/** The file's text and attributes, or undefined when it does not exist. */
+async function readCurrent(filePath: string, file: AwsFile): Promise<FileState | undefined> {
+  let info;
+  try {
+    info = await stat(filePath);
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return undefined;
+    throw fileProblem("read", filePath, error);
+  }
+  if (!info.isFile()) {
+    throw new XacctError(`${filePath} is ${info.isDirectory() ? "a directory" : "not a regular file"}, not an AWS ${file} file.`, {
+      hint: `Move it out of the way, or point ${envVarFor(file)} at a file.`,
+    });
+  }
+  let bytes;
+  try {
+    bytes = await readFile(filePath);
+  } catch (error) {
+    throw fileProblem("read", filePath, error);
+  }
+  return { text: decodeUtf8(bytes, filePath), mode: info.mode & 0o7777, uid: info.uid, gid: info.gid };
+}
+
+/** Refuses non-UTF-8 text: decoding it leniently would change bytes we promise to keep. */
+function decodeUtf8(bytes: Uint8Array, filePath: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch (error) {
+    throw new XacctError(`${filePath} is not valid UTF-8 text, so xacct will not edit it.`, {
+      hint: "Save the file as UTF-8 (the AWS tools expect it), then run xacct again.",
+      cause: error,
+    });
+  }
+}
+
+function permissionWarnings(filePath: string, file: AwsFile, mode: number, text: string): string[] {
+  const holdsSecrets = file === "credentials" || /^\s*aws_(?:secret_access_key|session_token)\s*=/m.test(text);
+  if (!holdsSecrets || (mode & 0o077) === 0) return [];
+  const octal = mode.toString(8).padStart(4, "0");
+  return [`${filePath} holds credentials but other users have access to it (mode ${octal}); run: chmod 600 ${filePath}`];
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing.
+
+/** Follows symlinks (even dangling ones) so we replace the target and keep the link. */
+async function resolveSymlinks(requestedPath: string): Promise<string> {
+  let current = path.resolve(requestedPath);
+  for (let hops = 0; hops < 40; hops += 1) {
+    let isLink;
+    try {
+      isLink = (await lstat(current)).isSymbolicLink();
+    } catch (error) {
+      if (errorCode(error) === "ENOENT") return current;
+      throw fileProblem("read", current, error);
+    }
+    if (!isLink) return current;
+    current = path.resolve(path.dirname(current), await readlink(current));
+  }
+  throw new XacctError(`${requestedPath} is a loop of symbolic links.`, { hint: "Point the link at a real file." });
+}
+
+async function ensureDirectory(directory: string): Promise<void> {
+  try {
+    await mkdir(directory, { recursive: true, mode: NEW_DIRECTORY_MODE });
+  } catch (error) {
+    throw fileProblem("create the directory", directory, error);
+  }
+}
+
+/** Temp names carry the file's name, our pid and randomness; dead writers' leftovers are found by it. */
+function tempPathFor(filePath: string): string {
+  const name = `.${path.basename(filePath)}.${process.pid}.${randomBytes(8).toString("hex")}.xacct-tmp`;
+  return path.join(path.dirname(filePath), name);
+}
+
+/**
+ * Removes temp files a killed writer left beside the file or its backup. Only called under
+ * the lock, when no other xacct can be between creating and renaming one.
+ */
+async function removeOrphanedTempFiles(filePath: string): Promise<void> {
+  const base = path.basename(filePath).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const orphan = new RegExp(`^\\.${base}(?:\\.xacct\\.bak)?\\.\\d+\\.[0-9a-f]{16}\\.xacct-tmp$`);
+  const directory = path.dirname(filePath);
+  const names = await readdir(directory).catch(() => []);
+  await Promise.all(names.filter((name) => orphan.test(name)).map((name) => rm(path.join(directory, name), { force: true })));
+}
+
+interface FileAttributes {
+  mode: number;
+  uid?: number;
+  gid?: number;
+}
+
+async function writeAtomically(
+  filePath: string,
+  text: string,
+  attributes: FileAttributes,
+  beforeRename: () => void,
+): Promise<void> {
+  const tempPath = tempPathFor(filePath);
+  let handle;
+  try {
+    handle = await open(tempPath, "wx", NEW_FILE_MODE);
+    await handle.writeFile(text, "utf8");
+    await handle.chmod(attributes.mode);
+    // Under sudo, rename would hand the user's file to root; keep its owner.
+    if (process.getuid?.() === 0 && attributes.uid !== undefined && attributes.gid !== undefined) {
+      await handle.chown(attributes.uid, attributes.gid);
+    }
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    beforeRename();
+    await rename(tempPath, filePath);
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await rm(tempPath, { force: true }).catch(() => undefined);
+    throw error instanceof XacctError ? error : fileProblem("write", filePath, error);
+  }
+  await syncDirectory(path.dirname(filePath));
+}
+
+/** Makes the rename itself durable; some platforms cannot open a directory, which is fine. */
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, "r").catch(() => undefined);
+  await handle?.sync().catch(() => undefined);
+  await handle?.close().catch(() => undefined);
+}
+
+// ---------------------------------------------------------------------------------------
+// Locking: a sibling lock directory (proper-lockfile), so the file itself need not exist.
+
+async function withFileLock<T>(
+  filePath: string,
+  timings: LockTimings,
+  work: (assertLockHeld: () => void) => Promise<T>,
+): Promise<T> {
+  const lockPath = lockPathFor(filePath);
+  let lost: Error | undefined;
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(filePath, {
+      realpath: false,
+      lockfilePath: lockPath,
+      stale: timings.staleMs,
+      retries: {
+        retries: Math.ceil(timings.waitMs / LOCK_RETRY_INTERVAL_MS),
+        factor: 1,
+        minTimeout: LOCK_RETRY_INTERVAL_MS,
+        maxTimeout: LOCK_RETRY_INTERVAL_MS,
+      },
+      // The default throws from a timer and kills the process; we check before each rename instead.
+      onCompromised: (error) => {
+        lost = error;
+      },
+    });
+  } catch (error) {
+    if (errorCode(error) !== "ELOCKED") throw fileProblem("lock", filePath, error);
+    throw new XacctError(`Another process kept ${filePath} locked for over ${Math.round(timings.waitMs / 1000)} s.`, {
+      hint: `Let the other xacct finish and try again; if none is running, delete ${lockPath}.`,
+      cause: error,
+    });
+  }
+  const assertLockHeld = () => {
+    if (lost) throw new XacctError(`Lost the lock on ${filePath} while writing it; the file was not changed.`, { cause: lost });
+  };
+  try {
+    return await work(assertLockHeld);
+  } finally {
+    await release().catch(() => undefined); // Already released if the lock was lost.
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors.
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function envVarFor(file: AwsFile): string {
+  return file === "config" ? "AWS_CONFIG_FILE" : "AWS_SHARED_CREDENTIALS_FILE";
+}
+
+const PLAIN_REASONS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EISDIR: "it is a directory",
+  ENOTDIR: "a part of the path is not a directory",
+  EROFS: "the file system is read-only",
+  ENOSPC: "the disk is full",
+  EDQUOT: "the disk quota is exceeded",
+};
+
+function fileProblem(action: string, filePath: string, error: unknown): XacctError {
+  const code = errorCode(error);
+  const reason = (code && PLAIN_REASONS[code]) ?? (error instanceof Error ? error.message : String(error));
+  return new XacctError(`Could not ${action} ${filePath}: ${reason}.`, {
+    hint: "Check the file's permissions and owner (ls -l), and that its directory exists and is writable.",
+    cause: error,
+  });
+}
