@@ -108,23 +108,25 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
     }
   };
 
-  program
-    .command("setup")
-    .description("walk the three stages: Production bucket and role, Staging permission, test access")
-    .option("--production-profile <name>", "profile with admin credentials in the Production account")
-    .option("--staging-profile <name>", "profile with admin credentials in the Staging account")
-    .option("--bucket <name>", "the Production bucket to share (created if missing)")
-    .option("--role-name <name>", "role in Production that Staging assumes (default: StageRole)")
-    .option("--policy-name <name>", "managed policy allowing s3:GetObject (default: <role-name>ReadObjects)")
-    .option("--staging-user <name>", "Staging user allowed to assume the role, created if missing (default: StageAdmin)")
-    .option("--region <region>", "region of the bucket (default: the Production profile's region, else us-east-1)")
-    .option("--temp-profile <name>", "profile to save the temporary credentials in (default: TempCred)")
+  addTargetOptions(
+    program.command("setup").description("walk the three stages: Production bucket and role, Staging permission, test access"),
+  )
     .option("--test-key <key>", "download this object after setup, as a test")
     .option("-y, --yes", "apply the plan without asking")
     .option("--plan", "read only: show what would change, and change nothing")
     .option("--detailed-exitcode", "with --plan: exit 0 when nothing would change, 2 when changes are pending, 1 on error")
     .action((options, command: Command) =>
       run(command, async (ctx) => (await import("./commands/setup.js")).setupCommand(options, ctx)),
+    );
+
+  addTargetOptions(
+    program.command("teardown").description("remove exactly what setup made (flags as for setup, default: what setup remembered)"),
+  )
+    .option("--delete-objects", "also delete the objects of a bucket xacct created, so the bucket can go")
+    .option("-y, --yes", "remove without asking")
+    .option("--plan", "read only: show what would be removed, and remove nothing")
+    .action((options, command: Command) =>
+      run(command, async (ctx) => (await import("./commands/teardown.js")).teardownCommand(options, ctx)),
     );
 
   program
@@ -153,6 +155,22 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
     );
 
   return program;
+}
+
+/** The answers setup asks for; teardown takes the same ones to find what setup made. */
+function addTargetOptions(command: Command): Command {
+  const options: [string, string][] = [
+    ["--production-profile <name>", "profile with admin credentials in the Production account"],
+    ["--staging-profile <name>", "profile with admin credentials in the Staging account"],
+    ["--bucket <name>", "the Production bucket to share (created if missing)"],
+    ["--role-name <name>", "role in Production that Staging assumes (default: StageRole)"],
+    ["--policy-name <name>", "managed policy allowing s3:GetObject (default: <role-name>ReadObjects)"],
+    ["--staging-user <name>", "Staging user allowed to assume the role, created if missing (default: StageAdmin)"],
+    ["--region <region>", "region of the bucket (default: the Production profile's region, else us-east-1)"],
+    ["--temp-profile <name>", "profile for the temporary credentials (default: TempCred)"],
+  ];
+  for (const [flags, description] of options) command.option(flags, description);
+  return command;
 }
 
 function isTty(stream: Readable | Writable): boolean {

@@ -2,7 +2,7 @@
  * What setup remembers so that `assume` and `test-get` need no flags: profiles, region,
  * bucket and role. Never a secret. Lives in the user's config directory.
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -62,4 +62,9 @@ export async function saveState(setup: SetupState, path = stateFilePath()): Prom
   const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
   await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
   await rename(temp, path);
+}
+
+/** Forgets the setup (teardown's last step). */
+export async function clearState(path = stateFilePath()): Promise<void> {
+  await rm(path, { force: true });
 }

@@ -65,7 +65,7 @@ describe("AWS failures exit 1 with the AWS code and the next step", () => {
     proxy.rule = (r) => (r.action === "CreateRole" ? { status: 403, code: "AccessDenied", message: "not allowed" } : undefined);
     const result = await sandbox.run(["--endpoint-url", proxy.endpoint, ...setupArgs("half-done-bucket")]);
     proxy.rule = () => undefined;
-    expectCleanFailure(result, 1, "AccessDenied", "run the same setup command again");
+    expectCleanFailure(result, 1, "AccessDenied", "run the same command again");
     expect(result.stdout).toMatch(/done\s+Bucket half-done-bucket in us-east-1 — created/);
     expect(result.stdout).toMatch(/done\s+Managed policy StageRoleReadObjects/);
     expect(result.stdout).toMatch(/failed\s+Role StageRole/);

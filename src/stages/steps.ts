@@ -7,7 +7,7 @@ import { XacctError } from "../errors.js";
 import type { Output } from "../ui/output.js";
 import type { Change } from "./changes.js";
 
-export type StepStatus = "created" | "updated" | "unchanged" | "reused";
+export type StepStatus = "created" | "updated" | "unchanged" | "reused" | "deleted" | "kept" | "absent";
 
 export interface Step {
   /** Stable name of the step, e.g. "role", for code that asks what happened. */
@@ -47,6 +47,12 @@ export function stepsForChanges(changes: readonly Change[], where: { account: st
   }));
 }
 
+const STATUS_LABEL: Partial<Record<StepStatus, string>> = {
+  unchanged: "already in place",
+  kept: "left in place",
+  absent: "already gone",
+};
+
 export async function runSteps(steps: Step[], out: Output): Promise<StepRecord[]> {
   const done: StepRecord[] = [];
   for (const [index, step] of steps.entries()) {
@@ -57,7 +63,7 @@ export async function runSteps(steps: Step[], out: Output): Promise<StepRecord[]
       reportFailure(out, done, step, steps.slice(index + 1));
       if (error instanceof XacctError) {
         throw new XacctError(error.message, {
-          hint: `${error.hint ? `${error.hint} ` : ""}Then run the same setup command again: it reuses what was done.`,
+          hint: `${error.hint ? `${error.hint} ` : ""}Then run the same command again: it picks up where this run stopped.`,
           ...(error.awsCode ? { awsCode: error.awsCode } : {}),
           exitCode: error.exitCode,
           cause: error,
@@ -65,8 +71,8 @@ export async function runSteps(steps: Step[], out: Output): Promise<StepRecord[]
       }
       throw error;
     }
-    const label = `${step.title} ${out.color.dim(`— ${status === "unchanged" ? "already in place" : status}`)}`;
-    if (status === "unchanged" || status === "reused") out.skipped(label);
+    const label = `${step.title} ${out.color.dim(`— ${STATUS_LABEL[status] ?? status}`)}`;
+    if (status === "unchanged" || status === "reused" || status === "kept" || status === "absent") out.skipped(label);
     else out.done(label);
     done.push({ id: step.id, title: step.title, status, undo: step.undo });
   }
@@ -75,7 +81,7 @@ export async function runSteps(steps: Step[], out: Output): Promise<StepRecord[]
 
 function reportFailure(out: Output, done: StepRecord[], failed: Step, pending: Step[]): void {
   out.line();
-  out.line(out.color.bold("Setup stopped part-way. Nothing was rolled back."));
+  out.line(out.color.bold("Stopped part-way. Nothing was rolled back."));
   for (const record of done) out.line(`  ${out.color.green("done")}     ${record.title} — ${record.status}`);
   out.line(`  ${out.color.red("failed")}   ${failed.title}`);
   for (const step of pending) out.line(`  ${out.color.dim("not run")}  ${step.title}`);

@@ -26,8 +26,8 @@ const MARK: Record<ChangeKind | "delete" | "keep", (out: Output) => string> = {
 };
 
 export function showChange(out: Output, change: { kind: ChangeKind | "delete" | "keep"; resource: string; note?: string; before?: PolicyDocument | undefined; after?: PolicyDocument | undefined }): void {
-  const note = change.note ? out.color.dim(`  (${change.note})`) : "";
-  out.line(`  ${MARK[change.kind](out)} ${change.resource}${change.kind === "none" ? out.color.dim("  (no change)") : ""}${note}`);
+  const note = out.color.dim(`  (${change.note ?? (change.kind === "none" ? "no change" : "")})`);
+  out.line(`  ${MARK[change.kind](out)} ${change.resource}${change.note || change.kind === "none" ? note : ""}`);
   if (change.kind === "create" && change.after) out.json(change.after, "        ");
   if (change.kind === "update" && change.before && change.after) showStatementDiff(out, change.before, change.after);
 }

@@ -1,0 +1,167 @@
+/**
+ * `xacct teardown`: shows what it will remove and, after confirmation (or --yes), removes
+ * exactly what setup made. Works from the flags setup takes, or from what setup remembered.
+ */
+import { makeClients } from "../aws/clients.js";
+import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
+import { configFilePath } from "../awsconfig/paths.js";
+import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
+import { removeProfileFromFile } from "../awsconfig/store.js";
+import { invalidInput } from "../errors.js";
+import { DEFAULTS, defaultPolicyName, inlinePolicyNameFor } from "../plan.js";
+import { managedPolicyArn, partitionForRegion } from "../policy/arn.js";
+import { readProductionState, readStagingState } from "../stages/current.js";
+import { runSteps } from "../stages/steps.js";
+import { computeRemovals, readDependents, teardownSteps, type Removal, type TeardownTarget } from "../stages/teardown.js";
+import { clearState, loadState } from "../state.js";
+import { showChange } from "../ui/plan-view.js";
+import {
+  checkBucketName,
+  checkPolicyName,
+  checkProfileName,
+  checkRegion,
+  checkRoleName,
+  checkUserName,
+} from "../validate/index.js";
+import type { CommandContext } from "./context.js";
+
+export interface TeardownOptions {
+  productionProfile?: string;
+  stagingProfile?: string;
+  bucket?: string;
+  roleName?: string;
+  policyName?: string;
+  stagingUser?: string;
+  region?: string;
+  tempProfile?: string;
+  deleteObjects?: boolean;
+  yes?: boolean;
+  plan?: boolean;
+}
+
+interface TeardownAnswers {
+  productionProfile: string;
+  stagingProfile: string;
+  bucket: string;
+  roleName: string;
+  policyName: string;
+  stagingUser: string;
+  region: string;
+  tempProfile: string;
+}
+
+export async function teardownCommand(options: TeardownOptions, ctx: CommandContext): Promise<number> {
+  const { out } = ctx;
+  const state = await loadState(ctx.statePath);
+  const answers = resolveAnswers(options, state, ctx.interactive);
+  const view = await loadProfileView(ctx.env);
+  requireProfile(view, answers.productionProfile);
+  requireProfile(view, answers.stagingProfile);
+
+  const prod = makeClients({ profile: answers.productionProfile, region: answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const staging = makeClients({ profile: answers.stagingProfile, region: answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const [prodIdentity, stagingIdentity, owner] = await Promise.all([
+    getCallerIdentity(prod, answers.productionProfile),
+    getCallerIdentity(staging, answers.stagingProfile),
+    getS3Owner(prod, answers.productionProfile),
+  ]);
+  const target: TeardownTarget = {
+    bucket: answers.bucket,
+    roleName: answers.roleName,
+    policyName: answers.policyName,
+    policyArn: managedPolicyArn(partitionForRegion(answers.region), prodIdentity.accountId, answers.policyName),
+    stagingUser: answers.stagingUser,
+    inlinePolicyName: inlinePolicyNameFor(answers.roleName),
+    deleteObjects: options.deleteObjects ?? false,
+  };
+  const [prodState, stagingState] = await Promise.all([
+    readProductionState(prod, {
+      bucket: target.bucket,
+      bucketExists: owner.ownedBuckets.has(target.bucket),
+      policyArn: target.policyArn,
+      roleName: target.roleName,
+      profile: answers.productionProfile,
+    }),
+    readStagingState(staging, { userName: target.stagingUser, inlinePolicyName: target.inlinePolicyName, profile: answers.stagingProfile }),
+  ]);
+  const deps = await readDependents(prod, staging, target, prodState, stagingState);
+  const removals = computeRemovals(target, prodState, stagingState, deps);
+  const profileExists = view.settings(answers.tempProfile) !== undefined;
+
+  showRemovals(ctx, removals, prodIdentity.accountId, stagingIdentity.accountId, answers.tempProfile, profileExists);
+  const pending = removals.filter((r) => r.kind === "delete" || r.kind === "update").length + (profileExists ? 1 : 0);
+  if (options.plan) {
+    out.line();
+    out.line(pending === 0 ? "Nothing to remove." : `${pending} removal${pending === 1 ? "" : "s"} pending. Run without --plan to apply.`);
+    return 0;
+  }
+  if (pending === 0) {
+    await clearState(ctx.statePath);
+    out.line();
+    out.done("Nothing to remove: xacct's resources are already gone.");
+    return 0;
+  }
+  if (!options.yes && !(await ctx.prompter.confirm({ message: "Remove these?", flag: "--yes", default: false }))) {
+    out.line("Nothing was removed.");
+    return 0;
+  }
+  out.heading("Removing");
+  const where = {
+    production: { account: `Production account ${prodIdentity.accountId}`, profile: answers.productionProfile },
+    staging: { account: `Staging account ${stagingIdentity.accountId}`, profile: answers.stagingProfile },
+  };
+  await runSteps(teardownSteps(prod, staging, removals, target, prodState, where), out);
+  if (profileExists) {
+    await removeProfileFromFile({ path: configFilePath(ctx.env), file: "config", profile: answers.tempProfile });
+    out.done(`Profile ${answers.tempProfile} removed from ${configFilePath(ctx.env)}`);
+  }
+  await clearState(ctx.statePath);
+  const kept = removals.filter((r) => r.kind === "keep");
+  out.line();
+  out.done(kept.length === 0 ? "Teardown complete." : `Teardown complete; ${kept.length} resource(s) left in place as listed above.`);
+  return 0;
+}
+
+function resolveAnswers(
+  options: TeardownOptions,
+  state: Awaited<ReturnType<typeof loadState>>,
+  interactive: boolean,
+): TeardownAnswers {
+  const productionProfile = options.productionProfile ?? state?.productionProfile;
+  const stagingProfile = options.stagingProfile ?? state?.stagingProfile;
+  const bucket = options.bucket ?? state?.bucket;
+  const missing = [
+    !productionProfile && "--production-profile",
+    !stagingProfile && "--staging-profile",
+    !bucket && "--bucket",
+    !interactive && !options.yes && !options.plan && "--yes",
+  ].filter((flag): flag is string => typeof flag === "string");
+  if (missing.length > 0 || !productionProfile || !stagingProfile || !bucket) {
+    throw invalidInput(
+      `teardown does not know what to remove: give ${missing.join(", ")}.`,
+      "Pass the same flags you gave setup, or run it where setup ran so xacct remembers them.",
+    );
+  }
+  const roleName = checkRoleName(options.roleName ?? state?.roleName ?? DEFAULTS.roleName);
+  return {
+    productionProfile: checkProfileName(productionProfile),
+    stagingProfile: checkProfileName(stagingProfile),
+    bucket: checkBucketName(bucket),
+    roleName,
+    policyName: checkPolicyName(options.policyName ?? state?.policyName ?? defaultPolicyName(roleName)),
+    stagingUser: checkUserName(options.stagingUser ?? state?.stagingUser ?? DEFAULTS.stagingUser),
+    region: checkRegion(options.region ?? state?.region ?? DEFAULTS.region),
+    tempProfile: checkProfileName(options.tempProfile ?? state?.tempProfile ?? DEFAULTS.profileName),
+  };
+}
+
+function showRemovals(ctx: CommandContext, removals: Removal[], prodAccount: string, stagingAccount: string, tempProfile: string, profileExists: boolean): void {
+  const show = (r: Removal) => showChange(ctx.out, r.kind === "none" ? { ...r, note: "already gone" } : r);
+  ctx.out.heading(`Production account ${prodAccount}`);
+  removals.filter((r) => r.account === "production").forEach(show);
+  ctx.out.heading(`Staging account ${stagingAccount}`);
+  removals.filter((r) => r.account === "staging").forEach(show);
+  ctx.out.heading("This machine");
+  const resource = `profile ${tempProfile} in ${configFilePath(ctx.env)}`;
+  showChange(ctx.out, profileExists ? { kind: "delete", resource } : { kind: "none", resource, note: "already gone" });
+}
