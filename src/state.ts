@@ -20,6 +20,8 @@ export interface SetupState {
   stagingUser: string;
   /** The profile setup wrote the temporary credentials to. */
   tempProfile: string;
+  /** Setup created the bucket (recorded before it does), so teardown may delete it. */
+  createdBucket?: boolean;
   productionAccountId: string;
   stagingAccountId: string;
   endpoint?: string | undefined;

@@ -13,7 +13,7 @@ import { readProductionState, readStagingState, type ProductionState } from "../
 import { productionSteps } from "../stages/production.js";
 import { stagingSteps } from "../stages/staging.js";
 import { runSteps, type StepRecord } from "../stages/steps.js";
-import { saveState } from "../state.js";
+import { loadState, saveState, type SetupState } from "../state.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket, askNames, askProfile, askRegion } from "../wizard/setup-questions.js";
 import { checkObjectKey, checkProfileName } from "../validate/index.js";
@@ -62,8 +62,10 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   let answers: SetupAnswers = { productionProfile, stagingProfile, region, bucket, ...names, endpoint: ctx.endpoint };
   let plan = buildSetupPlan(answers, accounts);
   const stagingState = await readStagingState(staging, { userName: names.stagingUser, inlinePolicyName: plan.inlinePolicyName, profile: stagingProfile });
+  const previous = await loadState(ctx.statePath);
+  const createdBefore = (bucketName: string) => previous?.bucket === bucketName && previous.createdBucket === true;
   let prodState = await readProduction(prod, plan);
-  let changes = computeSetupChanges(plan, prodState, stagingState);
+  let changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(bucket));
   showAccounts(out, plan);
 
   if (options.plan) {
@@ -86,8 +88,13 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
       return 0;
     }
     out.heading("Applying");
+    // Recorded before any write, so a setup that stops part-way can be finished or torn down;
+    // and again the moment the bucket exists, so teardown knows it is xacct's.
+    const createdBucket = createdBefore(plan.answers.bucket);
+    await rememberSetup(ctx, plan, tempProfile, createdBucket);
+    const bucketCreated = () => rememberSetup(ctx, plan, tempProfile, true);
     try {
-      done = await runSteps([...productionSteps(prod, plan, changes, prodState), ...stagingSteps(staging, plan, changes)], out);
+      done = await runSteps([...productionSteps(prod, plan, changes, prodState, bucketCreated), ...stagingSteps(staging, plan, changes)], out);
       break;
     } catch (error) {
       // A taken bucket name fails the very first step, before anything changed: ask again.
@@ -96,10 +103,10 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
       answers = { ...answers, bucket: await askBucket(prompter, undefined, "Another bucket name:") };
       plan = buildSetupPlan(answers, accounts);
       prodState = await readProduction(prod, plan);
-      changes = computeSetupChanges(plan, prodState, stagingState);
+      changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(plan.answers.bucket));
     }
   }
-  await rememberSetup(ctx, plan, tempProfile);
+  if (done.length === 0) await rememberSetup(ctx, plan, tempProfile, createdBefore(plan.answers.bucket));
 
   out.heading("Stage 3 · Test");
   const roleIsNew = done.some((step) => step.id === "role" && step.status === "created");
@@ -192,9 +199,8 @@ async function offerTestKey(ctx: CommandContext, options: SetupOptions): Promise
   return key.trim() === "" ? undefined : checkObjectKey(key.trim());
 }
 
-async function rememberSetup(ctx: CommandContext, plan: SetupPlan, tempProfile: string): Promise<void> {
-  await saveState(
-    {
+async function rememberSetup(ctx: CommandContext, plan: SetupPlan, tempProfile: string, createdBucket: boolean): Promise<void> {
+  const state: SetupState = {
       productionProfile: plan.answers.productionProfile,
       stagingProfile: plan.answers.stagingProfile,
       region: plan.answers.region,
@@ -208,8 +214,8 @@ async function rememberSetup(ctx: CommandContext, plan: SetupPlan, tempProfile: 
       productionAccountId: plan.accounts.production.accountId,
       stagingAccountId: plan.accounts.staging.accountId,
       endpoint: plan.answers.endpoint,
+      createdBucket,
       updatedAt: new Date().toISOString(),
-    },
-    ctx.statePath,
-  );
+  };
+  await saveState(state, ctx.statePath);
 }

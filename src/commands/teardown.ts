@@ -73,6 +73,7 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
     stagingUser: answers.stagingUser,
     inlinePolicyName: inlinePolicyNameFor(answers.roleName),
     deleteObjects: options.deleteObjects ?? false,
+    bucketCreatedByXacct: state?.bucket === answers.bucket && state.createdBucket === true,
   };
   const [prodState, stagingState] = await Promise.all([
     readProductionState(prod, {

@@ -5,7 +5,7 @@
 import type { SetupPlan } from "../plan.js";
 import { mergeOwnedStatements, type PolicyDocument } from "../policy/index.js";
 import { sameDocument } from "./compare.js";
-import type { ProductionState, StagingState } from "./current.js";
+import { isXacctTagged, type ProductionState, type StagingState } from "./current.js";
 
 export type ChangeKind = "create" | "update" | "none";
 
@@ -17,6 +17,7 @@ export interface Change {
   kind: ChangeKind;
   /** What the resource is, e.g. "role StageRole". */
   resource: string;
+  note?: string;
   before?: PolicyDocument | undefined;
   after?: PolicyDocument | undefined;
 }
@@ -26,11 +27,20 @@ function documentChange(before: PolicyDocument | undefined, after: PolicyDocumen
   return sameDocument(before, after) ? "none" : "update";
 }
 
-export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, staging: StagingState): Change[] {
+/**
+ * `bucketCreatedByXacct`: an earlier run recorded that it created this bucket. If that run
+ * stopped before tagging it, the tag is still owed (teardown recognises its buckets by it).
+ */
+export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, staging: StagingState, bucketCreatedByXacct = false): Change[] {
   const { bucket, roleName, policyName, stagingUser } = plan.answers;
   const bucketPolicy = mergeOwnedStatements(prod.bucketPolicy, [plan.documents.bucketStatement]);
+  const bucketKind: ChangeKind = !prod.bucketExists
+    ? "create"
+    : bucketCreatedByXacct && !isXacctTagged(prod.bucketTags)
+      ? "update"
+      : "none";
   const changes: Change[] = [
-    { id: "bucket", account: "production", kind: prod.bucketExists ? "none" : "create", resource: `bucket ${bucket}` },
+    { id: "bucket", account: "production", kind: bucketKind, resource: `bucket ${bucket}`, ...(bucketKind === "update" ? { note: "add xacct's tag" } : {}) },
     {
       id: "bucket-policy",
       account: "production",

@@ -46,6 +46,10 @@ export interface ProductionTarget {
   profile: string;
 }
 
+export function isXacctTagged(tags: readonly Tag[]): boolean {
+  return tags.some((t) => t.Key === "managed-by" && t.Value === "xacct");
+}
+
 /** NoSuchEntity and friends mean "absent", not failure. */
 async function unlessMissing<T>(codes: string[], read: () => Promise<T>): Promise<T | undefined> {
   try {

@@ -25,7 +25,14 @@ import type { Change } from "./changes.js";
 import type { ProductionState } from "./current.js";
 import { stepsForChanges, type Step, type StepStatus } from "./steps.js";
 
-export function productionSteps(clients: AwsClients, plan: SetupPlan, changes: Change[], current: ProductionState): Step[] {
+/** `bucketCreated` runs right after CreateBucket succeeds, before anything else can fail. */
+export function productionSteps(
+  clients: AwsClients,
+  plan: SetupPlan,
+  changes: Change[],
+  current: ProductionState,
+  bucketCreated: () => Promise<void> = async () => {},
+): Step[] {
   const { bucket, roleName, policyName, productionProfile: profile } = plan.answers;
   const where = { account: `Production account ${plan.accounts.production.accountId}`, profile };
   return stepsForChanges(changes, where, [
@@ -33,7 +40,7 @@ export function productionSteps(clients: AwsClients, plan: SetupPlan, changes: C
       id: "bucket",
       title: `Bucket ${bucket} in ${plan.answers.region}`,
       undo: `aws s3api delete-bucket --bucket ${bucket} --profile ${profile}`,
-      write: () => createBucket(clients, plan),
+      write: (c) => (c.kind === "create" ? createBucket(clients, plan, bucketCreated) : tagBucket(clients, plan, current).then(() => "updated")),
     },
     {
       id: "bucket-policy",
@@ -68,7 +75,7 @@ export function productionSteps(clients: AwsClients, plan: SetupPlan, changes: C
   ]);
 }
 
-async function createBucket(clients: AwsClients, plan: SetupPlan): Promise<StepStatus> {
+async function createBucket(clients: AwsClients, plan: SetupPlan, bucketCreated: () => Promise<void>): Promise<StepStatus> {
   const { bucket, region } = plan.answers;
   try {
     // us-east-1 is the one region that must not be named as a LocationConstraint.
@@ -90,9 +97,17 @@ async function createBucket(clients: AwsClients, plan: SetupPlan): Promise<StepS
     }
     throw error;
   }
-  // The tag is how teardown knows xacct made this bucket and may delete it.
-  await clients.s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: xacctTags(plan) as { Key: string; Value: string }[] } }));
+  await bucketCreated();
+  await tagBucket(clients, plan, undefined);
   return "created";
+}
+
+/** The tag is how teardown knows xacct made this bucket and may delete it. Other tags stay. */
+async function tagBucket(clients: AwsClients, plan: SetupPlan, current: ProductionState | undefined): Promise<void> {
+  const ours = xacctTags(plan);
+  const others = (current?.bucketTags ?? []).filter((t) => !ours.some((o) => o.Key === t.Key));
+  const TagSet = [...others, ...ours].map((t) => ({ Key: t.Key ?? "", Value: t.Value ?? "" }));
+  await clients.s3.send(new PutBucketTaggingCommand({ Bucket: plan.answers.bucket, Tagging: { TagSet } }));
 }
 
 async function writeManagedPolicy(clients: AwsClients, plan: SetupPlan, change: Change, current: ProductionState): Promise<StepStatus> {

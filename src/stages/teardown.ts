@@ -26,7 +26,7 @@ import {
 } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
 import { removeOwnedStatements, SID, type PolicyDocument } from "../policy/index.js";
-import type { ProductionState, StagingState } from "./current.js";
+import { isXacctTagged, type ProductionState, type StagingState } from "./current.js";
 import type { Step, StepStatus } from "./steps.js";
 import { withAwsContext } from "../aws/errors.js";
 
@@ -53,6 +53,8 @@ export interface TeardownTarget {
   stagingUser: string;
   inlinePolicyName: string;
   deleteObjects: boolean;
+  /** Setup recorded that it created the bucket, even if it stopped before tagging it. */
+  bucketCreatedByXacct: boolean;
 }
 
 /** What else hangs off the resources, read only when they exist. */
@@ -60,10 +62,6 @@ export interface Dependents {
   roleInlinePolicies: string[];
   userExtras: string[];
   objectCount: number;
-}
-
-export function isXacctTagged(tags: readonly Tag[]): boolean {
-  return tags.some((t) => t.Key === "managed-by" && t.Value === "xacct");
 }
 
 const OWNED_SIDS = [SID.bucketLocate];
@@ -82,7 +80,12 @@ export function computeRemovals(target: TeardownTarget, prod: ProductionState, s
     { id: "managed-policy", account: "production", kind: ours(!!prod.managedPolicy, prod.managedPolicy?.tags ?? []), resource: `managed policy ${policyName} and all its versions` },
     { id: "role", account: "production", kind: ours(!!prod.role, prod.role?.tags ?? []), resource: `role ${roleName}` },
     bucketPolicyRemoval(bucket, prod.bucketPolicy),
-    { id: "bucket", account: "production", kind: ours(prod.bucketExists, prod.bucketTags), resource: `bucket ${bucket}` },
+    {
+      id: "bucket",
+      account: "production",
+      kind: ours(prod.bucketExists, target.bucketCreatedByXacct ? [{ Key: "managed-by", Value: "xacct" }] : prod.bucketTags),
+      resource: `bucket ${bucket}`,
+    },
     { id: "inline-policy", account: "staging", kind: staging.inlinePolicy ? "delete" : "none", resource: `inline policy ${target.inlinePolicyName} of user ${stagingUser}` },
     { id: "user", account: "staging", kind: ours(!!staging.user, staging.user?.tags ?? []), resource: `user ${stagingUser}` },
   ];
@@ -130,7 +133,7 @@ export async function readDependents(
   const [roleInlinePolicies, userExtras, objectCount] = await Promise.all([
     prod.role ? listRoleInlinePolicies(prodClients, target.roleName) : [],
     staging.user ? listUserExtras(stagingClients, target) : [],
-    prod.bucketExists && isXacctTagged(prod.bucketTags) ? countObjectVersions(prodClients, target.bucket) : 0,
+    prod.bucketExists && (target.bucketCreatedByXacct || isXacctTagged(prod.bucketTags)) ? countObjectVersions(prodClients, target.bucket) : 0,
   ]);
   return { roleInlinePolicies, userExtras, objectCount };
 }

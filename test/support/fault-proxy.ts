@@ -8,9 +8,12 @@ import type { AddressInfo } from "node:net";
 export interface SeenRequest {
   method: string;
   path: string;
-  /** The query-protocol action (IAM, STS), e.g. "CreateRole"; S3 requests have none. */
+  /** The operation: the query-protocol Action for IAM and STS, e.g. "CreateRole"; for S3 derived from method and sub-resource, e.g. "PutBucketPolicy". */
   action: string | undefined;
 }
+
+/** What to do with a request: fail it with an AWS error, cut the connection, or pass it on. */
+export type FaultAction = Fault | "reset" | undefined;
 
 export interface Fault {
   status: number;
@@ -20,8 +23,8 @@ export interface Fault {
 
 export interface FaultProxy {
   endpoint: string;
-  /** Decides per request; return a fault to fail it, undefined to pass it on. */
-  rule: (request: SeenRequest) => Fault | undefined;
+  /** Decides per request; return a fault to fail it, "reset" to cut the connection, undefined to pass it on. */
+  rule: (request: SeenRequest) => FaultAction;
   close(): Promise<void>;
 }
 
@@ -30,8 +33,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const proxy: FaultProxy = { endpoint: "", rule: () => undefined, close: async () => {} };
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
-    const action = new URLSearchParams(body.toString("utf8")).get("Action") ?? undefined;
-    const fault = proxy.rule({ method: req.method ?? "GET", path: req.url ?? "/", action });
+    const method = req.method ?? "GET";
+    const action = new URLSearchParams(body.toString("utf8")).get("Action") ?? s3Operation(method, req.url ?? "/");
+    const fault = proxy.rule({ method, path: req.url ?? "/", action });
+    if (fault === "reset") {
+      req.socket.destroy();
+      return;
+    }
     if (fault) {
       res.writeHead(fault.status, { "content-type": "text/xml" });
       res.end(
@@ -53,6 +61,31 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   proxy.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   proxy.close = () => new Promise((resolve) => server.close(() => resolve()));
   return proxy;
+}
+
+const S3_SUBRESOURCES = ["tagging", "policy", "delete", "versions", "acl", "location"];
+
+/** Names the S3 operations setup and teardown use, from the REST method and sub-resource. */
+function s3Operation(method: string, url: string): string | undefined {
+  const parsed = new URL(url, "http://proxy");
+  const parts = parsed.pathname.split("/").filter(Boolean);
+  if (parts.length === 0) return method === "GET" ? "ListBuckets" : undefined;
+  const sub = S3_SUBRESOURCES.find((name) => parsed.searchParams.has(name));
+  const object = parts.length > 1;
+  const names: Record<string, string> = {
+    "PUT:": object ? "PutObject" : "CreateBucket",
+    "DELETE:": object ? "DeleteObject" : "DeleteBucket",
+    "GET:": object ? "GetObject" : "ListObjects",
+    "HEAD:": object ? "HeadObject" : "HeadBucket",
+    "PUT:tagging": "PutBucketTagging",
+    "GET:tagging": "GetBucketTagging",
+    "PUT:policy": "PutBucketPolicy",
+    "GET:policy": "GetBucketPolicy",
+    "DELETE:policy": "DeleteBucketPolicy",
+    "POST:delete": "DeleteObjects",
+    "GET:versions": "ListObjectVersions",
+  };
+  return names[`${method}:${sub ?? ""}`];
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -30,6 +30,8 @@ export interface Sandbox {
   env: NodeJS.ProcessEnv;
   prod: BootstrappedAccount;
   staging: BootstrappedAccount;
+  /** Wipes the emulator and bootstraps the two accounts again (new keys, same profile files). */
+  reset(): Promise<void>;
   /** Runs `xacct ARGV` in-process, stdin closed and no terminal, unless told otherwise. */
   run(argv: string[], options?: { interactive?: boolean; env?: NodeJS.ProcessEnv }): Promise<CliResult>;
 }
@@ -43,10 +45,18 @@ export function useSandbox(): Sandbox {
     savedCwd = process.cwd();
     sandbox.moto = await startMoto();
     sandbox.dir = await mkdtemp(join(tmpdir(), "xacct-test-"));
-    const accounts = await bootstrapAccounts(sandbox.moto.endpoint);
-    sandbox.prod = accounts.prod;
-    sandbox.staging = accounts.staging;
-    const profiles = await writeSandboxProfiles(join(sandbox.dir, "aws"), accounts, { endpoint: sandbox.moto.endpoint });
+    const bootstrap = async () => {
+      const accounts = await bootstrapAccounts(sandbox.moto.endpoint);
+      sandbox.prod = accounts.prod;
+      sandbox.staging = accounts.staging;
+      return writeSandboxProfiles(join(sandbox.dir, "aws"), accounts, { endpoint: sandbox.moto.endpoint });
+    };
+    const profiles = await bootstrap();
+    sandbox.reset = async () => {
+      await sandbox.moto.reset();
+      await bootstrap();
+      await rm(sandbox.statePath, { force: true });
+    };
     sandbox.configFile = profiles.configFile;
     sandbox.credentialsFile = profiles.credentialsFile;
     sandbox.env = { ...profiles.env, XDG_CONFIG_HOME: join(sandbox.dir, "xdg"), HOME: sandbox.dir, NO_COLOR: "1" };
