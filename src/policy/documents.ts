@@ -17,13 +17,22 @@ export const POLICY_VERSION = "2012-10-17";
 export interface PolicyStatement {
   Sid?: string;
   Effect: "Allow" | "Deny";
-  Principal?: "*" | { AWS?: string | string[]; Service?: string | string[]; CanonicalUser?: string | string[] };
+  Principal?: PolicyPrincipal;
+  /** Found in other teams' bucket policies; xacct never writes it. */
+  NotPrincipal?: PolicyPrincipal;
   Action?: string | string[];
   NotAction?: string | string[];
   Resource?: string | string[];
   NotResource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[] | boolean>>;
+  Condition?: Record<string, Record<string, ConditionValue | ConditionValue[]>>;
 }
+
+export type PolicyPrincipal =
+  | "*"
+  | { AWS?: string | string[]; Service?: string | string[]; CanonicalUser?: string | string[]; Federated?: string | string[] };
+
+/** JSON policies may spell condition values as strings, booleans or numbers. */
+export type ConditionValue = string | boolean | number;
 
 export interface PolicyDocument {
   Version: typeof POLICY_VERSION;

@@ -1,0 +1,105 @@
+/**
+ * The base condition operators (without `ForAnyValue:`/`ForAllValues:` or `IfExists`).
+ *
+ * Each compares one policy value with one request value and answers undefined when the pair
+ * cannot be compared (a number that is not a number, a non-ARN for an Arn operator): then the
+ * operator fails whether it is negated or not, as AWS does not treat "not comparable" as
+ * "not equal".
+ */
+import { compareArn } from "./arn-pattern.js";
+import { matchesWildcard } from "./wildcard.js";
+
+export type Comparison = (policyValue: string, requestValue: string) => boolean | undefined;
+
+export interface BaseOperator {
+  compare: Comparison;
+  /**
+   * Negated operators (StringNotEquals, ArnNotLike, …) hold when no policy value compares
+   * true, and also when the key is missing from the request.
+   */
+  negated: boolean;
+}
+
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const EPOCH_SECONDS = /^-?\d+$/;
+
+function parseNumber(text: string): number | undefined {
+  return NUMBER.test(text.trim()) ? Number(text) : undefined;
+}
+
+/** Dates are ISO 8601 or epoch seconds, as the condition operator docs allow. */
+function parseDate(text: string): number | undefined {
+  if (EPOCH_SECONDS.test(text)) return Number(text) * 1000;
+  const millis = Date.parse(text);
+  return Number.isNaN(millis) ? undefined : millis;
+}
+
+function numeric(test: (policy: number, request: number) => boolean): Comparison {
+  return (policyValue, requestValue) => {
+    const policy = parseNumber(policyValue);
+    const request = parseNumber(requestValue);
+    return policy === undefined || request === undefined ? undefined : test(policy, request);
+  };
+}
+
+function date(test: (policy: number, request: number) => boolean): Comparison {
+  return (policyValue, requestValue) => {
+    const policy = parseDate(policyValue);
+    const request = parseDate(requestValue);
+    return policy === undefined || request === undefined ? undefined : test(policy, request);
+  };
+}
+
+function parseBool(text: string): boolean | undefined {
+  const lower = text.toLowerCase();
+  return lower === "true" ? true : lower === "false" ? false : undefined;
+}
+
+const compareBool: Comparison = (policyValue, requestValue) => {
+  const policy = parseBool(policyValue);
+  const request = parseBool(requestValue);
+  return policy === undefined || request === undefined ? undefined : policy === request;
+};
+
+const equals: Comparison = (policy, request) => policy === request;
+const equalsIgnoringCase: Comparison = (policy, request) => policy.toLowerCase() === request.toLowerCase();
+const like: Comparison = (policy, request) => matchesWildcard(policy, request);
+const numericEquals = numeric((policy, request) => request === policy);
+const dateEquals = date((policy, request) => request === policy);
+
+const positive = (compare: Comparison): BaseOperator => ({ compare, negated: false });
+const negative = (compare: Comparison): BaseOperator => ({ compare, negated: true });
+
+/** Keyed by lower-case name: AWS does not care how an operator is capitalised. */
+export const BASE_OPERATORS: ReadonlyMap<string, BaseOperator> = new Map([
+  ["stringequals", positive(equals)],
+  ["stringnotequals", negative(equals)],
+  ["stringequalsignorecase", positive(equalsIgnoringCase)],
+  ["stringnotequalsignorecase", negative(equalsIgnoringCase)],
+  ["stringlike", positive(like)],
+  ["stringnotlike", negative(like)],
+  // ArnEquals takes wildcards just like ArnLike (condition operator docs).
+  ["arnequals", positive(compareArn)],
+  ["arnlike", positive(compareArn)],
+  ["arnnotequals", negative(compareArn)],
+  ["arnnotlike", negative(compareArn)],
+  ["bool", positive(compareBool)],
+  ["numericequals", positive(numericEquals)],
+  ["numericnotequals", negative(numericEquals)],
+  ["numericlessthan", positive(numeric((policy, request) => request < policy))],
+  ["numericlessthanequals", positive(numeric((policy, request) => request <= policy))],
+  ["numericgreaterthan", positive(numeric((policy, request) => request > policy))],
+  ["numericgreaterthanequals", positive(numeric((policy, request) => request >= policy))],
+  ["dateequals", positive(dateEquals)],
+  ["datenotequals", negative(dateEquals)],
+  ["datelessthan", positive(date((policy, request) => request < policy))],
+  ["datelessthanequals", positive(date((policy, request) => request <= policy))],
+  ["dategreaterthan", positive(date((policy, request) => request > policy))],
+  ["dategreaterthanequals", positive(date((policy, request) => request >= policy))],
+]);
+
+/** Whether one request value satisfies the operator against the policy's values (OR'ed). */
+export function operatorHolds(operator: BaseOperator, policyValues: string[], requestValue: string): boolean {
+  const results = policyValues.map((policyValue) => operator.compare(policyValue, requestValue));
+  return operator.negated ? results.every((result) => result === false) : results.some((result) => result === true);
+}

@@ -1,0 +1,80 @@
+/**
+ * A statement's Condition block: every operator and every key in it must hold (AND); the
+ * values listed for one key are alternatives (OR). Follows the IAM condition docs:
+ *
+ * - Missing key: a plain operator fails; an `…IfExists` or negated operator holds;
+ *   `ForAllValues:` holds; `ForAnyValue:` fails unless it ends in `IfExists`.
+ * - A multivalued request key (an array) needs a set operator; a plain operator fails on it.
+ * - `Null: true` holds when the key is missing, `Null: false` when it is present.
+ */
+import { XacctError } from "../errors.js";
+import type { ConditionValue, PolicyStatement } from "../policy/documents.js";
+import { BASE_OPERATORS, operatorHolds, type BaseOperator } from "./condition-operators.js";
+import type { ContextValue } from "./types.js";
+
+type ConditionBlock = NonNullable<PolicyStatement["Condition"]>;
+type SetOperator = "ForAnyValue" | "ForAllValues";
+
+interface ParsedOperator {
+  name: string;
+  setOperator: SetOperator | undefined;
+  ifExists: boolean;
+  /** undefined for Null, which looks at presence only. */
+  base: BaseOperator | undefined;
+}
+
+const OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?(.+?)(IfExists)?$/i;
+
+export function parseOperator(name: string): ParsedOperator {
+  const [, set, baseName = "", ifExists] = OPERATOR_NAME.exec(name) ?? [];
+  const setOperator = set === undefined ? undefined : set.toLowerCase() === "foranyvalue" ? "ForAnyValue" : "ForAllValues";
+  const parsed = { name, setOperator, ifExists: ifExists !== undefined } as const;
+  if (baseName.toLowerCase() === "null") return { ...parsed, base: undefined };
+  const base = BASE_OPERATORS.get(baseName.toLowerCase());
+  if (base === undefined) {
+    throw new XacctError(`xacct cannot evaluate the condition operator ${name}.`, {
+      hint: "Supported: String*, Arn*, Bool, Null, Numeric*, Date*, each with IfExists and ForAnyValue:/ForAllValues:.",
+    });
+  }
+  return { ...parsed, base };
+}
+
+/** Context keys are case-insensitive; booleans and numbers compare as their JSON text. */
+function lookUp(context: Record<string, ContextValue>, key: string): string | string[] | undefined {
+  const wanted = key.toLowerCase();
+  const found = Object.keys(context).find((name) => name.toLowerCase() === wanted);
+  if (found === undefined) return undefined;
+  const value = context[found]!;
+  return Array.isArray(value) ? value : String(value);
+}
+
+function asStrings(values: ConditionValue | ConditionValue[]): string[] {
+  return (Array.isArray(values) ? values : [values]).map(String);
+}
+
+function nullHolds(policyValues: string[], present: boolean): boolean {
+  return policyValues.some((value) => value.toLowerCase() === String(!present));
+}
+
+function keyHolds(operator: ParsedOperator, policyValues: string[], requestValue: string | string[] | undefined): boolean {
+  const base = operator.base;
+  if (base === undefined) return nullHolds(policyValues, requestValue !== undefined);
+  if (requestValue === undefined) {
+    if (operator.setOperator === "ForAllValues") return true;
+    return operator.ifExists || (operator.setOperator === undefined && base.negated);
+  }
+  if (operator.setOperator === undefined) {
+    return typeof requestValue === "string" && operatorHolds(base, policyValues, requestValue);
+  }
+  const requestValues = typeof requestValue === "string" ? [requestValue] : requestValue;
+  const holds = (value: string) => operatorHolds(base, policyValues, value);
+  return operator.setOperator === "ForAnyValue" ? requestValues.some(holds) : requestValues.every(holds);
+}
+
+export function conditionsHold(block: ConditionBlock | undefined, context: Record<string, ContextValue>): boolean {
+  if (block === undefined) return true;
+  return Object.entries(block).every(([operatorName, keys]) => {
+    const operator = parseOperator(operatorName);
+    return Object.entries(keys).every(([key, values]) => keyHolds(operator, asStrings(values), lookUp(context, key)));
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * Whether one statement applies to a request: its action, resource, principal (resource
+ * policies only) and conditions all match.
+ */
+import type { PolicyStatement } from "../policy/documents.js";
+import { resourceMatches } from "./arn-pattern.js";
+import { conditionsHold } from "./conditions.js";
+import { notPrincipalApplies, principalMatch, type PrincipalMatch } from "./principal.js";
+import type { EvaluationRequest } from "./types.js";
+import { matchesWildcardIgnoringCase } from "./wildcard.js";
+
+function asList(value: string | string[]): string[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Service prefixes compare exactly (ignoring case); wildcards apply to the action name. */
+function actionMatches(pattern: string, action: string): boolean {
+  if (pattern === "*") return true;
+  const [patternService, patternName] = splitAction(pattern);
+  const [service, name] = splitAction(action);
+  return patternService === service && matchesWildcardIgnoringCase(patternName, name);
+}
+
+function splitAction(action: string): [string, string] {
+  const colon = action.indexOf(":");
+  if (colon < 0) return [action.toLowerCase(), ""];
+  return [action.slice(0, colon).toLowerCase(), action.slice(colon + 1)];
+}
+
+function actionApplies(statement: PolicyStatement, action: string): boolean {
+  if (statement.Action !== undefined) return asList(statement.Action).some((p) => actionMatches(p, action));
+  if (statement.NotAction !== undefined) return !asList(statement.NotAction).some((p) => actionMatches(p, action));
+  return false;
+}
+
+/**
+ * A statement with neither Resource nor NotResource is a trust policy's: it is about the
+ * resource it is attached to, so it applies. (AWS rejects such identity policies on upload.)
+ */
+function resourceApplies(statement: PolicyStatement, resource: string): boolean {
+  if (statement.Resource !== undefined) return asList(statement.Resource).some((p) => resourceMatches(p, resource));
+  if (statement.NotResource !== undefined) return !asList(statement.NotResource).some((p) => resourceMatches(p, resource));
+  return true;
+}
+
+function statementPrincipalMatch(statement: PolicyStatement, requester: EvaluationRequest["principal"]): PrincipalMatch {
+  if (statement.Principal !== undefined) return principalMatch(statement.Principal, requester);
+  if (statement.NotPrincipal !== undefined) return notPrincipalApplies(statement.NotPrincipal, requester) ? "principal" : "none";
+  return "none";
+}
+
+/**
+ * Action, resource and conditions match. That is all an identity-policy statement needs:
+ * it has no Principal, it applies to whoever it is attached to.
+ */
+export function statementMatchesRequest(statement: PolicyStatement, request: EvaluationRequest): boolean {
+  return (
+    actionApplies(statement, request.action) &&
+    resourceApplies(statement, request.resource) &&
+    conditionsHold(statement.Condition, request.context)
+  );
+}
+
+/** How a resource-policy statement names the requester, or "none" if it does not apply. */
+export function resourceStatementMatch(statement: PolicyStatement, request: EvaluationRequest): PrincipalMatch {
+  const match = statementPrincipalMatch(statement, request.principal);
+  if (match === "none" || !statementMatchesRequest(statement, request)) return "none";
+  return match;
+}
