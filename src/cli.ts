@@ -28,6 +28,7 @@ interface GlobalOptions {
   endpointUrl?: string;
   debug?: boolean;
   color?: boolean;
+  json?: boolean;
 }
 
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -77,6 +78,7 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
     .option("--endpoint-url <url>", "send AWS calls to this endpoint (default: AWS_ENDPOINT_URL, else AWS)")
     .option("--debug", "show stack traces and SDK details on failure")
     .option("--no-color", "plain output")
+    .option("--json", "print one JSON document on stdout (the human report goes to stderr)")
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -87,8 +89,10 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
   const context = (command: Command): CommandContext => {
     const globals = command.optsWithGlobals<GlobalOptions>();
     const interactive = io.interactive ?? (isTty(io.stdin) && isTty(io.stdout));
+    const json = globals.json ?? false;
+    const colorStream = json ? io.stderr : io.stdout;
     return {
-      out: new Output(io, { color: globals.color !== false && wantsColor(io.stdout, io.env), debug: globals.debug ?? false }),
+      out: new Output(io, { color: globals.color !== false && wantsColor(colorStream, io.env), debug: globals.debug ?? false, json }),
       prompter: interactive ? terminalPrompter({ input: io.stdin, output: io.stdout }) : unattendedPrompter(),
       interactive,
       env: io.env,
@@ -96,6 +100,8 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
       endpoint: globals.endpointUrl,
       statePath: stateFilePath(io.env),
       calls: io.calls ?? new CallLog(),
+      json,
+      result: {},
     };
   };
   /** Runs one command with a fresh context; its returned number, if any, is the exit code. */
@@ -103,6 +109,10 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
     const ctx = context(command);
     try {
       result.exitCode = (await body(ctx)) ?? 0;
+      if (ctx.json) writeJson(io.stdout, { command: command.name(), ok: true, exitCode: result.exitCode, ...ctx.result });
+    } catch (error) {
+      if (ctx.json) writeJson(io.stdout, { command: command.name(), ok: false, ...ctx.result, error: errorSummary(error) });
+      throw error;
     } finally {
       ctx.out.debug(`${ctx.calls.calls.length} AWS calls: ${ctx.calls.summary() || "none"}`);
     }
@@ -171,6 +181,18 @@ function addTargetOptions(command: Command): Command {
   ];
   for (const [flags, description] of options) command.option(flags, description);
   return command;
+}
+
+function writeJson(stream: Writable, value: unknown): void {
+  stream.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+function errorSummary(error: unknown): Record<string, unknown> {
+  if (error instanceof XacctError) {
+    return { message: error.message, hint: error.hint ?? null, awsCode: error.awsCode ?? null, exitCode: error.exitCode };
+  }
+  if (error instanceof Error && error.name === "ExitPromptError") return { message: "Cancelled at a prompt.", exitCode: 130 };
+  return { message: error instanceof Error ? error.message : String(error), exitCode: 1 };
 }
 
 function isTty(stream: Readable | Writable): boolean {

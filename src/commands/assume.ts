@@ -76,6 +76,7 @@ export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext
     },
     out,
   );
+  ctx.result["assumed"] = { arn: creds.assumedRoleArn, roleArn: request.roleArn, sessionName, expiration: creds.expiration.toISOString() };
   out.done(`Assumed ${creds.assumedRoleArn}`);
   out.line(`  expires ${creds.expiration.toISOString()} (${minutesFromNow(creds.expiration)} min from now)`);
   if (!request.writeProfile) {
@@ -89,6 +90,7 @@ export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext
     profile: request.writeProfile,
     values: temporaryProfileValues(creds, request.region),
   });
+  ctx.result["profile"] = { name: request.writeProfile, path: result.path, changed: result.changed, warnings: result.warnings };
   for (const warning of result.warnings) out.warn(warning);
   out.done(`Wrote profile ${request.writeProfile} to ${path}${result.changed ? "" : " (unchanged)"}`);
   out.line(`  use it with --profile ${request.writeProfile}, e.g. xacct test-get KEY --profile ${request.writeProfile}`);

@@ -16,4 +16,8 @@ export interface CommandContext {
   statePath: string;
   /** Every AWS call the command makes, for --debug and call budgets. */
   calls: CallLog;
+  /** --json: stdout carries one JSON document, built from `result`; the human report goes to stderr. */
+  json: boolean;
+  /** What the command did, for --json. Never a secret. */
+  result: Record<string, unknown>;
 }

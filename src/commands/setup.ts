@@ -67,6 +67,7 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   let prodState = await readProduction(prod, plan);
   let changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(bucket));
   showAccounts(out, plan);
+  describeSetup(ctx, plan, changes);
 
   if (options.plan) {
     showSetupChanges(out, plan, changes);
@@ -93,8 +94,10 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
     const createdBucket = createdBefore(plan.answers.bucket);
     await rememberSetup(ctx, plan, tempProfile, createdBucket);
     const bucketCreated = () => rememberSetup(ctx, plan, tempProfile, true);
+    const applied: StepRecord[] = [];
+    ctx.result["applied"] = applied;
     try {
-      done = await runSteps([...productionSteps(prod, plan, changes, prodState, bucketCreated), ...stagingSteps(staging, plan, changes)], out);
+      done = await runSteps([...productionSteps(prod, plan, changes, prodState, bucketCreated), ...stagingSteps(staging, plan, changes)], out, applied);
       break;
     } catch (error) {
       // A taken bucket name fails the very first step, before anything changed: ask again.
@@ -104,6 +107,7 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
       plan = buildSetupPlan(answers, accounts);
       prodState = await readProduction(prod, plan);
       changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(plan.answers.bucket));
+      describeSetup(ctx, plan, changes);
     }
   }
   if (done.length === 0) await rememberSetup(ctx, plan, tempProfile, createdBefore(plan.answers.bucket));
@@ -160,6 +164,24 @@ function readProduction(prod: AwsClients, plan: SetupPlan): Promise<ProductionSt
     policyArn: plan.policyArn,
     roleName: plan.answers.roleName,
     profile: plan.answers.productionProfile,
+  });
+}
+
+/** The --json view of the plan: accounts, names, and every change with its documents. */
+function describeSetup(ctx: CommandContext, plan: SetupPlan, changes: Change[]): void {
+  const { production, staging } = plan.accounts;
+  Object.assign(ctx.result, {
+    accounts: {
+      production: { accountId: production.accountId, arn: production.arn, canonicalUserId: production.canonicalUserId ?? null },
+      staging: { accountId: staging.accountId, arn: staging.arn },
+    },
+    region: plan.answers.region,
+    bucket: plan.answers.bucket,
+    roleArn: plan.roleArn,
+    policyArn: plan.policyArn,
+    stagingUser: plan.answers.stagingUser,
+    changes,
+    pending: pendingChanges(changes).length,
   });
 }
 

@@ -91,6 +91,13 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
 
   showRemovals(ctx, removals, prodIdentity.accountId, stagingIdentity.accountId, answers.tempProfile, profileExists);
   const pending = removals.filter((r) => r.kind === "delete" || r.kind === "update").length + (profileExists ? 1 : 0);
+  Object.assign(ctx.result, {
+    accounts: { production: { accountId: prodIdentity.accountId }, staging: { accountId: stagingIdentity.accountId } },
+    bucket: target.bucket,
+    removals,
+    profile: { name: answers.tempProfile, exists: profileExists },
+    pending,
+  });
   if (options.plan) {
     out.line();
     out.line(pending === 0 ? "Nothing to remove." : `${pending} removal${pending === 1 ? "" : "s"} pending. Run without --plan to apply.`);
@@ -111,7 +118,8 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
     production: { account: `Production account ${prodIdentity.accountId}`, profile: answers.productionProfile },
     staging: { account: `Staging account ${stagingIdentity.accountId}`, profile: answers.stagingProfile },
   };
-  await runSteps(teardownSteps(prod, staging, removals, target, prodState, where), out);
+  const removed = (ctx.result["removed"] = [] as Awaited<ReturnType<typeof runSteps>>);
+  await runSteps(teardownSteps(prod, staging, removals, target, prodState, where), out, removed);
   if (profileExists) {
     await removeProfileFromFile({ path: configFilePath(ctx.env), file: "config", profile: answers.tempProfile });
     out.done(`Profile ${answers.tempProfile} removed from ${configFilePath(ctx.env)}`);

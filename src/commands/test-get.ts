@@ -43,6 +43,9 @@ export interface TestGetRequest {
 }
 
 export async function testGet(request: TestGetRequest, ctx: CommandContext): Promise<void> {
+  if (request.outfile === "-" && ctx.json) {
+    throw invalidInput("test-get cannot stream the object to stdout with --json: stdout carries the JSON report.", "Give an output file instead of '-'.");
+  }
   const settings = requireProfile(await loadProfileView(ctx.env), request.profile);
   refuseExpired(request.profile, settings["xacct_expiration"]);
   const clients = makeClients({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
@@ -52,8 +55,9 @@ export async function testGet(request: TestGetRequest, ctx: CommandContext): Pro
     { bucket: request.bucket, key: request.key, dest, profile: request.profile },
     ctx.stdout,
   );
+  ctx.result["download"] = { bucket: request.bucket, key: request.key, destination: dest, bytes: result.bytes, contentType: result.contentType ?? null, etag: result.etag ?? null };
   // With '-' the object itself is on stdout; the report must not mix into it.
-  const report = dest === "-" ? (text: string) => ctx.out.streams.stderr.write(`${text}\n`) : (text: string) => ctx.out.line(text);
+  const report = dest === "-" ? (text: string) => ctx.out.lineToStderr(text) : (text: string) => ctx.out.line(text);
   report(`${ctx.out.color.green("✔")} Downloaded s3://${request.bucket}/${request.key}${dest === "-" ? "" : ` to ${dest}`}`);
   report(`  size ${result.bytes} bytes · type ${result.contentType ?? "unknown"} · ETag ${result.etag ?? "none"}`);
 }

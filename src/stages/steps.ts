@@ -53,8 +53,8 @@ const STATUS_LABEL: Partial<Record<StepStatus, string>> = {
   absent: "already gone",
 };
 
-export async function runSteps(steps: Step[], out: Output): Promise<StepRecord[]> {
-  const done: StepRecord[] = [];
+/** Runs the steps in order, recording each finished one in `done` (the caller's, so it survives a failure). */
+export async function runSteps(steps: Step[], out: Output, done: StepRecord[] = []): Promise<StepRecord[]> {
   for (const [index, step] of steps.entries()) {
     let status: StepStatus;
     try {

@@ -12,17 +12,26 @@ export interface OutputStreams {
 
 export class Output {
   readonly color: ChalkInstance;
+  readonly debugEnabled: boolean;
+  /** Where the human-readable report goes: stdout, or stderr when stdout carries JSON. */
+  private readonly report: Writable;
+
   constructor(
     readonly streams: OutputStreams,
-    options: { color?: boolean; debug?: boolean } = {},
+    options: { color?: boolean; debug?: boolean; json?: boolean } = {},
   ) {
     this.color = new Chalk({ level: options.color ? 1 : 0 });
     this.debugEnabled = options.debug ?? false;
+    this.report = options.json ? streams.stderr : streams.stdout;
   }
-  readonly debugEnabled: boolean;
 
   line(text = ""): void {
-    this.streams.stdout.write(`${text}\n`);
+    this.report.write(`${text}\n`);
+  }
+
+  /** Human lines that must not mix into data on stdout (e.g. an object streamed there). */
+  lineToStderr(text: string): void {
+    this.streams.stderr.write(`${text}\n`);
   }
   heading(text: string): void {
     this.line();
