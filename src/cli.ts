@@ -148,6 +148,7 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
     .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
     .option("--region <region>", "region written into the profile (default: from setup)")
     .addOption(new Option("--write-profile [name]", "save the credentials as this profile in the AWS config file (default name: TempCred)"))
+    .option("--credentials-file", "with --write-profile: save the keys in the credentials file instead, for tools that read only that file")
     .action((options, command: Command) =>
       run(command, async (ctx) => (await import("./commands/assume.js")).assumeCommand(options, ctx)),
     );

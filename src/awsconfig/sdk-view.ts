@@ -5,13 +5,19 @@
  */
 import { loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import { invalidInput } from "../errors.js";
+import { configFilePath, credentialsFilePath } from "./paths.js";
+import { checkAwsFile } from "./store.js";
 
 export interface ProfileView {
   names: string[];
+  /** The profile's settings as the SDK merges them (the credentials file wins per key). */
   settings(profile: string): Record<string, string | undefined> | undefined;
+  /** The keys the credentials file alone holds for the profile. */
+  credentialsFileKeys(profile: string): string[];
 }
 
 export async function loadProfileView(env: NodeJS.ProcessEnv = process.env): Promise<ProfileView> {
+  await Promise.all([checkAwsFile(configFilePath(env), "config"), checkAwsFile(credentialsFilePath(env), "credentials")]);
   const files = await loadSharedConfigFiles({
     ignoreCache: true,
     ...(env["AWS_CONFIG_FILE"] ? { configFilepath: env["AWS_CONFIG_FILE"] } : {}),
@@ -26,6 +32,7 @@ export async function loadProfileView(env: NodeJS.ProcessEnv = process.env): Pro
       if (!config && !credentials) return undefined;
       return { ...config, ...credentials };
     },
+    credentialsFileKeys: (profile) => Object.keys(files.credentialsFile[profile] ?? {}),
   };
 }
 

@@ -119,6 +119,41 @@ async function editFile(
   });
 }
 
+/**
+ * Fails with one clear sentence, exit code 1, when the file exists but is no AWS config or
+ * credentials file (a directory, unreadable, not UTF-8, not INI). The SDK's loader would
+ * silently read such a file as empty and every profile would just seem to be missing.
+ */
+export async function checkAwsFile(requestedPath: string, file: AwsFile): Promise<void> {
+  const current = await readCurrent(await resolveSymlinks(requestedPath), file);
+  if (!current) return;
+  const line = firstNonIniLine(current.text);
+  if (line !== undefined) {
+    // The line itself is not shown: in a credentials file it may hold a secret.
+    throw new XacctError(`${requestedPath} is not an AWS ${file} file: line ${line} is neither a [section] header, a setting nor a comment.`, {
+      hint: `Fix or move that file, or point ${envVarFor(file)} at the right one; xacct left it untouched.`,
+    });
+  }
+}
+
+/** The first line (1-based) that an INI reader would reject, or undefined. */
+function firstNonIniLine(text: string): number | undefined {
+  const lines = text.split(/\r?\n|\r/);
+  let inSection = false;
+  for (const [index, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    if (/^\[[^\]]*\]/.test(line)) {
+      inSection = true;
+      continue;
+    }
+    const continuation = /^\s/.test(raw);
+    if (inSection && (line.includes("=") || continuation)) continue;
+    return index + 1;
+  }
+  return undefined;
+}
+
 // ---------------------------------------------------------------------------------------
 // Reading.
 

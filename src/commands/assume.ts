@@ -3,12 +3,11 @@
  * when it expires, never a secret; with --write-profile saves the credentials as a profile.
  */
 import { makeClients } from "../aws/clients.js";
-import { configFilePath } from "../awsconfig/paths.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
-import { writeProfile } from "../awsconfig/store.js";
+import { writeTemporaryProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
-import { assumeRole, temporaryProfileValues } from "../stages/access.js";
+import { assumeRole } from "../stages/access.js";
 import { loadState } from "../state.js";
 import { checkDurationSeconds, checkProfileName, checkRegion, checkRoleArn, checkSessionName } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
@@ -21,6 +20,8 @@ export interface AssumeOptions {
   region?: string;
   /** true: write the default profile name; a string: that name. */
   writeProfile?: boolean | string;
+  /** Write the keys to the credentials file instead of the config file. */
+  credentialsFile?: boolean;
 }
 
 export async function assumeCommand(options: AssumeOptions, ctx: CommandContext): Promise<void> {
@@ -42,6 +43,7 @@ export async function assumeCommand(options: AssumeOptions, ctx: CommandContext)
       roleArn,
       region,
       writeProfile: writeProfileName,
+      credentialsFile: options.credentialsFile ?? false,
       ...(options.sessionName !== undefined ? { sessionName: checkSessionName(options.sessionName) } : {}),
       ...(options.durationSeconds !== undefined ? { durationSeconds: checkDurationSeconds(options.durationSeconds) } : {}),
     },
@@ -54,6 +56,7 @@ export interface AssumeRequest {
   roleArn: string;
   region: string;
   writeProfile: string | undefined;
+  credentialsFile?: boolean;
   sessionName?: string;
   durationSeconds?: number;
   roleIsNew?: boolean;
@@ -62,7 +65,8 @@ export interface AssumeRequest {
 /** Shared by `assume` and setup's stage 3. */
 export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext): Promise<void> {
   const { out } = ctx;
-  requireProfile(await loadProfileView(ctx.env), request.profile);
+  const view = await loadProfileView(ctx.env);
+  requireProfile(view, request.profile);
   const clients = makeClients({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const sessionName = request.sessionName ?? defaultSessionName(request.profile);
   const creds = await assumeRole(
@@ -83,16 +87,13 @@ export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext
     out.line(`  ${out.color.dim("Add --write-profile to save these credentials as a profile.")}`);
     return;
   }
-  const path = configFilePath(ctx.env);
-  const result = await writeProfile({
-    path,
-    file: "config",
-    profile: request.writeProfile,
-    values: temporaryProfileValues(creds, request.region),
-  });
+  const result = await writeTemporaryProfile(
+    { name: request.writeProfile, target: request.credentialsFile ? "credentials" : "config", credentials: creds, region: request.region, before: view },
+    ctx.env,
+  );
   ctx.result["profile"] = { name: request.writeProfile, path: result.path, changed: result.changed, warnings: result.warnings };
+  out.done(`Wrote profile ${request.writeProfile} to ${result.path}${result.changed ? "" : " (unchanged)"}`);
   for (const warning of result.warnings) out.warn(warning);
-  out.done(`Wrote profile ${request.writeProfile} to ${path}${result.changed ? "" : " (unchanged)"}`);
   out.line(`  use it with --profile ${request.writeProfile}, e.g. xacct test-get KEY --profile ${request.writeProfile}`);
 }
 

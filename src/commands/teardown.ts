@@ -4,7 +4,7 @@
  */
 import { makeClients } from "../aws/clients.js";
 import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
-import { configFilePath } from "../awsconfig/paths.js";
+import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { removeProfileFromFile } from "../awsconfig/store.js";
 import { invalidInput } from "../errors.js";
@@ -121,8 +121,10 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
   const removed = (ctx.result["removed"] = [] as Awaited<ReturnType<typeof runSteps>>);
   await runSteps(teardownSteps(prod, staging, removals, target, prodState, where), out, removed);
   if (profileExists) {
-    await removeProfileFromFile({ path: configFilePath(ctx.env), file: "config", profile: answers.tempProfile });
-    out.done(`Profile ${answers.tempProfile} removed from ${configFilePath(ctx.env)}`);
+    for (const [path, file] of [[configFilePath(ctx.env), "config"], [credentialsFilePath(ctx.env), "credentials"]] as const) {
+      const removed = await removeProfileFromFile({ path, file, profile: answers.tempProfile });
+      if (removed.changed) out.done(`Profile ${answers.tempProfile} removed from ${removed.path}`);
+    }
   }
   await clearState(ctx.statePath);
   const kept = removals.filter((r) => r.kind === "keep");
@@ -171,6 +173,6 @@ function showRemovals(ctx: CommandContext, removals: Removal[], prodAccount: str
   ctx.out.heading(`Staging account ${stagingAccount}`);
   removals.filter((r) => r.account === "staging").forEach(show);
   ctx.out.heading("This machine");
-  const resource = `profile ${tempProfile} in ${configFilePath(ctx.env)}`;
+  const resource = `profile ${tempProfile} in your AWS config and credentials files`;
   showChange(ctx.out, profileExists ? { kind: "delete", resource } : { kind: "none", resource, note: "already gone" });
 }

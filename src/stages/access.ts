@@ -98,19 +98,6 @@ function assumeFailure(error: unknown, input: AssumeRoleInput): XacctError {
   return toXacctError(error, { action: `assuming ${input.roleArn}`, profile: input.profile });
 }
 
-/** The keys a temporary-credentials profile holds. `aws_security_token` serves older tools. */
-export function temporaryProfileValues(creds: TemporaryCredentials, region: string): Record<string, string> {
-  return {
-    aws_access_key_id: creds.accessKeyId,
-    aws_secret_access_key: creds.secretAccessKey,
-    aws_session_token: creds.sessionToken,
-    aws_security_token: creds.sessionToken,
-    region,
-    // Unknown keys are ignored by the SDKs and the CLI; xacct reads it to warn of expiry.
-    xacct_expiration: creds.expiration.toISOString(),
-  };
-}
-
 export interface DownloadResult {
   bytes: number;
   contentType: string | undefined;
