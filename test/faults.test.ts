@@ -5,7 +5,7 @@
  * retried by the SDK and never reach the user.
  */
 import { CreatePolicyCommand, CreatePolicyVersionCommand, CreateRoleCommand, ListPolicyVersionsCommand } from "@aws-sdk/client-iam";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetBucketPolicyCommand, PutBucketPolicyCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientsFor } from "./support/accounts.js";
 import { startFaultProxy, type FaultAction, type FaultProxy } from "./support/fault-proxy.js";
@@ -49,6 +49,13 @@ async function driftProduction(): Promise<void> {
   for (let n = 1; n < 5; n++) await prod.iam.send(new CreatePolicyVersionCommand({ PolicyArn: created.Policy!.Arn!, PolicyDocument: doc(n), SetAsDefault: n === 2 }));
   const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "sts:AssumeRole" }] };
   await prod.iam.send(new CreateRoleCommand({ RoleName: "StageRole", AssumeRolePolicyDocument: JSON.stringify(trust), Tags: [{ Key: "managed-by", Value: "xacct" }] }));
+}
+
+async function addForeignStatement(): Promise<void> {
+  const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
+  const current = JSON.parse((await prod.s3.send(new GetBucketPolicyCommand({ Bucket: BUCKET }))).Policy!);
+  const foreign = { Sid: "OtherTeam", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "s3:ListBucket", Resource: `arn:aws:s3:::${BUCKET}` };
+  await prod.s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: JSON.stringify({ ...current, Statement: [...current.Statement, foreign] }) }));
 }
 
 describe("setup under faults", () => {
@@ -161,4 +168,19 @@ describe("teardown under faults", () => {
       expect(await snapshot()).toEqual(pristine);
     },
   );
+
+  it.each([
+    ["DeletePolicyVersion", "a managed policy with older versions", driftProduction],
+    ["PutBucketPolicy", "a bucket policy with another team's statement", addForeignStatement],
+  ])("on the update path (%s, %s), a permanent failure converges on rerun", async (operation, _given, prepare) => {
+    await sandbox.reset();
+    if (operation === "DeletePolicyVersion") await prepare();
+    expect((await sandbox.run(SETUP)).code).toBe(0);
+    if (operation === "PutBucketPolicy") await prepare();
+    failFirst(operation, DENIED);
+    expect((await sandbox.run(viaProxy(TEARDOWN))).code).toBe(1);
+    proxy.rule = () => undefined;
+    expect((await sandbox.run(TEARDOWN)).code).toBe(0);
+    expect(await snapshot()).toEqual(pristine);
+  });
 });
