@@ -139,6 +139,15 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
       run(command, async (ctx) => (await import("./commands/teardown.js")).teardownCommand(options, ctx)),
     );
 
+  addTargetOptions(
+    program.command("verify").description("check every hop from the Staging user to the bucket with a policy evaluator (flags as for setup)"),
+  )
+    .option("--live", "also make the real calls: assume the role, read --key, and try a write that must be refused")
+    .option("--key <key>", "with --live: an object that exists, to read")
+    .action((options, command: Command) =>
+      run(command, async (ctx) => (await import("./commands/verify.js")).verifyCommand(options, ctx)),
+    );
+
   program
     .command("assume")
     .description("assume the role with the Staging profile; print the identity and expiry, never a secret")

@@ -75,6 +75,6 @@ describe("xacct teardown", () => {
   it("without a terminal or remembered setup, names the flags it needs", async () => {
     const result = await sandbox.run(["teardown"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("teardown does not know what to remove: give --production-profile, --staging-profile, --bucket, --yes.");
+    expect(result.stderr).toContain("teardown does not know which setup to act on: give --production-profile, --staging-profile, --bucket, --yes.");
   });
 });

@@ -7,53 +7,26 @@ import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
 import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { removeProfileFromFile } from "../awsconfig/store.js";
-import { invalidInput } from "../errors.js";
-import { DEFAULTS, defaultPolicyName, inlinePolicyNameFor } from "../plan.js";
+import { inlinePolicyNameFor } from "../plan.js";
 import { managedPolicyArn, partitionForRegion } from "../policy/arn.js";
 import { readProductionState, readStagingState } from "../stages/current.js";
 import { runSteps } from "../stages/steps.js";
 import { computeRemovals, readDependents, teardownSteps, type Removal, type TeardownTarget } from "../stages/teardown.js";
 import { clearState, loadState } from "../state.js";
 import { showChange } from "../ui/plan-view.js";
-import {
-  checkBucketName,
-  checkPolicyName,
-  checkProfileName,
-  checkRegion,
-  checkRoleName,
-  checkUserName,
-} from "../validate/index.js";
+import { resolveTarget, type TargetOptions } from "./target.js";
 import type { CommandContext } from "./context.js";
 
-export interface TeardownOptions {
-  productionProfile?: string;
-  stagingProfile?: string;
-  bucket?: string;
-  roleName?: string;
-  policyName?: string;
-  stagingUser?: string;
-  region?: string;
-  tempProfile?: string;
+export interface TeardownOptions extends TargetOptions {
   deleteObjects?: boolean;
   yes?: boolean;
   plan?: boolean;
 }
 
-interface TeardownAnswers {
-  productionProfile: string;
-  stagingProfile: string;
-  bucket: string;
-  roleName: string;
-  policyName: string;
-  stagingUser: string;
-  region: string;
-  tempProfile: string;
-}
-
 export async function teardownCommand(options: TeardownOptions, ctx: CommandContext): Promise<number> {
   const { out } = ctx;
   const state = await loadState(ctx.statePath);
-  const answers = resolveAnswers(options, state, ctx.interactive);
+  const answers = resolveTarget("teardown", options, state, !ctx.interactive && !options.yes && !options.plan);
   const view = await loadProfileView(ctx.env);
   requireProfile(view, answers.productionProfile);
   requireProfile(view, answers.stagingProfile);
@@ -131,39 +104,6 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
   out.line();
   out.done(kept.length === 0 ? "Teardown complete." : `Teardown complete; ${kept.length} resource(s) left in place as listed above.`);
   return 0;
-}
-
-function resolveAnswers(
-  options: TeardownOptions,
-  state: Awaited<ReturnType<typeof loadState>>,
-  interactive: boolean,
-): TeardownAnswers {
-  const productionProfile = options.productionProfile ?? state?.productionProfile;
-  const stagingProfile = options.stagingProfile ?? state?.stagingProfile;
-  const bucket = options.bucket ?? state?.bucket;
-  const missing = [
-    !productionProfile && "--production-profile",
-    !stagingProfile && "--staging-profile",
-    !bucket && "--bucket",
-    !interactive && !options.yes && !options.plan && "--yes",
-  ].filter((flag): flag is string => typeof flag === "string");
-  if (missing.length > 0 || !productionProfile || !stagingProfile || !bucket) {
-    throw invalidInput(
-      `teardown does not know what to remove: give ${missing.join(", ")}.`,
-      "Pass the same flags you gave setup, or run it where setup ran so xacct remembers them.",
-    );
-  }
-  const roleName = checkRoleName(options.roleName ?? state?.roleName ?? DEFAULTS.roleName);
-  return {
-    productionProfile: checkProfileName(productionProfile),
-    stagingProfile: checkProfileName(stagingProfile),
-    bucket: checkBucketName(bucket),
-    roleName,
-    policyName: checkPolicyName(options.policyName ?? state?.policyName ?? defaultPolicyName(roleName)),
-    stagingUser: checkUserName(options.stagingUser ?? state?.stagingUser ?? DEFAULTS.stagingUser),
-    region: checkRegion(options.region ?? state?.region ?? DEFAULTS.region),
-    tempProfile: checkProfileName(options.tempProfile ?? state?.tempProfile ?? DEFAULTS.profileName),
-  };
 }
 
 function showRemovals(ctx: CommandContext, removals: Removal[], prodAccount: string, stagingAccount: string, tempProfile: string, profileExists: boolean): void {

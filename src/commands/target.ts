@@ -1,0 +1,67 @@
+/**
+ * Which setup a command acts on, for the commands that come after setup (teardown, verify):
+ * the flags setup takes, else what setup remembered, else the defaults.
+ */
+import { invalidInput } from "../errors.js";
+import { DEFAULTS, defaultPolicyName } from "../plan.js";
+import type { SetupState } from "../state.js";
+import {
+  checkBucketName,
+  checkPolicyName,
+  checkProfileName,
+  checkRegion,
+  checkRoleName,
+  checkUserName,
+} from "../validate/index.js";
+
+export interface TargetOptions {
+  productionProfile?: string;
+  stagingProfile?: string;
+  bucket?: string;
+  roleName?: string;
+  policyName?: string;
+  stagingUser?: string;
+  region?: string;
+  tempProfile?: string;
+}
+
+export interface Target {
+  productionProfile: string;
+  stagingProfile: string;
+  bucket: string;
+  roleName: string;
+  policyName: string;
+  stagingUser: string;
+  region: string;
+  tempProfile: string;
+}
+
+/** `needsYes`: the command would ask for confirmation but has no terminal to ask on. */
+export function resolveTarget(command: string, options: TargetOptions, state: SetupState | undefined, needsYes: boolean): Target {
+  const productionProfile = options.productionProfile ?? state?.productionProfile;
+  const stagingProfile = options.stagingProfile ?? state?.stagingProfile;
+  const bucket = options.bucket ?? state?.bucket;
+  const missing = [
+    !productionProfile && "--production-profile",
+    !stagingProfile && "--staging-profile",
+    !bucket && "--bucket",
+    needsYes && "--yes",
+  ].filter((flag): flag is string => typeof flag === "string");
+  if (missing.length > 0 || !productionProfile || !stagingProfile || !bucket) {
+    throw invalidInput(
+      `${command} does not know which setup to act on: give ${missing.join(", ")}.`,
+      "Pass the same flags you gave setup, or run it where setup ran so xacct remembers them.",
+    );
+  }
+  const roleName = checkRoleName(options.roleName ?? state?.roleName ?? DEFAULTS.roleName);
+  return {
+    productionProfile: checkProfileName(productionProfile),
+    stagingProfile: checkProfileName(stagingProfile),
+    bucket: checkBucketName(bucket),
+    roleName,
+    policyName: checkPolicyName(options.policyName ?? state?.policyName ?? defaultPolicyName(roleName)),
+    stagingUser: checkUserName(options.stagingUser ?? state?.stagingUser ?? DEFAULTS.stagingUser),
+    region: checkRegion(options.region ?? state?.region ?? DEFAULTS.region),
+    tempProfile: checkProfileName(options.tempProfile ?? state?.tempProfile ?? DEFAULTS.profileName),
+  };
+}

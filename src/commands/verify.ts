@@ -1,0 +1,109 @@
+/**
+ * `xacct verify`: reads every document on the path from the Staging user to an object and
+ * checks each hop with the policy evaluator; `--live` also makes the real calls. Exit 0 when
+ * every hop holds, 1 otherwise.
+ */
+import { PutObjectCommand, DeleteObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { makeClients } from "../aws/clients.js";
+import { isAwsError } from "../aws/errors.js";
+import { getCallerIdentity } from "../aws/identity.js";
+import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
+import { roleArn as buildRoleArn, partitionForRegion } from "../policy/arn.js";
+import { assumeRole } from "../stages/access.js";
+import { loadState } from "../state.js";
+import { readPathDocuments } from "../verify/documents.js";
+import { computeHops, type Hop } from "../verify/hops.js";
+import { checkObjectKey } from "../validate/index.js";
+import type { CommandContext } from "./context.js";
+import { resolveTarget, type Target, type TargetOptions } from "./target.js";
+
+export interface VerifyOptions extends TargetOptions {
+  live?: boolean;
+  /** An object that exists, for the live HeadObject check. */
+  key?: string;
+}
+
+export async function verifyCommand(options: VerifyOptions, ctx: CommandContext): Promise<number> {
+  const target = resolveTarget("verify", options, await loadState(ctx.statePath), false);
+  if (options.key !== undefined) checkObjectKey(options.key);
+  const view = await loadProfileView(ctx.env);
+  requireProfile(view, target.productionProfile);
+  requireProfile(view, target.stagingProfile);
+  const prod = makeClients({ profile: target.productionProfile, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const staging = makeClients({ profile: target.stagingProfile, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const [prodIdentity, stagingIdentity] = await Promise.all([
+    getCallerIdentity(prod, target.productionProfile),
+    getCallerIdentity(staging, target.stagingProfile),
+  ]);
+  const roleArn = buildRoleArn(partitionForRegion(target.region), prodIdentity.accountId, target.roleName);
+  const docs = await readPathDocuments(prod, staging, target);
+  const hops = computeHops(docs, {
+    region: target.region,
+    productionAccountId: prodIdentity.accountId,
+    stagingAccountId: stagingIdentity.accountId,
+    stagingUser: target.stagingUser,
+    roleName: target.roleName,
+    roleArn,
+    bucket: target.bucket,
+  });
+  if (options.live) hops.push(...(await liveHops(ctx, target, roleArn, options.key)));
+  showHops(ctx, hops);
+  const failed = hops.filter((h) => !h.ok).length;
+  Object.assign(ctx.result, { roleArn, bucket: target.bucket, hops, failed });
+  ctx.out.line();
+  if (failed === 0) ctx.out.done(`All ${hops.length} checks hold: ${target.stagingUser} reads s3://${target.bucket}/* through ${target.roleName}, and nothing more.`);
+  else ctx.out.error(`${failed} of ${hops.length} checks failed.`);
+  return failed === 0 ? 0 : 1;
+}
+
+function showHops(ctx: CommandContext, hops: Hop[]): void {
+  const { out } = ctx;
+  out.heading("Path from Staging to the bucket");
+  for (const hop of hops) {
+    out.line(`  ${hop.ok ? out.color.green("✔") : out.color.red("✘")} ${hop.title}`);
+    out.line(`      ${out.color.dim(hop.detail)}`);
+    if (!hop.ok && hop.fix) out.line(`      ${out.color.yellow("fix:")} ${hop.fix}`);
+  }
+}
+
+/** The real calls: assume the role, read an existing object, and try a write that must fail. */
+async function liveHops(ctx: CommandContext, target: Target, roleArn: string, key: string | undefined): Promise<Hop[]> {
+  const staging = makeClients({ profile: target.stagingProfile, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  let creds;
+  try {
+    creds = await assumeRole(staging.sts, { roleArn, sessionName: "xacct-verify", profile: target.stagingProfile }, ctx.out);
+  } catch (error) {
+    return [{ id: "live-assume", title: `live: ${target.stagingProfile} assumes ${target.roleName}`, ok: false, detail: (error as Error).message, fix: "See the hops above for the statement that refuses it." }];
+  }
+  const hops: Hop[] = [{ id: "live-assume", title: `live: ${target.stagingProfile} assumes ${target.roleName}`, ok: true, detail: `Assumed ${creds.assumedRoleArn}.` }];
+  const role = makeClients({ credentials: creds, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  if (key) {
+    try {
+      await role.s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key }));
+      hops.push({ id: "live-read", title: `live: the role reads s3://${target.bucket}/${key}`, ok: true, detail: "HeadObject succeeded." });
+    } catch (error) {
+      const code = isAwsError(error, "NotFound", "NoSuchKey") ? "there is no such object" : `AWS answered ${(error as { name?: string }).name ?? "an error"}`;
+      hops.push({ id: "live-read", title: `live: the role reads s3://${target.bucket}/${key}`, ok: false, detail: `HeadObject failed: ${code}.`, fix: "Give --key an object that exists, or check the read hops above." });
+    }
+  }
+  const probe = `xacct-verify-probe-${Date.now()}`;
+  try {
+    await role.s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: probe, Body: "" }));
+  } catch (error) {
+    if (isAwsError(error, "AccessDenied", "Forbidden")) {
+      hops.push({ id: "live-write-refused", title: "live: the role cannot write to the bucket", ok: true, detail: "PutObject was refused (AccessDenied)." });
+      return hops;
+    }
+    throw error;
+  }
+  // Accepted: a finding. Clean up the probe so verify leaves nothing behind.
+  await role.s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: probe })).catch(() => undefined);
+  hops.push({
+    id: "live-write-refused",
+    title: "live: the role cannot write to the bucket",
+    ok: false,
+    detail: `PutObject of ${probe} was ACCEPTED; the probe object was deleted again.`,
+    fix: "Find the statement granting s3:PutObject to the role (see the hops above) and remove it.",
+  });
+  return hops;
+}

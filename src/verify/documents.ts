@@ -1,0 +1,137 @@
+/**
+ * Reads every document on the path from the Staging user to an object in the Production
+ * bucket: the user's inline, attached and group policies; the role's trust, inline and
+ * attached policies; the bucket policy, Block Public Access and ownership controls.
+ * Read-only calls. Absent documents are reported as absent, not as failures.
+ */
+import {
+  GetGroupPolicyCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  GetUserPolicyCommand,
+  ListAttachedGroupPoliciesCommand,
+  ListAttachedRolePoliciesCommand,
+  ListAttachedUserPoliciesCommand,
+  ListGroupPoliciesCommand,
+  ListGroupsForUserCommand,
+  ListRolePoliciesCommand,
+  ListUserPoliciesCommand,
+  type IAMClient,
+} from "@aws-sdk/client-iam";
+import { GetBucketOwnershipControlsCommand, GetBucketPolicyCommand, GetPublicAccessBlockCommand, type PublicAccessBlockConfiguration } from "@aws-sdk/client-s3";
+import type { AwsClients } from "../aws/clients.js";
+import { isAwsError, withAwsContext } from "../aws/errors.js";
+import { parsePolicyDocument, type PolicyDocument } from "../policy/index.js";
+import type { LabeledPolicy } from "../policy-eval/index.js";
+
+export interface PathDocuments {
+  /** Every policy that applies to the Staging user, labelled for people. */
+  userPolicies: LabeledPolicy[];
+  userExists: boolean;
+  trust: LabeledPolicy | undefined;
+  rolePolicies: LabeledPolicy[];
+  bucketPolicy: LabeledPolicy | undefined;
+  publicAccessBlock: PublicAccessBlockConfiguration | undefined;
+  objectOwnership: string | undefined;
+}
+
+async function orUndefined<T>(codes: string[], read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isAwsError(error, ...codes)) return undefined;
+    throw error;
+  }
+}
+
+const label = (kind: string, name: string, owner: string) => `${kind} ${name} of ${owner}`;
+
+async function managedDocument(iam: IAMClient, arn: string): Promise<PolicyDocument> {
+  const policy = await iam.send(new GetPolicyCommand({ PolicyArn: arn }));
+  const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.Policy?.DefaultVersionId }));
+  return parsePolicyDocument(version.PolicyVersion?.Document ?? "{}");
+}
+
+async function attached(iam: IAMClient, list: Promise<{ AttachedPolicies?: { PolicyArn?: string; PolicyName?: string }[] }>, owner: string): Promise<LabeledPolicy[]> {
+  const policies = (await list).AttachedPolicies ?? [];
+  return Promise.all(
+    policies.map(async (p) => ({ label: label("managed policy", p.PolicyName ?? "?", owner), document: await managedDocument(iam, p.PolicyArn!) })),
+  );
+}
+
+export async function readUserPolicies(iam: IAMClient, userName: string): Promise<{ exists: boolean; policies: LabeledPolicy[] }> {
+  const owner = `user ${userName}`;
+  const names = await orUndefined(["NoSuchEntity"], () => iam.send(new ListUserPoliciesCommand({ UserName: userName })));
+  if (!names) return { exists: false, policies: [] };
+  const inline = await Promise.all(
+    (names.PolicyNames ?? []).map(async (name) => {
+      const out = await iam.send(new GetUserPolicyCommand({ UserName: userName, PolicyName: name }));
+      return { label: label("inline policy", name, owner), document: parsePolicyDocument(out.PolicyDocument ?? "{}") };
+    }),
+  );
+  const direct = await attached(iam, iam.send(new ListAttachedUserPoliciesCommand({ UserName: userName })), owner);
+  const groups = (await iam.send(new ListGroupsForUserCommand({ UserName: userName }))).Groups ?? [];
+  const viaGroups = (await Promise.all(groups.map((g) => readGroupPolicies(iam, g.GroupName!)))).flat();
+  return { exists: true, policies: [...inline, ...direct, ...viaGroups] };
+}
+
+async function readGroupPolicies(iam: IAMClient, groupName: string): Promise<LabeledPolicy[]> {
+  const owner = `group ${groupName}`;
+  const names = (await iam.send(new ListGroupPoliciesCommand({ GroupName: groupName }))).PolicyNames ?? [];
+  const inline = await Promise.all(
+    names.map(async (name) => {
+      const out = await iam.send(new GetGroupPolicyCommand({ GroupName: groupName, PolicyName: name }));
+      return { label: label("inline policy", name, owner), document: parsePolicyDocument(out.PolicyDocument ?? "{}") };
+    }),
+  );
+  return [...inline, ...(await attached(iam, iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: groupName })), owner))];
+}
+
+export async function readRoleDocuments(iam: IAMClient, roleName: string): Promise<{ trust: LabeledPolicy | undefined; policies: LabeledPolicy[] }> {
+  const owner = `role ${roleName}`;
+  const role = await orUndefined(["NoSuchEntity"], () => iam.send(new GetRoleCommand({ RoleName: roleName })));
+  if (!role?.Role) return { trust: undefined, policies: [] };
+  const trust = { label: `trust policy of ${owner}`, document: parsePolicyDocument(role.Role.AssumeRolePolicyDocument ?? "{}") };
+  const names = (await iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))).PolicyNames ?? [];
+  const inline = await Promise.all(
+    names.map(async (name) => {
+      const out = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
+      return { label: label("inline policy", name, owner), document: parsePolicyDocument(out.PolicyDocument ?? "{}") };
+    }),
+  );
+  return { trust, policies: [...inline, ...(await attached(iam, iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })), owner))] };
+}
+
+export async function readBucketDocuments(clients: AwsClients, bucket: string): Promise<Pick<PathDocuments, "bucketPolicy" | "publicAccessBlock" | "objectOwnership">> {
+  const [policy, block, ownership] = await Promise.all([
+    orUndefined(["NoSuchBucketPolicy"], () => clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))),
+    orUndefined(["NoSuchPublicAccessBlockConfiguration"], () => clients.s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))),
+    orUndefined(["OwnershipControlsNotFoundError"], () => clients.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }))),
+  ]);
+  return {
+    bucketPolicy: policy?.Policy ? { label: `bucket policy of ${bucket}`, document: parsePolicyDocument(policy.Policy) } : undefined,
+    publicAccessBlock: block?.PublicAccessBlockConfiguration,
+    objectOwnership: ownership?.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
+  };
+}
+
+export async function readPathDocuments(
+  prod: AwsClients,
+  staging: AwsClients,
+  target: { stagingUser: string; roleName: string; bucket: string; productionProfile: string; stagingProfile: string },
+): Promise<PathDocuments> {
+  const [user, role, bucket] = await Promise.all([
+    withAwsContext({ action: `reading the policies of user ${target.stagingUser} in the Staging account`, profile: target.stagingProfile }, () =>
+      readUserPolicies(staging.iam, target.stagingUser),
+    ),
+    withAwsContext({ action: `reading role ${target.roleName} in the Production account`, profile: target.productionProfile }, () =>
+      readRoleDocuments(prod.iam, target.roleName),
+    ),
+    withAwsContext({ action: `reading the settings of bucket ${target.bucket}`, profile: target.productionProfile }, () =>
+      readBucketDocuments(prod, target.bucket),
+    ),
+  ]);
+  return { userPolicies: user.policies, userExists: user.exists, trust: role.trust, rolePolicies: role.policies, ...bucket };
+}

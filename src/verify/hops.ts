@@ -1,0 +1,155 @@
+/**
+ * The path from the Staging user to an object, as hops a person can check one by one. Pure:
+ * the documents in, a verdict per hop out, each failure naming the statement responsible and
+ * the fix. Decisions come from xacct's policy evaluator, never from what an emulator allows.
+ */
+import { accountRootArn, bucketArn, bucketObjectsArn, partitionForRegion, userArn } from "../policy/arn.js";
+import { policyDocument } from "../policy/documents.js";
+import { describeStatement, evaluate, type ContextValue, type EvaluationResult, type LabeledPolicy } from "../policy-eval/index.js";
+import type { PathDocuments } from "./documents.js";
+
+export interface VerifyTarget {
+  region: string;
+  productionAccountId: string;
+  stagingAccountId: string;
+  stagingUser: string;
+  roleName: string;
+  roleArn: string;
+  bucket: string;
+  /** Condition keys of the assume request (e.g. sts:ExternalId, aws:MultiFactorAuthPresent). */
+  assumeContext?: Record<string, ContextValue>;
+}
+
+export interface Hop {
+  id: string;
+  title: string;
+  ok: boolean;
+  /** Why, in one or two sentences, naming the deciding statements. */
+  detail: string;
+  /** What to do when it fails. */
+  fix?: string;
+}
+
+/** Stand-ins that isolate one side of a cross-account check, so each hop judges one document set. */
+const ANY_IDENTITY: LabeledPolicy = {
+  label: "(the caller's own permissions, assumed to allow)",
+  document: policyDocument([{ Effect: "Allow", Action: "*", Resource: "*" }]),
+};
+const ANY_TRUST: LabeledPolicy = {
+  label: "(the role's trust, assumed to admit)",
+  document: policyDocument([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }]),
+};
+
+/** An account that is neither Production nor Staging, for the negative checks. */
+function outsiderAccount(target: VerifyTarget): string {
+  return ["999999999999", "999999999998"].find((a) => a !== target.productionAccountId && a !== target.stagingAccountId)!;
+}
+
+function denyingStatements(result: EvaluationResult): string {
+  return result.deciding.map(describeStatement).join(", ");
+}
+
+export function computeHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
+  const partition = partitionForRegion(target.region);
+  const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId };
+  const session = { arn: `arn:${partition}:sts::${target.productionAccountId}:assumed-role/${target.roleName}/xacct-verify`, accountId: target.productionAccountId };
+  const object = `${bucketArn(partition, target.bucket)}/xacct-verify-probe`;
+  const assume = (principal: { arn: string; accountId: string }) => ({
+    principal,
+    action: "sts:AssumeRole",
+    resource: target.roleArn,
+    resourceAccountId: target.productionAccountId,
+    context: target.assumeContext ?? {},
+  });
+  const onObject = (action: string, principal = session) => ({
+    principal,
+    action,
+    resource: object,
+    resourceAccountId: target.productionAccountId,
+    context: { "aws:SecureTransport": true },
+  });
+  const bucketPolicy = docs.bucketPolicy;
+  const roleSet = { identity: docs.rolePolicies, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
+  const hops: Hop[] = [];
+
+  const identity = evaluate(assume(user), { identity: docs.userPolicies, resource: ANY_TRUST });
+  hops.push(
+    verdict("user-may-assume", `${target.stagingUser} may call sts:AssumeRole on ${target.roleName}`, identity.decision === "Allow", identity, docs.userExists
+      ? `Give ${target.stagingUser} sts:AssumeRole on ${target.roleArn}: run \`xacct setup\` (it writes inline policy xacct-assume-${target.roleName}).`
+      : `User ${target.stagingUser} does not exist in account ${target.stagingAccountId}: run \`xacct setup\` to create it.`),
+  );
+  const trust = docs.trust
+    ? evaluate(assume(user), { identity: [ANY_IDENTITY], resource: docs.trust })
+    : undefined;
+  hops.push(
+    trust
+      ? verdict("trust-admits-user", `the trust policy of ${target.roleName} admits ${target.stagingUser}`, trust.decision === "Allow", trust,
+          `Let account ${target.stagingAccountId} assume ${target.roleName}: run \`xacct setup\` (trust statement for ${accountRootArn(partition, target.stagingAccountId)}).`)
+      : missing("trust-admits-user", `the trust policy of ${target.roleName} admits ${target.stagingUser}`, `Role ${target.roleArn} does not exist: run \`xacct setup\`.`),
+  );
+  // Same account: the role's own policies grant the read (or, failing that, a bucket policy
+  // statement naming the role); a bucket-policy Deny is judged in the next hop on its own.
+  const ownRead = evaluate(onObject("s3:GetObject"), { identity: docs.rolePolicies });
+  const combinedRead = evaluate(onObject("s3:GetObject"), roleSet);
+  const read = ownRead.decision !== "Allow" && combinedRead.decision === "Allow" ? combinedRead : ownRead;
+  hops.push(
+    verdict("role-may-read", `${target.roleName} may s3:GetObject on ${target.bucket}/*`, read.decision === "Allow", read,
+      `Attach a policy allowing s3:GetObject on ${bucketObjectsArn(partition, target.bucket)} to ${target.roleName}: run \`xacct setup\`.`),
+  );
+  const bucketSide = bucketPolicy ? evaluate(onObject("s3:GetObject"), { identity: [ANY_IDENTITY], resource: bucketPolicy }) : undefined;
+  const bucketDenies = bucketSide?.decision === "ExplicitDeny";
+  hops.push({
+    id: "bucket-allows-read",
+    title: `the bucket policy and settings of ${target.bucket} do not deny it`,
+    ok: !bucketDenies,
+    detail: bucketDenies ? `Denied by ${denyingStatements(bucketSide)}.` : ownershipNote(docs.objectOwnership),
+    ...(bucketDenies ? { fix: `Narrow or remove ${denyingStatements(bucketSide)} so it does not apply to ${target.roleName}.` } : {}),
+  });
+  for (const [action, verb] of [["s3:PutObject", "write"], ["s3:DeleteObject", "delete"]] as const) {
+    const result = evaluate(onObject(action), roleSet);
+    hops.push(negative(`role-cannot-${verb}`, `${target.roleName} cannot ${action} on ${target.bucket}/*`, result,
+      `Remove ${verb} access: narrow ${denyingStatements(result)} to s3:GetObject.`));
+  }
+  const outsider = { arn: `arn:${partition}:iam::${outsiderAccount(target)}:user/outsider`, accountId: outsiderAccount(target) };
+  if (docs.trust) {
+    const third = evaluate(assume(outsider), { identity: [ANY_IDENTITY], resource: docs.trust });
+    hops.push(negative("third-account-cannot-assume", `a third account cannot assume ${target.roleName}`, third,
+      `Narrow the Principal of ${denyingStatements(third)} to account ${target.stagingAccountId}.`));
+  }
+  const publicRead = evaluate(onObject("s3:GetObject", outsider), { identity: [ANY_IDENTITY], ...(bucketPolicy ? { resource: bucketPolicy } : {}) });
+  hops.push(publicHop(target, publicRead, docs));
+  return hops;
+}
+
+function verdict(id: string, title: string, ok: boolean, result: EvaluationResult, fix: string): Hop {
+  return ok ? { id, title, ok, detail: result.reason } : { id, title, ok, detail: result.reason, fix: result.decision === "ExplicitDeny" ? `Remove or narrow ${denyingStatements(result)}. ${fix}` : fix };
+}
+
+function missing(id: string, title: string, fix: string): Hop {
+  return { id, title, ok: false, detail: "There is no such role.", fix };
+}
+
+function negative(id: string, title: string, result: EvaluationResult, fix: string): Hop {
+  return result.decision === "Allow" ? { id, title, ok: false, detail: result.reason, fix } : { id, title, ok: true, detail: "Not allowed by any policy on the path." };
+}
+
+function ownershipNote(ownership: string | undefined): string {
+  if (ownership === "BucketOwnerEnforced") return "No statement denies it; object ownership is enforced (ACLs off).";
+  return `No statement denies it. Note: object ownership is ${ownership ?? "not set"}, so objects uploaded by other accounts may stay theirs and be unreadable; BucketOwnerEnforced avoids that.`;
+}
+
+function publicHop(target: VerifyTarget, publicRead: EvaluationResult, docs: PathDocuments): Hop {
+  const block = docs.publicAccessBlock;
+  const blocked = !!block && [block.BlockPublicAcls, block.IgnorePublicAcls, block.BlockPublicPolicy, block.RestrictPublicBuckets].every(Boolean);
+  const title = `${target.bucket} is not public`;
+  if (publicRead.decision === "Allow") {
+    return {
+      id: "bucket-not-public",
+      title,
+      ok: blocked,
+      detail: `${publicRead.reason}${blocked ? " Block Public Access overrides it." : ""}`,
+      ...(blocked ? {} : { fix: `Narrow the Principal of ${denyingStatements(publicRead)}, and turn on Block Public Access for ${target.bucket}.` }),
+    };
+  }
+  return { id: "bucket-not-public", title, ok: true, detail: blocked ? "No statement grants other accounts; Block Public Access is on." : "No statement grants other accounts (Block Public Access is not fully on)." };
+}
