@@ -125,6 +125,7 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
     .option("-y, --yes", "apply the plan without asking")
     .option("--plan", "read only: show what would change, and change nothing")
     .option("--detailed-exitcode", "with --plan: exit 0 when nothing would change, 2 when changes are pending, 1 on error")
+    .option("--no-preflight", "apply even when the policy evaluator finds the planned access wrong")
     .action((options, command: Command) =>
       run(command, async (ctx) => (await import("./commands/setup.js")).setupCommand(options, ctx)),
     );

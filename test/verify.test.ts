@@ -143,3 +143,34 @@ async function setBucketPolicyExtra(extra: object | undefined): Promise<void> {
     await prod.s3.send(new PutPublicAccessBlockCommand({ Bucket: BUCKET, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }));
   }
 }
+
+describe("pre-flight in setup", () => {
+  it("refuses, before any write, a plan that a foreign bucket statement would defeat; --no-preflight applies it", async () => {
+    const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
+    const { CreateBucketCommand } = await import("@aws-sdk/client-s3");
+    await prod.s3.send(new CreateBucketCommand({ Bucket: "guarded-bucket" }));
+    const deny = { Sid: "OnlyOurVpc", Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::guarded-bucket/*" };
+    await prod.s3.send(new PutBucketPolicyCommand({ Bucket: "guarded-bucket", Policy: JSON.stringify({ Version: "2012-10-17", Statement: [deny] }) }));
+    const args = setupArgs("guarded-bucket", ["--role-name", "GuardedRole"]);
+
+    const plan = await sandbox.run([...args, "--plan"]);
+    expect(plan.code).toBe(0);
+    expect(plan.stderr).toContain('Pre-flight: the bucket policy and settings of guarded-bucket do not deny it would fail: Denied by statement "OnlyOurVpc"');
+
+    const refused = await sandbox.run(args);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("Setup refused before changing anything");
+    expect(refused.stderr).toContain('statement "OnlyOurVpc" of bucket policy of guarded-bucket');
+    expect(refused.stderr).toContain("--no-preflight");
+    expect(refused.calls.writes).toEqual([]);
+
+    const forced = await sandbox.run([...args, "--no-preflight"]);
+    expect(forced.code).toBe(0);
+  });
+
+  it("says so when the plan passes", async () => {
+    const result = await sandbox.run(setupArgs("fresh-preflight-bucket", ["--role-name", "FreshRole"]));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Pre-flight: the planned documents grant StageAdmin read access through FreshRole, and nothing more (8 checks).");
+  });
+});

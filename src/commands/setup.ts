@@ -17,6 +17,7 @@ import { loadState, saveState, type SetupState } from "../state.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket, askNames, askProfile, askRegion } from "../wizard/setup-questions.js";
 import { checkObjectKey, checkProfileName } from "../validate/index.js";
+import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
 import { assumeAndWrite } from "./assume.js";
 import { testGet } from "./test-get.js";
 import type { CommandContext } from "./context.js";
@@ -36,6 +37,8 @@ export interface SetupOptions {
   plan?: boolean;
   /** With --plan: exit 2 when changes are pending, 0 when none. */
   detailedExitcode?: boolean;
+  /** false (--no-preflight): apply even when the evaluator says the result would be wrong. */
+  preflight?: boolean;
 }
 
 /** Exit codes of `setup --plan --detailed-exitcode`. */
@@ -71,6 +74,7 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
 
   if (options.plan) {
     showSetupChanges(out, plan, changes);
+    if (pendingChanges(changes).length > 0) await runPreflight(ctx, prod, staging, plan, changes, prodState, !!stagingState.user, false);
     return reportPlanOnly(ctx, changes, options);
   }
   if (!stagingState.user && ctx.interactive && !options.yes) await confirmUserCreation(ctx, plan);
@@ -84,6 +88,7 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
       done = [];
       break;
     }
+    if (options.preflight !== false) await runPreflight(ctx, prod, staging, plan, changes, prodState, !!stagingState.user, true);
     if (!(await confirmPlan(ctx, options))) {
       out.line("Nothing was changed.");
       return 0;
@@ -120,6 +125,29 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   out.line();
   out.done(`Setup complete. Staging reads s3://${plan.answers.bucket}/* through ${plan.roleArn}.`);
   return 0;
+}
+
+/** Judges the plan with the evaluator before anything is written; refuses it or, for --plan, reports. */
+async function runPreflight(
+  ctx: CommandContext,
+  prod: AwsClients,
+  staging: AwsClients,
+  plan: SetupPlan,
+  changes: Change[],
+  prodState: ProductionState,
+  userExists: boolean,
+  refuse: boolean,
+): Promise<void> {
+  const hops = preflightHops(await preflightDocuments(prod, staging, plan, changes, prodState, userExists), plan);
+  const failed = hops.filter((h) => !h.ok);
+  ctx.result["preflight"] = hops;
+  if (failed.length === 0) {
+    ctx.out.line();
+    ctx.out.done(`Pre-flight: the planned documents grant ${plan.answers.stagingUser} read access through ${plan.answers.roleName}, and nothing more (${hops.length} checks).`);
+    return;
+  }
+  if (refuse) throw refusePlan(failed);
+  for (const hop of failed) ctx.out.warn(`Pre-flight: ${hop.title} would fail: ${hop.detail}`);
 }
 
 /** Without a terminal nothing can be asked: name every missing flag at once. */

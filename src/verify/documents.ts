@@ -6,8 +6,6 @@
  */
 import {
   GetGroupPolicyCommand,
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   GetUserPolicyCommand,
@@ -23,8 +21,9 @@ import {
 import { GetBucketOwnershipControlsCommand, GetBucketPolicyCommand, GetPublicAccessBlockCommand, type PublicAccessBlockConfiguration } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
 import { isAwsError, withAwsContext } from "../aws/errors.js";
-import { parsePolicyDocument, type PolicyDocument } from "../policy/index.js";
+import { parsePolicyDocument } from "../policy/index.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
+import { readManagedDocument } from "./managed.js";
 
 export interface PathDocuments {
   /** Every policy that applies to the Staging user, labelled for people. */
@@ -48,16 +47,10 @@ async function orUndefined<T>(codes: string[], read: () => Promise<T>): Promise<
 
 const label = (kind: string, name: string, owner: string) => `${kind} ${name} of ${owner}`;
 
-async function managedDocument(iam: IAMClient, arn: string): Promise<PolicyDocument> {
-  const policy = await iam.send(new GetPolicyCommand({ PolicyArn: arn }));
-  const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.Policy?.DefaultVersionId }));
-  return parsePolicyDocument(version.PolicyVersion?.Document ?? "{}");
-}
-
 async function attached(iam: IAMClient, list: Promise<{ AttachedPolicies?: { PolicyArn?: string; PolicyName?: string }[] }>, owner: string): Promise<LabeledPolicy[]> {
   const policies = (await list).AttachedPolicies ?? [];
   return Promise.all(
-    policies.map(async (p) => ({ label: label("managed policy", p.PolicyName ?? "?", owner), document: await managedDocument(iam, p.PolicyArn!) })),
+    policies.map(async (p) => ({ label: label("managed policy", p.PolicyName ?? "?", owner), document: (await readManagedDocument(iam, p.PolicyArn!)).document })),
   );
 }
 

@@ -1,0 +1,83 @@
+/**
+ * Pre-flight for setup: before any write, judge the planned documents together with what
+ * already exists (other statements in the bucket policy, the user's and the role's other
+ * policies, Block Public Access) and refuse a plan that would not grant the intended access or
+ * would grant more. Reads only what setup has not read already.
+ */
+import { ListRolePoliciesCommand, GetRolePolicyCommand } from "@aws-sdk/client-iam";
+import type { AwsClients } from "../aws/clients.js";
+import { withAwsContext } from "../aws/errors.js";
+import { XacctError } from "../errors.js";
+import type { SetupPlan } from "../plan.js";
+import { parsePolicyDocument } from "../policy/index.js";
+import type { LabeledPolicy } from "../policy-eval/index.js";
+import type { Change } from "../stages/changes.js";
+import type { ProductionState } from "../stages/current.js";
+import { readBucketDocuments, readUserPolicies, type PathDocuments } from "./documents.js";
+import { computeHops, type Hop } from "./hops.js";
+import { managedDocumentsExcept } from "./managed.js";
+
+export async function preflightDocuments(
+  prod: AwsClients,
+  staging: AwsClients,
+  plan: SetupPlan,
+  changes: Change[],
+  current: ProductionState,
+  userExists: boolean,
+): Promise<PathDocuments> {
+  const { roleName, stagingUser, bucket } = plan.answers;
+  const after = (id: Change["id"]) => changes.find((c) => c.id === id)?.after;
+  const [user, roleInline, roleAttached, bucketSettings] = await Promise.all([
+    userExists
+      ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () => readUserPolicies(staging.iam, stagingUser))
+      : { exists: false, policies: [] as LabeledPolicy[] },
+    current.role ? readRoleInline(prod, roleName, plan.answers.productionProfile) : [],
+    managedDocumentsExcept(prod, current.attachedPolicyArns, plan.policyArn, `role ${roleName}`, plan.answers.productionProfile),
+    current.bucketExists
+      ? withAwsContext({ action: `reading the settings of bucket ${bucket}`, profile: plan.answers.productionProfile }, () => readBucketDocuments(prod, bucket))
+      : { publicAccessBlock: undefined, objectOwnership: undefined },
+  ]);
+  const ownInline = `inline policy ${plan.inlinePolicyName} of user ${stagingUser}`;
+  return {
+    userExists: true,
+    userPolicies: [...user.policies.filter((p) => p.label !== ownInline), { label: ownInline, document: plan.documents.assumeRole }],
+    trust: { label: `trust policy of role ${roleName}`, document: plan.documents.trust },
+    rolePolicies: [...roleInline, ...roleAttached, { label: `managed policy ${plan.answers.policyName} of role ${roleName}`, document: plan.documents.readObjects }],
+    bucketPolicy: { label: `bucket policy of ${bucket}`, document: after("bucket-policy")! },
+    // A bucket setup creates gets no settings here; issue #6 hardens new buckets.
+    publicAccessBlock: bucketSettings.publicAccessBlock,
+    objectOwnership: bucketSettings.objectOwnership,
+  };
+}
+
+async function readRoleInline(prod: AwsClients, roleName: string, profile: string): Promise<LabeledPolicy[]> {
+  return withAwsContext({ action: `reading the inline policies of role ${roleName}`, profile }, async () => {
+    const names = (await prod.iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))).PolicyNames ?? [];
+    return Promise.all(
+      names.map(async (name) => {
+        const out = await prod.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
+        return { label: `inline policy ${name} of role ${roleName}`, document: parsePolicyDocument(out.PolicyDocument ?? "{}") };
+      }),
+    );
+  });
+}
+
+export function preflightHops(docs: PathDocuments, plan: SetupPlan): Hop[] {
+  return computeHops(docs, {
+    region: plan.answers.region,
+    productionAccountId: plan.accounts.production.accountId,
+    stagingAccountId: plan.accounts.staging.accountId,
+    stagingUser: plan.answers.stagingUser,
+    roleName: plan.answers.roleName,
+    roleArn: plan.roleArn,
+    bucket: plan.answers.bucket,
+  });
+}
+
+/** One error naming every hop the plan would leave broken. */
+export function refusePlan(failed: Hop[]): XacctError {
+  const list = failed.map((h) => `${h.title} (${h.detail}${h.fix ? ` Fix: ${h.fix}` : ""})`).join("; ");
+  return new XacctError(`Setup refused before changing anything: with this plan, ${failed.length === 1 ? "this check fails" : "these checks fail"}: ${list}`, {
+    hint: "Fix what is named, or run `xacct setup --no-preflight` to apply the plan anyway.",
+  });
+}
