@@ -174,3 +174,42 @@ describe("pre-flight in setup", () => {
     expect(result.stdout).toContain("Pre-flight: the planned documents grant StageAdmin read access through FreshRole, and nothing more (8 checks).");
   });
 });
+
+describe("AccessDenied, translated", () => {
+  it("a denied assume names the trust statement that does not admit the user", async () => {
+    const { startFaultProxy } = await import("./support/fault-proxy.js");
+    const proxy = await startFaultProxy(sandbox.moto.endpoint);
+    const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
+    expect((await sandbox.run(setupArgs(BUCKET))).code).toBe(0);
+    const wrongTrust = { Version: "2012-10-17", Statement: [{ Sid: "XacctTrustStagingAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "sts:AssumeRole" }] };
+    await prod.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "StageRole", PolicyDocument: JSON.stringify(wrongTrust) }));
+    // moto would let the assume through; AWS would refuse it, so the proxy does.
+    proxy.rule = (r) => (r.action === "AssumeRole" ? { status: 403, code: "AccessDenied", message: "not authorized" } : undefined);
+    const result = await sandbox.run(["--endpoint-url", proxy.endpoint, "assume", "--write-profile"]);
+    await proxy.close();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("Likely cause: the trust policy of StageRole admits StageAdmin does not hold.");
+    expect(result.stderr).toContain("Fix: Let account 222222222222 assume StageRole");
+    expect((await sandbox.run(setupArgs(BUCKET))).code).toBe(0);
+  });
+
+  it("a denied read names the bucket statement that denies it", async () => {
+    await setBucketPolicyExtra({ Sid: "NoReads", Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/*` });
+    expect((await sandbox.run(["assume", "--write-profile"])).code).toBe(0);
+    const result = await sandbox.run(["test-get", "present.txt", "-"]);
+    await setBucketPolicyExtra(undefined);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("(AccessDenied)");
+    expect(result.stderr).toContain('Likely cause: the bucket policy and settings of verify-bucket do not deny it does not hold. Denied by statement "NoReads" of bucket policy of verify-bucket.');
+  });
+
+  it("verify --live passes when AWS refuses the write, as it should", async () => {
+    const { startFaultProxy } = await import("./support/fault-proxy.js");
+    const proxy = await startFaultProxy(sandbox.moto.endpoint);
+    proxy.rule = (r) => (r.action === "PutObject" ? { status: 403, code: "AccessDenied", message: "denied" } : undefined);
+    const result = await sandbox.run(["--endpoint-url", proxy.endpoint, "verify", "--live", "--key", "present.txt"]);
+    await proxy.close();
+    expect(result.stdout).toContain("✔ live: the role cannot write to the bucket");
+    expect(result.code).toBe(0);
+  });
+});

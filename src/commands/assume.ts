@@ -8,6 +8,7 @@ import { writeTemporaryProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
 import { assumeRole } from "../stages/access.js";
+import { explainingDenials } from "../verify/explain-denial.js";
 import { loadState } from "../state.js";
 import { checkDurationSeconds, checkProfileName, checkRegion, checkRoleArn, checkSessionName } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
@@ -69,7 +70,7 @@ export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext
   requireProfile(view, request.profile);
   const clients = makeClients({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const sessionName = request.sessionName ?? defaultSessionName(request.profile);
-  const creds = await assumeRole(
+  const creds = await explainingDenials(ctx, "assume", request.roleArn, () => assumeRole(
     clients.sts,
     {
       roleArn: request.roleArn,
@@ -79,7 +80,7 @@ export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext
       roleIsNew: request.roleIsNew ?? false,
     },
     out,
-  );
+  ));
   ctx.result["assumed"] = { arn: creds.assumedRoleArn, roleArn: request.roleArn, sessionName, expiration: creds.expiration.toISOString() };
   out.done(`Assumed ${creds.assumedRoleArn}`);
   out.line(`  expires ${creds.expiration.toISOString()} (${minutesFromNow(creds.expiration)} min from now)`);

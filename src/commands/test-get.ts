@@ -8,6 +8,7 @@ import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
 import { downloadObject } from "../stages/access.js";
+import { explainingDenials } from "../verify/explain-denial.js";
 import { loadState } from "../state.js";
 import { checkBucketName, checkObjectKey, checkProfileName, checkRegion } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
@@ -50,10 +51,8 @@ export async function testGet(request: TestGetRequest, ctx: CommandContext): Pro
   refuseExpired(request.profile, settings["xacct_expiration"]);
   const clients = makeClients({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const dest = request.outfile ?? (basename(request.key) || "object");
-  const result = await downloadObject(
-    clients.s3,
-    { bucket: request.bucket, key: request.key, dest, profile: request.profile },
-    ctx.stdout,
+  const result = await explainingDenials(ctx, "read", request.bucket, () =>
+    downloadObject(clients.s3, { bucket: request.bucket, key: request.key, dest, profile: request.profile }, ctx.stdout),
   );
   ctx.result["download"] = { bucket: request.bucket, key: request.key, destination: dest, bytes: result.bytes, contentType: result.contentType ?? null, etag: result.etag ?? null };
   // With '-' the object itself is on stdout; the report must not mix into it.
