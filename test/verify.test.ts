@@ -93,6 +93,12 @@ describe("xacct verify", () => {
       repair: () => import("@aws-sdk/client-iam").then(({ DeleteRolePolicyCommand }) => prod().iam.send(new DeleteRolePolicyCommand({ RoleName: "StageRole", PolicyName: "extra" }))),
     },
     {
+      hop: "StageRole cannot s3:DeleteObject on verify-bucket/*",
+      statement: 'statement "Cleanup" of inline policy extra of role StageRole',
+      breakIt: () => prod().iam.send(new PutRolePolicyCommand({ RoleName: "StageRole", PolicyName: "extra", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Cleanup", Effect: "Allow", Action: "s3:DeleteObject", Resource: `arn:aws:s3:::${BUCKET}/*` }] }) })),
+      repair: () => import("@aws-sdk/client-iam").then(({ DeleteRolePolicyCommand }) => prod().iam.send(new DeleteRolePolicyCommand({ RoleName: "StageRole", PolicyName: "extra" }))),
+    },
+    {
       hop: "a third account cannot assume StageRole",
       statement: 'statement "Anyone" of trust policy of role StageRole',
       breakIt: () => prod().iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "StageRole", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Anyone", Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }] }) })),
