@@ -1,12 +1,21 @@
 /**
  * Counts every AWS API call a command makes (an SDK middleware on each client), so tests can
- * hold commands to a budget, a no-op rerun can be shown to write nothing, and --debug can
- * list the calls.
+ * hold commands to a budget, a no-op rerun can be shown to write nothing, a call repeated for
+ * the same answer can be found, and --debug can list the calls.
  */
 
 export interface ApiCall {
   service: string;
   operation: string;
+  /** Who asked (a profile, or the key ID of fixed credentials): one input, two accounts, two answers. */
+  caller?: string;
+  /** Hash of the input with its keys sorted; equal inputs hash equal. */
+  inputHash?: string;
+}
+
+export interface RepeatedCall {
+  call: ApiCall;
+  count: number;
 }
 
 const READ_PREFIXES = ["Get", "List", "Head", "Describe"];
@@ -29,6 +38,22 @@ export class CallLog {
     return this.calls.filter((c) => !isReadOperation(c.operation));
   }
 
+  /**
+   * Reads asked more than once with the same caller and input: the second answer was already
+   * known. (Writes are left out: a retry after a changed state is a different question.)
+   */
+  repeatedReads(): RepeatedCall[] {
+    const seen = new Map<string, RepeatedCall>();
+    for (const call of this.calls) {
+      if (!isReadOperation(call.operation) || call.inputHash === undefined) continue;
+      const key = [call.caller, call.service, call.operation, call.inputHash].join("\u0000");
+      const entry = seen.get(key);
+      if (entry) entry.count += 1;
+      else seen.set(key, { call, count: 1 });
+    }
+    return [...seen.values()].filter((entry) => entry.count > 1);
+  }
+
   /** "IAM.GetRole×2, S3.ListBuckets" style summary for --debug. */
   summary(): string {
     const counts = new Map<string, number>();
@@ -38,4 +63,23 @@ export class CallLog {
     }
     return [...counts].map(([key, n]) => (n > 1 ? `${key}×${n}` : key)).join(", ");
   }
+}
+
+/**
+ * JSON with object keys sorted, so equal inputs give equal text whatever their key order.
+ * Bytes and streams (an object body) stand in by their kind and size, never their content.
+ */
+export function canonicalInput(value: unknown): string {
+  return JSON.stringify(canonical(value)) ?? "null";
+}
+
+function canonical(value: unknown): unknown {
+  if (value instanceof Uint8Array) return `<bytes ${value.byteLength}>`;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== "object") return value;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return `<${value.constructor.name}>`;
+  const record = value as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, canonical(record[key])]));
 }

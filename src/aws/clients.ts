@@ -7,7 +7,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient } from "@aws-sdk/client-sts";
 import { fromIni, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import type { CallLog } from "./call-log.js";
+import { createHash } from "node:crypto";
+import { canonicalInput, type CallLog } from "./call-log.js";
 
 export interface AwsTarget {
   /** Named profile; undefined means the SDK's default chain. */
@@ -53,15 +54,22 @@ export function makeClients(target: AwsTarget, env: NodeJS.ProcessEnv = process.
     sts: new STSClient(common),
     s3: new S3Client({ ...common, forcePathStyle: customEndpoint !== undefined }),
   };
-  if (log) for (const [service, client] of Object.entries(clients)) countCalls(client, service.toUpperCase(), log);
+  if (log) for (const [service, client] of Object.entries(clients)) countCalls(client, service.toUpperCase(), callerOf(target), log);
   return clients;
 }
 
+/** Names who makes the calls, for the log: never a secret (an access key ID is not one). */
+function callerOf(target: AwsTarget): string {
+  if (target.credentials) return `key ${target.credentials.accessKeyId}`;
+  return target.profile ? `profile ${target.profile}` : "default chain";
+}
+
 /** One record per API call, however many times the SDK retries it. */
-function countCalls(client: IAMClient | STSClient | S3Client, service: string, log: CallLog): void {
+function countCalls(client: IAMClient | STSClient | S3Client, service: string, caller: string, log: CallLog): void {
   (client as IAMClient).middlewareStack.add(
     (next, context) => async (args) => {
-      log.record({ service, operation: String(context.commandName ?? "").replace(/Command$/, "") });
+      const inputHash = createHash("sha256").update(canonicalInput(args.input)).digest("hex").slice(0, 16);
+      log.record({ service, operation: String(context.commandName ?? "").replace(/Command$/, ""), caller, inputHash });
       return next(args);
     },
     { step: "initialize", name: "xacctCallLog" },
