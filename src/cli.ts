@@ -50,7 +50,8 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
 }
 
 function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  // A getter: process.stdin is a stream built on first use, a cost --version and --help need not pay.
+  return { stdout: process.stdout, stderr: process.stderr, get stdin() { return process.stdin; }, env: process.env };
 }
 
 function reportError(error: unknown, out: Output): number {
