@@ -1,0 +1,63 @@
+/**
+ * The values an exported template takes as parameters, and the setup plan rebuilt with a
+ * placeholder in place of each. Building the template's documents through buildSetupPlan
+ * itself (not a copy of it) is what keeps them identical to setup's: substitute the
+ * parameters' defaults back in and you get the plan's documents. Pure: no I/O.
+ */
+import { buildSetupPlan, type SetupAnswers, type SetupPlan } from "../plan.js";
+
+export type ParameterKey = "productionAccountId" | "stagingAccountId" | "bucket" | "roleName" | "policyName" | "stagingUser";
+
+export interface ExportParameter {
+  key: ParameterKey;
+  description: string;
+  /** The plan's value: the default, so a deploy without overrides matches setup. */
+  value: string;
+  /** A regular expression the value must match (the same rules xacct's input checks apply). */
+  pattern: string;
+}
+
+const IAM_NAME = "^[\\w+=,.@-]+$";
+
+export function exportParameters(plan: SetupPlan): Record<ParameterKey, ExportParameter> {
+  const { answers, accounts } = plan;
+  const parameter = (key: ParameterKey, description: string, value: string, pattern: string): ExportParameter => ({ key, description, value, pattern });
+  return {
+    productionAccountId: parameter("productionAccountId", "The Production account, which owns the bucket and the role", accounts.production.accountId, "^\\d{12}$"),
+    stagingAccountId: parameter("stagingAccountId", "The Staging account, whose principals may assume the role", accounts.staging.accountId, "^\\d{12}$"),
+    bucket: parameter("bucket", "The Production bucket Staging reads from (it must exist)", answers.bucket, "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
+    roleName: parameter("roleName", "The role in Production that Staging assumes", answers.roleName, IAM_NAME),
+    policyName: parameter("policyName", "The managed policy allowing s3:GetObject on the bucket's objects", answers.policyName, IAM_NAME),
+    stagingUser: parameter("stagingUser", "The existing Staging user allowed to assume the role", answers.stagingUser, IAM_NAME),
+  };
+}
+
+/**
+ * The same plan with `placeholder(key)` wherever a parameter's value would be. Other answers
+ * (region, profiles) are kept: they decide the partition and the providers, not documents.
+ */
+export function planWithPlaceholders(plan: SetupPlan, placeholder: (key: ParameterKey) => string): SetupPlan {
+  return buildSetupPlan(
+    {
+      ...plan.answers,
+      bucket: placeholder("bucket"),
+      roleName: placeholder("roleName"),
+      policyName: placeholder("policyName"),
+      stagingUser: placeholder("stagingUser"),
+    },
+    {
+      production: { accountId: placeholder("productionAccountId"), arn: "", ownedBuckets: new Set() },
+      staging: { accountId: placeholder("stagingAccountId"), arn: "" },
+    },
+  );
+}
+
+/** AWS's default MaxSessionDuration for a role, which setup keeps unless told otherwise. */
+export const ROLE_SESSION_DEFAULT_SECONDS = 3600;
+
+/** The role's session limit from setup's answers (issue #8 item 1), or AWS's default. */
+export function roleMaxSessionDuration(plan: SetupPlan): number {
+  // Read through a view that builds before and after item 1 adds the field to SetupAnswers.
+  const answers: Pick<SetupAnswers, "roleName"> & { maxSessionDuration?: number } = plan.answers;
+  return answers.maxSessionDuration ?? ROLE_SESSION_DEFAULT_SECONDS;
+}

@@ -1,0 +1,57 @@
+/**
+ * The AWS CLI commands that roll the Staging StackSet template out over an organizational
+ * unit. Pure: xacct prints them; whoever holds the organization's management (or delegated
+ * administrator) credentials runs them.
+ */
+import { invalidInput } from "../errors.js";
+
+export interface StackSetInput {
+  stackSetName: string;
+  templatePath: string;
+  organizationalUnitId: string;
+  region: string;
+}
+
+/** An OU ID, or the organization's root ID (which the API accepts in the same field). */
+export function checkOrganizationalUnitId(id: string): string {
+  if (!/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/.test(id)) {
+    throw invalidInput(
+      `"${id}" is not an organizational unit ID: they look like ou-ab12-cd34ef56 (or r-ab12 for the root).`,
+      "Find it with `aws organizations list-organizational-units-for-parent` from the management account.",
+    );
+  }
+  return id;
+}
+
+/** Stack and StackSet names allow letters, digits and hyphens only; IAM names allow more. */
+export function stackNameFor(account: "production" | "staging", roleName: string): string {
+  return `xacct-${account}-${roleName}`.replace(/[^A-Za-z0-9-]/g, "-");
+}
+
+/**
+ * SERVICE_MANAGED with auto-deployment: accounts that join the OU get the stack, accounts
+ * that leave lose it. IAM is global, so the instances go to one region only; a second region
+ * would try to create the same named group and policy again.
+ */
+export function stackSetCommands(input: StackSetInput): string[] {
+  return [
+    [
+      "aws cloudformation create-stack-set",
+      `--stack-set-name ${input.stackSetName}`,
+      `--template-body ${shellQuote(`file://${input.templatePath}`)}`,
+      "--capabilities CAPABILITY_NAMED_IAM",
+      "--permission-model SERVICE_MANAGED",
+      "--auto-deployment Enabled=true,RetainStacksOnAccountRemoval=false",
+    ].join(" \\\n    "),
+    [
+      "aws cloudformation create-stack-instances",
+      `--stack-set-name ${input.stackSetName}`,
+      `--deployment-targets OrganizationalUnitIds=${input.organizationalUnitId}`,
+      `--regions ${input.region}`,
+    ].join(" \\\n    "),
+  ];
+}
+
+export function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
