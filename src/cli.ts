@@ -150,6 +150,17 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
       run(command, async (ctx) => (await import("./commands/verify.js")).verifyCommand(options, ctx)),
     );
 
+  addTargetOptions(
+    program.command("export").description("write what setup makes as CloudFormation or Terraform (flags as for setup); changes nothing in AWS"),
+  )
+    .addOption(new Option("--format <format>", "template language").choices(["cloudformation", "terraform"]).makeOptionMandatory())
+    .requiredOption("--out-dir <dir>", "directory to write the files to (created if missing)")
+    .option("--stackset", "CloudFormation: make the Staging template a service-managed StackSet over --ou (a group, not one user)")
+    .option("--ou <id>", "with --stackset: the organizational unit to deploy the StackSet to")
+    .action((options, command: Command) =>
+      run(command, async (ctx) => (await import("./commands/export.js")).exportCommand(options, ctx)),
+    );
+
   program
     .command("assume")
     .description("assume the role with the Staging profile; print the identity and expiry, never a secret")

@@ -1,0 +1,171 @@
+/**
+ * `xacct export`: writes what setup makes as CloudFormation templates or Terraform files, for
+ * teams that deploy through infrastructure as code or to many accounts. It reads the two
+ * account IDs (GetCallerIdentity) and writes nothing to AWS. The documents come from the same
+ * plan as setup's and are checked against it before any file is written.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { makeClients } from "../aws/clients.js";
+import { getCallerIdentity } from "../aws/identity.js";
+import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
+import { invalidInput, XacctError } from "../errors.js";
+import { buildProductionTemplate, buildStagingStackSetTemplate, buildStagingTemplate } from "../export/cloudformation.js";
+import { assertSameDocuments, cloudFormationPairs, terraformPairs, type DocumentPair } from "../export/documents.js";
+import { checkOrganizationalUnitId, shellQuote, stackNameFor, stackSetCommands } from "../export/stackset.js";
+import { ROLE_SESSION_DEFAULT_SECONDS } from "../export/parameters.js";
+import { BUCKET_POLICY_WARNING, buildTerraformFiles } from "../export/terraform.js";
+import { buildSetupPlan, type SetupPlan } from "../plan.js";
+import { loadState, type SetupState } from "../state.js";
+import type { CommandContext } from "./context.js";
+import { resolveTarget, type Target, type TargetOptions } from "./target.js";
+
+export type ExportFormat = "cloudformation" | "terraform";
+
+export interface ExportOptions extends TargetOptions {
+  format: ExportFormat;
+  outDir: string;
+  /** Make the Staging template ready for a service-managed StackSet over --ou. */
+  stackset?: boolean;
+  ou?: string;
+}
+
+/** One file of the export: its name in the output directory, what it holds, and its JSON. */
+interface ExportFile {
+  name: string;
+  account: "production" | "staging" | "both";
+  summary: string;
+  content: unknown;
+}
+
+export async function exportCommand(options: ExportOptions, ctx: CommandContext): Promise<number> {
+  const ou = checkStackSetOptions(options);
+  const state = await loadState(ctx.statePath);
+  const target = resolveTarget("export", options, state, false);
+  const plan = await planFor(target, rememberedTrust(state, target), ctx);
+  const outDir = resolve(options.outDir);
+  const { files, pairs } = options.format === "terraform" ? terraformExport(plan) : cloudFormationExport(plan, ou !== undefined);
+  assertSameDocuments(pairs);
+  await writeFiles(outDir, files);
+
+  const { out } = ctx;
+  out.heading(`Exported ${options.format === "terraform" ? "Terraform" : "CloudFormation"} to ${outDir}`);
+  for (const file of files) out.done(`${file.name.padEnd(22)} ${file.summary}`);
+  out.line(`  The ${pairs.length} policy documents equal the ones setup writes for these answers (the defaults of the parameters).`);
+  out.warn(options.format === "terraform" ? BUCKET_POLICY_WARNING : "AWS::S3::BucketPolicy replaces the bucket's whole policy: deploy with ManageBucketPolicy=false if the bucket has one.");
+  const commands = nextCommands(options, plan, outDir, ou);
+  out.heading(ou ? "Roll out the Staging StackSet (with the organization's management or delegated-admin credentials)" : "Deploy");
+  for (const command of commands) out.line(`  ${command.replace(/\n/g, "\n  ")}`);
+
+  Object.assign(ctx.result, {
+    format: options.format,
+    outDir,
+    accounts: { production: plan.accounts.production.accountId, staging: plan.accounts.staging.accountId },
+    files: files.map((f) => ({ path: join(outDir, f.name), account: f.account, summary: f.summary })),
+    documents: pairs.map((p) => ({ name: p.name, location: p.location, sameAsSetup: true })),
+    commands,
+  });
+  return 0;
+}
+
+/** --stackset needs --ou and CloudFormation; returns the checked OU ID when it applies. */
+function checkStackSetOptions(options: ExportOptions): string | undefined {
+  if (options.ou !== undefined && !options.stackset) throw invalidInput("--ou is only used with --stackset.", "Add --stackset, or drop --ou.");
+  if (!options.stackset) return undefined;
+  if (options.format !== "cloudformation") {
+    throw invalidInput("--stackset makes a CloudFormation StackSet template; Terraform has no StackSet.", "Use --format cloudformation with --stackset.");
+  }
+  if (options.ou === undefined) {
+    throw invalidInput("--stackset needs the organizational unit to deploy to.", "Give it with --ou ou-xxxx-xxxxxxxx.");
+  }
+  return checkOrganizationalUnitId(options.ou);
+}
+
+/**
+ * Setup's trust choices (issue #8 item 1: external ID, MFA, source identity, session length)
+ * are setup-only flags, so export follows what setup remembered for the same bucket and role,
+ * and the recipe's plain trust otherwise. Typed as optional so export builds whether or not
+ * the state and the answers carry them yet.
+ */
+interface TrustAnswers {
+  trust: { externalId?: string | undefined; requireMfa?: boolean | undefined; allowSourceIdentity?: boolean | undefined };
+  maxSessionDuration: number;
+}
+
+type RememberedState = SetupState & { externalId?: string; requireMfa?: boolean; allowSourceIdentity?: boolean; maxSessionDuration?: number };
+
+function rememberedTrust(state: RememberedState | undefined, target: Target): TrustAnswers {
+  if (!state || state.bucket !== target.bucket || state.roleName !== target.roleName) return { trust: {}, maxSessionDuration: ROLE_SESSION_DEFAULT_SECONDS };
+  const { externalId, requireMfa, allowSourceIdentity, maxSessionDuration } = state;
+  return { trust: { externalId, requireMfa, allowSourceIdentity }, maxSessionDuration: maxSessionDuration ?? ROLE_SESSION_DEFAULT_SECONDS };
+}
+
+/** The account IDs are all export needs from AWS; buckets are not listed, nothing is written. */
+async function planFor(target: Target, trust: TrustAnswers, ctx: CommandContext): Promise<SetupPlan> {
+  const view = await loadProfileView(ctx.env);
+  requireProfile(view, target.productionProfile);
+  requireProfile(view, target.stagingProfile);
+  const clients = (profile: string) => makeClients({ profile, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const [production, staging] = await Promise.all([
+    getCallerIdentity(clients(target.productionProfile), target.productionProfile),
+    getCallerIdentity(clients(target.stagingProfile), target.stagingProfile),
+  ]);
+  const answers = { ...target, ...trust, endpoint: ctx.endpoint };
+  return buildSetupPlan(answers, { production: { ...production, ownedBuckets: new Set() }, staging });
+}
+
+function cloudFormationExport(plan: SetupPlan, stackset: boolean): { files: ExportFile[]; pairs: DocumentPair[] } {
+  const { bucket, roleName, policyName, stagingUser } = plan.answers;
+  const production = buildProductionTemplate(plan);
+  const staging = stackset ? buildStagingStackSetTemplate(plan) : buildStagingTemplate(plan);
+  const stagingFile: ExportFile = stackset
+    ? { name: "staging-stackset.json", account: "staging", summary: `group and managed policy ${plan.inlinePolicyName}: members may assume ${roleName}`, content: staging }
+    : { name: "staging.json", account: "staging", summary: `inline policy ${plan.inlinePolicyName} on user ${stagingUser}`, content: staging };
+  return {
+    files: [
+      { name: "production.json", account: "production", summary: `bucket policy of ${bucket}, managed policy ${policyName}, role ${roleName}`, content: production },
+      stagingFile,
+    ],
+    pairs: cloudFormationPairs(plan, production, staging, stagingFile.name),
+  };
+}
+
+function terraformExport(plan: SetupPlan): { files: ExportFile[]; pairs: DocumentPair[] } {
+  const files = buildTerraformFiles(plan);
+  const summaries: Record<string, [ExportFile["account"], string]> = {
+    "variables.tf.json": ["both", "accounts, bucket, names and profiles, defaulting to this setup's"],
+    "providers.tf.json": ["both", "an aws provider per account, each refusing a profile of the wrong account"],
+    "production.tf.json": ["production", `bucket policy of ${plan.answers.bucket}, managed policy, role, attachment`],
+    "staging.tf.json": ["staging", `inline policy ${plan.inlinePolicyName} on user ${plan.answers.stagingUser}`],
+  };
+  return {
+    files: Object.entries(files).map(([name, content]) => {
+      const [account, summary] = summaries[name] ?? ["both", ""];
+      return { name, account, summary, content };
+    }),
+    pairs: terraformPairs(plan, files),
+  };
+}
+
+async function writeFiles(outDir: string, files: ExportFile[]): Promise<void> {
+  try {
+    await mkdir(outDir, { recursive: true });
+    for (const file of files) await writeFile(join(outDir, file.name), `${JSON.stringify(file.content, null, 2)}\n`);
+  } catch (error) {
+    throw new XacctError(`Could not write the export to ${outDir}: ${(error as Error).message}`, {
+      hint: "Choose a directory you can write to with --out-dir.",
+      cause: error,
+    });
+  }
+}
+
+function nextCommands(options: ExportOptions, plan: SetupPlan, outDir: string, ou: string | undefined): string[] {
+  const { productionProfile, stagingProfile, region, roleName } = plan.answers;
+  if (options.format === "terraform") return [`terraform -chdir=${shellQuote(outDir)} init`, `terraform -chdir=${shellQuote(outDir)} apply`];
+  const deploy = (file: string, account: "production" | "staging", profile: string) =>
+    `aws cloudformation deploy --template-file ${shellQuote(join(outDir, file))} --stack-name ${stackNameFor(account, roleName)} --capabilities CAPABILITY_NAMED_IAM --profile ${shellQuote(profile)} --region ${region}`;
+  const production = deploy("production.json", "production", productionProfile);
+  if (ou === undefined) return [production, deploy("staging.json", "staging", stagingProfile)];
+  const stackSet = { stackSetName: stackNameFor("staging", roleName), templatePath: join(outDir, "staging-stackset.json"), organizationalUnitId: ou, region };
+  return [production, ...stackSetCommands(stackSet)];
+}
