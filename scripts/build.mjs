@@ -12,11 +12,12 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 // Entry points keep their src/ paths in dist/: the CLI, the demo, and the modules the store's
-// multi-process tests and the benchmark load directly.
+// multi-process tests and the benchmark (bench/) load directly.
 const entryPoints = [
   "src/main.ts",
   "src/demo/run.ts",
   "src/awsconfig/store.ts",
+  "src/aws/call-log.ts",
   "src/localaws/moto.ts",
   "src/localaws/bootstrap.ts",
 ];
