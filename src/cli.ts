@@ -123,6 +123,13 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
     program.command("setup").description("walk the three stages: Production bucket and role, Staging permission, test access"),
   )
     .option("--test-key <key>", "download this object after setup, as a test")
+    .option("--trust-principal <arn>", "trust this user or role instead of the whole Staging account (repeatable)", collect)
+    .option("--external-id [id]", "require this sts:ExternalId (no value: generate a random one)")
+    .option("--require-mfa", "require MFA (aws:MultiFactorAuthPresent) to assume the role")
+    .option("--org-id <id>", "only principals of this AWS Organization (aws:PrincipalOrgID)")
+    .option("--max-session-duration <seconds>", "longest session the role allows, 3600 to 43200 (default: 3600)")
+    .option("--allow-source-identity", "let callers set a source identity (sts:SetSourceIdentity)")
+    .option("--harden-bucket", "bring an existing bucket up to Block Public Access, SSE-S3 and BucketOwnerEnforced (new buckets always get them)")
     .option("-y, --yes", "apply the plan without asking")
     .option("--plan", "read only: show what would change, and change nothing")
     .option("--detailed-exitcode", "with --plan: exit 0 when nothing would change, 2 when changes are pending, 1 on error")
@@ -146,6 +153,8 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
   )
     .option("--live", "also make the real calls: assume the role, read --key, and try a write that must be refused")
     .option("--key <key>", "with --live: an object that exists, to read")
+    .option("--external-id <id>", "judge a request with this external ID (default: the one setup made)")
+    .option("--no-mfa", "judge a request signed without MFA")
     .action((options, command: Command) =>
       run(command, async (ctx) => (await import("./commands/verify.js")).verifyCommand(options, ctx)),
     );
@@ -171,8 +180,35 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
     .option("--region <region>", "region written into the profile (default: from setup)")
     .addOption(new Option("--write-profile [name]", "save the credentials as this profile in the AWS config file (default name: TempCred)"))
     .option("--credentials-file", "with --write-profile: save the keys in the credentials file instead, for tools that read only that file")
+    .option("--profile-style <style>", "with --write-profile: static (keys that expire), role (the AWS tools assume the role themselves; recommended) or process (credential_process runs xacct credentials)", "static")
+    .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
+    .option("--mfa-serial <arn>", "MFA device, when the role requires MFA (default: the profile's mfa_serial)")
+    .option("--token-code <code>", "the current MFA code (asked for in a terminal)")
+    .option("--source-identity <name>", "set a source identity on the session (the trust must allow it)")
     .action((options, command: Command) =>
       run(command, async (ctx) => (await import("./commands/assume.js")).assumeCommand(options, ctx)),
+    );
+
+  program
+    .command("credentials")
+    .description("print credential_process JSON for the role (used by process-style profiles; cached until shortly before expiry)")
+    .option("--role-arn <arn>", "role to assume (default: from setup)")
+    .option("--profile <name>", "Staging profile to assume it with (default: from setup)")
+    .option("--session-name <name>", "role session name")
+    .option("--region <region>", "region (default: from setup)")
+    .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
+    .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
+    .action((options, command: Command) =>
+      run(command, async (ctx) => (await import("./commands/credentials.js")).credentialsCommand(options, ctx)),
+    );
+
+  program
+    .command("console")
+    .description("print the AWS console's switch-role link for the role")
+    .option("--role-arn <arn>", "role (default: from setup)")
+    .option("--display-name <name>", "name the console shows for the role")
+    .action((options, command: Command) =>
+      run(command, async (ctx) => (await import("./commands/console.js")).consoleCommand(options, ctx)),
     );
 
   program
@@ -204,6 +240,11 @@ function addTargetOptions(command: Command): Command {
   ];
   for (const [flags, description] of options) command.option(flags, description);
   return command;
+}
+
+/** For repeatable options: each use adds a value. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function writeJson(stream: Writable, value: unknown): void {

@@ -13,6 +13,7 @@ import {
   type Partition,
   type PolicyDocument,
   type PolicyStatement,
+  type TrustHardening,
 } from "./policy/index.js";
 import { invalidInput } from "./errors.js";
 
@@ -25,6 +26,11 @@ export interface SetupAnswers {
   policyName: string;
   stagingUser: string;
   endpoint?: string | undefined;
+  trust: TrustHardening;
+  /** The role's MaxSessionDuration in seconds; AWS's default is 3600. */
+  maxSessionDuration: number;
+  /** Bring an existing bucket's settings up to what xacct gives the buckets it creates. */
+  hardenBucket?: boolean | undefined;
 }
 
 export interface DiscoveredAccounts {
@@ -52,6 +58,7 @@ export const DEFAULTS = {
   stagingUser: "StageAdmin",
   region: "us-east-1",
   profileName: "TempCred",
+  maxSessionDuration: 3600,
 } as const;
 
 export function defaultPolicyName(roleName: string): string {
@@ -86,8 +93,8 @@ export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccoun
         stagingAccountId: accounts.staging.accountId,
       }),
       readObjects: buildReadObjectsPolicy({ partition, bucket: answers.bucket }),
-      trust: buildTrustPolicy({ partition, stagingAccountId: accounts.staging.accountId }),
-      assumeRole: buildAssumeRolePolicy({ roleArn: role }),
+      trust: buildTrustPolicy({ partition, stagingAccountId: accounts.staging.accountId, ...answers.trust }),
+      assumeRole: buildAssumeRolePolicy({ roleArn: role, allowSourceIdentity: answers.trust.allowSourceIdentity }),
     },
   };
 }

@@ -22,6 +22,13 @@ export interface SetupState {
   tempProfile: string;
   /** Setup created the bucket (recorded before it does), so teardown may delete it. */
   createdBucket?: boolean;
+  /** The trust's conditions, so assume and the profiles send what the role requires. */
+  externalId?: string | undefined;
+  requireMfa?: boolean;
+  orgId?: string | undefined;
+  trustPrincipals?: string[] | undefined;
+  allowSourceIdentity?: boolean;
+  maxSessionDuration?: number;
   productionAccountId: string;
   stagingAccountId: string;
   endpoint?: string | undefined;

@@ -75,7 +75,7 @@ describe("unattended setup, assume and test-get", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("No changes: both accounts already match the plan.");
     expect(result.stdout).not.toContain("Applying");
-    expect(result.stdout.match(/= keep /g)).toHaveLength(7);
+    expect(result.stdout.match(/= keep /g)).toHaveLength(9);
     expect(result.calls.writes).toEqual([]);
     // TempCred was rewritten with fresh credentials; every other profile is untouched.
     const after = await readFile(sandbox.configFile, "utf8");

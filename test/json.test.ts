@@ -21,12 +21,14 @@ describe("--json and --detailed-exitcode", () => {
     const pending = await sandbox.run([...setupArgs(BUCKET), "--plan", "--detailed-exitcode", "--json"]);
     expect(pending.code).toBe(2);
     const plan = JSON.parse(pending.stdout);
-    expect(plan).toMatchObject({ command: "setup", ok: true, exitCode: 2, pending: 6, bucket: BUCKET });
+    expect(plan).toMatchObject({ command: "setup", ok: true, exitCode: 2, pending: 7, bucket: BUCKET });
     expect(plan.changes.map((c: { id: string; kind: string }) => `${c.id}:${c.kind}`)).toEqual([
       "bucket:create",
+      "bucket-hardening:create",
       "bucket-policy:create",
       "managed-policy:create",
       "role:create",
+      "role-session:none",
       "attach:create",
       "user:none",
       "inline-policy:create",
@@ -38,7 +40,7 @@ describe("--json and --detailed-exitcode", () => {
     expect(setup.code).toBe(0);
     const applied = JSON.parse(setup.stdout);
     expect(applied.ok).toBe(true);
-    expect(applied.applied.map((s: { id: string; status: string }) => s.status)).toEqual(["created", "created", "created", "created", "created", "unchanged", "created"]);
+    expect(applied.applied.map((s: { id: string; status: string }) => s.status)).toEqual(["created", "created", "created", "created", "created", "unchanged", "created", "unchanged", "created"]);
     expect(applied.assumed.arn).toMatch(/assumed-role\/StageRole\//);
     expect(applied.profile).toMatchObject({ name: "TempCred", path: sandbox.configFile });
 

@@ -52,6 +52,7 @@ describe("xacct setup as an interactive wizard", () => {
     expect(await answer("Name of the role in Production", "")).toContain("StageRole");
     expect(await answer("Name of the role's read-only policy", "")).toContain("StageRoleReadObjects");
     expect(await answer("Staging user who will assume the role", "")).toContain("StageAdmin");
+    expect(await answer("Harden the role's trust beyond the recipe", "")).toContain("(y/N)");
     await answer("Apply this plan?", "y");
     await answer("Another bucket name", "wizard-bucket");
     await answer("Apply this plan?", "y");
@@ -73,6 +74,7 @@ describe("xacct setup as an interactive wizard", () => {
     await answer("Name of the role in Production", "");
     await answer("Name of the role's read-only policy", "");
     await answer("Staging user who will assume the role", "");
+    await answer("Harden the role's trust beyond the recipe", "");
     await answer("Apply this plan?", "n");
     const result = await run;
     expect(result.code).toBe(0);

@@ -18,6 +18,18 @@ export interface TemporaryCredentialsForProfile {
 /** Keys that carry credentials; only one of the two files may hold them for a profile. */
 export const CREDENTIAL_KEYS = ["aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_security_token", "xacct_expiration"] as const;
 
+/** Every key some profile style writes: switching styles drops the keys of the old one. */
+export const PROFILE_STYLE_KEYS: readonly string[] = [
+  ...CREDENTIAL_KEYS,
+  "role_arn",
+  "source_profile",
+  "role_session_name",
+  "external_id",
+  "mfa_serial",
+  "duration_seconds",
+  "credential_process",
+];
+
 /** The credential keys, plus `aws_security_token` (the same token) for older tools. */
 export function credentialValues(creds: TemporaryCredentialsForProfile): Record<string, string> {
   return {
@@ -52,13 +64,14 @@ export async function writeTemporaryProfile(request: TemporaryProfileWrite, env:
   if (request.target === "config") {
     const { xacct_expiration: expiration, ...secrets } = keys;
     const values = { ...secrets, region: request.region, xacct_expiration: expiration! };
-    const written = await writeProfile({ path: config, file: "config", profile: request.name, values });
+    const removeKeys = PROFILE_STYLE_KEYS.filter((key) => !(key in values));
+    const written = await writeProfile({ path: config, file: "config", profile: request.name, values, removeKeys });
     const warnings = [...written.warnings, ...otherFileWarnings(request, env), ...shadowingWarnings(request.name, env)];
     return { path: written.path, changed: written.changed, warnings };
   }
   const written = await writeProfile({ path: credentialsFilePath(env), file: "credentials", profile: request.name, values: keys });
   // The config file keeps the region and loses any older keys: both files must not disagree.
-  const cleaned = await writeProfile({ path: config, file: "config", profile: request.name, values: { region: request.region }, removeKeys: CREDENTIAL_KEYS });
+  const cleaned = await writeProfile({ path: config, file: "config", profile: request.name, values: { region: request.region }, removeKeys: PROFILE_STYLE_KEYS });
   return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...cleaned.warnings, ...shadowingWarnings(request.name, env)] };
 }
 

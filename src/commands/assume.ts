@@ -1,17 +1,34 @@
 /**
- * `xacct assume`: AssumeRole with the Staging profile's credentials. Prints who we became and
- * when it expires, never a secret; with --write-profile saves the credentials as a profile.
+ * `xacct assume`: AssumeRole with the Staging profile's credentials, sending what the role's
+ * trust requires (external ID, MFA, source identity). Prints who we became and when it
+ * expires, never a secret. With --write-profile saves a profile in one of three styles:
+ * static keys (the recipe's TempCred), a role profile the AWS tools refresh themselves, or a
+ * credential_process profile that calls `xacct credentials`.
  */
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { makeClients } from "../aws/clients.js";
-import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
+import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
+import { writeProcessProfile, writeRoleProfile } from "../awsconfig/refreshing-profile.js";
 import { writeTemporaryProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
-import { assumeRole } from "../stages/access.js";
+import { assumeRole, type TemporaryCredentials } from "../stages/access.js";
+import { loadState, type SetupState } from "../state.js";
 import { explainingDenials } from "../verify/explain-denial.js";
-import { loadState } from "../state.js";
-import { checkDurationSeconds, checkProfileName, checkRegion, checkRoleArn, checkSessionName } from "../validate/index.js";
+import {
+  checkDurationSeconds,
+  checkExternalId,
+  checkMfaSerial,
+  checkProfileName,
+  checkRegion,
+  checkRoleArn,
+  checkSessionName,
+  checkSourceIdentity,
+  checkTokenCode,
+} from "../validate/index.js";
 import type { CommandContext } from "./context.js";
+
+export type ProfileStyle = "static" | "role" | "process";
 
 export interface AssumeOptions {
   profile?: string;
@@ -23,6 +40,11 @@ export interface AssumeOptions {
   writeProfile?: boolean | string;
   /** Write the keys to the credentials file instead of the config file. */
   credentialsFile?: boolean;
+  profileStyle?: string;
+  externalId?: string;
+  mfaSerial?: string;
+  tokenCode?: string;
+  sourceIdentity?: string;
 }
 
 export async function assumeCommand(options: AssumeOptions, ctx: CommandContext): Promise<void> {
@@ -33,23 +55,35 @@ export async function assumeCommand(options: AssumeOptions, ctx: CommandContext)
   if (!profile) throw invalidInput("No Staging profile: give --profile, or run `xacct setup` first so xacct remembers it.");
   checkRoleArn(roleArn);
   checkProfileName(profile);
-  const region = checkRegion(options.region ?? state?.region ?? DEFAULTS.region);
-  const writeProfileName =
-    options.writeProfile === undefined || options.writeProfile === false
-      ? undefined
-      : checkProfileName(options.writeProfile === true ? DEFAULTS.profileName : options.writeProfile);
+  const remembered = state?.roleArn === roleArn ? state : undefined;
   await assumeAndWrite(
     {
       profile,
       roleArn,
-      region,
-      writeProfile: writeProfileName,
+      region: checkRegion(options.region ?? state?.region ?? DEFAULTS.region),
+      writeProfile: profileNameToWrite(options.writeProfile),
       credentialsFile: options.credentialsFile ?? false,
+      profileStyle: checkProfileStyle(options.profileStyle ?? "static"),
       ...(options.sessionName !== undefined ? { sessionName: checkSessionName(options.sessionName) } : {}),
       ...(options.durationSeconds !== undefined ? { durationSeconds: checkDurationSeconds(options.durationSeconds) } : {}),
+      externalId: options.externalId !== undefined ? checkExternalId(options.externalId) : remembered?.externalId,
+      mfaSerial: options.mfaSerial !== undefined ? checkMfaSerial(options.mfaSerial) : undefined,
+      tokenCode: options.tokenCode !== undefined ? checkTokenCode(options.tokenCode) : undefined,
+      sourceIdentity: options.sourceIdentity !== undefined ? checkSourceIdentity(options.sourceIdentity) : undefined,
+      remembered,
     },
     ctx,
   );
+}
+
+function profileNameToWrite(option: boolean | string | undefined): string | undefined {
+  if (option === undefined || option === false) return undefined;
+  return checkProfileName(option === true ? DEFAULTS.profileName : option);
+}
+
+function checkProfileStyle(style: string): ProfileStyle {
+  if (style === "static" || style === "role" || style === "process") return style;
+  throw invalidInput(`"${style}" is not a profile style: use static, role or process.`, "role is recommended: the AWS tools refresh it themselves.");
 }
 
 export interface AssumeRequest {
@@ -58,49 +92,140 @@ export interface AssumeRequest {
   region: string;
   writeProfile: string | undefined;
   credentialsFile?: boolean;
+  profileStyle?: ProfileStyle;
   sessionName?: string;
   durationSeconds?: number;
   roleIsNew?: boolean;
+  externalId?: string | undefined;
+  mfaSerial?: string | undefined;
+  tokenCode?: string | undefined;
+  sourceIdentity?: string | undefined;
+  /** What setup recorded about this role's trust, when it made it. */
+  remembered?: SetupState | undefined;
 }
 
 /** Shared by `assume` and setup's stage 3. */
 export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext): Promise<void> {
   const { out } = ctx;
   const view = await loadProfileView(ctx.env);
-  requireProfile(view, request.profile);
+  const settings = requireProfile(view, request.profile);
   const clients = makeClients({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const sessionName = request.sessionName ?? defaultSessionName(request.profile);
-  const creds = await explainingDenials(ctx, "assume", request.roleArn, () => assumeRole(
-    clients.sts,
-    {
-      roleArn: request.roleArn,
-      sessionName,
-      durationSeconds: request.durationSeconds,
-      profile: request.profile,
-      roleIsNew: request.roleIsNew ?? false,
-    },
-    out,
-  ));
+  refuseSourceIdentity(request);
+  await refuseDuration(request, clients);
+  const mfaSerial = request.mfaSerial ?? settings["mfa_serial"];
+  const mfa = await mfaFor(request, mfaSerial, ctx);
+  const creds = await explainingDenials(ctx, "assume", request.roleArn, () =>
+    assumeRole(
+      clients.sts,
+      {
+        roleArn: request.roleArn,
+        sessionName,
+        durationSeconds: request.durationSeconds,
+        profile: request.profile,
+        roleIsNew: request.roleIsNew ?? false,
+        externalId: request.externalId,
+        mfa,
+        sourceIdentity: request.sourceIdentity,
+      },
+      out,
+    ),
+  );
   ctx.result["assumed"] = { arn: creds.assumedRoleArn, roleArn: request.roleArn, sessionName, expiration: creds.expiration.toISOString() };
   out.done(`Assumed ${creds.assumedRoleArn}`);
   out.line(`  expires ${creds.expiration.toISOString()} (${minutesFromNow(creds.expiration)} min from now)`);
   if (!request.writeProfile) {
-    out.line(`  ${out.color.dim("Add --write-profile to save these credentials as a profile.")}`);
+    out.line(`  ${out.color.dim("Add --write-profile to save a profile; --profile-style role makes one the AWS tools refresh themselves.")}`);
     return;
   }
-  const result = await writeTemporaryProfile(
-    { name: request.writeProfile, target: request.credentialsFile ? "credentials" : "config", credentials: creds, region: request.region, before: view },
-    ctx.env,
-  );
-  ctx.result["profile"] = { name: request.writeProfile, path: result.path, changed: result.changed, warnings: result.warnings };
-  out.done(`Wrote profile ${request.writeProfile} to ${result.path}${result.changed ? "" : " (unchanged)"}`);
-  for (const warning of result.warnings) out.warn(warning);
-  out.line(`  use it with --profile ${request.writeProfile}, e.g. xacct test-get KEY --profile ${request.writeProfile}`);
+  await writeProfileInStyle(request, { name: request.writeProfile, creds, sessionName, mfaSerial, view }, ctx);
+}
+
+async function writeProfileInStyle(
+  request: AssumeRequest,
+  written: { name: string; creds: TemporaryCredentials; sessionName: string; mfaSerial: string | undefined; view: ProfileView },
+  ctx: CommandContext,
+): Promise<void> {
+  const style = request.profileStyle ?? "static";
+  const role = {
+    name: written.name,
+    roleArn: request.roleArn,
+    sourceProfile: request.profile,
+    sessionName: written.sessionName,
+    region: request.region,
+    externalId: request.externalId,
+    mfaSerial: written.mfaSerial,
+    durationSeconds: request.durationSeconds,
+  };
+  const result =
+    style === "role"
+      ? await writeRoleProfile(role, ctx.env)
+      : style === "process"
+        ? await writeProcessProfile({ ...role, endpoint: ctx.endpoint }, ctx.env)
+        : await writeTemporaryProfile(
+            { name: written.name, target: request.credentialsFile ? "credentials" : "config", credentials: written.creds, region: request.region, before: written.view },
+            ctx.env,
+          );
+  ctx.result["profile"] = { name: written.name, style, path: result.path, changed: result.changed, warnings: result.warnings };
+  ctx.out.done(`Wrote ${style === "static" ? "" : `${style}-style `}profile ${written.name} to ${result.path}${result.changed ? "" : " (unchanged)"}`);
+  for (const warning of result.warnings) ctx.out.warn(warning);
+  if (style === "static") {
+    ctx.out.line(`  ${ctx.out.color.dim(`It holds keys that expire; --profile-style role writes a profile the AWS tools refresh themselves.`)}`);
+  }
+  ctx.out.line(`  use it with --profile ${written.name}, e.g. xacct test-get KEY --profile ${written.name}`);
+}
+
+/** The trust allows a source identity only if setup said so; AWS would refuse it otherwise. */
+function refuseSourceIdentity(request: AssumeRequest): void {
+  if (request.sourceIdentity && request.remembered && !request.remembered.allowSourceIdentity) {
+    throw invalidInput(
+      `The trust policy of ${request.roleArn} does not allow sts:SetSourceIdentity, so --source-identity would be refused.`,
+      "Run `xacct setup` again with --allow-source-identity, or leave --source-identity out.",
+    );
+  }
+}
+
+/** The role's own maximum, and the one-hour cap AWS puts on sessions of a chained role. */
+async function refuseDuration(request: AssumeRequest, clients: ReturnType<typeof makeClients>): Promise<void> {
+  const seconds = request.durationSeconds;
+  if (!seconds) return;
+  const max = request.remembered?.maxSessionDuration;
+  if (max !== undefined && seconds > max) {
+    throw invalidInput(
+      `${request.roleArn} allows sessions of at most ${max} seconds, so --duration-seconds ${seconds} would be refused.`,
+      `Ask for ${max} or less, or raise the role's limit with \`xacct setup --max-session-duration ${seconds}\`.`,
+    );
+  }
+  if (seconds <= 3600) return;
+  const caller = await clients.sts.send(new GetCallerIdentityCommand({}));
+  if (caller.Arn?.includes(":assumed-role/")) {
+    throw invalidInput(
+      `Profile ${request.profile} is itself a role session (${caller.Arn}); AWS limits a role assumed from another role ("role chaining") to one hour, so --duration-seconds ${seconds} would be refused.`,
+      "Ask for 3600 seconds or less, or assume the role from an IAM user's profile.",
+    );
+  }
+}
+
+/** MFA: the serial from the flag or the profile, the code from the flag or a prompt. */
+async function mfaFor(request: AssumeRequest, serial: string | undefined, ctx: CommandContext): Promise<{ serial: string; tokenCode: string } | undefined> {
+  const required = request.remembered?.requireMfa ?? false;
+  if (!required && !request.tokenCode) return undefined;
+  if (!serial) {
+    throw invalidInput(
+      `${request.roleArn} requires MFA, but no MFA device is known for profile ${request.profile}.`,
+      "Give --mfa-serial arn:aws:iam::ACCOUNT:mfa/NAME, or add mfa_serial to that profile.",
+    );
+  }
+  const tokenCode =
+    request.tokenCode ??
+    checkTokenCode(
+      (await ctx.prompter.input({ message: `MFA code for ${serial}:`, flag: "--token-code", validate: (v) => /^\d{6}$/.test(v.trim()) || "Enter the 6 digits your device shows." })).trim(),
+    );
+  return { serial: checkMfaSerial(serial), tokenCode };
 }
 
 function defaultSessionName(profile: string): string {
-  const cleaned = `xacct-${profile}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
-  return cleaned;
+  return `xacct-${profile}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
 }
 
 function minutesFromNow(date: Date): number {

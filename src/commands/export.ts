@@ -17,6 +17,7 @@ import { ROLE_SESSION_DEFAULT_SECONDS } from "../export/parameters.js";
 import { BUCKET_POLICY_WARNING, buildTerraformFiles } from "../export/terraform.js";
 import { buildSetupPlan, type SetupPlan } from "../plan.js";
 import { loadState, type SetupState } from "../state.js";
+import type { TrustHardening } from "../policy/index.js";
 import type { CommandContext } from "./context.js";
 import { resolveTarget, type Target, type TargetOptions } from "./target.js";
 
@@ -82,22 +83,22 @@ function checkStackSetOptions(options: ExportOptions): string | undefined {
 }
 
 /**
- * Setup's trust choices (issue #8 item 1: external ID, MFA, source identity, session length)
- * are setup-only flags, so export follows what setup remembered for the same bucket and role,
- * and the recipe's plain trust otherwise. Typed as optional so export builds whether or not
- * the state and the answers carry them yet.
+ * Setup's trust choices (principals, external ID, MFA, organization, source identity, session
+ * length) are setup-only flags, so export follows what setup remembered for the same bucket
+ * and role, and the recipe's plain trust otherwise.
  */
 interface TrustAnswers {
-  trust: { externalId?: string | undefined; requireMfa?: boolean | undefined; allowSourceIdentity?: boolean | undefined };
+  trust: TrustHardening;
   maxSessionDuration: number;
 }
 
-type RememberedState = SetupState & { externalId?: string; requireMfa?: boolean; allowSourceIdentity?: boolean; maxSessionDuration?: number };
-
-function rememberedTrust(state: RememberedState | undefined, target: Target): TrustAnswers {
+function rememberedTrust(state: SetupState | undefined, target: Target): TrustAnswers {
   if (!state || state.bucket !== target.bucket || state.roleName !== target.roleName) return { trust: {}, maxSessionDuration: ROLE_SESSION_DEFAULT_SECONDS };
-  const { externalId, requireMfa, allowSourceIdentity, maxSessionDuration } = state;
-  return { trust: { externalId, requireMfa, allowSourceIdentity }, maxSessionDuration: maxSessionDuration ?? ROLE_SESSION_DEFAULT_SECONDS };
+  const { externalId, requireMfa, allowSourceIdentity, maxSessionDuration, orgId, trustPrincipals } = state;
+  return {
+    trust: { externalId, requireMfa, allowSourceIdentity, orgId, principals: trustPrincipals },
+    maxSessionDuration: maxSessionDuration ?? ROLE_SESSION_DEFAULT_SECONDS,
+  };
 }
 
 /** The account IDs are all export needs from AWS; buckets are not listed, nothing is written. */

@@ -15,14 +15,14 @@ import { stagingSteps } from "../stages/staging.js";
 import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadState, saveState, type SetupState } from "../state.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
-import { askBucket, askNames, askProfile, askRegion } from "../wizard/setup-questions.js";
+import { askBucket, askNames, askProfile, askRegion, askTrust, type TrustFlags } from "../wizard/setup-questions.js";
 import { checkObjectKey, checkProfileName } from "../validate/index.js";
 import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
 import { assumeAndWrite } from "./assume.js";
 import { testGet } from "./test-get.js";
 import type { CommandContext } from "./context.js";
 
-export interface SetupOptions {
+export interface SetupOptions extends TrustFlags {
   productionProfile?: string;
   stagingProfile?: string;
   bucket?: string;
@@ -39,6 +39,7 @@ export interface SetupOptions {
   detailedExitcode?: boolean;
   /** false (--no-preflight): apply even when the evaluator says the result would be wrong. */
   preflight?: boolean;
+  hardenBucket?: boolean;
 }
 
 /** Exit codes of `setup --plan --detailed-exitcode`. */
@@ -62,10 +63,12 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
 
   const bucket = await askBucket(prompter, options.bucket);
   const names = await askNames(prompter, options, ctx.interactive);
-  let answers: SetupAnswers = { productionProfile, stagingProfile, region, bucket, ...names, endpoint: ctx.endpoint };
+  const previous = await loadState(ctx.statePath);
+  const sameRole = previous?.bucket === bucket && previous.roleName === names.roleName;
+  const trust = await askTrust(prompter, trustFlags(options), ctx.interactive, sameRole ? previous.externalId : undefined);
+  let answers: SetupAnswers = { productionProfile, stagingProfile, region, bucket, ...names, ...trust, hardenBucket: options.hardenBucket, endpoint: ctx.endpoint };
   let plan = buildSetupPlan(answers, accounts);
   const stagingState = await readStagingState(staging, { userName: names.stagingUser, inlinePolicyName: plan.inlinePolicyName, profile: stagingProfile });
-  const previous = await loadState(ctx.statePath);
   const createdBefore = (bucketName: string) => previous?.bucket === bucketName && previous.createdBucket === true;
   let prodState = await readProduction(prod, plan);
   let changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(bucket));
@@ -118,8 +121,26 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   if (done.length === 0) await rememberSetup(ctx, plan, tempProfile, createdBefore(plan.answers.bucket));
 
   out.heading("Stage 3 · Test");
+  if (plan.answers.trust.requireMfa && !ctx.interactive) {
+    // Unattended runs have no MFA code to send; everything else is done.
+    out.skipped(`The role requires MFA, so the test is left to you: xacct assume --write-profile --mfa-serial ARN --token-code CODE`);
+    out.line();
+    out.done(`Setup complete. Staging reads s3://${plan.answers.bucket}/* through ${plan.roleArn} (with MFA).`);
+    return 0;
+  }
   const roleIsNew = done.some((step) => step.id === "role" && step.status === "created");
-  await assumeAndWrite({ profile: stagingProfile, roleArn: plan.roleArn, region, writeProfile: tempProfile, roleIsNew }, ctx);
+  await assumeAndWrite(
+    {
+      profile: stagingProfile,
+      roleArn: plan.roleArn,
+      region,
+      writeProfile: tempProfile,
+      roleIsNew,
+      externalId: plan.answers.trust.externalId,
+      remembered: await loadState(ctx.statePath),
+    },
+    ctx,
+  );
   const key = options.testKey ?? (await offerTestKey(ctx, options));
   if (key) await testGet({ key, profile: tempProfile, bucket: plan.answers.bucket, region }, ctx);
   out.line();
@@ -148,6 +169,11 @@ async function runPreflight(
   }
   if (refuse) throw refusePlan(failed);
   for (const hop of failed) ctx.out.warn(`Pre-flight: ${hop.title} would fail: ${hop.detail}`);
+}
+
+function trustFlags(options: SetupOptions): TrustFlags {
+  const { trustPrincipal, externalId, requireMfa, orgId, maxSessionDuration, allowSourceIdentity } = options;
+  return { trustPrincipal, externalId, requireMfa, orgId, maxSessionDuration, allowSourceIdentity };
 }
 
 /** Without a terminal nothing can be asked: name every missing flag at once. */
@@ -189,6 +215,7 @@ function readProduction(prod: AwsClients, plan: SetupPlan): Promise<ProductionSt
   return readProductionState(prod, {
     bucket: plan.answers.bucket,
     bucketExists: plan.accounts.production.ownedBuckets.has(plan.answers.bucket),
+    withBucketSettings: true,
     policyArn: plan.policyArn,
     roleName: plan.answers.roleName,
     profile: plan.answers.productionProfile,
@@ -265,6 +292,12 @@ async function rememberSetup(ctx: CommandContext, plan: SetupPlan, tempProfile: 
       stagingAccountId: plan.accounts.staging.accountId,
       endpoint: plan.answers.endpoint,
       createdBucket,
+      externalId: plan.answers.trust.externalId,
+      requireMfa: plan.answers.trust.requireMfa ?? false,
+      orgId: plan.answers.trust.orgId,
+      trustPrincipals: plan.answers.trust.principals?.length ? plan.answers.trust.principals : undefined,
+      allowSourceIdentity: plan.answers.trust.allowSourceIdentity ?? false,
+      maxSessionDuration: plan.answers.maxSessionDuration,
       updatedAt: new Date().toISOString(),
   };
   await saveState(state, ctx.statePath);

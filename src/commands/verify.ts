@@ -10,21 +10,27 @@ import { getCallerIdentity } from "../aws/identity.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { roleArn as buildRoleArn, partitionForRegion } from "../policy/arn.js";
 import { assumeRole } from "../stages/access.js";
-import { loadState } from "../state.js";
+import { loadState, type SetupState } from "../state.js";
 import { readPathDocuments } from "../verify/documents.js";
-import { computeHops, type Hop } from "../verify/hops.js";
-import { checkObjectKey } from "../validate/index.js";
+import { computeHops, requestContext, type Hop } from "../verify/hops.js";
+import { checkExternalId, checkObjectKey } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
 import { resolveTarget, type Target, type TargetOptions } from "./target.js";
 
 export interface VerifyOptions extends TargetOptions {
   live?: boolean;
+  /** The request to judge: this external ID instead of the one setup made. */
+  externalId?: string;
+  /** false (--no-mfa): judge a request signed without MFA. */
+  mfa?: boolean;
   /** An object that exists, for the live HeadObject check. */
   key?: string;
 }
 
 export async function verifyCommand(options: VerifyOptions, ctx: CommandContext): Promise<number> {
-  const target = resolveTarget("verify", options, await loadState(ctx.statePath), false);
+  const state = await loadState(ctx.statePath);
+  const target = resolveTarget("verify", options, state, false);
+  if (options.externalId !== undefined) checkExternalId(options.externalId);
   if (options.key !== undefined) checkObjectKey(options.key);
   const view = await loadProfileView(ctx.env);
   requireProfile(view, target.productionProfile);
@@ -45,8 +51,9 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
     roleName: target.roleName,
     roleArn,
     bucket: target.bucket,
+    assumeContext: requestContext(state?.roleArn === roleArn ? state : undefined, { externalId: options.externalId, mfa: options.mfa !== false }),
   });
-  if (options.live) hops.push(...(await liveHops(ctx, target, roleArn, options.key)));
+  if (options.live) hops.push(...(await liveHops(ctx, target, roleArn, options.key, state?.roleArn === roleArn ? state : undefined)));
   showHops(ctx, hops);
   const failed = hops.filter((h) => !h.ok).length;
   Object.assign(ctx.result, { roleArn, bucket: target.bucket, hops, failed });
@@ -67,11 +74,11 @@ function showHops(ctx: CommandContext, hops: Hop[]): void {
 }
 
 /** The real calls: assume the role, read an existing object, and try a write that must fail. */
-async function liveHops(ctx: CommandContext, target: Target, roleArn: string, key: string | undefined): Promise<Hop[]> {
+async function liveHops(ctx: CommandContext, target: Target, roleArn: string, key: string | undefined, state: SetupState | undefined): Promise<Hop[]> {
   const staging = makeClients({ profile: target.stagingProfile, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   let creds;
   try {
-    creds = await assumeRole(staging.sts, { roleArn, sessionName: "xacct-verify", profile: target.stagingProfile }, ctx.out);
+    creds = await assumeRole(staging.sts, { roleArn, sessionName: "xacct-verify", profile: target.stagingProfile, externalId: state?.externalId }, ctx.out);
   } catch (error) {
     return [{ id: "live-assume", title: `live: ${target.stagingProfile} assumes ${target.roleName}`, ok: false, detail: (error as Error).message, fix: "See the hops above for the statement that refuses it." }];
   }

@@ -78,25 +78,52 @@ export function buildReadObjectsPolicy(input: { partition: Partition; bucket: st
   ]);
 }
 
-/** The role's trust policy: principals of the Staging account may assume it. */
-export function buildTrustPolicy(input: { partition: Partition; stagingAccountId: string }): PolicyDocument {
+/** How tightly the role's trust is drawn; everything optional narrows the recipe's default. */
+export interface TrustHardening {
+  /** Specific users or roles to trust instead of the whole Staging account. */
+  principals?: string[] | undefined;
+  /** Required `sts:ExternalId`: guards a role meant for a third party against the confused deputy. */
+  externalId?: string | undefined;
+  /** Require that the caller signed in with MFA. */
+  requireMfa?: boolean | undefined;
+  /** Only principals of this AWS Organization. */
+  orgId?: string | undefined;
+  /** Let callers set a source identity that follows the session through role chains. */
+  allowSourceIdentity?: boolean | undefined;
+}
+
+/** The actions a caller needs on the role: AssumeRole, and SetSourceIdentity when allowed. */
+export function assumeActions(trust: TrustHardening): string | string[] {
+  return trust.allowSourceIdentity ? ["sts:AssumeRole", "sts:SetSourceIdentity"] : "sts:AssumeRole";
+}
+
+/** The role's trust policy: the Staging account (or the chosen principals) may assume it, under the chosen conditions. */
+export function buildTrustPolicy(input: { partition: Partition; stagingAccountId: string } & TrustHardening): PolicyDocument {
+  const principals = input.principals?.length ? [...new Set(input.principals)].sort() : [accountRootArn(input.partition, input.stagingAccountId)];
+  const stringEquals: Record<string, string> = {};
+  if (input.externalId) stringEquals["sts:ExternalId"] = input.externalId;
+  if (input.orgId) stringEquals["aws:PrincipalOrgID"] = input.orgId;
+  const condition: NonNullable<PolicyStatement["Condition"]> = {};
+  if (Object.keys(stringEquals).length > 0) condition["StringEquals"] = stringEquals;
+  if (input.requireMfa) condition["Bool"] = { "aws:MultiFactorAuthPresent": "true" };
   return policyDocument([
     {
       Sid: SID.trustStaging,
       Effect: "Allow",
-      Principal: { AWS: accountRootArn(input.partition, input.stagingAccountId) },
-      Action: "sts:AssumeRole",
+      Principal: { AWS: principals.length === 1 ? principals[0]! : principals },
+      Action: assumeActions(input),
+      ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
     },
   ]);
 }
 
 /** The Staging user's inline policy: assume exactly that one role. */
-export function buildAssumeRolePolicy(input: { roleArn: string }): PolicyDocument {
+export function buildAssumeRolePolicy(input: { roleArn: string; allowSourceIdentity?: boolean | undefined }): PolicyDocument {
   return policyDocument([
     {
       Sid: SID.assumeRole,
       Effect: "Allow",
-      Action: "sts:AssumeRole",
+      Action: assumeActions(input),
       Resource: input.roleArn,
     },
   ]);

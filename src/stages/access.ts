@@ -33,6 +33,10 @@ export interface AssumeRoleInput {
    * assumed, so AccessDenied is retried for about a minute.
    */
   roleIsNew?: boolean;
+  /** What the role's trust may require: an external ID, MFA, a source identity. */
+  externalId?: string | undefined;
+  mfa?: { serial: string; tokenCode: string } | undefined;
+  sourceIdentity?: string | undefined;
 }
 
 export interface RetryTiming {
@@ -56,6 +60,9 @@ export async function assumeRole(
     RoleArn: input.roleArn,
     RoleSessionName: input.sessionName,
     ...(input.durationSeconds ? { DurationSeconds: input.durationSeconds } : {}),
+    ...(input.externalId ? { ExternalId: input.externalId } : {}),
+    ...(input.mfa ? { SerialNumber: input.mfa.serial, TokenCode: input.mfa.tokenCode } : {}),
+    ...(input.sourceIdentity ? { SourceIdentity: input.sourceIdentity } : {}),
   });
   const delays = input.roleIsNew ? [...timing.delaysMs] : [];
   for (;;) {

@@ -5,11 +5,11 @@
 import type { SetupPlan } from "../plan.js";
 import { mergeOwnedStatements, type PolicyDocument } from "../policy/index.js";
 import { sameDocument } from "./compare.js";
-import { isXacctTagged, type ProductionState, type StagingState } from "./current.js";
+import { isXacctTagged, type BucketSettings, type ProductionState, type StagingState } from "./current.js";
 
 export type ChangeKind = "create" | "update" | "none";
 
-export type ChangeId = "bucket" | "bucket-policy" | "managed-policy" | "role" | "attach" | "user" | "inline-policy";
+export type ChangeId = "bucket" | "bucket-hardening" | "bucket-policy" | "managed-policy" | "role" | "role-session" | "attach" | "user" | "inline-policy";
 
 export interface Change {
   id: ChangeId;
@@ -31,6 +31,26 @@ function documentChange(before: PolicyDocument | undefined, after: PolicyDocumen
  * `bucketCreatedByXacct`: an earlier run recorded that it created this bucket. If that run
  * stopped before tagging it, the tag is still owed (teardown recognises its buckets by it).
  */
+/** What a hardened bucket has that this one lacks, in words; empty when nothing. */
+export function bucketDeviations(settings: BucketSettings | undefined): string[] {
+  if (!settings) return ["Block Public Access", "default encryption", "ownership BucketOwnerEnforced"];
+  return [
+    !settings.publicAccessBlocked && "Block Public Access is not fully on",
+    !settings.encryption && "no default encryption",
+    settings.objectOwnership !== "BucketOwnerEnforced" && `object ownership is ${settings.objectOwnership ?? "not set"}, not BucketOwnerEnforced`,
+  ].filter((d): d is string => typeof d === "string");
+}
+
+function hardeningChange(plan: SetupPlan, prod: ProductionState): Change {
+  const resource = `settings of bucket ${plan.answers.bucket}: Block Public Access, SSE-S3 encryption, BucketOwnerEnforced`;
+  if (!prod.bucketExists) return { id: "bucket-hardening", account: "production", kind: "create", resource };
+  const deviations = bucketDeviations(prod.bucketSettings);
+  if (deviations.length === 0) return { id: "bucket-hardening", account: "production", kind: "none", resource };
+  return plan.answers.hardenBucket
+    ? { id: "bucket-hardening", account: "production", kind: "update", resource, note: deviations.join("; ") }
+    : { id: "bucket-hardening", account: "production", kind: "none", resource, note: `left as is: ${deviations.join("; ")}; give --harden-bucket to fix` };
+}
+
 export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, staging: StagingState, bucketCreatedByXacct = false): Change[] {
   const { bucket, roleName, policyName, stagingUser } = plan.answers;
   const bucketPolicy = mergeOwnedStatements(prod.bucketPolicy, [plan.documents.bucketStatement]);
@@ -41,6 +61,7 @@ export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, stag
       : "none";
   const changes: Change[] = [
     { id: "bucket", account: "production", kind: bucketKind, resource: `bucket ${bucket}`, ...(bucketKind === "update" ? { note: "add xacct's tag" } : {}) },
+    hardeningChange(plan, prod),
     {
       id: "bucket-policy",
       account: "production",
@@ -64,6 +85,16 @@ export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, stag
       resource: `role ${roleName} (trust policy)`,
       before: prod.role?.trust,
       after: plan.documents.trust,
+    },
+    {
+      id: "role-session",
+      account: "production",
+      // A new role gets its maximum with CreateRole; an existing one through UpdateRole.
+      kind: prod.role && prod.role.maxSessionDuration !== plan.answers.maxSessionDuration ? "update" : "none",
+      resource: `maximum session duration of role ${roleName}`,
+      ...(prod.role && prod.role.maxSessionDuration !== plan.answers.maxSessionDuration
+        ? { note: `${prod.role.maxSessionDuration} s → ${plan.answers.maxSessionDuration} s` }
+        : {}),
     },
     {
       id: "attach",

@@ -12,7 +12,13 @@ import {
   ListPolicyVersionsCommand,
   type Tag,
 } from "@aws-sdk/client-iam";
-import { GetBucketPolicyCommand, GetBucketTaggingCommand } from "@aws-sdk/client-s3";
+import {
+  GetBucketEncryptionCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  GetBucketTaggingCommand,
+  GetPublicAccessBlockCommand,
+} from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
 import { isAwsError, withAwsContext } from "../aws/errors.js";
 import { parsePolicyDocument, type PolicyDocument } from "../policy/index.js";
@@ -23,12 +29,22 @@ export interface PolicyVersion {
   created: number;
 }
 
+/** The bucket settings xacct hardens: Block Public Access, default encryption, ownership. */
+export interface BucketSettings {
+  /** All four Block Public Access settings on. */
+  publicAccessBlocked: boolean;
+  /** The default encryption algorithm, e.g. AES256 (SSE-S3) or aws:kms. */
+  encryption: string | undefined;
+  objectOwnership: string | undefined;
+}
+
 export interface ProductionState {
   bucketExists: boolean;
+  bucketSettings: BucketSettings | undefined;
   bucketTags: Tag[];
   bucketPolicy: PolicyDocument | undefined;
   managedPolicy: { document: PolicyDocument; defaultVersionId: string; versions: PolicyVersion[]; tags: Tag[] } | undefined;
-  role: { trust: PolicyDocument; tags: Tag[] } | undefined;
+  role: { trust: PolicyDocument; tags: Tag[]; maxSessionDuration: number } | undefined;
   /** ARNs of every managed policy attached to the role. */
   attachedPolicyArns: string[];
 }
@@ -41,6 +57,8 @@ export interface StagingState {
 export interface ProductionTarget {
   bucket: string;
   bucketExists: boolean;
+  /** Read Block Public Access, encryption and ownership too (setup hardens them; teardown does not care). */
+  withBucketSettings?: boolean;
   policyArn: string;
   roleName: string;
   profile: string;
@@ -63,19 +81,25 @@ async function unlessMissing<T>(codes: string[], read: () => Promise<T>): Promis
 export async function readProductionState(clients: AwsClients, target: ProductionTarget): Promise<ProductionState> {
   const ctx = { action: "reading the current state of the Production account", profile: target.profile };
   return withAwsContext(ctx, async () => {
-    const [bucketPolicy, bucketTags, managedPolicy, role] = await Promise.all([
+    const [bucketPolicy, bucketTags, bucketSettings, managedPolicy, role] = await Promise.all([
       target.bucketExists ? readBucketPolicy(clients, target.bucket) : undefined,
       target.bucketExists ? readBucketTags(clients, target.bucket) : [],
+      target.bucketExists && target.withBucketSettings ? readBucketSettings(clients, target.bucket) : undefined,
       readManagedPolicy(clients, target.policyArn),
       unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetRoleCommand({ RoleName: target.roleName }))),
     ]);
     return {
       bucketExists: target.bucketExists,
+      bucketSettings,
       bucketTags,
       bucketPolicy,
       managedPolicy,
       role: role?.Role
-        ? { trust: parsePolicyDocument(role.Role.AssumeRolePolicyDocument ?? "{}"), tags: role.Role.Tags ?? [] }
+        ? {
+            trust: parsePolicyDocument(role.Role.AssumeRolePolicyDocument ?? "{}"),
+            tags: role.Role.Tags ?? [],
+            maxSessionDuration: role.Role.MaxSessionDuration ?? 3600,
+          }
         : undefined,
       attachedPolicyArns: role ? await readAttachedPolicyArns(clients, target.roleName) : [],
     };
@@ -85,6 +109,20 @@ export async function readProductionState(clients: AwsClients, target: Productio
 async function readBucketPolicy(clients: AwsClients, bucket: string): Promise<PolicyDocument | undefined> {
   const out = await unlessMissing(["NoSuchBucketPolicy"], () => clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket })));
   return out?.Policy ? parsePolicyDocument(out.Policy) : undefined;
+}
+
+async function readBucketSettings(clients: AwsClients, bucket: string): Promise<BucketSettings> {
+  const [block, encryption, ownership] = await Promise.all([
+    unlessMissing(["NoSuchPublicAccessBlockConfiguration"], () => clients.s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))),
+    unlessMissing(["ServerSideEncryptionConfigurationNotFoundError"], () => clients.s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }))),
+    unlessMissing(["OwnershipControlsNotFoundError"], () => clients.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }))),
+  ]);
+  const b = block?.PublicAccessBlockConfiguration;
+  return {
+    publicAccessBlocked: !!b && [b.BlockPublicAcls, b.IgnorePublicAcls, b.BlockPublicPolicy, b.RestrictPublicBuckets].every(Boolean),
+    encryption: encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
+    objectOwnership: ownership?.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
+  };
 }
 
 async function readBucketTags(clients: AwsClients, bucket: string): Promise<Tag[]> {

@@ -10,11 +10,15 @@ import {
   CreateRoleCommand,
   DeletePolicyVersionCommand,
   UpdateAssumeRolePolicyCommand,
+  UpdateRoleCommand,
 } from "@aws-sdk/client-iam";
 import {
   CreateBucketCommand,
   PutBucketPolicyCommand,
+  PutBucketEncryptionCommand,
+  PutBucketOwnershipControlsCommand,
   PutBucketTaggingCommand,
+  PutPublicAccessBlockCommand,
   type BucketLocationConstraint,
 } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
@@ -43,6 +47,15 @@ export function productionSteps(
       write: (c) => (c.kind === "create" ? createBucket(clients, plan, bucketCreated) : tagBucket(clients, plan, current).then(() => "updated")),
     },
     {
+      id: "bucket-hardening",
+      title: `Bucket ${bucket}: Block Public Access, SSE-S3 encryption, BucketOwnerEnforced`,
+      undo: `aws s3api delete-public-access-block --bucket ${bucket} --profile ${profile}`,
+      write: async (c) => {
+        await hardenBucket(clients, bucket);
+        return c.kind === "create" ? "created" : "updated";
+      },
+    },
+    {
       id: "bucket-policy",
       title: `Bucket policy: Staging account ${plan.accounts.staging.accountId} may locate and list ${bucket}`,
       undo: `xacct teardown --yes  # removes only xacct's statement ${plan.documents.bucketStatement.Sid}`,
@@ -62,6 +75,15 @@ export function productionSteps(
       title: `Role ${roleName}, trusted by Staging account ${plan.accounts.staging.accountId}`,
       undo: `aws iam delete-role --role-name ${roleName} --profile ${profile}`,
       write: (c) => writeRole(clients, plan, c),
+    },
+    {
+      id: "role-session",
+      title: `Role ${roleName} allows sessions of up to ${plan.answers.maxSessionDuration} s`,
+      undo: `aws iam update-role --role-name ${roleName} --max-session-duration ${current.role?.maxSessionDuration ?? 3600} --profile ${profile}`,
+      write: async () => {
+        await clients.iam.send(new UpdateRoleCommand({ RoleName: roleName, MaxSessionDuration: plan.answers.maxSessionDuration }));
+        return "updated";
+      },
     },
     {
       id: "attach",
@@ -100,6 +122,23 @@ async function createBucket(clients: AwsClients, plan: SetupPlan, bucketCreated:
   await bucketCreated();
   await tagBucket(clients, plan, undefined);
   return "created";
+}
+
+/** What every bucket xacct creates gets: nothing public, encrypted at rest, no ACLs. */
+async function hardenBucket(clients: AwsClients, bucket: string): Promise<void> {
+  await clients.s3.send(
+    new PutPublicAccessBlockCommand({
+      Bucket: bucket,
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+    }),
+  );
+  await clients.s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: bucket,
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
+    }),
+  );
+  await clients.s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] } }));
 }
 
 /** The tag is how teardown knows xacct made this bucket and may delete it. Other tags stay. */
@@ -145,6 +184,7 @@ async function writeRole(clients: AwsClients, plan: SetupPlan, change: Change): 
       RoleName: roleName,
       AssumeRolePolicyDocument: document,
       Description: `xacct: lets account ${plan.accounts.staging.accountId} read ${plan.answers.bucket}`,
+      MaxSessionDuration: plan.answers.maxSessionDuration,
       Tags: xacctTags(plan),
     }),
   );

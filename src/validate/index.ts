@@ -109,3 +109,64 @@ export function checkObjectKey(key: string): string {
   }
   return key;
 }
+
+/** A user, a role or an account root that may be trusted instead of the whole account. */
+export function checkTrustPrincipal(arn: string): string {
+  if (!/^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:(root|user\/[\w+=,.@/-]+|role\/[\w+=,.@/-]+)$/.test(arn)) {
+    throw invalidInput(
+      `"${arn}" is not a principal xacct can trust: give the ARN of an IAM user, an IAM role, or an account root.`,
+      "For example --trust-principal arn:aws:iam::222222222222:user/StageAdmin.",
+    );
+  }
+  return arn;
+}
+
+export function checkExternalId(value: string): string {
+  if (!/^[\w+=,.@:/-]{2,1224}$/.test(value)) {
+    throw invalidInput(
+      `"${value}" is not a valid external ID: it must be 2 to 1224 letters, digits or + = , . @ : / _ -.`,
+      "Leave the value out (--external-id alone) and xacct generates a random one.",
+    );
+  }
+  return value;
+}
+
+export function checkOrgId(value: string): string {
+  if (!/^o-[a-z0-9]{10,32}$/.test(value)) {
+    throw invalidInput(`"${value}" is not an AWS Organizations ID: it looks like o-a1b2c3d4e5.`, "Find it with `aws organizations describe-organization`.");
+  }
+  return value;
+}
+
+/** A role's MaxSessionDuration: one to twelve hours. */
+export function checkMaxSessionDuration(value: string | number): number {
+  const seconds = typeof value === "number" ? value : Number(value);
+  if (!Number.isInteger(seconds) || seconds < 3600 || seconds > 43_200) {
+    throw invalidInput(
+      `"${value}" is not a valid maximum session duration: a role allows 3600 to 43200 seconds (1 to 12 hours).`,
+      "Use --max-session-duration 3600 for one hour.",
+    );
+  }
+  return seconds;
+}
+
+export function checkMfaSerial(arn: string): string {
+  if (!/^(arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:mfa\/[\w+=,.@/-]+|[A-Z0-9]{9,256})$/.test(arn)) {
+    throw invalidInput(`"${arn}" is not an MFA device: give its ARN, like arn:aws:iam::222222222222:mfa/StageAdmin.`, "List yours with `aws iam list-mfa-devices`.");
+  }
+  return arn;
+}
+
+export function checkTokenCode(code: string): string {
+  if (!/^\d{6}$/.test(code)) {
+    throw invalidInput("The MFA code must be the 6 digits your device shows.", "Give the current code with --token-code.");
+  }
+  return code;
+}
+
+export function checkSourceIdentity(value: string): string {
+  if (!/^[\w+=,.@-]{2,64}$/.test(value)) {
+    throw invalidInput(`"${value}" is not a valid source identity: 2 to 64 letters, digits or + = , . @ _ -.`, "Use your user name, e.g. --source-identity alice.");
+  }
+  return value;
+}

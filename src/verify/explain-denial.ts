@@ -9,7 +9,7 @@ import { partitionForRegion, roleArn } from "../policy/arn.js";
 import { loadState } from "../state.js";
 import type { CommandContext } from "../commands/context.js";
 import { readPathDocuments } from "./documents.js";
-import { computeHops } from "./hops.js";
+import { computeHops, requestContext } from "./hops.js";
 
 const HOPS_FOR = {
   assume: ["user-may-assume", "trust-admits-user"],
@@ -46,6 +46,7 @@ async function likelyCause(ctx: CommandContext, kind: keyof typeof HOPS_FOR, abo
     roleName: state.roleName,
     roleArn: roleArn(partitionForRegion(state.region), prodIdentity.accountId, state.roleName),
     bucket: state.bucket,
+    assumeContext: requestContext(state),
   });
   const failed = hops.find((hop) => (HOPS_FOR[kind] as readonly string[]).includes(hop.id) && !hop.ok);
   if (!failed) {

@@ -153,3 +153,18 @@ function publicHop(target: VerifyTarget, publicRead: EvaluationResult, docs: Pat
   }
   return { id: "bucket-not-public", title, ok: true, detail: blocked ? "No statement grants other accounts; Block Public Access is on." : "No statement grants other accounts (Block Public Access is not fully on)." };
 }
+
+/**
+ * The assume request a correct caller sends: the external ID setup made, MFA, membership of
+ * the organization the trust names. `overrides` model a wrong caller (verify's flags).
+ */
+export function requestContext(
+  remembered: { externalId?: string | undefined; orgId?: string | undefined } | undefined,
+  overrides: { externalId?: string | undefined; mfa?: boolean } = {},
+): Record<string, ContextValue> {
+  const context: Record<string, ContextValue> = { "aws:MultiFactorAuthPresent": overrides.mfa ?? true };
+  const externalId = overrides.externalId ?? remembered?.externalId;
+  if (externalId) context["sts:ExternalId"] = externalId;
+  if (remembered?.orgId) context["aws:PrincipalOrgID"] = remembered.orgId;
+  return context;
+}

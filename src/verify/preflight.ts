@@ -13,8 +13,8 @@ import { parsePolicyDocument } from "../policy/index.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
 import type { Change } from "../stages/changes.js";
 import type { ProductionState } from "../stages/current.js";
-import { readBucketDocuments, readUserPolicies, type PathDocuments } from "./documents.js";
-import { computeHops, type Hop } from "./hops.js";
+import { readUserPolicies, type PathDocuments } from "./documents.js";
+import { computeHops, requestContext, type Hop } from "./hops.js";
 import { managedDocumentsExcept } from "./managed.js";
 
 export async function preflightDocuments(
@@ -27,16 +27,16 @@ export async function preflightDocuments(
 ): Promise<PathDocuments> {
   const { roleName, stagingUser, bucket } = plan.answers;
   const after = (id: Change["id"]) => changes.find((c) => c.id === id)?.after;
-  const [user, roleInline, roleAttached, bucketSettings] = await Promise.all([
+  const [user, roleInline, roleAttached] = await Promise.all([
     userExists
       ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () => readUserPolicies(staging.iam, stagingUser))
       : { exists: false, policies: [] as LabeledPolicy[] },
     current.role ? readRoleInline(prod, roleName, plan.answers.productionProfile) : [],
     managedDocumentsExcept(prod, current.attachedPolicyArns, plan.policyArn, `role ${roleName}`, plan.answers.productionProfile),
-    current.bucketExists
-      ? withAwsContext({ action: `reading the settings of bucket ${bucket}`, profile: plan.answers.productionProfile }, () => readBucketDocuments(prod, bucket))
-      : { publicAccessBlock: undefined, objectOwnership: undefined },
   ]);
+  // Settings as they will be: hardened when setup creates or hardens the bucket.
+  const hardened = changes.some((c) => c.id === "bucket-hardening" && c.kind !== "none");
+  const blocked = hardened || (current.bucketSettings?.publicAccessBlocked ?? false);
   const ownInline = `inline policy ${plan.inlinePolicyName} of user ${stagingUser}`;
   return {
     userExists: true,
@@ -44,9 +44,8 @@ export async function preflightDocuments(
     trust: { label: `trust policy of role ${roleName}`, document: plan.documents.trust },
     rolePolicies: [...roleInline, ...roleAttached, { label: `managed policy ${plan.answers.policyName} of role ${roleName}`, document: plan.documents.readObjects }],
     bucketPolicy: { label: `bucket policy of ${bucket}`, document: after("bucket-policy")! },
-    // A bucket setup creates gets no settings here; issue #6 hardens new buckets.
-    publicAccessBlock: bucketSettings.publicAccessBlock,
-    objectOwnership: bucketSettings.objectOwnership,
+    publicAccessBlock: { BlockPublicAcls: blocked, IgnorePublicAcls: blocked, BlockPublicPolicy: blocked, RestrictPublicBuckets: blocked },
+    objectOwnership: hardened ? "BucketOwnerEnforced" : current.bucketSettings?.objectOwnership,
   };
 }
 
@@ -71,6 +70,7 @@ export function preflightHops(docs: PathDocuments, plan: SetupPlan): Hop[] {
     roleName: plan.answers.roleName,
     roleArn: plan.roleArn,
     bucket: plan.answers.bucket,
+    assumeContext: requestContext(plan.answers.trust),
   });
 }
 

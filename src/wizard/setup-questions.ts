@@ -3,8 +3,14 @@
  * through the Prompter; it never calls AWS. The command in between discovers the accounts.
  */
 import { DEFAULTS, defaultPolicyName } from "../plan.js";
+import { randomBytes } from "node:crypto";
+import type { TrustHardening } from "../policy/index.js";
 import {
   checkBucketName,
+  checkExternalId,
+  checkMaxSessionDuration,
+  checkOrgId,
+  checkTrustPrincipal,
   checkPolicyName,
   checkProfileName,
   checkRegion,
@@ -73,4 +79,76 @@ export async function askNames(
   const policyName = await ask(given.policyName, defaultPolicyName(roleName), "Name of the role's read-only policy:", "--policy-name", checkPolicyName);
   const stagingUser = await ask(given.stagingUser, DEFAULTS.stagingUser, "Staging user who will assume the role:", "--staging-user", checkUserName);
   return { roleName, policyName, stagingUser };
+}
+
+export interface TrustFlags {
+  trustPrincipal?: string[] | undefined;
+  /** A value, or true to generate one. */
+  externalId?: string | boolean | undefined;
+  requireMfa?: boolean | undefined;
+  orgId?: string | undefined;
+  maxSessionDuration?: string | undefined;
+  allowSourceIdentity?: boolean | undefined;
+}
+
+export interface TrustAnswers {
+  trust: TrustHardening;
+  maxSessionDuration: number;
+}
+
+/** Random, URL-safe, and long enough that nobody guesses it. */
+export function generateExternalId(): string {
+  return `xacct-${randomBytes(18).toString("base64url")}`;
+}
+
+/**
+ * The trust questions. Flags answer them; in a terminal, one gate question keeps the recipe's
+ * plain trust quick and opens the rest for operators who want more.
+ */
+/** `previousExternalId`: the one an earlier run generated for this role, reused so reruns converge. */
+export async function askTrust(prompter: Prompter, given: TrustFlags, interactive: boolean, previousExternalId?: string): Promise<TrustAnswers> {
+  const newExternalId = () => previousExternalId ?? generateExternalId();
+  const fromFlags = (): TrustAnswers => ({
+    trust: {
+      principals: given.trustPrincipal?.map(checkTrustPrincipal),
+      externalId: given.externalId === true ? newExternalId() : given.externalId ? checkExternalId(given.externalId) : undefined,
+      requireMfa: given.requireMfa ?? false,
+      orgId: given.orgId !== undefined ? checkOrgId(given.orgId) : undefined,
+      allowSourceIdentity: given.allowSourceIdentity ?? false,
+    },
+    maxSessionDuration: given.maxSessionDuration !== undefined ? checkMaxSessionDuration(given.maxSessionDuration) : DEFAULTS.maxSessionDuration,
+  });
+  const anyGiven = Object.values(given).some((v) => v !== undefined);
+  if (!interactive || anyGiven) return fromFlags();
+  const harden = await prompter.confirm({
+    message: "Harden the role's trust beyond the recipe (named principals, external ID, MFA, organization, session length)?",
+    flag: "--trust-principal, --external-id, --require-mfa, --org-id, --max-session-duration",
+    default: false,
+  });
+  if (!harden) return fromFlags();
+  const principals = await prompter.input({
+    message: "Trust only these users or roles (comma-separated ARNs; empty trusts the whole Staging account):",
+    flag: "--trust-principal",
+    default: "",
+    validate: asPromptValidator((v) => splitList(v).forEach(checkTrustPrincipal)),
+  });
+  const externalId = await prompter.confirm({ message: "Require an external ID? (for a role a third party assumes: stops the confused deputy)", flag: "--external-id", default: false });
+  const requireMfa = await prompter.confirm({ message: "Require MFA to assume the role?", flag: "--require-mfa", default: false });
+  const orgId = await prompter.input({ message: "Only principals of this AWS Organization (o-…; empty for any):", flag: "--org-id", default: "", validate: asPromptValidator((v) => v === "" || checkOrgId(v)) });
+  const maxSession = await prompter.input({ message: "Longest session the role allows, in seconds (3600 to 43200):", flag: "--max-session-duration", default: String(DEFAULTS.maxSessionDuration), validate: asPromptValidator(checkMaxSessionDuration) });
+  const allowSourceIdentity = await prompter.confirm({ message: "Let callers set a source identity that stays visible through role chains?", flag: "--allow-source-identity", default: false });
+  return {
+    trust: {
+      principals: splitList(principals).map(checkTrustPrincipal),
+      externalId: externalId ? newExternalId() : undefined,
+      requireMfa,
+      orgId: orgId.trim() ? checkOrgId(orgId.trim()) : undefined,
+      allowSourceIdentity,
+    },
+    maxSessionDuration: checkMaxSessionDuration(maxSession),
+  };
+}
+
+function splitList(value: string): string[] {
+  return value.split(",").map((v) => v.trim()).filter(Boolean);
 }

@@ -1,0 +1,94 @@
+/**
+ * Profiles the AWS tools refresh themselves, so no expiring keys sit on disk:
+ * - role style: `role_arn` + `source_profile`; the CLI and every SDK assume the role on use;
+ * - process style: `credential_process` runs `xacct credentials`, which caches the session.
+ * Either replaces any keys or other-style settings the profile had in both files.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { configFilePath, credentialsFilePath } from "./paths.js";
+import { removeProfileFromFile, writeProfile } from "./store.js";
+import { CREDENTIAL_KEYS, PROFILE_STYLE_KEYS, shadowingWarnings } from "./temporary-profile.js";
+import { loadProfileView } from "./sdk-view.js";
+
+export interface RoleProfile {
+  name: string;
+  roleArn: string;
+  sourceProfile: string;
+  sessionName: string;
+  region: string;
+  externalId?: string | undefined;
+  mfaSerial?: string | undefined;
+  durationSeconds?: number | undefined;
+}
+
+export interface WrittenProfile {
+  path: string;
+  changed: boolean;
+  warnings: string[];
+}
+
+export function roleProfileValues(profile: RoleProfile): Record<string, string> {
+  return {
+    role_arn: profile.roleArn,
+    source_profile: profile.sourceProfile,
+    role_session_name: profile.sessionName,
+    ...(profile.externalId ? { external_id: profile.externalId } : {}),
+    ...(profile.mfaSerial ? { mfa_serial: profile.mfaSerial } : {}),
+    ...(profile.durationSeconds ? { duration_seconds: String(profile.durationSeconds) } : {}),
+    region: profile.region,
+  };
+}
+
+export async function writeRoleProfile(profile: RoleProfile, env: NodeJS.ProcessEnv): Promise<WrittenProfile> {
+  return writeStyleProfile(profile.name, roleProfileValues(profile), env);
+}
+
+/** The command line a credential_process profile runs; every value is validated, no quoting needed. */
+export function credentialProcessCommand(profile: RoleProfile & { endpoint?: string | undefined }, bin = xacctBin()): string {
+  const args = [
+    process.execPath,
+    bin,
+    ...(profile.endpoint ? ["--endpoint-url", profile.endpoint] : []),
+    "credentials",
+    "--role-arn",
+    profile.roleArn,
+    "--profile",
+    profile.sourceProfile,
+    "--session-name",
+    profile.sessionName,
+    "--region",
+    profile.region,
+    ...(profile.externalId ? ["--external-id", profile.externalId] : []),
+    ...(profile.durationSeconds ? ["--duration-seconds", String(profile.durationSeconds)] : []),
+  ];
+  return args.map((a) => (/[\s"']/.test(a) ? `"${a}"` : a)).join(" ");
+}
+
+export async function writeProcessProfile(profile: RoleProfile & { endpoint?: string | undefined }, env: NodeJS.ProcessEnv): Promise<WrittenProfile> {
+  return writeStyleProfile(profile.name, { credential_process: credentialProcessCommand(profile), region: profile.region }, env);
+}
+
+async function writeStyleProfile(name: string, values: Record<string, string>, env: NodeJS.ProcessEnv): Promise<WrittenProfile> {
+  const removeKeys = PROFILE_STYLE_KEYS.filter((key) => !(key in values));
+  const written = await writeProfile({ path: configFilePath(env), file: "config", profile: name, values, removeKeys });
+  // Keys for the same profile in the credentials file would win over role_arn for some tools.
+  const view = await loadProfileView(env);
+  const inCredentials = view.credentialsFileKeys(name);
+  if (inCredentials.length > 0 && inCredentials.every((key) => (CREDENTIAL_KEYS as readonly string[]).includes(key))) {
+    await removeProfileFromFile({ path: credentialsFilePath(env), file: "credentials", profile: name });
+  }
+  return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...shadowingWarnings(name, env)] };
+}
+
+/** bin/xacct.js of this installation: found upwards from this module, bundled or not. */
+export function xacctBin(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, "bin", "xacct.js");
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  return process.argv[1] ?? "xacct";
+}

@@ -1,0 +1,62 @@
+/**
+ * `xacct credentials`: the credential_process side of a process-style profile. Prints the
+ * JSON the AWS tools expect (Version 1, keys, token, Expiration) and nothing else; refuses to
+ * print to a terminal, since it is for tools, not eyes.
+ */
+import { makeClients } from "../aws/clients.js";
+import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
+import { cacheDirectory, cacheFile, readCached, writeCached } from "../credentials-cache.js";
+import { invalidInput } from "../errors.js";
+import { DEFAULTS } from "../plan.js";
+import { assumeRole } from "../stages/access.js";
+import { loadState } from "../state.js";
+import { checkDurationSeconds, checkExternalId, checkProfileName, checkRegion, checkRoleArn, checkSessionName } from "../validate/index.js";
+import type { CommandContext } from "./context.js";
+
+export interface CredentialsOptions {
+  roleArn?: string;
+  profile?: string;
+  sessionName?: string;
+  region?: string;
+  externalId?: string;
+  durationSeconds?: string;
+}
+
+export async function credentialsCommand(options: CredentialsOptions, ctx: CommandContext): Promise<void> {
+  if ((ctx.stdout as { isTTY?: boolean }).isTTY) {
+    throw invalidInput(
+      "xacct credentials prints secret keys for the AWS tools (credential_process) and will not print them to a terminal.",
+      "Use a profile with credential_process (xacct assume --write-profile --profile-style process), or xacct assume to see who you would be.",
+    );
+  }
+  const state = await loadState(ctx.statePath);
+  const roleArn = checkRoleArn(options.roleArn ?? state?.roleArn ?? missing("--role-arn"));
+  const profile = checkProfileName(options.profile ?? state?.stagingProfile ?? missing("--profile"));
+  const region = checkRegion(options.region ?? state?.region ?? DEFAULTS.region);
+  const sessionName = checkSessionName(options.sessionName ?? `xacct-${profile}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64));
+  const externalId = options.externalId !== undefined ? checkExternalId(options.externalId) : state?.roleArn === roleArn ? state.externalId : undefined;
+  const durationSeconds = options.durationSeconds !== undefined ? checkDurationSeconds(options.durationSeconds) : undefined;
+
+  const dir = cacheDirectory(ctx.env);
+  const file = cacheFile(dir, { roleArn, profile, sessionName, externalId, durationSeconds, endpoint: ctx.endpoint });
+  let creds = await readCached(file);
+  if (!creds) {
+    requireProfile(await loadProfileView(ctx.env), profile);
+    const clients = makeClients({ profile, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+    creds = await assumeRole(clients.sts, { roleArn, sessionName, durationSeconds, profile, externalId }, ctx.out);
+    await writeCached(file, dir, creds);
+  }
+  ctx.stdout.write(
+    `${JSON.stringify({
+      Version: 1,
+      AccessKeyId: creds.accessKeyId,
+      SecretAccessKey: creds.secretAccessKey,
+      SessionToken: creds.sessionToken,
+      Expiration: creds.expiration.toISOString(),
+    })}\n`,
+  );
+}
+
+function missing(flag: string): never {
+  throw invalidInput(`xacct credentials does not know which role to assume: give ${flag}, or run \`xacct setup\` first.`);
+}
