@@ -229,6 +229,7 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
 /** The answers setup asks for; teardown takes the same ones to find what setup made. */
 function addTargetOptions(command: Command): Command {
   const options: [string, string][] = [
+    ["--mode <mode>", "role (Staging assumes a Production role; the recipe) or resource-policy (the bucket grants Staging directly) (default: role)"],
     ["--production-profile <name>", "profile with admin credentials in the Production account"],
     ["--staging-profile <name>", "profile with admin credentials in the Staging account"],
     ["--bucket <name>", "the Production bucket to share (created if missing)"],

@@ -5,6 +5,8 @@
 import {
   buildAssumeRolePolicy,
   buildBucketLocateStatement,
+  buildBucketReadStatement,
+  buildReadBucketPolicy,
   buildReadObjectsPolicy,
   buildTrustPolicy,
   managedPolicyArn,
@@ -17,7 +19,14 @@ import {
 } from "./policy/index.js";
 import { invalidInput } from "./errors.js";
 
+/**
+ * role: Staging assumes a Production role (the recipe). resource-policy: the bucket policy
+ * grants the Staging account directly; no role, the user keeps their own permissions.
+ */
+export type GrantMode = "role" | "resource-policy";
+
 export interface SetupAnswers {
+  mode: GrantMode;
   productionProfile: string;
   stagingProfile: string;
   region: string;
@@ -46,10 +55,13 @@ export interface SetupPlan {
   policyArn: string;
   inlinePolicyName: string;
   documents: {
-    bucketStatement: PolicyStatement;
+    /** xacct's statements in the bucket policy, found again by their Sids. */
+    bucketStatements: PolicyStatement[];
+    /** Role mode: the role's managed policy and trust policy. */
     readObjects: PolicyDocument;
     trust: PolicyDocument;
-    assumeRole: PolicyDocument;
+    /** The Staging user's inline policy: assume the role, or (resource-policy) read the bucket. */
+    stagingPolicy: PolicyDocument;
   };
 }
 
@@ -65,8 +77,8 @@ export function defaultPolicyName(roleName: string): string {
   return `${roleName}ReadObjects`;
 }
 
-export function inlinePolicyNameFor(roleName: string): string {
-  return `xacct-assume-${roleName}`;
+export function inlinePolicyNameFor(answers: { mode: GrantMode; roleName: string; bucket: string }): string {
+  return answers.mode === "role" ? `xacct-assume-${answers.roleName}` : `xacct-read-${answers.bucket}`;
 }
 
 export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccounts): SetupPlan {
@@ -85,17 +97,23 @@ export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccoun
     accounts,
     roleArn: role,
     policyArn: managedPolicyArn(partition, prodAccount, answers.policyName),
-    inlinePolicyName: inlinePolicyNameFor(answers.roleName),
-    documents: {
-      bucketStatement: buildBucketLocateStatement({
-        partition,
-        bucket: answers.bucket,
-        stagingAccountId: accounts.staging.accountId,
-      }),
-      readObjects: buildReadObjectsPolicy({ partition, bucket: answers.bucket }),
-      trust: buildTrustPolicy({ partition, stagingAccountId: accounts.staging.accountId, ...answers.trust }),
-      assumeRole: buildAssumeRolePolicy({ roleArn: role, allowSourceIdentity: answers.trust.allowSourceIdentity }),
-    },
+    inlinePolicyName: inlinePolicyNameFor(answers),
+    documents: buildDocuments(answers, partition, accounts.staging.accountId, role),
+  };
+}
+
+function buildDocuments(answers: SetupAnswers, partition: Partition, stagingAccountId: string, role: string): SetupPlan["documents"] {
+  const grantees = { partition, bucket: answers.bucket, stagingAccountId, principals: answers.trust.principals };
+  const direct = answers.mode === "resource-policy";
+  return {
+    bucketStatements: direct
+      ? [buildBucketLocateStatement(grantees), buildBucketReadStatement(grantees)]
+      : [buildBucketLocateStatement({ ...grantees, principals: undefined })],
+    readObjects: buildReadObjectsPolicy({ partition, bucket: answers.bucket }),
+    trust: buildTrustPolicy({ partition, stagingAccountId, ...answers.trust }),
+    stagingPolicy: direct
+      ? buildReadBucketPolicy({ partition, bucket: answers.bucket })
+      : buildAssumeRolePolicy({ roleArn: role, allowSourceIdentity: answers.trust.allowSourceIdentity }),
   };
 }
 

@@ -9,6 +9,8 @@ import { randomBytes } from "node:crypto";
 import { XacctError } from "./errors.js";
 
 export interface SetupState {
+  /** role (the recipe) or resource-policy; absent in state written before modes existed. */
+  mode?: "role" | "resource-policy";
   productionProfile: string;
   stagingProfile: string;
   region: string;

@@ -43,6 +43,7 @@ describe("xacct setup as an interactive wizard", () => {
     const stagingChoices = await answer("Which profile holds Staging admin credentials?", "");
     expect(stagingChoices).not.toMatch(/\bprod\b/);
     expect(await answer("Region for the bucket", "")).toContain("us-east-1");
+    expect(await answer("How should Staging reach the bucket?", "")).toContain("Through the bucket policy");
     await answer("Name of the Production bucket to share", "Not_Valid");
     expect(await promptShowing("is not a valid bucket name")).toContain("lowercase letters");
     screen.keypress({ name: "u", ctrl: true }); // clear the line
@@ -70,7 +71,7 @@ describe("xacct setup as an interactive wizard", () => {
   });
 
   it("answering no to the plan changes nothing", async () => {
-    const run = runInProcess(["setup", "--production-profile", "prod", "--staging-profile", "staging", "--bucket", "never-made-bucket", "--region", "us-east-1"], process.env, true);
+    const run = runInProcess(["setup", "--production-profile", "prod", "--staging-profile", "staging", "--bucket", "never-made-bucket", "--region", "us-east-1", "--mode", "role"], process.env, true);
     await answer("Name of the role in Production", "");
     await answer("Name of the role's read-only policy", "");
     await answer("Staging user who will assume the role", "");

@@ -111,7 +111,10 @@ async function planFor(target: Target, trust: TrustAnswers, ctx: CommandContext)
     getCallerIdentity(clients(target.productionProfile), target.productionProfile),
     getCallerIdentity(clients(target.stagingProfile), target.stagingProfile),
   ]);
-  const answers = { ...target, ...trust, endpoint: ctx.endpoint };
+  if (target.mode !== "role") {
+    throw invalidInput("xacct export writes the role-mode resources; resource-policy mode is not exported yet.", "Use --mode role, or run xacct setup --mode resource-policy directly.");
+  }
+  const answers = { ...target, ...trust, mode: "role" as const, endpoint: ctx.endpoint };
   return buildSetupPlan(answers, { production: { ...production, ownedBuckets: new Set() }, staging });
 }
 

@@ -15,7 +15,7 @@ import { stagingSteps } from "../stages/staging.js";
 import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadState, saveState, type SetupState } from "../state.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
-import { askBucket, askNames, askProfile, askRegion, askTrust, type TrustFlags } from "../wizard/setup-questions.js";
+import { askBucket, askMode, askNames, askProfile, askRegion, askTrust, type TrustFlags } from "../wizard/setup-questions.js";
 import { checkObjectKey, checkProfileName } from "../validate/index.js";
 import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
 import { assumeAndWrite } from "./assume.js";
@@ -23,6 +23,7 @@ import { testGet } from "./test-get.js";
 import type { CommandContext } from "./context.js";
 
 export interface SetupOptions extends TrustFlags {
+  mode?: string;
   productionProfile?: string;
   stagingProfile?: string;
   bucket?: string;
@@ -61,12 +62,13 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   const staging = makeClients({ profile: stagingProfile, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const accounts = await discoverAccounts(prod, staging, productionProfile, stagingProfile);
 
+  const mode = await askMode(prompter, options.mode, ctx.interactive);
   const bucket = await askBucket(prompter, options.bucket);
-  const names = await askNames(prompter, options, ctx.interactive);
+  const names = await askNames(prompter, options, ctx.interactive, mode);
   const previous = await loadState(ctx.statePath);
   const sameRole = previous?.bucket === bucket && previous.roleName === names.roleName;
-  const trust = await askTrust(prompter, trustFlags(options), ctx.interactive, sameRole ? previous.externalId : undefined);
-  let answers: SetupAnswers = { productionProfile, stagingProfile, region, bucket, ...names, ...trust, hardenBucket: options.hardenBucket, endpoint: ctx.endpoint };
+  const trust = await askTrust(prompter, trustFlags(options), ctx.interactive, sameRole ? previous.externalId : undefined, mode);
+  let answers: SetupAnswers = { mode, productionProfile, stagingProfile, region, bucket, ...names, ...trust, hardenBucket: options.hardenBucket, endpoint: ctx.endpoint };
   let plan = buildSetupPlan(answers, accounts);
   const stagingState = await readStagingState(staging, { userName: names.stagingUser, inlinePolicyName: plan.inlinePolicyName, profile: stagingProfile });
   const createdBefore = (bucketName: string) => previous?.bucket === bucketName && previous.createdBucket === true;
@@ -121,6 +123,7 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   if (done.length === 0) await rememberSetup(ctx, plan, tempProfile, createdBefore(plan.answers.bucket));
 
   out.heading("Stage 3 · Test");
+  if (plan.answers.mode === "resource-policy") return testDirectly(ctx, plan, options);
   if (plan.answers.trust.requireMfa && !ctx.interactive) {
     // Unattended runs have no MFA code to send; everything else is done.
     out.skipped(`The role requires MFA, so the test is left to you: xacct assume --write-profile --mfa-serial ARN --token-code CODE`);
@@ -148,6 +151,17 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   return 0;
 }
 
+/** Resource-policy mode: no role, no temporary profile; the Staging profile reads directly. */
+async function testDirectly(ctx: CommandContext, plan: SetupPlan, options: SetupOptions): Promise<number> {
+  const { stagingProfile, bucket, region } = plan.answers;
+  const key = options.testKey ?? (await offerTestKey(ctx, options));
+  if (key) await testGet({ key, profile: stagingProfile, bucket, region }, ctx);
+  else ctx.out.line(`  test it with: xacct test-get KEY --profile ${stagingProfile}`);
+  ctx.out.line();
+  ctx.out.done(`Setup complete. Profile ${stagingProfile} reads s3://${bucket}/* directly, through the bucket policy.`);
+  return 0;
+}
+
 /** Judges the plan with the evaluator before anything is written; refuses it or, for --plan, reports. */
 async function runPreflight(
   ctx: CommandContext,
@@ -164,7 +178,8 @@ async function runPreflight(
   ctx.result["preflight"] = hops;
   if (failed.length === 0) {
     ctx.out.line();
-    ctx.out.done(`Pre-flight: the planned documents grant ${plan.answers.stagingUser} read access through ${plan.answers.roleName}, and nothing more (${hops.length} checks).`);
+    const through = plan.answers.mode === "role" ? `through ${plan.answers.roleName}` : "through the bucket policy";
+    ctx.out.done(`Pre-flight: the planned documents grant ${plan.answers.stagingUser} read access ${through}, and nothing more (${hops.length} checks).`);
     return;
   }
   if (refuse) throw refusePlan(failed);
@@ -216,6 +231,7 @@ function readProduction(prod: AwsClients, plan: SetupPlan): Promise<ProductionSt
     bucket: plan.answers.bucket,
     bucketExists: plan.accounts.production.ownedBuckets.has(plan.answers.bucket),
     withBucketSettings: true,
+    withRole: plan.answers.mode === "role",
     policyArn: plan.policyArn,
     roleName: plan.answers.roleName,
     profile: plan.answers.productionProfile,
@@ -278,6 +294,7 @@ async function offerTestKey(ctx: CommandContext, options: SetupOptions): Promise
 
 async function rememberSetup(ctx: CommandContext, plan: SetupPlan, tempProfile: string, createdBucket: boolean): Promise<void> {
   const state: SetupState = {
+      mode: plan.answers.mode,
       productionProfile: plan.answers.productionProfile,
       stagingProfile: plan.answers.stagingProfile,
       region: plan.answers.region,

@@ -3,10 +3,11 @@
  * the flags setup takes, else what setup remembered, else the defaults.
  */
 import { invalidInput } from "../errors.js";
-import { DEFAULTS, defaultPolicyName } from "../plan.js";
+import { DEFAULTS, defaultPolicyName, type GrantMode } from "../plan.js";
 import type { SetupState } from "../state.js";
 import {
   checkBucketName,
+  checkMode,
   checkPolicyName,
   checkProfileName,
   checkRegion,
@@ -15,6 +16,7 @@ import {
 } from "../validate/index.js";
 
 export interface TargetOptions {
+  mode?: string;
   productionProfile?: string;
   stagingProfile?: string;
   bucket?: string;
@@ -26,6 +28,7 @@ export interface TargetOptions {
 }
 
 export interface Target {
+  mode: GrantMode;
   productionProfile: string;
   stagingProfile: string;
   bucket: string;
@@ -55,6 +58,7 @@ export function resolveTarget(command: string, options: TargetOptions, state: Se
   }
   const roleName = checkRoleName(options.roleName ?? state?.roleName ?? DEFAULTS.roleName);
   return {
+    mode: checkMode(options.mode ?? state?.mode ?? "role"),
     productionProfile: checkProfileName(productionProfile),
     stagingProfile: checkProfileName(stagingProfile),
     bucket: checkBucketName(bucket),

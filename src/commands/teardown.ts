@@ -39,12 +39,13 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
     getS3Owner(prod, answers.productionProfile),
   ]);
   const target: TeardownTarget = {
+    mode: answers.mode,
     bucket: answers.bucket,
     roleName: answers.roleName,
     policyName: answers.policyName,
     policyArn: managedPolicyArn(partitionForRegion(answers.region), prodIdentity.accountId, answers.policyName),
     stagingUser: answers.stagingUser,
-    inlinePolicyName: inlinePolicyNameFor(answers.roleName),
+    inlinePolicyName: inlinePolicyNameFor(answers),
     deleteObjects: options.deleteObjects ?? false,
     bucketCreatedByXacct: state?.bucket === answers.bucket && state.createdBucket === true,
   };
@@ -52,6 +53,7 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
     readProductionState(prod, {
       bucket: target.bucket,
       bucketExists: owner.ownedBuckets.has(target.bucket),
+      withRole: target.mode === "role",
       policyArn: target.policyArn,
       roleName: target.roleName,
       profile: answers.productionProfile,
@@ -107,12 +109,12 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
 }
 
 function showRemovals(ctx: CommandContext, removals: Removal[], prodAccount: string, stagingAccount: string, tempProfile: string, profileExists: boolean): void {
-  const show = (r: Removal) => showChange(ctx.out, r.kind === "none" ? { ...r, note: "already gone" } : r);
+  const show = (r: Removal) => showChange(ctx.out, r.kind === "none" ? { ...r, kind: "gone" } : r);
   ctx.out.heading(`Production account ${prodAccount}`);
   removals.filter((r) => r.account === "production").forEach(show);
   ctx.out.heading(`Staging account ${stagingAccount}`);
   removals.filter((r) => r.account === "staging").forEach(show);
   ctx.out.heading("This machine");
   const resource = `profile ${tempProfile} in your AWS config and credentials files`;
-  showChange(ctx.out, profileExists ? { kind: "delete", resource } : { kind: "none", resource, note: "already gone" });
+  showChange(ctx.out, { kind: profileExists ? "delete" : "gone", resource });
 }

@@ -44,6 +44,7 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   const roleArn = buildRoleArn(partitionForRegion(target.region), prodIdentity.accountId, target.roleName);
   const docs = await readPathDocuments(prod, staging, target);
   const hops = computeHops(docs, {
+    mode: target.mode,
     region: target.region,
     productionAccountId: prodIdentity.accountId,
     stagingAccountId: stagingIdentity.accountId,
@@ -53,12 +54,14 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
     bucket: target.bucket,
     assumeContext: requestContext(state?.roleArn === roleArn ? state : undefined, { externalId: options.externalId, mfa: options.mfa !== false }),
   });
-  if (options.live) hops.push(...(await liveHops(ctx, target, roleArn, options.key, state?.roleArn === roleArn ? state : undefined)));
+  if (options.live && target.mode === "resource-policy") hops.push(...(await liveDirectHops(ctx, target, options.key)));
+  else if (options.live) hops.push(...(await liveHops(ctx, target, roleArn, options.key, state?.roleArn === roleArn ? state : undefined)));
   showHops(ctx, hops);
   const failed = hops.filter((h) => !h.ok).length;
   Object.assign(ctx.result, { roleArn, bucket: target.bucket, hops, failed });
   ctx.out.line();
-  if (failed === 0) ctx.out.done(`All ${hops.length} checks hold: ${target.stagingUser} reads s3://${target.bucket}/* through ${target.roleName}, and nothing more.`);
+  const through = target.mode === "resource-policy" ? "through the bucket policy" : `through ${target.roleName}`;
+  if (failed === 0) ctx.out.done(`All ${hops.length} checks hold: ${target.stagingUser} reads s3://${target.bucket}/* ${through}, and nothing more.`);
   else ctx.out.error(`${failed} of ${hops.length} checks failed.`);
   return failed === 0 ? 0 : 1;
 }
@@ -73,6 +76,12 @@ function showHops(ctx: CommandContext, hops: Hop[]): void {
   }
 }
 
+/** Resource-policy mode, live: the Staging profile itself reads --key and tries a write. */
+async function liveDirectHops(ctx: CommandContext, target: Target, key: string | undefined): Promise<Hop[]> {
+  const staging = makeClients({ profile: target.stagingProfile, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  return probeBucket(staging, target, key, `profile ${target.stagingProfile}`);
+}
+
 /** The real calls: assume the role, read an existing object, and try a write that must fail. */
 async function liveHops(ctx: CommandContext, target: Target, roleArn: string, key: string | undefined, state: SetupState | undefined): Promise<Hop[]> {
   const staging = makeClients({ profile: target.stagingProfile, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
@@ -84,33 +93,39 @@ async function liveHops(ctx: CommandContext, target: Target, roleArn: string, ke
   }
   const hops: Hop[] = [{ id: "live-assume", title: `live: ${target.stagingProfile} assumes ${target.roleName}`, ok: true, detail: `Assumed ${creds.assumedRoleArn}.` }];
   const role = makeClients({ credentials: creds, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  return [...hops, ...(await probeBucket(role, target, key, "the role"))];
+}
+
+/** Reads an existing key and tries a write that must be refused; an accepted write is a finding, cleaned up. */
+async function probeBucket(clients: ReturnType<typeof makeClients>, target: Target, key: string | undefined, who: string): Promise<Hop[]> {
+  const hops: Hop[] = [];
   if (key) {
     try {
-      await role.s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key }));
-      hops.push({ id: "live-read", title: `live: the role reads s3://${target.bucket}/${key}`, ok: true, detail: "HeadObject succeeded." });
+      await clients.s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key }));
+      hops.push({ id: "live-read", title: `live: ${who} reads s3://${target.bucket}/${key}`, ok: true, detail: "HeadObject succeeded." });
     } catch (error) {
       const code = isAwsError(error, "NotFound", "NoSuchKey") ? "there is no such object" : `AWS answered ${(error as { name?: string }).name ?? "an error"}`;
-      hops.push({ id: "live-read", title: `live: the role reads s3://${target.bucket}/${key}`, ok: false, detail: `HeadObject failed: ${code}.`, fix: "Give --key an object that exists, or check the read hops above." });
+      hops.push({ id: "live-read", title: `live: ${who} reads s3://${target.bucket}/${key}`, ok: false, detail: `HeadObject failed: ${code}.`, fix: "Give --key an object that exists, or check the read hops above." });
     }
   }
   const probe = `xacct-verify-probe-${Date.now()}`;
+  const title = `live: ${who} cannot write to the bucket`;
   try {
-    await role.s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: probe, Body: "" }));
+    await clients.s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: probe, Body: "" }));
   } catch (error) {
-    if (isAwsError(error, "AccessDenied", "Forbidden")) {
-      hops.push({ id: "live-write-refused", title: "live: the role cannot write to the bucket", ok: true, detail: "PutObject was refused (AccessDenied)." });
-      return hops;
-    }
+    if (isAwsError(error, "AccessDenied", "Forbidden")) return [...hops, { id: "live-write-refused", title, ok: true, detail: "PutObject was refused (AccessDenied)." }];
     throw error;
   }
   // Accepted: a finding. Clean up the probe so verify leaves nothing behind.
-  await role.s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: probe })).catch(() => undefined);
-  hops.push({
-    id: "live-write-refused",
-    title: "live: the role cannot write to the bucket",
-    ok: false,
-    detail: `PutObject of ${probe} was ACCEPTED; the probe object was deleted again.`,
-    fix: "Find the statement granting s3:PutObject to the role (see the hops above) and remove it.",
-  });
-  return hops;
+  await clients.s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: probe })).catch(() => undefined);
+  return [
+    ...hops,
+    {
+      id: "live-write-refused",
+      title,
+      ok: false,
+      detail: `PutObject of ${probe} was ACCEPTED; the probe object was deleted again.`,
+      fix: `Find the statement granting s3:PutObject to ${who} (see the hops above) and remove it.`,
+    },
+  ];
 }

@@ -44,7 +44,7 @@ const BUCKET_POLICY_CONDITION = "BucketPolicyManaged";
 
 export function buildProductionTemplate(plan: SetupPlan): CloudFormationTemplate {
   const p = templatePlan(plan);
-  const bucketPolicy = mergeOwnedStatements(undefined, [p.documents.bucketStatement]);
+  const bucketPolicy = mergeOwnedStatements(undefined, [...p.documents.bucketStatements]);
   return {
     AWSTemplateFormatVersion: "2010-09-09",
     Description:
@@ -107,7 +107,7 @@ export function buildStagingTemplate(plan: SetupPlan): CloudFormationTemplate {
         Properties: {
           PolicyName: substituted(plan, p.inlinePolicyName),
           UserName: ref("stagingUser"),
-          PolicyDocument: substituted(plan, p.documents.assumeRole),
+          PolicyDocument: substituted(plan, p.documents.stagingPolicy),
         },
       },
     },
@@ -136,7 +136,7 @@ export function buildStagingStackSetTemplate(plan: SetupPlan): CloudFormationTem
         Properties: {
           ManagedPolicyName: name,
           Description: substituted(plan, `xacct: may assume ${p.roleArn}`),
-          PolicyDocument: substituted(plan, p.documents.assumeRole),
+          PolicyDocument: substituted(plan, p.documents.stagingPolicy),
           Groups: [{ Ref: LOGICAL_ID.assumeRoleGroup }],
         },
       },

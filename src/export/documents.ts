@@ -22,10 +22,10 @@ export interface DocumentPair {
 /** What setup writes: the bucket policy as setup makes it for a bucket without one. */
 export function setupDocuments(plan: SetupPlan): Record<DocumentName, PolicyDocument> {
   return {
-    bucketPolicy: mergeOwnedStatements(undefined, [plan.documents.bucketStatement]),
+    bucketPolicy: mergeOwnedStatements(undefined, [...plan.documents.bucketStatements]),
     readObjects: plan.documents.readObjects,
     trust: plan.documents.trust,
-    assumeRole: plan.documents.assumeRole,
+    assumeRole: plan.documents.stagingPolicy,
   };
 }
 

@@ -80,7 +80,7 @@ function productionFile(plan: SetupPlan): TerraformFile {
           "//": BUCKET_POLICY_WARNING,
           provider: "aws.production",
           bucket: p.answers.bucket,
-          policy: JSON.stringify(mergeOwnedStatements(undefined, [p.documents.bucketStatement])),
+          policy: JSON.stringify(mergeOwnedStatements(undefined, [...p.documents.bucketStatements])),
         },
       },
       aws_iam_policy: {
@@ -122,7 +122,7 @@ function stagingFile(plan: SetupPlan): TerraformFile {
           provider: "aws.staging",
           name: p.inlinePolicyName,
           user: p.answers.stagingUser,
-          policy: JSON.stringify(p.documents.assumeRole),
+          policy: JSON.stringify(p.documents.stagingPolicy),
         },
       },
     },

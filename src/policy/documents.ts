@@ -45,10 +45,22 @@ export const SID = {
   readObjects: "XacctReadObjects",
   trustStaging: "XacctTrustStagingAccount",
   assumeRole: "XacctAssumeProductionRole",
+  // Resource-policy mode: the bucket grants reads directly, and the user's own policy allows them.
+  bucketRead: "XacctStagingReadObjects",
+  listBucket: "XacctListBucket",
 } as const;
+
+/** The Sids xacct may own in a bucket policy, in either mode. */
+export const BUCKET_POLICY_SIDS: readonly string[] = [SID.bucketLocate, SID.bucketRead];
 
 export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
   return { Version: POLICY_VERSION, Statement: statements };
+}
+
+/** Who a bucket statement grants: the chosen principals, else the whole Staging account. */
+function grantee(input: { partition: Partition; stagingAccountId: string; principals?: string[] | undefined }): { AWS: string | string[] } {
+  const principals = input.principals?.length ? [...new Set(input.principals)].sort() : [accountRootArn(input.partition, input.stagingAccountId)];
+  return { AWS: principals.length === 1 ? principals[0]! : principals };
 }
 
 /** Bucket policy statement: the Staging account may find the bucket's region and list it. */
@@ -56,14 +68,39 @@ export function buildBucketLocateStatement(input: {
   partition: Partition;
   bucket: string;
   stagingAccountId: string;
+  principals?: string[] | undefined;
 }): PolicyStatement {
   return {
     Sid: SID.bucketLocate,
     Effect: "Allow",
-    Principal: { AWS: accountRootArn(input.partition, input.stagingAccountId) },
+    Principal: grantee(input),
     Action: ["s3:GetBucketLocation", "s3:ListBucket"],
     Resource: bucketArn(input.partition, input.bucket),
   };
+}
+
+/** Resource-policy mode: the bucket itself lets the Staging account read its objects. */
+export function buildBucketReadStatement(input: {
+  partition: Partition;
+  bucket: string;
+  stagingAccountId: string;
+  principals?: string[] | undefined;
+}): PolicyStatement {
+  return {
+    Sid: SID.bucketRead,
+    Effect: "Allow",
+    Principal: grantee(input),
+    Action: "s3:GetObject",
+    Resource: bucketObjectsArn(input.partition, input.bucket),
+  };
+}
+
+/** Resource-policy mode: the Staging user's own policy for exactly those reads of that bucket. */
+export function buildReadBucketPolicy(input: { partition: Partition; bucket: string }): PolicyDocument {
+  return policyDocument([
+    { Sid: SID.readObjects, Effect: "Allow", Action: "s3:GetObject", Resource: bucketObjectsArn(input.partition, input.bucket) },
+    { Sid: SID.listBucket, Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: bucketArn(input.partition, input.bucket) },
+  ]);
 }
 
 /** The managed permissions policy attached to the role: read objects, nothing else. */

@@ -53,7 +53,7 @@ function hardeningChange(plan: SetupPlan, prod: ProductionState): Change {
 
 export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, staging: StagingState, bucketCreatedByXacct = false): Change[] {
   const { bucket, roleName, policyName, stagingUser } = plan.answers;
-  const bucketPolicy = mergeOwnedStatements(prod.bucketPolicy, [plan.documents.bucketStatement]);
+  const bucketPolicy = mergeOwnedStatements(prod.bucketPolicy, [...plan.documents.bucketStatements]);
   const bucketKind: ChangeKind = !prod.bucketExists
     ? "create"
     : bucketCreatedByXacct && !isXacctTagged(prod.bucketTags)
@@ -106,13 +106,15 @@ export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, stag
     {
       id: "inline-policy",
       account: "staging",
-      kind: documentChange(staging.inlinePolicy, plan.documents.assumeRole),
+      kind: documentChange(staging.inlinePolicy, plan.documents.stagingPolicy),
       resource: `inline policy ${plan.inlinePolicyName} of user ${stagingUser}`,
       before: staging.inlinePolicy,
-      after: plan.documents.assumeRole,
+      after: plan.documents.stagingPolicy,
     },
   ];
-  return changes;
+  // Resource-policy mode makes no role: only the bucket and the user's own policy change.
+  const roleOnly: ChangeId[] = ["managed-policy", "role", "role-session", "attach"];
+  return plan.answers.mode === "role" ? changes : changes.filter((c) => !roleOnly.includes(c.id));
 }
 
 export function pendingChanges(changes: readonly Change[]): Change[] {

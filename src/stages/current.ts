@@ -59,6 +59,8 @@ export interface ProductionTarget {
   bucketExists: boolean;
   /** Read Block Public Access, encryption and ownership too (setup hardens them; teardown does not care). */
   withBucketSettings?: boolean;
+  /** false in resource-policy mode: there is no role or managed policy to read. */
+  withRole?: boolean;
   policyArn: string;
   roleName: string;
   profile: string;
@@ -85,8 +87,8 @@ export async function readProductionState(clients: AwsClients, target: Productio
       target.bucketExists ? readBucketPolicy(clients, target.bucket) : undefined,
       target.bucketExists ? readBucketTags(clients, target.bucket) : [],
       target.bucketExists && target.withBucketSettings ? readBucketSettings(clients, target.bucket) : undefined,
-      readManagedPolicy(clients, target.policyArn),
-      unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetRoleCommand({ RoleName: target.roleName }))),
+      target.withRole === false ? undefined : readManagedPolicy(clients, target.policyArn),
+      target.withRole === false ? undefined : unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetRoleCommand({ RoleName: target.roleName }))),
     ]);
     return {
       bucketExists: target.bucketExists,

@@ -57,8 +57,8 @@ export function productionSteps(
     },
     {
       id: "bucket-policy",
-      title: `Bucket policy: Staging account ${plan.accounts.staging.accountId} may locate and list ${bucket}`,
-      undo: `xacct teardown --yes  # removes only xacct's statement ${plan.documents.bucketStatement.Sid}`,
+      title: `Bucket policy: Staging account ${plan.accounts.staging.accountId} may locate and list ${bucket}${plan.answers.mode === "role" ? "" : ", and read its objects"}`,
+      undo: `xacct teardown --yes  # removes only xacct's statements ${plan.documents.bucketStatements.map((st) => st.Sid).join(", ")}`,
       write: async (c) => {
         await clients.s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(c.after) }));
         return c.kind === "create" ? "created" : "updated";

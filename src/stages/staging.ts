@@ -20,7 +20,10 @@ export function stagingSteps(clients: AwsClients, plan: SetupPlan, changes: Chan
     },
     {
       id: "inline-policy",
-      title: `Inline policy ${plan.inlinePolicyName}: ${user} may assume ${plan.roleArn}`,
+      title:
+        plan.answers.mode === "role"
+          ? `Inline policy ${plan.inlinePolicyName}: ${user} may assume ${plan.roleArn}`
+          : `Inline policy ${plan.inlinePolicyName}: ${user} may read s3://${plan.answers.bucket}/*`,
       undo: `aws iam delete-user-policy --user-name ${user} --policy-name ${plan.inlinePolicyName} --profile ${profile}`,
       write: async (c) => {
         await clients.iam.send(

@@ -35,7 +35,8 @@ export interface ChangeStepSpec {
 
 /** One step per planned change; a change of kind "none" makes no call at all. */
 export function stepsForChanges(changes: readonly Change[], where: { account: string; profile: string }, specs: ChangeStepSpec[]): Step[] {
-  return specs.map((spec) => ({
+  // A resource the plan does not have in this mode (e.g. no role in resource-policy mode) has no step.
+  return specs.filter((spec) => changes.some((c) => c.id === spec.id)).map((spec) => ({
     id: spec.id,
     title: spec.title,
     undo: spec.undo,

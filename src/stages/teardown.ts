@@ -25,7 +25,7 @@ import {
   PutBucketPolicyCommand,
 } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
-import { removeOwnedStatements, SID, type PolicyDocument } from "../policy/index.js";
+import { BUCKET_POLICY_SIDS, removeOwnedStatements, type PolicyDocument } from "../policy/index.js";
 import { isXacctTagged, type ProductionState, type StagingState } from "./current.js";
 import type { Step, StepStatus } from "./steps.js";
 import { withAwsContext } from "../aws/errors.js";
@@ -46,6 +46,7 @@ export interface Removal {
 }
 
 export interface TeardownTarget {
+  mode: "role" | "resource-policy";
   bucket: string;
   roleName: string;
   policyName: string;
@@ -64,7 +65,7 @@ export interface Dependents {
   objectCount: number;
 }
 
-const OWNED_SIDS = [SID.bucketLocate];
+const OWNED_SIDS = BUCKET_POLICY_SIDS;
 
 export function computeRemovals(target: TeardownTarget, prod: ProductionState, staging: StagingState, deps: Dependents): Removal[] {
   const { bucket, roleName, policyName, stagingUser } = target;
@@ -90,18 +91,20 @@ export function computeRemovals(target: TeardownTarget, prod: ProductionState, s
     { id: "user", account: "staging", kind: ours(!!staging.user, staging.user?.tags ?? []), resource: `user ${stagingUser}` },
   ];
   for (const removal of removals) explainKeep(removal, deps, foreignAttached, target);
-  return removals;
+  // Resource-policy mode made no role: nothing of it to remove or to mention.
+  const roleOnly: RemovalId[] = ["attach", "managed-policy", "role"];
+  return target.mode === "role" ? removals : removals.filter((r) => !roleOnly.includes(r.id) || r.kind !== "none");
 }
 
 function bucketPolicyRemoval(bucket: string, policy: PolicyDocument | undefined): Removal {
   const resource = `bucket policy of ${bucket}`;
-  if (!policy || !policy.Statement.some((s) => s.Sid && OWNED_SIDS.includes(s.Sid as (typeof OWNED_SIDS)[number]))) {
+  if (!policy || !policy.Statement.some((s) => s.Sid && OWNED_SIDS.includes(s.Sid))) {
     return { id: "bucket-policy", account: "production", kind: "none", resource };
   }
   const after = removeOwnedStatements(policy, OWNED_SIDS);
   return after
-    ? { id: "bucket-policy", account: "production", kind: "update", resource, note: "only xacct's statement is removed", before: policy, after }
-    : { id: "bucket-policy", account: "production", kind: "delete", resource, note: "it holds only xacct's statement" };
+    ? { id: "bucket-policy", account: "production", kind: "update", resource, note: "only xacct's statements are removed", before: policy, after }
+    : { id: "bucket-policy", account: "production", kind: "delete", resource, note: "it holds only xacct's statements" };
 }
 
 /** Turns a planned delete into "keep" when something not ours depends on the resource. */
@@ -185,7 +188,7 @@ export function teardownSteps(
       return withAwsContext({ action: `removing ${removal.resource} in ${side.account}`, profile: side.profile }, () => remove(removal));
     },
   });
-  return [
+  const steps = [
     run("attach", `Detach ${target.policyName} from role ${target.roleName}`, async () => {
       await iam.send(new DetachRolePolicyCommand({ RoleName: target.roleName, PolicyArn: target.policyArn }));
       return "deleted";
@@ -201,7 +204,7 @@ export function teardownSteps(
       await iam.send(new DeleteRoleCommand({ RoleName: target.roleName }));
       return "deleted";
     }),
-    run("bucket-policy", `Remove xacct's statement from the policy of bucket ${target.bucket}`, async (r) => {
+    run("bucket-policy", `Remove xacct's statements from the policy of bucket ${target.bucket}`, async (r) => {
       if (r.after) await prodClients.s3.send(new PutBucketPolicyCommand({ Bucket: target.bucket, Policy: JSON.stringify(r.after) }));
       else await prodClients.s3.send(new DeleteBucketPolicyCommand({ Bucket: target.bucket }));
       return r.after ? "updated" : "deleted";
@@ -220,6 +223,8 @@ export function teardownSteps(
       return "deleted";
     }),
   ];
+  // Resources this mode never had (no role in resource-policy mode) have no step.
+  return steps.filter((step) => removals.some((r) => r.id === step.id));
 }
 
 /** Deletes every object version and delete marker, a page of up to 1000 at a time. */

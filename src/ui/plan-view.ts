@@ -17,7 +17,8 @@ export function showAccounts(out: Output, plan: Pick<SetupPlan, "answers" | "acc
   out.line(`  Staging     ${staging.accountId}  ${out.color.dim(staging.arn)}  (profile ${plan.answers.stagingProfile})`);
 }
 
-const MARK: Record<ChangeKind | "delete" | "keep", (out: Output) => string> = {
+const MARK: Record<ChangeKind | "delete" | "keep" | "gone", (out: Output) => string> = {
+  gone: (out) => out.color.dim("= gone  "),
   create: (out) => out.color.green("+ create"),
   update: (out) => out.color.yellow("~ update"),
   none: (out) => out.color.dim("= keep  "),
@@ -25,7 +26,7 @@ const MARK: Record<ChangeKind | "delete" | "keep", (out: Output) => string> = {
   keep: (out) => out.color.dim("= leave "),
 };
 
-export function showChange(out: Output, change: { kind: ChangeKind | "delete" | "keep"; resource: string; note?: string; before?: PolicyDocument | undefined; after?: PolicyDocument | undefined }): void {
+export function showChange(out: Output, change: { kind: ChangeKind | "delete" | "keep" | "gone"; resource: string; note?: string; before?: PolicyDocument | undefined; after?: PolicyDocument | undefined }): void {
   const note = out.color.dim(`  (${change.note ?? (change.kind === "none" ? "no change" : "")})`);
   out.line(`  ${MARK[change.kind](out)} ${change.resource}${change.note || change.kind === "none" ? note : ""}`);
   if (change.kind === "create" && change.after) out.json(change.after, "        ");
@@ -38,6 +39,10 @@ export function showSetupChanges(out: Output, plan: SetupPlan, changes: Change[]
   out.heading(`Stage 2 · Staging account ${plan.accounts.staging.accountId}`);
   for (const change of changes.filter((c) => c.account === "staging")) showChange(out, change);
   out.heading("Stage 3 · Test");
+  if (plan.answers.mode === "resource-policy") {
+    out.line(`  read from the bucket with profile ${plan.answers.stagingProfile} itself: no role, no temporary credentials`);
+    return;
+  }
   out.line(`  assume ${plan.roleArn} as profile ${plan.answers.stagingProfile} and save the temporary credentials as a profile`);
   if (!plan.accounts.staging.arn.endsWith(`:user/${plan.answers.stagingUser}`)) {
     out.line(

@@ -170,3 +170,8 @@ export function checkSourceIdentity(value: string): string {
   }
   return value;
 }
+
+export function checkMode(mode: string): "role" | "resource-policy" {
+  if (mode === "role" || mode === "resource-policy") return mode;
+  throw invalidInput(`"${mode}" is not a grant mode: use role (Staging assumes a Production role) or resource-policy (the bucket grants Staging directly).`, "Leave --mode out for the recipe's role.");
+}

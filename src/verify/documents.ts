@@ -113,15 +113,18 @@ export async function readBucketDocuments(clients: AwsClients, bucket: string): 
 export async function readPathDocuments(
   prod: AwsClients,
   staging: AwsClients,
-  target: { stagingUser: string; roleName: string; bucket: string; productionProfile: string; stagingProfile: string },
+  target: { stagingUser: string; roleName: string; bucket: string; productionProfile: string; stagingProfile: string; mode?: "role" | "resource-policy" },
 ): Promise<PathDocuments> {
+  const noRole = { trust: undefined, policies: [] as LabeledPolicy[] };
   const [user, role, bucket] = await Promise.all([
     withAwsContext({ action: `reading the policies of user ${target.stagingUser} in the Staging account`, profile: target.stagingProfile }, () =>
       readUserPolicies(staging.iam, target.stagingUser),
     ),
-    withAwsContext({ action: `reading role ${target.roleName} in the Production account`, profile: target.productionProfile }, () =>
-      readRoleDocuments(prod.iam, target.roleName),
-    ),
+    target.mode === "resource-policy"
+      ? noRole
+      : withAwsContext({ action: `reading role ${target.roleName} in the Production account`, profile: target.productionProfile }, () =>
+          readRoleDocuments(prod.iam, target.roleName),
+        ),
     withAwsContext({ action: `reading the settings of bucket ${target.bucket}`, profile: target.productionProfile }, () =>
       readBucketDocuments(prod, target.bucket),
     ),

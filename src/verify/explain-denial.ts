@@ -13,7 +13,7 @@ import { computeHops, requestContext } from "./hops.js";
 
 const HOPS_FOR = {
   assume: ["user-may-assume", "trust-admits-user"],
-  read: ["role-may-read", "bucket-allows-read"],
+  read: ["role-may-read", "bucket-allows-read", "user-may-read", "bucket-admits-user"],
 } as const;
 
 /**
@@ -37,8 +37,9 @@ async function likelyCause(ctx: CommandContext, kind: keyof typeof HOPS_FOR, abo
   const prod = makeClients({ profile: state.productionProfile, region: state.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const staging = makeClients({ profile: state.stagingProfile, region: state.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const [prodIdentity, stagingIdentity] = await Promise.all([getCallerIdentity(prod, state.productionProfile), getCallerIdentity(staging, state.stagingProfile)]);
-  const docs = await readPathDocuments(prod, staging, { ...state });
+  const docs = await readPathDocuments(prod, staging, { ...state, mode: state.mode ?? "role" });
   const hops = computeHops(docs, {
+    mode: state.mode ?? "role",
     region: state.region,
     productionAccountId: prodIdentity.accountId,
     stagingAccountId: stagingIdentity.accountId,

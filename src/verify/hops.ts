@@ -9,6 +9,8 @@ import { describeStatement, evaluate, type ContextValue, type EvaluationResult, 
 import type { PathDocuments } from "./documents.js";
 
 export interface VerifyTarget {
+  /** Which path to check: through the role (default) or straight through the bucket policy. */
+  mode?: "role" | "resource-policy";
   region: string;
   productionAccountId: string;
   stagingAccountId: string;
@@ -50,6 +52,7 @@ function denyingStatements(result: EvaluationResult): string {
 }
 
 export function computeHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
+  if (target.mode === "resource-policy") return computeDirectHops(docs, target);
   const partition = partitionForRegion(target.region);
   const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId };
   const session = { arn: `arn:${partition}:sts::${target.productionAccountId}:assumed-role/${target.roleName}/xacct-verify`, accountId: target.productionAccountId };
@@ -118,6 +121,47 @@ export function computeHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   }
   const publicRead = evaluate(onObject("s3:GetObject", outsider), { identity: [ANY_IDENTITY], ...(bucketPolicy ? { resource: bucketPolicy } : {}) });
   hops.push(publicHop(target, publicRead, docs));
+  return hops;
+}
+
+/**
+ * Resource-policy mode: the Staging user reads the bucket with its own credentials, so both
+ * its own policies and the bucket policy must allow (a cross-account request), and nothing more.
+ */
+function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
+  const partition = partitionForRegion(target.region);
+  const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId };
+  const outsider = { arn: `arn:${partition}:iam::${outsiderAccount(target)}:user/outsider`, accountId: outsiderAccount(target) };
+  const onObject = (action: string, principal: { arn: string; accountId: string }) => ({
+    principal,
+    action,
+    resource: `${bucketArn(partition, target.bucket)}/xacct-verify-probe`,
+    resourceAccountId: target.productionAccountId,
+    context: { "aws:SecureTransport": true },
+  });
+  const bucketPolicy = docs.bucketPolicy;
+  const anyBucket: LabeledPolicy = {
+    label: "(the bucket policy, assumed to admit)",
+    document: policyDocument([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:*", Resource: "*" }]),
+  };
+  const own = evaluate(onObject("s3:GetObject", user), { identity: docs.userPolicies, resource: anyBucket });
+  const admitted = bucketPolicy ? evaluate(onObject("s3:GetObject", user), { identity: [ANY_IDENTITY], resource: bucketPolicy }) : undefined;
+  const both = { identity: docs.userPolicies, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
+  const hops: Hop[] = [
+    verdict("user-may-read", `${target.stagingUser} may s3:GetObject on ${target.bucket}/*`, own.decision === "Allow", own,
+      docs.userExists ? `Give ${target.stagingUser} s3:GetObject on ${bucketObjectsArn(partition, target.bucket)}: run \`xacct setup --mode resource-policy\`.` : `User ${target.stagingUser} does not exist: run \`xacct setup --mode resource-policy\`.`),
+    admitted
+      ? verdict("bucket-admits-user", `the bucket policy of ${target.bucket} lets ${target.stagingUser} read objects`, admitted.decision === "Allow", admitted,
+          `Grant account ${target.stagingAccountId} s3:GetObject in the bucket policy: run \`xacct setup --mode resource-policy\`.`)
+      : missing("bucket-admits-user", `the bucket policy of ${target.bucket} lets ${target.stagingUser} read objects`, "The bucket has no policy: run `xacct setup --mode resource-policy`."),
+  ];
+  hops[1]!.detail += ` ${ownershipNote(docs.objectOwnership)}`;
+  for (const [action, verb] of [["s3:PutObject", "write"], ["s3:DeleteObject", "delete"]] as const) {
+    const result = evaluate(onObject(action, user), both);
+    hops.push(negative(`user-cannot-${verb}`, `${target.stagingUser} cannot ${action} on ${target.bucket}/*`, result, `Remove ${verb} access: narrow ${denyingStatements(result)} to s3:GetObject.`));
+  }
+  const third = evaluate(onObject("s3:GetObject", outsider), { identity: [ANY_IDENTITY], ...(bucketPolicy ? { resource: bucketPolicy } : {}) });
+  hops.push(publicHop(target, third, docs));
   return hops;
 }
 

@@ -31,8 +31,8 @@ export async function preflightDocuments(
     userExists
       ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () => readUserPolicies(staging.iam, stagingUser))
       : { exists: false, policies: [] as LabeledPolicy[] },
-    current.role ? readRoleInline(prod, roleName, plan.answers.productionProfile) : [],
-    managedDocumentsExcept(prod, current.attachedPolicyArns, plan.policyArn, `role ${roleName}`, plan.answers.productionProfile),
+    current.role && plan.answers.mode === "role" ? readRoleInline(prod, roleName, plan.answers.productionProfile) : [],
+    plan.answers.mode === "role" ? managedDocumentsExcept(prod, current.attachedPolicyArns, plan.policyArn, `role ${roleName}`, plan.answers.productionProfile) : [],
   ]);
   // Settings as they will be: hardened when setup creates or hardens the bucket.
   const hardened = changes.some((c) => c.id === "bucket-hardening" && c.kind !== "none");
@@ -40,9 +40,13 @@ export async function preflightDocuments(
   const ownInline = `inline policy ${plan.inlinePolicyName} of user ${stagingUser}`;
   return {
     userExists: true,
-    userPolicies: [...user.policies.filter((p) => p.label !== ownInline), { label: ownInline, document: plan.documents.assumeRole }],
-    trust: { label: `trust policy of role ${roleName}`, document: plan.documents.trust },
-    rolePolicies: [...roleInline, ...roleAttached, { label: `managed policy ${plan.answers.policyName} of role ${roleName}`, document: plan.documents.readObjects }],
+    userPolicies: [...user.policies.filter((p) => p.label !== ownInline), { label: ownInline, document: plan.documents.stagingPolicy }],
+    ...(plan.answers.mode === "role"
+      ? {
+          trust: { label: `trust policy of role ${roleName}`, document: plan.documents.trust },
+          rolePolicies: [...roleInline, ...roleAttached, { label: `managed policy ${plan.answers.policyName} of role ${roleName}`, document: plan.documents.readObjects }],
+        }
+      : { trust: undefined, rolePolicies: [] }),
     bucketPolicy: { label: `bucket policy of ${bucket}`, document: after("bucket-policy")! },
     publicAccessBlock: { BlockPublicAcls: blocked, IgnorePublicAcls: blocked, BlockPublicPolicy: blocked, RestrictPublicBuckets: blocked },
     objectOwnership: hardened ? "BucketOwnerEnforced" : current.bucketSettings?.objectOwnership,
@@ -63,6 +67,7 @@ async function readRoleInline(prod: AwsClients, roleName: string, profile: strin
 
 export function preflightHops(docs: PathDocuments, plan: SetupPlan): Hop[] {
   return computeHops(docs, {
+    mode: plan.answers.mode,
     region: plan.answers.region,
     productionAccountId: plan.accounts.production.accountId,
     stagingAccountId: plan.accounts.staging.accountId,

@@ -2,12 +2,14 @@
  * The setup wizard's questions. Each takes the flag's value when given and otherwise asks
  * through the Prompter; it never calls AWS. The command in between discovers the accounts.
  */
-import { DEFAULTS, defaultPolicyName } from "../plan.js";
+import { DEFAULTS, defaultPolicyName, type GrantMode } from "../plan.js";
 import { randomBytes } from "node:crypto";
+import { invalidInput } from "../errors.js";
 import type { TrustHardening } from "../policy/index.js";
 import {
   checkBucketName,
   checkExternalId,
+  checkMode,
   checkMaxSessionDuration,
   checkOrgId,
   checkTrustPrincipal,
@@ -58,6 +60,30 @@ export async function askBucket(prompter: Prompter, given: string | undefined, m
   return (await prompter.input({ message, flag: "--bucket", validate: asPromptValidator(checkBucketName) })).trim();
 }
 
+/** The two ways to share the bucket, with the trade-off a person needs to choose. */
+export async function askMode(prompter: Prompter, given: string | undefined, interactive: boolean): Promise<GrantMode> {
+  if (given !== undefined) return checkMode(given);
+  if (!interactive) return "role";
+  return prompter.select<GrantMode>({
+    message: "How should Staging reach the bucket?",
+    flag: "--mode",
+    default: "role",
+    choices: [
+      {
+        name: "Through a role (the recipe; recommended)",
+        value: "role",
+        description: "Staging assumes a Production role and gets temporary credentials with only its permissions. Works for every AWS service.",
+      },
+      {
+        name: "Through the bucket policy (resource-policy)",
+        value: "resource-policy",
+        description:
+          "No role to assume: the user keeps their own permissions while reading the bucket. Only for services with resource policies, and only objects the bucket owner owns.",
+      },
+    ],
+  });
+}
+
 export interface NameAnswers {
   roleName: string;
   policyName: string;
@@ -69,14 +95,17 @@ export async function askNames(
   prompter: Prompter,
   given: { roleName?: string | undefined; policyName?: string | undefined; stagingUser?: string | undefined },
   interactive: boolean,
+  mode: GrantMode = "role",
 ): Promise<NameAnswers> {
-  const ask = async (value: string | undefined, fallback: string, message: string, flag: string, check: (v: string) => string) => {
+  const ask = async (value: string | undefined, fallback: string, message: string, flag: string, check: (v: string) => string, asked = interactive) => {
     if (value !== undefined) return check(value);
-    if (!interactive) return fallback;
+    if (!asked) return fallback;
     return (await prompter.input({ message, flag, default: fallback, validate: asPromptValidator(check) })).trim();
   };
-  const roleName = await ask(given.roleName, DEFAULTS.roleName, "Name of the role in Production:", "--role-name", checkRoleName);
-  const policyName = await ask(given.policyName, defaultPolicyName(roleName), "Name of the role's read-only policy:", "--policy-name", checkPolicyName);
+  // No role in resource-policy mode: its names are only defaults, never asked.
+  const roleQuestions = interactive && mode === "role";
+  const roleName = await ask(given.roleName, DEFAULTS.roleName, "Name of the role in Production:", "--role-name", checkRoleName, roleQuestions);
+  const policyName = await ask(given.policyName, defaultPolicyName(roleName), "Name of the role's read-only policy:", "--policy-name", checkPolicyName, roleQuestions);
   const stagingUser = await ask(given.stagingUser, DEFAULTS.stagingUser, "Staging user who will assume the role:", "--staging-user", checkUserName);
   return { roleName, policyName, stagingUser };
 }
@@ -106,7 +135,8 @@ export function generateExternalId(): string {
  * plain trust quick and opens the rest for operators who want more.
  */
 /** `previousExternalId`: the one an earlier run generated for this role, reused so reruns converge. */
-export async function askTrust(prompter: Prompter, given: TrustFlags, interactive: boolean, previousExternalId?: string): Promise<TrustAnswers> {
+export async function askTrust(prompter: Prompter, given: TrustFlags, interactive: boolean, previousExternalId?: string, mode: GrantMode = "role"): Promise<TrustAnswers> {
+  if (mode === "resource-policy") return bucketGrantees(given);
   const newExternalId = () => previousExternalId ?? generateExternalId();
   const fromFlags = (): TrustAnswers => ({
     trust: {
@@ -147,6 +177,16 @@ export async function askTrust(prompter: Prompter, given: TrustFlags, interactiv
     },
     maxSessionDuration: checkMaxSessionDuration(maxSession),
   };
+}
+
+/** Resource-policy mode has no role: only --trust-principal applies (to the bucket's grant). */
+function bucketGrantees(given: TrustFlags): TrustAnswers {
+  const roleOnly = (["externalId", "requireMfa", "orgId", "maxSessionDuration", "allowSourceIdentity"] as const).filter((k) => given[k] !== undefined);
+  if (roleOnly.length > 0) {
+    const flags = roleOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ");
+    throw invalidInput(`${flags} apply to the role's trust, and resource-policy mode makes no role.`, "Leave them out, or use --mode role.");
+  }
+  return { trust: { principals: given.trustPrincipal?.map(checkTrustPrincipal) }, maxSessionDuration: DEFAULTS.maxSessionDuration };
 }
 
 function splitList(value: string): string[] {
