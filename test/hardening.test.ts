@@ -54,6 +54,9 @@ describe("hardened trust", () => {
   it("assume sends the external ID, MFA and source identity, and refuses what the role would refuse", async () => {
     const ok = await sandbox.run(["assume", "--write-profile", "HardCred", "--source-identity", "alice", ...MFA]);
     expect(ok.code).toBe(0);
+    await prod().s3.send(new PutObjectCommand({ Bucket: "hard-bucket", Key: "h.txt", Body: "hard" }));
+    const got = await sandbox.run(["test-get", "h.txt", "-", "--profile", "HardCred"]);
+    expect(got.stdout).toBe("hard");
     const noCode = await sandbox.run(["assume", "--mfa-serial", "arn:aws:iam::222222222222:mfa/StageAdmin"]);
     expect(noCode.code).toBe(2);
     expect(noCode.stderr).toContain("give --token-code");
