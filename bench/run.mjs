@@ -5,7 +5,7 @@
  *   --quick   fewer runs, a 64 MB object: a smoke test of the bench itself
  */
 import { spawnSync } from "node:child_process";
-import { availableParallelism, cpus } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { benchCalls } from "./calls.mjs";
 import { benchConfigFile } from "./config-file.mjs";
 import { benchDownload } from "./download.mjs";
@@ -18,9 +18,10 @@ import { benchStartup } from "./startup.mjs";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 const quick = process.argv.includes("--quick");
-const RUNS = { startup: quick ? 8 : 25, flow: quick ? 1 : 3, download: quick ? 1 : 3, config: quick ? 5 : 11 };
+const RUNS = { startup: quick ? 8 : 25, flow: quick ? 1 : 5, download: quick ? 1 : 5, config: quick ? 5 : 11 };
 const progress = (text) => process.stderr.write(`bench: ${text}\n`);
 
+const loadAtStart = loadavg()[0];
 const rows = [];
 const misses = [];
 function row(measure, xacct, baseline, ratio, goal, pass) {
@@ -99,7 +100,7 @@ const callRows = Object.entries(calls).map(([step, c]) => {
   return [`\`${step}\``, String(c.calls), String(c.writes), `${c.budget.calls} / ${c.budget.writes}`, pass ? "pass" : "**miss**", c.summary];
 });
 
-const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, ${tool("aws", ["--version"])}, moto ${tool("python3", ["-c", "import moto; print(moto.__version__)"])}`;
+const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim()}, load average ${loadAtStart.toFixed(1)} at start), Node ${process.version}, ${tool("aws", ["--version"])}, moto ${tool("python3", ["-c", "import moto; print(moto.__version__)"])}`;
 console.log(`Measured ${new Date().toISOString().slice(0, 10)} on ${machine}${quick ? " (--quick)" : ""}; medians of ${RUNS.startup} start-ups, ${RUNS.flow} flows, ${RUNS.download} downloads, ${RUNS.config} profile writes.\n`);
 console.log(table(["measure", "xacct", "baseline", "ratio", "goal", ""], rows));
 console.log();
