@@ -129,6 +129,9 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
     .option("--org-id <id>", "only principals of this AWS Organization (aws:PrincipalOrgID)")
     .option("--max-session-duration <seconds>", "longest session the role allows, 3600 to 43200 (default: 3600)")
     .option("--allow-source-identity", "let callers set a source identity (sts:SetSourceIdentity)")
+    .option("--staging-account <id>", "also trust this Staging account (repeatable); its users are granted where a --staging-profile reaches it", collect)
+    .option("--staging-accounts-from-org", "also trust every account of the organization (Organizations ListAccounts, with the Production profile)")
+    .option("--ou <id>", "with --staging-accounts-from-org: only the accounts of this organizational unit")
     .option("--harden-bucket", "bring an existing bucket up to Block Public Access, SSE-S3 and BucketOwnerEnforced (new buckets always get them)")
     .option("-y, --yes", "apply the plan without asking")
     .option("--plan", "read only: show what would change, and change nothing")
@@ -231,7 +234,7 @@ function addTargetOptions(command: Command): Command {
   const options: [string, string][] = [
     ["--mode <mode>", "role (Staging assumes a Production role; the recipe) or resource-policy (the bucket grants Staging directly) (default: role)"],
     ["--production-profile <name>", "profile with admin credentials in the Production account"],
-    ["--staging-profile <name>", "profile with admin credentials in the Staging account"],
+    ["--staging-profile <name>", "profile with admin credentials in the Staging account (repeatable: further profiles are further Staging accounts)"],
     ["--bucket <name>", "the Production bucket to share (created if missing)"],
     ["--role-name <name>", "role in Production that Staging assumes (default: StageRole)"],
     ["--policy-name <name>", "managed policy allowing s3:GetObject (default: <role-name>ReadObjects)"],
@@ -239,7 +242,10 @@ function addTargetOptions(command: Command): Command {
     ["--region <region>", "region of the bucket (default: the Production profile's region, else us-east-1)"],
     ["--temp-profile <name>", "profile for the temporary credentials (default: TempCred)"],
   ];
-  for (const [flags, description] of options) command.option(flags, description);
+  for (const [flags, description] of options) {
+    if (flags.startsWith("--staging-profile")) command.option(flags, description, collect);
+    else command.option(flags, description);
+  }
   return command;
 }
 

@@ -15,6 +15,7 @@ import {
   type Partition,
   type PolicyDocument,
   type PolicyStatement,
+  type StagingAccounts,
   type TrustHardening,
 } from "./policy/index.js";
 import { invalidInput } from "./errors.js";
@@ -45,6 +46,14 @@ export interface SetupAnswers {
 export interface DiscoveredAccounts {
   production: { accountId: string; arn: string; canonicalUserId?: string | undefined; ownedBuckets: Set<string> };
   staging: { accountId: string; arn: string };
+  /** Further Staging accounts (issue: org scale), with the profile that reaches each, if any. */
+  moreStaging?: MoreStagingAccount[];
+}
+
+export interface MoreStagingAccount {
+  accountId: string;
+  /** A profile in that account: its side (the user's inline policy) is applied with it. */
+  profile?: string | undefined;
 }
 
 export interface SetupPlan {
@@ -98,19 +107,20 @@ export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccoun
     roleArn: role,
     policyArn: managedPolicyArn(partition, prodAccount, answers.policyName),
     inlinePolicyName: inlinePolicyNameFor(answers),
-    documents: buildDocuments(answers, partition, accounts.staging.accountId, role),
+    documents: buildDocuments(answers, { partition, stagingAccountId: accounts.staging.accountId, moreStagingAccountIds: accounts.moreStaging?.map((a) => a.accountId) }, role),
   };
 }
 
-function buildDocuments(answers: SetupAnswers, partition: Partition, stagingAccountId: string, role: string): SetupPlan["documents"] {
-  const grantees = { partition, bucket: answers.bucket, stagingAccountId, principals: answers.trust.principals };
+function buildDocuments(answers: SetupAnswers, staging: StagingAccounts, role: string): SetupPlan["documents"] {
+  const { partition } = staging;
+  const grantees = { ...staging, bucket: answers.bucket, principals: answers.trust.principals };
   const direct = answers.mode === "resource-policy";
   return {
     bucketStatements: direct
       ? [buildBucketLocateStatement(grantees), buildBucketReadStatement(grantees)]
       : [buildBucketLocateStatement({ ...grantees, principals: undefined })],
     readObjects: buildReadObjectsPolicy({ partition, bucket: answers.bucket }),
-    trust: buildTrustPolicy({ partition, stagingAccountId, ...answers.trust }),
+    trust: buildTrustPolicy({ ...staging, ...answers.trust }),
     stagingPolicy: direct
       ? buildReadBucketPolicy({ partition, bucket: answers.bucket })
       : buildAssumeRolePolicy({ roleArn: role, allowSourceIdentity: answers.trust.allowSourceIdentity }),

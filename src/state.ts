@@ -32,6 +32,8 @@ export interface SetupState {
   allowSourceIdentity?: boolean;
   maxSessionDuration?: number;
   productionAccountId: string;
+  /** Further Staging accounts, with the profile used for each where there was one. */
+  moreStaging?: { accountId: string; profile?: string | undefined }[] | undefined;
   stagingAccountId: string;
   endpoint?: string | undefined;
   updatedAt: string;

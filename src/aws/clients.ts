@@ -3,6 +3,7 @@
  * providers (a named profile through fromIni, else the default chain), never parsed here.
  */
 import { IAMClient } from "@aws-sdk/client-iam";
+import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient } from "@aws-sdk/client-sts";
 import { fromIni, fromNodeProviderChain } from "@aws-sdk/credential-providers";
@@ -59,13 +60,13 @@ export function makeClients(target: AwsTarget, env: NodeJS.ProcessEnv = process.
 }
 
 /** Names who makes the calls, for the log: never a secret (an access key ID is not one). */
-function callerOf(target: AwsTarget): string {
+export function callerOf(target: AwsTarget): string {
   if (target.credentials) return `key ${target.credentials.accessKeyId}`;
   return target.profile ? `profile ${target.profile}` : "default chain";
 }
 
 /** One record per API call, however many times the SDK retries it. */
-function countCalls(client: IAMClient | STSClient | S3Client, service: string, caller: string, log: CallLog): void {
+export function countCalls(client: IAMClient | STSClient | S3Client | OrganizationsClient, service: string, caller: string, log: CallLog): void {
   (client as IAMClient).middlewareStack.add(
     (next, context) => async (args) => {
       const inputHash = createHash("sha256").update(canonicalInput(args.input)).digest("hex").slice(0, 16);

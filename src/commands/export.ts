@@ -43,7 +43,8 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   const ou = checkStackSetOptions(options);
   const state = await loadState(ctx.statePath);
   const target = resolveTarget("export", options, state, false);
-  const plan = await planFor(target, rememberedTrust(state, target), ctx);
+  const sameSetup = state?.bucket === target.bucket && state.roleName === target.roleName;
+  const plan = await planFor(target, rememberedTrust(state, target), ctx, sameSetup ? state.moreStaging : undefined);
   const outDir = resolve(options.outDir);
   const { files, pairs } = options.format === "terraform" ? terraformExport(plan) : cloudFormationExport(plan, ou !== undefined);
   assertSameDocuments(pairs);
@@ -102,7 +103,8 @@ function rememberedTrust(state: SetupState | undefined, target: Target): TrustAn
 }
 
 /** The account IDs are all export needs from AWS; buckets are not listed, nothing is written. */
-async function planFor(target: Target, trust: TrustAnswers, ctx: CommandContext): Promise<SetupPlan> {
+/** `moreStaging`: the further Staging accounts setup trusted, so the exported trust matches. */
+async function planFor(target: Target, trust: TrustAnswers, ctx: CommandContext, moreStaging?: SetupState["moreStaging"]): Promise<SetupPlan> {
   const view = await loadProfileView(ctx.env);
   requireProfile(view, target.productionProfile);
   requireProfile(view, target.stagingProfile);
@@ -115,7 +117,7 @@ async function planFor(target: Target, trust: TrustAnswers, ctx: CommandContext)
     throw invalidInput("xacct export writes the role-mode resources; resource-policy mode is not exported yet.", "Use --mode role, or run xacct setup --mode resource-policy directly.");
   }
   const answers = { ...target, ...trust, mode: "role" as const, endpoint: ctx.endpoint };
-  return buildSetupPlan(answers, { production: { ...production, ownedBuckets: new Set() }, staging });
+  return buildSetupPlan(answers, { production: { ...production, ownedBuckets: new Set() }, staging, moreStaging: moreStaging ?? [] });
 }
 
 function cloudFormationExport(plan: SetupPlan, stackset: boolean): { files: ExportFile[]; pairs: DocumentPair[] } {

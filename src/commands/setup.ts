@@ -7,7 +7,7 @@ import { makeClients, type AwsClients } from "../aws/clients.js";
 import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { invalidInput, XacctError } from "../errors.js";
-import { buildSetupPlan, DEFAULTS, type DiscoveredAccounts, type SetupAnswers, type SetupPlan } from "../plan.js";
+import { buildSetupPlan, DEFAULTS, type DiscoveredAccounts, type MoreStagingAccount, type SetupAnswers, type SetupPlan } from "../plan.js";
 import { computeSetupChanges, pendingChanges, type Change } from "../stages/changes.js";
 import { readProductionState, readStagingState, type ProductionState } from "../stages/current.js";
 import { productionSteps } from "../stages/production.js";
@@ -16,7 +16,10 @@ import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadState, saveState, type SetupState } from "../state.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket, askMode, askNames, askProfile, askRegion, askTrust, type TrustFlags } from "../wizard/setup-questions.js";
-import { checkObjectKey, checkProfileName } from "../validate/index.js";
+import { checkAccountId, checkObjectKey, checkOuId, checkProfileName } from "../validate/index.js";
+import { listOrganizationAccounts } from "../aws/organizations.js";
+import { ACCOUNT_CONCURRENCY, applyMoreStaging, mapBounded } from "../stages/more-staging.js";
+import { checkDocumentSizes } from "../policy/limits.js";
 import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
 import { assumeAndWrite } from "./assume.js";
 import { testGet } from "./test-get.js";
@@ -24,8 +27,12 @@ import type { CommandContext } from "./context.js";
 
 export interface SetupOptions extends TrustFlags {
   mode?: string;
+  /** Repeatable in the CLI: the first is the Staging account setup tests with; the rest are more Staging accounts. */
+  stagingProfile?: string | string[];
+  stagingAccount?: string[];
+  stagingAccountsFromOrg?: boolean;
+  ou?: string;
   productionProfile?: string;
-  stagingProfile?: string;
   bucket?: string;
   roleName?: string;
   policyName?: string;
@@ -53,7 +60,9 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   if (options.testKey !== undefined) checkObjectKey(options.testKey);
   const view = await loadProfileView(ctx.env);
   const productionProfile = await askProfile(prompter, "Production", options.productionProfile, view.names);
-  const stagingProfile = await askProfile(prompter, "Staging", options.stagingProfile, view.names.filter((n) => n !== productionProfile));
+  const [firstStaging, ...moreStagingProfiles] = listOf(options.stagingProfile);
+  const stagingProfile = await askProfile(prompter, "Staging", firstStaging, view.names.filter((n) => n !== productionProfile));
+  for (const profile of moreStagingProfiles) requireProfile(view, checkProfileName(profile));
   const profileRegion = requireProfile(view, productionProfile)["region"];
   requireProfile(view, stagingProfile);
   const region = await askRegion(prompter, options.region, profileRegion ?? DEFAULTS.region, ctx.interactive);
@@ -61,6 +70,7 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   const prod = makeClients({ profile: productionProfile, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const staging = makeClients({ profile: stagingProfile, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const accounts = await discoverAccounts(prod, staging, productionProfile, stagingProfile);
+  accounts.moreStaging = await discoverMoreStaging(ctx, options, accounts, { productionProfile, moreStagingProfiles, region });
 
   const mode = await askMode(prompter, options.mode, ctx.interactive);
   const bucket = await askBucket(prompter, options.bucket);
@@ -74,6 +84,7 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   const createdBefore = (bucketName: string) => previous?.bucket === bucketName && previous.createdBucket === true;
   let prodState = await readProduction(prod, plan);
   let changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(bucket));
+  checkDocumentSizes(plan, changes);
   showAccounts(out, plan);
   describeSetup(ctx, plan, changes);
 
@@ -121,6 +132,7 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
     }
   }
   if (done.length === 0) await rememberSetup(ctx, plan, tempProfile, createdBefore(plan.answers.bucket));
+  await grantMoreStaging(ctx, plan);
 
   out.heading("Stage 3 · Test");
   if (plan.answers.mode === "resource-policy") return testDirectly(ctx, plan, options);
@@ -149,6 +161,60 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   out.line();
   out.done(`Setup complete. Staging reads s3://${plan.answers.bucket}/* through ${plan.roleArn}.`);
   return 0;
+}
+
+function listOf(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/**
+ * Further Staging accounts: those of further --staging-profile (whose side xacct applies),
+ * --staging-account IDs, and with --staging-accounts-from-org every account of the organization
+ * (or of --ou). Deterministic order; Production and the first Staging account left out.
+ */
+async function discoverMoreStaging(
+  ctx: CommandContext,
+  options: SetupOptions,
+  accounts: DiscoveredAccounts,
+  where: { productionProfile: string; moreStagingProfiles: string[]; region: string },
+): Promise<MoreStagingAccount[]> {
+  const withProfiles = await mapBounded(where.moreStagingProfiles, ACCOUNT_CONCURRENCY, async (profile) => {
+    const clients = makeClients({ profile, region: where.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+    return { accountId: (await getCallerIdentity(clients, profile)).accountId, profile };
+  });
+  if (options.ou !== undefined && !options.stagingAccountsFromOrg) {
+    throw invalidInput("--ou goes with --staging-accounts-from-org.", "Add --staging-accounts-from-org, or leave --ou out.");
+  }
+  const fromOrg = options.stagingAccountsFromOrg
+    ? await listOrganizationAccounts({ profile: where.productionProfile, region: where.region, endpoint: ctx.endpoint }, options.ou !== undefined ? checkOuId(options.ou) : undefined, ctx.calls)
+    : [];
+  const byAccount = new Map<string, MoreStagingAccount>();
+  for (const id of [...listOf(options.stagingAccount).map((a) => checkAccountId(a, "Staging account ID")), ...fromOrg]) byAccount.set(id, { accountId: id });
+  for (const account of withProfiles) byAccount.set(account.accountId, account);
+  byAccount.delete(accounts.production.accountId);
+  byAccount.delete(accounts.staging.accountId);
+  return [...byAccount.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
+}
+
+/** The Staging side in the further accounts reachable by profile; the others are listed for the operator. */
+async function grantMoreStaging(ctx: CommandContext, plan: SetupPlan): Promise<void> {
+  const more = plan.accounts.moreStaging ?? [];
+  if (more.length === 0) return;
+  ctx.out.heading(`Stage 2 · ${more.length} more Staging account${more.length === 1 ? "" : "s"}`);
+  const clientsFor = (profile: string) => makeClients({ profile, region: plan.answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const results = await applyMoreStaging(plan, clientsFor, ctx.out);
+  ctx.result["moreStaging"] = results;
+  const withoutProfile = more.filter((a) => !a.profile).map((a) => a.accountId);
+  if (withoutProfile.length > 0) {
+    ctx.out.line(`  ${withoutProfile.length} account(s) are trusted but have no profile here: ${withoutProfile.join(", ")}.`);
+    ctx.out.line(`  ${ctx.out.color.dim("Grant their users with `xacct export --format cloudformation --stackset --ou ID`, or give --staging-profile for each.")}`);
+  }
+  const failed = results.filter((r) => r.status === "failed");
+  if (failed.length > 0) {
+    throw new XacctError(`The Staging side failed in ${failed.length} of ${results.length} account(s): ${failed.map((f) => f.accountId).join(", ")}.`, {
+      hint: "Everything else is in place; fix what each line above says and run the same setup command again.",
+    });
+  }
 }
 
 /** Resource-policy mode: no role, no temporary profile; the Staging profile reads directly. */
@@ -307,6 +373,7 @@ async function rememberSetup(ctx: CommandContext, plan: SetupPlan, tempProfile: 
       tempProfile,
       productionAccountId: plan.accounts.production.accountId,
       stagingAccountId: plan.accounts.staging.accountId,
+      moreStaging: plan.accounts.moreStaging?.length ? plan.accounts.moreStaging : undefined,
       endpoint: plan.answers.endpoint,
       createdBucket,
       externalId: plan.answers.trust.externalId,

@@ -18,7 +18,8 @@ import {
 export interface TargetOptions {
   mode?: string;
   productionProfile?: string;
-  stagingProfile?: string;
+  /** Repeatable in the CLI: the first is the main Staging account, the rest are further ones. */
+  stagingProfile?: string | string[];
   bucket?: string;
   roleName?: string;
   policyName?: string;
@@ -29,6 +30,8 @@ export interface TargetOptions {
 
 export interface Target {
   mode: GrantMode;
+  /** Profiles of further Staging accounts given as flags (setup remembers its own list). */
+  moreStagingProfiles: string[];
   productionProfile: string;
   stagingProfile: string;
   bucket: string;
@@ -42,7 +45,8 @@ export interface Target {
 /** `needsYes`: the command would ask for confirmation but has no terminal to ask on. */
 export function resolveTarget(command: string, options: TargetOptions, state: SetupState | undefined, needsYes: boolean): Target {
   const productionProfile = options.productionProfile ?? state?.productionProfile;
-  const stagingProfile = options.stagingProfile ?? state?.stagingProfile;
+  const [firstStaging, ...moreStagingProfiles] = options.stagingProfile === undefined ? [] : ([] as string[]).concat(options.stagingProfile);
+  const stagingProfile = firstStaging ?? state?.stagingProfile;
   const bucket = options.bucket ?? state?.bucket;
   const missing = [
     !productionProfile && "--production-profile",
@@ -59,6 +63,7 @@ export function resolveTarget(command: string, options: TargetOptions, state: Se
   const roleName = checkRoleName(options.roleName ?? state?.roleName ?? DEFAULTS.roleName);
   return {
     mode: checkMode(options.mode ?? state?.mode ?? "role"),
+    moreStagingProfiles: moreStagingProfiles.map(checkProfileName),
     productionProfile: checkProfileName(productionProfile),
     stagingProfile: checkProfileName(stagingProfile),
     bucket: checkBucketName(bucket),

@@ -14,7 +14,9 @@ import { runSteps } from "../stages/steps.js";
 import { computeRemovals, readDependents, teardownSteps, type Removal, type TeardownTarget } from "../stages/teardown.js";
 import { clearState, loadState } from "../state.js";
 import { showChange } from "../ui/plan-view.js";
-import { resolveTarget, type TargetOptions } from "./target.js";
+import { resolveTarget, type Target, type TargetOptions } from "./target.js";
+import { ACCOUNT_CONCURRENCY, mapBounded, removeMoreStaging } from "../stages/more-staging.js";
+import { XacctError } from "../errors.js";
 import type { CommandContext } from "./context.js";
 
 export interface TeardownOptions extends TargetOptions {
@@ -79,6 +81,7 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
     return 0;
   }
   if (pending === 0) {
+    await removeFromMoreStaging(ctx, answers, state?.bucket === answers.bucket ? state.moreStaging : undefined, target.inlinePolicyName);
     await clearState(ctx.statePath);
     out.line();
     out.done("Nothing to remove: xacct's resources are already gone.");
@@ -95,6 +98,7 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
   };
   const removed = (ctx.result["removed"] = [] as Awaited<ReturnType<typeof runSteps>>);
   await runSteps(teardownSteps(prod, staging, removals, target, prodState, where), out, removed);
+  await removeFromMoreStaging(ctx, answers, state?.bucket === answers.bucket ? state.moreStaging : undefined, target.inlinePolicyName);
   if (profileExists) {
     for (const [path, file] of [[configFilePath(ctx.env), "config"], [credentialsFilePath(ctx.env), "credentials"]] as const) {
       const removed = await removeProfileFromFile({ path, file, profile: answers.tempProfile });
@@ -106,6 +110,32 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
   out.line();
   out.done(kept.length === 0 ? "Teardown complete." : `Teardown complete; ${kept.length} resource(s) left in place as listed above.`);
   return 0;
+}
+
+/** The Staging side in further accounts: the ones setup remembered and any given as flags. */
+async function removeFromMoreStaging(
+  ctx: CommandContext,
+  answers: Target,
+  remembered: { accountId: string; profile?: string | undefined }[] | undefined,
+  inlinePolicyName: string,
+): Promise<void> {
+  const clientsFor = (profile: string) => makeClients({ profile, region: answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const fromFlags = await mapBounded(answers.moreStagingProfiles, ACCOUNT_CONCURRENCY, async (profile) => ({
+    accountId: (await getCallerIdentity(clientsFor(profile), profile)).accountId,
+    profile,
+  }));
+  const byAccount = new Map<string, { accountId: string; profile: string }>();
+  for (const account of [...(remembered ?? []), ...fromFlags]) if (account.profile) byAccount.set(account.accountId, { accountId: account.accountId, profile: account.profile });
+  if (byAccount.size === 0) return;
+  ctx.out.heading(`${byAccount.size} more Staging account${byAccount.size === 1 ? "" : "s"}`);
+  const results = await removeMoreStaging([...byAccount.values()], { userName: answers.stagingUser, inlinePolicyName }, clientsFor, ctx.out);
+  ctx.result["moreStaging"] = results;
+  const failed = results.filter((r) => r.status === "failed");
+  if (failed.length > 0) {
+    throw new XacctError(`Removing the Staging side failed in ${failed.length} account(s): ${failed.map((f) => f.accountId).join(", ")}.`, {
+      hint: "Fix what each line above says and run the same teardown again.",
+    });
+  }
 }
 
 function showRemovals(ctx: CommandContext, removals: Removal[], prodAccount: string, stagingAccount: string, tempProfile: string, profileExists: boolean): void {

@@ -45,6 +45,7 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   const docs = await readPathDocuments(prod, staging, target);
   const hops = computeHops(docs, {
     mode: target.mode,
+    moreStagingAccountIds: state?.bucket === target.bucket ? state.moreStaging?.map((a) => a.accountId) : undefined,
     region: target.region,
     productionAccountId: prodIdentity.accountId,
     stagingAccountId: stagingIdentity.accountId,

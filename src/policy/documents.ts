@@ -57,19 +57,29 @@ export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
   return { Version: POLICY_VERSION, Statement: statements };
 }
 
-/** Who a bucket statement grants: the chosen principals, else the whole Staging account. */
-function grantee(input: { partition: Partition; stagingAccountId: string; principals?: string[] | undefined }): { AWS: string | string[] } {
-  const principals = input.principals?.length ? [...new Set(input.principals)].sort() : [accountRootArn(input.partition, input.stagingAccountId)];
+/** The Staging side: one account, or several (their roots, in a deterministic order). */
+export interface StagingAccounts {
+  partition: Partition;
+  stagingAccountId: string;
+  /** Further Staging accounts trusted and granted alike. */
+  moreStagingAccountIds?: string[] | undefined;
+}
+
+/** The chosen principals, else every Staging account's root: sorted and unique, so reruns match. */
+function stagingPrincipals(input: StagingAccounts & { principals?: string[] | undefined }): string[] {
+  if (input.principals?.length) return [...new Set(input.principals)].sort();
+  const accounts = [...new Set([input.stagingAccountId, ...(input.moreStagingAccountIds ?? [])])].sort();
+  return accounts.map((account) => accountRootArn(input.partition, account));
+}
+
+/** Who a statement grants, as IAM writes it: a string for one principal, a list for several. */
+function grantee(input: StagingAccounts & { principals?: string[] | undefined }): { AWS: string | string[] } {
+  const principals = stagingPrincipals(input);
   return { AWS: principals.length === 1 ? principals[0]! : principals };
 }
 
 /** Bucket policy statement: the Staging account may find the bucket's region and list it. */
-export function buildBucketLocateStatement(input: {
-  partition: Partition;
-  bucket: string;
-  stagingAccountId: string;
-  principals?: string[] | undefined;
-}): PolicyStatement {
+export function buildBucketLocateStatement(input: StagingAccounts & { bucket: string; principals?: string[] | undefined }): PolicyStatement {
   return {
     Sid: SID.bucketLocate,
     Effect: "Allow",
@@ -80,12 +90,7 @@ export function buildBucketLocateStatement(input: {
 }
 
 /** Resource-policy mode: the bucket itself lets the Staging account read its objects. */
-export function buildBucketReadStatement(input: {
-  partition: Partition;
-  bucket: string;
-  stagingAccountId: string;
-  principals?: string[] | undefined;
-}): PolicyStatement {
+export function buildBucketReadStatement(input: StagingAccounts & { bucket: string; principals?: string[] | undefined }): PolicyStatement {
   return {
     Sid: SID.bucketRead,
     Effect: "Allow",
@@ -135,8 +140,11 @@ export function assumeActions(trust: TrustHardening): string | string[] {
 }
 
 /** The role's trust policy: the Staging account (or the chosen principals) may assume it, under the chosen conditions. */
-export function buildTrustPolicy(input: { partition: Partition; stagingAccountId: string } & TrustHardening): PolicyDocument {
-  const principals = input.principals?.length ? [...new Set(input.principals)].sort() : [accountRootArn(input.partition, input.stagingAccountId)];
+export function buildTrustPolicy(input: StagingAccounts & TrustHardening): PolicyDocument {
+  // Several accounts within one organization: name the organization, not every account
+  // (AWS's pattern for org-wide trust; keeps the document small however many accounts).
+  const orgWide = !!input.orgId && !input.principals?.length && (input.moreStagingAccountIds?.length ?? 0) > 0;
+  const principals = orgWide ? ["*"] : stagingPrincipals(input);
   const stringEquals: Record<string, string> = {};
   if (input.externalId) stringEquals["sts:ExternalId"] = input.externalId;
   if (input.orgId) stringEquals["aws:PrincipalOrgID"] = input.orgId;

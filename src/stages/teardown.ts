@@ -146,7 +146,7 @@ async function listRoleInlinePolicies(clients: AwsClients, roleName: string): Pr
   return (out.PolicyNames ?? []).map((name) => `inline ${name}`);
 }
 
-async function listUserExtras(clients: AwsClients, target: TeardownTarget): Promise<string[]> {
+export async function listUserExtras(clients: AwsClients, target: { stagingUser: string; inlinePolicyName: string }): Promise<string[]> {
   const UserName = target.stagingUser;
   const [keys, inline, attached, groups] = await Promise.all([
     clients.iam.send(new ListAccessKeysCommand({ UserName })),

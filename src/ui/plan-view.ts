@@ -15,6 +15,8 @@ export function showAccounts(out: Output, plan: Pick<SetupPlan, "answers" | "acc
   out.line(`  Production  ${production.accountId}  ${out.color.dim(production.arn)}  (profile ${plan.answers.productionProfile})`);
   if (production.canonicalUserId) out.line(`              canonical user ID ${production.canonicalUserId}`);
   out.line(`  Staging     ${staging.accountId}  ${out.color.dim(staging.arn)}  (profile ${plan.answers.stagingProfile})`);
+  const more = plan.accounts.moreStaging?.length ?? 0;
+  if (more > 0) out.line(`              and ${more} more Staging account${more === 1 ? "" : "s"}`);
 }
 
 const MARK: Record<ChangeKind | "delete" | "keep" | "gone", (out: Output) => string> = {
@@ -38,6 +40,17 @@ export function showSetupChanges(out: Output, plan: SetupPlan, changes: Change[]
   for (const change of changes.filter((c) => c.account === "production")) showChange(out, change);
   out.heading(`Stage 2 · Staging account ${plan.accounts.staging.accountId}`);
   for (const change of changes.filter((c) => c.account === "staging")) showChange(out, change);
+  const more = plan.accounts.moreStaging ?? [];
+  if (more.length > 0) {
+    const reachable = more.filter((a) => a.profile);
+    out.heading(`Stage 2 · ${more.length} more Staging account${more.length === 1 ? "" : "s"} (trusted and granted in the documents above)`);
+    if (reachable.length > 0) {
+      out.line(`  ${out.color.green("ensure")} inline policy ${plan.inlinePolicyName} of user ${plan.answers.stagingUser} in ${reachable.length} account(s) reached by profile:`);
+      out.line(`      ${reachable.map((a) => `${a.accountId} (${a.profile})`).join(", ")}`);
+    }
+    const unreachable = more.filter((a) => !a.profile).map((a) => a.accountId);
+    if (unreachable.length > 0) out.line(`  ${out.color.dim(`no profile here, so their users are granted elsewhere: ${unreachable.join(", ")}`)}`);
+  }
   out.heading("Stage 3 · Test");
   if (plan.answers.mode === "resource-policy") {
     out.line(`  read from the bucket with profile ${plan.answers.stagingProfile} itself: no role, no temporary credentials`);

@@ -175,3 +175,10 @@ export function checkMode(mode: string): "role" | "resource-policy" {
   if (mode === "role" || mode === "resource-policy") return mode;
   throw invalidInput(`"${mode}" is not a grant mode: use role (Staging assumes a Production role) or resource-policy (the bucket grants Staging directly).`, "Leave --mode out for the recipe's role.");
 }
+
+export function checkOuId(value: string): string {
+  if (!/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/.test(value)) {
+    throw invalidInput(`"${value}" is not an organizational unit or root ID: they look like ou-ab12-cd34ef56 or r-ab12.`, "Find it with `aws organizations list-organizational-units-for-parent`.");
+  }
+  return value;
+}

@@ -9,6 +9,8 @@ import { describeStatement, evaluate, type ContextValue, type EvaluationResult, 
 import type { PathDocuments } from "./documents.js";
 
 export interface VerifyTarget {
+  /** Further Staging accounts the trust must admit too. */
+  moreStagingAccountIds?: string[] | undefined;
   /** Which path to check: through the role (default) or straight through the bucket policy. */
   mode?: "role" | "resource-policy";
   region: string;
@@ -94,6 +96,8 @@ export function computeHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   // statement naming the role); a bucket-policy Deny is judged in the next hop on its own.
   const ownRead = evaluate(onObject("s3:GetObject"), { identity: docs.rolePolicies });
   const combinedRead = evaluate(onObject("s3:GetObject"), roleSet);
+  const more = target.moreStagingAccountIds ?? [];
+  if (docs.trust && more.length > 0) hops.push(moreAccountsHop(docs.trust, target, more, assume));
   const read = ownRead.decision !== "Allow" && combinedRead.decision === "Allow" ? combinedRead : ownRead;
   hops.push(
     verdict("role-may-read", `${target.roleName} may s3:GetObject on ${target.bucket}/*`, read.decision === "Allow", read,
@@ -115,7 +119,9 @@ export function computeHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   }
   const outsider = { arn: `arn:${partition}:iam::${outsiderAccount(target)}:user/outsider`, accountId: outsiderAccount(target) };
   if (docs.trust) {
-    const third = evaluate(assume(outsider), { identity: [ANY_IDENTITY], resource: docs.trust });
+    // The outsider is in no organization of ours: it does not carry aws:PrincipalOrgID.
+    const { "aws:PrincipalOrgID": _org, ...outsiderContext } = target.assumeContext ?? {};
+    const third = evaluate({ ...assume(outsider), context: outsiderContext }, { identity: [ANY_IDENTITY], resource: docs.trust });
     hops.push(negative("third-account-cannot-assume", `a third account cannot assume ${target.roleName}`, third,
       `Narrow the Principal of ${denyingStatements(third)} to account ${target.stagingAccountId}.`));
   }
@@ -163,6 +169,24 @@ function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   const third = evaluate(onObject("s3:GetObject", outsider), { identity: [ANY_IDENTITY], ...(bucketPolicy ? { resource: bucketPolicy } : {}) });
   hops.push(publicHop(target, third, docs));
   return hops;
+}
+
+/** One hop for all further Staging accounts: the trust admits the Staging user in each. */
+function moreAccountsHop(
+  trust: LabeledPolicy,
+  target: VerifyTarget,
+  accounts: string[],
+  assume: (principal: { arn: string; accountId: string }) => Parameters<typeof evaluate>[0],
+): Hop {
+  const partition = partitionForRegion(target.region);
+  const refused = accounts.filter((accountId) => {
+    const user = { arn: userArn(partition, accountId, target.stagingUser), accountId };
+    return evaluate(assume(user), { identity: [ANY_IDENTITY], resource: trust }).decision !== "Allow";
+  });
+  const title = `the trust policy of ${target.roleName} admits ${target.stagingUser} in ${accounts.length} more Staging account(s)`;
+  return refused.length === 0
+    ? { id: "trust-admits-more-accounts", title, ok: true, detail: `Every one of ${accounts.length} accounts is admitted.` }
+    : { id: "trust-admits-more-accounts", title, ok: false, detail: `Not admitted: ${refused.join(", ")}.`, fix: "Run `xacct setup` with the same Staging accounts to put them in the trust policy." };
 }
 
 function verdict(id: string, title: string, ok: boolean, result: EvaluationResult, fix: string): Hop {
