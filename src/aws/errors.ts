@@ -102,3 +102,13 @@ export async function withAwsContext<T>(context: AwsFailureContext, call: () => 
     throw toXacctError(error, context);
   }
 }
+
+/** Runs a read where some error codes mean "it does not exist": those give undefined. */
+export async function unlessMissing<T>(codes: string[], read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isAwsError(error, ...codes)) return undefined;
+    throw error;
+  }
+}

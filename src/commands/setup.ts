@@ -4,41 +4,27 @@
  * the writes from the stages. `--plan` stops after showing the diff.
  */
 import { makeClients, type AwsClients } from "../aws/clients.js";
-import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { invalidInput, XacctError } from "../errors.js";
-import { buildSetupPlan, DEFAULTS, type DiscoveredAccounts, type MoreStagingAccount, type SetupAnswers, type SetupPlan } from "../plan.js";
+import { buildSetupPlan, DEFAULTS, type DiscoveredAccounts, type SetupAnswers, type SetupPlan } from "../plan.js";
 import { computeSetupChanges, pendingChanges, type Change } from "../stages/changes.js";
-import { readProductionState, readStagingState, type ProductionState } from "../stages/current.js";
+import { readProductionState, readStagingState, type ProductionState, type StagingState } from "../stages/current.js";
 import { productionSteps } from "../stages/production.js";
 import { stagingSteps } from "../stages/staging.js";
 import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadState, saveState, type SetupState } from "../state.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket, askMode, askNames, askProfile, askRegion, askTrust, type TrustFlags } from "../wizard/setup-questions.js";
-import { checkAccountId, checkObjectKey, checkOuId, checkProfileName } from "../validate/index.js";
-import { listOrganizationAccounts } from "../aws/organizations.js";
-import { ACCOUNT_CONCURRENCY, applyMoreStaging, mapBounded } from "../stages/more-staging.js";
+import { checkObjectKey, checkProfileName } from "../validate/index.js";
+import { discoverAccounts, discoverMoreStaging, grantMoreStaging, listOf, type MoreStagingFlags } from "./setup-accounts.js";
+import type { TargetOptions } from "./target.js";
 import { checkDocumentSizes } from "../policy/limits.js";
 import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
 import { assumeAndWrite } from "./assume.js";
 import { testGet } from "./test-get.js";
 import type { CommandContext } from "./context.js";
 
-export interface SetupOptions extends TrustFlags {
-  mode?: string;
-  /** Repeatable in the CLI: the first is the Staging account setup tests with; the rest are more Staging accounts. */
-  stagingProfile?: string | string[];
-  stagingAccount?: string[];
-  stagingAccountsFromOrg?: boolean;
-  ou?: string;
-  productionProfile?: string;
-  bucket?: string;
-  roleName?: string;
-  policyName?: string;
-  stagingUser?: string;
-  region?: string;
-  tempProfile?: string;
+export interface SetupOptions extends TargetOptions, TrustFlags, MoreStagingFlags {
   testKey?: string;
   yes?: boolean;
   /** Read only: show the changes and stop. */
@@ -54,10 +40,58 @@ export interface SetupOptions extends TrustFlags {
 export const PLAN_EXIT = { noChanges: 0, changesPending: 2 } as const;
 
 export async function setupCommand(options: SetupOptions, ctx: CommandContext): Promise<number> {
-  const { out, prompter } = ctx;
   refuseMissingFlags(options, ctx.interactive);
   const tempProfile = checkProfileName(options.tempProfile ?? DEFAULTS.profileName);
   if (options.testKey !== undefined) checkObjectKey(options.testKey);
+  const session = { ...(await gatherAnswers(options, ctx)), options, ctx, tempProfile };
+  let diff = await diffAgainstAccounts(session, session.answers);
+  showAccounts(ctx.out, diff.plan);
+
+  if (options.plan) {
+    showSetupChanges(ctx.out, diff.plan, diff.changes);
+    if (pendingChanges(diff.changes).length > 0) await runPreflight(session, diff, false);
+    return reportPlanOnly(ctx, diff.changes, options);
+  }
+  if (!diff.stagingState.user && ctx.interactive && !options.yes) await confirmUserCreation(ctx, diff.plan);
+  for (;;) {
+    try {
+      const done = await applyDiff(session, diff);
+      if (!done) return 0;
+      await grantMoreStaging(ctx, diff.plan);
+      return await testAccess(session, diff.plan, done);
+    } catch (error) {
+      // A taken bucket name fails the very first step, before anything changed: ask again.
+      if (!(error instanceof XacctError) || error.awsCode !== "BucketAlreadyExists" || !ctx.interactive) throw error;
+      ctx.out.warn(`The name ${diff.plan.answers.bucket} belongs to another AWS account. Please choose another.`);
+      const bucket = await askBucket(ctx.prompter, undefined, "Another bucket name:");
+      diff = await diffAgainstAccounts(session, { ...diff.plan.answers, bucket });
+    }
+  }
+}
+
+/** Everything setup works with: the answers, the accounts behind them, their clients, what an earlier run remembered. */
+interface SetupSession {
+  options: SetupOptions;
+  ctx: CommandContext;
+  tempProfile: string;
+  answers: SetupAnswers;
+  accounts: DiscoveredAccounts;
+  prod: AwsClients;
+  staging: AwsClients;
+  previous: SetupState | undefined;
+}
+
+/** The plan against what exists: the current state of both accounts and the changes. */
+interface SetupDiff {
+  plan: SetupPlan;
+  prodState: ProductionState;
+  stagingState: StagingState;
+  changes: Change[];
+}
+
+/** Asks (or takes from flags) every answer, and discovers the accounts behind the profiles. */
+async function gatherAnswers(options: SetupOptions, ctx: CommandContext): Promise<Omit<SetupSession, "options" | "ctx" | "tempProfile">> {
+  const { prompter } = ctx;
   const view = await loadProfileView(ctx.env);
   const productionProfile = await askProfile(prompter, "Production", options.productionProfile, view.names);
   const [firstStaging, ...moreStagingProfiles] = listOf(options.stagingProfile);
@@ -78,62 +112,58 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   const previous = await loadState(ctx.statePath);
   const sameRole = previous?.bucket === bucket && previous.roleName === names.roleName;
   const trust = await askTrust(prompter, trustFlags(options), ctx.interactive, sameRole ? previous.externalId : undefined, mode);
-  let answers: SetupAnswers = { mode, productionProfile, stagingProfile, region, bucket, ...names, ...trust, hardenBucket: options.hardenBucket, endpoint: ctx.endpoint };
-  let plan = buildSetupPlan(answers, accounts);
-  const stagingState = await readStagingState(staging, { userName: names.stagingUser, inlinePolicyName: plan.inlinePolicyName, profile: stagingProfile });
-  const createdBefore = (bucketName: string) => previous?.bucket === bucketName && previous.createdBucket === true;
-  let prodState = await readProduction(prod, plan);
-  let changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(bucket));
+  const answers: SetupAnswers = { mode, productionProfile, stagingProfile, region, bucket, ...names, ...trust, hardenBucket: options.hardenBucket, endpoint: ctx.endpoint };
+  return { answers, accounts, prod, staging, previous };
+}
+
+/** Whether an earlier run recorded that it created this bucket. */
+function createdBefore(session: SetupSession, bucket: string): boolean {
+  return session.previous?.bucket === bucket && session.previous.createdBucket === true;
+}
+
+async function diffAgainstAccounts(session: SetupSession, answers: SetupAnswers): Promise<SetupDiff> {
+  const plan = buildSetupPlan(answers, session.accounts);
+  const [stagingState, prodState] = await Promise.all([
+    readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: plan.inlinePolicyName, profile: answers.stagingProfile }),
+    readProduction(session.prod, plan),
+  ]);
+  const changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(session, answers.bucket));
   checkDocumentSizes(plan, changes);
-  showAccounts(out, plan);
-  describeSetup(ctx, plan, changes);
+  describeSetup(session.ctx, plan, changes);
+  return { plan, prodState, stagingState, changes };
+}
 
-  if (options.plan) {
-    showSetupChanges(out, plan, changes);
-    if (pendingChanges(changes).length > 0) await runPreflight(ctx, prod, staging, plan, changes, prodState, !!stagingState.user, false);
-    return reportPlanOnly(ctx, changes, options);
+/** Shows the plan, checks and confirms it, and writes the changes; undefined when the user declined. */
+async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRecord[] | undefined> {
+  const { ctx, options, tempProfile } = session;
+  const { plan, changes } = diff;
+  showSetupChanges(ctx.out, plan, changes);
+  if (pendingChanges(changes).length === 0) {
+    ctx.out.line();
+    ctx.out.done("No changes: both accounts already match the plan.");
+    await rememberSetup(ctx, plan, tempProfile, createdBefore(session, plan.answers.bucket));
+    return [];
   }
-  if (!stagingState.user && ctx.interactive && !options.yes) await confirmUserCreation(ctx, plan);
-
-  let done: StepRecord[];
-  for (;;) {
-    showSetupChanges(out, plan, changes);
-    if (pendingChanges(changes).length === 0) {
-      out.line();
-      out.done("No changes: both accounts already match the plan.");
-      done = [];
-      break;
-    }
-    if (options.preflight !== false) await runPreflight(ctx, prod, staging, plan, changes, prodState, !!stagingState.user, true);
-    if (!(await confirmPlan(ctx, options))) {
-      out.line("Nothing was changed.");
-      return 0;
-    }
-    out.heading("Applying");
-    // Recorded before any write, so a setup that stops part-way can be finished or torn down;
-    // and again the moment the bucket exists, so teardown knows it is xacct's.
-    const createdBucket = createdBefore(plan.answers.bucket);
-    await rememberSetup(ctx, plan, tempProfile, createdBucket);
-    const bucketCreated = () => rememberSetup(ctx, plan, tempProfile, true);
-    const applied: StepRecord[] = [];
-    ctx.result["applied"] = applied;
-    try {
-      done = await runSteps([...productionSteps(prod, plan, changes, prodState, bucketCreated), ...stagingSteps(staging, plan, changes)], out, applied);
-      break;
-    } catch (error) {
-      // A taken bucket name fails the very first step, before anything changed: ask again.
-      if (!(error instanceof XacctError) || error.awsCode !== "BucketAlreadyExists" || !ctx.interactive) throw error;
-      out.warn(`The name ${plan.answers.bucket} belongs to another AWS account. Please choose another.`);
-      answers = { ...answers, bucket: await askBucket(prompter, undefined, "Another bucket name:") };
-      plan = buildSetupPlan(answers, accounts);
-      prodState = await readProduction(prod, plan);
-      changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(plan.answers.bucket));
-      describeSetup(ctx, plan, changes);
-    }
+  if (options.preflight !== false) await runPreflight(session, diff, true);
+  if (!(await confirmPlan(ctx, options))) {
+    ctx.out.line("Nothing was changed.");
+    return undefined;
   }
-  if (done.length === 0) await rememberSetup(ctx, plan, tempProfile, createdBefore(plan.answers.bucket));
-  await grantMoreStaging(ctx, plan);
+  ctx.out.heading("Applying");
+  // Recorded before any write, so a setup that stops part-way can be finished or torn down;
+  // and again the moment the bucket exists, so teardown knows it is xacct's.
+  await rememberSetup(ctx, plan, tempProfile, createdBefore(session, plan.answers.bucket));
+  const bucketCreated = () => rememberSetup(ctx, plan, tempProfile, true);
+  const applied: StepRecord[] = [];
+  ctx.result["applied"] = applied;
+  const steps = [...productionSteps(session.prod, plan, changes, diff.prodState, bucketCreated), ...stagingSteps(session.staging, plan, changes)];
+  return runSteps(steps, ctx.out, applied);
+}
 
+/** Stage 3: assume the role and save the profile (or, in resource-policy mode, read directly). */
+async function testAccess(session: SetupSession, plan: SetupPlan, done: StepRecord[]): Promise<number> {
+  const { ctx, options, tempProfile } = session;
+  const { out } = ctx;
   out.heading("Stage 3 · Test");
   if (plan.answers.mode === "resource-policy") return testDirectly(ctx, plan, options);
   if (plan.answers.trust.requireMfa && !ctx.interactive) {
@@ -143,78 +173,24 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
     out.done(`Setup complete. Staging reads s3://${plan.answers.bucket}/* through ${plan.roleArn} (with MFA).`);
     return 0;
   }
-  const roleIsNew = done.some((step) => step.id === "role" && step.status === "created");
+  const { stagingProfile, region, bucket } = plan.answers;
   await assumeAndWrite(
     {
       profile: stagingProfile,
       roleArn: plan.roleArn,
       region,
       writeProfile: tempProfile,
-      roleIsNew,
+      roleIsNew: done.some((step) => step.id === "role" && step.status === "created"),
       externalId: plan.answers.trust.externalId,
       remembered: await loadState(ctx.statePath),
     },
     ctx,
   );
   const key = options.testKey ?? (await offerTestKey(ctx, options));
-  if (key) await testGet({ key, profile: tempProfile, bucket: plan.answers.bucket, region }, ctx);
+  if (key) await testGet({ key, profile: tempProfile, bucket, region }, ctx);
   out.line();
-  out.done(`Setup complete. Staging reads s3://${plan.answers.bucket}/* through ${plan.roleArn}.`);
+  out.done(`Setup complete. Staging reads s3://${bucket}/* through ${plan.roleArn}.`);
   return 0;
-}
-
-function listOf(value: string | string[] | undefined): string[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-/**
- * Further Staging accounts: those of further --staging-profile (whose side xacct applies),
- * --staging-account IDs, and with --staging-accounts-from-org every account of the organization
- * (or of --ou). Deterministic order; Production and the first Staging account left out.
- */
-async function discoverMoreStaging(
-  ctx: CommandContext,
-  options: SetupOptions,
-  accounts: DiscoveredAccounts,
-  where: { productionProfile: string; moreStagingProfiles: string[]; region: string },
-): Promise<MoreStagingAccount[]> {
-  const withProfiles = await mapBounded(where.moreStagingProfiles, ACCOUNT_CONCURRENCY, async (profile) => {
-    const clients = makeClients({ profile, region: where.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-    return { accountId: (await getCallerIdentity(clients, profile)).accountId, profile };
-  });
-  if (options.ou !== undefined && !options.stagingAccountsFromOrg) {
-    throw invalidInput("--ou goes with --staging-accounts-from-org.", "Add --staging-accounts-from-org, or leave --ou out.");
-  }
-  const fromOrg = options.stagingAccountsFromOrg
-    ? await listOrganizationAccounts({ profile: where.productionProfile, region: where.region, endpoint: ctx.endpoint }, options.ou !== undefined ? checkOuId(options.ou) : undefined, ctx.calls)
-    : [];
-  const byAccount = new Map<string, MoreStagingAccount>();
-  for (const id of [...listOf(options.stagingAccount).map((a) => checkAccountId(a, "Staging account ID")), ...fromOrg]) byAccount.set(id, { accountId: id });
-  for (const account of withProfiles) byAccount.set(account.accountId, account);
-  byAccount.delete(accounts.production.accountId);
-  byAccount.delete(accounts.staging.accountId);
-  return [...byAccount.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
-}
-
-/** The Staging side in the further accounts reachable by profile; the others are listed for the operator. */
-async function grantMoreStaging(ctx: CommandContext, plan: SetupPlan): Promise<void> {
-  const more = plan.accounts.moreStaging ?? [];
-  if (more.length === 0) return;
-  ctx.out.heading(`Stage 2 · ${more.length} more Staging account${more.length === 1 ? "" : "s"}`);
-  const clientsFor = (profile: string) => makeClients({ profile, region: plan.answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const results = await applyMoreStaging(plan, clientsFor, ctx.out);
-  ctx.result["moreStaging"] = results;
-  const withoutProfile = more.filter((a) => !a.profile).map((a) => a.accountId);
-  if (withoutProfile.length > 0) {
-    ctx.out.line(`  ${withoutProfile.length} account(s) are trusted but have no profile here: ${withoutProfile.join(", ")}.`);
-    ctx.out.line(`  ${ctx.out.color.dim("Grant their users with `xacct export --format cloudformation --stackset --ou ID`, or give --staging-profile for each.")}`);
-  }
-  const failed = results.filter((r) => r.status === "failed");
-  if (failed.length > 0) {
-    throw new XacctError(`The Staging side failed in ${failed.length} of ${results.length} account(s): ${failed.map((f) => f.accountId).join(", ")}.`, {
-      hint: "Everything else is in place; fix what each line above says and run the same setup command again.",
-    });
-  }
 }
 
 /** Resource-policy mode: no role, no temporary profile; the Staging profile reads directly. */
@@ -229,17 +205,11 @@ async function testDirectly(ctx: CommandContext, plan: SetupPlan, options: Setup
 }
 
 /** Judges the plan with the evaluator before anything is written; refuses it or, for --plan, reports. */
-async function runPreflight(
-  ctx: CommandContext,
-  prod: AwsClients,
-  staging: AwsClients,
-  plan: SetupPlan,
-  changes: Change[],
-  prodState: ProductionState,
-  userExists: boolean,
-  refuse: boolean,
-): Promise<void> {
-  const hops = preflightHops(await preflightDocuments(prod, staging, plan, changes, prodState, userExists), plan);
+async function runPreflight(session: SetupSession, diff: SetupDiff, refuse: boolean): Promise<void> {
+  const { ctx } = session;
+  const { plan } = diff;
+  const docs = await preflightDocuments(session.prod, session.staging, plan, diff.changes, diff.prodState, !!diff.stagingState.user);
+  const hops = preflightHops(docs, plan);
   const failed = hops.filter((h) => !h.ok);
   ctx.result["preflight"] = hops;
   if (failed.length === 0) {
@@ -272,24 +242,6 @@ function refuseMissingFlags(options: SetupOptions, interactive: boolean): void {
       "Give every answer as a flag (see `xacct setup --help`), or run it in a terminal for the wizard.",
     );
   }
-}
-
-async function discoverAccounts(prod: AwsClients, staging: AwsClients, productionProfile: string, stagingProfile: string): Promise<DiscoveredAccounts> {
-  const [prodIdentity, stagingIdentity] = await Promise.all([
-    getCallerIdentity(prod, productionProfile),
-    getCallerIdentity(staging, stagingProfile),
-  ]);
-  if (prodIdentity.accountId === stagingIdentity.accountId) {
-    throw invalidInput(
-      `Profiles ${productionProfile} and ${stagingProfile} are both in account ${prodIdentity.accountId}; cross-account access needs two different accounts.`,
-      "Choose a Staging profile whose credentials belong to the other account.",
-    );
-  }
-  const owner = await getS3Owner(prod, productionProfile);
-  return {
-    production: { ...prodIdentity, canonicalUserId: owner.canonicalUserId, ownedBuckets: owner.ownedBuckets },
-    staging: stagingIdentity,
-  };
 }
 
 function readProduction(prod: AwsClients, plan: SetupPlan): Promise<ProductionState> {

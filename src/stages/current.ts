@@ -20,7 +20,7 @@ import {
   GetPublicAccessBlockCommand,
 } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
-import { isAwsError, withAwsContext } from "../aws/errors.js";
+import { unlessMissing, withAwsContext } from "../aws/errors.js";
 import { parsePolicyDocument, type PolicyDocument } from "../policy/index.js";
 
 export interface PolicyVersion {
@@ -68,16 +68,6 @@ export interface ProductionTarget {
 
 export function isXacctTagged(tags: readonly Tag[]): boolean {
   return tags.some((t) => t.Key === "managed-by" && t.Value === "xacct");
-}
-
-/** NoSuchEntity and friends mean "absent", not failure. */
-async function unlessMissing<T>(codes: string[], read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch (error) {
-    if (isAwsError(error, ...codes)) return undefined;
-    throw error;
-  }
 }
 
 export async function readProductionState(clients: AwsClients, target: ProductionTarget): Promise<ProductionState> {

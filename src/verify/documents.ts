@@ -20,7 +20,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { GetBucketOwnershipControlsCommand, GetBucketPolicyCommand, GetPublicAccessBlockCommand, type PublicAccessBlockConfiguration } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
-import { isAwsError, withAwsContext } from "../aws/errors.js";
+import { unlessMissing, withAwsContext } from "../aws/errors.js";
 import { parsePolicyDocument } from "../policy/index.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
 import { readManagedDocument } from "./managed.js";
@@ -36,15 +36,6 @@ export interface PathDocuments {
   objectOwnership: string | undefined;
 }
 
-async function orUndefined<T>(codes: string[], read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch (error) {
-    if (isAwsError(error, ...codes)) return undefined;
-    throw error;
-  }
-}
-
 const label = (kind: string, name: string, owner: string) => `${kind} ${name} of ${owner}`;
 
 async function attached(iam: IAMClient, list: Promise<{ AttachedPolicies?: { PolicyArn?: string; PolicyName?: string }[] }>, owner: string): Promise<LabeledPolicy[]> {
@@ -56,7 +47,7 @@ async function attached(iam: IAMClient, list: Promise<{ AttachedPolicies?: { Pol
 
 export async function readUserPolicies(iam: IAMClient, userName: string): Promise<{ exists: boolean; policies: LabeledPolicy[] }> {
   const owner = `user ${userName}`;
-  const names = await orUndefined(["NoSuchEntity"], () => iam.send(new ListUserPoliciesCommand({ UserName: userName })));
+  const names = await unlessMissing(["NoSuchEntity"], () => iam.send(new ListUserPoliciesCommand({ UserName: userName })));
   if (!names) return { exists: false, policies: [] };
   const inline = await Promise.all(
     (names.PolicyNames ?? []).map(async (name) => {
@@ -84,7 +75,7 @@ async function readGroupPolicies(iam: IAMClient, groupName: string): Promise<Lab
 
 export async function readRoleDocuments(iam: IAMClient, roleName: string): Promise<{ trust: LabeledPolicy | undefined; policies: LabeledPolicy[] }> {
   const owner = `role ${roleName}`;
-  const role = await orUndefined(["NoSuchEntity"], () => iam.send(new GetRoleCommand({ RoleName: roleName })));
+  const role = await unlessMissing(["NoSuchEntity"], () => iam.send(new GetRoleCommand({ RoleName: roleName })));
   if (!role?.Role) return { trust: undefined, policies: [] };
   const trust = { label: `trust policy of ${owner}`, document: parsePolicyDocument(role.Role.AssumeRolePolicyDocument ?? "{}") };
   const names = (await iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))).PolicyNames ?? [];
@@ -99,9 +90,9 @@ export async function readRoleDocuments(iam: IAMClient, roleName: string): Promi
 
 export async function readBucketDocuments(clients: AwsClients, bucket: string): Promise<Pick<PathDocuments, "bucketPolicy" | "publicAccessBlock" | "objectOwnership">> {
   const [policy, block, ownership] = await Promise.all([
-    orUndefined(["NoSuchBucketPolicy"], () => clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))),
-    orUndefined(["NoSuchPublicAccessBlockConfiguration"], () => clients.s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))),
-    orUndefined(["OwnershipControlsNotFoundError"], () => clients.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }))),
+    unlessMissing(["NoSuchBucketPolicy"], () => clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))),
+    unlessMissing(["NoSuchPublicAccessBlockConfiguration"], () => clients.s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))),
+    unlessMissing(["OwnershipControlsNotFoundError"], () => clients.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }))),
   ]);
   return {
     bucketPolicy: policy?.Policy ? { label: `bucket policy of ${bucket}`, document: parsePolicyDocument(policy.Policy) } : undefined,

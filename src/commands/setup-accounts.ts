@@ -1,0 +1,92 @@
+/**
+ * Who setup works with: the Production and Staging accounts behind the profiles (discovered,
+ * never typed), further Staging accounts from flags or AWS Organizations, and applying the
+ * Staging side in those further accounts.
+ */
+import { makeClients, type AwsClients } from "../aws/clients.js";
+import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
+import { listOrganizationAccounts } from "../aws/organizations.js";
+import { invalidInput, XacctError } from "../errors.js";
+import type { DiscoveredAccounts, MoreStagingAccount, SetupPlan } from "../plan.js";
+import { ACCOUNT_CONCURRENCY, applyMoreStaging, mapBounded } from "../stages/more-staging.js";
+import { checkAccountId, checkOuId } from "../validate/index.js";
+import type { CommandContext } from "./context.js";
+
+export interface MoreStagingFlags {
+  stagingAccount?: string[] | undefined;
+  stagingAccountsFromOrg?: boolean | undefined;
+  ou?: string | undefined;
+}
+
+export function listOf(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/**
+ * Further Staging accounts: those of further --staging-profile (whose side xacct applies),
+ * --staging-account IDs, and with --staging-accounts-from-org every account of the organization
+ * (or of --ou). Deterministic order; Production and the first Staging account left out.
+ */
+export async function discoverMoreStaging(
+  ctx: CommandContext,
+  options: MoreStagingFlags,
+  accounts: DiscoveredAccounts,
+  where: { productionProfile: string; moreStagingProfiles: string[]; region: string },
+): Promise<MoreStagingAccount[]> {
+  const withProfiles = await mapBounded(where.moreStagingProfiles, ACCOUNT_CONCURRENCY, async (profile) => {
+    const clients = makeClients({ profile, region: where.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+    return { accountId: (await getCallerIdentity(clients, profile)).accountId, profile };
+  });
+  if (options.ou !== undefined && !options.stagingAccountsFromOrg) {
+    throw invalidInput("--ou goes with --staging-accounts-from-org.", "Add --staging-accounts-from-org, or leave --ou out.");
+  }
+  const fromOrg = options.stagingAccountsFromOrg
+    ? await listOrganizationAccounts({ profile: where.productionProfile, region: where.region, endpoint: ctx.endpoint }, options.ou !== undefined ? checkOuId(options.ou) : undefined, ctx.calls)
+    : [];
+  const byAccount = new Map<string, MoreStagingAccount>();
+  for (const id of [...listOf(options.stagingAccount).map((a) => checkAccountId(a, "Staging account ID")), ...fromOrg]) byAccount.set(id, { accountId: id });
+  for (const account of withProfiles) byAccount.set(account.accountId, account);
+  byAccount.delete(accounts.production.accountId);
+  byAccount.delete(accounts.staging.accountId);
+  return [...byAccount.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
+}
+
+/** The Staging side in the further accounts reachable by profile; the others are listed for the operator. */
+export async function grantMoreStaging(ctx: CommandContext, plan: SetupPlan): Promise<void> {
+  const more = plan.accounts.moreStaging ?? [];
+  if (more.length === 0) return;
+  ctx.out.heading(`Stage 2 · ${more.length} more Staging account${more.length === 1 ? "" : "s"}`);
+  const clientsFor = (profile: string) => makeClients({ profile, region: plan.answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const results = await applyMoreStaging(plan, clientsFor, ctx.out);
+  ctx.result["moreStaging"] = results;
+  const withoutProfile = more.filter((a) => !a.profile).map((a) => a.accountId);
+  if (withoutProfile.length > 0) {
+    ctx.out.line(`  ${withoutProfile.length} account(s) are trusted but have no profile here: ${withoutProfile.join(", ")}.`);
+    ctx.out.line(`  ${ctx.out.color.dim("Grant their users with `xacct export --format cloudformation --stackset --ou ID`, or give --staging-profile for each.")}`);
+  }
+  const failed = results.filter((r) => r.status === "failed");
+  if (failed.length > 0) {
+    throw new XacctError(`The Staging side failed in ${failed.length} of ${results.length} account(s): ${failed.map((f) => f.accountId).join(", ")}.`, {
+      hint: "Everything else is in place; fix what each line above says and run the same setup command again.",
+    });
+  }
+}
+
+export async function discoverAccounts(prod: AwsClients, staging: AwsClients, productionProfile: string, stagingProfile: string): Promise<DiscoveredAccounts> {
+  const [prodIdentity, stagingIdentity] = await Promise.all([
+    getCallerIdentity(prod, productionProfile),
+    getCallerIdentity(staging, stagingProfile),
+  ]);
+  if (prodIdentity.accountId === stagingIdentity.accountId) {
+    throw invalidInput(
+      `Profiles ${productionProfile} and ${stagingProfile} are both in account ${prodIdentity.accountId}; cross-account access needs two different accounts.`,
+      "Choose a Staging profile whose credentials belong to the other account.",
+    );
+  }
+  const owner = await getS3Owner(prod, productionProfile);
+  return {
+    production: { ...prodIdentity, canonicalUserId: owner.canonicalUserId, ownedBuckets: owner.ownedBuckets },
+    staging: stagingIdentity,
+  };
+}
+
