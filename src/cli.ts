@@ -123,6 +123,7 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
     program.command("setup").description("walk the three stages: Production bucket and role, Staging permission, test access"),
   )
     .option("--test-key <key>", "download this object after setup, as a test")
+    .option("--profile-style <style>", "how the Staging profile is written: static (keys that expire; default unattended), role (recommended: the AWS tools refresh it) or process")
     .option("--trust-principal <arn>", "trust this user or role instead of the whole Staging account (repeatable)", collect)
     .option("--external-id [id]", "require this sts:ExternalId (no value: generate a random one)")
     .option("--require-mfa", "require MFA (aws:MultiFactorAuthPresent) to assume the role")

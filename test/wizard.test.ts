@@ -57,6 +57,9 @@ describe("xacct setup as an interactive wizard", () => {
     await answer("Apply this plan?", "y");
     await answer("Another bucket name", "wizard-bucket");
     await answer("Apply this plan?", "y");
+    const styles = await answer("How should the profile for Staging be written?", "");
+    expect(styles).toContain("Role profile (recommended)");
+    expect(styles).toContain("No expiring keys on disk");
     await answer("Key of an object to download as a test", "Sunset.jpg");
 
     const result = await run;
@@ -67,7 +70,7 @@ describe("xacct setup as an interactive wizard", () => {
     expect(result.stdout).toContain("Role StageRole, trusted by Staging account 222222222222 — created");
     expect(result.stdout).toContain("Downloaded s3://wizard-bucket/Sunset.jpg to Sunset.jpg");
     expect(await readFile(join(sandbox.dir, "Sunset.jpg"), "utf8")).toBe("sunset");
-    expect(await readFile(sandbox.configFile, "utf8")).toContain("[profile TempCred]");
+    expect(await readFile(sandbox.configFile, "utf8")).toMatch(/\[profile TempCred\]\nrole_arn = arn:aws:iam::111111111111:role\/StageRole\nsource_profile = staging\n/);
   });
 
   it("answering no to the plan changes nothing", async () => {

@@ -14,7 +14,7 @@ import { stagingSteps } from "../stages/staging.js";
 import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadState, saveState, type SetupState } from "../state.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
-import { askBucket, askMode, askNames, askProfile, askRegion, askTrust, type TrustFlags } from "../wizard/setup-questions.js";
+import { askBucket, askMode, askNames, askProfile, askProfileStyle, askRegion, askTrust, type TrustFlags } from "../wizard/setup-questions.js";
 import { checkObjectKey, checkProfileName } from "../validate/index.js";
 import { discoverAccounts, discoverMoreStaging, grantMoreStaging, listOf, type MoreStagingFlags } from "./setup-accounts.js";
 import type { TargetOptions } from "./target.js";
@@ -26,6 +26,7 @@ import type { CommandContext } from "./context.js";
 
 export interface SetupOptions extends TargetOptions, TrustFlags, MoreStagingFlags {
   testKey?: string;
+  profileStyle?: string;
   yes?: boolean;
   /** Read only: show the changes and stop. */
   plan?: boolean;
@@ -174,12 +175,14 @@ async function testAccess(session: SetupSession, plan: SetupPlan, done: StepReco
     return 0;
   }
   const { stagingProfile, region, bucket } = plan.answers;
+  const profileStyle = await askProfileStyle(ctx.prompter, options.profileStyle, ctx.interactive && !options.yes, plan.answers.trust.requireMfa ?? false);
   await assumeAndWrite(
     {
       profile: stagingProfile,
       roleArn: plan.roleArn,
       region,
       writeProfile: tempProfile,
+      profileStyle,
       roleIsNew: done.some((step) => step.id === "role" && step.status === "created"),
       externalId: plan.answers.trust.externalId,
       remembered: await loadState(ctx.statePath),

@@ -86,16 +86,7 @@ export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, stag
       before: prod.role?.trust,
       after: plan.documents.trust,
     },
-    {
-      id: "role-session",
-      account: "production",
-      // A new role gets its maximum with CreateRole; an existing one through UpdateRole.
-      kind: prod.role && prod.role.maxSessionDuration !== plan.answers.maxSessionDuration ? "update" : "none",
-      resource: `maximum session duration of role ${roleName}`,
-      ...(prod.role && prod.role.maxSessionDuration !== plan.answers.maxSessionDuration
-        ? { note: `${prod.role.maxSessionDuration} s → ${plan.answers.maxSessionDuration} s` }
-        : {}),
-    },
+    ...sessionChange(plan, prod),
     {
       id: "attach",
       account: "production",
@@ -115,6 +106,22 @@ export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, stag
   // Resource-policy mode makes no role: only the bucket and the user's own policy change.
   const roleOnly: ChangeId[] = ["managed-policy", "role", "role-session", "attach"];
   return plan.answers.mode === "role" ? changes : changes.filter((c) => !roleOnly.includes(c.id));
+}
+
+/** An existing role's maximum session changes through UpdateRole; a new role gets it with CreateRole. */
+function sessionChange(plan: SetupPlan, prod: ProductionState): Change[] {
+  if (!prod.role) return [];
+  const wanted = plan.answers.maxSessionDuration;
+  const differs = prod.role.maxSessionDuration !== wanted;
+  return [
+    {
+      id: "role-session",
+      account: "production",
+      kind: differs ? "update" : "none",
+      resource: `maximum session duration of role ${plan.answers.roleName}`,
+      ...(differs ? { note: `${prod.role.maxSessionDuration} s → ${wanted} s` } : {}),
+    },
+  ];
 }
 
 export function pendingChanges(changes: readonly Change[]): Change[] {

@@ -84,6 +84,29 @@ export async function askMode(prompter: Prompter, given: string | undefined, int
   });
 }
 
+export type ProfileStyleAnswer = "static" | "role" | "process";
+
+/** How the test profile is written; the wizard recommends the style that never holds expiring keys. */
+export async function askProfileStyle(prompter: Prompter, given: string | undefined, interactive: boolean, requireMfa: boolean): Promise<ProfileStyleAnswer> {
+  if (given !== undefined) {
+    if (given === "static" || given === "role" || given === "process") return given;
+    throw invalidInput(`"${given}" is not a profile style: use static, role or process.`, "role is recommended: the AWS tools refresh it themselves.");
+  }
+  if (!interactive) return "static";
+  return prompter.select<ProfileStyleAnswer>({
+    message: "How should the profile for Staging be written?",
+    flag: "--profile-style",
+    default: "role",
+    choices: [
+      { name: "Role profile (recommended)", value: "role", description: "role_arn + source_profile: the aws CLI and every SDK assume the role themselves and refresh it. No expiring keys on disk." },
+      { name: "Static keys (the recipe's TempCred)", value: "static", description: "The temporary keys themselves: they stop working when the session expires (1 hour by default)." },
+      ...(requireMfa
+        ? []
+        : [{ name: "credential_process", value: "process" as const, description: "The AWS tools run `xacct credentials`, which caches the session until shortly before it expires." }]),
+    ],
+  });
+}
+
 export interface NameAnswers {
   roleName: string;
   policyName: string;
