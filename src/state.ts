@@ -5,7 +5,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { XacctError } from "./errors.js";
 
 export interface SetupState {
@@ -72,7 +71,8 @@ export async function loadState(path = stateFilePath()): Promise<SetupState | un
 export async function saveState(setup: SetupState, path = stateFilePath()): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const body: StateFile = { version: 1, setup };
-  const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  // Unique enough for one user's state file; avoids loading node:crypto on every start.
+  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
   await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
   await rename(temp, path);
 }

@@ -11,7 +11,9 @@ import {
   ListRoleTagsCommand,
 } from "@aws-sdk/client-iam";
 import { GetBucketPolicyCommand, PutBucketPolicyCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { readFile, stat } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { createReadStream } from "node:fs";
+import { lstat, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePolicyDocument } from "../src/policy/index.js";
@@ -121,5 +123,30 @@ describe("unattended setup, assume and test-get", () => {
     expect(assumed.code).toBe(0);
     expect(assumed.stdout).toContain("assumed-role/StageRole/nightly-sync");
     expect(await readFile(sandbox.configFile, "utf8")).toContain("[profile NightlyCred]");
+  });
+
+  it("test-get into a pipe or through a symlink writes there, and never replaces the pipe or the link", async () => {
+    const fifo = join(sandbox.dir, "object.pipe");
+    execFileSync("mkfifo", [fifo]);
+    const chunks: Buffer[] = [];
+    const reader = new Promise<void>((resolve, reject) => {
+      const stream = createReadStream(fifo);
+      stream.on("data", (c) => chunks.push(Buffer.from(c)));
+      stream.on("end", resolve);
+      stream.on("error", reject);
+    });
+    const got = await sandbox.run(["test-get", "photos/Sunset.jpg", fifo]);
+    await reader;
+    expect(got.code).toBe(0);
+    expect(Buffer.concat(chunks).toString()).toBe("sunset-bytes");
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+
+    const real = join(sandbox.dir, "real-target.jpg");
+    const link = join(sandbox.dir, "link.jpg");
+    await writeFile(real, "old");
+    await symlink(real, link);
+    expect((await sandbox.run(["test-get", "photos/Sunset.jpg", link])).code).toBe(0);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(real, "utf8")).toBe("sunset-bytes");
   });
 });

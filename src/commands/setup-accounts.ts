@@ -73,9 +73,10 @@ export async function grantMoreStaging(ctx: CommandContext, plan: SetupPlan): Pr
 }
 
 export async function discoverAccounts(prod: AwsClients, staging: AwsClients, productionProfile: string, stagingProfile: string): Promise<DiscoveredAccounts> {
-  const [prodIdentity, stagingIdentity] = await Promise.all([
+  const [prodIdentity, stagingIdentity, owner] = await Promise.all([
     getCallerIdentity(prod, productionProfile),
     getCallerIdentity(staging, stagingProfile),
+    getS3Owner(prod, productionProfile),
   ]);
   if (prodIdentity.accountId === stagingIdentity.accountId) {
     throw invalidInput(
@@ -83,7 +84,6 @@ export async function discoverAccounts(prod: AwsClients, staging: AwsClients, pr
       "Choose a Staging profile whose credentials belong to the other account.",
     );
   }
-  const owner = await getS3Owner(prod, productionProfile);
   return {
     production: { ...prodIdentity, canonicalUserId: owner.canonicalUserId, ownedBuckets: owner.ownedBuckets },
     staging: stagingIdentity,

@@ -5,7 +5,7 @@
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createWriteStream } from "node:fs";
-import { rename, rm } from "node:fs/promises";
+import { realpath, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, basename } from "node:path";
 import { randomBytes } from "node:crypto";
 import { Readable, type Writable } from "node:stream";
@@ -130,24 +130,45 @@ export async function downloadObject(
   }
   const body = response.Body;
   if (!(body instanceof Readable)) throw new XacctError("S3 returned no object body.", { hint: "Try again." });
+  // Decided before the body flows: a 'data' listener starts the stream at once.
+  const sink = request.dest === "-" ? undefined : await fileSink(request);
   let bytes = 0;
   body.on("data", (chunk: Buffer) => (bytes += chunk.length));
-  if (request.dest === "-") {
-    await pipeline(body, stdout, { end: false });
-  } else {
-    const partial = join(dirname(request.dest), `.${basename(request.dest)}.${randomBytes(4).toString("hex")}.partial`);
-    try {
-      // 1 MiB, not the default 16 KiB: the socket keeps reading while the disk writes (256 MB: 30% faster).
-      await pipeline(body, createWriteStream(partial, { mode: 0o644, highWaterMark: 1 << 20 }));
-      await rename(partial, request.dest);
-    } catch (error) {
-      await rm(partial, { force: true });
-      throw new XacctError(`Could not save ${request.key} to ${request.dest}: ${(error as Error).message}.`, {
-        hint: "Check that the folder exists and is writable, or pass another output file ('-' for stdout).",
-      });
-    }
-  }
+  if (!sink) await pipeline(body, stdout, { end: false });
+  else await sink.write(body);
   return { bytes, contentType: response.ContentType, etag: response.ETag, destination: request.dest };
+}
+
+/**
+ * A regular file (or a new one) is written beside itself and renamed into place when complete,
+ * so a failure never leaves half an object under the real name; through a symlink, the link's
+ * target is replaced and the link kept. Anything else (/dev/null, a pipe, a terminal) is
+ * written to directly: renaming over it would replace the device with a file.
+ */
+async function fileSink(request: { key: string; dest: string }): Promise<{ write: (body: Readable) => Promise<void> }> {
+  const existing = await stat(request.dest).catch(() => undefined);
+  const fail = (error: unknown) =>
+    new XacctError(`Could not save ${request.key} to ${request.dest}: ${(error as Error).message}.`, {
+      hint: "Check that the folder exists and is writable, or pass another output file ('-' for stdout).",
+    });
+  // 1 MiB, not the default 16 KiB: the socket keeps reading while the disk writes (256 MB: 30% faster).
+  const highWaterMark = 1 << 20;
+  if (existing && !existing.isFile()) {
+    return { write: (body) => pipeline(body, createWriteStream(request.dest, { highWaterMark })).catch((error: unknown) => Promise.reject(fail(error))) };
+  }
+  const target = existing ? await realpath(request.dest) : request.dest;
+  const partial = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString("hex")}.partial`);
+  return {
+    write: async (body) => {
+      try {
+        await pipeline(body, createWriteStream(partial, { mode: 0o644, highWaterMark }));
+        await rename(partial, target);
+      } catch (error) {
+        await rm(partial, { force: true });
+        throw fail(error);
+      }
+    },
+  };
 }
 
 function getObjectFailure(error: unknown, request: { bucket: string; key: string; profile?: string | undefined }): XacctError {

@@ -135,7 +135,8 @@ export async function readDependents(
 ): Promise<Dependents> {
   const [roleInlinePolicies, userExtras, objectCount] = await Promise.all([
     prod.role ? listRoleInlinePolicies(prodClients, target.roleName) : [],
-    staging.user ? listUserExtras(stagingClients, target) : [],
+    // Only a user xacct made may be deleted, so only then does what else it has matter.
+    staging.user && isXacctTagged(staging.user.tags) ? listUserExtras(stagingClients, target) : [],
     prod.bucketExists && (target.bucketCreatedByXacct || isXacctTagged(prod.bucketTags)) ? countObjectVersions(prodClients, target.bucket) : 0,
   ]);
   return { roleInlinePolicies, userExtras, objectCount };
