@@ -1,4 +1,13 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
+
+// `xacct --version` is run by scripts and shell prompts: answer it without loading the CLI.
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+  process.stdout.write(`${JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version}\n`);
+  process.exit(0);
+}
+
 // xacct prints only through its own streams. What libraries print (the SDK's Node.js version
 // warning, deprecations, console.warn) is noise to the user, shown with --debug only.
 const debug = process.argv.includes("--debug");
