@@ -7,7 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { TemporaryCredentials } from "./stages/access.js";
+import type { TemporaryCredentials } from "./stages/assume-role.js";
 
 /** Refresh this long before expiry, so a command started now does not outlive its keys. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;

@@ -1,25 +1,16 @@
 /**
- * The only place that builds AWS SDK clients. Credentials always come from the SDK's own
- * providers (a named profile through fromIni, else the default chain), never parsed here.
+ * The only place that builds AWS SDK clients: all three services for the commands that work on
+ * both accounts. Commands that need one service use sts.ts or s3.ts, which load only theirs.
  */
 import { IAMClient } from "@aws-sdk/client-iam";
-import type { OrganizationsClient } from "@aws-sdk/client-organizations";
-import { S3Client } from "@aws-sdk/client-s3";
-import { STSClient } from "@aws-sdk/client-sts";
-import { fromIni, fromNodeProviderChain } from "@aws-sdk/credential-providers";
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import { createHash } from "node:crypto";
-import { canonicalInput, type CallLog } from "./call-log.js";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { STSClient } from "@aws-sdk/client-sts";
+import type { CallLog } from "./call-log.js";
+import { callerOf, commonConfig, countCalls, type AwsTarget } from "./client-config.js";
+import { makeS3Client } from "./s3.js";
+import { makeStsClient } from "./sts.js";
 
-export interface AwsTarget {
-  /** Named profile; undefined means the SDK's default chain. */
-  profile?: string | undefined;
-  region: string;
-  /** Explicit endpoint (--endpoint-url); else the SDK's AWS_ENDPOINT_URL* variables apply. */
-  endpoint?: string | undefined;
-  /** Fixed credentials, e.g. from AssumeRole, instead of a profile. */
-  credentials?: AwsCredentialIdentity | undefined;
-}
+export { callerOf, countCalls, credentialsFor, s3EndpointFromEnv, type AwsTarget } from "./client-config.js";
 
 export interface AwsClients {
   iam: IAMClient;
@@ -27,52 +18,8 @@ export interface AwsClients {
   sts: STSClient;
 }
 
-export function credentialsFor(target: AwsTarget): AwsCredentialIdentity | AwsCredentialIdentityProvider {
-  if (target.credentials) return target.credentials;
-  // ignoreCache: a profile written earlier in this process (TempCred) must be read afresh.
-  if (target.profile) return fromIni({ profile: target.profile, ignoreCache: true });
-  return fromNodeProviderChain({ ignoreCache: true });
-}
-
-/** The endpoint S3 will use: ours, or the one the SDK takes from the environment. */
-export function s3EndpointFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env["AWS_ENDPOINT_URL_S3"] ?? env["AWS_ENDPOINT_URL"];
-}
-
 export function makeClients(target: AwsTarget, env: NodeJS.ProcessEnv = process.env, log?: CallLog): AwsClients {
-  const common = {
-    region: target.region,
-    credentials: credentialsFor(target),
-    ...(target.profile ? { profile: target.profile } : {}),
-    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-    // Transient faults are retried by the SDK's standard strategy, bounded.
-    maxAttempts: 4,
-  };
-  // Emulators and private endpoints do not serve virtual-hosted bucket names.
-  const customEndpoint = target.endpoint ?? s3EndpointFromEnv(env);
-  const clients = {
-    iam: new IAMClient(common),
-    sts: new STSClient(common),
-    s3: new S3Client({ ...common, forcePathStyle: customEndpoint !== undefined }),
-  };
-  if (log) for (const [service, client] of Object.entries(clients)) countCalls(client, service.toUpperCase(), callerOf(target), log);
-  return clients;
-}
-
-/** Names who makes the calls, for the log: never a secret (an access key ID is not one). */
-export function callerOf(target: AwsTarget): string {
-  if (target.credentials) return `key ${target.credentials.accessKeyId}`;
-  return target.profile ? `profile ${target.profile}` : "default chain";
-}
-
-/** One record per API call, however many times the SDK retries it. */
-export function countCalls(client: IAMClient | STSClient | S3Client | OrganizationsClient, service: string, caller: string, log: CallLog): void {
-  (client as IAMClient).middlewareStack.add(
-    (next, context) => async (args) => {
-      const inputHash = createHash("sha256").update(canonicalInput(args.input)).digest("hex").slice(0, 16);
-      log.record({ service, operation: String(context.commandName ?? "").replace(/Command$/, ""), caller, inputHash });
-      return next(args);
-    },
-    { step: "initialize", name: "xacctCallLog" },
-  );
+  const iam = new IAMClient(commonConfig(target));
+  if (log) countCalls(iam, "IAM", callerOf(target), log);
+  return { iam, sts: makeStsClient(target, log), s3: makeS3Client(target, env, log) };
 }

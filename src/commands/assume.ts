@@ -6,13 +6,14 @@
  * credential_process profile that calls `xacct credentials`.
  */
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { makeClients } from "../aws/clients.js";
+import type { STSClient } from "@aws-sdk/client-sts";
+import { makeStsClient } from "../aws/sts.js";
 import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
 import { writeProcessProfile, writeRoleProfile } from "../awsconfig/refreshing-profile.js";
 import { writeTemporaryProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
-import { assumeRole, type TemporaryCredentials } from "../stages/access.js";
+import { assumeRole, type TemporaryCredentials } from "../stages/assume-role.js";
 import { loadState, type SetupState } from "../state.js";
 import { explainingDenials } from "../verify/explain-denial.js";
 import {
@@ -109,15 +110,15 @@ export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext
   const { out } = ctx;
   const view = await loadProfileView(ctx.env);
   const settings = requireProfile(view, request.profile);
-  const clients = makeClients({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const sts = makeStsClient({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.calls);
   const sessionName = request.sessionName ?? defaultSessionName(request.profile);
   refuseSourceIdentity(request);
-  await refuseDuration(request, clients);
+  await refuseDuration(request, sts);
   const mfaSerial = request.mfaSerial ?? settings["mfa_serial"];
   const mfa = await mfaFor(request, mfaSerial, ctx);
   const creds = await explainingDenials(ctx, "assume", request.roleArn, () =>
     assumeRole(
-      clients.sts,
+      sts,
       {
         roleArn: request.roleArn,
         sessionName,
@@ -186,7 +187,7 @@ function refuseSourceIdentity(request: AssumeRequest): void {
 }
 
 /** The role's own maximum, and the one-hour cap AWS puts on sessions of a chained role. */
-async function refuseDuration(request: AssumeRequest, clients: ReturnType<typeof makeClients>): Promise<void> {
+async function refuseDuration(request: AssumeRequest, sts: STSClient): Promise<void> {
   const seconds = request.durationSeconds;
   if (!seconds) return;
   const max = request.remembered?.maxSessionDuration;
@@ -197,7 +198,7 @@ async function refuseDuration(request: AssumeRequest, clients: ReturnType<typeof
     );
   }
   if (seconds <= 3600) return;
-  const caller = await clients.sts.send(new GetCallerIdentityCommand({}));
+  const caller = await sts.send(new GetCallerIdentityCommand({}));
   if (caller.Arn?.includes(":assumed-role/")) {
     throw invalidInput(
       `Profile ${request.profile} is itself a role session (${caller.Arn}); AWS limits a role assumed from another role ("role chaining") to one hour, so --duration-seconds ${seconds} would be refused.`,

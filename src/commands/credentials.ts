@@ -3,12 +3,12 @@
  * JSON the AWS tools expect (Version 1, keys, token, Expiration) and nothing else; refuses to
  * print to a terminal, since it is for tools, not eyes.
  */
-import { makeClients } from "../aws/clients.js";
+import { makeStsClient } from "../aws/sts.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { cacheDirectory, cacheFile, readCached, writeCached } from "../credentials-cache.js";
 import { invalidInput } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
-import { assumeRole } from "../stages/access.js";
+import { assumeRole } from "../stages/assume-role.js";
 import { loadState } from "../state.js";
 import { checkDurationSeconds, checkExternalId, checkProfileName, checkRegion, checkRoleArn, checkSessionName } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
@@ -42,8 +42,8 @@ export async function credentialsCommand(options: CredentialsOptions, ctx: Comma
   let creds = await readCached(file);
   if (!creds) {
     requireProfile(await loadProfileView(ctx.env), profile);
-    const clients = makeClients({ profile, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-    creds = await assumeRole(clients.sts, { roleArn, sessionName, durationSeconds, profile, externalId }, ctx.out);
+    const sts = makeStsClient({ profile, region, endpoint: ctx.endpoint }, ctx.calls);
+    creds = await assumeRole(sts, { roleArn, sessionName, durationSeconds, profile, externalId }, ctx.out);
     await writeCached(file, dir, creds);
   }
   ctx.stdout.write(

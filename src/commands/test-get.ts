@@ -3,11 +3,11 @@
  * and report size, type and ETag.
  */
 import { basename } from "node:path";
-import { makeClients } from "../aws/clients.js";
+import { makeS3Client } from "../aws/s3.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
-import { downloadObject } from "../stages/access.js";
+import { downloadObject } from "../stages/download.js";
 import { explainingDenials } from "../verify/explain-denial.js";
 import { loadState } from "../state.js";
 import { checkBucketName, checkObjectKey, checkProfileName, checkRegion } from "../validate/index.js";
@@ -49,10 +49,10 @@ export async function testGet(request: TestGetRequest, ctx: CommandContext): Pro
   }
   const settings = requireProfile(await loadProfileView(ctx.env), request.profile);
   refuseExpired(request.profile, settings["xacct_expiration"]);
-  const clients = makeClients({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const s3 = makeS3Client({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const dest = request.outfile ?? (basename(request.key) || "object");
   const result = await explainingDenials(ctx, "read", request.bucket, () =>
-    downloadObject(clients.s3, { bucket: request.bucket, key: request.key, dest, profile: request.profile }, ctx.stdout),
+    downloadObject(s3, { bucket: request.bucket, key: request.key, dest, profile: request.profile }, ctx.stdout),
   );
   ctx.result["download"] = { bucket: request.bucket, key: request.key, destination: dest, bytes: result.bytes, contentType: result.contentType ?? null, etag: result.etag ?? null };
   // With '-' the object itself is on stdout; the report must not mix into it.

@@ -9,7 +9,7 @@ import { isAwsError } from "../aws/errors.js";
 import { getCallerIdentity } from "../aws/identity.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { roleArn as buildRoleArn, partitionForRegion } from "../policy/arn.js";
-import { assumeRole } from "../stages/access.js";
+import { assumeRole } from "../stages/assume-role.js";
 import { loadState, type SetupState } from "../state.js";
 import { readPathDocuments } from "../verify/documents.js";
 import { computeHops, requestContext, type Hop } from "../verify/hops.js";

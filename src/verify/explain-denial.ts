@@ -1,57 +1,22 @@
 /**
  * AWS says only "AccessDenied". When xacct knows the setup behind a denied call, it reads the
- * documents on the path and names the hop and statement that most likely refused it.
+ * documents on the path and names the hop and statement that most likely refused it. The
+ * analysis (IAM reads, the evaluator) loads only after a denial, keeping start-up small.
  */
-import { makeClients } from "../aws/clients.js";
-import { getCallerIdentity } from "../aws/identity.js";
 import { XacctError } from "../errors.js";
-import { partitionForRegion, roleArn } from "../policy/arn.js";
-import { loadState } from "../state.js";
 import type { CommandContext } from "../commands/context.js";
-import { readPathDocuments } from "./documents.js";
-import { computeHops, requestContext } from "./hops.js";
-
-const HOPS_FOR = {
-  assume: ["user-may-assume", "trust-admits-user"],
-  read: ["role-may-read", "bucket-allows-read", "user-may-read", "bucket-admits-user"],
-} as const;
 
 /**
  * Runs `call`; an AccessDenied from it comes back with the likely cause in its hint, when the
  * call concerns the remembered setup (`about`: its role ARN or its bucket).
  */
-export async function explainingDenials<T>(ctx: CommandContext, kind: keyof typeof HOPS_FOR, about: string, call: () => Promise<T>): Promise<T> {
+export async function explainingDenials<T>(ctx: CommandContext, kind: "assume" | "read", about: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (!(error instanceof XacctError) || error.awsCode !== "AccessDenied") throw error;
-    const cause = await likelyCause(ctx, kind, about).catch(() => undefined);
+    const cause = await import("./likely-cause.js").then(({ likelyCause }) => likelyCause(ctx, kind, about)).catch(() => undefined);
     if (!cause) throw error;
     throw new XacctError(error.message, { hint: `${cause} ${error.hint ?? ""}`.trim(), awsCode: "AccessDenied", exitCode: error.exitCode, cause: error });
   }
-}
-
-async function likelyCause(ctx: CommandContext, kind: keyof typeof HOPS_FOR, about: string): Promise<string | undefined> {
-  const state = await loadState(ctx.statePath);
-  if (!state || (about !== state.roleArn && about !== state.bucket)) return undefined;
-  const prod = makeClients({ profile: state.productionProfile, region: state.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const staging = makeClients({ profile: state.stagingProfile, region: state.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const [prodIdentity, stagingIdentity] = await Promise.all([getCallerIdentity(prod, state.productionProfile), getCallerIdentity(staging, state.stagingProfile)]);
-  const docs = await readPathDocuments(prod, staging, { ...state, mode: state.mode ?? "role" });
-  const hops = computeHops(docs, {
-    mode: state.mode ?? "role",
-    region: state.region,
-    productionAccountId: prodIdentity.accountId,
-    stagingAccountId: stagingIdentity.accountId,
-    stagingUser: state.stagingUser,
-    roleName: state.roleName,
-    roleArn: roleArn(partitionForRegion(state.region), prodIdentity.accountId, state.roleName),
-    bucket: state.bucket,
-    assumeContext: requestContext(state),
-  });
-  const failed = hops.find((hop) => (HOPS_FOR[kind] as readonly string[]).includes(hop.id) && !hop.ok);
-  if (!failed) {
-    return "xacct's evaluator finds every policy it can read allowing this; the denial may come from an SCP, a permission boundary or a session policy.";
-  }
-  return `Likely cause: ${failed.title} does not hold. ${failed.detail}${failed.fix ? ` Fix: ${failed.fix}` : ""}`;
 }

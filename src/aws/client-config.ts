@@ -1,0 +1,65 @@
+/**
+ * What every SDK client xacct builds shares: credentials from the SDK's own providers (a named
+ * profile through fromIni, else the default chain; never parsed here), region, endpoint,
+ * bounded retries, and the call log. Imports no service client, so a command that needs only
+ * STS or only S3 loads only that one (start-up time).
+ */
+import { fromIni, fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import type { IAMClient } from "@aws-sdk/client-iam";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import { createHash } from "node:crypto";
+import { canonicalInput, type CallLog } from "./call-log.js";
+
+export interface AwsTarget {
+  /** Named profile; undefined means the SDK's default chain. */
+  profile?: string | undefined;
+  region: string;
+  /** Explicit endpoint (--endpoint-url); else the SDK's AWS_ENDPOINT_URL* variables apply. */
+  endpoint?: string | undefined;
+  /** Fixed credentials, e.g. from AssumeRole, instead of a profile. */
+  credentials?: AwsCredentialIdentity | undefined;
+}
+
+export function credentialsFor(target: AwsTarget): AwsCredentialIdentity | AwsCredentialIdentityProvider {
+  if (target.credentials) return target.credentials;
+  // ignoreCache: a profile written earlier in this process (TempCred) must be read afresh.
+  if (target.profile) return fromIni({ profile: target.profile, ignoreCache: true });
+  return fromNodeProviderChain({ ignoreCache: true });
+}
+
+export function commonConfig(target: AwsTarget) {
+  return {
+    region: target.region,
+    credentials: credentialsFor(target),
+    ...(target.profile ? { profile: target.profile } : {}),
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    // Transient faults are retried by the SDK's standard strategy, bounded.
+    maxAttempts: 4,
+  };
+}
+
+/** The endpoint S3 will use: ours, or the one the SDK takes from the environment. */
+export function s3EndpointFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env["AWS_ENDPOINT_URL_S3"] ?? env["AWS_ENDPOINT_URL"];
+}
+
+/** Names who makes the calls, for the log: never a secret (an access key ID is not one). */
+export function callerOf(target: AwsTarget): string {
+  if (target.credentials) return `key ${target.credentials.accessKeyId}`;
+  return target.profile ? `profile ${target.profile}` : "default chain";
+}
+
+/** Any SDK v3 client: they share the middleware stack's shape, though its types name each service's inputs. */
+type AnyClient = { middlewareStack: unknown };
+
+/** One record per API call, however many times the SDK retries it. */
+export function countCalls(client: AnyClient, service: string, caller: string, log: CallLog): void {
+  (client as IAMClient).middlewareStack.add(
+    (next, context) => async (args) => {
+      const inputHash = createHash("sha256").update(canonicalInput(args.input)).digest("hex").slice(0, 16);
+      log.record({ service, operation: String(context.commandName ?? "").replace(/Command$/, ""), caller, inputHash });
+      return next(args);
+    },
+    { step: "initialize", name: "xacctCallLog" },
+  );
+}
