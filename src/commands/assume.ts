@@ -21,6 +21,7 @@ import {
   checkExternalId,
   checkMfaSerial,
   checkProfileName,
+  checkProfileStyle,
   checkRegion,
   checkRoleArn,
   checkSessionName,
@@ -80,11 +81,6 @@ export async function assumeCommand(options: AssumeOptions, ctx: CommandContext)
 function profileNameToWrite(option: boolean | string | undefined): string | undefined {
   if (option === undefined || option === false) return undefined;
   return checkProfileName(option === true ? DEFAULTS.profileName : option);
-}
-
-function checkProfileStyle(style: string): ProfileStyle {
-  if (style === "static" || style === "role" || style === "process") return style;
-  throw invalidInput(`"${style}" is not a profile style: use static, role or process.`, "role is recommended: the AWS tools refresh it themselves.");
 }
 
 export interface AssumeRequest {

@@ -182,3 +182,9 @@ export function checkOuId(value: string): string {
   }
   return value;
 }
+
+/** How a profile is written: static keys, a role profile, or credential_process. */
+export function checkProfileStyle(style: string): "static" | "role" | "process" {
+  if (style === "static" || style === "role" || style === "process") return style;
+  throw invalidInput(`"${style}" is not a profile style: use static, role or process.`, "role is recommended: the AWS tools refresh it themselves.");
+}

@@ -12,6 +12,7 @@ import {
   checkMode,
   checkMaxSessionDuration,
   checkOrgId,
+  checkProfileStyle,
   checkTrustPrincipal,
   checkPolicyName,
   checkProfileName,
@@ -88,10 +89,7 @@ export type ProfileStyleAnswer = "static" | "role" | "process";
 
 /** How the test profile is written; the wizard recommends the style that never holds expiring keys. */
 export async function askProfileStyle(prompter: Prompter, given: string | undefined, interactive: boolean, requireMfa: boolean): Promise<ProfileStyleAnswer> {
-  if (given !== undefined) {
-    if (given === "static" || given === "role" || given === "process") return given;
-    throw invalidInput(`"${given}" is not a profile style: use static, role or process.`, "role is recommended: the AWS tools refresh it themselves.");
-  }
+  if (given !== undefined) return checkProfileStyle(given);
   if (!interactive) return "static";
   return prompter.select<ProfileStyleAnswer>({
     message: "How should the profile for Staging be written?",
