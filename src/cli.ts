@@ -130,6 +130,7 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
     .option("--org-id <id>", "only principals of this AWS Organization (aws:PrincipalOrgID)")
     .option("--max-session-duration <seconds>", "longest session the role allows, 3600 to 43200 (default: 3600)")
     .option("--allow-source-identity", "let callers set a source identity (sts:SetSourceIdentity)")
+    .option("--plain-trust", "drop the trust conditions an earlier run added (reruns keep them otherwise)")
     .option("--staging-account <id>", "also trust this Staging account (repeatable); its users are granted where a --staging-profile reaches it", collect)
     .option("--staging-accounts-from-org", "also trust every account of the organization (Organizations ListAccounts, with the Production profile)")
     .option("--ou <id>", "with --staging-accounts-from-org: only the accounts of this organizational unit")

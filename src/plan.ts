@@ -127,10 +127,15 @@ function buildDocuments(answers: SetupAnswers, staging: StagingAccounts, role: s
   };
 }
 
+/** Names one setup: what its resources are tagged with, so setups never take each other's. */
+export function setupId(answers: { bucket: string; roleName: string }): string {
+  return `${answers.bucket}/${answers.roleName}`;
+}
+
 /** Tags on everything xacct creates, so people (and teardown) can tell it apart. */
 export function xacctTags(plan: SetupPlan): { Key: string; Value: string }[] {
   return [
     { Key: "managed-by", Value: "xacct" },
-    { Key: "xacct:setup", Value: `${plan.answers.bucket}/${plan.answers.roleName}` },
+    { Key: "xacct:setup", Value: setupId(plan.answers) },
   ];
 }

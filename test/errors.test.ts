@@ -99,7 +99,7 @@ describe("AWS failures exit 1 with the AWS code and the next step", () => {
   });
 
   it("test-get: NoSuchKey, NoSuchBucket, AccessDenied, ExpiredToken", async () => {
-    expect((await sandbox.run(setupArgs())).code).toBe(0);
+    expect((await sandbox.run(setupArgs(BUCKET, ["--role-name", "ReaderRole"]))).code).toBe(0);
     expectCleanFailure(await sandbox.run(["test-get", "missing.jpg", "-", "--bucket", BUCKET]), 1, "There is no object s3://production-test-bucket-101/missing.jpg (NoSuchKey)");
     expectCleanFailure(await sandbox.run(["test-get", "a.jpg", "-", "--bucket", "no-such-bucket-here"]), 1, "The bucket no-such-bucket-here does not exist (NoSuchBucket)");
 

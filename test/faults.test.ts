@@ -41,14 +41,21 @@ function viaProxy(argv: string[]): string[] {
   return ["--endpoint-url", proxy.endpoint, ...argv];
 }
 
+/** The tags this setup gives what it makes: drift below is drift of this setup's own resources. */
+const OURS = [
+  { Key: "managed-by", Value: "xacct" },
+  { Key: "xacct:setup", Value: `${BUCKET}/StageRole` },
+];
+
 /** Drift that makes setup take its update paths: a foreign trust and a full version history. */
 async function driftProduction(): Promise<void> {
   const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
   const doc = (n: number) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::old-${n}/*` }] });
-  const created = await prod.iam.send(new CreatePolicyCommand({ PolicyName: "StageRoleReadObjects", PolicyDocument: doc(0), Tags: [{ Key: "managed-by", Value: "xacct" }] }));
+  const created = await prod.iam.send(new CreatePolicyCommand({ PolicyName: "StageRoleReadObjects", PolicyDocument: doc(0), Tags: OURS }));
   for (let n = 1; n < 5; n++) await prod.iam.send(new CreatePolicyVersionCommand({ PolicyArn: created.Policy!.Arn!, PolicyDocument: doc(n), SetAsDefault: n === 2 }));
-  const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "sts:AssumeRole" }] };
-  await prod.iam.send(new CreateRoleCommand({ RoleName: "StageRole", AssumeRolePolicyDocument: JSON.stringify(trust), Tags: [{ Key: "managed-by", Value: "xacct" }] }));
+  // xacct's own trust statement, drifted to another account: setup puts it right.
+  const trust = { Version: "2012-10-17", Statement: [{ Sid: "XacctTrustStagingAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "sts:AssumeRole" }] };
+  await prod.iam.send(new CreateRoleCommand({ RoleName: "StageRole", AssumeRolePolicyDocument: JSON.stringify(trust), Tags: OURS }));
 }
 
 async function addForeignStatement(): Promise<void> {

@@ -40,14 +40,15 @@ describe("where the temporary profile goes", () => {
     expect(await readFile(sandbox.configFile, "utf8")).toMatch(/\[profile Moving\]\naws_access_key_id/);
     expect((await sandbox.run(["assume", "--write-profile", "Moving", "--credentials-file"])).code).toBe(0);
     const movedSection = (await readFile(sandbox.configFile, "utf8")).split("[profile Moving]")[1]!.split("[")[0];
-    expect(movedSection).toBe("\nregion = us-east-1\n");
+    expect(movedSection).toBe("\nregion = us-east-1\nxacct_profile = static\n");
   });
 
-  it("writing config while the credentials file still has keys says which file wins", async () => {
+  it("writing config while the credentials file still has keys removes those stale keys, and says so", async () => {
     const result = await sandbox.run(["assume", "--write-profile", "CredOnly"]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain("Profile CredOnly also has keys in");
-    expect(result.stderr).toContain("the AWS CLI and the SDKs take the credentials file's keys over the config file's");
+    expect(result.stderr).toContain("Removed older keys of profile CredOnly from");
+    expect(result.stderr).toContain("the AWS tools would have used them instead");
+    expect(await readFile(sandbox.credentialsFile, "utf8")).not.toContain("[CredOnly]");
   });
 
   it("warns when the environment would make other tools ignore the profile", async () => {

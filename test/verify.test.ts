@@ -2,7 +2,7 @@
  * xacct verify against the emulator. moto does not enforce cross-account policies, so these
  * tests change the documents in the emulator and let xacct's evaluator decide each hop.
  */
-import { PutRolePolicyCommand, UpdateAssumeRolePolicyCommand, DeleteUserPolicyCommand, DetachRolePolicyCommand, AttachRolePolicyCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
+import { GetRoleCommand, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand, DeleteUserPolicyCommand, DetachRolePolicyCommand, AttachRolePolicyCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { DeletePublicAccessBlockCommand, PutBucketPolicyCommand, PutObjectCommand, PutPublicAccessBlockCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { clientsFor } from "./support/accounts.js";
@@ -39,6 +39,7 @@ describe("xacct verify", () => {
       "bucket-allows-read",
       "role-cannot-write",
       "role-cannot-delete",
+      "staging-cannot-read-directly",
       "third-account-cannot-assume",
       "bucket-not-public",
     ]);
@@ -47,7 +48,9 @@ describe("xacct verify", () => {
   // Each case breaks exactly one hop in the emulator, checks verify names it and the statement, then repairs it.
   const prod = () => clientsFor(sandbox.moto.endpoint, sandbox.prod);
   const staging = () => clientsFor(sandbox.moto.endpoint, sandbox.staging);
-  const cases: { hop: string; statement: string; breakIt: () => Promise<unknown>; repair: () => Promise<unknown> }[] = [
+  const trustOf = async () => (await prod().iam.send(new GetRoleCommand({ RoleName: "StageRole" }))).Role!.AssumeRolePolicyDocument!;
+  let savedTrust = "";
+  const cases: { hop: string; also?: string[]; statement: string; breakIt: () => Promise<unknown>; repair: () => Promise<unknown> }[] = [
     {
       // The bootstrapped StageAdmin is an admin: take away its admin policy and xacct's.
       hop: "StageAdmin may call sts:AssumeRole on StageRole",
@@ -101,11 +104,17 @@ describe("xacct verify", () => {
     {
       hop: "a third account cannot assume StageRole",
       statement: 'statement "Anyone" of trust policy of role StageRole',
-      breakIt: () => prod().iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "StageRole", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Anyone", Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }] }) })),
-      repair: () => sandbox.run(setupArgs(BUCKET)),
+      breakIt: async () => {
+        savedTrust = decodeURIComponent(await trustOf());
+        await prod().iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "StageRole", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Anyone", Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }] }) }));
+      },
+      // Setup merges its statement into a trust and would keep "Anyone": put the old trust back.
+      repair: () => prod().iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "StageRole", PolicyDocument: savedTrust })),
     },
     {
       hop: "verify-bucket is not public",
+      // A public read also lets Staging read without the role: both hops fail, as they should.
+      also: ["StageAdmin cannot read verify-bucket/* without the role"],
       statement: 'statement "PublicRead" of bucket policy of verify-bucket',
       breakIt: async () => {
         await prod().s3.send(new DeletePublicAccessBlockCommand({ Bucket: BUCKET }));
@@ -115,13 +124,13 @@ describe("xacct verify", () => {
     },
   ];
 
-  it.each(cases)("breaking '$hop' fails exactly that hop, naming $statement", async ({ hop, statement, breakIt, repair }) => {
+  it.each(cases)("breaking '$hop' fails exactly that hop, naming $statement", async ({ hop, also, statement, breakIt, repair }) => {
     await breakIt();
     const result = await sandbox.run(["verify"]);
     await repair();
     expect(result.code).toBe(1);
     const failed = result.stdout.split("\n").filter((line) => line.trimStart().startsWith("✘"));
-    expect(failed).toEqual([`  ✘ ${hop}`]);
+    expect(failed.sort()).toEqual([hop, ...(also ?? [])].map((h) => `  ✘ ${h}`).sort());
     expect(result.stdout).toContain("fix:");
     if (statement) expect(result.stdout).toContain(statement);
     expect((await sandbox.run(["verify"])).code).toBe(0);
@@ -177,7 +186,7 @@ describe("pre-flight in setup", () => {
   it("says so when the plan passes", async () => {
     const result = await sandbox.run(setupArgs("fresh-preflight-bucket", ["--role-name", "FreshRole"]));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Pre-flight: the planned documents grant StageAdmin read access through FreshRole, and nothing more (8 checks).");
+    expect(result.stdout).toContain("Pre-flight: the planned documents grant StageAdmin read access through FreshRole, and nothing more (9 checks).");
   });
 });
 

@@ -74,8 +74,7 @@ describe("xacct setup as an interactive wizard", () => {
   });
 
   it("answering no to the plan changes nothing", async () => {
-    const run = runInProcess(["setup", "--production-profile", "prod", "--staging-profile", "staging", "--bucket", "never-made-bucket", "--region", "us-east-1", "--mode", "role"], process.env, true);
-    await answer("Name of the role in Production", "");
+    const run = runInProcess(["setup", "--production-profile", "prod", "--staging-profile", "staging", "--bucket", "never-made-bucket", "--region", "us-east-1", "--mode", "role", "--role-name", "NeverRole"], process.env, true);
     await answer("Name of the role's read-only policy", "");
     await answer("Staging user who will assume the role", "");
     await answer("Harden the role's trust beyond the recipe", "");

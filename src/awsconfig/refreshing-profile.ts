@@ -7,9 +7,9 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { configFilePath, credentialsFilePath } from "./paths.js";
-import { removeProfileFromFile, writeProfile } from "./store.js";
-import { CREDENTIAL_KEYS, PROFILE_STYLE_KEYS, shadowingWarnings } from "./temporary-profile.js";
+import { configFilePath } from "./paths.js";
+import { writeProfile } from "./store.js";
+import { dropCredentialsFileKeys, OWNER_KEY, PROFILE_STYLE_KEYS, shadowingWarnings } from "./temporary-profile.js";
 import { loadProfileView } from "./sdk-view.js";
 
 export interface RoleProfile {
@@ -38,6 +38,7 @@ export function roleProfileValues(profile: RoleProfile): Record<string, string> 
     ...(profile.mfaSerial ? { mfa_serial: profile.mfaSerial } : {}),
     ...(profile.durationSeconds ? { duration_seconds: String(profile.durationSeconds) } : {}),
     region: profile.region,
+    [OWNER_KEY]: "role",
   };
 }
 
@@ -67,18 +68,14 @@ export function credentialProcessCommand(profile: RoleProfile & { endpoint?: str
 }
 
 export async function writeProcessProfile(profile: RoleProfile & { endpoint?: string | undefined }, env: NodeJS.ProcessEnv): Promise<WrittenProfile> {
-  return writeStyleProfile(profile.name, { credential_process: credentialProcessCommand(profile), region: profile.region }, env);
+  return writeStyleProfile(profile.name, { credential_process: credentialProcessCommand(profile), region: profile.region, [OWNER_KEY]: "process" }, env);
 }
 
 async function writeStyleProfile(name: string, values: Record<string, string>, env: NodeJS.ProcessEnv): Promise<WrittenProfile> {
   const removeKeys = PROFILE_STYLE_KEYS.filter((key) => !(key in values));
   const written = await writeProfile({ path: configFilePath(env), file: "config", profile: name, values, removeKeys });
-  // Keys for the same profile in the credentials file would win over role_arn for some tools.
-  const view = await loadProfileView(env);
-  const inCredentials = view.credentialsFileKeys(name);
-  if (inCredentials.length > 0 && inCredentials.every((key) => (CREDENTIAL_KEYS as readonly string[]).includes(key))) {
-    await removeProfileFromFile({ path: credentialsFilePath(env), file: "credentials", profile: name });
-  }
+  // Keys for the same profile in the credentials file would win over role_arn or credential_process.
+  await dropCredentialsFileKeys(await loadProfileView(env), name, env);
   return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...shadowingWarnings(name, env)] };
 }
 

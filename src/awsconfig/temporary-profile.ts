@@ -4,9 +4,54 @@
  * leaving stale keys for the same profile in the other file, and warning when something in
  * the environment would make other tools ignore the profile.
  */
+import { invalidInput } from "../errors.js";
 import { configFilePath, credentialsFilePath } from "./paths.js";
-import { writeProfile } from "./store.js";
+import { removeProfileFromFile, writeProfile } from "./store.js";
 import type { ProfileView } from "./sdk-view.js";
+
+/**
+ * Every profile xacct writes carries this key (other tools ignore unknown keys), so xacct can
+ * tell its profiles from the user's: it never overwrites or removes a profile without it.
+ */
+export const OWNER_KEY = "xacct_profile";
+
+export function isXacctProfile(settings: Record<string, string | undefined> | undefined): boolean {
+  return !!settings && (settings[OWNER_KEY] !== undefined || settings["xacct_expiration"] !== undefined);
+}
+
+/**
+ * Refuses, before anything is written or asked of AWS, to write a profile that is not
+ * xacct's (the user's own settings would be replaced) or that xacct reads credentials from.
+ */
+export function refuseForeignProfile(view: ProfileView, name: string, sources: readonly string[]): void {
+  if (sources.includes(name)) {
+    throw invalidInput(
+      `xacct will not write profile ${name}: it is a profile whose own credentials this run uses, and they would be replaced.`,
+      "Give the temporary profile another name, e.g. --write-profile TempCred (setup: --temp-profile TempCred).",
+    );
+  }
+  const settings = view.settings(name);
+  if (settings && !isXacctProfile(settings)) {
+    throw invalidInput(
+      `Profile ${name} already exists and was not written by xacct; writing it would replace your settings.`,
+      "Choose another name (--write-profile NAME, or --temp-profile for setup), or remove that profile first.",
+    );
+  }
+}
+
+/**
+ * Drops credential keys for `name` from the credentials file, where they would win over the
+ * profile just written to the config file. The section goes when nothing else is left in it.
+ */
+export async function dropCredentialsFileKeys(view: ProfileView, name: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const keys = view.credentialsFileKeys(name);
+  const isCredential = (key: string) => (CREDENTIAL_KEYS as readonly string[]).includes(key) || key === OWNER_KEY;
+  if (!keys.some(isCredential)) return false;
+  const path = credentialsFilePath(env);
+  if (keys.every(isCredential)) await removeProfileFromFile({ path, file: "credentials", profile: name });
+  else await writeProfile({ path, file: "credentials", profile: name, values: {}, removeKeys: [...CREDENTIAL_KEYS, OWNER_KEY] });
+  return true;
+}
 
 export interface TemporaryCredentialsForProfile {
   accessKeyId: string;
@@ -63,26 +108,24 @@ export async function writeTemporaryProfile(request: TemporaryProfileWrite, env:
   const keys = credentialValues(request.credentials);
   if (request.target === "config") {
     const { xacct_expiration: expiration, ...secrets } = keys;
-    const values = { ...secrets, region: request.region, xacct_expiration: expiration! };
+    const values = { ...secrets, region: request.region, xacct_expiration: expiration!, [OWNER_KEY]: "static" };
     const removeKeys = PROFILE_STYLE_KEYS.filter((key) => !(key in values));
     const written = await writeProfile({ path: config, file: "config", profile: request.name, values, removeKeys });
-    const warnings = [...written.warnings, ...otherFileWarnings(request, env), ...shadowingWarnings(request.name, env)];
-    return { path: written.path, changed: written.changed, warnings };
+    // Older keys for the same profile in the credentials file would win over these.
+    const dropped = await dropCredentialsFileKeys(request.before, request.name, env);
+    const note = dropped ? [`Removed older keys of profile ${request.name} from ${credentialsFilePath(env)}: the AWS tools would have used them instead.`] : [];
+    return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...note, ...shadowingWarnings(request.name, env)] };
   }
   const written = await writeProfile({ path: credentialsFilePath(env), file: "credentials", profile: request.name, values: keys });
-  // The config file keeps the region and loses any older keys: both files must not disagree.
-  const cleaned = await writeProfile({ path: config, file: "config", profile: request.name, values: { region: request.region }, removeKeys: PROFILE_STYLE_KEYS });
+  // The config file keeps the region (and xacct's mark) and loses any older keys: both files must not disagree.
+  const cleaned = await writeProfile({
+    path: config,
+    file: "config",
+    profile: request.name,
+    values: { region: request.region, [OWNER_KEY]: "static" },
+    removeKeys: PROFILE_STYLE_KEYS,
+  });
   return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...cleaned.warnings, ...shadowingWarnings(request.name, env)] };
-}
-
-/** Writing the config file while the credentials file has keys for the same profile. */
-function otherFileWarnings(request: TemporaryProfileWrite, env: NodeJS.ProcessEnv): string[] {
-  const inCredentials = request.before.credentialsFileKeys(request.name);
-  if (!inCredentials.some((key) => key === "aws_access_key_id")) return [];
-  return [
-    `Profile ${request.name} also has keys in ${credentialsFilePath(env)}; the AWS CLI and the SDKs take the credentials file's keys over the config file's, ` +
-      `so they will use those older keys. Remove [${request.name}] there, or write it there instead with --credentials-file.`,
-  ];
 }
 
 /** Environment settings that make other tools ignore the profile just written. */

@@ -10,7 +10,7 @@ import type { STSClient } from "@aws-sdk/client-sts";
 import { makeStsClient } from "../aws/sts.js";
 import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
 import { writeProcessProfile, writeRoleProfile } from "../awsconfig/refreshing-profile.js";
-import { writeTemporaryProfile } from "../awsconfig/temporary-profile.js";
+import { refuseForeignProfile, writeTemporaryProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
 import { assumeRole, type TemporaryCredentials } from "../stages/assume-role.js";
@@ -99,6 +99,8 @@ export interface AssumeRequest {
   sourceIdentity?: string | undefined;
   /** What setup recorded about this role's trust, when it made it. */
   remembered?: SetupState | undefined;
+  /** Further profiles the written profile must never replace (setup's own). */
+  protectedProfiles?: string[];
 }
 
 /** Shared by `assume` and setup's stage 3. */
@@ -106,6 +108,7 @@ export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext
   const { out } = ctx;
   const view = await loadProfileView(ctx.env);
   const settings = requireProfile(view, request.profile);
+  if (request.writeProfile) refuseForeignProfile(view, request.writeProfile, [request.profile, ...(request.protectedProfiles ?? [])]);
   const sts = makeStsClient({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.calls);
   const sessionName = request.sessionName ?? defaultSessionName(request.profile);
   refuseSourceIdentity(request);
@@ -135,7 +138,8 @@ export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext
     out.line(`  ${out.color.dim("Add --write-profile to save a profile; --profile-style role makes one the AWS tools refresh themselves.")}`);
     return;
   }
-  await writeProfileInStyle(request, { name: request.writeProfile, creds, sessionName, mfaSerial, view }, ctx);
+  // A role profile asks for MFA on every use when it names a device: only when the role needs one.
+  await writeProfileInStyle(request, { name: request.writeProfile, creds, sessionName, mfaSerial: mfa?.serial, view }, ctx);
 }
 
 async function writeProfileInStyle(
@@ -205,7 +209,8 @@ async function refuseDuration(request: AssumeRequest, sts: STSClient): Promise<v
 
 /** MFA: the serial from the flag or the profile, the code from the flag or a prompt. */
 async function mfaFor(request: AssumeRequest, serial: string | undefined, ctx: CommandContext): Promise<{ serial: string; tokenCode: string } | undefined> {
-  const required = request.remembered?.requireMfa ?? false;
+  // An explicit --mfa-serial or --token-code means the caller expects MFA; so does the trust setup made.
+  const required = (request.remembered?.requireMfa ?? false) || request.mfaSerial !== undefined;
   if (!required && !request.tokenCode) return undefined;
   if (!serial) {
     throw invalidInput(

@@ -4,17 +4,18 @@
  * the writes from the stages. `--plan` stops after showing the diff.
  */
 import { makeClients, type AwsClients } from "../aws/clients.js";
-import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
+import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
+import { refuseForeignProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput, XacctError } from "../errors.js";
-import { buildSetupPlan, DEFAULTS, type DiscoveredAccounts, type SetupAnswers, type SetupPlan } from "../plan.js";
-import { computeSetupChanges, pendingChanges, type Change } from "../stages/changes.js";
+import { buildSetupPlan, DEFAULTS, setupId, type DiscoveredAccounts, type SetupAnswers, type SetupPlan } from "../plan.js";
+import { computeSetupChanges, pendingChanges, refuseOtherOwners, type Change } from "../stages/changes.js";
 import { readProductionState, readStagingState, type ProductionState, type StagingState } from "../stages/current.js";
 import { productionSteps } from "../stages/production.js";
 import { stagingSteps } from "../stages/staging.js";
 import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadState, saveState, type SetupState } from "../state.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
-import { askBucket, askMode, askNames, askProfile, askProfileStyle, askRegion, askTrust, type TrustFlags } from "../wizard/setup-questions.js";
+import { askBucket, askMode, askNames, askProfile, askProfileStyle, askRegion, askTrust, type TrustAnswers, type TrustFlags } from "../wizard/setup-questions.js";
 import { checkObjectKey, checkProfileName } from "../validate/index.js";
 import { discoverAccounts, discoverMoreStaging, grantMoreStaging, listOf, type MoreStagingFlags } from "./setup-accounts.js";
 import type { TargetOptions } from "./target.js";
@@ -45,6 +46,9 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   const tempProfile = checkProfileName(options.tempProfile ?? DEFAULTS.profileName);
   if (options.testKey !== undefined) checkObjectKey(options.testKey);
   const session = { ...(await gatherAnswers(options, ctx)), options, ctx, tempProfile };
+  refuseModeSwitch(session);
+  // Before any write: the temporary profile must not replace the admin profiles setup uses.
+  if (session.answers.mode === "role") refuseForeignProfile(session.view, tempProfile, setupProfiles(session));
   let diff = await diffAgainstAccounts(session, session.answers);
   showAccounts(ctx.out, diff.plan);
 
@@ -80,6 +84,24 @@ interface SetupSession {
   prod: AwsClients;
   staging: AwsClients;
   previous: SetupState | undefined;
+  view: ProfileView;
+}
+
+/** The other mode's grants (a role, or direct bucket grants) would stay behind: tear down first. */
+function refuseModeSwitch(session: { answers: SetupAnswers; previous: SetupState | undefined }): void {
+  const { answers, previous } = session;
+  const same = previous?.bucket === answers.bucket && previous.roleName === answers.roleName;
+  if (same && previous.mode && previous.mode !== answers.mode) {
+    throw invalidInput(
+      `Setup ${setupId(answers)} was made in ${previous.mode} mode; switching to ${answers.mode} would leave the old mode's grants in place.`,
+      `Run \`xacct teardown --yes\` first, then setup again with --mode ${answers.mode}.`,
+    );
+  }
+}
+
+function setupProfiles(session: { answers: SetupAnswers; accounts: DiscoveredAccounts }): string[] {
+  const more = (session.accounts.moreStaging ?? []).flatMap((a) => (a.profile ? [a.profile] : []));
+  return [session.answers.productionProfile, session.answers.stagingProfile, ...more];
 }
 
 /** The plan against what exists: the current state of both accounts and the changes. */
@@ -112,9 +134,9 @@ async function gatherAnswers(options: SetupOptions, ctx: CommandContext): Promis
   const names = await askNames(prompter, options, ctx.interactive, mode);
   const previous = await loadState(ctx.statePath);
   const sameRole = previous?.bucket === bucket && previous.roleName === names.roleName;
-  const trust = await askTrust(prompter, trustFlags(options), ctx.interactive, sameRole ? previous.externalId : undefined, mode);
+  const trust = await askTrust(prompter, trustFlags(options), ctx.interactive, sameRole ? rememberedTrust(previous) : undefined, mode);
   const answers: SetupAnswers = { mode, productionProfile, stagingProfile, region, bucket, ...names, ...trust, hardenBucket: options.hardenBucket, endpoint: ctx.endpoint };
-  return { answers, accounts, prod, staging, previous };
+  return { answers, accounts, prod, staging, previous, view };
 }
 
 /** Whether an earlier run recorded that it created this bucket. */
@@ -128,6 +150,7 @@ async function diffAgainstAccounts(session: SetupSession, answers: SetupAnswers)
     readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: plan.inlinePolicyName, profile: answers.stagingProfile }),
     readProduction(session.prod, plan),
   ]);
+  refuseOtherOwners(plan, prodState);
   const changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(session, answers.bucket));
   checkDocumentSizes(plan, changes);
   describeSetup(session.ctx, plan, changes);
@@ -186,6 +209,7 @@ async function testAccess(session: SetupSession, plan: SetupPlan, done: StepReco
       roleIsNew: done.some((step) => step.id === "role" && step.status === "created"),
       externalId: plan.answers.trust.externalId,
       remembered: await loadState(ctx.statePath),
+      protectedProfiles: setupProfiles(session),
     },
     ctx,
   );
@@ -226,8 +250,22 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, refuse: bool
 }
 
 function trustFlags(options: SetupOptions): TrustFlags {
-  const { trustPrincipal, externalId, requireMfa, orgId, maxSessionDuration, allowSourceIdentity } = options;
-  return { trustPrincipal, externalId, requireMfa, orgId, maxSessionDuration, allowSourceIdentity };
+  const { trustPrincipal, externalId, requireMfa, orgId, maxSessionDuration, allowSourceIdentity, plainTrust } = options;
+  return { trustPrincipal, externalId, requireMfa, orgId, maxSessionDuration, allowSourceIdentity, plainTrust };
+}
+
+/** What an earlier run of this setup made the trust: kept unless flags say otherwise. */
+function rememberedTrust(previous: SetupState): TrustAnswers {
+  return {
+    trust: {
+      principals: previous.trustPrincipals,
+      externalId: previous.externalId,
+      requireMfa: previous.requireMfa,
+      orgId: previous.orgId,
+      allowSourceIdentity: previous.allowSourceIdentity,
+    },
+    maxSessionDuration: previous.maxSessionDuration ?? DEFAULTS.maxSessionDuration,
+  };
 }
 
 /** Without a terminal nothing can be asked: name every missing flag at once. */

@@ -7,7 +7,8 @@ import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
 import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { removeProfileFromFile } from "../awsconfig/store.js";
-import { inlinePolicyNameFor } from "../plan.js";
+import { isXacctProfile } from "../awsconfig/temporary-profile.js";
+import { inlinePolicyNameFor, setupId } from "../plan.js";
 import { managedPolicyArn, partitionForRegion } from "../policy/arn.js";
 import { readProductionState, readStagingState } from "../stages/current.js";
 import { runSteps } from "../stages/steps.js";
@@ -49,7 +50,7 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
     stagingUser: answers.stagingUser,
     inlinePolicyName: inlinePolicyNameFor(answers),
     deleteObjects: options.deleteObjects ?? false,
-    bucketCreatedByXacct: state?.bucket === answers.bucket && state.createdBucket === true,
+    bucketCreatedByXacct: state?.bucket === answers.bucket && state.roleName === answers.roleName && state.createdBucket === true,
   };
   const [prodState, stagingState] = await Promise.all([
     readProductionState(prod, {
@@ -64,7 +65,11 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
   ]);
   const deps = await readDependents(prod, staging, target, prodState, stagingState);
   const removals = computeRemovals(target, prodState, stagingState, deps);
-  const profileExists = view.settings(answers.tempProfile) !== undefined;
+  // The remembered setup is this one: only then are its profile and its state xacct's to remove.
+  const remembered = state?.bucket === answers.bucket && state.roleName === answers.roleName ? state : undefined;
+  // Only a profile xacct wrote for this setup is removed: a user's own profile of that name stays.
+  const profileExists = (remembered !== undefined || !state) && isXacctProfile(view.settings(answers.tempProfile));
+  const forgetSetup = () => (remembered || !state ? clearState(ctx.statePath) : Promise.resolve());
 
   showRemovals(ctx, removals, prodIdentity.accountId, stagingIdentity.accountId, answers.tempProfile, profileExists);
   const pending = removals.filter((r) => r.kind === "delete" || r.kind === "update").length + (profileExists ? 1 : 0);
@@ -81,8 +86,8 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
     return 0;
   }
   if (pending === 0) {
-    await removeFromMoreStaging(ctx, answers, state?.bucket === answers.bucket ? state.moreStaging : undefined, target.inlinePolicyName);
-    await clearState(ctx.statePath);
+    await removeFromMoreStaging(ctx, answers, remembered?.moreStaging, target.inlinePolicyName);
+    await forgetSetup();
     out.line();
     out.done("Nothing to remove: xacct's resources are already gone.");
     return 0;
@@ -98,14 +103,14 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
   };
   const removed = (ctx.result["removed"] = [] as Awaited<ReturnType<typeof runSteps>>);
   await runSteps(teardownSteps(prod, staging, removals, target, prodState, where), out, removed);
-  await removeFromMoreStaging(ctx, answers, state?.bucket === answers.bucket ? state.moreStaging : undefined, target.inlinePolicyName);
+  await removeFromMoreStaging(ctx, answers, remembered?.moreStaging, target.inlinePolicyName);
   if (profileExists) {
     for (const [path, file] of [[configFilePath(ctx.env), "config"], [credentialsFilePath(ctx.env), "credentials"]] as const) {
       const removed = await removeProfileFromFile({ path, file, profile: answers.tempProfile });
       if (removed.changed) out.done(`Profile ${answers.tempProfile} removed from ${removed.path}`);
     }
   }
-  await clearState(ctx.statePath);
+  await forgetSetup();
   const kept = removals.filter((r) => r.kind === "keep");
   out.line();
   out.done(kept.length === 0 ? "Teardown complete." : `Teardown complete; ${kept.length} resource(s) left in place as listed above.`);
@@ -128,7 +133,7 @@ async function removeFromMoreStaging(
   for (const account of [...(remembered ?? []), ...fromFlags]) if (account.profile) byAccount.set(account.accountId, { accountId: account.accountId, profile: account.profile });
   if (byAccount.size === 0) return;
   ctx.out.heading(`${byAccount.size} more Staging account${byAccount.size === 1 ? "" : "s"}`);
-  const results = await removeMoreStaging([...byAccount.values()], { userName: answers.stagingUser, inlinePolicyName }, clientsFor, ctx.out);
+  const results = await removeMoreStaging([...byAccount.values()], { userName: answers.stagingUser, inlinePolicyName, setupId: setupId(answers) }, clientsFor, ctx.out);
   ctx.result["moreStaging"] = results;
   const failed = results.filter((r) => r.status === "failed");
   if (failed.length > 0) {

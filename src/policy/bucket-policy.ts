@@ -28,11 +28,14 @@ function isPolicyDocument(value: unknown): value is { Statement: PolicyStatement
 export function mergeOwnedStatements(
   existing: PolicyDocument | undefined,
   owned: PolicyStatement[],
+  /** Sids xacct may have written before that this plan no longer wants (e.g. after a mode change): dropped. */
+  retired: readonly string[] = [],
 ): PolicyDocument {
   const ownedBySid = new Map(owned.map((s) => [s.Sid, s]));
   const kept: PolicyStatement[] = [];
   const placed = new Set<string | undefined>();
   for (const statement of existing?.Statement ?? []) {
+    if (statement.Sid !== undefined && retired.includes(statement.Sid) && !ownedBySid.has(statement.Sid)) continue;
     const replacement = ownedBySid.get(statement.Sid);
     if (replacement === undefined || statement.Sid === undefined) {
       kept.push(statement);

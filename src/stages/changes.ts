@@ -3,9 +3,12 @@
  * order setup applies them. Pure: the plan and the current state in, the changes out.
  */
 import type { SetupPlan } from "../plan.js";
-import { mergeOwnedStatements, type PolicyDocument } from "../policy/index.js";
+import { BUCKET_POLICY_SIDS, mergeOwnedStatements, type PolicyDocument } from "../policy/index.js";
 import { sameDocument } from "./compare.js";
-import { isXacctTagged, type BucketSettings, type ProductionState, type StagingState } from "./current.js";
+import type { Tag } from "@aws-sdk/client-iam";
+import { invalidInput } from "../errors.js";
+import { DEFAULTS, setupId } from "../plan.js";
+import { isXacctTagged, madeBySetup, xacctSetupOf, type BucketSettings, type ProductionState, type StagingState } from "./current.js";
 
 export type ChangeKind = "create" | "update" | "none";
 
@@ -53,7 +56,7 @@ function hardeningChange(plan: SetupPlan, prod: ProductionState): Change {
 
 export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, staging: StagingState, bucketCreatedByXacct = false): Change[] {
   const { bucket, roleName, policyName, stagingUser } = plan.answers;
-  const bucketPolicy = mergeOwnedStatements(prod.bucketPolicy, [...plan.documents.bucketStatements]);
+  const bucketPolicy = mergeOwnedStatements(prod.bucketPolicy, [...plan.documents.bucketStatements], BUCKET_POLICY_SIDS);
   const bucketKind: ChangeKind = !prod.bucketExists
     ? "create"
     : bucketCreatedByXacct && !isXacctTagged(prod.bucketTags)
@@ -78,14 +81,7 @@ export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, stag
       before: prod.managedPolicy?.document,
       after: plan.documents.readObjects,
     },
-    {
-      id: "role",
-      account: "production",
-      kind: documentChange(prod.role?.trust, plan.documents.trust),
-      resource: `role ${roleName} (trust policy)`,
-      before: prod.role?.trust,
-      after: plan.documents.trust,
-    },
+    roleChange(plan, prod),
     ...sessionChange(plan, prod),
     {
       id: "attach",
@@ -108,9 +104,54 @@ export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, stag
   return plan.answers.mode === "role" ? changes : changes.filter((c) => !roleOnly.includes(c.id));
 }
 
+/**
+ * The role's trust: xacct's statement (found by its Sid) merged into whatever trust an existing
+ * role has, so other principals a role already trusts keep their access.
+ */
+function roleChange(plan: SetupPlan, prod: ProductionState): Change {
+  const after = prod.role ? mergeOwnedStatements(prod.role.trust, plan.documents.trust.Statement) : plan.documents.trust;
+  return {
+    id: "role",
+    account: "production",
+    kind: documentChange(prod.role?.trust, after),
+    resource: `role ${plan.answers.roleName} (trust policy)`,
+    before: prod.role?.trust,
+    after,
+  };
+}
+
+/**
+ * Stops a plan that would take over what belongs to someone else: a role, managed policy or
+ * bucket made by another xacct setup, or a managed policy xacct did not make (its versions are
+ * its owner's). A role xacct did not make is used as it is, with xacct's trust statement merged.
+ */
+export function refuseOtherOwners(plan: SetupPlan, prod: ProductionState): void {
+  const id = setupId(plan.answers);
+  const conflicts: string[] = [];
+  const check = (what: string, tags: readonly Tag[] | undefined, foreignIsConflict: boolean) => {
+    if (!tags) return;
+    const owner = xacctSetupOf(tags);
+    if (owner !== undefined && owner !== id) conflicts.push(`${what} belongs to xacct setup ${owner}`);
+    else if (owner === undefined && foreignIsConflict) conflicts.push(`${what} exists and was not made by xacct`);
+  };
+  if (plan.answers.mode === "role") {
+    check(`role ${plan.answers.roleName}`, prod.role?.tags, false);
+    check(`managed policy ${plan.answers.policyName}`, prod.managedPolicy?.tags, true);
+  }
+  check(`bucket ${plan.answers.bucket}`, prod.bucketExists ? prod.bucketTags : undefined, false);
+  if (conflicts.length > 0) {
+    throw invalidInput(
+      `Setup ${id} would take over what is not its own: ${conflicts.join("; ")}.`,
+      "Choose other names (--role-name, --policy-name, --bucket), or tear the other setup down first.",
+    );
+  }
+}
+
 /** An existing role's maximum session changes through UpdateRole; a new role gets it with CreateRole. */
 function sessionChange(plan: SetupPlan, prod: ProductionState): Change[] {
   if (!prod.role) return [];
+  // A role xacct did not make keeps its own maximum unless one is asked for.
+  if (!madeBySetup(prod.role.tags, setupId(plan.answers)) && plan.answers.maxSessionDuration === DEFAULTS.maxSessionDuration) return [];
   const wanted = plan.answers.maxSessionDuration;
   const differs = prod.role.maxSessionDuration !== wanted;
   return [

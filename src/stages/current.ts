@@ -43,7 +43,7 @@ export interface ProductionState {
   bucketSettings: BucketSettings | undefined;
   bucketTags: Tag[];
   bucketPolicy: PolicyDocument | undefined;
-  managedPolicy: { document: PolicyDocument; defaultVersionId: string; versions: PolicyVersion[]; tags: Tag[] } | undefined;
+  managedPolicy: { document: PolicyDocument; defaultVersionId: string; versions: PolicyVersion[]; tags: Tag[]; attachmentCount: number } | undefined;
   role: { trust: PolicyDocument; tags: Tag[]; maxSessionDuration: number } | undefined;
   /** ARNs of every managed policy attached to the role. */
   attachedPolicyArns: string[];
@@ -68,6 +68,16 @@ export interface ProductionTarget {
 
 export function isXacctTagged(tags: readonly Tag[]): boolean {
   return tags.some((t) => t.Key === "managed-by" && t.Value === "xacct");
+}
+
+/** Which xacct setup (`<bucket>/<role>`) made a resource, from its tags; undefined if none. */
+export function xacctSetupOf(tags: readonly Tag[]): string | undefined {
+  return isXacctTagged(tags) ? (tags.find((t) => t.Key === "xacct:setup")?.Value ?? "") : undefined;
+}
+
+/** Made by this very setup: xacct's tag, and its setup tag naming this bucket and role. */
+export function madeBySetup(tags: readonly Tag[], setupId: string): boolean {
+  return xacctSetupOf(tags) === setupId;
 }
 
 export async function readProductionState(clients: AwsClients, target: ProductionTarget): Promise<ProductionState> {
@@ -141,6 +151,7 @@ async function readManagedPolicy(clients: AwsClients, policyArn: string): Promis
       created: v.CreateDate?.getTime() ?? 0,
     })),
     tags: policy?.Policy?.Tags ?? [],
+    attachmentCount: policy?.Policy?.AttachmentCount ?? 0,
   };
 }
 

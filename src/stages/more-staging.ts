@@ -8,7 +8,7 @@ import type { AwsClients } from "../aws/clients.js";
 import { toXacctError } from "../aws/errors.js";
 import { xacctTags, type MoreStagingAccount, type SetupPlan } from "../plan.js";
 import { sameDocument } from "./compare.js";
-import { isXacctTagged, readStagingState } from "./current.js";
+import { madeBySetup, readStagingState } from "./current.js";
 import { listUserExtras } from "./teardown.js";
 import type { Output } from "../ui/output.js";
 
@@ -69,7 +69,7 @@ async function applyOne(plan: SetupPlan, account: WithProfile, clients: AwsClien
 
 export async function removeMoreStaging(
   accounts: WithProfile[],
-  target: { userName: string; inlinePolicyName: string },
+  target: { userName: string; inlinePolicyName: string; setupId: string },
   clientsFor: (profile: string) => AwsClients,
   out: Output,
 ): Promise<AccountResult[]> {
@@ -82,7 +82,7 @@ export async function removeMoreStaging(
       const current = await readStagingState(clients, { userName: target.userName, inlinePolicyName: target.inlinePolicyName, profile: account.profile });
       if (current.inlinePolicy) await clients.iam.send(new DeleteUserPolicyCommand({ UserName: target.userName, PolicyName: target.inlinePolicyName }));
       // A user xacct created there goes too, unless something else was given to it since.
-      const ours = current.user && isXacctTagged(current.user.tags);
+      const ours = current.user && madeBySetup(current.user.tags, target.setupId);
       const extras = ours ? await listUserExtras(clients, { stagingUser: target.userName, inlinePolicyName: target.inlinePolicyName }) : [];
       if (ours && extras.length === 0) await clients.iam.send(new DeleteUserCommand({ UserName: target.userName }));
       result = { ...base, status: current.inlinePolicy || (ours && extras.length === 0) ? "removed" : "absent" };

@@ -15,6 +15,7 @@ import {
   ListGroupsForUserCommand,
   ListRolePoliciesCommand,
   ListUserPoliciesCommand,
+  UpdateAssumeRolePolicyCommand,
   type Tag,
 } from "@aws-sdk/client-iam";
 import {
@@ -25,14 +26,15 @@ import {
   PutBucketPolicyCommand,
 } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
-import { BUCKET_POLICY_SIDS, removeOwnedStatements, type PolicyDocument } from "../policy/index.js";
-import { isXacctTagged, type ProductionState, type StagingState } from "./current.js";
+import { BUCKET_POLICY_SIDS, removeOwnedStatements, SID, type PolicyDocument } from "../policy/index.js";
+import { madeBySetup, xacctSetupOf, type ProductionState, type StagingState } from "./current.js";
+import { setupId } from "../plan.js";
 import type { Step, StepStatus } from "./steps.js";
 import { withAwsContext } from "../aws/errors.js";
 
 export type RemovalKind = "delete" | "update" | "keep" | "none";
 
-export type RemovalId = "attach" | "managed-policy" | "role" | "bucket-policy" | "bucket" | "inline-policy" | "user";
+export type RemovalId = "attach" | "managed-policy" | "role" | "role-trust" | "bucket-policy" | "bucket" | "inline-policy" | "user";
 
 export interface Removal {
   id: RemovalId;
@@ -61,6 +63,8 @@ export interface TeardownTarget {
 /** What else hangs off the resources, read only when they exist. */
 export interface Dependents {
   roleInlinePolicies: string[];
+  /** The managed policy is attached to more than this setup's role. */
+  policyUsedElsewhere: boolean;
   userExtras: string[];
   objectCount: number;
 }
@@ -69,7 +73,9 @@ const OWNED_SIDS = BUCKET_POLICY_SIDS;
 
 export function computeRemovals(target: TeardownTarget, prod: ProductionState, staging: StagingState, deps: Dependents): Removal[] {
   const { bucket, roleName, policyName, stagingUser } = target;
-  const ours = (exists: boolean, tags: readonly Tag[]): RemovalKind => (!exists ? "none" : isXacctTagged(tags) ? "delete" : "keep");
+  const id = setupId(target);
+  // Only what this setup made is deleted; everything else is kept and says whose it is.
+  const ours = (exists: boolean, tags: readonly Tag[]): RemovalKind => (!exists ? "none" : madeBySetup(tags, id) ? "delete" : "keep");
   const foreignAttached = prod.attachedPolicyArns.filter((arn) => arn !== target.policyArn);
   const removals: Removal[] = [
     {
@@ -80,20 +86,41 @@ export function computeRemovals(target: TeardownTarget, prod: ProductionState, s
     },
     { id: "managed-policy", account: "production", kind: ours(!!prod.managedPolicy, prod.managedPolicy?.tags ?? []), resource: `managed policy ${policyName} and all its versions` },
     { id: "role", account: "production", kind: ours(!!prod.role, prod.role?.tags ?? []), resource: `role ${roleName}` },
+    foreignTrustRemoval(target, prod, id),
     bucketPolicyRemoval(bucket, prod.bucketPolicy),
     {
       id: "bucket",
       account: "production",
-      kind: ours(prod.bucketExists, target.bucketCreatedByXacct ? [{ Key: "managed-by", Value: "xacct" }] : prod.bucketTags),
+      kind: ours(prod.bucketExists, target.bucketCreatedByXacct ? [{ Key: "managed-by", Value: "xacct" }, { Key: "xacct:setup", Value: id }] : prod.bucketTags),
       resource: `bucket ${bucket}`,
     },
     { id: "inline-policy", account: "staging", kind: staging.inlinePolicy ? "delete" : "none", resource: `inline policy ${target.inlinePolicyName} of user ${stagingUser}` },
     { id: "user", account: "staging", kind: ours(!!staging.user, staging.user?.tags ?? []), resource: `user ${stagingUser}` },
   ];
-  for (const removal of removals) explainKeep(removal, deps, foreignAttached, target);
+  for (const removal of removals) explainKeep(removal, deps, foreignAttached, target, keptBecause(removal.id, prod, staging, target));
   // Resource-policy mode made no role: nothing of it to remove or to mention.
-  const roleOnly: RemovalId[] = ["attach", "managed-policy", "role"];
+  const roleOnly: RemovalId[] = ["attach", "managed-policy", "role", "role-trust"];
   return target.mode === "role" ? removals : removals.filter((r) => !roleOnly.includes(r.id) || r.kind !== "none");
+}
+
+/** A role setup used but did not make keeps existing: only xacct's trust statement leaves it. */
+function foreignTrustRemoval(target: TeardownTarget, prod: ProductionState, id: string): Removal {
+  const resource = `xacct's statement in the trust policy of role ${target.roleName}`;
+  const trust = prod.role?.trust;
+  const present = !!trust && !madeBySetup(prod.role?.tags ?? [], id) && trust.Statement.some((s) => s.Sid === SID.trustStaging);
+  if (!present) return { id: "role-trust", account: "production", kind: "none", resource };
+  const after = removeOwnedStatements(trust, [SID.trustStaging]);
+  return after
+    ? { id: "role-trust", account: "production", kind: "update", resource, before: trust, after }
+    : { id: "role-trust", account: "production", kind: "keep", resource, note: "it is the role's only statement: edit the trust policy or delete the role yourself" };
+}
+
+/** Why a resource that exists is not ours: whose it is, by its tags. */
+function keptBecause(id: RemovalId, prod: ProductionState, staging: StagingState, target: TeardownTarget): string {
+  const tags = id === "role" ? prod.role?.tags : id === "managed-policy" ? prod.managedPolicy?.tags : id === "bucket" ? prod.bucketTags : id === "user" ? staging.user?.tags : undefined;
+  const owner = tags ? xacctSetupOf(tags) : undefined;
+  if (owner && owner !== setupId(target)) return `made by another xacct setup, ${owner}`;
+  return "not created by xacct (no managed-by=xacct tag)";
 }
 
 function bucketPolicyRemoval(bucket: string, policy: PolicyDocument | undefined): Removal {
@@ -108,14 +135,16 @@ function bucketPolicyRemoval(bucket: string, policy: PolicyDocument | undefined)
 }
 
 /** Turns a planned delete into "keep" when something not ours depends on the resource. */
-function explainKeep(removal: Removal, deps: Dependents, foreignAttached: string[], target: TeardownTarget): void {
+function explainKeep(removal: Removal, deps: Dependents, foreignAttached: string[], target: TeardownTarget, whyNotOurs: string): void {
   const keep = (note: string) => Object.assign(removal, { kind: "keep" as const, note });
   if (removal.kind === "keep") {
-    removal.note = "not created by xacct (no managed-by=xacct tag)";
+    removal.note ??= whyNotOurs;
     return;
   }
   if (removal.kind !== "delete") return;
-  if (removal.id === "role" && (foreignAttached.length > 0 || deps.roleInlinePolicies.length > 0)) {
+  if (removal.id === "managed-policy" && deps.policyUsedElsewhere) {
+    keep("it is attached to other roles, users or groups too");
+  } else if (removal.id === "role" && (foreignAttached.length > 0 || deps.roleInlinePolicies.length > 0)) {
     keep(`other policies are attached to it: ${[...foreignAttached, ...deps.roleInlinePolicies].join(", ")}`);
   } else if (removal.id === "user" && deps.userExtras.length > 0) {
     keep(`it has more than xacct gave it: ${deps.userExtras.join(", ")}`);
@@ -136,10 +165,12 @@ export async function readDependents(
   const [roleInlinePolicies, userExtras, objectCount] = await Promise.all([
     prod.role ? listRoleInlinePolicies(prodClients, target.roleName) : [],
     // Only a user xacct made may be deleted, so only then does what else it has matter.
-    staging.user && isXacctTagged(staging.user.tags) ? listUserExtras(stagingClients, target) : [],
-    prod.bucketExists && (target.bucketCreatedByXacct || isXacctTagged(prod.bucketTags)) ? countObjectVersions(prodClients, target.bucket) : 0,
+    staging.user && madeBySetup(staging.user.tags, setupId(target)) ? listUserExtras(stagingClients, target) : [],
+    prod.bucketExists && (target.bucketCreatedByXacct || madeBySetup(prod.bucketTags, setupId(target))) ? countObjectVersions(prodClients, target.bucket) : 0,
   ]);
-  return { roleInlinePolicies, userExtras, objectCount };
+  const ownAttachment = prod.attachedPolicyArns.includes(target.policyArn) ? 1 : 0;
+  const policyUsedElsewhere = (prod.managedPolicy?.attachmentCount ?? 0) > ownAttachment;
+  return { roleInlinePolicies, userExtras, objectCount, policyUsedElsewhere };
 }
 
 async function listRoleInlinePolicies(clients: AwsClients, roleName: string): Promise<string[]> {
@@ -204,6 +235,10 @@ export function teardownSteps(
     run("role", `Delete role ${target.roleName}`, async () => {
       await iam.send(new DeleteRoleCommand({ RoleName: target.roleName }));
       return "deleted";
+    }),
+    run("role-trust", `Remove xacct's statement from the trust policy of role ${target.roleName}`, async (r) => {
+      await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: target.roleName, PolicyDocument: JSON.stringify(r.after) }));
+      return "updated";
     }),
     run("bucket-policy", `Remove xacct's statements from the policy of bucket ${target.bucket}`, async (r) => {
       if (r.after) await prodClients.s3.send(new PutBucketPolicyCommand({ Bucket: target.bucket, Policy: JSON.stringify(r.after) }));

@@ -117,6 +117,12 @@ export function computeHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
     hops.push(negative(`role-cannot-${verb}`, `${target.roleName} cannot ${action} on ${target.bucket}/*`, result,
       `Remove ${verb} access: narrow ${denyingStatements(result)} to s3:GetObject.`));
   }
+  if (bucketPolicy) {
+    // The role is the only way in: the bucket must not also let Staging read directly (e.g. left from resource-policy mode).
+    const direct = evaluate(onObject("s3:GetObject", user), { identity: [ANY_IDENTITY], resource: bucketPolicy });
+    hops.push(negative("staging-cannot-read-directly", `${target.stagingUser} cannot read ${target.bucket}/* without the role`, direct,
+      `Remove ${denyingStatements(direct)} from the bucket policy: in role mode, reads go through ${target.roleName}.`));
+  }
   const outsider = { arn: `arn:${partition}:iam::${outsiderAccount(target)}:user/outsider`, accountId: outsiderAccount(target) };
   if (docs.trust) {
     // The outsider is in no organization of ours: it does not carry aws:PrincipalOrgID.

@@ -132,6 +132,8 @@ export async function askNames(
 }
 
 export interface TrustFlags {
+  /** Drop every condition an earlier run added: back to the recipe's trust. */
+  plainTrust?: boolean | undefined;
   trustPrincipal?: string[] | undefined;
   /** A value, or true to generate one. */
   externalId?: string | boolean | undefined;
@@ -154,23 +156,27 @@ export function generateExternalId(): string {
 /**
  * The trust questions. Flags answer them; in a terminal, one gate question keeps the recipe's
  * plain trust quick and opens the rest for operators who want more.
+ *
+ * `remembered`: what an earlier run of this setup made the trust. It stays unless flags change
+ * it (a rerun from CI without the hardening flags must not weaken the trust), or --plain-trust
+ * drops it; a generated external ID is reused so reruns converge.
  */
-/** `previousExternalId`: the one an earlier run generated for this role, reused so reruns converge. */
-export async function askTrust(prompter: Prompter, given: TrustFlags, interactive: boolean, previousExternalId?: string, mode: GrantMode = "role"): Promise<TrustAnswers> {
+export async function askTrust(prompter: Prompter, given: TrustFlags, interactive: boolean, remembered?: TrustAnswers, mode: GrantMode = "role"): Promise<TrustAnswers> {
   if (mode === "resource-policy") return bucketGrantees(given);
-  const newExternalId = () => previousExternalId ?? generateExternalId();
+  const base = given.plainTrust ? undefined : remembered;
+  const newExternalId = () => remembered?.trust.externalId ?? generateExternalId();
   const fromFlags = (): TrustAnswers => ({
     trust: {
-      principals: given.trustPrincipal?.map(checkTrustPrincipal),
-      externalId: given.externalId === true ? newExternalId() : given.externalId ? checkExternalId(given.externalId) : undefined,
-      requireMfa: given.requireMfa ?? false,
-      orgId: given.orgId !== undefined ? checkOrgId(given.orgId) : undefined,
-      allowSourceIdentity: given.allowSourceIdentity ?? false,
+      principals: given.trustPrincipal?.map(checkTrustPrincipal) ?? base?.trust.principals,
+      externalId: given.externalId === true ? newExternalId() : given.externalId ? checkExternalId(given.externalId) : base?.trust.externalId,
+      requireMfa: given.requireMfa ?? base?.trust.requireMfa ?? false,
+      orgId: given.orgId !== undefined ? checkOrgId(given.orgId) : base?.trust.orgId,
+      allowSourceIdentity: given.allowSourceIdentity ?? base?.trust.allowSourceIdentity ?? false,
     },
-    maxSessionDuration: given.maxSessionDuration !== undefined ? checkMaxSessionDuration(given.maxSessionDuration) : DEFAULTS.maxSessionDuration,
+    maxSessionDuration: given.maxSessionDuration !== undefined ? checkMaxSessionDuration(given.maxSessionDuration) : (base?.maxSessionDuration ?? DEFAULTS.maxSessionDuration),
   });
   const anyGiven = Object.values(given).some((v) => v !== undefined);
-  if (!interactive || anyGiven) return fromFlags();
+  if (!interactive || anyGiven || base) return fromFlags();
   const harden = await prompter.confirm({
     message: "Harden the role's trust beyond the recipe (named principals, external ID, MFA, organization, session length)?",
     flag: "--trust-principal, --external-id, --require-mfa, --org-id, --max-session-duration",
@@ -203,6 +209,7 @@ export async function askTrust(prompter: Prompter, given: TrustFlags, interactiv
 /** Resource-policy mode has no role: only --trust-principal applies (to the bucket's grant). */
 function bucketGrantees(given: TrustFlags): TrustAnswers {
   const roleOnly = (["externalId", "requireMfa", "orgId", "maxSessionDuration", "allowSourceIdentity"] as const).filter((k) => given[k] !== undefined);
+  // (plainTrust has nothing to drop here: resource-policy mode writes no trust conditions.)
   if (roleOnly.length > 0) {
     const flags = roleOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ");
     throw invalidInput(`${flags} apply to the role's trust, and resource-policy mode makes no role.`, "Leave them out, or use --mode role.");

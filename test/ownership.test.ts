@@ -1,0 +1,82 @@
+/**
+ * What is not xacct's stays untouched (review findings): the admin profiles, another setup's
+ * role, a role xacct did not make, a managed policy attached elsewhere, a stronger trust on a
+ * rerun without flags, and a mode switch that would leave old grants behind.
+ */
+import { AttachUserPolicyCommand, CreateRoleCommand, GetRoleCommand } from "@aws-sdk/client-iam";
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { parsePolicyDocument } from "../src/policy/index.js";
+import { clientsFor } from "./support/accounts.js";
+import { setupArgs, useSandbox } from "./support/sandbox.js";
+
+const sandbox = useSandbox();
+const prod = () => clientsFor(sandbox.moto.endpoint, sandbox.prod);
+
+describe("xacct never takes what is not its own", () => {
+  it("refuses to write the temporary profile over a profile it uses, before any change", async () => {
+    const config = await readFile(sandbox.configFile, "utf8");
+    const credentials = await readFile(sandbox.credentialsFile, "utf8");
+    const setup = await sandbox.run(setupArgs("own-bucket", ["--temp-profile", "staging"]));
+    expect(setup.code).toBe(2);
+    expect(setup.stderr).toContain("xacct will not write profile staging");
+    expect(setup.calls.writes).toEqual([]);
+    expect((await sandbox.run(setupArgs("own-bucket"))).code).toBe(0);
+    const assume = await sandbox.run(["assume", "--write-profile", "staging", "--profile-style", "role"]);
+    expect(assume.code).toBe(2);
+    const other = await sandbox.run(["assume", "--write-profile", "prod"]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain("Profile prod already exists and was not written by xacct");
+    expect(await readFile(sandbox.credentialsFile, "utf8")).toBe(credentials);
+    expect((await readFile(sandbox.configFile, "utf8")).startsWith(config)).toBe(true);
+  });
+
+  it("a second setup may not take over the first one's role; teardown of one leaves the other", async () => {
+    const refused = await sandbox.run(setupArgs("other-bucket"));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("role StageRole belongs to xacct setup own-bucket/StageRole");
+    expect(refused.calls.writes).toEqual([]);
+    expect((await sandbox.run(setupArgs("other-bucket", ["--role-name", "OtherRole"]))).code).toBe(0);
+    const teardown = await sandbox.run(["teardown", "--yes", "--bucket", "other-bucket", "--role-name", "OtherRole", "--production-profile", "prod", "--staging-profile", "staging"]);
+    expect(teardown.code).toBe(0);
+    expect((await prod().iam.send(new GetRoleCommand({ RoleName: "StageRole" }))).Role).toBeTruthy();
+  });
+
+  it("uses a role it did not make without dropping its other trust or its session limit, and teardown hands it back", async () => {
+    const theirs = { Version: "2012-10-17", Statement: [{ Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "sts:AssumeRole" }] };
+    await prod().iam.send(new CreateRoleCommand({ RoleName: "TheirRole", AssumeRolePolicyDocument: JSON.stringify(theirs), MaxSessionDuration: 43200 }));
+    expect((await sandbox.run(setupArgs("their-bucket", ["--role-name", "TheirRole"]))).code).toBe(0);
+    let role = (await prod().iam.send(new GetRoleCommand({ RoleName: "TheirRole" }))).Role!;
+    expect(parsePolicyDocument(role.AssumeRolePolicyDocument!).Statement.map((s) => s.Sid)).toEqual(["Partner", "XacctTrustStagingAccount"]);
+    expect(role.MaxSessionDuration).toBe(43200);
+
+    const teardown = await sandbox.run(["teardown", "--yes", "--delete-objects"]);
+    expect(teardown.code).toBe(0);
+    expect(teardown.stdout).toContain("Remove xacct's statement from the trust policy of role TheirRole — updated");
+    role = (await prod().iam.send(new GetRoleCommand({ RoleName: "TheirRole" }))).Role!;
+    expect(parsePolicyDocument(role.AssumeRolePolicyDocument!).Statement).toEqual(theirs.Statement);
+  });
+
+  it("keeps a managed policy that is attached elsewhere too", async () => {
+    expect((await sandbox.run(setupArgs("shared-policy-bucket", ["--role-name", "SharedRole"]))).code).toBe(0);
+    await prod().iam.send(new AttachUserPolicyCommand({ UserName: "ProdAdmin", PolicyArn: "arn:aws:iam::111111111111:policy/SharedRoleReadObjects" }));
+    const teardown = await sandbox.run(["teardown", "--yes", "--delete-objects"]);
+    expect(teardown.code).toBe(0);
+    expect(teardown.stdout).toContain("managed policy SharedRoleReadObjects and all its versions  (it is attached to other roles, users or groups too)");
+  });
+
+  it("a rerun without the hardening flags keeps the trust; --plain-trust drops it", async () => {
+    const hard = setupArgs("hard-kept-bucket", ["--role-name", "KeptRole", "--external-id", "--org-id", "o-abcdef12345"]);
+    expect((await sandbox.run(hard)).code).toBe(0);
+    const rerun = await sandbox.run([...setupArgs("hard-kept-bucket", ["--role-name", "KeptRole"]), "--plan", "--detailed-exitcode"]);
+    expect(rerun.code).toBe(0);
+    const plain = await sandbox.run([...setupArgs("hard-kept-bucket", ["--role-name", "KeptRole", "--plain-trust"]), "--plan", "--detailed-exitcode"]);
+    expect(plain.code).toBe(2);
+  });
+
+  it("refuses to switch a setup's mode in place", async () => {
+    const result = await sandbox.run(setupArgs("hard-kept-bucket", ["--role-name", "KeptRole", "--mode", "resource-policy"]));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("was made in role mode; switching to resource-policy would leave the old mode's grants in place");
+  });
+});
