@@ -119,6 +119,57 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
     }
   };
 
+  addLifecycleCommands(program, run);
+  addSessionCommands(program, run);
+  return program;
+}
+
+/** The answers setup asks for; teardown takes the same ones to find what setup made. */
+function addTargetOptions(command: Command): Command {
+  const options: [string, string][] = [
+    ["--mode <mode>", "role (Staging assumes a Production role; the recipe) or resource-policy (the bucket grants Staging directly) (default: role)"],
+    ["--production-profile <name>", "profile with admin credentials in the Production account"],
+    ["--staging-profile <name>", "profile with admin credentials in the Staging account (repeatable: further profiles are further Staging accounts)"],
+    ["--bucket <name>", "the Production bucket to share (created if missing)"],
+    ["--role-name <name>", "role in Production that Staging assumes (default: StageRole)"],
+    ["--policy-name <name>", "managed policy allowing s3:GetObject (default: <role-name>ReadObjects)"],
+    ["--staging-user <name>", "Staging user allowed to assume the role, created if missing (default: StageAdmin)"],
+    ["--region <region>", "region of the bucket (default: the Production profile's region, else us-east-1)"],
+    ["--temp-profile <name>", "profile for the temporary credentials (default: TempCred)"],
+  ];
+  for (const [flags, description] of options) {
+    if (flags.startsWith("--staging-profile")) command.option(flags, description, collect);
+    else command.option(flags, description);
+  }
+  return command;
+}
+
+/** For repeatable options: each use adds a value. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function writeJson(stream: Writable, value: unknown): void {
+  stream.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+function errorSummary(error: unknown): Record<string, unknown> {
+  if (error instanceof XacctError) {
+    return { message: error.message, hint: error.hint ?? null, awsCode: error.awsCode ?? null, exitCode: error.exitCode };
+  }
+  if (error instanceof Error && error.name === "ExitPromptError") return { message: "Cancelled at a prompt.", exitCode: 130 };
+  return { message: error instanceof Error ? error.message : String(error), exitCode: 1 };
+}
+
+function isTty(stream: Readable | Writable): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
+}
+
+
+type Runner = (command: Command, body: (ctx: CommandContext) => Promise<number | void>) => Promise<void>;
+
+/** Commands that change or check the accounts: setup, teardown, verify, export. */
+function addLifecycleCommands(program: Command, run: Runner): void {
   addTargetOptions(
     program.command("setup").description("walk the three stages: Production bucket and role, Staging permission, test access"),
   )
@@ -175,6 +226,10 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
       run(command, async (ctx) => (await import("./commands/export.js")).exportCommand(options, ctx)),
     );
 
+}
+
+/** Commands that use what setup made: assume, credentials, console, test-get. */
+function addSessionCommands(program: Command, run: Runner): void {
   program
     .command("assume")
     .description("assume the role with the Staging profile; print the identity and expiry, never a secret")
@@ -228,46 +283,4 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
       run(command, async (ctx) => (await import("./commands/test-get.js")).testGetCommand(key, outfile, options, ctx)),
     );
 
-  return program;
-}
-
-/** The answers setup asks for; teardown takes the same ones to find what setup made. */
-function addTargetOptions(command: Command): Command {
-  const options: [string, string][] = [
-    ["--mode <mode>", "role (Staging assumes a Production role; the recipe) or resource-policy (the bucket grants Staging directly) (default: role)"],
-    ["--production-profile <name>", "profile with admin credentials in the Production account"],
-    ["--staging-profile <name>", "profile with admin credentials in the Staging account (repeatable: further profiles are further Staging accounts)"],
-    ["--bucket <name>", "the Production bucket to share (created if missing)"],
-    ["--role-name <name>", "role in Production that Staging assumes (default: StageRole)"],
-    ["--policy-name <name>", "managed policy allowing s3:GetObject (default: <role-name>ReadObjects)"],
-    ["--staging-user <name>", "Staging user allowed to assume the role, created if missing (default: StageAdmin)"],
-    ["--region <region>", "region of the bucket (default: the Production profile's region, else us-east-1)"],
-    ["--temp-profile <name>", "profile for the temporary credentials (default: TempCred)"],
-  ];
-  for (const [flags, description] of options) {
-    if (flags.startsWith("--staging-profile")) command.option(flags, description, collect);
-    else command.option(flags, description);
-  }
-  return command;
-}
-
-/** For repeatable options: each use adds a value. */
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
-function writeJson(stream: Writable, value: unknown): void {
-  stream.write(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-function errorSummary(error: unknown): Record<string, unknown> {
-  if (error instanceof XacctError) {
-    return { message: error.message, hint: error.hint ?? null, awsCode: error.awsCode ?? null, exitCode: error.exitCode };
-  }
-  if (error instanceof Error && error.name === "ExitPromptError") return { message: "Cancelled at a prompt.", exitCode: 130 };
-  return { message: error instanceof Error ? error.message : String(error), exitCode: 1 };
-}
-
-function isTty(stream: Readable | Writable): boolean {
-  return (stream as { isTTY?: boolean }).isTTY === true;
 }

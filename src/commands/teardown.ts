@@ -2,7 +2,7 @@
  * `xacct teardown`: shows what it will remove and, after confirmation (or --yes), removes
  * exactly what setup made. Works from the flags setup takes, or from what setup remembered.
  */
-import { makeClients } from "../aws/clients.js";
+import { makeClients, type AwsClients } from "../aws/clients.js";
 import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
 import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
@@ -10,10 +10,10 @@ import { removeProfileFromFile } from "../awsconfig/store.js";
 import { isXacctProfile } from "../awsconfig/temporary-profile.js";
 import { inlinePolicyNameFor, setupId } from "../plan.js";
 import { managedPolicyArn, partitionForRegion } from "../policy/arn.js";
-import { readProductionState, readStagingState } from "../stages/current.js";
+import { readProductionState, readStagingState, type ProductionState } from "../stages/current.js";
 import { runSteps } from "../stages/steps.js";
 import { computeRemovals, readDependents, teardownSteps, type Removal, type TeardownTarget } from "../stages/teardown.js";
-import { clearState, loadState } from "../state.js";
+import { clearState, loadState, type SetupState } from "../state.js";
 import { showChange } from "../ui/plan-view.js";
 import { resolveTarget, type Target, type TargetOptions } from "./target.js";
 import { ACCOUNT_CONCURRENCY, mapBounded, removeMoreStaging } from "../stages/more-staging.js";
@@ -28,12 +28,61 @@ export interface TeardownOptions extends TargetOptions {
 
 export async function teardownCommand(options: TeardownOptions, ctx: CommandContext): Promise<number> {
   const { out } = ctx;
+  const survey = await surveySetup(options, ctx);
+  const { answers, removals, profileExists, remembered } = survey;
+  showRemovals(ctx, removals, survey.accounts.production, survey.accounts.staging, answers.tempProfile, profileExists);
+  const pending = removals.filter((r) => r.kind === "delete" || r.kind === "update").length + (profileExists ? 1 : 0);
+  Object.assign(ctx.result, {
+    accounts: { production: { accountId: survey.accounts.production }, staging: { accountId: survey.accounts.staging } },
+    bucket: answers.bucket,
+    removals,
+    profile: { name: answers.tempProfile, exists: profileExists },
+    pending,
+  });
+  if (options.plan) {
+    out.line();
+    out.line(pending === 0 ? "Nothing to remove." : `${pending} removal${pending === 1 ? "" : "s"} pending. Run without --plan to apply.`);
+    return 0;
+  }
+  if (pending === 0) {
+    await removeFromMoreStaging(ctx, answers, remembered?.moreStaging, survey.target.inlinePolicyName);
+    await survey.forgetSetup();
+    out.line();
+    out.done("Nothing to remove: xacct's resources are already gone.");
+    return 0;
+  }
+  if (!options.yes && !(await ctx.prompter.confirm({ message: "Remove these?", flag: "--yes", default: false }))) {
+    out.line("Nothing was removed.");
+    return 0;
+  }
+  await removeEverything(ctx, survey);
+  const kept = removals.filter((r) => r.kind === "keep");
+  out.line();
+  out.done(kept.length === 0 ? "Teardown complete." : `Teardown complete; ${kept.length} resource(s) left in place as listed above.`);
+  return 0;
+}
+
+/** What teardown found: the setup, both accounts' state, and what it will remove or keep. */
+interface TeardownSurvey {
+  answers: Target;
+  target: TeardownTarget;
+  accounts: { production: string; staging: string };
+  prod: AwsClients;
+  staging: AwsClients;
+  prodState: ProductionState;
+  removals: Removal[];
+  /** The remembered setup, when it is this one: only then are its profile and state xacct's to remove. */
+  remembered: SetupState | undefined;
+  profileExists: boolean;
+  forgetSetup: () => Promise<void>;
+}
+
+async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promise<TeardownSurvey> {
   const state = await loadState(ctx.statePath);
   const answers = resolveTarget("teardown", options, state, !ctx.interactive && !options.yes && !options.plan);
   const view = await loadProfileView(ctx.env);
   requireProfile(view, answers.productionProfile);
   requireProfile(view, answers.stagingProfile);
-
   const prod = makeClients({ profile: answers.productionProfile, region: answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const staging = makeClients({ profile: answers.stagingProfile, region: answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const [prodIdentity, stagingIdentity, owner] = await Promise.all([
@@ -41,6 +90,7 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
     getCallerIdentity(staging, answers.stagingProfile),
     getS3Owner(prod, answers.productionProfile),
   ]);
+  const remembered = state?.bucket === answers.bucket && state.roleName === answers.roleName ? state : undefined;
   const target: TeardownTarget = {
     mode: answers.mode,
     bucket: answers.bucket,
@@ -50,7 +100,7 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
     stagingUser: answers.stagingUser,
     inlinePolicyName: inlinePolicyNameFor(answers),
     deleteObjects: options.deleteObjects ?? false,
-    bucketCreatedByXacct: state?.bucket === answers.bucket && state.roleName === answers.roleName && state.createdBucket === true,
+    bucketCreatedByXacct: remembered?.createdBucket === true,
   };
   const [prodState, stagingState] = await Promise.all([
     readProductionState(prod, {
@@ -64,57 +114,38 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
     readStagingState(staging, { userName: target.stagingUser, inlinePolicyName: target.inlinePolicyName, profile: answers.stagingProfile }),
   ]);
   const deps = await readDependents(prod, staging, target, prodState, stagingState);
-  const removals = computeRemovals(target, prodState, stagingState, deps);
-  // The remembered setup is this one: only then are its profile and its state xacct's to remove.
-  const remembered = state?.bucket === answers.bucket && state.roleName === answers.roleName ? state : undefined;
-  // Only a profile xacct wrote for this setup is removed: a user's own profile of that name stays.
-  const profileExists = (remembered !== undefined || !state) && isXacctProfile(view.settings(answers.tempProfile));
-  const forgetSetup = () => (remembered || !state ? clearState(ctx.statePath) : Promise.resolve());
+  return {
+    answers,
+    target,
+    accounts: { production: prodIdentity.accountId, staging: stagingIdentity.accountId },
+    prod,
+    staging,
+    prodState,
+    removals: computeRemovals(target, prodState, stagingState, deps),
+    remembered,
+    // Only a profile xacct wrote for this setup is removed: a user's own profile of that name stays.
+    profileExists: (remembered !== undefined || !state) && isXacctProfile(view.settings(answers.tempProfile)),
+    forgetSetup: () => (remembered || !state ? clearState(ctx.statePath) : Promise.resolve()),
+  };
+}
 
-  showRemovals(ctx, removals, prodIdentity.accountId, stagingIdentity.accountId, answers.tempProfile, profileExists);
-  const pending = removals.filter((r) => r.kind === "delete" || r.kind === "update").length + (profileExists ? 1 : 0);
-  Object.assign(ctx.result, {
-    accounts: { production: { accountId: prodIdentity.accountId }, staging: { accountId: stagingIdentity.accountId } },
-    bucket: target.bucket,
-    removals,
-    profile: { name: answers.tempProfile, exists: profileExists },
-    pending,
-  });
-  if (options.plan) {
-    out.line();
-    out.line(pending === 0 ? "Nothing to remove." : `${pending} removal${pending === 1 ? "" : "s"} pending. Run without --plan to apply.`);
-    return 0;
-  }
-  if (pending === 0) {
-    await removeFromMoreStaging(ctx, answers, remembered?.moreStaging, target.inlinePolicyName);
-    await forgetSetup();
-    out.line();
-    out.done("Nothing to remove: xacct's resources are already gone.");
-    return 0;
-  }
-  if (!options.yes && !(await ctx.prompter.confirm({ message: "Remove these?", flag: "--yes", default: false }))) {
-    out.line("Nothing was removed.");
-    return 0;
-  }
-  out.heading("Removing");
+async function removeEverything(ctx: CommandContext, survey: TeardownSurvey): Promise<void> {
+  const { answers, target } = survey;
+  ctx.out.heading("Removing");
   const where = {
-    production: { account: `Production account ${prodIdentity.accountId}`, profile: answers.productionProfile },
-    staging: { account: `Staging account ${stagingIdentity.accountId}`, profile: answers.stagingProfile },
+    production: { account: `Production account ${survey.accounts.production}`, profile: answers.productionProfile },
+    staging: { account: `Staging account ${survey.accounts.staging}`, profile: answers.stagingProfile },
   };
   const removed = (ctx.result["removed"] = [] as Awaited<ReturnType<typeof runSteps>>);
-  await runSteps(teardownSteps(prod, staging, removals, target, prodState, where), out, removed);
-  await removeFromMoreStaging(ctx, answers, remembered?.moreStaging, target.inlinePolicyName);
-  if (profileExists) {
+  await runSteps(teardownSteps(survey.prod, survey.staging, survey.removals, target, survey.prodState, where), ctx.out, removed);
+  await removeFromMoreStaging(ctx, answers, survey.remembered?.moreStaging, target.inlinePolicyName);
+  if (survey.profileExists) {
     for (const [path, file] of [[configFilePath(ctx.env), "config"], [credentialsFilePath(ctx.env), "credentials"]] as const) {
-      const removed = await removeProfileFromFile({ path, file, profile: answers.tempProfile });
-      if (removed.changed) out.done(`Profile ${answers.tempProfile} removed from ${removed.path}`);
+      const result = await removeProfileFromFile({ path, file, profile: answers.tempProfile });
+      if (result.changed) ctx.out.done(`Profile ${answers.tempProfile} removed from ${result.path}`);
     }
   }
-  await forgetSetup();
-  const kept = removals.filter((r) => r.kind === "keep");
-  out.line();
-  out.done(kept.length === 0 ? "Teardown complete." : `Teardown complete; ${kept.length} resource(s) left in place as listed above.`);
-  return 0;
+  await survey.forgetSetup();
 }
 
 /** The Staging side in further accounts: the ones setup remembered and any given as flags. */

@@ -55,83 +55,104 @@ function denyingStatements(result: EvaluationResult): string {
 
 export function computeHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   if (target.mode === "resource-policy") return computeDirectHops(docs, target);
-  const partition = partitionForRegion(target.region);
-  const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId };
-  const session = { arn: `arn:${partition}:sts::${target.productionAccountId}:assumed-role/${target.roleName}/xacct-verify`, accountId: target.productionAccountId };
-  const object = `${bucketArn(partition, target.bucket)}/xacct-verify-probe`;
-  const assume = (principal: { arn: string; accountId: string }) => ({
-    principal,
-    action: "sts:AssumeRole",
-    resource: target.roleArn,
-    resourceAccountId: target.productionAccountId,
-    context: target.assumeContext ?? {},
-  });
-  const onObject = (action: string, principal = session) => ({
-    principal,
-    action,
-    resource: object,
-    resourceAccountId: target.productionAccountId,
-    context: { "aws:SecureTransport": true },
-  });
-  const bucketPolicy = docs.bucketPolicy;
-  const roleSet = { identity: docs.rolePolicies, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
-  const hops: Hop[] = [];
+  const path = rolePath(target);
+  return [...assumeHops(docs, target, path), ...readHops(docs, target, path), ...negativeHops(docs, target, path)];
+}
 
-  const identity = evaluate(assume(user), { identity: docs.userPolicies, resource: ANY_TRUST });
-  hops.push(
+type Principal = { arn: string; accountId: string };
+
+/** The principals and requests of the role path, shared by its hops. */
+interface RolePath {
+  partition: ReturnType<typeof partitionForRegion>;
+  user: Principal;
+  outsider: Principal;
+  assume: (principal: Principal) => Parameters<typeof evaluate>[0];
+  onObject: (action: string, principal?: Principal) => Parameters<typeof evaluate>[0];
+}
+
+function rolePath(target: VerifyTarget): RolePath {
+  const partition = partitionForRegion(target.region);
+  const session = { arn: `arn:${partition}:sts::${target.productionAccountId}:assumed-role/${target.roleName}/xacct-verify`, accountId: target.productionAccountId };
+  return {
+    partition,
+    user: { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId },
+    outsider: { arn: `arn:${partition}:iam::${outsiderAccount(target)}:user/outsider`, accountId: outsiderAccount(target) },
+    assume: (principal) => ({ principal, action: "sts:AssumeRole", resource: target.roleArn, resourceAccountId: target.productionAccountId, context: target.assumeContext ?? {} }),
+    onObject: (action, principal = session) => ({
+      principal,
+      action,
+      resource: `${bucketArn(partition, target.bucket)}/xacct-verify-probe`,
+      resourceAccountId: target.productionAccountId,
+      context: { "aws:SecureTransport": true },
+    }),
+  };
+}
+
+/** The user may ask for the role, the trust admits it (and every further Staging account). */
+function assumeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop[] {
+  const identity = evaluate(path.assume(path.user), { identity: docs.userPolicies, resource: ANY_TRUST });
+  const hops = [
     verdict("user-may-assume", `${target.stagingUser} may call sts:AssumeRole on ${target.roleName}`, identity.decision === "Allow", identity, docs.userExists
       ? `Give ${target.stagingUser} sts:AssumeRole on ${target.roleArn}: run \`xacct setup\` (it writes inline policy xacct-assume-${target.roleName}).`
       : `User ${target.stagingUser} does not exist in account ${target.stagingAccountId}: run \`xacct setup\` to create it.`),
-  );
-  const trust = docs.trust
-    ? evaluate(assume(user), { identity: [ANY_IDENTITY], resource: docs.trust })
-    : undefined;
-  hops.push(
-    trust
-      ? verdict("trust-admits-user", `the trust policy of ${target.roleName} admits ${target.stagingUser}`, trust.decision === "Allow", trust,
-          `Let account ${target.stagingAccountId} assume ${target.roleName}: run \`xacct setup\` (trust statement for ${accountRootArn(partition, target.stagingAccountId)}).`)
-      : missing("trust-admits-user", `the trust policy of ${target.roleName} admits ${target.stagingUser}`, `Role ${target.roleArn} does not exist: run \`xacct setup\`.`),
-  );
+  ];
+  const title = `the trust policy of ${target.roleName} admits ${target.stagingUser}`;
+  if (!docs.trust) return [...hops, missing("trust-admits-user", title, `Role ${target.roleArn} does not exist: run \`xacct setup\`.`)];
+  const trust = evaluate(path.assume(path.user), { identity: [ANY_IDENTITY], resource: docs.trust });
+  hops.push(verdict("trust-admits-user", title, trust.decision === "Allow", trust,
+    `Let account ${target.stagingAccountId} assume ${target.roleName}: run \`xacct setup\` (trust statement for ${accountRootArn(path.partition, target.stagingAccountId)}).`));
+  const more = target.moreStagingAccountIds ?? [];
+  if (more.length > 0) hops.push(moreAccountsHop(docs.trust, target, more, path.assume));
+  return hops;
+}
+
+/** The role may read the objects, and the bucket does not deny it. */
+function readHops(docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop[] {
+  const bucketPolicy = docs.bucketPolicy;
   // Same account: the role's own policies grant the read (or, failing that, a bucket policy
   // statement naming the role); a bucket-policy Deny is judged in the next hop on its own.
-  const ownRead = evaluate(onObject("s3:GetObject"), { identity: docs.rolePolicies });
-  const combinedRead = evaluate(onObject("s3:GetObject"), roleSet);
-  const more = target.moreStagingAccountIds ?? [];
-  if (docs.trust && more.length > 0) hops.push(moreAccountsHop(docs.trust, target, more, assume));
+  const ownRead = evaluate(path.onObject("s3:GetObject"), { identity: docs.rolePolicies });
+  const combinedRead = evaluate(path.onObject("s3:GetObject"), { identity: docs.rolePolicies, ...(bucketPolicy ? { resource: bucketPolicy } : {}) });
   const read = ownRead.decision !== "Allow" && combinedRead.decision === "Allow" ? combinedRead : ownRead;
-  hops.push(
-    verdict("role-may-read", `${target.roleName} may s3:GetObject on ${target.bucket}/*`, read.decision === "Allow", read,
-      `Attach a policy allowing s3:GetObject on ${bucketObjectsArn(partition, target.bucket)} to ${target.roleName}: run \`xacct setup\`.`),
-  );
-  const bucketSide = bucketPolicy ? evaluate(onObject("s3:GetObject"), { identity: [ANY_IDENTITY], resource: bucketPolicy }) : undefined;
+  const bucketSide = bucketPolicy ? evaluate(path.onObject("s3:GetObject"), { identity: [ANY_IDENTITY], resource: bucketPolicy }) : undefined;
   const bucketDenies = bucketSide?.decision === "ExplicitDeny";
-  hops.push({
-    id: "bucket-allows-read",
-    title: `the bucket policy and settings of ${target.bucket} do not deny it`,
-    ok: !bucketDenies,
-    detail: bucketDenies ? `Denied by ${denyingStatements(bucketSide)}.` : ownershipNote(docs.objectOwnership),
-    ...(bucketDenies ? { fix: `Narrow or remove ${denyingStatements(bucketSide)} so it does not apply to ${target.roleName}.` } : {}),
-  });
+  return [
+    verdict("role-may-read", `${target.roleName} may s3:GetObject on ${target.bucket}/*`, read.decision === "Allow", read,
+      `Attach a policy allowing s3:GetObject on ${bucketObjectsArn(path.partition, target.bucket)} to ${target.roleName}: run \`xacct setup\`.`),
+    {
+      id: "bucket-allows-read",
+      title: `the bucket policy and settings of ${target.bucket} do not deny it`,
+      ok: !bucketDenies,
+      detail: bucketDenies ? `Denied by ${denyingStatements(bucketSide)}.` : ownershipNote(docs.objectOwnership),
+      ...(bucketDenies ? { fix: `Narrow or remove ${denyingStatements(bucketSide)} so it does not apply to ${target.roleName}.` } : {}),
+    },
+  ];
+}
+
+/** Nothing more: no write or delete, no read around the role, no third account, not public. */
+function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop[] {
+  const bucketPolicy = docs.bucketPolicy;
+  const roleSet = { identity: docs.rolePolicies, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
+  const hops: Hop[] = [];
   for (const [action, verb] of [["s3:PutObject", "write"], ["s3:DeleteObject", "delete"]] as const) {
-    const result = evaluate(onObject(action), roleSet);
+    const result = evaluate(path.onObject(action), roleSet);
     hops.push(negative(`role-cannot-${verb}`, `${target.roleName} cannot ${action} on ${target.bucket}/*`, result,
       `Remove ${verb} access: narrow ${denyingStatements(result)} to s3:GetObject.`));
   }
   if (bucketPolicy) {
     // The role is the only way in: the bucket must not also let Staging read directly (e.g. left from resource-policy mode).
-    const direct = evaluate(onObject("s3:GetObject", user), { identity: [ANY_IDENTITY], resource: bucketPolicy });
+    const direct = evaluate(path.onObject("s3:GetObject", path.user), { identity: [ANY_IDENTITY], resource: bucketPolicy });
     hops.push(negative("staging-cannot-read-directly", `${target.stagingUser} cannot read ${target.bucket}/* without the role`, direct,
       `Remove ${denyingStatements(direct)} from the bucket policy: in role mode, reads go through ${target.roleName}.`));
   }
-  const outsider = { arn: `arn:${partition}:iam::${outsiderAccount(target)}:user/outsider`, accountId: outsiderAccount(target) };
   if (docs.trust) {
     // The outsider is in no organization of ours: it does not carry aws:PrincipalOrgID.
     const { "aws:PrincipalOrgID": _org, ...outsiderContext } = target.assumeContext ?? {};
-    const third = evaluate({ ...assume(outsider), context: outsiderContext }, { identity: [ANY_IDENTITY], resource: docs.trust });
+    const third = evaluate({ ...path.assume(path.outsider), context: outsiderContext }, { identity: [ANY_IDENTITY], resource: docs.trust });
     hops.push(negative("third-account-cannot-assume", `a third account cannot assume ${target.roleName}`, third,
       `Narrow the Principal of ${denyingStatements(third)} to account ${target.stagingAccountId}.`));
   }
-  const publicRead = evaluate(onObject("s3:GetObject", outsider), { identity: [ANY_IDENTITY], ...(bucketPolicy ? { resource: bucketPolicy } : {}) });
+  const publicRead = evaluate(path.onObject("s3:GetObject", path.outsider), { identity: [ANY_IDENTITY], ...(bucketPolicy ? { resource: bucketPolicy } : {}) });
   hops.push(publicHop(target, publicRead, docs));
   return hops;
 }
@@ -182,7 +203,7 @@ function moreAccountsHop(
   trust: LabeledPolicy,
   target: VerifyTarget,
   accounts: string[],
-  assume: (principal: { arn: string; accountId: string }) => Parameters<typeof evaluate>[0],
+  assume: (principal: Principal) => Parameters<typeof evaluate>[0],
 ): Hop {
   const partition = partitionForRegion(target.region);
   const refused = accounts.filter((accountId) => {
