@@ -31,6 +31,16 @@ describe("xacct never takes what is not its own", () => {
     expect((await readFile(sandbox.configFile, "utf8")).startsWith(config)).toBe(true);
   });
 
+  it("replaces a hand-made profile of temporary keys (the recipe's TempCred), but not one with long-term keys", async () => {
+    const { appendFile } = await import("node:fs/promises");
+    await appendFile(sandbox.configFile, "\n[profile HandTemp]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = old\naws_security_token = old-token\nregion = us-west-2\n");
+    await appendFile(sandbox.credentialsFile, "\n[HandLong]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = keep-me\n");
+    expect((await sandbox.run(["assume", "--write-profile", "HandTemp"])).code).toBe(0);
+    const refused = await sandbox.run(["assume", "--write-profile", "HandLong"]);
+    expect(refused.code).toBe(2);
+    expect(await readFile(sandbox.credentialsFile, "utf8")).toContain("aws_secret_access_key = keep-me");
+  });
+
   it("a second setup may not take over the first one's role; teardown of one leaves the other", async () => {
     const refused = await sandbox.run(setupArgs("other-bucket"));
     expect(refused.code).toBe(2);

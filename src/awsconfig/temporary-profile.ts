@@ -31,12 +31,22 @@ export function refuseForeignProfile(view: ProfileView, name: string, sources: r
     );
   }
   const settings = view.settings(name);
-  if (settings && !isXacctProfile(settings)) {
+  if (settings && !isXacctProfile(settings) && !holdsOnlyTemporaryKeys(settings)) {
     throw invalidInput(
       `Profile ${name} already exists and was not written by xacct; writing it would replace your settings.`,
       "Choose another name (--write-profile NAME, or --temp-profile for setup), or remove that profile first.",
     );
   }
+}
+
+/**
+ * A profile like the recipe's hand-made TempCred: a session's keys (it has a token) and at most
+ * a region or output format. Replacing it with fresh temporary keys loses nothing.
+ */
+function holdsOnlyTemporaryKeys(settings: Record<string, string | undefined>): boolean {
+  const allowed = new Set<string>([...CREDENTIAL_KEYS, "region", "output"]);
+  const hasToken = settings["aws_session_token"] !== undefined || settings["aws_security_token"] !== undefined;
+  return hasToken && Object.keys(settings).every((key) => allowed.has(key));
 }
 
 /**
