@@ -89,4 +89,20 @@ describe("xacct never takes what is not its own", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("was made in role mode; switching to resource-policy would leave the old mode's grants in place");
   });
+
+  it("tearing down one setup leaves another that the state file remembers intact", async () => {
+    expect((await sandbox.run(setupArgs("tb-bucket", ["--role-name", "TbRole"]))).code).toBe(0);
+    const teardownA = await sandbox.run(["teardown", "--yes", "--delete-objects", "--bucket", "own-bucket", "--production-profile", "prod", "--staging-profile", "staging"]);
+    expect(teardownA.code).toBe(0);
+    expect(teardownA.stdout).toMatch(/Delete role StageRole — deleted/);
+    expect(teardownA.stdout).not.toContain("TbRole");
+    expect((await sandbox.run(["verify"])).code).toBe(0); // setup B, remembered, still holds
+    expect((await readFile(sandbox.configFile, "utf8"))).toContain("[profile TempCred]");
+  });
+
+  it("recognises a role-style profile written before profiles carried xacct's mark", async () => {
+    const { appendFile } = await import("node:fs/promises");
+    await appendFile(sandbox.configFile, "\n[profile OldRoleCred]\nrole_arn = arn:aws:iam::111111111111:role/TbRole\nsource_profile = staging\nrole_session_name = xacct-staging\nregion = us-east-1\n");
+    expect((await sandbox.run(["assume", "--write-profile", "OldRoleCred", "--profile-style", "role"])).code).toBe(0);
+  });
 });

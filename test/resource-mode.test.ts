@@ -84,5 +84,7 @@ describe("--mode resource-policy", () => {
     expect(chosen.code).toBe(0);
     const policy = parsePolicyDocument((await prod().s3.send(new GetBucketPolicyCommand({ Bucket: BUCKET }))).Policy!);
     expect(policy.Statement.every((s) => JSON.stringify(s.Principal) === JSON.stringify({ AWS: "arn:aws:iam::222222222222:user/StageAdmin" }))).toBe(true);
+    // A rerun without the flag keeps the narrower grant.
+    expect((await sandbox.run([...ARGS, "--plan", "--detailed-exitcode"])).code).toBe(0);
   });
 });

@@ -16,7 +16,13 @@ import type { ProfileView } from "./sdk-view.js";
 export const OWNER_KEY = "xacct_profile";
 
 export function isXacctProfile(settings: Record<string, string | undefined> | undefined): boolean {
-  return !!settings && (settings[OWNER_KEY] !== undefined || settings["xacct_expiration"] !== undefined);
+  if (!settings) return false;
+  if (settings[OWNER_KEY] !== undefined || settings["xacct_expiration"] !== undefined) return true;
+  // Written before profiles carried the mark: xacct's role style names its session xacct-…,
+  // its process style runs `xacct credentials`.
+  const roleStyle = settings["role_arn"] !== undefined && settings["role_session_name"]?.startsWith("xacct-") === true;
+  const processStyle = /\bxacct(\.js)?"? credentials\b/.test(settings["credential_process"] ?? "");
+  return roleStyle || processStyle;
 }
 
 /**

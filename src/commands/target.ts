@@ -60,17 +60,20 @@ export function resolveTarget(command: string, options: TargetOptions, state: Se
       "Pass the same flags you gave setup, or run it where setup ran so xacct remembers them.",
     );
   }
-  const roleName = checkRoleName(options.roleName ?? state?.roleName ?? DEFAULTS.roleName);
+  // Names come from the remembered setup only when it is the one asked for: another bucket's
+  // setup must not borrow its role, policy or profile names.
+  const same = state?.bucket === bucket ? state : undefined;
+  const roleName = checkRoleName(options.roleName ?? same?.roleName ?? DEFAULTS.roleName);
   return {
-    mode: checkMode(options.mode ?? state?.mode ?? "role"),
+    mode: checkMode(options.mode ?? same?.mode ?? "role"),
     moreStagingProfiles: moreStagingProfiles.map(checkProfileName),
     productionProfile: checkProfileName(productionProfile),
     stagingProfile: checkProfileName(stagingProfile),
     bucket: checkBucketName(bucket),
     roleName,
-    policyName: checkPolicyName(options.policyName ?? state?.policyName ?? defaultPolicyName(roleName)),
-    stagingUser: checkUserName(options.stagingUser ?? state?.stagingUser ?? DEFAULTS.stagingUser),
+    policyName: checkPolicyName(options.policyName ?? (same?.roleName === roleName ? same.policyName : undefined) ?? defaultPolicyName(roleName)),
+    stagingUser: checkUserName(options.stagingUser ?? same?.stagingUser ?? DEFAULTS.stagingUser),
     region: checkRegion(options.region ?? state?.region ?? DEFAULTS.region),
-    tempProfile: checkProfileName(options.tempProfile ?? state?.tempProfile ?? DEFAULTS.profileName),
+    tempProfile: checkProfileName(options.tempProfile ?? same?.tempProfile ?? DEFAULTS.profileName),
   };
 }

@@ -30,13 +30,13 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
   const { out } = ctx;
   const survey = await surveySetup(options, ctx);
   const { answers, removals, profileExists, remembered } = survey;
-  showRemovals(ctx, removals, survey.accounts.production, survey.accounts.staging, answers.tempProfile, profileExists);
+  showRemovals(ctx, removals, survey.accounts.production, survey.accounts.staging, answers.tempProfile, profileExists, survey.profileFound);
   const pending = removals.filter((r) => r.kind === "delete" || r.kind === "update").length + (profileExists ? 1 : 0);
   Object.assign(ctx.result, {
     accounts: { production: { accountId: survey.accounts.production }, staging: { accountId: survey.accounts.staging } },
     bucket: answers.bucket,
     removals,
-    profile: { name: answers.tempProfile, exists: profileExists },
+    profile: { name: answers.tempProfile, exists: survey.profileFound.present, removes: profileExists },
     pending,
   });
   if (options.plan) {
@@ -74,7 +74,14 @@ interface TeardownSurvey {
   /** The remembered setup, when it is this one: only then are its profile and state xacct's to remove. */
   remembered: SetupState | undefined;
   profileExists: boolean;
+  profileFound: ProfileFound;
   forgetSetup: () => Promise<void>;
+}
+
+/** The temporary profile as found: there or not, and why teardown leaves it when it does. */
+interface ProfileFound {
+  present: boolean;
+  whyKept?: string;
 }
 
 async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promise<TeardownSurvey> {
@@ -125,8 +132,15 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     remembered,
     // Only a profile xacct wrote for this setup is removed: a user's own profile of that name stays.
     profileExists: (remembered !== undefined || !state) && isXacctProfile(view.settings(answers.tempProfile)),
+    profileFound: profileFound(view.settings(answers.tempProfile), remembered !== undefined || !state),
     forgetSetup: () => (remembered || !state ? clearState(ctx.statePath) : Promise.resolve()),
   };
+}
+
+function profileFound(settings: Record<string, string | undefined> | undefined, thisSetups: boolean): ProfileFound {
+  if (!settings) return { present: false };
+  if (!isXacctProfile(settings)) return { present: true, whyKept: "not written by xacct" };
+  return thisSetups ? { present: true } : { present: true, whyKept: "it belongs to the setup xacct remembers, not this one" };
 }
 
 async function removeEverything(ctx: CommandContext, survey: TeardownSurvey): Promise<void> {
@@ -174,7 +188,7 @@ async function removeFromMoreStaging(
   }
 }
 
-function showRemovals(ctx: CommandContext, removals: Removal[], prodAccount: string, stagingAccount: string, tempProfile: string, profileExists: boolean): void {
+function showRemovals(ctx: CommandContext, removals: Removal[], prodAccount: string, stagingAccount: string, tempProfile: string, profileExists: boolean, profile: ProfileFound): void {
   const show = (r: Removal) => showChange(ctx.out, r.kind === "none" ? { ...r, kind: "gone" } : r);
   ctx.out.heading(`Production account ${prodAccount}`);
   removals.filter((r) => r.account === "production").forEach(show);
@@ -182,5 +196,5 @@ function showRemovals(ctx: CommandContext, removals: Removal[], prodAccount: str
   removals.filter((r) => r.account === "staging").forEach(show);
   ctx.out.heading("This machine");
   const resource = `profile ${tempProfile} in your AWS config and credentials files`;
-  showChange(ctx.out, { kind: profileExists ? "delete" : "gone", resource });
+  showChange(ctx.out, profileExists ? { kind: "delete", resource } : profile.present ? { kind: "keep", resource, note: profile.whyKept } : { kind: "gone", resource });
 }

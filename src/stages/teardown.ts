@@ -86,7 +86,7 @@ export function computeRemovals(target: TeardownTarget, prod: ProductionState, s
     },
     { id: "managed-policy", account: "production", kind: ours(!!prod.managedPolicy, prod.managedPolicy?.tags ?? []), resource: `managed policy ${policyName} and all its versions` },
     { id: "role", account: "production", kind: ours(!!prod.role, prod.role?.tags ?? []), resource: `role ${roleName}` },
-    foreignTrustRemoval(target, prod, id),
+    foreignTrustRemoval(target, prod),
     bucketPolicyRemoval(bucket, prod.bucketPolicy),
     {
       id: "bucket",
@@ -98,16 +98,36 @@ export function computeRemovals(target: TeardownTarget, prod: ProductionState, s
     { id: "user", account: "staging", kind: ours(!!staging.user, staging.user?.tags ?? []), resource: `user ${stagingUser}` },
   ];
   for (const removal of removals) explainKeep(removal, deps, foreignAttached, target, keptBecause(removal.id, prod, staging, target));
-  // Resource-policy mode made no role: nothing of it to remove or to mention.
-  const roleOnly: RemovalId[] = ["attach", "managed-policy", "role", "role-trust"];
-  return target.mode === "role" ? removals : removals.filter((r) => !roleOnly.includes(r.id) || r.kind !== "none");
+  keepWhatServesOtherSetups(removals, prod, id);
+  // Resource-policy mode made no role: nothing of it to remove or to mention; nor a trust
+  // statement to take out of a role that is not there or is this setup's own.
+  const roleOnly: RemovalId[] = ["attach", "managed-policy", "role"];
+  return removals.filter((r) => !(r.id === "role-trust" && r.kind === "none") && (target.mode === "role" || !roleOnly.includes(r.id) || r.kind !== "none"));
+}
+
+/**
+ * A role or bucket another xacct setup owns is that setup's to change: the attachment, the
+ * Staging user's policy for that role, and the statements in that bucket's policy stay too.
+ */
+function keepWhatServesOtherSetups(removals: Removal[], prod: ProductionState, id: string): void {
+  const roleOwner = prod.role ? xacctSetupOf(prod.role.tags) : undefined;
+  const bucketOwner = prod.bucketExists ? xacctSetupOf(prod.bucketTags) : undefined;
+  const keep = (ids: RemovalId[], owner: string) => {
+    for (const removal of removals) {
+      if (ids.includes(removal.id) && removal.kind !== "none") Object.assign(removal, { kind: "keep", note: `it serves another xacct setup, ${owner}` });
+    }
+  };
+  if (roleOwner !== undefined && roleOwner !== id) keep(["attach", "inline-policy", "role-trust"], roleOwner);
+  if (bucketOwner !== undefined && bucketOwner !== id) keep(["bucket-policy"], bucketOwner);
 }
 
 /** A role setup used but did not make keeps existing: only xacct's trust statement leaves it. */
-function foreignTrustRemoval(target: TeardownTarget, prod: ProductionState, id: string): Removal {
+function foreignTrustRemoval(target: TeardownTarget, prod: ProductionState): Removal {
   const resource = `xacct's statement in the trust policy of role ${target.roleName}`;
   const trust = prod.role?.trust;
-  const present = !!trust && !madeBySetup(prod.role?.tags ?? [], id) && trust.Statement.some((s) => s.Sid === SID.trustStaging);
+  // Only a role xacct did not make at all: another setup's role is that setup's to change.
+  const foreign = prod.role !== undefined && xacctSetupOf(prod.role.tags) === undefined;
+  const present = !!trust && foreign && trust.Statement.some((s) => s.Sid === SID.trustStaging);
   if (!present) return { id: "role-trust", account: "production", kind: "none", resource };
   const after = removeOwnedStatements(trust, [SID.trustStaging]);
   return after

@@ -162,8 +162,8 @@ export function generateExternalId(): string {
  * drops it; a generated external ID is reused so reruns converge.
  */
 export async function askTrust(prompter: Prompter, given: TrustFlags, interactive: boolean, remembered?: TrustAnswers, mode: GrantMode = "role"): Promise<TrustAnswers> {
-  if (mode === "resource-policy") return bucketGrantees(given);
   const base = given.plainTrust ? undefined : remembered;
+  if (mode === "resource-policy") return bucketGrantees(given, base);
   const newExternalId = () => remembered?.trust.externalId ?? generateExternalId();
   const fromFlags = (): TrustAnswers => ({
     trust: {
@@ -207,14 +207,15 @@ export async function askTrust(prompter: Prompter, given: TrustFlags, interactiv
 }
 
 /** Resource-policy mode has no role: only --trust-principal applies (to the bucket's grant). */
-function bucketGrantees(given: TrustFlags): TrustAnswers {
+function bucketGrantees(given: TrustFlags, remembered: TrustAnswers | undefined): TrustAnswers {
   const roleOnly = (["externalId", "requireMfa", "orgId", "maxSessionDuration", "allowSourceIdentity"] as const).filter((k) => given[k] !== undefined);
   // (plainTrust has nothing to drop here: resource-policy mode writes no trust conditions.)
   if (roleOnly.length > 0) {
     const flags = roleOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ");
     throw invalidInput(`${flags} apply to the role's trust, and resource-policy mode makes no role.`, "Leave them out, or use --mode role.");
   }
-  return { trust: { principals: given.trustPrincipal?.map(checkTrustPrincipal) }, maxSessionDuration: DEFAULTS.maxSessionDuration };
+  const principals = given.trustPrincipal?.map(checkTrustPrincipal) ?? remembered?.trust.principals;
+  return { trust: { principals }, maxSessionDuration: DEFAULTS.maxSessionDuration };
 }
 
 function splitList(value: string): string[] {
