@@ -6,13 +6,11 @@
 import { PutObjectCommand, DeleteObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { makeClients } from "../aws/clients.js";
 import { isAwsError } from "../aws/errors.js";
-import { getCallerIdentity } from "../aws/identity.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
-import { roleArn as buildRoleArn, partitionForRegion } from "../policy/arn.js";
 import { assumeRole } from "../stages/assume-role.js";
 import { loadState, type SetupState } from "../state.js";
-import { readPathDocuments } from "../verify/documents.js";
-import { computeHops, requestContext, type Hop } from "../verify/hops.js";
+import { analysePath } from "../verify/analyse.js";
+import { requestContext, type Hop } from "../verify/hops.js";
 import { checkExternalId, checkObjectKey } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
 import { resolveTarget, type Target, type TargetOptions } from "./target.js";
@@ -35,25 +33,9 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   const view = await loadProfileView(ctx.env);
   requireProfile(view, target.productionProfile);
   requireProfile(view, target.stagingProfile);
-  const prod = makeClients({ profile: target.productionProfile, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const staging = makeClients({ profile: target.stagingProfile, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const [prodIdentity, stagingIdentity] = await Promise.all([
-    getCallerIdentity(prod, target.productionProfile),
-    getCallerIdentity(staging, target.stagingProfile),
-  ]);
-  const roleArn = buildRoleArn(partitionForRegion(target.region), prodIdentity.accountId, target.roleName);
-  const docs = await readPathDocuments(prod, staging, target);
-  const hops = computeHops(docs, {
-    mode: target.mode,
+  const { roleArn, hops } = await analysePath(ctx, target, {
     moreStagingAccountIds: state?.bucket === target.bucket ? state.moreStaging?.map((a) => a.accountId) : undefined,
-    region: target.region,
-    productionAccountId: prodIdentity.accountId,
-    stagingAccountId: stagingIdentity.accountId,
-    stagingUser: target.stagingUser,
-    roleName: target.roleName,
-    roleArn,
-    bucket: target.bucket,
-    assumeContext: requestContext(state?.roleArn === roleArn ? state : undefined, { externalId: options.externalId, mfa: options.mfa !== false }),
+    context: (arn) => requestContext(state?.roleArn === arn ? state : undefined, { externalId: options.externalId, mfa: options.mfa !== false }),
   });
   if (options.live && target.mode === "resource-policy") hops.push(...(await liveDirectHops(ctx, target, options.key)));
   else if (options.live) hops.push(...(await liveHops(ctx, target, roleArn, options.key, state?.roleArn === roleArn ? state : undefined)));

@@ -78,14 +78,19 @@ export async function readRoleDocuments(iam: IAMClient, roleName: string): Promi
   const role = await unlessMissing(["NoSuchEntity"], () => iam.send(new GetRoleCommand({ RoleName: roleName })));
   if (!role?.Role) return { trust: undefined, policies: [] };
   const trust = { label: `trust policy of ${owner}`, document: parsePolicyDocument(role.Role.AssumeRolePolicyDocument ?? "{}") };
+  const inline = await readRoleInlinePolicies(iam, roleName);
+  return { trust, policies: [...inline, ...(await attached(iam, iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })), owner))] };
+}
+
+/** A role's inline policies, labelled for people. */
+export async function readRoleInlinePolicies(iam: IAMClient, roleName: string): Promise<LabeledPolicy[]> {
   const names = (await iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))).PolicyNames ?? [];
-  const inline = await Promise.all(
+  return Promise.all(
     names.map(async (name) => {
       const out = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
-      return { label: label("inline policy", name, owner), document: parsePolicyDocument(out.PolicyDocument ?? "{}") };
+      return { label: label("inline policy", name, `role ${roleName}`), document: parsePolicyDocument(out.PolicyDocument ?? "{}") };
     }),
   );
-  return { trust, policies: [...inline, ...(await attached(iam, iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })), owner))] };
 }
 
 export async function readBucketDocuments(clients: AwsClients, bucket: string): Promise<Pick<PathDocuments, "bucketPolicy" | "publicAccessBlock" | "objectOwnership">> {

@@ -2,13 +2,10 @@
  * The analysis behind a translated AccessDenied: read the documents on the path of the
  * remembered setup and find the first hop that does not hold. Loaded only after a denial.
  */
-import { makeClients } from "../aws/clients.js";
-import { getCallerIdentity } from "../aws/identity.js";
-import { partitionForRegion, roleArn } from "../policy/arn.js";
 import { loadState } from "../state.js";
 import type { CommandContext } from "../commands/context.js";
-import { readPathDocuments } from "./documents.js";
-import { computeHops, requestContext } from "./hops.js";
+import { analysePath } from "./analyse.js";
+import { requestContext } from "./hops.js";
 
 export const HOPS_FOR = {
   assume: ["user-may-assume", "trust-admits-user"],
@@ -18,21 +15,7 @@ export const HOPS_FOR = {
 export async function likelyCause(ctx: CommandContext, kind: keyof typeof HOPS_FOR, about: string): Promise<string | undefined> {
   const state = await loadState(ctx.statePath);
   if (!state || (about !== state.roleArn && about !== state.bucket)) return undefined;
-  const prod = makeClients({ profile: state.productionProfile, region: state.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const staging = makeClients({ profile: state.stagingProfile, region: state.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const [prodIdentity, stagingIdentity] = await Promise.all([getCallerIdentity(prod, state.productionProfile), getCallerIdentity(staging, state.stagingProfile)]);
-  const docs = await readPathDocuments(prod, staging, { ...state, mode: state.mode ?? "role" });
-  const hops = computeHops(docs, {
-    mode: state.mode ?? "role",
-    region: state.region,
-    productionAccountId: prodIdentity.accountId,
-    stagingAccountId: stagingIdentity.accountId,
-    stagingUser: state.stagingUser,
-    roleName: state.roleName,
-    roleArn: roleArn(partitionForRegion(state.region), prodIdentity.accountId, state.roleName),
-    bucket: state.bucket,
-    assumeContext: requestContext(state),
-  });
+  const { hops } = await analysePath(ctx, { ...state, mode: state.mode ?? "role" }, { context: () => requestContext(state) });
   const failed = hops.find((hop) => (HOPS_FOR[kind] as readonly string[]).includes(hop.id) && !hop.ok);
   if (!failed) {
     return "xacct's evaluator finds every policy it can read allowing this; the denial may come from an SCP, a permission boundary or a session policy.";

@@ -4,16 +4,14 @@
  * policies, Block Public Access) and refuse a plan that would not grant the intended access or
  * would grant more. Reads only what setup has not read already.
  */
-import { ListRolePoliciesCommand, GetRolePolicyCommand } from "@aws-sdk/client-iam";
 import type { AwsClients } from "../aws/clients.js";
 import { withAwsContext } from "../aws/errors.js";
 import { XacctError } from "../errors.js";
 import type { SetupPlan } from "../plan.js";
-import { parsePolicyDocument } from "../policy/index.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
 import type { Change } from "../stages/changes.js";
 import type { ProductionState } from "../stages/current.js";
-import { readUserPolicies, type PathDocuments } from "./documents.js";
+import { readRoleInlinePolicies, readUserPolicies, type PathDocuments } from "./documents.js";
 import { computeHops, requestContext, type Hop } from "./hops.js";
 import { managedDocumentsExcept } from "./managed.js";
 
@@ -31,7 +29,9 @@ export async function preflightDocuments(
     userExists
       ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () => readUserPolicies(staging.iam, stagingUser))
       : { exists: false, policies: [] as LabeledPolicy[] },
-    current.role && plan.answers.mode === "role" ? readRoleInline(prod, roleName, plan.answers.productionProfile) : [],
+    current.role && plan.answers.mode === "role"
+      ? withAwsContext({ action: `reading the inline policies of role ${roleName}`, profile: plan.answers.productionProfile }, () => readRoleInlinePolicies(prod.iam, roleName))
+      : [],
     plan.answers.mode === "role" ? managedDocumentsExcept(prod, current.attachedPolicyArns, plan.policyArn, `role ${roleName}`, plan.answers.productionProfile) : [],
   ]);
   // Settings as they will be: hardened when setup creates or hardens the bucket.
@@ -51,18 +51,6 @@ export async function preflightDocuments(
     publicAccessBlock: { BlockPublicAcls: blocked, IgnorePublicAcls: blocked, BlockPublicPolicy: blocked, RestrictPublicBuckets: blocked },
     objectOwnership: hardened ? "BucketOwnerEnforced" : current.bucketSettings?.objectOwnership,
   };
-}
-
-async function readRoleInline(prod: AwsClients, roleName: string, profile: string): Promise<LabeledPolicy[]> {
-  return withAwsContext({ action: `reading the inline policies of role ${roleName}`, profile }, async () => {
-    const names = (await prod.iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))).PolicyNames ?? [];
-    return Promise.all(
-      names.map(async (name) => {
-        const out = await prod.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
-        return { label: `inline policy ${name} of role ${roleName}`, document: parsePolicyDocument(out.PolicyDocument ?? "{}") };
-      }),
-    );
-  });
 }
 
 export function preflightHops(docs: PathDocuments, plan: SetupPlan): Hop[] {

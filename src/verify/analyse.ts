@@ -1,0 +1,59 @@
+/**
+ * Reads the path of one setup from both accounts and judges every hop: what `verify` shows
+ * and what a translated AccessDenied points at. Read-only.
+ */
+import { makeClients } from "../aws/clients.js";
+import { getCallerIdentity } from "../aws/identity.js";
+import type { CommandContext } from "../commands/context.js";
+import type { GrantMode } from "../plan.js";
+import { partitionForRegion, roleArn as buildRoleArn } from "../policy/arn.js";
+import type { ContextValue } from "../policy-eval/index.js";
+import { readPathDocuments } from "./documents.js";
+import { computeHops, type Hop } from "./hops.js";
+
+export interface PathToAnalyse {
+  mode: GrantMode;
+  productionProfile: string;
+  stagingProfile: string;
+  region: string;
+  bucket: string;
+  roleName: string;
+  stagingUser: string;
+}
+
+export interface PathAnalysis {
+  roleArn: string;
+  hops: Hop[];
+}
+
+/**
+ * `request` shapes the assume request judged (built from the role ARN once it is known) and
+ * names further Staging accounts the trust must admit.
+ */
+export async function analysePath(
+  ctx: CommandContext,
+  path: PathToAnalyse,
+  request: { context: (roleArn: string) => Record<string, ContextValue>; moreStagingAccountIds?: string[] | undefined },
+): Promise<PathAnalysis> {
+  const prod = makeClients({ profile: path.productionProfile, region: path.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const staging = makeClients({ profile: path.stagingProfile, region: path.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const [prodIdentity, stagingIdentity] = await Promise.all([
+    getCallerIdentity(prod, path.productionProfile),
+    getCallerIdentity(staging, path.stagingProfile),
+  ]);
+  const roleArn = buildRoleArn(partitionForRegion(path.region), prodIdentity.accountId, path.roleName);
+  const docs = await readPathDocuments(prod, staging, path);
+  const hops = computeHops(docs, {
+    mode: path.mode,
+    moreStagingAccountIds: request.moreStagingAccountIds,
+    region: path.region,
+    productionAccountId: prodIdentity.accountId,
+    stagingAccountId: stagingIdentity.accountId,
+    stagingUser: path.stagingUser,
+    roleName: path.roleName,
+    roleArn,
+    bucket: path.bucket,
+    assumeContext: request.context(roleArn),
+  });
+  return { roleArn, hops };
+}
