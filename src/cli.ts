@@ -11,6 +11,7 @@ import { stateFilePath } from "./state.js";
 import { Output, wantsColor } from "./ui/output.js";
 import { terminalPrompter, unattendedPrompter } from "./wizard/prompter.js";
 import type { CommandContext } from "./commands/context.js";
+import { checkEndpointUrl } from "./validate/index.js";
 import { VERSION } from "./version.js";
 
 export interface CliIo {
@@ -109,6 +110,8 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
   const run = async (command: Command, body: (ctx: CommandContext) => Promise<number | void>): Promise<void> => {
     const ctx = context(command);
     try {
+      // Before anything else: the endpoint is sent every request and written into profiles.
+      if (ctx.endpoint !== undefined) checkEndpointUrl(ctx.endpoint);
       result.exitCode = (await body(ctx)) ?? 0;
       if (ctx.json) writeJson(io.stdout, { command: command.name(), ok: true, exitCode: result.exitCode, ...ctx.result });
     } catch (error) {

@@ -11,6 +11,7 @@ import { configFilePath } from "./paths.js";
 import { writeProfile } from "./store.js";
 import { dropCredentialsFileKeys, OWNER_KEY, PROFILE_STYLE_KEYS, shadowingWarnings } from "./temporary-profile.js";
 import { loadProfileView } from "./sdk-view.js";
+import { shellLine } from "./shell-words.js";
 
 export interface RoleProfile {
   name: string;
@@ -46,7 +47,7 @@ export async function writeRoleProfile(profile: RoleProfile, env: NodeJS.Process
   return writeStyleProfile(profile.name, roleProfileValues(profile), env);
 }
 
-/** The command line a credential_process profile runs; every value is validated, no quoting needed. */
+/** The command line a credential_process profile runs: every argument quoted for both sh and shlex. */
 export function credentialProcessCommand(profile: RoleProfile & { endpoint?: string | undefined }, bin = xacctBin()): string {
   const args = [
     process.execPath,
@@ -64,7 +65,7 @@ export function credentialProcessCommand(profile: RoleProfile & { endpoint?: str
     ...(profile.externalId ? ["--external-id", profile.externalId] : []),
     ...(profile.durationSeconds ? ["--duration-seconds", String(profile.durationSeconds)] : []),
   ];
-  return args.map((a) => (/[\s"']/.test(a) ? `"${a}"` : a)).join(" ");
+  return shellLine(args);
 }
 
 export async function writeProcessProfile(profile: RoleProfile & { endpoint?: string | undefined }, env: NodeJS.ProcessEnv): Promise<WrittenProfile> {

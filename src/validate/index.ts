@@ -3,7 +3,6 @@
  * and exits with code 2.
  */
 import { invalidInput } from "../errors.js";
-import { parseRoleArn } from "../policy/arn.js";
 
 const IAM_NAME_CHARS = /^[\w+=,.@-]+$/;
 
@@ -81,14 +80,56 @@ export function checkRegion(region: string): string {
   return region;
 }
 
+/**
+ * IAM's rules: a path is `/` or `/…/` of printable ASCII without spaces (0x21-0x7E), at most
+ * 512 characters; a name is 1 to 64 of letters, digits and + = , . @ _ -.
+ */
+const ROLE_ARN = /^arn:(?:aws|aws-cn|aws-us-gov):iam::\d{12}:role\/(?:([\x21-\x7e]+)\/)?[\w+=,.@-]{1,64}$/;
+const MAX_ROLE_PATH = 512;
+
 export function checkRoleArn(arn: string): string {
-  if (!parseRoleArn(arn) || !IAM_NAME_CHARS.test(arn.split("/").at(-1) ?? "")) {
+  const match = ROLE_ARN.exec(arn);
+  // The captured path lacks its two slashes.
+  if (!match || (match[1]?.length ?? 0) + 2 > MAX_ROLE_PATH) {
     throw invalidInput(
       `"${arn}" is not a valid role ARN.`,
       "A role ARN looks like arn:aws:iam::111111111111:role/StageRole.",
     );
   }
   return arn;
+}
+
+/**
+ * --endpoint-url: an http(s) URL of a host, an optional port and path, as the SDKs take it.
+ * It is written into credential_process lines and sent every request, so anything else
+ * (a query, a fragment, a user name or password, whitespace) is refused rather than passed on.
+ */
+export function checkEndpointUrl(value: string): string {
+  const problem = endpointUrlProblem(value);
+  if (problem !== undefined) {
+    throw invalidInput(
+      `${JSON.stringify(value)} is not a usable endpoint URL: ${problem}.`,
+      "Give an http(s) URL such as http://127.0.0.1:5000 or https://s3.eu-west-2.amazonaws.com.",
+    );
+  }
+  return value;
+}
+
+function endpointUrlProblem(value: string): string | undefined {
+  if (/[\s\x00-\x1f\x7f-\x9f]/.test(value)) return "it contains whitespace or a control character";
+  if (!/^[\x21-\x7e]+$/.test(value)) return "it may hold only printable ASCII characters";
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "it is not a URL";
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return "it must start with http:// or https://";
+  if (url.hostname === "") return "it names no host";
+  if (url.username !== "" || url.password !== "") return "it must not hold a user name or password";
+  if (url.search !== "" || value.includes("?")) return "it must not hold a query (?…)";
+  if (url.hash !== "" || value.includes("#")) return "it must not hold a fragment (#…)";
+  return undefined;
 }
 
 /** STS accepts 900 s to 12 h; the role's own maximum is checked by AWS. */
