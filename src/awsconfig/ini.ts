@@ -19,6 +19,7 @@
  *   profile; replacing or dropping a key replaces or drops its continuation lines with it.
  */
 import { invalidInput } from "../errors.js";
+import { checkWritableProfileName } from "./profile-name.js";
 
 export type AwsFile = "config" | "credentials";
 
@@ -340,18 +341,10 @@ function isBlankOrComment(text: string): boolean {
 // ---------------------------------------------------------------------------------------
 // Input checks: anything the SDK would read back differently is refused, not escaped.
 
-/** The characters parseIni accepts in `[profile NAME]`. */
-const PROFILE_NAME = /^[\w\-@+.%:/]+$/;
 const KEY_NAME = /^\w[\w.-]*$/;
 
 function checkProfileName(target: ProfileTarget): void {
-  const { profile, file } = target;
-  if (!PROFILE_NAME.test(profile) || profile === "__proto__") {
-    throw invalidInput(
-      `The profile name ${JSON.stringify(profile)} cannot be written to the AWS ${file} file.`,
-      "Use only letters, digits and - _ . @ + % : / in profile names.",
-    );
-  }
+  checkWritableProfileName(target.profile);
 }
 
 function checkKey(key: string): void {

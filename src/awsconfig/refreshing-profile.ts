@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { upsertProfile } from "./ini.js";
 import { configFilePath } from "./paths.js";
 import { writeProfile } from "./store.js";
 import { dropCredentialsFileKeys, OWNER_KEY, PROFILE_STYLE_KEYS, shadowingWarnings } from "./temporary-profile.js";
@@ -23,6 +24,8 @@ export interface RoleProfile {
   mfaSerial?: string | undefined;
   durationSeconds?: number | undefined;
 }
+
+export type ProcessProfile = RoleProfile & { endpoint?: string | undefined };
 
 export interface WrittenProfile {
   path: string;
@@ -48,7 +51,7 @@ export async function writeRoleProfile(profile: RoleProfile, env: NodeJS.Process
 }
 
 /** The command line a credential_process profile runs: every argument quoted for both sh and shlex. */
-export function credentialProcessCommand(profile: RoleProfile & { endpoint?: string | undefined }, bin = xacctBin()): string {
+export function credentialProcessCommand(profile: ProcessProfile, bin = xacctBin()): string {
   const args = [
     process.execPath,
     bin,
@@ -68,8 +71,21 @@ export function credentialProcessCommand(profile: RoleProfile & { endpoint?: str
   return shellLine(args);
 }
 
-export async function writeProcessProfile(profile: RoleProfile & { endpoint?: string | undefined }, env: NodeJS.ProcessEnv): Promise<WrittenProfile> {
-  return writeStyleProfile(profile.name, { credential_process: credentialProcessCommand(profile), region: profile.region, [OWNER_KEY]: "process" }, env);
+export function processProfileValues(profile: ProcessProfile): Record<string, string> {
+  return { credential_process: credentialProcessCommand(profile), region: profile.region, [OWNER_KEY]: "process" };
+}
+
+export async function writeProcessProfile(profile: ProcessProfile, env: NodeJS.ProcessEnv): Promise<WrittenProfile> {
+  return writeStyleProfile(profile.name, processProfileValues(profile), env);
+}
+
+/**
+ * Refuses, before any AWS call, a profile the writer would refuse only after it: the same
+ * editor, on an empty file, with the same values.
+ */
+export function checkRefreshingProfile(style: "role" | "process", profile: ProcessProfile): void {
+  const values = style === "role" ? roleProfileValues(profile) : processProfileValues(profile);
+  upsertProfile("", { file: "config", profile: profile.name }, values);
 }
 
 async function writeStyleProfile(name: string, values: Record<string, string>, env: NodeJS.ProcessEnv): Promise<WrittenProfile> {

@@ -9,7 +9,7 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { STSClient } from "@aws-sdk/client-sts";
 import { makeStsClient } from "../aws/sts.js";
 import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
-import { writeProcessProfile, writeRoleProfile } from "../awsconfig/refreshing-profile.js";
+import { checkRefreshingProfile, writeProcessProfile, writeRoleProfile, type ProcessProfile } from "../awsconfig/refreshing-profile.js";
 import { refuseForeignProfile, writeTemporaryProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
@@ -27,6 +27,7 @@ import {
   checkSessionName,
   checkSourceIdentity,
   checkTokenCode,
+  checkWritableProfileName,
 } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
 
@@ -80,7 +81,7 @@ export async function assumeCommand(options: AssumeOptions, ctx: CommandContext)
 
 function profileNameToWrite(option: boolean | string | undefined): string | undefined {
   if (option === undefined || option === false) return undefined;
-  return checkProfileName(option === true ? DEFAULTS.profileName : option);
+  return checkWritableProfileName(option === true ? DEFAULTS.profileName : option);
 }
 
 export interface AssumeRequest {
@@ -109,8 +110,12 @@ export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext
   const view = await loadProfileView(ctx.env);
   const settings = requireProfile(view, request.profile);
   if (request.writeProfile) refuseForeignProfile(view, request.writeProfile, [request.profile, ...(request.protectedProfiles ?? [])]);
-  const sts = makeStsClient({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.calls);
   const sessionName = request.sessionName ?? defaultSessionName(request.profile);
+  const style = request.profileStyle ?? "static";
+  if (request.writeProfile && style !== "static") {
+    checkRefreshingProfile(style, refreshingProfile(request, request.writeProfile, sessionName, request.mfaSerial ?? settings["mfa_serial"], ctx.endpoint));
+  }
+  const sts = makeStsClient({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.calls);
   refuseSourceIdentity(request);
   await refuseDuration(request, sts);
   const mfaSerial = request.mfaSerial ?? settings["mfa_serial"];
@@ -148,21 +153,12 @@ async function writeProfileInStyle(
   ctx: CommandContext,
 ): Promise<void> {
   const style = request.profileStyle ?? "static";
-  const role = {
-    name: written.name,
-    roleArn: request.roleArn,
-    sourceProfile: request.profile,
-    sessionName: written.sessionName,
-    region: request.region,
-    externalId: request.externalId,
-    mfaSerial: written.mfaSerial,
-    durationSeconds: request.durationSeconds,
-  };
+  const role = refreshingProfile(request, written.name, written.sessionName, written.mfaSerial, ctx.endpoint);
   const result =
     style === "role"
       ? await writeRoleProfile(role, ctx.env)
       : style === "process"
-        ? await writeProcessProfile({ ...role, endpoint: ctx.endpoint }, ctx.env)
+        ? await writeProcessProfile(role, ctx.env)
         : await writeTemporaryProfile(
             { name: written.name, target: request.credentialsFile ? "credentials" : "config", credentials: written.creds, region: request.region, before: written.view },
             ctx.env,
@@ -174,6 +170,21 @@ async function writeProfileInStyle(
     ctx.out.line(`  ${ctx.out.color.dim(`It holds keys that expire; --profile-style role writes a profile the AWS tools refresh themselves.`)}`);
   }
   ctx.out.line(`  use it with --profile ${written.name}, e.g. xacct test-get KEY --profile ${written.name}`);
+}
+
+/** What a role- or process-style profile holds (the endpoint only matters to the process style). */
+function refreshingProfile(request: AssumeRequest, name: string, sessionName: string, mfaSerial: string | undefined, endpoint: string | undefined): ProcessProfile {
+  return {
+    name,
+    roleArn: request.roleArn,
+    sourceProfile: request.profile,
+    sessionName,
+    region: request.region,
+    externalId: request.externalId,
+    mfaSerial,
+    durationSeconds: request.durationSeconds,
+    endpoint,
+  };
 }
 
 /** The trust allows a source identity only if setup said so; AWS would refuse it otherwise. */

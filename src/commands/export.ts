@@ -43,6 +43,9 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   const ou = checkStackSetOptions(options);
   const state = await loadState(ctx.statePath);
   const target = resolveTarget("export", options, state, false);
+  if (target.mode !== "role") {
+    throw invalidInput("xacct export writes the role-mode resources; resource-policy mode is not exported yet.", "Use --mode role, or run xacct setup --mode resource-policy directly.");
+  }
   const sameSetup = state?.bucket === target.bucket && state.roleName === target.roleName;
   const plan = await planFor(target, rememberedTrust(state, target), ctx, sameSetup ? state.moreStaging : undefined);
   const outDir = resolve(options.outDir);
@@ -113,9 +116,6 @@ async function planFor(target: Target, trust: TrustAnswers, ctx: CommandContext,
     getCallerIdentity(clients(target.productionProfile), target.productionProfile),
     getCallerIdentity(clients(target.stagingProfile), target.stagingProfile),
   ]);
-  if (target.mode !== "role") {
-    throw invalidInput("xacct export writes the role-mode resources; resource-policy mode is not exported yet.", "Use --mode role, or run xacct setup --mode resource-policy directly.");
-  }
   const answers = { ...target, ...trust, mode: "role" as const, endpoint: ctx.endpoint };
   return buildSetupPlan(answers, { production: { ...production, ownedBuckets: new Set() }, staging, moreStaging: moreStaging ?? [] });
 }

@@ -37,9 +37,7 @@ export async function discoverMoreStaging(
     const clients = makeClients({ profile, region: where.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
     return { accountId: (await getCallerIdentity(clients, profile)).accountId, profile };
   });
-  if (options.ou !== undefined && !options.stagingAccountsFromOrg) {
-    throw invalidInput("--ou goes with --staging-accounts-from-org.", "Add --staging-accounts-from-org, or leave --ou out.");
-  }
+  refuseOuWithoutOrg(options);
   const fromOrg = options.stagingAccountsFromOrg
     ? await listOrganizationAccounts({ profile: where.productionProfile, region: where.region, endpoint: ctx.endpoint }, options.ou !== undefined ? checkOuId(options.ou) : undefined, ctx.calls)
     : [];
@@ -49,6 +47,12 @@ export async function discoverMoreStaging(
   byAccount.delete(accounts.production.accountId);
   byAccount.delete(accounts.staging.accountId);
   return [...byAccount.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
+}
+
+export function refuseOuWithoutOrg(options: MoreStagingFlags): void {
+  if (options.ou !== undefined && !options.stagingAccountsFromOrg) {
+    throw invalidInput("--ou goes with --staging-accounts-from-org.", "Add --staging-accounts-from-org, or leave --ou out.");
+  }
 }
 
 /** The Staging side in the further accounts reachable by profile; the others are listed for the operator. */

@@ -17,6 +17,7 @@ import { loadState, saveState, type SetupState } from "../state.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket, askMode, askNames, askProfile, askProfileStyle, askRegion, askTrust, type TrustAnswers, type TrustFlags } from "../wizard/setup-questions.js";
 import { checkObjectKey, checkProfileName } from "../validate/index.js";
+import { checkSetupFlags } from "./setup-flags.js";
 import { discoverAccounts, discoverMoreStaging, grantMoreStaging, listOf, type MoreStagingFlags } from "./setup-accounts.js";
 import type { TargetOptions } from "./target.js";
 import { checkDocumentSizes } from "../policy/limits.js";
@@ -43,8 +44,8 @@ export const PLAN_EXIT = { noChanges: 0, changesPending: 2 } as const;
 
 export async function setupCommand(options: SetupOptions, ctx: CommandContext): Promise<number> {
   refuseMissingFlags(options, ctx.interactive);
-  const tempProfile = checkProfileName(options.tempProfile ?? DEFAULTS.profileName);
-  if (options.testKey !== undefined) checkObjectKey(options.testKey);
+  checkSetupFlags(options);
+  const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
   const session = { ...(await gatherAnswers(options, ctx)), options, ctx, tempProfile };
   refuseModeSwitch(session);
   // Before any write: the temporary profile must not replace the admin profiles setup uses.

@@ -13,6 +13,7 @@ import {
   checkRegion,
   checkRoleName,
   checkUserName,
+  checkWritableProfileName,
 } from "../validate/index.js";
 
 export interface TargetOptions {
@@ -74,6 +75,6 @@ export function resolveTarget(command: string, options: TargetOptions, state: Se
     policyName: checkPolicyName(options.policyName ?? (same?.roleName === roleName ? same.policyName : undefined) ?? defaultPolicyName(roleName)),
     stagingUser: checkUserName(options.stagingUser ?? same?.stagingUser ?? DEFAULTS.stagingUser),
     region: checkRegion(options.region ?? state?.region ?? DEFAULTS.region),
-    tempProfile: checkProfileName(options.tempProfile ?? same?.tempProfile ?? DEFAULTS.profileName),
+    tempProfile: checkWritableProfileName(options.tempProfile ?? same?.tempProfile ?? DEFAULTS.profileName),
   };
 }

@@ -6,10 +6,15 @@ import { invalidInput } from "../errors.js";
 
 const IAM_NAME_CHARS = /^[\w+=,.@-]+$/;
 
+/** A value as messages show it: quoted, with line breaks and control characters escaped. */
+function shown(value: string | number): string {
+  return JSON.stringify(String(value));
+}
+
 export function checkAccountId(value: string, what = "account ID"): string {
   if (!/^\d{12}$/.test(value)) {
     throw invalidInput(
-      `"${value}" is not a valid ${what}: AWS account IDs are exactly 12 digits.`,
+      `${shown(value)} is not a valid ${what}: AWS account IDs are exactly 12 digits.`,
       "Copy the ID from `aws sts get-caller-identity` or let xacct discover it from the profile.",
     );
   }
@@ -36,7 +41,7 @@ export function checkBucketName(name: string): string {
   const problem = bucketNameProblem(name);
   if (problem) {
     throw invalidInput(
-      `"${name}" is not a valid bucket name: an S3 bucket name ${problem}.`,
+      `${shown(name)} is not a valid bucket name: an S3 bucket name ${problem}.`,
       "Choose a name such as production-test-bucket-101.",
     );
   }
@@ -52,7 +57,7 @@ function iamNameProblem(name: string, min: number, max: number): string | undefi
 function checkIamName(kind: string, name: string, min: number, max: number, example: string): string {
   const problem = iamNameProblem(name, min, max);
   if (problem) {
-    throw invalidInput(`"${name}" is not a valid ${kind}: an IAM ${kind} ${problem}.`, `Use a name such as ${example}.`);
+    throw invalidInput(`${shown(name)} is not a valid ${kind}: an IAM ${kind} ${problem}.`, `Use a name such as ${example}.`);
   }
   return name;
 }
@@ -62,20 +67,27 @@ export const checkPolicyName = (name: string) => checkIamName("policy name", nam
 export const checkUserName = (name: string) => checkIamName("user name", name, 1, 64, "StageAdmin");
 export const checkSessionName = (name: string) => checkIamName("session name", name, 2, 64, "xacct-alice");
 
-/** Profile names end up inside `[profile NAME]` headers: no brackets, comment marks or spaces. */
+/**
+ * A profile xacct only reads (--profile, --production-profile, --staging-profile): any name the
+ * SDKs can find, e.g. in the credentials file, but no whitespace, control characters, brackets,
+ * comment marks or '=', which no reader would give back. A profile xacct writes must also pass
+ * checkWritableProfileName.
+ */
 export function checkProfileName(name: string): string {
-  if (!/^[^\s[\]#;=]{1,128}$/.test(name)) {
+  if (!/^[^\s\x00-\x1f\x7f-\x9f[\]#;=]{1,128}$/.test(name)) {
     throw invalidInput(
-      `"${name}" is not a usable profile name: it must be 1 to 128 characters without spaces, brackets, '#', ';' or '='.`,
+      `${shown(name)} is not a usable profile name: it must be 1 to 128 characters without spaces, control characters, brackets, '#', ';' or '='.`,
       "Use a name such as TempCred.",
     );
   }
   return name;
 }
 
+export { checkWritableProfileName } from "../awsconfig/profile-name.js";
+
 export function checkRegion(region: string): string {
   if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) {
-    throw invalidInput(`"${region}" is not a valid AWS region name.`, "Use a region such as us-east-1 or eu-west-2.");
+    throw invalidInput(`${shown(region)} is not a valid AWS region name.`, "Use a region such as us-east-1 or eu-west-2.");
   }
   return region;
 }
@@ -92,7 +104,7 @@ export function checkRoleArn(arn: string): string {
   // The captured path lacks its two slashes.
   if (!match || (match[1]?.length ?? 0) + 2 > MAX_ROLE_PATH) {
     throw invalidInput(
-      `"${arn}" is not a valid role ARN.`,
+      `${shown(arn)} is not a valid role ARN.`,
       "A role ARN looks like arn:aws:iam::111111111111:role/StageRole.",
     );
   }
@@ -108,7 +120,7 @@ export function checkEndpointUrl(value: string): string {
   const problem = endpointUrlProblem(value);
   if (problem !== undefined) {
     throw invalidInput(
-      `${JSON.stringify(value)} is not a usable endpoint URL: ${problem}.`,
+      `${shown(value)} is not a usable endpoint URL: ${problem}.`,
       "Give an http(s) URL such as http://127.0.0.1:5000 or https://s3.eu-west-2.amazonaws.com.",
     );
   }
@@ -137,7 +149,7 @@ export function checkDurationSeconds(value: string | number): number {
   const seconds = typeof value === "number" ? value : Number(value);
   if (!Number.isInteger(seconds) || seconds < 900 || seconds > 43_200) {
     throw invalidInput(
-      `"${value}" is not a valid session duration: it must be a whole number of seconds from 900 to 43200.`,
+      `${shown(value)} is not a valid session duration: it must be a whole number of seconds from 900 to 43200.`,
       "Use --duration-seconds 3600 for one hour.",
     );
   }
@@ -146,7 +158,7 @@ export function checkDurationSeconds(value: string | number): number {
 
 export function checkObjectKey(key: string): string {
   if (key.length === 0 || Buffer.byteLength(key) > 1024) {
-    throw invalidInput(`"${key}" is not a valid object key: S3 keys are 1 to 1024 bytes long.`, "Give the key as it appears in the bucket, e.g. Sunset.jpg.");
+    throw invalidInput(`${shown(key)} is not a valid object key: S3 keys are 1 to 1024 bytes long.`, "Give the key as it appears in the bucket, e.g. Sunset.jpg.");
   }
   return key;
 }
@@ -155,7 +167,7 @@ export function checkObjectKey(key: string): string {
 export function checkTrustPrincipal(arn: string): string {
   if (!/^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:(root|user\/[\w+=,.@/-]+|role\/[\w+=,.@/-]+)$/.test(arn)) {
     throw invalidInput(
-      `"${arn}" is not a principal xacct can trust: give the ARN of an IAM user, an IAM role, or an account root.`,
+      `${shown(arn)} is not a principal xacct can trust: give the ARN of an IAM user, an IAM role, or an account root.`,
       "For example --trust-principal arn:aws:iam::222222222222:user/StageAdmin.",
     );
   }
@@ -165,7 +177,7 @@ export function checkTrustPrincipal(arn: string): string {
 export function checkExternalId(value: string): string {
   if (!/^[\w+=,.@:/-]{2,1224}$/.test(value)) {
     throw invalidInput(
-      `"${value}" is not a valid external ID: it must be 2 to 1224 letters, digits or + = , . @ : / _ -.`,
+      `${shown(value)} is not a valid external ID: it must be 2 to 1224 letters, digits or + = , . @ : / _ -.`,
       "Leave the value out (--external-id alone) and xacct generates a random one.",
     );
   }
@@ -174,7 +186,7 @@ export function checkExternalId(value: string): string {
 
 export function checkOrgId(value: string): string {
   if (!/^o-[a-z0-9]{10,32}$/.test(value)) {
-    throw invalidInput(`"${value}" is not an AWS Organizations ID: it looks like o-a1b2c3d4e5.`, "Find it with `aws organizations describe-organization`.");
+    throw invalidInput(`${shown(value)} is not an AWS Organizations ID: it looks like o-a1b2c3d4e5.`, "Find it with `aws organizations describe-organization`.");
   }
   return value;
 }
@@ -184,7 +196,7 @@ export function checkMaxSessionDuration(value: string | number): number {
   const seconds = typeof value === "number" ? value : Number(value);
   if (!Number.isInteger(seconds) || seconds < 3600 || seconds > 43_200) {
     throw invalidInput(
-      `"${value}" is not a valid maximum session duration: a role allows 3600 to 43200 seconds (1 to 12 hours).`,
+      `${shown(value)} is not a valid maximum session duration: a role allows 3600 to 43200 seconds (1 to 12 hours).`,
       "Use --max-session-duration 3600 for one hour.",
     );
   }
@@ -193,7 +205,7 @@ export function checkMaxSessionDuration(value: string | number): number {
 
 export function checkMfaSerial(arn: string): string {
   if (!/^(arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:mfa\/[\w+=,.@/-]+|[A-Z0-9]{9,256})$/.test(arn)) {
-    throw invalidInput(`"${arn}" is not an MFA device: give its ARN, like arn:aws:iam::222222222222:mfa/StageAdmin.`, "List yours with `aws iam list-mfa-devices`.");
+    throw invalidInput(`${shown(arn)} is not an MFA device: give its ARN, like arn:aws:iam::222222222222:mfa/StageAdmin.`, "List yours with `aws iam list-mfa-devices`.");
   }
   return arn;
 }
@@ -207,19 +219,19 @@ export function checkTokenCode(code: string): string {
 
 export function checkSourceIdentity(value: string): string {
   if (!/^[\w+=,.@-]{2,64}$/.test(value)) {
-    throw invalidInput(`"${value}" is not a valid source identity: 2 to 64 letters, digits or + = , . @ _ -.`, "Use your user name, e.g. --source-identity alice.");
+    throw invalidInput(`${shown(value)} is not a valid source identity: 2 to 64 letters, digits or + = , . @ _ -.`, "Use your user name, e.g. --source-identity alice.");
   }
   return value;
 }
 
 export function checkMode(mode: string): "role" | "resource-policy" {
   if (mode === "role" || mode === "resource-policy") return mode;
-  throw invalidInput(`"${mode}" is not a grant mode: use role (Staging assumes a Production role) or resource-policy (the bucket grants Staging directly).`, "Leave --mode out for the recipe's role.");
+  throw invalidInput(`${shown(mode)} is not a grant mode: use role (Staging assumes a Production role) or resource-policy (the bucket grants Staging directly).`, "Leave --mode out for the recipe's role.");
 }
 
 export function checkOuId(value: string): string {
   if (!/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/.test(value)) {
-    throw invalidInput(`"${value}" is not an organizational unit or root ID: they look like ou-ab12-cd34ef56 or r-ab12.`, "Find it with `aws organizations list-organizational-units-for-parent`.");
+    throw invalidInput(`${shown(value)} is not an organizational unit or root ID: they look like ou-ab12-cd34ef56 or r-ab12.`, "Find it with `aws organizations list-organizational-units-for-parent`.");
   }
   return value;
 }
@@ -227,5 +239,5 @@ export function checkOuId(value: string): string {
 /** How a profile is written: static keys, a role profile, or credential_process. */
 export function checkProfileStyle(style: string): "static" | "role" | "process" {
   if (style === "static" || style === "role" || style === "process") return style;
-  throw invalidInput(`"${style}" is not a profile style: use static, role or process.`, "role is recommended: the AWS tools refresh it themselves.");
+  throw invalidInput(`${shown(style)} is not a profile style: use static, role or process.`, "role is recommended: the AWS tools refresh it themselves.");
 }

@@ -208,14 +208,19 @@ export async function askTrust(prompter: Prompter, given: TrustFlags, interactiv
 
 /** Resource-policy mode has no role: only --trust-principal applies (to the bucket's grant). */
 function bucketGrantees(given: TrustFlags, remembered: TrustAnswers | undefined): TrustAnswers {
+  refuseRoleOnlyFlags(given);
+  const principals = given.trustPrincipal?.map(checkTrustPrincipal) ?? remembered?.trust.principals;
+  return { trust: { principals }, maxSessionDuration: DEFAULTS.maxSessionDuration };
+}
+
+/** Flags of the role's trust, which resource-policy mode does not make. */
+export function refuseRoleOnlyFlags(given: TrustFlags): void {
   const roleOnly = (["externalId", "requireMfa", "orgId", "maxSessionDuration", "allowSourceIdentity"] as const).filter((k) => given[k] !== undefined);
   // (plainTrust has nothing to drop here: resource-policy mode writes no trust conditions.)
   if (roleOnly.length > 0) {
     const flags = roleOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ");
     throw invalidInput(`${flags} apply to the role's trust, and resource-policy mode makes no role.`, "Leave them out, or use --mode role.");
   }
-  const principals = given.trustPrincipal?.map(checkTrustPrincipal) ?? remembered?.trust.principals;
-  return { trust: { principals }, maxSessionDuration: DEFAULTS.maxSessionDuration };
 }
 
 function splitList(value: string): string[] {
