@@ -119,7 +119,7 @@ describe("profiles the AWS tools refresh themselves", () => {
     const result = await sandbox.run(["assume", "--write-profile", "ProcCred", "--profile-style", "process"]);
     expect(result.code).toBe(0);
     const config = await readFile(sandbox.configFile, "utf8");
-    expect(config).toMatch(/\[profile ProcCred\]\ncredential_process = '\S+node' '\S+bin\/xacct\.js' 'credentials' '--role-arn' 'arn:aws:iam::111111111111:role\/StageRole' '--profile' 'staging'/);
+    expect(config).toMatch(/\[profile ProcCred\]\ncredential_process = '\S+node' '\S+bin\/xacct\.js' 'credentials' '--role-arn=arn:aws:iam::111111111111:role\/StageRole' '--profile=staging'/);
     const out = join(sandbox.dir, "p.txt");
     await exec("aws", ["s3api", "get-object", "--bucket", "loose-bucket", "--key", "r.txt", out, "--profile", "ProcCred"], { env: sandbox.env });
     expect(await readFile(out, "utf8")).toBe("role-style");

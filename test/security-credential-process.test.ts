@@ -48,7 +48,9 @@ beforeAll(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "obj.txt", Body: "vendor data" }));
   const key = sandbox.staging.accessKey;
-  await appendFile(sandbox.credentialsFile, `\n[${BACKTICK_PROFILE}]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`);
+  for (const name of [BACKTICK_PROFILE, "--version"]) {
+    await appendFile(sandbox.credentialsFile, `\n[${name}]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`);
+  }
 });
 
 describe("a process-style profile runs exactly xacct credentials, with the arguments given", () => {
@@ -86,11 +88,21 @@ describe("a process-style profile runs exactly xacct credentials, with the argum
     expect(cli.ok).toBe(true);
   });
 
+  it("a value that looks like an option (a Staging profile named --version) stays the value of its option", async () => {
+    const assumed = await sandbox.run(["assume", "--role-arn", QUOTE_ARN, "--profile=--version", "--session-name=-dash", "--write-profile", "Dash", "--profile-style", "process"]);
+    expect(assumed.code).toBe(0);
+    const got = await sandbox.run(["test-get", "obj.txt", "-", "--profile", "Dash", "--bucket", BUCKET]);
+    expect(got.stdout).toBe("vendor data");
+    const cli = await awsCli(["sts", "get-caller-identity", "--profile", "Dash"]);
+    expect(cli.ok).toBe(true);
+    expect(JSON.parse(cli.stdout).Arn).toBe("arn:aws:sts::111111111111:assumed-role/QuoteVendor/-dash");
+  });
+
   it("an explicit --endpoint-url is written quoted and reaches xacct credentials intact", async () => {
     const assumed = await sandbox.run(["--endpoint-url", sandbox.moto.endpoint, "assume", "--role-arn", QUOTE_ARN, "--profile", "staging", "--write-profile", "Endp", "--profile-style", "process"]);
     expect(assumed.code).toBe(0);
     const config = await readFile(sandbox.configFile, "utf8");
-    expect(config).toContain(`'--endpoint-url' '${sandbox.moto.endpoint}' 'credentials'`);
+    expect(config).toContain(`'--endpoint-url=${sandbox.moto.endpoint}' 'credentials'`);
     const cli = await awsCli(["sts", "get-caller-identity", "--profile", "Endp"]);
     expect(cli.ok).toBe(true);
   });

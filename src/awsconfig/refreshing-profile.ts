@@ -12,7 +12,7 @@ import { configFilePath } from "./paths.js";
 import { writeProfile } from "./store.js";
 import { dropCredentialsFileKeys, OWNER_KEY, PROFILE_STYLE_KEYS, shadowingWarnings } from "./temporary-profile.js";
 import { loadProfileView } from "./sdk-view.js";
-import { shellLine } from "./shell-words.js";
+import { shellLine } from "../shell-words.js";
 
 export interface RoleProfile {
   name: string;
@@ -50,25 +50,27 @@ export async function writeRoleProfile(profile: RoleProfile, env: NodeJS.Process
   return writeStyleProfile(profile.name, roleProfileValues(profile), env);
 }
 
-/** The command line a credential_process profile runs: every argument quoted for both sh and shlex. */
+/**
+ * The command line a credential_process profile runs: every argument quoted for both sh and
+ * shlex, and every option written `--name=value`, so a value that starts with '-' (a profile
+ * named --version) is still the value and never an option of its own.
+ */
 export function credentialProcessCommand(profile: ProcessProfile, bin = xacctBin()): string {
-  const args = [
+  const options: [string, string | undefined][] = [
+    ["--role-arn", profile.roleArn],
+    ["--profile", profile.sourceProfile],
+    ["--session-name", profile.sessionName],
+    ["--region", profile.region],
+    ["--external-id", profile.externalId],
+    ["--duration-seconds", profile.durationSeconds ? String(profile.durationSeconds) : undefined],
+  ];
+  return shellLine([
     process.execPath,
     bin,
-    ...(profile.endpoint ? ["--endpoint-url", profile.endpoint] : []),
+    ...(profile.endpoint ? [`--endpoint-url=${profile.endpoint}`] : []),
     "credentials",
-    "--role-arn",
-    profile.roleArn,
-    "--profile",
-    profile.sourceProfile,
-    "--session-name",
-    profile.sessionName,
-    "--region",
-    profile.region,
-    ...(profile.externalId ? ["--external-id", profile.externalId] : []),
-    ...(profile.durationSeconds ? ["--duration-seconds", String(profile.durationSeconds)] : []),
-  ];
-  return shellLine(args);
+    ...options.flatMap(([name, value]) => (value ? [`${name}=${value}`] : [])),
+  ]);
 }
 
 export function processProfileValues(profile: ProcessProfile): Record<string, string> {
