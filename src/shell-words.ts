@@ -9,7 +9,7 @@
  * reads that as a comment), which is avoided by writing such a '#' or ';' escaped outside
  * the quotes.
  */
-import { invalidInput } from "../errors.js";
+import { invalidInput } from "./errors.js";
 
 /** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
 const CONTROL = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/;
@@ -38,4 +38,12 @@ export function quoteShellWord(word: string): string {
 
 export function shellLine(words: readonly string[]): string {
   return words.map(quoteShellWord).join(" ");
+}
+
+/**
+ * A word of a command printed for people to copy into a shell: bare when nothing in it means
+ * anything to a shell, single-quoted otherwise. Never refuses: it is shown, not written.
+ */
+export function displayShellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertProfile } from "../src/awsconfig/ini.js";
-import { quoteShellWord, shellLine } from "../src/awsconfig/shell-words.js";
+import { displayShellWord, quoteShellWord, shellLine } from "../src/shell-words.js";
 import { XacctError } from "../src/errors.js";
 import { readWithSdk } from "./awsconfig/sdk-reader.js";
 
@@ -86,6 +86,18 @@ describe("credential_process lines read back as the arguments written", () => {
       { numRuns: BATCHES },
     );
   }, 60_000);
+
+  it("commands printed for people to copy (undo hints, deploy commands) quote every word the same way", async () => {
+    const anyWord = fc.oneof(word, fc.string({ unit: fc.constantFrom("\n", "\t", "'", "$", "`", "a"), maxLength: 6 })).filter((w) => !w.includes("\u0000"));
+    await fc.assert(
+      fc.asyncProperty(fc.array(anyWord, { minLength: 50, maxLength: 100 }), async (words) => {
+        const script = words.map((w) => `printf '%s\\0' ${displayShellWord(w)}`).join("\n");
+        const { stdout } = await exec("/bin/sh", ["-c", script], { encoding: "buffer", maxBuffer: 64 << 20 });
+        expect(stdout.toString("utf8").split("\0").slice(0, -1)).toEqual(words);
+      }),
+      { numRuns: BATCHES },
+    );
+  });
 
   it("a word holding a line break or control character is refused (exit 2), never written", () => {
     fc.assert(

@@ -4,6 +4,7 @@
  * echoing arbitrary text.
  */
 import { XacctError } from "../errors.js";
+import { displayShellWord } from "../shell-words.js";
 
 export interface AwsFailureContext {
   /** What xacct was doing, e.g. "creating role StageRole in account 111111111111". */
@@ -51,7 +52,7 @@ export function toXacctError(error: unknown, context: AwsFailureContext): XacctE
       return fail(
         `no usable credentials were found for ${profile}.`,
         context.profile
-          ? `Check that [profile ${context.profile}] exists in your AWS config or credentials file (aws configure --profile ${context.profile}).`
+          ? `Check that [profile ${context.profile}] exists in your AWS config or credentials file (aws configure --profile ${displayShellWord(context.profile)}).`
           : "Give --profile or configure credentials (aws configure).",
       );
     case "ExpiredToken":

@@ -7,6 +7,7 @@ import { loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import { invalidInput } from "../errors.js";
 import { configFilePath, credentialsFilePath } from "./paths.js";
 import { checkAwsFile } from "./store.js";
+import { displayShellWord } from "../shell-words.js";
 
 export interface ProfileView {
   names: string[];
@@ -43,8 +44,8 @@ export function requireProfile(view: ProfileView, profile: string): Record<strin
     throw invalidInput(
       `Profile "${profile}" is not in your AWS config or credentials file.`,
       view.names.length > 0
-        ? `Known profiles: ${view.names.join(", ")}. Create it with \`aws configure --profile ${profile}\` or pick one of those.`
-        : `Create it with \`aws configure --profile ${profile}\`.`,
+        ? `Known profiles: ${view.names.join(", ")}. Create it with \`aws configure --profile ${displayShellWord(profile)}\` or pick one of those.`
+        : `Create it with \`aws configure --profile ${displayShellWord(profile)}\`.`,
     );
   }
   return settings;

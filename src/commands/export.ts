@@ -12,7 +12,8 @@ import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { buildProductionTemplate, buildStagingStackSetTemplate, buildStagingTemplate } from "../export/cloudformation.js";
 import { assertSameDocuments, cloudFormationPairs, terraformPairs, type DocumentPair } from "../export/documents.js";
-import { checkOrganizationalUnitId, shellQuote, stackNameFor, stackSetCommands } from "../export/stackset.js";
+import { checkOrganizationalUnitId, stackNameFor, stackSetCommands } from "../export/stackset.js";
+import { displayShellWord } from "../shell-words.js";
 import { ROLE_SESSION_DEFAULT_SECONDS } from "../export/parameters.js";
 import { BUCKET_POLICY_WARNING, buildTerraformFiles } from "../export/terraform.js";
 import { buildSetupPlan, type SetupPlan } from "../plan.js";
@@ -167,9 +168,9 @@ async function writeFiles(outDir: string, files: ExportFile[]): Promise<void> {
 
 function nextCommands(options: ExportOptions, plan: SetupPlan, outDir: string, ou: string | undefined): string[] {
   const { productionProfile, stagingProfile, region, roleName } = plan.answers;
-  if (options.format === "terraform") return [`terraform -chdir=${shellQuote(outDir)} init`, `terraform -chdir=${shellQuote(outDir)} apply`];
+  if (options.format === "terraform") return [`terraform -chdir=${displayShellWord(outDir)} init`, `terraform -chdir=${displayShellWord(outDir)} apply`];
   const deploy = (file: string, account: "production" | "staging", profile: string) =>
-    `aws cloudformation deploy --template-file ${shellQuote(join(outDir, file))} --stack-name ${stackNameFor(account, roleName)} --capabilities CAPABILITY_NAMED_IAM --profile ${shellQuote(profile)} --region ${region}`;
+    `aws cloudformation deploy --template-file ${displayShellWord(join(outDir, file))} --stack-name ${stackNameFor(account, roleName)} --capabilities CAPABILITY_NAMED_IAM --profile ${displayShellWord(profile)} --region ${region}`;
   const production = deploy("production.json", "production", productionProfile);
   if (ou === undefined) return [production, deploy("staging.json", "staging", stagingProfile)];
   const stackSet = { stackSetName: stackNameFor("staging", roleName), templatePath: join(outDir, "staging-stackset.json"), organizationalUnitId: ou, region };

@@ -18,6 +18,7 @@ import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket, askMode, askNames, askProfile, askProfileStyle, askRegion, askTrust, type TrustAnswers, type TrustFlags } from "../wizard/setup-questions.js";
 import { checkObjectKey, checkProfileName } from "../validate/index.js";
 import { checkSetupFlags } from "./setup-flags.js";
+import { displayShellWord } from "../shell-words.js";
 import { discoverAccounts, discoverMoreStaging, grantMoreStaging, listOf, type MoreStagingFlags } from "./setup-accounts.js";
 import type { TargetOptions } from "./target.js";
 import { checkDocumentSizes } from "../policy/limits.js";
@@ -226,7 +227,7 @@ async function testDirectly(ctx: CommandContext, plan: SetupPlan, options: Setup
   const { stagingProfile, bucket, region } = plan.answers;
   const key = options.testKey ?? (await offerTestKey(ctx, options));
   if (key) await testGet({ key, profile: stagingProfile, bucket, region }, ctx);
-  else ctx.out.line(`  test it with: xacct test-get KEY --profile ${stagingProfile}`);
+  else ctx.out.line(`  test it with: xacct test-get KEY --profile ${displayShellWord(stagingProfile)}`);
   ctx.out.line();
   ctx.out.done(`Setup complete. Profile ${stagingProfile} reads s3://${bucket}/* directly, through the bucket policy.`);
   return 0;

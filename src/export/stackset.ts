@@ -4,6 +4,7 @@
  * administrator) credentials runs them.
  */
 import { invalidInput } from "../errors.js";
+import { displayShellWord } from "../shell-words.js";
 
 export interface StackSetInput {
   stackSetName: string;
@@ -38,7 +39,7 @@ export function stackSetCommands(input: StackSetInput): string[] {
     [
       "aws cloudformation create-stack-set",
       `--stack-set-name ${input.stackSetName}`,
-      `--template-body ${shellQuote(`file://${input.templatePath}`)}`,
+      `--template-body ${displayShellWord(`file://${input.templatePath}`)}`,
       "--capabilities CAPABILITY_NAMED_IAM",
       "--permission-model SERVICE_MANAGED",
       "--auto-deployment Enabled=true,RetainStacksOnAccountRemoval=false",
@@ -50,8 +51,4 @@ export function stackSetCommands(input: StackSetInput): string[] {
       `--regions ${input.region}`,
     ].join(" \\\n    "),
   ];
-}
-
-export function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

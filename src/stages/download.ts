@@ -11,6 +11,7 @@ import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { isAwsError, toXacctError } from "../aws/errors.js";
 import { XacctError } from "../errors.js";
+import { displayShellWord } from "../shell-words.js";
 
 export interface DownloadResult {
   bytes: number;
@@ -83,7 +84,7 @@ function getObjectFailure(error: unknown, request: { bucket: string; key: string
   const where = `s3://${request.bucket}/${request.key}`;
   const make = (message: string, hint: string, awsCode: string) => new XacctError(message, { hint, awsCode, cause: error });
   if (isAwsError(error, "NoSuchKey", "NotFound")) {
-    return make(`There is no object ${where} (NoSuchKey).`, `Check the key's spelling: aws s3 ls s3://${request.bucket}/ --profile ${request.profile ?? "default"}.`, "NoSuchKey");
+    return make(`There is no object ${where} (NoSuchKey).`, `Check the key's spelling: aws s3 ls s3://${request.bucket}/ --profile ${displayShellWord(request.profile ?? "default")}.`, "NoSuchKey");
   }
   if (isAwsError(error, "NoSuchBucket")) {
     return make(`The bucket ${request.bucket} does not exist (NoSuchBucket).`, "Check --bucket, or run `xacct setup` to create it.", "NoSuchBucket");

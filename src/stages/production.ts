@@ -28,6 +28,7 @@ import { xacctTags, type SetupPlan } from "../plan.js";
 import type { Change } from "./changes.js";
 import type { ProductionState } from "./current.js";
 import { stepsForChanges, type Step, type StepStatus } from "./steps.js";
+import { displayShellWord } from "../shell-words.js";
 
 /** `bucketCreated` runs right after CreateBucket succeeds, before anything else can fail. */
 export function productionSteps(
@@ -43,13 +44,13 @@ export function productionSteps(
     {
       id: "bucket",
       title: `Bucket ${bucket} in ${plan.answers.region}`,
-      undo: `aws s3api delete-bucket --bucket ${bucket} --profile ${profile}`,
+      undo: `aws s3api delete-bucket --bucket ${bucket} --profile ${displayShellWord(profile)}`,
       write: (c) => (c.kind === "create" ? createBucket(clients, plan, bucketCreated) : tagBucket(clients, plan, current).then(() => "updated")),
     },
     {
       id: "bucket-hardening",
       title: `Bucket ${bucket}: Block Public Access, SSE-S3 encryption, BucketOwnerEnforced`,
-      undo: `aws s3api delete-public-access-block --bucket ${bucket} --profile ${profile}`,
+      undo: `aws s3api delete-public-access-block --bucket ${bucket} --profile ${displayShellWord(profile)}`,
       write: async (c) => {
         await hardenBucket(clients, bucket);
         return c.kind === "create" ? "created" : "updated";
@@ -67,19 +68,19 @@ export function productionSteps(
     {
       id: "managed-policy",
       title: `Managed policy ${policyName}: s3:GetObject on ${bucket}/*`,
-      undo: `aws iam delete-policy --policy-arn ${plan.policyArn} --profile ${profile}`,
+      undo: `aws iam delete-policy --policy-arn ${plan.policyArn} --profile ${displayShellWord(profile)}`,
       write: (c) => writeManagedPolicy(clients, plan, c, current),
     },
     {
       id: "role",
       title: `Role ${roleName}, trusted by Staging account ${plan.accounts.staging.accountId}`,
-      undo: `aws iam delete-role --role-name ${roleName} --profile ${profile}`,
+      undo: `aws iam delete-role --role-name ${roleName} --profile ${displayShellWord(profile)}`,
       write: (c) => writeRole(clients, plan, c),
     },
     {
       id: "role-session",
       title: `Role ${roleName} allows sessions of up to ${plan.answers.maxSessionDuration} s`,
-      undo: `aws iam update-role --role-name ${roleName} --max-session-duration ${current.role?.maxSessionDuration ?? 3600} --profile ${profile}`,
+      undo: `aws iam update-role --role-name ${roleName} --max-session-duration ${current.role?.maxSessionDuration ?? 3600} --profile ${displayShellWord(profile)}`,
       write: async () => {
         await clients.iam.send(new UpdateRoleCommand({ RoleName: roleName, MaxSessionDuration: plan.answers.maxSessionDuration }));
         return "updated";
@@ -88,7 +89,7 @@ export function productionSteps(
     {
       id: "attach",
       title: `Policy ${policyName} attached to role ${roleName}`,
-      undo: `aws iam detach-role-policy --role-name ${roleName} --policy-arn ${plan.policyArn} --profile ${profile}`,
+      undo: `aws iam detach-role-policy --role-name ${roleName} --policy-arn ${plan.policyArn} --profile ${displayShellWord(profile)}`,
       write: async () => {
         await clients.iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: plan.policyArn }));
         return "created";

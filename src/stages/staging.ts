@@ -7,6 +7,7 @@ import { isAwsError } from "../aws/errors.js";
 import { xacctTags, type SetupPlan } from "../plan.js";
 import type { Change } from "./changes.js";
 import { stepsForChanges, type Step, type StepStatus } from "./steps.js";
+import { displayShellWord } from "../shell-words.js";
 
 export function stagingSteps(clients: AwsClients, plan: SetupPlan, changes: Change[]): Step[] {
   const { stagingUser: user, stagingProfile: profile } = plan.answers;
@@ -15,7 +16,7 @@ export function stagingSteps(clients: AwsClients, plan: SetupPlan, changes: Chan
     {
       id: "user",
       title: `User ${user}`,
-      undo: `aws iam delete-user --user-name ${user} --profile ${profile}`,
+      undo: `aws iam delete-user --user-name ${user} --profile ${displayShellWord(profile)}`,
       write: () => createUser(clients, plan),
     },
     {
@@ -24,7 +25,7 @@ export function stagingSteps(clients: AwsClients, plan: SetupPlan, changes: Chan
         plan.answers.mode === "role"
           ? `Inline policy ${plan.inlinePolicyName}: ${user} may assume ${plan.roleArn}`
           : `Inline policy ${plan.inlinePolicyName}: ${user} may read s3://${plan.answers.bucket}/*`,
-      undo: `aws iam delete-user-policy --user-name ${user} --policy-name ${plan.inlinePolicyName} --profile ${profile}`,
+      undo: `aws iam delete-user-policy --user-name ${user} --policy-name ${plan.inlinePolicyName} --profile ${displayShellWord(profile)}`,
       write: async (c) => {
         await clients.iam.send(
           new PutUserPolicyCommand({ UserName: user, PolicyName: plan.inlinePolicyName, PolicyDocument: JSON.stringify(c.after) }),
