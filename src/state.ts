@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { XacctError } from "./errors.js";
+import { checkSetupState } from "./state-check.js";
 
 export interface SetupState {
   /** role (the recipe) or resource-policy; absent in state written before modes existed. */
@@ -59,13 +60,15 @@ export async function loadState(path = stateFilePath()): Promise<SetupState | un
       hint: "Fix its permissions or delete it; setup will write it again.",
     });
   }
+  let setup: SetupState | undefined;
   try {
-    return (JSON.parse(text) as StateFile).setup;
+    setup = (JSON.parse(text) as StateFile).setup;
   } catch {
     throw new XacctError(`xacct's state file ${path} is not valid JSON.`, {
       hint: "Delete it and run `xacct setup` again, or pass the values as flags.",
     });
   }
+  return setup === undefined ? undefined : checkSetupState(setup, path);
 }
 
 export async function saveState(setup: SetupState, path = stateFilePath()): Promise<void> {

@@ -3,7 +3,8 @@
  * nothing in either account. Each row runs one command with one invalid value against the
  * emulator and must end with exit 2, one sentence (and a hint), and no AWS call at all.
  */
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useSandbox } from "./support/sandbox.js";
 
@@ -91,5 +92,56 @@ describe("a bad value is refused before the first AWS call", () => {
     expect(result.stderr).toMatch(/^✘ [^\n]+\n( {2}[^\n]+\n)?$/);
     expect(result.stderr).not.toContain("Unexpected failure");
     expect(await readFile(sandbox.configFile, "utf8")).toBe(before);
+  });
+});
+
+/** What setup remembers for the table's setup; each row below spoils one value. */
+const REMEMBERED = {
+  mode: "role",
+  productionProfile: "prod",
+  stagingProfile: "staging",
+  region: "us-east-1",
+  bucket: "early-bucket",
+  roleName: "StageRole",
+  policyName: "StageRoleReadObjects",
+  roleArn: ROLE,
+  policyArn: "arn:aws:iam::111111111111:policy/StageRoleReadObjects",
+  stagingUser: "StageAdmin",
+  tempProfile: "TempCred",
+  createdBucket: true,
+  requireMfa: false,
+  allowSourceIdentity: false,
+  maxSessionDuration: 3600,
+  productionAccountId: "111111111111",
+  stagingAccountId: "222222222222",
+  updatedAt: "2026-12-01T00:00:00.000Z",
+};
+
+const SPOILED: [string, Record<string, unknown>, string[]][] = [
+  ["a trusted principal of *", { trustPrincipals: ["*"] }, SETUP],
+  ["an organization ID that is not one", { orgId: "o-x" }, SETUP],
+  ["an external ID with a space", { externalId: "a b" }, ["assume"]],
+  ["an external ID with a space (credentials)", { externalId: "a b" }, ["credentials"]],
+  ["an external ID with a space (verify --live)", { externalId: "a b" }, ["verify", "--live"]],
+  ["a further Staging account that is not an account ID", { moreStaging: [{ accountId: "1", profile: "staging" }] }, ["verify"]],
+  ["a session limit of 5 seconds", { maxSessionDuration: 5 }, SETUP],
+  ["a role ARN with a newline", { roleArn: `${ROLE}\n` }, ["assume"]],
+  ["a temporary profile with a $", { tempProfile: "a$b" }, ["teardown", "--yes"]],
+  ["an endpoint that is not a URL", { endpoint: "::::" }, ["verify"]],
+  ["a bucket that is a number", { bucket: 12345 }, ["test-get", "k", "--profile", "staging"]],
+];
+
+describe("a value remembered in the state file is checked like a flag, before the first AWS call", () => {
+  it.each(SPOILED)("%s", async (_what, spoiled, argv) => {
+    await mkdir(dirname(sandbox.statePath), { recursive: true });
+    await writeFile(sandbox.statePath, JSON.stringify({ version: 1, setup: { ...REMEMBERED, ...spoiled } }));
+    try {
+      const result = await sandbox.run(argv);
+      expect(result.calls.calls).toEqual([]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^✘ xacct's state file [^\n]+ holds [^\n]+\n( {2}[^\n]+\n)?$/);
+    } finally {
+      await rm(sandbox.statePath, { force: true });
+    }
   });
 });

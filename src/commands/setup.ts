@@ -47,7 +47,9 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   refuseMissingFlags(options, ctx.interactive);
   checkSetupFlags(options);
   const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
-  const session = { ...(await gatherAnswers(options, ctx)), options, ctx, tempProfile };
+  // Read (and checked) before any AWS call: its values reach the trust policy.
+  const previous = await loadState(ctx.statePath);
+  const session = { ...(await gatherAnswers(options, ctx, previous)), options, ctx, tempProfile };
   refuseModeSwitch(session);
   // Before any write: the temporary profile must not replace the admin profiles setup uses.
   if (session.answers.mode === "role") refuseForeignProfile(session.view, tempProfile, setupProfiles(session));
@@ -115,7 +117,7 @@ interface SetupDiff {
 }
 
 /** Asks (or takes from flags) every answer, and discovers the accounts behind the profiles. */
-async function gatherAnswers(options: SetupOptions, ctx: CommandContext): Promise<Omit<SetupSession, "options" | "ctx" | "tempProfile">> {
+async function gatherAnswers(options: SetupOptions, ctx: CommandContext, previous: SetupState | undefined): Promise<Omit<SetupSession, "options" | "ctx" | "tempProfile">> {
   const { prompter } = ctx;
   const view = await loadProfileView(ctx.env);
   const productionProfile = await askProfile(prompter, "Production", options.productionProfile, view.names);
@@ -134,7 +136,6 @@ async function gatherAnswers(options: SetupOptions, ctx: CommandContext): Promis
   const mode = await askMode(prompter, options.mode, ctx.interactive);
   const bucket = await askBucket(prompter, options.bucket);
   const names = await askNames(prompter, options, ctx.interactive, mode);
-  const previous = await loadState(ctx.statePath);
   const sameRole = previous?.bucket === bucket && previous.roleName === names.roleName;
   const trust = await askTrust(prompter, trustFlags(options), ctx.interactive, sameRole ? rememberedTrust(previous) : undefined, mode);
   const answers: SetupAnswers = { mode, productionProfile, stagingProfile, region, bucket, ...names, ...trust, hardenBucket: options.hardenBucket, endpoint: ctx.endpoint };

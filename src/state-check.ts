@@ -1,0 +1,90 @@
+/**
+ * What setup remembered is input too: its values reach trust policies, profiles and
+ * credential_process lines on later runs, so each is held to the rule of the flag it stands
+ * for, before any command uses it. A value that breaks its rule (a hand edit, a file from
+ * another version or another person) is refused with the state file's name, not used.
+ */
+import { XacctError, invalidInput } from "./errors.js";
+import type { SetupState } from "./state.js";
+import {
+  checkAccountId,
+  checkBucketName,
+  checkEndpointUrl,
+  checkExternalId,
+  checkMaxSessionDuration,
+  checkMode,
+  checkOrgId,
+  checkPolicyName,
+  checkProfileName,
+  checkRegion,
+  checkRoleArn,
+  checkRoleName,
+  checkTrustPrincipal,
+  checkUserName,
+  checkWritableProfileName,
+} from "./validate/index.js";
+
+type Check = (value: string) => unknown;
+
+const REQUIRED: [keyof SetupState, Check][] = [
+  ["productionProfile", checkProfileName],
+  ["stagingProfile", checkProfileName],
+  ["region", checkRegion],
+  ["bucket", checkBucketName],
+  ["roleName", checkRoleName],
+  ["policyName", checkPolicyName],
+  ["roleArn", checkRoleArn],
+  ["stagingUser", checkUserName],
+  ["tempProfile", checkWritableProfileName],
+  ["productionAccountId", checkAccountId],
+  ["stagingAccountId", checkAccountId],
+];
+
+const OPTIONAL: [keyof SetupState, Check][] = [
+  ["mode", checkMode],
+  ["externalId", checkExternalId],
+  ["orgId", checkOrgId],
+  ["endpoint", checkEndpointUrl],
+];
+
+export function checkSetupState(state: SetupState, path: string): SetupState {
+  try {
+    for (const [key, check] of REQUIRED) check(stringAt(state, key, true) as string);
+    for (const [key, check] of OPTIONAL) {
+      const value = stringAt(state, key, false);
+      if (value !== undefined) check(value);
+    }
+    if (state.maxSessionDuration !== undefined) checkMaxSessionDuration(state.maxSessionDuration);
+    for (const principal of listAt(state, "trustPrincipals")) checkTrustPrincipal(stringOf(principal, "trustPrincipals"));
+    for (const account of listAt(state, "moreStaging")) {
+      checkAccountId(stringOf((account as { accountId?: unknown })?.accountId, "moreStaging"));
+      const profile = (account as { profile?: unknown }).profile;
+      if (profile !== undefined) checkProfileName(stringOf(profile, "moreStaging"));
+    }
+  } catch (error) {
+    if (!(error instanceof XacctError)) throw error;
+    throw invalidInput(
+      `xacct's state file ${path} holds a value xacct would not accept as a flag: ${error.message}`,
+      "Delete the file and run `xacct setup` again, or pass the values as flags.",
+    );
+  }
+  return state;
+}
+
+function stringAt(state: SetupState, key: keyof SetupState, required: boolean): string | undefined {
+  const value = state[key];
+  if (value === undefined && !required) return undefined;
+  return stringOf(value, key);
+}
+
+function stringOf(value: unknown, key: string): string {
+  if (typeof value !== "string") throw invalidInput(`${key} is ${value === undefined ? "missing" : `not text (${JSON.stringify(value)})`}.`);
+  return value;
+}
+
+function listAt(state: SetupState, key: "trustPrincipals" | "moreStaging"): unknown[] {
+  const value: unknown = state[key];
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw invalidInput(`${key} is not a list.`);
+  return value;
+}
