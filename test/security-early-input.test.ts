@@ -69,6 +69,12 @@ const ROWS: [string, string[]][] = [
   ["assume --source-identity with a space", [...ASSUME, "--source-identity", "a b"]],
   ["assume --profile-style unknown", [...ASSUME, "--write-profile", "Ok", "--profile-style", "x"]],
   ["assume --endpoint-url with a query", ["--endpoint-url", "http://127.0.0.1:1/?x=1", ...ASSUME]],
+  // Flags that would be silently ignored, or promise a profile that cannot work.
+  ["assume --credentials-file with a role-style profile", [...ASSUME, "--write-profile", "Ok", "--profile-style", "role", "--credentials-file"]],
+  ["assume --credentials-file without --write-profile", [...ASSUME, "--credentials-file"]],
+  ["assume a process-style profile for a role that needs MFA", [...ASSUME, "--write-profile", "Ok", "--profile-style", "process", "--mfa-serial", "arn:aws:iam::222222222222:mfa/StageAdmin", "--token-code", "123456"]],
+  ["setup a process-style profile with --require-mfa", [...SETUP, "--profile-style", "process", "--require-mfa"]],
+  ["verify --key without --live", ["verify", ...TARGET, "--key", "k"]],
   // credentials, test-get, console.
   ["credentials --role-arn with a newline", ["credentials", "--role-arn", `${ROLE}\n`, "--profile", "staging"]],
   ["credentials --profile with a space", ["credentials", "--role-arn", ROLE, "--profile", "a b"]],

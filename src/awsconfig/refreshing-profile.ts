@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { invalidInput } from "../errors.js";
 import { upsertProfile } from "./ini.js";
 import { configFilePath } from "./paths.js";
 import { writeProfile } from "./store.js";
@@ -96,6 +97,14 @@ async function writeStyleProfile(name: string, values: Record<string, string>, e
   // Keys for the same profile in the credentials file would win over role_arn or credential_process.
   await dropCredentialsFileKeys(await loadProfileView(env), name, env);
   return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...shadowingWarnings(name, env)] };
+}
+
+/** xacct credentials runs unattended, so a role that needs MFA cannot be refreshed through it. */
+export function refuseProcessStyleWithMfa(): never {
+  throw invalidInput(
+    "A process-style profile cannot ask for an MFA code, and this role requires MFA.",
+    "Use --profile-style role: the AWS tools then ask for the code themselves.",
+  );
 }
 
 /** bin/xacct.js of this installation: found upwards from this module, bundled or not. */

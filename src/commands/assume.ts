@@ -9,7 +9,7 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { STSClient } from "@aws-sdk/client-sts";
 import { makeStsClient } from "../aws/sts.js";
 import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
-import { checkRefreshingProfile, writeProcessProfile, writeRoleProfile, type ProcessProfile } from "../awsconfig/refreshing-profile.js";
+import { checkRefreshingProfile, refuseProcessStyleWithMfa, writeProcessProfile, writeRoleProfile, type ProcessProfile } from "../awsconfig/refreshing-profile.js";
 import { refuseForeignProfile, writeTemporaryProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
@@ -59,6 +59,7 @@ export async function assumeCommand(options: AssumeOptions, ctx: CommandContext)
   checkRoleArn(roleArn);
   checkProfileName(profile);
   const remembered = state?.roleArn === roleArn ? state : undefined;
+  refuseConflictingFlags(options, remembered);
   await assumeAndWrite(
     {
       profile,
@@ -77,6 +78,20 @@ export async function assumeCommand(options: AssumeOptions, ctx: CommandContext)
     },
     ctx,
   );
+}
+
+/** Flags that would change nothing, or ask for a profile that cannot work. */
+function refuseConflictingFlags(options: AssumeOptions, remembered: SetupState | undefined): void {
+  const writing = options.writeProfile !== undefined && options.writeProfile !== false;
+  const style = checkProfileStyle(options.profileStyle ?? "static");
+  if (options.credentialsFile && !writing) {
+    throw invalidInput("--credentials-file says where --write-profile saves the keys, and there is no --write-profile.", "Add --write-profile NAME, or leave --credentials-file out.");
+  }
+  if (options.credentialsFile && style !== "static") {
+    throw invalidInput(`--credentials-file is for keys, and a ${style}-style profile holds none: it is written to the config file.`, "Leave --credentials-file out, or use --profile-style static.");
+  }
+  const mfa = options.mfaSerial !== undefined || options.tokenCode !== undefined || remembered?.requireMfa === true;
+  if (writing && style === "process" && mfa) refuseProcessStyleWithMfa();
 }
 
 function profileNameToWrite(option: boolean | string | undefined): string | undefined {

@@ -3,6 +3,7 @@
  * of them only after it has discovered the accounts, and --profile-style only in stage 3, after
  * every write: a bad value must cost nothing in either account.
  */
+import { refuseProcessStyleWithMfa } from "../awsconfig/refreshing-profile.js";
 import { DEFAULTS } from "../plan.js";
 import {
   checkAccountId,
@@ -50,4 +51,5 @@ export function checkSetupFlags(options: SetupOptions): void {
   refuseOuWithoutOrg(options);
   given(options.ou, checkOuId);
   if (options.mode === "resource-policy") refuseRoleOnlyFlags(options);
+  if (options.profileStyle === "process" && options.requireMfa) refuseProcessStyleWithMfa();
 }

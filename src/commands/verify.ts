@@ -8,6 +8,7 @@ import { makeClients } from "../aws/clients.js";
 import { isAwsError } from "../aws/errors.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { assumeRole } from "../stages/assume-role.js";
+import { invalidInput } from "../errors.js";
 import { loadState, type SetupState } from "../state.js";
 import { analysePath } from "../verify/analyse.js";
 import { requestContext, type Hop } from "../verify/hops.js";
@@ -30,6 +31,7 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   const target = resolveTarget("verify", options, state, false);
   if (options.externalId !== undefined) checkExternalId(options.externalId);
   if (options.key !== undefined) checkObjectKey(options.key);
+  if (options.key !== undefined && !options.live) throw invalidInput("--key names the object --live reads, and there is no --live.", "Add --live, or leave --key out.");
   const view = await loadProfileView(ctx.env);
   requireProfile(view, target.productionProfile);
   requireProfile(view, target.stagingProfile);
