@@ -40,6 +40,8 @@ const ROWS: [string, string[]][] = [
   ["setup --production-profile with a space", ["setup", "--production-profile", "my prod", "--staging-profile", "staging", "--bucket", "early-bucket", "--yes"]],
   ["setup a second --staging-profile with a bracket", [...SETUP, "--staging-profile", "a]b"]],
   ["setup resource-policy mode with a role-only flag", [...SETUP, "--mode", "resource-policy", "--require-mfa"]],
+  ["setup --temp-profile naming the Production profile", [...SETUP, "--temp-profile", "prod"]],
+  ["setup --temp-profile naming the Staging profile", [...SETUP, "--temp-profile", "staging"]],
   ["setup --endpoint-url not a URL", ["--endpoint-url", "::::", ...SETUP]],
   // teardown, verify, export: the same target flags.
   ["teardown --temp-profile with a $", ["teardown", ...TARGET, "--yes", "--temp-profile", "a$b"]],

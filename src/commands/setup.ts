@@ -126,6 +126,9 @@ async function gatherAnswers(options: SetupOptions, ctx: CommandContext, previou
   for (const profile of moreStagingProfiles) requireProfile(view, checkProfileName(profile));
   const profileRegion = requireProfile(view, productionProfile)["region"];
   requireProfile(view, stagingProfile);
+  // A mode known now (a flag, or the unattended default) lets this wait for no AWS call.
+  const knownMode = options.mode ?? (ctx.interactive ? undefined : "role");
+  if (knownMode === "role") refuseForeignProfile(view, options.tempProfile ?? DEFAULTS.profileName, [productionProfile, stagingProfile, ...moreStagingProfiles]);
   const region = await askRegion(prompter, options.region, profileRegion ?? DEFAULTS.region, ctx.interactive);
 
   const prod = makeClients({ profile: productionProfile, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
