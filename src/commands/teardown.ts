@@ -8,8 +8,8 @@ import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { removeProfileFromFile } from "../awsconfig/store.js";
 import { isXacctProfile } from "../awsconfig/temporary-profile.js";
-import { inlinePolicyNameFor, setupId } from "../plan.js";
-import { managedPolicyArn, partitionForRegion } from "../policy/arn.js";
+import { buildBucketStatements, inlinePolicyNameFor, setupId } from "../plan.js";
+import { managedPolicyArn, partitionForRegion, roleArn } from "../policy/arn.js";
 import { readProductionState, readStagingState, type ProductionState } from "../stages/current.js";
 import { runSteps } from "../stages/steps.js";
 import { computeRemovals, readDependents, teardownSteps, type Removal, type TeardownTarget } from "../stages/teardown.js";
@@ -98,12 +98,19 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     getS3Owner(prod, answers.productionProfile),
   ]);
   const remembered = state?.bucket === answers.bucket && state.roleName === answers.roleName ? state : undefined;
+  const partition = partitionForRegion(answers.region);
   const target: TeardownTarget = {
     mode: answers.mode,
+    partition,
     bucket: answers.bucket,
     roleName: answers.roleName,
+    roleArn: roleArn(partition, prodIdentity.accountId, answers.roleName),
     policyName: answers.policyName,
-    policyArn: managedPolicyArn(partitionForRegion(answers.region), prodIdentity.accountId, answers.policyName),
+    policyArn: managedPolicyArn(partition, prodIdentity.accountId, answers.policyName),
+    bucketStatements: buildBucketStatements(
+      { ...answers, trust: { principals: remembered?.trustPrincipals } },
+      { partition, stagingAccountId: stagingIdentity.accountId, moreStagingAccountIds: remembered?.moreStaging?.map((a) => a.accountId) },
+    ),
     stagingUser: answers.stagingUser,
     inlinePolicyName: inlinePolicyNameFor(answers),
     deleteObjects: options.deleteObjects ?? false,

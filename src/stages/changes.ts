@@ -3,7 +3,8 @@
  * order setup applies them. Pure: the plan and the current state in, the changes out.
  */
 import type { SetupPlan } from "../plan.js";
-import { BUCKET_POLICY_SIDS, mergeOwnedStatements, type PolicyDocument } from "../policy/index.js";
+import { isTrustSid, isXacctTrustStatement, mergeOwnedStatements, refuseLanguageChange, type PolicyDocument } from "../policy/index.js";
+import { mergeSetupStatements, refuseUnsafeBucketMerge, type BucketSetup } from "./bucket-statements.js";
 import { sameDocument } from "./compare.js";
 import type { Tag } from "@aws-sdk/client-iam";
 import { invalidInput } from "../errors.js";
@@ -56,7 +57,7 @@ function hardeningChange(plan: SetupPlan, prod: ProductionState): Change {
 
 export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, staging: StagingState, bucketCreatedByXacct = false): Change[] {
   const { bucket, roleName, policyName, stagingUser } = plan.answers;
-  const bucketPolicy = mergeOwnedStatements(prod.bucketPolicy, [...plan.documents.bucketStatements], BUCKET_POLICY_SIDS);
+  const bucketPolicy = mergeSetupStatements(prod.bucketPolicy, bucketSetup(plan));
   const bucketKind: ChangeKind = !prod.bucketExists
     ? "create"
     : bucketCreatedByXacct && !isXacctTagged(prod.bucketTags)
@@ -104,6 +105,11 @@ export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, stag
   return plan.answers.mode === "role" ? changes : changes.filter((c) => !roleOnly.includes(c.id));
 }
 
+/** This setup's statements in the bucket policy, as the bucket-statement rules need them. */
+export function bucketSetup(plan: SetupPlan): BucketSetup {
+  return { setupId: setupId(plan.answers), partition: plan.partition, bucket: plan.answers.bucket, statements: plan.documents.bucketStatements };
+}
+
 /**
  * The role's trust: xacct's statement (found by its Sid) merged into whatever trust an existing
  * role has, so other principals a role already trusts keep their access.
@@ -145,6 +151,20 @@ export function refuseOtherOwners(plan: SetupPlan, prod: ProductionState): void 
       "Choose other names (--role-name, --policy-name, --bucket), or tear the other setup down first.",
     );
   }
+  refuseUnsafeBucketMerge(prod.bucketPolicy, bucketSetup(plan));
+  if (plan.answers.mode === "role" && prod.role) refuseUnsafeTrustMerge(plan, prod.role.trust);
+}
+
+/** An existing role's trust must not hold another party's statement under xacct's Sid, nor need a new language. */
+function refuseUnsafeTrustMerge(plan: SetupPlan, trust: PolicyDocument): void {
+  const borrowed = trust.Statement.filter((s) => isTrustSid(s.Sid) && !isXacctTrustStatement(s));
+  if (borrowed.length > 0) {
+    throw invalidInput(
+      `The trust policy of role ${plan.answers.roleName} holds ${borrowed.map((s) => `statement ${s.Sid}`).join(", ")}, which was not written by xacct (its content is not xacct's); xacct will not overwrite or remove it.`,
+      "Give that statement a Sid of its own in the role's trust policy, or choose another role with --role-name.",
+    );
+  }
+  refuseLanguageChange(trust, plan.documents.trust.Statement, `trust policy of role ${plan.answers.roleName}`);
 }
 
 /** An existing role's maximum session changes through UpdateRole; a new role gets it with CreateRole. */
