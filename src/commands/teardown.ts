@@ -158,6 +158,8 @@ async function removeEverything(ctx: CommandContext, survey: TeardownSurvey): Pr
     staging: { account: `Staging account ${survey.accounts.staging}`, profile: answers.stagingProfile },
   };
   const removed = (ctx.result["removed"] = [] as Awaited<ReturnType<typeof runSteps>>);
+  // Each delete asks AWS again whose the resource is: what the plan showed may be stale by now.
+  ctx.calls.checkpoint();
   await runSteps(teardownSteps(survey.prod, survey.staging, survey.removals, target, survey.prodState, where), ctx.out, removed);
   await removeFromMoreStaging(ctx, answers, survey.remembered?.moreStaging, target.inlinePolicyName);
   if (survey.profileExists) {

@@ -10,7 +10,11 @@ import {
   DeleteUserCommand,
   DeleteUserPolicyCommand,
   DetachRolePolicyCommand,
+  GetPolicyCommand,
+  GetUserCommand,
+  GetUserPolicyCommand,
   ListAccessKeysCommand,
+  ListPolicyVersionsCommand,
   ListAttachedUserPoliciesCommand,
   ListGroupsForUserCommand,
   ListRolePoliciesCommand,
@@ -32,6 +36,7 @@ import {
   isOneOf,
   isTrustSid,
   isXacctTrustStatement,
+  parsePolicyDocument,
   removeOwnedStatements,
   type Partition,
   type PolicyDocument,
@@ -42,16 +47,14 @@ import {
   madeBySetup,
   readBucketPolicy,
   readBucketTags,
-  readManagedPolicy,
   readRole,
-  readStagingState,
   xacctSetupOf,
   type ProductionState,
   type StagingState,
 } from "./current.js";
 import { setupId } from "../plan.js";
 import type { Step, StepOutcome, StepStatus } from "./steps.js";
-import { withAwsContext } from "../aws/errors.js";
+import { unlessMissing, withAwsContext } from "../aws/errors.js";
 
 export type RemovalKind = "delete" | "update" | "keep" | "none";
 
@@ -132,6 +135,7 @@ export function computeRemovals(target: TeardownTarget, prod: ProductionState, s
   ];
   for (const removal of removals) explainKeep(removal, deps, foreignAttached, target, keptBecause(removal.id, prod, staging, target));
   keepWhatServesOtherSetups(removals, prod, id);
+  keepUserWithForeignPolicy(removals);
   // Resource-policy mode made no role: nothing of it to remove or to mention; nor a trust
   // statement to take out of a role that is not there or is this setup's own.
   const roleOnly: RemovalId[] = ["attach", "managed-policy", "role"];
@@ -165,6 +169,13 @@ function trustWithoutOurs(trust: PolicyDocument): { kind: RemovalKind; after?: P
   return after
     ? { kind: "update", after }
     : { kind: "keep", note: "it is the role's only statement: edit the trust policy or delete the role yourself" };
+}
+
+/** IAM deletes no user that still has an inline policy: one xacct leaves in place keeps the user too. */
+function keepUserWithForeignPolicy(removals: Removal[]): void {
+  const inline = removals.find((r) => r.id === "inline-policy");
+  const user = removals.find((r) => r.id === "user");
+  if (inline?.kind === "keep" && user?.kind === "delete") Object.assign(user, { kind: "keep", note: `its ${inline.resource} stays` });
 }
 
 /** A role setup used but did not make keeps existing: only xacct's trust statement leaves it. */
@@ -307,18 +318,19 @@ export function teardownSteps(
   const NO_LONGER = "AWS no longer shows it as this setup's";
   const steps = [
     run("attach", `Detach ${target.policyName} from role ${target.roleName}`, async () => {
-      const policy = await readManagedPolicy(prodClients, target.policyArn);
+      const policy = await readPolicyOwnership(prodClients, target.policyArn);
       if (!policy || !madeBySetup(policy.tags, id)) return keptNow(`the managed policy: ${NO_LONGER}`);
       await iam.send(new DetachRolePolicyCommand({ RoleName: target.roleName, PolicyArn: target.policyArn }));
       return "deleted";
     }),
     run("managed-policy", `Delete managed policy ${target.policyName}`, async () => {
-      const policy = await readManagedPolicy(prodClients, target.policyArn);
+      const policy = await readPolicyOwnership(prodClients, target.policyArn);
       if (!policy) return "absent";
       if (!madeBySetup(policy.tags, id)) return keptNow(NO_LONGER);
       if (policy.attachmentCount > 0) return keptNow("it is attached to other roles, users or groups now");
-      for (const version of policy.versions.filter((v) => !v.isDefault)) {
-        await iam.send(new DeletePolicyVersionCommand({ PolicyArn: target.policyArn, VersionId: version.id }));
+      const versions = await iam.send(new ListPolicyVersionsCommand({ PolicyArn: target.policyArn }));
+      for (const version of (versions.Versions ?? []).filter((v) => !v.IsDefaultVersion)) {
+        await iam.send(new DeletePolicyVersionCommand({ PolicyArn: target.policyArn, VersionId: version.VersionId }));
       }
       await iam.send(new DeletePolicyCommand({ PolicyArn: target.policyArn }));
       return "deleted";
@@ -356,24 +368,31 @@ export function teardownSteps(
       return "deleted";
     }),
     run("inline-policy", `Delete inline policy ${target.inlinePolicyName} of user ${target.stagingUser}`, async () => {
-      const now = await readStagingState(stagingClients, { userName: target.stagingUser, inlinePolicyName: target.inlinePolicyName, profile: where.staging.profile });
-      if (!now.inlinePolicy) return "absent";
-      if (!isOneOf(now.inlinePolicy, stagingPolicyCandidates(target))) return keptNow("its content is no longer what xacct wrote");
+      const out = await unlessMissing(["NoSuchEntity"], () =>
+        stagingClients.iam.send(new GetUserPolicyCommand({ UserName: target.stagingUser, PolicyName: target.inlinePolicyName })),
+      );
+      if (!out?.PolicyDocument) return "absent";
+      if (!isOneOf(parsePolicyDocument(out.PolicyDocument), stagingPolicyCandidates(target))) return keptNow("its content is no longer what xacct wrote");
       await stagingClients.iam.send(new DeleteUserPolicyCommand({ UserName: target.stagingUser, PolicyName: target.inlinePolicyName }));
       return "deleted";
     }),
     run("user", `Delete user ${target.stagingUser}`, async () => {
-      const now = await readStagingState(stagingClients, { userName: target.stagingUser, inlinePolicyName: target.inlinePolicyName, profile: where.staging.profile });
-      if (!now.user) return "absent";
-      if (!madeBySetup(now.user.tags, id)) return keptNow(NO_LONGER);
-      const extras = await listUserExtras(stagingClients, target);
-      if (extras.length > 0) return keptNow(`it has more than xacct gave it now: ${extras.join(", ")}`);
+      const user = await unlessMissing(["NoSuchEntity"], () => stagingClients.iam.send(new GetUserCommand({ UserName: target.stagingUser })));
+      if (!user?.User) return "absent";
+      if (!madeBySetup(user.User.Tags ?? [], id)) return keptNow(NO_LONGER);
+      // Anything given to the user since the plan makes IAM refuse the delete (DeleteConflict).
       await stagingClients.iam.send(new DeleteUserCommand({ UserName: target.stagingUser }));
       return "deleted";
     }),
   ];
   // Resources this mode never had (no role in resource-policy mode) have no step.
   return steps.filter((step) => removals.some((r) => r.id === step.id));
+}
+
+/** Whose a managed policy is and how many attach it, in one call; undefined when it is gone. */
+async function readPolicyOwnership(clients: AwsClients, policyArn: string): Promise<{ tags: Tag[]; attachmentCount: number } | undefined> {
+  const out = await unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetPolicyCommand({ PolicyArn: policyArn })));
+  return out?.Policy ? { tags: out.Policy.Tags ?? [], attachmentCount: out.Policy.AttachmentCount ?? 0 } : undefined;
 }
 
 /** Deletes every object version and delete marker, a page of up to 1000 at a time. */
