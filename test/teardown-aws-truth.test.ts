@@ -3,7 +3,7 @@
  * moment of the delete, that it is this setup's; the plan says why anything is kept.
  */
 import { CreateRoleCommand, GetRoleCommand, GetUserPolicyCommand, PutUserPolicyCommand, UntagRoleCommand } from "@aws-sdk/client-iam";
-import { GetObjectCommand, HeadBucketCommand, PutBucketTaggingCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetBucketTaggingCommand, GetObjectCommand, HeadBucketCommand, PutBucketTaggingCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { CallLog } from "../src/aws/call-log.js";
@@ -57,6 +57,11 @@ describe("teardown trusts AWS over its state file", () => {
     await ok(sandbox.run(setupArgs("taken-over-bucket", ["--role-name", "TakenRole"])));
     await prod().s3.send(new PutBucketTaggingCommand({ Bucket: "taken-over-bucket", Tagging: { TagSet: [{ Key: "owner", Value: "data-team" }] } }));
     await prod().s3.send(new PutObjectCommand({ Bucket: "taken-over-bucket", Key: "theirs.csv", Body: "precious" }));
+
+    // A rerun of setup does not claim the bucket back because the state file says it made it
+    const rerun = await sandbox.run(setupArgs("taken-over-bucket", ["--role-name", "TakenRole"]));
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect((await prod().s3.send(new GetBucketTaggingCommand({ Bucket: "taken-over-bucket" }))).TagSet).toEqual([{ Key: "owner", Value: "data-team" }]);
 
     // When teardown runs with --delete-objects
     const teardown = await sandbox.run(["teardown", "--yes", "--delete-objects"]);

@@ -12,7 +12,7 @@ import { buildBucketStatements, inlinePolicyNameFor, setupId } from "../plan.js"
 import { managedPolicyArn, partitionForRegion, roleArn } from "../policy/arn.js";
 import { readProductionState, readStagingState, type ProductionState } from "../stages/current.js";
 import { runSteps } from "../stages/steps.js";
-import { computeRemovals, readDependents, teardownSteps, type Removal, type TeardownTarget } from "../stages/teardown.js";
+import { computeRemovals, readDependents, stagingPolicyCandidates, teardownSteps, type Removal, type TeardownTarget } from "../stages/teardown.js";
 import { clearState, loadState, type SetupState } from "../state.js";
 import { showChange } from "../ui/plan-view.js";
 import { resolveTarget, type Target, type TargetOptions } from "./target.js";
@@ -45,7 +45,7 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
     return 0;
   }
   if (pending === 0) {
-    await removeFromMoreStaging(ctx, answers, remembered?.moreStaging, survey.target.inlinePolicyName);
+    await removeFromMoreStaging(ctx, answers, remembered?.moreStaging, survey.target);
     await survey.forgetSetup();
     out.line();
     out.done("Nothing to remove: xacct's resources are already gone.");
@@ -161,7 +161,7 @@ async function removeEverything(ctx: CommandContext, survey: TeardownSurvey): Pr
   // Each delete asks AWS again whose the resource is: what the plan showed may be stale by now.
   ctx.calls.checkpoint();
   await runSteps(teardownSteps(survey.prod, survey.staging, survey.removals, target, survey.prodState, where), ctx.out, removed);
-  await removeFromMoreStaging(ctx, answers, survey.remembered?.moreStaging, target.inlinePolicyName);
+  await removeFromMoreStaging(ctx, answers, survey.remembered?.moreStaging, target);
   if (survey.profileExists) {
     for (const [path, file] of [[configFilePath(ctx.env), "config"], [credentialsFilePath(ctx.env), "credentials"]] as const) {
       const result = await removeProfileFromFile({ path, file, profile: answers.tempProfile });
@@ -176,8 +176,9 @@ async function removeFromMoreStaging(
   ctx: CommandContext,
   answers: Target,
   remembered: { accountId: string; profile?: string | undefined }[] | undefined,
-  inlinePolicyName: string,
+  target: TeardownTarget,
 ): Promise<void> {
+  const { inlinePolicyName } = target;
   const clientsFor = (profile: string) => makeClients({ profile, region: answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const fromFlags = await mapBounded(answers.moreStagingProfiles, ACCOUNT_CONCURRENCY, async (profile) => ({
     accountId: (await getCallerIdentity(clientsFor(profile), profile)).accountId,
@@ -187,7 +188,7 @@ async function removeFromMoreStaging(
   for (const account of [...(remembered ?? []), ...fromFlags]) if (account.profile) byAccount.set(account.accountId, { accountId: account.accountId, profile: account.profile });
   if (byAccount.size === 0) return;
   ctx.out.heading(`${byAccount.size} more Staging account${byAccount.size === 1 ? "" : "s"}`);
-  const results = await removeMoreStaging([...byAccount.values()], { userName: answers.stagingUser, inlinePolicyName, setupId: setupId(answers) }, clientsFor, ctx.out);
+  const results = await removeMoreStaging([...byAccount.values()], { userName: answers.stagingUser, inlinePolicyName, setupId: setupId(answers), policies: stagingPolicyCandidates(target) }, clientsFor, ctx.out);
   ctx.result["moreStaging"] = results;
   const failed = results.filter((r) => r.status === "failed");
   if (failed.length > 0) {

@@ -58,13 +58,8 @@ function hardeningChange(plan: SetupPlan, prod: ProductionState): Change {
 export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, staging: StagingState, bucketCreatedByXacct = false): Change[] {
   const { bucket, roleName, policyName, stagingUser } = plan.answers;
   const bucketPolicy = mergeSetupStatements(prod.bucketPolicy, bucketSetup(plan));
-  const bucketKind: ChangeKind = !prod.bucketExists
-    ? "create"
-    : bucketCreatedByXacct && !isXacctTagged(prod.bucketTags)
-      ? "update"
-      : "none";
   const changes: Change[] = [
-    { id: "bucket", account: "production", kind: bucketKind, resource: `bucket ${bucket}`, ...(bucketKind === "update" ? { note: "add xacct's tag" } : {}) },
+    bucketChange(plan, prod, bucketCreatedByXacct),
     hardeningChange(plan, prod),
     {
       id: "bucket-policy",
@@ -103,6 +98,20 @@ export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, stag
   // Resource-policy mode makes no role: only the bucket and the user's own policy change.
   const roleOnly: ChangeId[] = ["managed-policy", "role", "role-session", "attach"];
   return plan.answers.mode === "role" ? changes : changes.filter((c) => !roleOnly.includes(c.id));
+}
+
+/**
+ * A bucket an earlier run created but stopped before tagging still owes its tag. Once it has
+ * tags of anyone else's, though, it has been taken over: the state file's word does not claim
+ * it back (teardown would then delete it).
+ */
+function bucketChange(plan: SetupPlan, prod: ProductionState, bucketCreatedByXacct: boolean): Change {
+  const resource = `bucket ${plan.answers.bucket}`;
+  if (!prod.bucketExists) return { id: "bucket", account: "production", kind: "create", resource };
+  if (!bucketCreatedByXacct || isXacctTagged(prod.bucketTags)) return { id: "bucket", account: "production", kind: "none", resource };
+  return prod.bucketTags.length === 0
+    ? { id: "bucket", account: "production", kind: "update", resource, note: "add xacct's tag" }
+    : { id: "bucket", account: "production", kind: "none", resource, note: "xacct created it, but its tags now say it is someone else's: left as theirs" };
 }
 
 /** This setup's statements in the bucket policy, as the bucket-statement rules need them. */
