@@ -96,6 +96,12 @@ describe("teardown trusts AWS over its state file", () => {
     const theirs = { Version: "2012-10-17", Statement: [{ Sid: "Ops", Effect: "Allow", Action: "s3:*", Resource: "*" }] };
     await staging().iam.send(new PutUserPolicyCommand({ UserName: "StageAdmin", PolicyName: "xacct-assume-HandRole", PolicyDocument: JSON.stringify(theirs) }));
 
+    // Setup will not overwrite it either
+    const setup = await sandbox.run(setupArgs("hand-bucket", ["--role-name", "HandRole"]));
+    expect(setup.code).toBe(2);
+    expect(setup.stderr).toContain("inline policy xacct-assume-HandRole of user StageAdmin was not written by xacct");
+    expect(setup.calls.writes).toEqual([]);
+
     const teardown = await sandbox.run(["teardown", "--yes", "--bucket", "hand-bucket", "--role-name", "HandRole", "--production-profile", "prod", "--staging-profile", "staging"]);
     expect(teardown.code, teardown.stderr).toBe(0);
     expect(teardown.stdout).toMatch(/inline policy xacct-assume-HandRole of user StageAdmin {2}\(.*not written by xacct/);

@@ -150,7 +150,7 @@ async function diffAgainstAccounts(session: SetupSession, answers: SetupAnswers)
     readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: plan.inlinePolicyName, profile: answers.stagingProfile }),
     readProduction(session.prod, plan),
   ]);
-  refuseOtherOwners(plan, prodState);
+  refuseOtherOwners(plan, prodState, stagingState);
   const changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(session, answers.bucket));
   checkDocumentSizes(plan, changes);
   describeSetup(session.ctx, plan, changes);

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { bucketArn, bucketObjectsArn, type Partition } from "./arn.js";
-import { SID, type PolicyDocument, type PolicyStatement } from "./documents.js";
+import { buildAssumeRolePolicy, buildReadBucketPolicy, SID, type PolicyDocument, type PolicyStatement } from "./documents.js";
 
 /** 12 hex characters naming one setup (`<bucket>/<role>`): alphanumeric, as Sids must be. */
 export function setupDigest(setupId: string): string {
@@ -100,4 +100,11 @@ export function isXacctTrustStatement(statement: PolicyStatement): boolean {
 /** A document that is, statement for statement, one of those xacct would write (Version aside). */
 export function isOneOf(document: PolicyDocument, candidates: readonly PolicyDocument[]): boolean {
   return candidates.some((candidate) => sameContent(document.Statement, candidate.Statement));
+}
+
+/** Every form of the Staging user's inline policy xacct writes for one setup (with and without source identity). */
+export function xacctStagingPolicies(setup: { mode: "role" | "resource-policy"; partition: Partition; bucket: string; roleArn: string }): PolicyDocument[] {
+  return setup.mode === "role"
+    ? [buildAssumeRolePolicy({ roleArn: setup.roleArn }), buildAssumeRolePolicy({ roleArn: setup.roleArn, allowSourceIdentity: true })]
+    : [buildReadBucketPolicy({ partition: setup.partition, bucket: setup.bucket })];
 }

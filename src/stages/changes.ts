@@ -3,7 +3,7 @@
  * order setup applies them. Pure: the plan and the current state in, the changes out.
  */
 import type { SetupPlan } from "../plan.js";
-import { isTrustSid, isXacctTrustStatement, mergeOwnedStatements, refuseLanguageChange, type PolicyDocument } from "../policy/index.js";
+import { isOneOf, isTrustSid, isXacctTrustStatement, mergeOwnedStatements, refuseLanguageChange, xacctStagingPolicies, type PolicyDocument } from "../policy/index.js";
 import { mergeSetupStatements, refuseUnsafeBucketMerge, type BucketSetup } from "./bucket-statements.js";
 import { sameDocument } from "./compare.js";
 import type { Tag } from "@aws-sdk/client-iam";
@@ -140,7 +140,7 @@ function roleChange(plan: SetupPlan, prod: ProductionState): Change {
  * bucket made by another xacct setup, or a managed policy xacct did not make (its versions are
  * its owner's). A role xacct did not make is used as it is, with xacct's trust statement merged.
  */
-export function refuseOtherOwners(plan: SetupPlan, prod: ProductionState): void {
+export function refuseOtherOwners(plan: SetupPlan, prod: ProductionState, staging?: StagingState): void {
   const id = setupId(plan.answers);
   const conflicts: string[] = [];
   const check = (what: string, tags: readonly Tag[] | undefined, foreignIsConflict: boolean) => {
@@ -161,7 +161,18 @@ export function refuseOtherOwners(plan: SetupPlan, prod: ProductionState): void 
     );
   }
   refuseUnsafeBucketMerge(prod.bucketPolicy, bucketSetup(plan));
+  if (staging?.inlinePolicy) refuseForeignInlinePolicy(plan, staging.inlinePolicy);
   if (plan.answers.mode === "role" && prod.role) refuseUnsafeTrustMerge(plan, prod.role.trust);
+}
+
+/** The Staging user's inline policy of xacct's name is replaced only when xacct wrote it (for this setup). */
+function refuseForeignInlinePolicy(plan: SetupPlan, current: PolicyDocument): void {
+  const { mode, bucket, stagingUser } = plan.answers;
+  if (isOneOf(current, xacctStagingPolicies({ mode, partition: plan.partition, bucket, roleArn: plan.roleArn }))) return;
+  throw invalidInput(
+    `The inline policy ${plan.inlinePolicyName} of user ${stagingUser} was not written by xacct (its content is not xacct's); xacct will not overwrite it.`,
+    "Rename or remove that inline policy, or name another user with --staging-user.",
+  );
 }
 
 /** An existing role's trust must not hold another party's statement under xacct's Sid, nor need a new language. */

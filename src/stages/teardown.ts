@@ -31,8 +31,6 @@ import {
 } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
 import {
-  buildAssumeRolePolicy,
-  buildReadBucketPolicy,
   isOneOf,
   isTrustSid,
   isXacctTrustStatement,
@@ -41,6 +39,7 @@ import {
   type Partition,
   type PolicyDocument,
   type PolicyStatement,
+  xacctStagingPolicies,
 } from "../policy/index.js";
 import { removeSetupStatements, type BucketSetup } from "./bucket-statements.js";
 import {
@@ -99,11 +98,9 @@ export interface Dependents {
 
 const NOT_XACCTS = "not created by xacct (no managed-by=xacct tag)";
 
-/** The inline policies xacct writes for the Staging user of this setup, in either of its forms. */
+/** The inline policies xacct writes for the Staging user of this setup, in any of its forms. */
 export function stagingPolicyCandidates(target: Pick<TeardownTarget, "mode" | "partition" | "bucket" | "roleArn">): PolicyDocument[] {
-  return target.mode === "role"
-    ? [buildAssumeRolePolicy({ roleArn: target.roleArn }), buildAssumeRolePolicy({ roleArn: target.roleArn, allowSourceIdentity: true })]
-    : [buildReadBucketPolicy({ partition: target.partition, bucket: target.bucket })];
+  return xacctStagingPolicies(target);
 }
 
 function bucketSetupOf(target: TeardownTarget): BucketSetup {
