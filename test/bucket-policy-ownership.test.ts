@@ -112,4 +112,28 @@ describe("merging into a bucket policy", () => {
     expect(verify.code).toBe(1);
     expect(verify.stdout).toMatch(/✘ the bucket policy of missing-statement-bucket lets account 222222222222 locate and list it/);
   });
+
+  it("recognises statements an older xacct wrote under the shared Sids: upgraded on rerun, removed by teardown when they grant exactly this setup's grant", async () => {
+    const bucket = "legacy-bucket";
+    await prod().s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await ok(sandbox.run(setupArgs(bucket, ["--role-name", "LegacyRole"])));
+    const current = await policyOf(bucket);
+    const asOlderXacct = (statement: object) => ({ ...statement, Sid: "XacctStagingLocateBucket" });
+    const team = { Sid: "Team", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/team/*` };
+    await prod().s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [team, asOlderXacct(current.Statement[0]!)] }) }));
+
+    // A rerun moves the statement to the setup's own Sid
+    const rerun = await sandbox.run(setupArgs(bucket, ["--role-name", "LegacyRole"]));
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout).toContain("- statement XacctStagingLocateBucket\n");
+    expect(await policyOf(bucket)).toEqual({ Version: "2012-10-17", Statement: [team, current.Statement[0]] });
+
+    // Teardown removes the older form of its own statement, and leaves one granting more (another setup's, perhaps)
+    const wider = { ...asOlderXacct(current.Statement[0]!), Sid: "XacctStagingReadObjects", Principal: { AWS: ["arn:aws:iam::222222222222:root", "arn:aws:iam::444444444444:root"] }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` };
+    await prod().s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [team, asOlderXacct(current.Statement[0]!), wider] }) }));
+    const teardown = await sandbox.run(["teardown", "--yes", ...flags(bucket, "LegacyRole")]);
+    expect(teardown.code, teardown.stderr).toBe(0);
+    expect(teardown.stdout).toContain("XacctStagingReadObjects is not this setup's and stays");
+    expect((await policyOf(bucket)).Statement).toEqual([team, wider]);
+  });
 });

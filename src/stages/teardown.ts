@@ -198,7 +198,7 @@ function bucketPolicyRemoval(target: TeardownTarget, policy: PolicyDocument | un
   const resource = `bucket policy of ${target.bucket}`;
   if (!policy) return { id: "bucket-policy", account: "production", kind: "none", resource };
   const { after, removed, left } = removeSetupStatements(policy, bucketSetupOf(target));
-  const leftNote = left.length > 0 ? `${left.map((s) => s.Sid).join(", ")} ${left.length === 1 ? "is" : "are"} not this setup's and stay` : undefined;
+  const leftNote = left.length > 0 ? `${left.map((s) => s.Sid).join(", ")} ${left.length === 1 ? "is not this setup's and stays" : "are not this setup's and stay"}` : undefined;
   if (removed.length === 0) {
     return { id: "bucket-policy", account: "production", kind: leftNote ? "keep" : "none", resource, ...(leftNote ? { note: leftNote } : {}) };
   }
