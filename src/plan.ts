@@ -11,6 +11,7 @@ import {
   buildTrustPolicy,
   bucketStatementSids,
   managedPolicyArn,
+  trustStatementSid,
   partitionForRegion,
   roleArn,
   type Partition,
@@ -134,7 +135,7 @@ function buildDocuments(answers: SetupAnswers, staging: StagingAccounts, role: s
   return {
     bucketStatements: buildBucketStatements(answers, staging),
     readObjects: buildReadObjectsPolicy({ partition, bucket: answers.bucket }),
-    trust: buildTrustPolicy({ ...staging, ...answers.trust }),
+    trust: buildTrustPolicy({ ...staging, ...answers.trust, sid: trustStatementSid(setupId(answers)) }),
     stagingPolicy: direct
       ? buildReadBucketPolicy({ partition, bucket: answers.bucket })
       : buildAssumeRolePolicy({ roleArn: role, allowSourceIdentity: answers.trust.allowSourceIdentity }),

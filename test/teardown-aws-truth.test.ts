@@ -126,4 +126,19 @@ describe("teardown trusts AWS over its state file", () => {
     const role = (await prod().iam.send(new GetRoleCommand({ RoleName: "BorrowedTrust" }))).Role!;
     expect(parsePolicyDocument(role.AssumeRolePolicyDocument!)).toEqual(theirs);
   });
+
+  it("two setups using one role xacct did not make each have their own trust statement; tearing one down leaves the other's", async () => {
+    const theirs = { Version: "2012-10-17", Statement: [{ Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "sts:AssumeRole" }] };
+    await prod().iam.send(new CreateRoleCommand({ RoleName: "SharedTrust", AssumeRolePolicyDocument: JSON.stringify(theirs) }));
+    await ok(sandbox.run(setupArgs("trust-a-bucket", ["--role-name", "SharedTrust", "--policy-name", "TrustAReads"])));
+    const withA = parsePolicyDocument((await prod().iam.send(new GetRoleCommand({ RoleName: "SharedTrust" }))).Role!.AssumeRolePolicyDocument!);
+    await ok(sandbox.run(setupArgs("trust-b-bucket", ["--role-name", "SharedTrust", "--policy-name", "TrustBReads", "--staging-account", "444444444444"])));
+    const withBoth = parsePolicyDocument((await prod().iam.send(new GetRoleCommand({ RoleName: "SharedTrust" }))).Role!.AssumeRolePolicyDocument!);
+    expect(withBoth.Statement).toHaveLength(3);
+    expect(withBoth.Statement.slice(0, 2)).toEqual(withA.Statement); // B did not widen A's statement
+
+    await ok(sandbox.run(["teardown", "--yes", "--bucket", "trust-b-bucket", "--role-name", "SharedTrust", "--policy-name", "TrustBReads", "--production-profile", "prod", "--staging-profile", "staging"]));
+    const afterB = parsePolicyDocument((await prod().iam.send(new GetRoleCommand({ RoleName: "SharedTrust" }))).Role!.AssumeRolePolicyDocument!);
+    expect(afterB).toEqual(withA);
+  });
 });

@@ -9,7 +9,8 @@ import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { removeProfileFromFile } from "../awsconfig/store.js";
 import { isXacctProfile } from "../awsconfig/temporary-profile.js";
 import { buildBucketStatements, inlinePolicyNameFor, setupId } from "../plan.js";
-import { managedPolicyArn, partitionForRegion, roleArn } from "../policy/arn.js";
+import { managedPolicyArn, partitionForRegion, roleArn, type Partition } from "../policy/arn.js";
+import { buildTrustPolicy, type PolicyStatement } from "../policy/documents.js";
 import { readProductionState, readStagingState, type ProductionState } from "../stages/current.js";
 import { runSteps } from "../stages/steps.js";
 import { computeRemovals, readDependents, stagingPolicyCandidates, teardownSteps, type Removal, type TeardownTarget } from "../stages/teardown.js";
@@ -113,6 +114,7 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     ),
     stagingUser: answers.stagingUser,
     inlinePolicyName: inlinePolicyNameFor(answers),
+    trustStatement: rememberedTrustStatement(remembered, partition),
     deleteObjects: options.deleteObjects ?? false,
     bucketCreatedByXacct: remembered?.createdBucket === true,
   };
@@ -142,6 +144,14 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     profileFound: profileFound(view.settings(answers.tempProfile), remembered !== undefined || !state),
     forgetSetup: () => (remembered || !state ? clearState(ctx.statePath) : Promise.resolve()),
   };
+}
+
+/** The trust statement an older xacct would have written for the remembered setup (under the shared Sid). */
+function rememberedTrustStatement(remembered: SetupState | undefined, partition: Partition): PolicyStatement | undefined {
+  if (!remembered) return undefined;
+  const { stagingAccountId, externalId, requireMfa, orgId, trustPrincipals, allowSourceIdentity } = remembered;
+  const moreStagingAccountIds = remembered.moreStaging?.map((a) => a.accountId);
+  return buildTrustPolicy({ partition, stagingAccountId, moreStagingAccountIds, externalId, requireMfa, orgId, principals: trustPrincipals, allowSourceIdentity }).Statement[0];
 }
 
 function profileFound(settings: Record<string, string | undefined> | undefined, thisSetups: boolean): ProfileFound {

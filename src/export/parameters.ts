@@ -50,9 +50,10 @@ export function planWithPlaceholders(plan: SetupPlan, placeholder: (key: Paramet
       staging: { accountId: placeholder("stagingAccountId"), arn: "" },
     },
   );
-  // Bucket statements' Sids name the setup (a digest of its id), which no template parameter can compute: keep the plan's.
+  // Statements' Sids name the setup (a digest of its id), which no template parameter can compute: keep the plan's.
   const bucketStatements = templated.documents.bucketStatements.map((statement, index) => ({ ...statement, Sid: plan.documents.bucketStatements[index]?.Sid }));
-  return { ...templated, documents: { ...templated.documents, bucketStatements } };
+  const trust = { ...templated.documents.trust, Statement: templated.documents.trust.Statement.map((statement, index) => ({ ...statement, Sid: plan.documents.trust.Statement[index]?.Sid })) };
+  return { ...templated, documents: { ...templated.documents, bucketStatements, trust } };
 }
 
 /** AWS's default MaxSessionDuration for a role, which setup keeps unless told otherwise. */

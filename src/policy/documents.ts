@@ -147,7 +147,7 @@ export function assumeActions(trust: TrustHardening): string | string[] {
 }
 
 /** The role's trust policy: the Staging account (or the chosen principals) may assume it, under the chosen conditions. */
-export function buildTrustPolicy(input: StagingAccounts & TrustHardening): PolicyDocument {
+export function buildTrustPolicy(input: StagingAccounts & TrustHardening & { sid?: string | undefined }): PolicyDocument {
   // Several accounts within one organization: name the organization, not every account
   // (AWS's pattern for org-wide trust; keeps the document small however many accounts).
   const orgWide = !!input.orgId && !input.principals?.length && (input.moreStagingAccountIds?.length ?? 0) > 0;
@@ -160,7 +160,7 @@ export function buildTrustPolicy(input: StagingAccounts & TrustHardening): Polic
   if (input.requireMfa) condition["Bool"] = { "aws:MultiFactorAuthPresent": "true" };
   return policyDocument([
     {
-      Sid: SID.trustStaging,
+      Sid: input.sid ?? SID.trustStaging,
       Effect: "Allow",
       Principal: { AWS: principals.length === 1 ? principals[0]! : principals },
       Action: assumeActions(input),

@@ -20,6 +20,11 @@ export function bucketStatementSids(setupId: string): { locate: string; read: st
   return { locate: `${SID.bucketLocate}${digest}`, read: `${SID.bucketRead}${digest}` };
 }
 
+/** The Sid of one setup's statement in a role's trust (a role xacct did not make may serve several setups). */
+export function trustStatementSid(setupId: string): string {
+  return `${SID.trustStaging}${setupDigest(setupId)}`;
+}
+
 const BUCKET_SID = new RegExp(`^(${SID.bucketLocate}|${SID.bucketRead})([0-9a-f]{12})?$`);
 const TRUST_SID = new RegExp(`^${SID.trustStaging}([0-9a-f]{12})?$`);
 

@@ -3,7 +3,17 @@
  * order setup applies them. Pure: the plan and the current state in, the changes out.
  */
 import type { SetupPlan } from "../plan.js";
-import { isOneOf, isTrustSid, isXacctTrustStatement, mergeOwnedStatements, refuseLanguageChange, xacctStagingPolicies, type PolicyDocument } from "../policy/index.js";
+import {
+  isOneOf,
+  isTrustSid,
+  isXacctTrustStatement,
+  mergeOwnedStatements,
+  refuseLanguageChange,
+  sameGrant,
+  SID,
+  xacctStagingPolicies,
+  type PolicyDocument,
+} from "../policy/index.js";
 import { mergeSetupStatements, refuseUnsafeBucketMerge, type BucketSetup } from "./bucket-statements.js";
 import { sameDocument } from "./compare.js";
 import type { Tag } from "@aws-sdk/client-iam";
@@ -124,7 +134,7 @@ export function bucketSetup(plan: SetupPlan): BucketSetup {
  * role has, so other principals a role already trusts keep their access.
  */
 function roleChange(plan: SetupPlan, prod: ProductionState): Change {
-  const after = prod.role ? mergeOwnedStatements(prod.role.trust, plan.documents.trust.Statement) : plan.documents.trust;
+  const after = prod.role ? mergeOwnedStatements(prod.role.trust, plan.documents.trust.Statement, legacyTrustSids(plan, prod.role)) : plan.documents.trust;
   return {
     id: "role",
     account: "production",
@@ -173,6 +183,16 @@ function refuseForeignInlinePolicy(plan: SetupPlan, current: PolicyDocument): vo
     `The inline policy ${plan.inlinePolicyName} of user ${stagingUser} was not written by xacct (its content is not xacct's); xacct will not overwrite it.`,
     "Rename or remove that inline policy, or name another user with --staging-user.",
   );
+}
+
+/**
+ * An older xacct wrote its trust statement under one shared Sid. It is this setup's, and gives
+ * way to the setup's own Sid, in a role this setup made, or where it grants exactly the same.
+ */
+function legacyTrustSids(plan: SetupPlan, role: NonNullable<ProductionState["role"]>): string[] {
+  const ownRole = madeBySetup(role.tags, setupId(plan.answers));
+  const wanted = plan.documents.trust.Statement[0]!;
+  return role.trust.Statement.filter((s) => s.Sid === SID.trustStaging && isXacctTrustStatement(s) && (ownRole || sameGrant(s, wanted))).map((s) => s.Sid!);
 }
 
 /** An existing role's trust must not hold another party's statement under xacct's Sid, nor need a new language. */

@@ -39,6 +39,9 @@ import {
   type Partition,
   type PolicyDocument,
   type PolicyStatement,
+  sameGrant,
+  SID,
+  trustStatementSid,
   xacctStagingPolicies,
 } from "../policy/index.js";
 import { removeSetupStatements, type BucketSetup } from "./bucket-statements.js";
@@ -82,6 +85,8 @@ export interface TeardownTarget {
   inlinePolicyName: string;
   /** What this setup grants in the bucket policy, under its own Sids (recognises older xacct's statements too). */
   bucketStatements: readonly PolicyStatement[];
+  /** Its trust statement as setup remembered it: recognises an older xacct's one in a role xacct did not make. */
+  trustStatement?: PolicyStatement | undefined;
   deleteObjects: boolean;
   /** Setup recorded that it created the bucket: said when the bucket is kept, never a reason to delete it. */
   bucketCreatedByXacct: boolean;
@@ -155,13 +160,21 @@ function keepWhatServesOtherSetups(removals: Removal[], prod: ProductionState, i
   if (bucketOwner !== undefined && bucketOwner !== id) keep(["bucket-policy"], bucketOwner);
 }
 
-/** The trust of a role xacct did not make, without xacct's statement; kind "none" when there is none of xacct's. */
-function trustWithoutOurs(trust: PolicyDocument): { kind: RemovalKind; after?: PolicyDocument; note?: string } {
-  const ours = trust.Statement.filter(isXacctTrustStatement).map((s) => s.Sid!);
-  const borrowed = trust.Statement.filter((s) => isTrustSid(s.Sid) && !isXacctTrustStatement(s)).map((s) => s.Sid!);
-  if (ours.length === 0) {
-    return borrowed.length > 0 ? { kind: "keep", note: `statement ${borrowed.join(", ")} was not written by xacct (its content is not xacct's)` } : { kind: "none" };
-  }
+/**
+ * The trust of a role xacct did not make, without this setup's statement: the one under its own
+ * Sid, or one an older xacct wrote under the shared Sid that grants exactly what this setup
+ * grants. Kind "none" when there is none; "keep" when only statements of others are there.
+ */
+function trustWithoutOurs(trust: PolicyDocument, target: TeardownTarget): { kind: RemovalKind; after?: PolicyDocument; note?: string } {
+  const own = trustStatementSid(setupId(target));
+  const isOurs = (s: PolicyStatement) =>
+    isXacctTrustStatement(s) && (s.Sid === own || (s.Sid === SID.trustStaging && target.trustStatement !== undefined && sameGrant(s, target.trustStatement)));
+  const ours = trust.Statement.filter(isOurs).map((s) => s.Sid!);
+  const others = trust.Statement.filter((s) => isTrustSid(s.Sid) && !isOurs(s));
+  const whyOthers = others.map((s) =>
+    isXacctTrustStatement(s) ? `statement ${s.Sid} is another setup's (or an older xacct's with other settings)` : `statement ${s.Sid} was not written by xacct (its content is not xacct's)`,
+  );
+  if (ours.length === 0) return others.length > 0 ? { kind: "keep", note: whyOthers.join("; ") } : { kind: "none" };
   const after = removeOwnedStatements(trust, ours);
   return after
     ? { kind: "update", after }
@@ -181,7 +194,7 @@ function foreignTrustRemoval(target: TeardownTarget, prod: ProductionState): Rem
   // Only a role xacct did not make at all: another setup's role is that setup's to change.
   const foreign = prod.role !== undefined && xacctSetupOf(prod.role.tags) === undefined;
   if (!prod.role || !foreign) return { id: "role-trust", account: "production", kind: "none", resource };
-  const { kind, after, note } = trustWithoutOurs(prod.role.trust);
+  const { kind, after, note } = trustWithoutOurs(prod.role.trust, target);
   return { id: "role-trust", account: "production", kind, resource, ...(note ? { note } : {}), ...(after ? { before: prod.role.trust, after } : {}) };
 }
 
@@ -342,7 +355,7 @@ export function teardownSteps(
     run("role-trust", `Remove xacct's statement from the trust policy of role ${target.roleName}`, async () => {
       const role = await readRole(prodClients, target.roleName);
       if (!role) return "absent";
-      const now = trustWithoutOurs(role.trust);
+      const now = trustWithoutOurs(role.trust, target);
       if (now.kind !== "update") return now.kind === "none" ? "absent" : keptNow(now.note ?? NO_LONGER);
       await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: target.roleName, PolicyDocument: JSON.stringify(now.after) }));
       return "updated";
