@@ -136,4 +136,55 @@ describe("merging into a bucket policy", () => {
     expect(teardown.stdout).toContain("XacctStagingReadObjects is not this setup's and stays");
     expect((await policyOf(bucket)).Statement).toEqual([team, wider]);
   });
+
+  it("a bucket policy changed while the plan was on screen is not overwritten with the stale merge", async () => {
+    const bucket = "moving-policy-bucket";
+    const first = { Sid: "First", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/a/*` };
+    const added = { ...first, Sid: "AddedMeanwhile", Resource: `arn:aws:s3:::${bucket}/b/*` };
+    await bucketWithPolicy(bucket, { Version: "2012-10-17", Statement: [first] });
+
+    const { code, text } = await setupConfirmedAfter(setupArgs(bucket, ["--role-name", "MovingRole"]).filter((a) => a !== "--yes"), async () => {
+      await prod().s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [first, added] }) }));
+    });
+    expect(code, text).toBe(1);
+    expect(text).toContain("The bucket policy of moving-policy-bucket changed since the plan was shown");
+    expect((await policyOf(bucket)).Statement).toEqual([first, added]);
+  });
 });
+
+/** Runs setup as a person at a terminal would: `meanwhile` happens while the plan is on screen. */
+async function setupConfirmedAfter(argv: string[], meanwhile: () => Promise<void>): Promise<{ code: number; text: string }> {
+  const { PassThrough } = await import("node:stream");
+  const { CallLog } = await import("../src/aws/call-log.js");
+  const { Output } = await import("../src/ui/output.js");
+  const { setupCommand } = await import("../src/commands/setup.js");
+  const { XacctError } = await import("../src/errors.js");
+  const stdout = new PassThrough();
+  let text = "";
+  stdout.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+  const flag = (name: string) => argv[argv.indexOf(name) + 1];
+  const ctx = {
+    out: new Output({ stdout, stderr: stdout }),
+    // Every question gets its default answer; the plan is confirmed once `meanwhile` is done.
+    prompter: {
+      select: async <T extends string>(q: { default?: T; choices: { value: T }[] }) => q.default ?? q.choices[0]!.value,
+      input: async (q: { default?: string }) => q.default ?? "",
+      confirm: async (q: { message: string; default?: boolean }) => (q.message.startsWith("Apply this plan") ? (await meanwhile(), true) : (q.default ?? true)),
+    },
+    interactive: true,
+    env: process.env,
+    stdout,
+    endpoint: undefined,
+    statePath: sandbox.statePath,
+    calls: new CallLog(),
+    json: false,
+    result: {},
+  };
+  const options = { productionProfile: flag("--production-profile"), stagingProfile: flag("--staging-profile"), bucket: flag("--bucket"), region: flag("--region"), roleName: flag("--role-name"), mode: "role", profileStyle: "keys" };
+  try {
+    return { code: await setupCommand(options, ctx), text };
+  } catch (error) {
+    if (!(error instanceof XacctError)) throw error;
+    return { code: error.exitCode ?? 1, text: `${text}${error.message}` };
+  }
+}

@@ -181,6 +181,8 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   const applied: StepRecord[] = [];
   ctx.result["applied"] = applied;
   const steps = [...productionSteps(session.prod, plan, changes, diff.prodState, bucketCreated), ...stagingSteps(session.staging, plan, changes)];
+  // Shared documents are read again before they are written: the plan may have been on screen a while.
+  ctx.calls.checkpoint();
   return runSteps(steps, ctx.out, applied);
 }
 
