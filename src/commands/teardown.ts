@@ -13,7 +13,8 @@ import { managedPolicyArn, partitionForRegion, roleArn, type Partition } from ".
 import { buildTrustPolicy, type PolicyStatement } from "../policy/documents.js";
 import { readProductionState, readStagingState, type ProductionState } from "../stages/current.js";
 import { runSteps } from "../stages/steps.js";
-import { computeRemovals, readDependents, stagingPolicyCandidates, teardownSteps, type Removal, type TeardownTarget } from "../stages/teardown.js";
+import { computeRemovals, readDependents, stagingPolicyCandidates, type Removal, type TeardownTarget } from "../stages/teardown.js";
+import { teardownSteps } from "../stages/teardown-steps.js";
 import { clearState, loadState, type SetupState } from "../state.js";
 import { showChange } from "../ui/plan-view.js";
 import { resolveTarget, type Target, type TargetOptions } from "./target.js";
