@@ -2,7 +2,7 @@
  * Teardown believes AWS, not its own state file: nothing is deleted unless AWS shows, at the
  * moment of the delete, that it is this setup's; the plan says why anything is kept.
  */
-import { CreateRoleCommand, GetRoleCommand, GetUserPolicyCommand, PutUserPolicyCommand, UntagRoleCommand } from "@aws-sdk/client-iam";
+import { CreateRoleCommand, GetRoleCommand, GetUserPolicyCommand, PutUserPolicyCommand, UntagPolicyCommand, UntagRoleCommand } from "@aws-sdk/client-iam";
 import { GetBucketTaggingCommand, GetObjectCommand, HeadBucketCommand, PutBucketTaggingCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
@@ -90,6 +90,16 @@ describe("teardown trusts AWS over its state file", () => {
     expect(await (await prod().s3.send(new GetObjectCommand({ Bucket: "moment-bucket", Key: "data.csv" }))).Body!.transformToString()).toBe("a,b");
     expect(output).toMatch(/Delete role MomentRole — left in place/);
     expect(output).toMatch(/Delete bucket moment-bucket — left in place/);
+  });
+
+  it("a managed policy untagged after the plan was shown stays attached, and so its role stays too", async () => {
+    await ok(sandbox.run(setupArgs("untag-policy-bucket", ["--role-name", "UntagRole"])));
+    const output = await teardownConfirmedAfter(async () => {
+      await prod().iam.send(new UntagPolicyCommand({ PolicyArn: "arn:aws:iam::111111111111:policy/UntagRoleReadObjects", TagKeys: ["managed-by", "xacct:setup"] }));
+    });
+    expect(output).toMatch(/Detach UntagRoleReadObjects from role UntagRole — left in place/);
+    expect(output).toMatch(/Delete role UntagRole — left in place \(UntagRoleReadObjects stays attached to it\)/);
+    expect((await prod().iam.send(new GetRoleCommand({ RoleName: "UntagRole" }))).Role).toBeTruthy();
   });
 
   it("keeps an inline policy of xacct's name that xacct did not write", async () => {

@@ -80,6 +80,8 @@ export function teardownSteps(
       const role = await readRole(prodClients, target.roleName);
       if (!role) return "absent";
       if (!madeBySetup(role.tags, id)) return keptNow(NO_LONGER);
+      // IAM deletes no role with a policy attached: one kept above keeps the role too.
+      if (removals.find((r) => r.id === "attach")?.kind === "keep") return keptNow(`${target.policyName} stays attached to it`);
       await iam.send(new DeleteRoleCommand({ RoleName: target.roleName }));
       return "deleted";
     }),
