@@ -9,7 +9,9 @@ import {
   buildReadBucketPolicy,
   buildReadObjectsPolicy,
   buildTrustPolicy,
+  bucketStatementSids,
   managedPolicyArn,
+  trustStatementSid,
   partitionForRegion,
   roleArn,
   type Partition,
@@ -111,16 +113,29 @@ export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccoun
   };
 }
 
+/**
+ * The setup's own statements in the bucket policy, under Sids derived from the setup's id, so
+ * that setups sharing a bucket never change each other's. Role mode: the Staging accounts may
+ * locate and list it; resource-policy mode: the chosen principals may also read its objects.
+ */
+export function buildBucketStatements(
+  answers: { mode: GrantMode; bucket: string; roleName: string; trust: { principals?: string[] | undefined } },
+  staging: StagingAccounts,
+): PolicyStatement[] {
+  const sids = bucketStatementSids(setupId(answers));
+  const grantees = { ...staging, bucket: answers.bucket, principals: answers.trust.principals };
+  return answers.mode === "resource-policy"
+    ? [buildBucketLocateStatement({ ...grantees, sid: sids.locate }), buildBucketReadStatement({ ...grantees, sid: sids.read })]
+    : [buildBucketLocateStatement({ ...grantees, principals: undefined, sid: sids.locate })];
+}
+
 function buildDocuments(answers: SetupAnswers, staging: StagingAccounts, role: string): SetupPlan["documents"] {
   const { partition } = staging;
-  const grantees = { ...staging, bucket: answers.bucket, principals: answers.trust.principals };
   const direct = answers.mode === "resource-policy";
   return {
-    bucketStatements: direct
-      ? [buildBucketLocateStatement(grantees), buildBucketReadStatement(grantees)]
-      : [buildBucketLocateStatement({ ...grantees, principals: undefined })],
+    bucketStatements: buildBucketStatements(answers, staging),
     readObjects: buildReadObjectsPolicy({ partition, bucket: answers.bucket }),
-    trust: buildTrustPolicy({ ...staging, ...answers.trust }),
+    trust: buildTrustPolicy({ ...staging, ...answers.trust, sid: trustStatementSid(setupId(answers)) }),
     stagingPolicy: direct
       ? buildReadBucketPolicy({ partition, bucket: answers.bucket })
       : buildAssumeRolePolicy({ roleArn: role, allowSourceIdentity: answers.trust.allowSourceIdentity }),

@@ -37,6 +37,7 @@ describe("xacct verify", () => {
       "trust-admits-user",
       "role-may-read",
       "bucket-allows-read",
+      "bucket-lets-staging-list",
       "role-cannot-write",
       "role-cannot-delete",
       "staging-cannot-read-directly",
@@ -186,7 +187,7 @@ describe("pre-flight in setup", () => {
   it("says so when the plan passes", async () => {
     const result = await sandbox.run(setupArgs("fresh-preflight-bucket", ["--role-name", "FreshRole"]));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Pre-flight: the planned documents grant StageAdmin read access through FreshRole, and nothing more (9 checks).");
+    expect(result.stdout).toContain("Pre-flight: the planned documents grant StageAdmin read access through FreshRole, and nothing more (10 checks).");
   });
 });
 

@@ -29,9 +29,19 @@ export function isReadOperation(operation: string): boolean {
 
 export class CallLog {
   readonly calls: ApiCall[] = [];
+  /** Indexes in `calls` before which every answer may be stale (see checkpoint). */
+  private readonly checkpoints = new Set<number>();
 
   record(call: ApiCall): void {
     this.calls.push(call);
+  }
+
+  /**
+   * From here on, answers read before may be stale, and reading them again is deliberate:
+   * e.g. teardown asks AWS again, at the moment of each delete, whose a resource is.
+   */
+  checkpoint(): void {
+    this.checkpoints.add(this.calls.length);
   }
 
   get writes(): ApiCall[] {
@@ -40,18 +50,24 @@ export class CallLog {
 
   /**
    * Reads asked more than once with the same caller and input: the second answer was already
-   * known. (Writes are left out: a retry after a changed state is a different question.)
+   * known. (Writes are left out, and a read after a write or a checkpoint is a new question:
+   * the state may have changed.)
    */
   repeatedReads(): RepeatedCall[] {
     const seen = new Map<string, RepeatedCall>();
-    for (const call of this.calls) {
+    const repeated: RepeatedCall[] = [];
+    for (const [index, call] of this.calls.entries()) {
+      if (this.checkpoints.has(index) || !isReadOperation(call.operation)) {
+        for (const entry of seen.values()) if (entry.count > 1) repeated.push(entry);
+        seen.clear();
+      }
       if (!isReadOperation(call.operation) || call.inputHash === undefined) continue;
       const key = [call.caller, call.service, call.operation, call.inputHash].join("\u0000");
       const entry = seen.get(key);
       if (entry) entry.count += 1;
       else seen.set(key, { call, count: 1 });
     }
-    return [...seen.values()].filter((entry) => entry.count > 1);
+    return [...repeated, ...[...seen.values()].filter((entry) => entry.count > 1)];
   }
 
   /** "IAM.GetRole×2, S3.ListBuckets" style summary for --debug. */

@@ -156,7 +156,7 @@ async function diffAgainstAccounts(session: SetupSession, answers: SetupAnswers)
     readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: plan.inlinePolicyName, profile: answers.stagingProfile }),
     readProduction(session.prod, plan),
   ]);
-  refuseOtherOwners(plan, prodState);
+  refuseOtherOwners(plan, prodState, stagingState);
   const changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(session, answers.bucket));
   checkDocumentSizes(plan, changes);
   describeSetup(session.ctx, plan, changes);
@@ -187,6 +187,8 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   const applied: StepRecord[] = [];
   ctx.result["applied"] = applied;
   const steps = [...productionSteps(session.prod, plan, changes, diff.prodState, bucketCreated), ...stagingSteps(session.staging, plan, changes)];
+  // Shared documents are read again before they are written: the plan may have been on screen a while.
+  ctx.calls.checkpoint();
   return runSteps(steps, ctx.out, applied);
 }
 

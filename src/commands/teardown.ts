@@ -8,11 +8,13 @@ import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { removeProfileFromFile } from "../awsconfig/store.js";
 import { isXacctProfile } from "../awsconfig/temporary-profile.js";
-import { inlinePolicyNameFor, setupId } from "../plan.js";
-import { managedPolicyArn, partitionForRegion } from "../policy/arn.js";
+import { buildBucketStatements, inlinePolicyNameFor, setupId } from "../plan.js";
+import { managedPolicyArn, partitionForRegion, roleArn, type Partition } from "../policy/arn.js";
+import { buildTrustPolicy, type PolicyStatement } from "../policy/documents.js";
 import { readProductionState, readStagingState, type ProductionState } from "../stages/current.js";
 import { runSteps } from "../stages/steps.js";
-import { computeRemovals, readDependents, teardownSteps, type Removal, type TeardownTarget } from "../stages/teardown.js";
+import { computeRemovals, readDependents, stagingPolicyCandidates, type Removal, type TeardownTarget } from "../stages/teardown.js";
+import { teardownSteps } from "../stages/teardown-steps.js";
 import { clearState, loadState, type SetupState } from "../state.js";
 import { showChange } from "../ui/plan-view.js";
 import { resolveTarget, type Target, type TargetOptions } from "./target.js";
@@ -45,7 +47,7 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
     return 0;
   }
   if (pending === 0) {
-    await removeFromMoreStaging(ctx, answers, remembered?.moreStaging, survey.target.inlinePolicyName);
+    await removeFromMoreStaging(ctx, answers, remembered?.moreStaging, survey.target);
     await survey.forgetSetup();
     out.line();
     out.done("Nothing to remove: xacct's resources are already gone.");
@@ -98,14 +100,22 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     getS3Owner(prod, answers.productionProfile),
   ]);
   const remembered = state?.bucket === answers.bucket && state.roleName === answers.roleName ? state : undefined;
+  const partition = partitionForRegion(answers.region);
   const target: TeardownTarget = {
     mode: answers.mode,
+    partition,
     bucket: answers.bucket,
     roleName: answers.roleName,
+    roleArn: roleArn(partition, prodIdentity.accountId, answers.roleName),
     policyName: answers.policyName,
-    policyArn: managedPolicyArn(partitionForRegion(answers.region), prodIdentity.accountId, answers.policyName),
+    policyArn: managedPolicyArn(partition, prodIdentity.accountId, answers.policyName),
+    bucketStatements: buildBucketStatements(
+      { ...answers, trust: { principals: remembered?.trustPrincipals } },
+      { partition, stagingAccountId: stagingIdentity.accountId, moreStagingAccountIds: remembered?.moreStaging?.map((a) => a.accountId) },
+    ),
     stagingUser: answers.stagingUser,
     inlinePolicyName: inlinePolicyNameFor(answers),
+    trustStatement: rememberedTrustStatement(remembered, partition),
     deleteObjects: options.deleteObjects ?? false,
     bucketCreatedByXacct: remembered?.createdBucket === true,
   };
@@ -137,6 +147,14 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
   };
 }
 
+/** The trust statement an older xacct would have written for the remembered setup (under the shared Sid). */
+function rememberedTrustStatement(remembered: SetupState | undefined, partition: Partition): PolicyStatement | undefined {
+  if (!remembered) return undefined;
+  const { stagingAccountId, externalId, requireMfa, orgId, trustPrincipals, allowSourceIdentity } = remembered;
+  const moreStagingAccountIds = remembered.moreStaging?.map((a) => a.accountId);
+  return buildTrustPolicy({ partition, stagingAccountId, moreStagingAccountIds, externalId, requireMfa, orgId, principals: trustPrincipals, allowSourceIdentity }).Statement[0];
+}
+
 function profileFound(settings: Record<string, string | undefined> | undefined, thisSetups: boolean): ProfileFound {
   if (!settings) return { present: false };
   if (!isXacctProfile(settings)) return { present: true, whyKept: "not written by xacct" };
@@ -151,8 +169,10 @@ async function removeEverything(ctx: CommandContext, survey: TeardownSurvey): Pr
     staging: { account: `Staging account ${survey.accounts.staging}`, profile: answers.stagingProfile },
   };
   const removed = (ctx.result["removed"] = [] as Awaited<ReturnType<typeof runSteps>>);
+  // Each delete asks AWS again whose the resource is: what the plan showed may be stale by now.
+  ctx.calls.checkpoint();
   await runSteps(teardownSteps(survey.prod, survey.staging, survey.removals, target, survey.prodState, where), ctx.out, removed);
-  await removeFromMoreStaging(ctx, answers, survey.remembered?.moreStaging, target.inlinePolicyName);
+  await removeFromMoreStaging(ctx, answers, survey.remembered?.moreStaging, target);
   if (survey.profileExists) {
     for (const [path, file] of [[configFilePath(ctx.env), "config"], [credentialsFilePath(ctx.env), "credentials"]] as const) {
       const result = await removeProfileFromFile({ path, file, profile: answers.tempProfile });
@@ -167,8 +187,9 @@ async function removeFromMoreStaging(
   ctx: CommandContext,
   answers: Target,
   remembered: { accountId: string; profile?: string | undefined }[] | undefined,
-  inlinePolicyName: string,
+  target: TeardownTarget,
 ): Promise<void> {
+  const { inlinePolicyName } = target;
   const clientsFor = (profile: string) => makeClients({ profile, region: answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const fromFlags = await mapBounded(answers.moreStagingProfiles, ACCOUNT_CONCURRENCY, async (profile) => ({
     accountId: (await getCallerIdentity(clientsFor(profile), profile)).accountId,
@@ -178,7 +199,7 @@ async function removeFromMoreStaging(
   for (const account of [...(remembered ?? []), ...fromFlags]) if (account.profile) byAccount.set(account.accountId, { accountId: account.accountId, profile: account.profile });
   if (byAccount.size === 0) return;
   ctx.out.heading(`${byAccount.size} more Staging account${byAccount.size === 1 ? "" : "s"}`);
-  const results = await removeMoreStaging([...byAccount.values()], { userName: answers.stagingUser, inlinePolicyName, setupId: setupId(answers) }, clientsFor, ctx.out);
+  const results = await removeMoreStaging([...byAccount.values()], { userName: answers.stagingUser, inlinePolicyName, setupId: setupId(answers), policies: stagingPolicyCandidates(target) }, clientsFor, ctx.out);
   ctx.result["moreStaging"] = results;
   const failed = results.filter((r) => r.status === "failed");
   if (failed.length > 0) {

@@ -37,7 +37,7 @@ export function exportParameters(plan: SetupPlan): Record<ParameterKey, ExportPa
  * (region, profiles) are kept: they decide the partition and the providers, not documents.
  */
 export function planWithPlaceholders(plan: SetupPlan, placeholder: (key: ParameterKey) => string): SetupPlan {
-  return buildSetupPlan(
+  const templated = buildSetupPlan(
     {
       ...plan.answers,
       bucket: placeholder("bucket"),
@@ -50,6 +50,10 @@ export function planWithPlaceholders(plan: SetupPlan, placeholder: (key: Paramet
       staging: { accountId: placeholder("stagingAccountId"), arn: "" },
     },
   );
+  // Statements' Sids name the setup (a digest of its id), which no template parameter can compute: keep the plan's.
+  const bucketStatements = templated.documents.bucketStatements.map((statement, index) => ({ ...statement, Sid: plan.documents.bucketStatements[index]?.Sid }));
+  const trust = { ...templated.documents.trust, Statement: templated.documents.trust.Statement.map((statement, index) => ({ ...statement, Sid: plan.documents.trust.Statement[index]?.Sid })) };
+  return { ...templated, documents: { ...templated.documents, bucketStatements, trust } };
 }
 
 /** AWS's default MaxSessionDuration for a role, which setup keeps unless told otherwise. */

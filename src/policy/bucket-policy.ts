@@ -1,8 +1,10 @@
 /**
- * Merging xacct's statements into a bucket policy that other teams may also use.
- * xacct owns only statements whose Sid it wrote; every other statement is kept as it was.
+ * Merging xacct's statements into a policy that other teams may also use (a bucket policy, a
+ * role's trust). xacct owns only statements whose Sid it wrote; every other statement, and the
+ * policy's Version, is kept as it was.
  */
-import { policyDocument, type PolicyDocument, type PolicyStatement } from "./documents.js";
+import { invalidInput } from "../errors.js";
+import { POLICY_VERSION, policyDocument, type PolicyDocument, type PolicyStatement } from "./documents.js";
 
 /**
  * Parses a policy document as AWS returns it: S3 gives back the JSON text, IAM gives it
@@ -14,7 +16,8 @@ export function parsePolicyDocument(text: string): PolicyDocument {
   const parsed: unknown = JSON.parse(json);
   if (!isPolicyDocument(parsed)) throw new Error("not an IAM policy document");
   const statements = Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
-  return { ...parsed, Version: "2012-10-17", Statement: statements };
+  // The Version stays as written: it decides whether `${…}` in other statements is a variable.
+  return { ...parsed, Statement: statements };
 }
 
 function isPolicyDocument(value: unknown): value is { Statement: PolicyStatement | PolicyStatement[] } {
@@ -46,6 +49,21 @@ export function mergeOwnedStatements(
   }
   for (const statement of owned) if (!placed.has(statement.Sid)) kept.push(statement);
   return existing ? { ...existing, Statement: kept } : policyDocument(kept);
+}
+
+/**
+ * Refuses a merge that would need the policy's language changed: under 2008-10-17 (or no
+ * Version) `${…}` is literal text, so switching to 2012-10-17 would change what other
+ * statements mean. xacct's own statements need 2012-10-17 only if they use policy variables.
+ */
+export function refuseLanguageChange(existing: PolicyDocument | undefined, owned: readonly PolicyStatement[], what: string): void {
+  if (!existing || existing.Version === POLICY_VERSION) return;
+  const needing = owned.filter((s) => JSON.stringify(s).includes("${"));
+  if (needing.length === 0) return;
+  throw invalidInput(
+    `The ${what} is written in policy language ${existing.Version ?? "2008-10-17 (no Version)"}, and xacct's statements ${needing.map((s) => s.Sid).join(", ")} need 2012-10-17; changing it would change what its other statements mean.`,
+    "Move the policy to Version 2012-10-17 yourself (after checking no statement relies on a literal ${…}), then run setup again.",
+  );
 }
 
 /** Removes xacct's statements; undefined when nothing else is left (delete the policy). */

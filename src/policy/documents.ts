@@ -35,7 +35,11 @@ export type PolicyPrincipal =
 export type ConditionValue = string | boolean | number;
 
 export interface PolicyDocument {
-  Version: typeof POLICY_VERSION;
+  /**
+   * The policy language: xacct writes 2012-10-17; an existing document keeps its own (absent or
+   * 2008-10-17 means `${…}` is literal text, not a policy variable).
+   */
+  Version?: string;
   Statement: PolicyStatement[];
 }
 
@@ -50,8 +54,8 @@ export const SID = {
   listBucket: "XacctListBucket",
 } as const;
 
-/** The Sids xacct may own in a bucket policy, in either mode. */
-export const BUCKET_POLICY_SIDS: readonly string[] = [SID.bucketLocate, SID.bucketRead];
+/** The Sids every setup wrote into bucket policies before each setup had Sids of its own. */
+export const LEGACY_BUCKET_POLICY_SIDS: readonly string[] = [SID.bucketLocate, SID.bucketRead];
 
 export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
   return { Version: POLICY_VERSION, Statement: statements };
@@ -78,10 +82,13 @@ function grantee(input: StagingAccounts & { principals?: string[] | undefined })
   return { AWS: principals.length === 1 ? principals[0]! : principals };
 }
 
+/** What a bucket statement is about; `sid` is the setup's own (see bucketStatementSids). */
+type BucketGrant = StagingAccounts & { bucket: string; principals?: string[] | undefined; sid?: string | undefined };
+
 /** Bucket policy statement: the Staging account may find the bucket's region and list it. */
-export function buildBucketLocateStatement(input: StagingAccounts & { bucket: string; principals?: string[] | undefined }): PolicyStatement {
+export function buildBucketLocateStatement(input: BucketGrant): PolicyStatement {
   return {
-    Sid: SID.bucketLocate,
+    Sid: input.sid ?? SID.bucketLocate,
     Effect: "Allow",
     Principal: grantee(input),
     Action: ["s3:GetBucketLocation", "s3:ListBucket"],
@@ -90,9 +97,9 @@ export function buildBucketLocateStatement(input: StagingAccounts & { bucket: st
 }
 
 /** Resource-policy mode: the bucket itself lets the Staging account read its objects. */
-export function buildBucketReadStatement(input: StagingAccounts & { bucket: string; principals?: string[] | undefined }): PolicyStatement {
+export function buildBucketReadStatement(input: BucketGrant): PolicyStatement {
   return {
-    Sid: SID.bucketRead,
+    Sid: input.sid ?? SID.bucketRead,
     Effect: "Allow",
     Principal: grantee(input),
     Action: "s3:GetObject",
@@ -140,7 +147,7 @@ export function assumeActions(trust: TrustHardening): string | string[] {
 }
 
 /** The role's trust policy: the Staging account (or the chosen principals) may assume it, under the chosen conditions. */
-export function buildTrustPolicy(input: StagingAccounts & TrustHardening): PolicyDocument {
+export function buildTrustPolicy(input: StagingAccounts & TrustHardening & { sid?: string | undefined }): PolicyDocument {
   // Several accounts within one organization: name the organization, not every account
   // (AWS's pattern for org-wide trust; keeps the document small however many accounts).
   const orgWide = !!input.orgId && !input.principals?.length && (input.moreStagingAccountIds?.length ?? 0) > 0;
@@ -153,7 +160,7 @@ export function buildTrustPolicy(input: StagingAccounts & TrustHardening): Polic
   if (input.requireMfa) condition["Bool"] = { "aws:MultiFactorAuthPresent": "true" };
   return policyDocument([
     {
-      Sid: SID.trustStaging,
+      Sid: input.sid ?? SID.trustStaging,
       Effect: "Allow",
       Principal: { AWS: principals.length === 1 ? principals[0]! : principals },
       Action: assumeActions(input),

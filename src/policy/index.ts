@@ -1,3 +1,4 @@
 export * from "./arn.js";
 export * from "./documents.js";
 export * from "./bucket-policy.js";
+export * from "./ownership.js";

@@ -3,7 +3,18 @@
  * order setup applies them. Pure: the plan and the current state in, the changes out.
  */
 import type { SetupPlan } from "../plan.js";
-import { BUCKET_POLICY_SIDS, mergeOwnedStatements, type PolicyDocument } from "../policy/index.js";
+import {
+  isOneOf,
+  isTrustSid,
+  isXacctTrustStatement,
+  mergeOwnedStatements,
+  refuseLanguageChange,
+  sameGrant,
+  SID,
+  xacctStagingPolicies,
+  type PolicyDocument,
+} from "../policy/index.js";
+import { mergeSetupStatements, refuseUnsafeBucketMerge, type BucketSetup } from "./bucket-statements.js";
 import { sameDocument } from "./compare.js";
 import type { Tag } from "@aws-sdk/client-iam";
 import { invalidInput } from "../errors.js";
@@ -56,14 +67,9 @@ function hardeningChange(plan: SetupPlan, prod: ProductionState): Change {
 
 export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, staging: StagingState, bucketCreatedByXacct = false): Change[] {
   const { bucket, roleName, policyName, stagingUser } = plan.answers;
-  const bucketPolicy = mergeOwnedStatements(prod.bucketPolicy, [...plan.documents.bucketStatements], BUCKET_POLICY_SIDS);
-  const bucketKind: ChangeKind = !prod.bucketExists
-    ? "create"
-    : bucketCreatedByXacct && !isXacctTagged(prod.bucketTags)
-      ? "update"
-      : "none";
+  const bucketPolicy = mergeSetupStatements(prod.bucketPolicy, bucketSetup(plan));
   const changes: Change[] = [
-    { id: "bucket", account: "production", kind: bucketKind, resource: `bucket ${bucket}`, ...(bucketKind === "update" ? { note: "add xacct's tag" } : {}) },
+    bucketChange(plan, prod, bucketCreatedByXacct),
     hardeningChange(plan, prod),
     {
       id: "bucket-policy",
@@ -105,11 +111,30 @@ export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, stag
 }
 
 /**
+ * A bucket an earlier run created but stopped before tagging still owes its tag. Once it has
+ * tags of anyone else's, though, it has been taken over: the state file's word does not claim
+ * it back (teardown would then delete it).
+ */
+function bucketChange(plan: SetupPlan, prod: ProductionState, bucketCreatedByXacct: boolean): Change {
+  const resource = `bucket ${plan.answers.bucket}`;
+  if (!prod.bucketExists) return { id: "bucket", account: "production", kind: "create", resource };
+  if (!bucketCreatedByXacct || isXacctTagged(prod.bucketTags)) return { id: "bucket", account: "production", kind: "none", resource };
+  return prod.bucketTags.length === 0
+    ? { id: "bucket", account: "production", kind: "update", resource, note: "add xacct's tag" }
+    : { id: "bucket", account: "production", kind: "none", resource, note: "xacct created it, but its tags now say it is someone else's: left as theirs" };
+}
+
+/** This setup's statements in the bucket policy, as the bucket-statement rules need them. */
+export function bucketSetup(plan: SetupPlan): BucketSetup {
+  return { setupId: setupId(plan.answers), partition: plan.partition, bucket: plan.answers.bucket, statements: plan.documents.bucketStatements };
+}
+
+/**
  * The role's trust: xacct's statement (found by its Sid) merged into whatever trust an existing
  * role has, so other principals a role already trusts keep their access.
  */
 function roleChange(plan: SetupPlan, prod: ProductionState): Change {
-  const after = prod.role ? mergeOwnedStatements(prod.role.trust, plan.documents.trust.Statement) : plan.documents.trust;
+  const after = prod.role ? mergeOwnedStatements(prod.role.trust, plan.documents.trust.Statement, legacyTrustSids(plan, prod.role)) : plan.documents.trust;
   return {
     id: "role",
     account: "production",
@@ -125,7 +150,7 @@ function roleChange(plan: SetupPlan, prod: ProductionState): Change {
  * bucket made by another xacct setup, or a managed policy xacct did not make (its versions are
  * its owner's). A role xacct did not make is used as it is, with xacct's trust statement merged.
  */
-export function refuseOtherOwners(plan: SetupPlan, prod: ProductionState): void {
+export function refuseOtherOwners(plan: SetupPlan, prod: ProductionState, staging?: StagingState): void {
   const id = setupId(plan.answers);
   const conflicts: string[] = [];
   const check = (what: string, tags: readonly Tag[] | undefined, foreignIsConflict: boolean) => {
@@ -145,6 +170,41 @@ export function refuseOtherOwners(plan: SetupPlan, prod: ProductionState): void 
       "Choose other names (--role-name, --policy-name, --bucket), or tear the other setup down first.",
     );
   }
+  refuseUnsafeBucketMerge(prod.bucketPolicy, bucketSetup(plan));
+  if (staging?.inlinePolicy) refuseForeignInlinePolicy(plan, staging.inlinePolicy);
+  if (plan.answers.mode === "role" && prod.role) refuseUnsafeTrustMerge(plan, prod.role.trust);
+}
+
+/** The Staging user's inline policy of xacct's name is replaced only when xacct wrote it (for this setup). */
+function refuseForeignInlinePolicy(plan: SetupPlan, current: PolicyDocument): void {
+  const { mode, bucket, stagingUser } = plan.answers;
+  if (isOneOf(current, xacctStagingPolicies({ mode, partition: plan.partition, bucket, roleArn: plan.roleArn }))) return;
+  throw invalidInput(
+    `The inline policy ${plan.inlinePolicyName} of user ${stagingUser} was not written by xacct (its content is not xacct's); xacct will not overwrite it.`,
+    "Rename or remove that inline policy, or name another user with --staging-user.",
+  );
+}
+
+/**
+ * An older xacct wrote its trust statement under one shared Sid. It is this setup's, and gives
+ * way to the setup's own Sid, in a role this setup made, or where it grants exactly the same.
+ */
+function legacyTrustSids(plan: SetupPlan, role: NonNullable<ProductionState["role"]>): string[] {
+  const ownRole = madeBySetup(role.tags, setupId(plan.answers));
+  const wanted = plan.documents.trust.Statement[0]!;
+  return role.trust.Statement.filter((s) => s.Sid === SID.trustStaging && isXacctTrustStatement(s) && (ownRole || sameGrant(s, wanted))).map((s) => s.Sid!);
+}
+
+/** An existing role's trust must not hold another party's statement under xacct's Sid, nor need a new language. */
+function refuseUnsafeTrustMerge(plan: SetupPlan, trust: PolicyDocument): void {
+  const borrowed = trust.Statement.filter((s) => isTrustSid(s.Sid) && !isXacctTrustStatement(s));
+  if (borrowed.length > 0) {
+    throw invalidInput(
+      `The trust policy of role ${plan.answers.roleName} holds ${borrowed.map((s) => `statement ${s.Sid}`).join(", ")}, which was not written by xacct (its content is not xacct's); xacct will not overwrite or remove it.`,
+      "Give that statement a Sid of its own in the role's trust policy, or choose another role with --role-name.",
+    );
+  }
+  refuseLanguageChange(trust, plan.documents.trust.Statement, `trust policy of role ${plan.answers.roleName}`);
 }
 
 /** An existing role's maximum session changes through UpdateRole; a new role gets it with CreateRole. */

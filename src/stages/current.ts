@@ -88,7 +88,7 @@ export async function readProductionState(clients: AwsClients, target: Productio
       target.bucketExists ? readBucketTags(clients, target.bucket) : [],
       target.bucketExists && target.withBucketSettings ? readBucketSettings(clients, target.bucket) : undefined,
       target.withRole === false ? undefined : readManagedPolicy(clients, target.policyArn),
-      target.withRole === false ? undefined : unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetRoleCommand({ RoleName: target.roleName }))),
+      target.withRole === false ? undefined : readRole(clients, target.roleName),
     ]);
     return {
       bucketExists: target.bucketExists,
@@ -96,19 +96,24 @@ export async function readProductionState(clients: AwsClients, target: Productio
       bucketTags,
       bucketPolicy,
       managedPolicy,
-      role: role?.Role
-        ? {
-            trust: parsePolicyDocument(role.Role.AssumeRolePolicyDocument ?? "{}"),
-            tags: role.Role.Tags ?? [],
-            maxSessionDuration: role.Role.MaxSessionDuration ?? 3600,
-          }
-        : undefined,
+      role,
       attachedPolicyArns: role ? await readAttachedPolicyArns(clients, target.roleName) : [],
     };
   });
 }
 
-async function readBucketPolicy(clients: AwsClients, bucket: string): Promise<PolicyDocument | undefined> {
+/** A role's trust, tags and maximum session; undefined when there is no such role. */
+export async function readRole(clients: AwsClients, roleName: string): Promise<ProductionState["role"]> {
+  const out = await unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetRoleCommand({ RoleName: roleName })));
+  if (!out?.Role) return undefined;
+  return {
+    trust: parsePolicyDocument(out.Role.AssumeRolePolicyDocument ?? "{}"),
+    tags: out.Role.Tags ?? [],
+    maxSessionDuration: out.Role.MaxSessionDuration ?? 3600,
+  };
+}
+
+export async function readBucketPolicy(clients: AwsClients, bucket: string): Promise<PolicyDocument | undefined> {
   const out = await unlessMissing(["NoSuchBucketPolicy"], () => clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket })));
   return out?.Policy ? parsePolicyDocument(out.Policy) : undefined;
 }
@@ -127,14 +132,14 @@ async function readBucketSettings(clients: AwsClients, bucket: string): Promise<
   };
 }
 
-async function readBucketTags(clients: AwsClients, bucket: string): Promise<Tag[]> {
+export async function readBucketTags(clients: AwsClients, bucket: string): Promise<Tag[]> {
   const out = await unlessMissing(["NoSuchTagSet", "NoSuchTagSetError"], () =>
     clients.s3.send(new GetBucketTaggingCommand({ Bucket: bucket })),
   );
   return (out?.TagSet ?? []).map((t) => ({ Key: t.Key, Value: t.Value }));
 }
 
-async function readManagedPolicy(clients: AwsClients, policyArn: string): Promise<ProductionState["managedPolicy"]> {
+export async function readManagedPolicy(clients: AwsClients, policyArn: string): Promise<ProductionState["managedPolicy"]> {
   const policy = await unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetPolicyCommand({ PolicyArn: policyArn })));
   const defaultVersionId = policy?.Policy?.DefaultVersionId;
   if (!defaultVersionId) return undefined;

@@ -7,6 +7,7 @@ import { CreateUserCommand, DeleteUserCommand, DeleteUserPolicyCommand, PutUserP
 import type { AwsClients } from "../aws/clients.js";
 import { toXacctError } from "../aws/errors.js";
 import { xacctTags, type MoreStagingAccount, type SetupPlan } from "../plan.js";
+import { isOneOf, type PolicyDocument } from "../policy/index.js";
 import { sameDocument } from "./compare.js";
 import { madeBySetup, readStagingState } from "./current.js";
 import { listUserExtras } from "./teardown.js";
@@ -15,7 +16,7 @@ import type { Output } from "../ui/output.js";
 export interface AccountResult {
   accountId: string;
   profile: string;
-  status: "created" | "updated" | "unchanged" | "removed" | "absent" | "failed";
+  status: "created" | "updated" | "unchanged" | "removed" | "kept" | "absent" | "failed";
   message?: string;
 }
 
@@ -69,7 +70,8 @@ async function applyOne(plan: SetupPlan, account: WithProfile, clients: AwsClien
 
 export async function removeMoreStaging(
   accounts: WithProfile[],
-  target: { userName: string; inlinePolicyName: string; setupId: string },
+  /** `policies`: the inline policies xacct writes for this setup; one of other content stays. */
+  target: { userName: string; inlinePolicyName: string; setupId: string; policies: readonly PolicyDocument[] },
   clientsFor: (profile: string) => AwsClients,
   out: Output,
 ): Promise<AccountResult[]> {
@@ -80,12 +82,14 @@ export async function removeMoreStaging(
     try {
       const clients = clientsFor(account.profile);
       const current = await readStagingState(clients, { userName: target.userName, inlinePolicyName: target.inlinePolicyName, profile: account.profile });
-      if (current.inlinePolicy) await clients.iam.send(new DeleteUserPolicyCommand({ UserName: target.userName, PolicyName: target.inlinePolicyName }));
+      const policyIsOurs = !!current.inlinePolicy && isOneOf(current.inlinePolicy, target.policies);
+      if (policyIsOurs) await clients.iam.send(new DeleteUserPolicyCommand({ UserName: target.userName, PolicyName: target.inlinePolicyName }));
       // A user xacct created there goes too, unless something else was given to it since.
       const ours = current.user && madeBySetup(current.user.tags, target.setupId);
-      const extras = ours ? await listUserExtras(clients, { stagingUser: target.userName, inlinePolicyName: target.inlinePolicyName }) : [];
+      const extras = ours ? await listUserExtras(clients, { stagingUser: target.userName, inlinePolicyName: policyIsOurs ? target.inlinePolicyName : "" }) : [];
       if (ours && extras.length === 0) await clients.iam.send(new DeleteUserCommand({ UserName: target.userName }));
-      result = { ...base, status: current.inlinePolicy || (ours && extras.length === 0) ? "removed" : "absent" };
+      const kept = current.inlinePolicy && !policyIsOurs ? `inline policy ${target.inlinePolicyName} was not written by xacct: left in place` : undefined;
+      result = { ...base, status: policyIsOurs || (ours && extras.length === 0) ? "removed" : kept ? "kept" : "absent", ...(kept ? { message: kept } : {}) };
     } catch (error) {
       result = { ...base, status: "failed", message: toXacctError(error, { action: `removing ${target.inlinePolicyName} in account ${account.accountId}`, profile: account.profile }).message };
     }

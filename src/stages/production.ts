@@ -26,7 +26,9 @@ import { isAwsError } from "../aws/errors.js";
 import { XacctError } from "../errors.js";
 import { xacctTags, type SetupPlan } from "../plan.js";
 import type { Change } from "./changes.js";
-import type { ProductionState } from "./current.js";
+import { readBucketPolicy, readRole, type ProductionState } from "./current.js";
+import { sameDocument } from "./compare.js";
+import type { PolicyDocument } from "../policy/index.js";
 import { stepsForChanges, type Step, type StepStatus } from "./steps.js";
 import { displayShellWord } from "../shell-words.js";
 
@@ -61,6 +63,8 @@ export function productionSteps(
       title: `Bucket policy: Staging account ${plan.accounts.staging.accountId} may locate and list ${bucket}${plan.answers.mode === "role" ? "" : ", and read its objects"}`,
       undo: `xacct teardown --yes  # removes only xacct's statements ${plan.documents.bucketStatements.map((st) => st.Sid).join(", ")}`,
       write: async (c) => {
+        // A bucket this run created has no one else's policy yet; an existing one may have moved on.
+        if (current.bucketExists) refuseIfChanged(c, await readBucketPolicy(clients, bucket));
         await clients.s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(c.after) }));
         return c.kind === "create" ? "created" : "updated";
       },
@@ -96,6 +100,18 @@ export function productionSteps(
       },
     },
   ]);
+}
+
+/**
+ * A shared document (bucket policy, role trust) is written as merged when the plan was made;
+ * if someone changed it since, writing the merge would undo their change: stop instead.
+ */
+function refuseIfChanged(change: Change, now: PolicyDocument | undefined): void {
+  const unchanged = change.before && now ? sameDocument(change.before, now) : change.before === now;
+  if (unchanged) return;
+  throw new XacctError(`The ${change.resource} changed since the plan was shown; xacct will not write over that change.`, {
+    hint: "Run setup again: the new plan merges into the document as it is now.",
+  });
 }
 
 async function createBucket(clients: AwsClients, plan: SetupPlan, bucketCreated: () => Promise<void>): Promise<StepStatus> {
@@ -177,6 +193,7 @@ async function writeRole(clients: AwsClients, plan: SetupPlan, change: Change): 
   const document = JSON.stringify(change.after);
   const roleName = plan.answers.roleName;
   if (change.kind === "update") {
+    refuseIfChanged(change, (await readRole(clients, roleName))?.trust);
     await clients.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: document }));
     return "updated";
   }

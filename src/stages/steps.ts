@@ -9,11 +9,17 @@ import type { Change } from "./changes.js";
 
 export type StepStatus = "created" | "updated" | "unchanged" | "reused" | "deleted" | "kept" | "absent";
 
+/** A status with the reason behind it, e.g. why a resource was kept after all. */
+export interface StepOutcome {
+  status: StepStatus;
+  note: string;
+}
+
 export interface Step {
   /** Stable name of the step, e.g. "role", for code that asks what happened. */
   id: string;
   title: string;
-  run: () => Promise<StepStatus>;
+  run: () => Promise<StepStatus | StepOutcome>;
   /** An aws CLI command that undoes this step, shown when a later step fails. */
   undo?: string;
 }
@@ -58,8 +64,10 @@ const STATUS_LABEL: Partial<Record<StepStatus, string>> = {
 export async function runSteps(steps: Step[], out: Output, done: StepRecord[] = []): Promise<StepRecord[]> {
   for (const [index, step] of steps.entries()) {
     let status: StepStatus;
+    let note: string | undefined;
     try {
-      status = await step.run();
+      const outcome = await step.run();
+      ({ status, note } = typeof outcome === "string" ? { status: outcome, note: undefined } : outcome);
     } catch (error) {
       reportFailure(out, done, step, steps.slice(index + 1));
       if (error instanceof XacctError) {
@@ -72,7 +80,7 @@ export async function runSteps(steps: Step[], out: Output, done: StepRecord[] = 
       }
       throw error;
     }
-    const label = `${step.title} ${out.color.dim(`— ${STATUS_LABEL[status] ?? status}`)}`;
+    const label = `${step.title} ${out.color.dim(`— ${STATUS_LABEL[status] ?? status}${note ? ` (${note})` : ""}`)}`;
     if (status === "unchanged" || status === "reused" || status === "kept" || status === "absent") out.skipped(label);
     else out.done(label);
     done.push({ id: step.id, title: step.title, status, undo: step.undo });

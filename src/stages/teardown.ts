@@ -1,36 +1,35 @@
 /**
- * Teardown removes exactly what setup made, and nothing that someone else made or changed
- * since: resources are deleted only when they carry xacct's tag and nothing foreign hangs off
- * them; shared documents lose only xacct's statements.
+ * What teardown will remove: exactly what setup made, and nothing that someone else made or
+ * changed since. Resources are deleted only when AWS shows they are this setup's (its tags;
+ * for policies, xacct's content) and nothing foreign hangs off them; shared documents lose
+ * only this setup's statements. The steps that carry it out are in teardown-steps.ts.
  */
 import {
-  DeletePolicyCommand,
-  DeletePolicyVersionCommand,
-  DeleteRoleCommand,
-  DeleteUserCommand,
-  DeleteUserPolicyCommand,
-  DetachRolePolicyCommand,
   ListAccessKeysCommand,
   ListAttachedUserPoliciesCommand,
   ListGroupsForUserCommand,
   ListRolePoliciesCommand,
   ListUserPoliciesCommand,
-  UpdateAssumeRolePolicyCommand,
   type Tag,
 } from "@aws-sdk/client-iam";
-import {
-  DeleteBucketCommand,
-  DeleteBucketPolicyCommand,
-  DeleteObjectsCommand,
-  ListObjectVersionsCommand,
-  PutBucketPolicyCommand,
-} from "@aws-sdk/client-s3";
+import { ListObjectVersionsCommand } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
-import { BUCKET_POLICY_SIDS, removeOwnedStatements, SID, type PolicyDocument } from "../policy/index.js";
-import { madeBySetup, xacctSetupOf, type ProductionState, type StagingState } from "./current.js";
+import {
+  isOneOf,
+  isTrustSid,
+  isXacctTrustStatement,
+  removeOwnedStatements,
+  sameGrant,
+  SID,
+  trustStatementSid,
+  xacctStagingPolicies,
+  type Partition,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "../policy/index.js";
 import { setupId } from "../plan.js";
-import type { Step, StepStatus } from "./steps.js";
-import { withAwsContext } from "../aws/errors.js";
+import { removeSetupStatements, type BucketSetup } from "./bucket-statements.js";
+import { madeBySetup, xacctSetupOf, type ProductionState, type StagingState } from "./current.js";
 
 export type RemovalKind = "delete" | "update" | "keep" | "none";
 
@@ -49,14 +48,20 @@ export interface Removal {
 
 export interface TeardownTarget {
   mode: "role" | "resource-policy";
+  partition: Partition;
   bucket: string;
   roleName: string;
+  roleArn: string;
   policyName: string;
   policyArn: string;
   stagingUser: string;
   inlinePolicyName: string;
+  /** What this setup grants in the bucket policy, under its own Sids (recognises older xacct's statements too). */
+  bucketStatements: readonly PolicyStatement[];
+  /** Its trust statement as setup remembered it: recognises an older xacct's one in a role xacct did not make. */
+  trustStatement?: PolicyStatement | undefined;
   deleteObjects: boolean;
-  /** Setup recorded that it created the bucket, even if it stopped before tagging it. */
+  /** Setup recorded that it created the bucket: said when the bucket is kept, never a reason to delete it. */
   bucketCreatedByXacct: boolean;
 }
 
@@ -69,36 +74,43 @@ export interface Dependents {
   objectCount: number;
 }
 
-const OWNED_SIDS = BUCKET_POLICY_SIDS;
+const NOT_XACCTS = "not created by xacct (no managed-by=xacct tag)";
+
+/** The inline policies xacct writes for the Staging user of this setup, in any of its forms. */
+export function stagingPolicyCandidates(target: Pick<TeardownTarget, "mode" | "partition" | "bucket" | "roleArn">): PolicyDocument[] {
+  return xacctStagingPolicies(target);
+}
+
+export function bucketSetupOf(target: TeardownTarget): BucketSetup {
+  return { setupId: setupId(target), partition: target.partition, bucket: target.bucket, statements: target.bucketStatements };
+}
 
 export function computeRemovals(target: TeardownTarget, prod: ProductionState, staging: StagingState, deps: Dependents): Removal[] {
   const { bucket, roleName, policyName, stagingUser } = target;
   const id = setupId(target);
-  // Only what this setup made is deleted; everything else is kept and says whose it is.
+  // Only what AWS shows is this setup's (its tags) is deleted; everything else is kept and says whose it is.
   const ours = (exists: boolean, tags: readonly Tag[]): RemovalKind => (!exists ? "none" : madeBySetup(tags, id) ? "delete" : "keep");
   const foreignAttached = prod.attachedPolicyArns.filter((arn) => arn !== target.policyArn);
+  const policyIsOurs = !!prod.managedPolicy && madeBySetup(prod.managedPolicy.tags, id);
   const removals: Removal[] = [
     {
       id: "attach",
       account: "production",
-      kind: prod.attachedPolicyArns.includes(target.policyArn) ? "delete" : "none",
+      kind: !prod.attachedPolicyArns.includes(target.policyArn) ? "none" : policyIsOurs ? "delete" : "keep",
       resource: `attachment of ${policyName} to role ${roleName}`,
+      ...(prod.attachedPolicyArns.includes(target.policyArn) && !policyIsOurs ? { note: `the managed policy ${policyName} is ${NOT_XACCTS}` } : {}),
     },
     { id: "managed-policy", account: "production", kind: ours(!!prod.managedPolicy, prod.managedPolicy?.tags ?? []), resource: `managed policy ${policyName} and all its versions` },
     { id: "role", account: "production", kind: ours(!!prod.role, prod.role?.tags ?? []), resource: `role ${roleName}` },
     foreignTrustRemoval(target, prod),
-    bucketPolicyRemoval(bucket, prod.bucketPolicy),
-    {
-      id: "bucket",
-      account: "production",
-      kind: ours(prod.bucketExists, target.bucketCreatedByXacct ? [{ Key: "managed-by", Value: "xacct" }, { Key: "xacct:setup", Value: id }] : prod.bucketTags),
-      resource: `bucket ${bucket}`,
-    },
-    { id: "inline-policy", account: "staging", kind: staging.inlinePolicy ? "delete" : "none", resource: `inline policy ${target.inlinePolicyName} of user ${stagingUser}` },
+    bucketPolicyRemoval(target, prod.bucketPolicy),
+    { id: "bucket", account: "production", kind: ours(prod.bucketExists, prod.bucketTags), resource: `bucket ${bucket}` },
+    inlinePolicyRemoval(target, staging),
     { id: "user", account: "staging", kind: ours(!!staging.user, staging.user?.tags ?? []), resource: `user ${stagingUser}` },
   ];
   for (const removal of removals) explainKeep(removal, deps, foreignAttached, target, keptBecause(removal.id, prod, staging, target));
   keepWhatServesOtherSetups(removals, prod, id);
+  keepUserWithForeignPolicy(removals);
   // Resource-policy mode made no role: nothing of it to remove or to mention; nor a trust
   // statement to take out of a role that is not there or is this setup's own.
   const roleOnly: RemovalId[] = ["attach", "managed-policy", "role"];
@@ -121,18 +133,42 @@ function keepWhatServesOtherSetups(removals: Removal[], prod: ProductionState, i
   if (bucketOwner !== undefined && bucketOwner !== id) keep(["bucket-policy"], bucketOwner);
 }
 
+/**
+ * The trust of a role xacct did not make, without this setup's statement: the one under its own
+ * Sid, or one an older xacct wrote under the shared Sid that grants exactly what this setup
+ * grants. Kind "none" when there is none; "keep" when only statements of others are there.
+ */
+export function trustWithoutOurs(trust: PolicyDocument, target: TeardownTarget): { kind: RemovalKind; after?: PolicyDocument; note?: string } {
+  const own = trustStatementSid(setupId(target));
+  const isOurs = (s: PolicyStatement) =>
+    isXacctTrustStatement(s) && (s.Sid === own || (s.Sid === SID.trustStaging && target.trustStatement !== undefined && sameGrant(s, target.trustStatement)));
+  const ours = trust.Statement.filter(isOurs).map((s) => s.Sid!);
+  const others = trust.Statement.filter((s) => isTrustSid(s.Sid) && !isOurs(s));
+  const whyOthers = others.map((s) =>
+    isXacctTrustStatement(s) ? `statement ${s.Sid} is another setup's (or an older xacct's with other settings)` : `statement ${s.Sid} was not written by xacct (its content is not xacct's)`,
+  );
+  if (ours.length === 0) return others.length > 0 ? { kind: "keep", note: whyOthers.join("; ") } : { kind: "none" };
+  const after = removeOwnedStatements(trust, ours);
+  return after
+    ? { kind: "update", after }
+    : { kind: "keep", note: "it is the role's only statement: edit the trust policy or delete the role yourself" };
+}
+
+/** IAM deletes no user that still has an inline policy: one xacct leaves in place keeps the user too. */
+function keepUserWithForeignPolicy(removals: Removal[]): void {
+  const inline = removals.find((r) => r.id === "inline-policy");
+  const user = removals.find((r) => r.id === "user");
+  if (inline?.kind === "keep" && user?.kind === "delete") Object.assign(user, { kind: "keep", note: `its ${inline.resource} stays` });
+}
+
 /** A role setup used but did not make keeps existing: only xacct's trust statement leaves it. */
 function foreignTrustRemoval(target: TeardownTarget, prod: ProductionState): Removal {
   const resource = `xacct's statement in the trust policy of role ${target.roleName}`;
-  const trust = prod.role?.trust;
   // Only a role xacct did not make at all: another setup's role is that setup's to change.
   const foreign = prod.role !== undefined && xacctSetupOf(prod.role.tags) === undefined;
-  const present = !!trust && foreign && trust.Statement.some((s) => s.Sid === SID.trustStaging);
-  if (!present) return { id: "role-trust", account: "production", kind: "none", resource };
-  const after = removeOwnedStatements(trust, [SID.trustStaging]);
-  return after
-    ? { id: "role-trust", account: "production", kind: "update", resource, before: trust, after }
-    : { id: "role-trust", account: "production", kind: "keep", resource, note: "it is the role's only statement: edit the trust policy or delete the role yourself" };
+  if (!prod.role || !foreign) return { id: "role-trust", account: "production", kind: "none", resource };
+  const { kind, after, note } = trustWithoutOurs(prod.role.trust, target);
+  return { id: "role-trust", account: "production", kind, resource, ...(note ? { note } : {}), ...(after ? { before: prod.role.trust, after } : {}) };
 }
 
 /** Why a resource that exists is not ours: whose it is, by its tags. */
@@ -140,18 +176,30 @@ function keptBecause(id: RemovalId, prod: ProductionState, staging: StagingState
   const tags = id === "role" ? prod.role?.tags : id === "managed-policy" ? prod.managedPolicy?.tags : id === "bucket" ? prod.bucketTags : id === "user" ? staging.user?.tags : undefined;
   const owner = tags ? xacctSetupOf(tags) : undefined;
   if (owner && owner !== setupId(target)) return `made by another xacct setup, ${owner}`;
-  return "not created by xacct (no managed-by=xacct tag)";
+  if (id === "bucket" && target.bucketCreatedByXacct) return `xacct created it, but AWS no longer shows it as this setup's: ${NOT_XACCTS}`;
+  return NOT_XACCTS;
 }
 
-function bucketPolicyRemoval(bucket: string, policy: PolicyDocument | undefined): Removal {
-  const resource = `bucket policy of ${bucket}`;
-  if (!policy || !policy.Statement.some((s) => s.Sid && OWNED_SIDS.includes(s.Sid))) {
-    return { id: "bucket-policy", account: "production", kind: "none", resource };
+function bucketPolicyRemoval(target: TeardownTarget, policy: PolicyDocument | undefined): Removal {
+  const resource = `bucket policy of ${target.bucket}`;
+  if (!policy) return { id: "bucket-policy", account: "production", kind: "none", resource };
+  const { after, removed, left } = removeSetupStatements(policy, bucketSetupOf(target));
+  const leftNote = left.length > 0 ? `${left.map((s) => s.Sid).join(", ")} ${left.length === 1 ? "is not this setup's and stays" : "are not this setup's and stay"}` : undefined;
+  if (removed.length === 0) {
+    return { id: "bucket-policy", account: "production", kind: leftNote ? "keep" : "none", resource, ...(leftNote ? { note: leftNote } : {}) };
   }
-  const after = removeOwnedStatements(policy, OWNED_SIDS);
   return after
-    ? { id: "bucket-policy", account: "production", kind: "update", resource, note: "only xacct's statements are removed", before: policy, after }
-    : { id: "bucket-policy", account: "production", kind: "delete", resource, note: "it holds only xacct's statements" };
+    ? { id: "bucket-policy", account: "production", kind: "update", resource, note: leftNote ? `only this setup's statements are removed; ${leftNote}` : "only this setup's statements are removed", before: policy, after }
+    : { id: "bucket-policy", account: "production", kind: "delete", resource, note: "it holds only this setup's statements" };
+}
+
+/** The Staging user's inline policy goes only when it is what xacct writes for this setup. */
+function inlinePolicyRemoval(target: TeardownTarget, staging: StagingState): Removal {
+  const resource = `inline policy ${target.inlinePolicyName} of user ${target.stagingUser}`;
+  if (!staging.inlinePolicy) return { id: "inline-policy", account: "staging", kind: "none", resource };
+  return isOneOf(staging.inlinePolicy, stagingPolicyCandidates(target))
+    ? { id: "inline-policy", account: "staging", kind: "delete", resource }
+    : { id: "inline-policy", account: "staging", kind: "keep", resource, note: "its content was not written by xacct for this setup" };
 }
 
 /** Turns a planned delete into "keep" when something not ours depends on the resource. */
@@ -186,7 +234,7 @@ export async function readDependents(
     prod.role ? listRoleInlinePolicies(prodClients, target.roleName) : [],
     // Only a user xacct made may be deleted, so only then does what else it has matter.
     staging.user && madeBySetup(staging.user.tags, setupId(target)) ? listUserExtras(stagingClients, target) : [],
-    prod.bucketExists && (target.bucketCreatedByXacct || madeBySetup(prod.bucketTags, setupId(target))) ? countObjectVersions(prodClients, target.bucket) : 0,
+    prod.bucketExists && madeBySetup(prod.bucketTags, setupId(target)) ? countObjectVersions(prodClients, target.bucket) : 0,
   ]);
   const ownAttachment = prod.attachedPolicyArns.includes(target.policyArn) ? 1 : 0;
   const policyUsedElsewhere = (prod.managedPolicy?.attachmentCount ?? 0) > ownAttachment;
@@ -215,80 +263,7 @@ export async function listUserExtras(clients: AwsClients, target: { stagingUser:
 }
 
 /** Up to one page: enough to know whether the bucket is empty and roughly how full. */
-async function countObjectVersions(clients: AwsClients, bucket: string): Promise<number> {
+export async function countObjectVersions(clients: AwsClients, bucket: string): Promise<number> {
   const out = await clients.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 1000 }));
   return (out.Versions?.length ?? 0) + (out.DeleteMarkers?.length ?? 0);
-}
-
-export function teardownSteps(
-  prodClients: AwsClients,
-  stagingClients: AwsClients,
-  removals: Removal[],
-  target: TeardownTarget,
-  prod: ProductionState,
-  where: { production: { account: string; profile: string }; staging: { account: string; profile: string } },
-): Step[] {
-  const iam = prodClients.iam;
-  const run = (id: RemovalId, title: string, remove: (r: Removal) => Promise<StepStatus>): Step => ({
-    id,
-    title,
-    run: async () => {
-      const removal = removals.find((r) => r.id === id)!;
-      if (removal.kind === "none") return "absent";
-      if (removal.kind === "keep") return "kept";
-      const side = where[removal.account];
-      return withAwsContext({ action: `removing ${removal.resource} in ${side.account}`, profile: side.profile }, () => remove(removal));
-    },
-  });
-  const steps = [
-    run("attach", `Detach ${target.policyName} from role ${target.roleName}`, async () => {
-      await iam.send(new DetachRolePolicyCommand({ RoleName: target.roleName, PolicyArn: target.policyArn }));
-      return "deleted";
-    }),
-    run("managed-policy", `Delete managed policy ${target.policyName}`, async () => {
-      for (const version of prod.managedPolicy?.versions.filter((v) => !v.isDefault) ?? []) {
-        await iam.send(new DeletePolicyVersionCommand({ PolicyArn: target.policyArn, VersionId: version.id }));
-      }
-      await iam.send(new DeletePolicyCommand({ PolicyArn: target.policyArn }));
-      return "deleted";
-    }),
-    run("role", `Delete role ${target.roleName}`, async () => {
-      await iam.send(new DeleteRoleCommand({ RoleName: target.roleName }));
-      return "deleted";
-    }),
-    run("role-trust", `Remove xacct's statement from the trust policy of role ${target.roleName}`, async (r) => {
-      await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: target.roleName, PolicyDocument: JSON.stringify(r.after) }));
-      return "updated";
-    }),
-    run("bucket-policy", `Remove xacct's statements from the policy of bucket ${target.bucket}`, async (r) => {
-      if (r.after) await prodClients.s3.send(new PutBucketPolicyCommand({ Bucket: target.bucket, Policy: JSON.stringify(r.after) }));
-      else await prodClients.s3.send(new DeleteBucketPolicyCommand({ Bucket: target.bucket }));
-      return r.after ? "updated" : "deleted";
-    }),
-    run("bucket", `Delete bucket ${target.bucket}`, async () => {
-      if (target.deleteObjects) await emptyBucket(prodClients, target.bucket);
-      await prodClients.s3.send(new DeleteBucketCommand({ Bucket: target.bucket }));
-      return "deleted";
-    }),
-    run("inline-policy", `Delete inline policy ${target.inlinePolicyName} of user ${target.stagingUser}`, async () => {
-      await stagingClients.iam.send(new DeleteUserPolicyCommand({ UserName: target.stagingUser, PolicyName: target.inlinePolicyName }));
-      return "deleted";
-    }),
-    run("user", `Delete user ${target.stagingUser}`, async () => {
-      await stagingClients.iam.send(new DeleteUserCommand({ UserName: target.stagingUser }));
-      return "deleted";
-    }),
-  ];
-  // Resources this mode never had (no role in resource-policy mode) have no step.
-  return steps.filter((step) => removals.some((r) => r.id === step.id));
-}
-
-/** Deletes every object version and delete marker, a page of up to 1000 at a time. */
-async function emptyBucket(clients: AwsClients, bucket: string): Promise<void> {
-  for (;;) {
-    const page = await clients.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 1000 }));
-    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
-    if (objects.length === 0) return;
-    await clients.s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
-  }
 }

@@ -5,6 +5,8 @@
  */
 import { accountRootArn, bucketArn, bucketObjectsArn, partitionForRegion, userArn } from "../policy/arn.js";
 import { policyDocument } from "../policy/documents.js";
+import { bucketStatementSids } from "../policy/ownership.js";
+import { setupId } from "../plan.js";
 import { describeStatement, evaluate, type ContextValue, type EvaluationResult, type LabeledPolicy } from "../policy-eval/index.js";
 import type { PathDocuments } from "./documents.js";
 
@@ -54,9 +56,34 @@ function denyingStatements(result: EvaluationResult): string {
 }
 
 export function computeHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
-  if (target.mode === "resource-policy") return computeDirectHops(docs, target);
+  if (target.mode === "resource-policy") {
+    const direct = computeDirectHops(docs, target);
+    return [...direct.slice(0, 2), locateHop(docs, target), ...direct.slice(2)];
+  }
   const path = rolePath(target);
-  return [...assumeHops(docs, target, path), ...readHops(docs, target, path), ...negativeHops(docs, target, path)];
+  return [...assumeHops(docs, target, path), ...readHops(docs, target, path), locateHop(docs, target), ...negativeHops(docs, target, path)];
+}
+
+/**
+ * The setup's own bucket statement: Staging may find the bucket's region and list it. Judged
+ * by what the bucket policy grants, so a statement removed by someone (or by another setup's
+ * teardown) is noticed even where reads still work.
+ */
+function locateHop(docs: PathDocuments, target: VerifyTarget): Hop {
+  const partition = partitionForRegion(target.region);
+  const title = `the bucket policy of ${target.bucket} lets account ${target.stagingAccountId} locate and list it`;
+  const sid = bucketStatementSids(setupId(target)).locate;
+  const fix = `Run \`xacct setup\` again: it writes statement ${sid} into the bucket policy.`;
+  if (!docs.bucketPolicy) return { id: "bucket-lets-staging-list", title, ok: false, detail: "The bucket has no policy.", fix };
+  const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId };
+  const results = ["s3:GetBucketLocation", "s3:ListBucket"].map((action) =>
+    evaluate(
+      { principal: user, action, resource: bucketArn(partition, target.bucket), resourceAccountId: target.productionAccountId, context: { "aws:SecureTransport": true } },
+      { identity: [ANY_IDENTITY], resource: docs.bucketPolicy! },
+    ),
+  );
+  const refused = results.find((r) => r.decision !== "Allow");
+  return refused ? verdict("bucket-lets-staging-list", title, false, refused, fix) : { id: "bucket-lets-staging-list", title, ok: true, detail: results[1]!.reason };
 }
 
 type Principal = { arn: string; accountId: string };

@@ -1,0 +1,154 @@
+/**
+ * Teardown believes AWS, not its own state file: nothing is deleted unless AWS shows, at the
+ * moment of the delete, that it is this setup's; the plan says why anything is kept.
+ */
+import { CreateRoleCommand, GetRoleCommand, GetUserPolicyCommand, PutUserPolicyCommand, UntagPolicyCommand, UntagRoleCommand } from "@aws-sdk/client-iam";
+import { GetBucketTaggingCommand, GetObjectCommand, HeadBucketCommand, PutBucketTaggingCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { CallLog } from "../src/aws/call-log.js";
+import type { CommandContext } from "../src/commands/context.js";
+import { teardownCommand } from "../src/commands/teardown.js";
+import { parsePolicyDocument } from "../src/policy/index.js";
+import { Output } from "../src/ui/output.js";
+import { unattendedPrompter } from "../src/wizard/prompter.js";
+import { clientsFor } from "./support/accounts.js";
+import { setupArgs, useSandbox } from "./support/sandbox.js";
+
+const sandbox = useSandbox();
+const prod = () => clientsFor(sandbox.moto.endpoint, sandbox.prod);
+const staging = () => clientsFor(sandbox.moto.endpoint, sandbox.staging);
+
+async function ok(run: Promise<{ code: number; stderr: string }>): Promise<void> {
+  const result = await run;
+  expect(result.code, result.stderr).toBe(0);
+}
+
+/** Runs teardown as a person at a terminal would: `meanwhile` happens while the plan is on screen. */
+async function teardownConfirmedAfter(meanwhile: () => Promise<void>, deleteObjects = false): Promise<string> {
+  const stdout = new PassThrough();
+  let text = "";
+  stdout.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+  const ctx: CommandContext = {
+    out: new Output({ stdout, stderr: stdout }),
+    prompter: {
+      ...unattendedPrompter(),
+      confirm: async () => {
+        await meanwhile();
+        return true;
+      },
+    },
+    interactive: true,
+    env: process.env,
+    stdout,
+    endpoint: undefined,
+    statePath: sandbox.statePath,
+    calls: new CallLog(),
+    json: false,
+    result: {},
+  };
+  expect(await teardownCommand({ deleteObjects }, ctx)).toBe(0);
+  return text;
+}
+
+describe("teardown trusts AWS over its state file", () => {
+  it("keeps a bucket setup created once its tags say it is someone else's, objects and all", async () => {
+    // Given a setup that created its bucket, which another team then took over
+    await ok(sandbox.run(setupArgs("taken-over-bucket", ["--role-name", "TakenRole"])));
+    await prod().s3.send(new PutBucketTaggingCommand({ Bucket: "taken-over-bucket", Tagging: { TagSet: [{ Key: "owner", Value: "data-team" }] } }));
+    await prod().s3.send(new PutObjectCommand({ Bucket: "taken-over-bucket", Key: "theirs.csv", Body: "precious" }));
+
+    // A rerun of setup does not claim the bucket back because the state file says it made it
+    const rerun = await sandbox.run(setupArgs("taken-over-bucket", ["--role-name", "TakenRole"]));
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect((await prod().s3.send(new GetBucketTaggingCommand({ Bucket: "taken-over-bucket" }))).TagSet).toEqual([{ Key: "owner", Value: "data-team" }]);
+
+    // When teardown runs with --delete-objects
+    const teardown = await sandbox.run(["teardown", "--yes", "--delete-objects"]);
+    expect(teardown.code, teardown.stderr).toBe(0);
+
+    // Then the bucket and its object stay, and the plan says why
+    expect(teardown.stdout).toMatch(/bucket taken-over-bucket {2}\(.*no managed-by=xacct tag/);
+    expect(await prod().s3.send(new HeadBucketCommand({ Bucket: "taken-over-bucket" }))).toBeTruthy();
+    const object = await prod().s3.send(new GetObjectCommand({ Bucket: "taken-over-bucket", Key: "theirs.csv" }));
+    expect(await object.Body!.transformToString()).toBe("precious");
+    expect(teardown.stdout).toMatch(/Delete role TakenRole — deleted/);
+  });
+
+  it("checks again at the moment of each delete: a role and bucket untagged after the plan was shown stay", async () => {
+    await ok(sandbox.run(setupArgs("moment-bucket", ["--role-name", "MomentRole"])));
+    await prod().s3.send(new PutObjectCommand({ Bucket: "moment-bucket", Key: "data.csv", Body: "a,b" }));
+
+    const output = await teardownConfirmedAfter(async () => {
+      await prod().iam.send(new UntagRoleCommand({ RoleName: "MomentRole", TagKeys: ["managed-by", "xacct:setup"] }));
+      await prod().s3.send(new PutBucketTaggingCommand({ Bucket: "moment-bucket", Tagging: { TagSet: [{ Key: "owner", Value: "data-team" }] } }));
+    }, true);
+
+    expect(output).toMatch(/- delete role MomentRole/);
+    expect((await prod().iam.send(new GetRoleCommand({ RoleName: "MomentRole" }))).Role).toBeTruthy();
+    expect(await prod().s3.send(new HeadBucketCommand({ Bucket: "moment-bucket" }))).toBeTruthy();
+    expect(await (await prod().s3.send(new GetObjectCommand({ Bucket: "moment-bucket", Key: "data.csv" }))).Body!.transformToString()).toBe("a,b");
+    expect(output).toMatch(/Delete role MomentRole — left in place/);
+    expect(output).toMatch(/Delete bucket moment-bucket — left in place/);
+  });
+
+  it("a managed policy untagged after the plan was shown stays attached, and so its role stays too", async () => {
+    await ok(sandbox.run(setupArgs("untag-policy-bucket", ["--role-name", "UntagRole"])));
+    const output = await teardownConfirmedAfter(async () => {
+      await prod().iam.send(new UntagPolicyCommand({ PolicyArn: "arn:aws:iam::111111111111:policy/UntagRoleReadObjects", TagKeys: ["managed-by", "xacct:setup"] }));
+    });
+    expect(output).toMatch(/Detach UntagRoleReadObjects from role UntagRole — left in place/);
+    expect(output).toMatch(/Delete role UntagRole — left in place \(UntagRoleReadObjects stays attached to it\)/);
+    expect((await prod().iam.send(new GetRoleCommand({ RoleName: "UntagRole" }))).Role).toBeTruthy();
+  });
+
+  it("keeps an inline policy of xacct's name that xacct did not write", async () => {
+    const theirs = { Version: "2012-10-17", Statement: [{ Sid: "Ops", Effect: "Allow", Action: "s3:*", Resource: "*" }] };
+    await staging().iam.send(new PutUserPolicyCommand({ UserName: "StageAdmin", PolicyName: "xacct-assume-HandRole", PolicyDocument: JSON.stringify(theirs) }));
+
+    // Setup will not overwrite it either
+    const setup = await sandbox.run(setupArgs("hand-bucket", ["--role-name", "HandRole"]));
+    expect(setup.code).toBe(2);
+    expect(setup.stderr).toContain("inline policy xacct-assume-HandRole of user StageAdmin was not written by xacct");
+    expect(setup.calls.writes).toEqual([]);
+
+    const teardown = await sandbox.run(["teardown", "--yes", "--bucket", "hand-bucket", "--role-name", "HandRole", "--production-profile", "prod", "--staging-profile", "staging"]);
+    expect(teardown.code, teardown.stderr).toBe(0);
+    expect(teardown.stdout).toMatch(/inline policy xacct-assume-HandRole of user StageAdmin {2}\(.*not written by xacct/);
+    const kept = await staging().iam.send(new GetUserPolicyCommand({ UserName: "StageAdmin", PolicyName: "xacct-assume-HandRole" }));
+    expect(parsePolicyDocument(kept.PolicyDocument!)).toEqual(theirs);
+  });
+
+  it("keeps a trust statement that borrows xacct's Sid in a role xacct did not make", async () => {
+    const theirs = { Version: "2012-10-17", Statement: [
+      { Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "sts:AssumeRole" },
+      { Sid: "XacctTrustStagingAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::555555555555:root" }, Action: "sts:TagSession" },
+    ] };
+    await prod().iam.send(new CreateRoleCommand({ RoleName: "BorrowedTrust", AssumeRolePolicyDocument: JSON.stringify(theirs) }));
+
+    const setup = await sandbox.run(setupArgs("borrowed-trust-bucket", ["--role-name", "BorrowedTrust"]));
+    expect(setup.code).toBe(2);
+    expect(setup.stderr).toContain("statement XacctTrustStagingAccount");
+    expect(setup.calls.writes).toEqual([]);
+
+    const teardown = await sandbox.run(["teardown", "--yes", "--bucket", "borrowed-trust-bucket", "--role-name", "BorrowedTrust", "--production-profile", "prod", "--staging-profile", "staging"]);
+    expect(teardown.code, teardown.stderr).toBe(0);
+    const role = (await prod().iam.send(new GetRoleCommand({ RoleName: "BorrowedTrust" }))).Role!;
+    expect(parsePolicyDocument(role.AssumeRolePolicyDocument!)).toEqual(theirs);
+  });
+
+  it("two setups using one role xacct did not make each have their own trust statement; tearing one down leaves the other's", async () => {
+    const theirs = { Version: "2012-10-17", Statement: [{ Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "sts:AssumeRole" }] };
+    await prod().iam.send(new CreateRoleCommand({ RoleName: "SharedTrust", AssumeRolePolicyDocument: JSON.stringify(theirs) }));
+    await ok(sandbox.run(setupArgs("trust-a-bucket", ["--role-name", "SharedTrust", "--policy-name", "TrustAReads"])));
+    const withA = parsePolicyDocument((await prod().iam.send(new GetRoleCommand({ RoleName: "SharedTrust" }))).Role!.AssumeRolePolicyDocument!);
+    await ok(sandbox.run(setupArgs("trust-b-bucket", ["--role-name", "SharedTrust", "--policy-name", "TrustBReads", "--staging-account", "444444444444"])));
+    const withBoth = parsePolicyDocument((await prod().iam.send(new GetRoleCommand({ RoleName: "SharedTrust" }))).Role!.AssumeRolePolicyDocument!);
+    expect(withBoth.Statement).toHaveLength(3);
+    expect(withBoth.Statement.slice(0, 2)).toEqual(withA.Statement); // B did not widen A's statement
+
+    await ok(sandbox.run(["teardown", "--yes", "--bucket", "trust-b-bucket", "--role-name", "SharedTrust", "--policy-name", "TrustBReads", "--production-profile", "prod", "--staging-profile", "staging"]));
+    const afterB = parsePolicyDocument((await prod().iam.send(new GetRoleCommand({ RoleName: "SharedTrust" }))).Role!.AssumeRolePolicyDocument!);
+    expect(afterB).toEqual(withA);
+  });
+});
