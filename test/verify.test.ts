@@ -74,7 +74,7 @@ describe("xacct verify", () => {
     {
       hop: "the trust policy of StageRole admits StageAdmin",
       statement: "",
-      breakIt: () => prod().iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "StageRole", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "XacctTrustStagingAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "sts:AssumeRole" }] }) })),
+      breakIt: () => prod().iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "StageRole", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "XacctTrustStagingAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole" }] }) })),
       repair: () => sandbox.run(setupArgs(BUCKET)),
     },
     {

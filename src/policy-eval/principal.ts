@@ -41,17 +41,21 @@ function isSessionOfRole(roleArn: string, sessionArn: string): boolean {
   return sameAccount && role[3]!.toLowerCase() === session[3]!.toLowerCase();
 }
 
-function entryMatches(entry: string, requester: Requester): PrincipalMatch {
+function entryMatches(entry: string, requester: Requester, anyNameInAccount: boolean): PrincipalMatch {
   if (/^\*+$/.test(entry)) return "principal";
   const account = accountNamedBy(entry);
   if (account !== undefined) return account === requester.accountId ? "account" : "none";
   if (entry === requester.arn || isSessionOfRole(entry, requester.arn)) return "principal";
+  if (anyNameInAccount && entry.split(":")[4] === requester.accountId) return "principal";
   return "none";
 }
 
-/** The strongest way any entry of a Principal element names the requester. */
-export function principalMatch(element: PolicyPrincipal, requester: Requester): PrincipalMatch {
-  const matches = awsPrincipals(element).map((entry) => entryMatches(entry, requester));
+/**
+ * The strongest way any entry of a Principal element names the requester. `anyNameInAccount`:
+ * the requester stands for every user and role of its account (see `OpenContext`).
+ */
+export function principalMatch(element: PolicyPrincipal, requester: Requester, anyNameInAccount = false): PrincipalMatch {
+  const matches = awsPrincipals(element).map((entry) => entryMatches(entry, requester, anyNameInAccount));
   if (matches.includes("principal")) return "principal";
   return matches.includes("account") ? "account" : "none";
 }

@@ -7,6 +7,7 @@ import { accountRootArn, bucketArn, bucketObjectsArn, partitionForRegion, userAr
 import { policyDocument } from "../policy/documents.js";
 import { describeStatement, evaluate, type ContextValue, type EvaluationResult, type LabeledPolicy } from "../policy-eval/index.js";
 import type { PathDocuments } from "./documents.js";
+import { accountOutsiders, anonymousOutsider, type Outsider, type OutsiderTarget } from "./outsiders.js";
 
 export interface VerifyTarget {
   /** Further Staging accounts the trust must admit too. */
@@ -44,9 +45,19 @@ const ANY_TRUST: LabeledPolicy = {
   document: policyDocument([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }]),
 };
 
-/** An account that is neither Production nor Staging, for the negative checks. */
-function outsiderAccount(target: VerifyTarget): string {
-  return ["999999999999", "999999999998"].find((a) => a !== target.productionAccountId && a !== target.stagingAccountId)!;
+function outsiderTarget(target: VerifyTarget): OutsiderTarget {
+  const orgId = target.assumeContext?.["aws:PrincipalOrgID"];
+  return {
+    partition: partitionForRegion(target.region),
+    productionAccountId: target.productionAccountId,
+    stagingAccountIds: [target.stagingAccountId, ...(target.moreStagingAccountIds ?? [])],
+    orgId: typeof orgId === "string" ? orgId : undefined,
+  };
+}
+
+/** The statements of real documents that allowed a request (not the stand-ins above). */
+function grantingStatements(result: EvaluationResult): string {
+  return result.deciding.filter((d) => d.policy !== ANY_IDENTITY.label && d.policy !== ANY_TRUST.label).map(describeStatement).join(", ");
 }
 
 function denyingStatements(result: EvaluationResult): string {
@@ -65,7 +76,6 @@ type Principal = { arn: string; accountId: string };
 interface RolePath {
   partition: ReturnType<typeof partitionForRegion>;
   user: Principal;
-  outsider: Principal;
   assume: (principal: Principal) => Parameters<typeof evaluate>[0];
   onObject: (action: string, principal?: Principal) => Parameters<typeof evaluate>[0];
 }
@@ -76,7 +86,6 @@ function rolePath(target: VerifyTarget): RolePath {
   return {
     partition,
     user: { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId },
-    outsider: { arn: `arn:${partition}:iam::${outsiderAccount(target)}:user/outsider`, accountId: outsiderAccount(target) },
     assume: (principal) => ({ principal, action: "sts:AssumeRole", resource: target.roleArn, resourceAccountId: target.productionAccountId, context: target.assumeContext ?? {} }),
     onObject: (action, principal = session) => ({
       principal,
@@ -145,15 +154,63 @@ function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath)
     hops.push(negative("staging-cannot-read-directly", `${target.stagingUser} cannot read ${target.bucket}/* without the role`, direct,
       `Remove ${denyingStatements(direct)} from the bucket policy: in role mode, reads go through ${target.roleName}.`));
   }
-  if (docs.trust) {
-    // The outsider is in no organization of ours: it does not carry aws:PrincipalOrgID.
-    const { "aws:PrincipalOrgID": _org, ...outsiderContext } = target.assumeContext ?? {};
-    const third = evaluate({ ...path.assume(path.outsider), context: outsiderContext }, { identity: [ANY_IDENTITY], resource: docs.trust });
-    hops.push(negative("third-account-cannot-assume", `a third account cannot assume ${target.roleName}`, third,
-      `Narrow the Principal of ${denyingStatements(third)} to account ${target.stagingAccountId}.`));
+  if (docs.trust) hops.push(thirdAccountAssumeHop(docs.trust, docs, target, path));
+  hops.push(...outsiderReadHops(docs, target));
+  return hops;
+}
+
+/**
+ * No principal outside the sides may assume the role, whatever it sends: the whole trust as it
+ * is (or will be after the merge) is judged, and the first statement letting one in is named.
+ */
+function thirdAccountAssumeHop(trust: LabeledPolicy, docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop {
+  const title = `a third account cannot assume ${target.roleName}`;
+  for (const outsider of accountOutsiders(docs, outsiderTarget(target))) {
+    const result = evaluate({ ...path.assume(outsider.principal), context: outsider.context, open: outsider.open }, { identity: [ANY_IDENTITY], resource: trust });
+    if (result.decision !== "Allow") continue;
+    const admitting = grantingStatements(result);
+    return {
+      id: "third-account-cannot-assume",
+      title,
+      ok: false,
+      detail: `${outsider.who} may assume it, admitted by ${admitting}. ${OUTSIDER_CHOOSES}`,
+      fix: `Narrow or remove ${admitting} so that only account ${target.stagingAccountId} is admitted, or use a role of this setup's own (--role-name).`,
+    };
   }
-  const publicRead = evaluate(path.onObject("s3:GetObject", path.outsider), { identity: [ANY_IDENTITY], ...(bucketPolicy ? { resource: bucketPolicy } : {}) });
-  hops.push(publicHop(target, publicRead, docs));
+  return { id: "third-account-cannot-assume", title, ok: true, detail: "No statement admits a principal of any other account, whatever it sends." };
+}
+
+const OUTSIDER_CHOOSES = "(A caller chooses what it sends, how it names and tags its own users and roles, and whether it uses TLS, so conditions on those do not keep it out.)";
+
+/**
+ * No one outside the sides may read objects through the bucket policy: not the public (an
+ * account no policy names, anonymous requests), where Block Public Access overrides a grant;
+ * and, reported apart, not an account the bucket policy names.
+ */
+function outsiderReadHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
+  const partition = partitionForRegion(target.region);
+  const policies = { identity: [ANY_IDENTITY], ...(docs.bucketPolicy ? { resource: docs.bucketPolicy } : {}) };
+  const read = (outsider: Outsider) => evaluate({
+    principal: outsider.principal,
+    action: "s3:GetObject",
+    resource: `${bucketArn(partition, target.bucket)}/xacct-verify-probe`,
+    resourceAccountId: target.productionAccountId,
+    context: outsider.context,
+    open: outsider.open,
+  }, policies);
+  const outsiders = [...accountOutsiders(docs, outsiderTarget(target)), anonymousOutsider(outsiderTarget(target))];
+  const publicGrant = outsiders.filter((o) => o.publicInS3Terms).map((o) => ({ o, r: read(o) })).find(({ r }) => r.decision === "Allow");
+  const namedGrant = outsiders.filter((o) => !o.publicInS3Terms).map((o) => ({ o, r: read(o) })).find(({ r }) => r.decision === "Allow");
+  const hops = [publicHop(target, publicGrant?.r ?? read(outsiders[0]!), docs, publicGrant?.o)];
+  if (namedGrant) {
+    hops.push({
+      id: "no-third-account-reads",
+      title: `no third account can read ${target.bucket}/*`,
+      ok: false,
+      detail: `${namedGrant.o.who} may read, admitted by ${grantingStatements(namedGrant.r)}.`,
+      fix: `Narrow or remove ${grantingStatements(namedGrant.r)} if account ${namedGrant.o.principal.accountId} should not read the bucket.`,
+    });
+  }
   return hops;
 }
 
@@ -164,7 +221,6 @@ function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath)
 function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   const partition = partitionForRegion(target.region);
   const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId };
-  const outsider = { arn: `arn:${partition}:iam::${outsiderAccount(target)}:user/outsider`, accountId: outsiderAccount(target) };
   const onObject = (action: string, principal: { arn: string; accountId: string }) => ({
     principal,
     action,
@@ -193,8 +249,7 @@ function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
     const result = evaluate(onObject(action, user), both);
     hops.push(negative(`user-cannot-${verb}`, `${target.stagingUser} cannot ${action} on ${target.bucket}/*`, result, `Remove ${verb} access: narrow ${denyingStatements(result)} to s3:GetObject.`));
   }
-  const third = evaluate(onObject("s3:GetObject", outsider), { identity: [ANY_IDENTITY], ...(bucketPolicy ? { resource: bucketPolicy } : {}) });
-  hops.push(publicHop(target, third, docs));
+  hops.push(...outsiderReadHops(docs, target));
   return hops;
 }
 
@@ -233,7 +288,7 @@ function ownershipNote(ownership: string | undefined): string {
   return `No statement denies it. Note: object ownership is ${ownership ?? "not set"}, so objects uploaded by other accounts may stay theirs and be unreadable; BucketOwnerEnforced avoids that.`;
 }
 
-function publicHop(target: VerifyTarget, publicRead: EvaluationResult, docs: PathDocuments): Hop {
+function publicHop(target: VerifyTarget, publicRead: EvaluationResult, docs: PathDocuments, outsider?: Outsider): Hop {
   const block = docs.publicAccessBlock;
   const blocked = !!block && [block.BlockPublicAcls, block.IgnorePublicAcls, block.BlockPublicPolicy, block.RestrictPublicBuckets].every(Boolean);
   const title = `${target.bucket} is not public`;
@@ -242,8 +297,8 @@ function publicHop(target: VerifyTarget, publicRead: EvaluationResult, docs: Pat
       id: "bucket-not-public",
       title,
       ok: blocked,
-      detail: `${publicRead.reason}${blocked ? " Block Public Access overrides it." : ""}`,
-      ...(blocked ? {} : { fix: `Narrow the Principal of ${denyingStatements(publicRead)}, and turn on Block Public Access for ${target.bucket}.` }),
+      detail: `${outsider?.who ?? "Another account"} may read, admitted by ${grantingStatements(publicRead)}.${blocked ? " Block Public Access overrides it." : ` ${OUTSIDER_CHOOSES}`}`,
+      ...(blocked ? {} : { fix: `Narrow the Principal of ${grantingStatements(publicRead)}, and turn on Block Public Access for ${target.bucket}.` }),
     };
   }
   return { id: "bucket-not-public", title, ok: true, detail: blocked ? "No statement grants other accounts; Block Public Access is on." : "No statement grants other accounts (Block Public Access is not fully on)." };
