@@ -100,3 +100,14 @@ describe("the outside account is one no document names", () => {
     expect(result.calls.writes).toEqual([]);
   });
 });
+
+describe("limits are checked on the documents as they will be", () => {
+  it("refuses, before any write, a trust that merging would push past IAM's size limit", async () => {
+    const services = Array.from({ length: 55 }, (_, i) => `service${i}.example.amazonaws.com`);
+    await createRole("LegacyFull", [{ Sid: "Services", Effect: "Allow", Principal: { Service: services }, Action: "sts:AssumeRole" }]);
+    const result = await sandbox.run(setupArgs("legacy-full-bucket", ["--role-name", "LegacyFull"]));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("the trust policy of LegacyFull would be");
+    expect(result.calls.writes).toEqual([]);
+  });
+});

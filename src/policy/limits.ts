@@ -22,8 +22,10 @@ function size(document: PolicyDocument | undefined): number {
 
 export function checkDocumentSizes(plan: SetupPlan, changes: Change[]): void {
   const bucketPolicy = changes.find((c) => c.id === "bucket-policy")?.after;
+  // The trust as it will be: merged into an existing role's, not the plan's statement alone.
+  const trust = changes.find((c) => c.id === "role")?.after;
   const checks: [string, number, number][] = [
-    [`the trust policy of ${plan.answers.roleName}`, plan.answers.mode === "role" ? size(plan.documents.trust) : 0, LIMITS.trust],
+    [`the trust policy of ${plan.answers.roleName}`, plan.answers.mode === "role" ? size(trust) : 0, LIMITS.trust],
     [`the inline policy ${plan.inlinePolicyName}`, size(plan.documents.stagingPolicy), LIMITS.inlineUser],
     [`the bucket policy of ${plan.answers.bucket}`, Buffer.byteLength(JSON.stringify(bucketPolicy ?? {})), LIMITS.bucket],
   ];
