@@ -5,7 +5,7 @@
  * any write, and the refusal names it. Conditions an outsider can meet (it chooses what it
  * sends, how it names its roles, how it tags itself) do not narrow a statement.
  */
-import { CreateRoleCommand } from "@aws-sdk/client-iam";
+import { CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { clientsFor } from "./support/accounts.js";
@@ -109,5 +109,46 @@ describe("limits are checked on the documents as they will be", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("the trust policy of LegacyFull would be");
     expect(result.calls.writes).toEqual([]);
+  });
+});
+
+describe("'cannot' checks let the caller choose what it sends", () => {
+  it("refuses a role whose own policy lets it write over plain HTTP", async () => {
+    await createRole("LegacyWrites", [{ Sid: "Ec2", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    const write = { Sid: "PlainUploads", Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::legacy-writes-bucket/*", Condition: { Bool: { "aws:SecureTransport": "false" } } };
+    await prod().iam.send(new PutRolePolicyCommand({ RoleName: "LegacyWrites", PolicyName: "uploads", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [write] }) }));
+    const result = await sandbox.run(setupArgs("legacy-writes-bucket", ["--role-name", "LegacyWrites"]));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("LegacyWrites cannot s3:PutObject on legacy-writes-bucket/*");
+    expect(result.stderr).toContain('statement "PlainUploads" of inline policy uploads of role LegacyWrites');
+    expect(result.calls.writes).toEqual([]);
+  });
+});
+
+describe("Staging is admitted only as the plan says", () => {
+  const stagingRoot = { Sid: "OldStaging", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "sts:AssumeRole" };
+
+  it("refuses a foreign statement that admits Staging without the external ID setup requires", async () => {
+    await createRole("LegacyExt", [stagingRoot]);
+    const result = await sandbox.run(setupArgs("legacy-ext-bucket", ["--role-name", "LegacyExt", "--external-id", "ext-12345"]));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("the trust policy of LegacyExt admits Staging only as planned");
+    expect(result.stderr).toContain('statement "OldStaging" of trust policy of role LegacyExt');
+    expect(result.calls.writes).toEqual([]);
+  });
+
+  it("refuses a foreign statement that admits all of Staging when setup names one principal", async () => {
+    await createRole("LegacyNamed", [stagingRoot]);
+    const result = await sandbox.run(setupArgs("legacy-named-bucket", ["--role-name", "LegacyNamed", "--trust-principal", "arn:aws:iam::222222222222:user/StageAdmin"]));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("the trust policy of LegacyNamed admits Staging only as planned");
+    expect(result.calls.writes).toEqual([]);
+  });
+
+  it("accepts the same foreign statement when setup trusts the whole Staging account", async () => {
+    await createRole("LegacyWhole", [stagingRoot]);
+    const result = await sandbox.run(setupArgs("legacy-whole-bucket", ["--role-name", "LegacyWhole"]));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("read access through LegacyWhole, and nothing more");
   });
 });

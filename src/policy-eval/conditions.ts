@@ -94,7 +94,7 @@ function keyOutcome(operatorName: string, policyValues: string[], key: string, r
   const open = request.open;
   if (open && value === undefined && !open.absent.some((k) => k.toLowerCase() === key.toLowerCase())) return "either";
   const operator = parseOperator(operatorName);
-  if (open && typeof value === "string" && key.toLowerCase() === "aws:principalarn" && operator.base && TEXT_OPERATOR.test(operatorName)) {
+  if (open && !open.exactPrincipal && typeof value === "string" && key.toLowerCase() === "aws:principalarn" && operator.base && TEXT_OPERATOR.test(operatorName)) {
     return principalArnOutcome(operator, policyValues, value);
   }
   return keyHolds(operator, policyValues, value) ? "holds" : "fails";

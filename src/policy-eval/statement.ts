@@ -45,7 +45,7 @@ function resourceApplies(statement: PolicyStatement, resource: string): boolean 
 
 function statementPrincipalMatch(statement: PolicyStatement, request: EvaluationRequest): PrincipalMatch {
   const requester = request.principal;
-  if (statement.Principal !== undefined) return principalMatch(statement.Principal, requester, request.open !== undefined);
+  if (statement.Principal !== undefined) return principalMatch(statement.Principal, requester, request.open !== undefined && !request.open.exactPrincipal);
   if (statement.NotPrincipal !== undefined) return notPrincipalApplies(statement.NotPrincipal, requester) ? "principal" : "none";
   return "none";
 }

@@ -27,6 +27,8 @@ export interface EvaluationRequest {
  */
 export interface OpenContext {
   absent: string[];
+  /** The principal is exactly the one named (e.g. a role's session), not any user or role of its account. */
+  exactPrincipal?: boolean | undefined;
 }
 
 /** A policy plus the name the caller wants to see in results, e.g. `trust policy of StageRole`. */

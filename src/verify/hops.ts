@@ -4,8 +4,8 @@
  * the fix. Decisions come from xacct's policy evaluator, never from what an emulator allows.
  */
 import { accountRootArn, bucketArn, bucketObjectsArn, partitionForRegion, userArn } from "../policy/arn.js";
-import { policyDocument } from "../policy/documents.js";
-import { describeStatement, evaluate, type ContextValue, type EvaluationResult, type LabeledPolicy } from "../policy-eval/index.js";
+import { policyDocument, SID } from "../policy/documents.js";
+import { describeStatement, evaluate, type ContextValue, type EvaluationRequest, type EvaluationResult, type LabeledPolicy } from "../policy-eval/index.js";
 import type { PathDocuments } from "./documents.js";
 import { accountOutsiders, anonymousOutsider, type Outsider, type OutsiderTarget } from "./outsiders.js";
 
@@ -144,17 +144,19 @@ function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath)
   const roleSet = { identity: docs.rolePolicies, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
   const hops: Hop[] = [];
   for (const [action, verb] of [["s3:PutObject", "write"], ["s3:DeleteObject", "delete"]] as const) {
-    const result = evaluate(path.onObject(action), roleSet);
+    const result = evaluate(anyRequestOf(path.onObject(action), target.roleArn), roleSet);
     hops.push(negative(`role-cannot-${verb}`, `${target.roleName} cannot ${action} on ${target.bucket}/*`, result,
       `Remove ${verb} access: narrow ${denyingStatements(result)} to s3:GetObject.`));
   }
   if (bucketPolicy) {
     // The role is the only way in: the bucket must not also let Staging read directly (e.g. left from resource-policy mode).
-    const direct = evaluate(path.onObject("s3:GetObject", path.user), { identity: [ANY_IDENTITY], resource: bucketPolicy });
+    const direct = evaluate(anyRequestOf(path.onObject("s3:GetObject", path.user), path.user.arn), { identity: [ANY_IDENTITY], resource: bucketPolicy });
     hops.push(negative("staging-cannot-read-directly", `${target.stagingUser} cannot read ${target.bucket}/* without the role`, direct,
       `Remove ${denyingStatements(direct)} from the bucket policy: in role mode, reads go through ${target.roleName}.`));
   }
   if (docs.trust) hops.push(thirdAccountAssumeHop(docs.trust, docs, target, path));
+  const asPlanned = docs.trust ? stagingAsPlannedHop(docs.trust, target, path) : undefined;
+  if (asPlanned) hops.push(asPlanned);
   hops.push(...outsiderReadHops(docs, target));
   return hops;
 }
@@ -178,6 +180,44 @@ function thirdAccountAssumeHop(trust: LabeledPolicy, docs: PathDocuments, target
     };
   }
   return { id: "third-account-cannot-assume", title, ok: true, detail: "No statement admits a principal of any other account, whatever it sends." };
+}
+
+/**
+ * When xacct's trust statement narrows Staging (named principals, an external ID, MFA), no
+ * other statement may admit Staging around it: a principal of each Staging account that is not
+ * named, or that sends none of the keys xacct's statement requires, must stay out. Undefined
+ * when xacct's statement does not narrow Staging (then any other statement admits no more).
+ */
+function stagingAsPlannedHop(trust: LabeledPolicy, target: VerifyTarget, path: RolePath): Hop | undefined {
+  const ours = trust.document.Statement.filter((s) => s.Sid === SID.trustStaging);
+  const others: LabeledPolicy = { label: trust.label, document: { ...trust.document, Statement: trust.document.Statement.filter((s) => s.Sid !== SID.trustStaging) } };
+  const required = [...new Set(ours.flatMap((s) => Object.values(s.Condition ?? {}).flatMap((keys) => Object.keys(keys))))]
+    // Which organization Staging is in is a fact xacct does not know; it is no caller's choice.
+    .filter((key) => !/^aws:PrincipalOrg/i.test(key));
+  const named = ours.flatMap((s) => (s.Principal && s.Principal !== "*" ? [s.Principal.AWS ?? []].flat() : []));
+  const accounts = [target.stagingAccountId, ...(target.moreStagingAccountIds ?? [])];
+  const narrowed = (account: string) => required.length > 0 || !named.some((p) => p === accountRootArn(path.partition, account) || p === account);
+  const probes = accounts.filter(narrowed);
+  if (ours.length === 0 || probes.length === 0) return undefined;
+  const title = `the trust policy of ${target.roleName} admits Staging only as planned`;
+  for (const account of probes) {
+    const arn = `arn:${path.partition}:iam::${account}:role/xacct-unnamed`;
+    const result = evaluate(
+      { ...path.assume({ arn, accountId: account }), context: { "aws:PrincipalAccount": account, "aws:PrincipalArn": arn, "aws:ResourceAccount": target.productionAccountId }, open: { absent: required } },
+      { identity: [ANY_IDENTITY], resource: others },
+    );
+    if (result.decision !== "Allow") continue;
+    const admitting = grantingStatements(result);
+    const planned = [named.length > 0 && `only ${named.join(", ")}`, required.length > 0 && `only with ${required.join(", ")}`].filter(Boolean).join(", ");
+    return {
+      id: "trust-admits-staging-as-planned",
+      title,
+      ok: false,
+      detail: `The plan admits account ${account} ${planned}, but ${admitting} admits its principals without that. ${OUTSIDER_CHOOSES}`,
+      fix: `Narrow or remove ${admitting}, or use a role of this setup's own (--role-name).`,
+    };
+  }
+  return { id: "trust-admits-staging-as-planned", title, ok: true, detail: "No other statement admits Staging principals that xacct's statement would not." };
 }
 
 const OUTSIDER_CHOOSES = "(A caller chooses what it sends, how it names and tags its own users and roles, and whether it uses TLS, so conditions on those do not keep it out.)";
@@ -246,7 +286,7 @@ function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   ];
   hops[1]!.detail += ` ${ownershipNote(docs.objectOwnership)}`;
   for (const [action, verb] of [["s3:PutObject", "write"], ["s3:DeleteObject", "delete"]] as const) {
-    const result = evaluate(onObject(action, user), both);
+    const result = evaluate(anyRequestOf(onObject(action, user), user.arn), both);
     hops.push(negative(`user-cannot-${verb}`, `${target.stagingUser} cannot ${action} on ${target.bucket}/*`, result, `Remove ${verb} access: narrow ${denyingStatements(result)} to s3:GetObject.`));
   }
   hops.push(...outsiderReadHops(docs, target));
@@ -277,6 +317,24 @@ function verdict(id: string, title: string, ok: boolean, result: EvaluationResul
 
 function missing(id: string, title: string, fix: string): Hop {
   return { id, title, ok: false, detail: "There is no such role.", fix };
+}
+
+/**
+ * For "cannot" checks: the same principal sending whatever it likes. Only what AWS fixes about
+ * it stays (its account and ARN; for a session, its role's ARN), so a condition on TLS, tags
+ * or request values does not count as keeping it out.
+ */
+function anyRequestOf(request: EvaluationRequest, principalArn: string): EvaluationRequest {
+  return {
+    ...request,
+    context: {
+      "aws:PrincipalAccount": request.principal.accountId,
+      "aws:PrincipalArn": principalArn,
+      "aws:PrincipalIsAWSService": false,
+      "aws:ResourceAccount": request.resourceAccountId,
+    },
+    open: { absent: ["aws:PrincipalServiceName", "aws:PrincipalServiceNamesList"], exactPrincipal: true },
+  };
 }
 
 function negative(id: string, title: string, result: EvaluationResult, fix: string): Hop {
