@@ -74,12 +74,16 @@ function requesterLayers(requester: Requester): Array<(entry: string) => boolean
 }
 
 /**
- * A NotPrincipal statement applies to the requester unless the list names every one of its
- * layers. That is why AWS documents that the account ARN must be listed too: "Otherwise,
- * the policy might deny access to the entire account containing the principal".
+ * How a NotPrincipal statement names the requester: it applies unless the list names every
+ * one of its layers. That is why AWS documents that the account ARN must be listed too:
+ * "Otherwise, the policy might deny access to the entire account containing the principal".
+ * When only the account layer is left unnamed, an Allow grants the account, which (like a
+ * Principal naming the account) only delegates to the requester's identity policies.
  */
-export function notPrincipalApplies(element: PolicyPrincipal, requester: Requester): boolean {
+export function notPrincipalMatch(element: PolicyPrincipal, requester: Requester): PrincipalMatch {
   const entries = awsPrincipals(element);
-  if (entries.some((entry) => /^\*+$/.test(entry))) return false;
-  return !requesterLayers(requester).every((names) => entries.some(names));
+  if (entries.some((entry) => /^\*+$/.test(entry))) return "none";
+  const [account, ...identity] = requesterLayers(requester).map((names) => entries.some(names));
+  if (identity.every(Boolean)) return account ? "none" : "account";
+  return "principal";
 }

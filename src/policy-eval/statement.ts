@@ -5,7 +5,7 @@
 import type { PolicyStatement } from "../policy/documents.js";
 import { resourceMatches } from "./arn-pattern.js";
 import { conditionOutcome } from "./conditions.js";
-import { notPrincipalApplies, principalMatch, type PrincipalMatch } from "./principal.js";
+import { notPrincipalMatch, principalMatch, type PrincipalMatch } from "./principal.js";
 import type { EvaluationRequest } from "./types.js";
 import { matchesWildcardIgnoringCase } from "./wildcard.js";
 
@@ -46,7 +46,7 @@ function resourceApplies(statement: PolicyStatement, resource: string): boolean 
 function statementPrincipalMatch(statement: PolicyStatement, request: EvaluationRequest): PrincipalMatch {
   const requester = request.principal;
   if (statement.Principal !== undefined) return principalMatch(statement.Principal, requester, request.open !== undefined && !request.open.exactPrincipal);
-  if (statement.NotPrincipal !== undefined) return notPrincipalApplies(statement.NotPrincipal, requester) ? "principal" : "none";
+  if (statement.NotPrincipal !== undefined) return notPrincipalMatch(statement.NotPrincipal, requester);
   return "none";
 }
 
