@@ -62,6 +62,7 @@ export async function preflightDocuments(
 export function preflightHops(docs: PathDocuments, plan: SetupPlan): Hop[] {
   return computeHops(docs, {
     mode: plan.answers.mode,
+    moreStagingAccountIds: plan.accounts.moreStaging?.map((a) => a.accountId),
     region: plan.answers.region,
     productionAccountId: plan.accounts.production.accountId,
     stagingAccountId: plan.accounts.staging.accountId,
