@@ -152,3 +152,16 @@ describe("Staging is admitted only as the plan says", () => {
     expect(result.stdout).toContain("read access through LegacyWhole, and nothing more");
   });
 });
+
+describe("another team's direct grant on the bucket", () => {
+  it("is reported, and pre-flight does not claim plainly that nothing more is granted", async () => {
+    await prod().s3.send(new CreateBucketCommand({ Bucket: "partner-bucket" }));
+    const partner = { Sid: "PartnerReads", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::partner-bucket/*" };
+    await prod().s3.send(new PutBucketPolicyCommand({ Bucket: "partner-bucket", Policy: JSON.stringify({ Version: "2012-10-17", Statement: [partner] }) }));
+    const result = await sandbox.run(setupArgs("partner-bucket", ["--role-name", "PartnerRole", "--harden-bucket"]));
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Pre-flight: no third account can read partner-bucket/* does not hold: account 333333333333 may read, admitted by statement "PartnerReads" of bucket policy of partner-bucket.');
+    expect(result.stdout).not.toContain("and nothing more (");
+    expect(result.stdout).toContain("and nothing more through what this setup adds");
+  });
+});
