@@ -86,6 +86,13 @@ describe("outsiders", () => {
     expect(probes.map((p) => p.principal.accountId)).toEqual(["999999999998", "333333333333", "999999999999"]);
   });
 
+  it("reach AWS through no VPC endpoint of ours", () => {
+    const [outsider] = accountOutsiders(docs([]), target);
+    const viaOurEndpoint = allow({ Condition: { StringEquals: { "aws:SourceVpce": "vpce-1a2b3c4d" } } });
+    const request = { ...assume(outsider!.open, outsider!.principal), context: outsider!.context, open: outsider!.open };
+    expect(evaluate(request, { identity: [ANY_IDENTITY], resource: { label: "trust", document: policyDocument([viaOurEndpoint]) } }).decision).toBe("ImplicitDeny");
+  });
+
   it("with a trusted organization, outsiders are outside it (in none, or in another)", () => {
     const probes = accountOutsiders(docs([]), { ...target, orgId: "o-abcdef12345" });
     expect(probes.map((p) => p.context["aws:PrincipalOrgID"])).toEqual([undefined, "o-xxxxxxxxxx"]);

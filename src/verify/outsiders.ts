@@ -21,6 +21,8 @@ export interface Outsider {
 }
 
 const ORG_KEYS = ["aws:PrincipalOrgID", "aws:PrincipalOrgPaths"];
+/** An outsider reaches AWS from networks of its own, never through one of ours. */
+const OWN_NETWORK = { "aws:SourceVpc": "vpc-0outsider", "aws:SourceVpce": "vpce-0outsider" };
 /** Keys an anonymous request lacks: it has no account, identity or organization. */
 const IDENTITY_KEYS = ["aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalType", "aws:userid", "aws:username", ...ORG_KEYS];
 
@@ -60,7 +62,7 @@ export function anonymousOutsider(target: OutsiderTarget): Outsider {
   return {
     who: "anonymous requests",
     principal: { arn: "*", accountId: "anonymous" },
-    context: { "aws:ResourceAccount": target.productionAccountId },
+    context: { "aws:ResourceAccount": target.productionAccountId, ...OWN_NETWORK },
     open: { absent: IDENTITY_KEYS },
     publicInS3Terms: true,
   };
@@ -81,7 +83,7 @@ function accountOutsider(accountId: string, who: string, publicInS3Terms: boolea
   return {
     who,
     principal: { arn, accountId },
-    context: { "aws:PrincipalAccount": accountId, "aws:PrincipalArn": arn, "aws:PrincipalIsAWSService": false, "aws:ResourceAccount": target.productionAccountId, ...org.context },
+    context: { "aws:PrincipalAccount": accountId, "aws:PrincipalArn": arn, "aws:PrincipalIsAWSService": false, "aws:ResourceAccount": target.productionAccountId, ...OWN_NETWORK, ...org.context },
     open: { absent: ["aws:PrincipalServiceName", "aws:PrincipalServiceNamesList", ...org.absent] },
     publicInS3Terms,
   };
