@@ -153,6 +153,19 @@ describe("Staging is admitted only as the plan says", () => {
   });
 });
 
+describe("the public may not write either", () => {
+  it("refuses an existing bucket, without Block Public Access, that lets anyone upload", async () => {
+    await prod().s3.send(new CreateBucketCommand({ Bucket: "drop-box-bucket" }));
+    const upload = { Sid: "DropBox", Effect: "Allow", Principal: "*", Action: "s3:PutObject", Resource: "arn:aws:s3:::drop-box-bucket/*" };
+    await prod().s3.send(new PutBucketPolicyCommand({ Bucket: "drop-box-bucket", Policy: JSON.stringify({ Version: "2012-10-17", Statement: [upload] }) }));
+    const result = await sandbox.run(setupArgs("drop-box-bucket", ["--role-name", "DropBoxRole"]));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("drop-box-bucket is not public");
+    expect(result.stderr).toContain('statement "DropBox" of bucket policy of drop-box-bucket');
+    expect(result.calls.writes).toEqual([]);
+  });
+});
+
 describe("another team's direct grant on the bucket", () => {
   it("is reported, and pre-flight does not claim plainly that nothing more is granted", async () => {
     await prod().s3.send(new CreateBucketCommand({ Bucket: "partner-bucket" }));

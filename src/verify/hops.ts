@@ -230,16 +230,17 @@ const OUTSIDER_CHOOSES = "(A caller chooses what it sends, how it names and tags
 function outsiderReadHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   const partition = partitionForRegion(target.region);
   const policies = { identity: [ANY_IDENTITY], ...(docs.bucketPolicy ? { resource: docs.bucketPolicy } : {}) };
-  const read = (outsider: Outsider) => evaluate({
-    principal: outsider.principal,
-    action: "s3:GetObject",
-    resource: `${bucketArn(partition, target.bucket)}/xacct-verify-probe`,
-    resourceAccountId: target.productionAccountId,
-    context: outsider.context,
-    open: outsider.open,
-  }, policies);
+  const objectArn = `${bucketArn(partition, target.bucket)}/xacct-verify-probe`;
+  const probe = (outsider: Outsider, action: string, resource: string) =>
+    evaluate({ principal: outsider.principal, action, resource, resourceAccountId: target.productionAccountId, context: outsider.context, open: outsider.open }, policies);
+  const read = (outsider: Outsider) => probe(outsider, "s3:GetObject", objectArn);
+  // The public may not read, write, delete or list.
+  const anyAccess = (outsider: Outsider) =>
+    [["s3:GetObject", objectArn], ["s3:PutObject", objectArn], ["s3:DeleteObject", objectArn], ["s3:ListBucket", bucketArn(partition, target.bucket)]]
+      .map(([action, resource]) => probe(outsider, action!, resource!))
+      .find((r) => r.decision === "Allow") ?? read(outsider);
   const outsiders = [...accountOutsiders(docs, outsiderTarget(target)), anonymousOutsider(outsiderTarget(target))];
-  const publicGrant = outsiders.filter((o) => o.publicInS3Terms).map((o) => ({ o, r: read(o) })).find(({ r }) => r.decision === "Allow");
+  const publicGrant = outsiders.filter((o) => o.publicInS3Terms).map((o) => ({ o, r: anyAccess(o) })).find(({ r }) => r.decision === "Allow");
   const namedGrant = outsiders.filter((o) => !o.publicInS3Terms).map((o) => ({ o, r: read(o) })).find(({ r }) => r.decision === "Allow");
   const hops = [publicHop(target, publicGrant?.r ?? read(outsiders[0]!), docs, publicGrant?.o)];
   if (namedGrant) {
@@ -355,7 +356,7 @@ function publicHop(target: VerifyTarget, publicRead: EvaluationResult, docs: Pat
       id: "bucket-not-public",
       title,
       ok: blocked,
-      detail: `${outsider?.who ?? "Another account"} may read, admitted by ${grantingStatements(publicRead)}.${blocked ? " Block Public Access overrides it." : ` ${OUTSIDER_CHOOSES}`}`,
+      detail: `${outsider?.who ?? "Another account"} may get in, admitted by ${grantingStatements(publicRead)}.${blocked ? " Block Public Access overrides it." : ` ${OUTSIDER_CHOOSES}`}`,
       ...(blocked ? {} : { fix: `Narrow the Principal of ${grantingStatements(publicRead)}, and turn on Block Public Access for ${target.bucket}.` }),
     };
   }
