@@ -125,6 +125,19 @@ describe("'cannot' checks let the caller choose what it sends", () => {
   });
 });
 
+describe("the role grants nothing beyond the bucket", () => {
+  it("refuses a role whose other policies Staging would get too", async () => {
+    await createRole("LegacyAdmin", [{ Sid: "Ec2", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    const iam = { Sid: "ManageUsers", Effect: "Allow", Action: "iam:*", Resource: "*" };
+    await prod().iam.send(new PutRolePolicyCommand({ RoleName: "LegacyAdmin", PolicyName: "ops", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [iam] }) }));
+    const result = await sandbox.run(setupArgs("legacy-admin-bucket", ["--role-name", "LegacyAdmin"]));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("LegacyAdmin grants nothing beyond legacy-admin-bucket");
+    expect(result.stderr).toContain('statement "ManageUsers" of inline policy ops of role LegacyAdmin');
+    expect(result.calls.writes).toEqual([]);
+  });
+});
+
 describe("Staging is admitted only as the plan says", () => {
   const stagingRoot = { Sid: "OldStaging", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "sts:AssumeRole" };
 

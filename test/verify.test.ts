@@ -39,6 +39,7 @@ describe("xacct verify", () => {
       "bucket-allows-read",
       "role-cannot-write",
       "role-cannot-delete",
+      "role-grants-nothing-else",
       "staging-cannot-read-directly",
       "third-account-cannot-assume",
       "bucket-not-public",
@@ -186,7 +187,7 @@ describe("pre-flight in setup", () => {
   it("says so when the plan passes", async () => {
     const result = await sandbox.run(setupArgs("fresh-preflight-bucket", ["--role-name", "FreshRole"]));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Pre-flight: the planned documents grant StageAdmin read access through FreshRole, and nothing more (9 checks).");
+    expect(result.stdout).toContain("Pre-flight: the planned documents grant StageAdmin read access through FreshRole, and nothing more (10 checks).");
   });
 });
 

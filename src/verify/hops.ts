@@ -4,7 +4,7 @@
  * the fix. Decisions come from xacct's policy evaluator, never from what an emulator allows.
  */
 import { accountRootArn, bucketArn, bucketObjectsArn, partitionForRegion, userArn } from "../policy/arn.js";
-import { policyDocument, SID } from "../policy/documents.js";
+import { policyDocument, SID, type PolicyStatement } from "../policy/documents.js";
 import { describeStatement, evaluate, type ContextValue, type EvaluationRequest, type EvaluationResult, type LabeledPolicy } from "../policy-eval/index.js";
 import type { PathDocuments } from "./documents.js";
 import { accountOutsiders, anonymousOutsider, type Outsider, type OutsiderTarget } from "./outsiders.js";
@@ -148,6 +148,7 @@ function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath)
     hops.push(negative(`role-cannot-${verb}`, `${target.roleName} cannot ${action} on ${target.bucket}/*`, result,
       `Remove ${verb} access: narrow ${denyingStatements(result)} to s3:GetObject.`));
   }
+  hops.push(roleScopeHop(docs.rolePolicies, target, path));
   if (bucketPolicy) {
     // The role is the only way in: the bucket must not also let Staging read directly (e.g. left from resource-policy mode).
     const direct = evaluate(anyRequestOf(path.onObject("s3:GetObject", path.user), path.user.arn), { identity: [ANY_IDENTITY], resource: bucketPolicy });
@@ -159,6 +160,38 @@ function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath)
   if (asPlanned) hops.push(asPlanned);
   hops.push(...outsiderReadHops(docs, target));
   return hops;
+}
+
+/**
+ * Whoever may assume the role gets all of its permissions, so the role may grant nothing but
+ * this bucket: every Allow of its policies names only the bucket's objects (what it may do to
+ * them is judged by the hops above), or the bucket itself for listing and locating it.
+ */
+function roleScopeHop(rolePolicies: LabeledPolicy[], target: VerifyTarget, path: RolePath): Hop {
+  const bucket = bucketArn(path.partition, target.bucket);
+  const locate = ["s3:listbucket", "s3:getbucketlocation"];
+  const withinBucket = (statement: PolicyStatement) => {
+    if (statement.NotResource !== undefined || statement.Resource === undefined) return false;
+    const actions = statement.NotAction === undefined ? [statement.Action ?? []].flat().map((a) => a.toLowerCase()) : undefined;
+    const onBucket = actions !== undefined && actions.every((a) => locate.includes(a));
+    return [statement.Resource].flat().every((r) => r.startsWith(`${bucket}/`) || (r === bucket && onBucket));
+  };
+  const beyond = rolePolicies.flatMap((policy) =>
+    policy.document.Statement.flatMap((statement, statementIndex) =>
+      statement.Effect === "Allow" && !withinBucket(statement)
+        ? [describeStatement({ policy: policy.label, statementIndex, effect: "Allow", ...(statement.Sid === undefined ? {} : { sid: statement.Sid }) })]
+        : [],
+    ),
+  );
+  const title = `${target.roleName} grants nothing beyond ${target.bucket}`;
+  if (beyond.length === 0) return { id: "role-grants-nothing-else", title, ok: true, detail: "Every statement of its policies names only the bucket." };
+  return {
+    id: "role-grants-nothing-else",
+    title,
+    ok: false,
+    detail: `Whoever assumes it also gets what ${beyond.join(", ")} allow${beyond.length === 1 ? "s" : ""}.`,
+    fix: `Use a role of this setup's own (--role-name), or narrow ${beyond.join(", ")} to ${target.bucket}.`,
+  };
 }
 
 /**
