@@ -125,6 +125,16 @@ describe("'cannot' checks let the caller choose what it sends", () => {
   });
 });
 
+describe("Production's own principals", () => {
+  it("that a reused role already trusts are reported, not refused", async () => {
+    await createRole("LegacyCi", [{ Sid: "ProdCi", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/ci" }, Action: "sts:AssumeRole" }]);
+    const result = await sandbox.run(setupArgs("legacy-ci-bucket", ["--role-name", "LegacyCi"]));
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Pre-flight: no other principal of Production can assume LegacyCi does not hold: Principals of Production may assume it, admitted by statement "ProdCi" of trust policy of role LegacyCi');
+    expect(result.stdout).toContain("and nothing more through what this setup adds");
+  });
+});
+
 describe("the role grants nothing beyond the bucket", () => {
   it("refuses a role whose other policies Staging would get too", async () => {
     await createRole("LegacyAdmin", [{ Sid: "Ec2", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);

@@ -42,6 +42,7 @@ describe("xacct verify", () => {
       "role-grants-nothing-else",
       "staging-cannot-read-directly",
       "third-account-cannot-assume",
+      "production-others-cannot-assume",
       "bucket-not-public",
     ]);
   });
@@ -187,7 +188,7 @@ describe("pre-flight in setup", () => {
   it("says so when the plan passes", async () => {
     const result = await sandbox.run(setupArgs("fresh-preflight-bucket", ["--role-name", "FreshRole"]));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Pre-flight: the planned documents grant StageAdmin read access through FreshRole, and nothing more (10 checks).");
+    expect(result.stdout).toContain("Pre-flight: the planned documents grant StageAdmin read access through FreshRole, and nothing more (11 checks).");
   });
 });
 

@@ -158,6 +158,7 @@ function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath)
   if (docs.trust) hops.push(thirdAccountAssumeHop(docs.trust, docs, target, path));
   const asPlanned = docs.trust ? stagingAsPlannedHop(docs.trust, target, path) : undefined;
   if (asPlanned) hops.push(asPlanned);
+  if (docs.trust) hops.push(productionOthersHop(docs.trust, docs, target, path));
   hops.push(...outsiderReadHops(docs, target));
   return hops;
 }
@@ -223,7 +224,7 @@ function thirdAccountAssumeHop(trust: LabeledPolicy, docs: PathDocuments, target
  */
 function stagingAsPlannedHop(trust: LabeledPolicy, target: VerifyTarget, path: RolePath): Hop | undefined {
   const ours = trust.document.Statement.filter((s) => s.Sid === SID.trustStaging);
-  const others: LabeledPolicy = { label: trust.label, document: { ...trust.document, Statement: trust.document.Statement.filter((s) => s.Sid !== SID.trustStaging) } };
+  const others = withoutStatements(trust, (s) => s.Sid === SID.trustStaging);
   const required = [...new Set(ours.flatMap((s) => Object.values(s.Condition ?? {}).flatMap((keys) => Object.keys(keys))))]
     // Which organization Staging is in is a fact xacct does not know; it is no caller's choice.
     .filter((key) => !/^aws:PrincipalOrg/i.test(key));
@@ -251,6 +252,41 @@ function stagingAsPlannedHop(trust: LabeledPolicy, target: VerifyTarget, path: R
     };
   }
   return { id: "trust-admits-staging-as-planned", title, ok: true, detail: "No other statement admits Staging principals that xacct's statement would not." };
+}
+
+/**
+ * Another statement of the trust may admit principals of Production itself (a role reused from
+ * CI, say): they would read the bucket through the role too. Their account owns the bucket, so
+ * setup reports this rather than refusing it.
+ */
+function productionOthersHop(trust: LabeledPolicy, docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop {
+  // A statement that admits outsiders too is the third-account check's to report.
+  const outsiders = accountOutsiders(docs, outsiderTarget(target));
+  const admitsOutsider = (statement: PolicyStatement) => outsiders.some((o) =>
+    evaluate({ ...path.assume(o.principal), context: o.context, open: o.open }, { identity: [ANY_IDENTITY], resource: { label: trust.label, document: policyDocument([statement]) } }).decision === "Allow");
+  const others = withoutStatements(trust, (s) => s.Sid === SID.trustStaging || admitsOutsider(s));
+  const account = target.productionAccountId;
+  const arn = `arn:${path.partition}:iam::${account}:role/xacct-other`;
+  const result = evaluate(
+    { ...path.assume({ arn, accountId: account }), context: { "aws:PrincipalAccount": account, "aws:PrincipalArn": arn, "aws:ResourceAccount": account }, open: { absent: [] } },
+    { identity: [ANY_IDENTITY], resource: others },
+  );
+  const title = `no other principal of Production can assume ${target.roleName}`;
+  if (result.decision !== "Allow") return { id: "production-others-cannot-assume", title, ok: true, detail: "No other statement admits principals of Production." };
+  const admitting = grantingStatements(result);
+  return {
+    id: "production-others-cannot-assume",
+    title,
+    ok: false,
+    detail: `Principals of Production may assume it, admitted by ${admitting}, and so read ${target.bucket}.`,
+    fix: `Narrow or remove ${admitting} if they should not read the bucket, or use a role of this setup's own (--role-name).`,
+  };
+}
+
+/** The policy with some statements made inert in place, so the others keep their numbers (statement #N). */
+function withoutStatements(policy: LabeledPolicy, drop: (statement: PolicyStatement) => boolean): LabeledPolicy {
+  const inert: PolicyStatement = { Effect: "Allow", Principal: { AWS: [] }, Action: [] };
+  return { label: policy.label, document: { ...policy.document, Statement: policy.document.Statement.map((s) => (drop(s) ? inert : s)) } };
 }
 
 const OUTSIDER_CHOOSES = "(A caller chooses what it sends, how it names and tags its own users and roles, and whether it uses TLS, so conditions on those do not keep it out.)";
