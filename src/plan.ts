@@ -99,6 +99,7 @@ export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccoun
       "Choose a Staging profile whose credentials belong to the other account.",
     );
   }
+  refuseThirdAccountPrincipals(answers, accounts);
   const partition = partitionForRegion(answers.region);
   const prodAccount = accounts.production.accountId;
   const role = roleArn(partition, prodAccount, answers.roleName);
@@ -127,6 +128,21 @@ export function buildBucketStatements(
   return answers.mode === "resource-policy"
     ? [buildBucketLocateStatement({ ...grantees, sid: sids.locate }), buildBucketReadStatement({ ...grantees, sid: sids.read })]
     : [buildBucketLocateStatement({ ...grantees, principals: undefined, sid: sids.locate })];
+}
+
+/**
+ * xacct grants the Staging side only: a --trust-principal in any other account would let a
+ * third account in while the plan speaks of Staging. Such an account joins as a Staging account.
+ */
+function refuseThirdAccountPrincipals(answers: SetupAnswers, accounts: DiscoveredAccounts): void {
+  const staging = new Set([accounts.staging.accountId, ...(accounts.moreStaging ?? []).map((a) => a.accountId)]);
+  const outside = (answers.trust.principals ?? []).filter((arn) => !staging.has(arn.split(":")[4] ?? ""));
+  if (outside.length === 0) return;
+  const account = outside[0]!.split(":")[4];
+  throw invalidInput(
+    `--trust-principal ${outside[0]} is in account ${account}, which is not a Staging account (${[...staging].join(", ")}): xacct grants only the Staging side.`,
+    `Name a user or role of the Staging account, or add account ${account} as a Staging account with --staging-account ${account}.`,
+  );
 }
 
 function buildDocuments(answers: SetupAnswers, staging: StagingAccounts, role: string): SetupPlan["documents"] {

@@ -180,7 +180,7 @@ async function setupConfirmedAfter(argv: string[], meanwhile: () => Promise<void
     json: false,
     result: {},
   };
-  const options = { productionProfile: flag("--production-profile"), stagingProfile: flag("--staging-profile"), bucket: flag("--bucket"), region: flag("--region"), roleName: flag("--role-name"), mode: "role", profileStyle: "keys" };
+  const options = { productionProfile: flag("--production-profile"), stagingProfile: flag("--staging-profile"), bucket: flag("--bucket"), region: flag("--region"), roleName: flag("--role-name"), mode: "role", profileStyle: "static" };
   try {
     return { code: await setupCommand(options, ctx), text };
   } catch (error) {

@@ -53,11 +53,12 @@ describe("xacct never takes what is not its own", () => {
   });
 
   it("uses a role it did not make without dropping its other trust or its session limit, and teardown hands it back", async () => {
-    const theirs = { Version: "2012-10-17", Statement: [{ Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "sts:AssumeRole" }] };
+    // Their trust admits a service, not another account: a third account would get the bucket's read through the role (pre-flight refuses that).
+    const theirs = { Version: "2012-10-17", Statement: [{ Sid: "Batch", Effect: "Allow", Principal: { Service: "batch.amazonaws.com" }, Action: "sts:AssumeRole" }] };
     await prod().iam.send(new CreateRoleCommand({ RoleName: "TheirRole", AssumeRolePolicyDocument: JSON.stringify(theirs), MaxSessionDuration: 43200 }));
     expect((await sandbox.run(setupArgs("their-bucket", ["--role-name", "TheirRole"]))).code).toBe(0);
     let role = (await prod().iam.send(new GetRoleCommand({ RoleName: "TheirRole" }))).Role!;
-    expect(parsePolicyDocument(role.AssumeRolePolicyDocument!).Statement.map((s) => s.Sid)).toEqual(["Partner", expect.stringMatching(/^XacctTrustStagingAccount[0-9a-f]{12}$/)]);
+    expect(parsePolicyDocument(role.AssumeRolePolicyDocument!).Statement.map((s) => s.Sid)).toEqual(["Batch", expect.stringMatching(/^XacctTrustStagingAccount[0-9a-f]{12}$/)]);
     expect(role.MaxSessionDuration).toBe(43200);
 
     const teardown = await sandbox.run(["teardown", "--yes", "--delete-objects"]);

@@ -138,11 +138,18 @@ describe("teardown trusts AWS over its state file", () => {
   });
 
   it("two setups using one role xacct did not make each have their own trust statement; tearing one down leaves the other's", async () => {
-    const theirs = { Version: "2012-10-17", Statement: [{ Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "sts:AssumeRole" }] };
+    const theirs = { Version: "2012-10-17", Statement: [{ Sid: "Batch", Effect: "Allow", Principal: { Service: "batch.amazonaws.com" }, Action: "sts:AssumeRole" }] };
     await prod().iam.send(new CreateRoleCommand({ RoleName: "SharedTrust", AssumeRolePolicyDocument: JSON.stringify(theirs) }));
     await ok(sandbox.run(setupArgs("trust-a-bucket", ["--role-name", "SharedTrust", "--policy-name", "TrustAReads"])));
     const withA = parsePolicyDocument((await prod().iam.send(new GetRoleCommand({ RoleName: "SharedTrust" }))).Role!.AssumeRolePolicyDocument!);
-    await ok(sandbox.run(setupArgs("trust-b-bucket", ["--role-name", "SharedTrust", "--policy-name", "TrustBReads", "--staging-account", "444444444444"])));
+    const bArgs = setupArgs("trust-b-bucket", ["--role-name", "SharedTrust", "--policy-name", "TrustBReads", "--staging-account", "444444444444"]);
+    // Pre-flight refuses sharing: whoever assumes the role would read A's bucket too.
+    const refused = await sandbox.run(bArgs);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("TrustAReads");
+    expect(refused.calls.writes).toEqual([]);
+    // Forced past pre-flight, B's statement is still its own, and A's is left as it was.
+    await ok(sandbox.run([...bArgs, "--no-preflight"]));
     const withBoth = parsePolicyDocument((await prod().iam.send(new GetRoleCommand({ RoleName: "SharedTrust" }))).Role!.AssumeRolePolicyDocument!);
     expect(withBoth.Statement).toHaveLength(3);
     expect(withBoth.Statement.slice(0, 2)).toEqual(withA.Statement); // B did not widen A's statement

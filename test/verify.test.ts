@@ -40,8 +40,10 @@ describe("xacct verify", () => {
       "bucket-lets-staging-list",
       "role-cannot-write",
       "role-cannot-delete",
+      "role-grants-nothing-else",
       "staging-cannot-read-directly",
       "third-account-cannot-assume",
+      "production-others-cannot-assume",
       "bucket-not-public",
     ]);
   });
@@ -75,7 +77,7 @@ describe("xacct verify", () => {
     {
       hop: "the trust policy of StageRole admits StageAdmin",
       statement: "",
-      breakIt: () => prod().iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "StageRole", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "XacctTrustStagingAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "sts:AssumeRole" }] }) })),
+      breakIt: () => prod().iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "StageRole", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "XacctTrustStagingAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole" }] }) })),
       repair: () => sandbox.run(setupArgs(BUCKET)),
     },
     {
@@ -187,7 +189,7 @@ describe("pre-flight in setup", () => {
   it("says so when the plan passes", async () => {
     const result = await sandbox.run(setupArgs("fresh-preflight-bucket", ["--role-name", "FreshRole"]));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Pre-flight: the planned documents grant StageAdmin read access through FreshRole, and nothing more (10 checks).");
+    expect(result.stdout).toContain("Pre-flight: the planned documents grant StageAdmin read access through FreshRole, and nothing more (12 checks).");
   });
 });
 

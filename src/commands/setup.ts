@@ -245,16 +245,19 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, refuse: bool
   const { plan } = diff;
   const docs = await preflightDocuments(session.prod, session.staging, plan, diff.changes, diff.prodState, !!diff.stagingState.user);
   const hops = preflightHops(docs, plan);
-  // Another team's grant that lets Staging read around the role is reported, not refused:
-  // it is theirs to change, and this plan neither adds nor needs it.
-  const advisory = new Set(["staging-cannot-read-directly"]);
+  // Another team's direct bucket grant (to Staging around the role, or to an account it names)
+  // is reported, not refused: it is theirs to change, and this plan neither adds nor needs it.
+  // So are Production's own principals that a reused role already trusts: their account owns the bucket.
+  const advisory = new Set(["staging-cannot-read-directly", "no-third-account-reads", "production-others-cannot-assume"]);
   const failed = hops.filter((h) => !h.ok && !advisory.has(h.id));
-  for (const hop of hops.filter((h) => !h.ok && advisory.has(h.id))) ctx.out.warn(`Pre-flight: ${hop.title} does not hold: ${hop.detail}`);
+  const warned = hops.filter((h) => !h.ok && advisory.has(h.id));
+  for (const hop of warned) ctx.out.warn(`Pre-flight: ${hop.title} does not hold: ${hop.detail}`);
   ctx.result["preflight"] = hops;
   if (failed.length === 0) {
     ctx.out.line();
     const through = plan.answers.mode === "role" ? `through ${plan.answers.roleName}` : "through the bucket policy";
-    ctx.out.done(`Pre-flight: the planned documents grant ${plan.answers.stagingUser} read access ${through}, and nothing more (${hops.length} checks).`);
+    const more = warned.length === 0 ? "and nothing more" : "and nothing more through what this setup adds (other grants are warned about above)";
+    ctx.out.done(`Pre-flight: the planned documents grant ${plan.answers.stagingUser} read access ${through}, ${more} (${hops.length} checks).`);
     return;
   }
   if (refuse) throw refusePlan(failed);

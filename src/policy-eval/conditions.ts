@@ -10,7 +10,7 @@
 import { XacctError } from "../errors.js";
 import type { ConditionValue, PolicyStatement } from "../policy/documents.js";
 import { BASE_OPERATORS, operatorHolds, type BaseOperator } from "./condition-operators.js";
-import type { ContextValue } from "./types.js";
+import type { ContextValue, OpenContext } from "./types.js";
 
 type ConditionBlock = NonNullable<PolicyStatement["Condition"]>;
 type SetOperator = "ForAnyValue" | "ForAllValues";
@@ -23,6 +23,8 @@ interface ParsedOperator {
   base: BaseOperator | undefined;
 }
 
+/** String and Arn operators: the ones that compare a name with patterns. */
+const TEXT_OPERATOR = /^(?:For(?:Any|All)Values:)?(?:String|Arn)/i;
 const OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?(.+?)(IfExists)?$/i;
 
 export function parseOperator(name: string): ParsedOperator {
@@ -72,9 +74,46 @@ function keyHolds(operator: ParsedOperator, policyValues: string[], requestValue
 }
 
 export function conditionsHold(block: ConditionBlock | undefined, context: Record<string, ContextValue>): boolean {
-  if (block === undefined) return true;
-  return Object.entries(block).every(([operatorName, keys]) => {
-    const operator = parseOperator(operatorName);
-    return Object.entries(keys).every(([key, values]) => keyHolds(operator, asStrings(values), lookUp(context, key)));
-  });
+  return conditionOutcome(block, { context }) === "holds";
+}
+
+/** Whether a Condition block holds; "either" when the requester decides (see `OpenContext`). */
+export type ConditionOutcome = "holds" | "fails" | "either";
+
+export function conditionOutcome(block: ConditionBlock | undefined, request: { context: Record<string, ContextValue>; open?: OpenContext | undefined }): ConditionOutcome {
+  if (block === undefined) return "holds";
+  const outcomes = Object.entries(block).flatMap(([operatorName, keys]) =>
+    Object.entries(keys).map(([key, values]) => keyOutcome(operatorName, asStrings(values), key, request)),
+  );
+  if (outcomes.includes("fails")) return "fails";
+  return outcomes.includes("either") ? "either" : "holds";
+}
+
+function keyOutcome(operatorName: string, policyValues: string[], key: string, request: { context: Record<string, ContextValue>; open?: OpenContext | undefined }): ConditionOutcome {
+  const value = lookUp(request.context, key);
+  const open = request.open;
+  if (open && value === undefined && !open.absent.some((k) => k.toLowerCase() === key.toLowerCase())) return "either";
+  const operator = parseOperator(operatorName);
+  if (open && !open.exactPrincipal && typeof value === "string" && key.toLowerCase() === "aws:principalarn" && operator.base && TEXT_OPERATOR.test(operatorName)) {
+    return principalArnOutcome(operator, policyValues, value);
+  }
+  return keyHolds(operator, policyValues, value) ? "holds" : "fails";
+}
+
+/**
+ * The requester names its own users and roles: only the account of aws:PrincipalArn is fixed.
+ * A pattern whose account is another 12-digit ID cannot match; one that is all wildcards
+ * matches every name; anything else may match, as the requester picks the name.
+ */
+function principalArnOutcome(operator: ParsedOperator, policyValues: string[], arn: string): ConditionOutcome {
+  const account = arn.split(":")[4];
+  const couldMatch = (pattern: string) => {
+    const segment = pattern.split(":")[4];
+    return pattern.split(":").length < 6 || segment === undefined || !/^\d{12}$/.test(segment) || segment === account;
+  };
+  const mustMatch = (pattern: string) => /^\*+$/.test(pattern) && /like|arnequals/i.test(operator.name);
+  const could = policyValues.some(couldMatch);
+  const must = policyValues.some(mustMatch);
+  if (operator.base!.negated) return !could ? "holds" : must ? "fails" : "either";
+  return must ? "holds" : could ? "either" : "fails";
 }

@@ -11,5 +11,6 @@ export type {
   EvaluationRequest,
   EvaluationResult,
   LabeledPolicy,
+  OpenContext,
   PolicySet,
 } from "./types.js";

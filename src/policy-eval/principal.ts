@@ -41,17 +41,21 @@ function isSessionOfRole(roleArn: string, sessionArn: string): boolean {
   return sameAccount && role[3]!.toLowerCase() === session[3]!.toLowerCase();
 }
 
-function entryMatches(entry: string, requester: Requester): PrincipalMatch {
+function entryMatches(entry: string, requester: Requester, anyNameInAccount: boolean): PrincipalMatch {
   if (/^\*+$/.test(entry)) return "principal";
   const account = accountNamedBy(entry);
   if (account !== undefined) return account === requester.accountId ? "account" : "none";
   if (entry === requester.arn || isSessionOfRole(entry, requester.arn)) return "principal";
+  if (anyNameInAccount && entry.split(":")[4] === requester.accountId) return "principal";
   return "none";
 }
 
-/** The strongest way any entry of a Principal element names the requester. */
-export function principalMatch(element: PolicyPrincipal, requester: Requester): PrincipalMatch {
-  const matches = awsPrincipals(element).map((entry) => entryMatches(entry, requester));
+/**
+ * The strongest way any entry of a Principal element names the requester. `anyNameInAccount`:
+ * the requester stands for every user and role of its account (see `OpenContext`).
+ */
+export function principalMatch(element: PolicyPrincipal, requester: Requester, anyNameInAccount = false): PrincipalMatch {
+  const matches = awsPrincipals(element).map((entry) => entryMatches(entry, requester, anyNameInAccount));
   if (matches.includes("principal")) return "principal";
   return matches.includes("account") ? "account" : "none";
 }
@@ -70,12 +74,16 @@ function requesterLayers(requester: Requester): Array<(entry: string) => boolean
 }
 
 /**
- * A NotPrincipal statement applies to the requester unless the list names every one of its
- * layers. That is why AWS documents that the account ARN must be listed too: "Otherwise,
- * the policy might deny access to the entire account containing the principal".
+ * How a NotPrincipal statement names the requester: it applies unless the list names every
+ * one of its layers. That is why AWS documents that the account ARN must be listed too:
+ * "Otherwise, the policy might deny access to the entire account containing the principal".
+ * When only the account layer is left unnamed, an Allow grants the account, which (like a
+ * Principal naming the account) only delegates to the requester's identity policies.
  */
-export function notPrincipalApplies(element: PolicyPrincipal, requester: Requester): boolean {
+export function notPrincipalMatch(element: PolicyPrincipal, requester: Requester): PrincipalMatch {
   const entries = awsPrincipals(element);
-  if (entries.some((entry) => /^\*+$/.test(entry))) return false;
-  return !requesterLayers(requester).every((names) => entries.some(names));
+  if (entries.some((entry) => /^\*+$/.test(entry))) return "none";
+  const [account, ...identity] = requesterLayers(requester).map((names) => entries.some(names));
+  if (identity.every(Boolean)) return account ? "none" : "account";
+  return "principal";
 }

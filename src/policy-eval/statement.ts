@@ -4,8 +4,8 @@
  */
 import type { PolicyStatement } from "../policy/documents.js";
 import { resourceMatches } from "./arn-pattern.js";
-import { conditionsHold } from "./conditions.js";
-import { notPrincipalApplies, principalMatch, type PrincipalMatch } from "./principal.js";
+import { conditionOutcome } from "./conditions.js";
+import { notPrincipalMatch, principalMatch, type PrincipalMatch } from "./principal.js";
 import type { EvaluationRequest } from "./types.js";
 import { matchesWildcardIgnoringCase } from "./wildcard.js";
 
@@ -43,9 +43,10 @@ function resourceApplies(statement: PolicyStatement, resource: string): boolean 
   return true;
 }
 
-function statementPrincipalMatch(statement: PolicyStatement, requester: EvaluationRequest["principal"]): PrincipalMatch {
-  if (statement.Principal !== undefined) return principalMatch(statement.Principal, requester);
-  if (statement.NotPrincipal !== undefined) return notPrincipalApplies(statement.NotPrincipal, requester) ? "principal" : "none";
+function statementPrincipalMatch(statement: PolicyStatement, request: EvaluationRequest): PrincipalMatch {
+  const requester = request.principal;
+  if (statement.Principal !== undefined) return principalMatch(statement.Principal, requester, request.open !== undefined && !request.open.exactPrincipal);
+  if (statement.NotPrincipal !== undefined) return notPrincipalMatch(statement.NotPrincipal, requester);
   return "none";
 }
 
@@ -57,13 +58,19 @@ export function statementMatchesRequest(statement: PolicyStatement, request: Eva
   return (
     actionApplies(statement, request.action) &&
     resourceApplies(statement, request.resource) &&
-    conditionsHold(statement.Condition, request.context)
+    conditionsApply(statement, request)
   );
+}
+
+/** An Allow applies when its conditions may hold; a Deny only when they surely do. */
+function conditionsApply(statement: PolicyStatement, request: EvaluationRequest): boolean {
+  const outcome = conditionOutcome(statement.Condition, request);
+  return outcome === "holds" || (outcome === "either" && statement.Effect === "Allow");
 }
 
 /** How a resource-policy statement names the requester, or "none" if it does not apply. */
 export function resourceStatementMatch(statement: PolicyStatement, request: EvaluationRequest): PrincipalMatch {
-  const match = statementPrincipalMatch(statement, request.principal);
+  const match = statementPrincipalMatch(statement, request);
   if (match === "none" || !statementMatchesRequest(statement, request)) return "none";
   return match;
 }

@@ -14,6 +14,21 @@ export interface EvaluationRequest {
   resourceAccountId: string;
   /** Condition keys such as `aws:SecureTransport`; looked up case-insensitively. */
   context: Record<string, ContextValue>;
+  /** Set for "could any request of this principal get in?"; see `OpenContext`. */
+  open?: OpenContext | undefined;
+}
+
+/**
+ * The requester chooses every condition key that is neither in `context` nor in `absent`
+ * (what it sends, how it tags itself, whether it uses TLS): a condition on such a key does
+ * not stop an Allow and does not make a Deny certain. It also names its own users and roles,
+ * so aws:PrincipalArn, and a Principal naming a user or role, fix only the account. Keys in `context` are facts; keys in `absent`
+ * are known to be missing.
+ */
+export interface OpenContext {
+  absent: string[];
+  /** The principal is exactly the one named (e.g. a role's session), not any user or role of its account. */
+  exactPrincipal?: boolean | undefined;
 }
 
 /** A policy plus the name the caller wants to see in results, e.g. `trust policy of StageRole`. */

@@ -4,11 +4,12 @@
  * the fix. Decisions come from xacct's policy evaluator, never from what an emulator allows.
  */
 import { accountRootArn, bucketArn, bucketObjectsArn, partitionForRegion, userArn } from "../policy/arn.js";
-import { policyDocument } from "../policy/documents.js";
-import { bucketStatementSids } from "../policy/ownership.js";
+import { policyDocument, SID, type PolicyStatement } from "../policy/documents.js";
+import { bucketStatementSids, trustStatementSid } from "../policy/ownership.js";
 import { setupId } from "../plan.js";
-import { describeStatement, evaluate, type ContextValue, type EvaluationResult, type LabeledPolicy } from "../policy-eval/index.js";
+import { describeStatement, evaluate, type ContextValue, type EvaluationRequest, type EvaluationResult, type LabeledPolicy } from "../policy-eval/index.js";
 import type { PathDocuments } from "./documents.js";
+import { accountOutsiders, anonymousOutsider, type Outsider, type OutsiderTarget } from "./outsiders.js";
 
 export interface VerifyTarget {
   /** Further Staging accounts the trust must admit too. */
@@ -46,9 +47,19 @@ const ANY_TRUST: LabeledPolicy = {
   document: policyDocument([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }]),
 };
 
-/** An account that is neither Production nor Staging, for the negative checks. */
-function outsiderAccount(target: VerifyTarget): string {
-  return ["999999999999", "999999999998"].find((a) => a !== target.productionAccountId && a !== target.stagingAccountId)!;
+function outsiderTarget(target: VerifyTarget): OutsiderTarget {
+  const orgId = target.assumeContext?.["aws:PrincipalOrgID"];
+  return {
+    partition: partitionForRegion(target.region),
+    productionAccountId: target.productionAccountId,
+    stagingAccountIds: [target.stagingAccountId, ...(target.moreStagingAccountIds ?? [])],
+    orgId: typeof orgId === "string" ? orgId : undefined,
+  };
+}
+
+/** The statements of real documents that allowed a request (not the stand-ins above). */
+function grantingStatements(result: EvaluationResult): string {
+  return result.deciding.filter((d) => d.policy !== ANY_IDENTITY.label && d.policy !== ANY_TRUST.label).map(describeStatement).join(", ");
 }
 
 function denyingStatements(result: EvaluationResult): string {
@@ -92,7 +103,6 @@ type Principal = { arn: string; accountId: string };
 interface RolePath {
   partition: ReturnType<typeof partitionForRegion>;
   user: Principal;
-  outsider: Principal;
   assume: (principal: Principal) => Parameters<typeof evaluate>[0];
   onObject: (action: string, principal?: Principal) => Parameters<typeof evaluate>[0];
 }
@@ -103,7 +113,6 @@ function rolePath(target: VerifyTarget): RolePath {
   return {
     partition,
     user: { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId },
-    outsider: { arn: `arn:${partition}:iam::${outsiderAccount(target)}:user/outsider`, accountId: outsiderAccount(target) },
     assume: (principal) => ({ principal, action: "sts:AssumeRole", resource: target.roleArn, resourceAccountId: target.productionAccountId, context: target.assumeContext ?? {} }),
     onObject: (action, principal = session) => ({
       principal,
@@ -162,25 +171,195 @@ function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath)
   const roleSet = { identity: docs.rolePolicies, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
   const hops: Hop[] = [];
   for (const [action, verb] of [["s3:PutObject", "write"], ["s3:DeleteObject", "delete"]] as const) {
-    const result = evaluate(path.onObject(action), roleSet);
+    const result = evaluate(anyRequestOf(path.onObject(action), target.roleArn), roleSet);
     hops.push(negative(`role-cannot-${verb}`, `${target.roleName} cannot ${action} on ${target.bucket}/*`, result,
       `Remove ${verb} access: narrow ${denyingStatements(result)} to s3:GetObject.`));
   }
+  hops.push(roleScopeHop(docs.rolePolicies, target, path));
   if (bucketPolicy) {
     // The role is the only way in: the bucket must not also let Staging read directly (e.g. left from resource-policy mode).
-    const direct = evaluate(path.onObject("s3:GetObject", path.user), { identity: [ANY_IDENTITY], resource: bucketPolicy });
+    const direct = evaluate(anyRequestOf(path.onObject("s3:GetObject", path.user), path.user.arn), { identity: [ANY_IDENTITY], resource: bucketPolicy });
     hops.push(negative("staging-cannot-read-directly", `${target.stagingUser} cannot read ${target.bucket}/* without the role`, direct,
       `Remove ${denyingStatements(direct)} from the bucket policy: in role mode, reads go through ${target.roleName}.`));
   }
-  if (docs.trust) {
-    // The outsider is in no organization of ours: it does not carry aws:PrincipalOrgID.
-    const { "aws:PrincipalOrgID": _org, ...outsiderContext } = target.assumeContext ?? {};
-    const third = evaluate({ ...path.assume(path.outsider), context: outsiderContext }, { identity: [ANY_IDENTITY], resource: docs.trust });
-    hops.push(negative("third-account-cannot-assume", `a third account cannot assume ${target.roleName}`, third,
-      `Narrow the Principal of ${denyingStatements(third)} to account ${target.stagingAccountId}.`));
+  if (docs.trust) hops.push(thirdAccountAssumeHop(docs.trust, docs, target, path));
+  const asPlanned = docs.trust ? stagingAsPlannedHop(docs.trust, target, path) : undefined;
+  if (asPlanned) hops.push(asPlanned);
+  if (docs.trust) hops.push(productionOthersHop(docs.trust, docs, target, path));
+  hops.push(...outsiderReadHops(docs, target));
+  return hops;
+}
+
+/**
+ * Whoever may assume the role gets all of its permissions, so the role may grant nothing but
+ * this bucket: every Allow of its policies names only the bucket's objects (what it may do to
+ * them is judged by the hops above), or the bucket itself for listing and locating it.
+ */
+function roleScopeHop(rolePolicies: LabeledPolicy[], target: VerifyTarget, path: RolePath): Hop {
+  const bucket = bucketArn(path.partition, target.bucket);
+  const locate = ["s3:listbucket", "s3:getbucketlocation"];
+  const withinBucket = (statement: PolicyStatement) => {
+    if (statement.NotResource !== undefined || statement.Resource === undefined) return false;
+    const actions = statement.NotAction === undefined ? [statement.Action ?? []].flat().map((a) => a.toLowerCase()) : undefined;
+    const onBucket = actions !== undefined && actions.every((a) => locate.includes(a));
+    return [statement.Resource].flat().every((r) => r.startsWith(`${bucket}/`) || (r === bucket && onBucket));
+  };
+  const beyond = rolePolicies.flatMap((policy) =>
+    policy.document.Statement.flatMap((statement, statementIndex) =>
+      statement.Effect === "Allow" && !withinBucket(statement)
+        ? [describeStatement({ policy: policy.label, statementIndex, effect: "Allow", ...(statement.Sid === undefined ? {} : { sid: statement.Sid }) })]
+        : [],
+    ),
+  );
+  const title = `${target.roleName} grants nothing beyond ${target.bucket}`;
+  if (beyond.length === 0) return { id: "role-grants-nothing-else", title, ok: true, detail: "Every statement of its policies names only the bucket." };
+  return {
+    id: "role-grants-nothing-else",
+    title,
+    ok: false,
+    detail: `Whoever assumes it also gets what ${beyond.join(", ")} allow${beyond.length === 1 ? "s" : ""}.`,
+    fix: `Use a role of this setup's own (--role-name), or narrow ${beyond.join(", ")} to ${target.bucket}.`,
+  };
+}
+
+/**
+ * No principal outside the sides may assume the role, whatever it sends: the whole trust as it
+ * is (or will be after the merge) is judged, and the first statement letting one in is named.
+ */
+function thirdAccountAssumeHop(trust: LabeledPolicy, docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop {
+  const title = `a third account cannot assume ${target.roleName}`;
+  for (const outsider of accountOutsiders(docs, outsiderTarget(target))) {
+    const result = evaluate({ ...path.assume(outsider.principal), context: outsider.context, open: outsider.open }, { identity: [ANY_IDENTITY], resource: trust });
+    if (result.decision !== "Allow") continue;
+    const admitting = grantingStatements(result);
+    return {
+      id: "third-account-cannot-assume",
+      title,
+      ok: false,
+      detail: `${outsider.who} may assume it, admitted by ${admitting}. ${OUTSIDER_CHOOSES}`,
+      fix: `Narrow or remove ${admitting} so that only account ${target.stagingAccountId} is admitted, or use a role of this setup's own (--role-name).`,
+    };
   }
-  const publicRead = evaluate(path.onObject("s3:GetObject", path.outsider), { identity: [ANY_IDENTITY], ...(bucketPolicy ? { resource: bucketPolicy } : {}) });
-  hops.push(publicHop(target, publicRead, docs));
+  return { id: "third-account-cannot-assume", title, ok: true, detail: "No statement admits a principal of any other account, whatever it sends." };
+}
+
+/**
+ * This setup's statement in the trust: its own Sid, or, in a trust an older xacct wrote, the
+ * shared Sid that older versions gave every setup.
+ */
+function ownTrustStatement(trust: LabeledPolicy, target: VerifyTarget): (s: PolicyStatement) => boolean {
+  const own = trustStatementSid(setupId(target));
+  const legacy = !trust.document.Statement.some((s) => s.Sid === own);
+  return (s) => s.Sid === own || (legacy && s.Sid === SID.trustStaging);
+}
+
+/**
+ * When xacct's trust statement narrows Staging (named principals, an external ID, MFA), no
+ * other statement may admit Staging around it: a principal of each Staging account that is not
+ * named, or that sends none of the keys xacct's statement requires, must stay out. Undefined
+ * when xacct's statement does not narrow Staging (then any other statement admits no more).
+ */
+function stagingAsPlannedHop(trust: LabeledPolicy, target: VerifyTarget, path: RolePath): Hop | undefined {
+  const isOurs = ownTrustStatement(trust, target);
+  const ours = trust.document.Statement.filter(isOurs);
+  const others = withoutStatements(trust, isOurs);
+  const required = [...new Set(ours.flatMap((s) => Object.values(s.Condition ?? {}).flatMap((keys) => Object.keys(keys))))]
+    // Which organization Staging is in is a fact xacct does not know; it is no caller's choice.
+    .filter((key) => !/^aws:PrincipalOrg/i.test(key));
+  const named = ours.flatMap((s) => (s.Principal && s.Principal !== "*" ? [s.Principal.AWS ?? []].flat() : []));
+  const accounts = [target.stagingAccountId, ...(target.moreStagingAccountIds ?? [])];
+  const narrowed = (account: string) => required.length > 0 || !named.some((p) => p === accountRootArn(path.partition, account) || p === account);
+  const probes = accounts.filter(narrowed);
+  if (ours.length === 0 || probes.length === 0) return undefined;
+  const title = `the trust policy of ${target.roleName} admits Staging only as planned`;
+  for (const account of probes) {
+    const arn = `arn:${path.partition}:iam::${account}:role/xacct-unnamed`;
+    const result = evaluate(
+      { ...path.assume({ arn, accountId: account }), context: { "aws:PrincipalAccount": account, "aws:PrincipalArn": arn, "aws:ResourceAccount": target.productionAccountId }, open: { absent: required } },
+      { identity: [ANY_IDENTITY], resource: others },
+    );
+    if (result.decision !== "Allow") continue;
+    const admitting = grantingStatements(result);
+    const planned = [named.length > 0 && `only ${named.join(", ")}`, required.length > 0 && `only with ${required.join(", ")}`].filter(Boolean).join(", ");
+    return {
+      id: "trust-admits-staging-as-planned",
+      title,
+      ok: false,
+      detail: `The plan admits account ${account} ${planned}, but ${admitting} admits its principals without that. ${OUTSIDER_CHOOSES}`,
+      fix: `Narrow or remove ${admitting}, or use a role of this setup's own (--role-name).`,
+    };
+  }
+  return { id: "trust-admits-staging-as-planned", title, ok: true, detail: "No other statement admits Staging principals that xacct's statement would not." };
+}
+
+/**
+ * Another statement of the trust may admit principals of Production itself (a role reused from
+ * CI, say): they would read the bucket through the role too. Their account owns the bucket, so
+ * setup reports this rather than refusing it.
+ */
+function productionOthersHop(trust: LabeledPolicy, docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop {
+  // A statement that admits outsiders too is the third-account check's to report.
+  const outsiders = accountOutsiders(docs, outsiderTarget(target));
+  const admitsOutsider = (statement: PolicyStatement) => outsiders.some((o) =>
+    evaluate({ ...path.assume(o.principal), context: o.context, open: o.open }, { identity: [ANY_IDENTITY], resource: { label: trust.label, document: policyDocument([statement]) } }).decision === "Allow");
+  const isOurs = ownTrustStatement(trust, target);
+  const others = withoutStatements(trust, (s) => isOurs(s) || admitsOutsider(s));
+  const account = target.productionAccountId;
+  const arn = `arn:${path.partition}:iam::${account}:role/xacct-other`;
+  const result = evaluate(
+    { ...path.assume({ arn, accountId: account }), context: { "aws:PrincipalAccount": account, "aws:PrincipalArn": arn, "aws:ResourceAccount": account }, open: { absent: [] } },
+    { identity: [ANY_IDENTITY], resource: others },
+  );
+  const title = `no other principal of Production can assume ${target.roleName}`;
+  if (result.decision !== "Allow") return { id: "production-others-cannot-assume", title, ok: true, detail: "No other statement admits principals of Production." };
+  const admitting = grantingStatements(result);
+  return {
+    id: "production-others-cannot-assume",
+    title,
+    ok: false,
+    detail: `Principals of Production may assume it, admitted by ${admitting}, and so read ${target.bucket}.`,
+    fix: `Narrow or remove ${admitting} if they should not read the bucket, or use a role of this setup's own (--role-name).`,
+  };
+}
+
+/** The policy with some statements made inert in place, so the others keep their numbers (statement #N). */
+function withoutStatements(policy: LabeledPolicy, drop: (statement: PolicyStatement) => boolean): LabeledPolicy {
+  const inert: PolicyStatement = { Effect: "Allow", Principal: { AWS: [] }, Action: [] };
+  return { label: policy.label, document: { ...policy.document, Statement: policy.document.Statement.map((s) => (drop(s) ? inert : s)) } };
+}
+
+const OUTSIDER_CHOOSES = "(A caller chooses what it sends, how it names and tags its own users and roles, and whether it uses TLS, so conditions on those do not keep it out.)";
+
+/**
+ * No one outside the sides may read objects through the bucket policy: not the public (an
+ * account no policy names, anonymous requests), where Block Public Access overrides a grant;
+ * and, reported apart, not an account the bucket policy names.
+ */
+function outsiderReadHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
+  const partition = partitionForRegion(target.region);
+  const policies = { identity: [ANY_IDENTITY], ...(docs.bucketPolicy ? { resource: docs.bucketPolicy } : {}) };
+  const objectArn = `${bucketArn(partition, target.bucket)}/xacct-verify-probe`;
+  const probe = (outsider: Outsider, action: string, resource: string) =>
+    evaluate({ principal: outsider.principal, action, resource, resourceAccountId: target.productionAccountId, context: outsider.context, open: outsider.open }, policies);
+  const read = (outsider: Outsider) => probe(outsider, "s3:GetObject", objectArn);
+  // The public may not read, write, delete or list.
+  const anyAccess = (outsider: Outsider) =>
+    [["s3:GetObject", objectArn], ["s3:PutObject", objectArn], ["s3:DeleteObject", objectArn], ["s3:ListBucket", bucketArn(partition, target.bucket)]]
+      .map(([action, resource]) => probe(outsider, action!, resource!))
+      .find((r) => r.decision === "Allow") ?? read(outsider);
+  const outsiders = [...accountOutsiders(docs, outsiderTarget(target)), anonymousOutsider(outsiderTarget(target))];
+  const publicGrant = outsiders.filter((o) => o.publicInS3Terms).map((o) => ({ o, r: anyAccess(o) })).find(({ r }) => r.decision === "Allow");
+  const namedGrant = outsiders.filter((o) => !o.publicInS3Terms).map((o) => ({ o, r: read(o) })).find(({ r }) => r.decision === "Allow");
+  const hops = [publicHop(target, publicGrant?.r ?? read(outsiders[0]!), docs, publicGrant?.o)];
+  if (namedGrant) {
+    hops.push({
+      id: "no-third-account-reads",
+      title: `no third account can read ${target.bucket}/*`,
+      ok: false,
+      detail: `${namedGrant.o.who} may read, admitted by ${grantingStatements(namedGrant.r)}.`,
+      fix: `Narrow or remove ${grantingStatements(namedGrant.r)} if account ${namedGrant.o.principal.accountId} should not read the bucket.`,
+    });
+  }
   return hops;
 }
 
@@ -191,7 +370,6 @@ function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath)
 function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   const partition = partitionForRegion(target.region);
   const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId };
-  const outsider = { arn: `arn:${partition}:iam::${outsiderAccount(target)}:user/outsider`, accountId: outsiderAccount(target) };
   const onObject = (action: string, principal: { arn: string; accountId: string }) => ({
     principal,
     action,
@@ -217,11 +395,10 @@ function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   ];
   hops[1]!.detail += ` ${ownershipNote(docs.objectOwnership)}`;
   for (const [action, verb] of [["s3:PutObject", "write"], ["s3:DeleteObject", "delete"]] as const) {
-    const result = evaluate(onObject(action, user), both);
+    const result = evaluate(anyRequestOf(onObject(action, user), user.arn), both);
     hops.push(negative(`user-cannot-${verb}`, `${target.stagingUser} cannot ${action} on ${target.bucket}/*`, result, `Remove ${verb} access: narrow ${denyingStatements(result)} to s3:GetObject.`));
   }
-  const third = evaluate(onObject("s3:GetObject", outsider), { identity: [ANY_IDENTITY], ...(bucketPolicy ? { resource: bucketPolicy } : {}) });
-  hops.push(publicHop(target, third, docs));
+  hops.push(...outsiderReadHops(docs, target));
   return hops;
 }
 
@@ -251,6 +428,24 @@ function missing(id: string, title: string, fix: string): Hop {
   return { id, title, ok: false, detail: "There is no such role.", fix };
 }
 
+/**
+ * For "cannot" checks: the same principal sending whatever it likes. Only what AWS fixes about
+ * it stays (its account and ARN; for a session, its role's ARN), so a condition on TLS, tags
+ * or request values does not count as keeping it out.
+ */
+function anyRequestOf(request: EvaluationRequest, principalArn: string): EvaluationRequest {
+  return {
+    ...request,
+    context: {
+      "aws:PrincipalAccount": request.principal.accountId,
+      "aws:PrincipalArn": principalArn,
+      "aws:PrincipalIsAWSService": false,
+      "aws:ResourceAccount": request.resourceAccountId,
+    },
+    open: { absent: ["aws:PrincipalServiceName", "aws:PrincipalServiceNamesList"], exactPrincipal: true },
+  };
+}
+
 function negative(id: string, title: string, result: EvaluationResult, fix: string): Hop {
   return result.decision === "Allow" ? { id, title, ok: false, detail: result.reason, fix } : { id, title, ok: true, detail: "Not allowed by any policy on the path." };
 }
@@ -260,7 +455,7 @@ function ownershipNote(ownership: string | undefined): string {
   return `No statement denies it. Note: object ownership is ${ownership ?? "not set"}, so objects uploaded by other accounts may stay theirs and be unreadable; BucketOwnerEnforced avoids that.`;
 }
 
-function publicHop(target: VerifyTarget, publicRead: EvaluationResult, docs: PathDocuments): Hop {
+function publicHop(target: VerifyTarget, publicRead: EvaluationResult, docs: PathDocuments, outsider?: Outsider): Hop {
   const block = docs.publicAccessBlock;
   const blocked = !!block && [block.BlockPublicAcls, block.IgnorePublicAcls, block.BlockPublicPolicy, block.RestrictPublicBuckets].every(Boolean);
   const title = `${target.bucket} is not public`;
@@ -269,8 +464,8 @@ function publicHop(target: VerifyTarget, publicRead: EvaluationResult, docs: Pat
       id: "bucket-not-public",
       title,
       ok: blocked,
-      detail: `${publicRead.reason}${blocked ? " Block Public Access overrides it." : ""}`,
-      ...(blocked ? {} : { fix: `Narrow the Principal of ${denyingStatements(publicRead)}, and turn on Block Public Access for ${target.bucket}.` }),
+      detail: `${outsider?.who ?? "Another account"} may get in, admitted by ${grantingStatements(publicRead)}.${blocked ? " Block Public Access overrides it." : ` ${OUTSIDER_CHOOSES}`}`,
+      ...(blocked ? {} : { fix: `Narrow the Principal of ${grantingStatements(publicRead)}, and turn on Block Public Access for ${target.bucket}.` }),
     };
   }
   return { id: "bucket-not-public", title, ok: true, detail: blocked ? "No statement grants other accounts; Block Public Access is on." : "No statement grants other accounts (Block Public Access is not fully on)." };

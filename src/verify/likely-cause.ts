@@ -15,7 +15,8 @@ export const HOPS_FOR = {
 export async function likelyCause(ctx: CommandContext, kind: keyof typeof HOPS_FOR, about: string): Promise<string | undefined> {
   const state = await loadState(ctx.statePath);
   if (!state || (about !== state.roleArn && about !== state.bucket)) return undefined;
-  const { hops } = await analysePath(ctx, { ...state, mode: state.mode ?? "role" }, { context: () => requestContext(state) });
+  const moreStagingAccountIds = state.moreStaging?.map((a) => a.accountId);
+  const { hops } = await analysePath(ctx, { ...state, mode: state.mode ?? "role" }, { context: () => requestContext(state), moreStagingAccountIds });
   const failed = hops.find((hop) => (HOPS_FOR[kind] as readonly string[]).includes(hop.id) && !hop.ok);
   if (!failed) {
     return "xacct's evaluator finds every policy it can read allowing this; the denial may come from an SCP, a permission boundary or a session policy.";

@@ -1,6 +1,6 @@
 /**
- * Pre-flight for setup: before any write, judge the planned documents together with what
- * already exists (other statements in the bucket policy, the user's and the role's other
+ * Pre-flight for setup: before any write, judge the documents as setup will leave them (its
+ * statements merged into what exists) together with everything else that already exists (other statements in the bucket policy, the user's and the role's other
  * policies, Block Public Access) and refuse a plan that would not grant the intended access or
  * would grant more. Reads only what setup has not read already.
  */
@@ -24,7 +24,11 @@ export async function preflightDocuments(
   userExists: boolean,
 ): Promise<PathDocuments> {
   const { roleName, stagingUser, bucket } = plan.answers;
-  const after = (id: Change["id"]) => changes.find((c) => c.id === id)?.after;
+  const after = (id: Change["id"]) => {
+    const document = changes.find((c) => c.id === id)?.after;
+    if (!document) throw new Error(`pre-flight: no ${id} change to judge`);
+    return document;
+  };
   const [user, roleInline, roleAttached] = await Promise.all([
     userExists
       ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () => readUserPolicies(staging.iam, stagingUser))
@@ -38,16 +42,18 @@ export async function preflightDocuments(
   const hardened = changes.some((c) => c.id === "bucket-hardening" && c.kind !== "none");
   const blocked = hardened || (current.bucketSettings?.publicAccessBlocked ?? false);
   const ownInline = `inline policy ${plan.inlinePolicyName} of user ${stagingUser}`;
+  // Every document as setup will leave it: the changes hold them merged with what exists
+  // (an existing role's whole trust, the whole bucket policy), never the plan's part alone.
   return {
     userExists: true,
-    userPolicies: [...user.policies.filter((p) => p.label !== ownInline), { label: ownInline, document: plan.documents.stagingPolicy }],
+    userPolicies: [...user.policies.filter((p) => p.label !== ownInline), { label: ownInline, document: after("inline-policy") }],
     ...(plan.answers.mode === "role"
       ? {
-          trust: { label: `trust policy of role ${roleName}`, document: plan.documents.trust },
-          rolePolicies: [...roleInline, ...roleAttached, { label: `managed policy ${plan.answers.policyName} of role ${roleName}`, document: plan.documents.readObjects }],
+          trust: { label: `trust policy of role ${roleName}`, document: after("role") },
+          rolePolicies: [...roleInline, ...roleAttached, { label: `managed policy ${plan.answers.policyName} of role ${roleName}`, document: after("managed-policy") }],
         }
       : { trust: undefined, rolePolicies: [] }),
-    bucketPolicy: { label: `bucket policy of ${bucket}`, document: after("bucket-policy")! },
+    bucketPolicy: { label: `bucket policy of ${bucket}`, document: after("bucket-policy") },
     publicAccessBlock: { BlockPublicAcls: blocked, IgnorePublicAcls: blocked, BlockPublicPolicy: blocked, RestrictPublicBuckets: blocked },
     objectOwnership: hardened ? "BucketOwnerEnforced" : current.bucketSettings?.objectOwnership,
   };
@@ -56,6 +62,7 @@ export async function preflightDocuments(
 export function preflightHops(docs: PathDocuments, plan: SetupPlan): Hop[] {
   return computeHops(docs, {
     mode: plan.answers.mode,
+    moreStagingAccountIds: plan.accounts.moreStaging?.map((a) => a.accountId),
     region: plan.answers.region,
     productionAccountId: plan.accounts.production.accountId,
     stagingAccountId: plan.accounts.staging.accountId,

@@ -1,0 +1,90 @@
+/**
+ * Who "nothing more" is checked against: principals the setup does not mean to let in, each
+ * with the facts AWS fixes about it (its account, its organization) and everything else left
+ * to the principal to choose. Pure: the documents and the target in, the probes out.
+ *
+ * The outside account is one no document names, so a statement naming a fixed ID cannot hide
+ * a grant; every account the documents do name that is neither side is probed too.
+ */
+import type { Partition } from "../policy/arn.js";
+import type { ContextValue, OpenContext } from "../policy-eval/index.js";
+import type { PathDocuments } from "./documents.js";
+
+export interface Outsider {
+  /** For people: "account 999999999999 (named by no policy)". */
+  who: string;
+  principal: { arn: string; accountId: string };
+  context: Record<string, ContextValue>;
+  open: OpenContext;
+  /** A grant to it is public in S3's sense, so Block Public Access overrides it. */
+  publicInS3Terms: boolean;
+}
+
+const ORG_KEYS = ["aws:PrincipalOrgID", "aws:PrincipalOrgPaths"];
+/** An outsider reaches AWS from networks of its own, never through one of ours. */
+const OWN_NETWORK = { "aws:SourceVpc": "vpc-0outsider", "aws:SourceVpce": "vpce-0outsider" };
+/** Keys an anonymous request lacks: it has no account, identity or organization. */
+const IDENTITY_KEYS = ["aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalType", "aws:userid", "aws:username", ...ORG_KEYS];
+
+export interface OutsiderTarget {
+  partition: Partition;
+  productionAccountId: string;
+  stagingAccountIds: string[];
+  /** The organization the setup trusts (--org-id): its member accounts are meant to be let in. */
+  orgId?: string | undefined;
+}
+
+/** Every 12-digit account ID that any of the documents mentions. */
+export function accountsNamedBy(docs: PathDocuments): Set<string> {
+  const text = JSON.stringify([docs.trust?.document, docs.bucketPolicy?.document, docs.rolePolicies.map((p) => p.document), docs.userPolicies.map((p) => p.document)]);
+  return new Set(text.match(/(?<!\d)\d{12}(?!\d)/g) ?? []);
+}
+
+export function outsideAccount(named: Set<string>, target: OutsiderTarget): string {
+  const taken = new Set([...named, target.productionAccountId, ...target.stagingAccountIds]);
+  for (let n = 999999999999; ; n -= 1) if (!taken.has(String(n))) return String(n);
+}
+
+/** Signed-in outsiders: the unnamed account, and every named account that is neither side. */
+export function accountOutsiders(docs: PathDocuments, target: OutsiderTarget): Outsider[] {
+  const named = accountsNamedBy(docs);
+  const sides = new Set([target.productionAccountId, ...target.stagingAccountIds]);
+  const third = [...named].filter((a) => !sides.has(a)).sort();
+  const unnamed = outsideAccount(named, target);
+  return [
+    ...orgVariants(target).map((org) => accountOutsider(unnamed, `account ${unnamed} (named by no policy)`, true, org, target)),
+    ...third.flatMap((a) => orgVariants(target).map((org) => accountOutsider(a, `account ${a}`, false, org, target))),
+  ];
+}
+
+/** An unsigned request: no account, no identity. */
+export function anonymousOutsider(target: OutsiderTarget): Outsider {
+  return {
+    who: "anonymous requests",
+    principal: { arn: "*", accountId: "anonymous" },
+    context: { "aws:ResourceAccount": target.productionAccountId, ...OWN_NETWORK },
+    open: { absent: IDENTITY_KEYS },
+    publicInS3Terms: true,
+  };
+}
+
+/** With --org-id, outsiders are outside that organization (in none, or in another); else their organization is theirs to pick. */
+function orgVariants(target: OutsiderTarget): Array<{ context: Record<string, ContextValue>; absent: string[] }> {
+  if (!target.orgId) return [{ context: {}, absent: [] }];
+  const other = `o-${"x".repeat(10)}`;
+  return [
+    { context: {}, absent: ORG_KEYS },
+    { context: { "aws:PrincipalOrgID": target.orgId === other ? "o-yyyyyyyyyy" : other, "aws:PrincipalOrgPaths": [`${other}/r-xxxx/`] }, absent: [] },
+  ];
+}
+
+function accountOutsider(accountId: string, who: string, publicInS3Terms: boolean, org: { context: Record<string, ContextValue>; absent: string[] }, target: OutsiderTarget): Outsider {
+  const arn = `arn:${target.partition}:iam::${accountId}:role/xacct-outsider`;
+  return {
+    who,
+    principal: { arn, accountId },
+    context: { "aws:PrincipalAccount": accountId, "aws:PrincipalArn": arn, "aws:PrincipalIsAWSService": false, "aws:ResourceAccount": target.productionAccountId, ...OWN_NETWORK, ...org.context },
+    open: { absent: ["aws:PrincipalServiceName", "aws:PrincipalServiceNamesList", ...org.absent] },
+    publicInS3Terms,
+  };
+}
