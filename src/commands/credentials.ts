@@ -3,9 +3,11 @@
  * JSON the AWS tools expect (Version 1, keys, token, Expiration) and nothing else; refuses to
  * print to a terminal, since it is for tools, not eyes.
  */
+import { configuredEndpoint } from "../aws/client-config.js";
 import { makeStsClient } from "../aws/sts.js";
+import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
-import { cacheDirectory, cacheFile, readCached, writeCached } from "../credentials-cache.js";
+import { cachedSession, cacheDirectory, cacheFile } from "../credentials-cache.js";
 import { invalidInput } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
 import { assumeRole } from "../stages/assume-role.js";
@@ -37,15 +39,20 @@ export async function credentialsCommand(options: CredentialsOptions, ctx: Comma
   const externalId = options.externalId !== undefined ? checkExternalId(options.externalId) : state?.roleArn === roleArn ? state.externalId : undefined;
   const durationSeconds = options.durationSeconds !== undefined ? checkDurationSeconds(options.durationSeconds) : undefined;
 
-  const dir = cacheDirectory(ctx.env);
-  const file = cacheFile(dir, { roleArn, profile, sessionName, externalId, durationSeconds, endpoint: ctx.endpoint });
-  let creds = await readCached(file);
-  if (!creds) {
-    requireProfile(await loadProfileView(ctx.env), profile);
-    const sts = makeStsClient({ profile, region, endpoint: ctx.endpoint }, ctx.calls);
-    creds = await assumeRole(sts, { roleArn, sessionName, durationSeconds, profile, externalId }, ctx.out);
-    await writeCached(file, dir, creds);
-  }
+  const sts = makeStsClient({ profile, region, endpoint: ctx.endpoint }, ctx.calls);
+  const endpoint = (await configuredEndpoint(sts, ctx.endpoint, "sts", ctx.env)) ?? "aws";
+  const file = cacheFile(cacheDirectory(ctx.env), {
+    roleArn, profile, sessionName, externalId, durationSeconds, endpoint, region,
+    configFile: configFilePath(ctx.env), credentialsFile: credentialsFilePath(ctx.env),
+  });
+  const creds = await cachedSession(
+    file,
+    async () => {
+      requireProfile(await loadProfileView(ctx.env), profile);
+      return assumeRole(sts, { roleArn, sessionName, durationSeconds, profile, externalId }, ctx.out);
+    },
+    { onIgnored: (reason) => ctx.out.warn(reason) },
+  );
   ctx.stdout.write(
     `${JSON.stringify({
       Version: 1,
