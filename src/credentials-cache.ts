@@ -32,10 +32,10 @@ export interface SessionKey {
   sessionName: string;
   externalId: string | undefined;
   durationSeconds: number | undefined;
-  /** The endpoint STS calls go to ("aws" for AWS's own), and the region. */
+  /** What decides where STS calls go (--endpoint-url, AWS_ENDPOINT_URL...), and the region. */
   endpoint: string;
   region: string;
-  /** Where the caller's profile comes from: a sandbox's "staging" is not the user's. */
+  /** Where the caller's profile comes from (a sandbox's "staging" is not the user's), as it is now. */
   configFile: string;
   credentialsFile: string;
 }

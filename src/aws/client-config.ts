@@ -43,17 +43,6 @@ export function s3EndpointFromEnv(env: NodeJS.ProcessEnv = process.env): string 
   return env["AWS_ENDPOINT_URL_S3"] ?? env["AWS_ENDPOINT_URL"];
 }
 
-/**
- * The endpoint a client's calls go to: ours (--endpoint-url), else the one the SDK itself takes
- * from AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL or the config file; undefined means AWS's.
- */
-export async function configuredEndpoint(client: AnyClient, explicit: string | undefined, service: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
-  if (explicit) return explicit;
-  const fromSdk = (client as { config?: { serviceConfiguredEndpoint?: () => Promise<string | undefined> } }).config?.serviceConfiguredEndpoint;
-  if (fromSdk) return (await fromSdk()) ?? undefined;
-  return env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] ?? env["AWS_ENDPOINT_URL"];
-}
-
 /** Names who makes the calls, for the log: never a secret (an access key ID is not one). */
 export function callerOf(target: AwsTarget): string {
   if (target.credentials) return `key ${target.credentials.accessKeyId}`;
