@@ -116,6 +116,17 @@ describe("xacct credentials' cache", () => {
     expect(assumeRoleCalls).toBe(2);
   });
 
+  it("a session cached before the config file changed (an endpoint_url may be in it) is not served after", async () => {
+    const cacheHome = freshCache();
+    expect((await credentials(cacheHome)).code).toBe(0);
+    expect((await credentials(cacheHome)).code).toBe(0);
+    expect(assumeRoleCalls).toBe(1);
+    const config = await readFile(sandbox.configFile, "utf8");
+    await writeFile(sandbox.configFile, `${config}\n[profile emulator]\nendpoint_url = ${sandbox.moto.endpoint}\n`);
+    expect((await credentials(cacheHome)).code).toBe(0);
+    expect(assumeRoleCalls).toBe(2);
+  });
+
   it("refuses a symlinked cache folder with one sentence, and changes nothing where it points", async () => {
     const cacheHome = freshCache();
     const elsewhere = join(sandbox.dir, "shared-folder");
