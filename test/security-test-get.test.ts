@@ -3,7 +3,7 @@
  * refuses to overwrite. Against the emulator, with the CLI in-process.
  */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { lstat, readFile, rm, stat, symlink, writeFile, chmod } from "node:fs/promises";
+import { chmod, chown, lstat, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { clientsFor } from "./support/accounts.js";
@@ -85,6 +85,17 @@ describe("test-get's files", () => {
     await chmod(out, 0o640);
     expect((await sandbox.run(["test-get", "obj.txt", out, "--force"])).code).toBe(0);
     expect((await stat(out)).mode & 0o777).toBe(0o640);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("with --force under sudo, a user's file stays the user's, and setuid bits are never carried over", async () => {
+    const out = join(sandbox.dir, "users-file.txt");
+    await writeFile(out, "mine");
+    await chown(out, 4242, 4242);
+    await chmod(out, 0o4755);
+    expect((await sandbox.run(["test-get", "obj.txt", out, "--force"])).code).toBe(0);
+    const info = await stat(out);
+    expect([info.uid, info.gid]).toEqual([4242, 4242]);
+    expect(info.mode & 0o7777).toBe(0o755);
   });
 
   it("through a symlink: refused without --force; with it, the target is replaced, keeps its mode, and the link stays", async () => {
