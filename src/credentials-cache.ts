@@ -6,7 +6,7 @@
  */
 import { constants } from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
-import { lstat, mkdir, open, readdir, rename, rm, type FileHandle } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import lockfile from "proper-lockfile";
@@ -89,13 +89,31 @@ export async function cachedSession(file: string, fetch: () => Promise<Temporary
  */
 export async function prepareCacheDirectory(dir: string): Promise<void> {
   const parent = dirname(dir);
-  await mkdir(dirname(parent), { recursive: true, mode: 0o700 }).catch((error: unknown) => Promise.reject(cacheProblem(dir, error)));
+  for (const folder of await missingAncestors(dirname(parent))) await makeFolder(folder);
   for (const folder of [parent, dir]) {
-    await mkdir(folder, { mode: 0o700 }).catch((error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw cacheProblem(folder, error);
-    });
+    await makeFolder(folder);
     await makePrivate(folder);
   }
+}
+
+/**
+ * The folders to create above xacct's own, top down. Not mkdir's recursive mode: under
+ * /proc it retries forever; one level at a time fails at once.
+ */
+async function missingAncestors(folder: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let current = folder; missing.length < 64; current = dirname(current)) {
+    if (await stat(current).then(() => true, () => false)) break;
+    missing.unshift(current);
+    if (dirname(current) === current) break;
+  }
+  return missing;
+}
+
+async function makeFolder(folder: string): Promise<void> {
+  await mkdir(folder, { mode: 0o700 }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw cacheProblem(folder, error);
+  });
 }
 
 async function makePrivate(folder: string): Promise<void> {

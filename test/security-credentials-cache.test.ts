@@ -38,7 +38,7 @@ interface Run {
 /** `xacct credentials` as the AWS tools run it: its own process, stdout a pipe, through the counting proxy. */
 function credentials(cacheHome: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   const args = [BIN, "credentials", "--role-arn", ROLE_ARN, "--profile", "staging", ...extraArgs];
-  const child = execFile(process.execPath, args, { env: { ...sandbox.env, AWS_ENDPOINT_URL: proxy.endpoint, XDG_CACHE_HOME: cacheHome, ...env }, cwd: sandbox.dir });
+  const child = execFile(process.execPath, args, { env: { ...sandbox.env, AWS_ENDPOINT_URL: proxy.endpoint, XDG_CACHE_HOME: cacheHome, ...env }, cwd: sandbox.dir, timeout: 30_000 });
   child.stdin?.end();
   let stdout = "";
   let stderr = "";
@@ -125,6 +125,16 @@ describe("xacct credentials' cache", () => {
     await writeFile(sandbox.configFile, `${config}\n[profile emulator]\nendpoint_url = ${sandbox.moto.endpoint}\n`);
     expect((await credentials(cacheHome)).code).toBe(0);
     expect(assumeRoleCalls).toBe(2);
+  });
+
+  it("a cache folder that cannot be created (under /proc) fails at once instead of spinning", async () => {
+    freshCache();
+    const started = Date.now();
+    const run = await credentials("/proc/nope");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("Could not use the session cache /proc/nope");
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(assumeRoleCalls).toBe(0);
   });
 
   it("refuses a symlinked cache folder with one sentence, and changes nothing where it points", async () => {
