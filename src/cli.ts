@@ -282,6 +282,7 @@ function addSessionCommands(program: Command, run: Runner): void {
     .option("--bucket <name>", "bucket (default: from setup)")
     .option("--profile <name>", "profile to read with (default: TempCred)")
     .option("--region <region>", "region (default: from setup)")
+    .option("--force", "replace an existing file (its mode is kept); new files are created 0600")
     .action((key: string, outfile: string | undefined, options, command: Command) =>
       run(command, async (ctx) => (await import("./commands/test-get.js")).testGetCommand(key, outfile, options, ctx)),
     );

@@ -2,7 +2,7 @@
  * What setup remembers so that `assume` and `test-get` need no flags: profiles, region,
  * bucket and role. Never a secret. Lives in the user's config directory.
  */
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, open, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { XacctError } from "./errors.js";
@@ -53,8 +53,9 @@ export function stateFilePath(env: NodeJS.ProcessEnv = process.env, home = homed
 export async function loadState(path = stateFilePath()): Promise<SetupState | undefined> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readTrusted(path);
   } catch (error) {
+    if (error instanceof XacctError) throw error;
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new XacctError(`Cannot read xacct's state file ${path}: ${(error as Error).message}.`, {
       hint: "Fix its permissions or delete it; setup will write it again.",
@@ -71,12 +72,38 @@ export async function loadState(path = stateFilePath()): Promise<SetupState | un
   return setup === undefined ? undefined : checkSetupState(setup, path);
 }
 
+/**
+ * The state decides which role is assumed and what teardown removes, so a file another user
+ * owns or may write is refused rather than acted on. Checked on the open file, not the name.
+ */
+async function readTrusted(path: string): Promise<string> {
+  const handle = await open(path, "r");
+  try {
+    const info = await handle.stat();
+    const ours = process.getuid?.();
+    if (ours !== undefined && info.uid !== ours) {
+      throw new XacctError(`xacct's state file ${path} belongs to another user, so xacct will not act on it.`, {
+        hint: "Delete it (setup writes it again), or pass the values as flags.",
+      });
+    }
+    if ((info.mode & 0o022) !== 0) {
+      throw new XacctError(`xacct's state file ${path} can be changed by other users (mode ${(info.mode & 0o777).toString(8)}), so xacct will not act on it.`, {
+        hint: `Check its content, then run: chmod 600 ${path}`,
+      });
+    }
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function saveState(setup: SetupState, path = stateFilePath()): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const body: StateFile = { version: 1, setup };
   // Unique enough for one user's state file; avoids loading node:crypto on every start.
   const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
+  // "wx": a link planted under the temp name fails the write instead of redirecting it.
+  await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600, flag: "wx" });
   await rename(temp, path);
 }
 

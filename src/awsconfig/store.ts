@@ -72,10 +72,14 @@ export async function writeProfile(request: ProfileWrite, options: StoreOptions 
   );
 }
 
-/** Removes one profile's sections; a missing file is left missing. */
+/**
+ * Removes one profile's sections; a missing file is left missing. The backup loses them too
+ * (even when the file had none left): a removed profile's keys must not live on in a copy.
+ */
 export async function removeProfileFromFile(request: ProfileRemoval, options: StoreOptions = {}): Promise<WriteResult> {
   const target = { file: request.file, profile: request.profile };
-  return editFile(request.path, request.file, options, (text) => removeProfile(text, target));
+  const remove = (text: string) => removeProfile(text, target);
+  return editFile(request.path, request.file, options, remove, remove);
 }
 
 /** Every profile name in the config and credentials files, config first; missing files have none. */
@@ -96,6 +100,8 @@ async function editFile(
   file: AwsFile,
   options: StoreOptions,
   edit: (text: string) => string,
+  /** Applied to what the backup keeps, when some of it must not be kept. */
+  scrubBackup?: (text: string) => string,
 ): Promise<WriteResult> {
   // Bad profile names or values fail here, before anything on disk is touched.
   const textForMissingFile = edit("");
@@ -110,13 +116,25 @@ async function editFile(
     const before = current?.text ?? "";
     const after = edit(before);
     const warnings = current ? permissionWarnings(filePath, file, current.mode, after) : [];
-    if (after === before) return { path: filePath, created: false, changed: false, warnings };
+    if (after === before) {
+      if (scrubBackup) await scrubExistingBackup(filePath, file, scrubBackup, assertLockHeld);
+      return { path: filePath, created: false, changed: false, warnings };
+    }
 
     await removeOrphanedTempFiles(filePath);
-    if (current) await writeAtomically(backupPathFor(filePath), before, { mode: NEW_FILE_MODE }, assertLockHeld);
+    if (current) await writeAtomically(backupPathFor(filePath), scrubBackup ? scrubBackup(before) : before, { mode: NEW_FILE_MODE }, assertLockHeld);
     await writeAtomically(filePath, after, current ?? { mode: NEW_FILE_MODE }, assertLockHeld);
     return { path: filePath, created: current === undefined, changed: true, warnings };
   });
+}
+
+/** Rewrites an existing backup without what `scrub` drops; called under the file's lock. */
+async function scrubExistingBackup(filePath: string, file: AwsFile, scrub: (text: string) => string, assertLockHeld: () => void): Promise<void> {
+  const backupPath = backupPathFor(filePath);
+  const backup = await readCurrent(backupPath, file).catch(() => undefined);
+  if (!backup) return;
+  const scrubbed = scrub(backup.text);
+  if (scrubbed !== backup.text) await writeAtomically(backupPath, scrubbed, { mode: NEW_FILE_MODE }, assertLockHeld);
 }
 
 /**

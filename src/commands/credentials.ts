@@ -3,9 +3,11 @@
  * JSON the AWS tools expect (Version 1, keys, token, Expiration) and nothing else; refuses to
  * print to a terminal, since it is for tools, not eyes.
  */
+import { stat } from "node:fs/promises";
 import { makeStsClient } from "../aws/sts.js";
+import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
-import { cacheDirectory, cacheFile, readCached, writeCached } from "../credentials-cache.js";
+import { cachedSession, cacheDirectory, cacheFile } from "../credentials-cache.js";
 import { invalidInput } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
 import { assumeRole } from "../stages/assume-role.js";
@@ -37,15 +39,22 @@ export async function credentialsCommand(options: CredentialsOptions, ctx: Comma
   const externalId = options.externalId !== undefined ? checkExternalId(options.externalId) : state?.roleArn === roleArn ? state.externalId : undefined;
   const durationSeconds = options.durationSeconds !== undefined ? checkDurationSeconds(options.durationSeconds) : undefined;
 
-  const dir = cacheDirectory(ctx.env);
-  const file = cacheFile(dir, { roleArn, profile, sessionName, externalId, durationSeconds, endpoint: ctx.endpoint });
-  let creds = await readCached(file);
-  if (!creds) {
-    requireProfile(await loadProfileView(ctx.env), profile);
-    const sts = makeStsClient({ profile, region, endpoint: ctx.endpoint }, ctx.calls);
-    creds = await assumeRole(sts, { roleArn, sessionName, durationSeconds, profile, externalId }, ctx.out);
-    await writeCached(file, dir, creds);
-  }
+  const file = cacheFile(cacheDirectory(ctx.env), {
+    roleArn, profile, sessionName, externalId, durationSeconds, region,
+    endpoint: endpointSources(ctx),
+    configFile: await fileVersion(configFilePath(ctx.env)),
+    credentialsFile: credentialsFilePath(ctx.env),
+  });
+  const creds = await cachedSession(
+    file,
+    async () => {
+      requireProfile(await loadProfileView(ctx.env), profile);
+      // Built only on a miss: constructing an SDK client starts reading the config file.
+      const sts = makeStsClient({ profile, region, endpoint: ctx.endpoint }, ctx.calls);
+      return assumeRole(sts, { roleArn, sessionName, durationSeconds, profile, externalId }, ctx.out);
+    },
+    { onIgnored: (reason) => ctx.out.warn(reason) },
+  );
   ctx.stdout.write(
     `${JSON.stringify({
       Version: 1,
@@ -55,6 +64,23 @@ export async function credentialsCommand(options: CredentialsOptions, ctx: Comma
       Expiration: creds.expiration.toISOString(),
     })}\n`,
   );
+}
+
+/**
+ * Where STS calls will go, named without parsing the config file (the SDK takes 30 s over a
+ * 50 MB one): --endpoint-url, the SDK's variables, and which profile's endpoint_url applies.
+ * An endpoint_url inside the config file is covered by keying on the file's version.
+ */
+function endpointSources(ctx: CommandContext): string {
+  const env = ctx.env;
+  const pick = ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_PROFILE"].map((name) => env[name] ?? "");
+  return JSON.stringify([ctx.endpoint ?? "", ...pick]);
+}
+
+/** The file's path as it is now: an edit (a new endpoint_url, other keys) means a new session. */
+async function fileVersion(path: string): Promise<string> {
+  const info = await stat(path).catch(() => undefined);
+  return info ? `${path}@${info.mtimeMs}:${info.size}` : path;
 }
 
 function missing(flag: string): never {

@@ -4,7 +4,8 @@
  * account IDs (GetCallerIdentity) and writes nothing to AWS. The documents come from the same
  * plan as setup's and are checked against it before any file is written.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { makeClients } from "../aws/clients.js";
 import { getCallerIdentity } from "../aws/identity.js";
@@ -157,11 +158,30 @@ function terraformExport(plan: SetupPlan): { files: ExportFile[]; pairs: Documen
 async function writeFiles(outDir: string, files: ExportFile[]): Promise<void> {
   try {
     await mkdir(outDir, { recursive: true });
-    for (const file of files) await writeFile(join(outDir, file.name), `${JSON.stringify(file.content, null, 2)}\n`);
+    await refuseNonRegularFiles(outDir, files);
+    for (const file of files) await writeFile(join(outDir, file.name), `${JSON.stringify(file.content, null, 2)}\n`, { flag: WRITE_NO_FOLLOW });
   } catch (error) {
+    if (error instanceof XacctError) throw error;
     throw new XacctError(`Could not write the export to ${outDir}: ${(error as Error).message}`, {
       hint: "Choose a directory you can write to with --out-dir.",
       cause: error,
+    });
+  }
+}
+
+/** Truncate or create, but fail on a symlink instead of writing where it points. */
+const WRITE_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+
+/**
+ * Export replaces its own files, but an out-dir may come from a cloned repository: a symlink
+ * (or a pipe, a folder) under one of its names is refused before any file is written.
+ */
+async function refuseNonRegularFiles(outDir: string, files: ExportFile[]): Promise<void> {
+  for (const file of files) {
+    const info = await lstat(join(outDir, file.name)).catch(() => undefined);
+    if (!info || info.isFile()) continue;
+    throw new XacctError(`${join(outDir, file.name)} is ${info.isSymbolicLink() ? "a symbolic link" : "not a regular file"}; xacct export writes only its own files.`, {
+      hint: "Remove it, or choose another --out-dir.",
     });
   }
 }

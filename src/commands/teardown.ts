@@ -20,6 +20,7 @@ import { showChange } from "../ui/plan-view.js";
 import { resolveTarget, type Target, type TargetOptions } from "./target.js";
 import { ACCOUNT_CONCURRENCY, mapBounded, removeMoreStaging } from "../stages/more-staging.js";
 import { XacctError } from "../errors.js";
+import { cacheDirectory, removeCachedSessions } from "../credentials-cache.js";
 import type { CommandContext } from "./context.js";
 
 export interface TeardownOptions extends TargetOptions {
@@ -143,7 +144,10 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     // Only a profile xacct wrote for this setup is removed: a user's own profile of that name stays.
     profileExists: (remembered !== undefined || !state) && isXacctProfile(view.settings(answers.tempProfile)),
     profileFound: profileFound(view.settings(answers.tempProfile), remembered !== undefined || !state),
-    forgetSetup: () => (remembered || !state ? clearState(ctx.statePath) : Promise.resolve()),
+    forgetSetup: async () => {
+      await forgetCachedSessions(ctx, remembered?.roleArn ?? `arn:${partitionForRegion(answers.region)}:iam::${prodIdentity.accountId}:role/${answers.roleName}`);
+      if (remembered || !state) await clearState(ctx.statePath);
+    },
   };
 }
 
@@ -153,6 +157,12 @@ function rememberedTrustStatement(remembered: SetupState | undefined, partition:
   const { stagingAccountId, externalId, requireMfa, orgId, trustPrincipals, allowSourceIdentity } = remembered;
   const moreStagingAccountIds = remembered.moreStaging?.map((a) => a.accountId);
   return buildTrustPolicy({ partition, stagingAccountId, moreStagingAccountIds, externalId, requireMfa, orgId, principals: trustPrincipals, allowSourceIdentity }).Statement[0];
+}
+
+/** Sessions `xacct credentials` cached for the role are live keys: they go with the setup. */
+async function forgetCachedSessions(ctx: CommandContext, roleArn: string): Promise<void> {
+  const removed = await removeCachedSessions(cacheDirectory(ctx.env), roleArn);
+  if (removed > 0) ctx.out.done(`Removed ${removed} cached session${removed === 1 ? "" : "s"} of ${roleArn}`);
 }
 
 function profileFound(settings: Record<string, string | undefined> | undefined, thisSetups: boolean): ProfileFound {

@@ -17,6 +17,7 @@ export interface TestGetOptions {
   bucket?: string;
   profile?: string;
   region?: string;
+  force?: boolean;
 }
 
 export async function testGetCommand(key: string, outfile: string | undefined, options: TestGetOptions, ctx: CommandContext): Promise<void> {
@@ -30,6 +31,7 @@ export async function testGetCommand(key: string, outfile: string | undefined, o
       profile: checkProfileName(options.profile ?? DEFAULTS.profileName),
       region: checkRegion(options.region ?? state?.region ?? DEFAULTS.region),
       ...(outfile !== undefined ? { outfile } : {}),
+      force: options.force ?? false,
     },
     ctx,
   );
@@ -41,24 +43,38 @@ export interface TestGetRequest {
   profile: string;
   region: string;
   outfile?: string;
+  /** Replace an existing file (keeping its mode); without it an existing file is refused. */
+  force?: boolean;
 }
 
 export async function testGet(request: TestGetRequest, ctx: CommandContext): Promise<void> {
-  if (request.outfile === "-" && ctx.json) {
+  const dest = request.outfile ?? defaultDestination(request.key);
+  if (dest === "-" && ctx.json) {
     throw invalidInput("test-get cannot stream the object to stdout with --json: stdout carries the JSON report.", "Give an output file instead of '-'.");
   }
   const settings = requireProfile(await loadProfileView(ctx.env), request.profile);
   refuseExpired(request.profile, settings["xacct_expiration"]);
   const s3 = makeS3Client({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const dest = request.outfile ?? (basename(request.key) || "object");
   const result = await explainingDenials(ctx, "read", request.bucket, () =>
-    downloadObject(s3, { bucket: request.bucket, key: request.key, dest, profile: request.profile }, ctx.stdout),
+    downloadObject(s3, { bucket: request.bucket, key: request.key, dest, force: request.force, profile: request.profile }, ctx.stdout),
   );
   ctx.result["download"] = { bucket: request.bucket, key: request.key, destination: dest, bytes: result.bytes, contentType: result.contentType ?? null, etag: result.etag ?? null };
   // With '-' the object itself is on stdout; the report must not mix into it.
   const report = dest === "-" ? (text: string) => ctx.out.lineToStderr(text) : (text: string) => ctx.out.line(text);
   report(`${ctx.out.color.green("✔")} Downloaded s3://${request.bucket}/${request.key}${dest === "-" ? "" : ` to ${dest}`}`);
   report(`  size ${result.bytes} bytes · type ${result.contentType ?? "unknown"} · ETag ${result.etag ?? "none"}`);
+}
+
+/**
+ * The key's base name, in the working directory. A name that means something else as a path
+ * ('-' is stdout, '.' and '..' are folders) is never guessed: the user names the file.
+ */
+export function defaultDestination(key: string): string {
+  const name = basename(key);
+  if (name === "-" || name === "." || name === "..") {
+    throw invalidInput(`The key ${JSON.stringify(key)} ends in ${JSON.stringify(name)}, which is not a file name, so give an output file ('-' for stdout).`, "For example: xacct test-get KEY ./object.txt");
+  }
+  return name || "object";
 }
 
 /** xacct records when temporary credentials expire; fail early instead of sending a dead token. */

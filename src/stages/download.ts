@@ -3,14 +3,14 @@
  * Staging) credentials, streamed so memory stays flat whatever the object's size.
  */
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { createWriteStream } from "node:fs";
-import { realpath, rename, rm, stat } from "node:fs/promises";
+import { createWriteStream, type Stats } from "node:fs";
+import { chmod, chown, link, lstat, realpath, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, basename } from "node:path";
 import { randomBytes } from "node:crypto";
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { isAwsError, toXacctError } from "../aws/errors.js";
-import { XacctError } from "../errors.js";
+import { invalidInput, XacctError } from "../errors.js";
 import { displayShellWord } from "../shell-words.js";
 
 export interface DownloadResult {
@@ -22,14 +22,16 @@ export interface DownloadResult {
 
 /**
  * Streams an object to a file (or to `stdout` when dest is "-"); memory stays flat whatever
- * the object's size. A file is written beside its destination and renamed when complete, so a
- * failure never leaves half an object under the real name.
+ * the object's size. A file is written beside its destination and moved into place when
+ * complete, so a failure never leaves half an object under the real name. An existing file is
+ * replaced only when `force` says so, and is checked before the object is requested.
  */
 export async function downloadObject(
   s3: S3Client,
-  request: { bucket: string; key: string; dest: string; profile?: string | undefined },
+  request: { bucket: string; key: string; dest: string; force?: boolean | undefined; profile?: string | undefined },
   stdout: Writable,
 ): Promise<DownloadResult> {
+  const sink = request.dest === "-" ? undefined : await fileSink({ ...request, force: request.force ?? false });
   let response;
   try {
     response = await s3.send(new GetObjectCommand({ Bucket: request.bucket, Key: request.key }));
@@ -38,8 +40,6 @@ export async function downloadObject(
   }
   const body = response.Body;
   if (!(body instanceof Readable)) throw new XacctError("S3 returned no object body.", { hint: "Try again." });
-  // Decided before the body flows: a 'data' listener starts the stream at once.
-  const sink = request.dest === "-" ? undefined : await fileSink(request);
   let bytes = 0;
   body.on("data", (chunk: Buffer) => (bytes += chunk.length));
   if (!sink) await pipeline(body, stdout, { end: false });
@@ -47,36 +47,89 @@ export async function downloadObject(
   return { bytes, contentType: response.ContentType, etag: response.ETag, destination: request.dest };
 }
 
+interface Sink {
+  write: (body: Readable) => Promise<void>;
+}
+
+/** New files are private: an object may hold anything, and the user can widen it. */
+const NEW_FILE_MODE = 0o600;
+// 1 MiB, not the default 16 KiB: the socket keeps reading while the disk writes (256 MB: 30% faster).
+const HIGH_WATER_MARK = 1 << 20;
+
 /**
- * A regular file (or a new one) is written beside itself and renamed into place when complete,
- * so a failure never leaves half an object under the real name; through a symlink, the link's
- * target is replaced and the link kept. Anything else (/dev/null, a pipe, a terminal) is
- * written to directly: renaming over it would replace the device with a file.
+ * Where the object goes. Anything but a regular file (/dev/null, a pipe, a terminal) is
+ * written to directly: renaming over it would replace the device with a file. A regular file
+ * is written beside itself and moved into place when complete; through a symlink, the link's
+ * target is replaced and the link kept. An existing name is replaced only with `force`.
  */
-async function fileSink(request: { key: string; dest: string }): Promise<{ write: (body: Readable) => Promise<void> }> {
-  const existing = await stat(request.dest).catch(() => undefined);
-  const fail = (error: unknown) =>
-    new XacctError(`Could not save ${request.key} to ${request.dest}: ${(error as Error).message}.`, {
-      hint: "Check that the folder exists and is writable, or pass another output file ('-' for stdout).",
-    });
-  // 1 MiB, not the default 16 KiB: the socket keeps reading while the disk writes (256 MB: 30% faster).
-  const highWaterMark = 1 << 20;
+async function fileSink(request: { key: string; dest: string; force: boolean }): Promise<Sink> {
+  const entry = await lstatOrUndefined(request.dest, request);
+  const existing = entry?.isSymbolicLink() ? await stat(request.dest).catch(() => undefined) : entry;
   if (existing && !existing.isFile()) {
-    return { write: (body) => pipeline(body, createWriteStream(request.dest, { highWaterMark })).catch((error: unknown) => Promise.reject(fail(error))) };
+    return { write: (body) => pipeline(body, createWriteStream(request.dest, { highWaterMark: HIGH_WATER_MARK })).catch((error: unknown) => Promise.reject(saveFailure(request, error))) };
   }
+  if (entry && !existing) {
+    throw invalidInput(`${request.dest} is a symbolic link to a file that does not exist; test-get will not follow it.`, "Remove the link, or give another output file.");
+  }
+  if (existing && !request.force) throw refuseOverwrite(request.dest);
   const target = existing ? await realpath(request.dest) : request.dest;
   const partial = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString("hex")}.partial`);
   return {
     write: async (body) => {
       try {
-        await pipeline(body, createWriteStream(partial, { mode: 0o644, highWaterMark }));
-        await rename(partial, target);
+        await pipeline(body, createWriteStream(partial, { flags: "wx", mode: NEW_FILE_MODE, highWaterMark: HIGH_WATER_MARK }));
+        if (existing) await replaceKeepingAttributes(partial, target, existing);
+        else await placeWithoutOverwriting(partial, target, request.dest);
       } catch (error) {
         await rm(partial, { force: true });
-        throw fail(error);
+        throw error instanceof XacctError ? error : saveFailure(request, error);
       }
     },
   };
+}
+
+async function lstatOrUndefined(path: string, request: { key: string; dest: string }): Promise<Stats | undefined> {
+  try {
+    return await lstat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw saveFailure(request, error);
+  }
+}
+
+/** --force: the file's permission bits (never setuid and the like) and, under sudo, its owner stay. */
+async function replaceKeepingAttributes(partial: string, target: string, existing: Stats): Promise<void> {
+  await chmod(partial, existing.mode & 0o777);
+  if (process.getuid?.() === 0 && (existing.uid !== 0 || existing.gid !== 0)) await chown(partial, existing.uid, existing.gid);
+  await rename(partial, target);
+}
+
+/**
+ * A hard link fails if the name appeared while the object was downloading, where a rename
+ * would silently replace it. File systems without hard links get a last check and a rename.
+ */
+async function placeWithoutOverwriting(partial: string, target: string, dest: string): Promise<void> {
+  try {
+    await link(partial, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") throw refuseOverwrite(dest);
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw error;
+    if (await lstat(target).then(() => true, () => false)) throw refuseOverwrite(dest);
+    await rename(partial, target);
+    return;
+  }
+  await rm(partial, { force: true });
+}
+
+function refuseOverwrite(dest: string): XacctError {
+  return invalidInput(`${dest} already exists, and test-get does not overwrite files unless told to.`, "Pass --force to replace it (its mode is kept), or give another output file.");
+}
+
+function saveFailure(request: { key: string; dest: string }, error: unknown): XacctError {
+  return new XacctError(`Could not save ${request.key} to ${request.dest}: ${(error as Error).message}.`, {
+    hint: "Check that the folder exists and is writable, or pass another output file ('-' for stdout).",
+  });
 }
 
 function getObjectFailure(error: unknown, request: { bucket: string; key: string; profile?: string | undefined }): XacctError {
