@@ -59,13 +59,57 @@ export async function loadState(path = stateFilePath()): Promise<SetupState | un
       hint: "Fix its permissions or delete it; setup will write it again.",
     });
   }
+  let parsed: unknown;
   try {
-    return (JSON.parse(text) as StateFile).setup;
+    parsed = JSON.parse(text);
   } catch {
-    throw new XacctError(`xacct's state file ${path} is not valid JSON.`, {
-      hint: "Delete it and run `xacct setup` again, or pass the values as flags.",
-    });
+    throw badState(path, "is not valid JSON");
   }
+  return setupOf(parsed, path);
+}
+
+/** Fields every recorded setup has; the commands read them without further checks. */
+const REQUIRED_FIELDS = [
+  "productionProfile",
+  "stagingProfile",
+  "region",
+  "bucket",
+  "roleName",
+  "policyName",
+  "roleArn",
+  "policyArn",
+  "stagingUser",
+  "tempProfile",
+  "productionAccountId",
+  "stagingAccountId",
+  "updatedAt",
+] as const;
+
+/** The setup in a parsed state file, or one sentence saying what about its shape is wrong. */
+function setupOf(parsed: unknown, path: string): SetupState | undefined {
+  if (!isObject(parsed)) throw badState(path, `holds ${describeJson(parsed)}, not xacct's settings`);
+  const setup = parsed["setup"];
+  if (setup === undefined) return undefined;
+  if (!isObject(setup)) throw badState(path, `is damaged: its setup is ${describeJson(setup)}, not xacct's settings`);
+  const missing = REQUIRED_FIELDS.filter((field) => typeof setup[field] !== "string");
+  if (missing.length > 0) throw badState(path, `is damaged: its setup lacks ${missing.join(", ")}`);
+  return setup as unknown as SetupState;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describeJson(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+
+function badState(path: string, problem: string): XacctError {
+  return new XacctError(`xacct's state file ${path} ${problem}.`, {
+    hint: `Delete it (rm ${path}) and run \`xacct setup\` again, or pass the values as flags.`,
+  });
 }
 
 export async function saveState(setup: SetupState, path = stateFilePath()): Promise<void> {
