@@ -2,10 +2,11 @@
  * What setup remembers so that `assume` and `test-get` need no flags: profiles, region,
  * bucket and role. Never a secret. Lives in the user's config directory.
  */
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { XacctError } from "./errors.js";
+import { makeDirectory } from "./make-directory.js";
 
 export interface SetupState {
   /** role (the recipe) or resource-policy; absent in state written before modes existed. */
@@ -113,7 +114,7 @@ function badState(path: string, problem: string): XacctError {
 }
 
 export async function saveState(setup: SetupState, path = stateFilePath()): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await makeDirectory(dirname(path), 0o700);
   const body: StateFile = { version: 1, setup };
   // Unique enough for one user's state file; avoids loading node:crypto on every start.
   const temp = `${path}.${process.pid}.${Date.now()}.tmp`;

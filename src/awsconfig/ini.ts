@@ -121,6 +121,28 @@ export function listProfileNames(text: string, file: AwsFile): string[] {
   return [...new Set(names)];
 }
 
+/**
+ * Whether the text can be an AWS config or credentials file: nothing but comments and blank
+ * lines, or at least one section an AWS tool reads. A file of other sections only (a
+ * ~/.gitconfig behind a symlink) is not one, and keys must not be written into it.
+ */
+export function looksLikeAwsFile(text: string, file: AwsFile): boolean {
+  const lines = splitLines(text);
+  const sections = listSectionsOfLines(lines);
+  if (sections.length === 0) return lines.every((line) => isBlankOrComment(line.text));
+  return sections.some((section) => isAwsSection(lines, section, file));
+}
+
+/** Sections only the AWS CLI reads, besides profiles. */
+const CLI_SECTIONS = new Set(["default", "plugins", "preview"]);
+const AWS_KEY = /^(?:aws_|sso_|xacct_|region$|output$|role_arn$|source_profile$|credential_process$|credential_source$|mfa_serial$)/;
+
+function isAwsSection(lines: readonly Line[], section: IniSection, file: AwsFile): boolean {
+  if (file === "config" && (section.kind !== "plain" && section.kind !== "ignored")) return true;
+  if (CLI_SECTIONS.has(section.name) && section.kind === "plain") return true;
+  return lines.slice(section.start + 1, section.end).some((line) => AWS_KEY.test(keyOf(line.text) ?? ""));
+}
+
 // ---------------------------------------------------------------------------------------
 // Sections: found with the SDK's own rules, so we edit exactly what it reads.
 

@@ -5,11 +5,13 @@
  * rename), so a crash leaves either the old or the new content, never a torn file.
  */
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, open, readFile, readdir, readlink, rename, rm, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, lstat, open, readFile, readdir, readlink, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import { XacctError } from "../errors.js";
-import { listProfileNames, removeProfile, upsertProfile, type AwsFile } from "./ini.js";
+import { makeDirectory } from "../make-directory.js";
+import { listProfileNames, looksLikeAwsFile, removeProfile, upsertProfile, type AwsFile } from "./ini.js";
 import { configFilePath, credentialsFilePath } from "./paths.js";
 
 export interface ProfileWrite {
@@ -103,11 +105,13 @@ async function editFile(
   if (textForMissingFile === "" && !(await readCurrent(filePath, file))) {
     return { path: filePath, created: false, changed: false, warnings: [] };
   }
+  await checkDirectoryWritable(path.dirname(filePath));
   await ensureDirectory(path.dirname(filePath));
   const timings = { ...DEFAULT_LOCK_TIMINGS, ...options.lock };
   return withFileLock(filePath, timings, async (assertLockHeld) => {
     const current = await readCurrent(filePath, file);
     const before = current?.text ?? "";
+    if (current) refuseToReplace(requestedPath, filePath, file, current);
     const after = edit(before);
     const warnings = current ? permissionWarnings(filePath, file, current.mode, after) : [];
     if (after === before) return { path: filePath, created: false, changed: false, warnings };
@@ -117,6 +121,62 @@ async function editFile(
     await writeAtomically(filePath, after, current ?? { mode: NEW_FILE_MODE }, assertLockHeld);
     return { path: filePath, created: current === undefined, changed: true, warnings };
   });
+}
+
+/**
+ * Refuses, before anything is asked of AWS, a file that a later write would fail on or must
+ * not touch: read-only, another user's, not an AWS file, or in a directory xacct cannot write
+ * in (where the lock and the temporary copy go). The write checks the same again under the lock.
+ */
+export async function checkWritable(requestedPath: string, file: AwsFile): Promise<void> {
+  const filePath = await resolveSymlinks(requestedPath);
+  const current = await readCurrent(filePath, file);
+  if (current) refuseToReplace(requestedPath, filePath, file, current);
+  await checkDirectoryWritable(path.dirname(filePath));
+}
+
+/**
+ * A file is replaced by renaming a new copy over it, which works whatever the file's own mode
+ * and owner are. So what the user said with them is checked here instead.
+ */
+function refuseToReplace(requestedPath: string, filePath: string, file: AwsFile, current: FileState): void {
+  if ((current.mode & 0o200) === 0) {
+    const octal = current.mode.toString(8).padStart(4, "0");
+    throw new XacctError(`${filePath} is read-only (mode ${octal}), so xacct will not change it.`, {
+      hint: `If xacct may write it, run: chmod u+w ${filePath}; or point ${envVarFor(file)} at another file.`,
+    });
+  }
+  const uid = process.getuid?.();
+  // Root (sudo) keeps the owner when it replaces a file; anyone else would take it over.
+  if (uid !== undefined && uid !== 0 && current.uid !== uid) {
+    throw new XacctError(`${filePath} belongs to another user (uid ${current.uid}); replacing it would leave a copy owned by you.`, {
+      hint: `Run xacct as the file's owner, or point ${envVarFor(file)} at a file of your own.`,
+    });
+  }
+  if (!looksLikeAwsFile(current.text, file)) {
+    const via = requestedPath === filePath ? "" : ` (${requestedPath} is a symbolic link to it)`;
+    throw new XacctError(`${filePath} does not look like an AWS ${file} file${via}: it has no AWS profile or setting, so xacct will not write keys into it.`, {
+      hint: `Point ${envVarFor(file)} at your AWS ${file} file, or fix the link; xacct left the file untouched.`,
+    });
+  }
+}
+
+/** The directory, or the nearest one above it that exists, must let us create files. */
+async function checkDirectoryWritable(directory: string): Promise<void> {
+  let existing = directory;
+  while (!(await exists(existing)) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  try {
+    await access(existing, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw existing === directory ? fileProblem("write in", directory, error) : fileProblem("create the directory", directory, error);
+  }
+}
+
+async function exists(filePath: string): Promise<boolean> {
+  return lstat(filePath).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -228,7 +288,7 @@ async function resolveSymlinks(requestedPath: string): Promise<string> {
 
 async function ensureDirectory(directory: string): Promise<void> {
   try {
-    await mkdir(directory, { recursive: true, mode: NEW_DIRECTORY_MODE });
+    await makeDirectory(directory, NEW_DIRECTORY_MODE);
   } catch (error) {
     throw fileProblem("create the directory", directory, error);
   }
@@ -306,21 +366,17 @@ async function withFileLock<T>(
   let lost: Error | undefined;
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(filePath, {
-      realpath: false,
-      lockfilePath: lockPath,
-      stale: timings.staleMs,
-      retries: {
-        retries: Math.ceil(timings.waitMs / LOCK_RETRY_INTERVAL_MS),
-        factor: 1,
-        minTimeout: LOCK_RETRY_INTERVAL_MS,
-        maxTimeout: LOCK_RETRY_INTERVAL_MS,
-      },
-      // The default throws from a timer and kills the process; we check before each rename instead.
-      onCompromised: (error) => {
-        lost = error;
-      },
-    });
+    release = await lockWhileHeldByOthers(timings, () =>
+      lockfile.lock(filePath, {
+        realpath: false,
+        lockfilePath: lockPath,
+        stale: timings.staleMs,
+        // The default throws from a timer and kills the process; we check before each rename instead.
+        onCompromised: (error) => {
+          lost = error;
+        },
+      }),
+    );
   } catch (error) {
     if (errorCode(error) !== "ELOCKED") throw fileProblem("lock", filePath, error);
     throw new XacctError(`Another process kept ${filePath} locked for over ${Math.round(timings.waitMs / 1000)} s.`, {
@@ -335,6 +391,22 @@ async function withFileLock<T>(
     return await work(assertLockHeld);
   } finally {
     await release().catch(() => undefined); // Already released if the lock was lost.
+  }
+}
+
+/**
+ * Tries to take the lock until the wait is over, but only while another process holds it:
+ * any other failure (a directory we cannot write in) will not pass by waiting.
+ */
+async function lockWhileHeldByOthers<T>(timings: LockTimings, take: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + timings.waitMs;
+  for (;;) {
+    try {
+      return await take();
+    } catch (error) {
+      if (errorCode(error) !== "ELOCKED" || Date.now() >= deadline) throw error;
+      await new Promise((resume) => setTimeout(resume, LOCK_RETRY_INTERVAL_MS));
+    }
   }
 }
 
@@ -356,6 +428,7 @@ const PLAIN_REASONS: Record<string, string> = {
   EISDIR: "it is a directory",
   ENOTDIR: "a part of the path is not a directory",
   EROFS: "the file system is read-only",
+  ENOENT: "no such file or directory",
   ENOSPC: "the disk is full",
   EDQUOT: "the disk quota is exceeded",
 };

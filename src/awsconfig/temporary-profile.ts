@@ -6,7 +6,7 @@
  */
 import { invalidInput } from "../errors.js";
 import { configFilePath, credentialsFilePath } from "./paths.js";
-import { removeProfileFromFile, writeProfile } from "./store.js";
+import { checkWritable, removeProfileFromFile, writeProfile } from "./store.js";
 import type { ProfileView } from "./sdk-view.js";
 
 /**
@@ -43,6 +43,16 @@ export function refuseForeignProfile(view: ProfileView, name: string, sources: r
       "Choose another name (--write-profile NAME, or --temp-profile for setup), or remove that profile first.",
     );
   }
+}
+
+/**
+ * Refuses, before anything is asked of AWS, the files writing profile `name` would fail on or
+ * must not touch: the config file always, the credentials file when the keys go there or it
+ * holds the profile already (its older keys are then removed).
+ */
+export async function checkProfileFilesWritable(view: ProfileView, name: string, target: "config" | "credentials", env: NodeJS.ProcessEnv): Promise<void> {
+  await checkWritable(configFilePath(env), "config");
+  if (target === "credentials" || view.credentialsFileKeys(name).length > 0) await checkWritable(credentialsFilePath(env), "credentials");
 }
 
 /**

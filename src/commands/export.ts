@@ -4,10 +4,11 @@
  * account IDs (GetCallerIdentity) and writes nothing to AWS. The documents come from the same
  * plan as setup's and are checked against it before any file is written.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { makeClients } from "../aws/clients.js";
 import { getCallerIdentity } from "../aws/identity.js";
+import { makeDirectory } from "../make-directory.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { buildProductionTemplate, buildStagingStackSetTemplate, buildStagingTemplate } from "../export/cloudformation.js";
@@ -155,7 +156,7 @@ function terraformExport(plan: SetupPlan): { files: ExportFile[]; pairs: Documen
 
 async function writeFiles(outDir: string, files: ExportFile[]): Promise<void> {
   try {
-    await mkdir(outDir, { recursive: true });
+    await makeDirectory(outDir);
     for (const file of files) await writeFile(join(outDir, file.name), `${JSON.stringify(file.content, null, 2)}\n`);
   } catch (error) {
     throw new XacctError(`Could not write the export to ${outDir}: ${(error as Error).message}`, {
