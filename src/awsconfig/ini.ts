@@ -69,18 +69,31 @@ export function upsertProfile(
   const dropKeys = new Set((options.removeKeys ?? []).filter((key) => !(key in values)));
   for (const key of dropKeys) checkKey(key);
 
-  const lines = splitLines(text);
   const eol = dominantLineEnding(text);
-  const sections = effectiveSections(lines, target);
-  const last = sections.at(-1);
-  if (last === undefined) return joinLines(appendSection(lines, target, values, eol));
-
-  // Edit from the bottom up so the line indices of earlier sections stay valid.
-  lines.splice(last.start, last.end - last.start, ...rewriteSection(lines, last, values, dropKeys, eol));
-  for (const earlier of sections.slice(0, -1).reverse()) {
-    lines.splice(earlier.start, earlier.end - earlier.start, ...rewriteSection(lines, earlier, {}, dropKeys, eol));
+  const spans = targetSpans(text, target);
+  if (spans.length === 0) {
+    // Only the last line matters for appending: a big file is never split into lines whole.
+    const tail = lastLineStart(text);
+    return text.slice(0, tail) + joinLines(appendSection(splitLines(text.slice(tail)), target, values, eol));
   }
-  return joinLines(lines);
+  return editWindow(text, spans[0]!.startOffset, spans.at(-1)!.endOffset, (lines) => {
+    const sections = effectiveSections(lines, target);
+    const last = sections.at(-1) as IniSection;
+    // Edit from the bottom up so the line indices of earlier sections stay valid.
+    lines.splice(last.start, last.end - last.start, ...rewriteSection(lines, last, values, dropKeys, eol));
+    for (const earlier of sections.slice(0, -1).reverse()) {
+      lines.splice(earlier.start, earlier.end - earlier.start, ...rewriteSection(lines, earlier, {}, dropKeys, eol));
+    }
+    return lines;
+  });
+}
+
+/**
+ * Applies a line-based edit to text[from, to) only, and keeps every other byte as it is: a
+ * 50 MB file with thousands of profiles is edited where the target profile is.
+ */
+function editWindow(text: string, from: number, to: number, edit: (lines: Line[]) => Line[]): string {
+  return text.slice(0, from) + joinLines(edit(splitLines(text.slice(from, to)))) + text.slice(to);
 }
 
 /**
@@ -91,7 +104,15 @@ export function upsertProfile(
  */
 export function removeProfile(text: string, target: ProfileTarget): string {
   checkProfileName(target);
-  const lines = splitLines(text);
+  const spans = targetSpans(text, target);
+  if (spans.length === 0) return text;
+  // The window holds the line before the first section and the line after the last one.
+  const from = lineStartBefore(text, spans[0]!.startOffset);
+  const to = lineEndAfter(text, spans.at(-1)!.endOffset);
+  return editWindow(text, from, to, (lines) => removeSections(lines, target));
+}
+
+function removeSections(lines: Line[], target: ProfileTarget): Line[] {
   // Removing one section may take a blank line from the one before, so find them afresh each time.
   for (;;) {
     const section = listSectionsOfLines(lines).findLast((candidate) => isSectionOf(candidate, target));
@@ -104,16 +125,16 @@ export function removeProfile(text: string, target: ProfileTarget): string {
     else if (before === undefined && after !== undefined && isBlank(after.text)) end += 1;
     lines.splice(start, end - start);
   }
-  return joinLines(lines);
+  return lines;
 }
 
 export function listSections(text: string): IniSection[] {
-  return listSectionsOfLines(splitLines(text));
+  return scanSections(text);
 }
 
 /** Profile names the SDK can load from this file, in order of first appearance. */
 export function listProfileNames(text: string, file: AwsFile): string[] {
-  const names = listSections(text).flatMap((section) => {
+  const names = scanSections(text).flatMap((section) => {
     if (file === "credentials") return section.kind === "plain" && section.name !== "" ? [section.name] : [];
     if (section.kind === "profile" || (section.kind === "plain" && section.name === "default")) return [section.name];
     return [];
@@ -127,20 +148,28 @@ export function listProfileNames(text: string, file: AwsFile): string[] {
  * ~/.gitconfig behind a symlink) is not one, and keys must not be written into it.
  */
 export function looksLikeAwsFile(text: string, file: AwsFile): boolean {
-  const lines = splitLines(text);
-  const sections = listSectionsOfLines(lines);
-  if (sections.length === 0) return lines.every((line) => isBlankOrComment(line.text));
-  return sections.some((section) => isAwsSection(lines, section, file));
+  // Section by section, stopping at the first AWS one: usually the file's first.
+  let previous: { header: string; offset: number } | undefined;
+  for (const found of eachHeader(text)) {
+    if (previous !== undefined) {
+      const section: IniSection = { header: previous.header, ...classifyHeader(previous.header), start: 0, end: 0 };
+      const settingLines = () => splitLines(text.slice(previous!.offset, found.offset)).slice(1);
+      if (isAwsSection(section, file, settingLines)) return true;
+    }
+    if (found.header === undefined) return previous === undefined && splitLines(text).every((line) => isBlankOrComment(line.text));
+    previous = { header: found.header, offset: found.offset };
+  }
+  return false;
 }
 
 /** Sections only the AWS CLI reads, besides profiles. */
 const CLI_SECTIONS = new Set(["default", "plugins", "preview"]);
 const AWS_KEY = /^(?:aws_|sso_|xacct_|region$|output$|role_arn$|source_profile$|credential_process$|credential_source$|mfa_serial$)/;
 
-function isAwsSection(lines: readonly Line[], section: IniSection, file: AwsFile): boolean {
-  if (file === "config" && (section.kind !== "plain" && section.kind !== "ignored")) return true;
+function isAwsSection(section: IniSection, file: AwsFile, settingLines: () => Line[]): boolean {
+  if (file === "config" && section.kind !== "plain" && section.kind !== "ignored") return true;
   if (CLI_SECTIONS.has(section.name) && section.kind === "plain") return true;
-  return lines.slice(section.start + 1, section.end).some((line) => AWS_KEY.test(keyOf(line.text) ?? ""));
+  return settingLines().some((line) => AWS_KEY.test(keyOf(line.text) ?? ""));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -149,6 +178,130 @@ function isAwsSection(lines: readonly Line[], section: IniSection, file: AwsFile
 /** Copied from parseIni: "prefix name" or "prefix 'name'" with the SDK's name characters. */
 const PREFIXED_HEADER = /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/;
 const SECTION_PREFIXES = ["profile", "sso-session", "services"] as const;
+
+/** A section with where it lies in the text: from its header line to the next header line. */
+export interface SectionSpan extends IniSection {
+  startOffset: number;
+  endOffset: number;
+}
+
+/**
+ * Where the sections are, found without splitting the text into lines: only lines whose first
+ * visible character is `[` are looked at closely. Kept compact, as arrays of plain values: a
+ * 50 MB config has half a million sections.
+ */
+export interface SectionIndex {
+  headers: string[];
+  /** The offset of each header line, then the text's length. */
+  offsets: number[];
+  /** The line number of each header line, then the number of lines. */
+  lines: number[];
+}
+
+export function indexSections(text: string): SectionIndex {
+  // The view, the SDK's narrowed copy and the edit index the same texts (shared strings).
+  const known = recentlyIndexed.find((entry) => entry.text === text);
+  if (known) return known.index;
+  const index: SectionIndex = { headers: [], offsets: [], lines: [] };
+  let line = 0;
+  for (let at = 0; at < text.length; line += 1) {
+    const newline = text.indexOf("\n", at);
+    const next = newline === -1 ? text.length : newline + 1;
+    const header = mayBeHeader(text, at, next) ? headerOf(lineText(text, at, next)) : undefined;
+    if (header !== undefined) {
+      index.headers.push(header);
+      index.offsets.push(at);
+      index.lines.push(line);
+    }
+    at = next;
+  }
+  index.offsets.push(text.length);
+  index.lines.push(line);
+  recentlyIndexed.unshift({ text, index });
+  recentlyIndexed.length = Math.min(recentlyIndexed.length, 2); // the config and the credentials file
+  return index;
+}
+
+const recentlyIndexed: { text: string; index: SectionIndex }[] = [];
+
+/** Each header line in order, then one last item without a header that carries the line count. */
+function* eachHeader(text: string): Generator<{ header: string | undefined; offset: number; line: number }> {
+  let line = 0;
+  for (let at = 0; at < text.length; line += 1) {
+    const newline = text.indexOf("\n", at);
+    const next = newline === -1 ? text.length : newline + 1;
+    const header = mayBeHeader(text, at, next) ? headerOf(lineText(text, at, next)) : undefined;
+    if (header !== undefined) yield { header, offset: at, line };
+    at = next;
+  }
+  yield { header: undefined, offset: text.length, line };
+}
+
+/** Section `i` of the index, classified. */
+export function spanAt(index: SectionIndex, i: number): SectionSpan {
+  const header = index.headers[i] as string;
+  return {
+    header,
+    ...classifyHeader(header),
+    start: index.lines[i] as number,
+    end: index.lines[i + 1] as number,
+    startOffset: index.offsets[i] as number,
+    endOffset: index.offsets[i + 1] as number,
+  };
+}
+
+export function scanSections(text: string): SectionSpan[] {
+  const index = indexSections(text);
+  return index.headers.map((_, i) => spanAt(index, i));
+}
+
+/** The target's sections; only headers that contain its name are classified. */
+function targetSpans(text: string, target: ProfileTarget): SectionSpan[] {
+  const index = indexSections(text);
+  const spans: SectionSpan[] = [];
+  index.headers.forEach((header, i) => {
+    if (!header.includes(target.profile)) return;
+    const span = spanAt(index, i);
+    if (isSectionOf(span, target)) spans.push(span);
+  });
+  return spans;
+}
+
+/** Cheap test first: spaces and tabs, then `[`; other whitespace goes to the exact test. */
+function mayBeHeader(text: string, from: number, to: number): boolean {
+  let at = from;
+  while (at < to && (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9)) at += 1;
+  const code = text.charCodeAt(at);
+  // `[`, vertical tab, form feed, carriage return, or beyond ASCII (unicode spaces, BOM).
+  return code === 91 || code === 11 || code === 12 || code === 13 || code >= 128;
+}
+
+/** The line's text without its line break ("\n" or "\r\n"), as splitLines gives it. */
+function lineText(text: string, from: number, next: number): string {
+  let end = next;
+  if (end > from && text.charCodeAt(end - 1) === 10) end -= 1;
+  if (end > from && text.charCodeAt(end - 1) === 13 && next !== end) end -= 1;
+  return text.slice(from, end);
+}
+
+/** Where the text's last line starts (its length when it ends with a line break or is empty). */
+function lastLineStart(text: string): number {
+  const beforeLast = text.endsWith("\n") ? text.length - 1 : text.length;
+  return beforeLast === 0 ? 0 : text.lastIndexOf("\n", beforeLast - 1) + 1;
+}
+
+/** The start of the line before the one starting at `offset`, or `offset` itself at the start. */
+function lineStartBefore(text: string, offset: number): number {
+  if (offset === 0) return 0;
+  return offset - 1 === 0 ? 0 : text.lastIndexOf("\n", offset - 2) + 1;
+}
+
+/** The end (after its line break) of the line starting at `offset`, or the text's end. */
+function lineEndAfter(text: string, offset: number): number {
+  if (offset >= text.length) return text.length;
+  const newline = text.indexOf("\n", offset);
+  return newline === -1 ? text.length : newline + 1;
+}
 
 function listSectionsOfLines(lines: readonly Line[]): IniSection[] {
   const sections: IniSection[] = [];
@@ -326,8 +479,12 @@ function joinLines(lines: readonly Line[]): string {
 
 /** CRLF when most line breaks are CRLF; LF otherwise (and for an empty file). */
 function dominantLineEnding(text: string): string {
-  const crlf = text.split("\r\n").length - 1;
-  const lf = text.split("\n").length - 1 - crlf;
+  let crlf = 0;
+  let lf = 0;
+  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) {
+    if (at > 0 && text.charCodeAt(at - 1) === 13) crlf += 1;
+    else lf += 1;
+  }
   return crlf > lf ? "\r\n" : "\n";
 }
 
@@ -337,7 +494,8 @@ function settingPart(text: string): string {
 }
 
 function headerOf(text: string): string | undefined {
-  const part = settingPart(text);
+  // Most headers hold no comment: skip the comment split for them (config files can be huge).
+  const part = text.includes("#") || text.includes(";") ? settingPart(text) : text.trim();
   return part.startsWith("[") && part.endsWith("]") && part.length >= 2 ? part.slice(1, -1) : undefined;
 }
 
