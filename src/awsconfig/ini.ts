@@ -19,6 +19,7 @@
  *   profile; replacing or dropping a key replaces or drops its continuation lines with it.
  */
 import { invalidInput } from "../errors.js";
+import { cliProfileName, sdkProfileName } from "./section-names.js";
 
 export type AwsFile = "config" | "credentials";
 
@@ -42,6 +43,8 @@ export interface IniSection {
   /** Index of the header line, and one past the section's last line (the next header or the end). */
   start: number;
   end: number;
+  /** The header line as written, which the aws CLI reads by its own rules (section-names.ts). */
+  line: string;
 }
 
 interface Line {
@@ -70,13 +73,15 @@ export function upsertProfile(
   for (const key of dropKeys) checkKey(key);
 
   const eol = dominantLineEnding(text);
-  const spans = targetSpans(text, target);
+  const found = targetSpans(text, target);
+  const canonical = withHeadersBothRead(text, found, target);
+  const spans = canonical === text ? found : targetSpans(canonical, target);
   if (spans.length === 0) {
     // Only the last line matters for appending: a big file is never split into lines whole.
     const tail = lastLineStart(text);
     return text.slice(0, tail) + joinLines(appendSection(splitLines(text.slice(tail)), target, values, eol));
   }
-  return editWindow(text, spans[0]!.startOffset, spans.at(-1)!.endOffset, (lines) => {
+  return editWindow(canonical, spans[0]!.startOffset, spans.at(-1)!.endOffset, (lines) => {
     const sections = effectiveSections(lines, target);
     const last = sections.at(-1) as IniSection;
     // Edit from the bottom up so the line indices of earlier sections stay valid.
@@ -152,7 +157,7 @@ export function looksLikeAwsFile(text: string, file: AwsFile): boolean {
   let previous: { header: string; offset: number } | undefined;
   for (const found of eachHeader(text)) {
     if (previous !== undefined) {
-      const section: IniSection = { header: previous.header, ...classifyHeader(previous.header), start: 0, end: 0 };
+      const section: IniSection = { header: previous.header, ...classifyHeader(previous.header), line: "", start: 0, end: 0 };
       const settingLines = () => splitLines(text.slice(previous!.offset, found.offset)).slice(1);
       if (isAwsSection(section, file, settingLines)) return true;
     }
@@ -238,21 +243,23 @@ function* eachHeader(text: string): Generator<{ header: string | undefined; offs
 }
 
 /** Section `i` of the index, classified. */
-export function spanAt(index: SectionIndex, i: number): SectionSpan {
+export function spanAt(text: string, index: SectionIndex, i: number): SectionSpan {
   const header = index.headers[i] as string;
+  const startOffset = index.offsets[i] as number;
   return {
     header,
     ...classifyHeader(header),
+    line: lineText(text, startOffset, lineEndAfter(text, startOffset)),
     start: index.lines[i] as number,
     end: index.lines[i + 1] as number,
-    startOffset: index.offsets[i] as number,
+    startOffset,
     endOffset: index.offsets[i + 1] as number,
   };
 }
 
 export function scanSections(text: string): SectionSpan[] {
   const index = indexSections(text);
-  return index.headers.map((_, i) => spanAt(index, i));
+  return index.headers.map((_, i) => spanAt(text, index, i));
 }
 
 /** The target's sections; only headers that contain its name are classified. */
@@ -261,7 +268,7 @@ function targetSpans(text: string, target: ProfileTarget): SectionSpan[] {
   const spans: SectionSpan[] = [];
   index.headers.forEach((header, i) => {
     if (!header.includes(target.profile)) return;
-    const span = spanAt(index, i);
+    const span = spanAt(text, index, i);
     if (isSectionOf(span, target)) spans.push(span);
   });
   return spans;
@@ -310,7 +317,7 @@ function listSectionsOfLines(lines: readonly Line[]): IniSection[] {
     if (header === undefined) return;
     const previous = sections.at(-1);
     if (previous) previous.end = index;
-    sections.push({ header, ...classifyHeader(header), start: index, end: lines.length });
+    sections.push({ header, ...classifyHeader(header), line: line.text, start: index, end: lines.length });
   });
   return sections;
 }
@@ -322,10 +329,39 @@ function classifyHeader(header: string): Pick<IniSection, "kind" | "name"> {
   return { kind: prefix ?? "ignored", name: match[3] ?? "" };
 }
 
+/** A section either reader takes as the profile is the profile's (section-names.ts). */
 function isSectionOf(section: IniSection, target: ProfileTarget): boolean {
-  if (target.file === "credentials") return section.kind === "plain" && section.name === target.profile;
-  if (section.kind === "profile") return section.name === target.profile;
-  return target.profile === "default" && section.kind === "plain" && section.name === "default";
+  return readBy(section, target).sdk || readBy(section, target).cli;
+}
+
+function readBy(section: IniSection, target: ProfileTarget): { sdk: boolean; cli: boolean } {
+  return {
+    sdk: sdkProfileName(section.header, target.file) === target.profile,
+    cli: cliProfileName(section.line, target.file) === target.profile,
+  };
+}
+
+/**
+ * A section only one reader takes as the profile gets the header both read the same way, so
+ * the edit cannot leave a section that shadows, or is shadowed by, another for one reader.
+ * With more than one section of the profile, which one a reader uses depends on which it
+ * sees: xacct does not guess.
+ */
+function withHeadersBothRead(text: string, spans: SectionSpan[], target: ProfileTarget): string {
+  const odd = spans.filter((span) => {
+    const by = readBy(span, target);
+    return !(by.sdk && by.cli);
+  });
+  if (odd.length === 0) return text;
+  if (spans.length > 1) {
+    const lines = spans.map((span) => span.start + 1).join(", ");
+    throw invalidInput(
+      `Profile ${target.profile} is written in ${spans.length} sections of the AWS ${target.file} file (lines ${lines}), which the aws CLI and the AWS SDKs resolve differently; xacct will not guess which to change.`,
+      `Merge them into one ${headerFor(target)} section, then run xacct again.`,
+    );
+  }
+  const span = odd[0] as SectionSpan;
+  return text.slice(0, span.startOffset) + headerFor(target) + text.slice(span.startOffset + span.line.length);
 }
 
 /**

@@ -11,7 +11,8 @@ import { readFileSync, statSync } from "node:fs";
 import { externalDataInterceptor } from "@smithy/shared-ini-file-loader";
 import type { AwsFile } from "./ini.js";
 import { configFilePath, credentialsFilePath } from "./paths.js";
-import { readSdkProfiles, sdkProfileName, type SdkProfiles } from "./sdk-ini.js";
+import { readSdkProfiles, type SdkProfiles } from "./sdk-ini.js";
+import { sdkProfileName } from "./section-names.js";
 import { cachedText, fileVersion } from "./store.js";
 
 /** Below this the SDK's own parse takes milliseconds; nothing is narrowed. */

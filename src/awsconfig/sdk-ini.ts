@@ -5,6 +5,7 @@
  * profile's settings are parsed only when asked for, with the SDK's own rules.
  */
 import { indexSections, spanAt, type AwsFile, type SectionIndex, type SectionSpan } from "./ini.js";
+import { cliProfileName, sdkProfileName } from "./section-names.js";
 
 export interface SdkProfiles {
   /** Every profile the SDK would load from the file (a section with at least one setting). */
@@ -13,13 +14,16 @@ export interface SdkProfiles {
   settings(profile: string): Record<string, string> | undefined;
   /** The sections the SDK reads as the profile, in file order. */
   sectionsOf(profile: string): SectionSpan[];
+  /**
+   * The settings of every section the aws CLI reads as the profile (`[profile  Work]` too),
+   * merged: for telling whose a profile is, not for using it.
+   */
+  cliSettings(profile: string): Record<string, string> | undefined;
   index: SectionIndex;
   /** The SDK reads the whole file as empty (a `[__proto__]` section). */
   poisoned: boolean;
 }
 
-const KNOWN_PREFIXES = ["profile", "sso-session", "services"];
-const PREFIXED_HEADER = /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/;
 /** parseIni throws on these, and loadSharedConfigFiles then reads the whole file as empty. */
 const BLOCKED_HEADERS = ["__proto__", "profile __proto__"];
 
@@ -32,7 +36,7 @@ export function readSdkProfiles(text: string, file: AwsFile): SdkProfiles {
     // Only headers holding the name are classified ("profile.x" in a credentials file is `[profile x]`).
     const needle = profile.replace(/^(?:profile|sso-session|services)\./, "");
     index.headers.forEach((header, i) => {
-      if (header.includes(needle) && sdkProfileName(header, file) === profile) spans.push(spanAt(index, i));
+      if (header.includes(needle) && sdkProfileName(header, file) === profile) spans.push(spanAt(text, index, i));
     });
     return spans;
   };
@@ -40,28 +44,20 @@ export function readSdkProfiles(text: string, file: AwsFile): SdkProfiles {
     if (poisoned) return [];
     const found = index.headers.flatMap((header, i) => {
       const name = sdkProfileName(header, file);
-      return name !== undefined && settingsOf(text, [spanAt(index, i)]) !== undefined ? [name] : [];
+      return name !== undefined && settingsOf(text, [spanAt(text, index, i)]) !== undefined ? [name] : [];
     });
     return [...new Set(found)];
   };
-  return { names, settings: (profile) => settingsOf(text, sectionsOf(profile)), sectionsOf, index, poisoned };
-}
-
-/** The profile a section header is, to the SDK: parseIni's section key, then getConfigData's filter for the config file. */
-export function sdkProfileName(header: string, file: AwsFile): string | undefined {
-  const key = sectionKey(header);
-  if (key === undefined || file === "credentials") return key;
-  if (key === "default") return key;
-  // getConfigData assigns acc[name]: "__proto__" sets the object's prototype, no profile.
-  const name = key.startsWith("profile.") ? key.slice("profile.".length) : undefined;
-  return name === "__proto__" ? undefined : name;
-}
-
-/** parseIni's key: "prefix.name" for known prefixes, nothing for unknown ones, the header itself otherwise. */
-function sectionKey(header: string): string | undefined {
-  const match = PREFIXED_HEADER.exec(header);
-  if (!match) return header === "" ? undefined : header; // parseIni keeps no settings under []
-  return KNOWN_PREFIXES.includes(match[1] ?? "") ? `${match[1]}.${match[3]}` : undefined;
+  const cliSettings = (profile: string) => {
+    const needle = profile.replace(/^(?:profile|sso-session|services)\./, "");
+    const spans = index.headers.flatMap((header, i) => {
+      if (!header.includes(needle)) return [];
+      const span = spanAt(text, index, i);
+      return cliProfileName(span.line, file) === profile ? [span] : [];
+    });
+    return settingsOf(text, spans);
+  };
+  return { names, settings: (profile) => settingsOf(text, sectionsOf(profile)), sectionsOf, cliSettings, index, poisoned };
 }
 
 /** parseIni's reading of the sections' settings, including `key =` sub-sections as `key.sub`. */

@@ -127,12 +127,14 @@ async function editFile(
 /**
  * Refuses, before anything is asked of AWS, a file that a later write would fail on or must
  * not touch: read-only, another user's, not an AWS file, or in a directory xacct cannot write
- * in (where the lock and the temporary copy go). The write checks the same again under the lock.
+ * in (where the lock and the temporary copy go); with `profile`, a file whose sections of that
+ * profile the editor refuses to touch. The write checks the same again under the lock.
  */
-export async function checkWritable(requestedPath: string, file: AwsFile): Promise<void> {
+export async function checkWritable(requestedPath: string, file: AwsFile, profile?: string): Promise<void> {
   const filePath = await resolveSymlinks(requestedPath);
   const current = await readCurrent(filePath, file);
   if (current) refuseToReplace(requestedPath, filePath, file, current);
+  if (current && profile !== undefined) upsertProfile(current.text, { file, profile }, {}); // a dry run: throws or is dropped
   await checkDirectoryWritable(path.dirname(filePath));
 }
 

@@ -36,8 +36,9 @@ export function refuseForeignProfile(view: ProfileView, name: string, sources: r
       "Give the temporary profile another name, e.g. --write-profile TempCred (setup: --temp-profile TempCred).",
     );
   }
-  const settings = view.settings(name);
-  if (settings && !isXacctProfile(settings) && !holdsOnlyTemporaryKeys(settings)) {
+  // What the aws CLI reads as the profile counts too: `[profile  Work]` is Work to it alone.
+  const readings = [view.settings(name), view.cliSettings(name)];
+  if (readings.some((settings) => settings && !isXacctProfile(settings) && !holdsOnlyTemporaryKeys(settings))) {
     throw invalidInput(
       `Profile ${name} already exists and was not written by xacct; writing it would replace your settings.`,
       "Choose another name (--write-profile NAME, or --temp-profile for setup), or remove that profile first.",
@@ -51,8 +52,8 @@ export function refuseForeignProfile(view: ProfileView, name: string, sources: r
  * holds the profile already (its older keys are then removed).
  */
 export async function checkProfileFilesWritable(view: ProfileView, name: string, target: "config" | "credentials", env: NodeJS.ProcessEnv): Promise<void> {
-  await checkWritable(configFilePath(env), "config");
-  if (target === "credentials" || view.credentialsFileKeys(name).length > 0) await checkWritable(credentialsFilePath(env), "credentials");
+  await checkWritable(configFilePath(env), "config", name);
+  if (target === "credentials" || view.credentialsFileKeys(name).length > 0) await checkWritable(credentialsFilePath(env), "credentials", name);
 }
 
 /**
