@@ -15,10 +15,10 @@ export interface SdkProfiles {
   /** The sections the SDK reads as the profile, in file order. */
   sectionsOf(profile: string): SectionSpan[];
   /**
-   * The settings of every section the aws CLI reads as the profile (`[profile  Work]` too),
-   * merged: for telling whose a profile is, not for using it.
+   * The settings of each section either the SDK or the aws CLI reads as the profile
+   * (`[profile  Work]` too), one record per section: for telling whose a profile is.
    */
-  cliSettings(profile: string): Record<string, string> | undefined;
+  sectionSettings(profile: string): Record<string, string>[];
   index: SectionIndex;
   /** The SDK reads the whole file as empty (a `[__proto__]` section). */
   poisoned: boolean;
@@ -48,16 +48,17 @@ export function readSdkProfiles(text: string, file: AwsFile): SdkProfiles {
     });
     return [...new Set(found)];
   };
-  const cliSettings = (profile: string) => {
+  const sectionSettings = (profile: string) => {
     const needle = profile.replace(/^(?:profile|sso-session|services)\./, "");
-    const spans = index.headers.flatMap((header, i) => {
+    return index.headers.flatMap((header, i) => {
       if (!header.includes(needle)) return [];
       const span = spanAt(text, index, i);
-      return cliProfileName(span.line, file) === profile ? [span] : [];
+      const either = (!poisoned && sdkProfileName(header, file) === profile) || cliProfileName(span.line, file) === profile;
+      const settings = either ? settingsOf(text, [span]) : undefined;
+      return settings ? [settings] : [];
     });
-    return settingsOf(text, spans);
   };
-  return { names, settings: (profile) => settingsOf(text, sectionsOf(profile)), sectionsOf, cliSettings, index, poisoned };
+  return { names, settings: (profile) => settingsOf(text, sectionsOf(profile)), sectionsOf, sectionSettings, index, poisoned };
 }
 
 /** parseIni's reading of the sections' settings, including `key =` sub-sections as `key.sub`. */

@@ -14,8 +14,8 @@ export interface ProfileView {
   settings(profile: string): Record<string, string | undefined> | undefined;
   /** The keys the credentials file alone holds for the profile. */
   credentialsFileKeys(profile: string): string[];
-  /** The settings of every section the aws CLI reads as the profile (also `[profile  Work]`), merged. */
-  cliSettings(profile: string): Record<string, string | undefined> | undefined;
+  /** The settings of each section either the SDK or the aws CLI reads as the profile (also `[profile  Work]`). */
+  sectionSettings(profile: string): Record<string, string>[];
 }
 
 /** Read with the SDK's rules (sdk-ini.ts), not its loader, which parses the whole file into objects on every call. */
@@ -37,12 +37,7 @@ export async function loadProfileView(env: NodeJS.ProcessEnv = process.env): Pro
       return { ...fromConfig, ...fromCredentials };
     },
     credentialsFileKeys: (profile) => Object.keys(credentials.settings(profile) ?? {}),
-    cliSettings(profile) {
-      const fromConfig = config.cliSettings(profile);
-      const fromCredentials = credentials.cliSettings(profile);
-      if (!fromConfig && !fromCredentials) return undefined;
-      return { ...fromConfig, ...fromCredentials };
-    },
+    sectionSettings: (profile) => [...config.sectionSettings(profile), ...credentials.sectionSettings(profile)],
   };
 }
 
