@@ -4,9 +4,10 @@
  * the AWS tools do not call STS on every command.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { chmod, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { makeDirectory } from "./make-directory.js";
 import type { TemporaryCredentials } from "./stages/assume-role.js";
 
 /** Refresh this long before expiry, so a command started now does not outlive its keys. */
@@ -33,7 +34,7 @@ export async function readCached(file: string, now = Date.now()): Promise<Tempor
 }
 
 export async function writeCached(file: string, dir: string, creds: TemporaryCredentials): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirectory(dir, 0o700);
   await chmod(dir, 0o700);
   const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
   await writeFile(temp, JSON.stringify({ ...creds, expiration: creds.expiration.toISOString() }), { mode: 0o600 });

@@ -155,6 +155,16 @@ describe("file operations end in bounded time", () => {
     expect(run.stderr).toContain("/proc/nope");
   });
 
+  it("xacct credentials with its cache under /proc/nope ends, whatever it decides", async () => {
+    const { env } = await userHome();
+    const run = await runXacctAsUser(["credentials", "--role-arn", roleArn, "--profile", "staging"], {
+      env: { ...env, XDG_CACHE_HOME: "/proc/nope" },
+      timeoutMs: 15_000,
+    });
+    expect(run.timedOut).toBe(false);
+    expect(run.code).not.toBeNull();
+  });
+
   it("AWS_CONFIG_FILE=/proc/nope/config assume --write-profile fails at once, before AssumeRole", async () => {
     const { env } = await userHome();
     seen = [];
