@@ -72,6 +72,7 @@ export function upsertProfile(
   const dropKeys = new Set((options.removeKeys ?? []).filter((key) => !(key in values)));
   for (const key of dropKeys) checkKey(key);
 
+  refuseCliOnlyHeaders(text, target);
   const eol = dominantLineEnding(text);
   const found = targetSpans(text, target);
   const canonical = withHeadersBothRead(text, found, target);
@@ -109,6 +110,7 @@ function editWindow(text: string, from: number, to: number, edit: (lines: Line[]
  */
 export function removeProfile(text: string, target: ProfileTarget): string {
   checkProfileName(target);
+  refuseCliOnlyHeaders(text, target);
   const spans = targetSpans(text, target);
   if (spans.length === 0) return text;
   // The window holds the line before the first section and the line after the last one.
@@ -201,22 +203,27 @@ export interface SectionIndex {
   offsets: number[];
   /** The line number of each header line, then the number of lines. */
   lines: number[];
+  /** Lines only the aws CLI reads as a section header, such as `[profile Work]x`. */
+  cliOnlyHeaders: { offset: number; line: number; text: string }[];
 }
 
 export function indexSections(text: string): SectionIndex {
   // The view, the SDK's narrowed copy and the edit index the same texts (shared strings).
   const known = recentlyIndexed.find((entry) => entry.text === text);
   if (known) return known.index;
-  const index: SectionIndex = { headers: [], offsets: [], lines: [] };
+  const index: SectionIndex = { headers: [], offsets: [], lines: [], cliOnlyHeaders: [] };
   let line = 0;
   for (let at = 0; at < text.length; line += 1) {
     const newline = text.indexOf("\n", at);
     const next = newline === -1 ? text.length : newline + 1;
-    const header = mayBeHeader(text, at, next) ? headerOf(lineText(text, at, next)) : undefined;
+    const raw = mayBeHeader(text, at, next) ? lineText(text, at, next) : undefined;
+    const header = raw === undefined ? undefined : headerOf(raw);
     if (header !== undefined) {
       index.headers.push(header);
       index.offsets.push(at);
       index.lines.push(line);
+    } else if (raw !== undefined && /^\[.+\]/.test(raw.trim())) {
+      index.cliOnlyHeaders.push({ offset: at, line, text: raw });
     }
     at = next;
   }
@@ -339,6 +346,16 @@ function readBy(section: IniSection, target: ProfileTarget): { sdk: boolean; cli
     sdk: sdkProfileName(section.header, target.file) === target.profile,
     cli: cliProfileName(section.line, target.file) === target.profile,
   };
+}
+
+/** A header line the SDKs do not see at all (`[profile Work]x`) cannot be respelled safely: what follows it is another section's to them. */
+function refuseCliOnlyHeaders(text: string, target: ProfileTarget): void {
+  const stray = indexSections(text).cliOnlyHeaders.find((header) => cliProfileName(header.text, target.file) === target.profile);
+  if (stray === undefined) return;
+  throw invalidInput(
+    `Line ${stray.line + 1} of the AWS ${target.file} file is a section of profile ${target.profile} to the aws CLI but not to the AWS SDKs; xacct will not guess which to change.`,
+    `Write that header as ${headerFor(target)}, with nothing after the ], then run xacct again.`,
+  );
 }
 
 /**

@@ -50,11 +50,18 @@ export function readSdkProfiles(text: string, file: AwsFile): SdkProfiles {
   };
   const sectionSettings = (profile: string) => {
     const needle = profile.replace(/^(?:profile|sso-session|services)\./, "");
-    return index.headers.flatMap((header, i) => {
+    const sections = index.headers.flatMap((header, i) => {
       if (!header.includes(needle)) return [];
       const span = spanAt(text, index, i);
       const either = (!poisoned && sdkProfileName(header, file) === profile) || cliProfileName(span.line, file) === profile;
-      const settings = either ? settingsOf(text, [span]) : undefined;
+      return either ? [span] : [];
+    });
+    // A header only the CLI sees runs to the next header line.
+    const strays = index.cliOnlyHeaders
+      .filter((header) => cliProfileName(header.text, file) === profile)
+      .map((header) => ({ startOffset: header.offset, endOffset: index.offsets.find((offset) => offset > header.offset) ?? text.length }));
+    return [...sections, ...strays].flatMap((span): Record<string, string>[] => {
+      const settings = settingsOf(text, [span]);
       return settings ? [settings] : [];
     });
   };
@@ -62,7 +69,7 @@ export function readSdkProfiles(text: string, file: AwsFile): SdkProfiles {
 }
 
 /** parseIni's reading of the sections' settings, including `key =` sub-sections as `key.sub`. */
-function settingsOf(text: string, spans: readonly SectionSpan[]): Record<string, string> | undefined {
+function settingsOf(text: string, spans: readonly Pick<SectionSpan, "startOffset" | "endOffset">[]): Record<string, string> | undefined {
   let settings: Record<string, string> | undefined;
   for (const span of spans) {
     let subSection: string | undefined;

@@ -93,4 +93,29 @@ describe("a profile the aws CLI reads from an odd header", () => {
     expect(await readFile(sandbox.configFile, "utf8")).toBe(both);
     await writeFile(sandbox.configFile, original);
   });
+
+  it("behind a header the SDKs do not see at all ([profile Work]x) is the user's too", async () => {
+    const original = await readFile(sandbox.configFile, "utf8");
+    const users = `${original}\n[profile Work2]x\nrole_arn = arn:aws:iam::333333333333:role/Admin\nsource_profile = staging\n`;
+    await writeFile(sandbox.configFile, users);
+    expect(readWithBotocore(users)["Work2"]).toMatchObject({ role_arn: "arn:aws:iam::333333333333:role/Admin" });
+    const run = await assumeWriting("Work2");
+    expect(run.stderr).toContain("Profile Work2 already exists and was not written by xacct");
+    expect(run.code).toBe(2);
+    expect(run.calls.calls.filter((c) => c.operation === "AssumeRole")).toHaveLength(0);
+    expect(await readFile(sandbox.configFile, "utf8")).toBe(users);
+    await writeFile(sandbox.configFile, original);
+  });
+
+  it("of temporary keys behind such a header is refused with the line, not rewritten, before AssumeRole", async () => {
+    const original = await readFile(sandbox.configFile, "utf8");
+    const text = `${original}\n[profile Temp4]#c\naws_access_key_id = AKIAOLD\naws_secret_access_key = old\naws_session_token = old\n`;
+    await writeFile(sandbox.configFile, text);
+    const run = await assumeWriting("Temp4");
+    expect(run.stderr).toMatch(/Line \d+ of the AWS config file is a section of profile Temp4 to the aws CLI but not to the AWS SDKs/);
+    expect(run.code).toBe(2);
+    expect(run.calls.calls.filter((c) => c.operation === "AssumeRole")).toHaveLength(0);
+    expect(await readFile(sandbox.configFile, "utf8")).toBe(text);
+    await writeFile(sandbox.configFile, original);
+  });
 });
