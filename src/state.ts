@@ -6,7 +6,6 @@ import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { XacctError } from "./errors.js";
-import { makeDirectory } from "./make-directory.js";
 
 export interface SetupState {
   /** role (the recipe) or resource-policy; absent in state written before modes existed. */
@@ -114,6 +113,8 @@ function badState(path: string, problem: string): XacctError {
 }
 
 export async function saveState(setup: SetupState, path = stateFilePath()): Promise<void> {
+  // Loaded here, not at the top: cli.ts imports this module on every start (--help).
+  const { makeDirectory } = await import("./make-directory.js");
   await makeDirectory(dirname(path), 0o700);
   const body: StateFile = { version: 1, setup };
   // Unique enough for one user's state file; avoids loading node:crypto on every start.

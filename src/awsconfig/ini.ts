@@ -1,10 +1,12 @@
 /**
  * A pure editor for the AWS shared config and credentials files: text in, text out.
  *
- * Users' files are sacred, so we never parse into a model and print it back. We split the
- * text into lines, find the target profile's section the way the SDK's own `parseIni`
- * (@smithy/core/config) finds it, and splice new lines into that section only. Every byte
- * outside it (comments, order, spacing, CRLF, a missing final newline, unicode) is kept.
+ * Users' files are sacred, so we never parse into a model and print it back. We find the
+ * header lines the way the SDK's own `parseIni` (@smithy/core/config) finds them, without
+ * splitting a file of many MB into lines; a section is the profile's when the SDK or the aws
+ * CLI reads it as the profile (section-names.ts). We split only the target's sections into
+ * lines and splice new lines into them. Every byte outside them (comments, order, spacing,
+ * CRLF, a missing final newline, unicode) is kept.
  *
  * How the SDK reads what we write, and why we edit the way we do:
  * - Duplicate sections of one profile are merged key by key, later values winning. So new
@@ -19,7 +21,7 @@
  *   profile; replacing or dropping a key replaces or drops its continuation lines with it.
  */
 import { invalidInput } from "../errors.js";
-import { cliProfileName, sdkProfileName } from "./section-names.js";
+import { cliProfileName, PREFIXED_HEADER, sdkProfileName } from "./section-names.js";
 
 export type AwsFile = "config" | "credentials";
 
@@ -180,10 +182,9 @@ function isAwsSection(section: IniSection, file: AwsFile, settingLines: () => Li
 }
 
 // ---------------------------------------------------------------------------------------
-// Sections: found with the SDK's own rules, so we edit exactly what it reads.
+// Sections: found with the SDK's own rules, and taken as the profile's when either the SDK
+// or the aws CLI reads them so (section-names.ts), so we edit exactly what they read.
 
-/** Copied from parseIni: "prefix name" or "prefix 'name'" with the SDK's name characters. */
-const PREFIXED_HEADER = /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/;
 const SECTION_PREFIXES = ["profile", "sso-session", "services"] as const;
 
 /** A section with where it lies in the text: from its header line to the next header line. */

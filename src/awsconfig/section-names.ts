@@ -8,7 +8,7 @@ import type { AwsFile } from "./ini.js";
 
 const KNOWN_PREFIXES = ["profile", "sso-session", "services"];
 /** @smithy/core's parseIni: "prefix name" or "prefix 'name'" with the SDK's name characters. */
-const PREFIXED_HEADER = /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/;
+export const PREFIXED_HEADER = /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/;
 
 /** The profile a header (the text between the brackets, comment stripped) is to the JS SDK. */
 export function sdkProfileName(header: string, file: AwsFile): string | undefined {

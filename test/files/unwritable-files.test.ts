@@ -3,7 +3,7 @@
  * is refused with one sentence before any AWS call, and every file operation ends in bounded
  * time, even where the kernel answers strangely (/proc).
  */
-import { copyFile, chmod, chown, lstat, mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, chown, copyFile, lstat, mkdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -102,8 +102,6 @@ describe("as a user who is not root, assume --write-profile refuses before Assum
     const gitText = "[user]\n\tname = Ada\n\temail = ada@example.com\n[core]\n\teditor = vi\n";
     await writeFile(gitconfig, gitText, { mode: 0o644 });
     await giveToUser(gitconfig);
-    await writeFile(config, ""); // replaced by the link below
-    const { rm } = await import("node:fs/promises");
     await rm(config);
     await symlink(gitconfig, config);
     const run = await assumeAsUser(env);
