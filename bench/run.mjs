@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { benchCalls } from "./calls.mjs";
+import { benchBigConfig } from "./big-config.mjs";
 import { benchConfigFile } from "./config-file.mjs";
 import { benchDownload } from "./download.mjs";
 import { startEmulator } from "./emulator.mjs";
@@ -18,7 +19,7 @@ import { benchStartup } from "./startup.mjs";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 const quick = process.argv.includes("--quick");
-const RUNS = { startup: quick ? 8 : 25, flow: quick ? 1 : 5, download: quick ? 1 : 5, config: quick ? 5 : 11 };
+const RUNS = { startup: quick ? 8 : 25, flow: quick ? 1 : 5, download: quick ? 1 : 5, config: quick ? 5 : 11, bigConfig: quick ? 1 : 3 };
 const progress = (text) => process.stderr.write(`bench: ${text}\n`);
 
 const loadAtStart = loadavg()[0];
@@ -76,6 +77,13 @@ try {
   noise += download.noise;
   row(`test-get, ${download.sizeMb} MB object`, fmt.ms(download.xacct), `\`aws s3api get-object\` ${fmt.ms(download.aws)}`, fmt.ratio(download.ratio), "≤ 1.0×", download.ratio <= 1.0);
   row(`test-get peak RSS, ${download.sizeMb} MB object`, fmt.mb(download.rssLarge), `1 MB object: ${fmt.mb(download.rssSmall)}`, fmt.ratio(download.rssLarge / download.rssSmall), "≤ 150 MB", download.rssLarge <= 150);
+
+  progress(`assume --write-profile with a 50 MB config file, ${RUNS.bigConfig} runs`);
+  await sandbox.reset();
+  const bigConfig = await benchBigConfig(sandbox, { sizeMb: 50, runs: RUNS.bigConfig });
+  noise += bigConfig.noise;
+  row(`\`assume --write-profile\`, ${bigConfig.sizeMb} MB config file`, fmt.ms(bigConfig.ms), "", "", "≤ 2 s", bigConfig.ms <= 2000);
+  row(`… its peak RSS`, fmt.mb(bigConfig.rssMb), "", "", "≤ 300 MB", bigConfig.rssMb <= 300);
 
   progress("AWS calls per command");
   await sandbox.reset();

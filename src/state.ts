@@ -2,7 +2,7 @@
  * What setup remembers so that `assume` and `test-get` need no flags: profiles, region,
  * bucket and role. Never a secret. Lives in the user's config directory.
  */
-import { mkdir, open, rename, rm, writeFile } from "node:fs/promises";
+import { open, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { XacctError } from "./errors.js";
@@ -61,15 +61,58 @@ export async function loadState(path = stateFilePath()): Promise<SetupState | un
       hint: "Fix its permissions or delete it; setup will write it again.",
     });
   }
-  let setup: SetupState | undefined;
+  let parsed: unknown;
   try {
-    setup = (JSON.parse(text) as StateFile).setup;
+    parsed = JSON.parse(text);
   } catch {
-    throw new XacctError(`xacct's state file ${path} is not valid JSON.`, {
-      hint: "Delete it and run `xacct setup` again, or pass the values as flags.",
-    });
+    throw badState(path, "is not valid JSON");
   }
+  const setup = setupOf(parsed, path);
   return setup === undefined ? undefined : checkSetupState(setup, path);
+}
+
+/** Fields every recorded setup has; the commands read them without further checks. */
+const REQUIRED_FIELDS = [
+  "productionProfile",
+  "stagingProfile",
+  "region",
+  "bucket",
+  "roleName",
+  "policyName",
+  "roleArn",
+  "policyArn",
+  "stagingUser",
+  "tempProfile",
+  "productionAccountId",
+  "stagingAccountId",
+  "updatedAt",
+] as const;
+
+/** The setup in a parsed state file, or one sentence saying what about its shape is wrong. */
+function setupOf(parsed: unknown, path: string): SetupState | undefined {
+  if (!isObject(parsed)) throw badState(path, `holds ${describeJson(parsed)}, not xacct's settings`);
+  const setup = parsed["setup"];
+  if (setup === undefined) return undefined;
+  if (!isObject(setup)) throw badState(path, `is damaged: its setup is ${describeJson(setup)}, not xacct's settings`);
+  const missing = REQUIRED_FIELDS.filter((field) => typeof setup[field] !== "string");
+  if (missing.length > 0) throw badState(path, `is damaged: its setup lacks ${missing.join(", ")}`);
+  return setup as unknown as SetupState;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describeJson(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+
+function badState(path: string, problem: string): XacctError {
+  return new XacctError(`xacct's state file ${path} ${problem}.`, {
+    hint: `Delete it (rm ${path}) and run \`xacct setup\` again, or pass the values as flags.`,
+  });
 }
 
 /**
@@ -98,7 +141,9 @@ async function readTrusted(path: string): Promise<string> {
 }
 
 export async function saveState(setup: SetupState, path = stateFilePath()): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  // Loaded here, not at the top: cli.ts imports this module on every start (--help).
+  const { makeDirectory } = await import("./make-directory.js");
+  await makeDirectory(dirname(path), 0o700);
   const body: StateFile = { version: 1, setup };
   // Unique enough for one user's state file; avoids loading node:crypto on every start.
   const temp = `${path}.${process.pid}.${Date.now()}.tmp`;

@@ -8,6 +8,7 @@ import { fromIni, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { createHash } from "node:crypto";
+import { narrowSdkFilesFor } from "../awsconfig/sdk-files.js";
 import { canonicalInput, type CallLog } from "./call-log.js";
 
 export interface AwsTarget {
@@ -28,6 +29,8 @@ export function credentialsFor(target: AwsTarget): AwsCredentialIdentity | AwsCr
 }
 
 export function commonConfig(target: AwsTarget) {
+  // Profiles in a big config file: the SDK reads only what this client can use (sdk-files.ts).
+  narrowSdkFilesFor(target.profile);
   return {
     region: target.region,
     credentials: credentialsFor(target),

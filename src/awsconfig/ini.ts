@@ -1,10 +1,12 @@
 /**
  * A pure editor for the AWS shared config and credentials files: text in, text out.
  *
- * Users' files are sacred, so we never parse into a model and print it back. We split the
- * text into lines, find the target profile's section the way the SDK's own `parseIni`
- * (@smithy/core/config) finds it, and splice new lines into that section only. Every byte
- * outside it (comments, order, spacing, CRLF, a missing final newline, unicode) is kept.
+ * Users' files are sacred, so we never parse into a model and print it back. We find the
+ * header lines the way the SDK's own `parseIni` (@smithy/core/config) finds them, without
+ * splitting a file of many MB into lines; a section is the profile's when the SDK or the aws
+ * CLI reads it as the profile (section-names.ts). We split only the target's sections into
+ * lines and splice new lines into them. Every byte outside them (comments, order, spacing,
+ * CRLF, a missing final newline, unicode) is kept.
  *
  * How the SDK reads what we write, and why we edit the way we do:
  * - Duplicate sections of one profile are merged key by key, later values winning. So new
@@ -20,6 +22,7 @@
  */
 import { invalidInput } from "../errors.js";
 import { checkWritableProfileName } from "./profile-name.js";
+import { cliProfileName, PREFIXED_HEADER, sdkProfileName } from "./section-names.js";
 
 export type AwsFile = "config" | "credentials";
 
@@ -43,6 +46,8 @@ export interface IniSection {
   /** Index of the header line, and one past the section's last line (the next header or the end). */
   start: number;
   end: number;
+  /** The header line as written, which the aws CLI reads by its own rules (section-names.ts). */
+  line: string;
 }
 
 interface Line {
@@ -70,18 +75,34 @@ export function upsertProfile(
   const dropKeys = new Set((options.removeKeys ?? []).filter((key) => !(key in values)));
   for (const key of dropKeys) checkKey(key);
 
-  const lines = splitLines(text);
+  refuseCliOnlyHeaders(text, target);
   const eol = dominantLineEnding(text);
-  const sections = effectiveSections(lines, target);
-  const last = sections.at(-1);
-  if (last === undefined) return joinLines(appendSection(lines, target, values, eol));
-
-  // Edit from the bottom up so the line indices of earlier sections stay valid.
-  lines.splice(last.start, last.end - last.start, ...rewriteSection(lines, last, values, dropKeys, eol));
-  for (const earlier of sections.slice(0, -1).reverse()) {
-    lines.splice(earlier.start, earlier.end - earlier.start, ...rewriteSection(lines, earlier, {}, dropKeys, eol));
+  const found = targetSpans(text, target);
+  const canonical = withHeadersBothRead(text, found, target);
+  const spans = canonical === text ? found : targetSpans(canonical, target);
+  if (spans.length === 0) {
+    // Only the last line matters for appending: a big file is never split into lines whole.
+    const tail = lastLineStart(text);
+    return text.slice(0, tail) + joinLines(appendSection(splitLines(text.slice(tail)), target, values, eol));
   }
-  return joinLines(lines);
+  return editWindow(canonical, spans[0]!.startOffset, spans.at(-1)!.endOffset, (lines) => {
+    const sections = effectiveSections(lines, target);
+    const last = sections.at(-1) as IniSection;
+    // Edit from the bottom up so the line indices of earlier sections stay valid.
+    lines.splice(last.start, last.end - last.start, ...rewriteSection(lines, last, values, dropKeys, eol));
+    for (const earlier of sections.slice(0, -1).reverse()) {
+      lines.splice(earlier.start, earlier.end - earlier.start, ...rewriteSection(lines, earlier, {}, dropKeys, eol));
+    }
+    return lines;
+  });
+}
+
+/**
+ * Applies a line-based edit to text[from, to) only, and keeps every other byte as it is: a
+ * 50 MB file with thousands of profiles is edited where the target profile is.
+ */
+function editWindow(text: string, from: number, to: number, edit: (lines: Line[]) => Line[]): string {
+  return text.slice(0, from) + joinLines(edit(splitLines(text.slice(from, to)))) + text.slice(to);
 }
 
 /**
@@ -92,7 +113,16 @@ export function upsertProfile(
  */
 export function removeProfile(text: string, target: ProfileTarget): string {
   checkProfileName(target);
-  const lines = splitLines(text);
+  refuseCliOnlyHeaders(text, target);
+  const spans = targetSpans(text, target);
+  if (spans.length === 0) return text;
+  // The window holds the line before the first section and the line after the last one.
+  const from = lineStartBefore(text, spans[0]!.startOffset);
+  const to = lineEndAfter(text, spans.at(-1)!.endOffset);
+  return editWindow(text, from, to, (lines) => removeSections(lines, target));
+}
+
+function removeSections(lines: Line[], target: ProfileTarget): Line[] {
   // Removing one section may take a blank line from the one before, so find them afresh each time.
   for (;;) {
     const section = listSectionsOfLines(lines).findLast((candidate) => isSectionOf(candidate, target));
@@ -105,16 +135,16 @@ export function removeProfile(text: string, target: ProfileTarget): string {
     else if (before === undefined && after !== undefined && isBlank(after.text)) end += 1;
     lines.splice(start, end - start);
   }
-  return joinLines(lines);
+  return lines;
 }
 
 export function listSections(text: string): IniSection[] {
-  return listSectionsOfLines(splitLines(text));
+  return scanSections(text);
 }
 
 /** Profile names the SDK can load from this file, in order of first appearance. */
 export function listProfileNames(text: string, file: AwsFile): string[] {
-  const names = listSections(text).flatMap((section) => {
+  const names = scanSections(text).flatMap((section) => {
     if (file === "credentials") return section.kind === "plain" && section.name !== "" ? [section.name] : [];
     if (section.kind === "profile" || (section.kind === "plain" && section.name === "default")) return [section.name];
     return [];
@@ -122,12 +152,172 @@ export function listProfileNames(text: string, file: AwsFile): string[] {
   return [...new Set(names)];
 }
 
-// ---------------------------------------------------------------------------------------
-// Sections: found with the SDK's own rules, so we edit exactly what it reads.
+/**
+ * Whether the text can be an AWS config or credentials file: nothing but comments and blank
+ * lines, or at least one section an AWS tool reads. A file of other sections only (a
+ * ~/.gitconfig behind a symlink) is not one, and keys must not be written into it.
+ */
+export function looksLikeAwsFile(text: string, file: AwsFile): boolean {
+  // Section by section, stopping at the first AWS one: usually the file's first.
+  let previous: { header: string; offset: number } | undefined;
+  for (const found of eachHeader(text)) {
+    if (previous !== undefined) {
+      const section: IniSection = { header: previous.header, ...classifyHeader(previous.header), line: "", start: 0, end: 0 };
+      const settingLines = () => splitLines(text.slice(previous!.offset, found.offset)).slice(1);
+      if (isAwsSection(section, file, settingLines)) return true;
+    }
+    if (found.header === undefined) return previous === undefined && splitLines(text).every((line) => isBlankOrComment(line.text));
+    previous = { header: found.header, offset: found.offset };
+  }
+  return false;
+}
 
-/** Copied from parseIni: "prefix name" or "prefix 'name'" with the SDK's name characters. */
-const PREFIXED_HEADER = /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/;
+/** Sections only the AWS CLI reads, besides profiles. */
+const CLI_SECTIONS = new Set(["default", "plugins", "preview"]);
+const AWS_KEY = /^(?:aws_|sso_|xacct_|region$|output$|role_arn$|source_profile$|credential_process$|credential_source$|mfa_serial$)/;
+
+function isAwsSection(section: IniSection, file: AwsFile, settingLines: () => Line[]): boolean {
+  if (file === "config" && section.kind !== "plain" && section.kind !== "ignored") return true;
+  if (CLI_SECTIONS.has(section.name) && section.kind === "plain") return true;
+  return settingLines().some((line) => AWS_KEY.test(keyOf(line.text) ?? ""));
+}
+
+// ---------------------------------------------------------------------------------------
+// Sections: found with the SDK's own rules, and taken as the profile's when either the SDK
+// or the aws CLI reads them so (section-names.ts), so we edit exactly what they read.
+
 const SECTION_PREFIXES = ["profile", "sso-session", "services"] as const;
+
+/** A section with where it lies in the text: from its header line to the next header line. */
+export interface SectionSpan extends IniSection {
+  startOffset: number;
+  endOffset: number;
+}
+
+/**
+ * Where the sections are, found without splitting the text into lines: only lines whose first
+ * visible character is `[` are looked at closely. Kept compact, as arrays of plain values: a
+ * 50 MB config has half a million sections.
+ */
+export interface SectionIndex {
+  headers: string[];
+  /** The offset of each header line, then the text's length. */
+  offsets: number[];
+  /** The line number of each header line, then the number of lines. */
+  lines: number[];
+  /** Lines only the aws CLI reads as a section header, such as `[profile Work]x`. */
+  cliOnlyHeaders: { offset: number; line: number; text: string }[];
+}
+
+export function indexSections(text: string): SectionIndex {
+  // The view, the SDK's narrowed copy and the edit index the same texts (shared strings).
+  const known = recentlyIndexed.find((entry) => entry.text === text);
+  if (known) return known.index;
+  const index: SectionIndex = { headers: [], offsets: [], lines: [], cliOnlyHeaders: [] };
+  let line = 0;
+  for (let at = 0; at < text.length; line += 1) {
+    const newline = text.indexOf("\n", at);
+    const next = newline === -1 ? text.length : newline + 1;
+    const raw = mayBeHeader(text, at, next) ? lineText(text, at, next) : undefined;
+    const header = raw === undefined ? undefined : headerOf(raw);
+    if (header !== undefined) {
+      index.headers.push(header);
+      index.offsets.push(at);
+      index.lines.push(line);
+    } else if (raw !== undefined && /^\[.+\]/.test(raw.trim())) {
+      index.cliOnlyHeaders.push({ offset: at, line, text: raw });
+    }
+    at = next;
+  }
+  index.offsets.push(text.length);
+  index.lines.push(line);
+  recentlyIndexed.unshift({ text, index });
+  recentlyIndexed.length = Math.min(recentlyIndexed.length, 2); // the config and the credentials file
+  return index;
+}
+
+const recentlyIndexed: { text: string; index: SectionIndex }[] = [];
+
+/** Each header line in order, then one last item without a header that carries the line count. */
+function* eachHeader(text: string): Generator<{ header: string | undefined; offset: number; line: number }> {
+  let line = 0;
+  for (let at = 0; at < text.length; line += 1) {
+    const newline = text.indexOf("\n", at);
+    const next = newline === -1 ? text.length : newline + 1;
+    const header = mayBeHeader(text, at, next) ? headerOf(lineText(text, at, next)) : undefined;
+    if (header !== undefined) yield { header, offset: at, line };
+    at = next;
+  }
+  yield { header: undefined, offset: text.length, line };
+}
+
+/** Section `i` of the index, classified. */
+export function spanAt(text: string, index: SectionIndex, i: number): SectionSpan {
+  const header = index.headers[i] as string;
+  const startOffset = index.offsets[i] as number;
+  return {
+    header,
+    ...classifyHeader(header),
+    line: lineText(text, startOffset, lineEndAfter(text, startOffset)),
+    start: index.lines[i] as number,
+    end: index.lines[i + 1] as number,
+    startOffset,
+    endOffset: index.offsets[i + 1] as number,
+  };
+}
+
+export function scanSections(text: string): SectionSpan[] {
+  const index = indexSections(text);
+  return index.headers.map((_, i) => spanAt(text, index, i));
+}
+
+/** The target's sections; only headers that contain its name are classified. */
+function targetSpans(text: string, target: ProfileTarget): SectionSpan[] {
+  const index = indexSections(text);
+  const spans: SectionSpan[] = [];
+  index.headers.forEach((header, i) => {
+    if (!header.includes(target.profile)) return;
+    const span = spanAt(text, index, i);
+    if (isSectionOf(span, target)) spans.push(span);
+  });
+  return spans;
+}
+
+/** Cheap test first: spaces and tabs, then `[`; other whitespace goes to the exact test. */
+function mayBeHeader(text: string, from: number, to: number): boolean {
+  let at = from;
+  while (at < to && (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9)) at += 1;
+  const code = text.charCodeAt(at);
+  // `[`, vertical tab, form feed, carriage return, or beyond ASCII (unicode spaces, BOM).
+  return code === 91 || code === 11 || code === 12 || code === 13 || code >= 128;
+}
+
+/** The line's text without its line break ("\n" or "\r\n"), as splitLines gives it. */
+function lineText(text: string, from: number, next: number): string {
+  let end = next;
+  if (end > from && text.charCodeAt(end - 1) === 10) end -= 1;
+  if (end > from && text.charCodeAt(end - 1) === 13 && next !== end) end -= 1;
+  return text.slice(from, end);
+}
+
+/** Where the text's last line starts (its length when it ends with a line break or is empty). */
+function lastLineStart(text: string): number {
+  const beforeLast = text.endsWith("\n") ? text.length - 1 : text.length;
+  return beforeLast === 0 ? 0 : text.lastIndexOf("\n", beforeLast - 1) + 1;
+}
+
+/** The start of the line before the one starting at `offset`, or `offset` itself at the start. */
+function lineStartBefore(text: string, offset: number): number {
+  if (offset === 0) return 0;
+  return offset - 1 === 0 ? 0 : text.lastIndexOf("\n", offset - 2) + 1;
+}
+
+/** The end (after its line break) of the line starting at `offset`, or the text's end. */
+function lineEndAfter(text: string, offset: number): number {
+  if (offset >= text.length) return text.length;
+  const newline = text.indexOf("\n", offset);
+  return newline === -1 ? text.length : newline + 1;
+}
 
 function listSectionsOfLines(lines: readonly Line[]): IniSection[] {
   const sections: IniSection[] = [];
@@ -136,7 +326,7 @@ function listSectionsOfLines(lines: readonly Line[]): IniSection[] {
     if (header === undefined) return;
     const previous = sections.at(-1);
     if (previous) previous.end = index;
-    sections.push({ header, ...classifyHeader(header), start: index, end: lines.length });
+    sections.push({ header, ...classifyHeader(header), line: line.text, start: index, end: lines.length });
   });
   return sections;
 }
@@ -148,10 +338,49 @@ function classifyHeader(header: string): Pick<IniSection, "kind" | "name"> {
   return { kind: prefix ?? "ignored", name: match[3] ?? "" };
 }
 
+/** A section either reader takes as the profile is the profile's (section-names.ts). */
 function isSectionOf(section: IniSection, target: ProfileTarget): boolean {
-  if (target.file === "credentials") return section.kind === "plain" && section.name === target.profile;
-  if (section.kind === "profile") return section.name === target.profile;
-  return target.profile === "default" && section.kind === "plain" && section.name === "default";
+  return readBy(section, target).sdk || readBy(section, target).cli;
+}
+
+function readBy(section: IniSection, target: ProfileTarget): { sdk: boolean; cli: boolean } {
+  return {
+    sdk: sdkProfileName(section.header, target.file) === target.profile,
+    cli: cliProfileName(section.line, target.file) === target.profile,
+  };
+}
+
+/** A header line the SDKs do not see at all (`[profile Work]x`) cannot be respelled safely: what follows it is another section's to them. */
+function refuseCliOnlyHeaders(text: string, target: ProfileTarget): void {
+  const stray = indexSections(text).cliOnlyHeaders.find((header) => cliProfileName(header.text, target.file) === target.profile);
+  if (stray === undefined) return;
+  throw invalidInput(
+    `Line ${stray.line + 1} of the AWS ${target.file} file is a section of profile ${target.profile} to the aws CLI but not to the AWS SDKs; xacct will not guess which to change.`,
+    `Write that header as ${headerFor(target)}, with nothing after the ], then run xacct again.`,
+  );
+}
+
+/**
+ * A section only one reader takes as the profile gets the header both read the same way, so
+ * the edit cannot leave a section that shadows, or is shadowed by, another for one reader.
+ * With more than one section of the profile, which one a reader uses depends on which it
+ * sees: xacct does not guess.
+ */
+function withHeadersBothRead(text: string, spans: SectionSpan[], target: ProfileTarget): string {
+  const odd = spans.filter((span) => {
+    const by = readBy(span, target);
+    return !(by.sdk && by.cli);
+  });
+  if (odd.length === 0) return text;
+  if (spans.length > 1) {
+    const lines = spans.map((span) => span.start + 1).join(", ");
+    throw invalidInput(
+      `Profile ${target.profile} is written in ${spans.length} sections of the AWS ${target.file} file (lines ${lines}), which the aws CLI and the AWS SDKs resolve differently; xacct will not guess which to change.`,
+      `Merge them into one ${headerFor(target)} section, then run xacct again.`,
+    );
+  }
+  const span = odd[0] as SectionSpan;
+  return text.slice(0, span.startOffset) + headerFor(target) + text.slice(span.startOffset + span.line.length);
 }
 
 /**
@@ -305,8 +534,12 @@ function joinLines(lines: readonly Line[]): string {
 
 /** CRLF when most line breaks are CRLF; LF otherwise (and for an empty file). */
 function dominantLineEnding(text: string): string {
-  const crlf = text.split("\r\n").length - 1;
-  const lf = text.split("\n").length - 1 - crlf;
+  let crlf = 0;
+  let lf = 0;
+  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) {
+    if (at > 0 && text.charCodeAt(at - 1) === 13) crlf += 1;
+    else lf += 1;
+  }
   return crlf > lf ? "\r\n" : "\n";
 }
 
@@ -316,7 +549,8 @@ function settingPart(text: string): string {
 }
 
 function headerOf(text: string): string | undefined {
-  const part = settingPart(text);
+  // Most headers hold no comment: skip the comment split for them (config files can be huge).
+  const part = text.includes("#") || text.includes(";") ? settingPart(text) : text.trim();
   return part.startsWith("[") && part.endsWith("]") && part.length >= 2 ? part.slice(1, -1) : undefined;
 }
 

@@ -1,12 +1,12 @@
 /**
  * The profiles as the AWS SDK itself sees them (config and credentials files merged by the
- * SDK's own loader, honouring AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE). Read-only:
+ * SDK's own rules, honouring AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE). Read-only:
  * for offering profiles, finding a profile's region and checking a profile exists.
  */
-import { loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import { invalidInput } from "../errors.js";
 import { configFilePath, credentialsFilePath } from "./paths.js";
-import { checkAwsFile } from "./store.js";
+import { readSdkProfiles } from "./sdk-ini.js";
+import { readAwsFile } from "./store.js";
 import { displayShellWord } from "../shell-words.js";
 
 export interface ProfileView {
@@ -15,25 +15,30 @@ export interface ProfileView {
   settings(profile: string): Record<string, string | undefined> | undefined;
   /** The keys the credentials file alone holds for the profile. */
   credentialsFileKeys(profile: string): string[];
+  /** The settings of each section either the SDK or the aws CLI reads as the profile (also `[profile  Work]`). */
+  sectionSettings(profile: string): Record<string, string>[];
 }
 
+/** Read with the SDK's rules (sdk-ini.ts), not its loader, which parses the whole file into objects on every call. */
 export async function loadProfileView(env: NodeJS.ProcessEnv = process.env): Promise<ProfileView> {
-  await Promise.all([checkAwsFile(configFilePath(env), "config"), checkAwsFile(credentialsFilePath(env), "credentials")]);
-  const files = await loadSharedConfigFiles({
-    ignoreCache: true,
-    ...(env["AWS_CONFIG_FILE"] ? { configFilepath: env["AWS_CONFIG_FILE"] } : {}),
-    ...(env["AWS_SHARED_CREDENTIALS_FILE"] ? { filepath: env["AWS_SHARED_CREDENTIALS_FILE"] } : {}),
-  });
-  const names = [...new Set([...Object.keys(files.configFile), ...Object.keys(files.credentialsFile)])].sort();
+  const [configText, credentialsText] = await Promise.all([readAwsFile(configFilePath(env), "config"), readAwsFile(credentialsFilePath(env), "credentials")]);
+  const config = readSdkProfiles(configText ?? "", "config");
+  const credentials = readSdkProfiles(credentialsText ?? "", "credentials");
+  let names: string[] | undefined;
   return {
-    names,
-    settings(profile) {
-      const config = files.configFile[profile];
-      const credentials = files.credentialsFile[profile];
-      if (!config && !credentials) return undefined;
-      return { ...config, ...credentials };
+    // Only prompts and hints list the names: found when asked, since that reads every section.
+    get names() {
+      names ??= [...new Set([...config.names(), ...credentials.names()])].sort();
+      return names;
     },
-    credentialsFileKeys: (profile) => Object.keys(files.credentialsFile[profile] ?? {}),
+    settings(profile) {
+      const fromConfig = config.settings(profile);
+      const fromCredentials = credentials.settings(profile);
+      if (!fromConfig && !fromCredentials) return undefined;
+      return { ...fromConfig, ...fromCredentials };
+    },
+    credentialsFileKeys: (profile) => Object.keys(credentials.settings(profile) ?? {}),
+    sectionSettings: (profile) => [...config.sectionSettings(profile), ...credentials.sectionSettings(profile)],
   };
 }
 

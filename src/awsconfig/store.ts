@@ -5,11 +5,13 @@
  * rename), so a crash leaves either the old or the new content, never a torn file.
  */
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, open, readFile, readdir, readlink, rename, rm, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, lstat, open, readFile, readdir, readlink, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import { XacctError } from "../errors.js";
-import { listProfileNames, removeProfile, upsertProfile, type AwsFile } from "./ini.js";
+import { makeDirectory } from "../make-directory.js";
+import { listProfileNames, looksLikeAwsFile, removeProfile, upsertProfile, type AwsFile } from "./ini.js";
 import { configFilePath, credentialsFilePath } from "./paths.js";
 
 export interface ProfileWrite {
@@ -54,6 +56,7 @@ const DEFAULT_LOCK_TIMINGS: LockTimings = { staleMs: 10_000, waitMs: 15_000 };
 const LOCK_RETRY_INTERVAL_MS = 50;
 const NEW_FILE_MODE = 0o600;
 const NEW_DIRECTORY_MODE = 0o700;
+const WRITE_CHUNK_CHARS = 1 << 20;
 
 export function backupPathFor(filePath: string): string {
   return `${filePath}.xacct.bak`;
@@ -109,11 +112,13 @@ async function editFile(
   if (textForMissingFile === "" && !(await readCurrent(filePath, file))) {
     return { path: filePath, created: false, changed: false, warnings: [] };
   }
+  await checkDirectoryWritable(path.dirname(filePath));
   await ensureDirectory(path.dirname(filePath));
   const timings = { ...DEFAULT_LOCK_TIMINGS, ...options.lock };
   return withFileLock(filePath, timings, async (assertLockHeld) => {
     const current = await readCurrent(filePath, file);
     const before = current?.text ?? "";
+    if (current) refuseToReplace(requestedPath, filePath, file, current);
     const after = edit(before);
     const warnings = current ? permissionWarnings(filePath, file, current.mode, after) : [];
     if (after === before) {
@@ -138,13 +143,72 @@ async function scrubExistingBackup(filePath: string, file: AwsFile, scrub: (text
 }
 
 /**
- * Fails with one clear sentence, exit code 1, when the file exists but is no AWS config or
- * credentials file (a directory, unreadable, not UTF-8, not INI). The SDK's loader would
- * silently read such a file as empty and every profile would just seem to be missing.
+ * Refuses, before anything is asked of AWS, a file that a later write would fail on or must
+ * not touch: read-only, another user's, not an AWS file, or in a directory xacct cannot write
+ * in (where the lock and the temporary copy go); with `profile`, a file whose sections of that
+ * profile the editor refuses to touch. The write checks the same again under the lock.
  */
-export async function checkAwsFile(requestedPath: string, file: AwsFile): Promise<void> {
+export async function checkWritable(requestedPath: string, file: AwsFile, profile?: string): Promise<void> {
+  const filePath = await resolveSymlinks(requestedPath);
+  const current = await readCurrent(filePath, file);
+  if (current) refuseToReplace(requestedPath, filePath, file, current);
+  if (current && profile !== undefined) upsertProfile(current.text, { file, profile }, {}); // a dry run: throws or is dropped
+  await checkDirectoryWritable(path.dirname(filePath));
+}
+
+/**
+ * A file is replaced by renaming a new copy over it, which works whatever the file's own mode
+ * and owner are. So what the user said with them is checked here instead.
+ */
+function refuseToReplace(requestedPath: string, filePath: string, file: AwsFile, current: FileState): void {
+  if ((current.mode & 0o200) === 0) {
+    const octal = current.mode.toString(8).padStart(4, "0");
+    throw new XacctError(`${filePath} is read-only (mode ${octal}), so xacct will not change it.`, {
+      hint: `If xacct may write it, run: chmod u+w ${filePath}; or point ${envVarFor(file)} at another file.`,
+    });
+  }
+  const uid = process.getuid?.();
+  // Root (sudo) keeps the owner when it replaces a file; anyone else would take it over.
+  if (uid !== undefined && uid !== 0 && current.uid !== uid) {
+    throw new XacctError(`${filePath} belongs to another user (uid ${current.uid}); replacing it would leave a copy owned by you.`, {
+      hint: `Run xacct as the file's owner, or point ${envVarFor(file)} at a file of your own.`,
+    });
+  }
+  if (!looksLikeAwsFile(current.text, file)) {
+    const via = requestedPath === filePath ? "" : ` (${requestedPath} is a symbolic link to it)`;
+    throw new XacctError(`${filePath} does not look like an AWS ${file} file${via}: it has no AWS profile or setting, so xacct will not write keys into it.`, {
+      hint: `Point ${envVarFor(file)} at your AWS ${file} file, or fix the link; xacct left the file untouched.`,
+    });
+  }
+}
+
+/** The directory, or the nearest one above it that exists, must let us create files. */
+async function checkDirectoryWritable(directory: string): Promise<void> {
+  let existing = directory;
+  while (!(await exists(existing)) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  try {
+    await access(existing, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw existing === directory ? fileProblem("write in", directory, error) : fileProblem("create the directory", directory, error);
+  }
+}
+
+async function exists(filePath: string): Promise<boolean> {
+  return lstat(filePath).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * The file's text, undefined when it is missing. Fails with one clear sentence, exit code 1,
+ * when the file exists but is no AWS config or credentials file (a directory, unreadable, not
+ * UTF-8, not INI). The SDK's loader would silently read such a file as empty and every
+ * profile would just seem to be missing.
+ */
+export async function readAwsFile(requestedPath: string, file: AwsFile): Promise<string | undefined> {
   const current = await readCurrent(await resolveSymlinks(requestedPath), file);
-  if (!current) return;
+  if (!current) return undefined;
   const line = firstNonIniLine(current.text);
   if (line !== undefined) {
     // The line itself is not shown: in a credentials file it may hold a secret.
@@ -152,24 +216,55 @@ export async function checkAwsFile(requestedPath: string, file: AwsFile): Promis
       hint: `Fix or move that file, or point ${envVarFor(file)} at the right one; xacct left it untouched.`,
     });
   }
+  return current.text;
 }
 
 /** The first line (1-based) that an INI reader would reject, or undefined. */
 function firstNonIniLine(text: string): number | undefined {
-  const lines = text.split(/\r?\n|\r/);
+  // Walked line by line, not split into an array: config files of 50 MB exist. A lone \r
+  // ends a line too (as in Python, which the AWS CLI is written in).
+  const lineBreak = /\r\n|\n|\r/g;
+  const onlyLf = !text.includes("\r");
   let inSection = false;
-  for (const [index, raw] of lines.entries()) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
-    if (/^\[[^\]]*\]/.test(line)) {
-      inSection = true;
-      continue;
+  let number = 0;
+  for (let at = 0; at < text.length; ) {
+    number += 1;
+    let end;
+    let next;
+    if (onlyLf) {
+      const newline = text.indexOf("\n", at);
+      end = newline === -1 ? text.length : newline;
+      next = newline === -1 ? text.length : newline + 1;
+    } else {
+      lineBreak.lastIndex = at;
+      const found = lineBreak.exec(text);
+      end = found ? found.index : text.length;
+      next = found ? end + found[0].length : text.length;
     }
-    const continuation = /^\s/.test(raw);
-    if (inSection && (line.includes("=") || continuation)) continue;
-    return index + 1;
+    const verdict = iniLineKind(text, at, end);
+    at = next;
+    if (verdict === "header") inSection = true;
+    else if (verdict === "other" || (verdict === "setting" && !inSection)) return number;
   }
   return undefined;
+}
+
+/** What an INI reader makes of text[from, to): cheap checks for the common lines, exact ones otherwise. */
+function iniLineKind(text: string, from: number, to: number): "blank" | "header" | "setting" | "other" {
+  if (from >= to) return "blank";
+  const first = text.charCodeAt(from);
+  if (first === 35 || first === 59) return "blank"; // # or ; comment
+  const plainStart = first > 32 && first < 127 && first !== 91;
+  if (plainStart) {
+    const equals = text.indexOf("=", from);
+    if (equals !== -1 && equals < to) return "setting"; // key = value, the bulk of a file
+  }
+  const line = text.slice(from, to);
+  if (first === 91 && /^\[[^\]]*\]/.test(line)) return "header";
+  const trimmed = line.trim();
+  if (trimmed === "" || trimmed.startsWith("#") || trimmed.startsWith(";")) return "blank";
+  if (trimmed.startsWith("[") && /^\[[^\]]*\]/.test(trimmed)) return "header";
+  return trimmed.includes("=") || /^\s/.test(line) ? "setting" : "other";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -196,13 +291,45 @@ async function readCurrent(filePath: string, file: AwsFile): Promise<FileState |
       hint: `Move it out of the way, or point ${envVarFor(file)} at a file.`,
     });
   }
-  let bytes;
-  try {
-    bytes = await readFile(filePath);
-  } catch (error) {
-    throw fileProblem("read", filePath, error);
+  const version = fileVersion(info);
+  let text = cachedText(version);
+  if (text === undefined) {
+    let bytes;
+    try {
+      bytes = await readFile(filePath);
+    } catch (error) {
+      throw fileProblem("read", filePath, error);
+    }
+    text = decodeUtf8(bytes, filePath);
+    rememberText(version, text);
   }
-  return { text: decodeUtf8(bytes, filePath), mode: info.mode & 0o7777, uid: info.uid, gid: info.gid };
+  return { text, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid };
+}
+
+/**
+ * The texts last read, by file version, shared by every reader in this process (the profile
+ * view, the checks, the edit under the lock, the SDK's narrowed copy): a 50 MB config read
+ * four times would otherwise be held four times. A version is device, inode, size, mtime and
+ * ctime: a write by rename, or an edit in place, makes a new one, so nothing stale is served.
+ */
+const texts = new Map<string, string>();
+const REMEMBERED_TEXTS = 4;
+
+export function fileVersion(info: { dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number }): string {
+  return `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+}
+
+export function cachedText(version: string): string | undefined {
+  return texts.get(version);
+}
+
+function rememberText(version: string, text: string): void {
+  texts.delete(version);
+  texts.set(version, text);
+  for (const oldest of texts.keys()) {
+    if (texts.size <= REMEMBERED_TEXTS) break;
+    texts.delete(oldest);
+  }
 }
 
 /** Refuses non-UTF-8 text: decoding it leniently would change bytes we promise to keep. */
@@ -218,8 +345,9 @@ function decodeUtf8(bytes: Uint8Array, filePath: string): string {
 }
 
 function permissionWarnings(filePath: string, file: AwsFile, mode: number, text: string): string[] {
+  if ((mode & 0o077) === 0) return []; // First: the search below reads the whole text.
   const holdsSecrets = file === "credentials" || /^\s*aws_(?:secret_access_key|session_token)\s*=/m.test(text);
-  if (!holdsSecrets || (mode & 0o077) === 0) return [];
+  if (!holdsSecrets) return [];
   const octal = mode.toString(8).padStart(4, "0");
   return [`${filePath} holds credentials but other users have access to it (mode ${octal}); run: chmod 600 ${filePath}`];
 }
@@ -246,7 +374,7 @@ async function resolveSymlinks(requestedPath: string): Promise<string> {
 
 async function ensureDirectory(directory: string): Promise<void> {
   try {
-    await mkdir(directory, { recursive: true, mode: NEW_DIRECTORY_MODE });
+    await makeDirectory(directory, NEW_DIRECTORY_MODE);
   } catch (error) {
     throw fileProblem("create the directory", directory, error);
   }
@@ -286,7 +414,7 @@ async function writeAtomically(
   let handle;
   try {
     handle = await open(tempPath, "wx", NEW_FILE_MODE);
-    await handle.writeFile(text, "utf8");
+    for (const piece of pieces(text)) await handle.write(piece, null, "utf8");
     await handle.chmod(attributes.mode);
     // Under sudo, rename would hand the user's file to root; keep its owner.
     if (process.getuid?.() === 0 && attributes.uid !== undefined && attributes.gid !== undefined) {
@@ -303,6 +431,20 @@ async function writeAtomically(
     throw error instanceof XacctError ? error : fileProblem("write", filePath, error);
   }
   await syncDirectory(path.dirname(filePath));
+}
+
+/**
+ * The text in pieces of about a MiB, never splitting a surrogate pair: one Buffer of a 50 MB
+ * file would double the memory a write needs.
+ */
+function* pieces(text: string): Generator<string> {
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(at + WRITE_CHUNK_CHARS, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end += 1;
+    yield text.slice(at, end);
+    at = end;
+  }
 }
 
 /** Makes the rename itself durable; some platforms cannot open a directory, which is fine. */
@@ -324,21 +466,17 @@ async function withFileLock<T>(
   let lost: Error | undefined;
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(filePath, {
-      realpath: false,
-      lockfilePath: lockPath,
-      stale: timings.staleMs,
-      retries: {
-        retries: Math.ceil(timings.waitMs / LOCK_RETRY_INTERVAL_MS),
-        factor: 1,
-        minTimeout: LOCK_RETRY_INTERVAL_MS,
-        maxTimeout: LOCK_RETRY_INTERVAL_MS,
-      },
-      // The default throws from a timer and kills the process; we check before each rename instead.
-      onCompromised: (error) => {
-        lost = error;
-      },
-    });
+    release = await lockWhileHeldByOthers(timings, () =>
+      lockfile.lock(filePath, {
+        realpath: false,
+        lockfilePath: lockPath,
+        stale: timings.staleMs,
+        // The default throws from a timer and kills the process; we check before each rename instead.
+        onCompromised: (error) => {
+          lost = error;
+        },
+      }),
+    );
   } catch (error) {
     if (errorCode(error) !== "ELOCKED") throw fileProblem("lock", filePath, error);
     throw new XacctError(`Another process kept ${filePath} locked for over ${Math.round(timings.waitMs / 1000)} s.`, {
@@ -353,6 +491,22 @@ async function withFileLock<T>(
     return await work(assertLockHeld);
   } finally {
     await release().catch(() => undefined); // Already released if the lock was lost.
+  }
+}
+
+/**
+ * Tries to take the lock until the wait is over, but only while another process holds it:
+ * any other failure (a directory we cannot write in) will not pass by waiting.
+ */
+async function lockWhileHeldByOthers<T>(timings: LockTimings, take: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + timings.waitMs;
+  for (;;) {
+    try {
+      return await take();
+    } catch (error) {
+      if (errorCode(error) !== "ELOCKED" || Date.now() >= deadline) throw error;
+      await new Promise((resume) => setTimeout(resume, LOCK_RETRY_INTERVAL_MS));
+    }
   }
 }
 
@@ -374,6 +528,7 @@ const PLAIN_REASONS: Record<string, string> = {
   EISDIR: "it is a directory",
   ENOTDIR: "a part of the path is not a directory",
   EROFS: "the file system is read-only",
+  ENOENT: "no such file or directory",
   ENOSPC: "the disk is full",
   EDQUOT: "the disk quota is exceeded",
 };

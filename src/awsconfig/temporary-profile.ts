@@ -4,9 +4,10 @@
  * leaving stale keys for the same profile in the other file, and warning when something in
  * the environment would make other tools ignore the profile.
  */
+import { stat } from "node:fs/promises";
 import { invalidInput } from "../errors.js";
 import { configFilePath, credentialsFilePath } from "./paths.js";
-import { removeProfileFromFile, writeProfile } from "./store.js";
+import { checkWritable, removeProfileFromFile, writeProfile } from "./store.js";
 import type { ProfileView } from "./sdk-view.js";
 
 /**
@@ -26,6 +27,32 @@ export function isXacctProfile(settings: Record<string, string | undefined> | un
 }
 
 /**
+ * Refuses, before teardown deletes anything in AWS, files that removing the profile would
+ * fail on or must not touch (a missing file is left missing, so it is not checked).
+ */
+export async function checkProfileFilesRemovable(name: string, env: NodeJS.ProcessEnv): Promise<void> {
+  for (const [path, file] of [[configFilePath(env), "config"], [credentialsFilePath(env), "credentials"]] as const) {
+    if (await exists(path)) await checkWritable(path, file, name);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Whether xacct may remove the profile: it exists, and every section either the SDK or the
+ * aws CLI reads as it is xacct's (a user's `[profile  TempCred]` beside xacct's is not).
+ */
+export function isXacctProfileIn(view: ProfileView, name: string): boolean {
+  const sections = view.sectionSettings(name);
+  return isXacctProfile(view.settings(name)) && sections.every((settings) => isXacctProfile(settings));
+}
+
+/**
  * Refuses, before anything is written or asked of AWS, to write a profile that is not
  * xacct's (the user's own settings would be replaced) or that xacct reads credentials from.
  */
@@ -36,13 +63,26 @@ export function refuseForeignProfile(view: ProfileView, name: string, sources: r
       "Give the temporary profile another name, e.g. --write-profile TempCred (setup: --temp-profile TempCred).",
     );
   }
+  // Every section either reader takes as the profile counts: `[profile  Work]` is Work to the aws CLI alone.
   const settings = view.settings(name);
-  if (settings && !isXacctProfile(settings) && !holdsOnlyTemporaryKeys(settings)) {
+  const sections = view.sectionSettings(name);
+  const foreign = (s: Record<string, string | undefined>) => !isXacctProfile(s) && !holdsOnlyTemporaryKeys(s);
+  if ((settings && foreign(settings)) || sections.some(foreign)) {
     throw invalidInput(
       `Profile ${name} already exists and was not written by xacct; writing it would replace your settings.`,
       "Choose another name (--write-profile NAME, or --temp-profile for setup), or remove that profile first.",
     );
   }
+}
+
+/**
+ * Refuses, before anything is asked of AWS, the files writing profile `name` would fail on or
+ * must not touch: the config file always, the credentials file when the keys go there or it
+ * holds the profile already (its older keys are then removed).
+ */
+export async function checkProfileFilesWritable(view: ProfileView, name: string, target: "config" | "credentials", env: NodeJS.ProcessEnv): Promise<void> {
+  await checkWritable(configFilePath(env), "config", name);
+  if (target === "credentials" || view.credentialsFileKeys(name).length > 0) await checkWritable(credentialsFilePath(env), "credentials", name);
 }
 
 /**

@@ -10,7 +10,7 @@ import type { STSClient } from "@aws-sdk/client-sts";
 import { makeStsClient } from "../aws/sts.js";
 import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
 import { checkRefreshingProfile, refuseProcessStyleWithMfa, writeProcessProfile, writeRoleProfile, type ProcessProfile } from "../awsconfig/refreshing-profile.js";
-import { refuseForeignProfile, writeTemporaryProfile } from "../awsconfig/temporary-profile.js";
+import { checkProfileFilesWritable, refuseForeignProfile, writeTemporaryProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
 import { assumeRole, type TemporaryCredentials } from "../stages/assume-role.js";
@@ -125,6 +125,7 @@ export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext
   const view = await loadProfileView(ctx.env);
   const settings = requireProfile(view, request.profile);
   if (request.writeProfile) refuseForeignProfile(view, request.writeProfile, [request.profile, ...(request.protectedProfiles ?? [])]);
+  if (request.writeProfile) await checkProfileFilesWritable(view, request.writeProfile, request.credentialsFile ? "credentials" : "config", ctx.env);
   const sessionName = request.sessionName ?? defaultSessionName(request.profile);
   const style = request.profileStyle ?? "static";
   if (request.writeProfile && style !== "static") {

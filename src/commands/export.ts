@@ -5,10 +5,11 @@
  * plan as setup's and are checked against it before any file is written.
  */
 import { constants } from "node:fs";
-import { lstat, mkdir, writeFile } from "node:fs/promises";
+import { lstat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { makeClients } from "../aws/clients.js";
 import { getCallerIdentity } from "../aws/identity.js";
+import { makeDirectory } from "../make-directory.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { buildProductionTemplate, buildStagingStackSetTemplate, buildStagingTemplate } from "../export/cloudformation.js";
@@ -157,7 +158,7 @@ function terraformExport(plan: SetupPlan): { files: ExportFile[]; pairs: Documen
 
 async function writeFiles(outDir: string, files: ExportFile[]): Promise<void> {
   try {
-    await mkdir(outDir, { recursive: true });
+    await makeDirectory(outDir);
     await refuseNonRegularFiles(outDir, files);
     for (const file of files) await writeFile(join(outDir, file.name), `${JSON.stringify(file.content, null, 2)}\n`, { flag: WRITE_NO_FOLLOW });
   } catch (error) {

@@ -5,7 +5,7 @@
  */
 import { makeClients, type AwsClients } from "../aws/clients.js";
 import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
-import { refuseForeignProfile } from "../awsconfig/temporary-profile.js";
+import { checkProfileFilesWritable, refuseForeignProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { buildSetupPlan, DEFAULTS, setupId, type DiscoveredAccounts, type SetupAnswers, type SetupPlan } from "../plan.js";
 import { computeSetupChanges, pendingChanges, refuseOtherOwners, type Change } from "../stages/changes.js";
@@ -53,6 +53,7 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   refuseModeSwitch(session);
   // Before any write: the temporary profile must not replace the admin profiles setup uses.
   if (session.answers.mode === "role") refuseForeignProfile(session.view, tempProfile, setupProfiles(session));
+  if (session.answers.mode === "role") await checkProfileFilesWritable(session.view, tempProfile, "config", ctx.env);
   let diff = await diffAgainstAccounts(session, session.answers);
   showAccounts(ctx.out, diff.plan);
 

@@ -6,9 +6,10 @@
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { XacctError } from "../errors.js";
+import { makeDirectory } from "../make-directory.js";
 
 export interface AccessKey {
   accessKeyId: string;
@@ -137,7 +138,7 @@ export async function writeSandboxProfiles(
   const profiles = Object.entries(accounts);
   const config = profiles.map(([name]) => `[profile ${name}]\nregion = ${region}\n`);
   const credentials = profiles.map(([name, { accessKey }]) => credentialsSection(name, accessKey));
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirectory(dir, 0o700);
   await chmod(dir, 0o700); // mkdir's mode is masked by the umask and skipped if dir exists
   const configFile = join(dir, "config");
   const credentialsFile = join(dir, "credentials");

@@ -177,14 +177,7 @@ describe("writeProfile", () => {
     expect(await readFile(config)).toEqual(bytes);
   });
 
-  it.skipIf(process.getuid?.() === 0)("refuses an unreadable file (not testable as root)", async () => {
-    const credentials = path.join(await freshDir(), "credentials");
-    await writeFile(credentials, HAND_WRITTEN, { mode: 0o000 });
-    await expect(writeProfile({ path: credentials, file: "credentials", profile: "TempCred", values: FRESH })).rejects.toMatchObject({
-      exitCode: 1,
-      message: `Could not read ${credentials}: permission denied.`,
-    });
-  });
+  // An unreadable file is refused: test/files/unwritable-files.test.ts, as a user who is not root.
 
   it("refuses bad input before touching the disk", async () => {
     const credentials = path.join(await freshDir(), "new-dir", "credentials");
