@@ -6,6 +6,7 @@ import { open, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { XacctError } from "./errors.js";
+import { displayShellWord } from "./shell-words.js";
 import { checkSetupState } from "./state-check.js";
 
 export interface SetupState {
@@ -109,9 +110,11 @@ function describeJson(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/** Exit code 2, like a remembered value that fails its check: what xacct was given is wrong. */
 function badState(path: string, problem: string): XacctError {
   return new XacctError(`xacct's state file ${path} ${problem}.`, {
-    hint: `Delete it (rm ${path}) and run \`xacct setup\` again, or pass the values as flags.`,
+    hint: `Delete it (rm ${displayShellWord(path)}) and run \`xacct setup\` again, or pass the values as flags.`,
+    exitCode: 2,
   });
 }
 

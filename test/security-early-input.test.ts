@@ -147,7 +147,7 @@ describe("a value remembered in the state file is checked like a flag, before th
       const result = await sandbox.run(argv);
       expect(result.calls.calls).toEqual([]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/^✘ xacct's state file [^\n]+ holds [^\n]+\n( {2}[^\n]+\n)?$/);
+      expect(result.stderr).toMatch(/^✘ xacct's state file [^\n]+ (holds|is damaged:) [^\n]+\n( {2}[^\n]+\n)?$/);
     } finally {
       await rm(sandbox.statePath, { force: true });
     }

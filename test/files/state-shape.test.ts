@@ -32,7 +32,7 @@ const complete = {
   productionProfile: "prod",
   stagingProfile: "staging",
   region: "us-east-1",
-  bucket: "b",
+  bucket: "state-bucket",
   roleName: "R",
   policyName: "P",
   roleArn: "arn:aws:iam::111111111111:role/R",
@@ -72,7 +72,7 @@ describe("a state file of the wrong shape", () => {
   it("reads a complete setup, and no setup at all as none", async () => {
     const path = join(dir, "good.json");
     await writeFile(path, JSON.stringify({ version: 1, setup: complete }));
-    await expect(loadState(path)).resolves.toMatchObject({ bucket: "b" });
+    await expect(loadState(path)).resolves.toMatchObject({ bucket: "state-bucket" });
     await writeFile(path, JSON.stringify({ version: 1 }));
     await expect(loadState(path)).resolves.toBeUndefined();
   });
