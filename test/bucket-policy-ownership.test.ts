@@ -154,37 +154,21 @@ describe("merging into a bucket policy", () => {
 
 /** Runs setup as a person at a terminal would: `meanwhile` happens while the plan is on screen. */
 async function setupConfirmedAfter(argv: string[], meanwhile: () => Promise<void>): Promise<{ code: number; text: string }> {
-  const { PassThrough } = await import("node:stream");
-  const { CallLog } = await import("../src/aws/call-log.js");
-  const { Output } = await import("../src/ui/output.js");
   const { setupCommand } = await import("../src/commands/setup.js");
   const { XacctError } = await import("../src/errors.js");
-  const stdout = new PassThrough();
-  let text = "";
-  stdout.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+  const { terminalContext } = await import("./support/terminal-context.js");
   const flag = (name: string) => argv[argv.indexOf(name) + 1];
-  const ctx = {
-    out: new Output({ stdout, stderr: stdout }),
-    // Every question gets its default answer; the plan is confirmed once `meanwhile` is done.
-    prompter: {
-      select: async <T extends string>(q: { default?: T; choices: { value: T }[] }) => q.default ?? q.choices[0]!.value,
-      input: async (q: { default?: string }) => q.default ?? "",
-      confirm: async (q: { message: string; default?: boolean }) => (q.message.startsWith("Apply this plan") ? (await meanwhile(), true) : (q.default ?? true)),
-    },
-    interactive: true,
-    env: process.env,
-    stdout,
-    endpoint: undefined,
-    statePath: sandbox.statePath,
-    calls: new CallLog(),
-    json: false,
-    result: {},
-  };
+  // Every question gets its default answer; the plan is confirmed once `meanwhile` is done.
+  const { ctx, printed } = terminalContext(sandbox.statePath, {
+    select: async <T extends string>(q: { default?: T; choices: { value: T }[] }) => q.default ?? q.choices[0]!.value,
+    input: async (q: { default?: string }) => q.default ?? "",
+    confirm: async (q: { message: string; default?: boolean }) => (q.message.startsWith("Apply this plan") ? (await meanwhile(), true) : (q.default ?? true)),
+  });
   const options = { productionProfile: flag("--production-profile"), stagingProfile: flag("--staging-profile"), bucket: flag("--bucket"), region: flag("--region"), roleName: flag("--role-name"), mode: "role", profileStyle: "static" };
   try {
-    return { code: await setupCommand(options, ctx), text };
+    return { code: await setupCommand(options, ctx), text: printed() };
   } catch (error) {
     if (!(error instanceof XacctError)) throw error;
-    return { code: error.exitCode ?? 1, text: `${text}${error.message}` };
+    return { code: error.exitCode ?? 1, text: `${printed()}${error.message}` };
   }
 }

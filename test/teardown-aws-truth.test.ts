@@ -4,16 +4,13 @@
  */
 import { CreateRoleCommand, GetRoleCommand, GetUserPolicyCommand, PutUserPolicyCommand, UntagPolicyCommand, UntagRoleCommand } from "@aws-sdk/client-iam";
 import { GetBucketTaggingCommand, GetObjectCommand, HeadBucketCommand, PutBucketTaggingCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { CallLog } from "../src/aws/call-log.js";
-import type { CommandContext } from "../src/commands/context.js";
 import { teardownCommand } from "../src/commands/teardown.js";
 import { parsePolicyDocument } from "../src/policy/index.js";
-import { Output } from "../src/ui/output.js";
 import { unattendedPrompter } from "../src/wizard/prompter.js";
 import { clientsFor } from "./support/accounts.js";
 import { setupArgs, useSandbox } from "./support/sandbox.js";
+import { terminalContext } from "./support/terminal-context.js";
 
 const sandbox = useSandbox();
 const prod = () => clientsFor(sandbox.moto.endpoint, sandbox.prod);
@@ -26,29 +23,10 @@ async function ok(run: Promise<{ code: number; stderr: string }>): Promise<void>
 
 /** Runs teardown as a person at a terminal would: `meanwhile` happens while the plan is on screen. */
 async function teardownConfirmedAfter(meanwhile: () => Promise<void>, deleteObjects = false): Promise<string> {
-  const stdout = new PassThrough();
-  let text = "";
-  stdout.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
-  const ctx: CommandContext = {
-    out: new Output({ stdout, stderr: stdout }),
-    prompter: {
-      ...unattendedPrompter(),
-      confirm: async () => {
-        await meanwhile();
-        return true;
-      },
-    },
-    interactive: true,
-    env: process.env,
-    stdout,
-    endpoint: undefined,
-    statePath: sandbox.statePath,
-    calls: new CallLog(),
-    json: false,
-    result: {},
-  };
+  const prompter = { ...unattendedPrompter(), confirm: async () => (await meanwhile(), true) };
+  const { ctx, printed } = terminalContext(sandbox.statePath, prompter);
   expect(await teardownCommand({ deleteObjects }, ctx)).toBe(0);
-  return text;
+  return printed();
 }
 
 describe("teardown trusts AWS over its state file", () => {
