@@ -56,6 +56,7 @@ describe("--mode resource-policy", () => {
       "bucket-lets-staging-list",
       "user-cannot-write",
       "user-cannot-delete",
+      "user-cannot-administer",
       "bucket-not-public",
     ]);
   });

@@ -40,6 +40,7 @@ describe("xacct verify", () => {
       "bucket-lets-staging-list",
       "role-cannot-write",
       "role-cannot-delete",
+      "role-cannot-administer",
       "role-grants-nothing-else",
       "staging-cannot-read-directly",
       "third-account-cannot-assume",
@@ -93,13 +94,13 @@ describe("xacct verify", () => {
       repair: () => setBucketPolicyExtra(undefined),
     },
     {
-      hop: "StageRole cannot s3:PutObject on verify-bucket/*",
+      hop: "StageRole cannot write or restore objects of verify-bucket",
       statement: 'statement "TooMuch" of inline policy extra of role StageRole',
       breakIt: () => prod().iam.send(new PutRolePolicyCommand({ RoleName: "StageRole", PolicyName: "extra", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "TooMuch", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `arn:aws:s3:::${BUCKET}/*` }] }) })),
       repair: () => import("@aws-sdk/client-iam").then(({ DeleteRolePolicyCommand }) => prod().iam.send(new DeleteRolePolicyCommand({ RoleName: "StageRole", PolicyName: "extra" }))),
     },
     {
-      hop: "StageRole cannot s3:DeleteObject on verify-bucket/*",
+      hop: "StageRole cannot delete objects or versions of verify-bucket",
       statement: 'statement "Cleanup" of inline policy extra of role StageRole',
       breakIt: () => prod().iam.send(new PutRolePolicyCommand({ RoleName: "StageRole", PolicyName: "extra", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Cleanup", Effect: "Allow", Action: "s3:DeleteObject", Resource: `arn:aws:s3:::${BUCKET}/*` }] }) })),
       repair: () => import("@aws-sdk/client-iam").then(({ DeleteRolePolicyCommand }) => prod().iam.send(new DeleteRolePolicyCommand({ RoleName: "StageRole", PolicyName: "extra" }))),
@@ -117,7 +118,7 @@ describe("xacct verify", () => {
     {
       hop: "verify-bucket is not public",
       // A public read also lets Staging read without the role: both hops fail, as they should.
-      also: ["StageAdmin cannot read verify-bucket/* without the role"],
+      also: ["Staging cannot read or change verify-bucket without the role"],
       statement: 'statement "PublicRead" of bucket policy of verify-bucket',
       breakIt: async () => {
         await prod().s3.send(new DeletePublicAccessBlockCommand({ Bucket: BUCKET }));
@@ -189,7 +190,7 @@ describe("pre-flight in setup", () => {
   it("says so when the plan passes", async () => {
     const result = await sandbox.run(setupArgs("fresh-preflight-bucket", ["--role-name", "FreshRole"]));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Pre-flight: the planned documents grant StageAdmin read access through FreshRole, and nothing more (12 checks).");
+    expect(result.stdout).toContain("Pre-flight: the planned documents grant StageAdmin read access through FreshRole, and nothing more (13 checks).");
   });
 });
 

@@ -7,9 +7,11 @@ import { accountRootArn, bucketArn, bucketObjectsArn, partitionForRegion, userAr
 import { policyDocument, SID, type PolicyStatement } from "../policy/documents.js";
 import { bucketStatementSids, trustStatementSid } from "../policy/ownership.js";
 import { setupId } from "../plan.js";
-import { describeStatement, evaluate, type ContextValue, type EvaluationRequest, type EvaluationResult, type LabeledPolicy } from "../policy-eval/index.js";
+import { describeStatement, evaluate, type ContextValue, type EvaluationRequest, type EvaluationResult, type LabeledPolicy, type PolicySet } from "../policy-eval/index.js";
 import type { PathDocuments } from "./documents.js";
-import { accountOutsiders, anonymousOutsider, type Outsider, type OutsiderTarget } from "./outsiders.js";
+import { probeKeys, standInVariables } from "./object-probes.js";
+import { accountOutsiders, anonymousOutsider, stagingPrincipals, type Outsider, type OutsiderTarget } from "./outsiders.js";
+import { actionsNamedBy, type S3ActionKind } from "./s3-actions.js";
 
 export interface VerifyTarget {
   /** Further Staging accounts the trust must admit too. */
@@ -169,18 +171,20 @@ function readHops(docs: PathDocuments, target: VerifyTarget, path: RolePath): Ho
 function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop[] {
   const bucketPolicy = docs.bucketPolicy;
   const roleSet = { identity: docs.rolePolicies, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
-  const hops: Hop[] = [];
-  for (const [action, verb] of [["s3:PutObject", "write"], ["s3:DeleteObject", "delete"]] as const) {
-    const result = evaluate(anyRequestOf(path.onObject(action), target.roleArn), roleSet);
-    hops.push(negative(`role-cannot-${verb}`, `${target.roleName} cannot ${action} on ${target.bucket}/*`, result,
-      `Remove ${verb} access: narrow ${denyingStatements(result)} to s3:GetObject.`));
-  }
+  const asRole = (action: string, resource: string) => anyRequestOf({ ...path.onObject(action), resource }, target.roleArn);
+  const hops: Hop[] = BEYOND_READING.map(({ verb, kinds, what }) => {
+    const reach = firstReach(roleSet, asRole, kinds, target);
+    return reachHop(`role-cannot-${verb}`, `${target.roleName} cannot ${what} ${target.bucket}`, reach, target.roleName,
+      (statements) => `Narrow ${statements} to reading (s3:GetObject): the plan lets ${target.roleName} read, nothing else.`);
+  });
   hops.push(roleScopeHop(docs.rolePolicies, target, path));
   if (bucketPolicy) {
-    // The role is the only way in: the bucket must not also let Staging read directly (e.g. left from resource-policy mode).
-    const direct = evaluate(anyRequestOf(path.onObject("s3:GetObject", path.user), path.user.arn), { identity: [ANY_IDENTITY], resource: bucketPolicy });
-    hops.push(negative("staging-cannot-read-directly", `${target.stagingUser} cannot read ${target.bucket}/* without the role`, direct,
-      `Remove ${denyingStatements(direct)} from the bucket policy: in role mode, reads go through ${target.roleName}.`));
+    // The role is the only way in: the bucket must not also let Staging in directly (e.g. left from resource-policy mode),
+    // beyond locating and listing it, which this setup's own statement grants.
+    const planned = ["s3:listbucket", "s3:getbucketlocation"];
+    const reach = stagingReach(bucketPolicy, target, ["read", "list", "write", "delete", "administer"], planned);
+    hops.push(reachHop("staging-cannot-read-directly", `Staging cannot read or change ${target.bucket} without the role`, reach, reach?.who ?? "",
+      (statements) => `Remove ${statements} from the bucket policy: in role mode, Staging reaches objects only through ${target.roleName}.`));
   }
   if (docs.trust) hops.push(thirdAccountAssumeHop(docs.trust, docs, target, path));
   const asPlanned = docs.trust ? stagingAsPlannedHop(docs.trust, target, path) : undefined;
@@ -188,6 +192,74 @@ function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath)
   if (docs.trust) hops.push(productionOthersHop(docs.trust, docs, target, path));
   hops.push(...outsiderReadHops(docs, target));
   return hops;
+}
+
+/** What "reading only" rules out, one hop each: the plan reads objects and lists the bucket. */
+const BEYOND_READING: ReadonlyArray<{ verb: string; kinds: S3ActionKind[]; what: string }> = [
+  { verb: "write", kinds: ["write"], what: "write or restore objects of" },
+  { verb: "delete", kinds: ["delete"], what: "delete objects or versions of" },
+  { verb: "administer", kinds: ["administer"], what: "change the policy, ACLs, retention or settings of" },
+];
+
+/** An action someone may take on the bucket or one of its objects, and what allowed it. */
+interface Reach {
+  action: string;
+  resource: string;
+  result: EvaluationResult;
+  who?: string;
+}
+
+/**
+ * The first S3 action of `kinds` (but not `planned`) that `request` may take on the bucket or
+ * any of its objects. Only actions some Allow statement names are tried; object actions are
+ * tried on a key no document names and on a key inside every part of the bucket an Allow names.
+ */
+function firstReach(
+  policies: PolicySet,
+  request: (action: string, resource: string) => EvaluationRequest,
+  kinds: S3ActionKind[],
+  target: VerifyTarget,
+  planned: string[] = [],
+): Reach | undefined {
+  const identity = policies.identity.filter((p) => p !== ANY_IDENTITY).map(standInVariables);
+  const resource = policies.resource ? standInVariables(policies.resource) : undefined;
+  const real = [...identity, ...(resource ? [resource] : [])];
+  const bucket = bucketArn(partitionForRegion(target.region), target.bucket);
+  const candidates = new Map(
+    real.flatMap((p) => p.document.Statement.filter((st) => st.Effect === "Allow").flatMap(actionsNamedBy))
+      .filter((a) => kinds.includes(a.kind) && !planned.includes(a.action.toLowerCase()))
+      .map((a) => [`${a.on} ${a.action.toLowerCase()}`, a]),
+  );
+  if (candidates.size === 0) return undefined;
+  const judged: PolicySet = { identity: policies.identity.includes(ANY_IDENTITY) ? [ANY_IDENTITY, ...identity] : identity, ...(resource ? { resource } : {}) };
+  const keys = probeKeys(real, bucket);
+  for (const { action, on } of candidates.values()) {
+    for (const arn of on === "bucket" ? [bucket] : keys.map((k) => `${bucket}/${k}`)) {
+      const result = evaluate(request(action, arn), judged);
+      if (result.decision === "Allow") return { action, resource: arn, result };
+    }
+  }
+  return undefined;
+}
+
+/** What any principal of a Staging account may do through the bucket policy alone, beyond `planned`. */
+function stagingReach(bucketPolicy: LabeledPolicy, target: VerifyTarget, kinds: S3ActionKind[], planned: string[]): Reach | undefined {
+  for (const staging of stagingPrincipals(outsiderTarget(target))) {
+    const reach = firstReach({ identity: [ANY_IDENTITY], resource: bucketPolicy }, outsiderRequest(staging, target), kinds, target, planned);
+    if (reach) return { ...reach, who: staging.who };
+  }
+  return undefined;
+}
+
+function outsiderRequest(outsider: Outsider, target: VerifyTarget): (action: string, resource: string) => EvaluationRequest {
+  return (action, resource) => ({ principal: outsider.principal, action, resource, resourceAccountId: target.productionAccountId, context: outsider.context, open: outsider.open });
+}
+
+/** A "cannot" hop: ✔ when nothing was reached, else which action, where, and by which statement. */
+function reachHop(id: string, title: string, reach: Reach | undefined, who: string, fix: (statements: string) => string): Hop {
+  if (!reach) return { id, title, ok: true, detail: "Not allowed by any policy on the path, for any object." };
+  const statements = grantingStatements(reach.result);
+  return { id, title, ok: false, detail: `${who} may ${reach.action} on ${reach.resource}, allowed by ${statements}.`, fix: fix(statements) };
 }
 
 /**
@@ -331,34 +403,24 @@ function withoutStatements(policy: LabeledPolicy, drop: (statement: PolicyStatem
 const OUTSIDER_CHOOSES = "(A caller chooses what it sends, how it names and tags its own users and roles, and whether it uses TLS, so conditions on those do not keep it out.)";
 
 /**
- * No one outside the sides may read objects through the bucket policy: not the public (an
- * account no policy names, anonymous requests), where Block Public Access overrides a grant;
- * and, reported apart, not an account the bucket policy names.
+ * No one outside the sides may read, list, write, delete or administer the bucket through its
+ * policy: not the public (an account no policy names, anonymous requests), where Block Public
+ * Access overrides a grant; and, reported apart, not an account the bucket policy names.
  */
 function outsiderReadHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
-  const partition = partitionForRegion(target.region);
-  const policies = { identity: [ANY_IDENTITY], ...(docs.bucketPolicy ? { resource: docs.bucketPolicy } : {}) };
-  const objectArn = `${bucketArn(partition, target.bucket)}/xacct-verify-probe`;
-  const probe = (outsider: Outsider, action: string, resource: string) =>
-    evaluate({ principal: outsider.principal, action, resource, resourceAccountId: target.productionAccountId, context: outsider.context, open: outsider.open }, policies);
-  const read = (outsider: Outsider) => probe(outsider, "s3:GetObject", objectArn);
-  // The public may not read, write, delete or list.
-  const anyAccess = (outsider: Outsider) =>
-    [["s3:GetObject", objectArn], ["s3:PutObject", objectArn], ["s3:DeleteObject", objectArn], ["s3:ListBucket", bucketArn(partition, target.bucket)]]
-      .map(([action, resource]) => probe(outsider, action!, resource!))
-      .find((r) => r.decision === "Allow") ?? read(outsider);
+  const policies: PolicySet = { identity: [ANY_IDENTITY], ...(docs.bucketPolicy ? { resource: docs.bucketPolicy } : {}) };
+  const all: S3ActionKind[] = ["read", "list", "write", "delete", "administer"];
+  const reachOf = (o: Outsider) => {
+    const reach = firstReach(policies, outsiderRequest(o, target), all, target);
+    return reach ? { ...reach, who: o.who } : undefined;
+  };
   const outsiders = [...accountOutsiders(docs, outsiderTarget(target)), anonymousOutsider(outsiderTarget(target))];
-  const publicGrant = outsiders.filter((o) => o.publicInS3Terms).map((o) => ({ o, r: anyAccess(o) })).find(({ r }) => r.decision === "Allow");
-  const namedGrant = outsiders.filter((o) => !o.publicInS3Terms).map((o) => ({ o, r: read(o) })).find(({ r }) => r.decision === "Allow");
-  const hops = [publicHop(target, publicGrant?.r ?? read(outsiders[0]!), docs, publicGrant?.o)];
+  const publicGrant = outsiders.filter((o) => o.publicInS3Terms).map(reachOf).find((r) => r !== undefined);
+  const namedGrant = outsiders.filter((o) => !o.publicInS3Terms).map(reachOf).find((r) => r !== undefined);
+  const hops = [publicHop(target, publicGrant, docs)];
   if (namedGrant) {
-    hops.push({
-      id: "no-third-account-reads",
-      title: `no third account can read ${target.bucket}/*`,
-      ok: false,
-      detail: `${namedGrant.o.who} may read, admitted by ${grantingStatements(namedGrant.r)}.`,
-      fix: `Narrow or remove ${grantingStatements(namedGrant.r)} if account ${namedGrant.o.principal.accountId} should not read the bucket.`,
-    });
+    hops.push(reachHop("no-third-account-reads", `no third account can read or change ${target.bucket}`, namedGrant, namedGrant.who!,
+      (statements) => `Narrow or remove ${statements} if that account should not reach the bucket.`));
   }
   return hops;
 }
@@ -394,9 +456,13 @@ function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
       : missing("bucket-admits-user", `the bucket policy of ${target.bucket} lets ${target.stagingUser} read objects`, "The bucket has no policy: run `xacct setup --mode resource-policy`."),
   ];
   hops[1]!.detail += ` ${ownershipNote(docs.objectOwnership)}`;
-  for (const [action, verb] of [["s3:PutObject", "write"], ["s3:DeleteObject", "delete"]] as const) {
-    const result = evaluate(anyRequestOf(onObject(action, user), user.arn), both);
-    hops.push(negative(`user-cannot-${verb}`, `${target.stagingUser} cannot ${action} on ${target.bucket}/*`, result, `Remove ${verb} access: narrow ${denyingStatements(result)} to s3:GetObject.`));
+  for (const { verb, kinds, what } of BEYOND_READING) {
+    // Any principal of Staging, not only this user: the bucket policy is what must not grant more.
+    const reach = bucketPolicy ? stagingReach(bucketPolicy, target, kinds, []) : undefined;
+    const asUser = (action: string, resource: string) => anyRequestOf({ ...onObject(action, user), resource }, user.arn);
+    const own = reach ?? firstReach(both, asUser, kinds, target);
+    hops.push(reachHop(`user-cannot-${verb}`, `Staging cannot ${what} ${target.bucket}`, own, reach?.who ?? target.stagingUser,
+      (statements) => `Narrow ${statements} to reading (s3:GetObject): the plan lets Staging read, nothing else.`));
   }
   hops.push(...outsiderReadHops(docs, target));
   return hops;
@@ -446,26 +512,23 @@ function anyRequestOf(request: EvaluationRequest, principalArn: string): Evaluat
   };
 }
 
-function negative(id: string, title: string, result: EvaluationResult, fix: string): Hop {
-  return result.decision === "Allow" ? { id, title, ok: false, detail: result.reason, fix } : { id, title, ok: true, detail: "Not allowed by any policy on the path." };
-}
-
 function ownershipNote(ownership: string | undefined): string {
   if (ownership === "BucketOwnerEnforced") return "No statement denies it; object ownership is enforced (ACLs off).";
   return `No statement denies it. Note: object ownership is ${ownership ?? "not set"}, so objects uploaded by other accounts may stay theirs and be unreadable; BucketOwnerEnforced avoids that.`;
 }
 
-function publicHop(target: VerifyTarget, publicRead: EvaluationResult, docs: PathDocuments, outsider?: Outsider): Hop {
+function publicHop(target: VerifyTarget, grant: Reach | undefined, docs: PathDocuments): Hop {
   const block = docs.publicAccessBlock;
   const blocked = !!block && [block.BlockPublicAcls, block.IgnorePublicAcls, block.BlockPublicPolicy, block.RestrictPublicBuckets].every(Boolean);
   const title = `${target.bucket} is not public`;
-  if (publicRead.decision === "Allow") {
+  if (grant) {
+    const statements = grantingStatements(grant.result);
     return {
       id: "bucket-not-public",
       title,
       ok: blocked,
-      detail: `${outsider?.who ?? "Another account"} may get in, admitted by ${grantingStatements(publicRead)}.${blocked ? " Block Public Access overrides it." : ` ${OUTSIDER_CHOOSES}`}`,
-      ...(blocked ? {} : { fix: `Narrow the Principal of ${grantingStatements(publicRead)}, and turn on Block Public Access for ${target.bucket}.` }),
+      detail: `${grant.who ?? "Another account"} may ${grant.action} on ${grant.resource}, allowed by ${statements}.${blocked ? " Block Public Access overrides it." : ` ${OUTSIDER_CHOOSES}`}`,
+      ...(blocked ? {} : { fix: `Narrow the Principal of ${statements}, and turn on Block Public Access for ${target.bucket}.` }),
     };
   }
   return { id: "bucket-not-public", title, ok: true, detail: blocked ? "No statement grants other accounts; Block Public Access is on." : "No statement grants other accounts (Block Public Access is not fully on)." };

@@ -88,3 +88,11 @@ function accountOutsider(accountId: string, who: string, publicInS3Terms: boolea
     publicInS3Terms,
   };
 }
+
+/**
+ * Any principal of each Staging account, choosing what it sends: what the bucket grants
+ * Staging beyond the plan is checked for all of them, not only the Staging user.
+ */
+export function stagingPrincipals(target: OutsiderTarget): Outsider[] {
+  return target.stagingAccountIds.map((accountId) => accountOutsider(accountId, `a principal of Staging account ${accountId}`, false, { context: {}, absent: [] }, target));
+}

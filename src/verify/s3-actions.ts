@@ -1,0 +1,69 @@
+/**
+ * The S3 actions "nothing more" is checked against, by what they do, and the wildcard test
+ * that finds which of them a statement names. Pure data: a statement that names an S3 action
+ * not listed here (a new one) is caught by `namedBeyond` unless its name says it reads.
+ */
+import type { PolicyStatement } from "../policy/documents.js";
+import { matchesWildcardIgnoringCase } from "../policy-eval/wildcard.js";
+
+export type S3ActionKind = "read" | "list" | "write" | "delete" | "administer";
+
+export interface S3Action {
+  action: string;
+  /** What the request names: an object of the bucket, or the bucket itself. */
+  on: "object" | "bucket";
+  kind: S3ActionKind;
+}
+
+const object = (kind: S3ActionKind, names: string[]): S3Action[] => names.map((n) => ({ action: `s3:${n}`, on: "object", kind }));
+const bucket = (kind: S3ActionKind, names: string[]): S3Action[] => names.map((n) => ({ action: `s3:${n}`, on: "bucket", kind }));
+
+export const S3_ACTIONS: readonly S3Action[] = [
+  ...object("read", ["GetObject", "GetObjectVersion", "GetObjectAttributes", "GetObjectVersionAttributes", "GetObjectTagging", "GetObjectVersionTagging", "GetObjectAcl", "GetObjectVersionAcl", "GetObjectRetention", "GetObjectLegalHold", "GetObjectTorrent", "GetObjectVersionTorrent", "ListMultipartUploadParts"]),
+  ...bucket("list", ["ListBucket", "ListBucketVersions", "ListBucketMultipartUploads", "GetBucketLocation", "GetBucketPolicy", "GetBucketAcl", "GetBucketVersioning", "GetLifecycleConfiguration", "GetReplicationConfiguration", "GetEncryptionConfiguration", "GetBucketPublicAccessBlock", "GetBucketOwnershipControls", "GetBucketTagging", "GetBucketObjectLockConfiguration"]),
+  ...object("write", ["PutObject", "PutObjectTagging", "PutObjectVersionTagging", "RestoreObject", "ReplicateObject", "ReplicateTags", "ObjectOwnerOverrideToBucketOwner", "InitiateReplication"]),
+  ...object("delete", ["DeleteObject", "DeleteObjectVersion", "DeleteObjectTagging", "DeleteObjectVersionTagging", "AbortMultipartUpload", "ReplicateDelete", "BypassGovernanceRetention"]),
+  ...object("administer", ["PutObjectAcl", "PutObjectVersionAcl", "PutObjectRetention", "PutObjectLegalHold"]),
+  ...bucket("administer", [
+    "PutBucketPolicy", "DeleteBucketPolicy", "PutBucketAcl", "DeleteBucket", "PutLifecycleConfiguration", "PutReplicationConfiguration", "DeleteReplicationConfiguration",
+    "PutEncryptionConfiguration", "PutBucketPublicAccessBlock", "PutBucketOwnershipControls", "DeleteBucketOwnershipControls", "PutBucketVersioning",
+    "PutBucketObjectLockConfiguration", "PutBucketCORS", "PutBucketWebsite", "DeleteBucketWebsite", "PutBucketLogging", "PutBucketNotification", "PutBucketTagging",
+    "PutBucketRequestPayment", "PutAccelerateConfiguration", "PutInventoryConfiguration", "PutAnalyticsConfiguration", "PutMetricsConfiguration",
+    "PutIntelligentTieringConfiguration",
+  ]),
+];
+
+/** Reading never changes anything: S3's read actions all begin so. */
+export function isReadName(action: string): boolean {
+  return /^s3:(Get|List|Describe)/i.test(action);
+}
+
+function asList(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function actionMatches(pattern: string, action: string): boolean {
+  if (pattern === "*") return true;
+  const [service, name = ""] = pattern.split(/:(.*)/s);
+  return service!.toLowerCase() === "s3" && matchesWildcardIgnoringCase(name, action.slice(3));
+}
+
+/**
+ * The listed actions a statement's Action or NotAction can mean, plus any S3 action it names
+ * literally that is not listed (a new action): those are judged as "not a read" unless named so.
+ */
+export function actionsNamedBy(statement: PolicyStatement): S3Action[] {
+  if (statement.NotAction !== undefined) {
+    const excluded = asList(statement.NotAction);
+    return S3_ACTIONS.filter((a) => !excluded.some((p) => actionMatches(p, a.action)));
+  }
+  const patterns = asList(statement.Action);
+  const listed = S3_ACTIONS.filter((a) => patterns.some((p) => actionMatches(p, a.action)));
+  const unknown = patterns
+    .filter((p) => /^s3:[A-Za-z]+$/i.test(p) && !S3_ACTIONS.some((a) => a.action.toLowerCase() === p.toLowerCase()))
+    .flatMap((p): S3Action[] => [
+      { action: p, on: "object", kind: isReadName(p) ? "read" : "administer" },
+      { action: p, on: "bucket", kind: isReadName(p) ? "list" : "administer" },
+    ]);
+  return [...listed, ...unknown];
+}
