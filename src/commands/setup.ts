@@ -59,7 +59,8 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
 
   if (options.plan) {
     showSetupChanges(ctx.out, diff.plan, diff.changes);
-    if (pendingChanges(diff.changes).length > 0) await runPreflight(session, diff, false);
+    // Judged with nothing pending too: what exists may already grant more than the plan.
+    await runPreflight(session, diff, { refuse: false, unchanged: pendingChanges(diff.changes).length === 0 });
     return reportPlanOnly(ctx, diff.changes, options);
   }
   if (!diff.stagingState.user && ctx.interactive && !options.yes) await confirmUserCreation(ctx, diff.plan);
@@ -169,13 +170,16 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   const { ctx, options, tempProfile } = session;
   const { plan, changes } = diff;
   showSetupChanges(ctx.out, plan, changes);
-  if (pendingChanges(changes).length === 0) {
+  const unchanged = pendingChanges(changes).length === 0;
+  // A rerun is judged too: another grant may have been added since (reads only, no writes).
+  if (options.preflight !== false) await runPreflight(session, diff, { refuse: true, unchanged });
+  else ctx.out.skipped("Pre-flight skipped (--no-preflight): the documents were not judged.");
+  if (unchanged) {
     ctx.out.line();
     ctx.out.done("No changes: both accounts already match the plan.");
     await rememberSetup(ctx, plan, tempProfile, createdBefore(session, plan.answers.bucket));
     return [];
   }
-  if (options.preflight !== false) await runPreflight(session, diff, true);
   if (!(await confirmPlan(ctx, options))) {
     ctx.out.line("Nothing was changed.");
     return undefined;
@@ -240,8 +244,11 @@ async function testDirectly(ctx: CommandContext, plan: SetupPlan, options: Setup
   return 0;
 }
 
-/** Judges the plan with the evaluator before anything is written; refuses it or, for --plan, reports. */
-async function runPreflight(session: SetupSession, diff: SetupDiff, refuse: boolean): Promise<void> {
+/**
+ * Judges the plan with the evaluator before anything is written; refuses it or, for --plan,
+ * reports. `unchanged`: nothing is pending, so the documents judged are the ones in place.
+ */
+async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refuse: boolean; unchanged: boolean }): Promise<void> {
   const { ctx } = session;
   const { plan } = diff;
   const docs = await preflightDocuments(session.prod, session.staging, plan, diff.changes, diff.prodState, !!diff.stagingState.user);
@@ -258,10 +265,11 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, refuse: bool
     ctx.out.line();
     const through = plan.answers.mode === "role" ? `through ${plan.answers.roleName}` : "through the bucket policy";
     const more = warned.length === 0 ? "and nothing more" : "and nothing more through what this setup adds (other grants are warned about above)";
-    ctx.out.done(`Pre-flight: the planned documents grant ${plan.answers.stagingUser} read access ${through}, ${more} (${hops.length} checks).`);
+    const documents = how.unchanged ? "the documents" : "the planned documents";
+    ctx.out.done(`Pre-flight: ${documents} grant ${plan.answers.stagingUser} read access ${through}, ${more} (${hops.length} checks).`);
     return;
   }
-  if (refuse) throw refusePlan(failed);
+  if (how.refuse) throw refusePlan(failed, how.unchanged);
   for (const hop of failed) ctx.out.warn(`Pre-flight: ${hop.title} would fail: ${hop.detail}`);
 }
 

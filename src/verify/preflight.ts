@@ -74,10 +74,14 @@ export function preflightHops(docs: PathDocuments, plan: SetupPlan): Hop[] {
   });
 }
 
-/** One error naming every hop the plan would leave broken. */
-export function refusePlan(failed: Hop[]): XacctError {
+/** One error naming every hop the plan would leave broken; `unchanged`: nothing was to change, the documents in place fail. */
+export function refusePlan(failed: Hop[], unchanged = false): XacctError {
   const list = failed.map((h) => `${h.title} (${h.detail}${h.fix ? ` Fix: ${h.fix}` : ""})`).join("; ");
-  return new XacctError(`Setup refused before changing anything: with this plan, ${failed.length === 1 ? "this check fails" : "these checks fail"}: ${list}`, {
-    hint: "Fix what is named, or run `xacct setup --no-preflight` to apply the plan anyway.",
+  const checks = failed.length === 1 ? "this check fails" : "these checks fail";
+  const what = unchanged ? `Setup has nothing to change, but with the documents as they are, ${checks}` : `Setup refused before changing anything: with this plan, ${checks}`;
+  return new XacctError(`${what}: ${list}`, {
+    hint: unchanged
+      ? "Fix what is named (`xacct verify` shows every check), or run `xacct setup --no-preflight` to go on without this check."
+      : "Fix what is named, or run `xacct setup --no-preflight` to apply the plan anyway.",
   });
 }
