@@ -264,7 +264,10 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refus
   if (failed.length === 0) {
     ctx.out.line();
     const through = plan.answers.mode === "role" ? `through ${plan.answers.roleName}` : "through the bucket policy";
-    const more = warned.length === 0 ? "and nothing more" : "and nothing more through what this setup adds (other grants are warned about above)";
+    const widened = hops.flatMap((h) => (h.widens ? [h.widens] : []));
+    const more = widened.length > 0
+      ? `and beyond that, as --org-id chose: ${widened.join("; ")}${warned.length === 0 ? "" : " (other grants are warned about above)"}`
+      : warned.length === 0 ? "and nothing more" : "and nothing more through what this setup adds (other grants are warned about above)";
     const documents = how.unchanged ? "the documents" : "the planned documents";
     ctx.out.done(`Pre-flight: ${documents} grant ${plan.answers.stagingUser} read access ${through}, ${more} (${hops.length} checks).`);
     return;

@@ -46,7 +46,9 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   Object.assign(ctx.result, { roleArn, bucket: target.bucket, hops, failed });
   ctx.out.line();
   const through = target.mode === "resource-policy" ? "through the bucket policy" : `through ${target.roleName}`;
-  if (failed === 0) ctx.out.done(`All ${hops.length} checks hold: ${target.stagingUser} reads s3://${target.bucket}/* ${through}, and nothing more.`);
+  const widened = hops.flatMap((h) => (h.widens ? [h.widens] : []));
+  const more = widened.length === 0 ? "and nothing more" : `and beyond that only this, as chosen: ${widened.join("; ")}`;
+  if (failed === 0) ctx.out.done(`All ${hops.length} checks hold: ${target.stagingUser} reads s3://${target.bucket}/* ${through}, ${more}.`);
   else ctx.out.error(`${failed} of ${hops.length} checks failed.`);
   return failed === 0 ? 0 : 1;
 }

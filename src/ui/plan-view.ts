@@ -50,6 +50,7 @@ export function showSetupChanges(out: Output, plan: SetupPlan, changes: Change[]
     }
     const unreachable = more.filter((a) => !a.profile).map((a) => a.accountId);
     if (unreachable.length > 0) out.line(`  ${out.color.dim(`no profile here, so their users are granted elsewhere: ${unreachable.join(", ")}`)}`);
+    showOrganizationWide(out, plan);
   }
   out.heading("Stage 3 · Test");
   if (plan.answers.mode === "resource-policy") {
@@ -63,6 +64,17 @@ export function showSetupChanges(out: Output, plan: SetupPlan, changes: Change[]
         "stage 3 works only if that identity may assume the role too.",
     );
   }
+}
+
+/** --org-id with several Staging accounts: the trust names the organization, so say who that lets in. */
+function showOrganizationWide(out: Output, plan: SetupPlan): void {
+  const orgId = plan.answers.trust.orgId;
+  const wide = plan.answers.mode === "role" && orgId && plan.documents.trust.Statement.some((s) => s.Principal !== undefined && s.Principal !== "*" && s.Principal.AWS === "*");
+  if (!wide) return;
+  out.line(
+    `  ${out.color.yellow("note")} the trust names organization ${orgId} rather than each Staging account: every principal of every account in it, ` +
+      `Production's included, may assume ${plan.answers.roleName}. Name the accounts with --trust-principal to narrow it.`,
+  );
 }
 
 function statementKey(statement: PolicyStatement, index: number): string {

@@ -10,7 +10,7 @@ import { setupId } from "../plan.js";
 import { describeStatement, evaluate, type ContextValue, type EvaluationRequest, type EvaluationResult, type LabeledPolicy, type PolicySet } from "../policy-eval/index.js";
 import type { PathDocuments } from "./documents.js";
 import { probeKeys, standInVariables } from "./object-probes.js";
-import { accountOutsiders, anonymousOutsider, stagingPrincipals, type Outsider, type OutsiderTarget } from "./outsiders.js";
+import { accountOutsiders, anonymousOutsider, organizationMember, stagingPrincipals, type Outsider, type OutsiderTarget } from "./outsiders.js";
 import { actionsNamedBy, type S3ActionKind } from "./s3-actions.js";
 
 export interface VerifyTarget {
@@ -37,6 +37,8 @@ export interface Hop {
   detail: string;
   /** What to do when it fails. */
   fix?: string;
+  /** Holds, but lets in more than the named accounts, as the options chose: summaries must say so. */
+  widens?: string;
 }
 
 /** Stand-ins that isolate one side of a cross-account check, so each hop judges one document set. */
@@ -187,6 +189,8 @@ function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath)
       (statements) => `Remove ${statements} from the bucket policy: in role mode, Staging reaches objects only through ${target.roleName}.`));
   }
   if (docs.trust) hops.push(thirdAccountAssumeHop(docs.trust, docs, target, path));
+  const orgId = outsiderTarget(target).orgId;
+  if (docs.trust && orgId) hops.push(organizationHop(docs.trust, docs, target, path, orgId));
   const asPlanned = docs.trust ? stagingAsPlannedHop(docs.trust, target, path) : undefined;
   if (asPlanned) hops.push(asPlanned);
   if (docs.trust) hops.push(productionOthersHop(docs.trust, docs, target, path));
@@ -313,6 +317,44 @@ function thirdAccountAssumeHop(trust: LabeledPolicy, docs: PathDocuments, target
     };
   }
   return { id: "third-account-cannot-assume", title, ok: true, detail: "No statement admits a principal of any other account, whatever it sends." };
+}
+
+/**
+ * With --org-id, a principal of another account of the organization. xacct's own statement
+ * names the organization as a whole when there are several Staging accounts (Principal "*"
+ * with aws:PrincipalOrgID): that holds as planned, but it lets in every account of the
+ * organization, Production's principals too, and every summary must say so. Any other
+ * statement admitting it lets in a third account.
+ */
+function organizationHop(trust: LabeledPolicy, docs: PathDocuments, target: VerifyTarget, path: RolePath, orgId: string): Hop {
+  const member = organizationMember(docs, outsiderTarget(target), orgId);
+  const request = { ...path.assume(member.principal), context: member.context, open: member.open };
+  const result = evaluate(request, { identity: [ANY_IDENTITY], resource: trust });
+  const id = "organization-members-cannot-assume";
+  if (result.decision !== "Allow") {
+    return { id, title: `no other account of organization ${orgId} can assume ${target.roleName}`, ok: true, detail: "Only the named Staging accounts of the organization are admitted." };
+  }
+  const admitting = grantingStatements(result);
+  const isOurs = ownTrustStatement(trust, target);
+  const others = evaluate(request, { identity: [ANY_IDENTITY], resource: withoutStatements(trust, isOurs) });
+  if (others.decision === "Allow") {
+    const foreign = grantingStatements(others);
+    return {
+      id,
+      title: `no other account of organization ${orgId} can assume ${target.roleName}`,
+      ok: false,
+      detail: `${member.who} may assume it, admitted by ${foreign}. ${OUTSIDER_CHOOSES}`,
+      fix: `Narrow or remove ${foreign}, or use a role of this setup's own (--role-name).`,
+    };
+  }
+  const widens = `every principal of every account in organization ${orgId}, Production's included, may assume ${target.roleName}`;
+  return {
+    id,
+    title: `the trust of ${target.roleName} admits organization ${orgId} as a whole`,
+    ok: true,
+    detail: `${admitting} names the organization, not each Staging account (--org-id with several accounts): ${widens} and read ${target.bucket}. Name the accounts with --trust-principal to narrow it.`,
+    widens,
+  };
 }
 
 /**

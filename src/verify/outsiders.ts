@@ -96,3 +96,10 @@ function accountOutsider(accountId: string, who: string, publicInS3Terms: boolea
 export function stagingPrincipals(target: OutsiderTarget): Outsider[] {
   return target.stagingAccountIds.map((accountId) => accountOutsider(accountId, `a principal of Staging account ${accountId}`, false, { context: {}, absent: [] }, target));
 }
+
+/** A principal of an account no document names, inside the organization the setup trusts. */
+export function organizationMember(docs: PathDocuments, target: OutsiderTarget, orgId: string): Outsider {
+  const account = outsideAccount(accountsNamedBy(docs), target);
+  const member = accountOutsider(account, `account ${account} of organization ${orgId}`, false, { context: { "aws:PrincipalOrgID": orgId, "aws:PrincipalOrgPaths": [`${orgId}/r-xxxx/`] }, absent: [] }, target);
+  return member;
+}
