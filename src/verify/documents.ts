@@ -45,12 +45,13 @@ async function attached(iam: IAMClient, list: Promise<{ AttachedPolicies?: { Pol
   );
 }
 
-export async function readUserPolicies(iam: IAMClient, userName: string): Promise<{ exists: boolean; policies: LabeledPolicy[] }> {
+/** `skipInline`: an inline policy the caller has read already (pre-flight replaces it with the planned one). */
+export async function readUserPolicies(iam: IAMClient, userName: string, skipInline?: string): Promise<{ exists: boolean; policies: LabeledPolicy[] }> {
   const owner = `user ${userName}`;
   const names = await unlessMissing(["NoSuchEntity"], () => iam.send(new ListUserPoliciesCommand({ UserName: userName })));
   if (!names) return { exists: false, policies: [] };
   const inline = await Promise.all(
-    (names.PolicyNames ?? []).map(async (name) => {
+    (names.PolicyNames ?? []).filter((name) => name !== skipInline).map(async (name) => {
       const out = await iam.send(new GetUserPolicyCommand({ UserName: userName, PolicyName: name }));
       return { label: label("inline policy", name, owner), document: parsePolicyDocument(out.PolicyDocument ?? "{}") };
     }),

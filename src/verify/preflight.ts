@@ -31,7 +31,7 @@ export async function preflightDocuments(
   };
   const [user, roleInline, roleAttached] = await Promise.all([
     userExists
-      ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () => readUserPolicies(staging.iam, stagingUser))
+      ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () => readUserPolicies(staging.iam, stagingUser, plan.inlinePolicyName))
       : { exists: false, policies: [] as LabeledPolicy[] },
     current.role && plan.answers.mode === "role"
       ? withAwsContext({ action: `reading the inline policies of role ${roleName}`, profile: plan.answers.productionProfile }, () => readRoleInlinePolicies(prod.iam, roleName))
