@@ -23,6 +23,7 @@ import type { AwsClients } from "../aws/clients.js";
 import { unlessMissing, withAwsContext } from "../aws/errors.js";
 import { parsePolicyDocument } from "../policy/index.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
+import { readBucketAcl, type AclGrant } from "./bucket-acl.js";
 import { readManagedDocument } from "./managed.js";
 
 export interface PathDocuments {
@@ -34,6 +35,8 @@ export interface PathDocuments {
   bucketPolicy: LabeledPolicy | undefined;
   publicAccessBlock: PublicAccessBlockConfiguration | undefined;
   objectOwnership: string | undefined;
+  /** Grants of the bucket ACL to others than its owner; undefined when not read (then ACLs must be off to tell). */
+  bucketAcl?: AclGrant[] | undefined;
 }
 
 const label = (kind: string, name: string, owner: string) => `${kind} ${name} of ${owner}`;
@@ -94,16 +97,18 @@ export async function readRoleInlinePolicies(iam: IAMClient, roleName: string): 
   );
 }
 
-export async function readBucketDocuments(clients: AwsClients, bucket: string): Promise<Pick<PathDocuments, "bucketPolicy" | "publicAccessBlock" | "objectOwnership">> {
-  const [policy, block, ownership] = await Promise.all([
+export async function readBucketDocuments(clients: AwsClients, bucket: string): Promise<Pick<PathDocuments, "bucketPolicy" | "publicAccessBlock" | "objectOwnership" | "bucketAcl">> {
+  const [policy, block, ownership, acl] = await Promise.all([
     unlessMissing(["NoSuchBucketPolicy"], () => clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))),
     unlessMissing(["NoSuchPublicAccessBlockConfiguration"], () => clients.s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))),
     unlessMissing(["OwnershipControlsNotFoundError"], () => clients.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }))),
+    readBucketAcl(clients, bucket),
   ]);
   return {
     bucketPolicy: policy?.Policy ? { label: `bucket policy of ${bucket}`, document: parsePolicyDocument(policy.Policy) } : undefined,
     publicAccessBlock: block?.PublicAccessBlockConfiguration,
     objectOwnership: ownership?.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
+    bucketAcl: acl,
   };
 }
 

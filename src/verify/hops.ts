@@ -9,6 +9,7 @@ import { bucketStatementSids, trustStatementSid } from "../policy/ownership.js";
 import { setupId } from "../plan.js";
 import { describeStatement, evaluate, type ContextValue, type EvaluationRequest, type EvaluationResult, type LabeledPolicy, type PolicySet } from "../policy-eval/index.js";
 import type { PathDocuments } from "./documents.js";
+import { effectiveAclGrants } from "./bucket-acl.js";
 import { probeKeys, standInVariables } from "./object-probes.js";
 import { accountOutsiders, anonymousOutsider, organizationMember, stagingPrincipals, type Outsider, type OutsiderTarget } from "./outsiders.js";
 import { actionsNamedBy, type S3ActionKind } from "./s3-actions.js";
@@ -460,6 +461,16 @@ function outsiderReadHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   const publicGrant = outsiders.filter((o) => o.publicInS3Terms).map(reachOf).find((r) => r !== undefined);
   const namedGrant = outsiders.filter((o) => !o.publicInS3Terms).map(reachOf).find((r) => r !== undefined);
   const hops = [publicHop(target, publicGrant, docs)];
+  const aclGrant = effectiveAclGrants(docs.bucketAcl, docs.objectOwnership, !!docs.publicAccessBlock?.IgnorePublicAcls)?.find((g) => g.to === "account");
+  if (!namedGrant && aclGrant) {
+    hops.push({
+      id: "no-third-account-reads",
+      title: `no third account can read or change ${target.bucket}`,
+      ok: false,
+      detail: `The bucket ACL grants ${aclGrant.permission} to ${aclGrant.who}; ACLs are in effect (object ownership ${docs.objectOwnership ?? "not set"}).`,
+      fix: `Remove that grant from the bucket ACL if that account should not reach the bucket, or set object ownership to BucketOwnerEnforced (ACLs off).`,
+    });
+  }
   if (namedGrant) {
     hops.push(reachHop("no-third-account-reads", `no third account can read or change ${target.bucket}`, namedGrant, namedGrant.who!,
       (statements) => `Narrow or remove ${statements} if that account should not reach the bucket.`));
@@ -573,7 +584,29 @@ function publicHop(target: VerifyTarget, grant: Reach | undefined, docs: PathDoc
       ...(blocked ? {} : { fix: `Narrow the Principal of ${statements}, and turn on Block Public Access for ${target.bucket}.` }),
     };
   }
-  return { id: "bucket-not-public", title, ok: true, detail: blocked ? "No statement grants other accounts; Block Public Access is on." : "No statement grants other accounts (Block Public Access is not fully on)." };
+  const acl = publicAclHop(target, docs, title);
+  if (acl) return acl;
+  const objectAcls = docs.objectOwnership !== "BucketOwnerEnforced" && !block?.IgnorePublicAcls
+    ? " Object ACLs are not read: with ACLs on and public ACLs not ignored, an object's own ACL can still make it public (--harden-bucket turns ACLs off)."
+    : "";
+  return {
+    id: "bucket-not-public",
+    title,
+    ok: true,
+    detail: (blocked ? "No statement or ACL grants other accounts; Block Public Access is on." : "No statement or bucket ACL grants other accounts (Block Public Access is not fully on).") + objectAcls,
+  };
+}
+
+/** The bucket ACL's part of "not public": a grant to everyone, where ACLs take effect; undefined when there is none. */
+function publicAclHop(target: VerifyTarget, docs: PathDocuments, title: string): Hop | undefined {
+  const effective = effectiveAclGrants(docs.bucketAcl, docs.objectOwnership, !!docs.publicAccessBlock?.IgnorePublicAcls);
+  const fix = `Make the bucket ACL private (aws s3api put-bucket-acl --bucket ${target.bucket} --acl private), or run \`xacct setup --harden-bucket\` (BucketOwnerEnforced turns ACLs off).`;
+  if (effective === undefined) {
+    return { id: "bucket-not-public", title, ok: false, detail: `Cannot tell: ACLs are in effect (object ownership ${docs.objectOwnership ?? "not set"}) and the bucket ACL was not read.`, fix };
+  }
+  const everyone = effective.find((g) => g.to === "everyone");
+  if (!everyone) return undefined;
+  return { id: "bucket-not-public", title, ok: false, detail: `The bucket ACL grants ${everyone.permission} to ${everyone.who}, and neither object ownership (ACLs off) nor Block Public Access (IgnorePublicAcls) overrides it.`, fix };
 }
 
 /**

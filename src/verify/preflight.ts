@@ -11,6 +11,7 @@ import type { SetupPlan } from "../plan.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
 import type { Change } from "../stages/changes.js";
 import type { ProductionState } from "../stages/current.js";
+import { readBucketAcl } from "./bucket-acl.js";
 import { readRoleInlinePolicies, readUserPolicies, type PathDocuments } from "./documents.js";
 import { computeHops, requestContext, type Hop } from "./hops.js";
 import { managedDocumentsExcept } from "./managed.js";
@@ -29,7 +30,10 @@ export async function preflightDocuments(
     if (!document) throw new Error(`pre-flight: no ${id} change to judge`);
     return document;
   };
-  const [user, roleInline, roleAttached] = await Promise.all([
+  // Settings as they will be: hardened when setup creates or hardens the bucket.
+  const hardened = changes.some((c) => c.id === "bucket-hardening" && c.kind !== "none");
+  const ownership = hardened ? "BucketOwnerEnforced" : current.bucketSettings?.objectOwnership;
+  const [user, roleInline, roleAttached, bucketAcl] = await Promise.all([
     userExists
       ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () => readUserPolicies(staging.iam, stagingUser, plan.inlinePolicyName))
       : { exists: false, policies: [] as LabeledPolicy[] },
@@ -37,9 +41,11 @@ export async function preflightDocuments(
       ? withAwsContext({ action: `reading the inline policies of role ${roleName}`, profile: plan.answers.productionProfile }, () => readRoleInlinePolicies(prod.iam, roleName))
       : [],
     plan.answers.mode === "role" ? managedDocumentsExcept(prod, current.attachedPolicyArns, plan.policyArn, `role ${roleName}`, plan.answers.productionProfile) : [],
+    // ACLs count only where they stay on: an existing bucket setup leaves as it is.
+    ownership !== "BucketOwnerEnforced" && current.bucketExists
+      ? withAwsContext({ action: `reading the ACL of bucket ${bucket}`, profile: plan.answers.productionProfile }, () => readBucketAcl(prod, bucket))
+      : [],
   ]);
-  // Settings as they will be: hardened when setup creates or hardens the bucket.
-  const hardened = changes.some((c) => c.id === "bucket-hardening" && c.kind !== "none");
   const blocked = hardened || (current.bucketSettings?.publicAccessBlocked ?? false);
   const ownInline = `inline policy ${plan.inlinePolicyName} of user ${stagingUser}`;
   // Every document as setup will leave it: the changes hold them merged with what exists
@@ -55,7 +61,8 @@ export async function preflightDocuments(
       : { trust: undefined, rolePolicies: [] }),
     bucketPolicy: { label: `bucket policy of ${bucket}`, document: after("bucket-policy") },
     publicAccessBlock: { BlockPublicAcls: blocked, IgnorePublicAcls: blocked, BlockPublicPolicy: blocked, RestrictPublicBuckets: blocked },
-    objectOwnership: hardened ? "BucketOwnerEnforced" : current.bucketSettings?.objectOwnership,
+    objectOwnership: ownership,
+    bucketAcl,
   };
 }
 
