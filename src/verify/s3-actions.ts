@@ -1,7 +1,7 @@
 /**
  * The S3 actions "nothing more" is checked against, by what they do, and the wildcard test
  * that finds which of them a statement names. Pure data: a statement that names an S3 action
- * not listed here (a new one) is caught by `namedBeyond` unless its name says it reads.
+ * not listed here (a new one) is judged as administration by `actionsNamedBy` unless its name says it reads.
  */
 import type { PolicyStatement } from "../policy/documents.js";
 import { matchesWildcardIgnoringCase } from "../policy-eval/wildcard.js";
