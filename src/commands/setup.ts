@@ -152,11 +152,13 @@ function createdBefore(session: SetupSession, bucket: string): boolean {
 }
 
 async function diffAgainstAccounts(session: SetupSession, answers: SetupAnswers): Promise<SetupDiff> {
-  const plan = buildSetupPlan(answers, session.accounts);
+  const named = buildSetupPlan(answers, session.accounts);
   const [stagingState, prodState] = await Promise.all([
-    readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: plan.inlinePolicyName, profile: answers.stagingProfile }),
-    readProduction(session.prod, plan),
+    readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: named.inlinePolicyName, profile: answers.stagingProfile }),
+    readProduction(session.prod, named),
   ]);
+  // A reused role's ARN may carry a path the name does not show: grant and remember that ARN.
+  const plan = prodState.role?.arn ? buildSetupPlan(answers, session.accounts, prodState.role.arn) : named;
   refuseOtherOwners(plan, prodState, stagingState);
   const changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(session, answers.bucket));
   checkDocumentSizes(plan, changes);
