@@ -110,6 +110,7 @@ export function computeRemovals(target: TeardownTarget, prod: ProductionState, s
   ];
   for (const removal of removals) explainKeep(removal, deps, foreignAttached, target, keptBecause(removal.id, prod, staging, target));
   keepWhatServesOtherSetups(removals, prod, id);
+  keepWhatOthersRelyOn(removals, prod, target);
   keepUserWithForeignPolicy(removals);
   // Resource-policy mode made no role: nothing of it to remove or to mention; nor a trust
   // statement to take out of a role that is not there or is this setup's own.
@@ -152,6 +153,33 @@ export function trustWithoutOurs(trust: PolicyDocument, target: TeardownTarget):
   return after
     ? { kind: "update", after }
     : { kind: "keep", note: "it is the role's only statement: edit the trust policy or delete the role yourself" };
+}
+
+/**
+ * A bucket or role this setup made that others now rely on stays, losing only this setup's
+ * parts: a bucket whose policy grants someone else (deleting it breaks them and frees its name
+ * for anyone to claim), a role whose trust admits others or that carries others' policies.
+ */
+function keepWhatOthersRelyOn(removals: Removal[], prod: ProductionState, target: TeardownTarget): void {
+  const bucket = removals.find((r) => r.id === "bucket");
+  const othersInPolicy = prod.bucketPolicy ? foreignStatementNames(removeSetupStatements(prod.bucketPolicy, bucketSetupOf(target)).after) : [];
+  if (bucket?.kind === "delete" && othersInPolicy.length > 0) {
+    Object.assign(bucket, { kind: "keep", note: `its policy holds statements that are not this setup's: ${othersInPolicy.join(", ")}` });
+  }
+  const role = removals.find((r) => r.id === "role");
+  if (!prod.role || !role || !madeBySetup(prod.role.tags, setupId(target))) return;
+  const trust = trustWithoutOurs(prod.role.trust, target);
+  const othersTrusted = trust.kind === "update" ? foreignStatementNames(trust.after) : [];
+  if (role.kind === "delete" && othersTrusted.length > 0) Object.assign(role, { kind: "keep", note: `its trust policy admits others too: ${othersTrusted.join(", ")}` });
+  if (role.kind !== "keep") return;
+  // The role stays, so xacct's trust statement leaves it (the Staging side loses the role).
+  const trustRemoval = removals.find((r) => r.id === "role-trust")!;
+  Object.assign(trustRemoval, trust.kind === "update" ? { kind: "update", before: prod.role.trust, after: trust.after } : { kind: trust.kind, note: trust.note });
+}
+
+/** The statements of a document, by Sid (or position): what is left once this setup's are out. */
+export function foreignStatementNames(rest: PolicyDocument | undefined): string[] {
+  return (rest?.Statement ?? []).map((s, i) => s.Sid ?? `#${i + 1}`);
 }
 
 /** IAM deletes no user that still has an inline policy: one xacct leaves in place keeps the user too. */
