@@ -22,6 +22,7 @@ import { displayShellWord } from "../shell-words.js";
 import { discoverAccounts, discoverMoreStaging, grantMoreStaging, listOf, type MoreStagingFlags } from "./setup-accounts.js";
 import type { TargetOptions } from "./target.js";
 import { checkDocumentSizes } from "../policy/limits.js";
+import { refuseInexactRewrite } from "../policy/index.js";
 import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
 import { assumeAndWrite } from "./assume.js";
 import { testGet } from "./test-get.js";
@@ -161,6 +162,7 @@ async function diffAgainstAccounts(session: SetupSession, answers: SetupAnswers)
   const plan = prodState.role?.arn ? buildSetupPlan(answers, session.accounts, prodState.role.arn) : named;
   refuseOtherOwners(plan, prodState, stagingState);
   const changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(session, answers.bucket));
+  for (const change of changes) if (change.kind === "update") refuseInexactRewrite(change.before, change.resource);
   checkDocumentSizes(plan, changes);
   describeSetup(session.ctx, plan, changes);
   return { plan, prodState, stagingState, changes };

@@ -28,7 +28,7 @@ import { xacctTags, type SetupPlan } from "../plan.js";
 import type { Change } from "./changes.js";
 import { readBucketPolicy, readRole, type ProductionState } from "./current.js";
 import { sameDocument } from "./compare.js";
-import type { PolicyDocument } from "../policy/index.js";
+import { refuseInexactRewrite, type PolicyDocument } from "../policy/index.js";
 import { stepsForChanges, type Step, type StepStatus } from "./steps.js";
 import { displayShellWord } from "../shell-words.js";
 
@@ -107,6 +107,7 @@ export function productionSteps(
  * if someone changed it since, writing the merge would undo their change: stop instead.
  */
 function refuseIfChanged(change: Change, now: PolicyDocument | undefined): void {
+  refuseInexactRewrite(now, change.resource);
   const unchanged = change.before && now ? sameDocument(change.before, now) : change.before === now;
   if (unchanged) return;
   throw new XacctError(`The ${change.resource} changed since the plan was shown; xacct will not write over that change.`, {

@@ -20,7 +20,7 @@ import { DeleteBucketCommand, DeleteBucketPolicyCommand, DeleteObjectsCommand, L
 import type { AwsClients } from "../aws/clients.js";
 import { unlessMissing, withAwsContext } from "../aws/errors.js";
 import { setupId } from "../plan.js";
-import { isOneOf, parsePolicyDocument } from "../policy/index.js";
+import { inexactRewriteNote, isOneOf, parsePolicyDocument } from "../policy/index.js";
 import { removeSetupStatements } from "./bucket-statements.js";
 import { madeBySetup, readBucketPolicy, readBucketTags, readRole, type ProductionState } from "./current.js";
 import type { Step, StepOutcome, StepStatus } from "./steps.js";
@@ -81,7 +81,7 @@ export function teardownSteps(
       if (!role) return "absent";
       if (!madeBySetup(role.tags, id)) return keptNow(NO_LONGER);
       const trust = trustWithoutOurs(role.trust, target);
-      const othersTrusted = trust.kind === "update" ? foreignStatementNames(trust.after) : [];
+      const othersTrusted = trust.rest;
       if (othersTrusted.length > 0) return keptNow(`its trust policy admits others too now: ${othersTrusted.join(", ")}`);
       // IAM deletes no role with a policy attached: one kept above keeps the role too.
       if (removals.find((r) => r.id === "attach")?.kind === "keep") return keptNow(`${target.policyName} stays attached to it`);
@@ -101,6 +101,8 @@ export function teardownSteps(
       const policy = await readBucketPolicy(prodClients, target.bucket);
       const now = policy ? removeSetupStatements(policy, bucketSetupOf(target)) : undefined;
       if (!now || now.removed.length === 0) return "absent";
+      const inexact = inexactRewriteNote(policy);
+      if (inexact) return keptNow(`it ${inexact}`);
       if (now.after) await prodClients.s3.send(new PutBucketPolicyCommand({ Bucket: target.bucket, Policy: JSON.stringify(now.after) }));
       else await prodClients.s3.send(new DeleteBucketPolicyCommand({ Bucket: target.bucket }));
       return now.after ? "updated" : "deleted";

@@ -15,6 +15,7 @@ import {
 import { ListObjectVersionsCommand } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
 import {
+  inexactRewriteNote,
   isOneOf,
   isTrustSid,
   isXacctTrustStatement,
@@ -139,20 +140,23 @@ function keepWhatServesOtherSetups(removals: Removal[], prod: ProductionState, i
  * Sid, or one an older xacct wrote under the shared Sid that grants exactly what this setup
  * grants. Kind "none" when there is none; "keep" when only statements of others are there.
  */
-export function trustWithoutOurs(trust: PolicyDocument, target: TeardownTarget): { kind: RemovalKind; after?: PolicyDocument; note?: string } {
+export function trustWithoutOurs(trust: PolicyDocument, target: TeardownTarget): { kind: RemovalKind; after?: PolicyDocument; note?: string; rest: string[] } {
   const own = trustStatementSid(setupId(target));
   const isOurs = (s: PolicyStatement) =>
     isXacctTrustStatement(s) && (s.Sid === own || (s.Sid === SID.trustStaging && target.trustStatement !== undefined && sameGrant(s, target.trustStatement)));
   const ours = trust.Statement.filter(isOurs).map((s) => s.Sid!);
   const others = trust.Statement.filter((s) => isTrustSid(s.Sid) && !isOurs(s));
+  const rest = foreignStatementNames({ Statement: trust.Statement.filter((s) => !isOurs(s)) });
   const whyOthers = others.map((s) =>
     isXacctTrustStatement(s) ? `statement ${s.Sid} is another setup's (or an older xacct's with other settings)` : `statement ${s.Sid} was not written by xacct (its content is not xacct's)`,
   );
-  if (ours.length === 0) return others.length > 0 ? { kind: "keep", note: whyOthers.join("; ") } : { kind: "none" };
+  if (ours.length === 0) return others.length > 0 ? { kind: "keep", note: whyOthers.join("; "), rest } : { kind: "none", rest };
+  const inexact = inexactRewriteNote(trust);
+  if (inexact) return { kind: "keep", note: `the trust policy ${inexact}`, rest };
   const after = removeOwnedStatements(trust, ours);
   return after
-    ? { kind: "update", after }
-    : { kind: "keep", note: "it is the role's only statement: edit the trust policy or delete the role yourself" };
+    ? { kind: "update", after, rest }
+    : { kind: "keep", note: "it is the role's only statement: edit the trust policy or delete the role yourself", rest };
 }
 
 /**
@@ -169,7 +173,7 @@ function keepWhatOthersRelyOn(removals: Removal[], prod: ProductionState, target
   const role = removals.find((r) => r.id === "role");
   if (!prod.role || !role || !madeBySetup(prod.role.tags, setupId(target))) return;
   const trust = trustWithoutOurs(prod.role.trust, target);
-  const othersTrusted = trust.kind === "update" ? foreignStatementNames(trust.after) : [];
+  const othersTrusted = trust.rest;
   if (role.kind === "delete" && othersTrusted.length > 0) Object.assign(role, { kind: "keep", note: `its trust policy admits others too: ${othersTrusted.join(", ")}` });
   if (role.kind !== "keep") return;
   // The role stays, so xacct's trust statement leaves it (the Staging side loses the role).
@@ -216,6 +220,8 @@ function bucketPolicyRemoval(target: TeardownTarget, policy: PolicyDocument | un
   if (removed.length === 0) {
     return { id: "bucket-policy", account: "production", kind: leftNote ? "keep" : "none", resource, ...(leftNote ? { note: leftNote } : {}) };
   }
+  const inexact = inexactRewriteNote(policy);
+  if (inexact) return { id: "bucket-policy", account: "production", kind: "keep", resource, note: `it ${inexact}: remove ${removed.join(", ")} yourself` };
   return after
     ? { id: "bucket-policy", account: "production", kind: "update", resource, note: leftNote ? `only this setup's statements are removed; ${leftNote}` : "only this setup's statements are removed", before: policy, after }
     : { id: "bucket-policy", account: "production", kind: "delete", resource, note: "it holds only this setup's statements" };
