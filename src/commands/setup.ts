@@ -11,6 +11,8 @@ import { buildSetupPlan, DEFAULTS, setupId, type DiscoveredAccounts, type SetupA
 import { computeSetupChanges, pendingChanges, refuseOtherOwners, type Change } from "../stages/changes.js";
 import { readProductionState, readStagingState, type ProductionState, type StagingState } from "../stages/current.js";
 import { productionSteps } from "../stages/production.js";
+import { bucketPolicyLockDirectory } from "../stages/bucket-policy-write.js";
+import { homedir } from "node:os";
 import { stagingSteps } from "../stages/staging.js";
 import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadState, saveState, type SetupState } from "../state.js";
@@ -191,7 +193,8 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   const bucketCreated = () => rememberSetup(ctx, plan, tempProfile, true);
   const applied: StepRecord[] = [];
   ctx.result["applied"] = applied;
-  const steps = [...productionSteps(session.prod, plan, changes, diff.prodState, bucketCreated), ...stagingSteps(session.staging, plan, changes)];
+  const lockDirectory = bucketPolicyLockDirectory(ctx.env, ctx.env["HOME"] || homedir());
+  const steps = [...productionSteps(session.prod, plan, changes, diff.prodState, bucketCreated, lockDirectory), ...stagingSteps(session.staging, plan, changes)];
   // Shared documents are read again before they are written: the plan may have been on screen a while.
   ctx.calls.checkpoint();
   return runSteps(steps, ctx.out, applied);
