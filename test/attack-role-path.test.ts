@@ -3,7 +3,7 @@
  * `role/PathRole`: the Staging user's inline policy, the state, verify, the test and teardown
  * must all use the ARN as IAM reports it, or Staging is granted a role that does not exist.
  */
-import { CreateRoleCommand, GetRoleCommand, GetUserPolicyCommand } from "@aws-sdk/client-iam";
+import { CreateRoleCommand, GetRoleCommand, GetUserPolicyCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { parsePolicyDocument } from "../src/policy/index.js";
@@ -52,5 +52,19 @@ describe("a reused role with a path", () => {
     expect(teardown.code, teardown.stderr).toBe(0);
     expect(teardown.stdout).toMatch(/Delete inline policy xacct-assume-PathRole of user StageAdmin — deleted/);
     expect((await prod().iam.send(new GetRoleCommand({ RoleName: "PathRole" }))).Role?.Arn).toBe(PATH_ARN);
+  });
+
+  it("corrects the Staging policy an older xacct wrote for the path-less ARN", async () => {
+    await prod().iam.send(
+      new CreateRoleCommand({ RoleName: "PathRole2", Path: "/team/", AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }),
+    );
+    const old = { Version: "2012-10-17", Statement: [{ Sid: "XacctAssumeProductionRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111111111111:role/PathRole2" }] };
+    await staging().iam.send(new PutUserPolicyCommand({ UserName: "StageAdmin", PolicyName: "xacct-assume-PathRole2", PolicyDocument: JSON.stringify(old) }));
+
+    const setup = await sandbox.run(setupArgs("path-bucket-2", ["--role-name", "PathRole2"]));
+
+    expect(setup.code, setup.stderr).toBe(0);
+    const inline = await staging().iam.send(new GetUserPolicyCommand({ UserName: "StageAdmin", PolicyName: "xacct-assume-PathRole2" }));
+    expect(parsePolicyDocument(inline.PolicyDocument!).Statement[0]!.Resource).toBe("arn:aws:iam::111111111111:role/team/PathRole2");
   });
 });

@@ -79,7 +79,9 @@ const NOT_XACCTS = "not created by xacct (no managed-by=xacct tag)";
 
 /** The inline policies xacct writes for the Staging user of this setup, in any of its forms. */
 export function stagingPolicyCandidates(target: Pick<TeardownTarget, "mode" | "partition" | "bucket" | "roleArn">): PolicyDocument[] {
-  return xacctStagingPolicies(target);
+  // An older xacct named a role with a path without it (role/Name): that policy was xacct's too.
+  const pathless = target.roleArn.replace(/:role\/.*\/([^/]+)$/, ":role/$1");
+  return [...new Set([target.roleArn, pathless])].flatMap((roleArn) => xacctStagingPolicies({ ...target, roleArn }));
 }
 
 export function bucketSetupOf(target: TeardownTarget): BucketSetup {
