@@ -92,7 +92,8 @@ export function inlinePolicyNameFor(answers: { mode: GrantMode; roleName: string
   return answers.mode === "role" ? `xacct-assume-${answers.roleName}` : `xacct-read-${answers.bucket}`;
 }
 
-export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccounts): SetupPlan {
+/** `existingRoleArn`: a reused role's ARN as IAM reports it (a role with a path has it in its ARN). */
+export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccounts, existingRoleArn?: string): SetupPlan {
   if (accounts.production.accountId === accounts.staging.accountId) {
     throw invalidInput(
       `Profiles ${answers.productionProfile} and ${answers.stagingProfile} are both in account ${accounts.production.accountId}; cross-account access needs two different accounts.`,
@@ -102,7 +103,7 @@ export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccoun
   refuseThirdAccountPrincipals(answers, accounts);
   const partition = partitionForRegion(answers.region);
   const prodAccount = accounts.production.accountId;
-  const role = roleArn(partition, prodAccount, answers.roleName);
+  const role = answers.mode === "role" && existingRoleArn ? existingRoleArn : roleArn(partition, prodAccount, answers.roleName);
   return {
     answers,
     partition,

@@ -5,7 +5,7 @@
  * retried by the SDK and never reach the user.
  */
 import { CreatePolicyCommand, CreatePolicyVersionCommand, CreateRoleCommand, ListPolicyVersionsCommand } from "@aws-sdk/client-iam";
-import { GetBucketPolicyCommand, PutBucketPolicyCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteBucketCommand, DeleteBucketPolicyCommand, GetBucketPolicyCommand, PutBucketPolicyCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientsFor } from "./support/accounts.js";
 import { startFaultProxy, type FaultAction, type FaultProxy } from "./support/fault-proxy.js";
@@ -188,6 +188,16 @@ describe("teardown under faults", () => {
     expect((await sandbox.run(viaProxy(TEARDOWN))).code).toBe(1);
     proxy.rule = () => undefined;
     expect((await sandbox.run(TEARDOWN)).code).toBe(0);
+    if (operation === "PutBucketPolicy") await removeKeptSharedBucket();
     expect(await snapshot()).toEqual(pristine);
   });
 });
+
+/** Teardown keeps a bucket whose policy grants another team, with only their statement: the test removes it. */
+async function removeKeptSharedBucket(): Promise<void> {
+  const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
+  const policy = JSON.parse((await prod.s3.send(new GetBucketPolicyCommand({ Bucket: BUCKET }))).Policy!) as { Statement: { Sid: string }[] };
+  expect(policy.Statement.map((s) => s.Sid)).toEqual(["OtherTeam"]);
+  await prod.s3.send(new DeleteBucketPolicyCommand({ Bucket: BUCKET }));
+  await prod.s3.send(new DeleteBucketCommand({ Bucket: BUCKET }));
+}

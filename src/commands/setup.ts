@@ -11,6 +11,8 @@ import { buildSetupPlan, DEFAULTS, setupId, type DiscoveredAccounts, type SetupA
 import { computeSetupChanges, pendingChanges, refuseOtherOwners, type Change } from "../stages/changes.js";
 import { readProductionState, readStagingState, type ProductionState, type StagingState } from "../stages/current.js";
 import { productionSteps } from "../stages/production.js";
+import { bucketPolicyLockDirectory } from "../stages/bucket-policy-write.js";
+import { homedir } from "node:os";
 import { stagingSteps } from "../stages/staging.js";
 import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadState, saveState, type SetupState } from "../state.js";
@@ -22,6 +24,7 @@ import { displayShellWord } from "../shell-words.js";
 import { discoverAccounts, discoverMoreStaging, grantMoreStaging, listOf, type MoreStagingFlags } from "./setup-accounts.js";
 import type { TargetOptions } from "./target.js";
 import { checkDocumentSizes } from "../policy/limits.js";
+import { refuseInexactRewrite } from "../policy/index.js";
 import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
 import { assumeAndWrite } from "./assume.js";
 import { testGet } from "./test-get.js";
@@ -153,13 +156,16 @@ function createdBefore(session: SetupSession, bucket: string): boolean {
 }
 
 async function diffAgainstAccounts(session: SetupSession, answers: SetupAnswers): Promise<SetupDiff> {
-  const plan = buildSetupPlan(answers, session.accounts);
+  const named = buildSetupPlan(answers, session.accounts);
   const [stagingState, prodState] = await Promise.all([
-    readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: plan.inlinePolicyName, profile: answers.stagingProfile }),
-    readProduction(session.prod, plan),
+    readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: named.inlinePolicyName, profile: answers.stagingProfile }),
+    readProduction(session.prod, named),
   ]);
+  // A reused role's ARN may carry a path the name does not show: grant and remember that ARN.
+  const plan = prodState.role?.arn ? buildSetupPlan(answers, session.accounts, prodState.role.arn) : named;
   refuseOtherOwners(plan, prodState, stagingState);
   const changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(session, answers.bucket));
+  for (const change of changes) if (change.kind === "update") refuseInexactRewrite(change.before, change.resource);
   checkDocumentSizes(plan, changes);
   describeSetup(session.ctx, plan, changes);
   return { plan, prodState, stagingState, changes };
@@ -191,7 +197,8 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   const bucketCreated = () => rememberSetup(ctx, plan, tempProfile, true);
   const applied: StepRecord[] = [];
   ctx.result["applied"] = applied;
-  const steps = [...productionSteps(session.prod, plan, changes, diff.prodState, bucketCreated), ...stagingSteps(session.staging, plan, changes)];
+  const lockDirectory = bucketPolicyLockDirectory(ctx.env, ctx.env["HOME"] || homedir());
+  const steps = [...productionSteps(session.prod, plan, changes, diff.prodState, bucketCreated, lockDirectory), ...stagingSteps(session.staging, plan, changes)];
   // Shared documents are read again before they are written: the plan may have been on screen a while.
   ctx.calls.checkpoint();
   return runSteps(steps, ctx.out, applied);

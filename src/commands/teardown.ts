@@ -132,6 +132,8 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     }),
     readStagingState(staging, { userName: target.stagingUser, inlinePolicyName: target.inlinePolicyName, profile: answers.stagingProfile }),
   ]);
+  // The role's ARN as IAM reports it (with its path), else as setup remembered it: the Staging policy names that.
+  target.roleArn = prodState.role?.arn || remembered?.roleArn || target.roleArn;
   const deps = await readDependents(prod, staging, target, prodState, stagingState);
   return {
     answers,
@@ -146,7 +148,7 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     profileExists: (remembered !== undefined || !state) && isXacctProfileIn(view, answers.tempProfile),
     profileFound: profileFound(view.settings(answers.tempProfile), remembered !== undefined || !state, isXacctProfileIn(view, answers.tempProfile)),
     forgetSetup: async () => {
-      await forgetCachedSessions(ctx, remembered?.roleArn ?? `arn:${partitionForRegion(answers.region)}:iam::${prodIdentity.accountId}:role/${answers.roleName}`);
+      await forgetCachedSessions(ctx, remembered?.roleArn ?? target.roleArn);
       if (remembered || !state) await clearState(ctx.statePath);
     },
   };

@@ -3,7 +3,8 @@
  * role's trust). xacct owns only statements whose Sid it wrote; every other statement, and the
  * policy's Version, is kept as it was.
  */
-import { invalidInput } from "../errors.js";
+import { invalidInput, XacctError } from "../errors.js";
+import { inexactNumberStatements } from "./exact-numbers.js";
 import { POLICY_VERSION, policyDocument, type PolicyDocument, type PolicyStatement } from "./documents.js";
 
 /**
@@ -17,7 +18,29 @@ export function parsePolicyDocument(text: string): PolicyDocument {
   if (!isPolicyDocument(parsed)) throw new Error("not an IAM policy document");
   const statements = Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
   // The Version stays as written: it decides whether `${…}` in other statements is a variable.
-  return { ...parsed, Statement: statements };
+  const document: PolicyDocument = { ...parsed, Statement: statements };
+  const inexact = inexactNumberStatements(json);
+  // Not enumerable: never written, never compared; asked for before a rewrite (refuseInexactRewrite).
+  if (inexact.length > 0) Object.defineProperty(document, INEXACT_STATEMENTS, { value: inexact, enumerable: false });
+  return document;
+}
+
+const INEXACT_STATEMENTS = Symbol("statements with numbers JavaScript cannot hold exactly");
+
+/**
+ * A document read with a number JavaScript cannot hold exactly (another team's condition value
+ * 9007199254740993) is never written back: that number would silently change.
+ */
+export function refuseInexactRewrite(existing: PolicyDocument | undefined, what: string): void {
+  const why = inexactRewriteNote(existing);
+  if (why) throw new XacctError(`The ${what} ${why}.`, { hint: "Write that number as a string (\"9007199254740993\"), which AWS reads the same, or make this change to the policy yourself." });
+}
+
+/** Why a document cannot be rewritten exactly, in words; undefined when it can. */
+export function inexactRewriteNote(existing: PolicyDocument | undefined): string | undefined {
+  const names = (existing as { [INEXACT_STATEMENTS]?: string[] } | undefined)?.[INEXACT_STATEMENTS] ?? [];
+  if (names.length === 0) return undefined;
+  return `holds a number too long to be rewritten exactly (${names.map((n) => `statement ${n}`).join(", ")}); xacct will not rewrite it, since the number would change`;
 }
 
 function isPolicyDocument(value: unknown): value is { Statement: PolicyStatement | PolicyStatement[] } {

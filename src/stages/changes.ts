@@ -9,6 +9,7 @@ import {
   isXacctTrustStatement,
   mergeOwnedStatements,
   refuseLanguageChange,
+  roleArn,
   sameGrant,
   SID,
   xacctStagingPolicies,
@@ -178,7 +179,10 @@ export function refuseOtherOwners(plan: SetupPlan, prod: ProductionState, stagin
 /** The Staging user's inline policy of xacct's name is replaced only when xacct wrote it (for this setup). */
 function refuseForeignInlinePolicy(plan: SetupPlan, current: PolicyDocument): void {
   const { mode, bucket, stagingUser } = plan.answers;
-  if (isOneOf(current, xacctStagingPolicies({ mode, partition: plan.partition, bucket, roleArn: plan.roleArn }))) return;
+  // An older xacct named a role with a path without it (role/Name): that policy is xacct's too, and gets corrected.
+  const pathless = roleArn(plan.partition, plan.accounts.production.accountId, plan.answers.roleName);
+  const candidates = [plan.roleArn, pathless].flatMap((arn) => xacctStagingPolicies({ mode, partition: plan.partition, bucket, roleArn: arn }));
+  if (isOneOf(current, candidates)) return;
   throw invalidInput(
     `The inline policy ${plan.inlinePolicyName} of user ${stagingUser} was not written by xacct (its content is not xacct's); xacct will not overwrite it.`,
     "Rename or remove that inline policy, or name another user with --staging-user.",

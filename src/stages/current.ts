@@ -44,7 +44,8 @@ export interface ProductionState {
   bucketTags: Tag[];
   bucketPolicy: PolicyDocument | undefined;
   managedPolicy: { document: PolicyDocument; defaultVersionId: string; versions: PolicyVersion[]; tags: Tag[]; attachmentCount: number } | undefined;
-  role: { trust: PolicyDocument; tags: Tag[]; maxSessionDuration: number } | undefined;
+  /** `arn` as IAM reports it: with the role's path (role/team/Name), which the name alone does not tell. */
+  role: { arn: string; trust: PolicyDocument; tags: Tag[]; maxSessionDuration: number } | undefined;
   /** ARNs of every managed policy attached to the role. */
   attachedPolicyArns: string[];
 }
@@ -107,6 +108,7 @@ export async function readRole(clients: AwsClients, roleName: string): Promise<P
   const out = await unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetRoleCommand({ RoleName: roleName })));
   if (!out?.Role) return undefined;
   return {
+    arn: out.Role.Arn ?? "",
     trust: parsePolicyDocument(out.Role.AssumeRolePolicyDocument ?? "{}"),
     tags: out.Role.Tags ?? [],
     maxSessionDuration: out.Role.MaxSessionDuration ?? 3600,

@@ -14,7 +14,6 @@ import {
 } from "@aws-sdk/client-iam";
 import {
   CreateBucketCommand,
-  PutBucketPolicyCommand,
   PutBucketEncryptionCommand,
   PutBucketOwnershipControlsCommand,
   PutBucketTaggingCommand,
@@ -25,10 +24,12 @@ import type { AwsClients } from "../aws/clients.js";
 import { isAwsError } from "../aws/errors.js";
 import { XacctError } from "../errors.js";
 import { xacctTags, type SetupPlan } from "../plan.js";
-import type { Change } from "./changes.js";
-import { readBucketPolicy, readRole, type ProductionState } from "./current.js";
+import { bucketSetup, type Change } from "./changes.js";
+import { bucketPolicyLockDirectory, writeBucketPolicy } from "./bucket-policy-write.js";
+import { homedir } from "node:os";
+import { readRole, type ProductionState } from "./current.js";
 import { sameDocument } from "./compare.js";
-import type { PolicyDocument } from "../policy/index.js";
+import { refuseInexactRewrite, type PolicyDocument } from "../policy/index.js";
 import { stepsForChanges, type Step, type StepStatus } from "./steps.js";
 import { displayShellWord } from "../shell-words.js";
 
@@ -39,6 +40,8 @@ export function productionSteps(
   changes: Change[],
   current: ProductionState,
   bucketCreated: () => Promise<void> = async () => {},
+  /** Where xacct processes on this machine take turns writing one bucket's policy. */
+  lockDirectory: string = bucketPolicyLockDirectory(process.env, homedir()),
 ): Step[] {
   const { bucket, roleName, policyName, productionProfile: profile } = plan.answers;
   const where = { account: `Production account ${plan.accounts.production.accountId}`, profile };
@@ -63,9 +66,8 @@ export function productionSteps(
       title: `Bucket policy: Staging account ${plan.accounts.staging.accountId} may locate and list ${bucket}${plan.answers.mode === "role" ? "" : ", and read its objects"}`,
       undo: `xacct teardown --yes  # removes only xacct's statements ${plan.documents.bucketStatements.map((st) => st.Sid).join(", ")}`,
       write: async (c) => {
-        // A bucket this run created has no one else's policy yet; an existing one may have moved on.
-        if (current.bucketExists) refuseIfChanged(c, await readBucketPolicy(clients, bucket));
-        await clients.s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(c.after) }));
+        // Merged again into the policy as it is now, under a lock, and read back (bucket-policy-write.ts).
+        await writeBucketPolicy(clients, { setup: bucketSetup(plan), change: c, lockDirectory });
         return c.kind === "create" ? "created" : "updated";
       },
     },
@@ -107,6 +109,7 @@ export function productionSteps(
  * if someone changed it since, writing the merge would undo their change: stop instead.
  */
 function refuseIfChanged(change: Change, now: PolicyDocument | undefined): void {
+  refuseInexactRewrite(now, change.resource);
   const unchanged = change.before && now ? sameDocument(change.before, now) : change.before === now;
   if (unchanged) return;
   throw new XacctError(`The ${change.resource} changed since the plan was shown; xacct will not write over that change.`, {

@@ -48,7 +48,9 @@ export function stepsForChanges(changes: readonly Change[], where: { account: st
     undo: spec.undo,
     run: async () => {
       const change = changes.find((c) => c.id === spec.id);
-      if (!change || change.kind === "none") return "unchanged";
+      if (!change) return "unchanged";
+      // Nothing to write, but not necessarily in place: a note says what was left as it is.
+      if (change.kind === "none") return change.note ? { status: "kept", note: change.note.replace(/^left as is: /, "") } : "unchanged";
       return withAwsContext({ action: `writing ${change.resource} in ${where.account}`, profile: where.profile }, () => spec.write(change));
     },
   }));

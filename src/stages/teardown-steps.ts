@@ -20,11 +20,11 @@ import { DeleteBucketCommand, DeleteBucketPolicyCommand, DeleteObjectsCommand, L
 import type { AwsClients } from "../aws/clients.js";
 import { unlessMissing, withAwsContext } from "../aws/errors.js";
 import { setupId } from "../plan.js";
-import { isOneOf, parsePolicyDocument } from "../policy/index.js";
+import { inexactRewriteNote, isOneOf, parsePolicyDocument } from "../policy/index.js";
 import { removeSetupStatements } from "./bucket-statements.js";
 import { madeBySetup, readBucketPolicy, readBucketTags, readRole, type ProductionState } from "./current.js";
 import type { Step, StepOutcome, StepStatus } from "./steps.js";
-import { bucketSetupOf, countObjectVersions, stagingPolicyCandidates, trustWithoutOurs, type Removal, type RemovalId, type TeardownTarget } from "./teardown.js";
+import { bucketSetupOf, countObjectVersions, foreignStatementNames, stagingPolicyCandidates, trustWithoutOurs, type Removal, type RemovalId, type TeardownTarget } from "./teardown.js";
 
 /**
  * The removals as steps. Each delete asks AWS again, at that moment, whether the resource is
@@ -80,6 +80,9 @@ export function teardownSteps(
       const role = await readRole(prodClients, target.roleName);
       if (!role) return "absent";
       if (!madeBySetup(role.tags, id)) return keptNow(NO_LONGER);
+      const trust = trustWithoutOurs(role.trust, target);
+      const othersTrusted = trust.rest;
+      if (othersTrusted.length > 0) return keptNow(`its trust policy admits others too now: ${othersTrusted.join(", ")}`);
       // IAM deletes no role with a policy attached: one kept above keeps the role too.
       if (removals.find((r) => r.id === "attach")?.kind === "keep") return keptNow(`${target.policyName} stays attached to it`);
       await iam.send(new DeleteRoleCommand({ RoleName: target.roleName }));
@@ -98,12 +101,18 @@ export function teardownSteps(
       const policy = await readBucketPolicy(prodClients, target.bucket);
       const now = policy ? removeSetupStatements(policy, bucketSetupOf(target)) : undefined;
       if (!now || now.removed.length === 0) return "absent";
+      const inexact = inexactRewriteNote(policy);
+      if (inexact) return keptNow(`it ${inexact}`);
       if (now.after) await prodClients.s3.send(new PutBucketPolicyCommand({ Bucket: target.bucket, Policy: JSON.stringify(now.after) }));
       else await prodClients.s3.send(new DeleteBucketPolicyCommand({ Bucket: target.bucket }));
       return now.after ? "updated" : "deleted";
     }),
     run("bucket", `Delete bucket ${target.bucket}`, async () => {
       if (!madeBySetup(await readBucketTags(prodClients, target.bucket), id)) return keptNow(`${NO_LONGER}; its objects were not touched`);
+      // This setup's statements left in the step before: whatever the policy still holds is someone else's grant.
+      const policy = await readBucketPolicy(prodClients, target.bucket);
+      const others = foreignStatementNames(policy ? removeSetupStatements(policy, bucketSetupOf(target)).after : undefined);
+      if (others.length > 0) return keptNow(`its policy holds statements that are not this setup's now: ${others.join(", ")}; its objects were not touched`);
       const objects = await countObjectVersions(prodClients, target.bucket);
       if (objects > 0 && !target.deleteObjects) return keptNow("it holds objects now; give --delete-objects to delete them too");
       if (target.deleteObjects) await emptyBucket(prodClients, target.bucket);

@@ -15,6 +15,7 @@ import {
 import { ListObjectVersionsCommand } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
 import {
+  inexactRewriteNote,
   isOneOf,
   isTrustSid,
   isXacctTrustStatement,
@@ -78,7 +79,9 @@ const NOT_XACCTS = "not created by xacct (no managed-by=xacct tag)";
 
 /** The inline policies xacct writes for the Staging user of this setup, in any of its forms. */
 export function stagingPolicyCandidates(target: Pick<TeardownTarget, "mode" | "partition" | "bucket" | "roleArn">): PolicyDocument[] {
-  return xacctStagingPolicies(target);
+  // An older xacct named a role with a path without it (role/Name): that policy was xacct's too.
+  const pathless = target.roleArn.replace(/:role\/.*\/([^/]+)$/, ":role/$1");
+  return [...new Set([target.roleArn, pathless])].flatMap((roleArn) => xacctStagingPolicies({ ...target, roleArn }));
 }
 
 export function bucketSetupOf(target: TeardownTarget): BucketSetup {
@@ -110,6 +113,7 @@ export function computeRemovals(target: TeardownTarget, prod: ProductionState, s
   ];
   for (const removal of removals) explainKeep(removal, deps, foreignAttached, target, keptBecause(removal.id, prod, staging, target));
   keepWhatServesOtherSetups(removals, prod, id);
+  keepWhatOthersRelyOn(removals, prod, target);
   keepUserWithForeignPolicy(removals);
   // Resource-policy mode made no role: nothing of it to remove or to mention; nor a trust
   // statement to take out of a role that is not there or is this setup's own.
@@ -138,20 +142,50 @@ function keepWhatServesOtherSetups(removals: Removal[], prod: ProductionState, i
  * Sid, or one an older xacct wrote under the shared Sid that grants exactly what this setup
  * grants. Kind "none" when there is none; "keep" when only statements of others are there.
  */
-export function trustWithoutOurs(trust: PolicyDocument, target: TeardownTarget): { kind: RemovalKind; after?: PolicyDocument; note?: string } {
+export function trustWithoutOurs(trust: PolicyDocument, target: TeardownTarget): { kind: RemovalKind; after?: PolicyDocument; note?: string; rest: string[] } {
   const own = trustStatementSid(setupId(target));
   const isOurs = (s: PolicyStatement) =>
     isXacctTrustStatement(s) && (s.Sid === own || (s.Sid === SID.trustStaging && target.trustStatement !== undefined && sameGrant(s, target.trustStatement)));
   const ours = trust.Statement.filter(isOurs).map((s) => s.Sid!);
   const others = trust.Statement.filter((s) => isTrustSid(s.Sid) && !isOurs(s));
+  const rest = foreignStatementNames({ Statement: trust.Statement.filter((s) => !isOurs(s)) });
   const whyOthers = others.map((s) =>
     isXacctTrustStatement(s) ? `statement ${s.Sid} is another setup's (or an older xacct's with other settings)` : `statement ${s.Sid} was not written by xacct (its content is not xacct's)`,
   );
-  if (ours.length === 0) return others.length > 0 ? { kind: "keep", note: whyOthers.join("; ") } : { kind: "none" };
+  if (ours.length === 0) return others.length > 0 ? { kind: "keep", note: whyOthers.join("; "), rest } : { kind: "none", rest };
+  const inexact = inexactRewriteNote(trust);
+  if (inexact) return { kind: "keep", note: `the trust policy ${inexact}`, rest };
   const after = removeOwnedStatements(trust, ours);
   return after
-    ? { kind: "update", after }
-    : { kind: "keep", note: "it is the role's only statement: edit the trust policy or delete the role yourself" };
+    ? { kind: "update", after, rest }
+    : { kind: "keep", note: "it is the role's only statement: edit the trust policy or delete the role yourself", rest };
+}
+
+/**
+ * A bucket or role this setup made that others now rely on stays, losing only this setup's
+ * parts: a bucket whose policy grants someone else (deleting it breaks them and frees its name
+ * for anyone to claim), a role whose trust admits others or that carries others' policies.
+ */
+function keepWhatOthersRelyOn(removals: Removal[], prod: ProductionState, target: TeardownTarget): void {
+  const bucket = removals.find((r) => r.id === "bucket");
+  const othersInPolicy = prod.bucketPolicy ? foreignStatementNames(removeSetupStatements(prod.bucketPolicy, bucketSetupOf(target)).after) : [];
+  if (bucket?.kind === "delete" && othersInPolicy.length > 0) {
+    Object.assign(bucket, { kind: "keep", note: `its policy holds statements that are not this setup's: ${othersInPolicy.join(", ")}` });
+  }
+  const role = removals.find((r) => r.id === "role");
+  if (!prod.role || !role || !madeBySetup(prod.role.tags, setupId(target))) return;
+  const trust = trustWithoutOurs(prod.role.trust, target);
+  const othersTrusted = trust.rest;
+  if (role.kind === "delete" && othersTrusted.length > 0) Object.assign(role, { kind: "keep", note: `its trust policy admits others too: ${othersTrusted.join(", ")}` });
+  if (role.kind !== "keep") return;
+  // The role stays, so xacct's trust statement leaves it (the Staging side loses the role).
+  const trustRemoval = removals.find((r) => r.id === "role-trust")!;
+  Object.assign(trustRemoval, trust.kind === "update" ? { kind: "update", before: prod.role.trust, after: trust.after } : { kind: trust.kind, note: trust.note });
+}
+
+/** The statements of a document, by Sid (or position): what is left once this setup's are out. */
+export function foreignStatementNames(rest: PolicyDocument | undefined): string[] {
+  return (rest?.Statement ?? []).map((s, i) => s.Sid ?? `#${i + 1}`);
 }
 
 /** IAM deletes no user that still has an inline policy: one xacct leaves in place keeps the user too. */
@@ -188,6 +222,8 @@ function bucketPolicyRemoval(target: TeardownTarget, policy: PolicyDocument | un
   if (removed.length === 0) {
     return { id: "bucket-policy", account: "production", kind: leftNote ? "keep" : "none", resource, ...(leftNote ? { note: leftNote } : {}) };
   }
+  const inexact = inexactRewriteNote(policy);
+  if (inexact) return { id: "bucket-policy", account: "production", kind: "keep", resource, note: `it ${inexact}: remove ${removed.join(", ")} yourself` };
   return after
     ? { id: "bucket-policy", account: "production", kind: "update", resource, note: leftNote ? `only this setup's statements are removed; ${leftNote}` : "only this setup's statements are removed", before: policy, after }
     : { id: "bucket-policy", account: "production", kind: "delete", resource, note: "it holds only this setup's statements" };

@@ -41,8 +41,9 @@ export async function analysePath(
     getCallerIdentity(prod, path.productionProfile),
     getCallerIdentity(staging, path.stagingProfile),
   ]);
-  const roleArn = buildRoleArn(partitionForRegion(path.region), prodIdentity.accountId, path.roleName);
   const docs = await readPathDocuments(prod, staging, path);
+  // IAM's own ARN carries the role's path (role/team/Name); the name alone is a guess.
+  const roleArn = docs.roleArn ?? buildRoleArn(partitionForRegion(path.region), prodIdentity.accountId, path.roleName);
   const hops = computeHops(docs, {
     mode: path.mode,
     moreStagingAccountIds: request.moreStagingAccountIds,

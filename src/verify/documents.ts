@@ -30,6 +30,8 @@ export interface PathDocuments {
   /** Every policy that applies to the Staging user, labelled for people. */
   userPolicies: LabeledPolicy[];
   userExists: boolean;
+  /** The role's ARN as IAM reports it (with its path); absent when there is no role. */
+  roleArn?: string | undefined;
   trust: LabeledPolicy | undefined;
   rolePolicies: LabeledPolicy[];
   bucketPolicy: LabeledPolicy | undefined;
@@ -77,13 +79,13 @@ async function readGroupPolicies(iam: IAMClient, groupName: string): Promise<Lab
   return [...inline, ...(await attached(iam, iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: groupName })), owner))];
 }
 
-export async function readRoleDocuments(iam: IAMClient, roleName: string): Promise<{ trust: LabeledPolicy | undefined; policies: LabeledPolicy[] }> {
+export async function readRoleDocuments(iam: IAMClient, roleName: string): Promise<{ arn?: string | undefined; trust: LabeledPolicy | undefined; policies: LabeledPolicy[] }> {
   const owner = `role ${roleName}`;
   const role = await unlessMissing(["NoSuchEntity"], () => iam.send(new GetRoleCommand({ RoleName: roleName })));
   if (!role?.Role) return { trust: undefined, policies: [] };
   const trust = { label: `trust policy of ${owner}`, document: parsePolicyDocument(role.Role.AssumeRolePolicyDocument ?? "{}") };
   const inline = await readRoleInlinePolicies(iam, roleName);
-  return { trust, policies: [...inline, ...(await attached(iam, iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })), owner))] };
+  return { arn: role.Role.Arn, trust, policies: [...inline, ...(await attached(iam, iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })), owner))] };
 }
 
 /** A role's inline policies, labelled for people. */
@@ -117,7 +119,7 @@ export async function readPathDocuments(
   staging: AwsClients,
   target: { stagingUser: string; roleName: string; bucket: string; productionProfile: string; stagingProfile: string; mode?: "role" | "resource-policy" },
 ): Promise<PathDocuments> {
-  const noRole = { trust: undefined, policies: [] as LabeledPolicy[] };
+  const noRole = { arn: undefined, trust: undefined, policies: [] as LabeledPolicy[] };
   const [user, role, bucket] = await Promise.all([
     withAwsContext({ action: `reading the policies of user ${target.stagingUser} in the Staging account`, profile: target.stagingProfile }, () =>
       readUserPolicies(staging.iam, target.stagingUser),
@@ -131,5 +133,5 @@ export async function readPathDocuments(
       readBucketDocuments(prod, target.bucket),
     ),
   ]);
-  return { userPolicies: user.policies, userExists: user.exists, trust: role.trust, rolePolicies: role.policies, ...bucket };
+  return { userPolicies: user.policies, userExists: user.exists, roleArn: role.arn, trust: role.trust, rolePolicies: role.policies, ...bucket };
 }
