@@ -11,7 +11,7 @@ import type { SetupPlan } from "../plan.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
 import type { Change } from "../stages/changes.js";
 import type { ProductionState } from "../stages/current.js";
-import { readRoleInlinePolicies, readUserPolicies, type PathDocuments } from "./documents.js";
+import { readRoleBoundary, readRoleInlinePolicies, readUserPolicies, type PathDocuments } from "./documents.js";
 import { computeHops, requestContext, type Hop } from "./hops.js";
 import { managedDocumentsExcept } from "./managed.js";
 
@@ -29,7 +29,7 @@ export async function preflightDocuments(
     if (!document) throw new Error(`pre-flight: no ${id} change to judge`);
     return document;
   };
-  const [user, roleInline, roleAttached] = await Promise.all([
+  const [user, roleInline, roleAttached, roleBoundary] = await Promise.all([
     userExists
       ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () => readUserPolicies(staging.iam, stagingUser))
       : { exists: false, policies: [] as LabeledPolicy[] },
@@ -37,6 +37,9 @@ export async function preflightDocuments(
       ? withAwsContext({ action: `reading the inline policies of role ${roleName}`, profile: plan.answers.productionProfile }, () => readRoleInlinePolicies(prod.iam, roleName))
       : [],
     plan.answers.mode === "role" ? managedDocumentsExcept(prod, current.attachedPolicyArns, plan.policyArn, `role ${roleName}`, plan.answers.productionProfile) : [],
+    current.role && plan.answers.mode === "role"
+      ? withAwsContext({ action: `reading the permissions boundary of role ${roleName}`, profile: plan.answers.productionProfile }, () => readRoleBoundary(prod.iam, roleName))
+      : undefined,
   ]);
   // Settings as they will be: hardened when setup creates or hardens the bucket.
   const hardened = changes.some((c) => c.id === "bucket-hardening" && c.kind !== "none");
@@ -46,6 +49,9 @@ export async function preflightDocuments(
   // (an existing role's whole trust, the whole bucket policy), never the plan's part alone.
   return {
     userExists: true,
+    userBoundary: "boundary" in user ? user.boundary : undefined,
+    roleBoundary,
+    productionCanonicalId: plan.accounts.production.canonicalUserId,
     userPolicies: [...user.policies.filter((p) => p.label !== ownInline), { label: ownInline, document: after("inline-policy") }],
     ...(plan.answers.mode === "role"
       ? {
