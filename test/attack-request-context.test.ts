@@ -208,6 +208,14 @@ describe("finding 7: permissions boundaries are a layer", () => {
     expect(hop(computeHops(docs({ roleBoundary: s3 }), target()), "role-may-read").ok).toBe(true);
   });
 
+  it("with a role boundary, a bucket Deny using NotPrincipal denies the role even if it lists it", () => {
+    const allowAll = labeled("permissions boundary All of role StageRole", [{ Effect: "Allow", Action: "*", Resource: "*" }]);
+    const notPrincipal = denyGet({ Principal: undefined, NotPrincipal: { AWS: [roleArn("aws", PROD, ROLE), `arn:aws:sts::${PROD}:assumed-role/${ROLE}/xacct-verify`, `arn:aws:iam::${PROD}:root`] } });
+    delete notPrincipal.Principal;
+    expect(hop(computeHops(docs({ bucket: [notPrincipal] }), target()), "bucket-allows-read").ok).toBe(true);
+    expect(hop(computeHops(docs({ bucket: [notPrincipal], roleBoundary: allowAll }), target()), "bucket-allows-read").ok).toBe(false);
+  });
+
   it("a user boundary without sts fails 'may call sts:AssumeRole'", () => {
     const onlyS3 = labeled("permissions boundary OnlyS3 of user StageAdmin", [{ Effect: "Allow", Action: "s3:*", Resource: "*" }]);
     expect(hop(computeHops(docs({ userBoundary: onlyS3 }), target()), "user-may-assume").ok).toBe(false);

@@ -159,7 +159,7 @@ function assumeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath): 
   ];
   const title = `the trust policy of ${target.roleName} admits ${target.stagingUser}`;
   if (!docs.trust) return [...hops, missing("trust-admits-user", title, `Role ${target.roleArn} does not exist: run \`xacct setup\`.`)];
-  const trust = evaluateIntended(path.assume(path.user), { identity: [ANY_IDENTITY], resource: docs.trust });
+  const trust = evaluateIntended(path.assume(path.user), { identity: [ANY_IDENTITY], permissionsBoundary: docs.userBoundary && ANY_IDENTITY, resource: docs.trust });
   hops.push(verdict("trust-admits-user", title, trust.decision === "Allow", trust,
     `Let account ${target.stagingAccountId} assume ${target.roleName}: run \`xacct setup\` (trust statement for ${accountRootArn(path.partition, target.stagingAccountId)}).`));
   const more = target.moreStagingAccountIds ?? [];
@@ -176,7 +176,8 @@ function readHops(docs: PathDocuments, target: VerifyTarget, path: RolePath): Ho
   const ownRead = evaluateIntended(path.onObject("s3:GetObject"), { identity: docs.rolePolicies, ...boundary });
   const combinedRead = evaluateIntended(path.onObject("s3:GetObject"), { identity: docs.rolePolicies, ...boundary, ...(bucketPolicy ? { resource: bucketPolicy } : {}) });
   const read = ownRead.decision !== "Allow" && combinedRead.decision === "Allow" ? combinedRead : ownRead;
-  const bucketSide = bucketPolicy ? evaluateIntended(path.onObject("s3:GetObject"), { identity: [ANY_IDENTITY], resource: bucketPolicy }) : undefined;
+  // A boundary's presence matters to the bucket side too: a Deny with NotPrincipal then always applies.
+  const bucketSide = bucketPolicy ? evaluateIntended(path.onObject("s3:GetObject"), { identity: [ANY_IDENTITY], permissionsBoundary: docs.roleBoundary && ANY_IDENTITY, resource: bucketPolicy }) : undefined;
   const bucketDenies = bucketSide?.decision === "ExplicitDeny";
   const mayDeny = !bucketDenies && bucketSide?.adverse?.decision === "ExplicitDeny" ? bucketSide.adverse : undefined;
   return [
