@@ -141,6 +141,13 @@ describe("finding 4: CanonicalUser principals", () => {
     expect(hop(hops, "bucket-allows-read").ok).toBe(false);
   });
 
+  it("an Allow to Staging's canonical ID lets Staging read around the role", () => {
+    const grant: PolicyStatement = { Sid: "StagingCanonical", Effect: "Allow", Principal: { CanonicalUser: "b".repeat(64) }, Action: "s3:GetObject", Resource: objects };
+    const hops = computeHops(docs({ bucket: [grant], stagingCanonicalId: "b".repeat(64) }), target());
+    expect(hop(hops, "staging-cannot-read-directly").ok).toBe(false);
+    expect(hops.find((h) => h.id === "no-third-account-reads")).toBeUndefined();
+  });
+
   it("an Allow to another canonical ID is a third account reading", () => {
     const grant: PolicyStatement = { Sid: "Foreign", Effect: "Allow", Principal: { CanonicalUser: FOREIGN_CANONICAL }, Action: "s3:*", Resource: objects };
     const hops = computeHops(docs({ bucket: [grant] }), target());

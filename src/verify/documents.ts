@@ -38,8 +38,9 @@ export interface PathDocuments {
   /** Permissions boundaries, when set: the user's, and the role's. */
   userBoundary?: LabeledPolicy | undefined;
   roleBoundary?: LabeledPolicy | undefined;
-  /** S3's canonical user ID of Production, which bucket policies may name as a principal. */
+  /** S3's canonical user IDs of Production and Staging, which bucket policies may name as principals. */
   productionCanonicalId?: string | undefined;
+  stagingCanonicalId?: string | undefined;
 }
 
 const label = (kind: string, name: string, owner: string) => `${kind} ${name} of ${owner}`;
@@ -140,7 +141,7 @@ export async function readPathDocuments(
   target: { stagingUser: string; roleName: string; bucket: string; productionProfile: string; stagingProfile: string; mode?: "role" | "resource-policy" },
 ): Promise<PathDocuments> {
   const noRole = { trust: undefined, policies: [] as LabeledPolicy[] };
-  const [user, role, bucket, productionCanonicalId] = await Promise.all([
+  const [user, role, bucket, productionCanonicalId, stagingCanonicalId] = await Promise.all([
     withAwsContext({ action: `reading the policies of user ${target.stagingUser} in the Staging account`, profile: target.stagingProfile }, () =>
       readUserPolicies(staging.iam, target.stagingUser),
     ),
@@ -153,7 +154,8 @@ export async function readPathDocuments(
       readBucketDocuments(prod, target.bucket),
     ),
     withAwsContext({ action: "reading the Production account's S3 canonical user ID", profile: target.productionProfile }, () => readCanonicalId(prod)),
+    withAwsContext({ action: "reading the Staging account's S3 canonical user ID", profile: target.stagingProfile }, () => readCanonicalId(staging)),
   ]);
   const boundaries = { userBoundary: user.boundary, roleBoundary: "boundary" in role ? role.boundary : undefined };
-  return { userPolicies: user.policies, userExists: user.exists, trust: role.trust, rolePolicies: role.policies, ...boundaries, productionCanonicalId, ...bucket };
+  return { userPolicies: user.policies, userExists: user.exists, trust: role.trust, rolePolicies: role.policies, ...boundaries, productionCanonicalId, stagingCanonicalId, ...bucket };
 }

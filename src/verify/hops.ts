@@ -117,7 +117,7 @@ function rolePath(target: VerifyTarget, docs: PathDocuments): RolePath {
   const mfa = target.assumeContext?.["aws:MultiFactorAuthPresent"] === true;
   return {
     partition,
-    user: { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId },
+    user: { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId, ...(docs.stagingCanonicalId === undefined ? {} : { canonicalUserId: docs.stagingCanonicalId }) },
     assume: (principal) => ({
       principal,
       action: "sts:AssumeRole",
@@ -400,7 +400,8 @@ function outsiderReadHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
  */
 function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   const partition = partitionForRegion(target.region);
-  const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId };
+  const canonical = docs.stagingCanonicalId === undefined ? {} : { canonicalUserId: docs.stagingCanonicalId };
+  const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId, ...canonical };
   const onObject = (action: string, principal: { arn: string; accountId: string }) => ({
     principal,
     action,

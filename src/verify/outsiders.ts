@@ -45,12 +45,12 @@ export function outsideAccount(named: Set<string>, target: OutsiderTarget): stri
   for (let n = 999999999999; ; n -= 1) if (!taken.has(String(n))) return String(n);
 }
 
-/** S3 canonical user IDs the bucket policy names other than Production's: accounts xacct cannot identify. */
+/** S3 canonical user IDs the bucket policy names other than the sides': accounts xacct cannot identify. */
 export function foreignCanonicalIds(docs: PathDocuments): string[] {
   const named = (docs.bucketPolicy?.document.Statement ?? []).flatMap((s) =>
     [s.Principal, s.NotPrincipal].flatMap((p) => (p && p !== "*" ? [p.CanonicalUser ?? []].flat() : [])),
   );
-  return [...new Set(named)].filter((id) => id !== docs.productionCanonicalId).sort();
+  return [...new Set(named)].filter((id) => id !== docs.productionCanonicalId && id !== docs.stagingCanonicalId).sort();
 }
 
 /** Signed-in outsiders: the unnamed account, every named account that is neither side, and each account a foreign canonical user ID stands for. */

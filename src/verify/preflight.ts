@@ -11,7 +11,7 @@ import type { SetupPlan } from "../plan.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
 import type { Change } from "../stages/changes.js";
 import type { ProductionState } from "../stages/current.js";
-import { readRoleBoundary, readRoleInlinePolicies, readUserPolicies, type PathDocuments } from "./documents.js";
+import { readCanonicalId, readRoleBoundary, readRoleInlinePolicies, readUserPolicies, type PathDocuments } from "./documents.js";
 import { computeHops, requestContext, type Hop } from "./hops.js";
 import { managedDocumentsExcept } from "./managed.js";
 
@@ -29,7 +29,7 @@ export async function preflightDocuments(
     if (!document) throw new Error(`pre-flight: no ${id} change to judge`);
     return document;
   };
-  const [user, roleInline, roleAttached, roleBoundary] = await Promise.all([
+  const [user, roleInline, roleAttached, roleBoundary, stagingCanonicalId] = await Promise.all([
     userExists
       ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () => readUserPolicies(staging.iam, stagingUser))
       : { exists: false, policies: [] as LabeledPolicy[] },
@@ -40,6 +40,7 @@ export async function preflightDocuments(
     current.role && plan.answers.mode === "role"
       ? withAwsContext({ action: `reading the permissions boundary of role ${roleName}`, profile: plan.answers.productionProfile }, () => readRoleBoundary(prod.iam, roleName))
       : undefined,
+    withAwsContext({ action: "reading the Staging account's S3 canonical user ID", profile: plan.answers.stagingProfile }, () => readCanonicalId(staging)),
   ]);
   // Settings as they will be: hardened when setup creates or hardens the bucket.
   const hardened = changes.some((c) => c.id === "bucket-hardening" && c.kind !== "none");
@@ -52,6 +53,7 @@ export async function preflightDocuments(
     userBoundary: "boundary" in user ? user.boundary : undefined,
     roleBoundary,
     productionCanonicalId: plan.accounts.production.canonicalUserId,
+    stagingCanonicalId,
     userPolicies: [...user.policies.filter((p) => p.label !== ownInline), { label: ownInline, document: after("inline-policy") }],
     ...(plan.answers.mode === "role"
       ? {
