@@ -46,7 +46,7 @@ const id = setupId({ bucket: BUCKET, roleName: ROLE });
 const locate = buildBucketLocateStatement({ partition: "aws", stagingAccountId: STAGING, bucket: BUCKET, sid: bucketStatementSids(id).locate });
 
 /** The documents the normal recipe leaves, with changes. */
-function docs(over: { bucket?: PolicyStatement[]; trust?: PolicyStatement[]; user?: PolicyStatement[] } & Partial<PathDocuments> = {}): PathDocuments {
+function docs(over: { bucket?: PolicyStatement[]; trust?: PolicyStatement[]; user?: PolicyStatement[] } & Omit<Partial<PathDocuments>, "trust"> = {}): PathDocuments {
   const { bucket = [], trust = [], user = [], ...rest } = over;
   const ownTrust = buildTrustPolicy({ partition: "aws", stagingAccountId: STAGING, sid: trustStatementSid(id) }).Statement;
   return {
