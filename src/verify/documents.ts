@@ -53,18 +53,19 @@ async function attached(iam: IAMClient, list: Promise<{ AttachedPolicies?: { Pol
 }
 
 /** A permissions boundary, by the ARN GetUser or GetRole names, as a labelled policy. */
-async function readBoundary(iam: IAMClient, arn: string | undefined, owner: string): Promise<LabeledPolicy | undefined> {
+export async function readBoundary(iam: IAMClient, arn: string | undefined, owner: string): Promise<LabeledPolicy | undefined> {
   if (!arn) return undefined;
   const { name, document } = await readManagedDocument(iam, arn);
   return { label: `permissions boundary ${name} of ${owner}`, document };
 }
 
-export async function readUserPolicies(iam: IAMClient, userName: string): Promise<{ exists: boolean; policies: LabeledPolicy[]; boundary?: LabeledPolicy | undefined }> {
+/** `known`: the boundary ARN from a GetUser the caller already made. */
+export async function readUserPolicies(iam: IAMClient, userName: string, known?: { boundaryArn: string | undefined }): Promise<{ exists: boolean; policies: LabeledPolicy[]; boundary?: LabeledPolicy | undefined }> {
   const owner = `user ${userName}`;
   const names = await unlessMissing(["NoSuchEntity"], () => iam.send(new ListUserPoliciesCommand({ UserName: userName })));
   if (!names) return { exists: false, policies: [] };
-  const user = await iam.send(new GetUserCommand({ UserName: userName }));
-  const boundary = await readBoundary(iam, user.User?.PermissionsBoundary?.PermissionsBoundaryArn, owner);
+  const boundaryArn = known ? known.boundaryArn : (await iam.send(new GetUserCommand({ UserName: userName }))).User?.PermissionsBoundary?.PermissionsBoundaryArn;
+  const boundary = await readBoundary(iam, boundaryArn, owner);
   const inline = await Promise.all(
     (names.PolicyNames ?? []).map(async (name) => {
       const out = await iam.send(new GetUserPolicyCommand({ UserName: userName, PolicyName: name }));
@@ -97,12 +98,6 @@ export async function readRoleDocuments(iam: IAMClient, roleName: string): Promi
   const inline = await readRoleInlinePolicies(iam, roleName);
   const boundary = await readBoundary(iam, role.Role.PermissionsBoundary?.PermissionsBoundaryArn, owner);
   return { trust, boundary, policies: [...inline, ...(await attached(iam, iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })), owner))] };
-}
-
-/** A role's permissions boundary (read for pre-flight, which has the rest of the role already). */
-export async function readRoleBoundary(iam: IAMClient, roleName: string): Promise<LabeledPolicy | undefined> {
-  const role = await unlessMissing(["NoSuchEntity"], () => iam.send(new GetRoleCommand({ RoleName: roleName })));
-  return readBoundary(iam, role?.Role?.PermissionsBoundary?.PermissionsBoundaryArn, `role ${roleName}`);
 }
 
 /** S3's canonical user ID of the account (ListBuckets' Owner); undefined when it may not list. */

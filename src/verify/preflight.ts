@@ -11,7 +11,7 @@ import type { SetupPlan } from "../plan.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
 import type { Change } from "../stages/changes.js";
 import type { ProductionState } from "../stages/current.js";
-import { readCanonicalId, readRoleBoundary, readRoleInlinePolicies, readUserPolicies, type PathDocuments } from "./documents.js";
+import { readBoundary, readCanonicalId, readRoleInlinePolicies, readUserPolicies, type PathDocuments } from "./documents.js";
 import { computeHops, requestContext, type Hop } from "./hops.js";
 import { managedDocumentsExcept } from "./managed.js";
 
@@ -22,6 +22,8 @@ export async function preflightDocuments(
   changes: Change[],
   current: ProductionState,
   userExists: boolean,
+  /** The Staging user's boundary, from the GetUser setup already made. */
+  userBoundaryArn?: string | undefined,
 ): Promise<PathDocuments> {
   const { roleName, stagingUser, bucket } = plan.answers;
   const after = (id: Change["id"]) => {
@@ -31,14 +33,14 @@ export async function preflightDocuments(
   };
   const [user, roleInline, roleAttached, roleBoundary, stagingCanonicalId] = await Promise.all([
     userExists
-      ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () => readUserPolicies(staging.iam, stagingUser))
+      ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () => readUserPolicies(staging.iam, stagingUser, { boundaryArn: userBoundaryArn }))
       : { exists: false, policies: [] as LabeledPolicy[] },
     current.role && plan.answers.mode === "role"
       ? withAwsContext({ action: `reading the inline policies of role ${roleName}`, profile: plan.answers.productionProfile }, () => readRoleInlinePolicies(prod.iam, roleName))
       : [],
     plan.answers.mode === "role" ? managedDocumentsExcept(prod, current.attachedPolicyArns, plan.policyArn, `role ${roleName}`, plan.answers.productionProfile) : [],
     current.role && plan.answers.mode === "role"
-      ? withAwsContext({ action: `reading the permissions boundary of role ${roleName}`, profile: plan.answers.productionProfile }, () => readRoleBoundary(prod.iam, roleName))
+      ? withAwsContext({ action: `reading the permissions boundary of role ${roleName}`, profile: plan.answers.productionProfile }, () => readBoundary(prod.iam, current.role?.boundaryArn, `role ${roleName}`))
       : undefined,
     withAwsContext({ action: "reading the Staging account's S3 canonical user ID", profile: plan.answers.stagingProfile }, () => readCanonicalId(staging)),
   ]);

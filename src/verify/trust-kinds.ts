@@ -15,8 +15,15 @@ import { policyDocument, type PolicyStatement } from "../policy/documents.js";
 import { describeStatement, evaluate, type LabeledPolicy } from "../policy-eval/index.js";
 import type { Hop } from "./hops.js";
 
-/** Services that assume a role only for resources it was passed to in its own account. */
-const PASS_ROLE_ONLY = new Set(["ec2.amazonaws.com", "lambda.amazonaws.com", "ecs-tasks.amazonaws.com", "eks.amazonaws.com", "eks-pods.amazonaws.com", "build.apigateway.amazonaws.com"]);
+/**
+ * Services that assume a role only for a resource it was attached to with iam:PassRole, which
+ * works only in the role's own account. Kept short on purpose: another service may act for
+ * another account's resources, so without an aws:Source* condition xacct cannot tell.
+ */
+const PASS_ROLE_ONLY = new Set([
+  "ec2.amazonaws.com", "lambda.amazonaws.com", "ecs-tasks.amazonaws.com", "eks.amazonaws.com", "eks-pods.amazonaws.com",
+  "batch.amazonaws.com", "states.amazonaws.com", "codebuild.amazonaws.com", "glue.amazonaws.com", "sagemaker.amazonaws.com",
+]);
 const SUBJECT_KEY = /(:sub|^saml:sub|^saml:sub_type)$/i;
 const ANY_IDENTITY: LabeledPolicy = { label: "(the caller's own permissions, assumed to allow)", document: policyDocument([{ Effect: "Allow", Action: "*", Resource: "*" }]) };
 
