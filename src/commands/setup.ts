@@ -258,12 +258,13 @@ async function testDirectly(ctx: CommandContext, plan: SetupPlan, options: Setup
 async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refuse: boolean; unchanged: boolean }): Promise<void> {
   const { ctx } = session;
   const { plan } = diff;
-  const docs = await preflightDocuments(session.prod, session.staging, plan, diff.changes, diff.prodState, !!diff.stagingState.user);
+  const docs = await preflightDocuments(session.prod, session.staging, plan, diff.changes, diff.prodState, !!diff.stagingState.user, diff.stagingState.user?.boundaryArn);
   const hops = preflightHops(docs, plan);
   // Another team's direct bucket grant (to Staging around the role, or to an account it names)
   // is reported, not refused: it is theirs to change, and this plan neither adds nor needs it.
   // So are Production's own principals that a reused role already trusts: their account owns the bucket.
-  const advisory = new Set(["staging-cannot-read-directly", "no-third-account-reads", "production-others-cannot-assume"]);
+  // Services acting only for Production's own resources (ec2, lambda…) are warned about likewise.
+  const advisory = new Set(["staging-cannot-read-directly", "no-third-account-reads", "production-others-cannot-assume", "production-services-cannot-assume"]);
   const failed = hops.filter((h) => !h.ok && !advisory.has(h.id));
   const warned = hops.filter((h) => !h.ok && advisory.has(h.id));
   for (const hop of warned) ctx.out.warn(`Pre-flight: ${hop.title} does not hold: ${hop.detail}`);

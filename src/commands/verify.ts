@@ -20,7 +20,7 @@ export interface VerifyOptions extends TargetOptions {
   live?: boolean;
   /** The request to judge: this external ID instead of the one setup made. */
   externalId?: string;
-  /** false (--no-mfa): judge a request signed without MFA. */
+  /** false (--no-mfa): judge a request signed without MFA; by default MFA is used only when the setup requires it. */
   mfa?: boolean;
   /** An object that exists, for the live HeadObject check. */
   key?: string;
@@ -37,18 +37,21 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   requireProfile(view, target.stagingProfile);
   const { roleArn, hops } = await analysePath(ctx, target, {
     moreStagingAccountIds: state?.bucket === target.bucket ? state.moreStaging?.map((a) => a.accountId) : undefined,
-    context: (arn) => requestContext(state?.roleArn === arn ? state : undefined, { externalId: options.externalId, mfa: options.mfa !== false }),
+    context: (arn) => requestContext(state?.roleArn === arn ? state : undefined, { externalId: options.externalId, ...(options.mfa === false ? { mfa: false } : {}) }),
   });
   if (options.live && target.mode === "resource-policy") hops.push(...(await liveDirectHops(ctx, target, options.key)));
   else if (options.live) hops.push(...(await liveHops(ctx, target, roleArn, options.key, state?.roleArn === roleArn ? state : undefined)));
   showHops(ctx, hops);
+  // A check xacct cannot tell (ok: null) never counts as holding: it fails the run too.
   const failed = hops.filter((h) => !h.ok).length;
-  Object.assign(ctx.result, { roleArn, bucket: target.bucket, hops, failed });
+  const undecided = hops.filter((h) => h.ok === null).length;
+  Object.assign(ctx.result, { roleArn, bucket: target.bucket, hops, failed, undecided });
   ctx.out.line();
   const through = target.mode === "resource-policy" ? "through the bucket policy" : `through ${target.roleName}`;
   const widened = hops.flatMap((h) => (h.widens ? [h.widens] : []));
   const more = widened.length === 0 ? "and nothing more" : `and beyond that only this, as chosen: ${widened.join("; ")}`;
   if (failed === 0) ctx.out.done(`All ${hops.length} checks hold: ${target.stagingUser} reads s3://${target.bucket}/* ${through}, ${more}.`);
+  else if (undecided > 0) ctx.out.error(`${failed - undecided} of ${hops.length} checks failed and ${undecided} cannot be told from what xacct can read (marked ?).`);
   else ctx.out.error(`${failed} of ${hops.length} checks failed.`);
   return failed === 0 ? 0 : 1;
 }
@@ -57,7 +60,7 @@ function showHops(ctx: CommandContext, hops: Hop[]): void {
   const { out } = ctx;
   out.heading("Path from Staging to the bucket");
   for (const hop of hops) {
-    out.line(`  ${hop.ok ? out.color.green("✔") : out.color.red("✘")} ${hop.title}`);
+    out.line(`  ${hop.ok ? out.color.green("✔") : hop.ok === null ? out.color.yellow("?") : out.color.red("✘")} ${hop.title}`);
     out.line(`      ${out.color.dim(hop.detail)}`);
     if (!hop.ok && hop.fix) out.line(`      ${out.color.yellow("fix:")} ${hop.fix}`);
   }

@@ -7,6 +7,7 @@
  * "not equal".
  */
 import { compareArn } from "./arn-pattern.js";
+import { compareIpAddress } from "./ip-address.js";
 import { matchesWildcard } from "./wildcard.js";
 
 export type Comparison = (policyValue: string, requestValue: string) => boolean | undefined;
@@ -84,6 +85,8 @@ export const BASE_OPERATORS: ReadonlyMap<string, BaseOperator> = new Map([
   ["arnnotequals", negative(compareArn)],
   ["arnnotlike", negative(compareArn)],
   ["bool", positive(compareBool)],
+  ["ipaddress", positive(compareIpAddress)],
+  ["notipaddress", negative(compareIpAddress)],
   ["numericequals", positive(numericEquals)],
   ["numericnotequals", negative(numericEquals)],
   ["numericlessthan", positive(numeric((policy, request) => request < policy))],

@@ -35,7 +35,7 @@ export function parseOperator(name: string): ParsedOperator {
   const base = BASE_OPERATORS.get(baseName.toLowerCase());
   if (base === undefined) {
     throw new XacctError(`xacct cannot evaluate the condition operator ${name}.`, {
-      hint: "Supported: String*, Arn*, Bool, Null, Numeric*, Date*, each with IfExists and ForAnyValue:/ForAllValues:.",
+      hint: "Supported: String*, Arn*, Bool, Null, Numeric*, Date*, IpAddress, NotIpAddress, each with IfExists and ForAnyValue:/ForAllValues:.",
     });
   }
   return { ...parsed, base };

@@ -11,14 +11,18 @@
  *    resource policy (trust policy, bucket policy) naming the principal or its account.
  * 4. Anything else is an implicit deny.
  *
- * Left out on purpose, and where they would go: SCPs/RCPs, permission boundaries and session
- * policies can only narrow a result. Each would be analysed like `identity` below, its Denies
- * joining `denies`, and its missing Allow turning an Allow into ImplicitDeny in `evaluate`.
+ * A permissions boundary (the named layer `permissionsBoundary`) narrows what identity
+ * policies grant: its Denies join `denies`, and without one of its Allows the identity grants,
+ * and resource grants naming only the role or account, do not count. A Deny using NotPrincipal
+ * always applies to a principal with a boundary (AWS's boundary docs).
+ *
+ * Left out on purpose, and where they would go: SCPs/RCPs and session policies can only narrow
+ * a result; each would be a named layer like `permissionsBoundary`.
  */
 import type { PolicyStatement } from "../policy/documents.js";
 import { explainAllow, explainExplicitDeny, explainImplicitDeny } from "./explain.js";
 import { allowingStatements, type AppliedStatement, type Grants } from "./grants.js";
-import type { PrincipalMatch } from "./principal.js";
+import { namesExactly, type PrincipalMatch } from "./principal.js";
 import { resourceStatementMatch, statementMatchesRequest } from "./statement.js";
 import type { DecidingStatement, EvaluationRequest, EvaluationResult, LabeledPolicy, PolicySet } from "./types.js";
 
@@ -51,10 +55,14 @@ export function evaluate(request: EvaluationRequest, policies: PolicySet): Evalu
   const identity = policies.identity.flatMap((policy) =>
     appliedStatements(policy, (statement) => (statementMatchesRequest(statement, request) ? "principal" : "none")),
   );
-  const resource = policies.resource
-    ? appliedStatements(policies.resource, (statement) => resourceStatementMatch(statement, request))
+  const boundary = policies.permissionsBoundary;
+  const bounds = boundary
+    ? appliedStatements(boundary, (statement) => (statementMatchesRequest(statement, request) ? "principal" : "none"))
     : [];
-  const denies = [...identity, ...resource].filter(isDeny);
+  const resource = policies.resource
+    ? appliedStatements(policies.resource, (statement) => resourceStatementMatch(statement, request, boundary !== undefined))
+    : [];
+  const denies = [...identity, ...bounds, ...resource].filter(isDeny);
   if (denies.length > 0) {
     return { decision: "ExplicitDeny", deciding: deciding(denies), reason: explainExplicitDeny(denies) };
   }
@@ -64,6 +72,16 @@ export function evaluate(request: EvaluationRequest, policies: PolicySet): Evalu
     resourceForPrincipal: resourceAllows.filter((s) => s.principalMatch === "principal"),
     resourceForAccount: resourceAllows.filter((s) => s.principalMatch === "account"),
   };
+  const boundaryAllows = bounds.filter(isAllow);
+  if (boundary && boundaryAllows.length === 0) {
+    const limited = narrowedByBoundary(grants, request, policies);
+    if (allowingStatements(request, policies, limited) === undefined && allowingStatements(request, policies, grants) !== undefined) {
+      return { decision: "ImplicitDeny", deciding: deciding([...grants.identity, ...grants.resourceForPrincipal]), reason: explainBoundary(request, boundary.label) };
+    }
+    Object.assign(grants, limited);
+  } else if (boundary && grants.identity.length > 0) {
+    grants.identity = [...grants.identity, ...boundaryAllows];
+  }
   const allowedBy = allowingStatements(request, policies, grants);
   if (allowedBy !== undefined) {
     return { decision: "Allow", deciding: deciding(allowedBy), reason: explainAllow(allowedBy) };
@@ -72,3 +90,20 @@ export function evaluate(request: EvaluationRequest, policies: PolicySet): Evalu
   return { decision: "ImplicitDeny", deciding: deciding(partial), reason: explainImplicitDeny(request, policies, grants) };
 }
 
+
+/**
+ * What is left when the boundary allows nothing: resource grants naming the requester's own ARN
+ * in its own account (the user, or the session; not the role, the account or `*`).
+ */
+function narrowedByBoundary(grants: Grants, request: EvaluationRequest, policies: PolicySet): Grants {
+  const statements = policies.resource?.document.Statement ?? [];
+  const exact = (s: AppliedStatement) => {
+    const principal = statements[s.statementIndex]?.Principal;
+    return principal !== undefined && namesExactly(principal, request.principal) && request.principal.accountId === request.resourceAccountId;
+  };
+  return { identity: [], resourceForPrincipal: grants.resourceForPrincipal.filter(exact), resourceForAccount: [] };
+}
+
+function explainBoundary(request: EvaluationRequest, label: string): string {
+  return `${label} does not allow ${request.action} on ${request.resource}; an action is allowed only if the identity policies and the permissions boundary both allow it.`;
+}

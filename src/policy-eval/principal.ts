@@ -21,10 +21,32 @@ const SESSION_ARN = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/;
 
 /** The AWS principals a Principal element lists; Service, Federated and CanonicalUser never name an IAM requester. */
 export function awsPrincipals(element: PolicyPrincipal): string[] {
+  return entriesOf(element, "AWS");
+}
+
+function entriesOf(element: PolicyPrincipal, kind: "AWS" | "Service" | "Federated" | "CanonicalUser"): string[] {
   if (element === "*") return ["*"];
-  const aws = element.AWS;
-  if (aws === undefined) return [];
-  return Array.isArray(aws) ? aws : [aws];
+  const entries = element[kind];
+  if (entries === undefined) return [];
+  return Array.isArray(entries) ? entries : [entries];
+}
+
+/**
+ * A service or federated requester is named by its own entry (services ignoring case) or by `*`.
+ * `{"AWS": "*"}` counts too: AWS documents it as equivalent to `"*"`.
+ */
+function otherKindMatch(element: PolicyPrincipal, requester: Requester): PrincipalMatch {
+  if (awsPrincipals(element).some((entry) => /^\*+$/.test(entry))) return "principal";
+  const named = requester.kind === "service"
+    ? entriesOf(element, "Service").some((entry) => entry.toLowerCase() === requester.arn.toLowerCase())
+    : entriesOf(element, "Federated").some((entry) => entry === requester.arn);
+  return named ? "principal" : "none";
+}
+
+/** A CanonicalUser entry names an account (S3's ID for it), like an account ARN does. */
+function canonicalMatch(element: PolicyPrincipal, requester: Requester): PrincipalMatch {
+  if (element === "*" || requester.canonicalUserId === undefined) return "none";
+  return entriesOf(element, "CanonicalUser").includes(requester.canonicalUserId) ? "account" : "none";
 }
 
 function accountNamedBy(entry: string): string | undefined {
@@ -55,9 +77,15 @@ function entryMatches(entry: string, requester: Requester, anyNameInAccount: boo
  * the requester stands for every user and role of its account (see `OpenContext`).
  */
 export function principalMatch(element: PolicyPrincipal, requester: Requester, anyNameInAccount = false): PrincipalMatch {
-  const matches = awsPrincipals(element).map((entry) => entryMatches(entry, requester, anyNameInAccount));
+  if (requester.kind === "service" || requester.kind === "federated") return otherKindMatch(element, requester);
+  const matches = [...awsPrincipals(element).map((entry) => entryMatches(entry, requester, anyNameInAccount)), canonicalMatch(element, requester)];
   if (matches.includes("principal")) return "principal";
   return matches.includes("account") ? "account" : "none";
+}
+
+/** Whether an entry names the requester's own ARN (a user, or a role session), not its role or account. */
+export function namesExactly(element: PolicyPrincipal, requester: Requester): boolean {
+  return awsPrincipals(element).includes(requester.arn);
 }
 
 /**
@@ -81,9 +109,12 @@ function requesterLayers(requester: Requester): Array<(entry: string) => boolean
  * Principal naming the account) only delegates to the requester's identity policies.
  */
 export function notPrincipalMatch(element: PolicyPrincipal, requester: Requester): PrincipalMatch {
+  if (requester.kind === "service" || requester.kind === "federated") return otherKindMatch(element, requester) === "none" ? "principal" : "none";
   const entries = awsPrincipals(element);
   if (entries.some((entry) => /^\*+$/.test(entry))) return "none";
-  const [account, ...identity] = requesterLayers(requester).map((names) => entries.some(names));
+  const layers = requesterLayers(requester).map((names) => entries.some(names));
+  const account = layers[0]! || canonicalMatch(element, requester) === "account";
+  const identity = layers.slice(1);
   if (identity.every(Boolean)) return account ? "none" : "account";
   return "principal";
 }

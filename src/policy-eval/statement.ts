@@ -43,9 +43,11 @@ function resourceApplies(statement: PolicyStatement, resource: string): boolean 
   return true;
 }
 
-function statementPrincipalMatch(statement: PolicyStatement, request: EvaluationRequest): PrincipalMatch {
+function statementPrincipalMatch(statement: PolicyStatement, request: EvaluationRequest, bounded: boolean): PrincipalMatch {
   const requester = request.principal;
   if (statement.Principal !== undefined) return principalMatch(statement.Principal, requester, request.open !== undefined && !request.open.exactPrincipal);
+  // AWS's boundary docs: a Deny with NotPrincipal always denies a principal that has a boundary.
+  if (statement.NotPrincipal !== undefined && bounded && statement.Effect === "Deny") return "principal";
   if (statement.NotPrincipal !== undefined) return notPrincipalMatch(statement.NotPrincipal, requester);
   return "none";
 }
@@ -62,15 +64,19 @@ export function statementMatchesRequest(statement: PolicyStatement, request: Eva
   );
 }
 
-/** An Allow applies when its conditions may hold; a Deny only when they surely do. */
+/**
+ * An Allow applies when its conditions may hold; a Deny only when they surely do. With
+ * `open.adverse` the other way round: open keys go against the requester.
+ */
 function conditionsApply(statement: PolicyStatement, request: EvaluationRequest): boolean {
   const outcome = conditionOutcome(statement.Condition, request);
-  return outcome === "holds" || (outcome === "either" && statement.Effect === "Allow");
+  const adverse = request.open?.adverse === true;
+  return outcome === "holds" || (outcome === "either" && (statement.Effect === "Allow") !== adverse);
 }
 
 /** How a resource-policy statement names the requester, or "none" if it does not apply. */
-export function resourceStatementMatch(statement: PolicyStatement, request: EvaluationRequest): PrincipalMatch {
-  const match = statementPrincipalMatch(statement, request);
+export function resourceStatementMatch(statement: PolicyStatement, request: EvaluationRequest, bounded = false): PrincipalMatch {
+  const match = statementPrincipalMatch(statement, request, bounded);
   if (match === "none" || !statementMatchesRequest(statement, request)) return "none";
   return match;
 }

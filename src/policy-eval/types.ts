@@ -4,9 +4,22 @@ import type { PolicyDocument } from "../policy/documents.js";
 /** A context value as the request carries it; booleans and numbers compare as their text. */
 export type ContextValue = string | string[] | boolean | number;
 
+/**
+ * Who signs the request. `kind` is "aws" (an IAM user, role or role session; the default), "service"
+ * (an AWS service principal such as `ec2.amazonaws.com`, in `arn`) or "federated" (a web-identity or
+ * SAML provider, in `arn`). `canonicalUserId` is the S3 canonical user ID of the requester's
+ * account, which bucket policies may name with `{"CanonicalUser": …}`.
+ */
+export interface RequestPrincipal {
+  arn: string;
+  accountId: string;
+  kind?: "aws" | "service" | "federated" | undefined;
+  canonicalUserId?: string | undefined;
+}
+
 export interface EvaluationRequest {
   /** Who signs the request: an IAM user, a role, or a role session (`arn:aws:sts::…:assumed-role/ROLE/SESSION`). */
-  principal: { arn: string; accountId: string };
+  principal: RequestPrincipal;
   /** `service:Action`, e.g. `s3:GetObject`. */
   action: string;
   /** The ARN the action acts on: the role ARN for sts:AssumeRole, the object ARN for s3:GetObject. */
@@ -29,6 +42,12 @@ export interface OpenContext {
   absent: string[];
   /** The principal is exactly the one named (e.g. a role's session), not any user or role of its account. */
   exactPrincipal?: boolean | undefined;
+  /**
+   * The open keys go against the requester: a condition on one lets a Deny apply and keeps an
+   * Allow from applying. For the intended request, evaluated both ways: when the answers differ,
+   * xacct cannot tell (the keys are facts it cannot read, such as aws:SourceIp).
+   */
+  adverse?: boolean | undefined;
 }
 
 /** A policy plus the name the caller wants to see in results, e.g. `trust policy of StageRole`. */
@@ -40,6 +59,12 @@ export interface LabeledPolicy {
 export interface PolicySet {
   /** Policies attached to the principal (inline and managed). */
   identity: LabeledPolicy[];
+  /**
+   * The principal's permissions boundary: identity policies grant only what it allows too; its
+   * Denies apply. Same account, a resource policy naming the user's or the session's own ARN is
+   * not limited by it (one naming the role, the account or `*` is).
+   */
+  permissionsBoundary?: LabeledPolicy | undefined;
   /** The policy on the resource: a role's trust policy for sts:AssumeRole, a bucket policy for S3. */
   resource?: LabeledPolicy;
 }

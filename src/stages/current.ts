@@ -45,13 +45,13 @@ export interface ProductionState {
   bucketPolicy: PolicyDocument | undefined;
   managedPolicy: { document: PolicyDocument; defaultVersionId: string; versions: PolicyVersion[]; tags: Tag[]; attachmentCount: number } | undefined;
   /** `arn` as IAM reports it: with the role's path (role/team/Name), which the name alone does not tell. */
-  role: { arn: string; trust: PolicyDocument; tags: Tag[]; maxSessionDuration: number } | undefined;
+  role: { arn: string; trust: PolicyDocument; tags: Tag[]; maxSessionDuration: number; boundaryArn?: string | undefined } | undefined;
   /** ARNs of every managed policy attached to the role. */
   attachedPolicyArns: string[];
 }
 
 export interface StagingState {
-  user: { tags: Tag[] } | undefined;
+  user: { tags: Tag[]; boundaryArn?: string | undefined } | undefined;
   inlinePolicy: PolicyDocument | undefined;
 }
 
@@ -112,6 +112,7 @@ export async function readRole(clients: AwsClients, roleName: string): Promise<P
     trust: parsePolicyDocument(out.Role.AssumeRolePolicyDocument ?? "{}"),
     tags: out.Role.Tags ?? [],
     maxSessionDuration: out.Role.MaxSessionDuration ?? 3600,
+    boundaryArn: out.Role.PermissionsBoundary?.PermissionsBoundaryArn,
   };
 }
 
@@ -185,7 +186,7 @@ export async function readStagingState(
       clients.iam.send(new GetUserPolicyCommand({ UserName: target.userName, PolicyName: target.inlinePolicyName })),
     );
     return {
-      user: { tags: user.User?.Tags ?? [] },
+      user: { tags: user.User?.Tags ?? [], boundaryArn: user.User?.PermissionsBoundary?.PermissionsBoundaryArn },
       inlinePolicy: inline?.PolicyDocument ? parsePolicyDocument(inline.PolicyDocument) : undefined,
     };
   });

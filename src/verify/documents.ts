@@ -8,6 +8,7 @@ import {
   GetGroupPolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
+  GetUserCommand,
   GetUserPolicyCommand,
   ListAttachedGroupPoliciesCommand,
   ListAttachedRolePoliciesCommand,
@@ -18,7 +19,7 @@ import {
   ListUserPoliciesCommand,
   type IAMClient,
 } from "@aws-sdk/client-iam";
-import { GetBucketOwnershipControlsCommand, GetBucketPolicyCommand, GetPublicAccessBlockCommand, type PublicAccessBlockConfiguration } from "@aws-sdk/client-s3";
+import { GetBucketOwnershipControlsCommand, GetBucketPolicyCommand, GetPublicAccessBlockCommand, ListBucketsCommand, type PublicAccessBlockConfiguration } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
 import { unlessMissing, withAwsContext } from "../aws/errors.js";
 import { parsePolicyDocument } from "../policy/index.js";
@@ -39,6 +40,12 @@ export interface PathDocuments {
   objectOwnership: string | undefined;
   /** Grants of the bucket ACL to others than its owner; undefined when not read (then ACLs must be off to tell). */
   bucketAcl?: AclGrant[] | undefined;
+  /** Permissions boundaries, when set: the user's, and the role's. */
+  userBoundary?: LabeledPolicy | undefined;
+  roleBoundary?: LabeledPolicy | undefined;
+  /** S3's canonical user IDs of Production and Staging, which bucket policies may name as principals. */
+  productionCanonicalId?: string | undefined;
+  stagingCanonicalId?: string | undefined;
 }
 
 const label = (kind: string, name: string, owner: string) => `${kind} ${name} of ${owner}`;
@@ -50,13 +57,25 @@ async function attached(iam: IAMClient, list: Promise<{ AttachedPolicies?: { Pol
   );
 }
 
-/** `skipInline`: an inline policy the caller has read already (pre-flight replaces it with the planned one). */
-export async function readUserPolicies(iam: IAMClient, userName: string, skipInline?: string): Promise<{ exists: boolean; policies: LabeledPolicy[] }> {
+/** A permissions boundary, by the ARN GetUser or GetRole names, as a labelled policy. */
+export async function readBoundary(iam: IAMClient, arn: string | undefined, owner: string): Promise<LabeledPolicy | undefined> {
+  if (!arn) return undefined;
+  const { name, document } = await readManagedDocument(iam, arn);
+  return { label: `permissions boundary ${name} of ${owner}`, document };
+}
+
+/**
+ * `known.boundaryArn`: the boundary ARN from a GetUser the caller already made.
+ * `known.skipInline`: an inline policy the caller has read already (pre-flight replaces it with the planned one).
+ */
+export async function readUserPolicies(iam: IAMClient, userName: string, known?: { boundaryArn: string | undefined; skipInline?: string | undefined }): Promise<{ exists: boolean; policies: LabeledPolicy[]; boundary?: LabeledPolicy | undefined }> {
   const owner = `user ${userName}`;
   const names = await unlessMissing(["NoSuchEntity"], () => iam.send(new ListUserPoliciesCommand({ UserName: userName })));
   if (!names) return { exists: false, policies: [] };
+  const boundaryArn = known ? known.boundaryArn : (await iam.send(new GetUserCommand({ UserName: userName }))).User?.PermissionsBoundary?.PermissionsBoundaryArn;
+  const boundary = await readBoundary(iam, boundaryArn, owner);
   const inline = await Promise.all(
-    (names.PolicyNames ?? []).filter((name) => name !== skipInline).map(async (name) => {
+    (names.PolicyNames ?? []).filter((name) => name !== known?.skipInline).map(async (name) => {
       const out = await iam.send(new GetUserPolicyCommand({ UserName: userName, PolicyName: name }));
       return { label: label("inline policy", name, owner), document: parsePolicyDocument(out.PolicyDocument ?? "{}") };
     }),
@@ -64,7 +83,7 @@ export async function readUserPolicies(iam: IAMClient, userName: string, skipInl
   const direct = await attached(iam, iam.send(new ListAttachedUserPoliciesCommand({ UserName: userName })), owner);
   const groups = (await iam.send(new ListGroupsForUserCommand({ UserName: userName }))).Groups ?? [];
   const viaGroups = (await Promise.all(groups.map((g) => readGroupPolicies(iam, g.GroupName!)))).flat();
-  return { exists: true, policies: [...inline, ...direct, ...viaGroups] };
+  return { exists: true, policies: [...inline, ...direct, ...viaGroups], boundary };
 }
 
 async function readGroupPolicies(iam: IAMClient, groupName: string): Promise<LabeledPolicy[]> {
@@ -79,13 +98,20 @@ async function readGroupPolicies(iam: IAMClient, groupName: string): Promise<Lab
   return [...inline, ...(await attached(iam, iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: groupName })), owner))];
 }
 
-export async function readRoleDocuments(iam: IAMClient, roleName: string): Promise<{ arn?: string | undefined; trust: LabeledPolicy | undefined; policies: LabeledPolicy[] }> {
+export async function readRoleDocuments(iam: IAMClient, roleName: string): Promise<{ arn?: string | undefined; trust: LabeledPolicy | undefined; policies: LabeledPolicy[]; boundary?: LabeledPolicy | undefined }> {
   const owner = `role ${roleName}`;
   const role = await unlessMissing(["NoSuchEntity"], () => iam.send(new GetRoleCommand({ RoleName: roleName })));
   if (!role?.Role) return { trust: undefined, policies: [] };
   const trust = { label: `trust policy of ${owner}`, document: parsePolicyDocument(role.Role.AssumeRolePolicyDocument ?? "{}") };
   const inline = await readRoleInlinePolicies(iam, roleName);
-  return { arn: role.Role.Arn, trust, policies: [...inline, ...(await attached(iam, iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })), owner))] };
+  const boundary = await readBoundary(iam, role.Role.PermissionsBoundary?.PermissionsBoundaryArn, owner);
+  return { arn: role.Role.Arn, trust, boundary, policies: [...inline, ...(await attached(iam, iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })), owner))] };
+}
+
+/** S3's canonical user ID of the account (ListBuckets' Owner); undefined when it may not list. */
+export async function readCanonicalId(clients: AwsClients): Promise<string | undefined> {
+  const out = await unlessMissing(["AccessDenied"], () => clients.s3.send(new ListBucketsCommand({ MaxBuckets: 1 })));
+  return out?.Owner?.ID;
 }
 
 /** A role's inline policies, labelled for people. */
@@ -120,7 +146,7 @@ export async function readPathDocuments(
   target: { stagingUser: string; roleName: string; bucket: string; productionProfile: string; stagingProfile: string; mode?: "role" | "resource-policy" },
 ): Promise<PathDocuments> {
   const noRole = { arn: undefined, trust: undefined, policies: [] as LabeledPolicy[] };
-  const [user, role, bucket] = await Promise.all([
+  const [user, role, bucket, productionCanonicalId, stagingCanonicalId] = await Promise.all([
     withAwsContext({ action: `reading the policies of user ${target.stagingUser} in the Staging account`, profile: target.stagingProfile }, () =>
       readUserPolicies(staging.iam, target.stagingUser),
     ),
@@ -132,6 +158,9 @@ export async function readPathDocuments(
     withAwsContext({ action: `reading the settings of bucket ${target.bucket}`, profile: target.productionProfile }, () =>
       readBucketDocuments(prod, target.bucket),
     ),
+    withAwsContext({ action: "reading the Production account's S3 canonical user ID", profile: target.productionProfile }, () => readCanonicalId(prod)),
+    withAwsContext({ action: "reading the Staging account's S3 canonical user ID", profile: target.stagingProfile }, () => readCanonicalId(staging)),
   ]);
-  return { userPolicies: user.policies, userExists: user.exists, roleArn: role.arn, trust: role.trust, rolePolicies: role.policies, ...bucket };
+  const boundaries = { userBoundary: user.boundary, roleBoundary: "boundary" in role ? role.boundary : undefined };
+  return { userPolicies: user.policies, userExists: user.exists, roleArn: role.arn, trust: role.trust, rolePolicies: role.policies, ...boundaries, productionCanonicalId, stagingCanonicalId, ...bucket };
 }

@@ -13,6 +13,8 @@ import { effectiveAclGrants } from "./bucket-acl.js";
 import { probeKeys, standInVariables } from "./object-probes.js";
 import { accountOutsiders, anonymousOutsider, organizationMember, stagingPrincipals, type Outsider, type OutsiderTarget } from "./outsiders.js";
 import { actionsNamedBy, type S3ActionKind } from "./s3-actions.js";
+import { sessionRequestContext, userRequestContext } from "./request-context.js";
+import { federatedHop, serviceHop } from "./trust-kinds.js";
 
 export interface VerifyTarget {
   /** Further Staging accounts the trust must admit too. */
@@ -33,7 +35,8 @@ export interface VerifyTarget {
 export interface Hop {
   id: string;
   title: string;
-  ok: boolean;
+  /** null: xacct cannot tell (a statement depends on a fact it cannot read); never counted as holding. */
+  ok: boolean | null;
   /** Why, in one or two sentences, naming the deciding statements. */
   detail: string;
   /** What to do when it fails. */
@@ -76,7 +79,7 @@ export function computeHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
     const direct = computeDirectHops(docs, target);
     return [...direct.slice(0, 2), locateHop(docs, target), ...direct.slice(2)];
   }
-  const path = rolePath(target);
+  const path = rolePath(target, docs);
   return [...assumeHops(docs, target, path), ...readHops(docs, target, path), locateHop(docs, target), ...negativeHops(docs, target, path)];
 }
 
@@ -93,13 +96,13 @@ function locateHop(docs: PathDocuments, target: VerifyTarget): Hop {
   if (!docs.bucketPolicy) return { id: "bucket-lets-staging-list", title, ok: false, detail: "The bucket has no policy.", fix };
   const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId };
   const results = ["s3:GetBucketLocation", "s3:ListBucket"].map((action) =>
-    evaluate(
-      { principal: user, action, resource: bucketArn(partition, target.bucket), resourceAccountId: target.productionAccountId, context: { "aws:SecureTransport": true } },
+    evaluateIntended(
+      { principal: user, action, resource: bucketArn(partition, target.bucket), resourceAccountId: target.productionAccountId, ...userRequestContext(user, target.region, target.productionAccountId, S3_SIGNING) },
       { identity: [ANY_IDENTITY], resource: docs.bucketPolicy! },
     ),
   );
-  const refused = results.find((r) => r.decision !== "Allow");
-  return refused ? verdict("bucket-lets-staging-list", title, false, refused, fix) : { id: "bucket-lets-staging-list", title, ok: true, detail: results[1]!.reason };
+  const refused = results.find((r) => r.decision !== "Allow") ?? results.find((r) => r.adverse);
+  return refused ? verdict("bucket-lets-staging-list", title, refused.decision === "Allow", refused, fix) : { id: "bucket-lets-staging-list", title, ok: true, detail: results[1]!.reason };
 }
 
 type Principal = { arn: string; accountId: string };
@@ -112,34 +115,56 @@ interface RolePath {
   onObject: (action: string, principal?: Principal) => Parameters<typeof evaluate>[0];
 }
 
-function rolePath(target: VerifyTarget): RolePath {
+function rolePath(target: VerifyTarget, docs: PathDocuments): RolePath {
   const partition = partitionForRegion(target.region);
-  const session = { arn: `arn:${partition}:sts::${target.productionAccountId}:assumed-role/${target.roleName}/xacct-verify`, accountId: target.productionAccountId };
+  const canonical = docs.productionCanonicalId === undefined ? {} : { canonicalUserId: docs.productionCanonicalId };
+  const session = { arn: `arn:${partition}:sts::${target.productionAccountId}:assumed-role/${target.roleName}/xacct-verify`, accountId: target.productionAccountId, ...canonical };
+  const mfa = target.assumeContext?.["aws:MultiFactorAuthPresent"] === true;
   return {
     partition,
-    user: { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId },
-    assume: (principal) => ({ principal, action: "sts:AssumeRole", resource: target.roleArn, resourceAccountId: target.productionAccountId, context: target.assumeContext ?? {} }),
+    user: { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId, ...(docs.stagingCanonicalId === undefined ? {} : { canonicalUserId: docs.stagingCanonicalId }) },
+    assume: (principal) => ({
+      principal,
+      action: "sts:AssumeRole",
+      resource: target.roleArn,
+      resourceAccountId: target.productionAccountId,
+      ...userRequestContext(principal, target.region, target.productionAccountId, target.assumeContext ?? {}),
+    }),
     onObject: (action, principal = session) => ({
       principal,
       action,
       resource: `${bucketArn(partition, target.bucket)}/xacct-verify-probe`,
       resourceAccountId: target.productionAccountId,
-      context: { "aws:SecureTransport": true },
+      ...(principal === session
+        ? sessionRequestContext(session, target.roleArn, target.region, mfa)
+        : userRequestContext(principal, target.region, target.productionAccountId, S3_SIGNING)),
     }),
   };
 }
 
+const S3_SIGNING = { "s3:authType": "REST-HEADER", "s3:signatureversion": "AWS4-HMAC-SHA256" };
+
+/** An evaluation of an intended request, and, when facts xacct cannot read could turn it, the result with them going against it. */
+type Judged = EvaluationResult & { adverse?: EvaluationResult };
+
+function evaluateIntended(request: EvaluationRequest, policies: PolicySet): Judged {
+  const favourable = evaluate(request, policies);
+  if (!request.open) return favourable;
+  const adverse = evaluate({ ...request, open: { ...request.open, adverse: true } }, policies);
+  return adverse.decision === favourable.decision ? favourable : { ...favourable, adverse };
+}
+
 /** The user may ask for the role, the trust admits it (and every further Staging account). */
 function assumeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop[] {
-  const identity = evaluate(path.assume(path.user), { identity: docs.userPolicies, resource: ANY_TRUST });
+  const identity = evaluateIntended(path.assume(path.user), { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, resource: ANY_TRUST });
   const hops = [
     verdict("user-may-assume", `${target.stagingUser} may call sts:AssumeRole on ${target.roleName}`, identity.decision === "Allow", identity, docs.userExists
-      ? `Give ${target.stagingUser} sts:AssumeRole on ${target.roleArn}: run \`xacct setup\` (it writes inline policy xacct-assume-${target.roleName}).`
+      ? `${mfaNote(identity, [...docs.userPolicies, ...(docs.userBoundary ? [docs.userBoundary] : [])])}Give ${target.stagingUser} sts:AssumeRole on ${target.roleArn}: run \`xacct setup\` (it writes inline policy xacct-assume-${target.roleName}).`
       : `User ${target.stagingUser} does not exist in account ${target.stagingAccountId}: run \`xacct setup\` to create it.`),
   ];
   const title = `the trust policy of ${target.roleName} admits ${target.stagingUser}`;
   if (!docs.trust) return [...hops, missing("trust-admits-user", title, `Role ${target.roleArn} does not exist: run \`xacct setup\`.`)];
-  const trust = evaluate(path.assume(path.user), { identity: [ANY_IDENTITY], resource: docs.trust });
+  const trust = evaluateIntended(path.assume(path.user), { identity: [ANY_IDENTITY], permissionsBoundary: docs.userBoundary && ANY_IDENTITY, resource: docs.trust });
   hops.push(verdict("trust-admits-user", title, trust.decision === "Allow", trust,
     `Let account ${target.stagingAccountId} assume ${target.roleName}: run \`xacct setup\` (trust statement for ${accountRootArn(path.partition, target.stagingAccountId)}).`));
   const more = target.moreStagingAccountIds ?? [];
@@ -152,28 +177,33 @@ function readHops(docs: PathDocuments, target: VerifyTarget, path: RolePath): Ho
   const bucketPolicy = docs.bucketPolicy;
   // Same account: the role's own policies grant the read (or, failing that, a bucket policy
   // statement naming the role); a bucket-policy Deny is judged in the next hop on its own.
-  const ownRead = evaluate(path.onObject("s3:GetObject"), { identity: docs.rolePolicies });
-  const combinedRead = evaluate(path.onObject("s3:GetObject"), { identity: docs.rolePolicies, ...(bucketPolicy ? { resource: bucketPolicy } : {}) });
+  const boundary = { permissionsBoundary: docs.roleBoundary };
+  const ownRead = evaluateIntended(path.onObject("s3:GetObject"), { identity: docs.rolePolicies, ...boundary });
+  const combinedRead = evaluateIntended(path.onObject("s3:GetObject"), { identity: docs.rolePolicies, ...boundary, ...(bucketPolicy ? { resource: bucketPolicy } : {}) });
   const read = ownRead.decision !== "Allow" && combinedRead.decision === "Allow" ? combinedRead : ownRead;
-  const bucketSide = bucketPolicy ? evaluate(path.onObject("s3:GetObject"), { identity: [ANY_IDENTITY], resource: bucketPolicy }) : undefined;
+  // A boundary's presence matters to the bucket side too: a Deny with NotPrincipal then always applies.
+  const bucketSide = bucketPolicy ? evaluateIntended(path.onObject("s3:GetObject"), { identity: [ANY_IDENTITY], permissionsBoundary: docs.roleBoundary && ANY_IDENTITY, resource: bucketPolicy }) : undefined;
   const bucketDenies = bucketSide?.decision === "ExplicitDeny";
+  const mayDeny = !bucketDenies && bucketSide?.adverse?.decision === "ExplicitDeny" ? bucketSide.adverse : undefined;
   return [
     verdict("role-may-read", `${target.roleName} may s3:GetObject on ${target.bucket}/*`, read.decision === "Allow", read,
       `Attach a policy allowing s3:GetObject on ${bucketObjectsArn(path.partition, target.bucket)} to ${target.roleName}: run \`xacct setup\`.`),
-    {
-      id: "bucket-allows-read",
-      title: `the bucket policy and settings of ${target.bucket} do not deny it`,
-      ok: !bucketDenies,
-      detail: bucketDenies ? `Denied by ${denyingStatements(bucketSide)}.` : ownershipNote(docs.objectOwnership),
-      ...(bucketDenies ? { fix: `Narrow or remove ${denyingStatements(bucketSide)} so it does not apply to ${target.roleName}.` } : {}),
-    },
+    mayDeny
+      ? cannotTell("bucket-allows-read", `the bucket policy and settings of ${target.bucket} do not deny it`, mayDeny)
+      : {
+          id: "bucket-allows-read",
+          title: `the bucket policy and settings of ${target.bucket} do not deny it`,
+          ok: !bucketDenies,
+          detail: bucketDenies ? `Denied by ${denyingStatements(bucketSide)}.` : ownershipNote(docs.objectOwnership),
+          ...(bucketDenies ? { fix: `Narrow or remove ${denyingStatements(bucketSide)} so it does not apply to ${target.roleName}.` } : {}),
+        },
   ];
 }
 
 /** Nothing more: no write or delete, no read around the role, no third account, not public. */
 function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop[] {
   const bucketPolicy = docs.bucketPolicy;
-  const roleSet = { identity: docs.rolePolicies, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
+  const roleSet = { identity: docs.rolePolicies, permissionsBoundary: docs.roleBoundary, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
   const asRole = (action: string, resource: string) => anyRequestOf({ ...path.onObject(action), resource }, target.roleArn);
   const hops: Hop[] = BEYOND_READING.map(({ verb, kinds, what }) => {
     const reach = firstReach(roleSet, asRole, kinds, target);
@@ -185,13 +215,14 @@ function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath)
     // The role is the only way in: the bucket must not also let Staging in directly (e.g. left from resource-policy mode),
     // beyond locating and listing it, which this setup's own statement grants.
     const planned = ["s3:listbucket", "s3:getbucketlocation"];
-    const reach = stagingReach(bucketPolicy, target, ["read", "list", "write", "delete", "administer"], planned);
+    const reach = stagingReach(bucketPolicy, target, ["read", "list", "write", "delete", "administer"], planned, docs.stagingCanonicalId);
     hops.push(reachHop("staging-cannot-read-directly", `Staging cannot read or change ${target.bucket} without the role`, reach, reach?.who ?? "",
       (statements) => `Remove ${statements} from the bucket policy: in role mode, Staging reaches objects only through ${target.roleName}.`));
   }
   if (docs.trust) hops.push(thirdAccountAssumeHop(docs.trust, docs, target, path));
   const orgId = outsiderTarget(target).orgId;
   if (docs.trust && orgId) hops.push(organizationHop(docs.trust, docs, target, path, orgId));
+  if (docs.trust) hops.push(...[federatedHop(docs.trust, target), serviceHop(docs.trust, target)].filter((h): h is Hop => h !== undefined));
   const asPlanned = docs.trust ? stagingAsPlannedHop(docs.trust, target, path) : undefined;
   if (asPlanned) hops.push(asPlanned);
   if (docs.trust) hops.push(productionOthersHop(docs.trust, docs, target, path));
@@ -248,8 +279,11 @@ function firstReach(
 }
 
 /** What any principal of a Staging account may do through the bucket policy alone, beyond `planned`. */
-function stagingReach(bucketPolicy: LabeledPolicy, target: VerifyTarget, kinds: S3ActionKind[], planned: string[]): Reach | undefined {
-  for (const staging of stagingPrincipals(outsiderTarget(target))) {
+/** `stagingCanonicalId`: the Staging account's S3 canonical ID, which a bucket policy may name instead of its ARN. */
+function stagingReach(bucketPolicy: LabeledPolicy, target: VerifyTarget, kinds: S3ActionKind[], planned: string[], stagingCanonicalId: string | undefined): Reach | undefined {
+  for (const outsider of stagingPrincipals(outsiderTarget(target))) {
+    const canonical = outsider.principal.accountId === target.stagingAccountId ? stagingCanonicalId : undefined;
+    const staging = canonical ? { ...outsider, principal: { ...outsider.principal, canonicalUserId: canonical } } : outsider;
     const reach = firstReach({ identity: [ANY_IDENTITY], resource: bucketPolicy }, outsiderRequest(staging, target), kinds, target, planned);
     if (reach) return { ...reach, who: staging.who };
   }
@@ -484,22 +518,23 @@ function outsiderReadHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
  */
 function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   const partition = partitionForRegion(target.region);
-  const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId };
+  const canonical = docs.stagingCanonicalId === undefined ? {} : { canonicalUserId: docs.stagingCanonicalId };
+  const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId, ...canonical };
   const onObject = (action: string, principal: { arn: string; accountId: string }) => ({
     principal,
     action,
     resource: `${bucketArn(partition, target.bucket)}/xacct-verify-probe`,
     resourceAccountId: target.productionAccountId,
-    context: { "aws:SecureTransport": true },
+    ...userRequestContext(principal, target.region, target.productionAccountId, S3_SIGNING),
   });
   const bucketPolicy = docs.bucketPolicy;
   const anyBucket: LabeledPolicy = {
     label: "(the bucket policy, assumed to admit)",
     document: policyDocument([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:*", Resource: "*" }]),
   };
-  const own = evaluate(onObject("s3:GetObject", user), { identity: docs.userPolicies, resource: anyBucket });
-  const admitted = bucketPolicy ? evaluate(onObject("s3:GetObject", user), { identity: [ANY_IDENTITY], resource: bucketPolicy }) : undefined;
-  const both = { identity: docs.userPolicies, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
+  const own = evaluateIntended(onObject("s3:GetObject", user), { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, resource: anyBucket });
+  const admitted = bucketPolicy ? evaluateIntended(onObject("s3:GetObject", user), { identity: [ANY_IDENTITY], resource: bucketPolicy }) : undefined;
+  const both = { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
   const hops: Hop[] = [
     verdict("user-may-read", `${target.stagingUser} may s3:GetObject on ${target.bucket}/*`, own.decision === "Allow", own,
       docs.userExists ? `Give ${target.stagingUser} s3:GetObject on ${bucketObjectsArn(partition, target.bucket)}: run \`xacct setup --mode resource-policy\`.` : `User ${target.stagingUser} does not exist: run \`xacct setup --mode resource-policy\`.`),
@@ -511,7 +546,7 @@ function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   hops[1]!.detail += ` ${ownershipNote(docs.objectOwnership)}`;
   for (const { verb, kinds, what } of BEYOND_READING) {
     // Any principal of Staging, not only this user: the bucket policy is what must not grant more.
-    const reach = bucketPolicy ? stagingReach(bucketPolicy, target, kinds, []) : undefined;
+    const reach = bucketPolicy ? stagingReach(bucketPolicy, target, kinds, [], docs.stagingCanonicalId) : undefined;
     const asUser = (action: string, resource: string) => anyRequestOf({ ...onObject(action, user), resource }, user.arn);
     const own = reach ?? firstReach(both, asUser, kinds, target);
     hops.push(reachHop(`user-cannot-${verb}`, `Staging cannot ${what} ${target.bucket}`, own, reach?.who ?? target.stagingUser,
@@ -539,8 +574,28 @@ function moreAccountsHop(
     : { id: "trust-admits-more-accounts", title, ok: false, detail: `Not admitted: ${refused.join(", ")}.`, fix: "Run `xacct setup` with the same Staging accounts to put them in the trust policy." };
 }
 
-function verdict(id: string, title: string, ok: boolean, result: EvaluationResult, fix: string): Hop {
+function verdict(id: string, title: string, ok: boolean, result: Judged, fix: string): Hop {
+  if (ok && result.adverse) return cannotTell(id, title, result.adverse);
   return ok ? { id, title, ok, detail: result.reason } : { id, title, ok, detail: result.reason, fix: result.decision === "ExplicitDeny" ? `Remove or narrow ${denyingStatements(result)}. ${fix}` : fix };
+}
+
+/** The hop turns on a fact xacct cannot read (aws:SourceIp, aws:SourceVpce, aws:userid, tags, …): it says so, naming the statements. */
+function cannotTell(id: string, title: string, adverse: EvaluationResult): Hop {
+  const statements = adverse.decision === "ExplicitDeny" ? denyingStatements(adverse) : "the statements that allow it";
+  return {
+    id,
+    title,
+    ok: null,
+    detail: `Cannot tell: ${statements} depend${adverse.deciding.length === 1 ? "s" : ""} on condition keys whose values xacct cannot read (such as aws:SourceIp, aws:SourceVpce, aws:userid or tags). If they go against the request: ${adverse.reason}`,
+    fix: `Check the conditions of ${statements} against how ${id.startsWith("user") ? "the Staging user" : "Staging"} will call AWS; xacct treats this check as not holding.`,
+  };
+}
+
+/** When a Deny on aws:MultiFactorAuthPresent refuses the user: access keys carry no MFA. */
+function mfaNote(result: EvaluationResult, policies: LabeledPolicy[]): string {
+  const conditions = result.deciding.map((d) => policies.find((p) => p.label === d.policy)?.document.Statement[d.statementIndex]?.Condition);
+  if (result.decision !== "ExplicitDeny" || !/MultiFactorAuth/i.test(JSON.stringify(conditions))) return "";
+  return "The user signs in with access keys, which carry no MFA: run `xacct setup --require-mfa` and assume with `xacct assume --mfa-serial ARN --token-code CODE`, or narrow the statement. ";
 }
 
 function missing(id: string, title: string, fix: string): Hop {
@@ -614,10 +669,13 @@ function publicAclHop(target: VerifyTarget, docs: PathDocuments, title: string):
  * the organization the trust names. `overrides` model a wrong caller (verify's flags).
  */
 export function requestContext(
-  remembered: { externalId?: string | undefined; orgId?: string | undefined } | undefined,
-  overrides: { externalId?: string | undefined; mfa?: boolean } = {},
+  remembered: { externalId?: string | undefined; orgId?: string | undefined; requireMfa?: boolean | undefined } | undefined,
+  overrides: { externalId?: string | undefined; mfa?: boolean | undefined } = {},
 ): Record<string, ContextValue> {
-  const context: Record<string, ContextValue> = { "aws:MultiFactorAuthPresent": overrides.mfa ?? true };
+  // Access keys carry no MFA: the key is sent (true) only when the setup requires MFA, so
+  // assuming goes through `xacct assume --mfa-serial`, or when asked for.
+  const mfa = overrides.mfa ?? remembered?.requireMfa ?? false;
+  const context: Record<string, ContextValue> = mfa ? { "aws:MultiFactorAuthPresent": true } : {};
   const externalId = overrides.externalId ?? remembered?.externalId;
   if (externalId) context["sts:ExternalId"] = externalId;
   if (remembered?.orgId) context["aws:PrincipalOrgID"] = remembered.orgId;

@@ -13,7 +13,7 @@ import type { PathDocuments } from "./documents.js";
 export interface Outsider {
   /** For people: "account 999999999999 (named by no policy)". */
   who: string;
-  principal: { arn: string; accountId: string };
+  principal: { arn: string; accountId: string; canonicalUserId?: string };
   context: Record<string, ContextValue>;
   open: OpenContext;
   /** A grant to it is public in S3's sense, so Block Public Access overrides it. */
@@ -45,7 +45,15 @@ export function outsideAccount(named: Set<string>, target: OutsiderTarget): stri
   for (let n = 999999999999; ; n -= 1) if (!taken.has(String(n))) return String(n);
 }
 
-/** Signed-in outsiders: the unnamed account, and every named account that is neither side. */
+/** S3 canonical user IDs the bucket policy names other than the sides': accounts xacct cannot identify. */
+export function foreignCanonicalIds(docs: PathDocuments): string[] {
+  const named = (docs.bucketPolicy?.document.Statement ?? []).flatMap((s) =>
+    [s.Principal, s.NotPrincipal].flatMap((p) => (p && p !== "*" ? [p.CanonicalUser ?? []].flat() : [])),
+  );
+  return [...new Set(named)].filter((id) => id !== docs.productionCanonicalId && id !== docs.stagingCanonicalId).sort();
+}
+
+/** Signed-in outsiders: the unnamed account, every named account that is neither side, and each account a foreign canonical user ID stands for. */
 export function accountOutsiders(docs: PathDocuments, target: OutsiderTarget): Outsider[] {
   const named = accountsNamedBy(docs);
   const sides = new Set([target.productionAccountId, ...target.stagingAccountIds]);
@@ -54,6 +62,10 @@ export function accountOutsiders(docs: PathDocuments, target: OutsiderTarget): O
   return [
     ...orgVariants(target).map((org) => accountOutsider(unnamed, `account ${unnamed} (named by no policy)`, true, org, target)),
     ...third.flatMap((a) => orgVariants(target).map((org) => accountOutsider(a, `account ${a}`, false, org, target))),
+    ...foreignCanonicalIds(docs).flatMap((id) => orgVariants(target).map((org) => {
+      const outsider = accountOutsider(unnamed, `the account of canonical user ID ${id.slice(0, 16)}…`, false, org, target);
+      return { ...outsider, principal: { ...outsider.principal, canonicalUserId: id } };
+    })),
   ];
 }
 

@@ -12,7 +12,7 @@ import type { LabeledPolicy } from "../policy-eval/index.js";
 import type { Change } from "../stages/changes.js";
 import type { ProductionState } from "../stages/current.js";
 import { readBucketAcl } from "./bucket-acl.js";
-import { readRoleInlinePolicies, readUserPolicies, type PathDocuments } from "./documents.js";
+import { readBoundary, readCanonicalId, readRoleInlinePolicies, readUserPolicies, type PathDocuments } from "./documents.js";
 import { computeHops, requestContext, type Hop } from "./hops.js";
 import { managedDocumentsExcept } from "./managed.js";
 
@@ -23,6 +23,8 @@ export async function preflightDocuments(
   changes: Change[],
   current: ProductionState,
   userExists: boolean,
+  /** The Staging user's boundary, from the GetUser setup already made. */
+  userBoundaryArn?: string | undefined,
 ): Promise<PathDocuments> {
   const { roleName, stagingUser, bucket } = plan.answers;
   const after = (id: Change["id"]) => {
@@ -33,9 +35,9 @@ export async function preflightDocuments(
   // Settings as they will be: hardened when setup creates or hardens the bucket.
   const hardened = changes.some((c) => c.id === "bucket-hardening" && c.kind !== "none");
   const ownership = hardened ? "BucketOwnerEnforced" : current.bucketSettings?.objectOwnership;
-  const [user, roleInline, roleAttached, bucketAcl] = await Promise.all([
+  const [user, roleInline, roleAttached, bucketAcl, roleBoundary, stagingCanonicalId] = await Promise.all([
     userExists
-      ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () => readUserPolicies(staging.iam, stagingUser, plan.inlinePolicyName))
+      ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () => readUserPolicies(staging.iam, stagingUser, { boundaryArn: userBoundaryArn, skipInline: plan.inlinePolicyName }))
       : { exists: false, policies: [] as LabeledPolicy[] },
     current.role && plan.answers.mode === "role"
       ? withAwsContext({ action: `reading the inline policies of role ${roleName}`, profile: plan.answers.productionProfile }, () => readRoleInlinePolicies(prod.iam, roleName))
@@ -45,6 +47,10 @@ export async function preflightDocuments(
     ownership !== "BucketOwnerEnforced" && current.bucketExists
       ? withAwsContext({ action: `reading the ACL of bucket ${bucket}`, profile: plan.answers.productionProfile }, () => readBucketAcl(prod, bucket))
       : [],
+    current.role && plan.answers.mode === "role"
+      ? withAwsContext({ action: `reading the permissions boundary of role ${roleName}`, profile: plan.answers.productionProfile }, () => readBoundary(prod.iam, current.role?.boundaryArn, `role ${roleName}`))
+      : undefined,
+    withAwsContext({ action: "reading the Staging account's S3 canonical user ID", profile: plan.answers.stagingProfile }, () => readCanonicalId(staging)),
   ]);
   const blocked = hardened || (current.bucketSettings?.publicAccessBlocked ?? false);
   const ownInline = `inline policy ${plan.inlinePolicyName} of user ${stagingUser}`;
@@ -52,6 +58,10 @@ export async function preflightDocuments(
   // (an existing role's whole trust, the whole bucket policy), never the plan's part alone.
   return {
     userExists: true,
+    userBoundary: "boundary" in user ? user.boundary : undefined,
+    roleBoundary,
+    productionCanonicalId: plan.accounts.production.canonicalUserId,
+    stagingCanonicalId,
     userPolicies: [...user.policies.filter((p) => p.label !== ownInline), { label: ownInline, document: after("inline-policy") }],
     ...(plan.answers.mode === "role"
       ? {
