@@ -33,14 +33,12 @@ export function holdsLongTermKeys(settings: Settings): boolean {
 }
 
 /**
- * A profile like the recipe's hand-made TempCred: a session's keys (a token, and an access key
- * that is not a user's AKIA… key) and at most a region or output format. Replacing it with
- * fresh temporary keys loses nothing.
+ * A profile like the recipe's hand-made TempCred: a session's keys (it has a token) and at most
+ * a region or output format. Replacing it with fresh temporary keys loses nothing.
  */
 export function holdsOnlyTemporaryKeys(settings: Settings): boolean {
   const allowed = new Set<string>([...TEMPORARY_KEYS, "region", "output"]);
-  const userKey = settings["aws_access_key_id"]?.startsWith("AKIA") === true;
-  return hasSessionToken(settings) && !userKey && Object.keys(settings).every((key) => allowed.has(key));
+  return hasSessionToken(settings) && Object.keys(settings).every((key) => allowed.has(key));
 }
 
 /** A section xacct may remove: its own, or a session's temporary keys; never long-term keys. */
