@@ -26,10 +26,14 @@ export function isXacctProfile(settings: Settings | undefined): boolean {
   return roleStyle || processStyle;
 }
 
-/** An access key without a session token: a user's own keys, which no AWS session hands out. */
+/**
+ * A user's own keys: an access key without a session token, unless its ID says it is a
+ * session's (ASIA…), which no user can make long-lived.
+ */
 export function holdsLongTermKeys(settings: Settings): boolean {
   const hasKey = settings["aws_access_key_id"] !== undefined || settings["aws_secret_access_key"] !== undefined;
-  return hasKey && !hasSessionToken(settings);
+  const sessionKey = settings["aws_access_key_id"]?.startsWith("ASIA") === true;
+  return hasKey && !hasSessionToken(settings) && !sessionKey;
 }
 
 /**

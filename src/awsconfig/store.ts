@@ -12,7 +12,7 @@ import lockfile from "proper-lockfile";
 import { XacctError } from "../errors.js";
 import { makeDirectory } from "../make-directory.js";
 import { listProfileNames, looksLikeAwsFile, removeProfile, upsertProfile, type AwsFile } from "./ini.js";
-import { isRemovableSection, refuseLongTermKeys, sectionsIn } from "./ownership.js";
+import { holdsLongTermKeys, isRemovableSection, refuseLongTermKeys, sectionsIn } from "./ownership.js";
 import { configFilePath, credentialsFilePath } from "./paths.js";
 
 export interface ProfileWrite {
@@ -88,8 +88,8 @@ export async function writeProfile(request: ProfileWrite, options: StoreOptions 
 /**
  * Removes one profile's sections when each is xacct's own (or a session's temporary keys); a
  * missing file is left missing. The backup loses them too (even when the file had none left):
- * a removed profile's keys must not live on in a copy. A backup whose sections of it are not
- * all xacct's is left as it is.
+ * a removed profile's keys must not live on in a copy. A backup whose copy of the profile holds
+ * a user's long-term keys is left as it is.
  */
 export async function removeProfileFromFile(request: ProfileRemoval, options: StoreOptions = {}): Promise<WriteResult> {
   const target = { file: request.file, profile: request.profile };
@@ -103,7 +103,7 @@ export async function removeProfileFromFile(request: ProfileRemoval, options: St
     }
     return removeProfile(text, target);
   };
-  const scrub = (text: string) => (ownSectionsOnly(text) ? removeProfile(text, target) : text);
+  const scrub = (text: string) => (sectionsIn(text, request.file, request.profile).some(holdsLongTermKeys) ? text : removeProfile(text, target));
   return editFile(request.path, request.file, options, remove, scrub);
 }
 
