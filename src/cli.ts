@@ -225,6 +225,7 @@ function addLifecycleCommands(program: Command, run: Runner): void {
     .requiredOption("--out-dir <dir>", "directory to write the files to (created if missing)")
     .option("--stackset", "CloudFormation: make the Staging template a service-managed StackSet over --ou (a group, not one user)")
     .option("--ou <id>", "with --stackset: the organizational unit to deploy the StackSet to")
+    .option("--force", "replace files of the export's names that xacct export did not write")
     .action((options, command: Command) =>
       run(command, async (ctx) => (await import("./commands/export.js")).exportCommand(options, ctx)),
     );

@@ -26,7 +26,7 @@ describe("xacct never takes what is not its own", () => {
     expect(assume.code).toBe(2);
     const other = await sandbox.run(["assume", "--write-profile", "prod"]);
     expect(other.code).toBe(2);
-    expect(other.stderr).toContain("Profile prod already exists and was not written by xacct");
+    expect(other.stderr).toContain(`[prod] in ${sandbox.credentialsFile} holds long-term keys that xacct did not write`);
     expect(await readFile(sandbox.credentialsFile, "utf8")).toBe(credentials);
     expect((await readFile(sandbox.configFile, "utf8")).startsWith(config)).toBe(true);
   });

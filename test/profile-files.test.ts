@@ -59,14 +59,15 @@ describe("where the temporary profile goes", () => {
     expect(result.stderr).toContain("export AWS_PROFILE=TempCred");
   });
 
-  it("keeps the mode of an existing file, warns when it is open to others, and keeps a backup", async () => {
+  it("refuses static keys into a file open to others, and keeps a private file's mode and a backup", async () => {
     await chmod(sandbox.configFile, 0o644);
-    const result = await sandbox.run(["assume", "--write-profile"]);
-    expect(result.code).toBe(0);
-    expect(result.stderr).toContain("other users have access to it (mode 0644); run: chmod 600");
-    expect((await stat(sandbox.configFile)).mode & 0o777).toBe(0o644);
-    expect((await stat(`${sandbox.configFile}.xacct.bak`)).mode & 0o777).toBe(0o600);
+    const refused = await sandbox.run(["assume", "--write-profile"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("is open to other users (mode 0644), so xacct will not write session keys into it");
     await chmod(sandbox.configFile, 0o600);
+    expect((await sandbox.run(["assume", "--write-profile"])).code).toBe(0);
+    expect((await stat(sandbox.configFile)).mode & 0o777).toBe(0o600);
+    expect((await stat(`${sandbox.configFile}.xacct.bak`)).mode & 0o777).toBe(0o600);
   });
 });
 

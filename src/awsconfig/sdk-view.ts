@@ -4,6 +4,7 @@
  * for offering profiles, finding a profile's region and checking a profile exists.
  */
 import { invalidInput } from "../errors.js";
+import type { AwsFile } from "./ini.js";
 import { configFilePath, credentialsFilePath } from "./paths.js";
 import { readSdkProfiles } from "./sdk-ini.js";
 import { readAwsFile } from "./store.js";
@@ -17,11 +18,16 @@ export interface ProfileView {
   credentialsFileKeys(profile: string): string[];
   /** The settings of each section either the SDK or the aws CLI reads as the profile (also `[profile  Work]`). */
   sectionSettings(profile: string): Record<string, string>[];
+  /** The same, for the sections in one of the two files. */
+  sectionSettingsIn(profile: string, file: AwsFile): Record<string, string>[];
+  /** The files read, as found through AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE. */
+  paths: Record<AwsFile, string>;
 }
 
 /** Read with the SDK's rules (sdk-ini.ts), not its loader, which parses the whole file into objects on every call. */
 export async function loadProfileView(env: NodeJS.ProcessEnv = process.env): Promise<ProfileView> {
-  const [configText, credentialsText] = await Promise.all([readAwsFile(configFilePath(env), "config"), readAwsFile(credentialsFilePath(env), "credentials")]);
+  const paths = { config: configFilePath(env), credentials: credentialsFilePath(env) };
+  const [configText, credentialsText] = await Promise.all([readAwsFile(paths.config, "config"), readAwsFile(paths.credentials, "credentials")]);
   const config = readSdkProfiles(configText ?? "", "config");
   const credentials = readSdkProfiles(credentialsText ?? "", "credentials");
   let names: string[] | undefined;
@@ -39,6 +45,8 @@ export async function loadProfileView(env: NodeJS.ProcessEnv = process.env): Pro
     },
     credentialsFileKeys: (profile) => Object.keys(credentials.settings(profile) ?? {}),
     sectionSettings: (profile) => [...config.sectionSettings(profile), ...credentials.sectionSettings(profile)],
+    sectionSettingsIn: (profile, file) => (file === "config" ? config : credentials).sectionSettings(profile),
+    paths,
   };
 }
 

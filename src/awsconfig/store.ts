@@ -12,6 +12,7 @@ import lockfile from "proper-lockfile";
 import { XacctError } from "../errors.js";
 import { makeDirectory } from "../make-directory.js";
 import { listProfileNames, looksLikeAwsFile, removeProfile, upsertProfile, type AwsFile } from "./ini.js";
+import { holdsLongTermKeys, isRemovableSection, refuseLongTermKeys, sectionsIn } from "./ownership.js";
 import { configFilePath, credentialsFilePath } from "./paths.js";
 
 export interface ProfileWrite {
@@ -66,23 +67,44 @@ export function lockPathFor(filePath: string): string {
   return `${filePath}.xacct.lock`;
 }
 
-/** Writes values into one profile; creates the file (0600) and its directory (0700) when missing. */
+/** The keys whose values are secrets: never written where another user can read them. */
+const SECRET_KEYS = ["aws_secret_access_key", "aws_session_token", "aws_security_token"];
+
+/**
+ * Writes values into one profile; creates the file (0600) and its directory (0700) when missing.
+ * Refuses a profile whose section holds long-term keys (xacct never replaces a user's own keys),
+ * and secrets into a file other users may read.
+ */
 export async function writeProfile(request: ProfileWrite, options: StoreOptions = {}): Promise<WriteResult> {
   const target = { file: request.file, profile: request.profile };
   const removeKeys = request.removeKeys ?? [];
-  return editFile(request.path, request.file, options, (text) =>
-    upsertProfile(text, target, request.values, { removeKeys }),
-  );
+  const secrets = Object.keys(request.values).some((key) => SECRET_KEYS.includes(key));
+  return editFile(request.path, request.file, { ...options, secrets }, (text) => {
+    refuseLongTermKeys(text, request.file, request.profile, request.path);
+    return upsertProfile(text, target, request.values, { removeKeys });
+  });
 }
 
 /**
- * Removes one profile's sections; a missing file is left missing. The backup loses them too
- * (even when the file had none left): a removed profile's keys must not live on in a copy.
+ * Removes one profile's sections when each is xacct's own (or a session's temporary keys); a
+ * missing file is left missing. The backup loses them too (even when the file had none left):
+ * a removed profile's keys must not live on in a copy. A backup whose copy of the profile holds
+ * a user's long-term keys is left as it is.
  */
 export async function removeProfileFromFile(request: ProfileRemoval, options: StoreOptions = {}): Promise<WriteResult> {
   const target = { file: request.file, profile: request.profile };
-  const remove = (text: string) => removeProfile(text, target);
-  return editFile(request.path, request.file, options, remove, remove);
+  const ownSectionsOnly = (text: string) => sectionsIn(text, request.file, request.profile).every(isRemovableSection);
+  const remove = (text: string) => {
+    refuseLongTermKeys(text, request.file, request.profile, request.path);
+    if (!ownSectionsOnly(text)) {
+      throw new XacctError(`${request.path} holds a section of profile ${request.profile} that xacct did not write, so xacct left the profile there.`, {
+        hint: `Remove profile ${request.profile} yourself if it is no longer needed.`,
+      });
+    }
+    return removeProfile(text, target);
+  };
+  const scrub = (text: string) => (sectionsIn(text, request.file, request.profile).some(holdsLongTermKeys) ? text : removeProfile(text, target));
+  return editFile(request.path, request.file, options, remove, scrub);
 }
 
 /** Every profile name in the config and credentials files, config first; missing files have none. */
@@ -101,7 +123,7 @@ export async function readProfileNames(
 async function editFile(
   requestedPath: string,
   file: AwsFile,
-  options: StoreOptions,
+  options: StoreOptions & { secrets?: boolean },
   edit: (text: string) => string,
   /** Applied to what the backup keeps, when some of it must not be kept. */
   scrubBackup?: (text: string) => string,
@@ -119,6 +141,7 @@ async function editFile(
     const current = await readCurrent(filePath, file);
     const before = current?.text ?? "";
     if (current) refuseToReplace(requestedPath, filePath, file, current);
+    if (current && options.secrets) refuseOpenFile(filePath, current.mode);
     const after = edit(before);
     const warnings = current ? permissionWarnings(filePath, file, current.mode, after) : [];
     if (after === before) {
@@ -146,14 +169,34 @@ async function scrubExistingBackup(filePath: string, file: AwsFile, scrub: (text
  * Refuses, before anything is asked of AWS, a file that a later write would fail on or must
  * not touch: read-only, another user's, not an AWS file, or in a directory xacct cannot write
  * in (where the lock and the temporary copy go); with `profile`, a file whose sections of that
- * profile the editor refuses to touch. The write checks the same again under the lock.
+ * profile the editor refuses to touch or that hold long-term keys; with `secrets`, a file other
+ * users may read. The write checks the same again under the lock.
  */
-export async function checkWritable(requestedPath: string, file: AwsFile, profile?: string): Promise<void> {
+export async function checkWritable(requestedPath: string, file: AwsFile, profile?: string, options: { secrets?: boolean } = {}): Promise<void> {
   const filePath = await resolveSymlinks(requestedPath);
   const current = await readCurrent(filePath, file);
   if (current) refuseToReplace(requestedPath, filePath, file, current);
-  if (current && profile !== undefined) upsertProfile(current.text, { file, profile }, {}); // a dry run: throws or is dropped
+  if (current && options.secrets) refuseOpenFile(filePath, current.mode);
+  if (current && profile !== undefined) {
+    refuseLongTermKeys(current.text, file, profile, requestedPath);
+    upsertProfile(current.text, { file, profile }, {}); // a dry run: throws or is dropped
+  }
   await checkDirectoryWritable(path.dirname(filePath));
+}
+
+/**
+ * Secrets go only into a file no other user may read or change: the new copy takes the old
+ * file's mode. (The directory is not checked: the copy is made 0600 under a fresh random name
+ * with O_EXCL and renamed over the file, so another user who may write in the directory can
+ * remove or replace the file, but never read what xacct wrote.)
+ */
+function refuseOpenFile(filePath: string, mode: number): void {
+  if ((mode & 0o077) === 0) return;
+  const octal = mode.toString(8).padStart(4, "0");
+  throw new XacctError(`${filePath} is open to other users (mode ${octal}), so xacct will not write session keys into it.`, {
+    hint: `Run: chmod 600 ${filePath}; or use --profile-style role (or process), which writes no secrets.`,
+    exitCode: 2,
+  });
 }
 
 /**

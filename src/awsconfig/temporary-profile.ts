@@ -9,22 +9,9 @@ import { invalidInput } from "../errors.js";
 import { configFilePath, credentialsFilePath } from "./paths.js";
 import { checkWritable, removeProfileFromFile, writeProfile } from "./store.js";
 import type { ProfileView } from "./sdk-view.js";
+import { holdsLongTermKeys, holdsOnlyTemporaryKeys, isXacctProfile, longTermKeysRefusal, OWNER_KEY } from "./ownership.js";
 
-/**
- * Every profile xacct writes carries this key (other tools ignore unknown keys), so xacct can
- * tell its profiles from the user's: it never overwrites or removes a profile without it.
- */
-export const OWNER_KEY = "xacct_profile";
-
-export function isXacctProfile(settings: Record<string, string | undefined> | undefined): boolean {
-  if (!settings) return false;
-  if (settings[OWNER_KEY] !== undefined || settings["xacct_expiration"] !== undefined) return true;
-  // Written before profiles carried the mark: xacct's role style names its session xacct-…,
-  // its process style runs `xacct credentials`.
-  const roleStyle = settings["role_arn"] !== undefined && settings["role_session_name"]?.startsWith("xacct-") === true;
-  const processStyle = /\bxacct(\.js)?"? credentials\b/.test(settings["credential_process"] ?? "");
-  return roleStyle || processStyle;
-}
+export { isXacctProfile, OWNER_KEY } from "./ownership.js";
 
 /**
  * Refuses, before teardown deletes anything in AWS, files that removing the profile would
@@ -45,11 +32,31 @@ async function exists(path: string): Promise<boolean> {
 
 /**
  * Whether xacct may remove the profile: it exists, and every section either the SDK or the
- * aws CLI reads as it is xacct's (a user's `[profile  TempCred]` beside xacct's is not).
+ * aws CLI reads as it is xacct's (a user's `[profile  TempCred]` beside xacct's is not), and
+ * none holds long-term keys (pasted into xacct's section, they are still the user's).
  */
 export function isXacctProfileIn(view: ProfileView, name: string): boolean {
   const sections = view.sectionSettings(name);
-  return isXacctProfile(view.settings(name)) && sections.every((settings) => isXacctProfile(settings));
+  return isXacctProfile(view.settings(name)) && sections.every((settings) => isXacctProfile(settings) && !holdsLongTermKeys(settings));
+}
+
+/** Why teardown leaves a profile of that name where it is, or undefined when it may remove it. */
+export function whyProfileIsKept(view: ProfileView, name: string): string | undefined {
+  const settings = view.settings(name);
+  if (!settings) return undefined;
+  for (const file of ["credentials", "config"] as const) {
+    if (view.sectionSettingsIn(name, file).some(holdsLongTermKeys)) return `the ${file} file holds long-term keys for it that xacct did not write`;
+  }
+  if (!isXacctProfile(settings)) return "not written by xacct";
+  if (!isXacctProfileIn(view, name)) return "the aws CLI reads a section of it that xacct did not write";
+  return undefined;
+}
+
+/** A user's own keys under the name would be replaced, or removed so the new profile is not shadowed. */
+function refuseLongTermKeys(view: ProfileView, name: string): void {
+  for (const file of ["credentials", "config"] as const) {
+    if (view.sectionSettingsIn(name, file).some(holdsLongTermKeys)) throw longTermKeysRefusal(view.paths[file], file, name);
+  }
 }
 
 /**
@@ -63,6 +70,7 @@ export function refuseForeignProfile(view: ProfileView, name: string, sources: r
       "Give the temporary profile another name, e.g. --write-profile TempCred (setup: --temp-profile TempCred).",
     );
   }
+  refuseLongTermKeys(view, name);
   // Every section either reader takes as the profile counts: `[profile  Work]` is Work to the aws CLI alone.
   const settings = view.settings(name);
   const sections = view.sectionSettings(name);
@@ -78,21 +86,14 @@ export function refuseForeignProfile(view: ProfileView, name: string, sources: r
 /**
  * Refuses, before anything is asked of AWS, the files writing profile `name` would fail on or
  * must not touch: the config file always, the credentials file when the keys go there or it
- * holds the profile already (its older keys are then removed).
+ * holds the profile already (its older keys are then removed). `keys` is the file the
+ * session's keys go to ("none" for a style that writes no secret): it must be private.
  */
-export async function checkProfileFilesWritable(view: ProfileView, name: string, target: "config" | "credentials", env: NodeJS.ProcessEnv): Promise<void> {
-  await checkWritable(configFilePath(env), "config", name);
-  if (target === "credentials" || view.credentialsFileKeys(name).length > 0) await checkWritable(credentialsFilePath(env), "credentials", name);
-}
-
-/**
- * A profile like the recipe's hand-made TempCred: a session's keys (it has a token) and at most
- * a region or output format. Replacing it with fresh temporary keys loses nothing.
- */
-function holdsOnlyTemporaryKeys(settings: Record<string, string | undefined>): boolean {
-  const allowed = new Set<string>([...CREDENTIAL_KEYS, "region", "output"]);
-  const hasToken = settings["aws_session_token"] !== undefined || settings["aws_security_token"] !== undefined;
-  return hasToken && Object.keys(settings).every((key) => allowed.has(key));
+export async function checkProfileFilesWritable(view: ProfileView, name: string, keys: "config" | "credentials" | "none", env: NodeJS.ProcessEnv): Promise<void> {
+  await checkWritable(configFilePath(env), "config", name, { secrets: keys === "config" });
+  if (keys === "credentials" || view.credentialsFileKeys(name).length > 0) {
+    await checkWritable(credentialsFilePath(env), "credentials", name, { secrets: keys === "credentials" });
+  }
 }
 
 /**

@@ -124,10 +124,10 @@ export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext
   const { out } = ctx;
   const view = await loadProfileView(ctx.env);
   const settings = requireProfile(view, request.profile);
-  if (request.writeProfile) refuseForeignProfile(view, request.writeProfile, [request.profile, ...(request.protectedProfiles ?? [])]);
-  if (request.writeProfile) await checkProfileFilesWritable(view, request.writeProfile, request.credentialsFile ? "credentials" : "config", ctx.env);
-  const sessionName = request.sessionName ?? defaultSessionName(request.profile);
   const style = request.profileStyle ?? "static";
+  if (request.writeProfile) refuseForeignProfile(view, request.writeProfile, [request.profile, ...(request.protectedProfiles ?? [])]);
+  if (request.writeProfile) await checkProfileFilesWritable(view, request.writeProfile, keysFileFor(style, request.credentialsFile), ctx.env);
+  const sessionName = request.sessionName ?? defaultSessionName(request.profile);
   if (request.writeProfile && style !== "static") {
     checkRefreshingProfile(style, refreshingProfile(request, request.writeProfile, sessionName, request.mfaSerial ?? settings["mfa_serial"], ctx.endpoint));
   }
@@ -186,6 +186,12 @@ async function writeProfileInStyle(
     ctx.out.line(`  ${ctx.out.color.dim(`It holds keys that expire; --profile-style role writes a profile the AWS tools refresh themselves.`)}`);
   }
   ctx.out.line(`  use it with --profile ${written.name}, e.g. xacct test-get KEY --profile ${written.name}`);
+}
+
+/** Where a profile style puts the session's keys; role and process styles write none. */
+export function keysFileFor(style: ProfileStyle, credentialsFile: boolean | undefined): "config" | "credentials" | "none" {
+  if (style !== "static") return "none";
+  return credentialsFile ? "credentials" : "config";
 }
 
 /** What a role- or process-style profile holds (the endpoint only matters to the process style). */

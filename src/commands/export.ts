@@ -5,7 +5,8 @@
  * plan as setup's and are checked against it before any file is written.
  */
 import { constants } from "node:fs";
-import { lstat, writeFile } from "node:fs/promises";
+import { lstat, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { makeClients } from "../aws/clients.js";
 import { getCallerIdentity } from "../aws/identity.js";
@@ -32,6 +33,8 @@ export interface ExportOptions extends TargetOptions {
   /** Make the Staging template ready for a service-managed StackSet over --ou. */
   stackset?: boolean;
   ou?: string;
+  /** Replace files of those names that xacct export did not write. */
+  force?: boolean;
 }
 
 /** One file of the export: its name in the output directory, what it holds, and its JSON. */
@@ -49,12 +52,14 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   if (target.mode !== "role") {
     throw invalidInput("xacct export writes the role-mode resources; resource-policy mode is not exported yet.", "Use --mode role, or run xacct setup --mode resource-policy directly.");
   }
+  const outDir = resolve(options.outDir);
+  // Before any AWS call: files of export's names that export did not write stay as they are.
+  await refuseFilesNotExported(outDir, exportFileNames(options.format, ou !== undefined), options.force ?? false);
   const sameSetup = state?.bucket === target.bucket && state.roleName === target.roleName;
   const plan = await planFor(target, rememberedTrust(state, target), ctx, sameSetup ? state.moreStaging : undefined);
-  const outDir = resolve(options.outDir);
   const { files, pairs } = options.format === "terraform" ? terraformExport(plan) : cloudFormationExport(plan, ou !== undefined);
   assertSameDocuments(pairs);
-  await writeFiles(outDir, files);
+  await writeFiles(outDir, files, options.force ?? false);
 
   const { out } = ctx;
   out.heading(`Exported ${options.format === "terraform" ? "Terraform" : "CloudFormation"} to ${outDir}`);
@@ -156,11 +161,12 @@ function terraformExport(plan: SetupPlan): { files: ExportFile[]; pairs: Documen
   };
 }
 
-async function writeFiles(outDir: string, files: ExportFile[]): Promise<void> {
+async function writeFiles(outDir: string, files: ExportFile[], force: boolean): Promise<void> {
   try {
     await makeDirectory(outDir);
     await refuseNonRegularFiles(outDir, files);
-    for (const file of files) await writeFile(join(outDir, file.name), `${JSON.stringify(file.content, null, 2)}\n`, { flag: WRITE_NO_FOLLOW });
+    await refuseFilesNotExported(outDir, files.map((file) => file.name), force);
+    for (const file of files) await replaceFile(join(outDir, file.name), `${JSON.stringify(withExportMarker(file), null, 2)}\n`);
   } catch (error) {
     if (error instanceof XacctError) throw error;
     throw new XacctError(`Could not write the export to ${outDir}: ${(error as Error).message}`, {
@@ -170,8 +176,58 @@ async function writeFiles(outDir: string, files: ExportFile[]): Promise<void> {
   }
 }
 
-/** Truncate or create, but fail on a symlink instead of writing where it points. */
-const WRITE_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+/** A new file under a random name, renamed over the old one: a hard link to another file is never written through. */
+async function replaceFile(filePath: string, text: string): Promise<void> {
+  const temp = `${filePath}.${randomBytes(6).toString("hex")}.xacct-tmp`;
+  try {
+    await writeFile(temp, text, { flag: WRITE_NEW_NO_FOLLOW });
+    await rename(temp, filePath);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Every exported file says it is xacct's, where each format allows a note: CloudFormation's
+ * Metadata section, Terraform's "//" comment property. A later export replaces only such files.
+ */
+const EXPORT_MARKER = "Written by xacct export, which replaces this file when run again.";
+
+function withExportMarker(file: ExportFile): unknown {
+  const content = file.content as Record<string, unknown>;
+  if (file.name.endsWith(".tf.json")) return { "//": EXPORT_MARKER, ...content };
+  return { ...content, Metadata: { ...(content["Metadata"] as object | undefined), xacct: EXPORT_MARKER } };
+}
+
+function exportFileNames(format: ExportFormat, stackset: boolean): string[] {
+  if (format === "terraform") return ["variables.tf.json", "providers.tf.json", "production.tf.json", "staging.tf.json"];
+  return ["production.json", stackset ? "staging-stackset.json" : "staging.json"];
+}
+
+/** A file export wrote carries its marker; anything else under its names is the user's. */
+async function refuseFilesNotExported(outDir: string, names: string[], force: boolean): Promise<void> {
+  if (force) return;
+  for (const name of names) {
+    const filePath = join(outDir, name);
+    const info = await lstat(filePath).catch(() => undefined);
+    if (!info || !info.isFile() || (await isExportedFile(filePath, info.size))) continue;
+    throw invalidInput(`${filePath} already exists and xacct export did not write it (it has no xacct marker), so xacct will not overwrite it.`, "Choose another --out-dir, move the file, or pass --force to replace it.");
+  }
+}
+
+async function isExportedFile(filePath: string, size: number): Promise<boolean> {
+  if (size > 1 << 20) return false;
+  try {
+    const content = JSON.parse(await readFile(filePath, "utf8")) as Record<string, unknown> | null;
+    return content?.["//"] === EXPORT_MARKER || (content?.["Metadata"] as Record<string, unknown> | undefined)?.["xacct"] === EXPORT_MARKER;
+  } catch {
+    return false;
+  }
+}
+
+/** Only a new file, never through a symlink. */
+const WRITE_NEW_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /**
  * Export replaces its own files, but an out-dir may come from a cloned repository: a symlink

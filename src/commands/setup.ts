@@ -18,7 +18,7 @@ import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadState, saveState, type SetupState } from "../state.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket, askMode, askNames, askProfile, askProfileStyle, askRegion, askTrust, type TrustAnswers, type TrustFlags } from "../wizard/setup-questions.js";
-import { checkObjectKey, checkProfileName } from "../validate/index.js";
+import { checkObjectKey, checkProfileName, checkProfileStyle } from "../validate/index.js";
 import { checkSetupFlags } from "./setup-flags.js";
 import { displayShellWord } from "../shell-words.js";
 import { discoverAccounts, discoverMoreStaging, grantMoreStaging, listOf, type MoreStagingFlags } from "./setup-accounts.js";
@@ -26,7 +26,7 @@ import type { TargetOptions } from "./target.js";
 import { checkDocumentSizes } from "../policy/limits.js";
 import { refuseInexactRewrite } from "../policy/index.js";
 import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
-import { assumeAndWrite } from "./assume.js";
+import { assumeAndWrite, keysFileFor } from "./assume.js";
 import { testGet } from "./test-get.js";
 import type { CommandContext } from "./context.js";
 
@@ -56,7 +56,7 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   refuseModeSwitch(session);
   // Before any write: the temporary profile must not replace the admin profiles setup uses.
   if (session.answers.mode === "role") refuseForeignProfile(session.view, tempProfile, setupProfiles(session));
-  if (session.answers.mode === "role") await checkProfileFilesWritable(session.view, tempProfile, "config", ctx.env);
+  if (session.answers.mode === "role") await checkProfileFilesWritable(session.view, tempProfile, keysFileOfSetup(options, ctx, session.answers.trust.requireMfa ?? false), ctx.env);
   let diff = await diffAgainstAccounts(session, session.answers);
   showAccounts(ctx.out, diff.plan);
 
@@ -108,6 +108,16 @@ function refuseModeSwitch(session: { answers: SetupAnswers; previous: SetupState
   }
 }
 
+/**
+ * The file stage 3 will write session keys to, when flags already say so: unattended runs write
+ * static keys to the config file unless the role needs MFA (then nothing is written).
+ */
+function keysFileOfSetup(options: SetupOptions, ctx: CommandContext, requireMfa: boolean): ReturnType<typeof keysFileFor> {
+  if (requireMfa && !ctx.interactive) return "none";
+  const style = options.profileStyle !== undefined ? checkProfileStyle(options.profileStyle) : ctx.interactive && !options.yes ? undefined : "static";
+  return style === undefined ? "none" : keysFileFor(style, false);
+}
+
 function setupProfiles(session: { answers: SetupAnswers; accounts: DiscoveredAccounts }): string[] {
   const more = (session.accounts.moreStaging ?? []).flatMap((a) => (a.profile ? [a.profile] : []));
   return [session.answers.productionProfile, session.answers.stagingProfile, ...more];
@@ -133,7 +143,11 @@ async function gatherAnswers(options: SetupOptions, ctx: CommandContext, previou
   requireProfile(view, stagingProfile);
   // A mode known now (a flag, or the unattended default) lets this wait for no AWS call.
   const knownMode = options.mode ?? (ctx.interactive ? undefined : "role");
-  if (knownMode === "role") refuseForeignProfile(view, options.tempProfile ?? DEFAULTS.profileName, [productionProfile, stagingProfile, ...moreStagingProfiles]);
+  if (knownMode === "role") {
+    const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
+    refuseForeignProfile(view, tempProfile, [productionProfile, stagingProfile, ...moreStagingProfiles]);
+    await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || previous?.requireMfa === true), ctx.env);
+  }
   const region = await askRegion(prompter, options.region, profileRegion ?? DEFAULTS.region, ctx.interactive);
 
   const prod = makeClients({ profile: productionProfile, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);

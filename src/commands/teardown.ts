@@ -5,9 +5,9 @@
 import { makeClients, type AwsClients } from "../aws/clients.js";
 import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
 import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
-import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
+import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
 import { removeProfileFromFile } from "../awsconfig/store.js";
-import { checkProfileFilesRemovable, isXacctProfile, isXacctProfileIn } from "../awsconfig/temporary-profile.js";
+import { checkProfileFilesRemovable, whyProfileIsKept } from "../awsconfig/temporary-profile.js";
 import { buildBucketStatements, inlinePolicyNameFor, setupId } from "../plan.js";
 import { managedPolicyArn, partitionForRegion, roleArn, type Partition } from "../policy/arn.js";
 import { buildTrustPolicy, type PolicyStatement } from "../policy/documents.js";
@@ -145,8 +145,7 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     removals: computeRemovals(target, prodState, stagingState, deps),
     remembered,
     // Only a profile xacct wrote for this setup is removed: a user's own profile of that name stays.
-    profileExists: (remembered !== undefined || !state) && isXacctProfileIn(view, answers.tempProfile),
-    profileFound: profileFound(view.settings(answers.tempProfile), remembered !== undefined || !state, isXacctProfileIn(view, answers.tempProfile)),
+    ...profileToRemove(view, answers.tempProfile, remembered !== undefined || !state),
     forgetSetup: async () => {
       await forgetCachedSessions(ctx, remembered?.roleArn ?? target.roleArn);
       if (remembered || !state) await clearState(ctx.statePath);
@@ -168,11 +167,10 @@ async function forgetCachedSessions(ctx: CommandContext, roleArn: string): Promi
   if (removed > 0) ctx.out.done(`Removed ${removed} cached session${removed === 1 ? "" : "s"} of ${roleArn}`);
 }
 
-function profileFound(settings: Record<string, string | undefined> | undefined, thisSetups: boolean, allXacct: boolean): ProfileFound {
-  if (!settings) return { present: false };
-  if (!isXacctProfile(settings)) return { present: true, whyKept: "not written by xacct" };
-  if (!allXacct) return { present: true, whyKept: "the aws CLI reads a section of it that xacct did not write" };
-  return thisSetups ? { present: true } : { present: true, whyKept: "it belongs to the setup xacct remembers, not this one" };
+function profileToRemove(view: ProfileView, name: string, thisSetups: boolean): { profileExists: boolean; profileFound: ProfileFound } {
+  if (!view.settings(name)) return { profileExists: false, profileFound: { present: false } };
+  const whyKept = whyProfileIsKept(view, name) ?? (thisSetups ? undefined : "it belongs to the setup xacct remembers, not this one");
+  return whyKept === undefined ? { profileExists: true, profileFound: { present: true } } : { profileExists: false, profileFound: { present: true, whyKept } };
 }
 
 async function removeEverything(ctx: CommandContext, survey: TeardownSurvey): Promise<void> {

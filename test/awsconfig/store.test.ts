@@ -25,7 +25,7 @@ import { readWithSdk } from "./sdk-reader.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BUILT_STORE = path.join(REPO, "dist/awsconfig/store.js");
-const FRESH = { aws_access_key_id: "AKIANEW", aws_secret_access_key: "secret/NEW+", aws_session_token: "tokenNEW==" };
+const FRESH = { aws_access_key_id: "ASIANEW", aws_secret_access_key: "secret/NEW+", aws_session_token: "tokenNEW==" };
 const HAND_WRITTEN = "# my keys\r\n[default]\r\naws_access_key_id = AKIADEFAULT ; personal\r\naws_secret_access_key = s3cr3t\r\n";
 
 let root: string;
@@ -67,24 +67,27 @@ describe("writeProfile", () => {
     expect(existsSync(backupPathFor(credentials))).toBe(false);
   });
 
-  it("keeps an existing file's mode and warns when a credentials file is open to others", async () => {
+  it("refuses secrets into a file open to others and leaves it untouched; a file without secrets keeps its mode", async () => {
     const credentials = path.join(await freshDir(), "credentials");
     await writeFile(credentials, HAND_WRITTEN);
     await chmod(credentials, 0o644);
-    const result = await writeProfile({ path: credentials, file: "credentials", profile: "TempCred", values: FRESH });
+    const failure = writeProfile({ path: credentials, file: "credentials", profile: "TempCred", values: FRESH });
+    await expect(failure).rejects.toMatchObject({ message: expect.stringContaining("is open to other users (mode 0644)"), exitCode: 2 });
+    expect(await readFile(credentials, "utf8")).toBe(HAND_WRITTEN);
     expect(await modeOf(credentials)).toBe(0o644);
-    expect(result.warnings).toEqual([expect.stringContaining(`mode 0644); run: chmod 600 ${credentials}`)]);
-    expect(await readFile(credentials, "utf8")).toBe(upsertProfile(HAND_WRITTEN, { file: "credentials", profile: "TempCred" }, FRESH));
   });
 
-  it("warns about a config file only when it holds secrets", async () => {
+  it("writes a config file open to others when the profile holds no secret, and warns when the file holds some", async () => {
     const config = path.join(await freshDir(), "config");
     await writeFile(config, "[default]\nregion = eu-west-1\n", { mode: 0o644 });
     const role = { role_arn: "arn:aws:iam::111111111111:role/X", source_profile: "dev" };
     const plain = await writeProfile({ path: config, file: "config", profile: "xacct-prod", values: role });
     expect(plain.warnings).toEqual([]);
-    const secret = await writeProfile({ path: config, file: "config", profile: "keys", values: FRESH });
-    expect(secret.warnings).toHaveLength(1);
+    expect(await modeOf(config)).toBe(0o644);
+    await expect(writeProfile({ path: config, file: "config", profile: "keys", values: FRESH })).rejects.toMatchObject({ exitCode: 2 });
+    await writeFile(config, `[profile theirs]\naws_secret_access_key = s\n`, { mode: 0o644 });
+    const other = await writeProfile({ path: config, file: "config", profile: "xacct-prod", values: role });
+    expect(other.warnings).toEqual([expect.stringContaining("mode 0644); run: chmod 600")]);
   });
 
   it("writes through a symlink to its target and keeps the link", async () => {
@@ -117,7 +120,7 @@ describe("writeProfile", () => {
   it("keeps the previous content as a 0600 backup and leaves no temp files", async () => {
     const dir = await freshDir();
     const credentials = path.join(dir, "credentials");
-    await writeFile(credentials, HAND_WRITTEN, { mode: 0o640 });
+    await writeFile(credentials, HAND_WRITTEN, { mode: 0o700 });
     await writeProfile({ path: credentials, file: "credentials", profile: "TempCred", values: FRESH });
     const firstVersion = await readFile(credentials, "utf8");
     await writeProfile({ path: credentials, file: "credentials", profile: "TempCred", values: { ...FRESH, aws_session_token: "t2" } });
@@ -212,7 +215,7 @@ describe.skipIf(!hasAwsCli)("the AWS CLI reads what we wrote", () => {
     // Given hand-written files with CRLF, comments after values and nested settings
     const dir = await freshDir();
     const paths = { config: path.join(dir, "config"), credentials: path.join(dir, "credentials") };
-    await writeFile(paths.credentials, `${HAND_WRITTEN}\r\n[TempCred]\r\naws_session_token = stale # from yesterday\r\n`);
+    await writeFile(paths.credentials, `${HAND_WRITTEN}\r\n[TempCred]\r\naws_session_token = stale # from yesterday\r\n`, { mode: 0o600 });
     await writeFile(paths.config, "[profile xacct-prod]\ns3 =\n  addressing_style = path\nregion = eu-west-1 ; home\n");
     // When we write both
     await writeProfile({ path: paths.credentials, file: "credentials", profile: "TempCred", values: FRESH });
@@ -245,7 +248,7 @@ describe("locking", () => {
 
   it("gives up with a clear error when a live process holds the lock too long", async () => {
     const credentials = path.join(await freshDir(), "credentials");
-    await writeFile(credentials, HAND_WRITTEN);
+    await writeFile(credentials, HAND_WRITTEN, { mode: 0o600 });
     const release = await lockfile.lock(credentials, { realpath: false, lockfilePath: lockPathFor(credentials) });
     try {
       const started = Date.now();
@@ -268,7 +271,7 @@ describe("removeProfileFromFile and readProfileNames", () => {
     const dir = await freshDir();
     const paths = { config: path.join(dir, "config"), credentials: path.join(dir, "credentials") };
     await writeFile(paths.config, "[default]\nregion = eu-west-1\n\n[profile dev]\nregion = us-east-1\n");
-    await writeFile(paths.credentials, HAND_WRITTEN);
+    await writeFile(paths.credentials, HAND_WRITTEN, { mode: 0o600 });
     await writeProfile({ path: paths.credentials, file: "credentials", profile: "TempCred", values: FRESH });
     expect(await readProfileNames(paths)).toEqual(["default", "dev", "TempCred"]);
 
@@ -338,7 +341,7 @@ describe("many processes", () => {
   it("20 processes writing 20 profiles into one file at once keep all of them", async () => {
     const dir = await freshDir();
     const credentials = path.join(dir, "credentials");
-    await writeFile(credentials, HAND_WRITTEN);
+    await writeFile(credentials, HAND_WRITTEN, { mode: 0o600 });
     const script = await writeScript(
       dir,
       "write-one.mjs",
@@ -360,7 +363,7 @@ await writeProfile({ path: file, file: "credentials", profile, values: { aws_acc
     const dir = await freshDir();
     const credentials = path.join(dir, "credentials");
     const target = { file: "credentials", profile: "TempCred" } as const;
-    await writeFile(credentials, HAND_WRITTEN);
+    await writeFile(credentials, HAND_WRITTEN, { mode: 0o600 });
     // A long token makes each write take long enough for kills to land mid-write.
     const script = await writeScript(
       dir,
