@@ -38,6 +38,8 @@ export interface SessionKey {
   /** Where the caller's profile comes from (a sandbox's "staging" is not the user's), as it is now. */
   configFile: string;
   credentialsFile: string;
+  /** Credentials from outside the files (keys in the environment...), which may be another caller. */
+  caller: string;
 }
 
 /**
