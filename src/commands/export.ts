@@ -15,6 +15,7 @@ import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { buildProductionTemplate, buildStagingStackSetTemplate, buildStagingTemplate } from "../export/cloudformation.js";
 import { assertSameDocuments, cloudFormationPairs, terraformPairs, type DocumentPair } from "../export/documents.js";
+import { refuseSharedOutDir } from "../export/out-dir.js";
 import { checkOrganizationalUnitId, stackNameFor, stackSetCommands } from "../export/stackset.js";
 import { displayShellWord } from "../shell-words.js";
 import { ROLE_SESSION_DEFAULT_SECONDS } from "../export/parameters.js";
@@ -54,12 +55,14 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   }
   const outDir = resolve(options.outDir);
   // Before any AWS call: files of export's names that export did not write stay as they are.
-  await refuseFilesNotExported(outDir, exportFileNames(options.format, ou !== undefined), options.force ?? false);
+  const names = exportFileNames(options.format, ou !== undefined);
+  await refuseSharedOutDir(outDir, names, ctx.env);
+  await refuseFilesNotExported(outDir, names, options.force ?? false);
   const sameSetup = state?.bucket === target.bucket && state.roleName === target.roleName;
   const plan = await planFor(target, rememberedTrust(state, target), ctx, sameSetup ? state.moreStaging : undefined);
   const { files, pairs } = options.format === "terraform" ? terraformExport(plan) : cloudFormationExport(plan, ou !== undefined);
   assertSameDocuments(pairs);
-  await writeFiles(outDir, files, options.force ?? false);
+  await writeFiles(outDir, files, options.force ?? false, ctx.env);
 
   const { out } = ctx;
   out.heading(`Exported ${options.format === "terraform" ? "Terraform" : "CloudFormation"} to ${outDir}`);
@@ -161,9 +164,10 @@ function terraformExport(plan: SetupPlan): { files: ExportFile[]; pairs: Documen
   };
 }
 
-async function writeFiles(outDir: string, files: ExportFile[], force: boolean): Promise<void> {
+async function writeFiles(outDir: string, files: ExportFile[], force: boolean, env: NodeJS.ProcessEnv): Promise<void> {
   try {
     await makeDirectory(outDir);
+    await refuseSharedOutDir(outDir, files.map((file) => file.name), env);
     await refuseNonRegularFiles(outDir, files);
     await refuseFilesNotExported(outDir, files.map((file) => file.name), force);
     for (const file of files) await replaceFile(join(outDir, file.name), `${JSON.stringify(withExportMarker(file), null, 2)}\n`);
