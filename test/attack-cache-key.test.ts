@@ -2,8 +2,8 @@
  * The session cache behind `xacct credentials` is keyed on who the caller is: new keys in the
  * credentials file, or keys in the environment, mean a new AssumeRole, never the old session.
  */
-import { execFile } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { execFile, execFileSync } from "node:child_process";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { CreateAccessKeyCommand, IAMClient } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -74,4 +74,18 @@ describe("the session cache's key", () => {
     expect((await credentials(cacheHome, { AWS_ACCESS_KEY_ID: id, AWS_SECRET_ACCESS_KEY: secret })).code).toBe(0);
     expect(assumeRoleCalls).toBe(2);
   });
+
+  it("a pipe planted under the cache file's name is not waited on: a new session is fetched at once", async () => {
+    const cacheHome = join(sandbox.dir, "cache-fifo");
+    expect((await credentials(cacheHome)).code).toBe(0);
+    const dir = join(cacheHome, "xacct", "credentials");
+    const [name] = (await readdir(dir)).filter((n) => n.endsWith(".json"));
+    await rm(join(dir, name!));
+    execFileSync("mkfifo", ["-m", "600", join(dir, name!)]);
+    const started = Date.now();
+    const run = await credentials(cacheHome);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("not a regular file");
+    expect(Date.now() - started).toBeLessThan(15_000);
+  }, 40_000);
 });
