@@ -5,7 +5,7 @@
  * plan as setup's and are checked against it before any file is written.
  */
 import { constants } from "node:fs";
-import { lstat, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { lstat, open, rename, rm, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { makeClients } from "../aws/clients.js";
@@ -221,12 +221,27 @@ async function refuseFilesNotExported(outDir: string, names: string[], force: bo
 }
 
 async function isExportedFile(filePath: string, size: number): Promise<boolean> {
-  if (size > 1 << 20) return false;
+  if (size > EXPORTED_FILE_LIMIT) return false;
   try {
-    const content = JSON.parse(await readFile(filePath, "utf8")) as Record<string, unknown> | null;
+    const content = JSON.parse(await readRegularFile(filePath)) as Record<string, unknown> | null;
     return content?.["//"] === EXPORT_MARKER || (content?.["Metadata"] as Record<string, unknown> | undefined)?.["xacct"] === EXPORT_MARKER;
   } catch {
     return false;
+  }
+}
+
+const EXPORTED_FILE_LIMIT = 1 << 20;
+
+/** The file's text if it is (still) a regular file of ours at most EXPORTED_FILE_LIMIT long: a pipe swapped in never blocks. */
+async function readRegularFile(filePath: string): Promise<string> {
+  const handle = await open(filePath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile() || info.size > EXPORTED_FILE_LIMIT) throw new Error("not a small regular file");
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(EXPORTED_FILE_LIMIT), 0, EXPORTED_FILE_LIMIT, 0);
+    return buffer.toString("utf8", 0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }
 
