@@ -70,8 +70,14 @@ export async function testGet(request: TestGetRequest, ctx: CommandContext): Pro
 
 /** /dev/stdout, /proc/self/fd/1, or the very file stdout was sent to: the same file as fd 1. */
 async function isOwnStdout(dest: string): Promise<boolean> {
-  const [target, stdout] = await Promise.all([stat(dest).catch(() => undefined), Promise.resolve().then(() => fstatSync(1)).catch(() => undefined)]);
-  return target !== undefined && stdout !== undefined && target.dev === stdout.dev && target.ino === stdout.ino;
+  const target = await stat(dest).catch(() => undefined);
+  if (!target) return false;
+  try {
+    const stdout = fstatSync(1);
+    return target.dev === stdout.dev && target.ino === stdout.ino;
+  } catch {
+    return false; // no fd 1: nothing to mix into
+  }
 }
 
 /**
