@@ -22,7 +22,7 @@ export async function refuseSharedOutDir(outDir: string, names: string[], env: N
   if (info.uid !== 0 && !ownedByUs(info.uid, env)) {
     throw invalidInput(`${folder} belongs to another user (uid ${info.uid}), who could change the exported templates before you deploy them${made}, so xacct export will not write there.`, "Choose a folder of your own with --out-dir.");
   }
-  if (othersMayWrite(info) && (info.mode & STICKY) === 0) {
+  if (othersMayWrite(info, env) && (info.mode & STICKY) === 0) {
     throw invalidInput(`Other users may write in ${folder} (mode ${(info.mode & 0o7777).toString(8)}) and replace the exported templates before you deploy them${made}, so xacct export will not write there.`, `Choose a folder of your own with --out-dir, or run: chmod go-w ${folder}`);
   }
   if (folder !== outDir) return;
@@ -41,9 +41,10 @@ async function nearestExisting(folder: string): Promise<{ path: string; info: St
   }
 }
 
-/** Others, or a group that is not our own (a user-private group is just us). */
-function othersMayWrite(info: Stats): boolean {
-  return (info.mode & 0o002) !== 0 || ((info.mode & 0o020) !== 0 && info.gid !== process.getgid?.());
+/** Others, or a group that is not our own (a user-private group is just us; under sudo, the caller's). */
+function othersMayWrite(info: Stats, env: NodeJS.ProcessEnv): boolean {
+  const ourGroup = info.gid === process.getgid?.() || (process.getuid?.() === 0 && String(info.gid) === env["SUDO_GID"]);
+  return (info.mode & 0o002) !== 0 || ((info.mode & 0o020) !== 0 && !ourGroup);
 }
 
 /** Ours; as root, root's or the sudo caller's (their own folder, and the file keeps being theirs). */
