@@ -38,6 +38,8 @@ export interface SessionKey {
   /** Where the caller's profile comes from (a sandbox's "staging" is not the user's), as it is now. */
   configFile: string;
   credentialsFile: string;
+  /** Credentials from outside the files (keys in the environment...), which may be another caller. */
+  caller: string;
 }
 
 /**
@@ -150,14 +152,16 @@ async function makePrivate(folder: string): Promise<void> {
 export async function readCached(file: string, options: CacheOptions = {}): Promise<TemporaryCredentials | undefined> {
   let handle: FileHandle | undefined;
   try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // Non-blocking: a pipe under the name must not hang the AWS tool that runs us.
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     const info = await handle.stat();
-    const why = !info.isFile() ? "it is not a regular file" : !ownedByUs(info.uid) ? "another user owns it" : (info.mode & 0o077) !== 0 ? `other users may open it (mode ${(info.mode & 0o777).toString(8)})` : undefined;
+    const why = !info.isFile() ? "it is not a regular file" : !ownedByUs(info.uid) ? "another user owns it" : (info.mode & 0o077) !== 0 ? `other users may open it (mode ${(info.mode & 0o777).toString(8)})` : info.size > CACHE_FILE_LIMIT ? "it is too large to be a session" : undefined;
     if (why) {
       options.onIgnored?.(`Ignored the cached session in ${file}: ${why}. Fetched a new one.`);
       return undefined;
     }
-    const cached = JSON.parse(await handle.readFile("utf8")) as Omit<TemporaryCredentials, "expiration"> & { expiration: string };
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(CACHE_FILE_LIMIT), 0, CACHE_FILE_LIMIT, 0);
+    const cached = JSON.parse(buffer.toString("utf8", 0, bytesRead)) as Omit<TemporaryCredentials, "expiration"> & { expiration: string };
     const expiration = new Date(cached.expiration);
     if (!(expiration.getTime() - (options.now ?? Date.now)() > REFRESH_MARGIN_MS)) return undefined;
     return { ...cached, expiration };
@@ -168,6 +172,9 @@ export async function readCached(file: string, options: CacheOptions = {}): Prom
     await handle?.close();
   }
 }
+
+/** A session is under 2 KiB; nothing larger is read. */
+const CACHE_FILE_LIMIT = 64 * 1024;
 
 /** Written beside the file and renamed over it, so a reader sees the old session or the new one. */
 async function writeCached(file: string, creds: TemporaryCredentials): Promise<void> {

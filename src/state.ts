@@ -2,7 +2,8 @@
  * What setup remembers so that `assume` and `test-get` need no flags: profiles, region,
  * bucket and role. Never a secret. Lives in the user's config directory.
  */
-import { open, rename, rm, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, rename, rm, writeFile, type FileHandle } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { XacctError } from "./errors.js";
@@ -123,9 +124,16 @@ function badState(path: string, problem: string): XacctError {
  * owns or may write is refused rather than acted on. Checked on the open file, not the name.
  */
 async function readTrusted(path: string): Promise<string> {
-  const handle = await open(path, "r");
+  // Non-blocking: a FIFO under the name would otherwise hang the open until someone writes.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const info = await handle.stat();
+    if (!info.isFile()) {
+      throw new XacctError(`xacct's state file ${path} is not a regular file (a pipe, a device or a folder), so xacct will not read it.`, {
+        hint: "Point XACCT_STATE_FILE at a file, or remove it; setup writes it again.",
+        exitCode: 2,
+      });
+    }
     const ours = process.getuid?.();
     if (ours !== undefined && info.uid !== ours) {
       throw new XacctError(`xacct's state file ${path} belongs to another user, so xacct will not act on it.`, {
@@ -137,10 +145,25 @@ async function readTrusted(path: string): Promise<string> {
         hint: `Check its content, then run: chmod 600 ${path}`,
       });
     }
-    return await handle.readFile("utf8");
+    return await readCapped(handle, path);
   } finally {
     await handle.close();
   }
+}
+
+/** A state file is a few hundred bytes; one that grows while read never makes xacct read on. */
+const STATE_FILE_LIMIT = 1 << 20;
+
+async function readCapped(handle: FileHandle, path: string): Promise<string> {
+  const buffer = Buffer.allocUnsafe(STATE_FILE_LIMIT + 1);
+  let length = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+    if (bytesRead === 0) break;
+    length += bytesRead;
+    if (length > STATE_FILE_LIMIT) throw badState(path, `is larger than ${STATE_FILE_LIMIT} bytes, so it is not xacct's settings`);
+  }
+  return buffer.toString("utf8", 0, length);
 }
 
 export async function saveState(setup: SetupState, path = stateFilePath()): Promise<void> {

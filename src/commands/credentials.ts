@@ -43,7 +43,8 @@ export async function credentialsCommand(options: CredentialsOptions, ctx: Comma
     roleArn, profile, sessionName, externalId, durationSeconds, region,
     endpoint: endpointSources(ctx),
     configFile: await fileVersion(configFilePath(ctx.env)),
-    credentialsFile: credentialsFilePath(ctx.env),
+    credentialsFile: await fileVersion(credentialsFilePath(ctx.env)),
+    caller: callerSources(ctx.env),
   });
   const creds = await cachedSession(
     file,
@@ -77,10 +78,23 @@ function endpointSources(ctx: CommandContext): string {
   return JSON.stringify([ctx.endpoint ?? "", ...pick]);
 }
 
-/** The file's path as it is now: an edit (a new endpoint_url, other keys) means a new session. */
+/**
+ * The file's path as it is now: an edit (a new endpoint_url, other keys) means a new session.
+ * The inode too, so a file replaced by rename with the same size and time is another version.
+ */
 async function fileVersion(path: string): Promise<string> {
   const info = await stat(path).catch(() => undefined);
-  return info ? `${path}@${info.mtimeMs}:${info.size}` : path;
+  return info ? `${path}@${info.dev}:${info.ino}:${info.mtimeMs}:${info.size}` : path;
+}
+
+/**
+ * Credentials that may come from outside the files and so decide who asks: keys in the
+ * environment, a web identity, a container's credentials. Only names and key IDs, hashed
+ * into the cache file's name with the rest; never a secret.
+ */
+function callerSources(env: NodeJS.ProcessEnv): string {
+  const names = ["AWS_ACCESS_KEY_ID", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"];
+  return JSON.stringify(names.map((name) => env[name] ?? ""));
 }
 
 function missing(flag: string): never {

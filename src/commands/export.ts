@@ -5,7 +5,7 @@
  * plan as setup's and are checked against it before any file is written.
  */
 import { constants } from "node:fs";
-import { lstat, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { lstat, open, rename, rm, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { makeClients } from "../aws/clients.js";
@@ -15,6 +15,7 @@ import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { buildProductionTemplate, buildStagingStackSetTemplate, buildStagingTemplate } from "../export/cloudformation.js";
 import { assertSameDocuments, cloudFormationPairs, terraformPairs, type DocumentPair } from "../export/documents.js";
+import { refuseSharedOutDir } from "../export/out-dir.js";
 import { checkOrganizationalUnitId, stackNameFor, stackSetCommands } from "../export/stackset.js";
 import { displayShellWord } from "../shell-words.js";
 import { ROLE_SESSION_DEFAULT_SECONDS } from "../export/parameters.js";
@@ -54,12 +55,14 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   }
   const outDir = resolve(options.outDir);
   // Before any AWS call: files of export's names that export did not write stay as they are.
-  await refuseFilesNotExported(outDir, exportFileNames(options.format, ou !== undefined), options.force ?? false);
+  const names = exportFileNames(options.format, ou !== undefined);
+  await refuseSharedOutDir(outDir, names, ctx.env);
+  await refuseFilesNotExported(outDir, names, options.force ?? false);
   const sameSetup = state?.bucket === target.bucket && state.roleName === target.roleName;
   const plan = await planFor(target, rememberedTrust(state, target), ctx, sameSetup ? state.moreStaging : undefined);
   const { files, pairs } = options.format === "terraform" ? terraformExport(plan) : cloudFormationExport(plan, ou !== undefined);
   assertSameDocuments(pairs);
-  await writeFiles(outDir, files, options.force ?? false);
+  await writeFiles(outDir, files, options.force ?? false, ctx.env);
 
   const { out } = ctx;
   out.heading(`Exported ${options.format === "terraform" ? "Terraform" : "CloudFormation"} to ${outDir}`);
@@ -161,9 +164,10 @@ function terraformExport(plan: SetupPlan): { files: ExportFile[]; pairs: Documen
   };
 }
 
-async function writeFiles(outDir: string, files: ExportFile[], force: boolean): Promise<void> {
+async function writeFiles(outDir: string, files: ExportFile[], force: boolean, env: NodeJS.ProcessEnv): Promise<void> {
   try {
     await makeDirectory(outDir);
+    await refuseSharedOutDir(outDir, files.map((file) => file.name), env);
     await refuseNonRegularFiles(outDir, files);
     await refuseFilesNotExported(outDir, files.map((file) => file.name), force);
     for (const file of files) await replaceFile(join(outDir, file.name), `${JSON.stringify(withExportMarker(file), null, 2)}\n`);
@@ -217,12 +221,27 @@ async function refuseFilesNotExported(outDir: string, names: string[], force: bo
 }
 
 async function isExportedFile(filePath: string, size: number): Promise<boolean> {
-  if (size > 1 << 20) return false;
+  if (size > EXPORTED_FILE_LIMIT) return false;
   try {
-    const content = JSON.parse(await readFile(filePath, "utf8")) as Record<string, unknown> | null;
+    const content = JSON.parse(await readRegularFile(filePath)) as Record<string, unknown> | null;
     return content?.["//"] === EXPORT_MARKER || (content?.["Metadata"] as Record<string, unknown> | undefined)?.["xacct"] === EXPORT_MARKER;
   } catch {
     return false;
+  }
+}
+
+const EXPORTED_FILE_LIMIT = 1 << 20;
+
+/** The file's text if it is (still) a regular file of ours at most EXPORTED_FILE_LIMIT long: a pipe swapped in never blocks. */
+async function readRegularFile(filePath: string): Promise<string> {
+  const handle = await open(filePath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile() || info.size > EXPORTED_FILE_LIMIT) throw new Error("not a small regular file");
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(EXPORTED_FILE_LIMIT), 0, EXPORTED_FILE_LIMIT, 0);
+    return buffer.toString("utf8", 0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -2,6 +2,8 @@
  * `xacct test-get KEY [OUTFILE]`: download one object with the temporary profile, streamed,
  * and report size, type and ETag.
  */
+import { fstatSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { makeS3Client } from "../aws/s3.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
@@ -49,8 +51,9 @@ export interface TestGetRequest {
 
 export async function testGet(request: TestGetRequest, ctx: CommandContext): Promise<void> {
   const dest = request.outfile ?? defaultDestination(request.key);
-  if (dest === "-" && ctx.json) {
-    throw invalidInput("test-get cannot stream the object to stdout with --json: stdout carries the JSON report.", "Give an output file instead of '-'.");
+  if (ctx.json && (dest === "-" || (await isOwnStdout(dest)))) {
+    const what = dest === "-" ? "stdout" : `${dest}, which is this process's own stdout,`;
+    throw invalidInput(`test-get cannot stream the object to ${what} with --json: stdout carries the JSON report.`, "Give another output file.");
   }
   const settings = requireProfile(await loadProfileView(ctx.env), request.profile);
   refuseExpired(request.profile, settings["xacct_expiration"]);
@@ -63,6 +66,18 @@ export async function testGet(request: TestGetRequest, ctx: CommandContext): Pro
   const report = dest === "-" ? (text: string) => ctx.out.lineToStderr(text) : (text: string) => ctx.out.line(text);
   report(`${ctx.out.color.green("✔")} Downloaded s3://${request.bucket}/${request.key}${dest === "-" ? "" : ` to ${dest}`}`);
   report(`  size ${result.bytes} bytes · type ${result.contentType ?? "unknown"} · ETag ${result.etag ?? "none"}`);
+}
+
+/** /dev/stdout, /proc/self/fd/1, or the very file stdout was sent to: the same file as fd 1. */
+async function isOwnStdout(dest: string): Promise<boolean> {
+  const target = await stat(dest).catch(() => undefined);
+  if (!target) return false;
+  try {
+    const stdout = fstatSync(1);
+    return target.dev === stdout.dev && target.ino === stdout.ino;
+  } catch {
+    return false; // no fd 1: nothing to mix into
+  }
 }
 
 /**

@@ -3,8 +3,9 @@
  * Staging) credentials, streamed so memory stays flat whatever the object's size.
  */
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { createWriteStream, type Stats } from "node:fs";
-import { chmod, chown, link, lstat, realpath, rename, rm, stat } from "node:fs/promises";
+import { constants, createWriteStream, type Stats } from "node:fs";
+import { chmod, chown, link, lstat, open, realpath, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { once } from "node:events";
 import { dirname, join, basename } from "node:path";
 import { randomBytes } from "node:crypto";
 import { Readable, type Writable } from "node:stream";
@@ -66,12 +67,14 @@ async function fileSink(request: { key: string; dest: string; force: boolean }):
   const entry = await lstatOrUndefined(request.dest, request);
   const existing = entry?.isSymbolicLink() ? await stat(request.dest).catch(() => undefined) : entry;
   if (existing && !existing.isFile()) {
-    return { write: (body) => pipeline(body, createWriteStream(request.dest, { highWaterMark: HIGH_WATER_MARK })).catch((error: unknown) => Promise.reject(saveFailure(request, error))) };
+    const stream = await openDeviceStream(request);
+    return { write: (body) => pipeline(body, stream).catch((error: unknown) => Promise.reject(saveFailure(request, error))) };
   }
   if (entry && !existing) {
     throw invalidInput(`${request.dest} is a symbolic link to a file that does not exist; test-get will not follow it.`, "Remove the link, or give another output file.");
   }
   if (existing && !request.force) throw refuseOverwrite(request.dest);
+  if (existing) refuseOthersFile(request.dest, existing);
   const target = existing ? await realpath(request.dest) : request.dest;
   const partial = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString("hex")}.partial`);
   return {
@@ -86,6 +89,41 @@ async function fileSink(request: { key: string; dest: string; force: boolean }):
       }
     },
   };
+}
+
+/**
+ * A pipe no one reads would block the open forever. Opened without blocking first: with no
+ * reader that fails at once (ENXIO). With one, the (blocking) stream opens at once; the first
+ * handle stays open until it has, so the reader never sees every writer gone in between.
+ */
+async function openDeviceStream(request: { key: string; dest: string }): Promise<Writable> {
+  let probe: FileHandle;
+  try {
+    probe = await open(request.dest, constants.O_WRONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENXIO") throw saveFailure(request, error);
+    throw new XacctError(`${request.dest} is a pipe that no one is reading, so test-get would wait forever.`, {
+      hint: "Start the reader first (for example: cat < PIPE &), or give a file.",
+      exitCode: 2,
+    });
+  }
+  try {
+    const stream = createWriteStream(request.dest, { highWaterMark: HIGH_WATER_MARK });
+    await once(stream, "open").catch((error: unknown) => Promise.reject(saveFailure(request, error)));
+    return stream;
+  } finally {
+    await probe.close();
+  }
+}
+
+/**
+ * --force replaces a file by renaming a new one over it, which would hand another user's file
+ * to us; as the config writer does, that is refused. Root keeps the owner (below) instead.
+ */
+function refuseOthersFile(dest: string, existing: Stats): void {
+  const uid = process.getuid?.();
+  if (uid === undefined || uid === 0 || existing.uid === uid) return;
+  throw invalidInput(`${dest} belongs to another user (uid ${existing.uid}); replacing it would leave a copy owned by you, so test-get will not.`, "Give another output file, or run test-get as the file's owner.");
 }
 
 async function lstatOrUndefined(path: string, request: { key: string; dest: string }): Promise<Stats | undefined> {
