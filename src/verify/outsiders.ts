@@ -34,10 +34,40 @@ export interface OutsiderTarget {
   orgId?: string | undefined;
 }
 
-/** Every 12-digit account ID that any of the documents mentions. */
+/**
+ * Every 12-digit account ID that any of the documents mentions, and for each account pattern
+ * (`33333333333?`, `0*` in a StringLike on aws:PrincipalAccount) a few IDs it matches: a
+ * wildcard must not hide a third account from the probes.
+ */
 export function accountsNamedBy(docs: PathDocuments): Set<string> {
-  const text = JSON.stringify([docs.trust?.document, docs.bucketPolicy?.document, docs.rolePolicies.map((p) => p.document), docs.userPolicies.map((p) => p.document)]);
-  return new Set(text.match(/(?<!\d)\d{12}(?!\d)/g) ?? []);
+  const documents = [docs.trust?.document, docs.bucketPolicy?.document, docs.rolePolicies.map((p) => p.document), docs.userPolicies.map((p) => p.document)];
+  const text = JSON.stringify(documents);
+  const literal = text.match(/(?<!\d)\d{12}(?!\d)/g) ?? [];
+  // Only patterns with a digit: the account no document names already stands for `*` and `?…`.
+  const patterns = stringsOf(documents).filter((value) => /^[\d?*]+$/.test(value) && /[?*]/.test(value) && /\d/.test(value));
+  return new Set([...literal, ...patterns.flatMap(accountsMatching)]);
+}
+
+function stringsOf(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsOf);
+  if (value !== null && typeof value === "object") return Object.values(value).flatMap(stringsOf);
+  return [];
+}
+
+/** 12-digit IDs an account pattern matches, one per filler digit; none when it cannot match 12 digits. */
+function accountsMatching(pattern: string): string[] {
+  const fixed = pattern.replace(/\*/g, "").length;
+  if (fixed > 12 || (fixed < 12 && !pattern.includes("*"))) return [];
+  return ["3", "4", "7"].map((digit) => {
+    let spare = 12 - fixed;
+    return pattern.replace(/[?*]/g, (wildcard) => {
+      if (wildcard === "?") return digit;
+      const fill = digit.repeat(spare);
+      spare = 0;
+      return fill;
+    });
+  });
 }
 
 export function outsideAccount(named: Set<string>, target: OutsiderTarget): string {

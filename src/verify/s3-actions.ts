@@ -55,15 +55,32 @@ function actionMatches(pattern: string, action: string): boolean {
 export function actionsNamedBy(statement: PolicyStatement): S3Action[] {
   if (statement.NotAction !== undefined) {
     const excluded = asList(statement.NotAction);
-    return S3_ACTIONS.filter((a) => !excluded.some((p) => actionMatches(p, a.action)));
+    const unlisted = excluded.some((p) => actionMatches(p, "s3:XacctUnlisted")) ? [] : unlistedAction("s3:XacctUnlisted");
+    return [...S3_ACTIONS.filter((a) => !excluded.some((p) => actionMatches(p, a.action))), ...unlisted];
   }
   const patterns = asList(statement.Action);
   const listed = S3_ACTIONS.filter((a) => patterns.some((p) => actionMatches(p, a.action)));
   const unknown = patterns
     .filter((p) => /^s3:[A-Za-z]+$/i.test(p) && !S3_ACTIONS.some((a) => a.action.toLowerCase() === p.toLowerCase()))
-    .flatMap((p): S3Action[] => [
-      { action: p, on: "object", kind: isReadName(p) ? "read" : "administer" },
-      { action: p, on: "bucket", kind: isReadName(p) ? "list" : "administer" },
-    ]);
-  return [...listed, ...unknown];
+    .flatMap(unlistedAction);
+  // A wildcard may name actions this table does not list (S3 gains new ones): one stands for them.
+  const unlisted = patterns.flatMap((p) => {
+    const instance = unlistedInstance(p);
+    return instance ? unlistedAction(instance) : [];
+  });
+  return [...listed, ...unknown, ...unlisted];
+}
+
+function unlistedAction(action: string): S3Action[] {
+  return [
+    { action, on: "object", kind: isReadName(action) ? "read" : "administer" },
+    { action, on: "bucket", kind: isReadName(action) ? "list" : "administer" },
+  ];
+}
+
+/** An action name, listed nowhere, that an S3 wildcard pattern matches; undefined for other patterns. */
+function unlistedInstance(pattern: string): string | undefined {
+  if (!/[*?]/.test(pattern)) return undefined;
+  const instance = (pattern === "*" ? "s3:*" : pattern).replace(/\*/g, "XacctUnlisted").replace(/\?/g, "X");
+  return /^s3:[A-Za-z]+$/i.test(instance) ? instance : undefined;
 }
