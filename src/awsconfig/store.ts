@@ -103,7 +103,15 @@ export async function removeProfileFromFile(request: ProfileRemoval, options: St
     }
     return removeProfile(text, target);
   };
-  const scrub = (text: string) => (ownSectionsOnly(text) ? removeProfile(text, target) : text);
+  // A backup the editor cannot read the same way both readers do keeps what it holds: xacct
+  // never scrubs from a copy what it would not remove from the file.
+  const scrub = (text: string) => {
+    try {
+      return ownSectionsOnly(text) ? removeProfile(text, target) : text;
+    } catch {
+      return text;
+    }
+  };
   return editFile(request.path, request.file, options, remove, scrub);
 }
 
