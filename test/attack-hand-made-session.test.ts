@@ -48,3 +48,17 @@ describe("a hand-made session profile", () => {
     expect(() => refuseForeignProfile(before, "billing", ["prod"], "role")).toThrow(/only refreshes their keys/);
   });
 });
+
+describe("a switch of profile style", () => {
+  it("scrubs the keys it removed from the backup too", async () => {
+    const { writeRoleProfile } = await import("../src/awsconfig/refreshing-profile.js");
+    const env = await files("[profile TempCred]\naws_access_key_id = ASIAOLDOLDOLD0000001\naws_secret_access_key = oldsecret\naws_session_token = oldtoken\nregion = us-east-1\nxacct_profile = static\n");
+    await writeRoleProfile({ name: "TempCred", roleArn: "arn:aws:iam::111111111111:role/StageRole", sourceProfile: "prod", sessionName: "xacct-prod", region: "us-east-1" }, env);
+    const config = await readFile(env.AWS_CONFIG_FILE, "utf8");
+    expect(config).toContain("role_arn = arn:aws:iam::111111111111:role/StageRole");
+    expect(config).not.toContain("oldsecret");
+    const backup = await readFile(`${env.AWS_CONFIG_FILE}.xacct.bak`, "utf8");
+    expect(backup).toContain("[profile TempCred]");
+    expect(backup).not.toMatch(/oldsecret|oldtoken|ASIAOLD/);
+  });
+});
