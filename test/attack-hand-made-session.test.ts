@@ -62,3 +62,15 @@ describe("a switch of profile style", () => {
     expect(backup).not.toMatch(/oldsecret|oldtoken|ASIAOLD/);
   });
 });
+
+describe("a profile in two files", () => {
+  it("says the first file was written when the second cannot be", async () => {
+    const { chmod } = await import("node:fs/promises");
+    const env = await files("[profile TempCred]\nregion = us-east-1\nxacct_profile = static\n");
+    await chmod(env.AWS_CONFIG_FILE, 0o400);
+    const before = await loadProfileView(env);
+    await expect(writeTemporaryProfile({ name: "TempCred", target: "credentials", credentials: creds, region: "us-east-1", before }, env)).rejects.toThrow(
+      /^Profile TempCred was written to .*credentials, but its other file could not be changed: .*config is read-only/,
+    );
+  });
+});

@@ -11,7 +11,7 @@ import { invalidInput } from "../errors.js";
 import { upsertProfile } from "./ini.js";
 import { configFilePath } from "./paths.js";
 import { writeProfile } from "./store.js";
-import { dropCredentialsFileKeys, OWNER_KEY, PROFILE_STYLE_KEYS, shadowingWarnings } from "./temporary-profile.js";
+import { afterFirstFile, dropCredentialsFileKeys, OWNER_KEY, PROFILE_STYLE_KEYS, shadowingWarnings } from "./temporary-profile.js";
 import { loadProfileView } from "./sdk-view.js";
 import { shellLine } from "../shell-words.js";
 
@@ -95,7 +95,7 @@ async function writeStyleProfile(name: string, values: Record<string, string>, e
   const removeKeys = PROFILE_STYLE_KEYS.filter((key) => !(key in values));
   const written = await writeProfile({ path: configFilePath(env), file: "config", profile: name, values, removeKeys });
   // Keys for the same profile in the credentials file would win over role_arn or credential_process.
-  await dropCredentialsFileKeys(await loadProfileView(env), name, env);
+  await afterFirstFile({ done: "written to", path: written.path, profile: name }, async () => dropCredentialsFileKeys(await loadProfileView(env), name, env));
   return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...shadowingWarnings(name, env)] };
 }
 

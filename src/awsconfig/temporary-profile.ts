@@ -5,7 +5,7 @@
  * the environment would make other tools ignore the profile.
  */
 import { stat } from "node:fs/promises";
-import { invalidInput } from "../errors.js";
+import { invalidInput, XacctError } from "../errors.js";
 import { configFilePath, credentialsFilePath } from "./paths.js";
 import { checkWritable, removeProfileFromFile, writeProfile } from "./store.js";
 import type { ProfileView } from "./sdk-view.js";
@@ -186,19 +186,21 @@ export async function writeTemporaryProfile(request: TemporaryProfileWrite, env:
     const removeKeys = PROFILE_STYLE_KEYS.filter((key) => !(key in values));
     const written = await writeProfile({ path: config, file: "config", profile: request.name, values, removeKeys });
     // Older keys for the same profile in the credentials file would win over these.
-    const dropped = await dropCredentialsFileKeys(request.before, request.name, env);
+    const dropped = await afterFirstFile({ done: "written to", path: written.path, profile: request.name }, () => dropCredentialsFileKeys(request.before, request.name, env));
     const note = dropped ? [`Removed older keys of profile ${request.name} from ${credentialsFilePath(env)}: the AWS tools would have used them instead.`] : [];
     return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...note, ...shadowingWarnings(request.name, env)] };
   }
   const written = await writeProfile({ path: credentialsFilePath(env), file: "credentials", profile: request.name, values: keys });
   // The config file keeps the region (and xacct's mark) and loses any older keys: both files must not disagree.
-  const cleaned = await writeProfile({
-    path: config,
-    file: "config",
-    profile: request.name,
-    values: { region: request.region, [OWNER_KEY]: "static" },
-    removeKeys: PROFILE_STYLE_KEYS,
-  });
+  const cleaned = await afterFirstFile({ done: "written to", path: written.path, profile: request.name }, () =>
+    writeProfile({
+      path: config,
+      file: "config",
+      profile: request.name,
+      values: { region: request.region, [OWNER_KEY]: "static" },
+      removeKeys: PROFILE_STYLE_KEYS,
+    }),
+  );
   return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...cleaned.warnings, ...shadowingWarnings(request.name, env)] };
 }
 
@@ -240,4 +242,21 @@ async function refreshHandMadeSession(request: TemporaryProfileWrite, env: NodeJ
   const first = written[0] as TemporaryProfileResult;
   const note = `Profile ${request.name} holds session keys you saved yourself: xacct replaced only its keys and left it yours (teardown keeps it).`;
   return { path: first.path, changed: written.some((result) => result.changed), warnings: [...written.flatMap((result) => result.warnings), note, ...shadowingWarnings(request.name, env)] };
+}
+
+/**
+ * A profile lives in two files, changed one after the other: when the second change fails,
+ * the error says the first one is done, so no one takes the profile for unchanged (or done).
+ */
+export async function afterFirstFile<T>(first: { done: string; path: string; profile: string }, second: () => Promise<T>): Promise<T> {
+  try {
+    return await second();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new XacctError(`Profile ${first.profile} was ${first.done} ${first.path}, but its other file could not be changed: ${reason}`, {
+      hint: `${error instanceof XacctError && error.hint ? `${error.hint} ` : ""}Then run the same xacct command again to finish; until then the AWS tools may still read the profile's older settings from the other file.`,
+      exitCode: error instanceof XacctError ? error.exitCode : 1,
+      cause: error,
+    });
+  }
 }
