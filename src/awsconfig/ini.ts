@@ -223,18 +223,22 @@ export function listProfileNames(text: string, file: AwsFile): string[] {
 }
 
 /**
- * Whether the text can be an AWS config or credentials file: nothing but comments and blank
- * lines, or at least one section an AWS tool reads. A file of other sections only (a
- * ~/.gitconfig behind a symlink) is not one, and keys must not be written into it.
+ * Whether the text can be an AWS config or credentials file: blank, nothing but comments (not
+ * a script's `#!` line), or sections of which the first that tells is an AWS one: a
+ * `[profile …]`/`[sso-session …]`/`[services …]` header in the config file, the aws CLI's
+ * `[plugins]`/`[preview]`, or settings AWS knows. A file of other sections only (a ~/.gitconfig
+ * behind a symlink), or with another tool's keys before any AWS section (s3cmd's
+ * `[default]` with access_key), is not one, and keys must not be written into it.
  */
 export function looksLikeAwsFile(text: string, file: AwsFile): boolean {
-  // Section by section, stopping at the first AWS one: usually the file's first.
+  if (text.trimStart().startsWith("#!")) return false;
+  // Section by section, stopping at the first that tells: usually the file's first.
   let previous: { header: string; offset: number } | undefined;
   for (const found of eachHeader(text)) {
     if (previous !== undefined) {
       const section: IniSection = { header: previous.header, ...classifyHeader(previous.header), line: "", start: 0, end: 0 };
-      const settingLines = () => splitLines(text.slice(previous!.offset, found.offset)).slice(1);
-      if (isAwsSection(section, file, settingLines)) return true;
+      const verdict = awsVerdict(section, file, splitLines(text.slice(previous.offset, found.offset)).slice(1));
+      if (verdict !== undefined) return verdict;
     }
     if (found.header === undefined) return previous === undefined && splitLines(text).every((line) => isBlankOrComment(line.text));
     previous = { header: found.header, offset: found.offset };
@@ -242,14 +246,21 @@ export function looksLikeAwsFile(text: string, file: AwsFile): boolean {
   return false;
 }
 
-/** Sections only the AWS CLI reads, besides profiles. */
-const CLI_SECTIONS = new Set(["default", "plugins", "preview"]);
+/** Sections only the AWS CLI reads, whatever they hold. */
+const CLI_SECTIONS = new Set(["plugins", "preview"]);
 const AWS_KEY = /^(?:aws_|sso_|xacct_|region$|output$|role_arn$|source_profile$|credential_process$|credential_source$|mfa_serial$)/;
+/** Keys other tools use in INI files of the same shape, which no AWS tool reads (s3cmd, boto2's [Boto]). */
+const OTHER_TOOLS_KEY = /^(?:access_key|secret_key|access_token|host_base|host_bucket|gpg_command|proxy_host)$/;
 
-function isAwsSection(section: IniSection, file: AwsFile, settingLines: () => Line[]): boolean {
+/** true: an AWS section; false: clearly another tool's; undefined: cannot tell (go on to the next section). */
+function awsVerdict(section: IniSection, file: AwsFile, settingLines: readonly Line[]): boolean | undefined {
   if (file === "config" && section.kind !== "plain" && section.kind !== "ignored") return true;
-  if (CLI_SECTIONS.has(section.name) && section.kind === "plain") return true;
-  return settingLines().some((line) => AWS_KEY.test(keyOf(line.text) ?? ""));
+  if (section.kind === "plain" && CLI_SECTIONS.has(section.name)) return true;
+  const keys = settingLines.map((line) => keyOf(line.text)).filter((key) => key !== undefined);
+  if (keys.some((key) => OTHER_TOOLS_KEY.test(key))) return false;
+  if (keys.some((key) => AWS_KEY.test(key))) return true;
+  // An empty [default], as `aws configure` may leave it.
+  return section.kind === "plain" && section.name === "default" && keys.length === 0 ? true : undefined;
 }
 
 // ---------------------------------------------------------------------------------------
