@@ -184,9 +184,11 @@ export async function writeTemporaryProfile(request: TemporaryProfileWrite, env:
     const { xacct_expiration: expiration, ...secrets } = keys;
     const values = { ...secrets, region: request.region, xacct_expiration: expiration!, [OWNER_KEY]: "static" };
     const removeKeys = PROFILE_STYLE_KEYS.filter((key) => !(key in values));
-    const written = await writeProfile({ path: config, file: "config", profile: request.name, values, removeKeys });
-    // Older keys for the same profile in the credentials file would win over these.
-    const dropped = await afterFirstFile({ done: "written to", path: written.path, profile: request.name }, () => dropCredentialsFileKeys(request.before, request.name, env));
+    // Older keys for the same profile in the credentials file would win over these: they go
+    // first, so the tools never read new keys in one file beside older ones in the other.
+    const dropped = await dropCredentialsFileKeys(request.before, request.name, env);
+    const write = () => writeProfile({ path: config, file: "config", profile: request.name, values, removeKeys });
+    const written = dropped ? await afterFirstFile({ done: "cleared of its older keys in", path: credentialsFilePath(env), profile: request.name }, write) : await write();
     const note = dropped ? [`Removed older keys of profile ${request.name} from ${credentialsFilePath(env)}: the AWS tools would have used them instead.`] : [];
     return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...note, ...shadowingWarnings(request.name, env)] };
   }
