@@ -70,8 +70,12 @@ interface CliState {
 /** An unindented line that is no header: a setting (or a line configparser rejects). */
 function plainLine(text: string, from: number, to: number, state: CliState): void {
   state.indentLevel = 0;
-  const delimiter = delimiterAt(text, from, to);
-  if (delimiter !== -1) state.hasOption = delimiter > from;
+  const first = text.charCodeAt(from);
+  if (first === 61 || first === 58) state.hasOption = false; // "= value": no name
+  else {
+    const equals = text.indexOf("=", from); // the usual "name = value"
+    if ((equals !== -1 && equals < to) || delimiterAt(text, from, to) !== -1) state.hasOption = true;
+  }
 }
 
 function delimiterAt(text: string, from: number, to: number): number {
