@@ -84,6 +84,12 @@ try {
   noise += bigConfig.noise;
   row(`\`assume --write-profile\`, ${bigConfig.sizeMb} MB config file`, fmt.ms(bigConfig.ms), "", "", "≤ 2 s", bigConfig.ms <= 2000);
   row(`… its peak RSS`, fmt.mb(bigConfig.rssMb), "", "", "≤ 300 MB", bigConfig.rssMb <= 300);
+  progress(`assume --write-profile --profile-style role with a 50 MB config file, ${RUNS.bigConfig} runs`);
+  await sandbox.reset();
+  const roleStyle = await benchBigConfig(sandbox, { sizeMb: 50, runs: RUNS.bigConfig, style: "role" });
+  noise += roleStyle.noise;
+  const roleRatio = roleStyle.ms / bigConfig.ms;
+  row(`… \`--profile-style role\``, fmt.ms(roleStyle.ms), `static ${fmt.ms(bigConfig.ms)}`, fmt.ratio(roleRatio), "≤ 1.5× static", roleRatio <= 1.5);
 
   progress("AWS calls per command");
   await sandbox.reset();

@@ -80,11 +80,16 @@ describe("assume --write-profile next to the user's long-term keys", () => {
     expect(await readFile(sandbox.configFile, "utf8")).toBe(text);
   });
 
-  it("a hand-made section of a session's temporary keys (it has a token) is still replaced", async () => {
+  it("a hand-made section of a session's temporary keys (it has a token) gets fresh keys, and stays the user's", async () => {
     await appendTo(sandbox.credentialsFile, "[Hand]\naws_access_key_id = ASIAHANDMADE00000001\naws_secret_access_key = s\naws_session_token = t\n");
-    const replaced = await sandbox.run(["assume", "--write-profile", "Hand", "--profile-style", "role"]);
-    expect(replaced.code).toBe(0);
-    expect(await readFile(sandbox.credentialsFile, "utf8")).not.toContain("[Hand]");
+    // Not turned into a role profile: only its keys are xacct's to refresh.
+    const asRole = await sandbox.run(["assume", "--write-profile", "Hand", "--profile-style", "role"]);
+    expect(asRole.code).toBe(2);
+    const refreshed = await sandbox.run(["assume", "--write-profile", "Hand"]);
+    expect(refreshed.code).toBe(0);
+    const credentials = await readFile(sandbox.credentialsFile, "utf8");
+    expect(credentials).toContain("[Hand]");
+    expect(credentials).not.toContain("ASIAHANDMADE00000001");
   });
 });
 

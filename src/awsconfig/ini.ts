@@ -21,6 +21,7 @@
  *   profile; replacing or dropping a key replaces or drops its continuation lines with it.
  */
 import { invalidInput } from "../errors.js";
+import { cliDuplicateSetting, findReaderDisagreement, readerDisagreementError } from "./cli-lines.js";
 import { checkWritableProfileName } from "./profile-name.js";
 import { cliProfileName, PREFIXED_HEADER, sdkProfileName } from "./section-names.js";
 
@@ -75,6 +76,8 @@ export function upsertProfile(
   const dropKeys = new Set((options.removeKeys ?? []).filter((key) => !(key in values)));
   for (const key of dropKeys) checkKey(key);
 
+  refuseDefaultsSection(target);
+  refuseReaderDisagreement(text, target.file);
   refuseCliOnlyHeaders(text, target);
   const eol = dominantLineEnding(text);
   const found = targetSpans(text, target);
@@ -89,12 +92,66 @@ export function upsertProfile(
     const sections = effectiveSections(lines, target);
     const last = sections.at(-1) as IniSection;
     // Edit from the bottom up so the line indices of earlier sections stay valid.
-    lines.splice(last.start, last.end - last.start, ...rewriteSection(lines, last, values, dropKeys, eol));
+    const rewritten = rewriteSection(lines, last, values, dropKeys, eol);
+    refuseDuplicateSettings(rewritten, target, Object.keys(values), spans[0]!.start + last.start);
+    lines.splice(last.start, last.end - last.start, ...rewritten);
     for (const earlier of sections.slice(0, -1).reverse()) {
       lines.splice(earlier.start, earlier.end - earlier.start, ...rewriteSection(lines, earlier, {}, dropKeys, eol));
     }
     return lines;
   });
+}
+
+/**
+ * `[DEFAULT]` is configparser's defaults section: written in the credentials file, its keys
+ * would go into every other profile the aws CLI reads. (In the config file the profile is
+ * `[profile DEFAULT]`, an ordinary section.)
+ */
+function refuseDefaultsSection(target: ProfileTarget): void {
+  if (target.file !== "credentials" || target.profile !== "DEFAULT") return;
+  throw invalidInput(
+    "xacct will not write a profile named DEFAULT into the credentials file: the aws CLI reads [DEFAULT] as settings for every profile.",
+    "Choose another name, e.g. --write-profile TempCred.",
+  );
+}
+
+/** Refuses text whose sections the aws CLI and the AWS SDKs split differently (cli-lines.ts). */
+export function refuseReaderDisagreement(text: string, file: AwsFile): void {
+  const found = readersDisagree(text);
+  if (found) throw readerDisagreementError(found, file);
+}
+
+/** Whether the aws CLI and the AWS SDKs start every section of the text on the same line. */
+export function readersAgree(text: string): boolean {
+  return readersDisagree(text) === undefined;
+}
+
+function readersDisagree(text: string) {
+  const known = recentlyChecked.find((entry) => entry.text === text);
+  if (known) return known.found;
+  const found = findReaderDisagreement(text, (line) => headerOf(line) !== undefined);
+  recentlyChecked.unshift({ text, found });
+  recentlyChecked.length = Math.min(recentlyChecked.length, 2);
+  return found;
+}
+
+const recentlyChecked: { text: string; found: ReturnType<typeof findReaderDisagreement> }[] = [];
+
+/**
+ * A setting the aws CLI finds twice in one section (configparser compares names in lower
+ * case and also reads `name: value`) makes every aws command fail: a write that would leave
+ * one of the settings it writes so is refused, naming the section.
+ */
+function refuseDuplicateSettings(section: readonly Line[], target: ProfileTarget, written: readonly string[], headerLine: number): void {
+  const found = cliDuplicateSetting(
+    section.map((line) => line.text),
+    new Set(written.map((key) => key.toLowerCase())),
+  );
+  if (found === undefined) return;
+  throw invalidInput(
+    `Profile ${target.profile} in the AWS ${target.file} file would hold the setting ${found[1]} twice as the aws CLI reads it (it ignores case and also reads "name: value"), and every aws command would fail; see the section at line ${headerLine + 1}.`,
+    `Remove or rename the other ${found[1]} line of that section, then run xacct again.`,
+  );
 }
 
 /**
@@ -113,6 +170,7 @@ function editWindow(text: string, from: number, to: number, edit: (lines: Line[]
  */
 export function removeProfile(text: string, target: ProfileTarget): string {
   checkProfileName(target);
+  refuseReaderDisagreement(text, target.file);
   refuseCliOnlyHeaders(text, target);
   const spans = targetSpans(text, target);
   if (spans.length === 0) return text;
@@ -122,20 +180,32 @@ export function removeProfile(text: string, target: ProfileTarget): string {
   return editWindow(text, from, to, (lines) => removeSections(lines, target));
 }
 
+/**
+ * One pass, bottom up, so 20,000 copies of a section go as fast as one. Removing a section
+ * may take a blank line from the one before; "the line after" is the first one not removed.
+ */
 function removeSections(lines: Line[], target: ProfileTarget): Line[] {
-  // Removing one section may take a blank line from the one before, so find them afresh each time.
-  for (;;) {
-    const section = listSectionsOfLines(lines).findLast((candidate) => isSectionOf(candidate, target));
-    if (section === undefined) break;
+  const sections = listSectionsOfLines(lines).filter((candidate) => isSectionOf(candidate, target));
+  const removedFrom = new Map<number, number>(); // start of a removed range -> its end
+  const firstKeptFrom = new Map<number, number>(); // start of a removed range -> the first kept line after it
+  const keptAt = (index: number): number => firstKeptFrom.get(index) ?? index;
+  for (const section of sections.reverse()) {
     let start = section.start;
     let end = lastSettingLine(lines, section) + 1;
     const before = lines[start - 1];
-    const after = lines[end];
+    const after = lines[keptAt(end)];
     if (before !== undefined && isBlank(before.text) && (after === undefined || isBlank(after.text))) start -= 1;
-    else if (before === undefined && after !== undefined && isBlank(after.text)) end += 1;
-    lines.splice(start, end - start);
+    else if (before === undefined && after !== undefined && isBlank(after.text)) end = keptAt(end) + 1;
+    removedFrom.set(start, end);
+    firstKeptFrom.set(start, keptAt(end));
   }
-  return lines;
+  const kept: Line[] = [];
+  for (let index = 0; index < lines.length; ) {
+    const skipTo = removedFrom.get(index);
+    if (skipTo === undefined) kept.push(lines[index++] as Line);
+    else index = skipTo;
+  }
+  return kept;
 }
 
 export function listSections(text: string): IniSection[] {
@@ -153,18 +223,22 @@ export function listProfileNames(text: string, file: AwsFile): string[] {
 }
 
 /**
- * Whether the text can be an AWS config or credentials file: nothing but comments and blank
- * lines, or at least one section an AWS tool reads. A file of other sections only (a
- * ~/.gitconfig behind a symlink) is not one, and keys must not be written into it.
+ * Whether the text can be an AWS config or credentials file: blank, nothing but comments (not
+ * a script's `#!` line), or sections of which the first that tells is an AWS one: a
+ * `[profile …]`/`[sso-session …]`/`[services …]` header in the config file, the aws CLI's
+ * `[plugins]`/`[preview]`, or settings AWS knows. A file of other sections only (a ~/.gitconfig
+ * behind a symlink), or with another tool's keys before any AWS section (s3cmd's
+ * `[default]` with access_key), is not one, and keys must not be written into it.
  */
 export function looksLikeAwsFile(text: string, file: AwsFile): boolean {
-  // Section by section, stopping at the first AWS one: usually the file's first.
+  if (text.trimStart().startsWith("#!")) return false;
+  // Section by section, stopping at the first that tells: usually the file's first.
   let previous: { header: string; offset: number } | undefined;
   for (const found of eachHeader(text)) {
     if (previous !== undefined) {
       const section: IniSection = { header: previous.header, ...classifyHeader(previous.header), line: "", start: 0, end: 0 };
-      const settingLines = () => splitLines(text.slice(previous!.offset, found.offset)).slice(1);
-      if (isAwsSection(section, file, settingLines)) return true;
+      const verdict = awsVerdict(section, file, splitLines(text.slice(previous.offset, found.offset)).slice(1));
+      if (verdict !== undefined) return verdict;
     }
     if (found.header === undefined) return previous === undefined && splitLines(text).every((line) => isBlankOrComment(line.text));
     previous = { header: found.header, offset: found.offset };
@@ -172,14 +246,21 @@ export function looksLikeAwsFile(text: string, file: AwsFile): boolean {
   return false;
 }
 
-/** Sections only the AWS CLI reads, besides profiles. */
-const CLI_SECTIONS = new Set(["default", "plugins", "preview"]);
+/** Sections only the AWS CLI reads, whatever they hold. */
+const CLI_SECTIONS = new Set(["plugins", "preview"]);
 const AWS_KEY = /^(?:aws_|sso_|xacct_|region$|output$|role_arn$|source_profile$|credential_process$|credential_source$|mfa_serial$)/;
+/** Keys other tools use in INI files of the same shape, which no AWS tool reads (s3cmd, boto2's [Boto]). */
+const OTHER_TOOLS_KEY = /^(?:access_key|secret_key|access_token|host_base|host_bucket|gpg_command|proxy_host)$/;
 
-function isAwsSection(section: IniSection, file: AwsFile, settingLines: () => Line[]): boolean {
+/** true: an AWS section; false: clearly another tool's; undefined: cannot tell (go on to the next section). */
+function awsVerdict(section: IniSection, file: AwsFile, settingLines: readonly Line[]): boolean | undefined {
   if (file === "config" && section.kind !== "plain" && section.kind !== "ignored") return true;
-  if (CLI_SECTIONS.has(section.name) && section.kind === "plain") return true;
-  return settingLines().some((line) => AWS_KEY.test(keyOf(line.text) ?? ""));
+  if (section.kind === "plain" && CLI_SECTIONS.has(section.name)) return true;
+  const keys = settingLines.map((line) => keyOf(line.text)).filter((key) => key !== undefined);
+  if (keys.some((key) => OTHER_TOOLS_KEY.test(key))) return false;
+  if (keys.some((key) => AWS_KEY.test(key))) return true;
+  // An empty [default], as `aws configure` may leave it.
+  return section.kind === "plain" && section.name === "default" && keys.length === 0 ? true : undefined;
 }
 
 // ---------------------------------------------------------------------------------------

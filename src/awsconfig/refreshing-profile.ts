@@ -9,9 +9,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { invalidInput } from "../errors.js";
 import { upsertProfile } from "./ini.js";
-import { configFilePath } from "./paths.js";
+import { configFilePath, credentialsFilePath } from "./paths.js";
 import { writeProfile } from "./store.js";
-import { dropCredentialsFileKeys, OWNER_KEY, PROFILE_STYLE_KEYS, shadowingWarnings } from "./temporary-profile.js";
+import { afterFirstFile, dropCredentialsFileKeys, OWNER_KEY, PROFILE_STYLE_KEYS, shadowingWarnings } from "./temporary-profile.js";
 import { loadProfileView } from "./sdk-view.js";
 import { shellLine } from "../shell-words.js";
 
@@ -93,9 +93,11 @@ export function checkRefreshingProfile(style: "role" | "process", profile: Proce
 
 async function writeStyleProfile(name: string, values: Record<string, string>, env: NodeJS.ProcessEnv): Promise<WrittenProfile> {
   const removeKeys = PROFILE_STYLE_KEYS.filter((key) => !(key in values));
-  const written = await writeProfile({ path: configFilePath(env), file: "config", profile: name, values, removeKeys });
-  // Keys for the same profile in the credentials file would win over role_arn or credential_process.
-  await dropCredentialsFileKeys(await loadProfileView(env), name, env);
+  // Keys for the same profile in the credentials file would win over role_arn or
+  // credential_process: they go first, so no reader sees the new profile beside them.
+  const dropped = await dropCredentialsFileKeys(await loadProfileView(env), name, env);
+  const write = () => writeProfile({ path: configFilePath(env), file: "config", profile: name, values, removeKeys });
+  const written = dropped ? await afterFirstFile({ done: "cleared of its older keys in", path: credentialsFilePath(env), profile: name }, write) : await write();
   return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...shadowingWarnings(name, env)] };
 }
 

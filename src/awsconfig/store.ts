@@ -79,10 +79,30 @@ export async function writeProfile(request: ProfileWrite, options: StoreOptions 
   const target = { file: request.file, profile: request.profile };
   const removeKeys = request.removeKeys ?? [];
   const secrets = Object.keys(request.values).some((key) => SECRET_KEYS.includes(key));
-  return editFile(request.path, request.file, { ...options, secrets }, (text) => {
+  const edit = (text: string) => {
     refuseLongTermKeys(text, request.file, request.profile, request.path);
     return upsertProfile(text, target, request.values, { removeKeys });
-  });
+  };
+  return editFile(request.path, request.file, { ...options, secrets }, edit, scrubKeys(request));
+}
+
+/**
+ * What the backup loses with a write that removes keys (a switch of profile style): the same
+ * keys of the same profile, when each of its sections there is xacct's; else it is kept.
+ */
+function scrubKeys(request: ProfileWrite): ((text: string) => string) | undefined {
+  const dropped = (request.removeKeys ?? []).filter((key) => !(key in request.values));
+  if (dropped.length === 0) return undefined;
+  const target = { file: request.file, profile: request.profile };
+  return (text) => {
+    const sections = sectionsIn(text, request.file, request.profile);
+    if (sections.length === 0 || !sections.every(isRemovableSection)) return text;
+    try {
+      return upsertProfile(text, target, {}, { removeKeys: dropped });
+    } catch {
+      return text;
+    }
+  };
 }
 
 /**
@@ -103,7 +123,15 @@ export async function removeProfileFromFile(request: ProfileRemoval, options: St
     }
     return removeProfile(text, target);
   };
-  const scrub = (text: string) => (sectionsIn(text, request.file, request.profile).some(holdsLongTermKeys) ? text : removeProfile(text, target));
+  // A backup the editor cannot read the same way both readers do keeps what it holds: xacct
+  // never scrubs from a copy what it would not remove from the file.
+  const scrub = (text: string) => {
+    try {
+      return ownSectionsOnly(text) ? removeProfile(text, target) : text;
+    } catch {
+      return text;
+    }
+  };
   return editFile(request.path, request.file, options, remove, scrub);
 }
 

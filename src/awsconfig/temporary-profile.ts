@@ -5,7 +5,7 @@
  * the environment would make other tools ignore the profile.
  */
 import { stat } from "node:fs/promises";
-import { invalidInput } from "../errors.js";
+import { invalidInput, XacctError } from "../errors.js";
 import { configFilePath, credentialsFilePath } from "./paths.js";
 import { checkWritable, removeProfileFromFile, writeProfile } from "./store.js";
 import type { ProfileView } from "./sdk-view.js";
@@ -63,7 +63,7 @@ function refuseLongTermKeys(view: ProfileView, name: string): void {
  * Refuses, before anything is written or asked of AWS, to write a profile that is not
  * xacct's (the user's own settings would be replaced) or that xacct reads credentials from.
  */
-export function refuseForeignProfile(view: ProfileView, name: string, sources: readonly string[]): void {
+export function refuseForeignProfile(view: ProfileView, name: string, sources: readonly string[], style: "static" | "role" | "process" = "static"): void {
   if (sources.includes(name)) {
     throw invalidInput(
       `xacct will not write profile ${name}: it is a profile whose own credentials this run uses, and they would be replaced.`,
@@ -81,6 +81,22 @@ export function refuseForeignProfile(view: ProfileView, name: string, sources: r
       "Choose another name (--write-profile NAME, or --temp-profile for setup), or remove that profile first.",
     );
   }
+  if (style !== "static" && isHandMadeSession(view, name)) {
+    throw invalidInput(
+      `Profile ${name} holds session keys you saved yourself; xacct only refreshes their keys, and will not turn it into a ${style}-style profile.`,
+      `Drop --profile-style to refresh its keys, or choose another name (--write-profile NAME).`,
+    );
+  }
+}
+
+/**
+ * A profile like the recipe's hand-made TempCred: a session's keys the user saved, not
+ * written by xacct. xacct may refresh its keys (only the key lines), never marks it as its
+ * own, and so never removes it.
+ */
+export function isHandMadeSession(view: ProfileView, name: string): boolean {
+  const settings = view.settings(name);
+  return settings !== undefined && !isXacctProfile(settings) && view.sectionSettings(name).every((section) => !isXacctProfile(section));
 }
 
 /**
@@ -161,27 +177,32 @@ export interface TemporaryProfileResult {
 }
 
 export async function writeTemporaryProfile(request: TemporaryProfileWrite, env: NodeJS.ProcessEnv): Promise<TemporaryProfileResult> {
+  if (isHandMadeSession(request.before, request.name)) return refreshHandMadeSession(request, env);
   const config = configFilePath(env);
   const keys = credentialValues(request.credentials);
   if (request.target === "config") {
     const { xacct_expiration: expiration, ...secrets } = keys;
     const values = { ...secrets, region: request.region, xacct_expiration: expiration!, [OWNER_KEY]: "static" };
     const removeKeys = PROFILE_STYLE_KEYS.filter((key) => !(key in values));
-    const written = await writeProfile({ path: config, file: "config", profile: request.name, values, removeKeys });
-    // Older keys for the same profile in the credentials file would win over these.
+    // Older keys for the same profile in the credentials file would win over these: they go
+    // first, so the tools never read new keys in one file beside older ones in the other.
     const dropped = await dropCredentialsFileKeys(request.before, request.name, env);
+    const write = () => writeProfile({ path: config, file: "config", profile: request.name, values, removeKeys });
+    const written = dropped ? await afterFirstFile({ done: "cleared of its older keys in", path: credentialsFilePath(env), profile: request.name }, write) : await write();
     const note = dropped ? [`Removed older keys of profile ${request.name} from ${credentialsFilePath(env)}: the AWS tools would have used them instead.`] : [];
     return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...note, ...shadowingWarnings(request.name, env)] };
   }
   const written = await writeProfile({ path: credentialsFilePath(env), file: "credentials", profile: request.name, values: keys });
   // The config file keeps the region (and xacct's mark) and loses any older keys: both files must not disagree.
-  const cleaned = await writeProfile({
-    path: config,
-    file: "config",
-    profile: request.name,
-    values: { region: request.region, [OWNER_KEY]: "static" },
-    removeKeys: PROFILE_STYLE_KEYS,
-  });
+  const cleaned = await afterFirstFile({ done: "written to", path: written.path, profile: request.name }, () =>
+    writeProfile({
+      path: config,
+      file: "config",
+      profile: request.name,
+      values: { region: request.region, [OWNER_KEY]: "static" },
+      removeKeys: PROFILE_STYLE_KEYS,
+    }),
+  );
   return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...cleaned.warnings, ...shadowingWarnings(request.name, env)] };
 }
 
@@ -200,4 +221,44 @@ export function shadowingWarnings(profile: string, env: NodeJS.ProcessEnv): stri
     warnings.push(`AWS_PROFILE is ${active} in this shell: tools run without --profile use that profile. Pass --profile ${profile}, or run: export AWS_PROFILE=${profile}`);
   }
   return warnings;
+}
+
+/**
+ * Refreshes a hand-made session profile where its keys are: only the key lines change; its
+ * region, other settings and comments stay, and no xacct mark is added (teardown keeps it).
+ */
+async function refreshHandMadeSession(request: TemporaryProfileWrite, env: NodeJS.ProcessEnv): Promise<TemporaryProfileResult> {
+  const paths = { config: configFilePath(env), credentials: credentialsFilePath(env) };
+  const files = (["credentials", "config"] as const).filter((file) => request.before.sectionSettingsIn(request.name, file).length > 0);
+  const written = [];
+  for (const file of files) {
+    const hadSecurityToken = request.before.sectionSettingsIn(request.name, file).some((section) => section["aws_security_token"] !== undefined);
+    const values: Record<string, string> = {
+      aws_access_key_id: request.credentials.accessKeyId,
+      aws_secret_access_key: request.credentials.secretAccessKey,
+      aws_session_token: request.credentials.sessionToken,
+      ...(hadSecurityToken ? { aws_security_token: request.credentials.sessionToken } : {}),
+    };
+    written.push(await writeProfile({ path: paths[file], file, profile: request.name, values }));
+  }
+  const first = written[0] as TemporaryProfileResult;
+  const note = `Profile ${request.name} holds session keys you saved yourself: xacct replaced only its keys and left it yours (teardown keeps it).`;
+  return { path: first.path, changed: written.some((result) => result.changed), warnings: [...written.flatMap((result) => result.warnings), note, ...shadowingWarnings(request.name, env)] };
+}
+
+/**
+ * A profile lives in two files, changed one after the other: when the second change fails,
+ * the error says the first one is done, so no one takes the profile for unchanged (or done).
+ */
+export async function afterFirstFile<T>(first: { done: string; path: string; profile: string }, second: () => Promise<T>): Promise<T> {
+  try {
+    return await second();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new XacctError(`Profile ${first.profile} was ${first.done} ${first.path}, but its other file could not be changed: ${reason}`, {
+      hint: `${error instanceof XacctError && error.hint ? `${error.hint} ` : ""}Then run the same xacct command again to finish; until then the AWS tools may still read the profile's older settings from the other file.`,
+      exitCode: error instanceof XacctError ? error.exitCode : 1,
+      cause: error,
+    });
+  }
 }

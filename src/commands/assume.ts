@@ -125,7 +125,7 @@ export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext
   const view = await loadProfileView(ctx.env);
   const settings = requireProfile(view, request.profile);
   const style = request.profileStyle ?? "static";
-  if (request.writeProfile) refuseForeignProfile(view, request.writeProfile, [request.profile, ...(request.protectedProfiles ?? [])]);
+  if (request.writeProfile) refuseForeignProfile(view, request.writeProfile, [request.profile, ...(request.protectedProfiles ?? [])], style);
   if (request.writeProfile) await checkProfileFilesWritable(view, request.writeProfile, keysFileFor(style, request.credentialsFile), ctx.env);
   const sessionName = request.sessionName ?? defaultSessionName(request.profile);
   if (request.writeProfile && style !== "static") {

@@ -55,7 +55,7 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   const session = { ...(await gatherAnswers(options, ctx, previous)), options, ctx, tempProfile };
   refuseModeSwitch(session);
   // Before any write: the temporary profile must not replace the admin profiles setup uses.
-  if (session.answers.mode === "role") refuseForeignProfile(session.view, tempProfile, setupProfiles(session));
+  if (session.answers.mode === "role") refuseForeignProfile(session.view, tempProfile, setupProfiles(session), knownStyle(options.profileStyle));
   if (session.answers.mode === "role") await checkProfileFilesWritable(session.view, tempProfile, keysFileOfSetup(options, ctx, session.answers.trust.requireMfa ?? false), ctx.env);
   let diff = await diffAgainstAccounts(session, session.answers);
   showAccounts(ctx.out, diff.plan);
@@ -145,7 +145,7 @@ async function gatherAnswers(options: SetupOptions, ctx: CommandContext, previou
   const knownMode = options.mode ?? (ctx.interactive ? undefined : "role");
   if (knownMode === "role") {
     const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
-    refuseForeignProfile(view, tempProfile, [productionProfile, stagingProfile, ...moreStagingProfiles]);
+    refuseForeignProfile(view, tempProfile, [productionProfile, stagingProfile, ...moreStagingProfiles], knownStyle(options.profileStyle));
     await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || previous?.requireMfa === true), ctx.env);
   }
   const region = await askRegion(prompter, options.region, profileRegion ?? DEFAULTS.region, ctx.interactive);
@@ -427,4 +427,9 @@ async function rememberSetup(ctx: CommandContext, plan: SetupPlan, tempProfile: 
       updatedAt: new Date().toISOString(),
   };
   await saveState(state, ctx.statePath);
+}
+
+/** The profile style given as a flag (static until asked); stage 3 checks the answer again. */
+function knownStyle(flag: string | undefined): "static" | "role" | "process" {
+  return flag === "role" || flag === "process" ? flag : "static";
 }

@@ -7,7 +7,7 @@ import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
 import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
 import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
 import { removeProfileFromFile } from "../awsconfig/store.js";
-import { checkProfileFilesRemovable, whyProfileIsKept } from "../awsconfig/temporary-profile.js";
+import { afterFirstFile, checkProfileFilesRemovable, whyProfileIsKept } from "../awsconfig/temporary-profile.js";
 import { buildBucketStatements, inlinePolicyNameFor, setupId } from "../plan.js";
 import { managedPolicyArn, partitionForRegion, roleArn, type Partition } from "../policy/arn.js";
 import { buildTrustPolicy, type PolicyStatement } from "../policy/documents.js";
@@ -186,10 +186,13 @@ async function removeEverything(ctx: CommandContext, survey: TeardownSurvey): Pr
   await runSteps(teardownSteps(survey.prod, survey.staging, survey.removals, target, survey.prodState, where), ctx.out, removed);
   await removeFromMoreStaging(ctx, answers, survey.remembered?.moreStaging, target);
   if (survey.profileExists) {
-    for (const [path, file] of [[configFilePath(ctx.env), "config"], [credentialsFilePath(ctx.env), "credentials"]] as const) {
-      const result = await removeProfileFromFile({ path, file, profile: answers.tempProfile });
-      if (result.changed) ctx.out.done(`Profile ${answers.tempProfile} removed from ${result.path}`);
-    }
+    const profile = answers.tempProfile;
+    const fromConfig = await removeProfileFromFile({ path: configFilePath(ctx.env), file: "config", profile });
+    if (fromConfig.changed) ctx.out.done(`Profile ${profile} removed from ${fromConfig.path}`);
+    const fromCredentials = await afterFirstFile({ done: fromConfig.changed ? "removed from" : "already gone from", path: fromConfig.path, profile }, () =>
+      removeProfileFromFile({ path: credentialsFilePath(ctx.env), file: "credentials", profile }),
+    );
+    if (fromCredentials.changed) ctx.out.done(`Profile ${profile} removed from ${fromCredentials.path}`);
   }
   await survey.forgetSetup();
 }

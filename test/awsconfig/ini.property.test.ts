@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { listProfileNames, removeProfile, upsertProfile, type ProfileTarget } from "../../src/awsconfig/ini.js";
+import { listProfileNames, readersAgree, removeProfile, upsertProfile, type ProfileTarget } from "../../src/awsconfig/ini.js";
 import { expectSdkToSeeEdit, readWithSdk } from "./sdk-reader.js";
 
 const NUM_RUNS = Number(process.env.XACCT_PROPERTY_RUNS ?? 1000);
@@ -196,6 +196,8 @@ describe("upsertProfile on generated files", () => {
         fc.pre(!(Object.keys(file.values).length === 0 && sdkNames.includes("default") && sdkNames.includes("profile.default")));
         const input = chunks.map((chunk) => chunk.text).join("");
         const options = { removeKeys: file.removeKeys };
+        // Files the aws CLI splits differently are refused (cli-lines.property.test.ts).
+        fc.pre(readersAgree(input));
         const output = upsertProfile(input, target, file.values, options);
 
         // Every byte outside the target's sections is unchanged.
@@ -230,6 +232,7 @@ describe("removeProfile on generated files", () => {
         const input = chunksOf(file)
           .map((chunk) => chunk.text)
           .join("");
+        fc.pre(readersAgree(input));
         const output = removeProfile(input, target);
         const { [target.profile]: _removedBefore, ...othersBefore } = await readWithSdk(input, target.file);
         const { [target.profile]: removed, ...othersAfter } = await readWithSdk(output, target.file);
@@ -250,6 +253,7 @@ describe("removeProfile on generated files", () => {
           .map((chunk) => chunk.text)
           .join("");
         fc.pre(original === "" || /[^\s]\r?\n$/.test(original));
+        fc.pre(readersAgree(original));
         expect(removeProfile(upsertProfile(original, target, file.values), target)).toBe(original);
       }),
       { numRuns: NUM_RUNS },

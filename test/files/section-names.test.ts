@@ -112,7 +112,7 @@ describe("a profile the aws CLI reads from an odd header", () => {
     const text = `${original}\n[profile Temp4]#c\naws_access_key_id = AKIAOLD\naws_secret_access_key = old\naws_session_token = old\n`;
     await writeFile(sandbox.configFile, text);
     const run = await assumeWriting("Temp4");
-    expect(run.stderr).toMatch(/Line \d+ of the AWS config file is a section of profile Temp4 to the aws CLI but not to the AWS SDKs/);
+    expect(run.stderr).toMatch(/Line \d+ of the AWS config file starts a section for the aws CLI but not for the AWS SDKs/);
     expect(run.code).toBe(2);
     expect(run.calls.calls.filter((c) => c.operation === "AssumeRole")).toHaveLength(0);
     expect(await readFile(sandbox.configFile, "utf8")).toBe(text);
