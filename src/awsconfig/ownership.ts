@@ -37,12 +37,14 @@ export function holdsLongTermKeys(settings: Settings): boolean {
 }
 
 /**
- * A profile like the recipe's hand-made TempCred: a session's keys (it has a token) and at most
- * a region or output format. Replacing it with fresh temporary keys loses nothing.
+ * A profile like the recipe's hand-made TempCred: a session's keys (it has a token, or its key
+ * ID is a session's, ASIA…) and at most a region or output format. Replacing it with fresh
+ * temporary keys loses nothing.
  */
 export function holdsOnlyTemporaryKeys(settings: Settings): boolean {
   const allowed = new Set<string>([...TEMPORARY_KEYS, "region", "output"]);
-  return hasSessionToken(settings) && Object.keys(settings).every((key) => allowed.has(key));
+  const sessionKeys = hasSessionToken(settings) || settings["aws_access_key_id"]?.startsWith("ASIA") === true;
+  return sessionKeys && Object.keys(settings).every((key) => allowed.has(key));
 }
 
 /** A section xacct may remove: its own, or a session's temporary keys; never long-term keys. */
