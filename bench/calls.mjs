@@ -24,7 +24,7 @@ export async function benchCalls(sandbox) {
   await count("setup-rerun", SETUP_ARGS);
   await uploadSample(sandbox.endpoint, sandbox.accounts.prod.accessKey, BUCKET, "Sunset.jpg");
   await count("assume", ["assume", "--write-profile"]);
-  await count("test-get", ["test-get", "Sunset.jpg", "SunsetStage.jpg"]);
+  await count("test-get", ["test-get", "Sunset.jpg", "SunsetStage.jpg", "--force"]);
   await count("teardown", ["teardown", "--yes"]);
   return counted;
 }

@@ -207,9 +207,33 @@ export async function checkWritable(requestedPath: string, file: AwsFile, profil
   if (current && options.secrets) refuseOpenFile(filePath, current.mode);
   if (current && profile !== undefined) {
     refuseLongTermKeys(current.text, file, profile, requestedPath);
-    upsertProfile(current.text, { file, profile }, {}); // a dry run: throws or is dropped
+    // A dry run with every key a write may set: a clash (REGION beside region) shows now.
+    upsertProfile(current.text, { file, profile }, DRY_RUN_VALUES);
   }
-  await checkDirectoryWritable(path.dirname(filePath));
+  await Promise.all([checkDirectoryWritable(path.dirname(filePath)), refuseOddCompanions(filePath)]);
+}
+
+/** Every key some profile style writes, for the dry run; the values are never written. */
+const DRY_RUN_VALUES: Readonly<Record<string, string>> = Object.fromEntries(
+  ["region", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "xacct_expiration", "xacct_profile", "role_arn", "source_profile", "role_session_name", "external_id", "mfa_serial", "duration_seconds", "credential_process"].map((key) => [key, "x"]),
+);
+
+/**
+ * The backup must be a file and the lock a folder (or absent): anything else there would fail
+ * the write only after the AWS calls, so it is found first.
+ */
+async function refuseOddCompanions(filePath: string): Promise<void> {
+  const [backup, lock] = await Promise.all([lstat(backupPathFor(filePath)).catch(() => undefined), lstat(lockPathFor(filePath)).catch(() => undefined)]);
+  if (backup && !backup.isFile()) {
+    throw new XacctError(`${backupPathFor(filePath)}, where xacct keeps its one backup of ${filePath}, is not a regular file.`, {
+      hint: `Move it away, then run the command again.`,
+    });
+  }
+  if (lock && !lock.isDirectory()) {
+    throw new XacctError(`${lockPathFor(filePath)}, where xacct takes its lock on ${filePath}, is not a folder (a leftover?).`, {
+      hint: `If no xacct is running, remove it: rm ${lockPathFor(filePath)}`,
+    });
+  }
 }
 
 /**
