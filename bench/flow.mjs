@@ -34,7 +34,7 @@ export async function xacctFlow(sandbox) {
   await timed("setup", SETUP_ARGS);
   await uploadSample(sandbox.endpoint, sandbox.accounts.prod.accessKey, BUCKET, "Sunset.jpg");
   await timed("assume", ["assume", "--write-profile"]);
-  await timed("testGet", ["test-get", "Sunset.jpg", "SunsetStage.jpg"]);
+  await timed("testGet", ["test-get", "Sunset.jpg", "SunsetStage.jpg", "--force"]);
   return { steps, noise };
 }
 

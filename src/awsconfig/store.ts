@@ -96,7 +96,9 @@ function scrubKeys(request: ProfileWrite): ((text: string) => string) | undefine
   const target = { file: request.file, profile: request.profile };
   return (text) => {
     const sections = sectionsIn(text, request.file, request.profile);
-    if (sections.length === 0 || !sections.every(isRemovableSection)) return text;
+    // Nothing to drop (the usual case): no second edit of a copy that may be 50 MB.
+    if (!sections.some((settings) => dropped.some((key) => key in settings))) return text;
+    if (!sections.every(isRemovableSection)) return text;
     try {
       return upsertProfile(text, target, {}, { removeKeys: dropped });
     } catch {
