@@ -9,8 +9,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { lstat, mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import lockfile from "proper-lockfile";
 import { XacctError } from "./errors.js";
+import { withTurnLock } from "./turn-lock.js";
 import type { TemporaryCredentials } from "./stages/assume-role.js";
 
 /** Refresh this long before expiry, so a command started now does not outlive its keys. */
@@ -193,28 +193,15 @@ async function writeCached(file: string, creds: TemporaryCredentials): Promise<v
   }
 }
 
-async function withCacheLock<T>(file: string, work: () => Promise<T>): Promise<T> {
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(file, {
-      realpath: false,
-      lockfilePath: `${file}.lock`,
-      stale: LOCK_STALE_MS,
-      retries: { retries: Math.ceil(LOCK_WAIT_MS / LOCK_RETRY_INTERVAL_MS), factor: 1, minTimeout: LOCK_RETRY_INTERVAL_MS, maxTimeout: LOCK_RETRY_INTERVAL_MS },
-      // A lost lock costs at most one extra AssumeRole; the rename keeps the file whole.
-      onCompromised: () => undefined,
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw cacheProblem(file, error);
-    throw new XacctError(`Another xacct kept the session cache ${file} locked for over ${LOCK_WAIT_MS / 1000} s.`, {
-      hint: `Try again; if no xacct is running, delete ${file}.lock.`,
-    });
-  }
-  try {
-    return await work();
-  } finally {
-    await release().catch(() => undefined);
-  }
+/** A lost lock costs at most one extra AssumeRole; the rename keeps the file whole. */
+function withCacheLock<T>(file: string, work: () => Promise<T>): Promise<T> {
+  return withTurnLock(file, {
+    staleMs: LOCK_STALE_MS,
+    waitMs: LOCK_WAIT_MS,
+    retryMs: LOCK_RETRY_INTERVAL_MS,
+    busy: () => new XacctError(`Another xacct kept the session cache ${file} locked for over ${LOCK_WAIT_MS / 1000} s.`, { hint: `Try again; if no xacct is running, delete ${file}.lock.` }),
+    failed: (error) => cacheProblem(file, error),
+  }, work);
 }
 
 /**

@@ -9,7 +9,6 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import lockfile from "proper-lockfile";
 import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
 import { XacctError } from "../errors.js";
@@ -19,6 +18,7 @@ import { mergeSetupStatements, refuseUnsafeBucketMerge, type BucketSetup } from 
 import type { Change } from "./changes.js";
 import { sameDocument } from "./compare.js";
 import { readBucketPolicy } from "./current.js";
+import { withTurnLock } from "../turn-lock.js";
 
 /** Writes that find the policy changed under them are redone at most this many times. */
 export const BUCKET_POLICY_ATTEMPTS = 4;
@@ -86,28 +86,17 @@ function holdsAll(policy: PolicyDocument | undefined, statements: readonly Polic
   return statements.every((wanted) => (policy?.Statement ?? []).some((s) => s.Sid === wanted.Sid && sameGrant(s, wanted)));
 }
 
+/** The read-back after the write is what proves the result; the lock only makes turns likelier. */
 async function withBucketLock(directory: string, bucket: string, work: () => Promise<void>): Promise<void> {
   await makeDirectory(directory, 0o700);
   const file = join(directory, `bucket-policy-${createHash("sha256").update(bucket).digest("hex").slice(0, 16)}`);
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(file, {
-      realpath: false,
-      lockfilePath: `${file}.lock`,
-      stale: LOCK_STALE_MS,
-      retries: { retries: Math.ceil(LOCK_WAIT_MS / LOCK_RETRY_MS), factor: 1, minTimeout: LOCK_RETRY_MS, maxTimeout: LOCK_RETRY_MS },
-      // The read-back after the write is what proves the result; the lock only makes turns likelier.
-      onCompromised: () => undefined,
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw error;
-    throw new XacctError(`Another xacct kept the bucket policy of ${bucket} locked for over ${LOCK_WAIT_MS / 1000} s.`, {
+  await withTurnLock(file, {
+    staleMs: LOCK_STALE_MS,
+    waitMs: LOCK_WAIT_MS,
+    retryMs: LOCK_RETRY_MS,
+    busy: () => new XacctError(`Another xacct kept the bucket policy of ${bucket} locked for over ${LOCK_WAIT_MS / 1000} s.`, {
       hint: `Let it finish and run setup again; if no xacct is running, delete ${file}.lock.`,
-    });
-  }
-  try {
-    await work();
-  } finally {
-    await release().catch(() => undefined);
-  }
+    }),
+    failed: (error) => error,
+  }, work);
 }
