@@ -2,18 +2,18 @@
  * The session cache behind `xacct credentials` is keyed on who the caller is: new keys in the
  * credentials file, or keys in the environment, mean a new AssumeRole, never the old session.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { CreateAccessKeyCommand, IAMClient } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromIni } from "@aws-sdk/credential-provider-ini";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFaultProxy, type FaultProxy } from "./support/fault-proxy.js";
 import { setupArgs, useSandbox } from "./support/sandbox.js";
+import { runXacctProcess, type ProcessRun } from "./support/xacct-process.js";
 
 const sandbox = useSandbox();
-const BIN = resolve(__dirname, "../bin/xacct.js");
 const ROLE_ARN = "arn:aws:iam::111111111111:role/StageRole";
 let proxy: FaultProxy;
 let assumeRoleCalls = 0;
@@ -28,15 +28,9 @@ beforeAll(async () => {
 });
 afterAll(() => proxy?.close());
 
-function credentials(cacheHome: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const args = [BIN, "credentials", "--role-arn", ROLE_ARN, "--profile", "staging"];
-  const child = execFile(process.execPath, args, { env: { ...sandbox.env, AWS_ENDPOINT_URL: proxy.endpoint, XDG_CACHE_HOME: cacheHome, ...env }, cwd: sandbox.dir, timeout: 30_000 });
-  child.stdin?.end();
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (d) => (stdout += d));
-  child.stderr?.on("data", (d) => (stderr += d));
-  return new Promise((done) => child.on("close", (code) => done({ code: code ?? 1, stdout, stderr })));
+function credentials(cacheHome: string, env: NodeJS.ProcessEnv = {}): Promise<ProcessRun> {
+  const args = ["credentials", "--role-arn", ROLE_ARN, "--profile", "staging"];
+  return runXacctProcess(args, { env: { ...sandbox.env, AWS_ENDPOINT_URL: proxy.endpoint, XDG_CACHE_HOME: cacheHome, ...env }, cwd: sandbox.dir, timeoutMs: 30_000 });
 }
 
 /** A second access key of the Staging user, made with the first. */

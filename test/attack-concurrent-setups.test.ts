@@ -4,26 +4,19 @@
  * is, and reads it back. None may report success while its statement is missing from the policy.
  */
 import { CreateBucketCommand, GetBucketPolicyCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
-import { execFile } from "node:child_process";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePolicyDocument } from "../src/policy/index.js";
 import { bucketStatementSids } from "../src/policy/ownership.js";
 import { clientsFor } from "./support/accounts.js";
 import { setupArgs, useSandbox } from "./support/sandbox.js";
+import { runXacctProcess, type ProcessRun } from "./support/xacct-process.js";
 
 const sandbox = useSandbox();
 const prod = () => clientsFor(sandbox.moto.endpoint, sandbox.prod);
-const BIN = resolve(__dirname, "../bin/xacct.js");
 
-function xacct(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = execFile(process.execPath, [BIN, ...args], { env: { ...sandbox.env, ...env }, cwd: sandbox.dir });
-  child.stdin?.end();
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (d) => (stdout += d));
-  child.stderr?.on("data", (d) => (stderr += d));
-  return new Promise((done) => child.on("close", (code) => done({ code: code ?? 1, stdout, stderr })));
+function xacct(args: string[], env: NodeJS.ProcessEnv): Promise<ProcessRun> {
+  return runXacctProcess(args, { env: { ...sandbox.env, ...env }, cwd: sandbox.dir });
 }
 
 describe("concurrent setups on one bucket", () => {

@@ -5,15 +5,14 @@
  * processes, the way the AWS tools run it; AssumeRole calls are counted by a proxy in front of
  * the emulator.
  */
-import { execFile } from "node:child_process";
 import { chmod, chown, mkdir, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFaultProxy, type FaultProxy } from "./support/fault-proxy.js";
 import { setupArgs, useSandbox } from "./support/sandbox.js";
+import { runXacctProcess, type ProcessRun } from "./support/xacct-process.js";
 
 const sandbox = useSandbox();
-const BIN = resolve(__dirname, "../bin/xacct.js");
 const ROLE_ARN = "arn:aws:iam::111111111111:role/StageRole";
 let proxy: FaultProxy;
 let assumeRoleCalls = 0;
@@ -29,22 +28,10 @@ beforeAll(async () => {
 });
 afterAll(() => proxy?.close());
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** `xacct credentials` as the AWS tools run it: its own process, stdout a pipe, through the counting proxy. */
-function credentials(cacheHome: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const args = [BIN, "credentials", "--role-arn", ROLE_ARN, "--profile", "staging", ...extraArgs];
-  const child = execFile(process.execPath, args, { env: { ...sandbox.env, AWS_ENDPOINT_URL: proxy.endpoint, XDG_CACHE_HOME: cacheHome, ...env }, cwd: sandbox.dir, timeout: 30_000 });
-  child.stdin?.end();
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (d) => (stdout += d));
-  child.stderr?.on("data", (d) => (stderr += d));
-  return new Promise((done) => child.on("close", (code) => done({ code: code ?? 1, stdout, stderr })));
+function credentials(cacheHome: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ProcessRun> {
+  const args = ["credentials", "--role-arn", ROLE_ARN, "--profile", "staging", ...extraArgs];
+  return runXacctProcess(args, { env: { ...sandbox.env, AWS_ENDPOINT_URL: proxy.endpoint, XDG_CACHE_HOME: cacheHome, ...env }, cwd: sandbox.dir, timeoutMs: 30_000 });
 }
 
 /** A fresh cache folder per test, and the AssumeRole calls made since. */
@@ -59,7 +46,7 @@ async function cacheFiles(cacheHome: string): Promise<string[]> {
   return (await readdir(dir).catch(() => [])).filter((name) => name.endsWith(".json")).map((name) => join(dir, name));
 }
 
-const keyId = (run: Run) => JSON.parse(run.stdout).AccessKeyId as string;
+const keyId = (run: ProcessRun) => JSON.parse(run.stdout).AccessKeyId as string;
 
 describe("xacct credentials' cache", () => {
   it("20 processes at once make exactly one AssumeRole call, and all print the same session", async () => {
