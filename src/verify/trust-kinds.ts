@@ -13,7 +13,7 @@
  */
 import { policyDocument, type PolicyStatement } from "../policy/documents.js";
 import { describeStatement, evaluate, type LabeledPolicy } from "../policy-eval/index.js";
-import type { Hop } from "./hops.js";
+import type { Hop } from "./hops/types.js";
 
 /**
  * Services that assume a role only for a resource it was attached to with iam:PassRole, which

@@ -1,0 +1,53 @@
+/** The way in: the Staging user may ask for the role, and its trust admits the user. Pure. */
+import { accountRootArn, partitionForRegion, userArn } from "../../policy/arn.js";
+import { evaluate, type EvaluationResult, type LabeledPolicy } from "../../policy-eval/index.js";
+import type { PathDocuments } from "../documents.js";
+import { ANY_IDENTITY, ANY_TRUST, evaluateIntended, missing, verdict } from "./judge.js";
+import type { Principal, RolePath } from "./path.js";
+import type { Hop, VerifyTarget } from "./types.js";
+
+/** The user may ask for the role, the trust admits it (and every further Staging account). */
+export function assumeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop[] {
+  const identity = evaluateIntended(path.assume(path.user), { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, resource: ANY_TRUST });
+  const hops = [
+    verdict("user-may-assume", `${target.stagingUser} may call sts:AssumeRole on ${target.roleName}`, identity.decision === "Allow", identity, docs.userExists
+      ? `${mfaNote(identity, [...docs.userPolicies, ...(docs.userBoundary ? [docs.userBoundary] : [])])}Give ${target.stagingUser} sts:AssumeRole on ${target.roleArn}: run \`xacct setup\` (it writes inline policy xacct-assume-${target.roleName}).`
+      : `User ${target.stagingUser} does not exist in account ${target.stagingAccountId}: run \`xacct setup\` to create it.`),
+  ];
+  const title = `the trust policy of ${target.roleName} admits ${target.stagingUser}`;
+  if (!docs.trust) return [...hops, missing("trust-admits-user", title, `Role ${target.roleArn} does not exist: run \`xacct setup\`.`)];
+  const trust = evaluateIntended(path.assume(path.user), { identity: [ANY_IDENTITY], permissionsBoundary: docs.userBoundary && ANY_IDENTITY, resource: docs.trust });
+  hops.push(verdict("trust-admits-user", title, trust.decision === "Allow", trust,
+    `Let account ${target.stagingAccountId} assume ${target.roleName}: run \`xacct setup\` (trust statement for ${accountRootArn(path.partition, target.stagingAccountId)}).`));
+  const more = target.moreStagingAccountIds ?? [];
+  if (more.length > 0) hops.push(moreAccountsHop(docs.trust, target, more, path.assume));
+  return hops;
+}
+
+
+/** One hop for all further Staging accounts: the trust admits the Staging user in each. */
+export function moreAccountsHop(
+  trust: LabeledPolicy,
+  target: VerifyTarget,
+  accounts: string[],
+  assume: (principal: Principal) => Parameters<typeof evaluate>[0],
+): Hop {
+  const partition = partitionForRegion(target.region);
+  const refused = accounts.filter((accountId) => {
+    const user = { arn: userArn(partition, accountId, target.stagingUser), accountId };
+    return evaluate(assume(user), { identity: [ANY_IDENTITY], resource: trust }).decision !== "Allow";
+  });
+  const title = `the trust policy of ${target.roleName} admits ${target.stagingUser} in ${accounts.length} more Staging account(s)`;
+  return refused.length === 0
+    ? { id: "trust-admits-more-accounts", title, ok: true, detail: `Every one of ${accounts.length} accounts is admitted.` }
+    : { id: "trust-admits-more-accounts", title, ok: false, detail: `Not admitted: ${refused.join(", ")}.`, fix: "Run `xacct setup` with the same Staging accounts to put them in the trust policy." };
+}
+
+
+/** When a Deny on aws:MultiFactorAuthPresent refuses the user: access keys carry no MFA. */
+export function mfaNote(result: EvaluationResult, policies: LabeledPolicy[]): string {
+  const conditions = result.deciding.map((d) => policies.find((p) => p.label === d.policy)?.document.Statement[d.statementIndex]?.Condition);
+  if (result.decision !== "ExplicitDeny" || !/MultiFactorAuth/i.test(JSON.stringify(conditions))) return "";
+  return "The user signs in with access keys, which carry no MFA: run `xacct setup --require-mfa` and assume with `xacct assume --mfa-serial ARN --token-code CODE`, or narrow the statement. ";
+}
+

@@ -1,0 +1,114 @@
+/** Nothing beyond reading: no write, delete or administration, no grant outside the bucket. Pure. */
+import { bucketArn, partitionForRegion } from "../../policy/arn.js";
+import type { PolicyStatement } from "../../policy/documents.js";
+import { describeStatement, evaluate, type EvaluationRequest, type EvaluationResult, type LabeledPolicy, type PolicySet } from "../../policy-eval/index.js";
+import { probeKeys, standInVariables } from "../object-probes.js";
+import { stagingPrincipals, type Outsider } from "../outsiders.js";
+import { actionsNamedBy, type S3ActionKind } from "../s3-actions.js";
+import { ANY_IDENTITY, grantingStatements, outsiderTarget } from "./judge.js";
+import type { RolePath } from "./path.js";
+import type { Hop, HopId, VerifyTarget } from "./types.js";
+
+/** What "reading only" rules out, one hop each: the plan reads objects and lists the bucket. */
+export const BEYOND_READING: ReadonlyArray<{ verb: "write" | "delete" | "administer"; kinds: S3ActionKind[]; what: string }> = [
+  { verb: "write", kinds: ["write"], what: "write or restore objects of" },
+  { verb: "delete", kinds: ["delete"], what: "delete objects or versions of" },
+  { verb: "administer", kinds: ["administer"], what: "change the policy, ACLs, retention or settings of" },
+];
+
+/** An action someone may take on the bucket or one of its objects, and what allowed it. */
+export interface Reach {
+  action: string;
+  resource: string;
+  result: EvaluationResult;
+  who?: string;
+}
+
+/**
+ * The first S3 action of `kinds` (but not `planned`) that `request` may take on the bucket or
+ * any of its objects. Only actions some Allow statement names are tried; object actions are
+ * tried on a key no document names and on a key inside every part of the bucket an Allow names.
+ */
+export function firstReach(
+  policies: PolicySet,
+  request: (action: string, resource: string) => EvaluationRequest,
+  kinds: S3ActionKind[],
+  target: VerifyTarget,
+  planned: string[] = [],
+): Reach | undefined {
+  const identity = policies.identity.filter((p) => p !== ANY_IDENTITY).map(standInVariables);
+  const resource = policies.resource ? standInVariables(policies.resource) : undefined;
+  const real = [...identity, ...(resource ? [resource] : [])];
+  const bucket = bucketArn(partitionForRegion(target.region), target.bucket);
+  const candidates = new Map(
+    real.flatMap((p) => p.document.Statement.filter((st) => st.Effect === "Allow").flatMap(actionsNamedBy))
+      .filter((a) => kinds.includes(a.kind) && !planned.includes(a.action.toLowerCase()))
+      .map((a) => [`${a.on} ${a.action.toLowerCase()}`, a]),
+  );
+  if (candidates.size === 0) return undefined;
+  const judged: PolicySet = { identity: policies.identity.includes(ANY_IDENTITY) ? [ANY_IDENTITY, ...identity] : identity, ...(resource ? { resource } : {}) };
+  const keys = probeKeys(real, bucket);
+  for (const { action, on } of candidates.values()) {
+    for (const arn of on === "bucket" ? [bucket] : keys.map((k) => `${bucket}/${k}`)) {
+      const result = evaluate(request(action, arn), judged);
+      if (result.decision === "Allow") return { action, resource: arn, result };
+    }
+  }
+  return undefined;
+}
+
+/** What any principal of a Staging account may do through the bucket policy alone, beyond `planned`. */
+/** `stagingCanonicalId`: the Staging account's S3 canonical ID, which a bucket policy may name instead of its ARN. */
+export function stagingReach(bucketPolicy: LabeledPolicy, target: VerifyTarget, kinds: S3ActionKind[], planned: string[], stagingCanonicalId: string | undefined): Reach | undefined {
+  for (const outsider of stagingPrincipals(outsiderTarget(target))) {
+    const canonical = outsider.principal.accountId === target.stagingAccountId ? stagingCanonicalId : undefined;
+    const staging = canonical ? { ...outsider, principal: { ...outsider.principal, canonicalUserId: canonical } } : outsider;
+    const reach = firstReach({ identity: [ANY_IDENTITY], resource: bucketPolicy }, outsiderRequest(staging, target), kinds, target, planned);
+    if (reach) return { ...reach, who: staging.who };
+  }
+  return undefined;
+}
+
+export function outsiderRequest(outsider: Outsider, target: VerifyTarget): (action: string, resource: string) => EvaluationRequest {
+  return (action, resource) => ({ principal: outsider.principal, action, resource, resourceAccountId: target.productionAccountId, context: outsider.context, open: outsider.open });
+}
+
+/** A "cannot" hop: ✔ when nothing was reached, else which action, where, and by which statement. */
+export function reachHop(id: HopId, title: string, reach: Reach | undefined, who: string, fix: (statements: string) => string): Hop {
+  if (!reach) return { id, title, ok: true, detail: "Not allowed by any policy on the path, for any object." };
+  const statements = grantingStatements(reach.result);
+  return { id, title, ok: false, detail: `${who} may ${reach.action} on ${reach.resource}, allowed by ${statements}.`, fix: fix(statements) };
+}
+
+/**
+ * Whoever may assume the role gets all of its permissions, so the role may grant nothing but
+ * this bucket: every Allow of its policies names only the bucket's objects (what it may do to
+ * them is judged by the hops above), or the bucket itself for listing and locating it.
+ */
+export function roleScopeHop(rolePolicies: LabeledPolicy[], target: VerifyTarget, path: RolePath): Hop {
+  const bucket = bucketArn(path.partition, target.bucket);
+  const locate = ["s3:listbucket", "s3:getbucketlocation"];
+  const withinBucket = (statement: PolicyStatement) => {
+    if (statement.NotResource !== undefined || statement.Resource === undefined) return false;
+    const actions = statement.NotAction === undefined ? [statement.Action ?? []].flat().map((a) => a.toLowerCase()) : undefined;
+    const onBucket = actions !== undefined && actions.every((a) => locate.includes(a));
+    return [statement.Resource].flat().every((r) => r.startsWith(`${bucket}/`) || (r === bucket && onBucket));
+  };
+  const beyond = rolePolicies.flatMap((policy) =>
+    policy.document.Statement.flatMap((statement, statementIndex) =>
+      statement.Effect === "Allow" && !withinBucket(statement)
+        ? [describeStatement({ policy: policy.label, statementIndex, effect: "Allow", ...(statement.Sid === undefined ? {} : { sid: statement.Sid }) })]
+        : [],
+    ),
+  );
+  const title = `${target.roleName} grants nothing beyond ${target.bucket}`;
+  if (beyond.length === 0) return { id: "role-grants-nothing-else", title, ok: true, detail: "Every statement of its policies names only the bucket." };
+  return {
+    id: "role-grants-nothing-else",
+    title,
+    ok: false,
+    detail: `Whoever assumes it also gets what ${beyond.join(", ")} allow${beyond.length === 1 ? "s" : ""}.`,
+    fix: `Use a role of this setup's own (--role-name), or narrow ${beyond.join(", ")} to ${target.bucket}.`,
+  };
+}
+

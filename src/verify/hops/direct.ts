@@ -1,0 +1,57 @@
+/** Resource-policy mode: the Staging user reads straight through the bucket policy. Pure. */
+import { bucketArn, bucketObjectsArn, partitionForRegion, userArn } from "../../policy/arn.js";
+import { policyDocument } from "../../policy/documents.js";
+import type { LabeledPolicy } from "../../policy-eval/index.js";
+import type { PathDocuments } from "../documents.js";
+import { userRequestContext } from "../request-context.js";
+import { BEYOND_READING, firstReach, reachHop, stagingReach } from "./beyond.js";
+import { outsiderReadHops } from "./bucket-outsiders.js";
+import { ANY_IDENTITY, anyRequestOf, evaluateIntended, missing, S3_SIGNING, verdict } from "./judge.js";
+import { ownershipNote } from "./read.js";
+import type { Hop } from "./types.js";
+import type { VerifyTarget } from "./types.js";
+
+/**
+ * Resource-policy mode: the Staging user reads the bucket with its own credentials, so both
+ * its own policies and the bucket policy must allow (a cross-account request), and nothing more.
+ */
+export function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
+  const partition = partitionForRegion(target.region);
+  const canonical = docs.stagingCanonicalId === undefined ? {} : { canonicalUserId: docs.stagingCanonicalId };
+  const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId, ...canonical };
+  const onObject = (action: string, principal: { arn: string; accountId: string }) => ({
+    principal,
+    action,
+    resource: `${bucketArn(partition, target.bucket)}/xacct-verify-probe`,
+    resourceAccountId: target.productionAccountId,
+    ...userRequestContext(principal, target.region, target.productionAccountId, S3_SIGNING),
+  });
+  const bucketPolicy = docs.bucketPolicy;
+  const anyBucket: LabeledPolicy = {
+    label: "(the bucket policy, assumed to admit)",
+    document: policyDocument([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:*", Resource: "*" }]),
+  };
+  const own = evaluateIntended(onObject("s3:GetObject", user), { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, resource: anyBucket });
+  const admitted = bucketPolicy ? evaluateIntended(onObject("s3:GetObject", user), { identity: [ANY_IDENTITY], resource: bucketPolicy }) : undefined;
+  const both = { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
+  const hops: Hop[] = [
+    verdict("user-may-read", `${target.stagingUser} may s3:GetObject on ${target.bucket}/*`, own.decision === "Allow", own,
+      docs.userExists ? `Give ${target.stagingUser} s3:GetObject on ${bucketObjectsArn(partition, target.bucket)}: run \`xacct setup --mode resource-policy\`.` : `User ${target.stagingUser} does not exist: run \`xacct setup --mode resource-policy\`.`),
+    admitted
+      ? verdict("bucket-admits-user", `the bucket policy of ${target.bucket} lets ${target.stagingUser} read objects`, admitted.decision === "Allow", admitted,
+          `Grant account ${target.stagingAccountId} s3:GetObject in the bucket policy: run \`xacct setup --mode resource-policy\`.`)
+      : missing("bucket-admits-user", `the bucket policy of ${target.bucket} lets ${target.stagingUser} read objects`, "The bucket has no policy: run `xacct setup --mode resource-policy`."),
+  ];
+  hops[1]!.detail += ` ${ownershipNote(docs.objectOwnership)}`;
+  for (const { verb, kinds, what } of BEYOND_READING) {
+    // Any principal of Staging, not only this user: the bucket policy is what must not grant more.
+    const reach = bucketPolicy ? stagingReach(bucketPolicy, target, kinds, [], docs.stagingCanonicalId) : undefined;
+    const asUser = (action: string, resource: string) => anyRequestOf({ ...onObject(action, user), resource }, user.arn);
+    const own = reach ?? firstReach(both, asUser, kinds, target);
+    hops.push(reachHop(`user-cannot-${verb}`, `Staging cannot ${what} ${target.bucket}`, own, reach?.who ?? target.stagingUser,
+      (statements) => `Narrow ${statements} to reading (s3:GetObject): the plan lets Staging read, nothing else.`));
+  }
+  hops.push(...outsiderReadHops(docs, target));
+  return hops;
+}
+
