@@ -26,6 +26,7 @@ import { parsePolicyDocument } from "../policy/index.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
 import { readBucketAcl, type AclGrant } from "./bucket-acl.js";
 import { readManagedDocument } from "./managed.js";
+import type { PrincipalFacts } from "./request-context.js";
 
 export interface PathDocuments {
   /** Every policy that applies to the Staging user, labelled for people. */
@@ -43,6 +44,9 @@ export interface PathDocuments {
   /** Permissions boundaries, when set: the user's, and the role's. */
   userBoundary?: LabeledPolicy | undefined;
   roleBoundary?: LabeledPolicy | undefined;
+  /** What was read about the Staging user and the role (unique ID, tags, organization): the request context's facts. */
+  userFacts?: PrincipalFacts | undefined;
+  roleFacts?: PrincipalFacts | undefined;
   /** S3's canonical user IDs of Production and Staging, which bucket policies may name as principals. */
   productionCanonicalId?: string | undefined;
   stagingCanonicalId?: string | undefined;
@@ -68,11 +72,13 @@ export async function readBoundary(iam: IAMClient, arn: string | undefined, owne
  * `known.boundaryArn`: the boundary ARN from a GetUser the caller already made.
  * `known.skipInline`: an inline policy the caller has read already (pre-flight replaces it with the planned one).
  */
-export async function readUserPolicies(iam: IAMClient, userName: string, known?: { boundaryArn: string | undefined; skipInline?: string | undefined }): Promise<{ exists: boolean; policies: LabeledPolicy[]; boundary?: LabeledPolicy | undefined }> {
+export async function readUserPolicies(iam: IAMClient, userName: string, known?: { boundaryArn: string | undefined; skipInline?: string | undefined }): Promise<{ exists: boolean; policies: LabeledPolicy[]; boundary?: LabeledPolicy | undefined; facts?: PrincipalFacts }> {
   const owner = `user ${userName}`;
   const names = await unlessMissing(["NoSuchEntity"], () => iam.send(new ListUserPoliciesCommand({ UserName: userName })));
   if (!names) return { exists: false, policies: [] };
-  const boundaryArn = known ? known.boundaryArn : (await iam.send(new GetUserCommand({ UserName: userName }))).User?.PermissionsBoundary?.PermissionsBoundaryArn;
+  const got = known ? undefined : (await iam.send(new GetUserCommand({ UserName: userName }))).User;
+  const boundaryArn = known ? known.boundaryArn : got?.PermissionsBoundary?.PermissionsBoundaryArn;
+  const facts = got ? { uniqueId: got.UserId, tags: tagMap(got.Tags) } : undefined;
   const boundary = await readBoundary(iam, boundaryArn, owner);
   const inline = await Promise.all(
     (names.PolicyNames ?? []).filter((name) => name !== known?.skipInline).map(async (name) => {
@@ -83,7 +89,12 @@ export async function readUserPolicies(iam: IAMClient, userName: string, known?:
   const direct = await attached(iam, iam.send(new ListAttachedUserPoliciesCommand({ UserName: userName })), owner);
   const groups = (await iam.send(new ListGroupsForUserCommand({ UserName: userName }))).Groups ?? [];
   const viaGroups = (await Promise.all(groups.map((g) => readGroupPolicies(iam, g.GroupName!)))).flat();
-  return { exists: true, policies: [...inline, ...direct, ...viaGroups], boundary };
+  return { exists: true, policies: [...inline, ...direct, ...viaGroups], boundary, ...(facts ? { facts } : {}) };
+}
+
+/** Tags as the aws:PrincipalTag/… keys see them; GetUser and GetRole return every tag. */
+export function tagMap(tags: { Key?: string | undefined; Value?: string | undefined }[] | undefined): Record<string, string> {
+  return Object.fromEntries((tags ?? []).flatMap((t) => (t.Key === undefined ? [] : [[t.Key, t.Value ?? ""]])));
 }
 
 async function readGroupPolicies(iam: IAMClient, groupName: string): Promise<LabeledPolicy[]> {
@@ -98,14 +109,15 @@ async function readGroupPolicies(iam: IAMClient, groupName: string): Promise<Lab
   return [...inline, ...(await attached(iam, iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: groupName })), owner))];
 }
 
-export async function readRoleDocuments(iam: IAMClient, roleName: string): Promise<{ arn?: string | undefined; trust: LabeledPolicy | undefined; policies: LabeledPolicy[]; boundary?: LabeledPolicy | undefined }> {
+export async function readRoleDocuments(iam: IAMClient, roleName: string): Promise<{ arn?: string | undefined; trust: LabeledPolicy | undefined; policies: LabeledPolicy[]; boundary?: LabeledPolicy | undefined; facts?: PrincipalFacts }> {
   const owner = `role ${roleName}`;
   const role = await unlessMissing(["NoSuchEntity"], () => iam.send(new GetRoleCommand({ RoleName: roleName })));
   if (!role?.Role) return { trust: undefined, policies: [] };
   const trust = { label: `trust policy of ${owner}`, document: parsePolicyDocument(role.Role.AssumeRolePolicyDocument ?? "{}") };
   const inline = await readRoleInlinePolicies(iam, roleName);
   const boundary = await readBoundary(iam, role.Role.PermissionsBoundary?.PermissionsBoundaryArn, owner);
-  return { arn: role.Role.Arn, trust, boundary, policies: [...inline, ...(await attached(iam, iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })), owner))] };
+  const facts = { uniqueId: role.Role.RoleId, tags: tagMap(role.Role.Tags) };
+  return { arn: role.Role.Arn, trust, boundary, facts, policies: [...inline, ...(await attached(iam, iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })), owner))] };
 }
 
 /** S3's canonical user ID of the account (ListBuckets' Owner); undefined when it may not list. */
@@ -162,5 +174,6 @@ export async function readPathDocuments(
     withAwsContext({ action: "reading the Staging account's S3 canonical user ID", profile: target.stagingProfile }, () => readCanonicalId(staging)),
   ]);
   const boundaries = { userBoundary: user.boundary, roleBoundary: "boundary" in role ? role.boundary : undefined };
-  return { userPolicies: user.policies, userExists: user.exists, roleArn: role.arn, trust: role.trust, rolePolicies: role.policies, ...boundaries, productionCanonicalId, stagingCanonicalId, ...bucket };
+  const facts = { userFacts: user.facts, roleFacts: "facts" in role ? role.facts : undefined };
+  return { userPolicies: user.policies, userExists: user.exists, roleArn: role.arn, trust: role.trust, rolePolicies: role.policies, ...boundaries, ...facts, productionCanonicalId, stagingCanonicalId, ...bucket };
 }

@@ -1,11 +1,48 @@
 /**
  * What AWS sends with the intended requests on the path: the keys it always sets (who signs,
  * from which account, as which type, in which region, when, over TLS), the keys it surely leaves
- * out, and nothing else. Every other key (aws:SourceIp, aws:SourceVpce, aws:userid, tags xacct
- * did not read, …) is a fact xacct cannot know: a condition on one makes the hop "cannot tell".
- * Pure: the principal and the time in, the request's context out.
+ * out, and what xacct read about the principal (its unique ID, its tags, its account's
+ * organization). Every other key (aws:SourceIp, aws:SourceVpce, facts xacct could not read, …)
+ * is a fact xacct cannot know: a condition on one makes the hop "cannot tell".
+ * Pure: the principal, the facts and the time in, the request's context out.
  */
 import type { ContextValue, OpenContext } from "../policy-eval/index.js";
+
+/** The session name verify's requests model: the one `verify --live` assumes the role with. */
+export const VERIFY_SESSION_NAME = "xacct-verify";
+
+/** Where an account stands in AWS Organizations, as DescribeOrganization told (or could not). */
+export type OrgMembership =
+  | { kind: "member"; orgId: string; managementAccountId: string }
+  | { kind: "none" }
+  | { kind: "unknown"; why: string };
+
+/** What xacct read about a principal; anything undefined stays a fact it cannot know. */
+export interface PrincipalFacts {
+  /** A user's UserId (AIDA…), or a role's RoleId (AROA…), from GetUser / GetRole. */
+  uniqueId?: string | undefined;
+  /** Its tags, from GetUser / GetRole (a role's session carries the role's). */
+  tags?: Record<string, string> | undefined;
+  /** Its account's organization. */
+  org?: OrgMembership | undefined;
+  /** aws:PrincipalTag/… keys the policies name, so the ones the principal lacks are known to be absent. */
+  tagKeysNamed?: string[] | undefined;
+}
+
+/** The keys the facts fix: present with their value, or known to be absent. */
+function factKeys(facts: PrincipalFacts, userid: string | undefined): { context: Record<string, ContextValue>; absent: string[] } {
+  const context: Record<string, ContextValue> = {};
+  const absent: string[] = [];
+  if (userid !== undefined) context["aws:userid"] = userid;
+  if (facts.tags) {
+    for (const [key, value] of Object.entries(facts.tags)) context[`aws:PrincipalTag/${key}`] = value;
+    const lower = new Set(Object.keys(facts.tags).map((k) => k.toLowerCase()));
+    absent.push(...(facts.tagKeysNamed ?? []).filter((k) => !lower.has(k.slice("aws:PrincipalTag/".length).toLowerCase())));
+  }
+  if (facts.org?.kind === "member") context["aws:PrincipalOrgID"] = facts.org.orgId;
+  if (facts.org?.kind === "none") absent.push("aws:PrincipalOrgID", "aws:PrincipalOrgPaths");
+  return { context, absent };
+}
 
 export interface IntendedContext {
   context: Record<string, ContextValue>;
@@ -42,26 +79,39 @@ export function userRequestContext(
   region: string,
   resourceAccountId: string,
   extra: Record<string, ContextValue> = {},
+  facts: PrincipalFacts = {},
   now = new Date(),
 ): IntendedContext {
   const name = user.arn.split("/").pop() ?? "";
-  const context = { ...common(user, user.arn, region, resourceAccountId, now), "aws:PrincipalType": "User", "aws:username": name, ...extra };
-  const absent = [...NEVER_SENT, "aws:TokenIssueTime", "sts:TransitiveTagKeys", "sts:SourceIdentity"];
+  const known = factKeys(facts, facts.uniqueId);
+  const context: Record<string, ContextValue> = { ...common(user, user.arn, region, resourceAccountId, now), "aws:PrincipalType": "User", "aws:username": name, ...extra };
+  // What the account's organization is, when read, wins over what setup was told (--org-id).
+  if (facts.org && facts.org.kind !== "unknown") delete context["aws:PrincipalOrgID"];
+  Object.assign(context, known.context);
+  const absent = [...NEVER_SENT, "aws:TokenIssueTime", "sts:TransitiveTagKeys", "sts:SourceIdentity", ...known.absent];
   if (!("aws:MultiFactorAuthPresent" in context)) absent.push("aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge");
   if (!("sts:ExternalId" in context)) absent.push("sts:ExternalId");
   return { context, open: { absent, exactPrincipal: true } };
 }
 
-/** A session of the role reading the bucket: aws:PrincipalArn is the role's ARN; MFA as the assume had it. */
+/**
+ * A session of the role reading the bucket: aws:PrincipalArn is the role's ARN; MFA as the
+ * assume had it; aws:userid is `RoleId:session-name`; the role's tags are the session's
+ * (xacct passes no session tags), and no source identity is set.
+ */
 export function sessionRequestContext(
   session: { arn: string; accountId: string },
   roleArn: string,
   region: string,
   mfa: boolean,
+  facts: PrincipalFacts = {},
   now = new Date(),
 ): IntendedContext {
+  const sessionName = session.arn.split("/").pop() ?? "";
+  const known = factKeys(facts, facts.uniqueId === undefined ? undefined : `${facts.uniqueId}:${sessionName}`);
   const context: Record<string, ContextValue> = {
     ...common(session, roleArn, region, session.accountId, now),
+    ...known.context,
     "aws:PrincipalType": "AssumedRole",
     "aws:MultiFactorAuthPresent": mfa,
     "aws:TokenIssueTime": now.toISOString().replace(/\.\d+Z$/, "Z"),
@@ -69,7 +119,7 @@ export function sessionRequestContext(
     "s3:signatureversion": "AWS4-HMAC-SHA256",
     "s3:ResourceAccount": session.accountId,
   };
-  const absent = [...NEVER_SENT, "aws:username", "s3:DataAccessPointArn", "s3:DataAccessPointAccount", "s3:AccessPointNetworkOrigin", "s3:VersionId"];
+  const absent = [...NEVER_SENT, ...known.absent, "aws:username", "s3:DataAccessPointArn", "s3:DataAccessPointAccount", "s3:AccessPointNetworkOrigin", "s3:VersionId"];
   if (!mfa) absent.push("aws:MultiFactorAuthAge");
   return { context, open: { absent, exactPrincipal: true } };
 }

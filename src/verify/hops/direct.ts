@@ -8,6 +8,7 @@ import { BEYOND_READING, firstReach, reachHop, stagingReach } from "./beyond.js"
 import { outsiderReadHops } from "./bucket-outsiders.js";
 import { ANY_IDENTITY, anyRequestOf, evaluateIntended, missing, S3_SIGNING, verdict } from "./judge.js";
 import { ownershipNote } from "./read.js";
+import { factsOf } from "./path.js";
 import type { Hop } from "./types.js";
 import type { VerifyTarget } from "./types.js";
 
@@ -24,7 +25,7 @@ export function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Ho
     action,
     resource: `${bucketArn(partition, target.bucket)}/xacct-verify-probe`,
     resourceAccountId: target.productionAccountId,
-    ...userRequestContext(principal, target.region, target.productionAccountId, S3_SIGNING),
+    ...userRequestContext(principal, target.region, target.productionAccountId, S3_SIGNING, principal.arn === user.arn ? factsOf(docs, "user") : {}),
   });
   const bucketPolicy = docs.bucketPolicy;
   const anyBucket: LabeledPolicy = {

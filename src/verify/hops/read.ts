@@ -5,6 +5,7 @@ import { setupId } from "../../plan.js";
 import type { PathDocuments } from "../documents.js";
 import { userRequestContext } from "../request-context.js";
 import { ANY_IDENTITY, cannotTell, denyingStatements, evaluateIntended, S3_SIGNING, verdict } from "./judge.js";
+import { factsOf } from "./path.js";
 import type { RolePath } from "./path.js";
 import type { Hop, VerifyTarget } from "./types.js";
 
@@ -22,7 +23,7 @@ export function locateHop(docs: PathDocuments, target: VerifyTarget): Hop {
   const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId };
   const results = ["s3:GetBucketLocation", "s3:ListBucket"].map((action) =>
     evaluateIntended(
-      { principal: user, action, resource: bucketArn(partition, target.bucket), resourceAccountId: target.productionAccountId, ...userRequestContext(user, target.region, target.productionAccountId, S3_SIGNING) },
+      { principal: user, action, resource: bucketArn(partition, target.bucket), resourceAccountId: target.productionAccountId, ...userRequestContext(user, target.region, target.productionAccountId, S3_SIGNING, factsOf(docs, "user")) },
       { identity: [ANY_IDENTITY], resource: docs.bucketPolicy! },
     ),
   );
