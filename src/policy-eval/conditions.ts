@@ -7,8 +7,8 @@
  * - A multivalued request key (an array) needs a set operator; a plain operator fails on it.
  * - `Null: true` holds when the key is missing, `Null: false` when it is present.
  */
-import { XacctError } from "../errors.js";
 import type { ConditionValue, PolicyStatement } from "../policy/documents.js";
+import { PolicyEvalError } from "./errors.js";
 import { BASE_OPERATORS, operatorHolds, type BaseOperator } from "./condition-operators.js";
 import type { ContextValue, OpenContext } from "./types.js";
 
@@ -34,7 +34,7 @@ export function parseOperator(name: string): ParsedOperator {
   if (baseName.toLowerCase() === "null") return { ...parsed, base: undefined };
   const base = BASE_OPERATORS.get(baseName.toLowerCase());
   if (base === undefined) {
-    throw new XacctError(`xacct cannot evaluate the condition operator ${name}.`, {
+    throw new PolicyEvalError(`xacct cannot evaluate the condition operator ${name}.`, {
       hint: "Supported: String*, Arn*, Bool, Null, Numeric*, Date*, IpAddress, NotIpAddress, each with IfExists and ForAnyValue:/ForAllValues:.",
     });
   }

@@ -20,6 +20,7 @@
  * a result; each would be a named layer like `permissionsBoundary`.
  */
 import type { PolicyStatement } from "../policy/documents.js";
+import { PolicyEvalError } from "./errors.js";
 import { explainAllow, explainExplicitDeny, explainImplicitDeny } from "./explain.js";
 import { allowingStatements, type AppliedStatement, type Grants } from "./grants.js";
 import { namesExactly, type PrincipalMatch } from "./principal.js";
@@ -31,11 +32,23 @@ function appliedStatements(
   match: (statement: PolicyStatement) => PrincipalMatch,
 ): AppliedStatement[] {
   return policy.document.Statement.flatMap((statement, statementIndex) => {
-    const principalMatch = match(statement);
+    const principalMatch = naming(policy.label, statementIndex, statement, () => match(statement));
     if (principalMatch === "none") return [];
     const sid = statement.Sid === undefined ? {} : { sid: statement.Sid };
     return [{ policy: policy.label, ...sid, statementIndex, effect: statement.Effect, principalMatch }];
   });
+}
+
+/** Runs `judge`, and names the statement in a PolicyEvalError it throws. */
+function naming<T>(policy: string, statementIndex: number, statement: PolicyStatement, judge: () => T): T {
+  try {
+    return judge();
+  } catch (error) {
+    if (!(error instanceof PolicyEvalError) || error.statement !== undefined) throw error;
+    const sid = statement.Sid === undefined ? {} : { sid: statement.Sid };
+    const where = `${statement.Sid === undefined ? `statement #${statementIndex}` : `statement "${statement.Sid}"`} of ${policy}`;
+    throw new PolicyEvalError(`${error.message.replace(/\.$/, "")} (${where}).`, { hint: error.hint, statement: { policy, statementIndex, ...sid } });
+  }
 }
 
 function deciding(statements: AppliedStatement[]): DecidingStatement[] {
@@ -49,7 +62,8 @@ const isDeny = (statement: AppliedStatement) => statement.effect === "Deny";
  * Evaluates `request` against the principal's identity policies and the resource's policy.
  * `deciding` names the statements responsible, by the labels the caller gave, so that
  * `xacct verify` and AccessDenied translations can point at the exact statement.
- * Throws XacctError for condition operators it cannot evaluate rather than guessing.
+ * Throws PolicyEvalError, naming the statement, for what it cannot evaluate (an unknown
+ * condition operator) rather than guessing.
  */
 export function evaluate(request: EvaluationRequest, policies: PolicySet): EvaluationResult {
   const identity = policies.identity.flatMap((policy) =>

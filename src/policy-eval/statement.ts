@@ -48,7 +48,7 @@ function statementPrincipalMatch(statement: PolicyStatement, request: Evaluation
   if (statement.Principal !== undefined) return principalMatch(statement.Principal, requester, request.open !== undefined && !request.open.exactPrincipal);
   // AWS's boundary docs: a Deny with NotPrincipal always denies a principal that has a boundary.
   if (statement.NotPrincipal !== undefined && bounded && statement.Effect === "Deny") return "principal";
-  if (statement.NotPrincipal !== undefined) return notPrincipalMatch(statement.NotPrincipal, requester);
+  if (statement.NotPrincipal !== undefined) return notPrincipalMatch(statement.NotPrincipal, requester, statement.Effect);
   return "none";
 }
 
