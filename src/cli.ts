@@ -216,6 +216,19 @@ function addLifecycleCommands(program: Command, run: Runner): void {
     .option("--key <key>", "with --live: an object that exists, to read")
     .option("--external-id <id>", "judge a request with this external ID (default: the one setup made)")
     .option("--no-mfa", "judge a request signed without MFA")
+    .option("--org-profile <profile>", "read SCPs and RCPs with this profile (the organization's management or delegated administrator account)")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Each check is shown ✔ (holds), ✘ (fails, with the statement and the fix) or ? (cannot tell: it",
+        "turns on a fact xacct cannot read, such as aws:SourceIp, or on SCPs it may not read; the",
+        "statement is named). A ? never counts as holding.",
+        "",
+        "Exit codes: 0 every check holds; 1 some check fails; 3 none fails but some cannot be told.",
+        "--json: each hop has \"ok\": true, false or null (cannot tell); \"failed\" and \"undecided\" count them.",
+      ].join("\n"),
+    )
     .action((options, command: Command) =>
       run(command, async (ctx) => (await import("./commands/verify.js")).verifyCommand(options, ctx)),
     );

@@ -4,14 +4,22 @@
  * Production's too: the plan, pre-flight and verify must say so, never "nothing more". A
  * foreign statement that admits the organization is a third account getting in.
  */
-import { describe, expect, it } from "vitest";
+import { CreateOrganizationCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { beforeAll, describe, expect, it } from "vitest";
 import { buildReadObjectsPolicy, buildTrustPolicy, policyDocument } from "../src/policy/documents.js";
 import { computeHops, type VerifyTarget } from "../src/verify/hops.js";
 import type { PathDocuments } from "../src/verify/documents.js";
 import { setupArgs, useSandbox } from "./support/sandbox.js";
 
 const sandbox = useSandbox();
-const ORG = "o-abcdef12345";
+let ORG = "o-abcdef12345";
+
+// verify reads which organization Staging is in (aws:PrincipalOrgID): make it be in one.
+beforeAll(async () => {
+  const org = new OrganizationsClient({ endpoint: sandbox.moto.endpoint, region: "us-east-1", credentials: sandbox.staging.accessKey });
+  ORG = (await org.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }))).Organization!.Id!;
+  org.destroy();
+});
 
 describe("--org-id with several Staging accounts", () => {
   it("the plan, pre-flight and verify say that the whole organization may assume the role", async () => {

@@ -1,7 +1,7 @@
 /**
  * `xacct verify`: reads every document on the path from the Staging user to an object and
  * checks each hop with the policy evaluator; `--live` also makes the real calls. Exit 0 when
- * every hop holds, 1 otherwise.
+ * every hop holds, 1 when one fails, 3 when none fails but one cannot be told (`ok: null`).
  */
 import { PutObjectCommand, DeleteObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { makeClients } from "../aws/clients.js";
@@ -24,7 +24,12 @@ export interface VerifyOptions extends TargetOptions {
   mfa?: boolean;
   /** An object that exists, for the live HeadObject check. */
   key?: string;
+  /** A profile that may read the organization's SCPs and RCPs. */
+  orgProfile?: string;
 }
+
+/** Some check cannot be told, none fails. */
+export const EXIT_UNDECIDED = 3;
 
 export async function verifyCommand(options: VerifyOptions, ctx: CommandContext): Promise<number> {
   const state = await loadState(ctx.statePath);
@@ -35,25 +40,27 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   const view = await loadProfileView(ctx.env);
   requireProfile(view, target.productionProfile);
   requireProfile(view, target.stagingProfile);
-  const { roleArn, hops } = await analysePath(ctx, target, {
+  if (options.orgProfile !== undefined) requireProfile(view, options.orgProfile);
+  const { roleArn, hops } = await analysePath(ctx, { ...target, orgProfile: options.orgProfile }, {
     moreStagingAccountIds: state?.bucket === target.bucket ? state.moreStaging?.map((a) => a.accountId) : undefined,
     context: (arn) => requestContext(state?.roleArn === arn ? state : undefined, { externalId: options.externalId, ...(options.mfa === false ? { mfa: false } : {}) }),
   });
   if (options.live && target.mode === "resource-policy") hops.push(...(await liveDirectHops(ctx, target, options.key)));
   else if (options.live) hops.push(...(await liveHops(ctx, target, roleArn, options.key, state?.roleArn === roleArn ? state : undefined)));
   showHops(ctx, hops);
-  // A check xacct cannot tell (ok: null) never counts as holding: it fails the run too.
-  const failed = hops.filter((h) => !h.ok).length;
+  // A check xacct cannot tell (ok: null) never counts as holding: the run does not pass.
+  const failed = hops.filter((h) => h.ok === false).length;
   const undecided = hops.filter((h) => h.ok === null).length;
   Object.assign(ctx.result, { roleArn, bucket: target.bucket, hops, failed, undecided });
   ctx.out.line();
   const through = target.mode === "resource-policy" ? "through the bucket policy" : `through ${target.roleName}`;
   const widened = hops.flatMap((h) => (h.widens ? [h.widens] : []));
   const more = widened.length === 0 ? "and nothing more" : `and beyond that only this, as chosen: ${widened.join("; ")}`;
-  if (failed === 0) ctx.out.done(`All ${hops.length} checks hold: ${target.stagingUser} reads s3://${target.bucket}/* ${through}, ${more}.`);
-  else if (undecided > 0) ctx.out.error(`${failed - undecided} of ${hops.length} checks failed and ${undecided} cannot be told from what xacct can read (marked ?).`);
+  if (failed === 0 && undecided === 0) ctx.out.done(`All ${hops.length} checks hold: ${target.stagingUser} reads s3://${target.bucket}/* ${through}, ${more}.`);
+  else if (failed === 0) ctx.out.error(`No check fails, but ${undecided} of ${hops.length} cannot be told from what xacct can read (marked ?).`);
+  else if (undecided > 0) ctx.out.error(`${failed} of ${hops.length} checks failed and ${undecided} cannot be told from what xacct can read (marked ?).`);
   else ctx.out.error(`${failed} of ${hops.length} checks failed.`);
-  return failed === 0 ? 0 : 1;
+  return failed > 0 ? 1 : undecided > 0 ? EXIT_UNDECIDED : 0;
 }
 
 function showHops(ctx: CommandContext, hops: Hop[]): void {

@@ -9,6 +9,7 @@ import type { GrantMode } from "../plan.js";
 import { partitionForRegion, roleArn as buildRoleArn } from "../policy/arn.js";
 import type { ContextValue } from "../policy-eval/index.js";
 import { readPathDocuments } from "./documents.js";
+import { readOrganizationPolicies } from "./org-policies.js";
 import { computeHops, type Hop } from "./hops.js";
 
 export interface PathToAnalyse {
@@ -19,6 +20,8 @@ export interface PathToAnalyse {
   bucket: string;
   roleName: string;
   stagingUser: string;
+  /** A profile of the organization's management or delegated administrator account, to read SCPs and RCPs. */
+  orgProfile?: string | undefined;
 }
 
 export interface PathAnalysis {
@@ -41,7 +44,22 @@ export async function analysePath(
     getCallerIdentity(prod, path.productionProfile),
     getCallerIdentity(staging, path.stagingProfile),
   ]);
-  const docs = await readPathDocuments(prod, staging, path);
+  const target = (profile: string) => ({ profile, region: path.region, endpoint: ctx.endpoint });
+  const [read, organization] = await Promise.all([
+    readPathDocuments(prod, staging, path),
+    readOrganizationPolicies(
+      { production: { ...target(path.productionProfile), accountId: prodIdentity.accountId }, staging: { ...target(path.stagingProfile), accountId: stagingIdentity.accountId } },
+      path.orgProfile === undefined ? undefined : target(path.orgProfile),
+      ctx.calls,
+    ),
+  ]);
+  // The request of each side carries its account's organization (aws:PrincipalOrgID).
+  const docs = {
+    ...read,
+    organization,
+    userFacts: read.userFacts && { ...read.userFacts, org: organization.stagingOrg },
+    roleFacts: read.roleFacts && { ...read.roleFacts, org: organization.productionOrg },
+  };
   // IAM's own ARN carries the role's path (role/team/Name); the name alone is a guess.
   const roleArn = docs.roleArn ?? buildRoleArn(partitionForRegion(path.region), prodIdentity.accountId, path.roleName);
   const hops = computeHops(docs, {

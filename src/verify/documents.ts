@@ -26,6 +26,7 @@ import { parsePolicyDocument } from "../policy/index.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
 import { readBucketAcl, type AclGrant } from "./bucket-acl.js";
 import { readManagedDocument } from "./managed.js";
+import type { OrganizationPolicies } from "./org-policies.js";
 import type { PrincipalFacts } from "./request-context.js";
 
 export interface PathDocuments {
@@ -47,6 +48,8 @@ export interface PathDocuments {
   /** What was read about the Staging user and the role (unique ID, tags, organization): the request context's facts. */
   userFacts?: PrincipalFacts | undefined;
   roleFacts?: PrincipalFacts | undefined;
+  /** SCPs and RCPs of each side, when verify looked (pre-flight does not yet). */
+  organization?: OrganizationPolicies | undefined;
   /** S3's canonical user IDs of Production and Staging, which bucket policies may name as principals. */
   productionCanonicalId?: string | undefined;
   stagingCanonicalId?: string | undefined;

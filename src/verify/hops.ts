@@ -16,6 +16,7 @@ import { computeDirectHops } from "./hops/direct.js";
 import { outsiderTarget } from "./hops/judge.js";
 import { rolePath, type RolePath } from "./hops/path.js";
 import { locateHop, readHops } from "./hops/read.js";
+import { organizationPoliciesHop } from "./hops/organization.js";
 import { organizationHop, productionOthersHop, stagingAsPlannedHop, thirdAccountAssumeHop } from "./hops/trust-outsiders.js";
 import type { Hop, VerifyTarget } from "./hops/types.js";
 import { federatedHop, serviceHop } from "./trust-kinds.js";
@@ -26,10 +27,15 @@ export type { Hop, HopId, VerifyTarget } from "./hops/types.js";
 export function computeHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   if (target.mode === "resource-policy") {
     const direct = computeDirectHops(docs, target);
-    return [...direct.slice(0, 2), ...kmsHops(docs, target), locateHop(docs, target), ...direct.slice(2)];
+    return [...direct.slice(0, 2), ...kmsHops(docs, target), locateHop(docs, target), ...organization(docs), ...direct.slice(2)];
   }
   const path = rolePath(target, docs);
-  return [...assumeHops(docs, target, path), ...readHops(docs, target, path), ...kmsHops(docs, target), locateHop(docs, target), ...negativeHops(docs, target, path)];
+  return [...assumeHops(docs, target, path), ...readHops(docs, target, path), ...kmsHops(docs, target), locateHop(docs, target), ...organization(docs), ...negativeHops(docs, target, path)];
+}
+
+function organization(docs: PathDocuments): Hop[] {
+  const hop = organizationPoliciesHop(docs);
+  return hop ? [hop] : [];
 }
 
 /**

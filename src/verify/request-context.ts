@@ -6,16 +6,13 @@
  * is a fact xacct cannot know: a condition on one makes the hop "cannot tell".
  * Pure: the principal, the facts and the time in, the request's context out.
  */
+import type { OrgMembership } from "../aws/organizations.js";
 import type { ContextValue, OpenContext } from "../policy-eval/index.js";
 
 /** The session name verify's requests model: the one `verify --live` assumes the role with. */
 export const VERIFY_SESSION_NAME = "xacct-verify";
 
-/** Where an account stands in AWS Organizations, as DescribeOrganization told (or could not). */
-export type OrgMembership =
-  | { kind: "member"; orgId: string; managementAccountId: string }
-  | { kind: "none" }
-  | { kind: "unknown"; why: string };
+export type { OrgMembership };
 
 /** What xacct read about a principal; anything undefined stays a fact it cannot know. */
 export interface PrincipalFacts {

@@ -6,7 +6,7 @@ import type { PathDocuments } from "../documents.js";
 import { userRequestContext } from "../request-context.js";
 import { BEYOND_READING, firstReach, reachHop, stagingReach } from "./beyond.js";
 import { outsiderReadHops } from "./bucket-outsiders.js";
-import { ANY_IDENTITY, anyRequestOf, evaluateIntended, missing, S3_SIGNING, verdict } from "./judge.js";
+import { ANY_IDENTITY, anyRequestOf, evaluateIntended, missing, orgLayer, S3_SIGNING, verdict } from "./judge.js";
 import { ownershipNote } from "./read.js";
 import { factsOf } from "./path.js";
 import type { Hop } from "./types.js";
@@ -32,8 +32,8 @@ export function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Ho
     label: "(the bucket policy, assumed to admit)",
     document: policyDocument([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:*", Resource: "*" }]),
   };
-  const own = evaluateIntended(onObject("s3:GetObject", user), { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, resource: anyBucket });
-  const admitted = bucketPolicy ? evaluateIntended(onObject("s3:GetObject", user), { identity: [ANY_IDENTITY], resource: bucketPolicy }) : undefined;
+  const own = evaluateIntended(onObject("s3:GetObject", user), { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, resource: anyBucket, ...orgLayer(docs, "staging", "scps") });
+  const admitted = bucketPolicy ? evaluateIntended(onObject("s3:GetObject", user), { identity: [ANY_IDENTITY], resource: bucketPolicy, ...orgLayer(docs, "production", "rcps") }) : undefined;
   const both = { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
   const hops: Hop[] = [
     verdict("user-may-read", `${target.stagingUser} may s3:GetObject on ${target.bucket}/*`, own.decision === "Allow", own,

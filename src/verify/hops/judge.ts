@@ -3,7 +3,19 @@ import { partitionForRegion } from "../../policy/arn.js";
 import { policyDocument, type PolicyStatement } from "../../policy/documents.js";
 import { describeStatement, evaluate, type EvaluationRequest, type EvaluationResult, type LabeledPolicy, type PolicySet } from "../../policy-eval/index.js";
 import type { OutsiderTarget } from "../outsiders.js";
+import type { PathDocuments } from "../documents.js";
 import type { Hop, HopId, VerifyTarget } from "./types.js";
+
+/**
+ * The SCPs of one side's account (they bound its principals' requests) or the RCPs of
+ * Production (they bound requests on its resources), as evaluator layers; {} when none apply
+ * or they were not read (the organization hop says which).
+ */
+export function orgLayer(docs: PathDocuments, side: "production" | "staging", kind: "scps" | "rcps"): Pick<PolicySet, "scps" | "rcps"> {
+  const policies = docs.organization?.[side];
+  const layer = policies?.kind === "read" ? policies[kind] : undefined;
+  return layer ? { [kind]: layer } : {};
+}
 
 /** Stand-ins that isolate one side of a cross-account check, so each hop judges one document set. */
 export const ANY_IDENTITY: LabeledPolicy = {

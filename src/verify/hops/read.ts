@@ -4,7 +4,7 @@ import { bucketStatementSids } from "../../policy/ownership.js";
 import { setupId } from "../../plan.js";
 import type { PathDocuments } from "../documents.js";
 import { userRequestContext } from "../request-context.js";
-import { ANY_IDENTITY, cannotTell, denyingStatements, evaluateIntended, S3_SIGNING, verdict } from "./judge.js";
+import { ANY_IDENTITY, cannotTell, denyingStatements, evaluateIntended, orgLayer, S3_SIGNING, verdict } from "./judge.js";
 import { factsOf } from "./path.js";
 import type { RolePath } from "./path.js";
 import type { Hop, VerifyTarget } from "./types.js";
@@ -24,7 +24,7 @@ export function locateHop(docs: PathDocuments, target: VerifyTarget): Hop {
   const results = ["s3:GetBucketLocation", "s3:ListBucket"].map((action) =>
     evaluateIntended(
       { principal: user, action, resource: bucketArn(partition, target.bucket), resourceAccountId: target.productionAccountId, ...userRequestContext(user, target.region, target.productionAccountId, S3_SIGNING, factsOf(docs, "user")) },
-      { identity: [ANY_IDENTITY], resource: docs.bucketPolicy! },
+      { identity: [ANY_IDENTITY], resource: docs.bucketPolicy!, ...orgLayer(docs, "staging", "scps"), ...orgLayer(docs, "production", "rcps") },
     ),
   );
   const refused = results.find((r) => r.decision !== "Allow") ?? results.find((r) => r.adverse);
@@ -37,12 +37,12 @@ export function readHops(docs: PathDocuments, target: VerifyTarget, path: RolePa
   const bucketPolicy = docs.bucketPolicy;
   // Same account: the role's own policies grant the read (or, failing that, a bucket policy
   // statement naming the role); a bucket-policy Deny is judged in the next hop on its own.
-  const boundary = { permissionsBoundary: docs.roleBoundary };
+  const boundary = { permissionsBoundary: docs.roleBoundary, ...orgLayer(docs, "production", "scps") };
   const ownRead = evaluateIntended(path.onObject("s3:GetObject"), { identity: docs.rolePolicies, ...boundary });
   const combinedRead = evaluateIntended(path.onObject("s3:GetObject"), { identity: docs.rolePolicies, ...boundary, ...(bucketPolicy ? { resource: bucketPolicy } : {}) });
   const read = ownRead.decision !== "Allow" && combinedRead.decision === "Allow" ? combinedRead : ownRead;
   // A boundary's presence matters to the bucket side too: a Deny with NotPrincipal then always applies.
-  const bucketSide = bucketPolicy ? evaluateIntended(path.onObject("s3:GetObject"), { identity: [ANY_IDENTITY], permissionsBoundary: docs.roleBoundary && ANY_IDENTITY, resource: bucketPolicy }) : undefined;
+  const bucketSide = bucketPolicy ? evaluateIntended(path.onObject("s3:GetObject"), { identity: [ANY_IDENTITY], permissionsBoundary: docs.roleBoundary && ANY_IDENTITY, resource: bucketPolicy, ...orgLayer(docs, "production", "rcps") }) : undefined;
   const bucketDenies = bucketSide?.decision === "ExplicitDeny";
   const mayDeny = !bucketDenies && bucketSide?.adverse?.decision === "ExplicitDeny" ? bucketSide.adverse : undefined;
   return [
