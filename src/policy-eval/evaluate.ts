@@ -25,6 +25,7 @@ import { explainAllow, explainExplicitDeny, explainImplicitDeny } from "./explai
 import { allowingStatements, type AppliedStatement, type Grants } from "./grants.js";
 import { namesExactly, type PrincipalMatch } from "./principal.js";
 import { resourceStatementMatch, statementMatchesRequest } from "./statement.js";
+import { hasVariables } from "./variables.js";
 import type { DecidingStatement, EvaluationRequest, EvaluationResult, LabeledPolicy, PolicySet } from "./types.js";
 
 function appliedStatements(
@@ -67,14 +68,14 @@ const isDeny = (statement: AppliedStatement) => statement.effect === "Deny";
  */
 export function evaluate(request: EvaluationRequest, policies: PolicySet): EvaluationResult {
   const identity = policies.identity.flatMap((policy) =>
-    appliedStatements(policy, (statement) => (statementMatchesRequest(statement, request) ? "principal" : "none")),
+    appliedStatements(policy, (statement) => (statementMatchesRequest(statement, request, hasVariables(policy.document.Version)) ? "principal" : "none")),
   );
   const boundary = policies.permissionsBoundary;
   const bounds = boundary
-    ? appliedStatements(boundary, (statement) => (statementMatchesRequest(statement, request) ? "principal" : "none"))
+    ? appliedStatements(boundary, (statement) => (statementMatchesRequest(statement, request, hasVariables(boundary.document.Version)) ? "principal" : "none"))
     : [];
   const resource = policies.resource
-    ? appliedStatements(policies.resource, (statement) => resourceStatementMatch(statement, request, boundary !== undefined))
+    ? appliedStatements(policies.resource, (statement) => resourceStatementMatch(statement, request, boundary !== undefined, hasVariables(policies.resource?.document.Version)))
     : [];
   const denies = [...identity, ...bounds, ...resource].filter(isDeny);
   if (denies.length > 0) {
