@@ -67,6 +67,16 @@ const compareBool: Comparison = (policyValue, requestValue) => {
   return policy === undefined || request === undefined ? undefined : policy === request;
 };
 
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** BinaryEquals: both sides are base-64 text; they hold the same bytes (however padded or spaced). */
+const binaryEquals: Comparison = (policyValue, requestValue) => {
+  const policy = policyValue.replace(/\s/g, "");
+  const request = requestValue.replace(/\s/g, "");
+  if (!BASE64.test(policy) || !BASE64.test(request)) return undefined;
+  return Buffer.from(policy, "base64").equals(Buffer.from(request, "base64"));
+};
+
 const equals: Comparison = (policy, request) => unescapeWildcards(policy) === request;
 const equalsIgnoringCase: Comparison = (policy, request) => unescapeWildcards(policy).toLowerCase() === request.toLowerCase();
 const like: Comparison = (policy, request) => matchesEscapedWildcard(policy, request);
@@ -92,6 +102,7 @@ export const BASE_OPERATORS: ReadonlyMap<string, BaseOperator> = new Map([
   ["arnnotequals", withVariables(negative(arn))],
   ["arnnotlike", withVariables(negative(arn))],
   ["bool", positive(compareBool)],
+  ["binaryequals", positive(binaryEquals)],
   ["ipaddress", positive(compareIpAddress)],
   ["notipaddress", negative(compareIpAddress)],
   ["numericequals", positive(numericEquals)],

@@ -36,7 +36,7 @@ export function parseOperator(name: string): ParsedOperator {
   const base = BASE_OPERATORS.get(baseName.toLowerCase());
   if (base === undefined) {
     throw new PolicyEvalError(`xacct cannot evaluate the condition operator ${name}.`, {
-      hint: "Supported: String*, Arn*, Bool, Null, Numeric*, Date*, IpAddress, NotIpAddress, each with IfExists and ForAnyValue:/ForAllValues:.",
+      hint: "Supported: the operators AWS documents (String*, Arn*, Numeric*, Date*, Bool, BinaryEquals, IpAddress, NotIpAddress, Null), each with IfExists and ForAnyValue:/ForAllValues:.",
     });
   }
   return { ...parsed, base };
