@@ -107,6 +107,18 @@ describe("organization policies", () => {
     });
   });
 
+  it("a denied assume, where the SCPs could not be read, names them as the possible cause", async () => {
+    const { startFaultProxy } = await import("./support/fault-proxy.js");
+    const proxy = await startFaultProxy(sandbox.moto.endpoint);
+    // The emulator would let the assume through; an SCP in AWS would refuse it, so the proxy does.
+    proxy.rule = (r) => (r.action === "AssumeRole" ? { status: 403, code: "AccessDenied", message: "explicit deny in a service control policy" } : undefined);
+    const result = await sandbox.run(["--endpoint-url", proxy.endpoint, "assume", "--write-profile"]);
+    await proxy.close();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("Possible cause: organization policies (SCPs, RCPs) on the path: not checked (no access).");
+    expect(result.stderr).toContain("--org-profile");
+  });
+
   it("an --org-profile that does not exist is refused before any AWS call", async () => {
     const run = await sandbox.run(["verify", "--org-profile", "nosuch"]);
     expect(run.code).toBe(2);

@@ -7,13 +7,13 @@
  * nothing beyond reading (beyond), no one else (trust-outsiders, bucket-outsiders), and the
  * resource-policy path (direct). This file orders them.
  */
-import type { ContextValue } from "../policy-eval/index.js";
+import type { ContextValue, LabeledPolicy } from "../policy-eval/index.js";
 import type { PathDocuments } from "./documents.js";
 import { assumeHops } from "./hops/assume.js";
 import { BEYOND_READING, firstReach, reachHop, roleScopeHop, stagingReach } from "./hops/beyond.js";
-import { outsiderReadHops } from "./hops/bucket-outsiders.js";
+import { guardedOutsiderReadHops } from "./hops/bucket-outsiders.js";
 import { computeDirectHops } from "./hops/direct.js";
-import { outsiderTarget } from "./hops/judge.js";
+import { judging, outsiderTarget } from "./hops/judge.js";
 import { rolePath, type RolePath } from "./hops/path.js";
 import { locateHop, readHops } from "./hops/read.js";
 import { organizationPoliciesHop } from "./hops/organization.js";
@@ -55,28 +55,40 @@ function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath)
   const roleSet = { identity: docs.rolePolicies, permissionsBoundary: docs.roleBoundary, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
   const asRole = (action: string, resource: string) => anyRequestOf({ ...path.onObject(action), resource }, target.roleArn);
   const hops: Hop[] = BEYOND_READING.map(({ verb, kinds, what }) => {
-    const reach = firstReach(roleSet, asRole, kinds, target);
-    return reachHop(`role-cannot-${verb}`, `${target.roleName} cannot ${what} ${target.bucket}`, reach, target.roleName,
-      (statements) => `Narrow ${statements} to reading (s3:GetObject): the plan lets ${target.roleName} read, nothing else.`);
+    const title = `${target.roleName} cannot ${what} ${target.bucket}`;
+    return judging(`role-cannot-${verb}`, title, () => reachHop(`role-cannot-${verb}`, title, firstReach(roleSet, asRole, kinds, target), target.roleName,
+      (statements) => `Narrow ${statements} to reading (s3:GetObject): the plan lets ${target.roleName} read, nothing else.`));
   });
   hops.push(roleScopeHop(docs.rolePolicies, target, path));
   if (bucketPolicy) {
     // The role is the only way in: the bucket must not also let Staging in directly (e.g. left from resource-policy mode),
     // beyond locating and listing it, which this setup's own statement grants.
     const planned = ["s3:listbucket", "s3:getbucketlocation"];
-    const reach = stagingReach(bucketPolicy, target, ["read", "list", "write", "delete", "administer"], planned, docs.stagingCanonicalId);
-    hops.push(reachHop("staging-cannot-read-directly", `Staging cannot read or change ${target.bucket} without the role`, reach, reach?.who ?? "",
-      (statements) => `Remove ${statements} from the bucket policy: in role mode, Staging reaches objects only through ${target.roleName}.`));
+    const title = `Staging cannot read or change ${target.bucket} without the role`;
+    hops.push(judging("staging-cannot-read-directly", title, () => {
+      const reach = stagingReach(bucketPolicy, target, ["read", "list", "write", "delete", "administer"], planned, docs.stagingCanonicalId);
+      return reachHop("staging-cannot-read-directly", title, reach, reach?.who ?? "",
+        (statements) => `Remove ${statements} from the bucket policy: in role mode, Staging reaches objects only through ${target.roleName}.`);
+    }));
   }
-  if (docs.trust) hops.push(thirdAccountAssumeHop(docs.trust, docs, target, path));
-  const orgId = outsiderTarget(target).orgId;
-  if (docs.trust && orgId) hops.push(organizationHop(docs.trust, docs, target, path, orgId));
-  if (docs.trust) hops.push(...[federatedHop(docs.trust, target), serviceHop(docs.trust, target)].filter((h): h is Hop => h !== undefined));
-  const asPlanned = docs.trust ? stagingAsPlannedHop(docs.trust, target, path) : undefined;
-  if (asPlanned) hops.push(asPlanned);
-  if (docs.trust) hops.push(productionOthersHop(docs.trust, docs, target, path));
-  hops.push(...outsiderReadHops(docs, target));
+  if (docs.trust) hops.push(...trustOutsiderHops(docs.trust, docs, target, path));
+  hops.push(...guardedOutsiderReadHops(docs, target));
   return hops;
+}
+
+/** Who else the trust admits: other accounts, the organization, providers, services, Production's principals. */
+function trustOutsiderHops(trust: LabeledPolicy, docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop[] {
+  const role = target.roleName;
+  const orgId = outsiderTarget(target).orgId;
+  const hops: (Hop | undefined)[] = [
+    judging("third-account-cannot-assume", `a third account cannot assume ${role}`, () => thirdAccountAssumeHop(trust, docs, target, path)),
+    orgId ? judging("organization-members-cannot-assume", `no other account of organization ${orgId} can assume ${role}`, () => organizationHop(trust, docs, target, path, orgId)) : undefined,
+    judging("federated-cannot-assume", `no identity provider's users outside Production can assume ${role}`, () => federatedHop(trust, target)),
+    judging("service-cannot-assume", `no AWS service can assume ${role} for another account's resources`, () => serviceHop(trust, target)),
+    judging("trust-admits-staging-as-planned", `the trust policy of ${role} admits Staging only as planned`, () => stagingAsPlannedHop(trust, target, path)),
+    judging("production-others-cannot-assume", `no other principal of Production can assume ${role}`, () => productionOthersHop(trust, docs, target, path)),
+  ];
+  return hops.filter((h): h is Hop => h !== undefined);
 }
 
 

@@ -17,9 +17,9 @@ export async function likelyCause(ctx: CommandContext, kind: keyof typeof HOPS_F
   if (!state || (about !== state.roleArn && about !== state.bucket)) return undefined;
   const moreStagingAccountIds = state.moreStaging?.map((a) => a.accountId);
   const { hops } = await analysePath(ctx, { ...state, mode: state.mode ?? "role" }, { context: () => requestContext(state), moreStagingAccountIds });
-  const failed = hops.find((hop) => HOPS_FOR[kind].includes(hop.id) && !hop.ok);
-  if (!failed) {
-    return "xacct's evaluator finds every policy it can read allowing this; the denial may come from an SCP, a permission boundary or a session policy.";
-  }
-  return `Likely cause: ${failed.title} does not hold. ${failed.detail}${failed.fix ? ` Fix: ${failed.fix}` : ""}`;
+  const failed = hops.find((hop) => HOPS_FOR[kind].includes(hop.id) && hop.ok === false);
+  if (failed) return `Likely cause: ${failed.title} does not hold. ${failed.detail}${failed.fix ? ` Fix: ${failed.fix}` : ""}`;
+  const undecided = hops.find((hop) => (HOPS_FOR[kind].includes(hop.id) || hop.id === "organization-policies-checked") && hop.ok === null);
+  if (undecided) return `Possible cause: ${undecided.title}. ${undecided.detail}${undecided.fix ? ` Fix: ${undecided.fix}` : ""}`;
+  return "xacct's evaluator finds every policy it can read allowing this (SCPs, RCPs and boundaries included where it could read them); the denial may come from a condition on how the call was made (source IP, VPC endpoint) or a policy xacct does not see (a VPC endpoint policy).";
 }

@@ -2,25 +2,30 @@
 import { accountRootArn, partitionForRegion, userArn } from "../../policy/arn.js";
 import { evaluate, type EvaluationResult, type LabeledPolicy } from "../../policy-eval/index.js";
 import type { PathDocuments } from "../documents.js";
-import { ANY_IDENTITY, ANY_TRUST, evaluateIntended, missing, orgLayer, verdict } from "./judge.js";
+import { ANY_IDENTITY, ANY_TRUST, evaluateIntended, judging, missing, orgLayer, verdict } from "./judge.js";
 import type { Principal, RolePath } from "./path.js";
 import type { Hop, VerifyTarget } from "./types.js";
 
 /** The user may ask for the role, the trust admits it (and every further Staging account). */
 export function assumeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop[] {
-  const identity = evaluateIntended(path.assume(path.user), { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, resource: ANY_TRUST, ...orgLayer(docs, "staging", "scps") });
-  const hops = [
-    verdict("user-may-assume", `${target.stagingUser} may call sts:AssumeRole on ${target.roleName}`, identity.decision === "Allow", identity, docs.userExists
+  const mayAssume = `${target.stagingUser} may call sts:AssumeRole on ${target.roleName}`;
+  const hops = [judging("user-may-assume", mayAssume, () => {
+    const identity = evaluateIntended(path.assume(path.user), { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, resource: ANY_TRUST, ...orgLayer(docs, "staging", "scps") });
+    return verdict("user-may-assume", mayAssume, identity.decision === "Allow", identity, docs.userExists
       ? `${mfaNote(identity, [...docs.userPolicies, ...(docs.userBoundary ? [docs.userBoundary] : [])])}Give ${target.stagingUser} sts:AssumeRole on ${target.roleArn}: run \`xacct setup\` (it writes inline policy xacct-assume-${target.roleName}).`
-      : `User ${target.stagingUser} does not exist in account ${target.stagingAccountId}: run \`xacct setup\` to create it.`),
-  ];
+      : `User ${target.stagingUser} does not exist in account ${target.stagingAccountId}: run \`xacct setup\` to create it.`);
+  })];
   const title = `the trust policy of ${target.roleName} admits ${target.stagingUser}`;
-  if (!docs.trust) return [...hops, missing("trust-admits-user", title, `Role ${target.roleArn} does not exist: run \`xacct setup\`.`)];
-  const trust = evaluateIntended(path.assume(path.user), { identity: [ANY_IDENTITY], permissionsBoundary: docs.userBoundary && ANY_IDENTITY, resource: docs.trust, ...orgLayer(docs, "production", "rcps") });
-  hops.push(verdict("trust-admits-user", title, trust.decision === "Allow", trust,
-    `Let account ${target.stagingAccountId} assume ${target.roleName}: run \`xacct setup\` (trust statement for ${accountRootArn(path.partition, target.stagingAccountId)}).`));
+  const trustPolicy = docs.trust;
+  if (!trustPolicy) return [...hops, missing("trust-admits-user", title, `Role ${target.roleArn} does not exist: run \`xacct setup\`.`)];
+  hops.push(judging("trust-admits-user", title, () => {
+    const trust = evaluateIntended(path.assume(path.user), { identity: [ANY_IDENTITY], permissionsBoundary: docs.userBoundary && ANY_IDENTITY, resource: trustPolicy, ...orgLayer(docs, "production", "rcps") });
+    return verdict("trust-admits-user", title, trust.decision === "Allow", trust,
+      `Let account ${target.stagingAccountId} assume ${target.roleName}: run \`xacct setup\` (trust statement for ${accountRootArn(path.partition, target.stagingAccountId)}).`);
+  }));
   const more = target.moreStagingAccountIds ?? [];
-  if (more.length > 0) hops.push(moreAccountsHop(docs.trust, target, more, path.assume));
+  const moreTitle = `the trust policy of ${target.roleName} admits ${target.stagingUser} in ${more.length} more Staging account(s)`;
+  if (more.length > 0) hops.push(judging("trust-admits-more-accounts", moreTitle, () => moreAccountsHop(trustPolicy, target, more, path.assume)));
   return hops;
 }
 

@@ -5,8 +5,16 @@ import type { PathDocuments } from "../documents.js";
 import { accountOutsiders, anonymousOutsider, type Outsider } from "../outsiders.js";
 import type { S3ActionKind } from "../s3-actions.js";
 import { firstReach, outsiderRequest, reachHop, type Reach } from "./beyond.js";
-import { ANY_IDENTITY, grantingStatements, OUTSIDER_CHOOSES, outsiderTarget } from "./judge.js";
+import { ANY_IDENTITY, grantingStatements, judgingAll, OUTSIDER_CHOOSES, outsiderTarget } from "./judge.js";
 import type { Hop, VerifyTarget } from "./types.js";
+
+/** The outsider hops, each "cannot tell" when a statement cannot be judged. */
+export function guardedOutsiderReadHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
+  return judgingAll([
+    { id: "bucket-not-public", title: `${target.bucket} is not public` },
+    { id: "no-third-account-reads", title: `no third account can read or change ${target.bucket}` },
+  ], () => outsiderReadHops(docs, target));
+}
 
 /**
  * No one outside the sides may read, list, write, delete or administer the bucket through its

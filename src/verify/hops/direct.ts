@@ -5,8 +5,8 @@ import type { LabeledPolicy } from "../../policy-eval/index.js";
 import type { PathDocuments } from "../documents.js";
 import { userRequestContext } from "../request-context.js";
 import { BEYOND_READING, firstReach, reachHop, stagingReach } from "./beyond.js";
-import { outsiderReadHops } from "./bucket-outsiders.js";
-import { ANY_IDENTITY, anyRequestOf, evaluateIntended, missing, orgLayer, S3_SIGNING, verdict } from "./judge.js";
+import { guardedOutsiderReadHops } from "./bucket-outsiders.js";
+import { ANY_IDENTITY, anyRequestOf, evaluateIntended, judging, missing, orgLayer, S3_SIGNING, verdict } from "./judge.js";
 import { ownershipNote } from "./read.js";
 import { factsOf } from "./path.js";
 import type { Hop } from "./types.js";
@@ -32,27 +32,35 @@ export function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Ho
     label: "(the bucket policy, assumed to admit)",
     document: policyDocument([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:*", Resource: "*" }]),
   };
-  const own = evaluateIntended(onObject("s3:GetObject", user), { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, resource: anyBucket, ...orgLayer(docs, "staging", "scps") });
-  const admitted = bucketPolicy ? evaluateIntended(onObject("s3:GetObject", user), { identity: [ANY_IDENTITY], resource: bucketPolicy, ...orgLayer(docs, "production", "rcps") }) : undefined;
   const both = { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
+  const mayRead = `${target.stagingUser} may s3:GetObject on ${target.bucket}/*`;
+  const admits = `the bucket policy of ${target.bucket} lets ${target.stagingUser} read objects`;
   const hops: Hop[] = [
-    verdict("user-may-read", `${target.stagingUser} may s3:GetObject on ${target.bucket}/*`, own.decision === "Allow", own,
-      docs.userExists ? `Give ${target.stagingUser} s3:GetObject on ${bucketObjectsArn(partition, target.bucket)}: run \`xacct setup --mode resource-policy\`.` : `User ${target.stagingUser} does not exist: run \`xacct setup --mode resource-policy\`.`),
-    admitted
-      ? verdict("bucket-admits-user", `the bucket policy of ${target.bucket} lets ${target.stagingUser} read objects`, admitted.decision === "Allow", admitted,
-          `Grant account ${target.stagingAccountId} s3:GetObject in the bucket policy: run \`xacct setup --mode resource-policy\`.`)
-      : missing("bucket-admits-user", `the bucket policy of ${target.bucket} lets ${target.stagingUser} read objects`, "The bucket has no policy: run `xacct setup --mode resource-policy`."),
+    judging("user-may-read", mayRead, () => {
+      const own = evaluateIntended(onObject("s3:GetObject", user), { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, resource: anyBucket, ...orgLayer(docs, "staging", "scps") });
+      return verdict("user-may-read", mayRead, own.decision === "Allow", own,
+        docs.userExists ? `Give ${target.stagingUser} s3:GetObject on ${bucketObjectsArn(partition, target.bucket)}: run \`xacct setup --mode resource-policy\`.` : `User ${target.stagingUser} does not exist: run \`xacct setup --mode resource-policy\`.`);
+    }),
+    judging("bucket-admits-user", admits, () => {
+      if (!bucketPolicy) return missing("bucket-admits-user", admits, "The bucket has no policy: run `xacct setup --mode resource-policy`.");
+      const admitted = evaluateIntended(onObject("s3:GetObject", user), { identity: [ANY_IDENTITY], resource: bucketPolicy, ...orgLayer(docs, "production", "rcps") });
+      const hop = verdict("bucket-admits-user", admits, admitted.decision === "Allow", admitted,
+        `Grant account ${target.stagingAccountId} s3:GetObject in the bucket policy: run \`xacct setup --mode resource-policy\`.`);
+      return { ...hop, detail: `${hop.detail} ${ownershipNote(docs.objectOwnership)}` };
+    }),
   ];
-  hops[1]!.detail += ` ${ownershipNote(docs.objectOwnership)}`;
   for (const { verb, kinds, what } of BEYOND_READING) {
-    // Any principal of Staging, not only this user: the bucket policy is what must not grant more.
-    const reach = bucketPolicy ? stagingReach(bucketPolicy, target, kinds, [], docs.stagingCanonicalId) : undefined;
-    const asUser = (action: string, resource: string) => anyRequestOf({ ...onObject(action, user), resource }, user.arn);
-    const own = reach ?? firstReach(both, asUser, kinds, target);
-    hops.push(reachHop(`user-cannot-${verb}`, `Staging cannot ${what} ${target.bucket}`, own, reach?.who ?? target.stagingUser,
-      (statements) => `Narrow ${statements} to reading (s3:GetObject): the plan lets Staging read, nothing else.`));
+    const title = `Staging cannot ${what} ${target.bucket}`;
+    hops.push(judging(`user-cannot-${verb}`, title, () => {
+      // Any principal of Staging, not only this user: the bucket policy is what must not grant more.
+      const reach = bucketPolicy ? stagingReach(bucketPolicy, target, kinds, [], docs.stagingCanonicalId) : undefined;
+      const asUser = (action: string, resource: string) => anyRequestOf({ ...onObject(action, user), resource }, user.arn);
+      const own = reach ?? firstReach(both, asUser, kinds, target);
+      return reachHop(`user-cannot-${verb}`, title, own, reach?.who ?? target.stagingUser,
+        (statements) => `Narrow ${statements} to reading (s3:GetObject): the plan lets Staging read, nothing else.`);
+    }));
   }
-  hops.push(...outsiderReadHops(docs, target));
+  hops.push(...guardedOutsiderReadHops(docs, target));
   return hops;
 }
 

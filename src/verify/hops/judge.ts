@@ -1,7 +1,7 @@
 /** Shared pieces of judging a hop: the stand-ins for the other side, the verdict shapes. Pure. */
 import { partitionForRegion } from "../../policy/arn.js";
 import { policyDocument, type PolicyStatement } from "../../policy/documents.js";
-import { describeStatement, evaluate, type EvaluationRequest, type EvaluationResult, type LabeledPolicy, type PolicySet } from "../../policy-eval/index.js";
+import { describeStatement, evaluate, PolicyEvalError, type EvaluationRequest, type EvaluationResult, type LabeledPolicy, type PolicySet } from "../../policy-eval/index.js";
 import type { OutsiderTarget } from "../outsiders.js";
 import type { PathDocuments } from "../documents.js";
 import type { Hop, HopId, VerifyTarget } from "./types.js";
@@ -15,6 +15,40 @@ export function orgLayer(docs: PathDocuments, side: "production" | "staging", ki
   const policies = docs.organization?.[side];
   const layer = policies?.kind === "read" ? policies[kind] : undefined;
   return layer ? { [kind]: layer } : {};
+}
+
+/**
+ * A hop whose judging met a statement the evaluator cannot judge (an operator it does not
+ * know, say): "cannot tell", naming the statement, and verify goes on with the other hops.
+ */
+export function unjudged(id: HopId, title: string, error: PolicyEvalError): Hop {
+  return {
+    id,
+    title,
+    ok: null,
+    detail: `Cannot tell: ${error.message}`,
+    fix: `${error.hint ? `${error.hint} ` : ""}Check that statement by hand; xacct treats this check as not holding.`,
+  };
+}
+
+/** Judges one hop; a statement the evaluator cannot judge makes it "cannot tell" instead of ending verify. */
+export function judging<T extends Hop | undefined>(id: HopId, title: string, compute: () => T): T | Hop {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof PolicyEvalError) return unjudged(id, title, error);
+    throw error;
+  }
+}
+
+/** As `judging`, for a function that makes several hops: each of `fallback` becomes "cannot tell". */
+export function judgingAll(fallback: { id: HopId; title: string }[], compute: () => Hop[]): Hop[] {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof PolicyEvalError) return fallback.map((f) => unjudged(f.id, f.title, error));
+    throw error;
+  }
 }
 
 /** Stand-ins that isolate one side of a cross-account check, so each hop judges one document set. */
