@@ -148,3 +148,25 @@ describe("resource-policy mode", () => {
     expect(hop(hops, "bucket-admits-user").detail).not.toContain('statement "Guard"');
   });
 });
+
+describe("permissions boundaries, in every hop family that judges the user's or the role's requests", () => {
+  const boundary = (label: string, statements: PolicyStatement[]): LabeledPolicy => labeled(`permissions boundary ${label}`, statements);
+  const readAll: PolicyStatement = { Sid: "Extra", Effect: "Allow", Action: "s3:*", Resource: objects };
+
+  it("resource-policy mode: a user boundary without s3 fails the user's read, naming it", () => {
+    const d = { ...docs({ user: [readAll] }), trust: undefined, rolePolicies: [], userBoundary: boundary("OnlySts of user StageAdmin", [{ Effect: "Allow", Action: "sts:*", Resource: "*" }]) };
+    const read = hop(computeHops(d, target({ mode: "resource-policy" })), "user-may-read");
+    expect(read.ok).toBe(false);
+    expect(read.detail).toContain("OnlySts");
+  });
+
+  it("nothing beyond reading: a role policy granting writes is held back by a boundary allowing only reads", () => {
+    const extra = labeled(`inline policy Extra of role ${ROLE}`, [{ Sid: "Writes", Effect: "Allow", Action: "s3:PutObject", Resource: objects }]);
+    const withWrites = { ...docs(), rolePolicies: [...docs().rolePolicies, extra] };
+    expect(hop(computeHops(withWrites, target()), "role-cannot-write").ok).toBe(false);
+    const bounded = { ...withWrites, roleBoundary: boundary(`ReadOnly of role ${ROLE}`, [{ Effect: "Allow", Action: "s3:GetObject", Resource: objects }]) };
+    const hops = computeHops(bounded, target());
+    expect(hop(hops, "role-cannot-write").ok).toBe(true);
+    expect(hop(hops, "role-may-read").ok).toBe(true);
+  });
+});

@@ -46,7 +46,9 @@ export function firstReach(
       .map((a) => [`${a.on} ${a.action.toLowerCase()}`, a]),
   );
   if (candidates.size === 0) return undefined;
-  const judged: PolicySet = { identity: policies.identity.includes(ANY_IDENTITY) ? [ANY_IDENTITY, ...identity] : identity, ...(resource ? { resource } : {}) };
+  // A boundary is a fact about the principal: what it holds back stays held back.
+  const boundary = policies.permissionsBoundary && policies.permissionsBoundary !== ANY_IDENTITY ? { permissionsBoundary: standInVariables(policies.permissionsBoundary) } : {};
+  const judged: PolicySet = { identity: policies.identity.includes(ANY_IDENTITY) ? [ANY_IDENTITY, ...identity] : identity, ...boundary, ...(resource ? { resource } : {}) };
   const keys = probeKeys(real, bucket);
   for (const { action, on } of candidates.values()) {
     for (const arn of on === "bucket" ? [bucket] : keys.map((k) => `${bucket}/${k}`)) {
