@@ -25,7 +25,13 @@ export function organizationPoliciesHop(docs: PathDocuments): Hop | undefined {
       fix: "Run `xacct verify --org-profile PROFILE` with a profile of the organization's management account or of a delegated administrator for Organizations, or check the SCPs and RCPs there yourself.",
     };
   }
-  const read = sides.filter(([, p]) => p.kind === "read").map(([side, p]) => `${side}'s ${p.kind === "read" ? [p.scps && "SCPs", p.rcps && side === "Production" && "RCPs"].filter(Boolean).join(" and ") || "organization (no SCPs or RCPs enabled)" : ""}`);
+  const read = sides.flatMap(([side, p]) => (p.kind === "read" ? [`${side}'s ${appliedLayers(side, p)}`] : []));
   if (read.length === 0) return undefined;
   return { id: "organization-policies-checked", title: `${TITLE} were read and applied`, ok: true, detail: `Applied in the hops above: ${read.join("; ")}.` };
+}
+
+/** Which layers of one side apply on the path: its SCPs (its principals), and Production's RCPs (its resources). */
+function appliedLayers(side: "Staging" | "Production", policies: Extract<SideOrgPolicies, { kind: "read" }>): string {
+  const layers = [policies.scps ? "SCPs" : undefined, side === "Production" && policies.rcps ? "RCPs" : undefined].filter((l) => l !== undefined);
+  return layers.length > 0 ? layers.join(" and ") : `organization ${policies.orgId} (no SCPs or RCPs enabled)`;
 }
