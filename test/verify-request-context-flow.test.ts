@@ -86,3 +86,29 @@ describe("the role session's RoleId and the keys AWS always sends", () => {
     expect(hop((await verify()).hops, "trust-admits-user").ok).toBe(true);
   });
 });
+
+describe("aws:PrincipalOrgID", () => {
+  const orgGuard = { Sid: "Guard", Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-abcdefghij" } } };
+
+  it("absent: Production is in no organization, so a Deny unless it is o-… denies the role's read", async () => {
+    await setBucketGuard(orgGuard);
+    const read = hop((await verify()).hops, "bucket-allows-read");
+    expect(read.ok).toBe(false);
+    expect(read.detail).toContain('statement "Guard"');
+  });
+
+  it("unknown: DescribeOrganization refused, the same Deny is 'cannot tell', and so are the organization policies", async () => {
+    const { startFaultProxy } = await import("./support/fault-proxy.js");
+    const proxy = await startFaultProxy(sandbox.moto.endpoint);
+    proxy.rule = (r) => (r.action === "DescribeOrganization" ? { status: 400, code: "AccessDeniedException", message: "not allowed" } : undefined);
+    const run = await sandbox.run(["--endpoint-url", proxy.endpoint, "verify", "--json"]);
+    await proxy.close();
+    await setBucketGuard(undefined);
+    const { hops } = JSON.parse(run.stdout) as { hops: Hop[] };
+    const read = hop(hops, "bucket-allows-read");
+    expect(read.ok).toBeNull();
+    expect(read.detail).toContain('statement "Guard"');
+    expect(hop(hops, "organization-policies-checked").ok).toBeNull();
+    expect(run.code).toBe(3);
+  });
+});

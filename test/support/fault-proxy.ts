@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 export interface SeenRequest {
   method: string;
   path: string;
-  /** The operation: the query-protocol Action for IAM and STS, e.g. "CreateRole"; for S3 derived from method and sub-resource, e.g. "PutBucketPolicy". */
+  /** The operation: the query-protocol Action for IAM and STS, e.g. "CreateRole"; X-Amz-Target's for JSON services (Organizations); for S3 derived from method and sub-resource, e.g. "PutBucketPolicy". */
   action: string | undefined;
 }
 
@@ -34,10 +34,18 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     const method = req.method ?? "GET";
-    const action = new URLSearchParams(body.toString("utf8")).get("Action") ?? s3Operation(method, req.url ?? "/");
+    // JSON-protocol services (Organizations) name the operation in X-Amz-Target.
+    const target = req.headers["x-amz-target"];
+    const jsonOperation = typeof target === "string" ? target.split(".").pop() : undefined;
+    const action = jsonOperation ?? new URLSearchParams(body.toString("utf8")).get("Action") ?? s3Operation(method, req.url ?? "/");
     const fault = proxy.rule({ method, path: req.url ?? "/", action });
     if (fault === "reset") {
       req.socket.destroy();
+      return;
+    }
+    if (fault && jsonOperation) {
+      res.writeHead(fault.status, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": fault.code });
+      res.end(JSON.stringify({ __type: fault.code, message: fault.message }));
       return;
     }
     if (fault) {
