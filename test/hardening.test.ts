@@ -11,7 +11,8 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { CreateOrganizationCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli.js";
 import { parsePolicyDocument } from "../src/policy/index.js";
 import { clientsFor } from "./support/accounts.js";
@@ -20,12 +21,19 @@ import { setupArgs, useSandbox } from "./support/sandbox.js";
 const sandbox = useSandbox();
 const exec = promisify(execFile);
 const prod = () => clientsFor(sandbox.moto.endpoint, sandbox.prod);
-const HARD = setupArgs("hard-bucket", [
+let ORG = "";
+// verify reads which organization Staging is in (aws:PrincipalOrgID): make it be in one.
+beforeAll(async () => {
+  const org = new OrganizationsClient({ endpoint: sandbox.moto.endpoint, region: "us-east-1", credentials: sandbox.staging.accessKey });
+  ORG = (await org.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }))).Organization!.Id!;
+  org.destroy();
+});
+const HARD = (): string[] => setupArgs("hard-bucket", [
   "--role-name", "HardRole",
   "--trust-principal", "arn:aws:iam::222222222222:user/StageAdmin",
   "--external-id",
   "--require-mfa",
-  "--org-id", "o-abcdef12345",
+  "--org-id", ORG,
   "--max-session-duration", "7200",
   "--allow-source-identity",
 ]);
@@ -33,7 +41,7 @@ const MFA = ["--mfa-serial", "arn:aws:iam::222222222222:mfa/StageAdmin", "--toke
 
 describe("hardened trust", () => {
   it("writes every condition into the trust policy, and a rerun converges (the generated external ID is kept)", async () => {
-    const first = await sandbox.run(HARD);
+    const first = await sandbox.run(HARD());
     // Unattended, setup has no MFA code for its own test: it finishes and says how to test.
     expect(first.code).toBe(0);
     expect(first.stdout).toContain("The role requires MFA, so the test is left to you");
@@ -44,10 +52,10 @@ describe("hardened trust", () => {
     expect(statement.Principal).toEqual({ AWS: "arn:aws:iam::222222222222:user/StageAdmin" });
     expect(statement.Action).toEqual(["sts:AssumeRole", "sts:SetSourceIdentity"]);
     expect(statement.Condition).toEqual({
-      StringEquals: { "sts:ExternalId": expect.stringMatching(/^xacct-[\w-]{24}$/), "aws:PrincipalOrgID": "o-abcdef12345" },
+      StringEquals: { "sts:ExternalId": expect.stringMatching(/^xacct-[\w-]{24}$/), "aws:PrincipalOrgID": ORG },
       Bool: { "aws:MultiFactorAuthPresent": "true" },
     });
-    const rerun = await sandbox.run([...HARD, "--plan", "--detailed-exitcode"]);
+    const rerun = await sandbox.run([...HARD(), "--plan", "--detailed-exitcode"]);
     expect(rerun.code).toBe(0);
   });
 

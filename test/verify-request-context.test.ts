@@ -128,6 +128,7 @@ describe("aws:PrincipalOrgID", () => {
   it("absent: Staging is in no organization, the trust does not admit it, even when setup was told --org-id", () => {
     const hops = computeHops(docs({ trust: orgTrust }), target({ assumeContext: requestContext({ orgId: "o-abc1234567" }) }));
     expect(hop(hops, "trust-admits-user").ok).toBe(false);
+    expect(hop(hops, "trust-admits-user").detail).toContain(`Account ${STAGING} is in no organization`);
   });
 
   it("unknown (DescribeOrganization refused): a Deny on it is 'cannot tell', naming the statement", () => {

@@ -20,8 +20,9 @@ export function assumeHops(docs: PathDocuments, target: VerifyTarget, path: Role
   if (!trustPolicy) return [...hops, missing("trust-admits-user", title, `Role ${target.roleArn} does not exist: run \`xacct setup\`.`)];
   hops.push(judging("trust-admits-user", title, () => {
     const trust = evaluateIntended(path.assume(path.user), { identity: [ANY_IDENTITY], permissionsBoundary: docs.userBoundary && ANY_IDENTITY, resource: trustPolicy, ...orgLayer(docs, "production", "rcps") });
-    return verdict("trust-admits-user", title, trust.decision === "Allow", trust,
+    const hop = verdict("trust-admits-user", title, trust.decision === "Allow", trust,
       `Let account ${target.stagingAccountId} assume ${target.roleName}: run \`xacct setup\` (trust statement for ${accountRootArn(path.partition, target.stagingAccountId)}).`);
+    return hop.ok === false ? { ...hop, detail: `${hop.detail}${organizationNote(trustPolicy, docs, target)}` } : hop;
   }));
   const more = target.moreStagingAccountIds ?? [];
   const moreTitle = `the trust policy of ${target.roleName} admits ${target.stagingUser} in ${more.length} more Staging account(s)`;
@@ -29,6 +30,15 @@ export function assumeHops(docs: PathDocuments, target: VerifyTarget, path: Role
   return hops;
 }
 
+
+/** When the trust names an organization: which one Staging is in, as DescribeOrganization told. */
+function organizationNote(trust: LabeledPolicy, docs: PathDocuments, target: VerifyTarget): string {
+  const org = docs.userFacts?.org;
+  if (!org || org.kind === "unknown" || !/aws:PrincipalOrg/i.test(JSON.stringify(trust.document))) return "";
+  return org.kind === "none"
+    ? ` Account ${target.stagingAccountId} is in no organization, so its requests carry no aws:PrincipalOrgID.`
+    : ` Account ${target.stagingAccountId} is in organization ${org.orgId}.`;
+}
 
 /** One hop for all further Staging accounts: the trust admits the Staging user in each. */
 export function moreAccountsHop(
