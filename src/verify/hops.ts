@@ -42,7 +42,10 @@ function organization(docs: PathDocuments): Hop[] {
  * SSE-KMS: reading an object of a bucket encrypted with a customer managed key needs
  * kms:Decrypt on that key too ("role-may-decrypt" / "user-may-decrypt", "key-policy-admits").
  * The KMS hop (kms-hop.ts) plugs in here, right after the read hops; none while the path
- * documents carry no key.
+ * documents carry no key. Its request is the reader's, as the read hops build it (role mode:
+ * rolePath's session, factsOf(docs, "role"); resource-policy mode: the Staging user), on the
+ * key's ARN; its limits are the reader's SCPs and Production's RCPs (orgLayer), and each hop
+ * goes through judging() so a statement it cannot judge makes it "cannot tell".
  */
 function kmsHops(_docs: PathDocuments, _target: VerifyTarget): Hop[] {
   return [];
