@@ -6,6 +6,9 @@
  *   `ForAllValues:` holds; `ForAnyValue:` fails unless it ends in `IfExists`.
  * - A multivalued request key (an array) needs a set operator; a plain operator fails on it.
  * - `Null: true` holds when the key is missing, `Null: false` when it is present.
+ * - String and Arn values may hold policy variables (variables.ts); one with no value equals
+ *   nothing, so StringNotEquals holds against it (the policy-variables doc's example).
+ * - An operator AWS does not document: PolicyEvalError, never a guess.
  */
 import type { ConditionValue, PolicyStatement } from "../policy/documents.js";
 import { PolicyEvalError } from "./errors.js";

@@ -89,7 +89,7 @@ const isDeny = (statement: AppliedStatement) => statement.effect === "Deny";
  * for what it cannot evaluate (an unknown condition operator) rather than guessing.
  */
 export function evaluate(request: EvaluationRequest, policies: PolicySet): EvaluationResult {
-  const applied = layersOf(policies).map((layer) => applyLayer(layer, request, policies.permissionsBoundary !== undefined));
+  const applied = layersOf(policies, request.principal).map((layer) => applyLayer(layer, request, policies.permissionsBoundary !== undefined));
   const denies = applied.flatMap(({ levels }) => levels.flat()).filter(isDeny);
   if (denies.length > 0) {
     return { decision: "ExplicitDeny", deciding: deciding(denies), reason: explainExplicitDeny(denies) };

@@ -1,6 +1,7 @@
 /**
  * IAM policy evaluation for `xacct verify` and for explaining AccessDenied: which statement
- * allows or denies a request. See `evaluate` for the rules covered and those left out.
+ * of which layer (identity, resource, boundary, session, SCP, RCP) allows or denies a request.
+ * See `evaluate` for the rules covered and those left out.
  */
 export { evaluate } from "./evaluate.js";
 export { describeStatement } from "./explain.js";

@@ -11,7 +11,7 @@
  *
  * Every layer's Denies apply.
  */
-import type { LabeledPolicy, PolicySet } from "./types.js";
+import type { LabeledPolicy, PolicySet, RequestPrincipal } from "./types.js";
 
 export type LayerName = "identity" | "resource" | "permissions boundary" | "session policies" | "SCPs" | "RCPs";
 export type LayerRole = "grants" | "narrows" | "bounds";
@@ -25,11 +25,16 @@ export interface Layer {
   title: string;
 }
 
-/** The layers present in a policy set, in the order AWS's evaluation flowchart checks them. */
-export function layersOf(policies: PolicySet): Layer[] {
+/**
+ * The layers present in a policy set, in the order AWS's evaluation flowchart checks them. SCPs
+ * limit the principals of an account: an AWS service principal is none of them.
+ */
+export function layersOf(policies: PolicySet, principal: RequestPrincipal): Layer[] {
   const layers: Layer[] = [];
   if (policies.rcps !== undefined) layers.push({ name: "RCPs", role: "bounds", levels: policies.rcps, title: "an RCP of the organization" });
-  if (policies.scps !== undefined) layers.push({ name: "SCPs", role: "bounds", levels: policies.scps, title: "an SCP of the organization" });
+  if (policies.scps !== undefined && principal.kind !== "service") {
+    layers.push({ name: "SCPs", role: "bounds", levels: policies.scps, title: "an SCP of the organization" });
+  }
   layers.push({ name: "resource", role: "grants", levels: [policies.resource ? [policies.resource] : []], title: "" });
   layers.push({ name: "identity", role: "grants", levels: [policies.identity], title: "" });
   if (policies.permissionsBoundary !== undefined) {

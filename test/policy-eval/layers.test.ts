@@ -62,6 +62,13 @@ describe("SCPs: every level must allow, any Deny denies", () => {
     expect(evaluate(request(user, "s3:GetObject"), { identity: [s3Reader], scps: [[fullAccess("root")], []] }).decision).toBe("ImplicitDeny");
   });
 
+  it("an AWS service principal is not limited by the account's SCPs", () => {
+    const service = { arn: "cloudtrail.amazonaws.com", accountId: ACCOUNT, kind: "service" as const };
+    const bucket = policy("bucket policy", allow("s3:GetObject", { Principal: { Service: "cloudtrail.amazonaws.com" } }));
+    const scps = [[fullAccess("root")], [policy("SCP DenyS3", deny("s3:*"))]];
+    expect(evaluate(request(service, "s3:GetObject"), { identity: [], resource: bucket, scps }).decision).toBe("Allow");
+  });
+
   it("no SCPs (not in an organization, or the management account): no limit", () => {
     expect(evaluate(request(user, "s3:GetObject"), { identity: [s3Reader] }).decision).toBe("Allow");
   });
