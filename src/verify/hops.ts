@@ -5,7 +5,8 @@
  *
  * Each family of hops lives in its own file under hops/: the way in (assume), reading (read),
  * nothing beyond reading (beyond), no one else (trust-outsiders, bucket-outsiders), and the
- * resource-policy path (direct). This file orders them.
+ * resource-policy path (direct), whether the organization policies were read (organization).
+ * This file orders them.
  */
 import type { ContextValue, LabeledPolicy } from "../policy-eval/index.js";
 import type { PathDocuments } from "./documents.js";
@@ -13,14 +14,13 @@ import { assumeHops } from "./hops/assume.js";
 import { BEYOND_READING, firstReach, reachHop, roleScopeHop, stagingReach } from "./hops/beyond.js";
 import { guardedOutsiderReadHops } from "./hops/bucket-outsiders.js";
 import { computeDirectHops } from "./hops/direct.js";
-import { judging, outsiderTarget } from "./hops/judge.js";
+import { anyRequestOf, judging, outsiderTarget } from "./hops/judge.js";
 import { rolePath, type RolePath } from "./hops/path.js";
 import { locateHop, readHops } from "./hops/read.js";
 import { organizationPoliciesHop } from "./hops/organization.js";
 import { organizationHop, productionOthersHop, stagingAsPlannedHop, thirdAccountAssumeHop } from "./hops/trust-outsiders.js";
 import type { Hop, VerifyTarget } from "./hops/types.js";
 import { federatedHop, serviceHop } from "./trust-kinds.js";
-import { anyRequestOf } from "./hops/judge.js";
 
 export type { Hop, HopId, VerifyTarget } from "./hops/types.js";
 

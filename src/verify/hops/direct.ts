@@ -9,8 +9,7 @@ import { guardedOutsiderReadHops } from "./bucket-outsiders.js";
 import { ANY_IDENTITY, anyRequestOf, evaluateIntended, judging, missing, orgLayer, S3_SIGNING, verdict } from "./judge.js";
 import { ownershipNote } from "./read.js";
 import { factsOf } from "./path.js";
-import type { Hop } from "./types.js";
-import type { VerifyTarget } from "./types.js";
+import type { Hop, VerifyTarget } from "./types.js";
 
 /**
  * Resource-policy mode: the Staging user reads the bucket with its own credentials, so both

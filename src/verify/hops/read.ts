@@ -5,8 +5,7 @@ import { setupId } from "../../plan.js";
 import type { PathDocuments } from "../documents.js";
 import { userRequestContext } from "../request-context.js";
 import { ANY_IDENTITY, cannotTell, denyingStatements, evaluateIntended, judging, orgLayer, S3_SIGNING, verdict } from "./judge.js";
-import { factsOf } from "./path.js";
-import type { RolePath } from "./path.js";
+import { factsOf, type RolePath } from "./path.js";
 import type { Hop, VerifyTarget } from "./types.js";
 
 /**
