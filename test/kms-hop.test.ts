@@ -1,0 +1,198 @@
+/**
+ * The KMS hops of verify, on documents read from the emulator (which stores keys, key
+ * policies and bucket encryption but enforces none): judged by xacct's evaluator, as AWS
+ * would. ✔ with the grants, ✘ without (naming what is missing), ✘ when the key policy denies,
+ * `?` when the key policy cannot be read.
+ */
+import { CreateKeyCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
+import { CreateBucketCommand, PutBucketEncryptionCommand } from "@aws-sdk/client-s3";
+import { beforeAll, describe, expect, it } from "vitest";
+import { makeClients, type AwsClients } from "../src/aws/clients.js";
+import {
+  buildKeyPolicyStatement,
+  buildReadBucketPolicy,
+  buildReadObjectsPolicy,
+  keyPolicyPrincipals,
+  withKmsDecrypt,
+  type KmsKey,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "../src/policy/index.js";
+import { evaluate, type LabeledPolicy } from "../src/policy-eval/index.js";
+import { readKmsDocuments, type KmsDocuments } from "../src/verify/kms-documents.js";
+import { keyPolicyAdmits, kmsDecryptRequest, kmsHops, type KmsHopInput } from "../src/verify/kms-hop.js";
+import { sessionRequestContext, userRequestContext } from "../src/verify/request-context.js";
+import { useSandbox } from "./support/sandbox.js";
+
+const sandbox = useSandbox();
+const REGION = "us-east-1";
+let prod: AwsClients;
+let prodId: string;
+let stagingId: string;
+let key: KmsKey;
+let defaultPolicy: PolicyDocument;
+
+async function kmsBucket(bucket: string, keyArn: string, bucketKey = false): Promise<void> {
+  await prod.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await prod.s3.send(new PutBucketEncryptionCommand({
+    Bucket: bucket,
+    ServerSideEncryption: undefined,
+    ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn }, BucketKeyEnabled: bucketKey }] },
+  } as never));
+}
+
+async function setKeyPolicy(statements: PolicyStatement[]): Promise<void> {
+  await prod.kms.send(new PutKeyPolicyCommand({ KeyId: key.arn, PolicyName: "default", Policy: JSON.stringify({ ...defaultPolicy, Statement: statements }) }));
+}
+
+async function docsOf(bucket: string, clients: AwsClients = prod): Promise<KmsDocuments> {
+  const docs = await readKmsDocuments(clients, bucket);
+  if (!docs) throw new Error(`bucket ${bucket} is not SSE-KMS`);
+  return docs;
+}
+
+const roleArn = () => `arn:aws:iam::${prodId}:role/StageRole`;
+const labelled = (label: string, document: PolicyDocument): LabeledPolicy => ({ label, document });
+
+/** Role mode: a session of StageRole reading `bucket/report.csv`. */
+function roleInput(docs: KmsDocuments, bucket: string, rolePolicy: PolicyDocument, bucketKeyEnabled = docs.encryption.bucketKeyEnabled): KmsHopInput {
+  const session = { arn: `arn:aws:sts::${prodId}:assumed-role/StageRole/xacct-verify`, accountId: prodId };
+  const request = kmsDecryptRequest(session, sessionRequestContext(session, roleArn(), REGION, false), { key: docs.key, bucket, objectKey: "report.csv", bucketKeyEnabled });
+  return { mode: "role", reader: "StageRole", request, key: docs.key, keyPolicy: docs.keyPolicy, readerPolicies: [labelled("managed policy xacct-read of role StageRole", rolePolicy)] };
+}
+
+/** Resource-policy mode: the Staging user reading directly. */
+function userInput(docs: KmsDocuments, bucket: string, userPolicy: PolicyDocument): KmsHopInput {
+  const user = { arn: `arn:aws:iam::${stagingId}:user/stage-reader`, accountId: stagingId };
+  const request = kmsDecryptRequest(user, userRequestContext(user, REGION, prodId), { key: docs.key, bucket, objectKey: "report.csv", bucketKeyEnabled: false });
+  return { mode: "resource-policy", reader: "stage-reader", request, key: docs.key, keyPolicy: docs.keyPolicy, readerPolicies: [labelled("inline policy of user stage-reader", userPolicy)] };
+}
+
+/**
+ * Whether the evaluator requires the key policy for kms:* like a trust policy (same account: an
+ * identity grant alone is not enough; the key policy must name the principal or its account's
+ * root). Cases where the default key policy's root statement admits the role need that rule.
+ */
+const keyPolicyRequired = (() => {
+  const request = { principal: { arn: "arn:aws:iam::111111111111:role/R", accountId: "111111111111" }, action: "kms:Decrypt", resource: "arn:aws:kms:us-east-1:111111111111:key/k", resourceAccountId: "111111111111", context: {} };
+  const allowAll = { label: "identity", document: { Statement: [{ Effect: "Allow" as const, Action: "*", Resource: "*" }] } };
+  const nobody = { label: "key policy", document: { Statement: [{ Effect: "Allow" as const, Principal: { AWS: "arn:aws:iam::111111111111:user/admin" }, Action: "kms:*", Resource: "*" }] } };
+  return evaluate(request, { identity: [allowAll], resource: nobody }).decision !== "Allow";
+})();
+const needsKeyPolicyRule = `needs the evaluator to require the key policy for kms:* (not in this evaluator yet)`;
+
+const verdicts = (hops: { id: string; ok: boolean | null }[]) => Object.fromEntries(hops.map((h) => [h.id, h.ok]));
+
+beforeAll(async () => {
+  prod = makeClients({ region: REGION, endpoint: sandbox.moto.endpoint, credentials: sandbox.prod.accessKey });
+  prodId = sandbox.prod.accountId;
+  stagingId = sandbox.staging.accountId;
+  const created = await prod.kms.send(new CreateKeyCommand({ Description: "reports" }));
+  key = { arn: created.KeyMetadata!.Arn!, accountId: prodId, region: REGION, manager: "CUSTOMER" };
+  await kmsBucket("reports", key.arn);
+  await kmsBucket("reports-bucket-key", key.arn, true);
+  defaultPolicy = (await docsOf("reports")).keyPolicy!.document;
+});
+
+describe("role mode", () => {
+  const granted = () => withKmsDecrypt(buildReadObjectsPolicy({ partition: "aws", bucket: "reports" }), key);
+
+  it.skipIf(!keyPolicyRequired)(`holds with the role's decrypt grant and the default key policy (which lets IAM policies decide); ${keyPolicyRequired ? "" : needsKeyPolicyRule}`, async () => {
+    await setKeyPolicy(defaultPolicy.Statement);
+    const hops = kmsHops(roleInput(await docsOf("reports"), "reports", granted()));
+    expect(verdicts(hops)).toEqual({ "role-may-decrypt": true, "key-policy-admits": true });
+  });
+
+  it("fails without the role's decrypt grant, naming the key and the fix", async () => {
+    await setKeyPolicy(defaultPolicy.Statement);
+    const hops = kmsHops(roleInput(await docsOf("reports"), "reports", buildReadObjectsPolicy({ partition: "aws", bucket: "reports" })));
+    const decrypt = hops.find((h) => h.id === "role-may-decrypt")!;
+    expect(decrypt.ok).toBe(false);
+    expect(decrypt.fix).toContain(`kms:Decrypt on ${key.arn}`);
+    expect(decrypt.fix).toContain("xacct setup");
+  });
+
+  it("fails when the key policy admits neither the role nor its account, and holds once xacct's statement is in it", async () => {
+    const adminOnly: PolicyStatement = { Sid: "KeyAdmins", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${prodId}:user/admin` }, Action: "kms:*", Resource: "*" };
+    await setKeyPolicy([adminOnly]);
+    const docs = await docsOf("reports");
+    const hop = kmsHops(roleInput(docs, "reports", granted())).find((h) => h.id === "key-policy-admits")!;
+    expect(hop.ok).toBe(false);
+    expect(hop.detail).toContain(`key policy of ${key.arn}`);
+    expect(hop.fix).toContain("xacct setup");
+    expect(keyPolicyAdmits(roleInput(docs, "reports", granted()).request, docs.keyPolicy!).decision).not.toBe("Allow");
+
+    await setKeyPolicy([adminOnly, buildKeyPolicyStatement({ setupId: "reports/StageRole", region: REGION, principals: keyPolicyPrincipals({ mode: "role", roleArn: roleArn() }) })]);
+    expect(verdicts(kmsHops(roleInput(await docsOf("reports"), "reports", granted())))).toEqual({ "role-may-decrypt": true, "key-policy-admits": true });
+  });
+
+  it("fails when the key policy denies the role, naming the statement", async () => {
+    const deny: PolicyStatement = {
+      Sid: "OnlyCiRoles", Effect: "Deny", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*",
+      Condition: { StringNotLike: { "aws:PrincipalArn": `arn:aws:iam::${prodId}:role/ci-*` } },
+    };
+    await setKeyPolicy([...defaultPolicy.Statement, deny]);
+    const hop = kmsHops(roleInput(await docsOf("reports"), "reports", granted())).find((h) => h.id === "key-policy-admits")!;
+    expect(hop.ok).toBe(false);
+    expect(hop.detail).toContain("OnlyCiRoles");
+    expect(hop.fix).toContain("OnlyCiRoles");
+  });
+
+  it.skipIf(!keyPolicyRequired)(`judges the encryption context S3 sends: the bucket's ARN when S3 Bucket Keys are on, the object's otherwise; ${keyPolicyRequired ? "" : needsKeyPolicyRule}`, async () => {
+    const onlyBucketContext: PolicyStatement = {
+      Sid: "BucketKeyOnly", Effect: "Deny", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*",
+      Condition: { StringNotEquals: { "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::reports-bucket-key" } },
+    };
+    await setKeyPolicy([...defaultPolicy.Statement, onlyBucketContext]);
+    const policy = withKmsDecrypt(buildReadObjectsPolicy({ partition: "aws", bucket: "reports-bucket-key" }), key);
+    const docs = await docsOf("reports-bucket-key");
+    expect(docs.encryption.bucketKeyEnabled).toBe(true);
+    expect(verdicts(kmsHops(roleInput(docs, "reports-bucket-key", policy)))["key-policy-admits"]).toBe(true);
+    expect(verdicts(kmsHops(roleInput(docs, "reports-bucket-key", policy, false)))["key-policy-admits"]).toBe(false);
+  });
+
+  it("cannot tell (ok: null) when the key policy cannot be read", async () => {
+    await setKeyPolicy(defaultPolicy.Statement);
+    const denied: AwsClients = {
+      ...prod,
+      kms: {
+        send: (command: { constructor: { name: string } }) =>
+          command.constructor.name === "GetKeyPolicyCommand"
+            ? Promise.reject(Object.assign(new Error("denied"), { name: "AccessDeniedException", $metadata: { httpStatusCode: 400 } }))
+            : prod.kms.send(command as never),
+      } as unknown as AwsClients["kms"],
+    };
+    const docs = await docsOf("reports", denied);
+    expect(docs.keyPolicy).toBeUndefined();
+    const hop = kmsHops(roleInput(docs, "reports", granted())).find((h) => h.id === "key-policy-admits")!;
+    expect(hop.ok).toBeNull();
+    expect(hop.detail).toMatch(/^Cannot tell/);
+  });
+});
+
+describe("resource-policy mode", () => {
+  const granted = () => withKmsDecrypt(buildReadBucketPolicy({ partition: "aws", bucket: "reports" }), key);
+
+  it("fails while the key policy admits only Production, and holds once it admits Staging's root", async () => {
+    await setKeyPolicy(defaultPolicy.Statement);
+    const before = kmsHops(userInput(await docsOf("reports"), "reports", granted()));
+    expect(verdicts(before)).toEqual({ "user-may-decrypt": true, "key-policy-admits": false });
+
+    const principals = keyPolicyPrincipals({ mode: "resource-policy", partition: "aws", stagingAccountId: stagingId });
+    await setKeyPolicy([...defaultPolicy.Statement, buildKeyPolicyStatement({ setupId: "reports/stage-reader", region: REGION, principals })]);
+    expect(verdicts(kmsHops(userInput(await docsOf("reports"), "reports", granted())))).toEqual({ "user-may-decrypt": true, "key-policy-admits": true });
+  });
+
+  it("fails without the user's own decrypt grant, across accounts", async () => {
+    const hops = kmsHops(userInput(await docsOf("reports"), "reports", buildReadBucketPolicy({ partition: "aws", bucket: "reports" })));
+    expect(verdicts(hops)["user-may-decrypt"]).toBe(false);
+  });
+
+  it("fails for the AWS managed key, with the fix", async () => {
+    const docs = await docsOf("reports");
+    const managed = { ...docs, key: { ...docs.key, manager: "AWS" as const }, keyPolicy: undefined };
+    const hop = kmsHops(userInput(managed, "reports", granted())).find((h) => h.id === "key-policy-admits")!;
+    expect(hop.ok).toBe(false);
+    expect(hop.fix).toMatch(/customer managed key.*role mode/);
+  });
+});
