@@ -10,6 +10,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { makeClients, type AwsClients } from "../src/aws/clients.js";
 import {
   buildKeyPolicyStatement,
+  buildKmsDecryptStatement,
+  plannedKmsGrants,
   buildReadBucketPolicy,
   buildReadObjectsPolicy,
   keyPolicyPrincipals,
@@ -20,8 +22,8 @@ import {
 } from "../src/policy/index.js";
 import { evaluate, type LabeledPolicy } from "../src/policy-eval/index.js";
 import { readKmsDocuments, type KmsDocuments } from "../src/verify/kms-documents.js";
-import { keyPolicyAdmits, kmsDecryptRequest, kmsHops, type KmsHopInput } from "../src/verify/kms-hop.js";
-import { sessionRequestContext, userRequestContext } from "../src/verify/request-context.js";
+import { keyPolicyAdmits, keyPolicyAdmitsReader, kmsHops, type KmsHopInput } from "../src/verify/kms-hop.js";
+import { readerDecryptRequest, type KmsReader } from "../src/verify/kms-request.js";
 import { useSandbox } from "./support/sandbox.js";
 
 const sandbox = useSandbox();
@@ -36,9 +38,8 @@ async function kmsBucket(bucket: string, keyArn: string, bucketKey = false): Pro
   await prod.s3.send(new CreateBucketCommand({ Bucket: bucket }));
   await prod.s3.send(new PutBucketEncryptionCommand({
     Bucket: bucket,
-    ServerSideEncryption: undefined,
     ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn }, BucketKeyEnabled: bucketKey }] },
-  } as never));
+  }));
 }
 
 async function setKeyPolicy(statements: PolicyStatement[]): Promise<void> {
@@ -54,17 +55,17 @@ async function docsOf(bucket: string, clients: AwsClients = prod): Promise<KmsDo
 const roleArn = () => `arn:aws:iam::${prodId}:role/StageRole`;
 const labelled = (label: string, document: PolicyDocument): LabeledPolicy => ({ label, document });
 
+const reader = (mode: KmsReader["mode"]): KmsReader => ({ mode, region: REGION, productionAccountId: prodId, roleArn: roleArn(), stagingAccountId: stagingId, stagingUser: "stage-reader" });
+
 /** Role mode: a session of StageRole reading `bucket/report.csv`. */
 function roleInput(docs: KmsDocuments, bucket: string, rolePolicy: PolicyDocument, bucketKeyEnabled = docs.encryption.bucketKeyEnabled): KmsHopInput {
-  const session = { arn: `arn:aws:sts::${prodId}:assumed-role/StageRole/xacct-verify`, accountId: prodId };
-  const request = kmsDecryptRequest(session, sessionRequestContext(session, roleArn(), REGION, false), { key: docs.key, bucket, objectKey: "report.csv", bucketKeyEnabled });
+  const request = readerDecryptRequest(reader("role"), { key: docs.key, bucket, objectKey: "report.csv", bucketKeyEnabled });
   return { mode: "role", reader: "StageRole", request, key: docs.key, keyPolicy: docs.keyPolicy, readerPolicies: [labelled("managed policy xacct-read of role StageRole", rolePolicy)] };
 }
 
 /** Resource-policy mode: the Staging user reading directly. */
 function userInput(docs: KmsDocuments, bucket: string, userPolicy: PolicyDocument): KmsHopInput {
-  const user = { arn: `arn:aws:iam::${stagingId}:user/stage-reader`, accountId: stagingId };
-  const request = kmsDecryptRequest(user, userRequestContext(user, REGION, prodId), { key: docs.key, bucket, objectKey: "report.csv", bucketKeyEnabled: false });
+  const request = readerDecryptRequest(reader("resource-policy"), { key: docs.key, bucket, objectKey: "report.csv", bucketKeyEnabled: false });
   return { mode: "resource-policy", reader: "stage-reader", request, key: docs.key, keyPolicy: docs.keyPolicy, readerPolicies: [labelled("inline policy of user stage-reader", userPolicy)] };
 }
 
@@ -194,5 +195,41 @@ describe("resource-policy mode", () => {
     const hop = kmsHops(userInput(managed, "reports", granted())).find((h) => h.id === "key-policy-admits")!;
     expect(hop.ok).toBe(false);
     expect(hop.fix).toMatch(/customer managed key.*role mode/);
+  });
+});
+
+describe("what setup plans for the key, decided by the evaluator", () => {
+  const plan = async (mode: KmsReader["mode"]) => {
+    const docs = await docsOf("reports");
+    const request = readerDecryptRequest(reader(mode), { key: docs.key, bucket: "reports", objectKey: "report.csv", bucketKeyEnabled: false });
+    const principals = mode === "role" ? keyPolicyPrincipals({ mode, roleArn: roleArn() }) : keyPolicyPrincipals({ mode, partition: "aws", stagingAccountId: stagingId });
+    return plannedKmsGrants({
+      key: docs.key, bucket: "reports", setupId: "reports/StageRole", principals,
+      sharing: { mode, productionAccountId: prodId, stagingAccountIds: [stagingId] },
+      keyPolicyAdmitsReader: keyPolicyAdmitsReader(request, docs.keyPolicy!),
+    });
+  };
+  const adminOnly: PolicyStatement = { Sid: "KeyAdmins", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${prodId}:user/admin` }, Action: "kms:*", Resource: "*" };
+
+  it("adds a key-policy statement for the role when the key policy admits neither it nor its account", async () => {
+    await setKeyPolicy([adminOnly]);
+    const grants = await plan("role");
+    expect(grants.decrypt).toEqual(buildKmsDecryptStatement(key));
+    expect(grants.keyStatement?.Principal).toEqual({ AWS: roleArn() });
+  });
+
+  it("adds none when the key policy already names the role", async () => {
+    await setKeyPolicy([adminOnly, { Sid: "ReportsReaders", Effect: "Allow", Principal: { AWS: roleArn() }, Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: "*" }]);
+    expect((await plan("role")).keyStatement).toBeUndefined();
+  });
+
+  it.skipIf(!keyPolicyRequired)(`adds none when the key policy lets Production's IAM policies decide (its root); ${keyPolicyRequired ? "" : needsKeyPolicyRule}`, async () => {
+    await setKeyPolicy(defaultPolicy.Statement);
+    expect((await plan("role")).keyStatement).toBeUndefined();
+  });
+
+  it("admits Staging's root in resource-policy mode, where Production's root does not help", async () => {
+    await setKeyPolicy(defaultPolicy.Statement);
+    expect((await plan("resource-policy")).keyStatement?.Principal).toEqual({ AWS: `arn:aws:iam::${stagingId}:root` });
   });
 });

@@ -4,45 +4,9 @@
  * admit the reader (naming it, or its account's root, which lets IAM policies decide). Pure:
  * the key, its policy and the reader's policies in, the KMS hops out, judged by the evaluator.
  */
-import { accountRootArn, bucketArn, parseKeyArn, policyDocument, s3ViaService, type KmsKey } from "../policy/index.js";
+import { accountRootArn, parseKeyArn, policyDocument, type KmsKey } from "../policy/index.js";
 import { describeStatement, evaluate, type EvaluationRequest, type EvaluationResult, type LabeledPolicy, type PolicySet } from "../policy-eval/index.js";
 import type { Hop } from "./hops.js";
-import type { IntendedContext } from "./request-context.js";
-
-/** The key a read needs, and the bucket settings that shape the request S3 sends KMS. */
-export interface KmsRead {
-  key: KmsKey;
-  bucket: string;
-  /** The object read; the encryption context names it, or the bucket when S3 Bucket Keys are on. */
-  objectKey: string;
-  bucketKeyEnabled: boolean;
-}
-
-/**
- * The kms:Decrypt request S3 makes for a reader: signed as the reader (a forward access
- * session, so aws:ViaAWSService is true), through S3's endpoint, with S3's encryption context.
- * `intended` is the reader's context (sessionRequestContext or userRequestContext).
- */
-export function kmsDecryptRequest(principal: { arn: string; accountId: string }, intended: IntendedContext, read: KmsRead): EvaluationRequest {
-  const partition = parseKeyArn(read.key.arn)?.partition ?? "aws";
-  const encrypted = read.bucketKeyEnabled ? bucketArn(partition, read.bucket) : `${bucketArn(partition, read.bucket)}/${read.objectKey}`;
-  return {
-    principal,
-    action: "kms:Decrypt",
-    resource: read.key.arn,
-    resourceAccountId: read.key.accountId,
-    context: {
-      ...intended.context,
-      "aws:ResourceAccount": read.key.accountId,
-      "aws:ViaAWSService": true,
-      "kms:ViaService": s3ViaService(read.key.region),
-      "kms:CallerAccount": principal.accountId,
-      "kms:EncryptionContext:aws:s3:arn": encrypted,
-      "kms:EncryptionContextKeys": ["aws:s3:arn"],
-    },
-    open: intended.open,
-  };
-}
 
 export interface KmsHopInput {
   mode: "role" | "resource-policy";
@@ -88,6 +52,12 @@ function evaluateIntended(request: EvaluationRequest, policies: PolicySet): Judg
 export function keyPolicyAdmits(request: EvaluationRequest, keyPolicy: LabeledPolicy, boundary?: LabeledPolicy): Judged {
   const result = evaluateIntended(request, { identity: [ANY_IDENTITY], permissionsBoundary: boundary && ANY_IDENTITY, resource: keyPolicy });
   return admittedBy(result, keyPolicy) ? result : notAdmitted(result, keyPolicy, request);
+}
+
+/** For setup's plan: the key policy surely admits the reader (so xacct adds no statement to it). */
+export function keyPolicyAdmitsReader(request: EvaluationRequest, keyPolicy: LabeledPolicy, boundary?: LabeledPolicy): boolean {
+  const result = keyPolicyAdmits(request, keyPolicy, boundary);
+  return result.decision === "Allow" && !result.adverse;
 }
 
 /** A key policy is required like a trust policy: an Allow granted by identity policies alone does not count. */
