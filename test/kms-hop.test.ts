@@ -127,6 +127,15 @@ describe("role mode", () => {
     expect(verdicts(kmsHops(roleInput(await docsOf("reports"), "reports", granted())))).toEqual({ "role-may-decrypt": true, "key-policy-admits": true });
   });
 
+  it("fails when the role's permissions boundary does not allow kms:Decrypt, naming the boundary", async () => {
+    await setKeyPolicy(defaultPolicy.Statement);
+    const input = roleInput(await docsOf("reports"), "reports", granted());
+    const boundary = labelled("permissions boundary OnlyS3 of role StageRole", { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] });
+    const hop = kmsHops({ ...input, readerBoundary: boundary }).find((h) => h.id === "role-may-decrypt")!;
+    expect(hop.ok).toBe(false);
+    expect(hop.detail).toContain("permissions boundary OnlyS3 of role StageRole");
+  });
+
   it("fails when the key policy denies the role, naming the statement", async () => {
     const deny: PolicyStatement = {
       Sid: "OnlyCiRoles", Effect: "Deny", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*",

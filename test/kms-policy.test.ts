@@ -14,6 +14,7 @@ import {
   keyStatementSid,
   mergeKeyStatement,
   plannedKmsGrants,
+  refuseOversizedKeyPolicy,
   refuseUnsafeKeyMerge,
   removeKeyStatement,
   s3ViaService,
@@ -103,6 +104,15 @@ describe("merging into and taking out of a shared key policy", () => {
     expect(isXacctKeyStatement(squatter, KEY.region)).toBe(false);
     expect(() => refuseUnsafeKeyMerge(policy, setup)).toThrow(/not written by xacct/);
     expect(removeKeyStatement(policy, setup)).toMatchObject({ after: policy, removed: [], left: [squatter] });
+  });
+});
+
+describe("the key policy's size", () => {
+  it("refuses a merge KMS would reject for its size (32 KB), before writing", () => {
+    const big = { ...DEFAULT_KEY_POLICY, Statement: [...DEFAULT_KEY_POLICY.Statement, { Sid: "Bulky", Effect: "Allow" as const, Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: "kms:Describe*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalTag/team": "x".repeat(33_000) } } }] };
+    const setup = { setupId: SETUP_ID, keyArn: KEY.arn, region: KEY.region, statement: buildKeyPolicyStatement({ setupId: SETUP_ID, region: KEY.region, principals: [ROLE] }) };
+    expect(() => refuseOversizedKeyPolicy(mergeKeyStatement(big, setup), KEY.arn)).toThrow(/over KMS's limit of 32768/);
+    expect(() => refuseOversizedKeyPolicy(mergeKeyStatement(DEFAULT_KEY_POLICY, setup), KEY.arn)).not.toThrow();
   });
 });
 

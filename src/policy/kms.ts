@@ -161,6 +161,19 @@ export function removeKeyStatement(policy: PolicyDocument, setup: Pick<KeySetup,
   return { after, removed, left };
 }
 
+/** KMS's limit on a key policy, in bytes. */
+export const KEY_POLICY_MAX_BYTES = 32_768;
+
+/** Refuses a merged key policy KMS would reject for its size (other people's statements share the room). */
+export function refuseOversizedKeyPolicy(policy: PolicyDocument, keyArn: string): void {
+  const length = Buffer.byteLength(JSON.stringify(policy));
+  if (length <= KEY_POLICY_MAX_BYTES) return;
+  throw invalidInput(
+    `With xacct's statement, the key policy of ${keyArn} would be ${length} bytes, over KMS's limit of ${KEY_POLICY_MAX_BYTES}.`,
+    "Shorten the key policy's other statements (or use role mode with a key policy that lets Production's IAM policies decide), then run setup again.",
+  );
+}
+
 /** How setup reads a key: by which mode, for which accounts. */
 export interface KeySharing {
   mode: "role" | "resource-policy";

@@ -12,6 +12,7 @@ import {
   isXacctKeyStatement,
   mergeKeyStatement,
   refuseInexactRewrite,
+  refuseOversizedKeyPolicy,
   refuseUnsafeKeyMerge,
   removeKeyStatement,
   sameGrant,
@@ -45,6 +46,7 @@ export async function writeKeyPolicy(clients: AwsClients, write: KeyPolicyWrite)
       if (write.action === "merge") refuseUnsafeKeyMerge(now, setup);
       refuseInexactRewrite(now, `key policy of ${setup.keyArn}`);
       const desired = write.action === "merge" ? mergeKeyStatement(now, setup) : removeKeyStatement(now, setup).after;
+      if (write.action === "merge") refuseOversizedKeyPolicy(desired, setup.keyArn);
       if (!sameDocument(now, desired)) await putKeyPolicy(clients, setup.keyArn, desired, write.profile);
       const written = await readKeyPolicy(clients, setup.keyArn, write.profile);
       const ownOk = write.action === "merge" ? holdsAll(written, [setup.statement]) : !written.Statement.some((s) => s.Sid === setup.statement.Sid);

@@ -19,6 +19,8 @@ export interface KmsHopInput {
   /** The reader's policies: the role's (role mode) or the Staging user's (resource-policy mode). */
   readerPolicies: LabeledPolicy[];
   readerBoundary?: LabeledPolicy | undefined;
+  /** Further layers that only limit the reader's request (session policies, SCPs, RCPs), as verify reads them. */
+  limits?: Omit<Partial<PolicySet>, "identity" | "resource" | "permissionsBoundary"> | undefined;
 }
 
 const ANY_IDENTITY: LabeledPolicy = {
@@ -82,10 +84,10 @@ export function kmsHops(input: KmsHopInput): Hop[] {
 function readerHop(input: KmsHopInput): Hop {
   const id = input.mode === "role" ? "role-may-decrypt" : "user-may-decrypt";
   const title = `${input.reader} may kms:Decrypt with key ${input.key.arn} through S3`;
-  const boundary = { permissionsBoundary: input.readerBoundary };
-  const own = evaluateIntended(input.request, { identity: input.readerPolicies, ...boundary, resource: delegatingKeyPolicy(input.key, input.request.principal.accountId) });
+  const layers = { ...input.limits, permissionsBoundary: input.readerBoundary };
+  const own = evaluateIntended(input.request, { identity: input.readerPolicies, ...layers, resource: delegatingKeyPolicy(input.key, input.request.principal.accountId) });
   // Same account, a key policy naming the reader itself is enough without an identity grant.
-  const combined = input.keyPolicy ? evaluateIntended(input.request, { identity: input.readerPolicies, ...boundary, resource: input.keyPolicy }) : undefined;
+  const combined = input.keyPolicy ? evaluateIntended(input.request, { identity: input.readerPolicies, ...layers, resource: input.keyPolicy }) : undefined;
   const result = own.decision !== "Allow" && combined && admittedBy(combined, input.keyPolicy!) ? combined : own;
   if (input.mode === "role" && input.key.manager === "AWS" && own.decision !== "Allow" && !input.keyPolicy) {
     return { id, title, ok: null, detail: `Cannot tell: the key policy of the AWS managed key ${input.key.arn} could not be read, and ${input.reader}'s own policies do not allow kms:Decrypt on it.`, fix: "Let the verifying credentials call kms:GetKeyPolicy on the key, then run verify again." };
