@@ -8,7 +8,7 @@ import { invalidInput, XacctError } from "../errors.js";
 import { accountRootArn, partitionForRegion, type Partition } from "./arn.js";
 import { mergeOwnedStatements, refuseLanguageChange, removeOwnedStatements } from "./bucket-policy.js";
 import { type PolicyDocument, type PolicyStatement } from "./documents.js";
-import { awsPrincipals, setupDigest } from "./ownership.js";
+import { awsPrincipals, sameGrant, setupDigest } from "./ownership.js";
 
 /** The Sids xacct writes for KMS. Alphanumeric only, as IAM requires. */
 export const KMS_SID = {
@@ -94,20 +94,11 @@ export function buildKeyPolicyStatement(input: { setupId: string; region: string
   };
 }
 
-/** One of xacct's key-policy statements (any setup's): its Sid, and exactly the content xacct gives it. */
+/** One of xacct's key-policy statements (any setup's): its Sid, and exactly the content xacct gives it, whoever it admits. */
 export function isXacctKeyStatement(statement: PolicyStatement, region: string): boolean {
   if (!isKeyStatementSid(statement.Sid) || !awsPrincipals(statement)) return false;
-  const { Sid: _sid, Principal: _principal, ...rest } = statement;
-  const expected = { Effect: "Allow", Action: "kms:Decrypt", Resource: "*", Condition: viaS3(region) };
-  return JSON.stringify(sorted(rest)) === JSON.stringify(sorted(expected));
-}
-
-function sorted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.length === 1 ? sorted(value[0]) : value.map(sorted);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sorted(v)]));
-  }
-  return value;
+  const expected: PolicyStatement = { Effect: "Allow", Principal: statement.Principal!, Action: "kms:Decrypt", Resource: "*", Condition: viaS3(region) };
+  return sameGrant(statement, expected);
 }
 
 /** One setup's statement in one key's policy. */
