@@ -20,7 +20,7 @@ import {
   type PolicyDocument,
   type PolicyStatement,
 } from "../src/policy/index.js";
-import { evaluate, type LabeledPolicy } from "../src/policy-eval/index.js";
+import type { LabeledPolicy } from "../src/policy-eval/index.js";
 import { readKmsDocuments, type KmsDocuments } from "../src/verify/kms-documents.js";
 import { keyPolicyAdmits, keyPolicyAdmitsReader, kmsHops, type KmsHopInput } from "../src/verify/kms-hop.js";
 import { readerDecryptRequest, type KmsReader } from "../src/verify/kms-request.js";
@@ -69,19 +69,6 @@ function userInput(docs: KmsDocuments, bucket: string, userPolicy: PolicyDocumen
   return { mode: "resource-policy", reader: "stage-reader", request, key: docs.key, keyPolicy: docs.keyPolicy, readerPolicies: [labelled("inline policy of user stage-reader", userPolicy)] };
 }
 
-/**
- * Whether the evaluator requires the key policy for kms:* like a trust policy (same account: an
- * identity grant alone is not enough; the key policy must name the principal or its account's
- * root). Cases where the default key policy's root statement admits the role need that rule.
- */
-const keyPolicyRequired = (() => {
-  const request = { principal: { arn: "arn:aws:iam::111111111111:role/R", accountId: "111111111111" }, action: "kms:Decrypt", resource: "arn:aws:kms:us-east-1:111111111111:key/k", resourceAccountId: "111111111111", context: {} };
-  const allowAll = { label: "identity", document: { Statement: [{ Effect: "Allow" as const, Action: "*", Resource: "*" }] } };
-  const nobody = { label: "key policy", document: { Statement: [{ Effect: "Allow" as const, Principal: { AWS: "arn:aws:iam::111111111111:user/admin" }, Action: "kms:*", Resource: "*" }] } };
-  return evaluate(request, { identity: [allowAll], resource: nobody }).decision !== "Allow";
-})();
-const needsKeyPolicyRule = `needs the evaluator to require the key policy for kms:* (not in this evaluator yet)`;
-
 const verdicts = (hops: { id: string; ok: boolean | null }[]) => Object.fromEntries(hops.map((h) => [h.id, h.ok]));
 
 beforeAll(async () => {
@@ -98,7 +85,7 @@ beforeAll(async () => {
 describe("role mode", () => {
   const granted = () => withKmsDecrypt(buildReadObjectsPolicy({ partition: "aws", bucket: "reports" }), key);
 
-  it.skipIf(!keyPolicyRequired)(`holds with the role's decrypt grant and the default key policy (which lets IAM policies decide); ${keyPolicyRequired ? "" : needsKeyPolicyRule}`, async () => {
+  it("holds with the role's decrypt grant and the default key policy (which lets IAM policies decide)", async () => {
     await setKeyPolicy(defaultPolicy.Statement);
     const hops = kmsHops(roleInput(await docsOf("reports"), "reports", granted()));
     expect(verdicts(hops)).toEqual({ "role-may-decrypt": true, "key-policy-admits": true });
@@ -148,7 +135,7 @@ describe("role mode", () => {
     expect(hop.fix).toContain("OnlyCiRoles");
   });
 
-  it.skipIf(!keyPolicyRequired)(`judges the encryption context S3 sends: the bucket's ARN when S3 Bucket Keys are on, the object's otherwise; ${keyPolicyRequired ? "" : needsKeyPolicyRule}`, async () => {
+  it("judges the encryption context S3 sends: the bucket's ARN when S3 Bucket Keys are on, the object's otherwise", async () => {
     const onlyBucketContext: PolicyStatement = {
       Sid: "BucketKeyOnly", Effect: "Deny", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*",
       Condition: { StringNotEquals: { "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::reports-bucket-key" } },
@@ -232,7 +219,7 @@ describe("what setup plans for the key, decided by the evaluator", () => {
     expect((await plan("role")).keyStatement).toBeUndefined();
   });
 
-  it.skipIf(!keyPolicyRequired)(`adds none when the key policy lets Production's IAM policies decide (its root); ${keyPolicyRequired ? "" : needsKeyPolicyRule}`, async () => {
+  it("adds none when the key policy lets Production's IAM policies decide (its root)", async () => {
     await setKeyPolicy(defaultPolicy.Statement);
     expect((await plan("role")).keyStatement).toBeUndefined();
   });

@@ -47,33 +47,18 @@ function evaluateIntended(request: EvaluationRequest, policies: PolicySet): Judg
 }
 
 /**
- * Whether the key policy admits the request's principal: an Allow that a statement of the key
- * policy takes part in (naming the principal, or its account's root), and no Deny. The reader's
- * own permissions are assumed; they are judged on their own.
+ * Whether the key policy admits the request's principal (naming it, or its account's root),
+ * and denies it nothing: the evaluator requires a key policy for kms:* even in the same
+ * account. The reader's own permissions are assumed here; they are judged in their own hop.
  */
 export function keyPolicyAdmits(request: EvaluationRequest, keyPolicy: LabeledPolicy, boundary?: LabeledPolicy): Judged {
-  const result = evaluateIntended(request, { identity: [ANY_IDENTITY], permissionsBoundary: boundary && ANY_IDENTITY, resource: keyPolicy });
-  return admittedBy(result, keyPolicy) ? result : notAdmitted(result, keyPolicy, request);
+  return evaluateIntended(request, { identity: [ANY_IDENTITY], permissionsBoundary: boundary && ANY_IDENTITY, resource: keyPolicy });
 }
 
 /** For setup's plan: the key policy surely admits the reader (so xacct adds no statement to it). */
 export function keyPolicyAdmitsReader(request: EvaluationRequest, keyPolicy: LabeledPolicy, boundary?: LabeledPolicy): boolean {
   const result = keyPolicyAdmits(request, keyPolicy, boundary);
   return result.decision === "Allow" && !result.adverse;
-}
-
-/** A key policy is required like a trust policy: an Allow granted by identity policies alone does not count. */
-function admittedBy(result: EvaluationResult, keyPolicy: LabeledPolicy): boolean {
-  return result.decision === "Allow" && result.deciding.some((d) => d.policy === keyPolicy.label);
-}
-
-function notAdmitted(result: Judged, keyPolicy: LabeledPolicy, request: EvaluationRequest): Judged {
-  if (result.decision !== "Allow") return result;
-  return {
-    decision: "ImplicitDeny",
-    deciding: [],
-    reason: `No statement of ${keyPolicy.label} allows ${request.action} to ${request.principal.arn} or its account; a KMS key is used only by whom its key policy admits.`,
-  };
 }
 
 /** The KMS hops of a read: the reader may decrypt with the key, and the key policy admits it. */
@@ -88,7 +73,7 @@ function readerHop(input: KmsHopInput): Hop {
   const own = evaluateIntended(input.request, { identity: input.readerPolicies, ...layers, resource: delegatingKeyPolicy(input.key, input.request.principal.accountId) });
   // Same account, a key policy naming the reader itself is enough without an identity grant.
   const combined = input.keyPolicy ? evaluateIntended(input.request, { identity: input.readerPolicies, ...layers, resource: input.keyPolicy }) : undefined;
-  const result = own.decision !== "Allow" && combined && admittedBy(combined, input.keyPolicy!) ? combined : own;
+  const result = own.decision !== "Allow" && combined?.decision === "Allow" ? combined : own;
   if (input.mode === "role" && input.key.manager === "AWS" && own.decision !== "Allow" && !input.keyPolicy) {
     return { id, title, ok: null, detail: `Cannot tell: the key policy of the AWS managed key ${input.key.arn} could not be read, and ${input.reader}'s own policies do not allow kms:Decrypt on it.`, fix: "Let the verifying credentials call kms:GetKeyPolicy on the key, then run verify again." };
   }
