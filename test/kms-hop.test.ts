@@ -148,6 +148,21 @@ describe("role mode", () => {
     expect(verdicts(kmsHops(roleInput(docs, "reports-bucket-key", policy, false)))["key-policy-admits"]).toBe(false);
   });
 
+  it("holds for the AWS managed aws/s3 key without any KMS grant: its policy admits its account's principals through S3", async () => {
+    const docs = await docsOf("reports");
+    // The policy AWS gives every aws/s3 key (as GetKeyPolicy shows it).
+    const awsS3Policy = labelled(`key policy of ${key.arn}`, { Version: "2012-10-17", Statement: [
+      { Sid: "Allow access through S3 for all principals in the account that are authorized to use S3", Effect: "Allow", Principal: { AWS: "*" },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: "*",
+        Condition: { StringEquals: { "kms:CallerAccount": prodId, "kms:ViaService": `s3.${REGION}.amazonaws.com` } } },
+      { Sid: "Allow direct access to key metadata to the account", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${prodId}:root` },
+        Action: ["kms:Describe*", "kms:Get*", "kms:List*"], Resource: "*" },
+    ] });
+    const managed = { ...docs, key: { ...docs.key, manager: "AWS" as const }, keyPolicy: awsS3Policy };
+    const hops = kmsHops(roleInput(managed, "reports", buildReadObjectsPolicy({ partition: "aws", bucket: "reports" })));
+    expect(verdicts(hops)).toEqual({ "role-may-decrypt": true, "key-policy-admits": true });
+  });
+
   it("cannot tell (ok: null) when the key policy cannot be read", async () => {
     await setKeyPolicy(defaultPolicy.Statement);
     const denied: AwsClients = {
