@@ -22,7 +22,7 @@ import {
 } from "../src/policy/index.js";
 import type { LabeledPolicy } from "../src/policy-eval/index.js";
 import { readKmsDocuments, type KmsDocuments } from "../src/verify/kms-documents.js";
-import { keyPolicyAdmits, keyPolicyAdmitsReader, kmsHops, type KmsHopInput } from "../src/verify/kms-hop.js";
+import { keyPolicyAdmits, keyPolicyAdmitsReader, kmsHops, type KmsHopInput } from "../src/verify/hops/kms.js";
 import { readerDecryptRequest, type KmsReader } from "../src/verify/kms-request.js";
 import { useSandbox } from "./support/sandbox.js";
 

@@ -198,7 +198,7 @@ export interface KmsGrants {
 
 /**
  * The grants for reading through S3 with this key. `keyPolicyAdmitsReader` is the evaluator's
- * answer (src/verify/kms-hop.ts keyPolicyAdmits): in role mode a key policy admitting
+ * answer (src/verify/hops/kms.ts keyPolicyAdmits): in role mode a key policy admitting
  * Production's root lets the role's own policy decide, so no key-policy statement is added.
  * The AWS managed aws/s3 key already admits every principal of its account through S3.
  */

@@ -26,6 +26,8 @@ import { parsePolicyDocument } from "../policy/index.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
 import { readBucketAcl, type AclGrant } from "./bucket-acl.js";
 import { readManagedDocument } from "./managed.js";
+import { readKmsDocuments, type KmsDocuments } from "./kms-documents.js";
+import { XacctError } from "../errors.js";
 import type { OrganizationPolicies } from "./org-policies.js";
 import type { PrincipalFacts } from "./request-context.js";
 
@@ -50,6 +52,8 @@ export interface PathDocuments {
   roleFacts?: PrincipalFacts | undefined;
   /** SCPs and RCPs of each side, when verify looked (pre-flight does not yet). */
   organization?: OrganizationPolicies | undefined;
+  /** The bucket's KMS key and its policy, when reading needs one (SSE-KMS); what could not be read, in words. */
+  kms?: KmsDocuments | { unreadable: string } | undefined;
   /** S3's canonical user IDs of Production and Staging, which bucket policies may name as principals. */
   productionCanonicalId?: string | undefined;
   stagingCanonicalId?: string | undefined;
@@ -161,7 +165,7 @@ export async function readPathDocuments(
   target: { stagingUser: string; roleName: string; bucket: string; productionProfile: string; stagingProfile: string; mode?: "role" | "resource-policy" },
 ): Promise<PathDocuments> {
   const noRole = { arn: undefined, trust: undefined, policies: [] as LabeledPolicy[] };
-  const [user, role, bucket, productionCanonicalId, stagingCanonicalId] = await Promise.all([
+  const [user, role, bucket, productionCanonicalId, stagingCanonicalId, kms] = await Promise.all([
     withAwsContext({ action: `reading the policies of user ${target.stagingUser} in the Staging account`, profile: target.stagingProfile }, () =>
       readUserPolicies(staging.iam, target.stagingUser),
     ),
@@ -175,8 +179,21 @@ export async function readPathDocuments(
     ),
     withAwsContext({ action: "reading the Production account's S3 canonical user ID", profile: target.productionProfile }, () => readCanonicalId(prod)),
     withAwsContext({ action: "reading the Staging account's S3 canonical user ID", profile: target.stagingProfile }, () => readCanonicalId(staging)),
+    readKmsIfAllowed(prod, target.bucket, target.productionProfile),
   ]);
   const boundaries = { userBoundary: user.boundary, roleBoundary: "boundary" in role ? role.boundary : undefined };
   const facts = { userFacts: user.facts, roleFacts: "facts" in role ? role.facts : undefined };
-  return { userPolicies: user.policies, userExists: user.exists, roleArn: role.arn, trust: role.trust, rolePolicies: role.policies, ...boundaries, ...facts, productionCanonicalId, stagingCanonicalId, ...bucket };
+  return { userPolicies: user.policies, userExists: user.exists, roleArn: role.arn, trust: role.trust, rolePolicies: role.policies, ...boundaries, ...facts, productionCanonicalId, stagingCanonicalId, ...bucket, kms };
+}
+
+/** The KMS documents, or, where Production's credentials may not read them, what was refused (the KMS hop says "cannot tell"). */
+async function readKmsIfAllowed(prod: AwsClients, bucket: string, profile: string): Promise<PathDocuments["kms"]> {
+  try {
+    return await readKmsDocuments(prod, bucket, undefined, profile);
+  } catch (error) {
+    if (error instanceof XacctError && (error.awsCode === "AccessDenied" || error.awsCode === "AccessDeniedException")) {
+      return { unreadable: `the bucket's encryption or its KMS key could not be read with profile ${profile} (${error.awsCode}).` };
+    }
+    throw error;
+  }
 }

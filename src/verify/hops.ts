@@ -14,7 +14,9 @@ import { assumeHops } from "./hops/assume.js";
 import { BEYOND_READING, firstReach, reachHop, roleScopeHop, stagingReach } from "./hops/beyond.js";
 import { guardedOutsiderReadHops } from "./hops/bucket-outsiders.js";
 import { computeDirectHops } from "./hops/direct.js";
-import { anyRequestOf, judging, outsiderTarget } from "./hops/judge.js";
+import { anyRequestOf, judging, orgLayer, outsiderTarget } from "./hops/judge.js";
+import { kmsHops } from "./hops/kms.js";
+import { kmsDecryptRequest } from "./kms-request.js";
 import { rolePath, type RolePath } from "./hops/path.js";
 import { locateHop, readHops } from "./hops/read.js";
 import { organizationPoliciesHop } from "./hops/organization.js";
@@ -27,10 +29,10 @@ export type { Hop, HopId, VerifyTarget } from "./hops/types.js";
 export function computeHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   if (target.mode === "resource-policy") {
     const direct = computeDirectHops(docs, target);
-    return [...direct.slice(0, 2), ...kmsHops(docs, target), locateHop(docs, target), ...organization(docs), ...direct.slice(2)];
+    return [...direct.slice(0, 2), ...kmsPathHops(docs, target), locateHop(docs, target), ...organization(docs), ...direct.slice(2)];
   }
   const path = rolePath(target, docs);
-  return [...assumeHops(docs, target, path), ...readHops(docs, target, path), ...kmsHops(docs, target), locateHop(docs, target), ...organization(docs), ...negativeHops(docs, target, path)];
+  return [...assumeHops(docs, target, path), ...readHops(docs, target, path), ...kmsPathHops(docs, target), locateHop(docs, target), ...organization(docs), ...negativeHops(docs, target, path)];
 }
 
 function organization(docs: PathDocuments): Hop[] {
@@ -39,18 +41,35 @@ function organization(docs: PathDocuments): Hop[] {
 }
 
 /**
- * SSE-KMS: reading an object of a bucket encrypted with a customer managed key needs
- * kms:Decrypt on that key too ("role-may-decrypt" / "user-may-decrypt", "key-policy-admits").
- * The KMS hop (kms-hop.ts) plugs in here, right after the read hops; none while the path
- * documents carry no key. Its request is the reader's, as the read hops build it (role mode:
- * rolePath's session, factsOf(docs, "role"); resource-policy mode: the Staging user), on the
- * key's ARN; its limits are the reader's SCPs and Production's RCPs (orgLayer), and each hop
- * goes through judging() so a statement it cannot judge makes it "cannot tell".
+ * SSE-KMS: reading an object of a bucket encrypted with a KMS key needs kms:Decrypt on that key
+ * too, asked for by S3 on the reader's behalf: the reader's own policies, and the key policy.
+ * Judged on the reader's request as the read hops build it (the role's session, or the Staging
+ * user), with the reader's SCPs and Production's RCPs. None when the bucket uses no KMS key.
  */
-function kmsHops(_docs: PathDocuments, _target: VerifyTarget): Hop[] {
-  return [];
+function kmsPathHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
+  const kms = docs.kms;
+  if (!kms) return [];
+  const roleMode = target.mode !== "resource-policy";
+  const reader = roleMode ? target.roleName : target.stagingUser;
+  if ("unreadable" in kms) {
+    return [{ id: "key-policy-admits", title: `the bucket's KMS key lets ${reader} decrypt through S3`, ok: null, detail: `Cannot tell: ${kms.unreadable}`, fix: "Let the Production profile read the bucket's encryption and its KMS key (s3:GetEncryptionConfiguration, kms:DescribeKey, kms:GetKeyPolicy), then run verify again; xacct treats this check as not holding." }];
+  }
+  const path = rolePath(target, docs);
+  const base = roleMode ? path.onObject("s3:GetObject") : path.onObject("s3:GetObject", path.user);
+  const read = { key: kms.key, bucket: target.bucket, objectKey: "xacct-verify-probe", bucketKeyEnabled: kms.encryption.bucketKeyEnabled };
+  const request = kmsDecryptRequest(base.principal, { context: base.context, open: base.open! }, read);
+  const side = roleMode ? "production" : "staging";
+  return kmsHops({
+    mode: roleMode ? "role" : "resource-policy",
+    reader,
+    request,
+    key: kms.key,
+    keyPolicy: kms.keyPolicy,
+    readerPolicies: roleMode ? docs.rolePolicies : docs.userPolicies,
+    readerBoundary: roleMode ? docs.roleBoundary : docs.userBoundary,
+    limits: { ...orgLayer(docs, side, "scps"), ...orgLayer(docs, "production", "rcps") },
+  });
 }
-
 
 /** Nothing more: no write or delete, no read around the role, no third account, not public. */
 function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop[] {

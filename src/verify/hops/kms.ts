@@ -4,9 +4,10 @@
  * admit the reader (naming it, or its account's root, which lets IAM policies decide). Pure:
  * the key, its policy and the reader's policies in, the KMS hops out, judged by the evaluator.
  */
-import { accountRootArn, parseKeyArn, policyDocument, type KmsKey } from "../policy/index.js";
-import { describeStatement, evaluate, type EvaluationRequest, type EvaluationResult, type LabeledPolicy, type PolicySet } from "../policy-eval/index.js";
-import type { Hop } from "./hops.js";
+import { accountRootArn, parseKeyArn, policyDocument, type KmsKey } from "../../policy/index.js";
+import type { EvaluationRequest, LabeledPolicy, PolicySet } from "../../policy-eval/index.js";
+import { ANY_IDENTITY, evaluateIntended, judging, verdict, type Judged } from "./judge.js";
+import type { Hop } from "./types.js";
 
 export interface KmsHopInput {
   mode: "role" | "resource-policy";
@@ -23,11 +24,6 @@ export interface KmsHopInput {
   limits?: Omit<Partial<PolicySet>, "identity" | "resource" | "permissionsBoundary"> | undefined;
 }
 
-const ANY_IDENTITY: LabeledPolicy = {
-  label: "(the reader's own permissions, assumed to allow)",
-  document: policyDocument([{ Effect: "Allow", Action: "*", Resource: "*" }]),
-};
-
 /** Stands for a key policy that admits the reader's account and lets its IAM policies decide (judged in its own hop). */
 function delegatingKeyPolicy(key: KmsKey, readerAccountId: string): LabeledPolicy {
   const partition = parseKeyArn(key.arn)?.partition ?? "aws";
@@ -35,15 +31,6 @@ function delegatingKeyPolicy(key: KmsKey, readerAccountId: string): LabeledPolic
     label: "(the key policy, assumed to let IAM policies decide)",
     document: policyDocument([{ Effect: "Allow", Principal: { AWS: accountRootArn(partition, readerAccountId) }, Action: "kms:*", Resource: "*" }]),
   };
-}
-
-type Judged = EvaluationResult & { adverse?: EvaluationResult };
-
-function evaluateIntended(request: EvaluationRequest, policies: PolicySet): Judged {
-  const favourable = evaluate(request, policies);
-  if (!request.open) return favourable;
-  const adverse = evaluate({ ...request, open: { ...request.open, adverse: true } }, policies);
-  return adverse.decision === favourable.decision ? favourable : { ...favourable, adverse };
 }
 
 /**
@@ -63,12 +50,16 @@ export function keyPolicyAdmitsReader(request: EvaluationRequest, keyPolicy: Lab
 
 /** The KMS hops of a read: the reader may decrypt with the key, and the key policy admits it. */
 export function kmsHops(input: KmsHopInput): Hop[] {
-  return [readerHop(input), keyPolicyHop(input)];
+  const id = input.mode === "role" ? "role-may-decrypt" : "user-may-decrypt";
+  return [
+    judging(id, readerTitle(input), () => readerHop(input)),
+    judging("key-policy-admits", keyPolicyTitle(input), () => keyPolicyHop(input)),
+  ];
 }
 
 function readerHop(input: KmsHopInput): Hop {
   const id = input.mode === "role" ? "role-may-decrypt" : "user-may-decrypt";
-  const title = `${input.reader} may kms:Decrypt with key ${input.key.arn} through S3`;
+  const title = readerTitle(input);
   const layers = { ...input.limits, permissionsBoundary: input.readerBoundary };
   const own = evaluateIntended(input.request, { identity: input.readerPolicies, ...layers, resource: delegatingKeyPolicy(input.key, input.request.principal.accountId) });
   // Same account, a key policy naming the reader itself is enough without an identity grant.
@@ -77,12 +68,12 @@ function readerHop(input: KmsHopInput): Hop {
   if (input.mode === "role" && input.key.manager === "AWS" && own.decision !== "Allow" && !input.keyPolicy) {
     return { id, title, ok: null, detail: `Cannot tell: the key policy of the AWS managed key ${input.key.arn} could not be read, and ${input.reader}'s own policies do not allow kms:Decrypt on it.`, fix: "Let the verifying credentials call kms:GetKeyPolicy on the key, then run verify again." };
   }
-  return verdict(id, title, result, `Give ${input.reader} kms:Decrypt on ${input.key.arn} (through S3 only): run \`xacct setup\`, which adds the grant to its policy.`);
+  return verdict(id, title, result.decision === "Allow", result, `Give ${input.reader} kms:Decrypt on ${input.key.arn} (through S3 only): run \`xacct setup\`, which adds the grant to its policy.`);
 }
 
 function keyPolicyHop(input: KmsHopInput): Hop {
   const id = "key-policy-admits";
-  const title = `the key policy of ${input.key.arn} lets ${input.reader} decrypt through S3`;
+  const title = keyPolicyTitle(input);
   const sharedAwsKey = input.key.manager === "AWS" && input.mode === "resource-policy";
   const awsKeyFix = "The AWS managed key aws/s3 cannot be shared with another account: re-encrypt the objects with a customer managed key of Production, or use role mode (`xacct setup --mode role`).";
   if (!input.keyPolicy) {
@@ -97,26 +88,8 @@ function keyPolicyHop(input: KmsHopInput): Hop {
   }
   const result = keyPolicyAdmits(input.request, input.keyPolicy, input.readerBoundary);
   const fix = sharedAwsKey ? awsKeyFix : `Let ${input.reader} decrypt with the key: run \`xacct setup\`, which adds its statement to the key policy.`;
-  return verdict(id, title, result, fix);
+  return verdict(id, title, result.decision === "Allow", result, fix);
 }
 
-function statements(result: EvaluationResult): string {
-  return result.deciding.map(describeStatement).join(", ");
-}
-
-function verdict(id: string, title: string, result: Judged, fix: string): Hop {
-  const ok = result.decision === "Allow";
-  if (ok && result.adverse) {
-    const named = result.adverse.decision === "ExplicitDeny" ? statements(result.adverse) : "the statements that allow it";
-    return {
-      id,
-      title,
-      ok: null,
-      detail: `Cannot tell: ${named} depend on condition keys whose values xacct cannot read (such as aws:SourceIp, aws:SourceVpce or tags). If they go against the request: ${result.adverse.reason}`,
-      fix: `Check the conditions of ${named} against how the reader will call S3; xacct treats this check as not holding.`,
-    };
-  }
-  if (ok) return { id, title, ok, detail: result.reason };
-  const denied = result.decision === "ExplicitDeny" ? `Remove or narrow ${statements(result)}. ` : "";
-  return { id, title, ok, detail: result.reason, fix: `${denied}${fix}` };
-}
+const readerTitle = (input: KmsHopInput) => `${input.reader} may kms:Decrypt with key ${input.key.arn} through S3`;
+const keyPolicyTitle = (input: KmsHopInput) => `the key policy of ${input.key.arn} lets ${input.reader} decrypt through S3`;
