@@ -10,10 +10,9 @@ import { invalidInput, XacctError } from "../errors.js";
 import { buildSetupPlan, DEFAULTS, setupId, type DiscoveredAccounts, type SetupAnswers, type SetupPlan } from "../plan.js";
 import { computeSetupChanges, pendingChanges, refuseOtherOwners, type Change } from "../stages/changes.js";
 import { readProductionState, readStagingState, type ProductionState, type StagingState } from "../stages/current.js";
-import { productionSteps } from "../stages/production.js";
-import { bucketPolicyLockDirectory } from "../stages/bucket-policy-write.js";
+import { setupSteps } from "../stages/setup-steps.js";
+import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
 import { homedir } from "node:os";
-import { stagingSteps } from "../stages/staging.js";
 import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadState, saveState, type SetupState } from "../state.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
@@ -212,7 +211,7 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   const applied: StepRecord[] = [];
   ctx.result["applied"] = applied;
   const lockDirectory = bucketPolicyLockDirectory(ctx.env, ctx.env["HOME"] || homedir());
-  const steps = [...productionSteps(session.prod, plan, changes, diff.prodState, bucketCreated, lockDirectory), ...stagingSteps(session.staging, plan, changes)];
+  const steps = setupSteps({ production: session.prod, staging: session.staging }, plan, changes, diff.prodState, bucketCreated, lockDirectory);
   // Shared documents are read again before they are written: the plan may have been on screen a while.
   ctx.calls.checkpoint();
   return runSteps(steps, ctx.out, applied);

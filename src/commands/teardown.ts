@@ -183,7 +183,7 @@ async function removeEverything(ctx: CommandContext, survey: TeardownSurvey): Pr
   const removed = (ctx.result["removed"] = [] as Awaited<ReturnType<typeof runSteps>>);
   // Each delete asks AWS again whose the resource is: what the plan showed may be stale by now.
   ctx.calls.checkpoint();
-  await runSteps(teardownSteps(survey.prod, survey.staging, survey.removals, target, survey.prodState, where), ctx.out, removed);
+  await runSteps(teardownSteps({ production: survey.prod, staging: survey.staging }, survey.removals, target, where), ctx.out, removed);
   await removeFromMoreStaging(ctx, answers, survey.remembered?.moreStaging, target);
   if (survey.profileExists) {
     const profile = answers.tempProfile;

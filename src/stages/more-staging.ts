@@ -8,9 +8,9 @@ import type { AwsClients } from "../aws/clients.js";
 import { toXacctError } from "../aws/errors.js";
 import { xacctTags, type MoreStagingAccount, type SetupPlan } from "../plan.js";
 import { isOneOf, type PolicyDocument } from "../policy/index.js";
-import { sameDocument } from "./compare.js";
+import { sameDocument } from "../policy/index.js";
 import { madeBySetup, readStagingState } from "./current.js";
-import { listUserExtras } from "./teardown.js";
+import { listUserExtras } from "../resources/user.js";
 import type { Output } from "../ui/output.js";
 
 export interface AccountResult {

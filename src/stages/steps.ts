@@ -5,7 +5,7 @@
 import { withAwsContext } from "../aws/errors.js";
 import { XacctError } from "../errors.js";
 import type { Output } from "../ui/output.js";
-import type { Change } from "./changes.js";
+import type { Change } from "../resources/resource.js";
 
 export type StepStatus = "created" | "updated" | "unchanged" | "reused" | "deleted" | "kept" | "absent";
 

@@ -9,15 +9,15 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
+import { GetBucketPolicyCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
+import { unlessMissing } from "../aws/errors.js";
 import { XacctError } from "../errors.js";
 import { makeDirectory } from "../make-directory.js";
-import { isXacctBucketStatement, refuseInexactRewrite, sameGrant, type PolicyDocument, type PolicyStatement } from "../policy/index.js";
+import { isXacctBucketStatement, parsePolicyDocument, refuseInexactRewrite, sameGrant, type PolicyDocument, type PolicyStatement } from "../policy/index.js";
 import { mergeSetupStatements, refuseUnsafeBucketMerge, type BucketSetup } from "./bucket-statements.js";
-import type { Change } from "./changes.js";
-import { sameDocument } from "./compare.js";
-import { readBucketPolicy } from "./current.js";
+import type { Change } from "./resource.js";
+import { sameDocument } from "../policy/index.js";
 import { withTurnLock } from "../turn-lock.js";
 
 /** Writes that find the policy changed under them are redone at most this many times. */
@@ -32,6 +32,11 @@ export interface BucketPolicyWrite {
   change: Change;
   /** Where xacct processes on this machine meet to take turns (one lock file per bucket). */
   lockDirectory: string;
+}
+
+export async function readBucketPolicy(clients: AwsClients, bucket: string): Promise<PolicyDocument | undefined> {
+  const out = await unlessMissing(["NoSuchBucketPolicy"], () => clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket })));
+  return out?.Policy ? parsePolicyDocument(out.Policy) : undefined;
 }
 
 export function bucketPolicyLockDirectory(env: NodeJS.ProcessEnv, home: string): string {
