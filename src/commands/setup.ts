@@ -22,7 +22,7 @@ import { checkSetupFlags } from "./setup-flags.js";
 import { displayShellWord } from "../shell-words.js";
 import { discoverAccounts, discoverMoreStaging, grantMoreStaging, listOf, type MoreStagingFlags } from "./setup-accounts.js";
 import type { TargetOptions } from "./target.js";
-import { checkDocumentSizes } from "../policy/limits.js";
+import { checkDocumentSizes } from "../stages/document-sizes.js";
 import { refuseInexactRewrite } from "../policy/index.js";
 import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
 import { assumeAndWrite, keysFileFor } from "./assume.js";

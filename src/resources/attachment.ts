@@ -6,7 +6,8 @@ import { AttachRolePolicyCommand, DetachRolePolicyCommand, ListAttachedRolePolic
 import type { AwsClients } from "../aws/clients.js";
 import { setupId } from "../plan.js";
 import { displayShellWord } from "../shell-words.js";
-import { readPolicyOwnership } from "./managed-policy.js";
+import { EXPORT_NAME as POLICY_EXPORT_NAME, readPolicyOwnership } from "./managed-policy.js";
+import { EXPORT_NAME as ROLE_EXPORT_NAME } from "./role.js";
 import { keptNow, NO_LONGER, NOT_XACCTS, type ResourceKind } from "./resource.js";
 import { madeBySetup } from "./state.js";
 
@@ -28,6 +29,15 @@ export const attachment: ResourceKind = {
       return "created";
     },
   }),
+  // CloudFormation attaches it in the managed policy's Roles (managed-policy.ts).
+  terraform: () => [
+    {
+      file: "production.tf.json",
+      type: "aws_iam_role_policy_attachment",
+      name: "read_objects",
+      body: { provider: "aws.production", role: `\${aws_iam_role.${ROLE_EXPORT_NAME.terraform}.name}`, policy_arn: `\${aws_iam_policy.${POLICY_EXPORT_NAME.terraform}.arn}` },
+    },
+  ],
   removal: ({ target, prod }) => {
     const attached = prod.attachedPolicyArns.includes(target.policyArn);
     const policyIsOurs = !!prod.managedPolicy && madeBySetup(prod.managedPolicy.tags, setupId(target));

@@ -8,6 +8,7 @@ import { unlessMissing } from "../aws/errors.js";
 import { invalidInput } from "../errors.js";
 import type { SetupPlan } from "../plan.js";
 import { isOneOf, parsePolicyDocument, roleArn, xacctStagingPolicies, type PolicyDocument } from "../policy/index.js";
+import { LIMITS, size, type Overflow } from "../policy/limits.js";
 import { displayShellWord } from "../shell-words.js";
 import { documentChange, keptNow, type ResourceKind, type TeardownTarget } from "./resource.js";
 
@@ -22,6 +23,7 @@ export const inlinePolicy: ResourceKind = {
     before: staging.inlinePolicy,
     after: plan.documents.stagingPolicy,
   }),
+  overflow: ({ plan }) => inlineOverflow(plan),
   apply: ({ clients, plan }) => ({
     title:
       plan.answers.mode === "role"
@@ -33,6 +35,24 @@ export const inlinePolicy: ResourceKind = {
       return c.kind === "create" ? "created" : "updated";
     },
   }),
+  terraform: ({ templated: p, plan }) => [
+    {
+      file: "staging.tf.json",
+      type: "aws_iam_user_policy",
+      name: "xacct_assume_role",
+      body: { provider: "aws.staging", name: p.inlinePolicyName, user: p.answers.stagingUser, policy: JSON.stringify(p.documents.stagingPolicy) },
+      document: { name: "assumeRole", field: "policy", expected: plan.documents.stagingPolicy },
+    },
+  ],
+  // A StackSet's Staging template puts the same document in a group's managed policy instead (export/cloudformation.ts).
+  cloudformation: ({ templated: p, plan }) => [
+    {
+      template: "staging",
+      logicalId: "AssumeRolePolicy",
+      resource: { Type: "AWS::IAM::UserPolicy", Properties: { PolicyName: p.inlinePolicyName, UserName: p.answers.stagingUser, PolicyDocument: p.documents.stagingPolicy } },
+      document: { name: "assumeRole", field: "PolicyDocument", expected: plan.documents.stagingPolicy },
+    },
+  ],
   removal: ({ target, staging }) => {
     const resource = `inline policy ${target.inlinePolicyName} of user ${target.stagingUser}`;
     if (!staging.inlinePolicy) return { id: "inline-policy", account: "staging", kind: "none", resource };
@@ -70,4 +90,10 @@ export function refuseForeignInlinePolicy(plan: SetupPlan, current: PolicyDocume
     `The inline policy ${plan.inlinePolicyName} of user ${stagingUser} was not written by xacct (its content is not xacct's); xacct will not overwrite it.`,
     "Rename or remove that inline policy, or name another user with --staging-user.",
   );
+}
+
+function inlineOverflow(plan: SetupPlan): Overflow | undefined {
+  const length = size(plan.documents.stagingPolicy);
+  if (length <= LIMITS.inlineUser) return undefined;
+  return { what: `the inline policy ${plan.inlinePolicyName}`, length, limit: LIMITS.inlineUser, hint: "Use shorter names for the role or bucket." };
 }

@@ -19,8 +19,12 @@ import { setupId, xacctTags, type SetupPlan } from "../plan.js";
 import { parsePolicyDocument } from "../policy/index.js";
 import { displayShellWord } from "../shell-words.js";
 import type { StepStatus } from "../stages/steps.js";
-import { documentChange, keptNow, NO_LONGER, type Change, type Removal, type ResourceKind } from "./resource.js";
+import { documentChange, keptNow, NO_LONGER, tagMap, type Change, type Removal, type ResourceKind } from "./resource.js";
+import { EXPORT_NAME as ROLE_EXPORT_NAME } from "./role.js";
 import { madeBySetup, removalByTags, type ManagedPolicyState, type ProductionState } from "./state.js";
+
+/** Names in exported templates, stable so that a later export updates in place. */
+export const EXPORT_NAME = { terraform: "read_objects", cloudformation: "ReadObjectsPolicy" } as const;
 
 export const managedPolicy: ResourceKind = {
   id: "managed-policy",
@@ -49,6 +53,32 @@ export const managedPolicy: ResourceKind = {
     if (removal.kind === "delete" && deps.policyUsedElsewhere) Object.assign(removal, { kind: "keep", note: "it is attached to other roles, users or groups too" });
     return removal;
   },
+  terraform: ({ templated: p, plan }) => [
+    {
+      file: "production.tf.json",
+      type: "aws_iam_policy",
+      name: EXPORT_NAME.terraform,
+      body: { provider: "aws.production", name: p.answers.policyName, description: `xacct: read objects of ${p.answers.bucket}`, policy: JSON.stringify(p.documents.readObjects), tags: tagMap(p) },
+      document: { name: "readObjects", field: "policy", expected: plan.documents.readObjects },
+    },
+  ],
+  cloudformation: ({ templated: p, plan }) => [
+    {
+      template: "production",
+      logicalId: EXPORT_NAME.cloudformation,
+      resource: {
+        Type: "AWS::IAM::ManagedPolicy",
+        Properties: {
+          ManagedPolicyName: p.answers.policyName,
+          Description: `xacct: read objects of ${p.answers.bucket}`,
+          PolicyDocument: p.documents.readObjects,
+          // The attachment lives here, not in the role's ManagedPolicyArns, so the role can exist first.
+          Roles: [{ Ref: ROLE_EXPORT_NAME.cloudformation }],
+        },
+      },
+      document: { name: "readObjects", field: "PolicyDocument", expected: plan.documents.readObjects },
+    },
+  ],
   remove: ({ clients, target }) => ({
     title: `Delete managed policy ${target.policyName}`,
     remove: async () => {

@@ -5,8 +5,9 @@
  * are these answers for a list of kinds (index.ts); a new kind is one more module in the list.
  */
 import type { AwsClients } from "../aws/clients.js";
-import type { SetupPlan } from "../plan.js";
+import { xacctTags, type SetupPlan } from "../plan.js";
 import { sameDocument, type Partition, type PolicyDocument, type PolicyStatement } from "../policy/index.js";
+import type { Overflow } from "../policy/limits.js";
 import type { StepOutcome, StepStatus } from "../stages/steps.js";
 import type { ProductionState, StagingState } from "./state.js";
 
@@ -57,6 +58,13 @@ export interface ApplyView {
   bucketCreated: () => Promise<void>;
   /** Where xacct processes on this machine take turns writing one bucket's policy. */
   lockDirectory: string;
+}
+
+/** What a size check sees: the plan, the kind's change (its document merged with what exists), how many Staging accounts. */
+export interface SizeView {
+  plan: SetupPlan;
+  change: Change;
+  accounts: number;
 }
 
 /** A setup step: written only when its change is pending. */
@@ -116,6 +124,37 @@ export interface RemoveSpec {
   remove: (removal: Removal) => Promise<StepStatus | StepOutcome>;
 }
 
+/** How a kind is exported: built from the plan with template placeholders in place of names (export/parameters.ts). */
+export interface ExportView {
+  /** The plan with placeholders, e.g. `${BucketName}` or `${var.bucket}`. */
+  templated: SetupPlan;
+  /** The plan itself: what setup writes, which the exported documents must equal once resolved. */
+  plan: SetupPlan;
+}
+
+/** A policy document inside an exported resource, checked against the one setup writes. */
+export interface ExportedDocument {
+  name: string;
+  /** The resource's attribute (Terraform) or property (CloudFormation) that holds it. */
+  field: string;
+  expected: PolicyDocument;
+}
+
+export interface TerraformFragment {
+  file: "production.tf.json" | "staging.tf.json";
+  type: string;
+  name: string;
+  body: Record<string, unknown>;
+  document?: ExportedDocument;
+}
+
+export interface CloudFormationFragment {
+  template: "production" | "staging";
+  logicalId: string;
+  resource: { Type: string; Condition?: string; Properties: Record<string, unknown> };
+  document?: ExportedDocument;
+}
+
 export interface ResourceKind {
   id: string;
   account: Account;
@@ -124,9 +163,14 @@ export interface ResourceKind {
   /** Setup: its change (none when setup does not touch it in this plan). */
   change?: (view: SetupView) => Change | undefined;
   apply?: (view: ApplyView) => ApplySpec;
+  /** Its document as setup will leave it, when over AWS's size limit: what, how long, and the way out. */
+  overflow?: (view: SizeView) => Overflow | undefined;
   /** Teardown: what happens to it and why. */
   removal?: (view: TeardownView) => Removal;
   remove?: (view: RemoveView) => RemoveSpec;
+  /** Export: its resources in Terraform and in CloudFormation (role mode). */
+  terraform?: (view: ExportView) => TerraformFragment[];
+  cloudformation?: (view: ExportView) => CloudFormationFragment[];
 }
 
 export { NOT_XACCTS } from "./state.js";
@@ -145,4 +189,9 @@ export function documentChange(before: PolicyDocument | undefined, after: Policy
 /** The statements of a document, by Sid (or position): what is left once this setup's are out. */
 export function foreignStatementNames(rest: PolicyDocument | undefined): string[] {
   return (rest?.Statement ?? []).map((s, i) => s.Sid ?? `#${i + 1}`);
+}
+
+/** xacct's tags as Terraform writes them: a map. */
+export function tagMap(plan: SetupPlan): Record<string, string> {
+  return Object.fromEntries(xacctTags(plan).map((tag) => [tag.Key, tag.Value]));
 }

@@ -8,12 +8,17 @@ import type { AwsClients } from "../aws/clients.js";
 import { unlessMissing } from "../aws/errors.js";
 import { XacctError } from "../errors.js";
 import { DEFAULTS, setupId, xacctTags, type SetupPlan } from "../plan.js";
-import { parsePolicyDocument, refuseInexactRewrite, sameDocument, type PolicyDocument } from "../policy/index.js";
+import { LIMITS, othersSize, size, type Overflow } from "../policy/limits.js";
+import { parsePolicyDocument, policyDocument, refuseInexactRewrite, sameDocument, type PolicyDocument } from "../policy/index.js";
 import { displayShellWord } from "../shell-words.js";
 import type { StepStatus } from "../stages/steps.js";
-import { documentChange, keptNow, NO_LONGER, type Change, type Removal, type ResourceKind } from "./resource.js";
+import { roleMaxSessionDuration } from "../export/parameters.js";
+import { documentChange, keptNow, tagMap, NO_LONGER, type Change, type Removal, type ResourceKind } from "./resource.js";
 import { madeBySetup, removalByTags, type RoleState } from "./state.js";
 import { mergedTrust, trustWithoutOurs } from "./trust-statements.js";
+
+/** Names in exported templates, stable so that a later export updates in place. */
+export const EXPORT_NAME = { terraform: "cross_account", cloudformation: "CrossAccountRole" } as const;
 
 export const role: ResourceKind = {
   id: "role",
@@ -23,6 +28,7 @@ export const role: ResourceKind = {
     const after = mergedTrust(plan, prod.role);
     return { id: "role", account: "production", kind: documentChange(prod.role?.trust, after), resource: `role ${plan.answers.roleName} (trust policy)`, before: prod.role?.trust, after };
   },
+  overflow: ({ plan, change, accounts }) => trustOverflow(plan, change.after ?? plan.documents.trust, accounts),
   apply: ({ clients, plan }) => ({
     title: `Role ${plan.answers.roleName}, trusted by Staging account ${plan.accounts.staging.accountId}`,
     undo: `aws iam delete-role --role-name ${plan.answers.roleName} --profile ${displayShellWord(plan.answers.productionProfile)}`,
@@ -36,6 +42,39 @@ export const role: ResourceKind = {
     }
     return removal;
   },
+  terraform: ({ templated: p, plan }) => [
+    {
+      file: "production.tf.json",
+      type: "aws_iam_role",
+      name: EXPORT_NAME.terraform,
+      body: {
+        provider: "aws.production",
+        name: p.answers.roleName,
+        description: `xacct: lets account ${p.accounts.staging.accountId} read ${p.answers.bucket}`,
+        assume_role_policy: JSON.stringify(p.documents.trust),
+        max_session_duration: roleMaxSessionDuration(plan),
+        tags: tagMap(p),
+      },
+      document: { name: "trust", field: "assume_role_policy", expected: plan.documents.trust },
+    },
+  ],
+  cloudformation: ({ templated: p, plan }) => [
+    {
+      template: "production",
+      logicalId: EXPORT_NAME.cloudformation,
+      resource: {
+        Type: "AWS::IAM::Role",
+        Properties: {
+          RoleName: p.answers.roleName,
+          Description: `xacct: lets account ${p.accounts.staging.accountId} read ${p.answers.bucket}`,
+          AssumeRolePolicyDocument: p.documents.trust,
+          MaxSessionDuration: roleMaxSessionDuration(plan),
+          Tags: xacctTags(p),
+        },
+      },
+      document: { name: "trust", field: "AssumeRolePolicyDocument", expected: plan.documents.trust },
+    },
+  ],
   remove: ({ clients, target, removals }) => ({
     title: `Delete role ${target.roleName}`,
     remove: async () => {
@@ -125,4 +164,21 @@ async function writeRole(clients: AwsClients, plan: SetupPlan, change: Change): 
     }),
   );
   return "created";
+}
+
+function trustOverflow(plan: SetupPlan, trust: PolicyDocument, accounts: number): Overflow | undefined {
+  const length = size(trust);
+  if (length <= LIMITS.trust) return undefined;
+  const what = `the trust policy of ${plan.answers.roleName}`;
+  const ours = plan.documents.trust.Statement;
+  // The role's other statements alone leave no room for even a one-account statement: they are its owner's to trim.
+  if (othersSize(trust, ours, size) + size(policyDocument(ours)) - size(policyDocument([])) > LIMITS.trust && size(plan.documents.trust) <= LIMITS.trust) {
+    return { what, length, limit: LIMITS.trust, hint: `The role's own trust statements take most of the room: make room in it (or ask AWS to raise the quota to 4096), or choose another role with --role-name.` };
+  }
+  return {
+    what,
+    length,
+    limit: LIMITS.trust,
+    hint: accounts > 1 ? "Name the whole organization instead of listing accounts: --org-id o-… (aws:PrincipalOrgID), or trust fewer accounts per role." : "Trust fewer principals (--trust-principal), or ask AWS to raise the trust policy quota to 4096.",
+  };
 }
