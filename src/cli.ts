@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import type { Readable, Writable } from "node:stream";
 import { CallLog } from "./aws/call-log.js";
-import { XacctError } from "./errors.js";
+import { asXacctError, XacctError } from "./errors.js";
 import { stateFilePath } from "./state.js";
 import { Output, wantsColor } from "./ui/output.js";
 import { terminalPrompter, unattendedPrompter } from "./wizard/prompter.js";
@@ -55,7 +55,8 @@ function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, get stdin() { return process.stdin; }, env: process.env };
 }
 
-function reportError(error: unknown, out: Output): number {
+function reportError(thrown: unknown, out: Output): number {
+  const error = asXacctError(thrown);
   // Ctrl-C or Ctrl-D at a prompt: the user's choice, not a failure to explain.
   if (error instanceof Error && error.name === "ExitPromptError") {
     out.error("Cancelled at a prompt; nothing more was changed.");
@@ -156,7 +157,8 @@ function writeJson(stream: Writable, value: unknown): void {
   stream.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-function errorSummary(error: unknown): Record<string, unknown> {
+function errorSummary(thrown: unknown): Record<string, unknown> {
+  const error = asXacctError(thrown);
   if (error instanceof XacctError) {
     return { message: error.message, hint: error.hint ?? null, awsCode: error.awsCode ?? null, exitCode: error.exitCode };
   }

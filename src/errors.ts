@@ -2,6 +2,8 @@
  * The one error type xacct shows to users: a sentence naming the problem, a hint naming the
  * fix, and the exit code. Thrown deep, printed once by the CLI.
  */
+import { PolicyEvalError } from "./policy-eval/errors.js";
+
 export type ExitCode = 1 | 2;
 
 export class XacctError extends Error {
@@ -22,4 +24,13 @@ export class XacctError extends Error {
 /** Bad input from the user: exit code 2, checked before any AWS call. */
 export function invalidInput(message: string, hint?: string): XacctError {
   return new XacctError(message, { exitCode: 2, ...(hint === undefined ? {} : { hint }) });
+}
+
+/**
+ * The evaluator's error as the user sees it: its sentence (naming the statement) and hint.
+ * Any other error is returned as it is.
+ */
+export function asXacctError(error: unknown): unknown {
+  if (!(error instanceof PolicyEvalError)) return error;
+  return new XacctError(error.message, { hint: error.hint ?? "Remove or rewrite that statement, or check it by hand.", cause: error });
 }

@@ -1,8 +1,10 @@
 /**
- * The only place that builds AWS SDK clients: all three services for the commands that work on
- * both accounts. Commands that need one service use sts.ts or s3.ts, which load only theirs.
+ * The only place that builds AWS SDK clients: every service for the commands that work on
+ * both accounts (KMS for SSE-KMS buckets). Commands that need one service use sts.ts or s3.ts,
+ * which load only theirs.
  */
 import { IAMClient } from "@aws-sdk/client-iam";
+import { KMSClient } from "@aws-sdk/client-kms";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { STSClient } from "@aws-sdk/client-sts";
 import type { CallLog } from "./call-log.js";
@@ -14,6 +16,8 @@ export { callerOf, countCalls, credentialsFor, s3EndpointFromEnv, type AwsTarget
 
 export interface AwsClients {
   iam: IAMClient;
+  /** Keys of SSE-KMS buckets: resolved, and their key policies read and merged. */
+  kms: KMSClient;
   s3: S3Client;
   sts: STSClient;
 }
@@ -21,5 +25,7 @@ export interface AwsClients {
 export function makeClients(target: AwsTarget, env: NodeJS.ProcessEnv = process.env, log?: CallLog): AwsClients {
   const iam = new IAMClient(commonConfig(target));
   if (log) countCalls(iam, "IAM", callerOf(target), log);
-  return { iam, sts: makeStsClient(target, log), s3: makeS3Client(target, env, log) };
+  const kms = new KMSClient(commonConfig(target));
+  if (log) countCalls(kms, "KMS", callerOf(target), log);
+  return { iam, kms, sts: makeStsClient(target, log), s3: makeS3Client(target, env, log) };
 }

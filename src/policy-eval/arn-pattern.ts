@@ -4,7 +4,7 @@
  * `arn:partition:service:region:account:`; in the last part (the resource) `*` spans `/`
  * and `:` freely. Case-sensitive throughout.
  */
-import { matchesWildcard } from "./wildcard.js";
+import { matchesEscapedWildcard, matchesWildcard } from "./wildcard.js";
 
 const ARN_PARTS = 6;
 
@@ -19,18 +19,20 @@ export function splitArn(arn: string): string[] | undefined {
  * Whether `arn` matches `pattern` part by part; undefined when either is not an ARN, since
  * then neither ArnLike nor ArnNotLike can be said to hold.
  */
-export function compareArn(pattern: string, arn: string): boolean | undefined {
+export function compareArn(pattern: string, arn: string, escaped = false): boolean | undefined {
   const patternParts = splitArn(pattern);
   const arnParts = splitArn(arn);
   if (patternParts === undefined || arnParts === undefined) return undefined;
-  return patternParts.every((part, index) => matchesWildcard(part, arnParts[index]!));
+  const matches = escaped ? matchesEscapedWildcard : matchesWildcard;
+  return patternParts.every((part, index) => matches(part, arnParts[index]!));
 }
 
 /**
  * A Resource element entry against the request's resource. `*` matches everything; an entry
- * that is not a full ARN is matched as a plain wildcard string.
+ * that is not a full ARN is matched as a plain wildcard string. `escaped`: the entry is an
+ * escaped pattern, its variables substituted (variables.ts).
  */
-export function resourceMatches(pattern: string, resource: string): boolean {
+export function resourceMatches(pattern: string, resource: string, escaped = false): boolean {
   if (pattern === "*") return true;
-  return compareArn(pattern, resource) ?? matchesWildcard(pattern, resource);
+  return compareArn(pattern, resource, escaped) ?? (escaped ? matchesEscapedWildcard : matchesWildcard)(pattern, resource);
 }

@@ -8,7 +8,7 @@
  */
 import { compareArn } from "./arn-pattern.js";
 import { compareIpAddress } from "./ip-address.js";
-import { matchesWildcard } from "./wildcard.js";
+import { matchesEscapedWildcard, unescapeWildcards } from "./wildcard.js";
 
 export type Comparison = (policyValue: string, requestValue: string) => boolean | undefined;
 
@@ -19,6 +19,11 @@ export interface BaseOperator {
    * true, and also when the key is missing from the request.
    */
   negated: boolean;
+  /**
+   * String and Arn operators take policy variables (policy-variables doc): their policy values
+   * come to `compare` as escaped patterns (variables.ts). The others take values as written.
+   */
+  variables: boolean;
 }
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
@@ -62,29 +67,42 @@ const compareBool: Comparison = (policyValue, requestValue) => {
   return policy === undefined || request === undefined ? undefined : policy === request;
 };
 
-const equals: Comparison = (policy, request) => policy === request;
-const equalsIgnoringCase: Comparison = (policy, request) => policy.toLowerCase() === request.toLowerCase();
-const like: Comparison = (policy, request) => matchesWildcard(policy, request);
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** BinaryEquals: both sides are base-64 text; they hold the same bytes (however padded or spaced). */
+const binaryEquals: Comparison = (policyValue, requestValue) => {
+  const policy = policyValue.replace(/\s/g, "");
+  const request = requestValue.replace(/\s/g, "");
+  if (!BASE64.test(policy) || !BASE64.test(request)) return undefined;
+  return Buffer.from(policy, "base64").equals(Buffer.from(request, "base64"));
+};
+
+const equals: Comparison = (policy, request) => unescapeWildcards(policy) === request;
+const equalsIgnoringCase: Comparison = (policy, request) => unescapeWildcards(policy).toLowerCase() === request.toLowerCase();
+const like: Comparison = (policy, request) => matchesEscapedWildcard(policy, request);
+const arn: Comparison = (policy, request) => compareArn(policy, request, true);
 const numericEquals = numeric((policy, request) => request === policy);
 const dateEquals = date((policy, request) => request === policy);
 
-const positive = (compare: Comparison): BaseOperator => ({ compare, negated: false });
-const negative = (compare: Comparison): BaseOperator => ({ compare, negated: true });
+const positive = (compare: Comparison): BaseOperator => ({ compare, negated: false, variables: false });
+const negative = (compare: Comparison): BaseOperator => ({ compare, negated: true, variables: false });
+const withVariables = (operator: BaseOperator): BaseOperator => ({ ...operator, variables: true });
 
 /** Keyed by lower-case name: AWS does not care how an operator is capitalised. */
 export const BASE_OPERATORS: ReadonlyMap<string, BaseOperator> = new Map([
-  ["stringequals", positive(equals)],
-  ["stringnotequals", negative(equals)],
-  ["stringequalsignorecase", positive(equalsIgnoringCase)],
-  ["stringnotequalsignorecase", negative(equalsIgnoringCase)],
-  ["stringlike", positive(like)],
-  ["stringnotlike", negative(like)],
+  ["stringequals", withVariables(positive(equals))],
+  ["stringnotequals", withVariables(negative(equals))],
+  ["stringequalsignorecase", withVariables(positive(equalsIgnoringCase))],
+  ["stringnotequalsignorecase", withVariables(negative(equalsIgnoringCase))],
+  ["stringlike", withVariables(positive(like))],
+  ["stringnotlike", withVariables(negative(like))],
   // ArnEquals takes wildcards just like ArnLike (condition operator docs).
-  ["arnequals", positive(compareArn)],
-  ["arnlike", positive(compareArn)],
-  ["arnnotequals", negative(compareArn)],
-  ["arnnotlike", negative(compareArn)],
+  ["arnequals", withVariables(positive(arn))],
+  ["arnlike", withVariables(positive(arn))],
+  ["arnnotequals", withVariables(negative(arn))],
+  ["arnnotlike", withVariables(negative(arn))],
   ["bool", positive(compareBool)],
+  ["binaryequals", positive(binaryEquals)],
   ["ipaddress", positive(compareIpAddress)],
   ["notipaddress", negative(compareIpAddress)],
   ["numericequals", positive(numericEquals)],
@@ -101,8 +119,15 @@ export const BASE_OPERATORS: ReadonlyMap<string, BaseOperator> = new Map([
   ["dategreaterthanequals", positive(date((policy, request) => request >= policy))],
 ]);
 
+/**
+ * A policy value as `compare` takes it; `null` for a variable with no value, which nothing
+ * equals or is like (so a negated operator holds against it); `true` for a value that compares
+ * true whatever the request holds (a variable the requester sets, taken as matching).
+ */
+export type PolicyValue = string | null | true;
+
 /** Whether one request value satisfies the operator against the policy's values (OR'ed). */
-export function operatorHolds(operator: BaseOperator, policyValues: string[], requestValue: string): boolean {
-  const results = policyValues.map((policyValue) => operator.compare(policyValue, requestValue));
+export function operatorHolds(operator: BaseOperator, policyValues: PolicyValue[], requestValue: string): boolean {
+  const results = policyValues.map((policyValue) => (typeof policyValue === "string" ? operator.compare(policyValue, requestValue) : policyValue === true));
   return operator.negated ? results.every((result) => result === false) : results.some((result) => result === true);
 }

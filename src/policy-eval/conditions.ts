@@ -7,10 +7,11 @@
  * - A multivalued request key (an array) needs a set operator; a plain operator fails on it.
  * - `Null: true` holds when the key is missing, `Null: false` when it is present.
  */
-import { XacctError } from "../errors.js";
 import type { ConditionValue, PolicyStatement } from "../policy/documents.js";
-import { BASE_OPERATORS, operatorHolds, type BaseOperator } from "./condition-operators.js";
-import type { ContextValue, OpenContext } from "./types.js";
+import { PolicyEvalError } from "./errors.js";
+import { BASE_OPERATORS, operatorHolds, type BaseOperator, type PolicyValue } from "./condition-operators.js";
+import { isOpenKey, lookUp, type ContextSource } from "./request-context.js";
+import { substitute } from "./variables.js";
 
 type ConditionBlock = NonNullable<PolicyStatement["Condition"]>;
 type SetOperator = "ForAnyValue" | "ForAllValues";
@@ -34,31 +35,22 @@ export function parseOperator(name: string): ParsedOperator {
   if (baseName.toLowerCase() === "null") return { ...parsed, base: undefined };
   const base = BASE_OPERATORS.get(baseName.toLowerCase());
   if (base === undefined) {
-    throw new XacctError(`xacct cannot evaluate the condition operator ${name}.`, {
-      hint: "Supported: String*, Arn*, Bool, Null, Numeric*, Date*, IpAddress, NotIpAddress, each with IfExists and ForAnyValue:/ForAllValues:.",
+    throw new PolicyEvalError(`xacct cannot evaluate the condition operator ${name}.`, {
+      hint: "Supported: the operators AWS documents (String*, Arn*, Numeric*, Date*, Bool, BinaryEquals, IpAddress, NotIpAddress, Null), each with IfExists and ForAnyValue:/ForAllValues:.",
     });
   }
   return { ...parsed, base };
-}
-
-/** Context keys are case-insensitive; booleans and numbers compare as their JSON text. */
-function lookUp(context: Record<string, ContextValue>, key: string): string | string[] | undefined {
-  const wanted = key.toLowerCase();
-  const found = Object.keys(context).find((name) => name.toLowerCase() === wanted);
-  if (found === undefined) return undefined;
-  const value = context[found]!;
-  return Array.isArray(value) ? value : String(value);
 }
 
 function asStrings(values: ConditionValue | ConditionValue[]): string[] {
   return (Array.isArray(values) ? values : [values]).map(String);
 }
 
-function nullHolds(policyValues: string[], present: boolean): boolean {
-  return policyValues.some((value) => value.toLowerCase() === String(!present));
+function nullHolds(policyValues: PolicyValue[], present: boolean): boolean {
+  return policyValues.some((value) => typeof value === "string" && value.toLowerCase() === String(!present));
 }
 
-function keyHolds(operator: ParsedOperator, policyValues: string[], requestValue: string | string[] | undefined): boolean {
+function keyHolds(operator: ParsedOperator, policyValues: PolicyValue[], requestValue: string | string[] | undefined): boolean {
   const base = operator.base;
   if (base === undefined) return nullHolds(policyValues, requestValue !== undefined);
   if (requestValue === undefined) {
@@ -73,31 +65,40 @@ function keyHolds(operator: ParsedOperator, policyValues: string[], requestValue
   return operator.setOperator === "ForAnyValue" ? requestValues.some(holds) : requestValues.every(holds);
 }
 
-export function conditionsHold(block: ConditionBlock | undefined, context: Record<string, ContextValue>): boolean {
-  return conditionOutcome(block, { context }) === "holds";
-}
-
 /** Whether a Condition block holds; "either" when the requester decides (see `OpenContext`). */
 export type ConditionOutcome = "holds" | "fails" | "either";
 
-export function conditionOutcome(block: ConditionBlock | undefined, request: { context: Record<string, ContextValue>; open?: OpenContext | undefined }): ConditionOutcome {
-  if (block === undefined) return "holds";
-  const outcomes = Object.entries(block).flatMap(([operatorName, keys]) =>
-    Object.entries(keys).map(([key, values]) => keyOutcome(operatorName, asStrings(values), key, request)),
-  );
+/** All of them hold: "fails" wins, then "either". */
+export function allOf(outcomes: ConditionOutcome[]): ConditionOutcome {
   if (outcomes.includes("fails")) return "fails";
   return outcomes.includes("either") ? "either" : "holds";
 }
 
-function keyOutcome(operatorName: string, policyValues: string[], key: string, request: { context: Record<string, ContextValue>; open?: OpenContext | undefined }): ConditionOutcome {
+/** `variables`: the document's `${…}` are policy variables (Version 2012-10-17). */
+export function conditionOutcome(block: ConditionBlock | undefined, request: ContextSource, variables = false): ConditionOutcome {
+  if (block === undefined) return "holds";
+  return allOf(Object.entries(block).flatMap(([operatorName, keys]) =>
+    Object.entries(keys).map(([key, values]) => keyOutcome(operatorName, asStrings(values), key, request, variables)),
+  ));
+}
+
+function keyOutcome(operatorName: string, written: string[], key: string, request: ContextSource, variables: boolean): ConditionOutcome {
   const value = lookUp(request.context, key);
-  const open = request.open;
-  if (open && value === undefined && !open.absent.some((k) => k.toLowerCase() === key.toLowerCase())) return "either";
+  if (value === undefined && isOpenKey(request, key)) return "either";
   const operator = parseOperator(operatorName);
+  const open = request.open;
   if (open && !open.exactPrincipal && typeof value === "string" && key.toLowerCase() === "aws:principalarn" && operator.base && TEXT_OPERATOR.test(operatorName)) {
-    return principalArnOutcome(operator, policyValues, value);
+    return principalArnOutcome(operator, written, value);
   }
-  return keyHolds(operator, policyValues, value) ? "holds" : "fails";
+  if (!operator.base?.variables) return keyHolds(operator, written, value) ? "holds" : "fails";
+  const substituted = written.map((entry) => substitute(entry, request, variables));
+  // A value the requester picks may match or not: the answer must be the same both ways.
+  const withOpen = (matchesAnything: boolean): PolicyValue[] =>
+    substituted.map((s): PolicyValue => (s.kind === "pattern" ? s.pattern : s.kind === "open" && matchesAnything ? true : null));
+  const ifMatching = keyHolds(operator, withOpen(true), value);
+  const ifNot = keyHolds(operator, withOpen(false), value);
+  if (ifMatching !== ifNot) return "either";
+  return ifMatching ? "holds" : "fails";
 }
 
 /**

@@ -1,5 +1,6 @@
 /** The `reason` sentences of an evaluation: what decided, and for a denial what is missing. */
-import { isCrossAccount, needsRoleTrust, type AppliedStatement, type Grants } from "./grants.js";
+import { isCrossAccount, needsKeyPolicy, needsRoleTrust, type AppliedStatement, type Grants } from "./grants.js";
+import type { Layer } from "./layers.js";
 import type { DecidingStatement, EvaluationRequest, PolicySet } from "./types.js";
 
 export function describeStatement(statement: DecidingStatement): string {
@@ -11,8 +12,32 @@ function describeAll(statements: DecidingStatement[]): string {
   return statements.map(describeStatement).join(", ");
 }
 
+/** A statement, and its layer when that is not plain from the label (an SCP, a boundary, …). */
+function describeInLayer(statement: AppliedStatement): string {
+  return statement.layerTitle === "" ? describeStatement(statement) : `${describeStatement(statement)}, ${statement.layerTitle}`;
+}
+
 export function explainExplicitDeny(denies: AppliedStatement[]): string {
-  return `Explicitly denied by ${describeAll(denies)}; an explicit Deny overrides every Allow.`;
+  return `Explicitly denied by ${denies.map(describeInLayer).join("; ")}; an explicit Deny overrides every Allow.`;
+}
+
+/** An SCP or RCP level without an Allow for the request. */
+export function explainBound(request: EvaluationRequest, layer: Layer, level: number): string {
+  const kind = layer.name === "SCPs" ? "SCP" : "RCP";
+  const labels = layer.levels[level]!.map((policy) => policy.label);
+  const where = labels.length === 0 ? `level ${level + 1} (no policy attached there)` : labels.join(", ");
+  const whose = layer.name === "SCPs" ? `the account of ${request.principal.arn}` : `the account of ${request.resource}`;
+  return `No ${kind} at level ${level + 1} of ${layer.levels.length} (root → OUs → account) allows ${request.action} on ${request.resource}: ${where}; every level of ${kind}s that apply to ${whose} must allow it.`;
+}
+
+/** A permissions boundary or session policies that allow nothing of what the identity grants. */
+export function explainNarrowed(request: EvaluationRequest, layer: Layer): string {
+  const labels = layer.levels.flat().map((policy) => policy.label).join(", ") || layer.title;
+  const what = `${request.action} on ${request.resource}`;
+  if (layer.name === "permissions boundary") {
+    return `${labels} does not allow ${what}; an action is allowed only if the identity policies and the permissions boundary both allow it.`;
+  }
+  return `No session policy (${labels}) allows ${what}; a role session gets only what both its role's policies and its session policies allow.`;
 }
 
 export function explainAllow(allows: AppliedStatement[]): string {
@@ -34,6 +59,9 @@ export function explainImplicitDeny(request: EvaluationRequest, policies: Policy
     if (resourceAdmits) return `${resourceSide(policies)} admits ${who}, but no identity policy of it allows ${what}; ${bothSides}.`;
   } else if (identityAllows && needsRoleTrust(request, policies)) {
     return `${describeAll(grants.identity)} allows ${what}, but ${resourceSide(policies)} trusts neither ${who} nor its account.`;
+  } else if (needsKeyPolicy(request) && !resourceAdmits) {
+    const keyPolicy = policies.resource?.label ?? "the key policy (none was given)";
+    return `${keyPolicy} allows ${what} neither to ${who} nor to its account; a KMS key is usable only by whom its key policy allows, even in its own account.`;
   } else if (resourceAdmits) {
     return `${resourceSide(policies)} names only the account of ${who}, which leaves the decision to its identity policies, and none allows ${what}.`;
   }

@@ -8,6 +8,8 @@ import type { DecidingStatement, EvaluationRequest, PolicySet } from "./types.js
 /** A statement that applies to the request, and how it names the principal. */
 export interface AppliedStatement extends DecidingStatement {
   principalMatch: PrincipalMatch;
+  /** How sentences name its layer after the policy's label (layers.ts); empty for identity and resource. */
+  layerTitle: string;
 }
 
 /** What each side of the request allows, once explicit denies are ruled out. */
@@ -28,6 +30,23 @@ export function needsRoleTrust(request: EvaluationRequest, policies: PolicySet):
   return policies.resource !== undefined && request.action.toLowerCase().startsWith("sts:");
 }
 
+const KMS_KEY_ARN = /^arn:[^:]+:kms:[^:]*:\d{12}:key\//;
+
+/**
+ * kms:* on a key: the key policy must allow the principal, or name its account (which then
+ * delegates to its IAM policies), even in the same account (KMS key policy docs: "no principal,
+ * including the account root user, has any permissions to a KMS key unless the key policy
+ * allows it"). Without a key policy, nothing is allowed.
+ */
+export function needsKeyPolicy(request: EvaluationRequest): boolean {
+  return request.action.toLowerCase().startsWith("kms:") && KMS_KEY_ARN.test(request.resource);
+}
+
+/** The resource's policy must admit the principal or its account, even in the same account. */
+export function resourcePolicyRequired(request: EvaluationRequest, policies: PolicySet): boolean {
+  return needsRoleTrust(request, policies) || needsKeyPolicy(request);
+}
+
 /** The statements that together allow the request, or undefined when it is not allowed. */
 export function allowingStatements(request: EvaluationRequest, policies: PolicySet, grants: Grants): AppliedStatement[] | undefined {
   const resourceAny = [...grants.resourceForPrincipal, ...grants.resourceForAccount];
@@ -36,6 +55,6 @@ export function allowingStatements(request: EvaluationRequest, policies: PolicyS
   }
   if (grants.resourceForPrincipal.length > 0) return [...grants.resourceForPrincipal, ...grants.identity];
   if (grants.identity.length === 0) return undefined;
-  if (!needsRoleTrust(request, policies)) return grants.identity;
+  if (!resourcePolicyRequired(request, policies)) return grants.identity;
   return grants.resourceForAccount.length > 0 ? [...grants.identity, ...grants.resourceForAccount] : undefined;
 }

@@ -4,6 +4,7 @@
  */
 export { evaluate } from "./evaluate.js";
 export { describeStatement } from "./explain.js";
+export { PolicyEvalError, type UnjudgedStatement } from "./errors.js";
 export type {
   ContextValue,
   DecidingStatement,

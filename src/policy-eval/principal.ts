@@ -102,17 +102,21 @@ function requesterLayers(requester: Requester): Array<(entry: string) => boolean
 }
 
 /**
- * How a NotPrincipal statement names the requester: it applies unless the list names every
- * one of its layers. That is why AWS documents that the account ARN must be listed too:
- * "Otherwise, the policy might deny access to the entire account containing the principal".
- * When only the account layer is left unnamed, an Allow grants the account, which (like a
- * Principal naming the account) only delegates to the requester's identity policies.
+ * How a NotPrincipal statement names the requester. An Allow "allows all principals except the
+ * one named" (NotPrincipal docs): naming the requester at any layer (its account, its role, its
+ * session, itself) keeps it from granting, and otherwise it grants the requester directly.
+ *
+ * A Deny applies unless the list names every one of the requester's layers. That is why AWS
+ * documents that the account ARN must be listed too: "Otherwise, the policy might deny access
+ * to the entire account containing the principal". ("account" is returned when only the
+ * account layer is left unnamed; for a Deny it applies all the same.)
  */
-export function notPrincipalMatch(element: PolicyPrincipal, requester: Requester): PrincipalMatch {
+export function notPrincipalMatch(element: PolicyPrincipal, requester: Requester, effect: "Allow" | "Deny"): PrincipalMatch {
   if (requester.kind === "service" || requester.kind === "federated") return otherKindMatch(element, requester) === "none" ? "principal" : "none";
   const entries = awsPrincipals(element);
   if (entries.some((entry) => /^\*+$/.test(entry))) return "none";
   const layers = requesterLayers(requester).map((names) => entries.some(names));
+  if (effect === "Allow") return layers.some(Boolean) || canonicalMatch(element, requester) === "account" ? "none" : "principal";
   const account = layers[0]! || canonicalMatch(element, requester) === "account";
   const identity = layers.slice(1);
   if (identity.every(Boolean)) return account ? "none" : "account";

@@ -65,8 +65,25 @@ export interface PolicySet {
    * not limited by it (one naming the role, the account or `*` is).
    */
   permissionsBoundary?: LabeledPolicy | undefined;
-  /** The policy on the resource: a role's trust policy for sts:AssumeRole, a bucket policy for S3. */
+  /** The policy on the resource: a role's trust policy for sts:AssumeRole, a bucket policy for S3, a KMS key policy. */
   resource?: LabeledPolicy;
+  /**
+   * Session policies passed when the role session was made: the session gets only what they
+   * allow too (their Denies apply). A resource policy naming the session's own ARN is not
+   * limited by them; one naming the role or the account is.
+   */
+  sessionPolicies?: LabeledPolicy[] | undefined;
+  /**
+   * Organization SCPs that apply to the principal's account, one array per level, root → OUs →
+   * account. Every level must allow the action; any Deny denies. Absent: none apply (not in an
+   * organization, or the management account).
+   */
+  scps?: LabeledPolicy[][] | undefined;
+  /**
+   * Organization RCPs that apply to the resource's account, same shape as `scps`. They bound
+   * access to the account's resources for every principal.
+   */
+  rcps?: LabeledPolicy[][] | undefined;
 }
 
 export type Decision = "Allow" | "ExplicitDeny" | "ImplicitDeny";

@@ -3,3 +3,4 @@ export * from "./documents.js";
 export * from "./bucket-policy.js";
 export * from "./ownership.js";
 export * from "./compare.js";
+export * from "./kms.js";

@@ -1,0 +1,103 @@
+/**
+ * Reading what SSE-KMS needs and writing a key policy: a bucket's default encryption and an
+ * object's, the key resolved to its ARN and owner, the key policy; and the merged key policy
+ * written with turns taken and read back, as the bucket policy is (src/resources/bucket-policy-write.ts).
+ */
+import { DescribeKeyCommand, GetKeyPolicyCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
+import { GetBucketEncryptionCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { XacctError } from "../errors.js";
+import { makeDirectory } from "../make-directory.js";
+import { parseKeyArn, parsePolicyDocument, type KmsKey, type PolicyDocument } from "../policy/index.js";
+import { withTurnLock } from "../turn-lock.js";
+import type { AwsClients } from "./clients.js";
+import { unlessMissing, withAwsContext } from "./errors.js";
+
+/** How a bucket (by default) or one object is encrypted. */
+export interface Encryption {
+  /** AES256 (SSE-S3), aws:kms, aws:kms:dsse. */
+  algorithm: string;
+  /** As configured: a key ID, key ARN, alias name or alias ARN; absent for SSE-S3, or for aws:kms with the AWS managed key. */
+  keyId?: string | undefined;
+  /** S3 asks KMS once per bucket rather than per object: the encryption context names the bucket then. */
+  bucketKeyEnabled: boolean;
+}
+
+/** Whether reading needs a KMS key: SSE-KMS or DSSE-KMS. */
+export function usesKms(encryption: Encryption | undefined): encryption is Encryption {
+  return encryption !== undefined && encryption.algorithm.startsWith("aws:kms");
+}
+
+/** The bucket's default encryption; undefined when it has none. */
+export async function readBucketEncryption(clients: AwsClients, bucket: string, profile?: string): Promise<Encryption | undefined> {
+  const out = await withAwsContext({ action: `reading the default encryption of bucket ${bucket}`, profile }, () =>
+    unlessMissing(["ServerSideEncryptionConfigurationNotFoundError"], () => clients.s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }))),
+  );
+  const rule = out?.ServerSideEncryptionConfiguration?.Rules?.find((r) => r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm);
+  const byDefault = rule?.ApplyServerSideEncryptionByDefault;
+  if (!byDefault?.SSEAlgorithm) return undefined;
+  return { algorithm: byDefault.SSEAlgorithm, keyId: byDefault.KMSMasterKeyID || undefined, bucketKeyEnabled: rule?.BucketKeyEnabled === true };
+}
+
+/** One object's encryption (for `--test-key`), which may differ from the bucket's default. */
+export async function readObjectEncryption(clients: AwsClients, bucket: string, key: string, profile?: string): Promise<Encryption | undefined> {
+  const out = await withAwsContext({ action: `reading the encryption of object ${key} in bucket ${bucket}`, profile }, () =>
+    clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })),
+  );
+  if (!out.ServerSideEncryption) return undefined;
+  return { algorithm: out.ServerSideEncryption, keyId: out.SSEKMSKeyId || undefined, bucketKeyEnabled: out.BucketKeyEnabled === true };
+}
+
+/** What S3 uses when aws:kms names no key: the account's AWS managed key for S3. */
+export const AWS_MANAGED_S3_KEY = "alias/aws/s3";
+
+/** The key behind a key ID, key ARN, alias name or alias ARN: its ARN, owner and manager. */
+export async function describeKey(clients: AwsClients, keyId: string, profile?: string): Promise<KmsKey> {
+  const out = await withAwsContext({ action: `looking up KMS key ${keyId}`, profile }, () => clients.kms.send(new DescribeKeyCommand({ KeyId: keyId })));
+  const meta = out.KeyMetadata;
+  const parsed = meta?.Arn ? parseKeyArn(meta.Arn) : undefined;
+  if (!meta?.Arn || !parsed) {
+    throw new XacctError(`Failed looking up KMS key ${keyId}: AWS answered without the key's ARN.`, { hint: "Run again with --debug for details." });
+  }
+  return { arn: meta.Arn, accountId: meta.AWSAccountId ?? parsed.accountId, region: parsed.region, manager: meta.KeyManager === "AWS" ? "AWS" : "CUSTOMER" };
+}
+
+/** The key of an encryption that uses KMS: the configured one, else the AWS managed aws/s3 key. */
+export function encryptionKeyId(encryption: Encryption): string {
+  return encryption.keyId ?? AWS_MANAGED_S3_KEY;
+}
+
+/** The key policy (every key has exactly one, named "default"). */
+export async function readKeyPolicy(clients: AwsClients, keyArn: string, profile?: string): Promise<PolicyDocument> {
+  const out = await withAwsContext({ action: `reading the key policy of ${keyArn}`, profile }, () =>
+    clients.kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default" })),
+  );
+  if (!out.Policy) throw new XacctError(`Failed reading the key policy of ${keyArn}: AWS answered without a policy.`, { hint: "Run again with --debug for details." });
+  return parsePolicyDocument(out.Policy);
+}
+
+export async function putKeyPolicy(clients: AwsClients, keyArn: string, policy: PolicyDocument, profile?: string): Promise<void> {
+  await withAwsContext({ action: `writing the key policy of ${keyArn}`, profile }, () =>
+    clients.kms.send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default", Policy: JSON.stringify(policy) })),
+  );
+}
+
+const LOCK_STALE_MS = 10_000;
+const LOCK_WAIT_MS = 60_000;
+const LOCK_RETRY_MS = 100;
+
+/** One xacct process at a time per key on this machine; the read-back after the write is what proves the result. */
+export async function withKeyPolicyLock<T>(directory: string, keyArn: string, work: () => Promise<T>): Promise<T> {
+  await makeDirectory(directory, 0o700);
+  const file = join(directory, `key-policy-${createHash("sha256").update(keyArn).digest("hex").slice(0, 16)}`);
+  return withTurnLock(file, {
+    staleMs: LOCK_STALE_MS,
+    waitMs: LOCK_WAIT_MS,
+    retryMs: LOCK_RETRY_MS,
+    busy: () => new XacctError(`Another xacct kept the key policy of ${keyArn} locked for over ${LOCK_WAIT_MS / 1000} s.`, {
+      hint: `Let it finish and run setup again; if no xacct is running, delete ${file}.lock.`,
+    }),
+    failed: (error) => error,
+  }, work);
+}

@@ -1,0 +1,65 @@
+/**
+ * The KMS client is bundled only into the commands that read keys (setup, teardown, verify,
+ * export): `--help` loads no SDK at all, and the commands that only assume or download
+ * (assume, credentials, console, test-get) do not load it when they start. Reads the built dist/.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const ROOT = resolve(__dirname, "..");
+const DIST = join(ROOT, "dist");
+const run = promisify(execFile);
+
+/** Every source a built file was made from, from its source map. */
+async function sourcesOf(file: string): Promise<string[]> {
+  return (JSON.parse(await readFile(`${file}.map`, "utf8")) as { sources: string[] }).sources;
+}
+
+/** The built files a chunk imports statically, and theirs in turn: what loads with it (a dynamic import() loads only when its code runs). */
+async function reachable(file: string, seen = new Set<string>()): Promise<Set<string>> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const text = await readFile(file, "utf8");
+  for (const match of text.matchAll(/(?:from|import)\s*["'](\.\.?\/[^"']+\.js)["']/g)) await reachable(resolve(dirname(file), match[1]!), seen);
+  return seen;
+}
+
+async function commandChunk(name: string): Promise<string> {
+  const chunk = (await readdir(join(DIST, "chunks"))).find((f) => f.startsWith(`${name}-`) && f.endsWith(".js"));
+  if (!chunk) throw new Error(`no built chunk for command ${name}: run npm run build`);
+  return join(DIST, "chunks", chunk);
+}
+
+async function reachesKms(command: string): Promise<boolean> {
+  for (const file of await reachable(await commandChunk(command))) {
+    if ((await sourcesOf(file)).some((s) => s.includes("node_modules/@aws-sdk/client-kms/"))) return true;
+  }
+  return false;
+}
+
+describe("where the KMS client is loaded", () => {
+  it("--help loads no AWS SDK", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "xacct-kms-loading-"));
+    try {
+      const list = join(dir, "modules.txt");
+      await run(process.execPath, ["--import", join(ROOT, "bench/list-modules.mjs"), join(ROOT, "bin/xacct.js"), "--help"], {
+        env: { ...process.env, XACCT_BENCH_MODULE_LIST: list },
+      });
+      const files = (await readFile(list, "utf8")).split("\n").filter((u) => u.startsWith("file:") && u.includes("/dist/")).map((u) => fileURLToPath(u));
+      const sdk = (await Promise.all(files.map(sourcesOf))).flat().filter((s) => s.includes("node_modules/@aws-sdk/"));
+      expect(sdk).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("only the commands that read keys load the KMS client", async () => {
+    for (const command of ["setup", "teardown", "verify", "export"]) expect(await reachesKms(command), command).toBe(true);
+    for (const command of ["assume", "credentials", "console", "test-get"]) expect(await reachesKms(command), command).toBe(false);
+  });
+});
