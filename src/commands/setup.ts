@@ -11,6 +11,7 @@ import { buildSetupPlan, DEFAULTS, setupId, type DiscoveredAccounts, type SetupA
 import { computeSetupChanges, pendingChanges, refuseOtherOwners, type Change } from "../stages/changes.js";
 import { readProductionState, readStagingState, type ProductionState, type StagingState } from "../stages/current.js";
 import { setupSteps } from "../stages/setup-steps.js";
+import { planKms, type KmsPlanInput } from "../resources/key-policy.js";
 import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
 import { homedir } from "node:os";
 import { runSteps, type StepRecord } from "../stages/steps.js";
@@ -172,10 +173,14 @@ async function diffAgainstAccounts(session: SetupSession, answers: SetupAnswers)
   const named = buildSetupPlan(answers, session.accounts);
   const [stagingState, prodState] = await Promise.all([
     readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: named.inlinePolicyName, profile: answers.stagingProfile }),
-    readProduction(session.prod, named),
+    readProduction(session.prod, named, session.options.testKey),
   ]);
   // A reused role's ARN may carry a path the name does not show: grant and remember that ARN.
-  const plan = prodState.role?.arn ? buildSetupPlan(answers, session.accounts, prodState.role.arn) : named;
+  const roleArn = prodState.role?.arn || undefined;
+  const base = roleArn ? buildSetupPlan(answers, session.accounts, roleArn) : named;
+  // An SSE-KMS bucket: the reader also needs its key (refused here, before any write, when it cannot be shared).
+  const kms = planKms(kmsPlanInput(base, session.options.testKey), prodState.bucketKeys);
+  const plan = kms ? buildSetupPlan(answers, session.accounts, roleArn, kms) : base;
   refuseOtherOwners(plan, prodState, stagingState);
   const changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(session, answers.bucket));
   for (const change of changes) if (change.kind === "update") refuseInexactRewrite(change.before, change.resource);
@@ -333,11 +338,19 @@ function refuseMissingFlags(options: SetupOptions, interactive: boolean): void {
   }
 }
 
-function readProduction(prod: AwsClients, plan: SetupPlan): Promise<ProductionState> {
+function kmsPlanInput(plan: SetupPlan, objectKey: string | undefined): KmsPlanInput {
+  const { production, staging, moreStaging } = plan.accounts;
+  const stagingAccountIds = [staging.accountId, ...(moreStaging ?? []).map((a) => a.accountId)];
+  return { answers: plan.answers, partition: plan.partition, productionAccountId: production.accountId, stagingAccountIds, roleArn: plan.roleArn, objectKey };
+}
+
+function readProduction(prod: AwsClients, plan: SetupPlan, objectKey: string | undefined): Promise<ProductionState> {
   return readProductionState(prod, {
     bucket: plan.answers.bucket,
     bucketExists: plan.accounts.production.ownedBuckets.has(plan.answers.bucket),
     withBucketSettings: true,
+    withBucketKeys: true,
+    objectKey,
     withRole: plan.answers.mode === "role",
     policyArn: plan.policyArn,
     roleName: plan.answers.roleName,

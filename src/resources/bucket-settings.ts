@@ -59,9 +59,12 @@ export async function readBucketSettings(clients: AwsClients, bucket: string): P
     unlessMissing(["OwnershipControlsNotFoundError"], () => clients.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }))),
   ]);
   const b = block?.PublicAccessBlockConfiguration;
+  const rule = encryption?.ServerSideEncryptionConfiguration?.Rules?.find((r) => r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm);
+  const algorithm = rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm;
   return {
     publicAccessBlocked: !!b && [b.BlockPublicAcls, b.IgnorePublicAcls, b.BlockPublicPolicy, b.RestrictPublicBuckets].every(Boolean),
-    encryption: encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
+    encryption: algorithm,
+    defaultEncryption: algorithm ? { algorithm, keyId: rule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID || undefined, bucketKeyEnabled: rule?.BucketKeyEnabled === true } : undefined,
     objectOwnership: ownership?.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
   };
 }

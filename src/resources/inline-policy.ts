@@ -7,7 +7,7 @@ import { DeleteUserPolicyCommand, GetUserPolicyCommand, PutUserPolicyCommand } f
 import { unlessMissing } from "../aws/errors.js";
 import { invalidInput } from "../errors.js";
 import type { SetupPlan } from "../plan.js";
-import { isOneOf, parsePolicyDocument, roleArn, xacctStagingPolicies, type PolicyDocument } from "../policy/index.js";
+import { buildKmsDecryptStatement, isOneOf, KMS_SID, parseKeyArn, parsePolicyDocument, roleArn, sameGrant, xacctStagingPolicies, type PolicyDocument, type PolicyStatement } from "../policy/index.js";
 import { LIMITS, size, type Overflow } from "../policy/limits.js";
 import { displayShellWord } from "../shell-words.js";
 import { documentChange, keptNow, type ResourceKind, type TeardownTarget } from "./resource.js";
@@ -56,7 +56,7 @@ export const inlinePolicy: ResourceKind = {
   removal: ({ target, staging }) => {
     const resource = `inline policy ${target.inlinePolicyName} of user ${target.stagingUser}`;
     if (!staging.inlinePolicy) return { id: "inline-policy", account: "staging", kind: "none", resource };
-    return isOneOf(staging.inlinePolicy, stagingPolicyCandidates(target))
+    return isXacctStagingPolicy(staging.inlinePolicy, stagingPolicyCandidates(target))
       ? { id: "inline-policy", account: "staging", kind: "delete", resource }
       : { id: "inline-policy", account: "staging", kind: "keep", resource, note: "its content was not written by xacct for this setup" };
   },
@@ -65,7 +65,7 @@ export const inlinePolicy: ResourceKind = {
     remove: async () => {
       const out = await unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetUserPolicyCommand({ UserName: target.stagingUser, PolicyName: target.inlinePolicyName })));
       if (!out?.PolicyDocument) return "absent";
-      if (!isOneOf(parsePolicyDocument(out.PolicyDocument), stagingPolicyCandidates(target))) return keptNow("its content is no longer what xacct wrote");
+      if (!isXacctStagingPolicy(parsePolicyDocument(out.PolicyDocument), stagingPolicyCandidates(target))) return keptNow("its content is no longer what xacct wrote");
       await clients.iam.send(new DeleteUserPolicyCommand({ UserName: target.stagingUser, PolicyName: target.inlinePolicyName }));
       return "deleted";
     },
@@ -79,13 +79,31 @@ export function stagingPolicyCandidates(target: Pick<TeardownTarget, "mode" | "p
   return [...new Set([target.roleArn, pathless])].flatMap((roleArn) => xacctStagingPolicies({ ...target, roleArn }));
 }
 
+/**
+ * One of the inline policies xacct writes for this setup: one of `candidates`, with or without
+ * the kms:Decrypt statement an SSE-KMS bucket adds (resource-policy mode), on whatever key.
+ */
+export function isXacctStagingPolicy(document: PolicyDocument, candidates: readonly PolicyDocument[]): boolean {
+  const rest = document.Statement.filter((s) => !isXacctDecryptStatement(s));
+  return isOneOf(rest.length === document.Statement.length ? document : { ...document, Statement: rest }, candidates);
+}
+
+/** xacct's decrypt statement: exactly kms:Decrypt on KMS keys, through S3 of their region. */
+function isXacctDecryptStatement(statement: PolicyStatement): boolean {
+  const [first] = [statement.Resource ?? []].flat();
+  const key = first === undefined ? undefined : parseKeyArn(first);
+  if (statement.Sid !== KMS_SID.decrypt || !key) return false;
+  const keys = [statement.Resource ?? []].flat();
+  return keys.every((arn) => parseKeyArn(arn) !== undefined) && sameGrant(statement, { ...buildKmsDecryptStatement({ arn: first!, region: key.region }), Resource: statement.Resource! });
+}
+
 /** The Staging user's inline policy of xacct's name is replaced only when xacct wrote it (for this setup). */
 export function refuseForeignInlinePolicy(plan: SetupPlan, current: PolicyDocument): void {
   const { mode, bucket, stagingUser } = plan.answers;
   // An older xacct named a role with a path without it (role/Name): that policy is xacct's too, and gets corrected.
   const pathless = roleArn(plan.partition, plan.accounts.production.accountId, plan.answers.roleName);
   const candidates = [plan.roleArn, pathless].flatMap((arn) => xacctStagingPolicies({ mode, partition: plan.partition, bucket, roleArn: arn }));
-  if (isOneOf(current, candidates)) return;
+  if (isXacctStagingPolicy(current, candidates)) return;
   throw invalidInput(
     `The inline policy ${plan.inlinePolicyName} of user ${stagingUser} was not written by xacct (its content is not xacct's); xacct will not overwrite it.`,
     "Rename or remove that inline policy, or name another user with --staging-user.",

@@ -116,6 +116,9 @@ export interface RemoveView {
   clients: AwsClients;
   target: TeardownTarget;
   removals: readonly Removal[];
+  /** Where xacct processes on this machine take turns writing a shared document (a key policy). */
+  lockDirectory: string;
+  profile: string;
 }
 
 /** A teardown step: asks AWS again, when it runs, whether the resource is still this setup's. */
@@ -161,13 +164,16 @@ export interface ResourceKind {
   /** Exists only in role mode (resource-policy mode makes no role). */
   roleOnly?: boolean;
   /** Setup: its change (none when setup does not touch it in this plan). */
-  change?: (view: SetupView) => Change | undefined;
-  apply?: (view: ApplyView) => ApplySpec;
+  change?: (view: SetupView) => Change | Change[] | undefined;
+  /** The step that writes one of its changes (a kind may have several instances, e.g. one per key). */
+  apply?: (view: ApplyView, change: Change) => ApplySpec;
   /** Its document as setup will leave it, when over AWS's size limit: what, how long, and the way out. */
   overflow?: (view: SizeView) => Overflow | undefined;
   /** Teardown: what happens to it and why. */
-  removal?: (view: TeardownView) => Removal;
-  remove?: (view: RemoveView) => RemoveSpec;
+  removal?: (view: TeardownView) => Removal | Removal[];
+  remove?: (view: RemoveView, removal: Removal) => RemoveSpec;
+  /** Teardown leaves it out of the plan when there is nothing of xacct's in it (it is not a resource xacct made). */
+  hiddenWhenNone?: boolean;
   /** Export: its resources in Terraform and in CloudFormation (role mode). */
   terraform?: (view: ExportView) => TerraformFragment[];
   cloudformation?: (view: ExportView) => CloudFormationFragment[];

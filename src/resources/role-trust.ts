@@ -13,6 +13,7 @@ import { xacctSetupOf, type ProductionState } from "./state.js";
 export const roleTrust: ResourceKind = {
   id: "role-trust",
   account: "production",
+  hiddenWhenNone: true,
   removal: ({ target, prod }) => foreignTrustRemoval(target, prod),
   remove: ({ clients, target }) => ({
     title: `Remove xacct's statement from the trust policy of role ${target.roleName}`,

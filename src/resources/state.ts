@@ -3,7 +3,8 @@
  * tags). Each kind's module reads its part (resources/*.ts); stages/current.ts reads them all.
  */
 import type { Tag } from "@aws-sdk/client-iam";
-import type { PolicyDocument } from "../policy/index.js";
+import type { Encryption } from "../aws/kms.js";
+import type { KmsKey, PolicyDocument } from "../policy/index.js";
 
 export interface PolicyVersion {
   id: string;
@@ -17,6 +18,8 @@ export interface BucketSettings {
   publicAccessBlocked: boolean;
   /** The default encryption algorithm, e.g. AES256 (SSE-S3) or aws:kms. */
   encryption: string | undefined;
+  /** The default encryption whole: with SSE-KMS, its key as configured. */
+  defaultEncryption?: Encryption | undefined;
   objectOwnership: string | undefined;
 }
 
@@ -46,6 +49,15 @@ export interface ProductionState {
   role: RoleState | undefined;
   /** ARNs of every managed policy attached to the role. */
   attachedPolicyArns: string[];
+  /** The KMS keys reading the bucket's objects needs (SSE-KMS): none for SSE-S3. */
+  bucketKeys: BucketKeyState[];
+}
+
+/** A KMS key the bucket's objects are encrypted with, and its key policy as read (not read for an AWS managed key). */
+export interface BucketKeyState {
+  key: KmsKey;
+  keyPolicy: PolicyDocument | undefined;
+  bucketKeyEnabled: boolean;
 }
 
 export interface StagingState {

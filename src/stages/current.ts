@@ -13,7 +13,9 @@ import { readBucketPolicy } from "../resources/bucket-policy.js";
 import { readBucketSettings } from "../resources/bucket-settings.js";
 import { readManagedPolicy } from "../resources/managed-policy.js";
 import { readRole } from "../resources/role.js";
-import type { ProductionState, StagingState } from "../resources/state.js";
+import { readBucketEncryption } from "../aws/kms.js";
+import { readBucketKeys, readTestObjectEncryption } from "../resources/key-policy.js";
+import type { BucketKeyState, BucketSettings, ProductionState, StagingState } from "../resources/state.js";
 
 export type { ProductionState, StagingState } from "../resources/state.js";
 export { madeBySetup } from "../resources/state.js";
@@ -25,6 +27,10 @@ export interface ProductionTarget {
   withBucketSettings?: boolean;
   /** false in resource-policy mode: there is no role or managed policy to read. */
   withRole?: boolean;
+  /** Read the bucket's KMS keys and their key policies (SSE-KMS), from the default encryption (read with the settings when setup reads them). */
+  withBucketKeys?: boolean;
+  /** Setup's --test-key: that object's own key counts too. */
+  objectKey?: string | undefined;
   policyArn: string;
   roleName: string;
   profile: string;
@@ -48,8 +54,18 @@ export async function readProductionState(clients: AwsClients, target: Productio
       managedPolicy,
       role,
       attachedPolicyArns: role ? await readAttachedPolicyArns(clients, target.roleName) : [],
+      bucketKeys: target.bucketExists && target.withBucketKeys ? await readKeys(clients, target, bucketSettings) : [],
     };
   });
+}
+
+/** Only an SSE-KMS bucket (or test object) costs more reads: DescribeKey and GetKeyPolicy per key. */
+async function readKeys(clients: AwsClients, target: ProductionTarget, settings: BucketSettings | undefined): Promise<BucketKeyState[]> {
+  const [byDefault, object] = await Promise.all([
+    settings ? settings.defaultEncryption : readBucketEncryption(clients, target.bucket, target.profile),
+    target.objectKey !== undefined ? readTestObjectEncryption(clients, target.bucket, target.objectKey, target.profile) : undefined,
+  ]);
+  return readBucketKeys(clients, [byDefault, object], target.profile);
 }
 
 export async function readStagingState(

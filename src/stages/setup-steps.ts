@@ -10,7 +10,7 @@ import { SETUP_ORDER } from "../resources/index.js";
 import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
 import type { Account, Change } from "../resources/resource.js";
 import type { ProductionState } from "../resources/state.js";
-import { stepsForChanges, type Step } from "./steps.js";
+import { stepForChange, type Step } from "./steps.js";
 
 export function setupSteps(
   clients: Record<Account, AwsClients>,
@@ -26,10 +26,13 @@ export function setupSteps(
     production: { account: `Production account ${plan.accounts.production.accountId}`, profile: plan.answers.productionProfile },
     staging: { account: `Staging account ${plan.accounts.staging.accountId}`, profile: plan.answers.stagingProfile },
   };
+  // Changes come in setup's order; a resource the plan does not have in this mode (no role in resource-policy mode) has none.
   const stepsIn = (account: Account) => {
     const view = { clients: clients[account], plan, current, bucketCreated, lockDirectory };
-    const specs = SETUP_ORDER.flatMap((kind) => (kind.account === account && kind.apply ? [{ id: kind.id, ...kind.apply(view) }] : []));
-    return stepsForChanges(changes, where[account], specs);
+    return changes.flatMap((change) => {
+      const apply = SETUP_ORDER.find((kind) => kind.id === change.id)?.apply;
+      return change.account === account && apply ? [stepForChange(change, where[account], apply(view, change))] : [];
+    });
   };
   return [...stepsIn("production"), ...stepsIn("staging")];
 }

@@ -15,24 +15,28 @@ export function teardownSteps(
   removals: Removal[],
   target: TeardownTarget,
   where: Record<Account, { account: string; profile: string }>,
+  /** Where xacct processes on this machine take turns writing a shared document (a key policy). */
+  lockDirectory: string,
 ): Step[] {
-  // Resources this mode never had (no role in resource-policy mode) have no step.
-  const kinds = TEARDOWN_ORDER.filter((kind) => kind.remove && removals.some((r) => r.id === kind.id));
-  return kinds.map((kind) => {
-    const spec = kind.remove!({ clients: clients[kind.account], target, removals });
-    return {
-      id: kind.id,
-      title: spec.title,
-      run: async () => {
-        const removal = removals.find((r) => r.id === kind.id)!;
-        if (removal.kind === "none") return "absent";
-        if (removal.kind === "keep") return "kept";
-        const side = where[removal.account];
-        const outcome = await withAwsContext({ action: `removing ${removal.resource} in ${side.account}`, profile: side.profile }, () => spec.remove(removal));
-        // Kept after all: the plan's line for it, and --json's, say so and why.
-        if (typeof outcome !== "string" && outcome.status === "kept") Object.assign(removal, { kind: "keep", note: outcome.note });
-        return outcome;
+  // Removals come in teardown's order; resources this mode never had (no role in resource-policy mode) have none.
+  return removals.flatMap((removal) => {
+    const remove = TEARDOWN_ORDER.find((kind) => kind.id === removal.id)?.remove;
+    if (!remove) return [];
+    const side = where[removal.account];
+    const spec = remove({ clients: clients[removal.account], target, removals, lockDirectory, profile: side.profile }, removal);
+    return [
+      {
+        id: removal.id,
+        title: spec.title,
+        run: async () => {
+          if (removal.kind === "none") return "absent";
+          if (removal.kind === "keep") return "kept";
+          const outcome = await withAwsContext({ action: `removing ${removal.resource} in ${side.account}`, profile: side.profile }, () => spec.remove(removal));
+          // Kept after all: the plan's line for it, and --json's, say so and why.
+          if (typeof outcome !== "string" && outcome.status === "kept") Object.assign(removal, { kind: "keep", note: outcome.note });
+          return outcome;
+        },
       },
-    };
+    ];
   });
 }

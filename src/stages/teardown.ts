@@ -22,7 +22,7 @@ export { stagingPolicyCandidates } from "../resources/inline-policy.js";
 export function computeRemovals(target: TeardownTarget, prod: ProductionState, staging: StagingState, deps: Dependents): Removal[] {
   const view = { target, prod, staging, deps };
   const kinds = TEARDOWN_ORDER.filter((kind) => kind.removal);
-  const removals = kinds.map((kind) => kind.removal!(view));
+  const removals = kinds.flatMap((kind) => kind.removal!(view));
   for (const removal of removals) if (removal.kind === "keep") removal.note ??= NOT_XACCTS;
   keepWhatServesOtherSetups(removals, prod, setupId(target));
   keepWhatOthersRelyOn(removals, prod, target);
@@ -30,7 +30,8 @@ export function computeRemovals(target: TeardownTarget, prod: ProductionState, s
   // Resource-policy mode made no role: nothing of it to remove or to mention; nor a trust
   // statement to take out of a role that is not there or is this setup's own.
   const roleOnly = new Set(kinds.filter((kind) => kind.roleOnly).map((kind) => kind.id));
-  return removals.filter((r) => !(r.id === "role-trust" && r.kind === "none") && (target.mode === "role" || !roleOnly.has(r.id) || r.kind !== "none"));
+  const hidden = new Set(kinds.filter((kind) => kind.hiddenWhenNone).map((kind) => kind.id));
+  return removals.filter((r) => !(hidden.has(r.id) && r.kind === "none") && (target.mode === "role" || !roleOnly.has(r.id) || r.kind !== "none"));
 }
 
 /**
