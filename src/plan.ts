@@ -69,7 +69,8 @@ export interface MoreStagingAccount {
  */
 export interface KmsPlan {
   decrypt: KmsKey[];
-  keyStatements: KeySetup[];
+  /** This setup's statement for each key policy that needs one, with the key policy as it was read. */
+  keyStatements: (KeySetup & { keyPolicy: PolicyDocument })[];
 }
 
 export interface SetupPlan {

@@ -8,6 +8,7 @@
 import type { SetupPlan } from "../plan.js";
 import { SETUP_ORDER } from "../resources/index.js";
 import { BUCKET_POLICY_CONDITION } from "../resources/bucket-policy.js";
+import { keyPolicyNote } from "../resources/key-policy.js";
 import { EXPORT_NAME as POLICY_NAME } from "../resources/managed-policy.js";
 import type { CloudFormationFragment } from "../resources/resource.js";
 import { EXPORT_NAME as ROLE_NAME } from "../resources/role.js";
@@ -53,7 +54,8 @@ export function buildProductionTemplate(plan: SetupPlan): CloudFormationTemplate
     Description:
       "xacct, Production account: the role Staging assumes, its read-only managed policy and the bucket-policy statement. " +
       "AWS::S3::BucketPolicy replaces the bucket's WHOLE policy: if the bucket has one, deploy with ManageBucketPolicy=false " +
-      "and let `xacct setup` merge its statement.",
+      "and let `xacct setup` merge its statement." +
+      keyPolicyNote(plan).map((note) => ` ${note}`).join(""),
     Parameters: {
       ...parameterBlock(plan, ["stagingAccountId", "bucket", "roleName", "policyName"]),
       ManageBucketPolicy: {

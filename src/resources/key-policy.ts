@@ -34,7 +34,7 @@ export const keyPolicy: ResourceKind = {
   id: "key-policy",
   account: "production",
   hiddenWhenNone: true,
-  change: ({ plan, prod }) => (plan.kms?.keyStatements ?? []).map((setup) => keyPolicyChange(setup, prod.bucketKeys.find((k) => k.key.arn === setup.keyArn)?.keyPolicy)),
+  change: ({ plan }) => (plan.kms?.keyStatements ?? []).map((setup) => keyPolicyChange(setup, setup.keyPolicy)),
   apply: ({ clients, plan, lockDirectory }, change) => {
     const setup = plan.kms!.keyStatements.find((s) => change.resource.endsWith(s.keyArn))!;
     return {
@@ -47,6 +47,18 @@ export const keyPolicy: ResourceKind = {
       },
     };
   },
+  // CloudFormation can set the policy only of a key its stack creates: export/cloudformation.ts says so.
+  terraform: ({ templated, plan }) =>
+    (plan.kms?.keyStatements ?? []).map((setup, index) => {
+      const own = templated.kms?.keyStatements[index] ?? setup;
+      return {
+        file: "production.tf.json",
+        type: "aws_kms_key_policy",
+        name: `xacct_bucket_key${index === 0 ? "" : `_${index + 1}`}`,
+        body: { "//": keyPolicyWarning(setup.keyArn), provider: "aws.production", key_id: setup.keyArn, policy: JSON.stringify(mergeKeyStatement(own.keyPolicy, own)) },
+        document: { name: "keyPolicy", field: "policy", expected: mergeKeyStatement(setup.keyPolicy, setup) },
+      };
+    }),
   removal: ({ target, prod }) => prod.bucketKeys.flatMap((k) => (k.keyPolicy ? [keyStatementRemoval(target, k.key.arn, k.key.region, k.keyPolicy)] : [])),
   remove: ({ clients, target, lockDirectory, profile }, removal) => {
     const keyArn = removal.resource.replace(/^.* /, "");
@@ -68,8 +80,16 @@ export const keyPolicy: ResourceKind = {
   },
 };
 
-function keyPolicyChange(setup: KeySetup, current: PolicyDocument | undefined): Change {
-  if (!current) throw new XacctError(`The key policy of ${setup.keyArn} was not read.`, { hint: "This is a bug in xacct; run again with --debug and report the output." });
+export function keyPolicyWarning(keyArn: string): string {
+  return `aws_kms_key_policy replaces the WHOLE key policy of ${keyArn} with this one: the policy as it was when exported, with xacct's statement merged in. If it has changed since, export again, or leave this resource out and let \`xacct setup\` merge the statement.`;
+}
+
+/** What the exported template says about a key whose policy it cannot carry. */
+export function keyPolicyNote(plan: SetupPlan): string[] {
+  return (plan.kms?.keyStatements ?? []).map((s) => `The key policy of ${s.keyArn} needs xacct's statement ${s.statement.Sid} (CloudFormation cannot change the policy of a key its stack did not create): run \`xacct setup\`, which merges it.`);
+}
+
+function keyPolicyChange(setup: KeySetup, current: PolicyDocument): Change {
   refuseUnsafeKeyMerge(current, setup);
   const after = mergeKeyStatement(current, setup);
   refuseOversizedKeyPolicy(after, setup.keyArn);
@@ -164,7 +184,7 @@ export function planKms(input: KmsPlanInput, bucketKeys: readonly BucketKeyState
     const admits = others !== undefined && others.Statement.length > 0 && keyPolicyAdmitsReader(request, { label: `key policy of ${key.arn}`, document: others });
     const grants = plannedKmsGrants({ key, bucket: answers.bucket, setupId: id, sharing, principals, keyPolicyAdmitsReader: admits });
     if (grants.decrypt) plan.decrypt.push(key);
-    if (grants.keyStatement) plan.keyStatements.push({ setupId: id, keyArn: key.arn, region: key.region, statement: grants.keyStatement });
+    if (grants.keyStatement && keyPolicy) plan.keyStatements.push({ setupId: id, keyArn: key.arn, region: key.region, statement: grants.keyStatement, keyPolicy });
   }
   return plan;
 }
