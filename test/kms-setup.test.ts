@@ -8,7 +8,7 @@
  */
 import { GetPolicyCommand, GetPolicyVersionCommand, GetUserPolicyCommand } from "@aws-sdk/client-iam";
 import { CreateKeyCommand, DescribeKeyCommand, GetKeyPolicyCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
-import { CreateBucketCommand, PutBucketEncryptionCommand } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutBucketEncryptionCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeClients, type AwsClients } from "../src/aws/clients.js";
 import { parsePolicyDocument, type PolicyDocument } from "../src/policy/index.js";
@@ -154,5 +154,22 @@ describe("the AWS managed aws/s3 key in resource-policy mode", () => {
     expect(result.stderr).toMatch(/AWS managed key .* \(aws\/s3\), whose key policy admits only its own account/);
     expect(result.stderr).toMatch(/--mode role|customer managed key/);
     expect(result.calls.writes).toEqual([]);
+  });
+});
+
+describe("--test-key naming an object under its own key", () => {
+  it("grants kms:Decrypt on the object's key too, though the bucket's default is SSE-S3", async () => {
+    const BUCKET = "kms-object";
+    const keyArn = await keyWithPolicy();
+    await prod.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    await prod.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "report.csv", Body: "a,b", ServerSideEncryption: "aws:kms", SSEKMSKeyId: keyArn }));
+    const ARGS = setupArgs(BUCKET, ["--mode", "resource-policy", "--test-key", "report.csv"]);
+    const result = await sandbox.run(ARGS);
+    expect(result.code, result.stderr).toBe(0);
+    const inline = parsePolicyDocument((await staging.iam.send(new GetUserPolicyCommand({ UserName: "StageAdmin", PolicyName: `xacct-read-${BUCKET}` }))).PolicyDocument!);
+    expect(inline.Statement.find((s) => s.Sid === "XacctDecryptBucketKey")?.Resource).toBe(keyArn);
+    expect(sids(await keyPolicy(keyArn))).toContain("XacctKeyDecrypt");
+    expect((await sandbox.run(["teardown", "--yes", "--delete-objects"])).code).toBe(0);
+    expect(sids(await keyPolicy(keyArn))).not.toContain("XacctKeyDecrypt");
   });
 });

@@ -436,6 +436,7 @@ async function rememberSetup(ctx: CommandContext, plan: SetupPlan, tempProfile: 
       trustPrincipals: plan.answers.trust.principals?.length ? plan.answers.trust.principals : undefined,
       allowSourceIdentity: plan.answers.trust.allowSourceIdentity ?? false,
       maxSessionDuration: plan.answers.maxSessionDuration,
+      kmsKeyArns: plan.kms?.keyStatements.length ? plan.kms.keyStatements.map((k) => k.keyArn) : undefined,
       updatedAt: new Date().toISOString(),
   };
   await saveState(state, ctx.statePath);

@@ -129,6 +129,7 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
       bucketExists: owner.ownedBuckets.has(target.bucket),
       withRole: target.mode === "role",
       withBucketKeys: true,
+      rememberedKeyArns: remembered?.kmsKeyArns,
       policyArn: target.policyArn,
       roleName: target.roleName,
       profile: answers.productionProfile,

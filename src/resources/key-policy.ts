@@ -138,6 +138,21 @@ export async function readBucketKeys(clients: AwsClients, encryptions: readonly 
   return keys;
 }
 
+/** Keys setup remembered, not read already; one that no longer exists has nothing of xacct's to take out. */
+export async function readRememberedKeys(clients: AwsClients, arns: readonly string[], known: readonly BucketKeyState[], profile: string): Promise<BucketKeyState[]> {
+  const keys: BucketKeyState[] = [];
+  for (const arn of arns.filter((a) => !known.some((k) => k.key.arn === a))) {
+    try {
+      const key = await describeKey(clients, arn, profile);
+      keys.push({ key, keyPolicy: await readKeyPolicy(clients, key.arn, profile), bucketKeyEnabled: false });
+    } catch (error) {
+      if (error instanceof XacctError && error.awsCode === "NotFoundException") continue;
+      throw error;
+    }
+  }
+  return keys;
+}
+
 /** One object's encryption; undefined when the object does not exist (the test download says so later). */
 export async function readTestObjectEncryption(clients: AwsClients, bucket: string, key: string, profile: string): Promise<Encryption | undefined> {
   try {

@@ -14,7 +14,7 @@ import { readBucketSettings } from "../resources/bucket-settings.js";
 import { readManagedPolicy } from "../resources/managed-policy.js";
 import { readRole } from "../resources/role.js";
 import { readBucketEncryption } from "../aws/kms.js";
-import { readBucketKeys, readTestObjectEncryption } from "../resources/key-policy.js";
+import { readBucketKeys, readRememberedKeys, readTestObjectEncryption } from "../resources/key-policy.js";
 import type { BucketKeyState, BucketSettings, ProductionState, StagingState } from "../resources/state.js";
 
 export type { ProductionState, StagingState } from "../resources/state.js";
@@ -31,6 +31,8 @@ export interface ProductionTarget {
   withBucketKeys?: boolean;
   /** Setup's --test-key: that object's own key counts too. */
   objectKey?: string | undefined;
+  /** Teardown: keys setup remembered putting its statement in, besides the bucket's own. */
+  rememberedKeyArns?: string[] | undefined;
   policyArn: string;
   roleName: string;
   profile: string;
@@ -65,7 +67,8 @@ async function readKeys(clients: AwsClients, target: ProductionTarget, settings:
     settings ? settings.defaultEncryption : readBucketEncryption(clients, target.bucket, target.profile),
     target.objectKey !== undefined ? readTestObjectEncryption(clients, target.bucket, target.objectKey, target.profile) : undefined,
   ]);
-  return readBucketKeys(clients, [byDefault, object], target.profile);
+  const keys = await readBucketKeys(clients, [byDefault, object], target.profile);
+  return [...keys, ...(await readRememberedKeys(clients, target.rememberedKeyArns ?? [], keys, target.profile))];
 }
 
 export async function readStagingState(
