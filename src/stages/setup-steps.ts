@@ -8,9 +8,10 @@ import type { AwsClients } from "../aws/clients.js";
 import type { SetupPlan } from "../plan.js";
 import { SETUP_ORDER } from "../resources/index.js";
 import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
-import type { Account, Change } from "../resources/resource.js";
+import { withAwsContext } from "../aws/errors.js";
+import type { Account, ApplySpec, Change } from "../resources/resource.js";
 import type { ProductionState } from "../resources/state.js";
-import { stepForChange, type Step } from "./steps.js";
+import type { Step } from "./steps.js";
 
 export function setupSteps(
   clients: Record<Account, AwsClients>,
@@ -35,4 +36,18 @@ export function setupSteps(
     });
   };
   return [...stepsIn("production"), ...stepsIn("staging")];
+}
+
+/** The step of one planned change; a change of kind "none" makes no call at all. */
+function stepForChange(change: Change, where: { account: string; profile: string }, spec: ApplySpec): Step {
+  return {
+    id: change.id,
+    title: spec.title,
+    undo: spec.undo,
+    run: async () => {
+      // Nothing to write, but not necessarily in place: a note says what was left as it is.
+      if (change.kind === "none") return change.note ? { status: "kept", note: change.note.replace(/^left as is: /, "") } : "unchanged";
+      return withAwsContext({ action: `writing ${change.resource} in ${where.account}`, profile: where.profile }, () => spec.write(change));
+    },
+  };
 }
