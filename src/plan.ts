@@ -8,13 +8,17 @@ import {
   buildBucketReadStatement,
   buildReadBucketPolicy,
   buildReadObjectsPolicy,
+  buildKmsDecryptStatement,
   buildTrustPolicy,
   bucketStatementSids,
+  mergeOwnedStatements,
   managedPolicyArn,
   trustStatementSid,
   partitionForRegion,
   roleArn,
   type Partition,
+  type KeySetup,
+  type KmsKey,
   type PolicyDocument,
   type PolicyStatement,
   type StagingAccounts,
@@ -58,6 +62,17 @@ export interface MoreStagingAccount {
   profile?: string | undefined;
 }
 
+/**
+ * What an SSE-KMS bucket adds: kms:Decrypt through S3 on its keys in the reader's own policy
+ * (the role's managed policy, or the Staging user's inline policy), and this setup's
+ * statement in each key policy that does not admit the reader already.
+ */
+export interface KmsPlan {
+  decrypt: KmsKey[];
+  /** This setup's statement for each key policy that needs one, with the key policy as it was read. */
+  keyStatements: (KeySetup & { keyPolicy: PolicyDocument })[];
+}
+
 export interface SetupPlan {
   answers: SetupAnswers;
   partition: Partition;
@@ -74,6 +89,8 @@ export interface SetupPlan {
     /** The Staging user's inline policy: assume the role, or (resource-policy) read the bucket. */
     stagingPolicy: PolicyDocument;
   };
+  /** Absent when reading needs no KMS key (SSE-S3, or a bucket setup creates). */
+  kms?: KmsPlan | undefined;
 }
 
 export const DEFAULTS = {
@@ -92,8 +109,11 @@ export function inlinePolicyNameFor(answers: { mode: GrantMode; roleName: string
   return answers.mode === "role" ? `xacct-assume-${answers.roleName}` : `xacct-read-${answers.bucket}`;
 }
 
-/** `existingRoleArn`: a reused role's ARN as IAM reports it (a role with a path has it in its ARN). */
-export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccounts, existingRoleArn?: string): SetupPlan {
+/**
+ * `existingRoleArn`: a reused role's ARN as IAM reports it (a role with a path has it in its ARN).
+ * `kms`: the grants an SSE-KMS bucket needs (resources/key-policy.ts plans them from its keys).
+ */
+export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccounts, existingRoleArn?: string, kms?: KmsPlan): SetupPlan {
   if (accounts.production.accountId === accounts.staging.accountId) {
     throw invalidInput(
       `Profiles ${answers.productionProfile} and ${answers.stagingProfile} are both in account ${accounts.production.accountId}; cross-account access needs two different accounts.`,
@@ -111,8 +131,19 @@ export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccoun
     roleArn: role,
     policyArn: managedPolicyArn(partition, prodAccount, answers.policyName),
     inlinePolicyName: inlinePolicyNameFor(answers),
-    documents: buildDocuments(answers, { partition, stagingAccountId: accounts.staging.accountId, moreStagingAccountIds: accounts.moreStaging?.map((a) => a.accountId) }, role),
+    documents: withDecrypt(answers.mode, buildDocuments(answers, { partition, stagingAccountId: accounts.staging.accountId, moreStagingAccountIds: accounts.moreStaging?.map((a) => a.accountId) }, role), kms),
+    ...(kms ? { kms } : {}),
   };
+}
+
+/** The reader's own policy gets kms:Decrypt through S3 on exactly the bucket's keys. */
+function withDecrypt(mode: GrantMode, documents: SetupPlan["documents"], kms: KmsPlan | undefined): SetupPlan["documents"] {
+  const [first, ...more] = kms?.decrypt ?? [];
+  if (!first) return documents;
+  const statement = { ...buildKmsDecryptStatement(first), ...(more.length > 0 ? { Resource: [first, ...more].map((k) => k.arn).sort() } : {}) };
+  return mode === "role"
+    ? { ...documents, readObjects: mergeOwnedStatements(documents.readObjects, [statement]) }
+    : { ...documents, stagingPolicy: mergeOwnedStatements(documents.stagingPolicy, [statement]) };
 }
 
 /**

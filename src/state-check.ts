@@ -5,6 +5,7 @@
  * another version or another person) is refused with the state file's name, not used.
  */
 import { XacctError, invalidInput } from "./errors.js";
+import { parseKeyArn } from "./policy/index.js";
 import type { SetupState } from "./state.js";
 import {
   checkAccountId,
@@ -56,6 +57,7 @@ export function checkSetupState(state: SetupState, path: string): SetupState {
     }
     if (state.maxSessionDuration !== undefined) checkMaxSessionDuration(state.maxSessionDuration);
     for (const principal of listAt(state, "trustPrincipals")) checkTrustPrincipal(stringOf(principal, "trustPrincipals"));
+    for (const arn of listAt(state, "kmsKeyArns")) if (!parseKeyArn(stringOf(arn, "kmsKeyArns"))) throw invalidInput(`kmsKeyArns holds ${JSON.stringify(arn)}, which is not a KMS key ARN.`);
     for (const account of listAt(state, "moreStaging")) {
       checkAccountId(stringOf((account as { accountId?: unknown })?.accountId, "moreStaging"));
       const profile = (account as { profile?: unknown }).profile;
@@ -82,7 +84,7 @@ function stringOf(value: unknown, key: string): string {
   return value;
 }
 
-function listAt(state: SetupState, key: "trustPrincipals" | "moreStaging"): unknown[] {
+function listAt(state: SetupState, key: "trustPrincipals" | "moreStaging" | "kmsKeyArns"): unknown[] {
   const value: unknown = state[key];
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw invalidInput(`${key} is not a list.`);

@@ -33,6 +33,8 @@ export interface SetupState {
   trustPrincipals?: string[] | undefined;
   allowSourceIdentity?: boolean;
   maxSessionDuration?: number;
+  /** KMS keys whose key policy setup put its statement in (a --test-key object's key may not be the bucket's): teardown looks there too. */
+  kmsKeyArns?: string[] | undefined;
   productionAccountId: string;
   /** Further Staging accounts, with the profile used for each where there was one. */
   moreStaging?: { accountId: string; profile?: string | undefined }[] | undefined;

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import type { AwsClients } from "../src/aws/clients.js";
 import { bucketStatementSids } from "../src/policy/ownership.js";
 import { buildBucketLocateStatement, type PolicyDocument } from "../src/policy/index.js";
-import { writeBucketPolicy, BUCKET_POLICY_ATTEMPTS } from "../src/stages/bucket-policy-write.js";
+import { writeBucketPolicy, BUCKET_POLICY_ATTEMPTS } from "../src/resources/bucket-policy-write.js";
 
 const theirs = { Sid: "Analytics", Effect: "Allow" as const, Principal: { AWS: "arn:aws:iam::111111111111:role/analytics" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" };
 const ours = buildBucketLocateStatement({ partition: "aws", stagingAccountId: "222222222222", bucket: "b", sid: bucketStatementSids("b/R").locate });

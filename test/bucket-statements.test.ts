@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { buildBucketStatements, setupId } from "../src/plan.js";
 import { bucketStatementSids, isXacctTrustStatement, type PolicyDocument, type PolicyStatement } from "../src/policy/index.js";
-import { mergeSetupStatements, refuseUnsafeBucketMerge, removeSetupStatements, type BucketSetup } from "../src/stages/bucket-statements.js";
+import { mergeSetupStatements, refuseUnsafeBucketMerge, removeSetupStatements, type BucketSetup } from "../src/resources/bucket-statements.js";
 
 const BUCKET = "shared-data";
 const staging = { partition: "aws" as const, stagingAccountId: "222222222222" };

@@ -110,11 +110,11 @@ beforeAll(async () => {
 });
 
 describe("xacct export --format cloudformation", () => {
-  it("writes both templates and makes no AWS call but the two identities", async () => {
+  it("writes both templates and makes no AWS call but the two identities and the bucket's encryption (an SSE-KMS key belongs in the documents)", async () => {
     const [dir, result] = [cfnDir, cfnExport];
     expect(result.stderr).not.toContain("✘");
     expect(result.code).toBe(0);
-    expect(result.calls.calls.map((c) => `${c.service}.${c.operation}`)).toEqual(["STS.GetCallerIdentity", "STS.GetCallerIdentity"]);
+    expect(result.calls.calls.map((c) => `${c.service}.${c.operation}`)).toEqual(["STS.GetCallerIdentity", "STS.GetCallerIdentity", "S3.GetBucketEncryption"]);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ command: "export", ok: true, format: "cloudformation", outDir: dir, accounts: { production: "111111111111", staging: "222222222222" } });
     expect(report.files.map((f: { path: string }) => f.path)).toEqual([join(dir, "production.json"), join(dir, "staging.json")]);

@@ -11,7 +11,7 @@ import { makeClients, type AwsClients } from "../src/aws/clients.js";
 import { describeKey, encryptionKeyId, readBucketEncryption, readKeyPolicy, readObjectEncryption } from "../src/aws/kms.js";
 import { XacctError } from "../src/errors.js";
 import { buildKeyPolicyStatement, keyStatementSid, parsePolicyDocument, type KeySetup, type PolicyDocument } from "../src/policy/index.js";
-import { writeKeyPolicy } from "../src/stages/key-policy-write.js";
+import { writeKeyPolicy } from "../src/resources/key-policy-write.js";
 import { readKmsDocuments } from "../src/verify/kms-documents.js";
 import { useSandbox } from "./support/sandbox.js";
 

@@ -1,16 +1,12 @@
 /**
  * Reading what SSE-KMS needs and writing a key policy: a bucket's default encryption and an
- * object's, the key resolved to its ARN and owner, the key policy; and the merged key policy
- * written with turns taken and read back, as the bucket policy is (src/stages/bucket-policy-write.ts).
+ * object's, the key resolved to its ARN and owner, the key policy, and the call that writes it
+ * (src/resources/key-policy-write.ts takes turns and reads it back, as for the bucket policy).
  */
 import { DescribeKeyCommand, GetKeyPolicyCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
 import { GetBucketEncryptionCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
-import { createHash } from "node:crypto";
-import { join } from "node:path";
 import { XacctError } from "../errors.js";
-import { makeDirectory } from "../make-directory.js";
 import { parseKeyArn, parsePolicyDocument, type KmsKey, type PolicyDocument } from "../policy/index.js";
-import { withTurnLock } from "../turn-lock.js";
 import type { AwsClients } from "./clients.js";
 import { unlessMissing, withAwsContext } from "./errors.js";
 
@@ -81,23 +77,4 @@ export async function putKeyPolicy(clients: AwsClients, keyArn: string, policy: 
   await withAwsContext({ action: `writing the key policy of ${keyArn}`, profile }, () =>
     clients.kms.send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default", Policy: JSON.stringify(policy) })),
   );
-}
-
-const LOCK_STALE_MS = 10_000;
-const LOCK_WAIT_MS = 60_000;
-const LOCK_RETRY_MS = 100;
-
-/** One xacct process at a time per key on this machine; the read-back after the write is what proves the result. */
-export async function withKeyPolicyLock<T>(directory: string, keyArn: string, work: () => Promise<T>): Promise<T> {
-  await makeDirectory(directory, 0o700);
-  const file = join(directory, `key-policy-${createHash("sha256").update(keyArn).digest("hex").slice(0, 16)}`);
-  return withTurnLock(file, {
-    staleMs: LOCK_STALE_MS,
-    waitMs: LOCK_WAIT_MS,
-    retryMs: LOCK_RETRY_MS,
-    busy: () => new XacctError(`Another xacct kept the key policy of ${keyArn} locked for over ${LOCK_WAIT_MS / 1000} s.`, {
-      hint: `Let it finish and run setup again; if no xacct is running, delete ${file}.lock.`,
-    }),
-    failed: (error) => error,
-  }, work);
 }

@@ -8,7 +8,10 @@ import { constants } from "node:fs";
 import { lstat, open, rename, rm, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
-import { makeClients } from "../aws/clients.js";
+import { makeClients, type AwsClients } from "../aws/clients.js";
+import { readBucketEncryption } from "../aws/kms.js";
+import { keyPolicyNote, keyPolicyWarning, planKms, readBucketKeys } from "../resources/key-policy.js";
+import type { BucketKeyState } from "../resources/state.js";
 import { getCallerIdentity } from "../aws/identity.js";
 import { makeDirectory } from "../make-directory.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
@@ -69,6 +72,8 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   for (const file of files) out.done(`${file.name.padEnd(22)} ${file.summary}`);
   out.line(`  The ${pairs.length} policy documents equal the ones setup writes for these answers (the defaults of the parameters).`);
   out.warn(options.format === "terraform" ? BUCKET_POLICY_WARNING : "AWS::S3::BucketPolicy replaces the bucket's whole policy: deploy with ManageBucketPolicy=false if the bucket has one.");
+  const keyWarnings = options.format === "terraform" ? (plan.kms?.keyStatements ?? []).map((k) => keyPolicyWarning(k.keyArn)) : keyPolicyNote(plan);
+  for (const warning of keyWarnings) out.warn(warning);
   const commands = nextCommands(options, plan, outDir, ou);
   out.heading(ou ? "Roll out the Staging StackSet (with the organization's management or delegated-admin credentials)" : "Deploy");
   for (const command of commands) out.line(`  ${command.replace(/\n/g, "\n  ")}`);
@@ -128,7 +133,22 @@ async function planFor(target: Target, trust: TrustAnswers, ctx: CommandContext,
     getCallerIdentity(clients(target.stagingProfile), target.stagingProfile),
   ]);
   const answers = { ...target, ...trust, mode: "role" as const, endpoint: ctx.endpoint };
-  return buildSetupPlan(answers, { production: { ...production, ownedBuckets: new Set() }, staging, moreStaging: moreStaging ?? [] });
+  const plan = buildSetupPlan(answers, { production: { ...production, ownedBuckets: new Set() }, staging, moreStaging: moreStaging ?? [] });
+  // An SSE-KMS bucket: the role's policy and the key policy carry its key, as setup would write them.
+  const keys = await readExportKeys(clients(target.productionProfile), target.bucket, target.productionProfile);
+  const stagingAccountIds = [staging.accountId, ...(moreStaging ?? []).map((a) => a.accountId)];
+  const kms = planKms({ answers, partition: plan.partition, productionAccountId: production.accountId, stagingAccountIds, roleArn: plan.roleArn }, keys);
+  return kms ? buildSetupPlan(answers, plan.accounts, undefined, kms) : plan;
+}
+
+/** The bucket's keys, when it exists and uses KMS: a bucket not made yet has none. */
+async function readExportKeys(clients: AwsClients, bucket: string, profile: string): Promise<BucketKeyState[]> {
+  try {
+    return await readBucketKeys(clients, [await readBucketEncryption(clients, bucket, profile)], profile);
+  } catch (error) {
+    if (error instanceof XacctError && error.awsCode === "NoSuchBucket") return [];
+    throw error;
+  }
 }
 
 function cloudFormationExport(plan: SetupPlan, stackset: boolean): { files: ExportFile[]; pairs: DocumentPair[] } {

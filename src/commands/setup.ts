@@ -10,10 +10,10 @@ import { invalidInput, XacctError } from "../errors.js";
 import { buildSetupPlan, DEFAULTS, setupId, type DiscoveredAccounts, type SetupAnswers, type SetupPlan } from "../plan.js";
 import { computeSetupChanges, pendingChanges, refuseOtherOwners, type Change } from "../stages/changes.js";
 import { readProductionState, readStagingState, type ProductionState, type StagingState } from "../stages/current.js";
-import { productionSteps } from "../stages/production.js";
-import { bucketPolicyLockDirectory } from "../stages/bucket-policy-write.js";
+import { setupSteps } from "../stages/setup-steps.js";
+import { planKms, type KmsPlanInput } from "../resources/key-policy.js";
+import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
 import { homedir } from "node:os";
-import { stagingSteps } from "../stages/staging.js";
 import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadState, saveState, type SetupState } from "../state.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
@@ -23,7 +23,7 @@ import { checkSetupFlags } from "./setup-flags.js";
 import { displayShellWord } from "../shell-words.js";
 import { discoverAccounts, discoverMoreStaging, grantMoreStaging, listOf, type MoreStagingFlags } from "./setup-accounts.js";
 import type { TargetOptions } from "./target.js";
-import { checkDocumentSizes } from "../policy/limits.js";
+import { checkDocumentSizes } from "../stages/document-sizes.js";
 import { refuseInexactRewrite } from "../policy/index.js";
 import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
 import { assumeAndWrite, keysFileFor } from "./assume.js";
@@ -173,10 +173,14 @@ async function diffAgainstAccounts(session: SetupSession, answers: SetupAnswers)
   const named = buildSetupPlan(answers, session.accounts);
   const [stagingState, prodState] = await Promise.all([
     readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: named.inlinePolicyName, profile: answers.stagingProfile }),
-    readProduction(session.prod, named),
+    readProduction(session.prod, named, session.options.testKey),
   ]);
   // A reused role's ARN may carry a path the name does not show: grant and remember that ARN.
-  const plan = prodState.role?.arn ? buildSetupPlan(answers, session.accounts, prodState.role.arn) : named;
+  const roleArn = prodState.role?.arn || undefined;
+  const base = roleArn ? buildSetupPlan(answers, session.accounts, roleArn) : named;
+  // An SSE-KMS bucket: the reader also needs its key (refused here, before any write, when it cannot be shared).
+  const kms = planKms(kmsPlanInput(base, session.options.testKey), prodState.bucketKeys);
+  const plan = kms ? buildSetupPlan(answers, session.accounts, roleArn, kms) : base;
   refuseOtherOwners(plan, prodState, stagingState);
   const changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(session, answers.bucket));
   for (const change of changes) if (change.kind === "update") refuseInexactRewrite(change.before, change.resource);
@@ -212,7 +216,7 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   const applied: StepRecord[] = [];
   ctx.result["applied"] = applied;
   const lockDirectory = bucketPolicyLockDirectory(ctx.env, ctx.env["HOME"] || homedir());
-  const steps = [...productionSteps(session.prod, plan, changes, diff.prodState, bucketCreated, lockDirectory), ...stagingSteps(session.staging, plan, changes)];
+  const steps = setupSteps({ production: session.prod, staging: session.staging }, plan, changes, diff.prodState, bucketCreated, lockDirectory);
   // Shared documents are read again before they are written: the plan may have been on screen a while.
   ctx.calls.checkpoint();
   return runSteps(steps, ctx.out, applied);
@@ -334,11 +338,19 @@ function refuseMissingFlags(options: SetupOptions, interactive: boolean): void {
   }
 }
 
-function readProduction(prod: AwsClients, plan: SetupPlan): Promise<ProductionState> {
+function kmsPlanInput(plan: SetupPlan, objectKey: string | undefined): KmsPlanInput {
+  const { production, staging, moreStaging } = plan.accounts;
+  const stagingAccountIds = [staging.accountId, ...(moreStaging ?? []).map((a) => a.accountId)];
+  return { answers: plan.answers, partition: plan.partition, productionAccountId: production.accountId, stagingAccountIds, roleArn: plan.roleArn, objectKey };
+}
+
+function readProduction(prod: AwsClients, plan: SetupPlan, objectKey: string | undefined): Promise<ProductionState> {
   return readProductionState(prod, {
     bucket: plan.answers.bucket,
     bucketExists: plan.accounts.production.ownedBuckets.has(plan.answers.bucket),
     withBucketSettings: true,
+    withBucketKeys: true,
+    objectKey,
     withRole: plan.answers.mode === "role",
     policyArn: plan.policyArn,
     roleName: plan.answers.roleName,
@@ -424,6 +436,7 @@ async function rememberSetup(ctx: CommandContext, plan: SetupPlan, tempProfile: 
       trustPrincipals: plan.answers.trust.principals?.length ? plan.answers.trust.principals : undefined,
       allowSourceIdentity: plan.answers.trust.allowSourceIdentity ?? false,
       maxSessionDuration: plan.answers.maxSessionDuration,
+      kmsKeyArns: plan.kms?.keyStatements.length ? plan.kms.keyStatements.map((k) => k.keyArn) : undefined,
       updatedAt: new Date().toISOString(),
   };
   await saveState(state, ctx.statePath);

@@ -15,6 +15,8 @@ import { readProductionState, readStagingState, type ProductionState } from "../
 import { runSteps } from "../stages/steps.js";
 import { computeRemovals, readDependents, stagingPolicyCandidates, type Removal, type TeardownTarget } from "../stages/teardown.js";
 import { teardownSteps } from "../stages/teardown-steps.js";
+import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
+import { homedir } from "node:os";
 import { clearState, loadState, type SetupState } from "../state.js";
 import { showChange } from "../ui/plan-view.js";
 import { resolveTarget, type Target, type TargetOptions } from "./target.js";
@@ -126,6 +128,8 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
       bucket: target.bucket,
       bucketExists: owner.ownedBuckets.has(target.bucket),
       withRole: target.mode === "role",
+      withBucketKeys: true,
+      rememberedKeyArns: remembered?.kmsKeyArns,
       policyArn: target.policyArn,
       roleName: target.roleName,
       profile: answers.productionProfile,
@@ -183,7 +187,8 @@ async function removeEverything(ctx: CommandContext, survey: TeardownSurvey): Pr
   const removed = (ctx.result["removed"] = [] as Awaited<ReturnType<typeof runSteps>>);
   // Each delete asks AWS again whose the resource is: what the plan showed may be stale by now.
   ctx.calls.checkpoint();
-  await runSteps(teardownSteps(survey.prod, survey.staging, survey.removals, target, survey.prodState, where), ctx.out, removed);
+  const lockDirectory = bucketPolicyLockDirectory(ctx.env, ctx.env["HOME"] || homedir());
+  await runSteps(teardownSteps({ production: survey.prod, staging: survey.staging }, survey.removals, target, where, lockDirectory), ctx.out, removed);
   await removeFromMoreStaging(ctx, answers, survey.remembered?.moreStaging, target);
   if (survey.profileExists) {
     const profile = answers.tempProfile;

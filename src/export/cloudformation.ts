@@ -5,9 +5,14 @@
  * comes from the setup plan rebuilt with `${Parameter}` placeholders, so with the parameters'
  * defaults a stack holds exactly the documents setup writes. Pure: no I/O.
  */
-import { mergeOwnedStatements } from "../policy/index.js";
-import { xacctTags, type SetupPlan } from "../plan.js";
-import { exportParameters, planWithPlaceholders, roleMaxSessionDuration, type ParameterKey } from "./parameters.js";
+import type { SetupPlan } from "../plan.js";
+import { SETUP_ORDER } from "../resources/index.js";
+import { BUCKET_POLICY_CONDITION } from "../resources/bucket-policy.js";
+import { keyPolicyNote } from "../resources/key-policy.js";
+import { EXPORT_NAME as POLICY_NAME } from "../resources/managed-policy.js";
+import type { CloudFormationFragment } from "../resources/resource.js";
+import { EXPORT_NAME as ROLE_NAME } from "../resources/role.js";
+import { exportParameters, planWithPlaceholders, type ParameterKey } from "./parameters.js";
 
 export type CloudFormationValue = string | number | boolean | null | CloudFormationValue[] | { [key: string]: CloudFormationValue };
 
@@ -29,28 +34,28 @@ export const CFN_PARAMETER: Record<ParameterKey, string> = {
   stagingUser: "StagingUser",
 };
 
-/** Logical IDs, stable so that updating a stack changes resources in place. */
-export const LOGICAL_ID = {
-  bucketPolicy: "StagingLocateBucketPolicy",
-  readObjects: "ReadObjectsPolicy",
-  role: "CrossAccountRole",
-  assumeRole: "AssumeRolePolicy",
-  assumeRoleGroup: "AssumeRoleGroup",
-  assumeRoleManaged: "AssumeRoleManagedPolicy",
-} as const;
+/** Logical IDs of the StackSet's Staging template, stable so that updating a stack changes resources in place. */
+export const STACKSET_LOGICAL_ID = { assumeRoleGroup: "AssumeRoleGroup", assumeRoleManaged: "AssumeRoleManagedPolicy" } as const;
 
-/** Set ManageBucketPolicy=false when the bucket has a policy of its own (see Description). */
-const BUCKET_POLICY_CONDITION = "BucketPolicyManaged";
+/** Every kind's resources for one template, in setup's order, placeholders turned into Ref and Fn::Sub. */
+export function cloudFormationFragments(plan: SetupPlan): CloudFormationFragment[] {
+  const view = { templated: templatePlan(plan), plan };
+  return SETUP_ORDER.flatMap((kind) => kind.cloudformation?.(view) ?? []);
+}
+
+function resourcesOf(plan: SetupPlan, template: CloudFormationFragment["template"]): CloudFormationTemplate["Resources"] {
+  const fragments = cloudFormationFragments(plan).filter((f) => f.template === template);
+  return Object.fromEntries(fragments.map((f) => [f.logicalId, { ...f.resource, Properties: substituted(plan, f.resource.Properties) as Record<string, CloudFormationValue> }]));
+}
 
 export function buildProductionTemplate(plan: SetupPlan): CloudFormationTemplate {
-  const p = templatePlan(plan);
-  const bucketPolicy = mergeOwnedStatements(undefined, [...p.documents.bucketStatements]);
   return {
     AWSTemplateFormatVersion: "2010-09-09",
     Description:
       "xacct, Production account: the role Staging assumes, its read-only managed policy and the bucket-policy statement. " +
       "AWS::S3::BucketPolicy replaces the bucket's WHOLE policy: if the bucket has one, deploy with ManageBucketPolicy=false " +
-      "and let `xacct setup` merge its statement.",
+      "and let `xacct setup` merge its statement." +
+      keyPolicyNote(plan).map((note) => ` ${note}`).join(""),
     Parameters: {
       ...parameterBlock(plan, ["stagingAccountId", "bucket", "roleName", "policyName"]),
       ManageBucketPolicy: {
@@ -61,56 +66,20 @@ export function buildProductionTemplate(plan: SetupPlan): CloudFormationTemplate
       },
     },
     Conditions: { [BUCKET_POLICY_CONDITION]: { "Fn::Equals": [{ Ref: "ManageBucketPolicy" }, "true"] } },
-    Resources: {
-      [LOGICAL_ID.bucketPolicy]: {
-        Type: "AWS::S3::BucketPolicy",
-        Condition: BUCKET_POLICY_CONDITION,
-        Properties: { Bucket: ref("bucket"), PolicyDocument: substituted(plan, bucketPolicy) },
-      },
-      [LOGICAL_ID.readObjects]: {
-        Type: "AWS::IAM::ManagedPolicy",
-        Properties: {
-          ManagedPolicyName: ref("policyName"),
-          Description: substituted(plan, `xacct: read objects of ${p.answers.bucket}`),
-          PolicyDocument: substituted(plan, p.documents.readObjects),
-          // The attachment lives here, not in the role's ManagedPolicyArns, so the role can exist first.
-          Roles: [{ Ref: LOGICAL_ID.role }],
-        },
-      },
-      [LOGICAL_ID.role]: {
-        Type: "AWS::IAM::Role",
-        Properties: {
-          RoleName: ref("roleName"),
-          Description: substituted(plan, `xacct: lets account ${p.accounts.staging.accountId} read ${p.answers.bucket}`),
-          AssumeRolePolicyDocument: substituted(plan, p.documents.trust),
-          MaxSessionDuration: roleMaxSessionDuration(plan),
-          Tags: substituted(plan, xacctTags(p)),
-        },
-      },
-    },
+    Resources: resourcesOf(plan, "production"),
     Outputs: {
-      RoleArn: { Description: "The role Staging assumes", Value: { "Fn::GetAtt": [LOGICAL_ID.role, "Arn"] } },
-      PolicyArn: { Description: "The managed read-only policy", Value: { Ref: LOGICAL_ID.readObjects } },
+      RoleArn: { Description: "The role Staging assumes", Value: { "Fn::GetAtt": [ROLE_NAME.cloudformation, "Arn"] } },
+      PolicyArn: { Description: "The managed read-only policy", Value: { Ref: POLICY_NAME.cloudformation } },
     },
   };
 }
 
 export function buildStagingTemplate(plan: SetupPlan): CloudFormationTemplate {
-  const p = templatePlan(plan);
   return {
     AWSTemplateFormatVersion: "2010-09-09",
     Description: "xacct, Staging account: the inline policy that lets one existing user assume the Production role.",
     Parameters: parameterBlock(plan, ["productionAccountId", "roleName", "stagingUser"]),
-    Resources: {
-      [LOGICAL_ID.assumeRole]: {
-        Type: "AWS::IAM::UserPolicy",
-        Properties: {
-          PolicyName: substituted(plan, p.inlinePolicyName),
-          UserName: ref("stagingUser"),
-          PolicyDocument: substituted(plan, p.documents.stagingPolicy),
-        },
-      },
-    },
+    Resources: resourcesOf(plan, "staging"),
   };
 }
 
@@ -130,18 +99,18 @@ export function buildStagingStackSetTemplate(plan: SetupPlan): CloudFormationTem
       "Add users to the group; the Production role's trust policy must also admit their account.",
     Parameters: parameterBlock(plan, ["productionAccountId", "roleName"]),
     Resources: {
-      [LOGICAL_ID.assumeRoleGroup]: { Type: "AWS::IAM::Group", Properties: { GroupName: name } },
-      [LOGICAL_ID.assumeRoleManaged]: {
+      [STACKSET_LOGICAL_ID.assumeRoleGroup]: { Type: "AWS::IAM::Group", Properties: { GroupName: name } },
+      [STACKSET_LOGICAL_ID.assumeRoleManaged]: {
         Type: "AWS::IAM::ManagedPolicy",
         Properties: {
           ManagedPolicyName: name,
           Description: substituted(plan, `xacct: may assume ${p.roleArn}`),
           PolicyDocument: substituted(plan, p.documents.stagingPolicy),
-          Groups: [{ Ref: LOGICAL_ID.assumeRoleGroup }],
+          Groups: [{ Ref: STACKSET_LOGICAL_ID.assumeRoleGroup }],
         },
       },
     },
-    Outputs: { GroupName: { Description: "Put Staging users in this group", Value: { Ref: LOGICAL_ID.assumeRoleGroup } } },
+    Outputs: { GroupName: { Description: "Put Staging users in this group", Value: { Ref: STACKSET_LOGICAL_ID.assumeRoleGroup } } },
   };
 }
 
@@ -158,10 +127,6 @@ function parameterBlock(plan: SetupPlan, keys: ParameterKey[]): Record<string, C
       { Type: "String", Default: all[key].value, AllowedPattern: all[key].pattern, Description: all[key].description },
     ]),
   );
-}
-
-function ref(key: ParameterKey): CloudFormationValue {
-  return { Ref: CFN_PARAMETER[key] };
 }
 
 /**

@@ -4,29 +4,18 @@
  * templates whose documents differ, and the tests compare the same pairs. Pure: no I/O.
  */
 import { XacctError } from "../errors.js";
-import { mergeOwnedStatements, type Partition, type PolicyDocument } from "../policy/index.js";
+import type { Partition, PolicyDocument } from "../policy/index.js";
 import type { SetupPlan } from "../plan.js";
-import { LOGICAL_ID, type CloudFormationTemplate } from "./cloudformation.js";
-import { TF_RESOURCE, type TerraformFile } from "./terraform.js";
-
-export type DocumentName = "bucketPolicy" | "readObjects" | "trust" | "assumeRole";
+import { cloudFormationFragments, STACKSET_LOGICAL_ID, type CloudFormationTemplate } from "./cloudformation.js";
+import { terraformFragments, type TerraformFile } from "./terraform.js";
 
 export interface DocumentPair {
-  name: DocumentName;
+  /** Which document, e.g. "trust" (named by its kind's module). */
+  name: string;
   /** Where it sits in the export, e.g. `production.json: CrossAccountRole`. */
   location: string;
   exported: unknown;
   expected: PolicyDocument;
-}
-
-/** What setup writes: the bucket policy as setup makes it for a bucket without one. */
-export function setupDocuments(plan: SetupPlan): Record<DocumentName, PolicyDocument> {
-  return {
-    bucketPolicy: mergeOwnedStatements(undefined, [...plan.documents.bucketStatements]),
-    readObjects: plan.documents.readObjects,
-    trust: plan.documents.trust,
-    assumeRole: plan.documents.stagingPolicy,
-  };
 }
 
 /** Values of the template's parameters (their defaults) and of the pseudo parameters used. */
@@ -64,32 +53,26 @@ export function terraformDefaults(variablesFile: TerraformFile): Record<string, 
 
 /** The pairs of the CloudFormation templates (either Staging template). */
 export function cloudFormationPairs(plan: SetupPlan, production: CloudFormationTemplate, staging: CloudFormationTemplate, stagingFile: string): DocumentPair[] {
-  const expected = setupDocuments(plan);
-  const document = (template: CloudFormationTemplate, id: string, property: string) =>
-    resolveCloudFormation(template.Resources[id]?.Properties[property], cloudFormationDefaults(template, plan.partition));
-  const stagingId = staging.Resources[LOGICAL_ID.assumeRole] ? LOGICAL_ID.assumeRole : LOGICAL_ID.assumeRoleManaged;
-  return [
-    { name: "bucketPolicy", location: `production.json: ${LOGICAL_ID.bucketPolicy}`, exported: document(production, LOGICAL_ID.bucketPolicy, "PolicyDocument"), expected: expected.bucketPolicy },
-    { name: "readObjects", location: `production.json: ${LOGICAL_ID.readObjects}`, exported: document(production, LOGICAL_ID.readObjects, "PolicyDocument"), expected: expected.readObjects },
-    { name: "trust", location: `production.json: ${LOGICAL_ID.role}`, exported: document(production, LOGICAL_ID.role, "AssumeRolePolicyDocument"), expected: expected.trust },
-    { name: "assumeRole", location: `${stagingFile}: ${stagingId}`, exported: document(staging, stagingId, "PolicyDocument"), expected: expected.assumeRole },
-  ];
+  const templates = { production: { template: production, file: "production.json" }, staging: { template: staging, file: stagingFile } };
+  return cloudFormationFragments(plan).flatMap((fragment) => {
+    if (!fragment.document) return [];
+    const { template, file } = templates[fragment.template];
+    // A StackSet's Staging template holds the user's document in a group's managed policy.
+    const id = template.Resources[fragment.logicalId] || fragment.template !== "staging" ? fragment.logicalId : STACKSET_LOGICAL_ID.assumeRoleManaged;
+    const exported = resolveCloudFormation(template.Resources[id]?.Properties[fragment.document.field], cloudFormationDefaults(template, plan.partition));
+    return [{ name: fragment.document.name, location: `${file}: ${id}`, exported, expected: fragment.document.expected }];
+  });
 }
 
 export function terraformPairs(plan: SetupPlan, files: Record<string, TerraformFile>): DocumentPair[] {
-  const expected = setupDocuments(plan);
   const variables = terraformDefaults(files["variables.tf.json"] ?? {});
-  const policy = (file: string, type: string, name: string, attribute: string) => {
-    const resources = (files[file]?.["resource"] ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
-    const text = resources[type]?.[name]?.[attribute];
-    return typeof text === "string" ? JSON.parse(resolveTerraform(text, variables)) : text;
-  };
-  return [
-    { name: "bucketPolicy", location: `production.tf.json: aws_s3_bucket_policy.${TF_RESOURCE.bucketPolicy}`, exported: policy("production.tf.json", "aws_s3_bucket_policy", TF_RESOURCE.bucketPolicy, "policy"), expected: expected.bucketPolicy },
-    { name: "readObjects", location: `production.tf.json: aws_iam_policy.${TF_RESOURCE.readObjects}`, exported: policy("production.tf.json", "aws_iam_policy", TF_RESOURCE.readObjects, "policy"), expected: expected.readObjects },
-    { name: "trust", location: `production.tf.json: aws_iam_role.${TF_RESOURCE.role}`, exported: policy("production.tf.json", "aws_iam_role", TF_RESOURCE.role, "assume_role_policy"), expected: expected.trust },
-    { name: "assumeRole", location: `staging.tf.json: aws_iam_user_policy.${TF_RESOURCE.assumeRole}`, exported: policy("staging.tf.json", "aws_iam_user_policy", TF_RESOURCE.assumeRole, "policy"), expected: expected.assumeRole },
-  ];
+  return terraformFragments(plan).flatMap((fragment) => {
+    if (!fragment.document) return [];
+    const resources = (files[fragment.file]?.["resource"] ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+    const text = resources[fragment.type]?.[fragment.name]?.[fragment.document.field];
+    const exported = typeof text === "string" ? JSON.parse(resolveTerraform(text, variables)) : text;
+    return [{ name: fragment.document.name, location: `${fragment.file}: ${fragment.type}.${fragment.name}`, exported, expected: fragment.document.expected }];
+  });
 }
 
 /** Same JSON text, key order included: what "byte-for-byte as JSON objects" means. */

@@ -5,6 +5,7 @@
  * parameters' defaults back in and you get the plan's documents. Pure: no I/O.
  */
 import { buildSetupPlan, type SetupAnswers, type SetupPlan } from "../plan.js";
+import { awsPrincipals, roleArn } from "../policy/index.js";
 
 export type ParameterKey = "productionAccountId" | "stagingAccountId" | "bucket" | "roleName" | "policyName" | "stagingUser";
 
@@ -37,6 +38,12 @@ export function exportParameters(plan: SetupPlan): Record<ParameterKey, ExportPa
  * (region, profiles) are kept: they decide the partition and the providers, not documents.
  */
 export function planWithPlaceholders(plan: SetupPlan, placeholder: (key: ParameterKey) => string): SetupPlan {
+  const role = roleArn(plan.partition, placeholder("productionAccountId"), placeholder("roleName"));
+  // The key policies' statements name the role: by its placeholders too. The keys are not parameters.
+  const kms = plan.kms && {
+    decrypt: plan.kms.decrypt,
+    keyStatements: plan.kms.keyStatements.map((s) => (awsPrincipals(s.statement)?.includes(plan.roleArn) ? { ...s, statement: { ...s.statement, Principal: { AWS: role } } } : s)),
+  };
   const templated = buildSetupPlan(
     {
       ...plan.answers,
@@ -49,6 +56,8 @@ export function planWithPlaceholders(plan: SetupPlan, placeholder: (key: Paramet
       production: { accountId: placeholder("productionAccountId"), arn: "", ownedBuckets: new Set() },
       staging: { accountId: placeholder("stagingAccountId"), arn: "" },
     },
+    undefined,
+    kms,
   );
   // Statements' Sids name the setup (a digest of its id), which no template parameter can compute: keep the plan's.
   const bucketStatements = templated.documents.bucketStatements.map((statement, index) => ({ ...statement, Sid: plan.documents.bucketStatements[index]?.Sid }));

@@ -181,11 +181,13 @@ export function refuseUnshareableKey(key: KmsKey, bucket: string, sharing: KeySh
     const where = sharing.stagingAccountIds.includes(key.accountId) ? "the Staging account" : "a third account";
     throw new XacctError(`Bucket ${bucket} is encrypted with KMS key ${key.arn}, which belongs to ${where} (${key.accountId}), not to Production (${sharing.productionAccountId}); xacct grants only on Production's keys.`, {
       hint: "Re-encrypt the bucket with a customer managed key of the Production account, or have that key's owner let the reader decrypt it.",
+      exitCode: 2,
     });
   }
   if (key.manager === "AWS" && sharing.mode === "resource-policy") {
     throw new XacctError(`Bucket ${bucket} is encrypted with the AWS managed key ${key.arn} (aws/s3), whose key policy admits only its own account: Staging cannot decrypt its objects in resource-policy mode.`, {
       hint: "Use role mode (`xacct setup --mode role`), or re-encrypt the objects with a customer managed key of Production (set it as the bucket's default encryption and copy the objects over themselves).",
+      exitCode: 2,
     });
   }
 }

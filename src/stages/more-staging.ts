@@ -7,10 +7,11 @@ import { CreateUserCommand, DeleteUserCommand, DeleteUserPolicyCommand, PutUserP
 import type { AwsClients } from "../aws/clients.js";
 import { toXacctError } from "../aws/errors.js";
 import { xacctTags, type MoreStagingAccount, type SetupPlan } from "../plan.js";
-import { isOneOf, type PolicyDocument } from "../policy/index.js";
-import { sameDocument } from "./compare.js";
+import type { PolicyDocument } from "../policy/index.js";
+import { isXacctStagingPolicy } from "../resources/inline-policy.js";
+import { sameDocument } from "../policy/index.js";
 import { madeBySetup, readStagingState } from "./current.js";
-import { listUserExtras } from "./teardown.js";
+import { listUserExtras } from "../resources/user.js";
 import type { Output } from "../ui/output.js";
 
 export interface AccountResult {
@@ -82,7 +83,7 @@ export async function removeMoreStaging(
     try {
       const clients = clientsFor(account.profile);
       const current = await readStagingState(clients, { userName: target.userName, inlinePolicyName: target.inlinePolicyName, profile: account.profile });
-      const policyIsOurs = !!current.inlinePolicy && isOneOf(current.inlinePolicy, target.policies);
+      const policyIsOurs = !!current.inlinePolicy && isXacctStagingPolicy(current.inlinePolicy, target.policies);
       if (policyIsOurs) await clients.iam.send(new DeleteUserPolicyCommand({ UserName: target.userName, PolicyName: target.inlinePolicyName }));
       // A user xacct created there goes too, unless something else was given to it since.
       const ours = current.user && madeBySetup(current.user.tags, target.setupId);

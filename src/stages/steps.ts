@@ -2,10 +2,8 @@
  * Setup runs as a list of small, idempotent steps. When one fails, the user is told exactly
  * which steps were done, which failed and which were not run, and how to finish or undo.
  */
-import { withAwsContext } from "../aws/errors.js";
 import { XacctError } from "../errors.js";
 import type { Output } from "../ui/output.js";
-import type { Change } from "./changes.js";
 
 export type StepStatus = "created" | "updated" | "unchanged" | "reused" | "deleted" | "kept" | "absent";
 
@@ -29,31 +27,6 @@ export interface StepRecord {
   title: string;
   status: StepStatus;
   undo?: string | undefined;
-}
-
-export interface ChangeStepSpec {
-  id: Change["id"];
-  title: string;
-  undo: string;
-  /** Writes the pending change; never called when there is nothing to change. */
-  write: (change: Change) => Promise<StepStatus>;
-}
-
-/** One step per planned change; a change of kind "none" makes no call at all. */
-export function stepsForChanges(changes: readonly Change[], where: { account: string; profile: string }, specs: ChangeStepSpec[]): Step[] {
-  // A resource the plan does not have in this mode (e.g. no role in resource-policy mode) has no step.
-  return specs.filter((spec) => changes.some((c) => c.id === spec.id)).map((spec) => ({
-    id: spec.id,
-    title: spec.title,
-    undo: spec.undo,
-    run: async () => {
-      const change = changes.find((c) => c.id === spec.id);
-      if (!change) return "unchanged";
-      // Nothing to write, but not necessarily in place: a note says what was left as it is.
-      if (change.kind === "none") return change.note ? { status: "kept", note: change.note.replace(/^left as is: /, "") } : "unchanged";
-      return withAwsContext({ action: `writing ${change.resource} in ${where.account}`, profile: where.profile }, () => spec.write(change));
-    },
-  }));
 }
 
 const STATUS_LABEL: Partial<Record<StepStatus, string>> = {

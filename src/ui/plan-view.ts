@@ -5,7 +5,7 @@
  */
 import type { SetupPlan } from "../plan.js";
 import type { PolicyDocument, PolicyStatement } from "../policy/index.js";
-import { sameDocument } from "../stages/compare.js";
+import { sameDocument } from "../policy/index.js";
 import type { Change, ChangeKind } from "../stages/changes.js";
 import type { Output } from "./output.js";
 

@@ -7,31 +7,29 @@
  * statements and the others' the plan showed must be there. If another writer keeps getting
  * in between, setup stops and says so instead of reporting success.
  */
-import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
+import { GetBucketPolicyCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
+import { unlessMissing } from "../aws/errors.js";
 import { XacctError } from "../errors.js";
-import { makeDirectory } from "../make-directory.js";
-import { isXacctBucketStatement, refuseInexactRewrite, sameGrant, type PolicyDocument, type PolicyStatement } from "../policy/index.js";
+import { isXacctBucketStatement, parsePolicyDocument, refuseInexactRewrite, sameDocument, sameGrant, type PolicyDocument, type PolicyStatement } from "../policy/index.js";
 import { mergeSetupStatements, refuseUnsafeBucketMerge, type BucketSetup } from "./bucket-statements.js";
-import type { Change } from "./changes.js";
-import { sameDocument } from "./compare.js";
-import { readBucketPolicy } from "./current.js";
-import { withTurnLock } from "../turn-lock.js";
+import type { Change } from "./resource.js";
+import { withPolicyLock } from "./policy-lock.js";
 
 /** Writes that find the policy changed under them are redone at most this many times. */
 export const BUCKET_POLICY_ATTEMPTS = 4;
-
-const LOCK_STALE_MS = 10_000;
-const LOCK_WAIT_MS = 60_000;
-const LOCK_RETRY_MS = 100;
 
 export interface BucketPolicyWrite {
   setup: BucketSetup;
   change: Change;
   /** Where xacct processes on this machine meet to take turns (one lock file per bucket). */
   lockDirectory: string;
+}
+
+export async function readBucketPolicy(clients: AwsClients, bucket: string): Promise<PolicyDocument | undefined> {
+  const out = await unlessMissing(["NoSuchBucketPolicy"], () => clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket })));
+  return out?.Policy ? parsePolicyDocument(out.Policy) : undefined;
 }
 
 export function bucketPolicyLockDirectory(env: NodeJS.ProcessEnv, home: string): string {
@@ -43,7 +41,7 @@ export async function writeBucketPolicy(clients: AwsClients, write: BucketPolicy
   // The others' statements as the plan showed them: they must survive every write.
   const ownSids = new Set(setup.statements.map((s) => s.Sid));
   const others = (change.after?.Statement ?? []).filter((s) => !ownSids.has(s.Sid));
-  await withBucketLock(write.lockDirectory, setup.bucket, async () => {
+  await withPolicyLock(write.lockDirectory, "bucket policy", setup.bucket, async () => {
     for (let attempt = 1; attempt <= BUCKET_POLICY_ATTEMPTS; attempt++) {
       const now = await readBucketPolicy(clients, setup.bucket);
       refuseOtherChanges(now, others, change, setup);
@@ -84,19 +82,4 @@ function refuseOtherChanges(now: PolicyDocument | undefined, others: readonly Po
 
 function holdsAll(policy: PolicyDocument | undefined, statements: readonly PolicyStatement[]): boolean {
   return statements.every((wanted) => (policy?.Statement ?? []).some((s) => s.Sid === wanted.Sid && sameGrant(s, wanted)));
-}
-
-/** The read-back after the write is what proves the result; the lock only makes turns likelier. */
-async function withBucketLock(directory: string, bucket: string, work: () => Promise<void>): Promise<void> {
-  await makeDirectory(directory, 0o700);
-  const file = join(directory, `bucket-policy-${createHash("sha256").update(bucket).digest("hex").slice(0, 16)}`);
-  await withTurnLock(file, {
-    staleMs: LOCK_STALE_MS,
-    waitMs: LOCK_WAIT_MS,
-    retryMs: LOCK_RETRY_MS,
-    busy: () => new XacctError(`Another xacct kept the bucket policy of ${bucket} locked for over ${LOCK_WAIT_MS / 1000} s.`, {
-      hint: `Let it finish and run setup again; if no xacct is running, delete ${file}.lock.`,
-    }),
-    failed: (error) => error,
-  }, work);
 }

@@ -6,7 +6,8 @@
  * changed since the plan, and the policy read back after the write.
  */
 import type { AwsClients } from "../aws/clients.js";
-import { putKeyPolicy, readKeyPolicy, withKeyPolicyLock } from "../aws/kms.js";
+import { putKeyPolicy, readKeyPolicy } from "../aws/kms.js";
+import { withPolicyLock } from "./policy-lock.js";
 import { XacctError } from "../errors.js";
 import {
   isXacctKeyStatement,
@@ -20,7 +21,8 @@ import {
   type PolicyDocument,
   type PolicyStatement,
 } from "../policy/index.js";
-import { sameDocument } from "./compare.js";
+import { sameDocument } from "../policy/index.js";
+
 
 /** Writes that find the policy changed under them are redone at most this many times. */
 export const KEY_POLICY_ATTEMPTS = 4;
@@ -39,7 +41,7 @@ export interface KeyPolicyWrite {
 export async function writeKeyPolicy(clients: AwsClients, write: KeyPolicyWrite): Promise<void> {
   const { setup } = write;
   const others = write.planned.Statement.filter((s) => s.Sid !== setup.statement.Sid);
-  await withKeyPolicyLock(write.lockDirectory, setup.keyArn, async () => {
+  await withPolicyLock(write.lockDirectory, "key policy", setup.keyArn, async () => {
     for (let attempt = 1; attempt <= KEY_POLICY_ATTEMPTS; attempt++) {
       const now = await readKeyPolicy(clients, setup.keyArn, write.profile);
       refuseOtherKeyChanges(now, write.planned, setup);

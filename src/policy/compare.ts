@@ -1,5 +1,5 @@
 /** Policy documents compared as AWS sees them: key order and single-element arrays do not matter. */
-import type { PolicyDocument } from "../policy/index.js";
+import type { PolicyDocument } from "./documents.js";
 
 function normalise(value: unknown): unknown {
   if (Array.isArray(value)) {

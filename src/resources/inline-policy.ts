@@ -1,0 +1,117 @@
+/**
+ * The Staging user's inline policy: may assume the role (role mode) or read the bucket
+ * (resource-policy mode). Written only over xacct's own content; deleted by teardown only
+ * while it is still what xacct writes for this setup.
+ */
+import { DeleteUserPolicyCommand, GetUserPolicyCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
+import { unlessMissing } from "../aws/errors.js";
+import { invalidInput } from "../errors.js";
+import type { SetupPlan } from "../plan.js";
+import { buildKmsDecryptStatement, isOneOf, KMS_SID, parseKeyArn, parsePolicyDocument, roleArn, sameGrant, xacctStagingPolicies, type PolicyDocument, type PolicyStatement } from "../policy/index.js";
+import { LIMITS, size, type Overflow } from "../policy/limits.js";
+import { displayShellWord } from "../shell-words.js";
+import { documentChange, keptNow, type ResourceKind, type TeardownTarget } from "./resource.js";
+
+export const inlinePolicy: ResourceKind = {
+  id: "inline-policy",
+  account: "staging",
+  change: ({ plan, staging }) => ({
+    id: "inline-policy",
+    account: "staging",
+    kind: documentChange(staging.inlinePolicy, plan.documents.stagingPolicy),
+    resource: `inline policy ${plan.inlinePolicyName} of user ${plan.answers.stagingUser}`,
+    before: staging.inlinePolicy,
+    after: plan.documents.stagingPolicy,
+  }),
+  overflow: ({ plan }) => inlineOverflow(plan),
+  apply: ({ clients, plan }) => ({
+    title:
+      plan.answers.mode === "role"
+        ? `Inline policy ${plan.inlinePolicyName}: ${plan.answers.stagingUser} may assume ${plan.roleArn}`
+        : `Inline policy ${plan.inlinePolicyName}: ${plan.answers.stagingUser} may read s3://${plan.answers.bucket}/*`,
+    undo: `aws iam delete-user-policy --user-name ${plan.answers.stagingUser} --policy-name ${plan.inlinePolicyName} --profile ${displayShellWord(plan.answers.stagingProfile)}`,
+    write: async (c) => {
+      await clients.iam.send(new PutUserPolicyCommand({ UserName: plan.answers.stagingUser, PolicyName: plan.inlinePolicyName, PolicyDocument: JSON.stringify(c.after) }));
+      return c.kind === "create" ? "created" : "updated";
+    },
+  }),
+  terraform: ({ templated: p, plan }) => [
+    {
+      file: "staging.tf.json",
+      type: "aws_iam_user_policy",
+      name: "xacct_assume_role",
+      body: { provider: "aws.staging", name: p.inlinePolicyName, user: p.answers.stagingUser, policy: JSON.stringify(p.documents.stagingPolicy) },
+      document: { name: "assumeRole", field: "policy", expected: plan.documents.stagingPolicy },
+    },
+  ],
+  // A StackSet's Staging template puts the same document in a group's managed policy instead (export/cloudformation.ts).
+  cloudformation: ({ templated: p, plan }) => [
+    {
+      template: "staging",
+      logicalId: "AssumeRolePolicy",
+      resource: { Type: "AWS::IAM::UserPolicy", Properties: { PolicyName: p.inlinePolicyName, UserName: p.answers.stagingUser, PolicyDocument: p.documents.stagingPolicy } },
+      document: { name: "assumeRole", field: "PolicyDocument", expected: plan.documents.stagingPolicy },
+    },
+  ],
+  removal: ({ target, staging }) => {
+    const resource = `inline policy ${target.inlinePolicyName} of user ${target.stagingUser}`;
+    if (!staging.inlinePolicy) return { id: "inline-policy", account: "staging", kind: "none", resource };
+    return isXacctStagingPolicy(staging.inlinePolicy, stagingPolicyCandidates(target))
+      ? { id: "inline-policy", account: "staging", kind: "delete", resource }
+      : { id: "inline-policy", account: "staging", kind: "keep", resource, note: "its content was not written by xacct for this setup" };
+  },
+  remove: ({ clients, target }) => ({
+    title: `Delete inline policy ${target.inlinePolicyName} of user ${target.stagingUser}`,
+    remove: async () => {
+      const out = await unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetUserPolicyCommand({ UserName: target.stagingUser, PolicyName: target.inlinePolicyName })));
+      if (!out?.PolicyDocument) return "absent";
+      if (!isXacctStagingPolicy(parsePolicyDocument(out.PolicyDocument), stagingPolicyCandidates(target))) return keptNow("its content is no longer what xacct wrote");
+      await clients.iam.send(new DeleteUserPolicyCommand({ UserName: target.stagingUser, PolicyName: target.inlinePolicyName }));
+      return "deleted";
+    },
+  }),
+};
+
+/** The inline policies xacct writes for the Staging user of this setup, in any of its forms. */
+export function stagingPolicyCandidates(target: Pick<TeardownTarget, "mode" | "partition" | "bucket" | "roleArn">): PolicyDocument[] {
+  // An older xacct named a role with a path without it (role/Name): that policy was xacct's too.
+  const pathless = target.roleArn.replace(/:role\/.*\/([^/]+)$/, ":role/$1");
+  return [...new Set([target.roleArn, pathless])].flatMap((roleArn) => xacctStagingPolicies({ ...target, roleArn }));
+}
+
+/**
+ * One of the inline policies xacct writes for this setup: one of `candidates`, with or without
+ * the kms:Decrypt statement an SSE-KMS bucket adds (resource-policy mode), on whatever key.
+ */
+export function isXacctStagingPolicy(document: PolicyDocument, candidates: readonly PolicyDocument[]): boolean {
+  const rest = document.Statement.filter((s) => !isXacctDecryptStatement(s));
+  return isOneOf(rest.length === document.Statement.length ? document : { ...document, Statement: rest }, candidates);
+}
+
+/** xacct's decrypt statement: exactly kms:Decrypt on KMS keys, through S3 of their region. */
+function isXacctDecryptStatement(statement: PolicyStatement): boolean {
+  const [first] = [statement.Resource ?? []].flat();
+  const key = first === undefined ? undefined : parseKeyArn(first);
+  if (statement.Sid !== KMS_SID.decrypt || !key) return false;
+  const keys = [statement.Resource ?? []].flat();
+  return keys.every((arn) => parseKeyArn(arn) !== undefined) && sameGrant(statement, { ...buildKmsDecryptStatement({ arn: first!, region: key.region }), Resource: statement.Resource! });
+}
+
+/** The Staging user's inline policy of xacct's name is replaced only when xacct wrote it (for this setup). */
+export function refuseForeignInlinePolicy(plan: SetupPlan, current: PolicyDocument): void {
+  const { mode, bucket, stagingUser } = plan.answers;
+  // An older xacct named a role with a path without it (role/Name): that policy is xacct's too, and gets corrected.
+  const pathless = roleArn(plan.partition, plan.accounts.production.accountId, plan.answers.roleName);
+  const candidates = [plan.roleArn, pathless].flatMap((arn) => xacctStagingPolicies({ mode, partition: plan.partition, bucket, roleArn: arn }));
+  if (isXacctStagingPolicy(current, candidates)) return;
+  throw invalidInput(
+    `The inline policy ${plan.inlinePolicyName} of user ${stagingUser} was not written by xacct (its content is not xacct's); xacct will not overwrite it.`,
+    "Rename or remove that inline policy, or name another user with --staging-user.",
+  );
+}
+
+function inlineOverflow(plan: SetupPlan): Overflow | undefined {
+  const length = size(plan.documents.stagingPolicy);
+  if (length <= LIMITS.inlineUser) return undefined;
+  return { what: `the inline policy ${plan.inlinePolicyName}`, length, limit: LIMITS.inlineUser, hint: "Use shorter names for the role or bucket." };
+}
