@@ -79,6 +79,15 @@ describe("resource-policy mode on a bucket under a customer managed key", () => 
     expect(rerun.stdout).toContain(`= keep   xacct's statement in the key policy of ${keyArn}`);
   });
 
+  it("verify then holds on every hop, the KMS ones included", async () => {
+    const result = await sandbox.run(["verify", "--mode", "resource-policy", "--json"]);
+    const report = JSON.parse(result.stdout) as { hops: { id: string; ok: boolean | null; detail: string }[] };
+    const byId = Object.fromEntries(report.hops.map((h) => [h.id, h.ok]));
+    expect(byId).toMatchObject({ "user-may-decrypt": true, "key-policy-admits": true });
+    expect(report.hops.filter((h) => h.ok !== true), result.stdout).toEqual([]);
+    expect(result.code).toBe(0);
+  });
+
   it("teardown takes out only xacct's key-policy statement and the user's grant, and leaves the key", async () => {
     const result = await sandbox.run(["teardown", "--yes"]);
     expect(result.code, result.stderr).toBe(0);
@@ -91,9 +100,8 @@ describe("resource-policy mode on a bucket under a customer managed key", () => 
 
 describe("role mode on a bucket under a customer managed key", () => {
   const BUCKET = "kms-role";
-  // The pre-flight's check that the role grants nothing beyond the bucket does not yet count the
-  // bucket's own key as the bucket's: until it does, role mode on an SSE-KMS bucket needs --no-preflight.
-  const ARGS = setupArgs(BUCKET, ["--role-name", "KmsRole", "--no-preflight"]);
+  // Pre-flight runs: it judges the KMS hops on the key policy as setup will leave it.
+  const ARGS = setupArgs(BUCKET, ["--role-name", "KmsRole"]);
   const roleArn = () => `arn:aws:iam::${sandbox.prod.accountId}:role/KmsRole`;
   let keyArn: string;
   let original: PolicyDocument;
@@ -120,6 +128,15 @@ describe("role mode on a bucket under a customer managed key", () => {
     expect(rerun.code, rerun.stdout).toBe(0);
   });
 
+  it("verify then holds on every hop, the KMS ones included", async () => {
+    const result = await sandbox.run(["verify", "--json"]);
+    const report = JSON.parse(result.stdout) as { hops: { id: string; ok: boolean | null; detail: string }[] };
+    const byId = Object.fromEntries(report.hops.map((h) => [h.id, h.ok]));
+    expect(byId).toMatchObject({ "role-may-decrypt": true, "key-policy-admits": true, "role-grants-nothing-else": true });
+    expect(report.hops.filter((h) => h.ok !== true), result.stdout).toEqual([]);
+    expect(result.code).toBe(0);
+  });
+
   it("teardown takes out only xacct's statement (before the role goes) and leaves the key", async () => {
     const result = await sandbox.run(["teardown", "--yes"]);
     expect(result.code, result.stderr).toBe(0);
@@ -130,7 +147,7 @@ describe("role mode on a bucket under a customer managed key", () => {
 
 describe("role mode on a bucket whose key policy lets Production's IAM policies decide", () => {
   const BUCKET = "kms-delegating";
-  const ARGS = setupArgs(BUCKET, ["--role-name", "DelegatedRole", "--no-preflight"]);
+  const ARGS = setupArgs(BUCKET, ["--role-name", "DelegatedRole"]);
 
   it("grants kms:Decrypt in the role's policy only, and leaves the key policy as it is", async () => {
     const keyArn = await keyWithPolicy(); // the default key policy admits the account's root

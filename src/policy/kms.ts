@@ -49,6 +49,18 @@ export function buildKmsDecryptStatement(key: Pick<KmsKey, "arn" | "region">): P
   return { Sid: KMS_SID.decrypt, Effect: "Allow", Action: "kms:Decrypt", Resource: key.arn, Condition: viaS3(key.region) };
 }
 
+/**
+ * A statement granting exactly what buildKmsDecryptStatement grants, on one or more keys (each
+ * through S3 of its own region), whatever its Sid; undefined Resource or extra actions or
+ * conditions do not count.
+ */
+export function isDecryptThroughS3(statement: PolicyStatement): boolean {
+  const keys = [statement.Resource ?? []].flat();
+  const parsed = keys.map(parseKeyArn);
+  if (keys.length === 0 || parsed.some((k) => k === undefined) || new Set(parsed.map((k) => k!.region)).size !== 1) return false;
+  return sameGrant(statement, { ...buildKmsDecryptStatement({ arn: keys[0]!, region: parsed[0]!.region }), Resource: statement.Resource! });
+}
+
 /** The reader's policy with the decrypt statement in it (replacing an earlier one of xacct's, others kept). */
 export function withKmsDecrypt(document: PolicyDocument, key: Pick<KmsKey, "arn" | "region">): PolicyDocument {
   return mergeOwnedStatements(document, [buildKmsDecryptStatement(key)]);

@@ -7,7 +7,7 @@ import { DeleteUserPolicyCommand, GetUserPolicyCommand, PutUserPolicyCommand } f
 import { unlessMissing } from "../aws/errors.js";
 import { invalidInput } from "../errors.js";
 import type { SetupPlan } from "../plan.js";
-import { buildKmsDecryptStatement, isOneOf, KMS_SID, parseKeyArn, parsePolicyDocument, roleArn, sameGrant, xacctStagingPolicies, type PolicyDocument, type PolicyStatement } from "../policy/index.js";
+import { isDecryptThroughS3, isOneOf, KMS_SID, parsePolicyDocument, roleArn, sameGrant, xacctStagingPolicies, type PolicyDocument, type PolicyStatement } from "../policy/index.js";
 import { LIMITS, size, type Overflow } from "../policy/limits.js";
 import { displayShellWord } from "../shell-words.js";
 import { documentChange, keptNow, type ResourceKind, type TeardownTarget } from "./resource.js";
@@ -90,11 +90,7 @@ export function isXacctStagingPolicy(document: PolicyDocument, candidates: reado
 
 /** xacct's decrypt statement: exactly kms:Decrypt on KMS keys, through S3 of their region. */
 function isXacctDecryptStatement(statement: PolicyStatement): boolean {
-  const [first] = [statement.Resource ?? []].flat();
-  const key = first === undefined ? undefined : parseKeyArn(first);
-  if (statement.Sid !== KMS_SID.decrypt || !key) return false;
-  const keys = [statement.Resource ?? []].flat();
-  return keys.every((arn) => parseKeyArn(arn) !== undefined) && sameGrant(statement, { ...buildKmsDecryptStatement({ arn: first!, region: key.region }), Resource: statement.Resource! });
+  return statement.Sid === KMS_SID.decrypt && isDecryptThroughS3(statement);
 }
 
 /** The Staging user's inline policy of xacct's name is replaced only when xacct wrote it (for this setup). */

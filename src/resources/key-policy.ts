@@ -24,7 +24,7 @@ import {
   type Partition,
   type PolicyDocument,
 } from "../policy/index.js";
-import { keyPolicyAdmitsReader } from "../verify/kms-hop.js";
+import { keyPolicyAdmitsReader } from "../verify/hops/kms.js";
 import { readerDecryptRequest } from "../verify/kms-request.js";
 import { writeKeyPolicy } from "./key-policy-write.js";
 import { documentChange, keptNow, type Change, type Removal, type ResourceKind, type TeardownTarget } from "./resource.js";

@@ -70,6 +70,7 @@ export async function preflightDocuments(
         }
       : { trust: undefined, rolePolicies: [] }),
     bucketPolicy: { label: `bucket policy of ${bucket}`, document: after("bucket-policy") },
+    kms: keyAsItWillBe(current, changes),
     publicAccessBlock: { BlockPublicAcls: blocked, IgnorePublicAcls: blocked, BlockPublicPolicy: blocked, RestrictPublicBuckets: blocked },
     objectOwnership: ownership,
     bucketAcl,
@@ -101,4 +102,21 @@ export function refusePlan(failed: Hop[], unchanged = false): XacctError {
       ? "Fix what is named (`xacct verify` shows every check), or run `xacct setup --no-preflight` to go on without this check."
       : "Fix what is named, or run `xacct setup --no-preflight` to apply the plan anyway.",
   });
+}
+
+/**
+ * The bucket's default KMS key with its key policy as setup will leave it (xacct's statement
+ * merged in), so the KMS hops judge the plan. An AWS managed key is left out: its fixed policy
+ * admits every principal of its account through S3, and other accounts are refused earlier.
+ */
+function keyAsItWillBe(current: ProductionState, changes: Change[]): PathDocuments["kms"] {
+  const read = current.bucketKeys[0];
+  if (!read || read.key.manager === "AWS") return undefined;
+  const change = changes.find((c) => c.id === "key-policy" && c.resource.endsWith(read.key.arn));
+  const document = change?.after ?? read.keyPolicy;
+  return {
+    encryption: { algorithm: "aws:kms", keyId: read.key.arn, bucketKeyEnabled: read.bucketKeyEnabled },
+    key: read.key,
+    keyPolicy: document && { label: `key policy of ${read.key.arn}`, document },
+  };
 }

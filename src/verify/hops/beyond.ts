@@ -1,6 +1,7 @@
 /** Nothing beyond reading: no write, delete or administration, no grant outside the bucket. Pure. */
 import { bucketArn, partitionForRegion } from "../../policy/arn.js";
 import type { PolicyStatement } from "../../policy/documents.js";
+import { isDecryptThroughS3, parseKeyArn } from "../../policy/kms.js";
 import { describeStatement, evaluate, type EvaluationRequest, type EvaluationResult, type LabeledPolicy, type PolicySet } from "../../policy-eval/index.js";
 import { probeKeys, standInVariables } from "../object-probes.js";
 import { stagingPrincipals, type Outsider } from "../outsiders.js";
@@ -96,9 +97,13 @@ export function roleScopeHop(rolePolicies: LabeledPolicy[], target: VerifyTarget
     const onBucket = actions !== undefined && actions.every((a) => locate.includes(a));
     return [statement.Resource].flat().every((r) => r.startsWith(`${bucket}/`) || (r === bucket && onBucket));
   };
+  // kms:Decrypt through S3 only, on Production's keys: S3 asks for it only for reads the role
+  // may make, which the hops above bound to this bucket (an SSE-KMS bucket needs it).
+  const decryptsForS3 = (statement: PolicyStatement) =>
+    isDecryptThroughS3(statement) && [statement.Resource ?? []].flat().every((arn) => parseKeyArn(arn)?.accountId === target.productionAccountId);
   const beyond = rolePolicies.flatMap((policy) =>
     policy.document.Statement.flatMap((statement, statementIndex) =>
-      statement.Effect === "Allow" && !withinBucket(statement)
+      statement.Effect === "Allow" && !withinBucket(statement) && !decryptsForS3(statement)
         ? [describeStatement({ policy: policy.label, statementIndex, effect: "Allow", ...(statement.Sid === undefined ? {} : { sid: statement.Sid }) })]
         : [],
     ),
