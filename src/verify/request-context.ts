@@ -82,8 +82,9 @@ export function userRequestContext(
   const name = user.arn.split("/").pop() ?? "";
   const known = factKeys(facts, facts.uniqueId);
   const context: Record<string, ContextValue> = { ...common(user, user.arn, region, resourceAccountId, now), "aws:PrincipalType": "User", "aws:username": name, ...extra };
-  // What the account's organization is, when read, wins over what setup was told (--org-id).
-  if (facts.org && facts.org.kind !== "unknown") delete context["aws:PrincipalOrgID"];
+  // Once verify asked, what setup was told (--org-id) is no fact about the account: what was
+  // read wins, and when DescribeOrganization was refused the key stays open (cannot tell).
+  if (facts.org) delete context["aws:PrincipalOrgID"];
   Object.assign(context, known.context);
   const absent = [...NEVER_SENT, "aws:TokenIssueTime", "sts:TransitiveTagKeys", "sts:SourceIdentity", ...known.absent];
   if (!("aws:MultiFactorAuthPresent" in context)) absent.push("aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge");

@@ -94,18 +94,20 @@ export function evaluateIntended(request: EvaluationRequest, policies: PolicySet
 
 
 export function verdict(id: HopId, title: string, ok: boolean, result: Judged, fix: string): Hop {
-  if (ok && result.adverse) return cannotTell(id, title, result.adverse);
+  if (ok && result.adverse) return cannotTell(id, title, result.adverse, result);
   return ok ? { id, title, ok, detail: result.reason } : { id, title, ok, detail: result.reason, fix: result.decision === "ExplicitDeny" ? `Remove or narrow ${denyingStatements(result)}. ${fix}` : fix };
 }
 
 /** The hop turns on a fact xacct cannot read (aws:SourceIp, aws:SourceVpce, aws:userid, tags, …): it says so, naming the statements. */
-export function cannotTell(id: HopId, title: string, adverse: EvaluationResult): Hop {
-  const statements = adverse.decision === "ExplicitDeny" ? denyingStatements(adverse) : "the statements that allow it";
+export function cannotTell(id: HopId, title: string, adverse: EvaluationResult, allowed?: EvaluationResult): Hop {
+  // An Allow that may not apply is named by the statements that granted it when the facts went the request's way.
+  const deciding = adverse.decision === "ExplicitDeny" ? adverse.deciding : (allowed?.deciding ?? []).filter((d) => d.policy !== ANY_IDENTITY.label && d.policy !== ANY_TRUST.label);
+  const statements = deciding.length > 0 ? deciding.map(describeStatement).join(", ") : "the statements that allow it";
   return {
     id,
     title,
     ok: null,
-    detail: `Cannot tell: ${statements} depend${adverse.deciding.length === 1 ? "s" : ""} on condition keys whose values xacct cannot read (such as aws:SourceIp, aws:SourceVpce, aws:userid or tags). If they go against the request: ${adverse.reason}`,
+    detail: `Cannot tell: ${statements} depend${deciding.length === 1 ? "s" : ""} on condition keys whose values xacct cannot read (such as aws:SourceIp, aws:SourceVpce, aws:userid or tags). If they go against the request: ${adverse.reason}`,
     fix: `Check the conditions of ${statements} against how ${id.startsWith("user") ? "the Staging user" : "Staging"} will call AWS; xacct treats this check as not holding.`,
   };
 }
