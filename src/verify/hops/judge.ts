@@ -3,6 +3,7 @@ import { partitionForRegion } from "../../policy/arn.js";
 import { policyDocument, type PolicyStatement } from "../../policy/documents.js";
 import { describeStatement, evaluate, PolicyEvalError, type EvaluationRequest, type EvaluationResult, type LabeledPolicy, type PolicySet } from "../../policy-eval/index.js";
 import type { OutsiderTarget } from "../outsiders.js";
+import { S3_REQUEST_KEYS } from "../request-context.js";
 import type { PathDocuments } from "../documents.js";
 import type { Hop, HopId, VerifyTarget } from "./types.js";
 
@@ -80,7 +81,7 @@ export function denyingStatements(result: EvaluationResult): string {
   return result.deciding.map(describeStatement).join(", ");
 }
 
-export const S3_SIGNING = { "s3:authType": "REST-HEADER", "s3:signatureversion": "AWS4-HMAC-SHA256" };
+export const S3_SIGNING = S3_REQUEST_KEYS;
 
 /** An evaluation of an intended request, and, when facts xacct cannot read could turn it, the result with them going against it. */
 export type Judged = EvaluationResult & { adverse?: EvaluationResult };

@@ -3,6 +3,7 @@ import { bucketArn, partitionForRegion, userArn } from "../../policy/arn.js";
 import type { evaluate } from "../../policy-eval/index.js";
 import type { PathDocuments } from "../documents.js";
 import { sessionRequestContext, userRequestContext, VERIFY_SESSION_NAME, type PrincipalFacts } from "../request-context.js";
+import { principalTagKeysNamed } from "../tag-keys.js";
 import { S3_SIGNING } from "./judge.js";
 import type { VerifyTarget } from "./types.js";
 
@@ -24,9 +25,7 @@ export function factsOf(docs: PathDocuments, who: "user" | "role"): PrincipalFac
   const facts = who === "user" ? docs.userFacts : docs.roleFacts;
   if (!facts) return {};
   const all = [...docs.userPolicies, ...docs.rolePolicies, docs.trust, docs.bucketPolicy, docs.userBoundary, docs.roleBoundary];
-  const text = JSON.stringify(all.map((p) => p?.document));
-  const tagKeysNamed = [...new Set([...text.matchAll(/aws:PrincipalTag\/[^"}\s]+/gi)].map((m) => m[0]))];
-  return { ...facts, tagKeysNamed };
+  return { ...facts, tagKeysNamed: principalTagKeysNamed(all.map((p) => p?.document)) };
 }
 
 export function rolePath(target: VerifyTarget, docs: PathDocuments): RolePath {
