@@ -23,8 +23,9 @@ export async function preflightDocuments(
   changes: Change[],
   current: ProductionState,
   userExists: boolean,
-  /** The Staging user's boundary, from the GetUser setup already made. */
+  /** The Staging user's boundary and ARN (with its path), from the GetUser setup already made. */
   userBoundaryArn?: string | undefined,
+  userArn?: string | undefined,
 ): Promise<PathDocuments> {
   const { roleName, stagingUser, bucket } = plan.answers;
   const after = (id: Change["id"]) => {
@@ -58,6 +59,7 @@ export async function preflightDocuments(
   // (an existing role's whole trust, the whole bucket policy), never the plan's part alone.
   return {
     userExists: true,
+    userArn,
     userBoundary: "boundary" in user ? user.boundary : undefined,
     roleBoundary,
     productionCanonicalId: plan.accounts.production.canonicalUserId,

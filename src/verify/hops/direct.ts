@@ -1,5 +1,5 @@
 /** Resource-policy mode: the Staging user reads straight through the bucket policy. Pure. */
-import { bucketArn, bucketObjectsArn, partitionForRegion, userArn } from "../../policy/arn.js";
+import { bucketArn, bucketObjectsArn, partitionForRegion } from "../../policy/arn.js";
 import { policyDocument } from "../../policy/documents.js";
 import type { LabeledPolicy } from "../../policy-eval/index.js";
 import type { PathDocuments } from "../documents.js";
@@ -8,7 +8,7 @@ import { BEYOND_READING, firstReach, reachHop, stagingReach } from "./beyond.js"
 import { guardedOutsiderReadHops } from "./bucket-outsiders.js";
 import { ANY_IDENTITY, anyRequestOf, evaluateIntended, judging, missing, orgLayer, S3_SIGNING, verdict } from "./judge.js";
 import { ownershipNote } from "./read.js";
-import { factsOf } from "./path.js";
+import { factsOf, stagingUserOf } from "./path.js";
 import type { Hop, VerifyTarget } from "./types.js";
 
 /**
@@ -17,8 +17,7 @@ import type { Hop, VerifyTarget } from "./types.js";
  */
 export function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   const partition = partitionForRegion(target.region);
-  const canonical = docs.stagingCanonicalId === undefined ? {} : { canonicalUserId: docs.stagingCanonicalId };
-  const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId, ...canonical };
+  const user = stagingUserOf(target, docs);
   const onObject = (action: string, principal: { arn: string; accountId: string }) => ({
     principal,
     action,

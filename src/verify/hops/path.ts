@@ -28,12 +28,18 @@ export function factsOf(docs: PathDocuments, who: "user" | "role"): PrincipalFac
   return { ...facts, tagKeysNamed: principalTagKeysNamed(all.map((p) => p?.document)) };
 }
 
+/** The Staging user as AWS sees it: IAM's ARN with its path when read (a new user has none), with its account's canonical ID. */
+export function stagingUserOf(target: VerifyTarget, docs: PathDocuments): Principal {
+  const arn = docs.userArn ?? userArn(partitionForRegion(target.region), target.stagingAccountId, target.stagingUser);
+  return { arn, accountId: target.stagingAccountId, ...(docs.stagingCanonicalId === undefined ? {} : { canonicalUserId: docs.stagingCanonicalId }) };
+}
+
 export function rolePath(target: VerifyTarget, docs: PathDocuments): RolePath {
   const partition = partitionForRegion(target.region);
   const canonical = docs.productionCanonicalId === undefined ? {} : { canonicalUserId: docs.productionCanonicalId };
   const session = { arn: `arn:${partition}:sts::${target.productionAccountId}:assumed-role/${target.roleName}/${VERIFY_SESSION_NAME}`, accountId: target.productionAccountId, ...canonical };
   const mfa = target.assumeContext?.["aws:MultiFactorAuthPresent"] === true;
-  const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId, ...(docs.stagingCanonicalId === undefined ? {} : { canonicalUserId: docs.stagingCanonicalId }) };
+  const user = stagingUserOf(target, docs);
   const userFacts = factsOf(docs, "user");
   // Facts read about the Staging user belong to it alone, not to a user of the same name elsewhere.
   const factsFor = (principal: Principal) => (principal.arn === user.arn ? userFacts : {});
