@@ -8,7 +8,7 @@
  */
 import { CreateUserCommand, GetRoleCommand, UpdateAssumeRolePolicyCommand, type IAMClient } from "@aws-sdk/client-iam";
 import { GetBucketPolicyCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Hop, HopId } from "../src/verify/hops.js";
 import { clientsFor } from "./support/accounts.js";
 import { setupArgs, useSandbox } from "./support/sandbox.js";
@@ -53,6 +53,10 @@ beforeAll(async () => {
 describe("the role session name is the one `xacct assume` sends (xacct-<Staging profile>)", () => {
   const objects = `arn:aws:s3:::${BUCKET}/*`;
   const sessionArn = (name: string) => `arn:aws:sts::${sandbox.prod.accountId}:assumed-role/StageRole/${name}`;
+  afterEach(async () => {
+    await setTrust("StageRole", (own) => own);
+    await setBucketGuard(undefined);
+  });
 
   it("a trust Deny unless sts:RoleSessionName is xacct-verify refuses the real assume", async () => {
     const denyOther = (name: string): Statement => ({ Sid: "OnlyNamed", Effect: "Deny", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringNotEquals: { "sts:RoleSessionName": name } } });
@@ -92,6 +96,12 @@ describe("the role session name is the one `xacct assume` sends (xacct-<Staging 
     await setBucketGuard(notPrincipal("xacct-staging"));
     expect(hop((await verify()).hops, "bucket-allows-read").ok).toBe(true);
     await setBucketGuard(undefined);
+  });
+
+  it("the plain recipe turns on no session name: no hop mentions one, every hop holds", async () => {
+    const run = await verify();
+    expect(run.code).toBe(0);
+    expect(run.hops.filter((h) => h.detail.includes("role session name")).map((h) => h.id)).toEqual([]);
   });
 
   it("verify --live assumes with the session name it judges", async () => {

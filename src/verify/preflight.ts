@@ -8,6 +8,7 @@ import type { AwsClients } from "../aws/clients.js";
 import { withAwsContext } from "../aws/errors.js";
 import { XacctError } from "../errors.js";
 import type { SetupPlan } from "../plan.js";
+import { defaultSessionName } from "../session-name.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
 import type { Change } from "../stages/changes.js";
 import type { ProductionState } from "../stages/current.js";
@@ -90,6 +91,7 @@ export function preflightHops(docs: PathDocuments, plan: SetupPlan): Hop[] {
     roleName: plan.answers.roleName,
     roleArn: plan.roleArn,
     bucket: plan.answers.bucket,
+    sessionName: defaultSessionName(plan.answers.stagingProfile),
     assumeContext: requestContext(plan.answers.trust),
   });
 }

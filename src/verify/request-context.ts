@@ -9,9 +9,6 @@
 import type { OrgMembership } from "../aws/organizations.js";
 import type { ContextValue, OpenContext } from "../policy-eval/index.js";
 
-/** The session name verify's requests model: the one `verify --live` assumes the role with. */
-export const VERIFY_SESSION_NAME = "xacct-verify";
-
 export type { OrgMembership };
 
 /**

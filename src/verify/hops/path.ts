@@ -2,7 +2,7 @@
 import { bucketArn, partitionForRegion, userArn } from "../../policy/arn.js";
 import type { evaluate } from "../../policy-eval/index.js";
 import type { PathDocuments } from "../documents.js";
-import { sessionRequestContext, userRequestContext, VERIFY_SESSION_NAME, type PrincipalFacts } from "../request-context.js";
+import { sessionRequestContext, userRequestContext, type PrincipalFacts } from "../request-context.js";
 import { principalTagKeysNamed } from "../tag-keys.js";
 import { S3_SIGNING } from "./judge.js";
 import type { VerifyTarget } from "./types.js";
@@ -34,10 +34,18 @@ export function stagingUserOf(target: VerifyTarget, docs: PathDocuments): Princi
   return { arn, accountId: target.stagingAccountId, ...(docs.stagingCanonicalId === undefined ? {} : { canonicalUserId: docs.stagingCanonicalId }) };
 }
 
+/**
+ * A session name no caller can send (it is no valid name), for judging the path as if the caller
+ * picked its own: sts:RoleSessionName and aws:userid are then open, and no policy names the session.
+ */
+export const ANY_SESSION_NAME = "(any session name)";
+
 export function rolePath(target: VerifyTarget, docs: PathDocuments): RolePath {
+  const named = target.sessionName !== ANY_SESSION_NAME;
+  const roleFacts = named ? factsOf(docs, "role") : { ...factsOf(docs, "role"), uniqueId: undefined };
   const partition = partitionForRegion(target.region);
   const canonical = docs.productionCanonicalId === undefined ? {} : { canonicalUserId: docs.productionCanonicalId };
-  const session = { arn: `arn:${partition}:sts::${target.productionAccountId}:assumed-role/${target.roleName}/${VERIFY_SESSION_NAME}`, accountId: target.productionAccountId, ...canonical };
+  const session = { arn: `arn:${partition}:sts::${target.productionAccountId}:assumed-role/${target.roleName}/${target.sessionName}`, accountId: target.productionAccountId, ...canonical };
   const mfa = target.assumeContext?.["aws:MultiFactorAuthPresent"] === true;
   const user = stagingUserOf(target, docs);
   const userFacts = factsOf(docs, "user");
@@ -51,7 +59,7 @@ export function rolePath(target: VerifyTarget, docs: PathDocuments): RolePath {
       action: "sts:AssumeRole",
       resource: target.roleArn,
       resourceAccountId: target.productionAccountId,
-      ...userRequestContext(principal, target.region, target.productionAccountId, { "sts:RoleSessionName": VERIFY_SESSION_NAME, ...target.assumeContext }, factsFor(principal)),
+      ...userRequestContext(principal, target.region, target.productionAccountId, { ...(named ? { "sts:RoleSessionName": target.sessionName } : {}), ...target.assumeContext }, factsFor(principal)),
     }),
     onObject: (action, principal = session) => ({
       principal,
@@ -59,7 +67,7 @@ export function rolePath(target: VerifyTarget, docs: PathDocuments): RolePath {
       resource: `${bucketArn(partition, target.bucket)}/xacct-verify-probe`,
       resourceAccountId: target.productionAccountId,
       ...(principal === session
-        ? sessionRequestContext(session, target.roleArn, target.region, mfa, factsOf(docs, "role"))
+        ? sessionRequestContext(session, target.roleArn, target.region, mfa, roleFacts)
         : userRequestContext(principal, target.region, target.productionAccountId, S3_SIGNING, factsFor(principal))),
     }),
   };
