@@ -4,7 +4,7 @@
  * admit the reader (naming it, or its account's root, which lets IAM policies decide). Pure:
  * the key, its policy and the reader's policies in, the KMS hops out, judged by the evaluator.
  */
-import { accountRootArn, parseKeyArn, policyDocument, type KmsKey } from "../../policy/index.js";
+import { accountRootArn, parseKeyArn, policyDocument, type KmsKey, type Partition } from "../../policy/index.js";
 import type { EvaluationRequest, LabeledPolicy, PolicySet } from "../../policy-eval/index.js";
 import { ANY_IDENTITY, evaluateIntended, judging, verdict, type Judged } from "./judge.js";
 import { keyStateProblem } from "./key-state.js";
@@ -96,8 +96,8 @@ function isReader(grantee: string, request: EvaluationRequest): boolean {
   const principal = request.principal.arn;
   const roleArn = request.context["aws:PrincipalArn"];
   const sessionPrefix = principal.includes(":assumed-role/") ? principal.slice(0, principal.lastIndexOf("/") + 1) : undefined;
-  const partition = principal.split(":")[1] ?? "aws";
-  return grantee === principal || grantee === roleArn || (sessionPrefix !== undefined && grantee.startsWith(sessionPrefix)) || grantee === accountRootArn(partition as Parameters<typeof accountRootArn>[0], request.principal.accountId);
+  const partition = (principal.split(":")[1] ?? "aws") as Partition;
+  return grantee === principal || grantee === roleArn || (sessionPrefix !== undefined && grantee.startsWith(sessionPrefix)) || grantee === accountRootArn(partition, request.principal.accountId);
 }
 
 /** A refusal by an SCP or RCP is the organization's to change, not something setup can grant. */
