@@ -40,11 +40,11 @@ beforeAll(async () => {
 });
 
 describe("reading an SSE-KMS bucket's key", () => {
-  it("reads the bucket's default encryption and resolves its key to the ARN, account and manager", async () => {
+  it("reads the bucket's default encryption and resolves its key to the ARN, account, manager and state", async () => {
     await encryptedBucket("kms-by-arn", keyArn, true);
     const encryption = await readBucketEncryption(prod, "kms-by-arn");
     expect(encryption).toEqual({ algorithm: "aws:kms", keyId: keyArn, bucketKeyEnabled: true });
-    expect(await describeKey(prod, encryptionKeyId(encryption!))).toEqual({ arn: keyArn, accountId: sandbox.prod.accountId, region: REGION, manager: "CUSTOMER" });
+    expect(await describeKey(prod, encryptionKeyId(encryption!))).toEqual({ arn: keyArn, accountId: sandbox.prod.accountId, region: REGION, manager: "CUSTOMER", state: "Enabled" });
   });
 
   it.each([

@@ -3,7 +3,7 @@
  * object's, the key resolved to its ARN and owner, the key policy, and the call that writes it
  * (src/resources/key-policy-write.ts takes turns and reads it back, as for the bucket policy).
  */
-import { DescribeKeyCommand, GetKeyPolicyCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
+import { DescribeKeyCommand, GetKeyPolicyCommand, ListGrantsCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
 import { GetBucketEncryptionCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { XacctError } from "../errors.js";
 import { parseKeyArn, parsePolicyDocument, type KmsKey, type PolicyDocument } from "../policy/index.js";
@@ -56,7 +56,14 @@ export async function describeKey(clients: AwsClients, keyId: string, profile?: 
   if (!meta?.Arn || !parsed) {
     throw new XacctError(`Failed looking up KMS key ${keyId}: AWS answered without the key's ARN.`, { hint: "Run again with --debug for details." });
   }
-  return { arn: meta.Arn, accountId: meta.AWSAccountId ?? parsed.accountId, region: parsed.region, manager: meta.KeyManager === "AWS" ? "AWS" : "CUSTOMER" };
+  return {
+    arn: meta.Arn,
+    accountId: meta.AWSAccountId ?? parsed.accountId,
+    region: parsed.region,
+    manager: meta.KeyManager === "AWS" ? "AWS" : "CUSTOMER",
+    ...(meta.KeyState ? { state: meta.KeyState } : {}),
+    ...(meta.DeletionDate ? { deletionDate: meta.DeletionDate.toISOString().slice(0, 10) } : {}),
+  };
 }
 
 /** The key of an encryption that uses KMS: the configured one, else the AWS managed aws/s3 key. */
@@ -77,4 +84,30 @@ export async function putKeyPolicy(clients: AwsClients, keyArn: string, policy: 
   await withAwsContext({ action: `writing the key policy of ${keyArn}`, profile }, () =>
     clients.kms.send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default", Policy: JSON.stringify(policy) })),
   );
+}
+
+/** A grant on a key: who may use which operations, and whether it constrains the encryption context. */
+export interface KeyGrant {
+  grantId: string;
+  granteePrincipal: string;
+  operations: string[];
+  constrained: boolean;
+}
+
+/** Every grant on the key, every page (the key's account may list them). */
+export async function listKeyGrants(clients: AwsClients, keyArn: string, profile?: string): Promise<KeyGrant[]> {
+  const grants: KeyGrant[] = [];
+  let marker: string | undefined;
+  await withAwsContext({ action: `listing the grants of ${keyArn}`, profile }, async () => {
+    do {
+      const page = await clients.kms.send(new ListGrantsCommand({ KeyId: keyArn, Marker: marker }));
+      for (const g of page.Grants ?? []) {
+        const c = g.Constraints;
+        const constrained = Object.keys(c?.EncryptionContextEquals ?? {}).length + Object.keys(c?.EncryptionContextSubset ?? {}).length > 0;
+        grants.push({ grantId: g.GrantId ?? "?", granteePrincipal: g.GranteePrincipal ?? "", operations: g.Operations ?? [], constrained });
+      }
+      marker = page.Truncated ? page.NextMarker : undefined;
+    } while (marker);
+  });
+  return grants;
 }

@@ -11,7 +11,7 @@ import { buildSetupPlan, DEFAULTS, setupId, type DiscoveredAccounts, type SetupA
 import { computeSetupChanges, pendingChanges, refuseOtherOwners, type Change } from "../stages/changes.js";
 import { readProductionState, readStagingState, type ProductionState, type StagingState } from "../stages/current.js";
 import { setupSteps } from "../stages/setup-steps.js";
-import { planKms, type KmsPlanInput } from "../resources/key-policy.js";
+import { planKms, refuseUnusableKeys, type KmsPlanInput } from "../resources/key-policy.js";
 import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
 import { homedir } from "node:os";
 import { runSteps, type StepRecord } from "../stages/steps.js";
@@ -179,6 +179,7 @@ async function diffAgainstAccounts(session: SetupSession, answers: SetupAnswers)
   const roleArn = prodState.role?.arn || undefined;
   const base = roleArn ? buildSetupPlan(answers, session.accounts, roleArn) : named;
   // An SSE-KMS bucket: the reader also needs its key (refused here, before any write, when it cannot be shared).
+  refuseUnusableKeys(prodState.bucketKeys);
   const kms = planKms(kmsPlanInput(base, session.options.testKey), prodState.bucketKeys);
   const plan = kms ? buildSetupPlan(answers, session.accounts, roleArn, kms) : base;
   refuseOtherOwners(plan, prodState, stagingState);

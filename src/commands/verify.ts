@@ -3,7 +3,7 @@
  * checks each hop with the policy evaluator; `--live` also makes the real calls. Exit 0 when
  * every hop holds, 1 when one fails, 3 when none fails but one cannot be told (`ok: null`).
  */
-import { PutObjectCommand, DeleteObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { PutObjectCommand, DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import { makeClients } from "../aws/clients.js";
 import { isAwsError } from "../aws/errors.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
@@ -23,7 +23,7 @@ export interface VerifyOptions extends TargetOptions {
   externalId?: string;
   /** false (--no-mfa): judge a request signed without MFA; by default MFA is used only when the setup requires it. */
   mfa?: boolean;
-  /** An object that exists, for the live HeadObject check. */
+  /** An object that exists: the live check reads its first byte; its own KMS key is the one judged. */
   key?: string;
   /** A profile that may read the organization's SCPs and RCPs. */
   orgProfile?: string;
@@ -42,7 +42,7 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   requireProfile(view, target.productionProfile);
   requireProfile(view, target.stagingProfile);
   if (options.orgProfile !== undefined) requireProfile(view, options.orgProfile);
-  const { roleArn, hops } = await analysePath(ctx, { ...target, orgProfile: options.orgProfile }, {
+  const { roleArn, hops } = await analysePath(ctx, { ...target, orgProfile: options.orgProfile, objectKey: options.key }, {
     moreStagingAccountIds: state?.bucket === target.bucket ? state.moreStaging?.map((a) => a.accountId) : undefined,
     context: (arn) => requestContext(state?.roleArn === arn ? state : undefined, { externalId: options.externalId, ...(options.mfa === false ? { mfa: false } : {}) }),
   });
@@ -52,7 +52,8 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   // A check xacct cannot tell (ok: null) never counts as holding: the run does not pass.
   const failed = hops.filter((h) => h.ok === false).length;
   const undecided = hops.filter((h) => h.ok === null).length;
-  Object.assign(ctx.result, { roleArn, bucket: target.bucket, hops, failed, undecided });
+  // --json's "ok" is the verdict: false when a hop fails or cannot be told (exit 1 or 3), so a script reading it never takes those as a pass.
+  Object.assign(ctx.result, { ok: failed === 0 && undecided === 0, roleArn, bucket: target.bucket, hops, failed, undecided });
   ctx.out.line();
   const through = target.mode === "resource-policy" ? "through the bucket policy" : `through ${target.roleName}`;
   const widened = hops.flatMap((h) => (h.widens ? [h.widens] : []));
@@ -94,16 +95,31 @@ async function liveHops(ctx: CommandContext, target: Target, roleArn: string, ke
   return [...hops, ...(await probeBucket(role, target, key, "the role"))];
 }
 
+/**
+ * A real read, not a HEAD: HeadObject needs no kms:Decrypt, GetObject does. One byte is
+ * enough; an empty object has no byte to range over (InvalidRange), so it is read whole.
+ */
+async function readFirstByte(clients: ReturnType<typeof makeClients>, bucket: string, key: string): Promise<void> {
+  let out;
+  try {
+    out = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: "bytes=0-0" }));
+  } catch (error) {
+    if (!isAwsError(error, "InvalidRange")) throw error;
+    out = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  }
+  await out.Body?.transformToByteArray();
+}
+
 /** Reads an existing key and tries a write that must be refused; an accepted write is a finding, cleaned up. */
 async function probeBucket(clients: ReturnType<typeof makeClients>, target: Target, key: string | undefined, who: string): Promise<Hop[]> {
   const hops: Hop[] = [];
   if (key) {
     try {
-      await clients.s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key }));
-      hops.push({ id: "live-read", title: `live: ${who} reads s3://${target.bucket}/${key}`, ok: true, detail: "HeadObject succeeded." });
+      await readFirstByte(clients, target.bucket, key);
+      hops.push({ id: "live-read", title: `live: ${who} reads s3://${target.bucket}/${key}`, ok: true, detail: "GetObject of its first byte succeeded (for an SSE-KMS object, S3 decrypted it: kms:Decrypt was allowed too)." });
     } catch (error) {
       const code = isAwsError(error, "NotFound", "NoSuchKey") ? "there is no such object" : `AWS answered ${(error as { name?: string }).name ?? "an error"}`;
-      hops.push({ id: "live-read", title: `live: ${who} reads s3://${target.bucket}/${key}`, ok: false, detail: `HeadObject failed: ${code}.`, fix: "Give --key an object that exists, or check the read hops above." });
+      hops.push({ id: "live-read", title: `live: ${who} reads s3://${target.bucket}/${key}`, ok: false, detail: `GetObject failed: ${code}.`, fix: "Give --key an object that exists, or check the read and decrypt hops above." });
     }
   }
   const probe = `xacct-verify-probe-${Date.now()}`;

@@ -25,6 +25,10 @@ export interface KmsKey {
   region: string;
   /** AWS: an AWS managed key such as aws/s3, whose policy nobody can change; CUSTOMER: the account's own. */
   manager: "AWS" | "CUSTOMER";
+  /** DescribeKey's KeyState (Enabled, Disabled, PendingDeletion, PendingImport, Unavailable, …); absent when not read. */
+  state?: string | undefined;
+  /** When a key PendingDeletion goes, as DescribeKey said (ISO date). */
+  deletionDate?: string | undefined;
 }
 
 const KEY_ARN = /^arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-zA-Z-]+)$/;

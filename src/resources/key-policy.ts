@@ -24,6 +24,7 @@ import {
   type Partition,
   type PolicyDocument,
 } from "../policy/index.js";
+import { keyStateProblem } from "../verify/hops/key-state.js";
 import { keyPolicyAdmitsReader } from "../verify/hops/kms.js";
 import { readerDecryptRequest } from "../verify/kms-request.js";
 import { defaultSessionName } from "../session-name.js";
@@ -161,6 +162,17 @@ export async function readTestObjectEncryption(clients: AwsClients, bucket: stri
   } catch (error) {
     if (error instanceof XacctError && (error.awsCode === "NotFound" || error.awsCode === "NoSuchKey")) return undefined;
     throw error;
+  }
+}
+
+/**
+ * Refuses, before any write, a key KMS will not decrypt with (disabled, scheduled for deletion,
+ * without key material, …): granting on it would promise a read that fails.
+ */
+export function refuseUnusableKeys(bucketKeys: readonly BucketKeyState[]): void {
+  for (const { key } of bucketKeys) {
+    const problem = keyStateProblem(key);
+    if (problem) throw new XacctError(`Setup refused before changing anything: ${problem.detail.replace(/^Cannot tell: /, "")}`, { hint: problem.fix });
   }
 }
 

@@ -23,6 +23,8 @@ export interface PathToAnalyse {
   stagingUser: string;
   /** A profile of the organization's management or delegated administrator account, to read SCPs and RCPs. */
   orgProfile?: string | undefined;
+  /** An object (`--key`): its own KMS key, when it has one, is the one the KMS hops judge. */
+  objectKey?: string | undefined;
 }
 
 export interface PathAnalysis {

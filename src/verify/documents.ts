@@ -26,7 +26,7 @@ import { parsePolicyDocument } from "../policy/index.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
 import { readBucketAcl, type AclGrant } from "./bucket-acl.js";
 import { readManagedDocument } from "./managed.js";
-import { readKmsDocuments, type KmsDocuments } from "./kms-documents.js";
+import { readKmsOrMissing, type KmsDocuments, type MissingKmsKey } from "./kms-documents.js";
 import { XacctError } from "../errors.js";
 import type { OrganizationPolicies } from "./org-policies.js";
 import type { PrincipalFacts } from "./request-context.js";
@@ -54,8 +54,8 @@ export interface PathDocuments {
   roleFacts?: PrincipalFacts | undefined;
   /** SCPs and RCPs of each side, when verify looked (pre-flight does not yet). */
   organization?: OrganizationPolicies | undefined;
-  /** The bucket's KMS key and its policy, when reading needs one (SSE-KMS); what could not be read, in words. */
-  kms?: KmsDocuments | { unreadable: string } | undefined;
+  /** The bucket's (or `--key`'s object's) KMS key and its policy, when reading needs one (SSE-KMS); a key that does not exist; what could not be read, in words. */
+  kms?: KmsDocuments | MissingKmsKey | { unreadable: string } | undefined;
   /** S3's canonical user IDs of Production and Staging, which bucket policies may name as principals. */
   productionCanonicalId?: string | undefined;
   stagingCanonicalId?: string | undefined;
@@ -164,7 +164,7 @@ export async function readBucketDocuments(clients: AwsClients, bucket: string): 
 export async function readPathDocuments(
   prod: AwsClients,
   staging: AwsClients,
-  target: { stagingUser: string; roleName: string; bucket: string; productionProfile: string; stagingProfile: string; mode?: "role" | "resource-policy" },
+  target: { stagingUser: string; roleName: string; bucket: string; productionProfile: string; stagingProfile: string; mode?: "role" | "resource-policy"; objectKey?: string | undefined },
 ): Promise<PathDocuments> {
   const noRole = { arn: undefined, trust: undefined, policies: [] as LabeledPolicy[] };
   const [user, role, bucket, productionCanonicalId, stagingCanonicalId, kms] = await Promise.all([
@@ -181,20 +181,24 @@ export async function readPathDocuments(
     ),
     withAwsContext({ action: "reading the Production account's S3 canonical user ID", profile: target.productionProfile }, () => readCanonicalId(prod)),
     withAwsContext({ action: "reading the Staging account's S3 canonical user ID", profile: target.stagingProfile }, () => readCanonicalId(staging)),
-    readKmsIfAllowed(prod, target.bucket, target.productionProfile),
+    readKmsIfAllowed(prod, target.bucket, target.productionProfile, target.objectKey),
   ]);
   const boundaries = { userBoundary: user.boundary, roleBoundary: "boundary" in role ? role.boundary : undefined };
   const facts = { userFacts: user.facts, roleFacts: "facts" in role ? role.facts : undefined };
   return { userPolicies: user.policies, userExists: user.exists, userArn: "arn" in user ? user.arn : undefined, roleArn: role.arn, trust: role.trust, rolePolicies: role.policies, ...boundaries, ...facts, productionCanonicalId, stagingCanonicalId, ...bucket, kms };
 }
 
-/** The KMS documents, or, where Production's credentials may not read them, what was refused (the KMS hop says "cannot tell"). */
-async function readKmsIfAllowed(prod: AwsClients, bucket: string, profile: string): Promise<PathDocuments["kms"]> {
+/**
+ * The KMS documents, or, where Production's credentials could not read them (refused, or any
+ * other answer from AWS), what went wrong: the KMS hop says "cannot tell" and the other hops
+ * are still reported. No answer at all (no network, no credentials) still ends verify.
+ */
+async function readKmsIfAllowed(prod: AwsClients, bucket: string, profile: string, objectKey?: string): Promise<PathDocuments["kms"]> {
   try {
-    return await readKmsDocuments(prod, bucket, undefined, profile);
+    return await readKmsOrMissing(prod, bucket, objectKey, profile);
   } catch (error) {
-    if (error instanceof XacctError && (error.awsCode === "AccessDenied" || error.awsCode === "AccessDeniedException")) {
-      return { unreadable: `the bucket's encryption or its KMS key could not be read with profile ${profile} (${error.awsCode}).` };
+    if (error instanceof XacctError && error.awsCode !== undefined && error.awsCode !== "CredentialsProviderError") {
+      return { unreadable: `the bucket's encryption or its KMS key could not be read with profile ${profile} (${error.message}).` };
     }
     throw error;
   }

@@ -15,7 +15,7 @@ import { BEYOND_READING, firstReach, reachHop, roleScopeHop, stagingReach } from
 import { guardedOutsiderReadHops } from "./hops/bucket-outsiders.js";
 import { computeDirectHops } from "./hops/direct.js";
 import { anyRequestOf, judging, orgLayer, outsiderTarget } from "./hops/judge.js";
-import { kmsHops } from "./hops/kms.js";
+import { kmsHops, missingKeyHop } from "./hops/kms.js";
 import { kmsDecryptRequest } from "./kms-request.js";
 import { ANY_SESSION_NAME, rolePath, type RolePath } from "./hops/path.js";
 import { locateHop, readHops } from "./hops/read.js";
@@ -68,6 +68,7 @@ function kmsPathHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   if ("unreadable" in kms) {
     return [{ id: "key-policy-admits", title: `the bucket's KMS key lets ${reader} decrypt through S3`, ok: null, detail: `Cannot tell: ${kms.unreadable}`, fix: "Let the Production profile read the bucket's encryption and its KMS key (s3:GetEncryptionConfiguration, kms:DescribeKey, kms:GetKeyPolicy), then run verify again; xacct treats this check as not holding." }];
   }
+  if ("missingKey" in kms) return [missingKeyHop(roleMode ? "role" : "resource-policy", reader, kms)];
   const path = rolePath(target, docs);
   const base = roleMode ? path.onObject("s3:GetObject") : path.onObject("s3:GetObject", path.user);
   const read = { key: kms.key, bucket: target.bucket, objectKey: "xacct-verify-probe", bucketKeyEnabled: kms.encryption.bucketKeyEnabled };
@@ -82,6 +83,7 @@ function kmsPathHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
     readerPolicies: roleMode ? docs.rolePolicies : docs.userPolicies,
     readerBoundary: roleMode ? docs.roleBoundary : docs.userBoundary,
     limits: { ...orgLayer(docs, side, "scps"), ...orgLayer(docs, "production", "rcps") },
+    grants: kms.grants,
   });
 }
 
