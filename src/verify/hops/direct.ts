@@ -42,7 +42,7 @@ export function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Ho
     }),
     judging("bucket-admits-user", admits, () => {
       if (!bucketPolicy) return missing("bucket-admits-user", admits, "The bucket has no policy: run `xacct setup --mode resource-policy`.");
-      const admitted = evaluateIntended(onObject("s3:GetObject", user), { identity: [ANY_IDENTITY], resource: bucketPolicy, ...orgLayer(docs, "production", "rcps") });
+      const admitted = evaluateIntended(onObject("s3:GetObject", user), { identity: [ANY_IDENTITY], permissionsBoundary: docs.userBoundary && ANY_IDENTITY, resource: bucketPolicy, ...orgLayer(docs, "production", "rcps") });
       const hop = verdict("bucket-admits-user", admits, admitted.decision === "Allow", admitted,
         `Grant account ${target.stagingAccountId} s3:GetObject in the bucket policy: run \`xacct setup --mode resource-policy\`.`);
       return { ...hop, detail: `${hop.detail} ${ownershipNote(docs.objectOwnership)}` };

@@ -25,7 +25,8 @@ export function locateHop(docs: PathDocuments, target: VerifyTarget): Hop {
     const results = ["s3:GetBucketLocation", "s3:ListBucket"].map((action) =>
       evaluateIntended(
         { principal: user, action, resource: bucketArn(partition, target.bucket), resourceAccountId: target.productionAccountId, ...userRequestContext(user, target.region, target.productionAccountId, S3_SIGNING, factsOf(docs, "user")) },
-        { identity: [ANY_IDENTITY], resource: bucketPolicy, ...orgLayer(docs, "staging", "scps"), ...orgLayer(docs, "production", "rcps") },
+        // The user's boundary matters even as a stand-in: a Deny with NotPrincipal then always applies.
+        { identity: [ANY_IDENTITY], permissionsBoundary: docs.userBoundary && ANY_IDENTITY, resource: bucketPolicy, ...orgLayer(docs, "staging", "scps"), ...orgLayer(docs, "production", "rcps") },
       ),
     );
     const refused = results.find((r) => r.decision !== "Allow") ?? results.find((r) => r.adverse);
