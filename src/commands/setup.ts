@@ -277,7 +277,7 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refus
   const { ctx } = session;
   const { plan } = diff;
   const docs = await preflightDocuments(session.prod, session.staging, plan, diff.changes, diff.prodState, !!diff.stagingState.user, diff.stagingState.user?.boundaryArn);
-  const hops = preflightHops(docs, plan);
+  const hops = preflightHops(docs, plan, session.options.testKey);
   // Another team's direct bucket grant (to Staging around the role, or to an account it names)
   // is reported, not refused: it is theirs to change, and this plan neither adds nor needs it.
   // So are Production's own principals that a reused role already trusts: their account owns the bucket.

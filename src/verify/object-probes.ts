@@ -45,3 +45,45 @@ export function probeKeys(policies: LabeledPolicy[], bucketArn: string): string[
   const keys = patterns.flatMap((pattern) => keyWithin(pattern, bucketArn) ?? []);
   return [...new Set([GENERIC_PROBE_KEY, ...keys])];
 }
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value !== null && typeof value === "object") return Object.values(value).flatMap(stringsIn);
+  return [];
+}
+
+/**
+ * Every pattern a statement names that may stand for objects: Resource and NotResource of
+ * Allows and Denies alike, and ARNs in condition values (a KMS encryption context, say).
+ */
+function objectPatterns(policies: LabeledPolicy[]): string[] {
+  return policies.flatMap((p) => p.document.Statement.flatMap((s) => [...asList(s.Resource), ...asList(s.NotResource), ...stringsIn(s.Condition).filter((v) => v.startsWith("arn:"))]));
+}
+
+/** A pattern that matches every key of the bucket says nothing about which objects. */
+function coversWholeBucket(pattern: string, bucketArn: string): boolean {
+  return ["a", "~Z/9.q", "Q-0/x"].every((key) => resourceMatches(pattern, `${bucketArn}/${key}`));
+}
+
+/** A key no pattern that names part of the bucket matches. */
+function keyOutside(patterns: string[], bucketArn: string): string | undefined {
+  const partial = patterns.filter((p) => !coversWholeBucket(p, bucketArn));
+  for (let n = 0; n < 40; n += 1) {
+    const key = `${"zq0~Z_"[n % 6]}${n}/any-object.bin`;
+    if (!partial.some((p) => resourceMatches(p, `${bucketArn}/${key}`))) return key;
+  }
+  return undefined;
+}
+
+/**
+ * For the read hops, which promise every object (`bucket/*`): the generic key, the keys the
+ * user named (--key, --test-key), one key inside every part of the bucket any statement names
+ * (Allow or Deny, Resource or NotResource, a condition's ARN), and one key outside all of them.
+ * A grant or a Deny limited to some objects then shows on one of them. Pure.
+ */
+export function readProbeKeys(policies: LabeledPolicy[], bucketArn: string, known: string[] = []): string[] {
+  const patterns = objectPatterns(policies);
+  const inside = patterns.flatMap((pattern) => keyWithin(pattern, bucketArn) ?? []);
+  return [...new Set([GENERIC_PROBE_KEY, ...known, ...inside, ...[keyOutside(patterns, bucketArn) ?? []].flat()])];
+}
