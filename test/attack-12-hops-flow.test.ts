@@ -48,7 +48,8 @@ describe("pre-flight", () => {
 describe("verify", () => {
   it("a grant to everyone limited by aws:SourceVpc is ?, not ✔, and verify exits 3", async () => {
     const bucket = "vpc-grant-bucket";
-    expect((await sandbox.run(setupArgs(bucket))).code).toBe(0);
+    const setup = await sandbox.run(setupArgs(bucket, ["--role-name", "VpcRole"]));
+    expect(setup.code).toBe(0);
     const doc = JSON.parse((await s3().send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy!) as { Statement: object[] };
     doc.Statement.push({ Sid: "ReadFromOurVpc", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*`, Condition: { StringEquals: { "aws:SourceVpc": "vpc-0abc1234" } } });
     await s3().send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(doc) }));

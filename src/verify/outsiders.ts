@@ -13,7 +13,8 @@ import type { PathDocuments } from "./documents.js";
 export interface Outsider {
   /** For people: "account 999999999999 (named by no policy)". */
   who: string;
-  principal: { arn: string; accountId: string; canonicalUserId?: string };
+  /** `kind: "service"`: an AWS service (bucket-services.ts), named by its service principal. */
+  principal: { arn: string; accountId: string; canonicalUserId?: string; kind?: "aws" | "service" };
   context: Record<string, ContextValue>;
   open: OpenContext;
   /** A grant to it is public in S3's sense, so Block Public Access overrides it. */

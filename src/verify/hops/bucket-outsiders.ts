@@ -4,16 +4,20 @@ import { effectiveAclGrants } from "../bucket-acl.js";
 import type { PathDocuments } from "../documents.js";
 import { accountOutsiders, anonymousOutsider, type Outsider } from "../outsiders.js";
 import type { S3ActionKind } from "../s3-actions.js";
+import { bucketServiceHops } from "./bucket-services.js";
 import { firstReach, NETWORK_FIX, outsiderRequest, reachHop, surestReach, throughNetworkDetail, type Reach } from "./beyond.js";
 import { ANY_IDENTITY, grantingStatements, judgingAll, OUTSIDER_CHOOSES, outsiderTarget } from "./judge.js";
 import type { Hop, VerifyTarget } from "./types.js";
 
 /** The outsider hops, each "cannot tell" when a statement cannot be judged. */
 export function guardedOutsiderReadHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
-  return judgingAll([
-    { id: "bucket-not-public", title: `${target.bucket} is not public` },
-    { id: "no-third-account-reads", title: `no third account can read or change ${target.bucket}` },
-  ], () => outsiderReadHops(docs, target));
+  return [
+    ...judgingAll([
+      { id: "bucket-not-public", title: `${target.bucket} is not public` },
+      { id: "no-third-account-reads", title: `no third account can read or change ${target.bucket}` },
+    ], () => outsiderReadHops(docs, target)),
+    ...judgingAll([{ id: "services-cannot-reach-bucket", title: `no AWS service can act on ${target.bucket} for another account's resources` }], () => bucketServiceHops(docs, target)),
+  ];
 }
 
 /**
