@@ -31,6 +31,11 @@ export function standInVariables(policy: LabeledPolicy): LabeledPolicy {
 
 /** A key inside `pattern` for objects of `bucketArn`, or undefined when it names none. */
 function keyWithin(pattern: string, bucketArn: string): string | undefined {
+  // The plain reading first: `bucket/uploads/*` → uploads/x.
+  if (pattern.startsWith(`${bucketArn}/`)) {
+    const key = pattern.slice(bucketArn.length + 1).replace(/[*?]/g, "x") || "x";
+    if (resourceMatches(pattern, `${bucketArn}/${key}`)) return key;
+  }
   const resourcePart = pattern.split(":").slice(5).join(":");
   for (let start = 0; start <= resourcePart.length; start += 1) {
     const key = resourcePart.slice(start).replace(/[*?]/g, "x") || "x";

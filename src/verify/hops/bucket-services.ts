@@ -8,7 +8,7 @@
 import type { PolicyStatement } from "../../policy/documents.js";
 import type { ContextValue, LabeledPolicy } from "../../policy-eval/index.js";
 import type { PathDocuments } from "../documents.js";
-import { accountsNamedBy, NETWORK_KEYS, type Outsider } from "../outsiders.js";
+import { accountsNamedBy, NETWORK_KEYS, outsideAccount, type Outsider } from "../outsiders.js";
 import type { S3ActionKind } from "../s3-actions.js";
 import { firstReach, outsiderRequest, type Reach } from "./beyond.js";
 import { ANY_IDENTITY, grantingStatements, outsiderTarget } from "./judge.js";
@@ -54,7 +54,9 @@ export function bucketServiceHops(docs: PathDocuments, target: VerifyTarget): Ho
   const bucketPolicy = docs.bucketPolicy;
   const services = bucketPolicy ? servicesNamed(bucketPolicy.document.Statement) : [];
   if (!bucketPolicy || services.length === 0) return [];
-  const others = [...new Set([...accountsNamedBy(docs), "999999999999"])].filter((a) => a !== target.productionAccountId).sort();
+  const named = accountsNamedBy(docs);
+  // An account no document names first, then every account they name but Production.
+  const others = [outsideAccount(named, outsiderTarget(target)), ...[...named].filter((a) => a !== target.productionAccountId).sort()];
   const title = `no AWS service can act on ${target.bucket} for another account's resources`;
   const deputy = services.flatMap((service) => others.map((account) => reachOf(bucketPolicy, serviceActingFor(service, account, target), target))).find((r) => r !== undefined);
   if (deputy) {
