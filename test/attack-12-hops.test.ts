@@ -21,6 +21,7 @@ const target: VerifyTarget = {
   roleName: "StageRole",
   roleArn: `arn:aws:iam::${P}:role/StageRole`,
   bucket: B,
+  sessionName: "xacct-staging",
 };
 const direct: VerifyTarget = { ...target, mode: "resource-policy" };
 const locate: PolicyStatement = { Sid: "XacctLocate", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${S}:root` }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: `arn:aws:s3:::${B}` };

@@ -39,7 +39,7 @@ describe("the bucket ACL, read by verify", () => {
 
 describe("judging ACL grants", () => {
   const target: VerifyTarget = {
-    region: "us-east-1", productionAccountId: "111111111111", stagingAccountId: "222222222222", stagingUser: "StageAdmin",
+    region: "us-east-1", productionAccountId: "111111111111", stagingAccountId: "222222222222", stagingUser: "StageAdmin", sessionName: "xacct-staging",
     roleName: "R", roleArn: "arn:aws:iam::111111111111:role/R", bucket: "b", assumeContext: {},
   };
   const off = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };

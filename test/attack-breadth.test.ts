@@ -12,6 +12,7 @@ import type { PathDocuments } from "../src/verify/documents.js";
 const BUCKET = "prod-bucket-a1";
 const target: VerifyTarget = {
   region: "us-east-1",
+  sessionName: "xacct-staging",
   productionAccountId: "111111111111",
   stagingAccountId: "222222222222",
   stagingUser: "StageAdmin",

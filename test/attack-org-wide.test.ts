@@ -43,7 +43,7 @@ describe("--org-id with several Staging accounts", () => {
 describe("a foreign statement admitting the organization", () => {
   it("fails: it lets in accounts that are neither side", () => {
     const target: VerifyTarget = {
-      region: "us-east-1", productionAccountId: "111111111111", stagingAccountId: "222222222222", stagingUser: "StageAdmin",
+      region: "us-east-1", productionAccountId: "111111111111", stagingAccountId: "222222222222", stagingUser: "StageAdmin", sessionName: "xacct-staging",
       roleName: "R", roleArn: "arn:aws:iam::111111111111:role/R", bucket: "b", assumeContext: { "aws:PrincipalOrgID": ORG },
     };
     const trust = buildTrustPolicy({ partition: "aws", stagingAccountId: "222222222222", orgId: ORG });

@@ -31,6 +31,7 @@ const FOREIGN_CANONICAL = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218
 
 const target = (over: Partial<VerifyTarget> = {}): VerifyTarget => ({
   region: "us-east-1",
+  sessionName: "xacct-staging",
   productionAccountId: PROD,
   stagingAccountId: STAGING,
   stagingUser: "StageAdmin",
@@ -217,7 +218,7 @@ describe("finding 7: permissions boundaries are a layer", () => {
 
   it("with a role boundary, a bucket Deny using NotPrincipal denies the role even if it lists it", () => {
     const allowAll = labeled("permissions boundary All of role StageRole", [{ Effect: "Allow", Action: "*", Resource: "*" }]);
-    const notPrincipal = denyGet({ Principal: undefined, NotPrincipal: { AWS: [roleArn("aws", PROD, ROLE), `arn:aws:sts::${PROD}:assumed-role/${ROLE}/xacct-verify`, `arn:aws:iam::${PROD}:root`] } });
+    const notPrincipal = denyGet({ Principal: undefined, NotPrincipal: { AWS: [roleArn("aws", PROD, ROLE), `arn:aws:sts::${PROD}:assumed-role/${ROLE}/xacct-staging`, `arn:aws:iam::${PROD}:root`] } });
     delete notPrincipal.Principal;
     expect(hop(computeHops(docs({ bucket: [notPrincipal] }), target()), "bucket-allows-read").ok).toBe(true);
     expect(hop(computeHops(docs({ bucket: [notPrincipal], roleBoundary: allowAll }), target()), "bucket-allows-read").ok).toBe(false);

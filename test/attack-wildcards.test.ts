@@ -12,6 +12,7 @@ import { computeHops, type VerifyTarget } from "../src/verify/hops.js";
 const BUCKET = "shared-b1";
 const target: VerifyTarget = {
   region: "us-east-1",
+  sessionName: "xacct-staging",
   productionAccountId: "111111111111",
   stagingAccountId: "222222222222",
   stagingUser: "StageAdmin",

@@ -55,7 +55,7 @@ async function docsOf(bucket: string, clients: AwsClients = prod): Promise<KmsDo
 const roleArn = () => `arn:aws:iam::${prodId}:role/StageRole`;
 const labelled = (label: string, document: PolicyDocument): LabeledPolicy => ({ label, document });
 
-const reader = (mode: KmsReader["mode"]): KmsReader => ({ mode, region: REGION, productionAccountId: prodId, roleArn: roleArn(), stagingAccountId: stagingId, stagingUser: "stage-reader" });
+const reader = (mode: KmsReader["mode"]): KmsReader => ({ mode, region: REGION, productionAccountId: prodId, roleArn: roleArn(), stagingAccountId: stagingId, stagingUser: "stage-reader", sessionName: "xacct-staging" });
 
 /** Role mode: a session of StageRole reading `bucket/report.csv`. */
 function roleInput(docs: KmsDocuments, bucket: string, rolePolicy: PolicyDocument, bucketKeyEnabled = docs.encryption.bucketKeyEnabled): KmsHopInput {

@@ -30,7 +30,7 @@ const withOurs = (mode: "role" | "resource-policy"): PolicyDocument => ({
 
 function input(mode: "role" | "resource-policy"): KmsPlanInput {
   return {
-    answers: { mode, bucket: "b", roleName: "StageRole", region: "us-east-1", stagingUser: "StageAdmin", trust: {} },
+    answers: { mode, bucket: "b", roleName: "StageRole", region: "us-east-1", stagingUser: "StageAdmin", stagingProfile: "staging", trust: {} },
     partition: "aws",
     productionAccountId: PROD,
     stagingAccountIds: [STAGING],

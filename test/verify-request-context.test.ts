@@ -22,7 +22,7 @@ const USER_ID = "AIDAEXAMPLEUSER00001";
 const ROLE_ID = "AROAEXAMPLEROLE00001";
 
 const target = (over: Partial<VerifyTarget> = {}): VerifyTarget => ({
-  region: "us-east-1", productionAccountId: PROD, stagingAccountId: STAGING, stagingUser: "StageAdmin",
+  region: "us-east-1", productionAccountId: PROD, stagingAccountId: STAGING, stagingUser: "StageAdmin", sessionName: "xacct-staging",
   roleName: ROLE, roleArn: roleArn("aws", PROD, ROLE), bucket: BUCKET, assumeContext: requestContext(undefined), ...over,
 });
 const labeled = (label: string, statements: PolicyStatement[]): LabeledPolicy => ({ label, document: policyDocument(statements) });
@@ -71,7 +71,7 @@ describe("keys AWS always sends", () => {
   });
 
   it("a trust requiring sts:RoleSessionName = the session verify models admits the user; another name does not", () => {
-    expect(hop(computeHops(docs({ trust: trustWith({ StringEquals: { "sts:RoleSessionName": "xacct-verify" } }) }), target()), "trust-admits-user").ok).toBe(true);
+    expect(hop(computeHops(docs({ trust: trustWith({ StringEquals: { "sts:RoleSessionName": "xacct-staging" } }) }), target()), "trust-admits-user").ok).toBe(true);
     expect(hop(computeHops(docs({ trust: trustWith({ StringEquals: { "sts:RoleSessionName": "someone-else" } }) }), target()), "trust-admits-user").ok).toBe(false);
   });
 
@@ -90,7 +90,7 @@ describe("aws:userid", () => {
 
   it("the role's session is RoleId:session-name", () => {
     expect(hop(computeHops(docs({ bucket: [denyRead({ StringNotLike: { "aws:userid": `${ROLE_ID}:*` } })] }), target()), "bucket-allows-read").ok).toBe(true);
-    expect(hop(computeHops(docs({ bucket: [denyRead({ StringLike: { "aws:userid": `${ROLE_ID}:xacct-verify` } })] }), target()), "bucket-allows-read").ok).toBe(false);
+    expect(hop(computeHops(docs({ bucket: [denyRead({ StringLike: { "aws:userid": `${ROLE_ID}:xacct-staging` } })] }), target()), "bucket-allows-read").ok).toBe(false);
   });
 
   it("unread (no GetUser), a condition on it stays 'cannot tell'", () => {

@@ -5,6 +5,7 @@
  * static keys (the recipe's TempCred), a role profile the AWS tools refresh themselves, or a
  * credential_process profile that calls `xacct credentials`.
  */
+import { defaultSessionName } from "../session-name.js";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { STSClient } from "@aws-sdk/client-sts";
 import { makeStsClient } from "../aws/sts.js";
@@ -257,10 +258,6 @@ async function mfaFor(request: AssumeRequest, serial: string | undefined, ctx: C
       (await ctx.prompter.input({ message: `MFA code for ${serial}:`, flag: "--token-code", validate: (v) => /^\d{6}$/.test(v.trim()) || "Enter the 6 digits your device shows." })).trim(),
     );
   return { serial: checkMfaSerial(serial), tokenCode };
-}
-
-function defaultSessionName(profile: string): string {
-  return `xacct-${profile}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
 }
 
 function minutesFromNow(date: Date): number {

@@ -3,6 +3,7 @@
  * JSON the AWS tools expect (Version 1, keys, token, Expiration) and nothing else; refuses to
  * print to a terminal, since it is for tools, not eyes.
  */
+import { defaultSessionName } from "../session-name.js";
 import { stat } from "node:fs/promises";
 import { makeStsClient } from "../aws/sts.js";
 import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
@@ -35,7 +36,7 @@ export async function credentialsCommand(options: CredentialsOptions, ctx: Comma
   const roleArn = checkRoleArn(options.roleArn ?? state?.roleArn ?? missing("--role-arn"));
   const profile = checkProfileName(options.profile ?? state?.stagingProfile ?? missing("--profile"));
   const region = checkRegion(options.region ?? state?.region ?? DEFAULTS.region);
-  const sessionName = checkSessionName(options.sessionName ?? `xacct-${profile}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64));
+  const sessionName = checkSessionName(options.sessionName ?? defaultSessionName(profile));
   const externalId = options.externalId !== undefined ? checkExternalId(options.externalId) : state?.roleArn === roleArn ? state.externalId : undefined;
   const durationSeconds = options.durationSeconds !== undefined ? checkDurationSeconds(options.durationSeconds) : undefined;
 

@@ -276,7 +276,7 @@ async function testDirectly(ctx: CommandContext, plan: SetupPlan, options: Setup
 async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refuse: boolean; unchanged: boolean }): Promise<void> {
   const { ctx } = session;
   const { plan } = diff;
-  const docs = await preflightDocuments(session.prod, session.staging, plan, diff.changes, diff.prodState, !!diff.stagingState.user, diff.stagingState.user?.boundaryArn);
+  const docs = await preflightDocuments(session.prod, session.staging, plan, diff.changes, diff.prodState, !!diff.stagingState.user, diff.stagingState.user?.boundaryArn, diff.stagingState.user?.arn);
   const hops = preflightHops(docs, plan, session.options.testKey);
   // Another team's direct bucket grant (to Staging around the role, or to an account it names)
   // is reported, not refused: it is theirs to change, and this plan neither adds nor needs it.

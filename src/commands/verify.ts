@@ -7,6 +7,7 @@ import { PutObjectCommand, DeleteObjectCommand, HeadObjectCommand } from "@aws-s
 import { makeClients } from "../aws/clients.js";
 import { isAwsError } from "../aws/errors.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
+import { defaultSessionName } from "../session-name.js";
 import { assumeRole } from "../stages/assume-role.js";
 import { invalidInput } from "../errors.js";
 import { loadState, type SetupState } from "../state.js";
@@ -85,7 +86,7 @@ async function liveHops(ctx: CommandContext, target: Target, roleArn: string, ke
   const staging = makeClients({ profile: target.stagingProfile, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   let creds;
   try {
-    creds = await assumeRole(staging.sts, { roleArn, sessionName: "xacct-verify", profile: target.stagingProfile, externalId: state?.externalId }, ctx.out);
+    creds = await assumeRole(staging.sts, { roleArn, sessionName: defaultSessionName(target.stagingProfile), profile: target.stagingProfile, externalId: state?.externalId }, ctx.out);
   } catch (error) {
     return [{ id: "live-assume", title: `live: ${target.stagingProfile} assumes ${target.roleName}`, ok: false, detail: (error as Error).message, fix: "See the hops above for the statement that refuses it." }];
   }

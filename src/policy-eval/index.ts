@@ -5,6 +5,7 @@
  */
 export { evaluate } from "./evaluate.js";
 export { describeStatement } from "./explain.js";
+export { variableKeys } from "./variables.js";
 export { PolicyEvalError, type UnjudgedStatement } from "./errors.js";
 export type {
   ContextValue,

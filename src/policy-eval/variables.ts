@@ -49,6 +49,14 @@ export function substitute(entry: string, request: ContextSource, variables: boo
   return outcome === "open" ? { kind: "open" } : { kind: "pattern", pattern };
 }
 
+/** The context keys an entry's variables name (`${key}`, `${key, 'default'}`), parsed as `substitute` parses them. */
+export function variableKeys(entry: string): string[] {
+  return [...entry.matchAll(VARIABLE)].flatMap((match) => {
+    const key = SPECIAL[match[1]!] === undefined ? KEY_AND_DEFAULT.exec(match[1]!)?.[1] : undefined;
+    return key === undefined ? [] : [key];
+  });
+}
+
 /** The text a variable stands for; undefined when it has none, "open" when the requester chooses. */
 function resolve(inside: string, request: ContextSource): string | undefined | "open" {
   const special = SPECIAL[inside];

@@ -26,6 +26,7 @@ import {
 } from "../policy/index.js";
 import { keyPolicyAdmitsReader } from "../verify/hops/kms.js";
 import { readerDecryptRequest } from "../verify/kms-request.js";
+import { defaultSessionName } from "../session-name.js";
 import { writeKeyPolicy } from "./key-policy-write.js";
 import { documentChange, keptNow, type Change, type Removal, type ResourceKind, type TeardownTarget } from "./resource.js";
 import type { BucketKeyState } from "./state.js";
@@ -165,7 +166,7 @@ export async function readTestObjectEncryption(clients: AwsClients, bucket: stri
 
 /** What planning the KMS grants needs to know of the setup. */
 export interface KmsPlanInput {
-  answers: Pick<SetupAnswers, "mode" | "bucket" | "roleName" | "region" | "stagingUser" | "trust">;
+  answers: Pick<SetupAnswers, "mode" | "bucket" | "roleName" | "region" | "stagingUser" | "stagingProfile" | "trust">;
   partition: Partition;
   productionAccountId: string;
   stagingAccountIds: string[];
@@ -191,7 +192,7 @@ export function planKms(input: KmsPlanInput, bucketKeys: readonly BucketKeyState
       ? { mode: "role", roleArn: input.roleArn }
       : { mode: "resource-policy", partition: input.partition, stagingAccountId: stagingAccountId!, moreStagingAccountIds, principals: answers.trust.principals },
   );
-  const reader = { mode: answers.mode, region: answers.region, productionAccountId: input.productionAccountId, roleArn: input.roleArn, stagingAccountId: stagingAccountId!, stagingUser: answers.stagingUser };
+  const reader = { mode: answers.mode, region: answers.region, productionAccountId: input.productionAccountId, roleArn: input.roleArn, stagingAccountId: stagingAccountId!, stagingUser: answers.stagingUser, sessionName: defaultSessionName(answers.stagingProfile) };
   const plan: KmsPlan = { decrypt: [], keyStatements: [] };
   for (const { key, keyPolicy, bucketKeyEnabled } of bucketKeys) {
     const request = readerDecryptRequest(reader, { key, bucket: answers.bucket, objectKey: input.objectKey ?? "*", bucketKeyEnabled });

@@ -61,7 +61,8 @@ export interface BucketKeyState {
 }
 
 export interface StagingState {
-  user: { tags: Tag[]; boundaryArn?: string | undefined } | undefined;
+  /** `arn`: IAM's ARN of the user, with its path (user/ops/Name). */
+  user: { tags: Tag[]; boundaryArn?: string | undefined; arn?: string | undefined } | undefined;
   inlinePolicy: PolicyDocument | undefined;
 }
 

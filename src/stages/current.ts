@@ -83,7 +83,7 @@ export async function readStagingState(
       clients.iam.send(new GetUserPolicyCommand({ UserName: target.userName, PolicyName: target.inlinePolicyName })),
     );
     return {
-      user: { tags: user.User?.Tags ?? [], boundaryArn: user.User?.PermissionsBoundary?.PermissionsBoundaryArn },
+      user: { tags: user.User?.Tags ?? [], boundaryArn: user.User?.PermissionsBoundary?.PermissionsBoundaryArn, arn: user.User?.Arn },
       inlinePolicy: inline?.PolicyDocument ? parsePolicyDocument(inline.PolicyDocument) : undefined,
     };
   });

@@ -8,6 +8,7 @@ import type { CommandContext } from "../commands/context.js";
 import type { GrantMode } from "../plan.js";
 import { partitionForRegion, roleArn as buildRoleArn } from "../policy/arn.js";
 import type { ContextValue } from "../policy-eval/index.js";
+import { defaultSessionName } from "../session-name.js";
 import { readPathDocuments } from "./documents.js";
 import { readOrganizationPolicies } from "./org-policies.js";
 import { computeHops, type Hop } from "./hops.js";
@@ -72,6 +73,7 @@ export async function analysePath(
     roleName: path.roleName,
     roleArn,
     bucket: path.bucket,
+    sessionName: defaultSessionName(path.stagingProfile),
     assumeContext: request.context(roleArn),
     objectKeys: request.objectKeys,
   });

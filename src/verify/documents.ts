@@ -35,6 +35,8 @@ export interface PathDocuments {
   /** Every policy that applies to the Staging user, labelled for people. */
   userPolicies: LabeledPolicy[];
   userExists: boolean;
+  /** The Staging user's ARN as IAM reports it (with its path): what aws:PrincipalArn and a Principal see. */
+  userArn?: string | undefined;
   /** The role's ARN as IAM reports it (with its path); absent when there is no role. */
   roleArn?: string | undefined;
   trust: LabeledPolicy | undefined;
@@ -79,7 +81,7 @@ export async function readBoundary(iam: IAMClient, arn: string | undefined, owne
  * `known.boundaryArn`: the boundary ARN from a GetUser the caller already made.
  * `known.skipInline`: an inline policy the caller has read already (pre-flight replaces it with the planned one).
  */
-export async function readUserPolicies(iam: IAMClient, userName: string, known?: { boundaryArn: string | undefined; skipInline?: string | undefined }): Promise<{ exists: boolean; policies: LabeledPolicy[]; boundary?: LabeledPolicy | undefined; facts?: PrincipalFacts }> {
+export async function readUserPolicies(iam: IAMClient, userName: string, known?: { boundaryArn: string | undefined; skipInline?: string | undefined }): Promise<{ exists: boolean; arn?: string | undefined; policies: LabeledPolicy[]; boundary?: LabeledPolicy | undefined; facts?: PrincipalFacts }> {
   const owner = `user ${userName}`;
   const names = await unlessMissing(["NoSuchEntity"], () => iam.send(new ListUserPoliciesCommand({ UserName: userName })));
   if (!names) return { exists: false, policies: [] };
@@ -96,7 +98,7 @@ export async function readUserPolicies(iam: IAMClient, userName: string, known?:
   const direct = await attached(iam, iam.send(new ListAttachedUserPoliciesCommand({ UserName: userName })), owner);
   const groups = (await iam.send(new ListGroupsForUserCommand({ UserName: userName }))).Groups ?? [];
   const viaGroups = (await Promise.all(groups.map((g) => readGroupPolicies(iam, g.GroupName!)))).flat();
-  return { exists: true, policies: [...inline, ...direct, ...viaGroups], boundary, ...(facts ? { facts } : {}) };
+  return { exists: true, arn: got?.Arn, policies: [...inline, ...direct, ...viaGroups], boundary, ...(facts ? { facts } : {}) };
 }
 
 /** Tags as the aws:PrincipalTag/… keys see them; GetUser and GetRole return every tag. */
@@ -183,7 +185,7 @@ export async function readPathDocuments(
   ]);
   const boundaries = { userBoundary: user.boundary, roleBoundary: "boundary" in role ? role.boundary : undefined };
   const facts = { userFacts: user.facts, roleFacts: "facts" in role ? role.facts : undefined };
-  return { userPolicies: user.policies, userExists: user.exists, roleArn: role.arn, trust: role.trust, rolePolicies: role.policies, ...boundaries, ...facts, productionCanonicalId, stagingCanonicalId, ...bucket, kms };
+  return { userPolicies: user.policies, userExists: user.exists, userArn: "arn" in user ? user.arn : undefined, roleArn: role.arn, trust: role.trust, rolePolicies: role.policies, ...boundaries, ...facts, productionCanonicalId, stagingCanonicalId, ...bucket, kms };
 }
 
 /** The KMS documents, or, where Production's credentials may not read them, what was refused (the KMS hop says "cannot tell"). */

@@ -19,7 +19,7 @@ import { kmsHops } from "./hops/kms.js";
 import { kmsDecryptRequest } from "./kms-request.js";
 import { GENERIC_PROBE_KEY } from "./object-probes.js";
 import { onEveryKey, readKeys } from "./hops/any-object.js";
-import { rolePath, type RolePath } from "./hops/path.js";
+import { ANY_SESSION_NAME, rolePath, type RolePath } from "./hops/path.js";
 import { locateHop, readHops } from "./hops/read.js";
 import { organizationPoliciesHop } from "./hops/organization.js";
 import { organizationHop, productionOthersHop, stagingAsPlannedHop, thirdAccountAssumeHop } from "./hops/trust-outsiders.js";
@@ -33,8 +33,22 @@ export function computeHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
     const direct = computeDirectHops(docs, target);
     return [...direct.slice(0, 2), ...kmsPathHops(docs, target), locateHop(docs, target), ...organization(docs), ...direct.slice(2)];
   }
+  const hops = roleModeHops(docs, target);
+  return withSessionNameNote(hops, roleModeHops(docs, { ...target, sessionName: ANY_SESSION_NAME }), target);
+}
+
+function roleModeHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   const path = rolePath(target, docs);
   return [...assumeHops(docs, target, path), ...readHops(docs, target, path), ...kmsPathHops(docs, target), locateHop(docs, target), ...organization(docs), ...negativeHops(docs, target, path)];
+}
+
+/**
+ * The session name is judged as `xacct assume` sends it by default; a caller may pick another
+ * (--session-name). A hop whose verdict would differ for another name says which name it judged.
+ */
+function withSessionNameNote(hops: Hop[], otherwise: Hop[], target: VerifyTarget): Hop[] {
+  const note = ` Judged for the role session name ${target.sessionName}, which \`xacct assume\` and the profiles setup writes send; another name (--session-name) may get a different answer.`;
+  return hops.map((hop, i) => (otherwise[i]?.id === hop.id && otherwise[i]?.ok !== hop.ok ? { ...hop, detail: `${hop.detail}${note}` } : hop));
 }
 
 function organization(docs: PathDocuments): Hop[] {

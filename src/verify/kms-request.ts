@@ -51,6 +51,8 @@ export interface KmsReader {
   roleArn: string;
   stagingAccountId: string;
   stagingUser: string;
+  /** The role session name the assume sends (see VerifyTarget.sessionName). */
+  sessionName: string;
   /** Whether the role session was assumed with MFA. */
   mfa?: boolean | undefined;
 }
@@ -63,6 +65,6 @@ export function readerDecryptRequest(reader: KmsReader, read: KmsRead): Evaluati
   }
   // A session's ARN names the role without its path.
   const roleName = reader.roleArn.split("/").pop() ?? reader.roleArn;
-  const session = { arn: `arn:${partition}:sts::${reader.productionAccountId}:assumed-role/${roleName}/xacct-verify`, accountId: reader.productionAccountId };
+  const session = { arn: `arn:${partition}:sts::${reader.productionAccountId}:assumed-role/${roleName}/${reader.sessionName}`, accountId: reader.productionAccountId };
   return kmsDecryptRequest(session, sessionRequestContext(session, reader.roleArn, reader.region, reader.mfa ?? false), read);
 }

@@ -8,6 +8,7 @@ import type { AwsClients } from "../aws/clients.js";
 import { withAwsContext } from "../aws/errors.js";
 import { XacctError } from "../errors.js";
 import type { SetupPlan } from "../plan.js";
+import { defaultSessionName } from "../session-name.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
 import type { Change } from "../stages/changes.js";
 import type { ProductionState } from "../stages/current.js";
@@ -23,8 +24,9 @@ export async function preflightDocuments(
   changes: Change[],
   current: ProductionState,
   userExists: boolean,
-  /** The Staging user's boundary, from the GetUser setup already made. */
+  /** The Staging user's boundary and ARN (with its path), from the GetUser setup already made. */
   userBoundaryArn?: string | undefined,
+  userArn?: string | undefined,
 ): Promise<PathDocuments> {
   const { roleName, stagingUser, bucket } = plan.answers;
   const after = (id: Change["id"]) => {
@@ -58,6 +60,7 @@ export async function preflightDocuments(
   // (an existing role's whole trust, the whole bucket policy), never the plan's part alone.
   return {
     userExists: true,
+    userArn,
     userBoundary: "boundary" in user ? user.boundary : undefined,
     roleBoundary,
     productionCanonicalId: plan.accounts.production.canonicalUserId,
@@ -90,6 +93,7 @@ export function preflightHops(docs: PathDocuments, plan: SetupPlan, testKey?: st
     roleName: plan.answers.roleName,
     roleArn: plan.roleArn,
     bucket: plan.answers.bucket,
+    sessionName: defaultSessionName(plan.answers.stagingProfile),
     assumeContext: requestContext(plan.answers.trust),
   });
 }

@@ -9,10 +9,22 @@
 import type { OrgMembership } from "../aws/organizations.js";
 import type { ContextValue, OpenContext } from "../policy-eval/index.js";
 
-/** The session name verify's requests model: the one `verify --live` assumes the role with. */
-export const VERIFY_SESSION_NAME = "xacct-verify";
-
 export type { OrgMembership };
+
+/**
+ * s3:TlsVersion of the intended S3 requests: the lowest version they may use. AWS's endpoints
+ * refuse anything below TLS 1.2, and Node's default (tls.DEFAULT_MIN_VERSION, which xacct's SDK
+ * clients keep) is TLSv1.2 too; 1.3 is what they may get, not what they surely get. So a Deny
+ * below 1.2 never applies, and one below 1.3 is judged as applying.
+ */
+export const LOWEST_TLS_VERSION = "1.2";
+
+/** The S3 keys every intended S3 request carries: signed in the Authorization header with SigV4, over TLS 1.2 or later. */
+export const S3_REQUEST_KEYS: Record<string, ContextValue> = {
+  "s3:authType": "REST-HEADER",
+  "s3:signatureversion": "AWS4-HMAC-SHA256",
+  "s3:TlsVersion": LOWEST_TLS_VERSION,
+};
 
 /** What xacct read about a principal; anything undefined stays a fact it cannot know. */
 export interface PrincipalFacts {
@@ -82,8 +94,9 @@ export function userRequestContext(
   const name = user.arn.split("/").pop() ?? "";
   const known = factKeys(facts, facts.uniqueId);
   const context: Record<string, ContextValue> = { ...common(user, user.arn, region, resourceAccountId, now), "aws:PrincipalType": "User", "aws:username": name, ...extra };
-  // What the account's organization is, when read, wins over what setup was told (--org-id).
-  if (facts.org && facts.org.kind !== "unknown") delete context["aws:PrincipalOrgID"];
+  // Once verify asked, what setup was told (--org-id) is no fact about the account: what was
+  // read wins, and when DescribeOrganization was refused the key stays open (cannot tell).
+  if (facts.org) delete context["aws:PrincipalOrgID"];
   Object.assign(context, known.context);
   const absent = [...NEVER_SENT, "aws:TokenIssueTime", "sts:TransitiveTagKeys", "sts:SourceIdentity", ...known.absent];
   if (!("aws:MultiFactorAuthPresent" in context)) absent.push("aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge");
@@ -112,8 +125,7 @@ export function sessionRequestContext(
     "aws:PrincipalType": "AssumedRole",
     "aws:MultiFactorAuthPresent": mfa,
     "aws:TokenIssueTime": now.toISOString().replace(/\.\d+Z$/, "Z"),
-    "s3:authType": "REST-HEADER",
-    "s3:signatureversion": "AWS4-HMAC-SHA256",
+    ...S3_REQUEST_KEYS,
     "s3:ResourceAccount": session.accountId,
   };
   const absent = [...NEVER_SENT, ...known.absent, "aws:username", "s3:DataAccessPointArn", "s3:DataAccessPointAccount", "s3:AccessPointNetworkOrigin", "s3:VersionId"];

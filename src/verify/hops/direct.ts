@@ -1,5 +1,5 @@
 /** Resource-policy mode: the Staging user reads straight through the bucket policy. Pure. */
-import { bucketArn, bucketObjectsArn, partitionForRegion, userArn } from "../../policy/arn.js";
+import { bucketArn, bucketObjectsArn, partitionForRegion } from "../../policy/arn.js";
 import { policyDocument } from "../../policy/documents.js";
 import type { LabeledPolicy } from "../../policy-eval/index.js";
 import type { PathDocuments } from "../documents.js";
@@ -10,7 +10,7 @@ import { ANY_IDENTITY, anyRequestOf, evaluateIntended, judging, missing, orgLaye
 import { ownershipNote } from "./read.js";
 import { onEveryKey, readKeys } from "./any-object.js";
 import { GENERIC_PROBE_KEY } from "../object-probes.js";
-import { factsOf } from "./path.js";
+import { factsOf, stagingUserOf } from "./path.js";
 import type { Hop, VerifyTarget } from "./types.js";
 
 /**
@@ -19,8 +19,7 @@ import type { Hop, VerifyTarget } from "./types.js";
  */
 export function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   const partition = partitionForRegion(target.region);
-  const canonical = docs.stagingCanonicalId === undefined ? {} : { canonicalUserId: docs.stagingCanonicalId };
-  const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId, ...canonical };
+  const user = stagingUserOf(target, docs);
   const onObject = (action: string, principal: { arn: string; accountId: string }, key = GENERIC_PROBE_KEY) => ({
     principal,
     action,

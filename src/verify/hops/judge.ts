@@ -3,6 +3,7 @@ import { partitionForRegion } from "../../policy/arn.js";
 import { policyDocument, type PolicyStatement } from "../../policy/documents.js";
 import { describeStatement, evaluate, PolicyEvalError, type EvaluationRequest, type EvaluationResult, type LabeledPolicy, type PolicySet } from "../../policy-eval/index.js";
 import type { OutsiderTarget } from "../outsiders.js";
+import { S3_REQUEST_KEYS } from "../request-context.js";
 import type { PathDocuments } from "../documents.js";
 import type { Hop, HopId, VerifyTarget } from "./types.js";
 
@@ -80,7 +81,7 @@ export function denyingStatements(result: EvaluationResult): string {
   return result.deciding.map(describeStatement).join(", ");
 }
 
-export const S3_SIGNING = { "s3:authType": "REST-HEADER", "s3:signatureversion": "AWS4-HMAC-SHA256" };
+export const S3_SIGNING = S3_REQUEST_KEYS;
 
 /** An evaluation of an intended request, and, when facts xacct cannot read could turn it, the result with them going against it. */
 export type Judged = EvaluationResult & { adverse?: EvaluationResult };
@@ -94,18 +95,20 @@ export function evaluateIntended(request: EvaluationRequest, policies: PolicySet
 
 
 export function verdict(id: HopId, title: string, ok: boolean, result: Judged, fix: string): Hop {
-  if (ok && result.adverse) return cannotTell(id, title, result.adverse);
+  if (ok && result.adverse) return cannotTell(id, title, result.adverse, result);
   return ok ? { id, title, ok, detail: result.reason } : { id, title, ok, detail: result.reason, fix: result.decision === "ExplicitDeny" ? `Remove or narrow ${denyingStatements(result)}. ${fix}` : fix };
 }
 
 /** The hop turns on a fact xacct cannot read (aws:SourceIp, aws:SourceVpce, aws:userid, tags, …): it says so, naming the statements. */
-export function cannotTell(id: HopId, title: string, adverse: EvaluationResult): Hop {
-  const statements = adverse.decision === "ExplicitDeny" ? denyingStatements(adverse) : "the statements that allow it";
+export function cannotTell(id: HopId, title: string, adverse: EvaluationResult, allowed?: EvaluationResult): Hop {
+  // An Allow that may not apply is named by the statements that granted it when the facts went the request's way.
+  const deciding = adverse.decision === "ExplicitDeny" ? adverse.deciding : (allowed?.deciding ?? []).filter((d) => d.policy !== ANY_IDENTITY.label && d.policy !== ANY_TRUST.label);
+  const statements = deciding.length > 0 ? deciding.map(describeStatement).join(", ") : "the statements that allow it";
   return {
     id,
     title,
     ok: null,
-    detail: `Cannot tell: ${statements} depend${adverse.deciding.length === 1 ? "s" : ""} on condition keys whose values xacct cannot read (such as aws:SourceIp, aws:SourceVpce, aws:userid or tags). If they go against the request: ${adverse.reason}`,
+    detail: `Cannot tell: ${statements} depend${deciding.length === 1 ? "s" : ""} on condition keys whose values xacct cannot read (such as aws:SourceIp, aws:SourceVpce, aws:userid or tags). If they go against the request: ${adverse.reason}`,
     fix: `Check the conditions of ${statements} against how ${id.startsWith("user") ? "the Staging user" : "Staging"} will call AWS; xacct treats this check as not holding.`,
   };
 }

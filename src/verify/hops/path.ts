@@ -2,7 +2,8 @@
 import { bucketArn, partitionForRegion, userArn } from "../../policy/arn.js";
 import type { evaluate } from "../../policy-eval/index.js";
 import type { PathDocuments } from "../documents.js";
-import { sessionRequestContext, userRequestContext, VERIFY_SESSION_NAME, type PrincipalFacts } from "../request-context.js";
+import { sessionRequestContext, userRequestContext, type PrincipalFacts } from "../request-context.js";
+import { principalTagKeysNamed } from "../tag-keys.js";
 import { GENERIC_PROBE_KEY } from "../object-probes.js";
 import { S3_SIGNING } from "./judge.js";
 import type { VerifyTarget } from "./types.js";
@@ -26,17 +27,29 @@ export function factsOf(docs: PathDocuments, who: "user" | "role"): PrincipalFac
   const facts = who === "user" ? docs.userFacts : docs.roleFacts;
   if (!facts) return {};
   const all = [...docs.userPolicies, ...docs.rolePolicies, docs.trust, docs.bucketPolicy, docs.userBoundary, docs.roleBoundary];
-  const text = JSON.stringify(all.map((p) => p?.document));
-  const tagKeysNamed = [...new Set([...text.matchAll(/aws:PrincipalTag\/[^"}\s]+/gi)].map((m) => m[0]))];
-  return { ...facts, tagKeysNamed };
+  return { ...facts, tagKeysNamed: principalTagKeysNamed(all.map((p) => p?.document)) };
 }
 
+/** The Staging user as AWS sees it: IAM's ARN with its path when read (a new user has none), with its account's canonical ID. */
+export function stagingUserOf(target: VerifyTarget, docs: PathDocuments): Principal {
+  const arn = docs.userArn ?? userArn(partitionForRegion(target.region), target.stagingAccountId, target.stagingUser);
+  return { arn, accountId: target.stagingAccountId, ...(docs.stagingCanonicalId === undefined ? {} : { canonicalUserId: docs.stagingCanonicalId }) };
+}
+
+/**
+ * A session name no caller can send (it is no valid name), for judging the path as if the caller
+ * picked its own: sts:RoleSessionName and aws:userid are then open, and no policy names the session.
+ */
+export const ANY_SESSION_NAME = "(any session name)";
+
 export function rolePath(target: VerifyTarget, docs: PathDocuments): RolePath {
+  const named = target.sessionName !== ANY_SESSION_NAME;
+  const roleFacts = named ? factsOf(docs, "role") : { ...factsOf(docs, "role"), uniqueId: undefined };
   const partition = partitionForRegion(target.region);
   const canonical = docs.productionCanonicalId === undefined ? {} : { canonicalUserId: docs.productionCanonicalId };
-  const session = { arn: `arn:${partition}:sts::${target.productionAccountId}:assumed-role/${target.roleName}/${VERIFY_SESSION_NAME}`, accountId: target.productionAccountId, ...canonical };
+  const session = { arn: `arn:${partition}:sts::${target.productionAccountId}:assumed-role/${target.roleName}/${target.sessionName}`, accountId: target.productionAccountId, ...canonical };
   const mfa = target.assumeContext?.["aws:MultiFactorAuthPresent"] === true;
-  const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId, ...(docs.stagingCanonicalId === undefined ? {} : { canonicalUserId: docs.stagingCanonicalId }) };
+  const user = stagingUserOf(target, docs);
   const userFacts = factsOf(docs, "user");
   // Facts read about the Staging user belong to it alone, not to a user of the same name elsewhere.
   const factsFor = (principal: Principal) => (principal.arn === user.arn ? userFacts : {});
@@ -48,7 +61,7 @@ export function rolePath(target: VerifyTarget, docs: PathDocuments): RolePath {
       action: "sts:AssumeRole",
       resource: target.roleArn,
       resourceAccountId: target.productionAccountId,
-      ...userRequestContext(principal, target.region, target.productionAccountId, { "sts:RoleSessionName": VERIFY_SESSION_NAME, ...target.assumeContext }, factsFor(principal)),
+      ...userRequestContext(principal, target.region, target.productionAccountId, { ...(named ? { "sts:RoleSessionName": target.sessionName } : {}), ...target.assumeContext }, factsFor(principal)),
     }),
     onObject: (action, principal = session, key = GENERIC_PROBE_KEY) => ({
       principal,
@@ -56,7 +69,7 @@ export function rolePath(target: VerifyTarget, docs: PathDocuments): RolePath {
       resource: `${bucketArn(partition, target.bucket)}/${key}`,
       resourceAccountId: target.productionAccountId,
       ...(principal === session
-        ? sessionRequestContext(session, target.roleArn, target.region, mfa, factsOf(docs, "role"))
+        ? sessionRequestContext(session, target.roleArn, target.region, mfa, roleFacts)
         : userRequestContext(principal, target.region, target.productionAccountId, S3_SIGNING, factsFor(principal))),
     }),
   };

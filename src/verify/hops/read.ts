@@ -1,12 +1,12 @@
 /** Reading through the role: its policies allow it, the bucket does not deny it, Staging may list. Pure. */
-import { bucketArn, bucketObjectsArn, partitionForRegion, userArn } from "../../policy/arn.js";
+import { bucketArn, bucketObjectsArn, partitionForRegion } from "../../policy/arn.js";
 import { bucketStatementSids } from "../../policy/ownership.js";
 import { setupId } from "../../plan.js";
 import type { PathDocuments } from "../documents.js";
 import { userRequestContext } from "../request-context.js";
 import { ANY_IDENTITY, cannotTell, denyingStatements, evaluateIntended, judging, orgLayer, S3_SIGNING, verdict } from "./judge.js";
 import { onEveryKey, readKeys } from "./any-object.js";
-import { factsOf, type RolePath } from "./path.js";
+import { factsOf, stagingUserOf, type RolePath } from "./path.js";
 import type { Hop, VerifyTarget } from "./types.js";
 
 /**
@@ -21,7 +21,7 @@ export function locateHop(docs: PathDocuments, target: VerifyTarget): Hop {
   const fix = `Run \`xacct setup\` again: it writes statement ${sid} into the bucket policy.`;
   if (!docs.bucketPolicy) return { id: "bucket-lets-staging-list", title, ok: false, detail: "The bucket has no policy.", fix };
   const bucketPolicy = docs.bucketPolicy;
-  const user = { arn: userArn(partition, target.stagingAccountId, target.stagingUser), accountId: target.stagingAccountId };
+  const user = stagingUserOf(target, docs);
   return judging("bucket-lets-staging-list", title, () => {
     const results = ["s3:GetBucketLocation", "s3:ListBucket"].map((action) =>
       evaluateIntended(

@@ -42,6 +42,12 @@ export interface VerifyTarget {
   roleName: string;
   roleArn: string;
   bucket: string;
+  /**
+   * The role session name the intended assume sends: `xacct assume`'s default for the Staging
+   * profile (a --session-name of the caller's own cannot be known). It is sts:RoleSessionName,
+   * the session part of aws:userid and of the session's ARN.
+   */
+  sessionName: string;
   /** Condition keys of the assume request (e.g. sts:ExternalId, aws:MultiFactorAuthPresent). */
   assumeContext?: Record<string, ContextValue>;
 }
