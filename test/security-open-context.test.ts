@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { policyDocument, type PolicyStatement } from "../src/policy/index.js";
 import { evaluate, type Decision, type EvaluationRequest } from "../src/policy-eval/index.js";
-import { accountOutsiders, outsideAccount } from "../src/verify/outsiders.js";
+import { accountOutsiders, withoutNetwork, outsideAccount } from "../src/verify/outsiders.js";
 
 const ROLE = "arn:aws:iam::111111111111:role/Legacy";
 const OUTSIDER = "arn:aws:iam::999999999999:role/xacct-outsider";
@@ -86,11 +86,13 @@ describe("outsiders", () => {
     expect(probes.map((p) => p.principal.accountId)).toEqual(["999999999998", "333333333333", "999999999999"]);
   });
 
-  it("reach AWS through no VPC endpoint of ours", () => {
+  it("may connect through a VPC endpoint a statement names (a shared VPC), or from none: the network stays open", () => {
     const [outsider] = accountOutsiders(docs([]), target);
     const viaOurEndpoint = allow({ Condition: { StringEquals: { "aws:SourceVpce": "vpce-1a2b3c4d" } } });
     const request = { ...assume(outsider!.open, outsider!.principal), context: outsider!.context, open: outsider!.open };
-    expect(evaluate(request, { identity: [ANY_IDENTITY], resource: { label: "trust", document: policyDocument([viaOurEndpoint]) } }).decision).toBe("ImplicitDeny");
+    const trust = { identity: [ANY_IDENTITY], resource: { label: "trust", document: policyDocument([viaOurEndpoint]) } };
+    expect(evaluate(request, trust).decision).toBe("Allow");
+    expect(evaluate({ ...request, open: withoutNetwork(outsider!.open) }, trust).decision).toBe("ImplicitDeny");
   });
 
   it("with a trusted organization, outsiders are outside it (in none, or in another)", () => {

@@ -278,12 +278,12 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refus
   const { ctx } = session;
   const { plan } = diff;
   const docs = await preflightDocuments(session.prod, session.staging, plan, diff.changes, diff.prodState, !!diff.stagingState.user, diff.stagingState.user?.boundaryArn, diff.stagingState.user?.arn);
-  const hops = preflightHops(docs, plan);
+  const hops = preflightHops(docs, plan, session.options.testKey);
   // Another team's direct bucket grant (to Staging around the role, or to an account it names)
   // is reported, not refused: it is theirs to change, and this plan neither adds nor needs it.
   // So are Production's own principals that a reused role already trusts: their account owns the bucket.
   // Services acting only for Production's own resources (ec2, lambda…) are warned about likewise.
-  const advisory = new Set(["staging-cannot-read-directly", "no-third-account-reads", "production-others-cannot-assume", "production-services-cannot-assume"]);
+  const advisory = new Set(["staging-cannot-read-directly", "no-third-account-reads", "production-others-cannot-assume", "production-services-cannot-assume", "production-services-cannot-reach-bucket"]);
   const failed = hops.filter((h) => !h.ok && !advisory.has(h.id));
   const warned = hops.filter((h) => !h.ok && advisory.has(h.id));
   for (const hop of warned) ctx.out.warn(`Pre-flight: ${hop.title} does not hold: ${hop.detail}`);

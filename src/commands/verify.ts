@@ -44,6 +44,7 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   if (options.orgProfile !== undefined) requireProfile(view, options.orgProfile);
   const { roleArn, hops } = await analysePath(ctx, { ...target, orgProfile: options.orgProfile, objectKey: options.key }, {
     moreStagingAccountIds: state?.bucket === target.bucket ? state.moreStaging?.map((a) => a.accountId) : undefined,
+    objectKeys: options.key === undefined ? undefined : [options.key],
     context: (arn) => requestContext(state?.roleArn === arn ? state : undefined, { externalId: options.externalId, ...(options.mfa === false ? { mfa: false } : {}) }),
   });
   if (options.live && target.mode === "resource-policy") hops.push(...(await liveDirectHops(ctx, target, options.key)));

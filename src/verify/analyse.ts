@@ -34,12 +34,12 @@ export interface PathAnalysis {
 
 /**
  * `request` shapes the assume request judged (built from the role ARN once it is known) and
- * names further Staging accounts the trust must admit.
+ * names further Staging accounts the trust must admit, and objects the user named (judged too).
  */
 export async function analysePath(
   ctx: CommandContext,
   path: PathToAnalyse,
-  request: { context: (roleArn: string) => Record<string, ContextValue>; moreStagingAccountIds?: string[] | undefined },
+  request: { context: (roleArn: string) => Record<string, ContextValue>; moreStagingAccountIds?: string[] | undefined; objectKeys?: string[] | undefined },
 ): Promise<PathAnalysis> {
   const prod = makeClients({ profile: path.productionProfile, region: path.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const staging = makeClients({ profile: path.stagingProfile, region: path.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
@@ -77,6 +77,7 @@ export async function analysePath(
     bucket: path.bucket,
     sessionName: defaultSessionName(path.stagingProfile),
     assumeContext: request.context(roleArn),
+    objectKeys: request.objectKeys,
   });
   return { roleArn, hops };
 }

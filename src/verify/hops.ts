@@ -17,6 +17,8 @@ import { computeDirectHops } from "./hops/direct.js";
 import { anyRequestOf, judging, orgLayer, outsiderTarget } from "./hops/judge.js";
 import { kmsHops, missingKeyHop } from "./hops/kms.js";
 import { kmsDecryptRequest } from "./kms-request.js";
+import { GENERIC_PROBE_KEY } from "./object-probes.js";
+import { onEveryKey, readKeys } from "./hops/any-object.js";
 import { ANY_SESSION_NAME, rolePath, type RolePath } from "./hops/path.js";
 import { locateHop, readHops } from "./hops/read.js";
 import { organizationPoliciesHop } from "./hops/organization.js";
@@ -70,21 +72,26 @@ function kmsPathHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   }
   if ("missingKey" in kms) return [missingKeyHop(roleMode ? "role" : "resource-policy", reader, kms)];
   const path = rolePath(target, docs);
-  const base = roleMode ? path.onObject("s3:GetObject") : path.onObject("s3:GetObject", path.user);
-  const read = { key: kms.key, bucket: target.bucket, objectKey: "xacct-verify-probe", bucketKeyEnabled: kms.encryption.bucketKeyEnabled };
-  const request = kmsDecryptRequest(base.principal, { context: base.context, open: base.open! }, read);
   const side = roleMode ? "production" : "staging";
-  return kmsHops({
-    mode: roleMode ? "role" : "resource-policy",
-    reader,
-    request,
-    key: kms.key,
-    keyPolicy: kms.keyPolicy,
-    readerPolicies: roleMode ? docs.rolePolicies : docs.userPolicies,
-    readerBoundary: roleMode ? docs.roleBoundary : docs.userBoundary,
-    limits: { ...orgLayer(docs, side, "scps"), ...orgLayer(docs, "production", "rcps") },
-    grants: kms.grants,
-  });
+  const hopsFor = (objectKey: string) => {
+    const base = roleMode ? path.onObject("s3:GetObject", undefined, objectKey) : path.onObject("s3:GetObject", path.user, objectKey);
+    const read = { key: kms.key, bucket: target.bucket, objectKey, bucketKeyEnabled: kms.encryption.bucketKeyEnabled };
+    return kmsHops({
+      mode: roleMode ? "role" : "resource-policy",
+      reader,
+      request: kmsDecryptRequest(base.principal, { context: base.context, open: base.open! }, read),
+      key: kms.key,
+      keyPolicy: kms.keyPolicy,
+      readerPolicies: roleMode ? docs.rolePolicies : docs.userPolicies,
+      readerBoundary: roleMode ? docs.roleBoundary : docs.userBoundary,
+      limits: { ...orgLayer(docs, side, "scps"), ...orgLayer(docs, "production", "rcps") },
+      grants: kms.grants,
+    });
+  };
+  // With S3 Bucket Keys the encryption context names the bucket, not the object: one key is enough.
+  const keys = kms.encryption.bucketKeyEnabled ? [GENERIC_PROBE_KEY] : readKeys(docs, target);
+  const perKey = new Map(keys.map((key) => [key, hopsFor(key)]));
+  return perKey.get(keys[0]!)!.map((_, i) => onEveryKey(target.bucket, keys, (key) => perKey.get(key)![i]!));
 }
 
 /** Nothing more: no write or delete, no read around the role, no third account, not public. */

@@ -13,7 +13,8 @@ import type { PathDocuments } from "./documents.js";
 export interface Outsider {
   /** For people: "account 999999999999 (named by no policy)". */
   who: string;
-  principal: { arn: string; accountId: string; canonicalUserId?: string };
+  /** `kind: "service"`: an AWS service (bucket-services.ts), named by its service principal. */
+  principal: { arn: string; accountId: string; canonicalUserId?: string; kind?: "aws" | "service" };
   context: Record<string, ContextValue>;
   open: OpenContext;
   /** A grant to it is public in S3's sense, so Block Public Access overrides it. */
@@ -21,8 +22,19 @@ export interface Outsider {
 }
 
 const ORG_KEYS = ["aws:PrincipalOrgID", "aws:PrincipalOrgPaths"];
-/** An outsider reaches AWS from networks of its own, never through one of ours. */
-const OWN_NETWORK = { "aws:SourceVpc": "vpc-0outsider", "aws:SourceVpce": "vpce-0outsider" };
+/**
+ * How a caller connects (its VPC, VPC endpoint, IP address) is neither a fact AWS fixes about
+ * an outsider nor its free choice: another account may reach AWS through a shared VPC or an
+ * endpoint, or from an address a statement names. So these keys stay open in the outsiders'
+ * context, and a reach is checked again with them gone (`withoutNetwork`): what an outsider
+ * reaches only through a network a statement names is "cannot tell", never ✔.
+ */
+export const NETWORK_KEYS = ["aws:SourceVpc", "aws:SourceVpce", "aws:SourceVpcArn", "aws:VpcSourceIp", "aws:SourceIp"];
+
+/** The same request from a network no statement names: the internet, through no VPC endpoint. */
+export function withoutNetwork(open: OpenContext): OpenContext {
+  return { ...open, absent: [...open.absent, ...NETWORK_KEYS] };
+}
 /** Keys an anonymous request lacks: it has no account, identity or organization. */
 const IDENTITY_KEYS = ["aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalType", "aws:userid", "aws:username", ...ORG_KEYS];
 
@@ -104,7 +116,7 @@ export function anonymousOutsider(target: OutsiderTarget): Outsider {
   return {
     who: "anonymous requests",
     principal: { arn: "*", accountId: "anonymous" },
-    context: { "aws:ResourceAccount": target.productionAccountId, ...OWN_NETWORK },
+    context: { "aws:ResourceAccount": target.productionAccountId },
     open: { absent: IDENTITY_KEYS },
     publicInS3Terms: true,
   };
@@ -125,7 +137,7 @@ function accountOutsider(accountId: string, who: string, publicInS3Terms: boolea
   return {
     who,
     principal: { arn, accountId },
-    context: { "aws:PrincipalAccount": accountId, "aws:PrincipalArn": arn, "aws:PrincipalIsAWSService": false, "aws:ResourceAccount": target.productionAccountId, ...OWN_NETWORK, ...org.context },
+    context: { "aws:PrincipalAccount": accountId, "aws:PrincipalArn": arn, "aws:PrincipalIsAWSService": false, "aws:ResourceAccount": target.productionAccountId, ...org.context },
     open: { absent: ["aws:PrincipalServiceName", "aws:PrincipalServiceNamesList", ...org.absent] },
     publicInS3Terms,
   };

@@ -80,8 +80,10 @@ export async function preflightDocuments(
   };
 }
 
-export function preflightHops(docs: PathDocuments, plan: SetupPlan): Hop[] {
+/** `testKey`: the object setup's --test-key names; the read hops judge it too. */
+export function preflightHops(docs: PathDocuments, plan: SetupPlan, testKey?: string): Hop[] {
   return computeHops(docs, {
+    objectKeys: testKey === undefined ? undefined : [testKey],
     mode: plan.answers.mode,
     moreStagingAccountIds: plan.accounts.moreStaging?.map((a) => a.accountId),
     region: plan.answers.region,

@@ -4,7 +4,7 @@ import type { PolicyStatement } from "../../policy/documents.js";
 import { isDecryptThroughS3, parseKeyArn } from "../../policy/kms.js";
 import { describeStatement, evaluate, type EvaluationRequest, type EvaluationResult, type LabeledPolicy, type PolicySet } from "../../policy-eval/index.js";
 import { probeKeys, standInVariables } from "../object-probes.js";
-import { stagingPrincipals, type Outsider } from "../outsiders.js";
+import { stagingPrincipals, withoutNetwork, type Outsider } from "../outsiders.js";
 import { actionsNamedBy, type S3ActionKind } from "../s3-actions.js";
 import { ANY_IDENTITY, grantingStatements, outsiderTarget } from "./judge.js";
 import type { RolePath } from "./path.js";
@@ -23,6 +23,8 @@ export interface Reach {
   resource: string;
   result: EvaluationResult;
   who?: string;
+  /** Reached only from a network a statement names (a VPC, an endpoint, an address): xacct cannot tell who connects through it. */
+  networkOnly?: boolean;
 }
 
 /**
@@ -51,25 +53,40 @@ export function firstReach(
   const boundary = policies.permissionsBoundary && policies.permissionsBoundary !== ANY_IDENTITY ? { permissionsBoundary: standInVariables(policies.permissionsBoundary) } : {};
   const judged: PolicySet = { identity: policies.identity.includes(ANY_IDENTITY) ? [ANY_IDENTITY, ...identity] : identity, ...boundary, ...(resource ? { resource } : {}) };
   const keys = probeKeys(real, bucket);
+  let throughNetwork: Reach | undefined;
   for (const { action, on } of candidates.values()) {
     for (const arn of on === "bucket" ? [bucket] : keys.map((k) => `${bucket}/${k}`)) {
-      const result = evaluate(request(action, arn), judged);
-      if (result.decision === "Allow") return { action, resource: arn, result };
+      const asked = request(action, arn);
+      const result = evaluate(asked, judged);
+      if (result.decision !== "Allow") continue;
+      if (!asked.open || evaluate({ ...asked, open: withoutNetwork(asked.open) }, judged).decision === "Allow") return { action, resource: arn, result };
+      throughNetwork ??= { action, resource: arn, result, networkOnly: true };
     }
   }
-  return undefined;
+  return throughNetwork;
 }
+
+/** The first reach that does not depend on the network, else the first that does. */
+export function surestReach(reaches: (Reach | undefined)[]): Reach | undefined {
+  return reaches.find((r) => r && !r.networkOnly) ?? reaches.find((r) => r !== undefined);
+}
+
+/** Said of a reach that needs a network a statement names. */
+export function throughNetworkDetail(reach: Reach, who: string, statements: string): string {
+  return `Cannot tell: ${who} may ${reach.action} on ${reach.resource} if it connects through the network ${statements} name${statements.includes(", ") ? "" : "s"} (aws:SourceVpc, aws:SourceVpce or aws:SourceIp). Another account, or the public, may reach AWS through a shared VPC, an endpoint or that address; a network condition alone is no identity boundary.`;
+}
+
+export const NETWORK_FIX = (statements: string) => `Pair the network condition of ${statements} with aws:PrincipalAccount or aws:PrincipalOrgID, so only your accounts qualify; xacct treats this check as not holding.`;
 
 /** What any principal of a Staging account may do through the bucket policy alone, beyond `planned`. */
 /** `stagingCanonicalId`: the Staging account's S3 canonical ID, which a bucket policy may name instead of its ARN. */
 export function stagingReach(bucketPolicy: LabeledPolicy, target: VerifyTarget, kinds: S3ActionKind[], planned: string[], stagingCanonicalId: string | undefined): Reach | undefined {
-  for (const outsider of stagingPrincipals(outsiderTarget(target))) {
+  return surestReach(stagingPrincipals(outsiderTarget(target)).map((outsider) => {
     const canonical = outsider.principal.accountId === target.stagingAccountId ? stagingCanonicalId : undefined;
     const staging = canonical ? { ...outsider, principal: { ...outsider.principal, canonicalUserId: canonical } } : outsider;
     const reach = firstReach({ identity: [ANY_IDENTITY], resource: bucketPolicy }, outsiderRequest(staging, target), kinds, target, planned);
-    if (reach) return { ...reach, who: staging.who };
-  }
-  return undefined;
+    return reach && { ...reach, who: staging.who };
+  }));
 }
 
 export function outsiderRequest(outsider: Outsider, target: VerifyTarget): (action: string, resource: string) => EvaluationRequest {
@@ -80,6 +97,7 @@ export function outsiderRequest(outsider: Outsider, target: VerifyTarget): (acti
 export function reachHop(id: HopId, title: string, reach: Reach | undefined, who: string, fix: (statements: string) => string): Hop {
   if (!reach) return { id, title, ok: true, detail: "Not allowed by any policy on the path, for any object." };
   const statements = grantingStatements(reach.result);
+  if (reach.networkOnly) return { id, title, ok: null, detail: throughNetworkDetail(reach, who, statements), fix: NETWORK_FIX(statements) };
   return { id, title, ok: false, detail: `${who} may ${reach.action} on ${reach.resource}, allowed by ${statements}.`, fix: fix(statements) };
 }
 

@@ -4,16 +4,20 @@ import { effectiveAclGrants } from "../bucket-acl.js";
 import type { PathDocuments } from "../documents.js";
 import { accountOutsiders, anonymousOutsider, type Outsider } from "../outsiders.js";
 import type { S3ActionKind } from "../s3-actions.js";
-import { firstReach, outsiderRequest, reachHop, type Reach } from "./beyond.js";
+import { bucketServiceHops } from "./bucket-services.js";
+import { firstReach, NETWORK_FIX, outsiderRequest, reachHop, surestReach, throughNetworkDetail, type Reach } from "./beyond.js";
 import { ANY_IDENTITY, grantingStatements, judgingAll, OUTSIDER_CHOOSES, outsiderTarget } from "./judge.js";
 import type { Hop, VerifyTarget } from "./types.js";
 
 /** The outsider hops, each "cannot tell" when a statement cannot be judged. */
 export function guardedOutsiderReadHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
-  return judgingAll([
-    { id: "bucket-not-public", title: `${target.bucket} is not public` },
-    { id: "no-third-account-reads", title: `no third account can read or change ${target.bucket}` },
-  ], () => outsiderReadHops(docs, target));
+  return [
+    ...judgingAll([
+      { id: "bucket-not-public", title: `${target.bucket} is not public` },
+      { id: "no-third-account-reads", title: `no third account can read or change ${target.bucket}` },
+    ], () => outsiderReadHops(docs, target)),
+    ...judgingAll([{ id: "services-cannot-reach-bucket", title: `no AWS service can act on ${target.bucket} for another account's resources` }], () => bucketServiceHops(docs, target)),
+  ];
 }
 
 /**
@@ -29,8 +33,8 @@ export function outsiderReadHops(docs: PathDocuments, target: VerifyTarget): Hop
     return reach ? { ...reach, who: o.who } : undefined;
   };
   const outsiders = [...accountOutsiders(docs, outsiderTarget(target)), anonymousOutsider(outsiderTarget(target))];
-  const publicGrant = outsiders.filter((o) => o.publicInS3Terms).map(reachOf).find((r) => r !== undefined);
-  const namedGrant = outsiders.filter((o) => !o.publicInS3Terms).map(reachOf).find((r) => r !== undefined);
+  const publicGrant = surestReach(outsiders.filter((o) => o.publicInS3Terms).map(reachOf));
+  const namedGrant = surestReach(outsiders.filter((o) => !o.publicInS3Terms).map(reachOf));
   const hops = [publicHop(target, publicGrant, docs)];
   const aclGrant = effectiveAclGrants(docs.bucketAcl, docs.objectOwnership, !!docs.publicAccessBlock?.IgnorePublicAcls)?.find((g) => g.to === "account");
   if (!namedGrant && aclGrant) {
@@ -54,6 +58,11 @@ export function publicHop(target: VerifyTarget, grant: Reach | undefined, docs: 
   const block = docs.publicAccessBlock;
   const blocked = !!block && [block.BlockPublicAcls, block.IgnorePublicAcls, block.BlockPublicPolicy, block.RestrictPublicBuckets].every(Boolean);
   const title = `${target.bucket} is not public`;
+  if (grant?.networkOnly) {
+    // Block Public Access does not count a grant limited to a VPC, an endpoint or an address as public: it does not override it.
+    const statements = grantingStatements(grant.result);
+    return { id: "bucket-not-public", title, ok: null, detail: throughNetworkDetail(grant, grant.who ?? "Another account", statements), fix: NETWORK_FIX(statements) };
+  }
   if (grant) {
     const statements = grantingStatements(grant.result);
     return {

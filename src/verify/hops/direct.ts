@@ -8,6 +8,8 @@ import { BEYOND_READING, firstReach, reachHop, stagingReach } from "./beyond.js"
 import { guardedOutsiderReadHops } from "./bucket-outsiders.js";
 import { ANY_IDENTITY, anyRequestOf, evaluateIntended, judging, missing, orgLayer, S3_SIGNING, verdict } from "./judge.js";
 import { ownershipNote } from "./read.js";
+import { onEveryKey, readKeys } from "./any-object.js";
+import { GENERIC_PROBE_KEY } from "../object-probes.js";
 import { factsOf, stagingUserOf } from "./path.js";
 import type { Hop, VerifyTarget } from "./types.js";
 
@@ -18,10 +20,10 @@ import type { Hop, VerifyTarget } from "./types.js";
 export function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   const partition = partitionForRegion(target.region);
   const user = stagingUserOf(target, docs);
-  const onObject = (action: string, principal: { arn: string; accountId: string }) => ({
+  const onObject = (action: string, principal: { arn: string; accountId: string }, key = GENERIC_PROBE_KEY) => ({
     principal,
     action,
-    resource: `${bucketArn(partition, target.bucket)}/xacct-verify-probe`,
+    resource: `${bucketArn(partition, target.bucket)}/${key}`,
     resourceAccountId: target.productionAccountId,
     ...userRequestContext(principal, target.region, target.productionAccountId, S3_SIGNING, principal.arn === user.arn ? factsOf(docs, "user") : {}),
   });
@@ -31,21 +33,22 @@ export function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Ho
     document: policyDocument([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:*", Resource: "*" }]),
   };
   const both = { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
+  const keys = readKeys(docs, target);
   const mayRead = `${target.stagingUser} may s3:GetObject on ${target.bucket}/*`;
   const admits = `the bucket policy of ${target.bucket} lets ${target.stagingUser} read objects`;
   const hops: Hop[] = [
-    judging("user-may-read", mayRead, () => {
-      const own = evaluateIntended(onObject("s3:GetObject", user), { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, resource: anyBucket, ...orgLayer(docs, "staging", "scps") });
+    onEveryKey(target.bucket, keys, (key) => judging("user-may-read", mayRead, () => {
+      const own = evaluateIntended(onObject("s3:GetObject", user, key), { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, resource: anyBucket, ...orgLayer(docs, "staging", "scps") });
       return verdict("user-may-read", mayRead, own.decision === "Allow", own,
         docs.userExists ? `Give ${target.stagingUser} s3:GetObject on ${bucketObjectsArn(partition, target.bucket)}: run \`xacct setup --mode resource-policy\`.` : `User ${target.stagingUser} does not exist: run \`xacct setup --mode resource-policy\`.`);
-    }),
-    judging("bucket-admits-user", admits, () => {
+    })),
+    onEveryKey(target.bucket, keys, (key) => judging("bucket-admits-user", admits, () => {
       if (!bucketPolicy) return missing("bucket-admits-user", admits, "The bucket has no policy: run `xacct setup --mode resource-policy`.");
-      const admitted = evaluateIntended(onObject("s3:GetObject", user), { identity: [ANY_IDENTITY], resource: bucketPolicy, ...orgLayer(docs, "production", "rcps") });
+      const admitted = evaluateIntended(onObject("s3:GetObject", user, key), { identity: [ANY_IDENTITY], permissionsBoundary: docs.userBoundary && ANY_IDENTITY, resource: bucketPolicy, ...orgLayer(docs, "production", "rcps") });
       const hop = verdict("bucket-admits-user", admits, admitted.decision === "Allow", admitted,
         `Grant account ${target.stagingAccountId} s3:GetObject in the bucket policy: run \`xacct setup --mode resource-policy\`.`);
       return { ...hop, detail: `${hop.detail} ${ownershipNote(docs.objectOwnership)}` };
-    }),
+    })),
   ];
   for (const { verb, kinds, what } of BEYOND_READING) {
     const title = `Staging cannot ${what} ${target.bucket}`;

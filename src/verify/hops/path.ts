@@ -4,6 +4,7 @@ import type { evaluate } from "../../policy-eval/index.js";
 import type { PathDocuments } from "../documents.js";
 import { sessionRequestContext, userRequestContext, type PrincipalFacts } from "../request-context.js";
 import { principalTagKeysNamed } from "../tag-keys.js";
+import { GENERIC_PROBE_KEY } from "../object-probes.js";
 import { S3_SIGNING } from "./judge.js";
 import type { VerifyTarget } from "./types.js";
 
@@ -14,7 +15,8 @@ export interface RolePath {
   partition: ReturnType<typeof partitionForRegion>;
   user: Principal;
   assume: (principal: Principal) => Parameters<typeof evaluate>[0];
-  onObject: (action: string, principal?: Principal) => Parameters<typeof evaluate>[0];
+  /** `key`: the object (default the generic probe key; the read hops try several, see any-object.ts). */
+  onObject: (action: string, principal?: Principal, key?: string) => Parameters<typeof evaluate>[0];
 }
 
 /**
@@ -61,10 +63,10 @@ export function rolePath(target: VerifyTarget, docs: PathDocuments): RolePath {
       resourceAccountId: target.productionAccountId,
       ...userRequestContext(principal, target.region, target.productionAccountId, { ...(named ? { "sts:RoleSessionName": target.sessionName } : {}), ...target.assumeContext }, factsFor(principal)),
     }),
-    onObject: (action, principal = session) => ({
+    onObject: (action, principal = session, key = GENERIC_PROBE_KEY) => ({
       principal,
       action,
-      resource: `${bucketArn(partition, target.bucket)}/xacct-verify-probe`,
+      resource: `${bucketArn(partition, target.bucket)}/${key}`,
       resourceAccountId: target.productionAccountId,
       ...(principal === session
         ? sessionRequestContext(session, target.roleArn, target.region, mfa, roleFacts)

@@ -5,7 +5,8 @@ import { trustStatementSid } from "../../policy/ownership.js";
 import { setupId } from "../../plan.js";
 import { evaluate, type LabeledPolicy } from "../../policy-eval/index.js";
 import type { PathDocuments } from "../documents.js";
-import { accountOutsiders, organizationMember } from "../outsiders.js";
+import { accountOutsiders, organizationMember, withoutNetwork } from "../outsiders.js";
+import { NETWORK_FIX, throughNetworkDetail } from "./beyond.js";
 import { ANY_IDENTITY, grantingStatements, OUTSIDER_CHOOSES, outsiderTarget, withoutStatements } from "./judge.js";
 import type { RolePath } from "./path.js";
 import type { Hop, VerifyTarget } from "./types.js";
@@ -16,10 +17,16 @@ import type { Hop, VerifyTarget } from "./types.js";
  */
 export function thirdAccountAssumeHop(trust: LabeledPolicy, docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop {
   const title = `a third account cannot assume ${target.roleName}`;
+  let throughNetwork: Hop | undefined;
   for (const outsider of accountOutsiders(docs, outsiderTarget(target))) {
-    const result = evaluate({ ...path.assume(outsider.principal), context: outsider.context, open: outsider.open }, { identity: [ANY_IDENTITY], resource: trust });
+    const request = { ...path.assume(outsider.principal), context: outsider.context, open: outsider.open };
+    const result = evaluate(request, { identity: [ANY_IDENTITY], resource: trust });
     if (result.decision !== "Allow") continue;
     const admitting = grantingStatements(result);
+    if (evaluate({ ...request, open: withoutNetwork(outsider.open) }, { identity: [ANY_IDENTITY], resource: trust }).decision !== "Allow") {
+      throughNetwork ??= { id: "third-account-cannot-assume", title, ok: null, detail: throughNetworkDetail({ action: "sts:AssumeRole", resource: target.roleArn, result }, outsider.who, admitting), fix: NETWORK_FIX(admitting) };
+      continue;
+    }
     return {
       id: "third-account-cannot-assume",
       title,
@@ -28,7 +35,7 @@ export function thirdAccountAssumeHop(trust: LabeledPolicy, docs: PathDocuments,
       fix: `Narrow or remove ${admitting} so that only account ${target.stagingAccountId} is admitted, or use a role of this setup's own (--role-name).`,
     };
   }
-  return { id: "third-account-cannot-assume", title, ok: true, detail: "No statement admits a principal of any other account, whatever it sends." };
+  return throughNetwork ?? { id: "third-account-cannot-assume", title, ok: true, detail: "No statement admits a principal of any other account, whatever it sends." };
 }
 
 /**
@@ -51,6 +58,10 @@ export function organizationHop(trust: LabeledPolicy, docs: PathDocuments, targe
   const others = evaluate(request, { identity: [ANY_IDENTITY], resource: withoutStatements(trust, isOurs) });
   if (others.decision === "Allow") {
     const foreign = grantingStatements(others);
+    const sure = evaluate({ ...request, open: withoutNetwork(request.open) }, { identity: [ANY_IDENTITY], resource: withoutStatements(trust, isOurs) });
+    if (sure.decision !== "Allow") {
+      return { id, title: `no other account of organization ${orgId} can assume ${target.roleName}`, ok: null, detail: throughNetworkDetail({ action: "sts:AssumeRole", resource: target.roleArn, result: others }, member.who, foreign), fix: NETWORK_FIX(foreign) };
+    }
     return {
       id,
       title: `no other account of organization ${orgId} can assume ${target.roleName}`,

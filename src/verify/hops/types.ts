@@ -19,6 +19,8 @@ export type HopId =
   | "third-account-cannot-assume" | "organization-members-cannot-assume" | "trust-admits-staging-as-planned"
   | "production-others-cannot-assume" | "federated-cannot-assume" | "service-cannot-assume" | "production-services-cannot-assume"
   | "no-third-account-reads" | "bucket-not-public"
+  // AWS services the bucket policy names: none may act on the bucket for another account's resources.
+  | "services-cannot-reach-bucket" | "production-services-cannot-reach-bucket"
   // SSE-KMS: the key must let the reader decrypt.
   | "role-may-decrypt" | "user-may-decrypt" | "key-policy-admits"
   // Organization policies (SCPs, RCPs) that could not be read.
@@ -27,6 +29,8 @@ export type HopId =
   | "live-assume" | "live-read" | "live-write-refused";
 
 export interface VerifyTarget {
+  /** Objects the user named (verify --key, setup --test-key): the read hops judge them too. */
+  objectKeys?: string[] | undefined;
   /** Further Staging accounts the trust must admit too. */
   moreStagingAccountIds?: string[] | undefined;
   /** Which path to check: through the role (default) or straight through the bucket policy. */
