@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { makeClients, type AwsClients } from "../aws/clients.js";
 import { readBucketEncryption } from "../aws/kms.js";
-import { keyPolicyNote, keyPolicyWarning, planKms, readBucketKeys } from "../resources/key-policy.js";
+import { keyPolicyNote, planKms, readBucketKeys } from "../resources/key-policy.js";
 import type { BucketKeyState } from "../resources/state.js";
 import { getCallerIdentity } from "../aws/identity.js";
 import { makeDirectory } from "../make-directory.js";
@@ -72,7 +72,7 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   for (const file of files) out.done(`${file.name.padEnd(22)} ${file.summary}`);
   out.line(`  The ${pairs.length} policy documents equal the ones setup writes for these answers (the defaults of the parameters).`);
   out.warn(options.format === "terraform" ? BUCKET_POLICY_WARNING : "AWS::S3::BucketPolicy replaces the bucket's whole policy: deploy with ManageBucketPolicy=false if the bucket has one.");
-  const keyWarnings = options.format === "terraform" ? (plan.kms?.keyStatements ?? []).map((k) => keyPolicyWarning(k.keyArn)) : keyPolicyNote(plan);
+  const keyWarnings = keyPolicyNote(plan, options.format);
   for (const warning of keyWarnings) out.warn(warning);
   const commands = nextCommands(options, plan, outDir, ou);
   out.heading(ou ? "Roll out the Staging StackSet (with the organization's management or delegated-admin credentials)" : "Deploy");

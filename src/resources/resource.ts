@@ -22,6 +22,8 @@ export interface Change {
   kind: ChangeKind;
   /** What the resource is, e.g. "role StageRole". */
   resource: string;
+  /** An update that only adds or only removes one statement of a shared document, shown as such. */
+  verb?: "add" | "remove" | undefined;
   note?: string;
   before?: PolicyDocument | undefined;
   after?: PolicyDocument | undefined;
