@@ -206,10 +206,13 @@ describe("messages around the KMS steps", () => {
     const BUCKET = "kms-words";
     const keyArn = await adminOnlyKey();
     await encryptedBucket(BUCKET, keyArn);
-    const result = await sandbox.run(setupArgs(BUCKET, ["--mode", "resource-policy", "--role-name", "Words"]), withState("words"));
+    const ARGS = setupArgs(BUCKET, ["--mode", "resource-policy", "--role-name", "Words"]);
+    const plan = await sandbox.run([...ARGS, "--plan"], withState("words"));
+    expect(plan.stdout).toContain(`+ add    xacct's statement in the key policy of ${keyArn}`);
+    const result = await sandbox.run([...ARGS, "--json"], withState("words"));
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`+ add    xacct's statement in the key policy of ${keyArn}`);
-    expect(result.stdout).not.toMatch(/xacct teardown --yes +# removes only/);
-    expect(result.stdout).toMatch(/remove statement XacctKeyDecrypt[0-9a-f]{12} from the key policy of/);
+    const applied = (JSON.parse(result.stdout) as { applied: { id: string; undo?: string }[] }).applied;
+    expect(applied.find((s) => s.id === "key-policy")?.undo).toMatch(new RegExp(`^remove statement XacctKeyDecrypt[0-9a-f]{12} from the key policy of ${keyArn}, keeping every other`));
+    expect(applied.find((s) => s.id === "bucket-policy")?.undo).not.toMatch(/xacct teardown/);
   });
 });

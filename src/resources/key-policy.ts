@@ -49,10 +49,11 @@ export const keyPolicy: ResourceKind = {
       // A key this setup no longer needs: only its own statement leaves.
       const keyArn = change.resource.replace(/^.* /, "");
       const ours = ownStatement(change.before!, setupId(plan.answers), keyArn)!;
-      const undo = `${putKeyPolicyCommand(keyArn, profile)}  # with statement ${ours.Sid} put back`;
+      const undo = `put statement ${ours.Sid} back into the key policy of ${keyArn}, keeping every other (${putKeyPolicyCommand(keyArn, profile)})`;
       return {
         title: `Key policy of ${keyArn}: this setup's statement ${ours.Sid} removed (the key is no longer needed)`,
         undo,
+        undoUpdate: undo,
         write: async (c) => {
           await writeKeyPolicy(clients, { setup: { setupId: setupId(plan.answers), keyArn, region: keyRegion(keyArn), statement: ours }, planned: c.before!, action: "remove", lockDirectory, profile });
           return "updated";
@@ -61,7 +62,8 @@ export const keyPolicy: ResourceKind = {
     }
     return {
       title: `Key policy of ${setup.keyArn}: ${readerName(plan)} may decrypt through S3`,
-      undo: `${putKeyPolicyCommand(setup.keyArn, profile)}  # without statement ${setup.statement.Sid}: remove that statement only, keep every other`,
+      undo: removeStatementUndo(setup, profile),
+      undoUpdate: removeStatementUndo(setup, profile),
       write: async (c) => {
         // Merged again into the key policy as it is now, under a lock, and read back (key-policy-write.ts).
         await writeKeyPolicy(clients, { setup, planned: c.before!, action: "merge", lockDirectory, profile });
@@ -101,6 +103,11 @@ export function keyPolicyNote(plan: SetupPlan, format: "terraform" | "cloudforma
       ? "Terraform's aws_kms_key_policy would replace the whole key policy, and reset it to AWS's default on destroy, wiping everyone else's statements"
       : "CloudFormation cannot change the policy of a key its stack did not create";
   return (plan.kms?.keyStatements ?? []).map((s) => `The key policy of ${s.keyArn} needs xacct's statement ${s.statement.Sid} (${why}): run \`xacct setup\`, which merges it and leaves every other statement as it is.`);
+}
+
+/** KMS has no call that removes one statement: the undo says which, and the command that writes the edited policy. */
+function removeStatementUndo(setup: KeySetup, profile: string): string {
+  return `remove statement ${setup.statement.Sid} from the key policy of ${setup.keyArn}, keeping every other (${putKeyPolicyCommand(setup.keyArn, profile)})`;
 }
 
 function putKeyPolicyCommand(keyArn: string, profile: string): string {

@@ -72,7 +72,10 @@ export interface SizeView {
 /** A setup step: written only when its change is pending. */
 export interface ApplySpec {
   title: string;
+  /** Undoes the step when it created the resource. */
   undo: string;
+  /** Undoes the step when it updated an existing resource; absent: said in words (put the earlier version back). */
+  undoUpdate?: string | undefined;
   write: (change: Change) => Promise<StepStatus>;
 }
 
