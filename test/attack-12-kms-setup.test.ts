@@ -216,3 +216,31 @@ describe("messages around the KMS steps", () => {
     expect(applied.find((s) => s.id === "bucket-policy")?.undo).not.toMatch(/xacct teardown/);
   });
 });
+
+describe("a key policy naming a role created moments ago", () => {
+  // KMS answers MalformedPolicyDocumentException until it sees a new principal; moto cannot, so a stub does.
+  const malformed = () => Object.assign(new Error("Policy contains a statement with one or more invalid principals."), { name: "MalformedPolicyDocumentException", $metadata: { httpStatusCode: 400 } });
+  const stub = (failures: number) => {
+    let calls = 0;
+    const clients = { kms: { send: async () => { calls++; if (calls <= failures) throw malformed(); return {}; } } } as unknown as AwsClients;
+    return { clients, calls: () => calls };
+  };
+  const policy: PolicyDocument = { Version: "2012-10-17", Statement: [{ Sid: "A", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/New" }, Action: "kms:Decrypt", Resource: "*" }] };
+
+  it("PutKeyPolicy is retried with growing waits until KMS accepts it", async () => {
+    const { putKeyPolicy } = await import("../src/aws/kms.js");
+    const waits: number[] = [];
+    const { clients, calls } = stub(2);
+    await putKeyPolicy(clients, "arn:aws:kms:us-east-1:111111111111:key/k", policy, "prod", { delaysMs: [10, 20, 40], sleep: async (ms) => void waits.push(ms) });
+    expect(calls()).toBe(3);
+    expect(waits).toEqual([10, 20]);
+  });
+
+  it("gives up after the bound, saying why and what to do", async () => {
+    const { putKeyPolicy } = await import("../src/aws/kms.js");
+    const { clients, calls } = stub(99);
+    const attempt = putKeyPolicy(clients, "arn:aws:kms:us-east-1:111111111111:key/k", policy, "prod", { delaysMs: [10, 20], sleep: async () => {} });
+    await expect(attempt).rejects.toThrow(/may not be visible to KMS yet/);
+    expect(calls()).toBe(3);
+  });
+});
