@@ -244,3 +244,38 @@ describe("a key policy naming a role created moments ago", () => {
     expect(calls()).toBe(3);
   });
 });
+
+describe("messages when a step fails or pre-flight refuses", () => {
+  it("a hint that already says to run the command again is not doubled", async () => {
+    const { runSteps } = await import("../src/stages/steps.js");
+    const { Output } = await import("../src/ui/output.js");
+    const { XacctError } = await import("../src/errors.js");
+    const { PassThrough } = await import("node:stream");
+    const out = new Output({ stdout: new PassThrough(), stderr: new PassThrough() });
+    const failing = { id: "key-policy", title: "Key policy", run: async () => { throw new XacctError("The key policy changed since the plan was shown.", { hint: "Run the same command again: the new plan starts from the key policy as it is now." }); } };
+    const error = (await runSteps([failing], out).then(() => undefined, (e: unknown) => e)) as InstanceType<typeof XacctError>;
+    expect(error.hint?.match(/run the same command again/gi)).toHaveLength(1);
+  });
+
+  it("pre-flight inside setup does not tell the user to run setup", async () => {
+    const { refusePlan } = await import("../src/verify/preflight.js");
+    const hop = { id: "key-policy-admits" as const, title: "the key policy lets StageAdmin decrypt through S3", ok: false, detail: "Statement Late denies it.", fix: 'Remove or narrow statement "Late" in the key policy. Let StageAdmin decrypt with the key: run `xacct setup`, which adds its statement to the key policy.' };
+    const error = refusePlan([hop as never]);
+    expect(error.message).toContain('Fix: Remove or narrow statement "Late"');
+    expect(error.message).not.toContain("run `xacct setup`");
+  });
+
+  it("the undo of an updated managed policy puts the earlier version back instead of deleting the policy", async () => {
+    const BUCKET = "kms-later";
+    await prod.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    const ARGS = setupArgs(BUCKET, ["--role-name", "Later"]);
+    expect((await sandbox.run(ARGS, withState("later"))).code).toBe(0);
+    await encrypt(BUCKET, await adminOnlyKey());
+    const rerun = await sandbox.run([...ARGS, "--json"], withState("later"));
+    expect(rerun.code, rerun.stderr).toBe(0);
+    const applied = (JSON.parse(rerun.stdout) as { applied: { id: string; status: string; undo?: string }[] }).applied;
+    const managed = applied.find((s) => s.id === "managed-policy");
+    expect(managed?.status).toBe("updated");
+    expect(managed?.undo).toMatch(/aws iam set-default-policy-version --policy-arn \S+ --version-id v1/);
+  });
+});
