@@ -135,16 +135,16 @@ async function planFor(target: Target, trust: TrustAnswers, ctx: CommandContext,
   const answers = { ...target, ...trust, mode: "role" as const, endpoint: ctx.endpoint };
   const plan = buildSetupPlan(answers, { production: { ...production, ownedBuckets: new Set() }, staging, moreStaging: moreStaging ?? [] });
   // An SSE-KMS bucket: the role's policy and the key policy carry its key, as setup would write them.
-  const keys = await readExportKeys(clients(target.productionProfile), target.bucket, target.productionProfile);
+  const keys = await readExportKeys(clients(target.productionProfile), target.bucket, target.productionProfile, production.accountId);
   const stagingAccountIds = [staging.accountId, ...(moreStaging ?? []).map((a) => a.accountId)];
   const kms = planKms({ answers, partition: plan.partition, productionAccountId: production.accountId, stagingAccountIds, roleArn: plan.roleArn }, keys);
   return kms ? buildSetupPlan(answers, plan.accounts, undefined, kms) : plan;
 }
 
 /** The bucket's keys, when it exists and uses KMS: a bucket not made yet has none. */
-async function readExportKeys(clients: AwsClients, bucket: string, profile: string): Promise<BucketKeyState[]> {
+async function readExportKeys(clients: AwsClients, bucket: string, profile: string, productionAccountId: string): Promise<BucketKeyState[]> {
   try {
-    return await readBucketKeys(clients, [await readBucketEncryption(clients, bucket, profile)], profile);
+    return await readBucketKeys(clients, [await readBucketEncryption(clients, bucket, profile)], profile, productionAccountId);
   } catch (error) {
     if (error instanceof XacctError && error.awsCode === "NoSuchBucket") return [];
     throw error;
