@@ -17,6 +17,8 @@ import { setupArgs, useSandbox } from "./support/sandbox.js";
 const sandbox = useSandbox();
 const REGION = "us-east-1";
 const VIA_S3 = { StringEquals: { "kms:ViaService": `s3.${REGION}.amazonaws.com` } };
+/** Through S3, and only for the bucket's objects (S3's encryption context). */
+const viaS3For = (bucket: string) => ({ ...VIA_S3, StringLike: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::${bucket}/*` } });
 let prod: AwsClients;
 let staging: AwsClients;
 
@@ -61,16 +63,16 @@ describe("resource-policy mode on a bucket under a customer managed key", () => 
 
     const plan = await sandbox.run([...ARGS, "--plan"]);
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toContain(`~ update xacct's statement in the key policy of ${keyArn}`);
+    expect(plan.stdout).toContain(`+ add    xacct's statement in the key policy of ${keyArn}`);
     expect(plan.calls.writes).toEqual([]);
 
     const result = await sandbox.run(ARGS);
     expect(result.code, result.stderr).toBe(0);
     const inline = parsePolicyDocument((await staging.iam.send(new GetUserPolicyCommand({ UserName: "StageAdmin", PolicyName: `xacct-read-${BUCKET}` }))).PolicyDocument!);
-    expect(inline.Statement.find((s) => s.Sid === "XacctDecryptBucketKey")).toEqual({ Sid: "XacctDecryptBucketKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn, Condition: VIA_S3 });
+    expect(inline.Statement.find((s) => s.Sid === "XacctDecryptBucketKey")).toEqual({ Sid: "XacctDecryptBucketKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn, Condition: viaS3For(BUCKET) });
     const after = await keyPolicy(keyArn);
     expect(sids(after)).toEqual([...sids(original), "XacctKeyDecrypt"]);
-    expect(after.Statement.at(-1)).toMatchObject({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${sandbox.staging.accountId}:root` }, Action: "kms:Decrypt", Resource: "*", Condition: VIA_S3 });
+    expect(after.Statement.at(-1)).toMatchObject({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${sandbox.staging.accountId}:root` }, Action: "kms:Decrypt", Resource: "*", Condition: viaS3For(BUCKET) });
   });
 
   it("a rerun has nothing to change", async () => {
@@ -117,10 +119,10 @@ describe("role mode on a bucket under a customer managed key", () => {
     const policyArn = `arn:aws:iam::${sandbox.prod.accountId}:policy/KmsRoleReadObjects`;
     const version = (await prod.iam.send(new GetPolicyCommand({ PolicyArn: policyArn }))).Policy!.DefaultVersionId!;
     const managed = parsePolicyDocument(decodeURIComponent((await prod.iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: version }))).PolicyVersion!.Document!));
-    expect(managed.Statement.find((s) => s.Sid === "XacctDecryptBucketKey")).toEqual({ Sid: "XacctDecryptBucketKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn, Condition: VIA_S3 });
+    expect(managed.Statement.find((s) => s.Sid === "XacctDecryptBucketKey")).toEqual({ Sid: "XacctDecryptBucketKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn, Condition: viaS3For(BUCKET) });
     const after = await keyPolicy(keyArn);
     expect(sids(after)).toEqual(["KeyAdmin", "XacctKeyDecrypt"]);
-    expect(after.Statement[1]).toMatchObject({ Principal: { AWS: roleArn() }, Action: "kms:Decrypt", Resource: "*", Condition: VIA_S3 });
+    expect(after.Statement[1]).toMatchObject({ Principal: { AWS: roleArn() }, Action: "kms:Decrypt", Resource: "*", Condition: viaS3For(BUCKET) });
   });
 
   it("a rerun has nothing to change", async () => {

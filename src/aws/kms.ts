@@ -8,7 +8,7 @@ import { GetBucketEncryptionCommand, HeadObjectCommand } from "@aws-sdk/client-s
 import { XacctError } from "../errors.js";
 import { parseKeyArn, parsePolicyDocument, type KmsKey, type PolicyDocument } from "../policy/index.js";
 import type { AwsClients } from "./clients.js";
-import { unlessMissing, withAwsContext } from "./errors.js";
+import { isAwsError, toXacctError, unlessMissing, withAwsContext } from "./errors.js";
 
 /** How a bucket (by default) or one object is encrypted. */
 export interface Encryption {
@@ -80,10 +80,37 @@ export async function readKeyPolicy(clients: AwsClients, keyArn: string, profile
   return parsePolicyDocument(out.Policy);
 }
 
-export async function putKeyPolicy(clients: AwsClients, keyArn: string, policy: PolicyDocument, profile?: string): Promise<void> {
-  await withAwsContext({ action: `writing the key policy of ${keyArn}`, profile }, () =>
-    clients.kms.send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default", Policy: JSON.stringify(policy) })),
-  );
+/**
+ * How long PutKeyPolicy waits for a principal KMS cannot see yet. AWS documents that the
+ * principals of a key policy must exist and be visible to KMS, and that a principal created
+ * moments ago (the role setup just made) may need a delay: KMS answers
+ * MalformedPolicyDocumentException until then. Bounded: about half a minute in all.
+ */
+export const KEY_POLICY_PROPAGATION = {
+  delaysMs: [1000, 2000, 4000, 8000, 15000] as readonly number[],
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
+
+export async function putKeyPolicy(clients: AwsClients, keyArn: string, policy: PolicyDocument, profile?: string, timing = KEY_POLICY_PROPAGATION): Promise<void> {
+  const context = { action: `writing the key policy of ${keyArn}`, profile };
+  const delays = [...timing.delaysMs];
+  for (;;) {
+    try {
+      await clients.kms.send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default", Policy: JSON.stringify(policy) }));
+      return;
+    } catch (error) {
+      if (!isAwsError(error, "MalformedPolicyDocumentException")) throw toXacctError(error, context);
+      const delay = delays.shift();
+      if (delay === undefined) {
+        throw new XacctError(`KMS refused the key policy of ${keyArn} as malformed, each time for ${timing.delaysMs.reduce((a, b) => a + b, 0) / 1000} s: a principal it names may not exist, or may not be visible to KMS yet.`, {
+          hint: "If the role was created moments ago, wait a minute and run the same command again; otherwise check that every principal in the key policy exists.",
+          awsCode: "MalformedPolicyDocumentException",
+          cause: error,
+        });
+      }
+      await timing.sleep(delay);
+    }
+  }
 }
 
 /** A grant on a key: who may use which operations, and whether it constrains the encryption context. */

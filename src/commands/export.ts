@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { makeClients, type AwsClients } from "../aws/clients.js";
 import { readBucketEncryption } from "../aws/kms.js";
-import { keyPolicyNote, keyPolicyWarning, planKms, readBucketKeys } from "../resources/key-policy.js";
+import { keyPolicyNote, planKms, readBucketKeys } from "../resources/key-policy.js";
 import type { BucketKeyState } from "../resources/state.js";
 import { getCallerIdentity } from "../aws/identity.js";
 import { makeDirectory } from "../make-directory.js";
@@ -72,7 +72,7 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   for (const file of files) out.done(`${file.name.padEnd(22)} ${file.summary}`);
   out.line(`  The ${pairs.length} policy documents equal the ones setup writes for these answers (the defaults of the parameters).`);
   out.warn(options.format === "terraform" ? BUCKET_POLICY_WARNING : "AWS::S3::BucketPolicy replaces the bucket's whole policy: deploy with ManageBucketPolicy=false if the bucket has one.");
-  const keyWarnings = options.format === "terraform" ? (plan.kms?.keyStatements ?? []).map((k) => keyPolicyWarning(k.keyArn)) : keyPolicyNote(plan);
+  const keyWarnings = keyPolicyNote(plan, options.format);
   for (const warning of keyWarnings) out.warn(warning);
   const commands = nextCommands(options, plan, outDir, ou);
   out.heading(ou ? "Roll out the Staging StackSet (with the organization's management or delegated-admin credentials)" : "Deploy");
@@ -135,16 +135,16 @@ async function planFor(target: Target, trust: TrustAnswers, ctx: CommandContext,
   const answers = { ...target, ...trust, mode: "role" as const, endpoint: ctx.endpoint };
   const plan = buildSetupPlan(answers, { production: { ...production, ownedBuckets: new Set() }, staging, moreStaging: moreStaging ?? [] });
   // An SSE-KMS bucket: the role's policy and the key policy carry its key, as setup would write them.
-  const keys = await readExportKeys(clients(target.productionProfile), target.bucket, target.productionProfile);
+  const keys = await readExportKeys(clients(target.productionProfile), target.bucket, target.productionProfile, production.accountId);
   const stagingAccountIds = [staging.accountId, ...(moreStaging ?? []).map((a) => a.accountId)];
   const kms = planKms({ answers, partition: plan.partition, productionAccountId: production.accountId, stagingAccountIds, roleArn: plan.roleArn }, keys);
   return kms ? buildSetupPlan(answers, plan.accounts, undefined, kms) : plan;
 }
 
 /** The bucket's keys, when it exists and uses KMS: a bucket not made yet has none. */
-async function readExportKeys(clients: AwsClients, bucket: string, profile: string): Promise<BucketKeyState[]> {
+async function readExportKeys(clients: AwsClients, bucket: string, profile: string, productionAccountId: string): Promise<BucketKeyState[]> {
   try {
-    return await readBucketKeys(clients, [await readBucketEncryption(clients, bucket, profile)], profile);
+    return await readBucketKeys(clients, [await readBucketEncryption(clients, bucket, profile)], profile, productionAccountId);
   } catch (error) {
     if (error instanceof XacctError && error.awsCode === "NoSuchBucket") return [];
     throw error;

@@ -173,7 +173,7 @@ async function diffAgainstAccounts(session: SetupSession, answers: SetupAnswers)
   const named = buildSetupPlan(answers, session.accounts);
   const [stagingState, prodState] = await Promise.all([
     readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: named.inlinePolicyName, profile: answers.stagingProfile }),
-    readProduction(session.prod, named, session.options.testKey),
+    readProduction(session.prod, named, session.options.testKey, rememberedKeys(session, answers)),
   ]);
   // A reused role's ARN may carry a path the name does not show: grant and remember that ARN.
   const roleArn = prodState.role?.arn || undefined;
@@ -202,7 +202,7 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   if (unchanged) {
     ctx.out.line();
     ctx.out.done("No changes: both accounts already match the plan.");
-    await rememberSetup(ctx, plan, tempProfile, createdBefore(session, plan.answers.bucket));
+    await rememberSetup(ctx, plan, tempProfile, createdBefore(session, plan.answers.bucket), rememberedKeys(session, plan.answers));
     return [];
   }
   if (!(await confirmPlan(ctx, options))) {
@@ -212,8 +212,9 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   ctx.out.heading("Applying");
   // Recorded before any write, so a setup that stops part-way can be finished or torn down;
   // and again the moment the bucket exists, so teardown knows it is xacct's.
-  await rememberSetup(ctx, plan, tempProfile, createdBefore(session, plan.answers.bucket));
-  const bucketCreated = () => rememberSetup(ctx, plan, tempProfile, true);
+  const earlierKeys = rememberedKeys(session, plan.answers);
+  await rememberSetup(ctx, plan, tempProfile, createdBefore(session, plan.answers.bucket), earlierKeys);
+  const bucketCreated = () => rememberSetup(ctx, plan, tempProfile, true, earlierKeys);
   const applied: StepRecord[] = [];
   ctx.result["applied"] = applied;
   const lockDirectory = bucketPolicyLockDirectory(ctx.env, ctx.env["HOME"] || homedir());
@@ -345,8 +346,16 @@ function kmsPlanInput(plan: SetupPlan, objectKey: string | undefined): KmsPlanIn
   return { answers: plan.answers, partition: plan.partition, productionAccountId: production.accountId, stagingAccountIds, roleArn: plan.roleArn, objectKey };
 }
 
-function readProduction(prod: AwsClients, plan: SetupPlan, objectKey: string | undefined): Promise<ProductionState> {
+/** Keys an earlier run of this same setup put its statement in: a rerun takes it out of those it no longer needs. */
+function rememberedKeys(session: SetupSession, answers: SetupAnswers): string[] {
+  const previous = session.previous;
+  return previous?.bucket === answers.bucket && previous.roleName === answers.roleName ? (previous.kmsKeyArns ?? []) : [];
+}
+
+function readProduction(prod: AwsClients, plan: SetupPlan, objectKey: string | undefined, rememberedKeyArns: string[]): Promise<ProductionState> {
   return readProductionState(prod, {
+    accountId: plan.accounts.production.accountId,
+    rememberedKeyArns,
     bucket: plan.answers.bucket,
     bucketExists: plan.accounts.production.ownedBuckets.has(plan.answers.bucket),
     withBucketSettings: true,
@@ -413,7 +422,16 @@ async function offerTestKey(ctx: CommandContext, options: SetupOptions): Promise
   return key.trim() === "" ? undefined : checkObjectKey(key.trim());
 }
 
-async function rememberSetup(ctx: CommandContext, plan: SetupPlan, tempProfile: string, createdBucket: boolean): Promise<void> {
+/**
+ * Every key whose policy this setup ever wrote its statement into, across runs (never fewer):
+ * teardown looks in all of them, so no statement is left behind when the keys a run needs change.
+ */
+function rememberedKeyUnion(earlier: readonly string[], plan: SetupPlan): string[] | undefined {
+  const all = [...new Set([...(plan.kms?.keyStatements ?? []).map((k) => k.keyArn), ...earlier])];
+  return all.length > 0 ? all : undefined;
+}
+
+async function rememberSetup(ctx: CommandContext, plan: SetupPlan, tempProfile: string, createdBucket: boolean, earlierKeyArns: readonly string[]): Promise<void> {
   const state: SetupState = {
       mode: plan.answers.mode,
       productionProfile: plan.answers.productionProfile,
@@ -437,7 +455,7 @@ async function rememberSetup(ctx: CommandContext, plan: SetupPlan, tempProfile: 
       trustPrincipals: plan.answers.trust.principals?.length ? plan.answers.trust.principals : undefined,
       allowSourceIdentity: plan.answers.trust.allowSourceIdentity ?? false,
       maxSessionDuration: plan.answers.maxSessionDuration,
-      kmsKeyArns: plan.kms?.keyStatements.length ? plan.kms.keyStatements.map((k) => k.keyArn) : undefined,
+      kmsKeyArns: rememberedKeyUnion(earlierKeyArns, plan),
       updatedAt: new Date().toISOString(),
   };
   await saveState(state, ctx.statePath);

@@ -130,6 +130,7 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
       withRole: target.mode === "role",
       withBucketKeys: true,
       rememberedKeyArns: remembered?.kmsKeyArns,
+      accountId: prodIdentity.accountId,
       policyArn: target.policyArn,
       roleName: target.roleName,
       profile: answers.productionProfile,
@@ -149,7 +150,8 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     removals: computeRemovals(target, prodState, stagingState, deps),
     remembered,
     // Only a profile xacct wrote for this setup is removed: a user's own profile of that name stays.
-    ...profileToRemove(view, answers.tempProfile, remembered !== undefined || !state),
+    // Resource-policy mode writes no profile: one of that name is another setup's.
+    ...profileToRemove(view, answers.tempProfile, remembered !== undefined || !state, answers.mode),
     forgetSetup: async () => {
       await forgetCachedSessions(ctx, remembered?.roleArn ?? target.roleArn);
       if (remembered || !state) await clearState(ctx.statePath);
@@ -171,9 +173,11 @@ async function forgetCachedSessions(ctx: CommandContext, roleArn: string): Promi
   if (removed > 0) ctx.out.done(`Removed ${removed} cached session${removed === 1 ? "" : "s"} of ${roleArn}`);
 }
 
-function profileToRemove(view: ProfileView, name: string, thisSetups: boolean): { profileExists: boolean; profileFound: ProfileFound } {
+function profileToRemove(view: ProfileView, name: string, thisSetups: boolean, mode: "role" | "resource-policy"): { profileExists: boolean; profileFound: ProfileFound } {
   if (!view.settings(name)) return { profileExists: false, profileFound: { present: false } };
-  const whyKept = whyProfileIsKept(view, name) ?? (thisSetups ? undefined : "it belongs to the setup xacct remembers, not this one");
+  const whyKept =
+    whyProfileIsKept(view, name) ??
+    (mode === "resource-policy" ? "a resource-policy setup writes no profile: this one is another setup's" : thisSetups ? undefined : "it belongs to the setup xacct remembers, not this one");
   return whyKept === undefined ? { profileExists: true, profileFound: { present: true } } : { profileExists: false, profileFound: { present: true, whyKept } };
 }
 

@@ -44,25 +44,59 @@ export function s3ViaService(region: string): string {
   return partitionForRegion(region) === "aws-cn" ? `s3.${region}.amazonaws.com.cn` : `s3.${region}.amazonaws.com`;
 }
 
-function viaS3(region: string): NonNullable<PolicyStatement["Condition"]> {
-  return { StringEquals: { "kms:ViaService": s3ViaService(region) } };
+/**
+ * Which bucket the grant is for: S3 always puts `aws:s3:arn` in the encryption context it sends
+ * KMS, the object's ARN, or the bucket's own ARN when S3 Bucket Keys are on. A grant limited to
+ * it decrypts only this bucket's objects, whatever else the key encrypts.
+ */
+export interface DecryptScope {
+  partition: Partition;
+  bucket: string;
+  bucketKeyEnabled: boolean;
 }
 
-/** For the reader's own policy: decrypt with exactly this key, and only when S3 asks on its behalf. */
-export function buildKmsDecryptStatement(key: Pick<KmsKey, "arn" | "region">): PolicyStatement {
-  return { Sid: KMS_SID.decrypt, Effect: "Allow", Action: "kms:Decrypt", Resource: key.arn, Condition: viaS3(key.region) };
+const CONTEXT_KEY = "kms:EncryptionContext:aws:s3:arn";
+
+function viaS3(region: string, scope?: DecryptScope): NonNullable<PolicyStatement["Condition"]> {
+  const via = { StringEquals: { "kms:ViaService": s3ViaService(region) } };
+  if (!scope) return via;
+  const objects = `arn:${scope.partition}:s3:::${scope.bucket}/*`;
+  return { ...via, StringLike: { [CONTEXT_KEY]: scope.bucketKeyEnabled ? [`arn:${scope.partition}:s3:::${scope.bucket}`, objects] : objects } };
+}
+
+/**
+ * The condition limiting a grant to one bucket's encryption context, taken off when it is
+ * exactly that shape (one bucket's ARN and/or its objects), so the rest can be compared with
+ * what xacct writes. undefined: the statement has no such limit (an older xacct's statement).
+ */
+function withoutBucketScope(statement: PolicyStatement): PolicyStatement | undefined {
+  const like = statement.Condition?.["StringLike"];
+  if (!like) return statement;
+  const keys = Object.keys(like);
+  if (keys.length !== 1 || keys[0] !== CONTEXT_KEY) return undefined;
+  const values = [like[CONTEXT_KEY] ?? []].flat();
+  const buckets = values.map((v) => /^arn:aws(?:-cn|-us-gov)?:s3:::([a-z0-9][a-z0-9.-]*[a-z0-9])(\/\*)?$/.exec(String(v)));
+  if (values.length === 0 || values.length > 2 || buckets.some((m) => !m) || new Set(buckets.map((m) => m![1])).size !== 1 || !buckets.some((m) => m![2])) return undefined;
+  const { StringLike: _like, ...rest } = statement.Condition!;
+  return { ...statement, Condition: rest };
+}
+
+/** For the reader's own policy: decrypt with exactly this key, only when S3 asks on its behalf, for the bucket's objects (when the scope is given). */
+export function buildKmsDecryptStatement(key: Pick<KmsKey, "arn" | "region">, scope?: DecryptScope): PolicyStatement {
+  return { Sid: KMS_SID.decrypt, Effect: "Allow", Action: "kms:Decrypt", Resource: key.arn, Condition: viaS3(key.region, scope) };
 }
 
 /**
  * A statement granting exactly what buildKmsDecryptStatement grants, on one or more keys (each
- * through S3 of its own region), whatever its Sid; undefined Resource or extra actions or
- * conditions do not count.
+ * through S3 of its own region), whatever its Sid, limited to one bucket or (an older xacct's)
+ * not; undefined Resource or extra actions or conditions do not count.
  */
 export function isDecryptThroughS3(statement: PolicyStatement): boolean {
   const keys = [statement.Resource ?? []].flat();
   const parsed = keys.map(parseKeyArn);
   if (keys.length === 0 || parsed.some((k) => k === undefined) || new Set(parsed.map((k) => k!.region)).size !== 1) return false;
-  return sameGrant(statement, { ...buildKmsDecryptStatement({ arn: keys[0]!, region: parsed[0]!.region }), Resource: statement.Resource! });
+  const unscoped = withoutBucketScope(statement);
+  return unscoped !== undefined && sameGrant(unscoped, { ...buildKmsDecryptStatement({ arn: keys[0]!, region: parsed[0]!.region }), Resource: statement.Resource! });
 }
 
 /** The reader's policy with the decrypt statement in it (replacing an earlier one of xacct's, others kept). */
@@ -98,7 +132,7 @@ export function keyPolicyPrincipals(
  * `Resource: "*"` means "this key" (the policy is attached to one key): the only wildcard
  * xacct writes there.
  */
-export function buildKeyPolicyStatement(input: { setupId: string; region: string; principals: string[] }): PolicyStatement {
+export function buildKeyPolicyStatement(input: { setupId: string; region: string; principals: string[]; scope?: DecryptScope | undefined }): PolicyStatement {
   const principals = [...new Set(input.principals)].sort();
   return {
     Sid: keyStatementSid(input.setupId),
@@ -106,15 +140,16 @@ export function buildKeyPolicyStatement(input: { setupId: string; region: string
     Principal: { AWS: principals.length === 1 ? principals[0]! : principals },
     Action: "kms:Decrypt",
     Resource: "*",
-    Condition: viaS3(input.region),
+    Condition: viaS3(input.region, input.scope),
   };
 }
 
 /** One of xacct's key-policy statements (any setup's): its Sid, and exactly the content xacct gives it, whoever it admits. */
 export function isXacctKeyStatement(statement: PolicyStatement, region: string): boolean {
   if (!isKeyStatementSid(statement.Sid) || !awsPrincipals(statement)) return false;
+  const unscoped = withoutBucketScope(statement);
   const expected: PolicyStatement = { Effect: "Allow", Principal: statement.Principal!, Action: "kms:Decrypt", Resource: "*", Condition: viaS3(region) };
-  return sameGrant(statement, expected);
+  return unscoped !== undefined && sameGrant(unscoped, expected);
 }
 
 /** One setup's statement in one key's policy. */
@@ -228,10 +263,12 @@ export function plannedKmsGrants(input: {
   /** Who the key-policy statement would name (keyPolicyPrincipals). */
   principals: string[];
   keyPolicyAdmitsReader: boolean;
+  /** Limits both grants to the bucket's encryption context. */
+  scope?: DecryptScope | undefined;
 }): KmsGrants {
   refuseUnshareableKey(input.key, input.bucket, input.sharing);
   if (input.key.manager === "AWS") return {};
-  const decrypt = buildKmsDecryptStatement(input.key);
+  const decrypt = buildKmsDecryptStatement(input.key, input.scope);
   if (input.keyPolicyAdmitsReader) return { decrypt };
-  return { decrypt, keyStatement: buildKeyPolicyStatement({ setupId: input.setupId, region: input.key.region, principals: input.principals }) };
+  return { decrypt, keyStatement: buildKeyPolicyStatement({ setupId: input.setupId, region: input.key.region, principals: input.principals, scope: input.scope }) };
 }

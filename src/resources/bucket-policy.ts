@@ -4,6 +4,7 @@
  * deletes the policy only when nothing else is left in it.
  */
 import { DeleteBucketPolicyCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
+import { displayShellWord } from "../shell-words.js";
 import { setupId, type SetupPlan } from "../plan.js";
 import { inexactRewriteNote, mergeOwnedStatements, type PolicyDocument } from "../policy/index.js";
 import { bytes, LIMITS, othersSize, type Overflow } from "../policy/limits.js";
@@ -33,7 +34,8 @@ export const bucketPolicy: ResourceKind = {
   overflow: ({ plan, change, accounts }) => bucketOverflow(plan, change.after, accounts),
   apply: ({ clients, plan, lockDirectory }) => ({
     title: `Bucket policy: Staging account ${plan.accounts.staging.accountId} may locate and list ${plan.answers.bucket}${plan.answers.mode === "role" ? "" : ", and read its objects"}`,
-    undo: `xacct teardown --yes  # removes only xacct's statements ${plan.documents.bucketStatements.map((st) => st.Sid).join(", ")}`,
+    undo: `aws s3api delete-bucket-policy --bucket ${displayShellWord(plan.answers.bucket)} --profile ${displayShellWord(plan.answers.productionProfile)}  # the bucket had no policy before`,
+    undoUpdate: `remove statement(s) ${plan.documents.bucketStatements.map((st) => st.Sid).join(", ")} from the bucket policy of ${plan.answers.bucket}, keeping every other (aws s3api put-bucket-policy with the edited policy)`,
     write: async (c) => {
       // Merged again into the policy as it is now, under a lock, and read back (bucket-policy-write.ts).
       await writeBucketPolicy(clients, { setup: bucketSetup(plan), change: c, lockDirectory });

@@ -22,15 +22,46 @@ export const bucketSettings: ResourceKind = {
   id: "bucket-hardening",
   account: "production",
   change: ({ plan, prod }) => hardeningChange(plan, prod),
-  apply: ({ clients, plan }) => ({
-    title: `Bucket ${plan.answers.bucket}: Block Public Access, SSE-S3 encryption, BucketOwnerEnforced`,
-    undo: `aws s3api delete-public-access-block --bucket ${plan.answers.bucket} --profile ${displayShellWord(plan.answers.productionProfile)}`,
-    write: async (c) => {
-      await hardenBucket(clients, plan.answers.bucket);
-      return c.kind === "create" ? "created" : "updated";
-    },
-  }),
+  apply: ({ clients, plan, current }) => {
+    const settings = current.bucketExists ? current.bucketSettings : undefined;
+    const parts = hardeningParts(settings);
+    return {
+      title: `Bucket ${plan.answers.bucket}: ${parts.map((p) => p.name).join(", ")}`,
+      undo: hardeningUndo(plan, settings, parts),
+      write: async (c) => {
+        await hardenBucket(clients, plan.answers.bucket, parts);
+        return c.kind === "create" ? "created" : "updated";
+      },
+    };
+  },
 };
+
+type Part = "block" | "encryption" | "ownership";
+
+/**
+ * What hardening changes on this bucket: only what it lacks. Default encryption counts as on
+ * whatever it is: a bucket under SSE-KMS keeps its key (only a bucket with none gets SSE-S3).
+ */
+function hardeningParts(settings: BucketSettings | undefined): { part: Part; name: string }[] {
+  return [
+    (!settings || !settings.publicAccessBlocked) && { part: "block" as const, name: "Block Public Access" },
+    (!settings || !settings.encryption) && { part: "encryption" as const, name: "SSE-S3 encryption" },
+    (!settings || settings.objectOwnership !== "BucketOwnerEnforced") && { part: "ownership" as const, name: "BucketOwnerEnforced" },
+  ].filter((p): p is { part: Part; name: string } => p !== false);
+}
+
+/** The commands that put back what hardening changed, one per part it changed. */
+function hardeningUndo(plan: SetupPlan, settings: BucketSettings | undefined, parts: readonly { part: Part }[]): string {
+  const bucket = `--bucket ${displayShellWord(plan.answers.bucket)} --profile ${displayShellWord(plan.answers.productionProfile)}`;
+  const undo: Record<Part, string> = {
+    block: `aws s3api delete-public-access-block ${bucket}  # or put back the bucket's earlier Block Public Access settings`,
+    encryption: `aws s3api delete-bucket-encryption ${bucket}`,
+    ownership: settings?.objectOwnership
+      ? `aws s3api put-bucket-ownership-controls ${bucket} --ownership-controls Rules=[{ObjectOwnership=${settings.objectOwnership}}]`
+      : `aws s3api delete-bucket-ownership-controls ${bucket}`,
+  };
+  return parts.map((p) => undo[p.part]).join("; ");
+}
 
 /** What a hardened bucket has that this one lacks, in words; empty when nothing. */
 export function bucketDeviations(settings: BucketSettings | undefined): string[] {
@@ -43,12 +74,14 @@ export function bucketDeviations(settings: BucketSettings | undefined): string[]
 }
 
 function hardeningChange(plan: SetupPlan, prod: ProductionState): Change {
-  const resource = `settings of bucket ${plan.answers.bucket}: Block Public Access, SSE-S3 encryption, BucketOwnerEnforced`;
-  if (!prod.bucketExists) return { id: "bucket-hardening", account: "production", kind: "create", resource };
+  if (!prod.bucketExists) return { id: "bucket-hardening", account: "production", kind: "create", resource: `settings of bucket ${plan.answers.bucket}: Block Public Access, SSE-S3 encryption, BucketOwnerEnforced` };
   const deviations = bucketDeviations(prod.bucketSettings);
+  const parts = hardeningParts(prod.bucketSettings);
+  const resource = `settings of bucket ${plan.answers.bucket}: ${parts.length > 0 ? parts.map((p) => p.name).join(", ") : "Block Public Access, default encryption, BucketOwnerEnforced"}`;
   if (deviations.length === 0) return { id: "bucket-hardening", account: "production", kind: "none", resource };
+  const kept = prod.bucketSettings?.encryption ? [`default encryption stays ${prod.bucketSettings.encryption} as it is`] : [];
   return plan.answers.hardenBucket
-    ? { id: "bucket-hardening", account: "production", kind: "update", resource, note: deviations.join("; ") }
+    ? { id: "bucket-hardening", account: "production", kind: "update", resource, note: [...deviations, ...kept].join("; ") }
     : { id: "bucket-hardening", account: "production", kind: "none", resource, note: `left as is: ${deviations.join("; ")}; give --harden-bucket to fix` };
 }
 
@@ -69,19 +102,20 @@ export async function readBucketSettings(clients: AwsClients, bucket: string): P
   };
 }
 
-/** What every bucket xacct creates gets: nothing public, encrypted at rest, no ACLs. */
-async function hardenBucket(clients: AwsClients, bucket: string): Promise<void> {
-  await clients.s3.send(
+/** What every bucket xacct creates gets: nothing public, encrypted at rest, no ACLs; an existing bucket only the parts it lacks. */
+async function hardenBucket(clients: AwsClients, bucket: string, parts: readonly { part: Part }[]): Promise<void> {
+  const wanted = new Set(parts.map((p) => p.part));
+  if (wanted.has("block")) await clients.s3.send(
     new PutPublicAccessBlockCommand({
       Bucket: bucket,
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
     }),
   );
-  await clients.s3.send(
+  if (wanted.has("encryption")) await clients.s3.send(
     new PutBucketEncryptionCommand({
       Bucket: bucket,
       ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
     }),
   );
-  await clients.s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] } }));
+  if (wanted.has("ownership")) await clients.s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] } }));
 }

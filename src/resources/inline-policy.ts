@@ -30,6 +30,7 @@ export const inlinePolicy: ResourceKind = {
         ? `Inline policy ${plan.inlinePolicyName}: ${plan.answers.stagingUser} may assume ${plan.roleArn}`
         : `Inline policy ${plan.inlinePolicyName}: ${plan.answers.stagingUser} may read s3://${plan.answers.bucket}/*`,
     undo: `aws iam delete-user-policy --user-name ${plan.answers.stagingUser} --policy-name ${plan.inlinePolicyName} --profile ${displayShellWord(plan.answers.stagingProfile)}`,
+    undoUpdate: `put back inline policy ${plan.inlinePolicyName} of ${plan.answers.stagingUser} as the plan showed it (aws iam put-user-policy with the earlier document)`,
     write: async (c) => {
       await clients.iam.send(new PutUserPolicyCommand({ UserName: plan.answers.stagingUser, PolicyName: plan.inlinePolicyName, PolicyDocument: JSON.stringify(c.after) }));
       return c.kind === "create" ? "created" : "updated";

@@ -12,6 +12,7 @@ import { XacctError } from "../errors.js";
 import { setupId, type KmsPlan, type SetupAnswers, type SetupPlan } from "../plan.js";
 import {
   inexactRewriteNote,
+  isKeyStatementSid,
   isXacctKeyStatement,
   keyPolicyPrincipals,
   keyStatementSid,
@@ -21,10 +22,13 @@ import {
   refuseUnsafeKeyMerge,
   removeKeyStatement,
   type KeySetup,
+  type KmsKey,
   type Partition,
   type PolicyDocument,
+  type PolicyStatement,
 } from "../policy/index.js";
 import { keyStateProblem } from "../verify/hops/key-state.js";
+import { displayShellWord } from "../shell-words.js";
 import { keyPolicyAdmitsReader } from "../verify/hops/kms.js";
 import { readerDecryptRequest } from "../verify/kms-request.js";
 import { defaultSessionName } from "../session-name.js";
@@ -36,31 +40,43 @@ export const keyPolicy: ResourceKind = {
   id: "key-policy",
   account: "production",
   hiddenWhenNone: true,
-  change: ({ plan }) => (plan.kms?.keyStatements ?? []).map((setup) => keyPolicyChange(setup, setup.keyPolicy)),
+  change: ({ plan, prod }) => [
+    ...(plan.kms?.keyStatements ?? []).map((setup) => keyPolicyChange(setup, setup.keyPolicy)),
+    ...keysNoLongerNeeded(plan, prod.bucketKeys),
+  ],
   apply: ({ clients, plan, lockDirectory }, change) => {
-    const setup = plan.kms!.keyStatements.find((s) => change.resource.endsWith(s.keyArn))!;
+    const profile = plan.answers.productionProfile;
+    const setup = plan.kms?.keyStatements.find((s) => change.resource.endsWith(s.keyArn));
+    if (!setup) {
+      // A key this setup no longer needs: only its own statement leaves.
+      const keyArn = change.resource.replace(/^.* /, "");
+      const ours = ownStatement(change.before!, setupId(plan.answers), keyArn)!;
+      const undo = `put statement ${ours.Sid} back into the key policy of ${keyArn}, keeping every other (${putKeyPolicyCommand(keyArn, profile)})`;
+      return {
+        title: `Key policy of ${keyArn}: this setup's statement ${ours.Sid} removed (the key is no longer needed)`,
+        undo,
+        undoUpdate: undo,
+        write: async (c) => {
+          await writeKeyPolicy(clients, { setup: { setupId: setupId(plan.answers), keyArn, region: keyRegion(keyArn), statement: ours }, planned: c.before!, action: "remove", lockDirectory, profile });
+          return "updated";
+        },
+      };
+    }
     return {
       title: `Key policy of ${setup.keyArn}: ${readerName(plan)} may decrypt through S3`,
-      undo: `xacct teardown --yes  # removes only xacct's statement ${setup.statement.Sid} from the key policy`,
+      undo: removeStatementUndo(setup, profile),
+      undoUpdate: removeStatementUndo(setup, profile),
       write: async (c) => {
         // Merged again into the key policy as it is now, under a lock, and read back (key-policy-write.ts).
-        await writeKeyPolicy(clients, { setup, planned: c.before!, action: "merge", lockDirectory, profile: plan.answers.productionProfile });
+        await writeKeyPolicy(clients, { setup, planned: c.before!, action: "merge", lockDirectory, profile });
         return "updated";
       },
     };
   },
-  // CloudFormation can set the policy only of a key its stack creates: export/cloudformation.ts says so.
-  terraform: ({ templated, plan }) =>
-    (plan.kms?.keyStatements ?? []).map((setup, index) => {
-      const own = templated.kms?.keyStatements[index] ?? setup;
-      return {
-        file: "production.tf.json",
-        type: "aws_kms_key_policy",
-        name: `xacct_bucket_key${index === 0 ? "" : `_${index + 1}`}`,
-        body: { "//": keyPolicyWarning(setup.keyArn), provider: "aws.production", key_id: setup.keyArn, policy: JSON.stringify(mergeKeyStatement(own.keyPolicy, own)) },
-        document: { name: "keyPolicy", field: "policy", expected: mergeKeyStatement(setup.keyPolicy, setup) },
-      };
-    }),
+  // Neither export carries the key policy: aws_kms_key_policy resets the whole key policy to
+  // AWS's default on destroy (everyone else's statements with it), and CloudFormation can set
+  // only the policy of a key its stack creates. Both say to let setup merge the statement.
+  terraform: () => [],
   removal: ({ target, prod }) => prod.bucketKeys.flatMap((k) => (k.keyPolicy ? [keyStatementRemoval(target, k.key.arn, k.key.region, k.keyPolicy)] : [])),
   remove: ({ clients, target, lockDirectory, profile }, removal) => {
     const keyArn = removal.resource.replace(/^.* /, "");
@@ -82,20 +98,52 @@ export const keyPolicy: ResourceKind = {
   },
 };
 
-export function keyPolicyWarning(keyArn: string): string {
-  return `aws_kms_key_policy replaces the WHOLE key policy of ${keyArn} with this one: the policy as it was when exported, with xacct's statement merged in. If it has changed since, export again, or leave this resource out and let \`xacct setup\` merge the statement.`;
+/** What an export says about a key whose policy it does not carry (why depends on the format). */
+export function keyPolicyNote(plan: SetupPlan, format: "terraform" | "cloudformation" = "cloudformation"): string[] {
+  const why =
+    format === "terraform"
+      ? "Terraform's aws_kms_key_policy would replace the whole key policy, and reset it to AWS's default on destroy, wiping everyone else's statements"
+      : "CloudFormation cannot change the policy of a key its stack did not create";
+  return (plan.kms?.keyStatements ?? []).map((s) => `The key policy of ${s.keyArn} needs xacct's statement ${s.statement.Sid} (${why}): run \`xacct setup\`, which merges it and leaves every other statement as it is.`);
 }
 
-/** What the exported template says about a key whose policy it cannot carry. */
-export function keyPolicyNote(plan: SetupPlan): string[] {
-  return (plan.kms?.keyStatements ?? []).map((s) => `The key policy of ${s.keyArn} needs xacct's statement ${s.statement.Sid} (CloudFormation cannot change the policy of a key its stack did not create): run \`xacct setup\`, which merges it.`);
+/** KMS has no call that removes one statement: the undo says which, and the command that writes the edited policy. */
+function removeStatementUndo(setup: KeySetup, profile: string): string {
+  return `remove statement ${setup.statement.Sid} from the key policy of ${setup.keyArn}, keeping every other (${putKeyPolicyCommand(setup.keyArn, profile)})`;
+}
+
+function putKeyPolicyCommand(keyArn: string, profile: string): string {
+  return `aws kms put-key-policy --key-id ${keyArn} --policy-name default --policy file://key-policy.json --profile ${displayShellWord(profile)}`;
+}
+
+function keyRegion(keyArn: string): string {
+  return keyArn.split(":")[3] ?? "";
+}
+
+/** This setup's statement in a key policy, as xacct writes it (or wrote it before). */
+function ownStatement(policy: PolicyDocument, id: string, keyArn: string): PolicyStatement | undefined {
+  const sid = keyStatementSid(id);
+  return policy.Statement.find((s) => s.Sid === sid && isXacctKeyStatement(s, keyRegion(keyArn)));
+}
+
+/** Keys setup remembered (or the bucket no longer uses) that still hold this setup's statement: it comes out, shown in the plan. */
+function keysNoLongerNeeded(plan: SetupPlan, keys: readonly BucketKeyState[]): Change[] {
+  const needed = new Set((plan.kms?.keyStatements ?? []).map((s) => s.keyArn));
+  const id = setupId(plan.answers);
+  return keys.flatMap(({ key, keyPolicy }) => {
+    if (!keyPolicy || needed.has(key.arn) || !ownStatement(keyPolicy, id, key.arn)) return [];
+    const { after } = removeKeyStatement(keyPolicy, { setupId: id, keyArn: key.arn, region: key.region });
+    return [{ id: "key-policy", account: "production", kind: "update", verb: "remove", resource: `xacct's statement from the key policy of ${key.arn}`, note: "this setup no longer needs that key", before: keyPolicy, after } satisfies Change];
+  });
 }
 
 function keyPolicyChange(setup: KeySetup, current: PolicyDocument): Change {
   refuseUnsafeKeyMerge(current, setup);
   const after = mergeKeyStatement(current, setup);
   refuseOversizedKeyPolicy(after, setup.keyArn);
-  return { id: "key-policy", account: "production", kind: documentChange(current, after) === "none" ? "none" : "update", resource: `xacct's statement in the key policy of ${setup.keyArn}`, before: current, after };
+  const kind = documentChange(current, after) === "none" ? "none" : "update";
+  const adds = !current.Statement.some((s) => s.Sid === setup.statement.Sid);
+  return { id: "key-policy", account: "production", kind, ...(kind === "update" && adds ? { verb: "add" as const } : {}), resource: `xacct's statement in the key policy of ${setup.keyArn}`, before: current, after };
 }
 
 function keyStatementRemoval(target: TeardownTarget, keyArn: string, region: string, policy: PolicyDocument): Removal {
@@ -109,7 +157,11 @@ function keyStatementRemoval(target: TeardownTarget, keyArn: string, region: str
     if (!(error instanceof XacctError)) throw error;
     return { id: "key-policy", account: "production", kind: "keep", resource, note: "it is the key policy's only statement: edit the key policy yourself" };
   }
-  if (removed.length === 0) return { id: "key-policy", account: "production", kind: "none", resource };
+  if (removed.length === 0) {
+    const edited = policy.Statement.find((s) => s.Sid === keyStatementSid(setup.setupId));
+    if (!edited) return { id: "key-policy", account: "production", kind: "none", resource };
+    return { id: "key-policy", account: "production", kind: "keep", resource, note: `xacct's statement ${edited.Sid} was edited since setup wrote it (its content is not xacct's any more), so xacct leaves it: it may still let the reader decrypt; remove it from the key policy yourself` };
+  }
   const inexact = inexactRewriteNote(policy);
   if (inexact) return { id: "key-policy", account: "production", kind: "keep", resource, note: `the key policy ${inexact}: remove ${removed.join(", ")} yourself` };
   return { id: "key-policy", account: "production", kind: "update", resource, note: "only this setup's statement is removed; the key stays", before: policy, after };
@@ -126,10 +178,17 @@ const AWS_ALIAS = /(^|:)alias\/aws\//;
  * names when it has its own. Each is resolved (DescribeKey) and, unless AWS manages it, its
  * key policy read.
  */
-export async function readBucketKeys(clients: AwsClients, encryptions: readonly (Encryption | undefined)[], profile: string): Promise<BucketKeyState[]> {
+export async function readBucketKeys(clients: AwsClients, encryptions: readonly (Encryption | undefined)[], profile: string, productionAccountId?: string): Promise<BucketKeyState[]> {
   const keys: BucketKeyState[] = [];
   for (const encryption of encryptions.filter(usesKms)) {
     const keyId = encryptionKeyId(encryption);
+    // A key of another account, named by ARN: its owner decides who may look it up, so it is
+    // not looked up; planKms refuses it from the ARN alone.
+    const elsewhere = productionAccountId ? foreignKey(keyId, productionAccountId) : undefined;
+    if (elsewhere) {
+      if (!keys.some((k) => k.key.arn === elsewhere.arn)) keys.push({ key: elsewhere, keyPolicy: undefined, bucketKeyEnabled: encryption.bucketKeyEnabled });
+      continue;
+    }
     const described = await describeKey(clients, keyId, profile);
     // Aliases under alias/aws/ are AWS's own: the key behind one is AWS managed, whatever else answers.
     const key = AWS_ALIAS.test(keyId) ? { ...described, manager: "AWS" as const } : described;
@@ -140,13 +199,22 @@ export async function readBucketKeys(clients: AwsClients, encryptions: readonly 
   return keys;
 }
 
+const KMS_ARN = /^arn:[a-z-]+:kms:([a-z0-9-]+):(\d{12}):(key|alias)\/.+$/;
+
+/** A key or alias ARN of an account other than Production, as a key (never looked up). */
+function foreignKey(keyId: string, productionAccountId: string): KmsKey | undefined {
+  const match = KMS_ARN.exec(keyId);
+  if (!match || match[2] === productionAccountId) return undefined;
+  return { arn: keyId, accountId: match[2]!, region: match[1]!, manager: "CUSTOMER" };
+}
+
 /** Keys setup remembered, not read already; one that no longer exists has nothing of xacct's to take out. */
 export async function readRememberedKeys(clients: AwsClients, arns: readonly string[], known: readonly BucketKeyState[], profile: string): Promise<BucketKeyState[]> {
   const keys: BucketKeyState[] = [];
   for (const arn of arns.filter((a) => !known.some((k) => k.key.arn === a))) {
     try {
       const key = await describeKey(clients, arn, profile);
-      keys.push({ key, keyPolicy: await readKeyPolicy(clients, key.arn, profile), bucketKeyEnabled: false });
+      keys.push({ key, keyPolicy: await readKeyPolicy(clients, key.arn, profile), bucketKeyEnabled: false, remembered: true });
     } catch (error) {
       if (error instanceof XacctError && error.awsCode === "NotFoundException") continue;
       throw error;
@@ -193,7 +261,8 @@ export interface KmsPlanInput {
  * outside Production. A key-policy statement is planned only where the key policy (without
  * this setup's statement) does not already admit the reader.
  */
-export function planKms(input: KmsPlanInput, bucketKeys: readonly BucketKeyState[]): KmsPlan | undefined {
+export function planKms(input: KmsPlanInput, keysRead: readonly BucketKeyState[]): KmsPlan | undefined {
+  const bucketKeys = keysRead.filter((k) => !k.remembered);
   if (bucketKeys.length === 0) return undefined;
   const { answers } = input;
   const id = setupId(answers);
@@ -205,12 +274,15 @@ export function planKms(input: KmsPlanInput, bucketKeys: readonly BucketKeyState
       : { mode: "resource-policy", partition: input.partition, stagingAccountId: stagingAccountId!, moreStagingAccountIds, principals: answers.trust.principals },
   );
   const reader = { mode: answers.mode, region: answers.region, productionAccountId: input.productionAccountId, roleArn: input.roleArn, stagingAccountId: stagingAccountId!, stagingUser: answers.stagingUser, sessionName: defaultSessionName(answers.stagingProfile) };
-  const plan: KmsPlan = { decrypt: [], keyStatements: [] };
+  const bucketKeyEnabled = bucketKeys.some((k) => k.bucketKeyEnabled);
+  const plan: KmsPlan = { decrypt: [], keyStatements: [], ...(bucketKeyEnabled ? { bucketKeyEnabled } : {}) };
+  const scope = { partition: input.partition, bucket: answers.bucket, bucketKeyEnabled };
   for (const { key, keyPolicy, bucketKeyEnabled } of bucketKeys) {
     const request = readerDecryptRequest(reader, { key, bucket: answers.bucket, objectKey: input.objectKey ?? "*", bucketKeyEnabled });
-    const others = keyPolicy ? { ...keyPolicy, Statement: keyPolicy.Statement.filter((s) => s.Sid !== keyStatementSid(id)) } : undefined;
+    // Without every xacct statement (any setup's): each setup has its own, so one teardown never cuts another's reads.
+    const others = keyPolicy ? { ...keyPolicy, Statement: keyPolicy.Statement.filter((s) => !isKeyStatementSid(s.Sid)) } : undefined;
     const admits = others !== undefined && others.Statement.length > 0 && keyPolicyAdmitsReader(request, { label: `key policy of ${key.arn}`, document: others });
-    const grants = plannedKmsGrants({ key, bucket: answers.bucket, setupId: id, sharing, principals, keyPolicyAdmitsReader: admits });
+    const grants = plannedKmsGrants({ key, bucket: answers.bucket, setupId: id, sharing, principals, keyPolicyAdmitsReader: admits, scope });
     if (grants.decrypt) plan.decrypt.push(key);
     if (grants.keyStatement && keyPolicy) plan.keyStatements.push({ setupId: id, keyArn: key.arn, region: key.region, statement: grants.keyStatement, keyPolicy });
   }

@@ -41,6 +41,9 @@ export const managedPolicy: ResourceKind = {
   apply: ({ clients, plan, current }) => ({
     title: `Managed policy ${plan.answers.policyName}: s3:GetObject on ${plan.answers.bucket}/*`,
     undo: `aws iam delete-policy --policy-arn ${plan.policyArn} --profile ${displayShellWord(plan.answers.productionProfile)}`,
+    undoUpdate: current.managedPolicy
+      ? `aws iam set-default-policy-version --policy-arn ${plan.policyArn} --version-id ${current.managedPolicy.defaultVersionId} --profile ${displayShellWord(plan.answers.productionProfile)}`
+      : undefined,
     write: (c) => writeManagedPolicy(clients, plan, c, current),
   }),
   removal: ({ target, prod, deps }) => {

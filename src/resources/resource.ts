@@ -22,6 +22,8 @@ export interface Change {
   kind: ChangeKind;
   /** What the resource is, e.g. "role StageRole". */
   resource: string;
+  /** An update that only adds or only removes one statement of a shared document, shown as such. */
+  verb?: "add" | "remove" | undefined;
   note?: string;
   before?: PolicyDocument | undefined;
   after?: PolicyDocument | undefined;
@@ -70,7 +72,10 @@ export interface SizeView {
 /** A setup step: written only when its change is pending. */
 export interface ApplySpec {
   title: string;
+  /** Undoes the step when it created the resource. */
   undo: string;
+  /** Undoes the step when it updated an existing resource; absent: said in words (put the earlier version back). */
+  undoUpdate?: string | undefined;
   write: (change: Change) => Promise<StepStatus>;
 }
 

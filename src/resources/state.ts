@@ -58,6 +58,8 @@ export interface BucketKeyState {
   key: KmsKey;
   keyPolicy: PolicyDocument | undefined;
   bucketKeyEnabled: boolean;
+  /** Read only because an earlier run put its statement in it: reading no longer needs it. */
+  remembered?: boolean | undefined;
 }
 
 export interface StagingState {

@@ -31,8 +31,10 @@ export interface ProductionTarget {
   withBucketKeys?: boolean;
   /** Setup's --test-key: that object's own key counts too. */
   objectKey?: string | undefined;
-  /** Teardown: keys setup remembered putting its statement in, besides the bucket's own. */
+  /** Keys setup remembered putting its statement in, besides the bucket's own (setup takes it out of those no longer needed; teardown of all). */
   rememberedKeyArns?: string[] | undefined;
+  /** Production's account: a key of another account is refused from its ARN, never looked up. */
+  accountId?: string | undefined;
   policyArn: string;
   roleName: string;
   profile: string;
@@ -67,7 +69,7 @@ async function readKeys(clients: AwsClients, target: ProductionTarget, settings:
     settings ? settings.defaultEncryption : readBucketEncryption(clients, target.bucket, target.profile),
     target.objectKey !== undefined ? readTestObjectEncryption(clients, target.bucket, target.objectKey, target.profile) : undefined,
   ]);
-  const keys = await readBucketKeys(clients, [byDefault, object], target.profile);
+  const keys = await readBucketKeys(clients, [byDefault, object], target.profile, target.accountId);
   return [...keys, ...(await readRememberedKeys(clients, target.rememberedKeyArns ?? [], keys, target.profile))];
 }
 

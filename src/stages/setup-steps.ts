@@ -43,7 +43,8 @@ function stepForChange(change: Change, where: { account: string; profile: string
   return {
     id: change.id,
     title: spec.title,
-    undo: spec.undo,
+    // An update is undone by putting back what was there, never by deleting the resource.
+    undo: change.kind === "update" ? (spec.undoUpdate ?? `put back ${change.resource} as the plan showed it before this run`) : spec.undo,
     run: async () => {
       // Nothing to write, but not necessarily in place: a note says what was left as it is.
       if (change.kind === "none") return change.note ? { status: "kept", note: change.note.replace(/^left as is: /, "") } : "unchanged";

@@ -47,7 +47,8 @@ export async function runSteps(steps: Step[], out: Output, done: StepRecord[] = 
       reportFailure(out, done, step, steps.slice(index + 1));
       if (error instanceof XacctError) {
         throw new XacctError(error.message, {
-          hint: `${error.hint ? `${error.hint} ` : ""}Then run the same command again: it picks up where this run stopped.`,
+          // A hint that already says to run the command again is not told twice.
+          hint: /run the same command again/i.test(error.hint ?? "") ? error.hint : `${error.hint ? `${error.hint} ` : ""}Then run the same command again: it picks up where this run stopped.`,
           ...(error.awsCode ? { awsCode: error.awsCode } : {}),
           exitCode: error.exitCode,
           cause: error,

@@ -28,9 +28,15 @@ const MARK: Record<ChangeKind | "delete" | "keep" | "gone", (out: Output) => str
   keep: (out) => out.color.dim("= leave "),
 };
 
-export function showChange(out: Output, change: { kind: ChangeKind | "delete" | "keep" | "gone"; resource: string; note?: string; before?: PolicyDocument | undefined; after?: PolicyDocument | undefined }): void {
+const VERB: Record<"add" | "remove", (out: Output) => string> = {
+  add: (out) => out.color.green("+ add   "),
+  remove: (out) => out.color.red("- remove"),
+};
+
+export function showChange(out: Output, change: { kind: ChangeKind | "delete" | "keep" | "gone"; verb?: "add" | "remove" | undefined; resource: string; note?: string; before?: PolicyDocument | undefined; after?: PolicyDocument | undefined }): void {
   const note = out.color.dim(`  (${change.note ?? (change.kind === "none" ? "no change" : "")})`);
-  out.line(`  ${MARK[change.kind](out)} ${change.resource}${change.note || change.kind === "none" ? note : ""}`);
+  const mark = change.kind === "update" && change.verb ? VERB[change.verb](out) : MARK[change.kind](out);
+  out.line(`  ${mark} ${change.resource}${change.note || change.kind === "none" ? note : ""}`);
   if (change.kind === "create" && change.after) out.json(change.after, "        ");
   if (change.kind === "update" && change.before && change.after) showStatementDiff(out, change.before, change.after);
 }

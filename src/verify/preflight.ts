@@ -98,9 +98,14 @@ export function preflightHops(docs: PathDocuments, plan: SetupPlan, testKey?: st
   });
 }
 
+/** A hop's fix as said inside setup: "run `xacct setup`, which adds …" is what setup is doing already, so it is left out. */
+function withinSetup(fix: string): string {
+  return fix.split(/(?<=\.)\s+/).filter((sentence) => !sentence.includes("run `xacct setup`,")).join(" ");
+}
+
 /** One error naming every hop the plan would leave broken; `unchanged`: nothing was to change, the documents in place fail. */
 export function refusePlan(failed: Hop[], unchanged = false): XacctError {
-  const list = failed.map((h) => `${h.title} (${h.detail}${h.fix ? ` Fix: ${h.fix}` : ""})`).join("; ");
+  const list = failed.map((h) => { const fix = h.fix && withinSetup(h.fix); return `${h.title} (${h.detail}${fix ? ` Fix: ${fix}` : ""})`; }).join("; ");
   const checks = failed.length === 1 ? "this check fails" : "these checks fail";
   const what = unchanged ? `Setup has nothing to change, but with the documents as they are, ${checks}` : `Setup refused before changing anything: with this plan, ${checks}`;
   return new XacctError(`${what}: ${list}`, {
