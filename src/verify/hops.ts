@@ -111,7 +111,7 @@ function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath)
     const planned = ["s3:listbucket", "s3:getbucketlocation"];
     const title = `Staging cannot read or change ${target.bucket} without the role`;
     hops.push(judging("staging-cannot-read-directly", title, () => {
-      const reach = stagingReach(bucketPolicy, target, ["read", "list", "write", "delete", "administer"], planned, docs.stagingCanonicalId);
+      const reach = stagingReach(bucketPolicy, target, ["read", "list", "write", "delete", "administer"], planned, docs);
       return reachHop("staging-cannot-read-directly", title, reach, reach?.who ?? "",
         (statements) => `Remove ${statements} from the bucket policy: in role mode, Staging reaches objects only through ${target.roleName}.`);
     }));

@@ -6,9 +6,11 @@
  * The outside account is one no document names, so a statement naming a fixed ID cannot hide
  * a grant; every account the documents do name that is neither side is probed too.
  */
+import type { OrgMembership } from "../aws/organizations.js";
 import type { Partition } from "../policy/arn.js";
 import type { ContextValue, OpenContext } from "../policy-eval/index.js";
 import type { PathDocuments } from "./documents.js";
+import { ORG_KEYS, organizationVariants, stagingOrgFacts, type OrgFacts } from "./outsider-orgs.js";
 
 export interface Outsider {
   /** For people: "account 999999999999 (named by no policy)". */
@@ -19,9 +21,13 @@ export interface Outsider {
   open: OpenContext;
   /** A grant to it is public in S3's sense, so Block Public Access overrides it. */
   publicInS3Terms: boolean;
+  /**
+   * Keys left open here whose values are facts xacct could not read (a Staging account's
+   * organization): a reach that needs them is "cannot tell", said with `what`.
+   */
+  unknown?: { keys: string[]; what: string } | undefined;
 }
 
-const ORG_KEYS = ["aws:PrincipalOrgID", "aws:PrincipalOrgPaths"];
 /**
  * How a caller connects (its VPC, VPC endpoint, IP address) is neither a fact AWS fixes about
  * an outsider nor its free choice: another account may reach AWS through a shared VPC or an
@@ -95,16 +101,24 @@ export function foreignCanonicalIds(docs: PathDocuments): string[] {
   return [...new Set(named)].filter((id) => id !== docs.productionCanonicalId && id !== docs.stagingCanonicalId).sort();
 }
 
-/** Signed-in outsiders: the unnamed account, every named account that is neither side, and each account a foreign canonical user ID stands for. */
+/**
+ * Signed-in outsiders: the unnamed account, in no organization or one no document names (the
+ * public), and in each organization a document names (not public in S3's terms); every named
+ * account that is neither side; and each account a foreign canonical user ID stands for.
+ */
 export function accountOutsiders(docs: PathDocuments, target: OutsiderTarget): Outsider[] {
   const named = accountsNamedBy(docs);
   const sides = new Set([target.productionAccountId, ...target.stagingAccountIds]);
   const third = [...named].filter((a) => !sides.has(a)).sort();
   const unnamed = outsideAccount(named, target);
+  const { strangers, members } = organizationVariants(docs, target.orgId);
+  // Which organization a named account is in, xacct does not know: any of them.
+  const anyOrg = [...strangers, ...members];
   return [
-    ...orgVariants(target).map((org) => accountOutsider(unnamed, `account ${unnamed} (named by no policy)`, true, org, target)),
-    ...third.flatMap((a) => orgVariants(target).map((org) => accountOutsider(a, `account ${a}`, false, org, target))),
-    ...foreignCanonicalIds(docs).flatMap((id) => orgVariants(target).map((org) => {
+    ...strangers.map((org) => accountOutsider(unnamed, `account ${unnamed} (named by no policy)`, true, org, target)),
+    ...members.map((org) => accountOutsider(unnamed, `account ${unnamed} of organization ${org.orgId}`, false, org, target)),
+    ...third.flatMap((a) => anyOrg.map((org) => accountOutsider(a, `account ${a}`, false, org, target))),
+    ...foreignCanonicalIds(docs).flatMap((id) => anyOrg.map((org) => {
       const outsider = accountOutsider(unnamed, `the account of canonical user ID ${id.slice(0, 16)}…`, false, org, target);
       return { ...outsider, principal: { ...outsider.principal, canonicalUserId: id } };
     })),
@@ -122,17 +136,7 @@ export function anonymousOutsider(target: OutsiderTarget): Outsider {
   };
 }
 
-/** With --org-id, outsiders are outside that organization (in none, or in another); else their organization is theirs to pick. */
-function orgVariants(target: OutsiderTarget): Array<{ context: Record<string, ContextValue>; absent: string[] }> {
-  if (!target.orgId) return [{ context: {}, absent: [] }];
-  const other = `o-${"x".repeat(10)}`;
-  return [
-    { context: {}, absent: ORG_KEYS },
-    { context: { "aws:PrincipalOrgID": target.orgId === other ? "o-yyyyyyyyyy" : other, "aws:PrincipalOrgPaths": [`${other}/r-xxxx/`] }, absent: [] },
-  ];
-}
-
-function accountOutsider(accountId: string, who: string, publicInS3Terms: boolean, org: { context: Record<string, ContextValue>; absent: string[] }, target: OutsiderTarget): Outsider {
+function accountOutsider(accountId: string, who: string, publicInS3Terms: boolean, org: OrgFacts, target: OutsiderTarget): Outsider {
   const arn = `arn:${target.partition}:iam::${accountId}:role/xacct-outsider`;
   return {
     who,
@@ -140,20 +144,36 @@ function accountOutsider(accountId: string, who: string, publicInS3Terms: boolea
     context: { "aws:PrincipalAccount": accountId, "aws:PrincipalArn": arn, "aws:PrincipalIsAWSService": false, "aws:ResourceAccount": target.productionAccountId, ...org.context },
     open: { absent: ["aws:PrincipalServiceName", "aws:PrincipalServiceNamesList", ...org.absent] },
     publicInS3Terms,
+    ...(org.unknown ? { unknown: org.unknown } : {}),
   };
+}
+
+/** The same outsider with its unknown facts gone: what it reaches whatever they turn out to be (or that they do not hold). */
+export function withoutUnknown(outsider: Outsider): Outsider {
+  if (!outsider.unknown) return outsider;
+  return { ...outsider, open: { ...outsider.open, absent: [...outsider.open.absent, ...outsider.unknown.keys] }, unknown: undefined };
 }
 
 /**
  * Any principal of each Staging account, choosing what it sends: what the bucket grants
- * Staging beyond the plan is checked for all of them, not only the Staging user.
+ * Staging beyond the plan is checked for all of them, not only the Staging user. Its
+ * organization is a fact: as read (`stagingOrg`, the first Staging account's), else, for the
+ * further accounts, the organization the setup trusts (--org-id); else not known.
  */
-export function stagingPrincipals(target: OutsiderTarget): Outsider[] {
-  return target.stagingAccountIds.map((accountId) => accountOutsider(accountId, `a principal of Staging account ${accountId}`, false, { context: {}, absent: [] }, target));
+export function stagingPrincipals(target: OutsiderTarget, stagingOrg: OrgMembership | undefined): Outsider[] {
+  return target.stagingAccountIds.map((accountId) =>
+    accountOutsider(accountId, `a principal of Staging account ${accountId}`, false, stagingAccountOrg(target, accountId, stagingOrg), target));
+}
+
+/** A Staging account's organization: as read for the first (`stagingOrg`), else the one the setup trusts, else not known. */
+export function stagingAccountOrg(target: OutsiderTarget, accountId: string, stagingOrg: OrgMembership | undefined): OrgFacts {
+  const read = accountId === target.stagingAccountIds[0] ? stagingOrg : undefined;
+  const trusted: OrgMembership | undefined = target.orgId ? { kind: "member", orgId: target.orgId, managementAccountId: "" } : undefined;
+  return stagingOrgFacts(accountId, read ?? trusted);
 }
 
 /** A principal of an account no document names, inside the organization the setup trusts. */
 export function organizationMember(docs: PathDocuments, target: OutsiderTarget, orgId: string): Outsider {
   const account = outsideAccount(accountsNamedBy(docs), target);
-  const member = accountOutsider(account, `account ${account} of organization ${orgId}`, false, { context: { "aws:PrincipalOrgID": orgId, "aws:PrincipalOrgPaths": [`${orgId}/r-xxxx/`] }, absent: [] }, target);
-  return member;
+  return accountOutsider(account, `account ${account} of organization ${orgId}`, false, { context: { "aws:PrincipalOrgID": orgId, "aws:PrincipalOrgPaths": [`${orgId}/r-xxxx/`] }, absent: [] }, target);
 }

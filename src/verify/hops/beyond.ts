@@ -4,7 +4,9 @@ import type { PolicyStatement } from "../../policy/documents.js";
 import { isDecryptThroughS3, parseKeyArn } from "../../policy/kms.js";
 import { describeStatement, evaluate, type EvaluationRequest, type EvaluationResult, type LabeledPolicy, type PolicySet } from "../../policy-eval/index.js";
 import { probeKeys, standInVariables } from "../object-probes.js";
-import { stagingPrincipals, withoutNetwork, type Outsider } from "../outsiders.js";
+import type { PathDocuments } from "../documents.js";
+import type { OrgFacts } from "../outsider-orgs.js";
+import { stagingPrincipals, withoutNetwork, withoutUnknown, type Outsider } from "../outsiders.js";
 import { actionsNamedBy, type S3ActionKind } from "../s3-actions.js";
 import { ANY_IDENTITY, grantingStatements, outsiderTarget } from "./judge.js";
 import type { RolePath } from "./path.js";
@@ -25,6 +27,8 @@ export interface Reach {
   who?: string;
   /** Reached only from a network a statement names (a VPC, an endpoint, an address): xacct cannot tell who connects through it. */
   networkOnly?: boolean;
+  /** Reached only if a fact xacct could not read goes the reacher's way: what that fact is. */
+  unknownFact?: string;
 }
 
 /**
@@ -66,9 +70,9 @@ export function firstReach(
   return throughNetwork;
 }
 
-/** The first reach that does not depend on the network, else the first that does. */
+/** The first reach that depends on nothing xacct cannot tell (the network, an unread fact), else the first that does. */
 export function surestReach(reaches: (Reach | undefined)[]): Reach | undefined {
-  return reaches.find((r) => r && !r.networkOnly) ?? reaches.find((r) => r !== undefined);
+  return reaches.find((r) => r && !r.networkOnly && !r.unknownFact) ?? reaches.find((r) => r !== undefined);
 }
 
 /** Said of a reach that needs a network a statement names. */
@@ -78,15 +82,43 @@ export function throughNetworkDetail(reach: Reach, who: string, statements: stri
 
 export const NETWORK_FIX = (statements: string) => `Pair the network condition of ${statements} with aws:PrincipalAccount or aws:PrincipalOrgID, so only your accounts qualify; xacct treats this check as not holding.`;
 
-/** What any principal of a Staging account may do through the bucket policy alone, beyond `planned`. */
-/** `stagingCanonicalId`: the Staging account's S3 canonical ID, which a bucket policy may name instead of its ARN. */
-export function stagingReach(bucketPolicy: LabeledPolicy, target: VerifyTarget, kinds: S3ActionKind[], planned: string[], stagingCanonicalId: string | undefined): Reach | undefined {
-  return surestReach(stagingPrincipals(outsiderTarget(target)).map((outsider) => {
-    const canonical = outsider.principal.accountId === target.stagingAccountId ? stagingCanonicalId : undefined;
+/**
+ * What any principal of a Staging account may do through the bucket policy alone, beyond
+ * `planned`. From the documents: the Staging account's S3 canonical ID (a bucket policy may
+ * name it instead of its ARN) and its organization as read. A reach that needs a fact xacct
+ * could not read (which organization or unit the account is in) is marked so: "cannot tell".
+ */
+export function stagingReach(bucketPolicy: LabeledPolicy, target: VerifyTarget, kinds: S3ActionKind[], planned: string[], docs: Pick<PathDocuments, "stagingCanonicalId" | "organization">): Reach | undefined {
+  const policies = { identity: [ANY_IDENTITY], resource: bucketPolicy };
+  return surestReach(stagingPrincipals(outsiderTarget(target), docs.organization?.stagingOrg).map((outsider) => {
+    const canonical = outsider.principal.accountId === target.stagingAccountId ? docs.stagingCanonicalId : undefined;
     const staging = canonical ? { ...outsider, principal: { ...outsider.principal, canonicalUserId: canonical } } : outsider;
-    const reach = firstReach({ identity: [ANY_IDENTITY], resource: bucketPolicy }, outsiderRequest(staging, target), kinds, target, planned);
-    return reach && { ...reach, who: staging.who };
+    const reach = firstReach(policies, outsiderRequest(staging, target), kinds, target, planned);
+    if (!reach || !staging.unknown) return reach && { ...reach, who: staging.who };
+    const regardless = firstReach(policies, outsiderRequest(withoutUnknown(staging), target), kinds, target, planned);
+    return regardless ? { ...regardless, who: staging.who } : { ...reach, who: staging.who, unknownFact: staging.unknown.what };
   }));
+}
+
+/**
+ * `firstReach` for a principal whose organization is `org`: its facts applied, and a reach that
+ * needs what xacct could not read about it (`org.unknown`) marked so.
+ */
+export function firstReachIn(
+  org: OrgFacts,
+  policies: PolicySet,
+  request: (action: string, resource: string) => EvaluationRequest,
+  kinds: S3ActionKind[],
+  target: VerifyTarget,
+): Reach | undefined {
+  const within = (unread: string[]) => (action: string, resource: string): EvaluationRequest => {
+    const asked = request(action, resource);
+    const absent = [...(asked.open?.absent ?? []), ...org.absent, ...unread];
+    return { ...asked, context: { ...asked.context, ...org.context }, open: { ...asked.open, absent } };
+  };
+  const reach = firstReach(policies, within([]), kinds, target);
+  if (!reach || !org.unknown) return reach;
+  return firstReach(policies, within(org.unknown.keys), kinds, target) ?? { ...reach, unknownFact: org.unknown.what };
 }
 
 export function outsiderRequest(outsider: Outsider, target: VerifyTarget): (action: string, resource: string) => EvaluationRequest {
@@ -98,6 +130,13 @@ export function reachHop(id: HopId, title: string, reach: Reach | undefined, who
   if (!reach) return { id, title, ok: true, detail: "Not allowed by any policy on the path, for any object." };
   const statements = grantingStatements(reach.result);
   if (reach.networkOnly) return { id, title, ok: null, detail: throughNetworkDetail(reach, who, statements), fix: NETWORK_FIX(statements) };
+  if (reach.unknownFact) {
+    return {
+      id, title, ok: null,
+      detail: `Cannot tell: ${who} may ${reach.action} on ${reach.resource}, allowed by ${statements}, depending on ${reach.unknownFact}.`,
+      fix: `Check whether ${statements} admit${statements.includes(", ") ? "" : "s"} that account by its organization; xacct treats this check as not holding. ${fix(statements)}`,
+    };
+  }
   return { id, title, ok: false, detail: `${who} may ${reach.action} on ${reach.resource}, allowed by ${statements}.`, fix: fix(statements) };
 }
 

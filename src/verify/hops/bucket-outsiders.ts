@@ -2,7 +2,7 @@
 import type { PolicySet } from "../../policy-eval/index.js";
 import { effectiveAclGrants } from "../bucket-acl.js";
 import type { PathDocuments } from "../documents.js";
-import { accountOutsiders, anonymousOutsider, type Outsider } from "../outsiders.js";
+import { accountOutsiders, anonymousOutsider, organizationMember, type Outsider } from "../outsiders.js";
 import type { S3ActionKind } from "../s3-actions.js";
 import { bucketServiceHops } from "./bucket-services.js";
 import { firstReach, NETWORK_FIX, outsiderRequest, reachHop, surestReach, throughNetworkDetail, type Reach } from "./beyond.js";
@@ -32,7 +32,11 @@ export function outsiderReadHops(docs: PathDocuments, target: VerifyTarget): Hop
     const reach = firstReach(policies, outsiderRequest(o, target), all, target);
     return reach ? { ...reach, who: o.who } : undefined;
   };
-  const outsiders = [...accountOutsiders(docs, outsiderTarget(target)), anonymousOutsider(outsiderTarget(target))];
+  const outsideOf = outsiderTarget(target);
+  // The organization the trust names (--org-id) may assume the role; no bucket statement of
+  // xacct's grants it anything, so one that does lets a third account in.
+  const trustedMember = outsideOf.orgId ? [organizationMember(docs, outsideOf, outsideOf.orgId)] : [];
+  const outsiders = [...accountOutsiders(docs, outsideOf), ...trustedMember, anonymousOutsider(outsideOf)];
   const publicGrant = surestReach(outsiders.filter((o) => o.publicInS3Terms).map(reachOf));
   const namedGrant = surestReach(outsiders.filter((o) => !o.publicInS3Terms).map(reachOf));
   const hops = [publicHop(target, publicGrant, docs)];
@@ -82,7 +86,8 @@ export function publicHop(target: VerifyTarget, grant: Reach | undefined, docs: 
     id: "bucket-not-public",
     title,
     ok: true,
-    detail: (blocked ? "No statement or ACL grants other accounts; Block Public Access is on." : "No statement or bucket ACL grants other accounts (Block Public Access is not fully on).") + objectAcls,
+    // A grant to named accounts or to an organization is not public in S3's terms: "no third account" reports it.
+    detail: (blocked ? "No statement or ACL grants the public; Block Public Access is on." : "No statement or bucket ACL grants the public (Block Public Access is not fully on).") + objectAcls,
   };
 }
 

@@ -4,9 +4,10 @@ import { policyDocument } from "../../policy/documents.js";
 import type { LabeledPolicy } from "../../policy-eval/index.js";
 import type { PathDocuments } from "../documents.js";
 import { userRequestContext } from "../request-context.js";
-import { BEYOND_READING, firstReach, reachHop, stagingReach } from "./beyond.js";
+import { stagingAccountOrg } from "../outsiders.js";
+import { BEYOND_READING, firstReachIn, reachHop, stagingReach } from "./beyond.js";
 import { guardedOutsiderReadHops } from "./bucket-outsiders.js";
-import { ANY_IDENTITY, anyRequestOf, evaluateIntended, judging, missing, orgLayer, S3_SIGNING, verdict } from "./judge.js";
+import { ANY_IDENTITY, anyRequestOf, evaluateIntended, judging, missing, orgLayer, outsiderTarget, S3_SIGNING, verdict } from "./judge.js";
 import { ownershipNote } from "./read.js";
 import { onEveryKey, readKeys } from "./any-object.js";
 import { GENERIC_PROBE_KEY } from "../object-probes.js";
@@ -54,9 +55,9 @@ export function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Ho
     const title = `Staging cannot ${what} ${target.bucket}`;
     hops.push(judging(`user-cannot-${verb}`, title, () => {
       // Any principal of Staging, not only this user: the bucket policy is what must not grant more.
-      const reach = bucketPolicy ? stagingReach(bucketPolicy, target, kinds, [], docs.stagingCanonicalId) : undefined;
+      const reach = bucketPolicy ? stagingReach(bucketPolicy, target, kinds, [], docs) : undefined;
       const asUser = (action: string, resource: string) => anyRequestOf({ ...onObject(action, user), resource }, user.arn);
-      const own = reach ?? firstReach(both, asUser, kinds, target);
+      const own = reach ?? firstReachIn(stagingAccountOrg(outsiderTarget(target), target.stagingAccountId, docs.organization?.stagingOrg), both, asUser, kinds, target);
       return reachHop(`user-cannot-${verb}`, title, own, reach?.who ?? target.stagingUser,
         (statements) => `Narrow ${statements} to reading (s3:GetObject): the plan lets Staging read, nothing else.`);
     }));
