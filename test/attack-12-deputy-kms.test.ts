@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { buildReadObjectsPolicy, buildTrustPolicy, policyDocument, type PolicyStatement } from "../src/policy/documents.js";
 import { buildKeyPolicyStatement, buildKmsDecryptStatement } from "../src/policy/kms.js";
 import type { LabeledPolicy } from "../src/policy-eval/index.js";
+import { planKms } from "../src/resources/key-policy.js";
 import type { PathDocuments } from "../src/verify/documents.js";
 import { computeHops, type Hop, type VerifyTarget } from "../src/verify/hops.js";
 
@@ -150,5 +151,26 @@ describe("D5: a KMS grant whose constraints S3 can never meet does not help", ()
     const key = keyHop(grant(constraints));
     expect(key.ok).toBe(null);
     expect(key.detail).toContain("g-1");
+  });
+});
+
+describe("D3, setup: a key policy admitting the role only for the bucket-ARN context, Bucket Keys on", () => {
+  it("setup still plans its own key-policy statement, covering the bucket and its objects", () => {
+    const ROLE = target.roleArn;
+    const key = { arn: KEY, accountId: P, region: "us-east-1", manager: "CUSTOMER" as const };
+    const keyPolicy = policyDocument([
+      { Sid: "Admin", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${P}:user/key-admin` }, Action: "kms:*", Resource: "*" },
+      { Sid: "RoleBucketCtx", Effect: "Allow", Principal: { AWS: ROLE }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { [CTX]: `arn:aws:s3:::${B}` } } },
+    ]);
+    const plan = planKms({
+      answers: { mode: "role", bucket: B, roleName: "StageRole", region: "us-east-1", stagingUser: "StageAdmin", stagingProfile: "staging", trust: {} },
+      partition: "aws",
+      productionAccountId: P,
+      stagingAccountIds: [S],
+      roleArn: ROLE,
+    }, [{ key, keyPolicy, bucketKeyEnabled: true }])!;
+    expect(plan.keyStatements).toHaveLength(1);
+    expect(plan.keyStatements[0]!.statement.Principal).toEqual({ AWS: ROLE });
+    expect(JSON.stringify(plan.keyStatements[0]!.statement.Condition)).toContain(`"arn:aws:s3:::${B}","arn:aws:s3:::${B}/*"`);
   });
 });
