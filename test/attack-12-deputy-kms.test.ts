@@ -28,11 +28,11 @@ const target: VerifyTarget = {
 const locate: PolicyStatement = { Sid: "XacctLocate", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${S}:root` }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: `arn:aws:s3:::${B}` };
 const labeled = (label: string, statements: PolicyStatement[]): LabeledPolicy => ({ label, document: policyDocument(statements) });
 
-function roleDocs(given: { bucket?: PolicyStatement[]; role?: PolicyStatement[] } = {}): PathDocuments {
+function roleDocs(given: { bucket?: PolicyStatement[]; role?: PolicyStatement[]; trust?: PolicyStatement[] } = {}): PathDocuments {
   return {
     userExists: true,
     userPolicies: [labeled("inline policy assume of user StageAdmin", [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: target.roleArn }])],
-    trust: { label: "trust policy of role StageRole", document: buildTrustPolicy({ partition: "aws", stagingAccountId: S }) },
+    trust: { label: "trust policy of role StageRole", document: policyDocument([...(given.trust ?? []), ...buildTrustPolicy({ partition: "aws", stagingAccountId: S }).Statement]) },
     rolePolicies: [given.role ? labeled("managed policy Narrow of role StageRole", given.role) : { label: "managed policy StageRoleReadObjects of role StageRole", document: buildReadObjectsPolicy({ partition: "aws", bucket: B }) }],
     bucketPolicy: labeled(`bucket policy of ${B}`, [locate, ...(given.bucket ?? [])]),
     publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
@@ -72,6 +72,21 @@ describe("D2: a service statement guarded only by aws:SourceArn", () => {
     const hops = computeHops(roleDocs({ bucket: [service("Own", principal, condition)] }), target);
     expect(hop(hops, "services-cannot-reach-bucket").ok).toBe(true);
     expect(hop(hops, "production-services-cannot-reach-bucket").ok).toBe(false);
+  });
+});
+
+describe("D2, the trust side: a service admitted by the role's trust, guarded only by aws:SourceArn", () => {
+  const config = (arn: string): PolicyStatement => ({ Sid: "Config", Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { ArnLike: { "aws:SourceArn": arn } } });
+
+  it("a wildcard account part: cannot tell, as for a service without any condition", () => {
+    const hops = computeHops(roleDocs({ trust: [config("arn:aws:config:*:*:config-rule/*")] }), target);
+    expect(hop(hops, "service-cannot-assume").ok).toBe(null);
+  });
+
+  it("Production's account: only the warning for Production's own resources", () => {
+    const hops = computeHops(roleDocs({ trust: [config(`arn:aws:config:*:${P}:config-rule/*`)] }), target);
+    expect(hops.some((h) => h.id === "service-cannot-assume")).toBe(false);
+    expect(hop(hops, "production-services-cannot-assume").ok).toBe(false);
   });
 });
 

@@ -12,6 +12,7 @@ import { accountsNamedBy, NETWORK_KEYS, outsideAccount, type Outsider } from "..
 import type { S3ActionKind } from "../s3-actions.js";
 import { firstReach, outsiderRequest, type Reach } from "./beyond.js";
 import { ANY_IDENTITY, grantingStatements, outsiderTarget } from "./judge.js";
+import { sourceArnPatterns, sourceArnsFor } from "../source-arn.js";
 import type { Hop, VerifyTarget } from "./types.js";
 
 const ALL: S3ActionKind[] = ["read", "list", "write", "delete", "administer"];
@@ -23,32 +24,10 @@ function servicesNamed(statements: PolicyStatement[]): string[] {
   return [...new Set(named)];
 }
 
-/** Every value a statement's condition gives aws:SourceArn, under any operator. */
-function sourceArnPatterns(statements: PolicyStatement[]): string[] {
-  const values = statements.flatMap((s) => Object.values(s.Condition ?? {}).flatMap((keys) =>
-    Object.entries(keys).flatMap(([key, value]) => (key.toLowerCase() === "aws:sourcearn" ? [value].flat().map(String) : []))));
-  return [...new Set(values)];
-}
-
-/**
- * A resource of `account` that a SourceArn pattern could name: the pattern with its account
- * part set to `account` and its wildcards filled. An ARN with no account part (S3's buckets)
- * names a resource of whichever account owns it, so it stands for any account's.
- */
-function sourceArnFor(pattern: string, account: string, region: string): string | undefined {
-  const parts = pattern.split(":");
-  if (parts.length < 6 || parts[0] !== "arn") return undefined;
-  const fill = (part: string, filler: string) => part.replace(/\*/g, filler).replace(/\?/g, "x");
-  const [, partition = "", service = "", arnRegion = "", owner = "", ...resource] = parts;
-  return ["arn", fill(partition, "aws"), fill(service, "x"), fill(arnRegion, region), owner === "" ? "" : account, fill(resource.join(":"), "xacct-outsider")].join(":");
-}
-
 /** The service acting for a resource of `account`, one request per resource shape the statements name. */
 function servicesActingFor(service: string, account: string, target: VerifyTarget, patterns: string[]): Outsider[] {
   const partition = outsiderTarget(target).partition;
-  const madeUp = `arn:${partition}:${service.split(".")[0]}:${target.region}:${account}:xacct-outsider`;
-  const arns = [madeUp, ...patterns.flatMap((p) => [sourceArnFor(p, account, target.region) ?? []].flat())];
-  return [...new Set(arns)].map((sourceArn) => ({
+  return sourceArnsFor(service, account, partition, target.region, patterns).map((sourceArn) => ({
     who: account === target.productionAccountId ? service : `${service} acting for account ${account} (source ${sourceArn})`,
     principal: { arn: service, accountId: "", kind: "service" },
     context: {
