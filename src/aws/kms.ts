@@ -119,6 +119,13 @@ export interface KeyGrant {
   granteePrincipal: string;
   operations: string[];
   constrained: boolean;
+  /** The encryption-context constraints, as ListGrants reports them (absent: none). */
+  constraints?: GrantConstraints;
+}
+
+export interface GrantConstraints {
+  encryptionContextEquals?: Record<string, string>;
+  encryptionContextSubset?: Record<string, string>;
 }
 
 /** Every grant on the key, every page (the key's account may list them). */
@@ -131,7 +138,11 @@ export async function listKeyGrants(clients: AwsClients, keyArn: string, profile
       for (const g of page.Grants ?? []) {
         const c = g.Constraints;
         const constrained = Object.keys(c?.EncryptionContextEquals ?? {}).length + Object.keys(c?.EncryptionContextSubset ?? {}).length > 0;
-        grants.push({ grantId: g.GrantId ?? "?", granteePrincipal: g.GranteePrincipal ?? "", operations: g.Operations ?? [], constrained });
+        const constraints = {
+          ...(c?.EncryptionContextEquals ? { encryptionContextEquals: c.EncryptionContextEquals } : {}),
+          ...(c?.EncryptionContextSubset ? { encryptionContextSubset: c.EncryptionContextSubset } : {}),
+        };
+        grants.push({ grantId: g.GrantId ?? "?", granteePrincipal: g.GranteePrincipal ?? "", operations: g.Operations ?? [], constrained, ...(constrained ? { constraints } : {}) });
       }
       marker = page.Truncated ? page.NextMarker : undefined;
     } while (marker);

@@ -278,10 +278,12 @@ export function planKms(input: KmsPlanInput, keysRead: readonly BucketKeyState[]
   const plan: KmsPlan = { decrypt: [], keyStatements: [], ...(bucketKeyEnabled ? { bucketKeyEnabled } : {}) };
   const scope = { partition: input.partition, bucket: answers.bucket, bucketKeyEnabled };
   for (const { key, keyPolicy, bucketKeyEnabled } of bucketKeys) {
-    const request = readerDecryptRequest(reader, { key, bucket: answers.bucket, objectKey: input.objectKey ?? "*", bucketKeyEnabled });
+    // With Bucket Keys, objects written before they were on keep the object's context: both must be admitted.
+    const requests = [false, ...(bucketKeyEnabled ? [true] : [])].map((bucketContext) =>
+      readerDecryptRequest(reader, { key, bucket: answers.bucket, objectKey: input.objectKey ?? "*", bucketKeyEnabled: bucketContext }));
     // Without every xacct statement (any setup's): each setup has its own, so one teardown never cuts another's reads.
     const others = keyPolicy ? { ...keyPolicy, Statement: keyPolicy.Statement.filter((s) => !isKeyStatementSid(s.Sid)) } : undefined;
-    const admits = others !== undefined && others.Statement.length > 0 && keyPolicyAdmitsReader(request, { label: `key policy of ${key.arn}`, document: others });
+    const admits = others !== undefined && others.Statement.length > 0 && requests.every((request) => keyPolicyAdmitsReader(request, { label: `key policy of ${key.arn}`, document: others }));
     const grants = plannedKmsGrants({ key, bucket: answers.bucket, setupId: id, sharing, principals, keyPolicyAdmitsReader: admits, scope });
     if (grants.decrypt) plan.decrypt.push(key);
     if (grants.keyStatement && keyPolicy) plan.keyStatements.push({ setupId: id, keyArn: key.arn, region: key.region, statement: grants.keyStatement, keyPolicy });

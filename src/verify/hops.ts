@@ -73,9 +73,9 @@ function kmsPathHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   if ("missingKey" in kms) return [missingKeyHop(roleMode ? "role" : "resource-policy", reader, kms)];
   const path = rolePath(target, docs);
   const side = roleMode ? "production" : "staging";
-  const hopsFor = (objectKey: string) => {
+  const hopsFor = (objectKey: string, bucketKeyEnabled: boolean) => {
     const base = roleMode ? path.onObject("s3:GetObject", undefined, objectKey) : path.onObject("s3:GetObject", path.user, objectKey);
-    const read = { key: kms.key, bucket: target.bucket, objectKey, bucketKeyEnabled: kms.encryption.bucketKeyEnabled };
+    const read = { key: kms.key, bucket: target.bucket, objectKey, bucketKeyEnabled };
     return kmsHops({
       mode: roleMode ? "role" : "resource-policy",
       reader,
@@ -88,10 +88,27 @@ function kmsPathHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
       grants: kms.grants,
     });
   };
-  // With S3 Bucket Keys the encryption context names the bucket, not the object: one key is enough.
-  const keys = kms.encryption.bucketKeyEnabled ? [GENERIC_PROBE_KEY] : readKeys(docs, target);
-  const perKey = new Map(keys.map((key) => [key, hopsFor(key)]));
-  return perKey.get(keys[0]!)!.map((_, i) => onEveryKey(target.bucket, keys, (key) => perKey.get(key)![i]!));
+  const keys = readKeys(docs, target);
+  const perKey = new Map(keys.map((key) => [key, hopsFor(key, false)]));
+  const onObjects = perKey.get(keys[0]!)!.map((_, i) => onEveryKey(target.bucket, keys, (key) => perKey.get(key)![i]!));
+  // With S3 Bucket Keys the encryption context names the bucket; objects written before they were
+  // turned on (or copied with their own context) keep the object's ARN, so both must be admitted.
+  // An object `--key` names was read with its own setting: its context is known.
+  if (!kms.encryption.bucketKeyEnabled) return onObjects;
+  const onBucket = hopsFor(GENERIC_PROBE_KEY, true);
+  if (kms.objectKey !== undefined) return onBucket;
+  return onBucket.map((hop, i) => (hop.ok === true ? olderObjects(onObjects[i]!, hop) : hop));
+}
+
+/** The bucket-context hop held: the object-context one decides, said of objects written before Bucket Keys. */
+function olderObjects(onObject: Hop, onBucket: Hop): Hop {
+  if (onObject.ok === true) return onBucket;
+  const would = onObject.ok === false ? "would be unreadable" : "may be unreadable";
+  return {
+    ...onObject,
+    detail: `With S3 Bucket Keys on, reads are admitted for the bucket's encryption context, but objects written before Bucket Keys were enabled (or copied with their own encryption context) keep the object's ARN as their context and ${would}: ${onObject.detail}`,
+    fix: `Admit both contexts (kms:EncryptionContext:aws:s3:arn the bucket ARN and bucket/*), or re-encrypt the older objects (copy them onto themselves). ${onObject.fix ?? ""}`.trim(),
+  };
 }
 
 /** Nothing more: no write or delete, no read around the role, no third account, not public. */

@@ -9,11 +9,13 @@
  *   the role (iam:PassRole) attached it to, and those live in the role's own account: reported
  *   as a warning, like Production's own principals. A service outside that short list may act
  *   for resources of any account (the confused deputy): unless aws:SourceAccount, aws:SourceArn
- *   or aws:SourceOrgID keeps other accounts out, xacct cannot tell who gets in (?).
+ *   (with Production's account in it) or aws:SourceOrgID keeps other accounts out, xacct cannot
+ *   tell who gets in (?).
  */
 import { policyDocument, type PolicyStatement } from "../policy/documents.js";
 import { describeStatement, evaluate, type LabeledPolicy } from "../policy-eval/index.js";
 import type { Hop } from "./hops/types.js";
+import { sourceArnPatterns, sourceArnsFor } from "./source-arn.js";
 
 /**
  * Services that assume a role only for a resource it was attached to with iam:PassRole, which
@@ -87,16 +89,20 @@ export function federatedHop(trust: LabeledPolicy, target: TrustTarget): Hop | u
 export function serviceHop(trust: LabeledPolicy, target: TrustTarget): Hop | undefined {
   const services = entries(trust.document.Statement, "Service");
   const title = `no AWS service can assume ${target.roleName} for another account's resources`;
+  const patterns = sourceArnPatterns(trust.document.Statement);
   const admitted = services.flatMap((service) => {
     const all = granting(trust, { arn: service, accountId: "", kind: "service" }, "sts:AssumeRole", {});
     if (all.length === 0) return [];
     const outside = "999999999999";
-    const forOutsider = granting(trust, { arn: service, accountId: "", kind: "service" }, "sts:AssumeRole", {
-      "aws:SourceAccount": outside,
-      "aws:SourceArn": `arn:aws:${service.split(".")[0]}:us-east-1:${outside}:resource`,
-      "aws:SourceOrgID": "o-outsider00",
-    });
-    return [{ service, named: all.map(describeStatement).join(", "), deputy: forOutsider.length > 0 && !PASS_ROLE_ONLY.has(service.toLowerCase()) }];
+    // One request per resource shape the trust names: a SourceArn whose account part is a wildcard (or missing) admits the outsider's.
+    const partition = target.roleArn.split(":")[1] ?? "aws";
+    const forOutsider = sourceArnsFor(service, outside, partition, "us-east-1", patterns).some((sourceArn) =>
+      granting(trust, { arn: service, accountId: "", kind: "service" }, "sts:AssumeRole", {
+        "aws:SourceAccount": outside,
+        "aws:SourceArn": sourceArn,
+        "aws:SourceOrgID": "o-outsider00",
+      }).length > 0);
+    return [{ service, named: all.map(describeStatement).join(", "), deputy: forOutsider && !PASS_ROLE_ONLY.has(service.toLowerCase()) }];
   });
   if (admitted.length === 0) return undefined;
   const deputies = admitted.filter((a) => a.deputy);

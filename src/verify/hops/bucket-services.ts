@@ -12,6 +12,7 @@ import { accountsNamedBy, NETWORK_KEYS, outsideAccount, type Outsider } from "..
 import type { S3ActionKind } from "../s3-actions.js";
 import { firstReach, outsiderRequest, type Reach } from "./beyond.js";
 import { ANY_IDENTITY, grantingStatements, outsiderTarget } from "./judge.js";
+import { sourceArnPatterns, sourceArnsFor } from "../source-arn.js";
 import type { Hop, VerifyTarget } from "./types.js";
 
 const ALL: S3ActionKind[] = ["read", "list", "write", "delete", "administer"];
@@ -23,21 +24,23 @@ function servicesNamed(statements: PolicyStatement[]): string[] {
   return [...new Set(named)];
 }
 
-/** The service acting for a resource of `account`. */
-function serviceActingFor(service: string, account: string, target: VerifyTarget): Outsider {
+/** The service acting for a resource of `account`, one request per resource shape the statements name. */
+function servicesActingFor(service: string, account: string, target: VerifyTarget, patterns: string[]): Outsider[] {
   const partition = outsiderTarget(target).partition;
-  const source: Record<string, ContextValue> = {
-    "aws:SourceAccount": account,
-    "aws:SourceArn": `arn:${partition}:${service.split(".")[0]}:${target.region}:${account}:xacct-outsider`,
-    "aws:SourceOrgID": "o-outsider00",
-  };
-  return {
-    who: account === target.productionAccountId ? service : `${service} acting for account ${account}`,
+  return sourceArnsFor(service, account, partition, target.region, patterns).map((sourceArn) => ({
+    who: account === target.productionAccountId ? service : `${service} acting for account ${account} (source ${sourceArn})`,
     principal: { arn: service, accountId: "", kind: "service" },
-    context: { "aws:PrincipalIsAWSService": true, "aws:PrincipalServiceName": service, "aws:ResourceAccount": target.productionAccountId, ...source },
+    context: {
+      "aws:PrincipalIsAWSService": true,
+      "aws:PrincipalServiceName": service,
+      "aws:ResourceAccount": target.productionAccountId,
+      "aws:SourceAccount": account,
+      "aws:SourceArn": sourceArn,
+      "aws:SourceOrgID": "o-outsider00",
+    } satisfies Record<string, ContextValue>,
     open: { absent: NOT_IAM },
     publicInS3Terms: false,
-  };
+  }));
 }
 
 function reachOf(bucketPolicy: LabeledPolicy, outsider: Outsider, target: VerifyTarget): Reach | undefined {
@@ -58,19 +61,21 @@ export function bucketServiceHops(docs: PathDocuments, target: VerifyTarget): Ho
   // An account no document names first, then every account they name but Production.
   const others = [outsideAccount(named, outsiderTarget(target)), ...[...named].filter((a) => a !== target.productionAccountId).sort()];
   const title = `no AWS service can act on ${target.bucket} for another account's resources`;
-  const deputy = services.flatMap((service) => others.map((account) => reachOf(bucketPolicy, serviceActingFor(service, account, target), target))).find((r) => r !== undefined);
+  const patterns = sourceArnPatterns(bucketPolicy.document.Statement);
+  const actingFor = (account: string) => services.flatMap((service) => servicesActingFor(service, account, target, patterns));
+  const deputy = others.flatMap(actingFor).map((outsider) => reachOf(bucketPolicy, outsider, target)).find((r) => r !== undefined);
   if (deputy) {
     const statements = grantingStatements(deputy.result);
     return [{
       id: "services-cannot-reach-bucket",
       title,
       ok: false,
-      detail: `${deputy.who} may ${deputy.action} on ${deputy.resource}, allowed by ${statements}: no aws:SourceAccount, aws:SourceArn or aws:SourceOrgID condition keeps other accounts' resources out (another account's inventory, logs or exports can name this bucket).`,
-      fix: `Add a condition aws:SourceAccount = ${target.productionAccountId} (or aws:SourceArn naming Production's resource) to ${statements}.`,
+      detail: `${deputy.who} may ${deputy.action} on ${deputy.resource}, allowed by ${statements}: no aws:SourceAccount, aws:SourceArn or aws:SourceOrgID condition keeps other accounts' resources out (another account's inventory, logs or exports can name this bucket). An aws:SourceArn keeps them out only when it names Production's account; S3's ARNs name none.`,
+      fix: `Add a condition aws:SourceAccount = ${target.productionAccountId} to ${statements} (an aws:SourceArn alone limits it only when its account part is Production's).`,
     }];
   }
   const hops: Hop[] = [{ id: "services-cannot-reach-bucket", title, ok: true, detail: `${services.join(", ")} may act on the bucket only for Production's own resources, if at all.` }];
-  const own = services.map((service) => reachOf(bucketPolicy, serviceActingFor(service, target.productionAccountId, target), target)).find((r) => r !== undefined);
+  const own = actingFor(target.productionAccountId).map((outsider) => reachOf(bucketPolicy, outsider, target)).find((r) => r !== undefined);
   if (own) {
     const statements = grantingStatements(own.result);
     hops.push({

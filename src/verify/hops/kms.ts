@@ -17,6 +17,8 @@ export interface KmsGrant {
   operations: string[];
   /** The grant has constraints on the encryption context. */
   constrained: boolean;
+  /** Those constraints (absent while `constrained`: not known, so taken as possibly holding). */
+  constraints?: { encryptionContextEquals?: Record<string, string>; encryptionContextSubset?: Record<string, string> } | undefined;
 }
 
 export interface KmsHopInput {
@@ -73,22 +75,36 @@ export function kmsHops(input: KmsHopInput): Hop[] {
  * A grant is another way in: KMS lets its grantee use the operations it names without the key
  * policy or IAM policies allowing them (an explicit Deny still wins). A hop that fails only for
  * want of an Allow, while a grant for the reader may cover Decrypt (or the grants could not be
- * read), cannot be told; xacct does not judge a grant's constraints or the layers around it.
+ * read), cannot be told; a grant whose constraints S3's context can never meet is left out,
+ * beyond that xacct does not judge a grant's constraints or the layers around it.
  */
 function withGrants(hop: Hop, input: KmsHopInput): Hop {
   if (hop.ok !== false || hop.detail.startsWith("Explicitly denied") || input.grants === undefined || keyStateProblem(input.key)) return hop;
   if (typeof input.grants === "string") {
     return { ...hop, ok: null, detail: `Cannot tell: ${hop.detail} But a KMS grant may still let ${input.reader} decrypt, and the key's grants could not be read (${input.grants}).`, fix: `Let the verifying credentials call kms:ListGrants on ${input.key.arn}, or check its grants yourself; xacct treats this check as not holding. Otherwise: ${hop.fix ?? ""}`.trim() };
   }
-  const mine = input.grants.filter((g) => g.operations.includes("Decrypt") && isReader(g.granteePrincipal, input.request));
+  const mine = input.grants.filter((g) => g.operations.includes("Decrypt") && isReader(g.granteePrincipal, input.request) && s3CanMeet(g, input.request));
   if (mine.length === 0) return hop;
   const ids = mine.map((g) => `${g.grantId}${g.constrained ? " (with encryption-context constraints)" : ""}`).join(", ");
   return {
     ...hop,
     ok: null,
-    detail: `Cannot tell: ${hop.detail} But grant${mine.length === 1 ? "" : "s"} ${ids} on the key give${mine.length === 1 ? "s" : ""} ${input.reader} Decrypt, which KMS honours without the policies; xacct does not judge grants.`,
+    detail: `Cannot tell: ${hop.detail} But grant${mine.length === 1 ? "" : "s"} ${ids} on the key give${mine.length === 1 ? "s" : ""} ${input.reader} Decrypt, which KMS honours without the policies; xacct does not judge grants beyond whether S3's encryption context can meet their constraints.`,
     fix: `Check grant${mine.length === 1 ? "" : "s"} ${ids} (\`aws kms list-grants --key-id ${input.key.arn}\`): whether its constraints hold for S3's reads, and that no SCP or RCP refuses; xacct treats this check as not holding.`,
   };
+}
+
+/**
+ * Whether S3's encryption context can meet a grant's constraints: S3 sends only aws:s3:arn, the
+ * bucket's ARN or an object's. A constraint naming another key (EncryptionContextEquals or
+ * Subset) or another bucket never holds, so such a grant never helps a read of this bucket.
+ */
+function s3CanMeet(grant: KmsGrant, request: EvaluationRequest): boolean {
+  const sent = request.context["kms:EncryptionContext:aws:s3:arn"];
+  if (typeof sent !== "string") return true;
+  const bucket = sent.replace(/^(arn:[^:]*:s3:::[^/]*).*$/, "$1");
+  const pairs = [grant.constraints?.encryptionContextEquals, grant.constraints?.encryptionContextSubset].flatMap((c) => Object.entries(c ?? {}));
+  return pairs.every(([key, value]) => key === "aws:s3:arn" && (value === bucket || value.startsWith(`${bucket}/`)));
 }
 
 /** Whether a grantee is the reader: its ARN, its role (for a session), a session of that role, or its account. */
