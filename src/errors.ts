@@ -2,7 +2,7 @@
  * The one error type xacct shows to users: a sentence naming the problem, a hint naming the
  * fix, and the exit code. Thrown deep, printed once by the CLI.
  */
-import { PolicyEvalError } from "./policy-eval/errors.js";
+import type { PolicyEvalError } from "./policy-eval/errors.js";
 
 export type ExitCode = 1 | 2;
 
@@ -28,9 +28,14 @@ export function invalidInput(message: string, hint?: string): XacctError {
 
 /**
  * The evaluator's error as the user sees it: its sentence (naming the statement) and hint.
- * Any other error is returned as it is.
+ * Any other error is returned as it is. Recognised by name, so that loading the CLI (`--help`)
+ * does not load the evaluator.
  */
 export function asXacctError(error: unknown): unknown {
-  if (!(error instanceof PolicyEvalError)) return error;
+  if (!isPolicyEvalError(error)) return error;
   return new XacctError(error.message, { hint: error.hint ?? "Remove or rewrite that statement, or check it by hand.", cause: error });
+}
+
+function isPolicyEvalError(error: unknown): error is PolicyEvalError {
+  return error instanceof Error && error.name === "PolicyEvalError";
 }

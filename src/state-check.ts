@@ -5,7 +5,7 @@
  * another version or another person) is refused with the state file's name, not used.
  */
 import { XacctError, invalidInput } from "./errors.js";
-import { parseKeyArn } from "./policy/index.js";
+import { parseKeyArn } from "./policy/arn.js";
 import type { SetupState } from "./state.js";
 import {
   checkAccountId,

@@ -48,3 +48,12 @@ export function parseRoleArn(arn: string): ParsedRoleArn | undefined {
   if (!match) return undefined;
   return { partition: match[1] as Partition, accountId: match[2]!, roleName: match[3]! };
 }
+
+const KEY_ARN = /^arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-zA-Z-]+)$/;
+
+/** A KMS key ARN's parts; undefined for anything else (an alias, a key ID). */
+export function parseKeyArn(arn: string): { partition: Partition; region: string; accountId: string; keyId: string } | undefined {
+  const match = KEY_ARN.exec(arn);
+  if (!match) return undefined;
+  return { partition: match[1] as Partition, region: match[2]!, accountId: match[3]!, keyId: match[4]! };
+}

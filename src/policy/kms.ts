@@ -5,7 +5,9 @@
  * Pure: no I/O.
  */
 import { invalidInput, XacctError } from "../errors.js";
-import { accountRootArn, partitionForRegion, type Partition } from "./arn.js";
+import { accountRootArn, parseKeyArn, partitionForRegion, type Partition } from "./arn.js";
+
+export { parseKeyArn };
 import { mergeOwnedStatements, refuseLanguageChange, removeOwnedStatements } from "./bucket-policy.js";
 import { type PolicyDocument, type PolicyStatement } from "./documents.js";
 import { awsPrincipals, sameGrant, setupDigest } from "./ownership.js";
@@ -31,13 +33,6 @@ export interface KmsKey {
   deletionDate?: string | undefined;
 }
 
-const KEY_ARN = /^arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-zA-Z-]+)$/;
-
-export function parseKeyArn(arn: string): { partition: Partition; region: string; accountId: string; keyId: string } | undefined {
-  const match = KEY_ARN.exec(arn);
-  if (!match) return undefined;
-  return { partition: match[1] as Partition, region: match[2]!, accountId: match[3]!, keyId: match[4]! };
-}
 
 /** The S3 endpoint host KMS sees as kms:ViaService when S3 calls it for a reader (China has its own domain). */
 export function s3ViaService(region: string): string {
