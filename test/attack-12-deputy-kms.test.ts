@@ -11,22 +11,7 @@ import { planKms } from "../src/resources/key-policy.js";
 import type { PathDocuments } from "../src/verify/documents.js";
 import { computeHops, type Hop, type VerifyTarget } from "../src/verify/hops.js";
 
-const B = "prod-bkt";
-const P = "111111111111";
-const S = "222222222222";
-const KEY = `arn:aws:kms:us-east-1:${P}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-const target: VerifyTarget = {
-  region: "us-east-1",
-  productionAccountId: P,
-  stagingAccountId: S,
-  stagingUser: "StageAdmin",
-  roleName: "StageRole",
-  roleArn: `arn:aws:iam::${P}:role/StageRole`,
-  bucket: B,
-  sessionName: "xacct-staging",
-};
-const locate: PolicyStatement = { Sid: "XacctLocate", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${S}:root` }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: `arn:aws:s3:::${B}` };
-const labeled = (label: string, statements: PolicyStatement[]): LabeledPolicy => ({ label, document: policyDocument(statements) });
+import { B, P, S, KEY, target, locate, labeled } from "./support/hop-fixtures.js";
 
 function roleDocs(given: { bucket?: PolicyStatement[]; role?: PolicyStatement[]; trust?: PolicyStatement[] } = {}): PathDocuments {
   return {

@@ -9,24 +9,7 @@ import type { LabeledPolicy } from "../src/policy-eval/index.js";
 import type { PathDocuments } from "../src/verify/documents.js";
 import { computeHops, type Hop, type VerifyTarget } from "../src/verify/hops.js";
 
-const B = "prod-bkt";
-const P = "111111111111";
-const S = "222222222222";
-const KEY = `arn:aws:kms:us-east-1:${P}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-const target: VerifyTarget = {
-  region: "us-east-1",
-  productionAccountId: P,
-  stagingAccountId: S,
-  stagingUser: "StageAdmin",
-  roleName: "StageRole",
-  roleArn: `arn:aws:iam::${P}:role/StageRole`,
-  bucket: B,
-  sessionName: "xacct-staging",
-};
-const direct: VerifyTarget = { ...target, mode: "resource-policy" };
-const locate: PolicyStatement = { Sid: "XacctLocate", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${S}:root` }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: `arn:aws:s3:::${B}` };
-const stagingRead: PolicyStatement = { Sid: "XacctRead", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${S}:root` }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/*` };
-const labeled = (label: string, statements: PolicyStatement[]): LabeledPolicy => ({ label, document: policyDocument(statements) });
+import { B, P, S, KEY, target, direct, locate, stagingRead, labeled } from "./support/hop-fixtures.js";
 
 function roleDocs(given: { bucket?: PolicyStatement[]; trust?: PolicyStatement[]; role?: PolicyStatement[] } = {}): PathDocuments {
   return {

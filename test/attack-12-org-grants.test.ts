@@ -17,24 +17,8 @@ import type { OrgMembership } from "../src/verify/request-context.js";
 import { computeHops, type Hop, type VerifyTarget } from "../src/verify/hops.js";
 import { setupArgs, useSandbox } from "./support/sandbox.js";
 
-const B = "prod-bkt";
-const P = "111111111111";
-const S = "222222222222";
+import { B, P, S, target, direct, locate, stagingRead, labeled } from "./support/hop-fixtures.js";
 const ORG = "o-3wqg9xr8xj";
-const target: VerifyTarget = {
-  region: "us-east-1",
-  productionAccountId: P,
-  stagingAccountId: S,
-  stagingUser: "StageAdmin",
-  roleName: "StageRole",
-  roleArn: `arn:aws:iam::${P}:role/StageRole`,
-  bucket: B,
-  sessionName: "xacct-staging",
-};
-const direct: VerifyTarget = { ...target, mode: "resource-policy" };
-const locate: PolicyStatement = { Sid: "XacctLocate", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${S}:root` }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: `arn:aws:s3:::${B}` };
-const stagingRead: PolicyStatement = { Sid: "XacctRead", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${S}:root` }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/*` };
-const labeled = (label: string, statements: PolicyStatement[]): LabeledPolicy => ({ label, document: policyDocument(statements) });
 const BLOCKED = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 
 const orgRead = (condition: PolicyStatement["Condition"], sid = "OrgRead", action = "s3:GetObject"): PolicyStatement =>

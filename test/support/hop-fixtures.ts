@@ -1,0 +1,25 @@
+/** One setup's names and xacct's own bucket statements, for pure tests of verify's hops. */
+import { policyDocument, type PolicyStatement } from "../../src/policy/documents.js";
+import type { LabeledPolicy } from "../../src/policy-eval/index.js";
+import type { VerifyTarget } from "../../src/verify/hops.js";
+
+export const B = "prod-bkt";
+export const P = "111111111111";
+export const S = "222222222222";
+export const KEY = `arn:aws:kms:us-east-1:${P}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+export const target: VerifyTarget = {
+  region: "us-east-1",
+  productionAccountId: P,
+  stagingAccountId: S,
+  stagingUser: "StageAdmin",
+  roleName: "StageRole",
+  roleArn: `arn:aws:iam::${P}:role/StageRole`,
+  bucket: B,
+  sessionName: "xacct-staging",
+};
+export const direct: VerifyTarget = { ...target, mode: "resource-policy" };
+
+export const locate: PolicyStatement = { Sid: "XacctLocate", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${S}:root` }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: `arn:aws:s3:::${B}` };
+export const stagingRead: PolicyStatement = { Sid: "XacctRead", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${S}:root` }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/*` };
+export const labeled = (label: string, statements: PolicyStatement[]): LabeledPolicy => ({ label, document: policyDocument(statements) });
