@@ -11,20 +11,7 @@ import { planKms } from "../src/resources/key-policy.js";
 import type { PathDocuments } from "../src/verify/documents.js";
 import { computeHops, type Hop, type VerifyTarget } from "../src/verify/hops.js";
 
-import { B, P, S, KEY, target, locate, labeled } from "./support/hop-fixtures.js";
-
-function roleDocs(given: { bucket?: PolicyStatement[]; role?: PolicyStatement[]; trust?: PolicyStatement[] } = {}): PathDocuments {
-  return {
-    userExists: true,
-    userPolicies: [labeled("inline policy assume of user StageAdmin", [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: target.roleArn }])],
-    trust: { label: "trust policy of role StageRole", document: policyDocument([...(given.trust ?? []), ...buildTrustPolicy({ partition: "aws", stagingAccountId: S }).Statement]) },
-    rolePolicies: [given.role ? labeled("managed policy Narrow of role StageRole", given.role) : { label: "managed policy StageRoleReadObjects of role StageRole", document: buildReadObjectsPolicy({ partition: "aws", bucket: B }) }],
-    bucketPolicy: labeled(`bucket policy of ${B}`, [locate, ...(given.bucket ?? [])]),
-    publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
-    objectOwnership: "BucketOwnerEnforced",
-    bucketAcl: [],
-  };
-}
+import { B, P, S, KEY, target, locate, labeled, roleDocs } from "./support/hop-fixtures.js";
 
 const hop = (hops: Hop[], id: string) => {
   const found = hops.find((h) => h.id === id);
