@@ -135,6 +135,7 @@ describe("role mode on a bucket under a customer managed key", () => {
     const report = JSON.parse(result.stdout) as { hops: { id: string; ok: boolean | null; detail: string }[] };
     const byId = Object.fromEntries(report.hops.map((h) => [h.id, h.ok]));
     expect(byId).toMatchObject({ "role-may-decrypt": true, "key-policy-admits": true, "role-grants-nothing-else": true });
+    expect(report.hops.find((h) => h.id === "role-grants-nothing-else")!.detail).toContain("kms:Decrypt through S3 only");
     expect(report.hops.filter((h) => h.ok !== true), result.stdout).toEqual([]);
     expect(result.code).toBe(0);
   });

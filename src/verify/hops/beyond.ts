@@ -166,7 +166,13 @@ export function roleScopeHop(rolePolicies: LabeledPolicy[], target: VerifyTarget
     ),
   );
   const title = `${target.roleName} grants nothing beyond ${target.bucket}`;
-  if (beyond.length === 0) return { id: "role-grants-nothing-else", title, ok: true, detail: "Every statement of its policies names only the bucket." };
+  if (beyond.length === 0) {
+    const decrypts = rolePolicies.some((policy) => policy.document.Statement.some((s) => s.Effect === "Allow" && decryptsForS3(s)));
+    const detail = decrypts
+      ? "Every statement of its policies names only the bucket, or lets S3 decrypt its objects with Production's key (kms:Decrypt through S3 only)."
+      : "Every statement of its policies names only the bucket.";
+    return { id: "role-grants-nothing-else", title, ok: true, detail };
+  }
   return {
     id: "role-grants-nothing-else",
     title,
