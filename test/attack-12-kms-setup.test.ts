@@ -125,7 +125,7 @@ describe("an edited xacct key-policy statement at teardown", () => {
     const plan = await sandbox.run(["teardown", "--plan"], withState("edited"));
     expect(plan.stdout).toMatch(new RegExp(`= leave +xacct's statement in the key policy of ${keyArn}.*${ours.Sid} was edited`));
     const torn = await sandbox.run(["teardown", "--yes"], withState("edited"));
-    expect(torn.stdout).toMatch(/3 resource\(s\) left in place/);
+    expect(torn.stdout).toMatch(/3 resources left in place/);
     expect(xacctSids(await keyPolicy(keyArn))).toEqual([ours.Sid]);
   });
 });

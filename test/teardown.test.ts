@@ -27,7 +27,8 @@ describe("xacct teardown", () => {
     // When teardown runs without --delete-objects, the non-empty bucket stays and it says why
     const first = await sandbox.run(["teardown", "--yes"]);
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain("give --delete-objects to delete them too");
+    expect(first.stdout).toContain("it holds 1 object version; give --delete-objects to delete them too");
+    expect(first.stdout).toContain("Teardown complete; 1 resource left in place as listed above.");
     expect(first.stdout).toMatch(/Delete role StageRole — deleted/);
     expect(first.stdout).toMatch(/Delete user NewReader — deleted/);
     expect(await prod.s3.send(new HeadBucketCommand({ Bucket: "teardown-bucket" }))).toBeTruthy();

@@ -64,7 +64,7 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
   await removeEverything(ctx, survey);
   const kept = removals.filter((r) => r.kind === "keep");
   out.line();
-  out.done(kept.length === 0 ? "Teardown complete." : `Teardown complete; ${kept.length} resource(s) left in place as listed above.`);
+  out.done(kept.length === 0 ? "Teardown complete." : `Teardown complete; ${kept.length} ${kept.length === 1 ? "resource" : "resources"} left in place as listed above.`);
   return 0;
 }
 

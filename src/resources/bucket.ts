@@ -43,7 +43,7 @@ export const bucket: ResourceKind = {
             ? `xacct created it, but AWS no longer shows it as this setup's: ${NOT_XACCTS}`
             : NOT_XACCTS;
     } else if (removal.kind === "delete" && deps.objectCount > 0 && !target.deleteObjects) {
-      Object.assign(removal, { kind: "keep", note: `it holds ${deps.objectCount === 1000 ? "1000 or more" : deps.objectCount} object versions; give --delete-objects to delete them too` });
+      Object.assign(removal, { kind: "keep", note: `it holds ${deps.objectCount === 1000 ? "1000 or more object versions" : deps.objectCount === 1 ? "1 object version" : `${deps.objectCount} object versions`}; give --delete-objects to delete them too` });
     } else if (removal.kind === "delete" && deps.objectCount > 0) {
       removal.note = "with every object in it (--delete-objects)";
     }
