@@ -45,6 +45,16 @@ export async function readObjectEncryption(clients: AwsClients, bucket: string, 
   return { algorithm: out.ServerSideEncryption, keyId: out.SSEKMSKeyId || undefined, bucketKeyEnabled: out.BucketKeyEnabled === true };
 }
 
+/** One object's encryption; undefined when the object does not exist (the download or live read says so later). */
+export async function readObjectEncryptionIfAny(clients: AwsClients, bucket: string, key: string, profile?: string): Promise<Encryption | undefined> {
+  try {
+    return await readObjectEncryption(clients, bucket, key, profile);
+  } catch (error) {
+    if (error instanceof XacctError && (error.awsCode === "NotFound" || error.awsCode === "NoSuchKey")) return undefined;
+    throw error;
+  }
+}
+
 /** What S3 uses when aws:kms names no key: the account's AWS managed key for S3. */
 export const AWS_MANAGED_S3_KEY = "alias/aws/s3";
 

@@ -7,7 +7,7 @@
  * statement, never the key. One instance per key, so a second key is one more item.
  */
 import type { AwsClients } from "../aws/clients.js";
-import { describeKey, encryptionKeyId, readKeyPolicy, readObjectEncryption, usesKms, type Encryption } from "../aws/kms.js";
+import { describeKey, encryptionKeyId, readKeyPolicy, usesKms, type Encryption } from "../aws/kms.js";
 import { XacctError } from "../errors.js";
 import { setupId, type KmsPlan, type SetupAnswers, type SetupPlan } from "../plan.js";
 import {
@@ -221,16 +221,6 @@ export async function readRememberedKeys(clients: AwsClients, arns: readonly str
     }
   }
   return keys;
-}
-
-/** One object's encryption; undefined when the object does not exist (the test download says so later). */
-export async function readTestObjectEncryption(clients: AwsClients, bucket: string, key: string, profile: string): Promise<Encryption | undefined> {
-  try {
-    return await readObjectEncryption(clients, bucket, key, profile);
-  } catch (error) {
-    if (error instanceof XacctError && (error.awsCode === "NotFound" || error.awsCode === "NoSuchKey")) return undefined;
-    throw error;
-  }
 }
 
 /**

@@ -14,7 +14,8 @@ import { readBucketSettings } from "../resources/bucket-settings.js";
 import { readManagedPolicy } from "../resources/managed-policy.js";
 import { readRole } from "../resources/role.js";
 import { readBucketEncryption } from "../aws/kms.js";
-import { readBucketKeys, readRememberedKeys, readTestObjectEncryption } from "../resources/key-policy.js";
+import { readBucketKeys, readRememberedKeys } from "../resources/key-policy.js";
+import { readObjectEncryptionIfAny } from "../aws/kms.js";
 import type { BucketKeyState, BucketSettings, ProductionState, StagingState } from "../resources/state.js";
 
 export type { ProductionState, StagingState } from "../resources/state.js";
@@ -67,7 +68,7 @@ export async function readProductionState(clients: AwsClients, target: Productio
 async function readKeys(clients: AwsClients, target: ProductionTarget, settings: BucketSettings | undefined): Promise<BucketKeyState[]> {
   const [byDefault, object] = await Promise.all([
     settings ? settings.defaultEncryption : readBucketEncryption(clients, target.bucket, target.profile),
-    target.objectKey !== undefined ? readTestObjectEncryption(clients, target.bucket, target.objectKey, target.profile) : undefined,
+    target.objectKey !== undefined ? readObjectEncryptionIfAny(clients, target.bucket, target.objectKey, target.profile) : undefined,
   ]);
   const keys = await readBucketKeys(clients, [byDefault, object], target.profile, target.accountId);
   return [...keys, ...(await readRememberedKeys(clients, target.rememberedKeyArns ?? [], keys, target.profile))];

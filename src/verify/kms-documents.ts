@@ -6,7 +6,7 @@
  */
 import type { AwsClients } from "../aws/clients.js";
 import { awsErrorCode, isAwsError } from "../aws/errors.js";
-import { describeKey, encryptionKeyId, listKeyGrants, readBucketEncryption, readKeyPolicy, readObjectEncryption, usesKms, type Encryption, type KeyGrant } from "../aws/kms.js";
+import { describeKey, encryptionKeyId, listKeyGrants, readBucketEncryption, readKeyPolicy, readObjectEncryptionIfAny, usesKms, type Encryption, type KeyGrant } from "../aws/kms.js";
 import { XacctError } from "../errors.js";
 import type { KmsKey } from "../policy/index.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
@@ -45,7 +45,7 @@ async function readKms(clients: AwsClients, bucket: string, options: { objectKey
 async function readKms(clients: AwsClients, bucket: string, options: { objectKey?: string | undefined; profile?: string | undefined }): Promise<KmsDocuments | undefined>;
 async function readKms(clients: AwsClients, bucket: string, options: { objectKey?: string | undefined; profile?: string | undefined; reportMissing?: true }): Promise<KmsDocuments | MissingKmsKey | undefined> {
   const { objectKey, profile } = options;
-  const own = objectKey !== undefined ? await objectEncryption(clients, bucket, objectKey, profile) : undefined;
+  const own = objectKey !== undefined ? await readObjectEncryptionIfAny(clients, bucket, objectKey, profile) : undefined;
   const encryption = usesKms(own) ? own : await readBucketEncryption(clients, bucket, profile);
   if (!usesKms(encryption)) return undefined;
   const of = usesKms(own) ? { objectKey } : {};
@@ -59,16 +59,6 @@ async function readKms(clients: AwsClients, bucket: string, options: { objectKey
   }
   const [keyPolicy, grants] = await Promise.all([readableKeyPolicy(clients, key, profile), readableGrants(clients, key, profile)]);
   return { encryption, key, keyPolicy, grants, ...of };
-}
-
-/** The object's own encryption; undefined when it does not exist (the live read says so). */
-async function objectEncryption(clients: AwsClients, bucket: string, objectKey: string, profile?: string): Promise<Encryption | undefined> {
-  try {
-    return await readObjectEncryption(clients, bucket, objectKey, profile);
-  } catch (error) {
-    if (error instanceof XacctError && (error.awsCode === "NotFound" || error.awsCode === "NoSuchKey")) return undefined;
-    throw error;
-  }
 }
 
 async function readableKeyPolicy(clients: AwsClients, key: KmsKey, profile?: string): Promise<LabeledPolicy | undefined> {
