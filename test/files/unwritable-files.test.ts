@@ -7,7 +7,7 @@ import { chmod, chown, copyFile, lstat, mkdir, readFile, rm, stat, symlink, writ
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { giveToUser, IS_ROOT, runNodeAsUser, runXacctAsUser, USER, userOwnedDir } from "../support/as-user.js";
+import { builtForUser, giveToUser, IS_ROOT, runNodeAsUser, runXacctAsUser, USER, userOwnedDir } from "../support/as-user.js";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.js";
 import { setupArgs, useSandbox } from "../support/sandbox.js";
 
@@ -132,7 +132,7 @@ describe("as a user who is not root, assume --write-profile refuses before Assum
   it("refuses an unreadable file", async () => {
     const { credentials, env } = await userHome();
     await chmod(credentials, 0o000);
-    const store = pathToFileURL(join(__dirname, "../../dist/awsconfig/store.js")).href;
+    const store = pathToFileURL(join(await builtForUser(), "dist/awsconfig/store.js")).href;
     const script = `
       const { writeProfile } = await import(${JSON.stringify(store)});
       try {

@@ -4,7 +4,8 @@
  * otherwise as ourselves. Every run has a time limit, so a hang fails the test instead of CI.
  */
 import { spawn } from "node:child_process";
-import { chown, mkdtemp } from "node:fs/promises";
+import { rmSync } from "node:fs";
+import { chmod, chown, cp, mkdtemp, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -13,6 +14,34 @@ export const IS_ROOT = process.getuid?.() === 0;
 export const USER = IS_ROOT ? { uid: 4242, gid: 4242 } : { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
 
 export const BIN = resolve(__dirname, "../../bin/xacct.js");
+const CHECKOUT = resolve(__dirname, "../..");
+
+let built: Promise<string> | undefined;
+
+/**
+ * The checkout's built CLI where USER can read it. A checkout in a folder only root may enter
+ * (`mktemp -d` makes 0700 ones) is out of USER's reach: then bin/, dist/ and package.json are
+ * copied once, per test process, into a folder anyone may read.
+ */
+export function builtForUser(): Promise<string> {
+  built ??= (async () => {
+    if (!IS_ROOT || (await readableByOthers(CHECKOUT))) return CHECKOUT;
+    const copy = await mkdtemp(join(tmpdir(), "xacct-build-"));
+    process.once("exit", () => rmSync(copy, { recursive: true, force: true }));
+    await chmod(copy, 0o755);
+    for (const part of ["bin", "dist", "package.json"]) await cp(join(CHECKOUT, part), join(copy, part), { recursive: true });
+    return copy;
+  })();
+  return built;
+}
+
+/** Whether a user who is neither owner nor in the group may reach `dir`: every folder up to / lets others in. */
+async function readableByOthers(dir: string): Promise<boolean> {
+  for (let at = dir; ; at = resolve(at, "..")) {
+    if (((await stat(at)).mode & 0o005) !== 0o005) return false;
+    if (at === resolve(at, "..")) return true;
+  }
+}
 
 export interface RunResult {
   code: number | null;
@@ -58,5 +87,5 @@ export function runNodeAsUser(args: string[], options: { env: NodeJS.ProcessEnv;
 
 /** `xacct ARGS` as USER. */
 export function runXacctAsUser(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }): Promise<RunResult> {
-  return runNodeAsUser([BIN, ...args], options);
+  return builtForUser().then((root) => runNodeAsUser([join(root, "bin/xacct.js"), ...args], options));
 }
