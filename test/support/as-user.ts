@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
+import { afterAll } from "vitest";
 import { chmod, chown, cp, mkdtemp, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -27,7 +28,7 @@ export function builtForUser(): Promise<string> {
   built ??= (async () => {
     if (!IS_ROOT || (await readableByOthers(CHECKOUT))) return CHECKOUT;
     const copy = await mkdtemp(join(tmpdir(), "xacct-build-"));
-    process.once("exit", () => rmSync(copy, { recursive: true, force: true }));
+    afterAll(() => rmSync(copy, { recursive: true, force: true }));
     await chmod(copy, 0o755);
     for (const part of ["bin", "dist", "package.json"]) await cp(join(CHECKOUT, part), join(copy, part), { recursive: true });
     return copy;
