@@ -18,6 +18,11 @@ export const BIN = resolve(__dirname, "../../bin/xacct.js");
 const CHECKOUT = resolve(__dirname, "../..");
 
 let built: Promise<string> | undefined;
+let copied: string | undefined;
+// Registered as the test file imports this module, so it runs after that file's tests.
+afterAll(() => {
+  if (copied) rmSync(copied, { recursive: true, force: true });
+});
 
 /**
  * The checkout's built CLI where USER can read it. A checkout in a folder only root may enter
@@ -28,7 +33,7 @@ export function builtForUser(): Promise<string> {
   built ??= (async () => {
     if (!IS_ROOT || (await readableByOthers(CHECKOUT))) return CHECKOUT;
     const copy = await mkdtemp(join(tmpdir(), "xacct-build-"));
-    afterAll(() => rmSync(copy, { recursive: true, force: true }));
+    copied = copy;
     await chmod(copy, 0o755);
     for (const part of ["bin", "dist", "package.json"]) await cp(join(CHECKOUT, part), join(copy, part), { recursive: true });
     return copy;
