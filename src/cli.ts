@@ -258,6 +258,11 @@ function addLifecycleCommands(program: Command, run: Runner): void {
 /** Commands that use what setup made: assume, credentials, console, test-get. */
 function addSessionCommands(program: Command, run: Runner): void {
   program
+    .command("list")
+    .description("show every setup xacct remembers: accounts, bucket, mode, role, temporary profile and its expiry, last verify")
+    .action((_options, command: Command) => run(command, async (ctx) => (await import("./commands/list.js")).listCommand(ctx)));
+
+  program
     .command("assume")
     .description("assume the role with the Staging profile; print the identity and expiry, never a secret")
     .option(...SETUP_OPTION)
