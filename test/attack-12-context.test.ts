@@ -159,7 +159,7 @@ describe("Staging's organization when DescribeOrganization is refused", () => {
     expect(trust.ok).toBeNull();
     expect(trust.detail).toMatch(/Cannot tell: statement "Xacct/);
     // Read, Staging's lack of an organization is a fact: the trust does not admit it.
-    expect(hop((await verify()).hops, "trust-admits-user").ok).toBe(false);
+    expect(hop((await verify(["--setup", "ctx12-org-bucket"])).hops, "trust-admits-user").ok).toBe(false);
   });
 });
 

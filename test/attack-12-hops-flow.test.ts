@@ -53,7 +53,7 @@ describe("verify", () => {
     const doc = JSON.parse((await s3().send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy!) as { Statement: object[] };
     doc.Statement.push({ Sid: "ReadFromOurVpc", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*`, Condition: { StringEquals: { "aws:SourceVpc": "vpc-0abc1234" } } });
     await s3().send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(doc) }));
-    const run = await sandbox.run(["verify", "--json"]);
+    const run = await sandbox.run(["verify", "--json", "--setup", bucket]);
     const out = JSON.parse(run.stdout) as { hops: Hop[] };
     const notPublic = out.hops.find((h) => h.id === "bucket-not-public")!;
     expect(notPublic.ok).toBeNull();

@@ -22,7 +22,7 @@ describe("a reused role's permissions boundary", () => {
     await prod().iam.send(new CreateRoleCommand({ RoleName: "BoundedRole", AssumeRolePolicyDocument: empty, PermissionsBoundary: policy.Policy!.Arn }));
     const setup = await sandbox.run(setupArgs("bounded-c", ["--role-name", "BoundedRole", "--no-preflight"]));
     expect(setup.code).toBe(0);
-    const verify = await sandbox.run(["verify"]);
+    const verify = await sandbox.run(["verify", "--setup", "bounded-c"]);
     expect(verify.code).toBe(1);
     expect(verify.stdout).toMatch(/✘ BoundedRole may s3:GetObject/);
     expect(verify.stdout).toContain("permissions boundary OnlySts of role BoundedRole");
@@ -38,7 +38,7 @@ describe("bucket policies naming canonical user IDs", () => {
     const doc = JSON.parse(current.Policy!) as { Statement: object[] };
     doc.Statement.push({ Sid: "D", Effect: "Deny", Principal: { CanonicalUser: owner }, Action: "s3:GetObject", Resource: "arn:aws:s3:::canonical-c/*" });
     await prod().s3.send(new PutBucketPolicyCommand({ Bucket: "canonical-c", Policy: JSON.stringify(doc) }));
-    const verify = await sandbox.run(["verify"]);
+    const verify = await sandbox.run(["verify", "--setup", "canonical-c"]);
     expect(verify.code).toBe(1);
     expect(verify.stdout).toMatch(/✘ the bucket policy and settings of canonical-c do not deny it/);
   });
