@@ -13,6 +13,7 @@ import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/
 import { checkRefreshingProfile, refuseProcessStyleWithMfa, writeProcessProfile, writeRoleProfile, type ProcessProfile } from "../awsconfig/refreshing-profile.js";
 import { checkProfileFilesWritable, refuseForeignProfile, writeTemporaryProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput } from "../errors.js";
+import { DEFAULT_PROFILE_STYLE, defaultProfileStyle, type ProfileStyle } from "../awsconfig/profile-style.js";
 import { DEFAULTS } from "../plan.js";
 import { assumeRole, type TemporaryCredentials } from "../stages/assume-role.js";
 import { loadState, type SetupState } from "../state.js";
@@ -32,7 +33,7 @@ import {
 } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
 
-export type ProfileStyle = "static" | "role" | "process";
+export type { ProfileStyle } from "../awsconfig/profile-style.js";
 
 export interface AssumeOptions {
   profile?: string;
@@ -68,7 +69,7 @@ export async function assumeCommand(options: AssumeOptions, ctx: CommandContext)
       region: checkRegion(options.region ?? state?.region ?? DEFAULTS.region),
       writeProfile: profileNameToWrite(options.writeProfile),
       credentialsFile: options.credentialsFile ?? false,
-      profileStyle: checkProfileStyle(options.profileStyle ?? "static"),
+      profileStyle: await styleToWrite(options, ctx),
       ...(options.sessionName !== undefined ? { sessionName: checkSessionName(options.sessionName) } : {}),
       ...(options.durationSeconds !== undefined ? { durationSeconds: checkDurationSeconds(options.durationSeconds) } : {}),
       externalId: options.externalId !== undefined ? checkExternalId(options.externalId) : remembered?.externalId,
@@ -81,10 +82,17 @@ export async function assumeCommand(options: AssumeOptions, ctx: CommandContext)
   );
 }
 
+/** --profile-style, else the shared default: the style the profile to write already has, else the recipe's. */
+async function styleToWrite(options: AssumeOptions, ctx: CommandContext): Promise<ProfileStyle> {
+  if (options.profileStyle !== undefined) return checkProfileStyle(options.profileStyle);
+  const name = profileNameToWrite(options.writeProfile);
+  return name === undefined ? DEFAULT_PROFILE_STYLE : defaultProfileStyle((await loadProfileView(ctx.env)).settings(name));
+}
+
 /** Flags that would change nothing, or ask for a profile that cannot work. */
 function refuseConflictingFlags(options: AssumeOptions, remembered: SetupState | undefined): void {
   const writing = options.writeProfile !== undefined && options.writeProfile !== false;
-  const style = checkProfileStyle(options.profileStyle ?? "static");
+  const style = checkProfileStyle(options.profileStyle ?? DEFAULT_PROFILE_STYLE);
   if (options.credentialsFile && !writing) {
     throw invalidInput("--credentials-file says where --write-profile saves the keys, and there is no --write-profile.", "Add --write-profile NAME, or leave --credentials-file out.");
   }
@@ -125,7 +133,7 @@ export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext
   const { out } = ctx;
   const view = await loadProfileView(ctx.env);
   const settings = requireProfile(view, request.profile);
-  const style = request.profileStyle ?? "static";
+  const style = request.profileStyle ?? DEFAULT_PROFILE_STYLE;
   if (request.writeProfile) refuseForeignProfile(view, request.writeProfile, [request.profile, ...(request.protectedProfiles ?? [])], style);
   if (request.writeProfile) await checkProfileFilesWritable(view, request.writeProfile, keysFileFor(style, request.credentialsFile), ctx.env);
   const sessionName = request.sessionName ?? defaultSessionName(request.profile);
@@ -169,7 +177,7 @@ async function writeProfileInStyle(
   written: { name: string; creds: TemporaryCredentials; sessionName: string; mfaSerial: string | undefined; view: ProfileView },
   ctx: CommandContext,
 ): Promise<void> {
-  const style = request.profileStyle ?? "static";
+  const style = request.profileStyle ?? DEFAULT_PROFILE_STYLE;
   const role = refreshingProfile(request, written.name, written.sessionName, written.mfaSerial, ctx.endpoint);
   const result =
     style === "role"

@@ -4,7 +4,7 @@
  * Staging side in those further accounts.
  */
 import { makeClients, type AwsClients } from "../aws/clients.js";
-import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
+import { getCallerIdentity, getS3Owner, type CallerIdentity } from "../aws/identity.js";
 import { listOrganizationAccounts } from "../aws/organizations.js";
 import { invalidInput, XacctError } from "../errors.js";
 import type { DiscoveredAccounts, MoreStagingAccount, SetupPlan } from "../plan.js";
@@ -76,21 +76,32 @@ export async function grantMoreStaging(ctx: CommandContext, plan: SetupPlan): Pr
   }
 }
 
-export async function discoverAccounts(prod: AwsClients, staging: AwsClients, productionProfile: string, stagingProfile: string): Promise<DiscoveredAccounts> {
+/** `known`: identities the wizard already found while asking (profile → identity), not asked again. */
+export async function discoverAccounts(
+  prod: AwsClients,
+  staging: AwsClients,
+  productionProfile: string,
+  stagingProfile: string,
+  known: ReadonlyMap<string, CallerIdentity> = new Map(),
+): Promise<DiscoveredAccounts> {
   const [prodIdentity, stagingIdentity, owner] = await Promise.all([
-    getCallerIdentity(prod, productionProfile),
-    getCallerIdentity(staging, stagingProfile),
+    known.get(productionProfile) ?? getCallerIdentity(prod, productionProfile),
+    known.get(stagingProfile) ?? getCallerIdentity(staging, stagingProfile),
     getS3Owner(prod, productionProfile),
   ]);
-  if (prodIdentity.accountId === stagingIdentity.accountId) {
-    throw invalidInput(
-      `Profiles ${productionProfile} and ${stagingProfile} are both in account ${prodIdentity.accountId}; cross-account access needs two different accounts.`,
-      "Choose a Staging profile whose credentials belong to the other account.",
-    );
-  }
+  refuseSameAccount(productionProfile, stagingProfile, prodIdentity, stagingIdentity);
   return {
     production: { ...prodIdentity, canonicalUserId: owner.canonicalUserId, ownedBuckets: owner.ownedBuckets },
     staging: stagingIdentity,
   };
 }
 
+
+/** Cross-account access needs two accounts. */
+export function refuseSameAccount(productionProfile: string, stagingProfile: string, production: CallerIdentity, staging: CallerIdentity): void {
+  if (production.accountId !== staging.accountId) return;
+  throw invalidInput(
+    `Profiles ${productionProfile} and ${stagingProfile} are both in account ${production.accountId}; cross-account access needs two different accounts.`,
+    "Choose a Staging profile whose credentials belong to the other account.",
+  );
+}
