@@ -128,8 +128,8 @@ export interface AssumeRequest {
   protectedProfiles?: string[];
 }
 
-/** Shared by `assume` and setup's stage 3. */
-export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext): Promise<void> {
+/** Shared by `assume` and setup's stage 3, which reads with the session it returns. */
+export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext): Promise<TemporaryCredentials> {
   const { out } = ctx;
   const view = await loadProfileView(ctx.env);
   const settings = requireProfile(view, request.profile);
@@ -166,10 +166,11 @@ export async function assumeAndWrite(request: AssumeRequest, ctx: CommandContext
   out.line(`  expires ${creds.expiration.toISOString()} (${minutesFromNow(creds.expiration)} min from now)`);
   if (!request.writeProfile) {
     out.line(`  ${out.color.dim("Add --write-profile to save a profile; --profile-style role makes one the AWS tools refresh themselves.")}`);
-    return;
+    return creds;
   }
   // A role profile asks for MFA on every use when it names a device: only when the role needs one.
   await writeProfileInStyle(request, { name: request.writeProfile, creds, sessionName, mfaSerial: mfa?.serial, view }, ctx);
+  return creds;
 }
 
 async function writeProfileInStyle(

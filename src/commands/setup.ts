@@ -243,7 +243,7 @@ async function testAccess(session: SetupSession, plan: SetupPlan, done: StepReco
   session.record.profileStyle = profileStyle;
   const mfaSerial = requireMfa ? await chooseMfaDevice(session, plan) : undefined;
   session.record.mfaSerial = mfaSerial;
-  await assumeAndWrite(
+  const roleSession = await assumeAndWrite(
     {
       profile: stagingProfile,
       roleArn: plan.roleArn,
@@ -259,7 +259,9 @@ async function testAccess(session: SetupSession, plan: SetupPlan, done: StepReco
     },
     ctx,
   );
-  await testRead(session, plan, done, tempProfile);
+  // The probe reads with the session just made: a role-style profile that needs MFA would ask for another code.
+  const { accessKeyId, secretAccessKey, sessionToken } = roleSession;
+  await testRead(session, plan, done, { profile: tempProfile, label: `role ${plan.answers.roleName}`, credentials: { accessKeyId, secretAccessKey, sessionToken } });
   out.line();
   out.done(`Setup complete. Staging reads s3://${bucket}/* through ${plan.roleArn}${requireMfa ? " (with MFA)" : ""}.`);
   return 0;
@@ -269,7 +271,7 @@ async function testAccess(session: SetupSession, plan: SetupPlan, done: StepReco
 async function testDirectly(session: SetupSession, plan: SetupPlan, done: StepRecord[]): Promise<number> {
   const { ctx } = session;
   const { stagingProfile, bucket } = plan.answers;
-  const tested = await testRead(session, plan, done, stagingProfile);
+  const tested = await testRead(session, plan, done, { profile: stagingProfile, label: stagingProfile });
   if (!tested) ctx.out.line(`  test it with: xacct test-get KEY --profile ${displayShellWord(stagingProfile)}`);
   ctx.out.line();
   ctx.out.done(`Setup complete. Profile ${stagingProfile} reads s3://${bucket}/* directly, through the bucket policy.`);
@@ -280,22 +282,32 @@ async function testDirectly(session: SetupSession, plan: SetupPlan, done: StepRe
  * Stage 3's read: --test-key, else in the wizard a key to download, or, for a bucket this run
  * created (empty, so there is no key to name), a probe object. False when nothing was read.
  */
-async function testRead(session: SetupSession, plan: SetupPlan, done: StepRecord[], readerProfile: string): Promise<boolean> {
+async function testRead(session: SetupSession, plan: SetupPlan, done: StepRecord[], reader: StageThreeReader): Promise<boolean> {
+  const readerProfile = reader.profile;
   const { ctx, options } = session;
   const { bucket, region } = plan.answers;
   const bucketIsNew = done.some((step) => step.id === "bucket" && step.status === "created");
   if (options.testKey === undefined && bucketIsNew) {
     if (!(await offerProbe(ctx, options, bucket))) return false;
-    const reader = makeS3Client({ profile: readerProfile, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+    const target = reader.credentials ? { credentials: reader.credentials } : { profile: readerProfile };
+    const s3 = makeS3Client({ ...target, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
     const read = (run: () => Promise<number>) =>
-      explainingDenials(ctx, "read", bucket, () => withAwsContext({ action: `reading the probe object with ${readerProfile}`, profile: readerProfile }, run));
-    await probeAccess({ bucket, owner: session.prod.s3, ownerProfile: plan.answers.productionProfile, reader, readerProfile }, read, ctx.out);
+      explainingDenials(ctx, "read", bucket, () => withAwsContext({ action: `reading the probe object through ${reader.label}`, profile: readerProfile }, run));
+    await probeAccess({ bucket, owner: session.prod.s3, ownerProfile: plan.answers.productionProfile, reader: s3, readerLabel: reader.label }, read, ctx.out);
     return true;
   }
   const key = options.testKey ?? (await offerTestKey(ctx, options));
   session.record.testKey = key;
   if (key) await testGet({ key, profile: readerProfile, bucket, region }, ctx);
   return key !== undefined;
+}
+
+/** Who stage 3 reads as: a profile (for a key's download), or the role's session itself (for the probe). */
+interface StageThreeReader {
+  profile: string;
+  /** How the output names the reader. */
+  label: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 }
 
 /** The device stage 3 assumes the role with: the flag, else asked (the Staging identity's devices, the profile's mfa_serial, or typed). */

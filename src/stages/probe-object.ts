@@ -16,7 +16,8 @@ export interface ProbeInput {
   ownerProfile: string;
   /** Reads it: the temporary profile (role mode) or the Staging profile (resource-policy mode). */
   reader: S3Client;
-  readerProfile: string;
+  /** How the output names the reader: the role, or the Staging profile. */
+  readerLabel: string;
 }
 
 const PROBE_BODY = "xacct probe: uploaded by setup to test access; deleted right after.\n";
@@ -39,7 +40,7 @@ export async function probeAccess(input: ProbeInput, read: (run: () => Promise<n
       const answer = await input.reader.send(new GetObjectCommand({ Bucket: input.bucket, Key: key }));
       return (await answer.Body?.transformToByteArray())?.length ?? 0;
     });
-    out.done(`Downloaded it with ${input.readerProfile} (${bytes} bytes)`);
+    out.done(`Downloaded it through ${input.readerLabel} (${bytes} bytes)`);
   } finally {
     await deleteProbe(input, key, out);
   }

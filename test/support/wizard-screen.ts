@@ -11,6 +11,13 @@ export async function askedAgain(text: string, refused: string, waitMs = 20_000)
   return screenWhere((shown) => shown.includes(text) && !shown.includes(refused), `${JSON.stringify(text)} again`, waitMs);
 }
 
+/** Waits until a select prompt answered a moment ago (showing `text`) is open again. */
+export async function selectAskedAgain(text: string, waitMs = 20_000): Promise<string> {
+  const open = (shown: string) => shown.includes(text) && shown.includes("navigate");
+  await screenWhere((shown) => !open(shown), `${JSON.stringify(text)} answered`, waitMs);
+  return screenWhere(open, `${JSON.stringify(text)} again`, waitMs);
+}
+
 async function screenWhere(wanted: (shown: string) => boolean, text: string, waitMs: number): Promise<string> {
   const deadline = Date.now() + waitMs;
   while (!wanted(screen.getScreen())) {
