@@ -4,25 +4,34 @@
  * it continues: its profiles, region, mode, bucket and names are the defaults, and xacct's own
  * temporary profiles are never offered as admin profiles.
  */
-import { makeClients, type AwsClients } from "../aws/clients.js";
+import { clientsFor, type AwsClients } from "../aws/clients.js";
 import { bucketOwnedElsewhere } from "../aws/bucket-name.js";
 import { getCallerIdentity, type CallerIdentity } from "../aws/identity.js";
 import { isXacctProfile } from "../awsconfig/ownership.js";
 import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
 import { checkProfileFilesWritable, refuseForeignProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput, type XacctError } from "../errors.js";
-import { DEFAULTS, type DiscoveredAccounts, type SetupAnswers } from "../plan.js";
-import type { SetupState } from "../state.js";
+import { DEFAULTS, setupId, type DiscoveredAccounts, type SetupAnswers } from "../plan.js";
+import { setupIdOf, type SetupState } from "../state.js";
 import { checkProfileName } from "../validate/index.js";
 import { askUntilAccepted, type AskAgain } from "../wizard/ask-again.js";
 import type { AnswerRecord } from "../wizard/equivalent-command.js";
 import { askBucket, askMode, askNames, askProfile, askRegion, askTrust, hardeningOf, type TrustAnswers, type TrustFlags } from "../wizard/setup-questions.js";
 import type { CommandContext } from "./context.js";
-import { discoverAccounts, discoverMoreStaging, listOf, refuseSameAccount } from "./setup-accounts.js";
+import { discoverAccounts, discoverMoreStaging, listOf, refuseSameAccount } from "../setups/accounts.js";
+import { chooseSetup } from "../setups/choose.js";
 import type { SetupOptions } from "./setup.js";
+
+/** What xacct remembers, and the setup this run continues (its answers are the wizard's defaults). */
+export interface RememberedSetups {
+  remembered: readonly SetupState[];
+  continued: SetupState | undefined;
+}
 
 export interface GatheredAnswers {
   answers: SetupAnswers;
+  /** An earlier run of this same setup (bucket and role): its trust is kept, its keys and bucket are known. */
+  previous: SetupState | undefined;
   accounts: DiscoveredAccounts;
   prod: AwsClients;
   staging: AwsClients;
@@ -34,20 +43,20 @@ export type TempProfileCheck = (view: ProfileView, profiles: string[]) => Promis
 
 /**
  * Asks (or takes from flags) every answer, and discovers the accounts behind the profiles.
- * `previous`: the setup this run continues; `record` collects the answers as they come, for
+ * `setups.continued`: the setup this run continues; `record` collects the answers as they come, for
  * the equivalent command printed at the end or on a failure.
  */
 export async function gatherAnswers(
   options: SetupOptions,
   ctx: CommandContext,
-  previous: SetupState | undefined,
+  setups: RememberedSetups,
   record: AnswerRecord,
   checkTempProfile: TempProfileCheck,
 ): Promise<GatheredAnswers> {
   const { prompter, interactive } = ctx;
   const view = await loadProfileView(ctx.env);
   // Remembered answers are defaults to press Enter on; unattended runs take only flags.
-  const remembered = interactive ? previous : undefined;
+  const remembered = interactive ? setups.continued : undefined;
   const identities = new IdentityCache(ctx, view);
   const exists = (name: string) => requireProfile(view, name);
   const adminProfiles = view.names.filter((name) => !isXacctProfile(view.settings(name)));
@@ -79,8 +88,8 @@ export async function gatherAnswers(
   const region = await askRegion(prompter, options.region, remembered?.region ?? profileRegion ?? DEFAULTS.region, interactive);
   record.region = region;
 
-  const prod = makeClients({ profile: productionProfile, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const staging = makeClients({ profile: stagingProfile, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const prod = clientsFor(ctx, { profile: productionProfile }, region);
+  const staging = clientsFor(ctx, { profile: stagingProfile }, region);
   const accounts = await discoverAccounts(prod, staging, productionProfile, stagingProfile, identities.known);
   accounts.moreStaging = await discoverMoreStaging(ctx, options, accounts, { productionProfile, moreStagingProfiles, region });
 
@@ -94,14 +103,36 @@ export async function gatherAnswers(
   record.bucket = bucket;
   const names = await askNames(prompter, options, interactive, mode, remembered);
   Object.assign(record, names);
-  const sameRole = previous?.bucket === bucket && previous.roleName === names.roleName;
-  const earlier = sameRole ? rememberedTrust(previous) : undefined;
+  const previous = setups.remembered.find((s) => setupIdOf(s) === setupId({ bucket, roleName: names.roleName }));
+  const earlier = previous ? rememberedTrust(previous) : undefined;
   const stagingAccountIds = [accounts.staging.accountId, ...(accounts.moreStaging ?? []).map((a) => a.accountId)];
   const trust = await askTrust(prompter, trustFlags(options), interactive, earlier, mode, stagingAccountIds);
   record.trust = trust;
   sayKeptHardening(ctx, options, mode, earlier);
   const answers: SetupAnswers = { mode, productionProfile, stagingProfile, region, bucket, ...names, ...trust, hardenBucket: options.hardenBucket, endpoint: ctx.endpoint };
-  return { answers, accounts, prod, staging, view };
+  return { answers, previous, accounts, prod, staging, view };
+}
+
+/**
+ * The setup a wizard run continues, whose answers are its defaults: the one the flags describe,
+ * else the only one; with several, the wizard asks (or starts a new one). Unattended runs take
+ * no defaults from it.
+ */
+export async function setupToContinue(ctx: CommandContext, options: SetupOptions, remembered: readonly SetupState[]): Promise<SetupState | undefined> {
+  if (!ctx.interactive) return undefined;
+  const choice = chooseSetup(remembered, { command: "setup", bucket: options.bucket, roleName: options.roleName });
+  if (choice.kind === "found") return choice.setup;
+  if (choice.kind === "none") return undefined;
+  const NEW = "\u0000new";
+  const id = await ctx.prompter.select({
+    message: "Which setup does this run continue?",
+    flag: "--bucket and --role-name",
+    choices: [
+      ...choice.choices.map((s) => ({ name: setupIdOf(s), value: setupIdOf(s), description: `${s.productionAccountId} → ${s.stagingAccountId}, ${s.mode === "resource-policy" ? "resource-policy" : `role ${s.roleName}`}` })),
+      { name: "A new setup", value: NEW, description: "Start from xacct's defaults." },
+    ],
+  });
+  return choice.choices.find((s) => setupIdOf(s) === id);
 }
 
 function askAgain(ctx: CommandContext, asked: boolean): AskAgain {
@@ -145,7 +176,7 @@ class IdentityCache {
     const found = this.known.get(profile);
     if (found) return found;
     const region = this.view.settings(profile)?.["region"] ?? DEFAULTS.region;
-    const clients = makeClients({ profile, region, endpoint: this.ctx.endpoint }, this.ctx.env, this.ctx.calls);
+    const clients = clientsFor(this.ctx, { profile }, region);
     const identity = await getCallerIdentity(clients, profile);
     this.known.set(profile, identity);
     return identity;

@@ -3,8 +3,8 @@
  * flags), facts from AWS, documents from the policy builder, the diff from what exists, and
  * the writes from the stages. `--plan` stops after showing the diff.
  */
-import { makeClients, type AwsClients } from "../aws/clients.js";
-import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
+import { clientsFor, type AwsClients } from "../aws/clients.js";
+import type { ProfileView } from "../awsconfig/sdk-view.js";
 import { checkProfileFilesWritable, refuseForeignProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { buildSetupPlan, DEFAULTS, setupId, type DiscoveredAccounts, type SetupAnswers, type SetupPlan } from "../plan.js";
@@ -15,27 +15,28 @@ import { planKms, refuseUnusableKeys, type KmsPlanInput } from "../resources/key
 import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
 import { homedir } from "node:os";
 import { runSteps, type StepRecord } from "../stages/steps.js";
-import { loadState, saveState, type SetupState } from "../state.js";
+import { loadSetups, type SetupState } from "../state.js";
+import { changedSomething, rememberSetup, restoreRemembered } from "../setups/remember.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket, askMfaDevice, askProfileStyle, type TrustFlags } from "../wizard/setup-questions.js";
 import { equivalentCommand, hasAnswers, type AnswerRecord } from "../wizard/equivalent-command.js";
 import { defaultProfileStyle, type ProfileStyle } from "../awsconfig/profile-style.js";
 import { listMfaDevices, userNameOf } from "../aws/mfa.js";
-import { gatherAnswers } from "./setup-answers.js";
+import { gatherAnswers, setupToContinue, type RememberedSetups } from "./setup-answers.js";
 import { checkMfaSerial, checkObjectKey, checkProfileStyle, checkTokenCode } from "../validate/index.js";
-import { makeS3Client } from "../aws/s3.js";
 import { withAwsContext } from "../aws/errors.js";
 import { probeAccess } from "../stages/probe-object.js";
 import { explainingDenials } from "../verify/explain-denial.js";
 import { checkSetupFlags } from "./setup-flags.js";
 import { displayShellWord } from "../shell-words.js";
-import { grantMoreStaging, listOf, type MoreStagingFlags } from "./setup-accounts.js";
-import type { TargetOptions } from "./target.js";
+import { grantMoreStaging, listOf, type MoreStagingFlags } from "../setups/accounts.js";
+import type { TargetOptions } from "../setups/target.js";
 import { checkDocumentSizes } from "../stages/document-sizes.js";
 import { refuseInexactRewrite } from "../policy/index.js";
 import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
-import { assumeAndWrite, keysFileFor } from "./assume.js";
-import { testGet } from "./test-get.js";
+import { s3ClientFor } from "../aws/s3.js";
+import { assumeAndWrite, keysFileFor } from "../workflows/assume-and-write.js";
+import { testGet } from "../workflows/test-get.js";
 import type { CommandContext } from "./context.js";
 
 export interface SetupOptions extends TargetOptions, TrustFlags, MoreStagingFlags {
@@ -63,10 +64,11 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   checkSetupFlags(options);
   const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
   // Read (and checked) before any AWS call: its values reach the trust policy.
-  const previous = await loadState(ctx.statePath);
+  const remembered = await loadSetups(ctx.statePath);
   const record = startRecord(options, tempProfile);
   try {
-    const code = await runSetup(options, ctx, previous, record);
+    const continued = await setupToContinue(ctx, options, remembered);
+    const code = await runSetup(options, ctx, { remembered, continued }, record);
     showEquivalentCommand(ctx, record, "done");
     return code;
   } catch (error) {
@@ -75,13 +77,15 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   }
 }
 
-async function runSetup(options: SetupOptions, ctx: CommandContext, previous: SetupState | undefined, record: AnswerRecord): Promise<number> {
+async function runSetup(options: SetupOptions, ctx: CommandContext, setups: RememberedSetups, record: AnswerRecord): Promise<number> {
   const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
+  // The setup the flags name, if xacct remembers it: its MFA decides now whether keys are written.
+  const flagged = setups.remembered.find((s) => s.bucket === options.bucket && s.roleName === (options.roleName ?? DEFAULTS.roleName));
   const checkTempProfile = async (view: ProfileView, profiles: string[]) => {
     refuseForeignProfile(view, tempProfile, profiles, knownStyle(options.profileStyle, view, tempProfile));
-    await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || previous?.requireMfa === true, view, tempProfile), ctx.env);
+    await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || flagged?.requireMfa === true, view, tempProfile), ctx.env);
   };
-  const session = { ...(await gatherAnswers(options, ctx, previous, record, checkTempProfile)), options, ctx, tempProfile, previous, record };
+  const session = { ...(await gatherAnswers(options, ctx, setups, record, checkTempProfile)), options, ctx, tempProfile, record };
   refuseModeSwitch(session);
   // Before any write: the temporary profile must not replace the admin profiles setup uses.
   if (session.answers.mode === "role") refuseForeignProfile(session.view, tempProfile, setupProfiles(session), knownStyle(options.profileStyle, session.view, tempProfile));
@@ -201,7 +205,7 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   if (unchanged) {
     ctx.out.line();
     ctx.out.done("No changes: both accounts already match the plan.");
-    await rememberSetup(ctx, plan, tempProfile, createdBefore(session, plan.answers.bucket), rememberedKeys(session, plan.answers));
+    await rememberSetup(ctx.statePath, plan, tempProfile, createdBefore(session, plan.answers.bucket), rememberedKeys(session, plan.answers));
     return [];
   }
   if (!(await confirmPlan(ctx, options))) {
@@ -212,15 +216,26 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   // Recorded before any write, so a setup that stops part-way can be finished or torn down;
   // and again the moment the bucket exists, so teardown knows it is xacct's.
   const earlierKeys = rememberedKeys(session, plan.answers);
-  await rememberSetup(ctx, plan, tempProfile, createdBefore(session, plan.answers.bucket), earlierKeys);
-  const bucketCreated = () => rememberSetup(ctx, plan, tempProfile, true, earlierKeys);
+  await rememberSetup(ctx.statePath, plan, tempProfile, createdBefore(session, plan.answers.bucket), earlierKeys);
+  let bucketMade = false;
+  const bucketCreated = () => {
+    bucketMade = true;
+    return rememberSetup(ctx.statePath, plan, tempProfile, true, earlierKeys);
+  };
   const applied: StepRecord[] = [];
   ctx.result["applied"] = applied;
   const lockDirectory = bucketPolicyLockDirectory(ctx.env, ctx.env["HOME"] || homedir());
   const steps = setupSteps({ production: session.prod, staging: session.staging }, plan, changes, diff.prodState, bucketCreated, lockDirectory);
   // Shared documents are read again before they are written: the plan may have been on screen a while.
   ctx.calls.checkpoint();
-  return runSteps(steps, ctx.out, applied);
+  try {
+    return await runSteps(steps, ctx.out, applied);
+  } catch (error) {
+    // Refused before any step changed anything (a bucket name taken by another account): what
+    // xacct remembered stays as it was, and a setup that never came to be is not added.
+    if (!bucketMade && !applied.some(changedSomething)) await restoreRemembered(ctx.statePath, session.previous, plan.answers);
+    throw error;
+  }
 }
 
 /** Stage 3: assume the role and save the profile (or, in resource-policy mode, read directly). */
@@ -254,9 +269,10 @@ async function testAccess(session: SetupSession, plan: SetupPlan, done: StepReco
       externalId: plan.answers.trust.externalId,
       mfaSerial,
       tokenCode: options.tokenCode !== undefined ? checkTokenCode(options.tokenCode) : undefined,
-      remembered: await loadState(ctx.statePath),
+      remembered: (await loadSetups(ctx.statePath)).find((s) => setupId(s) === setupId(plan.answers)),
       protectedProfiles: setupProfiles(session),
     },
+    session.staging.sts,
     ctx,
   );
   // The probe reads with the session just made: a role-style profile that needs MFA would ask for another code.
@@ -289,8 +305,7 @@ async function testRead(session: SetupSession, plan: SetupPlan, done: StepRecord
   const bucketIsNew = done.some((step) => step.id === "bucket" && step.status === "created");
   if (options.testKey === undefined && bucketIsNew) {
     if (!(await offerProbe(ctx, options, bucket))) return false;
-    const target = reader.credentials ? { credentials: reader.credentials } : { profile: readerProfile };
-    const s3 = makeS3Client({ ...target, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+    const s3 = reader.credentials ? clientsFor(ctx, { credentials: reader.credentials }, region).s3 : s3ClientFor(ctx, readerProfile, region);
     const read = (run: () => Promise<number>) =>
       explainingDenials(ctx, "read", bucket, () => withAwsContext({ action: `reading the probe object through ${reader.label}`, profile: readerProfile }, run));
     await probeAccess({ bucket, owner: session.prod.s3, ownerProfile: plan.answers.productionProfile, reader: s3, readerLabel: reader.label }, read, ctx.out);
@@ -298,7 +313,7 @@ async function testRead(session: SetupSession, plan: SetupPlan, done: StepRecord
   }
   const key = options.testKey ?? (await offerTestKey(ctx, options));
   session.record.testKey = key;
-  if (key) await testGet({ key, profile: readerProfile, bucket, region }, ctx);
+  if (key) await testGet({ key, profile: readerProfile, bucket, region }, s3ClientFor(ctx, readerProfile, region), ctx);
   return key !== undefined;
 }
 
@@ -461,45 +476,6 @@ async function offerTestKey(ctx: CommandContext, options: SetupOptions): Promise
     default: "",
   });
   return key.trim() === "" ? undefined : checkObjectKey(key.trim());
-}
-
-/**
- * Every key whose policy this setup ever wrote its statement into, across runs (never fewer):
- * teardown looks in all of them, so no statement is left behind when the keys a run needs change.
- */
-function rememberedKeyUnion(earlier: readonly string[], plan: SetupPlan): string[] | undefined {
-  const all = [...new Set([...(plan.kms?.keyStatements ?? []).map((k) => k.keyArn), ...earlier])];
-  return all.length > 0 ? all : undefined;
-}
-
-async function rememberSetup(ctx: CommandContext, plan: SetupPlan, tempProfile: string, createdBucket: boolean, earlierKeyArns: readonly string[]): Promise<void> {
-  const state: SetupState = {
-      mode: plan.answers.mode,
-      productionProfile: plan.answers.productionProfile,
-      stagingProfile: plan.answers.stagingProfile,
-      region: plan.answers.region,
-      bucket: plan.answers.bucket,
-      roleName: plan.answers.roleName,
-      policyName: plan.answers.policyName,
-      roleArn: plan.roleArn,
-      policyArn: plan.policyArn,
-      stagingUser: plan.answers.stagingUser,
-      tempProfile,
-      productionAccountId: plan.accounts.production.accountId,
-      stagingAccountId: plan.accounts.staging.accountId,
-      moreStaging: plan.accounts.moreStaging?.length ? plan.accounts.moreStaging : undefined,
-      endpoint: plan.answers.endpoint,
-      createdBucket,
-      externalId: plan.answers.trust.externalId,
-      requireMfa: plan.answers.trust.requireMfa ?? false,
-      orgId: plan.answers.trust.orgId,
-      trustPrincipals: plan.answers.trust.principals?.length ? plan.answers.trust.principals : undefined,
-      allowSourceIdentity: plan.answers.trust.allowSourceIdentity ?? false,
-      maxSessionDuration: plan.answers.maxSessionDuration,
-      kmsKeyArns: rememberedKeyUnion(earlierKeyArns, plan),
-      updatedAt: new Date().toISOString(),
-  };
-  await saveState(state, ctx.statePath);
 }
 
 /** The profile style given as a flag, else the shared default until asked; stage 3 checks the answer again. */
