@@ -4,7 +4,7 @@
  * are never offered as admin profiles.
  */
 import { describe, expect, it } from "vitest";
-import { answer, promptShowing } from "./support/wizard-screen.js";
+import { answer, promptShowing, screen } from "./support/wizard-screen.js";
 import { runInProcess, setupArgs, useSandbox } from "./support/sandbox.js";
 
 const sandbox = useSandbox();
@@ -46,3 +46,27 @@ async function runUntilDone(run: ReturnType<typeof runInProcess>) {
   await answer("Key of an object to download");
   return run;
 }
+
+describe("the wizard with two remembered setups", () => {
+  it("asks which setup the run continues, and takes that one's answers as defaults", async () => {
+    const second = await sandbox.run(setupArgs("second-bucket", ["--role-name", "SecondRole"]));
+    expect(second.code).toBe(0);
+
+    const run = runInProcess(["setup"], process.env, true);
+    const which = await answer("Which setup does this run continue?");
+    expect(which).toContain("rerun-bucket/RerunRole");
+    expect(which).toContain("second-bucket/SecondRole");
+    expect(which).toContain("A new setup");
+    // The first choice (sorted as remembered) is continued: its bucket is the default.
+    const chosen = /❯ (\S+)/.exec(which)?.[1];
+    await answer("Which profile holds Production admin credentials?");
+    await answer("Which profile holds Staging admin credentials?");
+    await answer("Region for the bucket");
+    await answer("How should Staging reach the bucket?");
+    expect(await answer("Name of the Production bucket to share")).toContain(chosen!.split("/")[0]!);
+    expect(await answer("Name of the role in Production")).toContain(chosen!.split("/")[1]!);
+    await promptShowing("Name of the role's read-only policy");
+    screen.keypress({ name: "c", ctrl: true });
+    expect((await run).code).toBe(130);
+  });
+});
