@@ -254,7 +254,7 @@ async function testAccess(session: SetupSession, plan: SetupPlan, done: StepReco
     ctx,
   );
   const key = options.testKey ?? (await offerTestKey(ctx, options));
-  if (key) await testGet({ key, profile: tempProfile, bucket, region }, ctx);
+  if (key) await testGet({ key, profile: tempProfile, bucket, region, list: { readerMayList: false, profile: plan.answers.productionProfile } }, ctx);
   out.line();
   out.done(`Setup complete. Staging reads s3://${bucket}/* through ${plan.roleArn}.`);
   return 0;
@@ -264,7 +264,7 @@ async function testAccess(session: SetupSession, plan: SetupPlan, done: StepReco
 async function testDirectly(ctx: CommandContext, plan: SetupPlan, options: SetupOptions): Promise<number> {
   const { stagingProfile, bucket, region } = plan.answers;
   const key = options.testKey ?? (await offerTestKey(ctx, options));
-  if (key) await testGet({ key, profile: stagingProfile, bucket, region }, ctx);
+  if (key) await testGet({ key, profile: stagingProfile, bucket, region, list: { readerMayList: true, profile: stagingProfile } }, ctx);
   else ctx.out.line(`  test it with: xacct test-get KEY --profile ${displayShellWord(stagingProfile)}`);
   ctx.out.line();
   ctx.out.done(`Setup complete. Profile ${stagingProfile} reads s3://${bucket}/* directly, through the bucket policy.`);

@@ -9,9 +9,9 @@ import { makeS3Client } from "../aws/s3.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
-import { downloadObject } from "../stages/download.js";
+import { downloadObject, type ListAccess } from "../stages/download.js";
 import { explainingDenials } from "../verify/explain-denial.js";
-import { loadState } from "../state.js";
+import { loadState, type SetupState } from "../state.js";
 import { checkBucketName, checkObjectKey, checkProfileName, checkRegion } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
 
@@ -26,17 +26,27 @@ export async function testGetCommand(key: string, outfile: string | undefined, o
   const state = await loadState(ctx.statePath);
   const bucket = options.bucket ?? state?.bucket;
   if (!bucket) throw invalidInput("No bucket given: pass --bucket, or run `xacct setup` first so xacct remembers it.");
+  const profile = options.profile ?? DEFAULTS.profileName;
+  const setup = state?.bucket === bucket ? state : undefined;
   await testGet(
     {
       key: checkObjectKey(key),
       bucket: checkBucketName(bucket),
-      profile: checkProfileName(options.profile ?? DEFAULTS.profileName),
+      profile: checkProfileName(profile),
       region: checkRegion(options.region ?? state?.region ?? DEFAULTS.region),
       ...(outfile !== undefined ? { outfile } : {}),
       force: options.force ?? false,
+      list: setup && listAccess(setup, profile),
     },
     ctx,
   );
+}
+
+/** Who may list the setup's bucket: the Staging user in resource-policy mode, else only Production's admin. */
+export function listAccess(setup: Pick<SetupState, "mode" | "productionProfile" | "stagingProfile">, reader: string): ListAccess {
+  return setup.mode === "resource-policy"
+    ? { readerMayList: reader === setup.stagingProfile, profile: setup.stagingProfile }
+    : { readerMayList: false, profile: setup.productionProfile };
 }
 
 export interface TestGetRequest {
@@ -47,6 +57,8 @@ export interface TestGetRequest {
   outfile?: string;
   /** Replace an existing file (keeping its mode); without it an existing file is refused. */
   force?: boolean;
+  /** Who may list the bucket, for what a refusal or a missing key says; unknown without a setup. */
+  list?: ListAccess | undefined;
 }
 
 export async function testGet(request: TestGetRequest, ctx: CommandContext): Promise<void> {
@@ -59,7 +71,7 @@ export async function testGet(request: TestGetRequest, ctx: CommandContext): Pro
   refuseExpired(request.profile, settings["xacct_expiration"]);
   const s3 = makeS3Client({ profile: request.profile, region: request.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const result = await explainingDenials(ctx, "read", request.bucket, () =>
-    downloadObject(s3, { bucket: request.bucket, key: request.key, dest, force: request.force, profile: request.profile }, ctx.stdout),
+    downloadObject(s3, { bucket: request.bucket, key: request.key, dest, force: request.force, profile: request.profile, list: request.list }, ctx.stdout),
   );
   ctx.result["download"] = { bucket: request.bucket, key: request.key, destination: dest, bytes: result.bytes, contentType: result.contentType ?? null, etag: result.etag ?? null };
   // With '-' the object itself is on stdout; the report must not mix into it.
