@@ -26,6 +26,7 @@ import type { TargetOptions } from "./target.js";
 import { checkDocumentSizes } from "../stages/document-sizes.js";
 import { refuseInexactRewrite } from "../policy/index.js";
 import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
+import { preflightWords } from "../verify/preflight-causes.js";
 import { assumeAndWrite, keysFileFor } from "./assume.js";
 import { testGet } from "./test-get.js";
 import type { CommandContext } from "./context.js";
@@ -287,7 +288,8 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refus
   const advisory = new Set(["staging-cannot-read-directly", "no-third-account-reads", "production-others-cannot-assume", "production-services-cannot-assume", "production-services-cannot-reach-bucket"]);
   const failed = hops.filter((h) => !h.ok && !advisory.has(h.id));
   const warned = hops.filter((h) => !h.ok && advisory.has(h.id));
-  for (const hop of warned) ctx.out.warn(`Pre-flight: ${hop.title} does not hold: ${hop.detail}`);
+  const userArn = diff.stagingState.user?.arn;
+  for (const hop of warned) ctx.out.warn(`Pre-flight: ${hop.title} does not hold: ${preflightWords(hop, plan, userArn).detail}`);
   ctx.result["preflight"] = hops;
   if (failed.length === 0) {
     ctx.out.line();
@@ -300,8 +302,11 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refus
     ctx.out.done(`Pre-flight: ${documents} grant ${plan.answers.stagingUser} read access ${through}, ${more} (${hops.length} checks).`);
     return;
   }
-  if (how.refuse) throw refusePlan(failed, how.unchanged);
-  for (const hop of failed) ctx.out.warn(`Pre-flight: ${hop.title} would fail: ${hop.detail}`);
+  if (how.refuse) throw refusePlan(failed, { plan, userArn, unchanged: how.unchanged });
+  for (const hop of failed) {
+    const words = preflightWords(hop, plan, userArn);
+    ctx.out.warn(`Pre-flight: ${hop.title} would fail: ${words.detail}${words.fix ? ` Fix: ${words.fix}` : ""}`);
+  }
 }
 
 function trustFlags(options: SetupOptions): TrustFlags {
