@@ -135,3 +135,27 @@ describe("help says what each command does", () => {
   });
 
 });
+
+describe("the resource-policy wizard has no role to talk about", () => {
+  async function questions(mode: "role" | "resource-policy"): Promise<string[]> {
+    const { askNames } = await import("../src/wizard/setup-questions.js");
+    const asked: string[] = [];
+    const prompter = {
+      select: async () => { throw new Error("no select expected"); },
+      input: async (q: { message: string; default?: string }) => { asked.push(q.message); return q.default ?? ""; },
+      confirm: async () => true,
+    };
+    await askNames(prompter as never, {}, true, mode);
+    return asked;
+  }
+
+  it("asks for the Staging user as the bucket's reader", async () => {
+    const asked = await questions("resource-policy");
+    expect(asked).toEqual(["Staging user who will read the bucket:"]);
+    expect(asked.join(" ")).not.toContain("role");
+  });
+
+  it("role mode still asks for the user who assumes the role", async () => {
+    expect(await questions("role")).toContain("Staging user who will assume the role:");
+  });
+});
