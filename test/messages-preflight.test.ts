@@ -69,7 +69,7 @@ describe("verify names no stand-in either", () => {
   it("a trust that does not admit the user is said plainly", async () => {
     const forced = await sandbox.run(setupArgs("pf-forced-bucket", ["--role-name", "PfForced", "--trust-principal", OTHER, "--no-preflight"]));
     expect(forced.code).toBe(0);
-    const verify = await sandbox.run(["verify"]);
+    const verify = await sandbox.run(["verify", "--setup", "pf-forced-bucket/PfForced"]);
     expect(verify.code).toBe(1);
     expect(verify.stdout).toContain("✘ the trust policy of PfForced admits StageAdmin");
     expect(verify.stdout).toContain(`trust policy of role PfForced does not admit ${STAGE_ADMIN}`);

@@ -81,7 +81,7 @@ describe("verify's verdict is on one stream, pass or fail", () => {
 describe("console and a trust that requires an external ID", () => {
   it("says the console cannot send one, and what to use instead", async () => {
     expect((await sandbox.run(setupArgs("messages-extid-bucket", ["--role-name", "ExtIdRole", "--external-id", "ext-42"]))).code).toBe(0);
-    const result = await sandbox.run(["console"]);
+    const result = await sandbox.run(["console", "--setup", "messages-extid-bucket/ExtIdRole"]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/^✘ .*ExtIdRole.*external ID/);
@@ -91,7 +91,7 @@ describe("console and a trust that requires an external ID", () => {
 
   it("a role without one still gets its link", async () => {
     expect((await sandbox.run(setupArgs(BUCKET))).code).toBe(0);
-    const result = await sandbox.run(["console"]);
+    const result = await sandbox.run(["console", "--setup", "messages-bucket"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("https://signin.aws.amazon.com/switchrole?roleName=StageRole&account=111111111111");
   });
