@@ -64,10 +64,12 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   const through = target.mode === "resource-policy" ? "through the bucket policy" : `through ${target.roleName}`;
   const widened = hops.flatMap((h) => (h.widens ? [h.widens] : []));
   const more = widened.length === 0 ? "and nothing more" : `and beyond that only this, as chosen: ${widened.join("; ")}`;
+  // The verdict goes where the hops went, pass or fail: one stream to read or pipe.
+  const failedLine = (text: string) => ctx.out.line(`${ctx.out.color.red("✘")} ${text}`);
   if (failed === 0 && undecided === 0) ctx.out.done(`All ${hops.length} checks hold: ${target.stagingUser} reads s3://${target.bucket}/* ${through}, ${more}.`);
-  else if (failed === 0) ctx.out.error(`No check fails, but ${undecided} of ${hops.length} cannot be told from what xacct can read (marked ?).`);
-  else if (undecided > 0) ctx.out.error(`${failed} of ${hops.length} checks failed and ${undecided} cannot be told from what xacct can read (marked ?).`);
-  else ctx.out.error(`${failed} of ${hops.length} checks failed.`);
+  else if (failed === 0) failedLine(`No check fails, but ${undecided} of ${hops.length} cannot be told from what xacct can read (marked ?).`);
+  else if (undecided > 0) failedLine(`${failed} of ${hops.length} checks failed and ${undecided} cannot be told from what xacct can read (marked ?).`);
+  else failedLine(`${failed} of ${hops.length} checks failed.`);
   return failed > 0 ? 1 : undecided > 0 ? EXIT_UNDECIDED : 0;
 }
 

@@ -31,6 +31,7 @@ export function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Ho
   const bucketPolicy = docs.bucketPolicy;
   const anyBucket: LabeledPolicy = {
     label: "(the bucket policy, assumed to admit)",
+    assumed: true,
     document: policyDocument([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:*", Resource: "*" }]),
   };
   const both = { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };

@@ -55,10 +55,12 @@ export function judgingAll(fallback: { id: HopId; title: string }[], compute: ()
 /** Stand-ins that isolate one side of a cross-account check, so each hop judges one document set. */
 export const ANY_IDENTITY: LabeledPolicy = {
   label: "(the caller's own permissions, assumed to allow)",
+  assumed: true,
   document: policyDocument([{ Effect: "Allow", Action: "*", Resource: "*" }]),
 };
 export const ANY_TRUST: LabeledPolicy = {
   label: "(the role's trust, assumed to admit)",
+  assumed: true,
   document: policyDocument([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }]),
 };
 
