@@ -228,7 +228,7 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
 async function testAccess(session: SetupSession, plan: SetupPlan, done: StepRecord[]): Promise<number> {
   const { ctx, options, tempProfile } = session;
   const { out } = ctx;
-  out.heading("Stage 3 · Test");
+  out.heading("Testing");
   if (plan.answers.mode === "resource-policy") return testDirectly(ctx, plan, options);
   if (plan.answers.trust.requireMfa && !ctx.interactive) {
     // Unattended runs have no MFA code to send; everything else is done.

@@ -24,6 +24,7 @@ import { ACCOUNT_CONCURRENCY, mapBounded, removeMoreStaging } from "../stages/mo
 import { XacctError } from "../errors.js";
 import { cacheDirectory, removeCachedSessions } from "../credentials-cache.js";
 import type { CommandContext } from "./context.js";
+import { counted } from "../ui/words.js";
 
 export interface TeardownOptions extends TargetOptions {
   deleteObjects?: boolean;
@@ -222,12 +223,12 @@ async function removeFromMoreStaging(
   const byAccount = new Map<string, { accountId: string; profile: string }>();
   for (const account of [...(remembered ?? []), ...fromFlags]) if (account.profile) byAccount.set(account.accountId, { accountId: account.accountId, profile: account.profile });
   if (byAccount.size === 0) return;
-  ctx.out.heading(`${byAccount.size} more Staging account${byAccount.size === 1 ? "" : "s"}`);
+  ctx.out.heading(counted(byAccount.size, "more Staging account"));
   const results = await removeMoreStaging([...byAccount.values()], { userName: answers.stagingUser, inlinePolicyName, setupId: setupId(answers), policies: stagingPolicyCandidates(target) }, clientsFor, ctx.out);
   ctx.result["moreStaging"] = results;
   const failed = results.filter((r) => r.status === "failed");
   if (failed.length > 0) {
-    throw new XacctError(`Removing the Staging side failed in ${failed.length} account(s): ${failed.map((f) => f.accountId).join(", ")}.`, {
+    throw new XacctError(`Removing the Staging side failed in ${counted(failed.length, "account")}: ${failed.map((f) => f.accountId).join(", ")}.`, {
       hint: "Fix what each line above says and run the same teardown again.",
     });
   }
