@@ -152,8 +152,11 @@ async function gatherAnswers(options: SetupOptions, ctx: CommandContext, previou
 
   const prod = makeClients({ profile: productionProfile, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const staging = makeClients({ profile: stagingProfile, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const accounts = await discoverAccounts(prod, staging, productionProfile, stagingProfile);
-  accounts.moreStaging = await discoverMoreStaging(ctx, options, accounts, { productionProfile, moreStagingProfiles, region });
+  const accounts = await ctx.out.progress(`Finding the accounts of profiles ${productionProfile} and ${stagingProfile}`, async () => {
+    const found = await discoverAccounts(prod, staging, productionProfile, stagingProfile);
+    found.moreStaging = await discoverMoreStaging(ctx, options, found, { productionProfile, moreStagingProfiles, region });
+    return found;
+  });
 
   const mode = await askMode(prompter, options.mode, ctx.interactive);
   const bucket = await askBucket(prompter, options.bucket);
@@ -171,10 +174,12 @@ function createdBefore(session: SetupSession, bucket: string): boolean {
 
 async function diffAgainstAccounts(session: SetupSession, answers: SetupAnswers): Promise<SetupDiff> {
   const named = buildSetupPlan(answers, session.accounts);
-  const [stagingState, prodState] = await Promise.all([
-    readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: named.inlinePolicyName, profile: answers.stagingProfile }),
-    readProduction(session.prod, named, session.options.testKey, rememberedKeys(session, answers)),
-  ]);
+  const [stagingState, prodState] = await session.ctx.out.progress("Reading what exists in both accounts", () =>
+    Promise.all([
+      readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: named.inlinePolicyName, profile: answers.stagingProfile }),
+      readProduction(session.prod, named, session.options.testKey, rememberedKeys(session, answers)),
+    ]),
+  );
   // A reused role's ARN may carry a path the name does not show: grant and remember that ARN.
   const roleArn = prodState.role?.arn || undefined;
   const base = roleArn ? buildSetupPlan(answers, session.accounts, roleArn) : named;

@@ -58,6 +58,7 @@ export async function assumeRole(
     ...(input.sourceIdentity ? { SourceIdentity: input.sourceIdentity } : {}),
   });
   const delays = input.roleIsNew ? [...timing.delaysMs] : [];
+  let waitedMs = 0;
   for (;;) {
     try {
       const result = await sts.send(command);
@@ -75,8 +76,9 @@ export async function assumeRole(
     } catch (error) {
       const delay = delays.shift();
       if (delay !== undefined && isAwsError(error, "AccessDenied")) {
-        out.skipped(`The new role is not assumable yet (IAM is still propagating); waiting ${delay / 1000} s…`);
-        await timing.sleep(delay);
+        out.skipped(`The new role is not assumable yet, as IAM is still propagating it; waiting ${delay / 1000} s…`);
+        await out.progress(`Waiting for IAM to make the new role assumable: ${waitedMs / 1000} s so far, next try in ${delay / 1000} s`, () => timing.sleep(delay));
+        waitedMs += delay;
         continue;
       }
       throw assumeFailure(error, input);
