@@ -15,7 +15,9 @@ import { checkProfileFilesWritable, refuseForeignProfile, writeTemporaryProfile 
 import { invalidInput } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
 import { assumeRole, type TemporaryCredentials } from "../stages/assume-role.js";
-import { loadState, type SetupState } from "../state.js";
+import { refuseWithoutRole } from "../setups/no-role.js";
+import { resolveSetup } from "../setups/resolve.js";
+import type { SetupState } from "../state.js";
 import { explainingDenials } from "../verify/explain-denial.js";
 import {
   checkDurationSeconds,
@@ -35,6 +37,8 @@ import type { CommandContext } from "./context.js";
 export type ProfileStyle = "static" | "role" | "process";
 
 export interface AssumeOptions {
+  /** A remembered setup's name (`bucket/role`, or its bucket). */
+  setup?: string;
   profile?: string;
   roleArn?: string;
   sessionName?: string;
@@ -52,7 +56,8 @@ export interface AssumeOptions {
 }
 
 export async function assumeCommand(options: AssumeOptions, ctx: CommandContext): Promise<void> {
-  const state = await loadState(ctx.statePath);
+  const state = await resolveSetup(ctx, { command: "assume", setup: options.setup, roleArn: options.roleArn });
+  refuseWithoutRole("assume", state);
   const roleArn = options.roleArn ?? state?.roleArn;
   const profile = options.profile ?? state?.stagingProfile;
   if (!roleArn) throw invalidInput("No role to assume: give --role-arn, or run `xacct setup` first so xacct remembers it.");

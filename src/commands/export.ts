@@ -24,10 +24,11 @@ import { displayShellWord } from "../shell-words.js";
 import { ROLE_SESSION_DEFAULT_SECONDS } from "../export/parameters.js";
 import { BUCKET_POLICY_WARNING, buildTerraformFiles } from "../export/terraform.js";
 import { buildSetupPlan, type SetupPlan } from "../plan.js";
-import { loadState, type SetupState } from "../state.js";
+import { resolveSetup } from "../setups/resolve.js";
+import { setupIdOf, type SetupState } from "../state.js";
 import type { TrustHardening } from "../policy/index.js";
 import type { CommandContext } from "./context.js";
-import { resolveTarget, type Target, type TargetOptions } from "./target.js";
+import { resolveTarget, setupRequestOf, type Target, type TargetOptions } from "../setups/target.js";
 
 export type ExportFormat = "cloudformation" | "terraform";
 
@@ -51,8 +52,10 @@ interface ExportFile {
 
 export async function exportCommand(options: ExportOptions, ctx: CommandContext): Promise<number> {
   const ou = checkStackSetOptions(options);
-  const state = await loadState(ctx.statePath);
-  const target = resolveTarget("export", options, state, false);
+  const found = await resolveSetup(ctx, setupRequestOf("export", options));
+  const target = resolveTarget("export", options, found, false);
+  // The remembered setup when it is the one exported: its trust and further accounts are exported too.
+  const state = found && setupIdOf(found) === setupIdOf(target) ? found : undefined;
   if (target.mode !== "role") {
     throw invalidInput("xacct export writes the role-mode resources; resource-policy mode is not exported yet.", "Use --mode role, or run xacct setup --mode resource-policy directly.");
   }
@@ -61,8 +64,7 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   const names = exportFileNames(options.format, ou !== undefined);
   await refuseSharedOutDir(outDir, names, ctx.env);
   await refuseFilesNotExported(outDir, names, options.force ?? false);
-  const sameSetup = state?.bucket === target.bucket && state.roleName === target.roleName;
-  const plan = await planFor(target, rememberedTrust(state, target), ctx, sameSetup ? state.moreStaging : undefined);
+  const plan = await planFor(target, rememberedTrust(state), ctx, state?.moreStaging);
   const { files, pairs } = options.format === "terraform" ? terraformExport(plan) : cloudFormationExport(plan, ou !== undefined);
   assertSameDocuments(pairs);
   await writeFiles(outDir, files, options.force ?? false, ctx.env);
@@ -112,8 +114,8 @@ interface TrustAnswers {
   maxSessionDuration: number;
 }
 
-function rememberedTrust(state: SetupState | undefined, target: Target): TrustAnswers {
-  if (!state || state.bucket !== target.bucket || state.roleName !== target.roleName) return { trust: {}, maxSessionDuration: ROLE_SESSION_DEFAULT_SECONDS };
+function rememberedTrust(state: SetupState | undefined): TrustAnswers {
+  if (!state) return { trust: {}, maxSessionDuration: ROLE_SESSION_DEFAULT_SECONDS };
   const { externalId, requireMfa, allowSourceIdentity, maxSessionDuration, orgId, trustPrincipals } = state;
   return {
     trust: { externalId, requireMfa, allowSourceIdentity, orgId, principals: trustPrincipals },

@@ -15,14 +15,14 @@ import { planKms, refuseUnusableKeys, type KmsPlanInput } from "../resources/key
 import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
 import { homedir } from "node:os";
 import { runSteps, type StepRecord } from "../stages/steps.js";
-import { loadState, saveState, type SetupState } from "../state.js";
+import { forgetSetup, loadSetups, saveSetup, type SetupState } from "../state.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket, askMode, askNames, askProfile, askProfileStyle, askRegion, askTrust, type TrustAnswers, type TrustFlags } from "../wizard/setup-questions.js";
 import { checkObjectKey, checkProfileName, checkProfileStyle } from "../validate/index.js";
 import { checkSetupFlags } from "./setup-flags.js";
 import { displayShellWord } from "../shell-words.js";
 import { discoverAccounts, discoverMoreStaging, grantMoreStaging, listOf, type MoreStagingFlags } from "./setup-accounts.js";
-import type { TargetOptions } from "./target.js";
+import type { TargetOptions } from "../setups/target.js";
 import { checkDocumentSizes } from "../stages/document-sizes.js";
 import { refuseInexactRewrite } from "../policy/index.js";
 import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
@@ -51,8 +51,8 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   checkSetupFlags(options);
   const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
   // Read (and checked) before any AWS call: its values reach the trust policy.
-  const previous = await loadState(ctx.statePath);
-  const session = { ...(await gatherAnswers(options, ctx, previous)), options, ctx, tempProfile };
+  const remembered = await loadSetups(ctx.statePath);
+  const session = { ...(await gatherAnswers(options, ctx, remembered)), options, ctx, tempProfile };
   refuseModeSwitch(session);
   // Before any write: the temporary profile must not replace the admin profiles setup uses.
   if (session.answers.mode === "role") refuseForeignProfile(session.view, tempProfile, setupProfiles(session), knownStyle(options.profileStyle));
@@ -132,7 +132,9 @@ interface SetupDiff {
 }
 
 /** Asks (or takes from flags) every answer, and discovers the accounts behind the profiles. */
-async function gatherAnswers(options: SetupOptions, ctx: CommandContext, previous: SetupState | undefined): Promise<Omit<SetupSession, "options" | "ctx" | "tempProfile">> {
+async function gatherAnswers(options: SetupOptions, ctx: CommandContext, remembered: readonly SetupState[]): Promise<Omit<SetupSession, "options" | "ctx" | "tempProfile">> {
+  // The setup the flags name, if xacct remembers it: its MFA decides now whether keys are written.
+  const flagged = remembered.find((s) => s.bucket === options.bucket && s.roleName === (options.roleName ?? DEFAULTS.roleName));
   const { prompter } = ctx;
   const view = await loadProfileView(ctx.env);
   const productionProfile = await askProfile(prompter, "Production", options.productionProfile, view.names);
@@ -146,7 +148,7 @@ async function gatherAnswers(options: SetupOptions, ctx: CommandContext, previou
   if (knownMode === "role") {
     const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
     refuseForeignProfile(view, tempProfile, [productionProfile, stagingProfile, ...moreStagingProfiles], knownStyle(options.profileStyle));
-    await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || previous?.requireMfa === true), ctx.env);
+    await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || flagged?.requireMfa === true), ctx.env);
   }
   const region = await askRegion(prompter, options.region, profileRegion ?? DEFAULTS.region, ctx.interactive);
 
@@ -161,8 +163,9 @@ async function gatherAnswers(options: SetupOptions, ctx: CommandContext, previou
   const mode = await askMode(prompter, options.mode, ctx.interactive);
   const bucket = await askBucket(prompter, options.bucket);
   const names = await askNames(prompter, options, ctx.interactive, mode);
-  const sameRole = previous?.bucket === bucket && previous.roleName === names.roleName;
-  const trust = await askTrust(prompter, trustFlags(options), ctx.interactive, sameRole ? rememberedTrust(previous) : undefined, mode);
+  // An earlier run of this same setup (bucket and role): its trust is kept, its keys and bucket are known.
+  const previous = remembered.find((s) => setupId(s) === setupId({ bucket, roleName: names.roleName }));
+  const trust = await askTrust(prompter, trustFlags(options), ctx.interactive, previous ? rememberedTrust(previous) : undefined, mode);
   const answers: SetupAnswers = { mode, productionProfile, stagingProfile, region, bucket, ...names, ...trust, hardenBucket: options.hardenBucket, endpoint: ctx.endpoint };
   return { answers, accounts, prod, staging, previous, view };
 }
@@ -219,14 +222,33 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   // and again the moment the bucket exists, so teardown knows it is xacct's.
   const earlierKeys = rememberedKeys(session, plan.answers);
   await rememberSetup(ctx, plan, tempProfile, createdBefore(session, plan.answers.bucket), earlierKeys);
-  const bucketCreated = () => rememberSetup(ctx, plan, tempProfile, true, earlierKeys);
+  let bucketMade = false;
+  const bucketCreated = () => {
+    bucketMade = true;
+    return rememberSetup(ctx, plan, tempProfile, true, earlierKeys);
+  };
   const applied: StepRecord[] = [];
   ctx.result["applied"] = applied;
   const lockDirectory = bucketPolicyLockDirectory(ctx.env, ctx.env["HOME"] || homedir());
   const steps = setupSteps({ production: session.prod, staging: session.staging }, plan, changes, diff.prodState, bucketCreated, lockDirectory);
   // Shared documents are read again before they are written: the plan may have been on screen a while.
   ctx.calls.checkpoint();
-  return runSteps(steps, ctx.out, applied);
+  try {
+    return await runSteps(steps, ctx.out, applied);
+  } catch (error) {
+    // Refused before any step changed anything (a bucket name taken by another account): what
+    // xacct remembered stays as it was, and a setup that never came to be is not added.
+    if (!bucketMade && !applied.some((step) => WRITTEN.has(step.status))) await restoreRemembered(ctx, session.previous, plan.answers);
+    throw error;
+  }
+}
+
+const WRITTEN = new Set(["created", "updated", "deleted"]);
+
+/** Puts back the entry of this setup's id as it was before this run (none when there was none). */
+async function restoreRemembered(ctx: CommandContext, previous: SetupState | undefined, answers: SetupAnswers): Promise<void> {
+  if (previous && setupId(previous) === setupId(answers)) await saveSetup(previous, ctx.statePath);
+  else await forgetSetup(setupId(answers), ctx.statePath);
 }
 
 /** Stage 3: assume the role and save the profile (or, in resource-policy mode, read directly). */
@@ -253,7 +275,7 @@ async function testAccess(session: SetupSession, plan: SetupPlan, done: StepReco
       profileStyle,
       roleIsNew: done.some((step) => step.id === "role" && step.status === "created"),
       externalId: plan.answers.trust.externalId,
-      remembered: await loadState(ctx.statePath),
+      remembered: (await loadSetups(ctx.statePath)).find((s) => setupId(s) === setupId(plan.answers)),
       protectedProfiles: setupProfiles(session),
     },
     ctx,
@@ -463,7 +485,7 @@ async function rememberSetup(ctx: CommandContext, plan: SetupPlan, tempProfile: 
       kmsKeyArns: rememberedKeyUnion(earlierKeyArns, plan),
       updatedAt: new Date().toISOString(),
   };
-  await saveState(state, ctx.statePath);
+  await saveSetup(state, ctx.statePath);
 }
 
 /** The profile style given as a flag (static until asked); stage 3 checks the answer again. */

@@ -11,11 +11,13 @@ import { invalidInput, XacctError } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
 import { downloadObject } from "../stages/download.js";
 import { explainingDenials } from "../verify/explain-denial.js";
-import { loadState } from "../state.js";
+import { readingProfileOf } from "../setups/no-role.js";
+import { resolveSetup } from "../setups/resolve.js";
 import { checkBucketName, checkObjectKey, checkProfileName, checkRegion } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
 
 export interface TestGetOptions {
+  setup?: string;
   bucket?: string;
   profile?: string;
   region?: string;
@@ -23,14 +25,15 @@ export interface TestGetOptions {
 }
 
 export async function testGetCommand(key: string, outfile: string | undefined, options: TestGetOptions, ctx: CommandContext): Promise<void> {
-  const state = await loadState(ctx.statePath);
+  const state = await resolveSetup(ctx, { command: "test-get", setup: options.setup, bucket: options.bucket });
   const bucket = options.bucket ?? state?.bucket;
   if (!bucket) throw invalidInput("No bucket given: pass --bucket, or run `xacct setup` first so xacct remembers it.");
   await testGet(
     {
       key: checkObjectKey(key),
       bucket: checkBucketName(bucket),
-      profile: checkProfileName(options.profile ?? DEFAULTS.profileName),
+      // The profile that reads this setup's bucket: its temporary profile, or the Staging one in resource-policy mode.
+      profile: checkProfileName(options.profile ?? (state ? readingProfileOf(state) : DEFAULTS.profileName)),
       region: checkRegion(options.region ?? state?.region ?? DEFAULTS.region),
       ...(outfile !== undefined ? { outfile } : {}),
       force: options.force ?? false,

@@ -10,14 +10,16 @@ import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { defaultSessionName } from "../session-name.js";
 import { assumeRole } from "../stages/assume-role.js";
 import { invalidInput } from "../errors.js";
-import { loadState, type SetupState } from "../state.js";
+import { resolveSetup } from "../setups/resolve.js";
+import { markVerified, setupIdOf, type SetupState } from "../state.js";
 import { analysePath } from "../verify/analyse.js";
 import { requestContext, type Hop } from "../verify/hops.js";
 import { checkExternalId, checkObjectKey } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
-import { resolveTarget, type Target, type TargetOptions } from "./target.js";
+import { resolveTarget, setupRequestOf, type Target, type TargetOptions } from "../setups/target.js";
 
-export interface VerifyOptions extends TargetOptions {
+/** verify judges what exists: the role's policies whatever their names, and no profile. */
+export interface VerifyOptions extends Omit<TargetOptions, "policyName" | "tempProfile"> {
   live?: boolean;
   /** The request to judge: this external ID instead of the one setup made. */
   externalId?: string;
@@ -33,8 +35,10 @@ export interface VerifyOptions extends TargetOptions {
 export const EXIT_UNDECIDED = 3;
 
 export async function verifyCommand(options: VerifyOptions, ctx: CommandContext): Promise<number> {
-  const state = await loadState(ctx.statePath);
-  const target = resolveTarget("verify", options, state, false);
+  const found = await resolveSetup(ctx, setupRequestOf("verify", options));
+  const target = resolveTarget("verify", options, found, false);
+  // The setup verify judges, when xacct remembers it: its trust, its further accounts, and when it was last verified.
+  const state = found && setupIdOf(found) === setupIdOf(target) ? found : undefined;
   if (options.externalId !== undefined) checkExternalId(options.externalId);
   if (options.key !== undefined) checkObjectKey(options.key);
   if (options.key !== undefined && !options.live) throw invalidInput("--key names the object --live reads, and there is no --live.", "Add --live, or leave --key out.");
@@ -43,13 +47,14 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   requireProfile(view, target.stagingProfile);
   if (options.orgProfile !== undefined) requireProfile(view, options.orgProfile);
   const { roleArn, hops } = await analysePath(ctx, { ...target, orgProfile: options.orgProfile, objectKey: options.key }, {
-    moreStagingAccountIds: state?.bucket === target.bucket ? state.moreStaging?.map((a) => a.accountId) : undefined,
+    moreStagingAccountIds: state?.moreStaging?.map((a) => a.accountId),
     objectKeys: options.key === undefined ? undefined : [options.key],
     context: (arn) => requestContext(state?.roleArn === arn ? state : undefined, { externalId: options.externalId, ...(options.mfa === false ? { mfa: false } : {}) }),
   });
   if (options.live && target.mode === "resource-policy") hops.push(...(await liveDirectHops(ctx, target, options.key)));
   else if (options.live) hops.push(...(await liveHops(ctx, target, roleArn, options.key, state?.roleArn === roleArn ? state : undefined)));
   showHops(ctx, hops);
+  if (state) await markVerified(setupIdOf(state), new Date(), ctx.statePath);
   // A check xacct cannot tell (ok: null) never counts as holding: the run does not pass.
   const failed = hops.filter((h) => h.ok === false).length;
   const undecided = hops.filter((h) => h.ok === null).length;
