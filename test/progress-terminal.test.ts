@@ -150,6 +150,14 @@ describe("setup in a terminal", () => {
     expect(rows.join("\n")).toContain("Setup complete.");
   });
 
+  it("and teardown too shows what it reads and removes while it works", async () => {
+    const run = await inTerminal(["teardown", "--yes"], { ...sandbox.env, NO_COLOR: "1" });
+    expect(run.code, run.raw).toBe(0);
+    expect(run.raw).toContain("Reading what exists in both accounts");
+    expect(run.raw).toMatch(/\r[-\\|/] Role StageRole/);
+    expect(screen(run.raw.replace(/\r\n/g, "\n")).join("\n")).toMatch(/✔ Role StageRole — deleted/);
+  });
+
   it("prints no status line and no carriage return when its output is piped", async () => {
     const run = await runXacctProcess(setupArgs("piped-bucket", ["--role-name", "PipedRole"]), { env: sandbox.env, cwd: sandbox.dir });
     expect(run.code, run.stderr).toBe(0);

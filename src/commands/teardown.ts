@@ -115,11 +115,9 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
   requireProfile(view, answers.stagingProfile);
   const prod = makeClients({ profile: answers.productionProfile, region: answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
   const staging = makeClients({ profile: answers.stagingProfile, region: answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const [prodIdentity, stagingIdentity, owner] = await Promise.all([
-    getCallerIdentity(prod, answers.productionProfile),
-    getCallerIdentity(staging, answers.stagingProfile),
-    getS3Owner(prod, answers.productionProfile),
-  ]);
+  const [prodIdentity, stagingIdentity, owner] = await ctx.out.progress(`Finding the accounts of profiles ${answers.productionProfile} and ${answers.stagingProfile}`, () =>
+    Promise.all([getCallerIdentity(prod, answers.productionProfile), getCallerIdentity(staging, answers.stagingProfile), getS3Owner(prod, answers.productionProfile)]),
+  );
   // What xacct remembers of this very setup: only then are its profile and entry xacct's to remove.
   const remembered = found && setupIdOf(found) === setupIdOf(answers) ? found : undefined;
   const partition = partitionForRegion(answers.region);
@@ -141,7 +139,8 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     deleteObjects: options.deleteObjects ?? false,
     bucketCreatedByXacct: remembered?.createdBucket === true,
   };
-  const [prodState, stagingState] = await Promise.all([
+  const reading = "Reading what exists in both accounts";
+  const [prodState, stagingState] = await ctx.out.progress(reading, () => Promise.all([
     readProductionState(prod, {
       bucket: target.bucket,
       bucketExists: owner.ownedBuckets.has(target.bucket),
@@ -154,10 +153,10 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
       profile: answers.productionProfile,
     }),
     readStagingState(staging, { userName: target.stagingUser, inlinePolicyName: target.inlinePolicyName, profile: answers.stagingProfile }),
-  ]);
+  ]));
   // The role's ARN as IAM reports it (with its path), else as setup remembered it: the Staging policy names that.
   target.roleArn = prodState.role?.arn || remembered?.roleArn || target.roleArn;
-  const deps = await readDependents(prod, staging, target, prodState, stagingState);
+  const deps = await ctx.out.progress(reading, () => readDependents(prod, staging, target, prodState, stagingState));
   return {
     answers,
     target,
