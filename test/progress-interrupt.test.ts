@@ -75,6 +75,24 @@ function runCli(args: string[], during: (child: ReturnType<typeof spawn>) => Pro
   return closed;
 }
 
+/** The built CLI in a pseudo-terminal (`script`), as a person runs it; `type` is typed when `when` shows. */
+function inTerminal(args: string[], type: (raw: string, write: (keys: string) => void) => void): Promise<{ code: number | null; raw: string }> {
+  const command = `stty cols 100 rows 50; exec ${[process.execPath, BIN, "--endpoint-url", proxy.endpoint, ...args].map((a) => `'${a}'`).join(" ")}`;
+  const child = spawn("script", ["-qefc", command, "/dev/null"], { env: sandbox.env, cwd: sandbox.dir, stdio: ["pipe", "pipe", "pipe"] });
+  let raw = "";
+  child.stdout.on("data", (d: Buffer) => {
+    raw += d.toString("utf8");
+    type(raw, (keys) => child.stdin.write(keys));
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  return new Promise((done) =>
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      done({ code, raw });
+    }),
+  );
+}
+
 describe("Ctrl-C while setup applies", () => {
   it("stops after the step in flight, reports done and not run, exits 130, and teardown removes what was made", async () => {
     const before = await snapshot();
@@ -130,6 +148,36 @@ describe("Ctrl-C while setup applies", () => {
     await hold.forwarded;
     const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
     await expect.poll(async () => (await prod.iam.send(new GetRoleCommand({ RoleName: "StageRole" })).catch(() => undefined))?.Role?.RoleName).toBe("StageRole");
+    proxy.rule = () => undefined;
+    const teardown = await sandbox.run(["teardown", "--yes"]);
+    expect(teardown.code, teardown.stdout + teardown.stderr).toBe(0);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("in the wizard, a Ctrl-C typed in the terminal after 'Apply this plan?' stops it the same way", async () => {
+    const before = await snapshot();
+    const hold = holdFirst("CreateRole");
+    let confirmed = false;
+    let interrupted = false;
+    // Every answer but --yes: the wizard asks only whether to apply.
+    const answers = ["--mode", "role", "--role-name", "StageRole", "--policy-name", "StageRoleReadObjects", "--staging-user", "StageAdmin", "--max-session-duration", "3600"];
+    const args = setupArgs("ctrl-c-wizard", answers).filter((a) => a !== "--yes");
+    void hold.seen.then(() => setTimeout(() => hold.release(), 500));
+    const run = await inTerminal(args, (raw, write) => {
+      if (!confirmed && raw.includes("Apply this plan?")) {
+        confirmed = true;
+        write("y\r");
+      }
+      if (confirmed && !interrupted && /Role StageRole, trusted by Staging account/.test(raw)) {
+        interrupted = true;
+        write("\u0003");
+      }
+    });
+    expect(run.code, run.raw).toBe(130);
+    expect(run.raw).toContain("Stopped by Ctrl-C. Nothing was rolled back.");
+    expect(run.raw).toMatch(/not run {2}Policy StageRoleReadObjects attached to role StageRole/);
+    expect(run.raw).toContain("Stopped by Ctrl-C before every step was run.");
+
     proxy.rule = () => undefined;
     const teardown = await sandbox.run(["teardown", "--yes"]);
     expect(teardown.code, teardown.stdout + teardown.stderr).toBe(0);
