@@ -57,7 +57,7 @@ interface Run {
 }
 
 /** The built CLI with pipes, as a script runs it; `during` gets the child to signal. */
-function runCli(args: string[], during: (child: ReturnType<typeof spawn>) => Promise<void>): Promise<Run> {
+function runCli(args: string[], during: (child: ReturnType<typeof spawn>, printed: () => string) => Promise<void>): Promise<Run> {
   const started = Date.now();
   const child = spawn(process.execPath, [BIN, "--endpoint-url", proxy.endpoint, ...args], { env: sandbox.env, cwd: sandbox.dir, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
@@ -71,7 +71,7 @@ function runCli(args: string[], during: (child: ReturnType<typeof spawn>) => Pro
       done({ code, stdout, stderr, ms: Date.now() - started });
     }),
   );
-  void during(child);
+  void during(child, () => stdout + stderr);
   return closed;
 }
 
@@ -182,5 +182,24 @@ describe("Ctrl-C while setup applies", () => {
     const teardown = await sandbox.run(["teardown", "--yes"]);
     expect(teardown.code, teardown.stdout + teardown.stderr).toBe(0);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it("while IAM makes the new role assumable: says everything is in place and how to finish the test, exit 130", async () => {
+    // Given a new role STS refuses for now, as right after CreateRole
+    proxy.rule = (request) => (request.action === "AssumeRole" ? { status: 403, code: "AccessDenied", message: "not yet" } : undefined);
+    const run = await runCli(setupArgs("ctrl-c-waiting"), async (child, printed) => {
+      await expect.poll(printed, { timeout: 20_000 }).toContain("not assumable yet");
+      child.kill("SIGINT");
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(130);
+    expect(run.stdout).toMatch(/Inline policy xacct-assume-StageRole: .* — created/);
+    expect(run.stderr).toContain("✘ Stopped by Ctrl-C while waiting for IAM to make");
+    expect(run.stderr).toContain("xacct assume --write-profile");
+
+    // When IAM is ready, the hint's command finishes the test, and teardown removes it all
+    proxy.rule = () => undefined;
+    const assume = await sandbox.run(["assume", "--write-profile"]);
+    expect(assume.code, assume.stdout + assume.stderr).toBe(0);
+    expect((await sandbox.run(["teardown", "--yes"])).code).toBe(0);
   });
 });

@@ -17,3 +17,16 @@ export const processInterrupts: Interrupts = {
     return () => process.off("SIGINT", handler);
   },
 };
+
+/** `work`, unless Ctrl-C comes first: then the error `stopped()` makes. Listens only meanwhile. */
+export async function unlessInterrupted<T>(work: Promise<T>, interrupts: Interrupts, stopped: () => Error): Promise<T> {
+  let stop = () => {};
+  const interrupted = new Promise<never>((_resolve, reject) => {
+    stop = interrupts.listen(() => reject(stopped()));
+  });
+  try {
+    return await Promise.race([work, interrupted]);
+  } finally {
+    stop();
+  }
+}
