@@ -5,7 +5,7 @@
  */
 import { defaultSessionName } from "../session-name.js";
 import { stat } from "node:fs/promises";
-import { makeStsClient } from "../aws/sts.js";
+import { stsClientFor } from "../aws/sts.js";
 import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { cachedSession, cacheDirectory, cacheFile } from "../credentials-cache.js";
@@ -55,7 +55,7 @@ export async function credentialsCommand(options: CredentialsOptions, ctx: Comma
     async () => {
       requireProfile(await loadProfileView(ctx.env), profile);
       // Built only on a miss: constructing an SDK client starts reading the config file.
-      const sts = makeStsClient({ profile, region, endpoint: ctx.endpoint }, ctx.calls);
+      const sts = stsClientFor(ctx, profile, region);
       return assumeRole(sts, { roleArn, sessionName, durationSeconds, profile, externalId }, ctx.out);
     },
     { onIgnored: (reason) => ctx.out.warn(reason) },

@@ -8,7 +8,7 @@ import { constants } from "node:fs";
 import { lstat, open, rename, rm, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
-import { makeClients, type AwsClients } from "../aws/clients.js";
+import { clientsFor, type AwsClients } from "../aws/clients.js";
 import { readBucketEncryption } from "../aws/kms.js";
 import { keyPolicyNote, planKms, readBucketKeys } from "../resources/key-policy.js";
 import type { BucketKeyState } from "../resources/state.js";
@@ -129,7 +129,7 @@ async function planFor(target: Target, trust: TrustAnswers, ctx: CommandContext,
   const view = await loadProfileView(ctx.env);
   requireProfile(view, target.productionProfile);
   requireProfile(view, target.stagingProfile);
-  const clients = (profile: string) => makeClients({ profile, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const clients = (profile: string) => clientsFor(ctx, { profile }, target.region);
   const [production, staging] = await Promise.all([
     getCallerIdentity(clients(target.productionProfile), target.productionProfile),
     getCallerIdentity(clients(target.stagingProfile), target.stagingProfile),

@@ -2,7 +2,7 @@
  * `xacct teardown`: shows what it will remove and, after confirmation (or --yes), removes
  * exactly what setup made. Works from the flags setup takes, or from what setup remembered.
  */
-import { makeClients, type AwsClients } from "../aws/clients.js";
+import { clientsFor, type AwsClients } from "../aws/clients.js";
 import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
 import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
 import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
@@ -113,8 +113,8 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
   const view = await loadProfileView(ctx.env);
   requireProfile(view, answers.productionProfile);
   requireProfile(view, answers.stagingProfile);
-  const prod = makeClients({ profile: answers.productionProfile, region: answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const staging = makeClients({ profile: answers.stagingProfile, region: answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const prod = clientsFor(ctx, { profile: answers.productionProfile }, answers.region);
+  const staging = clientsFor(ctx, { profile: answers.stagingProfile }, answers.region);
   const [prodIdentity, stagingIdentity, owner] = await ctx.out.progress(`Finding the accounts of profiles ${answers.productionProfile} and ${answers.stagingProfile}`, () =>
     Promise.all([getCallerIdentity(prod, answers.productionProfile), getCallerIdentity(staging, answers.stagingProfile), getS3Owner(prod, answers.productionProfile)]),
   );
@@ -249,16 +249,16 @@ async function removeFromMoreStaging(
   target: TeardownTarget,
 ): Promise<void> {
   const { inlinePolicyName } = target;
-  const clientsFor = (profile: string) => makeClients({ profile, region: answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const clientsOf = (profile: string) => clientsFor(ctx, { profile }, answers.region);
   const fromFlags = await mapBounded(answers.moreStagingProfiles, ACCOUNT_CONCURRENCY, async (profile) => ({
-    accountId: (await getCallerIdentity(clientsFor(profile), profile)).accountId,
+    accountId: (await getCallerIdentity(clientsOf(profile), profile)).accountId,
     profile,
   }));
   const byAccount = new Map<string, { accountId: string; profile: string }>();
   for (const account of [...(remembered ?? []), ...fromFlags]) if (account.profile) byAccount.set(account.accountId, { accountId: account.accountId, profile: account.profile });
   if (byAccount.size === 0) return;
   ctx.out.heading(counted(byAccount.size, "more Staging account"));
-  const results = await removeMoreStaging([...byAccount.values()], { userName: answers.stagingUser, inlinePolicyName, setupId: setupId(answers), policies: stagingPolicyCandidates(target) }, clientsFor, ctx.out);
+  const results = await removeMoreStaging([...byAccount.values()], { userName: answers.stagingUser, inlinePolicyName, setupId: setupId(answers), policies: stagingPolicyCandidates(target) }, clientsOf, ctx.out);
   ctx.result["moreStaging"] = results;
   const failed = results.filter((r) => r.status === "failed");
   if (failed.length > 0) {

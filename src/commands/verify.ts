@@ -4,7 +4,7 @@
  * every hop holds, 1 when one fails, 3 when none fails but one cannot be told (`ok: null`).
  */
 import { PutObjectCommand, DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
-import { makeClients } from "../aws/clients.js";
+import { clientsFor, type AwsClients } from "../aws/clients.js";
 import { isAwsError } from "../aws/errors.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { defaultSessionName } from "../session-name.js";
@@ -83,13 +83,13 @@ function showHops(ctx: CommandContext, hops: Hop[]): void {
 
 /** Resource-policy mode, live: the Staging profile itself reads --key and tries a write. */
 async function liveDirectHops(ctx: CommandContext, target: Target, key: string | undefined): Promise<Hop[]> {
-  const staging = makeClients({ profile: target.stagingProfile, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const staging = clientsFor(ctx, { profile: target.stagingProfile }, target.region);
   return probeBucket(staging, target, key, `profile ${target.stagingProfile}`);
 }
 
 /** The real calls: assume the role, read an existing object, and try a write that must fail. */
 async function liveHops(ctx: CommandContext, target: Target, roleArn: string, key: string | undefined, state: SetupState | undefined): Promise<Hop[]> {
-  const staging = makeClients({ profile: target.stagingProfile, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const staging = clientsFor(ctx, { profile: target.stagingProfile }, target.region);
   let creds;
   try {
     creds = await assumeRole(staging.sts, { roleArn, sessionName: defaultSessionName(target.stagingProfile), profile: target.stagingProfile, externalId: state?.externalId }, ctx.out);
@@ -97,7 +97,7 @@ async function liveHops(ctx: CommandContext, target: Target, roleArn: string, ke
     return [{ id: "live-assume", title: `live: ${target.stagingProfile} assumes ${target.roleName}`, ok: false, detail: (error as Error).message, fix: "See the hops above for the statement that refuses it." }];
   }
   const hops: Hop[] = [{ id: "live-assume", title: `live: ${target.stagingProfile} assumes ${target.roleName}`, ok: true, detail: `Assumed ${creds.assumedRoleArn}.` }];
-  const role = makeClients({ credentials: creds, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const role = clientsFor(ctx, { credentials: creds }, target.region);
   return [...hops, ...(await probeBucket(role, target, key, "the role"))];
 }
 
@@ -105,7 +105,7 @@ async function liveHops(ctx: CommandContext, target: Target, roleArn: string, ke
  * A real read, not a HEAD: HeadObject needs no kms:Decrypt, GetObject does. One byte is
  * enough; an empty object has no byte to range over (InvalidRange), so it is read whole.
  */
-async function readFirstByte(clients: ReturnType<typeof makeClients>, bucket: string, key: string): Promise<void> {
+async function readFirstByte(clients: AwsClients, bucket: string, key: string): Promise<void> {
   let out;
   try {
     out = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: "bytes=0-0" }));
@@ -117,7 +117,7 @@ async function readFirstByte(clients: ReturnType<typeof makeClients>, bucket: st
 }
 
 /** Reads an existing key and tries a write that must be refused; an accepted write is a finding, cleaned up. */
-async function probeBucket(clients: ReturnType<typeof makeClients>, target: Target, key: string | undefined, who: string): Promise<Hop[]> {
+async function probeBucket(clients: AwsClients, target: Target, key: string | undefined, who: string): Promise<Hop[]> {
   const hops: Hop[] = [];
   if (key) {
     try {

@@ -3,14 +3,14 @@
  * never typed), further Staging accounts from flags or AWS Organizations, and applying the
  * Staging side in those further accounts.
  */
-import { makeClients, type AwsClients } from "../aws/clients.js";
-import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
+import { clientsFor, type AwsClients } from "../aws/clients.js";
+import { getCallerIdentity, getS3Owner, type CallerIdentity } from "../aws/identity.js";
 import { listOrganizationAccounts } from "../aws/organizations.js";
 import { invalidInput, XacctError } from "../errors.js";
 import type { DiscoveredAccounts, MoreStagingAccount, SetupPlan } from "../plan.js";
 import { ACCOUNT_CONCURRENCY, applyMoreStaging, mapBounded } from "../stages/more-staging.js";
 import { checkAccountId, checkOuId } from "../validate/index.js";
-import type { CommandContext } from "./context.js";
+import type { CommandContext } from "../commands/context.js";
 import { agreeing, counted } from "../ui/words.js";
 
 export interface MoreStagingFlags {
@@ -35,7 +35,7 @@ export async function discoverMoreStaging(
   where: { productionProfile: string; moreStagingProfiles: string[]; region: string },
 ): Promise<MoreStagingAccount[]> {
   const withProfiles = await mapBounded(where.moreStagingProfiles, ACCOUNT_CONCURRENCY, async (profile) => {
-    const clients = makeClients({ profile, region: where.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+    const clients = clientsFor(ctx, { profile }, where.region);
     return { accountId: (await getCallerIdentity(clients, profile)).accountId, profile };
   });
   refuseOuWithoutOrg(options);
@@ -61,8 +61,8 @@ export async function grantMoreStaging(ctx: CommandContext, plan: SetupPlan): Pr
   const more = plan.accounts.moreStaging ?? [];
   if (more.length === 0) return;
   ctx.out.heading(`Stage 2 · ${counted(more.length, "more Staging account")}`);
-  const clientsFor = (profile: string) => makeClients({ profile, region: plan.answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const results = await applyMoreStaging(plan, clientsFor, ctx.out);
+  const clientsOf = (profile: string) => clientsFor(ctx, { profile }, plan.answers.region);
+  const results = await applyMoreStaging(plan, clientsOf, ctx.out);
   ctx.result["moreStaging"] = results;
   const withoutProfile = more.filter((a) => !a.profile).map((a) => a.accountId);
   if (withoutProfile.length > 0) {
@@ -77,21 +77,32 @@ export async function grantMoreStaging(ctx: CommandContext, plan: SetupPlan): Pr
   }
 }
 
-export async function discoverAccounts(prod: AwsClients, staging: AwsClients, productionProfile: string, stagingProfile: string): Promise<DiscoveredAccounts> {
+/** `known`: identities the wizard already found while asking (profile → identity), not asked again. */
+export async function discoverAccounts(
+  prod: AwsClients,
+  staging: AwsClients,
+  productionProfile: string,
+  stagingProfile: string,
+  known: ReadonlyMap<string, CallerIdentity> = new Map(),
+): Promise<DiscoveredAccounts> {
   const [prodIdentity, stagingIdentity, owner] = await Promise.all([
-    getCallerIdentity(prod, productionProfile),
-    getCallerIdentity(staging, stagingProfile),
+    known.get(productionProfile) ?? getCallerIdentity(prod, productionProfile),
+    known.get(stagingProfile) ?? getCallerIdentity(staging, stagingProfile),
     getS3Owner(prod, productionProfile),
   ]);
-  if (prodIdentity.accountId === stagingIdentity.accountId) {
-    throw invalidInput(
-      `Profiles ${productionProfile} and ${stagingProfile} are both in account ${prodIdentity.accountId}; cross-account access needs two different accounts.`,
-      "Choose a Staging profile whose credentials belong to the other account.",
-    );
-  }
+  refuseSameAccount(productionProfile, stagingProfile, prodIdentity, stagingIdentity);
   return {
     production: { ...prodIdentity, canonicalUserId: owner.canonicalUserId, ownedBuckets: owner.ownedBuckets },
     staging: stagingIdentity,
   };
 }
 
+
+/** Cross-account access needs two accounts. */
+export function refuseSameAccount(productionProfile: string, stagingProfile: string, production: CallerIdentity, staging: CallerIdentity): void {
+  if (production.accountId !== staging.accountId) return;
+  throw invalidInput(
+    `Profiles ${productionProfile} and ${stagingProfile} are both in account ${production.accountId}; cross-account access needs two different accounts.`,
+    "Choose a Staging profile whose credentials belong to the other account.",
+  );
+}
