@@ -58,7 +58,7 @@ describe("many Staging accounts", () => {
     }
     expect(assumed).toBe(COUNT);
     const verify = await sandbox.run(["verify"]);
-    expect(verify.stdout).toContain(`✔ the trust policy of StageRole admits StageAdmin in ${COUNT} more Staging account(s)`);
+    expect(verify.stdout).toContain(`✔ the trust policy of StageRole admits StageAdmin in ${COUNT} more Staging accounts`);
     expect(verify.code).toBe(0);
   });
 

@@ -90,14 +90,17 @@ export async function gatherAnswers(
 
   const prod = clientsFor(ctx, { profile: productionProfile }, region);
   const staging = clientsFor(ctx, { profile: stagingProfile }, region);
-  const accounts = await discoverAccounts(prod, staging, productionProfile, stagingProfile, identities.known);
-  accounts.moreStaging = await discoverMoreStaging(ctx, options, accounts, { productionProfile, moreStagingProfiles, region });
+  const accounts = await ctx.out.progress(`Finding the accounts of profiles ${productionProfile} and ${stagingProfile}`, async () => {
+    const found = await discoverAccounts(prod, staging, productionProfile, stagingProfile, identities.known);
+    found.moreStaging = await discoverMoreStaging(ctx, options, found, { productionProfile, moreStagingProfiles, region });
+    return found;
+  });
 
   const mode = await askMode(prompter, options.mode, interactive, remembered?.mode);
   record.mode = mode;
   const bucket = await askUntilAccepted(
     () => askBucket(prompter, options.bucket, undefined, remembered?.bucket),
-    async (name) => refuseBucketOwnedElsewhere(prod, name, accounts, productionProfile),
+    async (name) => ctx.out.progress(`Checking who owns bucket ${name}`, () => refuseBucketOwnedElsewhere(prod, name, accounts, productionProfile)),
     askAgain(ctx, options.bucket === undefined),
   );
   record.bucket = bucket;

@@ -175,10 +175,12 @@ function createdBefore(session: SetupSession, bucket: string): boolean {
 
 async function diffAgainstAccounts(session: SetupSession, answers: SetupAnswers): Promise<SetupDiff> {
   const named = buildSetupPlan(answers, session.accounts);
-  const [stagingState, prodState] = await Promise.all([
-    readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: named.inlinePolicyName, profile: answers.stagingProfile }),
-    readProduction(session.prod, named, session.options.testKey, rememberedKeys(session, answers)),
-  ]);
+  const [stagingState, prodState] = await session.ctx.out.progress("Reading what exists in both accounts", () =>
+    Promise.all([
+      readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: named.inlinePolicyName, profile: answers.stagingProfile }),
+      readProduction(session.prod, named, session.options.testKey, rememberedKeys(session, answers)),
+    ]),
+  );
   // A reused role's ARN may carry a path the name does not show: grant and remember that ARN.
   const roleArn = prodState.role?.arn || undefined;
   const base = roleArn ? buildSetupPlan(answers, session.accounts, roleArn) : named;
@@ -243,7 +245,7 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
 async function testAccess(session: SetupSession, plan: SetupPlan, done: StepRecord[]): Promise<number> {
   const { ctx, options, tempProfile } = session;
   const { out } = ctx;
-  out.heading("Stage 3 · Test");
+  out.heading("Testing");
   if (plan.answers.mode === "resource-policy") return testDirectly(session, plan, done);
   const requireMfa = plan.answers.trust.requireMfa ?? false;
   if (requireMfa && !ctx.interactive && !mfaFlagsGiven(options)) {

@@ -40,7 +40,7 @@ export function refuseInexactRewrite(existing: PolicyDocument | undefined, what:
 export function inexactRewriteNote(existing: PolicyDocument | undefined): string | undefined {
   const names = (existing as { [INEXACT_STATEMENTS]?: string[] } | undefined)?.[INEXACT_STATEMENTS] ?? [];
   if (names.length === 0) return undefined;
-  return `holds a number too long to be rewritten exactly (${names.map((n) => `statement ${n}`).join(", ")}); xacct will not rewrite it, since the number would change`;
+  return `holds a number too long to be rewritten exactly, in ${names.map((n) => `statement ${n}`).join(", ")}; xacct will not rewrite it, since the number would change`;
 }
 
 function isPolicyDocument(value: unknown): value is { Statement: PolicyStatement | PolicyStatement[] } {

@@ -50,7 +50,7 @@ export const attachment: ResourceKind = {
     };
   },
   remove: ({ clients, target }) => ({
-    title: `Detach ${target.policyName} from role ${target.roleName}`,
+    title: `Attachment of ${target.policyName} to role ${target.roleName}`,
     remove: async () => {
       const policy = await readPolicyOwnership(clients, target.policyArn);
       if (!policy || !madeBySetup(policy.tags, setupId(target))) return keptNow(`the managed policy: ${NO_LONGER}`);

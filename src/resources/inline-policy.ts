@@ -62,7 +62,7 @@ export const inlinePolicy: ResourceKind = {
       : { id: "inline-policy", account: "staging", kind: "keep", resource, note: "its content was not written by xacct for this setup" };
   },
   remove: ({ clients, target }) => ({
-    title: `Delete inline policy ${target.inlinePolicyName} of user ${target.stagingUser}`,
+    title: `Inline policy ${target.inlinePolicyName} of user ${target.stagingUser}`,
     remove: async () => {
       const out = await unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetUserPolicyCommand({ UserName: target.stagingUser, PolicyName: target.inlinePolicyName })));
       if (!out?.PolicyDocument) return "absent";

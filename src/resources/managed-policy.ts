@@ -83,7 +83,7 @@ export const managedPolicy: ResourceKind = {
     },
   ],
   remove: ({ clients, target }) => ({
-    title: `Delete managed policy ${target.policyName}`,
+    title: `Managed policy ${target.policyName}`,
     remove: async () => {
       const policy = await readPolicyOwnership(clients, target.policyArn);
       if (!policy) return "absent";

@@ -76,7 +76,7 @@ export const role: ResourceKind = {
     },
   ],
   remove: ({ clients, target, removals }) => ({
-    title: `Delete role ${target.roleName}`,
+    title: `Role ${target.roleName}`,
     remove: async () => {
       const role = await readRole(clients, target.roleName);
       if (!role) return "absent";
