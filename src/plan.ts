@@ -25,6 +25,7 @@ import {
   type TrustHardening,
 } from "./policy/index.js";
 import { invalidInput } from "./errors.js";
+import { ONE_HOUR_SECONDS } from "./session-duration.js";
 
 /**
  * role: Staging assumes a Production role (the recipe). resource-policy: the bucket policy
@@ -43,7 +44,7 @@ export interface SetupAnswers {
   stagingUser: string;
   endpoint?: string | undefined;
   trust: TrustHardening;
-  /** The role's MaxSessionDuration in seconds; AWS's default is 3600. */
+  /** The role's MaxSessionDuration in seconds; AWS's default is one hour. */
   maxSessionDuration: number;
   /** Bring an existing bucket's settings up to what xacct gives the buckets it creates. */
   hardenBucket?: boolean | undefined;
@@ -100,7 +101,7 @@ export const DEFAULTS = {
   stagingUser: "StageAdmin",
   region: "us-east-1",
   profileName: "TempCred",
-  maxSessionDuration: 3600,
+  maxSessionDuration: ONE_HOUR_SECONDS,
 } as const;
 
 export function defaultPolicyName(roleName: string): string {

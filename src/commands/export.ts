@@ -21,7 +21,7 @@ import { assertSameDocuments, cloudFormationPairs, terraformPairs, type Document
 import { refuseSharedOutDir } from "../export/out-dir.js";
 import { checkOrganizationalUnitId, stackNameFor, stackSetCommands } from "../export/stackset.js";
 import { displayShellWord } from "../shell-words.js";
-import { ROLE_SESSION_DEFAULT_SECONDS } from "../export/parameters.js";
+import { ONE_HOUR_SECONDS } from "../session-duration.js";
 import { BUCKET_POLICY_WARNING, buildTerraformFiles } from "../export/terraform.js";
 import { buildSetupPlan, type SetupPlan } from "../plan.js";
 import { loadState, type SetupState } from "../state.js";
@@ -113,11 +113,11 @@ interface TrustAnswers {
 }
 
 function rememberedTrust(state: SetupState | undefined, target: Target): TrustAnswers {
-  if (!state || state.bucket !== target.bucket || state.roleName !== target.roleName) return { trust: {}, maxSessionDuration: ROLE_SESSION_DEFAULT_SECONDS };
+  if (!state || state.bucket !== target.bucket || state.roleName !== target.roleName) return { trust: {}, maxSessionDuration: ONE_HOUR_SECONDS };
   const { externalId, requireMfa, allowSourceIdentity, maxSessionDuration, orgId, trustPrincipals } = state;
   return {
     trust: { externalId, requireMfa, allowSourceIdentity, orgId, principals: trustPrincipals },
-    maxSessionDuration: maxSessionDuration ?? ROLE_SESSION_DEFAULT_SECONDS,
+    maxSessionDuration: maxSessionDuration ?? ONE_HOUR_SECONDS,
   };
 }
 

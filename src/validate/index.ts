@@ -3,6 +3,7 @@
  * and exits with code 2.
  */
 import { invalidInput } from "../errors.js";
+import { ONE_HOUR_SECONDS } from "../session-duration.js";
 
 const IAM_NAME_CHARS = /^[\w+=,.@-]+$/;
 
@@ -150,7 +151,7 @@ export function checkDurationSeconds(value: string | number): number {
   if (!Number.isInteger(seconds) || seconds < 900 || seconds > 43_200) {
     throw invalidInput(
       `${shown(value)} is not a valid session duration: it must be a whole number of seconds from 900 to 43200.`,
-      "Use --duration-seconds 3600 for one hour.",
+      `Use --duration-seconds ${ONE_HOUR_SECONDS} for one hour.`,
     );
   }
   return seconds;
@@ -194,10 +195,10 @@ export function checkOrgId(value: string): string {
 /** A role's MaxSessionDuration: one to twelve hours. */
 export function checkMaxSessionDuration(value: string | number): number {
   const seconds = typeof value === "number" ? value : Number(value);
-  if (!Number.isInteger(seconds) || seconds < 3600 || seconds > 43_200) {
+  if (!Number.isInteger(seconds) || seconds < ONE_HOUR_SECONDS || seconds > 43_200) {
     throw invalidInput(
-      `${shown(value)} is not a valid maximum session duration: a role allows 3600 to 43200 seconds (1 to 12 hours).`,
-      "Use --max-session-duration 3600 for one hour.",
+      `${shown(value)} is not a valid maximum session duration: a role allows ${ONE_HOUR_SECONDS} to 43200 seconds (1 to 12 hours).`,
+      `Use --max-session-duration ${ONE_HOUR_SECONDS} for one hour.`,
     );
   }
   return seconds;
