@@ -1,7 +1,7 @@
 /**
- * The only place that builds AWS SDK clients: every service for the commands that work on
- * both accounts (KMS for SSE-KMS buckets). Commands that need one service use sts.ts or s3.ts,
- * which load only theirs.
+ * Every service's client for the commands that work on both accounts (KMS for SSE-KMS
+ * buckets). Commands that need one service use sts.ts or s3.ts, which load only theirs, and
+ * organizations.ts builds its own; all of them take their settings from client-config.ts.
  */
 import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
