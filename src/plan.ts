@@ -112,17 +112,21 @@ export function inlinePolicyNameFor(answers: { mode: GrantMode; roleName: string
   return answers.mode === "role" ? `xacct-assume-${answers.roleName}` : `xacct-read-${answers.bucket}`;
 }
 
+/** Cross-account access needs two accounts: the Production and Staging profiles must be in different ones. */
+export function refuseSameAccount(production: { profile: string; accountId: string }, staging: { profile: string; accountId: string }): void {
+  if (production.accountId !== staging.accountId) return;
+  throw invalidInput(
+    `Profiles ${production.profile} and ${staging.profile} are both in account ${production.accountId}; cross-account access needs two different accounts.`,
+    "Choose a Staging profile whose credentials belong to the other account.",
+  );
+}
+
 /**
  * `existingRoleArn`: a reused role's ARN as IAM reports it (a role with a path has it in its ARN).
  * `kms`: the grants an SSE-KMS bucket needs (resources/key-policy.ts plans them from its keys).
  */
 export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccounts, existingRoleArn?: string, kms?: KmsPlan): SetupPlan {
-  if (accounts.production.accountId === accounts.staging.accountId) {
-    throw invalidInput(
-      `Profiles ${answers.productionProfile} and ${answers.stagingProfile} are both in account ${accounts.production.accountId}; cross-account access needs two different accounts.`,
-      "Choose a Staging profile whose credentials belong to the other account.",
-    );
-  }
+  refuseSameAccount({ profile: answers.productionProfile, accountId: accounts.production.accountId }, { profile: answers.stagingProfile, accountId: accounts.staging.accountId });
   refuseThirdAccountPrincipals(answers, accounts);
   const partition = partitionForRegion(answers.region);
   const prodAccount = accounts.production.accountId;

@@ -12,6 +12,7 @@ import { makeStsClient } from "../aws/sts.js";
 import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
 import { checkRefreshingProfile, refuseProcessStyleWithMfa, writeProcessProfile, writeRoleProfile, type ProcessProfile } from "../awsconfig/refreshing-profile.js";
 import { checkProfileFilesWritable, refuseForeignProfile, writeTemporaryProfile } from "../awsconfig/temporary-profile.js";
+import type { ProfileStyle } from "../awsconfig/profile-style.js";
 import { invalidInput } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
 import { assumeRole, type TemporaryCredentials } from "../stages/assume-role.js";
@@ -32,8 +33,6 @@ import {
 } from "../validate/index.js";
 import { ONE_HOUR_SECONDS } from "../session-duration.js";
 import type { CommandContext } from "./context.js";
-
-export type ProfileStyle = "static" | "role" | "process";
 
 export interface AssumeOptions {
   profile?: string;

@@ -19,8 +19,9 @@ import { invalidInput, XacctError } from "../errors.js";
 import { buildProductionTemplate, buildStagingStackSetTemplate, buildStagingTemplate } from "../export/cloudformation.js";
 import { assertSameDocuments, cloudFormationPairs, terraformPairs, type DocumentPair } from "../export/documents.js";
 import { refuseSharedOutDir } from "../export/out-dir.js";
-import { checkOrganizationalUnitId, stackNameFor, stackSetCommands } from "../export/stackset.js";
+import { stackNameFor, stackSetCommands } from "../export/stackset.js";
 import { displayShellWord } from "../shell-words.js";
+import { checkOuId } from "../validate/index.js";
 import { ONE_HOUR_SECONDS } from "../session-duration.js";
 import { BUCKET_POLICY_WARNING, buildTerraformFiles } from "../export/terraform.js";
 import { buildSetupPlan, type SetupPlan } from "../plan.js";
@@ -99,7 +100,7 @@ function checkStackSetOptions(options: ExportOptions): string | undefined {
   if (options.ou === undefined) {
     throw invalidInput("--stackset needs the organizational unit to deploy to.", "Give it with --ou ou-xxxx-xxxxxxxx.");
   }
-  return checkOrganizationalUnitId(options.ou);
+  return checkOuId(options.ou);
 }
 
 /**

@@ -7,7 +7,7 @@ import { makeClients, type AwsClients } from "../aws/clients.js";
 import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
 import { listOrganizationAccounts } from "../aws/organizations.js";
 import { invalidInput, XacctError } from "../errors.js";
-import type { DiscoveredAccounts, MoreStagingAccount, SetupPlan } from "../plan.js";
+import { refuseSameAccount, type DiscoveredAccounts, type MoreStagingAccount, type SetupPlan } from "../plan.js";
 import { ACCOUNT_CONCURRENCY, applyMoreStaging, mapBounded } from "../stages/more-staging.js";
 import { checkAccountId, checkOuId } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
@@ -82,12 +82,7 @@ export async function discoverAccounts(prod: AwsClients, staging: AwsClients, pr
     getCallerIdentity(staging, stagingProfile),
     getS3Owner(prod, productionProfile),
   ]);
-  if (prodIdentity.accountId === stagingIdentity.accountId) {
-    throw invalidInput(
-      `Profiles ${productionProfile} and ${stagingProfile} are both in account ${prodIdentity.accountId}; cross-account access needs two different accounts.`,
-      "Choose a Staging profile whose credentials belong to the other account.",
-    );
-  }
+  refuseSameAccount({ profile: productionProfile, accountId: prodIdentity.accountId }, { profile: stagingProfile, accountId: stagingIdentity.accountId });
   return {
     production: { ...prodIdentity, canonicalUserId: owner.canonicalUserId, ownedBuckets: owner.ownedBuckets },
     staging: stagingIdentity,

@@ -4,6 +4,7 @@
  */
 import { invalidInput } from "../errors.js";
 import { ONE_HOUR_SECONDS } from "../session-duration.js";
+import { isProfileStyle, type ProfileStyle } from "../awsconfig/profile-style.js";
 
 const IAM_NAME_CHARS = /^[\w+=,.@-]+$/;
 
@@ -230,15 +231,19 @@ export function checkMode(mode: string): "role" | "resource-policy" {
   throw invalidInput(`${shown(mode)} is not a grant mode: use role (Staging assumes a Production role) or resource-policy (the bucket grants Staging directly).`, "Leave --mode out for the recipe's role.");
 }
 
+/** An OU ID, or the organization's root ID (which the APIs accept in the same field). */
 export function checkOuId(value: string): string {
   if (!/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/.test(value)) {
-    throw invalidInput(`${shown(value)} is not an organizational unit or root ID: they look like ou-ab12-cd34ef56 or r-ab12.`, "Find it with `aws organizations list-organizational-units-for-parent`.");
+    throw invalidInput(
+      `${shown(value)} is not an organizational unit ID: they look like ou-ab12-cd34ef56 (or r-ab12 for the root).`,
+      "Find it with `aws organizations list-organizational-units-for-parent` from the management account.",
+    );
   }
   return value;
 }
 
 /** How a profile is written: static keys, a role profile, or credential_process. */
-export function checkProfileStyle(style: string): "static" | "role" | "process" {
-  if (style === "static" || style === "role" || style === "process") return style;
+export function checkProfileStyle(style: string): ProfileStyle {
+  if (isProfileStyle(style)) return style;
   throw invalidInput(`${shown(style)} is not a profile style: use static, role or process.`, "role is recommended: the AWS tools refresh it themselves.");
 }

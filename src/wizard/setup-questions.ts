@@ -5,6 +5,7 @@
 import { DEFAULTS, defaultPolicyName, type GrantMode } from "../plan.js";
 import { randomBytes } from "node:crypto";
 import { invalidInput } from "../errors.js";
+import type { ProfileStyle } from "../awsconfig/profile-style.js";
 import type { TrustHardening } from "../policy/index.js";
 import {
   checkBucketName,
@@ -85,13 +86,11 @@ export async function askMode(prompter: Prompter, given: string | undefined, int
   });
 }
 
-export type ProfileStyleAnswer = "static" | "role" | "process";
-
 /** How the test profile is written; the wizard recommends the style that never holds expiring keys. */
-export async function askProfileStyle(prompter: Prompter, given: string | undefined, interactive: boolean, requireMfa: boolean): Promise<ProfileStyleAnswer> {
+export async function askProfileStyle(prompter: Prompter, given: string | undefined, interactive: boolean, requireMfa: boolean): Promise<ProfileStyle> {
   if (given !== undefined) return checkProfileStyle(given);
   if (!interactive) return "static";
-  return prompter.select<ProfileStyleAnswer>({
+  return prompter.select<ProfileStyle>({
     message: "How should the profile for Staging be written?",
     flag: "--profile-style",
     default: "role",
