@@ -126,7 +126,7 @@ export async function readRole(clients: AwsClients, roleName: string): Promise<R
   if (!out?.Role) return undefined;
   return {
     arn: out.Role.Arn ?? "",
-    trust: parsePolicyDocument(out.Role.AssumeRolePolicyDocument ?? "{}"),
+    trust: parsePolicyDocument(out.Role.AssumeRolePolicyDocument ?? "{}", `trust policy of role ${roleName}`),
     tags: out.Role.Tags ?? [],
     maxSessionDuration: out.Role.MaxSessionDuration ?? ONE_HOUR_SECONDS,
     boundaryArn: out.Role.PermissionsBoundary?.PermissionsBoundaryArn,
