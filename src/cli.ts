@@ -128,8 +128,10 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
   return program;
 }
 
-/** The answers setup asks for; teardown takes the same ones to find what setup made. */
-function addTargetOptions(command: Command): Command {
+const SETUP_OPTION = ["--setup <name>", "the remembered setup to act on: bucket/role, or a bucket only one setup has (see xacct list)"] as const;
+
+/** The answers setup asks for; teardown takes the same ones to find what setup made. `omit`: flags this command does not use. */
+function addTargetOptions(command: Command, omit: readonly string[] = []): Command {
   const options: [string, string][] = [
     ["--mode <mode>", "role (Staging assumes a Production role; the recipe) or resource-policy (the bucket grants Staging directly) (default: role)"],
     ["--production-profile <name>", "profile with admin credentials in the Production account"],
@@ -142,6 +144,7 @@ function addTargetOptions(command: Command): Command {
     ["--temp-profile <name>", "profile for the temporary credentials (default: TempCred)"],
   ];
   for (const [flags, description] of options) {
+    if (omit.some((flag) => flags.startsWith(`${flag} `))) continue;
     if (flags.startsWith("--staging-profile")) command.option(flags, description, collect);
     else command.option(flags, description);
   }
@@ -202,6 +205,7 @@ function addLifecycleCommands(program: Command, run: Runner): void {
   addTargetOptions(
     program.command("teardown").description("remove exactly what setup made (flags as for setup, default: what setup remembered)"),
   )
+    .option(...SETUP_OPTION)
     .option("--delete-objects", "also delete the objects of a bucket xacct created, so the bucket can go")
     .option("-y, --yes", "remove without asking")
     .option("--plan", "read only: show what would be removed, and remove nothing")
@@ -211,7 +215,10 @@ function addLifecycleCommands(program: Command, run: Runner): void {
 
   addTargetOptions(
     program.command("verify").description("check every hop from the Staging user to the bucket with a policy evaluator (flags as for setup)"),
+    // verify judges the role's policies whatever their names, and writes no profile.
+    ["--policy-name", "--temp-profile"],
   )
+    .option(...SETUP_OPTION)
     .option("--live", "also make the real calls: assume the role, read --key, and try a write that must be refused")
     .option("--key <key>", "with --live: an object that exists, to read")
     .option("--external-id <id>", "judge a request with this external ID (default: the one setup made)")
@@ -236,6 +243,7 @@ function addLifecycleCommands(program: Command, run: Runner): void {
   addTargetOptions(
     program.command("export").description("write what setup makes as CloudFormation or Terraform (flags as for setup); changes nothing in AWS"),
   )
+    .option(...SETUP_OPTION)
     .addOption(new Option("--format <format>", "template language").choices(["cloudformation", "terraform"]).makeOptionMandatory())
     .requiredOption("--out-dir <dir>", "directory to write the files to (created if missing)")
     .option("--stackset", "CloudFormation: make the Staging template a service-managed StackSet over --ou (a group, not one user)")
@@ -250,8 +258,14 @@ function addLifecycleCommands(program: Command, run: Runner): void {
 /** Commands that use what setup made: assume, credentials, console, test-get. */
 function addSessionCommands(program: Command, run: Runner): void {
   program
+    .command("list")
+    .description("show every setup xacct remembers: accounts, bucket, mode, role, temporary profile and its expiry, last verify")
+    .action((_options, command: Command) => run(command, async (ctx) => (await import("./commands/list.js")).listCommand(ctx)));
+
+  program
     .command("assume")
     .description("assume the role with the Staging profile; print the identity and expiry, never a secret")
+    .option(...SETUP_OPTION)
     .option("--profile <name>", "Staging profile to assume the role with (default: from setup)")
     .option("--role-arn <arn>", "role to assume (default: from setup)")
     .option("--session-name <name>", "role session name (default: xacct-<profile>)")
@@ -271,6 +285,7 @@ function addSessionCommands(program: Command, run: Runner): void {
   program
     .command("credentials")
     .description("print credential_process JSON for the role (used by process-style profiles; cached until shortly before expiry)")
+    .option(...SETUP_OPTION)
     .option("--role-arn <arn>", "role to assume (default: from setup)")
     .option("--profile <name>", "Staging profile to assume it with (default: from setup)")
     .option("--session-name <name>", "role session name")
@@ -284,6 +299,7 @@ function addSessionCommands(program: Command, run: Runner): void {
   program
     .command("console")
     .description("print the AWS console's switch-role link for the role")
+    .option(...SETUP_OPTION)
     .option("--role-arn <arn>", "role (default: from setup)")
     .option("--display-name <name>", "name the console shows for the role")
     .action((options, command: Command) =>
@@ -295,8 +311,9 @@ function addSessionCommands(program: Command, run: Runner): void {
     .description("download one object with the temporary profile and report size, type and ETag")
     .argument("<key>", "object key in the bucket")
     .argument("[outfile]", "where to save it ('-' for stdout; default: the key's base name)")
+    .option(...SETUP_OPTION)
     .option("--bucket <name>", "bucket (default: from setup)")
-    .option("--profile <name>", "profile to read with (default: TempCred)")
+    .option("--profile <name>", "profile to read with (default: the setup's temporary profile, or its Staging profile in resource-policy mode; else TempCred)")
     .option("--region <region>", "region (default: from setup)")
     .option("--force", "replace an existing file (its mode is kept); new files are created 0600")
     .action((key: string, outfile: string | undefined, options, command: Command) =>

@@ -46,7 +46,14 @@ const OPTIONAL: [keyof SetupState, Check][] = [
   ["externalId", checkExternalId],
   ["orgId", checkOrgId],
   ["endpoint", checkEndpointUrl],
+  ["lastVerifiedAt", checkTimestamp],
 ];
+
+/** `xacct list` prints it: an ISO time, nothing else. */
+function checkTimestamp(value: string): string {
+  if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(value) || !Number.isFinite(Date.parse(value))) throw invalidInput(`lastVerifiedAt is ${JSON.stringify(value)}, not a time.`);
+  return value;
+}
 
 export function checkSetupState(state: SetupState, path: string): SetupState {
   try {

@@ -1,11 +1,12 @@
 /**
- * What setup remembers so that `assume` and `test-get` need no flags: profiles, region,
- * bucket and role. Never a secret. Lives in the user's config directory.
+ * What setup remembers so that later commands need no flags: for each setup, its profiles,
+ * region, bucket and role. Never a secret. Lives in the user's config directory. Reading
+ * lives here (every command does it); writing, under a lock, in state-write.ts.
  */
 import { constants } from "node:fs";
-import { open, rename, rm, writeFile, type FileHandle } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { XacctError } from "./errors.js";
 import { displayShellWord } from "./shell-words.js";
 import { checkSetupState } from "./state-check.js";
@@ -41,11 +42,19 @@ export interface SetupState {
   stagingAccountId: string;
   endpoint?: string | undefined;
   updatedAt: string;
+  /** When verify last ran on this setup (pass or fail). */
+  lastVerifiedAt?: string | undefined;
 }
 
-interface StateFile {
-  version: 1;
-  setup?: SetupState;
+/** The file: every setup this user made, by its id (`bucket/roleName`, the id its tags carry). */
+export interface StateFile {
+  version: 2;
+  setups: Record<string, SetupState>;
+}
+
+/** The id a setup is remembered under: plan.ts's setupId, the same one its resources are tagged with. */
+export function setupIdOf(setup: { bucket: string; roleName: string }): string {
+  return `${setup.bucket}/${setup.roleName}`;
 }
 
 export function stateFilePath(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
@@ -54,13 +63,22 @@ export function stateFilePath(env: NodeJS.ProcessEnv = process.env, home = homed
   return join(configHome, "xacct", "state.json");
 }
 
-export async function loadState(path = stateFilePath()): Promise<SetupState | undefined> {
+/** Every remembered setup, each checked like a flag, in the order of their ids; none without a file. */
+export async function loadSetups(path = stateFilePath()): Promise<SetupState[]> {
+  const file = await readStateFile(path);
+  return Object.keys(file.setups)
+    .sort()
+    .map((id) => file.setups[id]!);
+}
+
+/** The file as it is now (a version 1 file read as its one setup); an empty one when there is none. */
+export async function readStateFile(path: string): Promise<StateFile> {
   let text: string;
   try {
     text = await readTrusted(path);
   } catch (error) {
     if (error instanceof XacctError) throw error;
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { version: 2, setups: {} };
     throw new XacctError(`Cannot read xacct's state file ${path}: ${(error as Error).message}.`, {
       hint: "Fix its permissions or delete it; setup will write it again.",
     });
@@ -71,8 +89,38 @@ export async function loadState(path = stateFilePath()): Promise<SetupState | un
   } catch {
     throw badState(path, "is not valid JSON");
   }
-  const setup = setupOf(parsed, path);
-  return setup === undefined ? undefined : checkSetupState(setup, path);
+  const setups: Record<string, SetupState> = {};
+  for (const [id, setup] of setupsOf(parsed, path)) setups[id] = checkSetupState(setup, path);
+  return { version: 2, setups };
+}
+
+/**
+ * Remembers one setup, replacing only the entry of its id, under the lock and from the file
+ * as it is then: a setup another xacct wrote meanwhile is kept. Atomic, mode 0600.
+ */
+export async function saveSetup(setup: SetupState, path = stateFilePath()): Promise<void> {
+  // Loaded here, not at the top: cli.ts imports this module on every start (--help).
+  const { changeStateFile } = await import("./state-write.js");
+  await changeStateFile(path, (setups) => {
+    setups[setupIdOf(setup)] = setup;
+  });
+}
+
+/** Records when verify judged a setup, on the entry as it is now (a setup rerun meanwhile keeps its changes). */
+export async function markVerified(id: string, at: Date, path = stateFilePath()): Promise<void> {
+  const { changeStateFile } = await import("./state-write.js");
+  await changeStateFile(path, (setups) => {
+    const setup = setups[id];
+    if (setup) setups[id] = { ...setup, lastVerifiedAt: at.toISOString() };
+  });
+}
+
+/** Forgets one setup (teardown's last step); the file goes with the last one. */
+export async function forgetSetup(id: string, path = stateFilePath()): Promise<void> {
+  const { changeStateFile } = await import("./state-write.js");
+  await changeStateFile(path, (setups) => {
+    delete setups[id];
+  });
 }
 
 /** Fields every recorded setup has; the commands read them without further checks. */
@@ -92,14 +140,29 @@ const REQUIRED_FIELDS = [
   "updatedAt",
 ] as const;
 
-/** The setup in a parsed state file, or one sentence saying what about its shape is wrong. */
-function setupOf(parsed: unknown, path: string): SetupState | undefined {
+/** The setups in a parsed state file (version 1: its one setup), or one sentence saying what about its shape is wrong. */
+function setupsOf(parsed: unknown, path: string): [string, SetupState][] {
   if (!isObject(parsed)) throw badState(path, `holds ${describeJson(parsed)}, not xacct's settings`);
-  const setup = parsed["setup"];
-  if (setup === undefined) return undefined;
-  if (!isObject(setup)) throw badState(path, `is damaged: its setup is ${describeJson(setup)}, not xacct's settings`);
+  if (parsed["version"] === 1 || parsed["version"] === undefined) {
+    const setup = parsed["setup"];
+    if (setup === undefined) return [];
+    const checked = setupShape(setup, path, "its setup");
+    return [[setupIdOf(checked), checked]];
+  }
+  if (parsed["version"] !== 2) throw badState(path, `has version ${JSON.stringify(parsed["version"])}, which this xacct does not know (a newer xacct wrote it?)`);
+  const setups = parsed["setups"];
+  if (!isObject(setups)) throw badState(path, `is damaged: its setups are ${describeJson(setups)}, not xacct's settings`);
+  return Object.entries(setups).map(([id, setup]) => {
+    const checked = setupShape(setup, path, `setup ${JSON.stringify(id)}`);
+    if (setupIdOf(checked) !== id) throw badState(path, `is damaged: the entry ${JSON.stringify(id)} holds setup ${setupIdOf(checked)}`);
+    return [id, checked];
+  });
+}
+
+function setupShape(setup: unknown, path: string, what: string): SetupState {
+  if (!isObject(setup)) throw badState(path, `is damaged: ${what} is ${describeJson(setup)}, not xacct's settings`);
   const missing = REQUIRED_FIELDS.filter((field) => typeof setup[field] !== "string");
-  if (missing.length > 0) throw badState(path, `is damaged: its setup lacks ${missing.join(", ")}`);
+  if (missing.length > 0) throw badState(path, `is damaged: ${what} lacks ${missing.join(", ")}`);
   return setup as unknown as SetupState;
 }
 
@@ -125,7 +188,7 @@ function badState(path: string, problem: string): XacctError {
  * The state decides which role is assumed and what teardown removes, so a file another user
  * owns or may write is refused rather than acted on. Checked on the open file, not the name.
  */
-async function readTrusted(path: string): Promise<string> {
+export async function readTrusted(path: string): Promise<string> {
   // Non-blocking: a FIFO under the name would otherwise hang the open until someone writes.
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
@@ -168,19 +231,3 @@ async function readCapped(handle: FileHandle, path: string): Promise<string> {
   return buffer.toString("utf8", 0, length);
 }
 
-export async function saveState(setup: SetupState, path = stateFilePath()): Promise<void> {
-  // Loaded here, not at the top: cli.ts imports this module on every start (--help).
-  const { makeDirectory } = await import("./make-directory.js");
-  await makeDirectory(dirname(path), 0o700);
-  const body: StateFile = { version: 1, setup };
-  // Unique enough for one user's state file; avoids loading node:crypto on every start.
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  // "wx": a link planted under the temp name fails the write instead of redirecting it.
-  await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600, flag: "wx" });
-  await rename(temp, path);
-}
-
-/** Forgets the setup (teardown's last step). */
-export async function clearState(path = stateFilePath()): Promise<void> {
-  await rm(path, { force: true });
-}

@@ -34,8 +34,8 @@ describe("a reused role with a path", () => {
     expect(setup.stdout).toContain(`assume ${PATH_ARN} as profile staging`);
     expect(setup.stdout).toContain(`Setup complete. Staging reads s3://path-bucket/* through ${PATH_ARN}.`);
     expect(setup.stdout, setup.stdout).not.toMatch(/:role\/PathRole\b/);
-    const state = JSON.parse(await readFile(sandbox.statePath, "utf8")) as { setup: { roleArn: string } };
-    expect(state.setup.roleArn).toBe(PATH_ARN);
+    const state = JSON.parse(await readFile(sandbox.statePath, "utf8")) as { setups: Record<string, { roleArn: string }> };
+    expect(Object.values(state.setups).map((s) => s.roleArn)).toEqual([PATH_ARN]);
 
     // And verify judges the assume against that ARN
     const verify = await sandbox.run(["verify", "--json"]);

@@ -68,7 +68,8 @@ describe("unattended setup, assume and test-get", () => {
     expect(config).toMatch(/\[profile TempCred\]\naws_access_key_id = \S+\naws_secret_access_key = \S+\naws_session_token = \S+\naws_security_token = \S+\nregion = us-east-1\nxacct_expiration = \S+\nxacct_profile = static\n$/);
     expect((await stat(sandbox.configFile)).mode & 0o777).toBe(0o600);
     const state = JSON.parse(await readFile(sandbox.statePath, "utf8"));
-    expect(state.setup).toMatchObject({ roleArn: ROLE_ARN, bucket: BUCKET, stagingProfile: "staging", region: "us-east-1" });
+    expect(state.version).toBe(2);
+    expect(state.setups[`${BUCKET}/StageRole`]).toMatchObject({ roleArn: ROLE_ARN, bucket: BUCKET, stagingProfile: "staging", region: "us-east-1" });
   });
 
   it("a second run changes nothing and says so", async () => {

@@ -73,9 +73,16 @@ describe("xacct teardown", () => {
     expect(result.stdout).toMatch(/Delete user StageAdmin — left in place/);
   });
 
-  it("without a terminal or remembered setup, names the flags it needs", async () => {
+  it("with no setup remembered and no flags, finds nothing to remove, as after a teardown", async () => {
     const result = await sandbox.run(["teardown"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Nothing to remove: xacct remembers no setup here.");
+    expect(result.calls.calls).toHaveLength(0);
+  });
+
+  it("with some flags but not all, names the ones it needs", async () => {
+    const result = await sandbox.run(["teardown", "--bucket", "some-bucket"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("teardown does not know which setup to act on: give --production-profile, --staging-profile, --bucket, --yes.");
+    expect(result.stderr).toContain("teardown does not know which setup to act on: give --production-profile, --staging-profile, --yes.");
   });
 });

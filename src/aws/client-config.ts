@@ -66,3 +66,10 @@ export function countCalls(client: AnyClient, service: string, caller: string, l
     { step: "initialize", name: "xacctCallLog" },
   );
 }
+
+/** What a command's AWS calls share: the environment, --endpoint-url, and the log that counts them. */
+export interface AwsSession {
+  env: NodeJS.ProcessEnv;
+  endpoint: string | undefined;
+  calls: CallLog;
+}

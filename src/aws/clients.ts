@@ -1,18 +1,19 @@
 /**
- * Every service's client for the commands that work on both accounts (KMS for SSE-KMS
- * buckets). Commands that need one service use sts.ts or s3.ts, which load only theirs, and
- * organizations.ts builds its own; all of them take their settings from client-config.ts.
+ * Builds the AWS SDK clients of every service, for the commands that work on both accounts
+ * (KMS for SSE-KMS buckets). Commands that need one service use sts.ts or s3.ts, which load
+ * only theirs (organizations.ts builds its own). `clientsFor` is how a command gets them: its
+ * endpoint and call log applied.
  */
 import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { STSClient } from "@aws-sdk/client-sts";
 import type { CallLog } from "./call-log.js";
-import { callerOf, commonConfig, countCalls, type AwsTarget } from "./client-config.js";
+import { callerOf, commonConfig, countCalls, type AwsSession, type AwsTarget } from "./client-config.js";
 import { makeS3Client } from "./s3.js";
 import { makeStsClient } from "./sts.js";
 
-export { callerOf, countCalls, credentialsFor, s3EndpointFromEnv, type AwsTarget } from "./client-config.js";
+export { callerOf, countCalls, credentialsFor, s3EndpointFromEnv, type AwsSession, type AwsTarget } from "./client-config.js";
 
 export interface AwsClients {
   iam: IAMClient;
@@ -28,4 +29,9 @@ export function makeClients(target: AwsTarget, env: NodeJS.ProcessEnv = process.
   const kms = new KMSClient(commonConfig(target));
   if (log) countCalls(kms, "KMS", callerOf(target), log);
   return { iam, kms, sts: makeStsClient(target, log), s3: makeS3Client(target, env, log) };
+}
+
+/** Every client for one profile (or fixed credentials) in one region, as the command's session says. */
+export function clientsFor(session: AwsSession, who: { profile: string } | { credentials: NonNullable<AwsTarget["credentials"]> }, region: string): AwsClients {
+  return makeClients({ ...who, region, endpoint: session.endpoint }, session.env, session.calls);
 }

@@ -1,7 +1,7 @@
 /** An S3 client alone, for the commands that only read objects (test-get). */
 import { S3Client } from "@aws-sdk/client-s3";
 import type { CallLog } from "./call-log.js";
-import { callerOf, commonConfig, countCalls, s3EndpointFromEnv, type AwsTarget } from "./client-config.js";
+import { callerOf, commonConfig, countCalls, s3EndpointFromEnv, type AwsSession, type AwsTarget } from "./client-config.js";
 
 export function makeS3Client(target: AwsTarget, env: NodeJS.ProcessEnv = process.env, log?: CallLog): S3Client {
   // Emulators and private endpoints do not serve virtual-hosted bucket names.
@@ -9,4 +9,9 @@ export function makeS3Client(target: AwsTarget, env: NodeJS.ProcessEnv = process
   const client = new S3Client({ ...commonConfig(target), forcePathStyle: customEndpoint !== undefined });
   if (log) countCalls(client, "S3", callerOf(target), log);
   return client;
+}
+
+/** The S3 client of one profile in one region, as the command's session says. */
+export function s3ClientFor(session: AwsSession, profile: string, region: string): S3Client {
+  return makeS3Client({ profile, region, endpoint: session.endpoint }, session.env, session.calls);
 }

@@ -1,7 +1,8 @@
 /** `xacct console`: the AWS console's switch-role link for the role, for people who want the console. */
 import { invalidInput } from "../errors.js";
 import { parseRoleArn } from "../policy/arn.js";
-import { loadState } from "../state.js";
+import { refuseWithoutRole } from "../setups/no-role.js";
+import { resolveSetup } from "../setups/resolve.js";
 import { checkRoleArn } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
 
@@ -13,8 +14,9 @@ export function switchRoleUrl(roleArn: string, displayName: string): string {
   return `https://${SIGNIN_HOST[role.partition]}/switchrole?${params.toString()}`;
 }
 
-export async function consoleCommand(options: { roleArn?: string; displayName?: string }, ctx: CommandContext): Promise<void> {
-  const state = await loadState(ctx.statePath);
+export async function consoleCommand(options: { setup?: string; roleArn?: string; displayName?: string }, ctx: CommandContext): Promise<void> {
+  const state = await resolveSetup(ctx, { command: "console", setup: options.setup, roleArn: options.roleArn });
+  refuseWithoutRole("console", state);
   const roleArn = options.roleArn ?? state?.roleArn;
   if (!roleArn) throw invalidInput("No role: give --role-arn, or run `xacct setup` first so xacct remembers it.");
   checkRoleArn(roleArn);

@@ -5,18 +5,20 @@
  */
 import { defaultSessionName } from "../session-name.js";
 import { stat } from "node:fs/promises";
-import { makeStsClient } from "../aws/sts.js";
+import { stsClientFor } from "../aws/sts.js";
 import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { cachedSession, cacheDirectory, cacheFile } from "../credentials-cache.js";
 import { invalidInput } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
 import { assumeRole } from "../stages/assume-role.js";
-import { loadState } from "../state.js";
+import { refuseWithoutRole } from "../setups/no-role.js";
+import { resolveSetup } from "../setups/resolve.js";
 import { checkDurationSeconds, checkExternalId, checkProfileName, checkRegion, checkRoleArn, checkSessionName } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
 
 export interface CredentialsOptions {
+  setup?: string;
   roleArn?: string;
   profile?: string;
   sessionName?: string;
@@ -32,7 +34,8 @@ export async function credentialsCommand(options: CredentialsOptions, ctx: Comma
       "Use a profile with credential_process (xacct assume --write-profile --profile-style process), or xacct assume to see who you would be.",
     );
   }
-  const state = await loadState(ctx.statePath);
+  const state = await resolveSetup(ctx, { command: "credentials", setup: options.setup, roleArn: options.roleArn });
+  refuseWithoutRole("credentials", state);
   const roleArn = checkRoleArn(options.roleArn ?? state?.roleArn ?? missing("--role-arn"));
   const profile = checkProfileName(options.profile ?? state?.stagingProfile ?? missing("--profile"));
   const region = checkRegion(options.region ?? state?.region ?? DEFAULTS.region);
@@ -52,7 +55,7 @@ export async function credentialsCommand(options: CredentialsOptions, ctx: Comma
     async () => {
       requireProfile(await loadProfileView(ctx.env), profile);
       // Built only on a miss: constructing an SDK client starts reading the config file.
-      const sts = makeStsClient({ profile, region, endpoint: ctx.endpoint }, ctx.calls);
+      const sts = stsClientFor(ctx, profile, region);
       return assumeRole(sts, { roleArn, sessionName, durationSeconds, profile, externalId }, ctx.out);
     },
     { onIgnored: (reason) => ctx.out.warn(reason) },

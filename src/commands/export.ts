@@ -8,7 +8,7 @@ import { constants } from "node:fs";
 import { lstat, open, rename, rm, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
-import { makeClients, type AwsClients } from "../aws/clients.js";
+import { clientsFor, type AwsClients } from "../aws/clients.js";
 import { readBucketEncryption } from "../aws/kms.js";
 import { keyPolicyNote, planKms, readBucketKeys } from "../resources/key-policy.js";
 import type { BucketKeyState } from "../resources/state.js";
@@ -25,10 +25,11 @@ import { checkOuId } from "../validate/index.js";
 import { ONE_HOUR_SECONDS } from "../session-duration.js";
 import { BUCKET_POLICY_WARNING, buildTerraformFiles } from "../export/terraform.js";
 import { buildSetupPlan, type SetupPlan } from "../plan.js";
-import { loadState, type SetupState } from "../state.js";
+import { resolveSetup } from "../setups/resolve.js";
+import { setupIdOf, type SetupState } from "../state.js";
 import type { TrustHardening } from "../policy/index.js";
 import type { CommandContext } from "./context.js";
-import { resolveTarget, type Target, type TargetOptions } from "./target.js";
+import { resolveTarget, setupRequestOf, type Target, type TargetOptions } from "../setups/target.js";
 
 export type ExportFormat = "cloudformation" | "terraform";
 
@@ -52,8 +53,10 @@ interface ExportFile {
 
 export async function exportCommand(options: ExportOptions, ctx: CommandContext): Promise<number> {
   const ou = checkStackSetOptions(options);
-  const state = await loadState(ctx.statePath);
-  const target = resolveTarget("export", options, state, false);
+  const found = await resolveSetup(ctx, setupRequestOf("export", options));
+  const target = resolveTarget("export", options, found, false);
+  // The remembered setup when it is the one exported: its trust and further accounts are exported too.
+  const state = found && setupIdOf(found) === setupIdOf(target) ? found : undefined;
   if (target.mode !== "role") {
     throw invalidInput("xacct export writes the role-mode resources; resource-policy mode is not exported yet.", "Use --mode role, or run xacct setup --mode resource-policy directly.");
   }
@@ -62,8 +65,7 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   const names = exportFileNames(options.format, ou !== undefined);
   await refuseSharedOutDir(outDir, names, ctx.env);
   await refuseFilesNotExported(outDir, names, options.force ?? false);
-  const sameSetup = state?.bucket === target.bucket && state.roleName === target.roleName;
-  const plan = await planFor(target, rememberedTrust(state, target), ctx, sameSetup ? state.moreStaging : undefined);
+  const plan = await planFor(target, rememberedTrust(state), ctx, state?.moreStaging);
   const { files, pairs } = options.format === "terraform" ? terraformExport(plan) : cloudFormationExport(plan, ou !== undefined);
   assertSameDocuments(pairs);
   await writeFiles(outDir, files, options.force ?? false, ctx.env);
@@ -113,8 +115,8 @@ interface TrustAnswers {
   maxSessionDuration: number;
 }
 
-function rememberedTrust(state: SetupState | undefined, target: Target): TrustAnswers {
-  if (!state || state.bucket !== target.bucket || state.roleName !== target.roleName) return { trust: {}, maxSessionDuration: ONE_HOUR_SECONDS };
+function rememberedTrust(state: SetupState | undefined): TrustAnswers {
+  if (!state) return { trust: {}, maxSessionDuration: ONE_HOUR_SECONDS };
   const { externalId, requireMfa, allowSourceIdentity, maxSessionDuration, orgId, trustPrincipals } = state;
   return {
     trust: { externalId, requireMfa, allowSourceIdentity, orgId, principals: trustPrincipals },
@@ -128,7 +130,7 @@ async function planFor(target: Target, trust: TrustAnswers, ctx: CommandContext,
   const view = await loadProfileView(ctx.env);
   requireProfile(view, target.productionProfile);
   requireProfile(view, target.stagingProfile);
-  const clients = (profile: string) => makeClients({ profile, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const clients = (profile: string) => clientsFor(ctx, { profile }, target.region);
   const [production, staging] = await Promise.all([
     getCallerIdentity(clients(target.productionProfile), target.productionProfile),
     getCallerIdentity(clients(target.stagingProfile), target.stagingProfile),

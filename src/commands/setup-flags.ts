@@ -24,7 +24,7 @@ import {
   checkWritableProfileName,
 } from "../validate/index.js";
 import { refuseRoleOnlyFlags } from "../wizard/setup-questions.js";
-import { listOf, refuseOuWithoutOrg } from "./setup-accounts.js";
+import { listOf, refuseOuWithoutOrg } from "../setups/accounts.js";
 import type { SetupOptions } from "./setup.js";
 
 export function checkSetupFlags(options: SetupOptions): void {

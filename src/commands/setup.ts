@@ -3,7 +3,7 @@
  * flags), facts from AWS, documents from the policy builder, the diff from what exists, and
  * the writes from the stages. `--plan` stops after showing the diff.
  */
-import { makeClients, type AwsClients } from "../aws/clients.js";
+import { clientsFor, type AwsClients } from "../aws/clients.js";
 import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
 import { checkProfileFilesWritable, refuseForeignProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput, XacctError } from "../errors.js";
@@ -15,19 +15,21 @@ import { planKms, refuseUnusableKeys, type KmsPlanInput } from "../resources/key
 import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
 import { homedir } from "node:os";
 import { runSteps, type StepRecord } from "../stages/steps.js";
-import { loadState, saveState, type SetupState } from "../state.js";
+import { loadSetups, type SetupState } from "../state.js";
+import { changedSomething, rememberSetup, restoreRemembered } from "../setups/remember.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket, askMode, askNames, askProfile, askProfileStyle, askRegion, askTrust, type TrustAnswers, type TrustFlags } from "../wizard/setup-questions.js";
 import { checkObjectKey, checkProfileName, checkProfileStyle } from "../validate/index.js";
 import { checkSetupFlags } from "./setup-flags.js";
 import { displayShellWord } from "../shell-words.js";
-import { discoverAccounts, discoverMoreStaging, grantMoreStaging, listOf, type MoreStagingFlags } from "./setup-accounts.js";
-import type { TargetOptions } from "./target.js";
+import { discoverAccounts, discoverMoreStaging, grantMoreStaging, listOf, type MoreStagingFlags } from "../setups/accounts.js";
+import type { TargetOptions } from "../setups/target.js";
 import { checkDocumentSizes } from "../stages/document-sizes.js";
 import { refuseInexactRewrite } from "../policy/index.js";
 import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
-import { assumeAndWrite, keysFileFor } from "./assume.js";
-import { testGet } from "./test-get.js";
+import { s3ClientFor } from "../aws/s3.js";
+import { assumeAndWrite, keysFileFor } from "../workflows/assume-and-write.js";
+import { testGet } from "../workflows/test-get.js";
 import type { CommandContext } from "./context.js";
 
 export interface SetupOptions extends TargetOptions, TrustFlags, MoreStagingFlags {
@@ -51,8 +53,8 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   checkSetupFlags(options);
   const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
   // Read (and checked) before any AWS call: its values reach the trust policy.
-  const previous = await loadState(ctx.statePath);
-  const session = { ...(await gatherAnswers(options, ctx, previous)), options, ctx, tempProfile };
+  const remembered = await loadSetups(ctx.statePath);
+  const session = { ...(await gatherAnswers(options, ctx, remembered)), options, ctx, tempProfile };
   refuseModeSwitch(session);
   // Before any write: the temporary profile must not replace the admin profiles setup uses.
   if (session.answers.mode === "role") refuseForeignProfile(session.view, tempProfile, setupProfiles(session), knownStyle(options.profileStyle));
@@ -132,7 +134,9 @@ interface SetupDiff {
 }
 
 /** Asks (or takes from flags) every answer, and discovers the accounts behind the profiles. */
-async function gatherAnswers(options: SetupOptions, ctx: CommandContext, previous: SetupState | undefined): Promise<Omit<SetupSession, "options" | "ctx" | "tempProfile">> {
+async function gatherAnswers(options: SetupOptions, ctx: CommandContext, remembered: readonly SetupState[]): Promise<Omit<SetupSession, "options" | "ctx" | "tempProfile">> {
+  // The setup the flags name, if xacct remembers it: its MFA decides now whether keys are written.
+  const flagged = remembered.find((s) => s.bucket === options.bucket && s.roleName === (options.roleName ?? DEFAULTS.roleName));
   const { prompter } = ctx;
   const view = await loadProfileView(ctx.env);
   const productionProfile = await askProfile(prompter, "Production", options.productionProfile, view.names);
@@ -146,20 +150,21 @@ async function gatherAnswers(options: SetupOptions, ctx: CommandContext, previou
   if (knownMode === "role") {
     const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
     refuseForeignProfile(view, tempProfile, [productionProfile, stagingProfile, ...moreStagingProfiles], knownStyle(options.profileStyle));
-    await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || previous?.requireMfa === true), ctx.env);
+    await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || flagged?.requireMfa === true), ctx.env);
   }
   const region = await askRegion(prompter, options.region, profileRegion ?? DEFAULTS.region, ctx.interactive);
 
-  const prod = makeClients({ profile: productionProfile, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const staging = makeClients({ profile: stagingProfile, region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const prod = clientsFor(ctx, { profile: productionProfile }, region);
+  const staging = clientsFor(ctx, { profile: stagingProfile }, region);
   const accounts = await discoverAccounts(prod, staging, productionProfile, stagingProfile);
   accounts.moreStaging = await discoverMoreStaging(ctx, options, accounts, { productionProfile, moreStagingProfiles, region });
 
   const mode = await askMode(prompter, options.mode, ctx.interactive);
   const bucket = await askBucket(prompter, options.bucket);
   const names = await askNames(prompter, options, ctx.interactive, mode);
-  const sameRole = previous?.bucket === bucket && previous.roleName === names.roleName;
-  const trust = await askTrust(prompter, trustFlags(options), ctx.interactive, sameRole ? rememberedTrust(previous) : undefined, mode);
+  // An earlier run of this same setup (bucket and role): its trust is kept, its keys and bucket are known.
+  const previous = remembered.find((s) => setupId(s) === setupId({ bucket, roleName: names.roleName }));
+  const trust = await askTrust(prompter, trustFlags(options), ctx.interactive, previous ? rememberedTrust(previous) : undefined, mode);
   const answers: SetupAnswers = { mode, productionProfile, stagingProfile, region, bucket, ...names, ...trust, hardenBucket: options.hardenBucket, endpoint: ctx.endpoint };
   return { answers, accounts, prod, staging, previous, view };
 }
@@ -202,7 +207,7 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   if (unchanged) {
     ctx.out.line();
     ctx.out.done("No changes: both accounts already match the plan.");
-    await rememberSetup(ctx, plan, tempProfile, createdBefore(session, plan.answers.bucket), rememberedKeys(session, plan.answers));
+    await rememberSetup(ctx.statePath, plan, tempProfile, createdBefore(session, plan.answers.bucket), rememberedKeys(session, plan.answers));
     return [];
   }
   if (!(await confirmPlan(ctx, options))) {
@@ -213,15 +218,26 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   // Recorded before any write, so a setup that stops part-way can be finished or torn down;
   // and again the moment the bucket exists, so teardown knows it is xacct's.
   const earlierKeys = rememberedKeys(session, plan.answers);
-  await rememberSetup(ctx, plan, tempProfile, createdBefore(session, plan.answers.bucket), earlierKeys);
-  const bucketCreated = () => rememberSetup(ctx, plan, tempProfile, true, earlierKeys);
+  await rememberSetup(ctx.statePath, plan, tempProfile, createdBefore(session, plan.answers.bucket), earlierKeys);
+  let bucketMade = false;
+  const bucketCreated = () => {
+    bucketMade = true;
+    return rememberSetup(ctx.statePath, plan, tempProfile, true, earlierKeys);
+  };
   const applied: StepRecord[] = [];
   ctx.result["applied"] = applied;
   const lockDirectory = bucketPolicyLockDirectory(ctx.env, ctx.env["HOME"] || homedir());
   const steps = setupSteps({ production: session.prod, staging: session.staging }, plan, changes, diff.prodState, bucketCreated, lockDirectory);
   // Shared documents are read again before they are written: the plan may have been on screen a while.
   ctx.calls.checkpoint();
-  return runSteps(steps, ctx.out, applied);
+  try {
+    return await runSteps(steps, ctx.out, applied);
+  } catch (error) {
+    // Refused before any step changed anything (a bucket name taken by another account): what
+    // xacct remembered stays as it was, and a setup that never came to be is not added.
+    if (!bucketMade && !applied.some(changedSomething)) await restoreRemembered(ctx.statePath, session.previous, plan.answers);
+    throw error;
+  }
 }
 
 /** Stage 3: assume the role and save the profile (or, in resource-policy mode, read directly). */
@@ -248,13 +264,14 @@ async function testAccess(session: SetupSession, plan: SetupPlan, done: StepReco
       profileStyle,
       roleIsNew: done.some((step) => step.id === "role" && step.status === "created"),
       externalId: plan.answers.trust.externalId,
-      remembered: await loadState(ctx.statePath),
+      remembered: (await loadSetups(ctx.statePath)).find((s) => setupId(s) === setupId(plan.answers)),
       protectedProfiles: setupProfiles(session),
     },
+    session.staging.sts,
     ctx,
   );
   const key = options.testKey ?? (await offerTestKey(ctx, options));
-  if (key) await testGet({ key, profile: tempProfile, bucket, region }, ctx);
+  if (key) await testGet({ key, profile: tempProfile, bucket, region }, s3ClientFor(ctx, tempProfile, region), ctx);
   out.line();
   out.done(`Setup complete. Staging reads s3://${bucket}/* through ${plan.roleArn}.`);
   return 0;
@@ -264,7 +281,7 @@ async function testAccess(session: SetupSession, plan: SetupPlan, done: StepReco
 async function testDirectly(ctx: CommandContext, plan: SetupPlan, options: SetupOptions): Promise<number> {
   const { stagingProfile, bucket, region } = plan.answers;
   const key = options.testKey ?? (await offerTestKey(ctx, options));
-  if (key) await testGet({ key, profile: stagingProfile, bucket, region }, ctx);
+  if (key) await testGet({ key, profile: stagingProfile, bucket, region }, s3ClientFor(ctx, stagingProfile, region), ctx);
   else ctx.out.line(`  test it with: xacct test-get KEY --profile ${displayShellWord(stagingProfile)}`);
   ctx.out.line();
   ctx.out.done(`Setup complete. Profile ${stagingProfile} reads s3://${bucket}/* directly, through the bucket policy.`);
@@ -420,45 +437,6 @@ async function offerTestKey(ctx: CommandContext, options: SetupOptions): Promise
     default: "",
   });
   return key.trim() === "" ? undefined : checkObjectKey(key.trim());
-}
-
-/**
- * Every key whose policy this setup ever wrote its statement into, across runs (never fewer):
- * teardown looks in all of them, so no statement is left behind when the keys a run needs change.
- */
-function rememberedKeyUnion(earlier: readonly string[], plan: SetupPlan): string[] | undefined {
-  const all = [...new Set([...(plan.kms?.keyStatements ?? []).map((k) => k.keyArn), ...earlier])];
-  return all.length > 0 ? all : undefined;
-}
-
-async function rememberSetup(ctx: CommandContext, plan: SetupPlan, tempProfile: string, createdBucket: boolean, earlierKeyArns: readonly string[]): Promise<void> {
-  const state: SetupState = {
-      mode: plan.answers.mode,
-      productionProfile: plan.answers.productionProfile,
-      stagingProfile: plan.answers.stagingProfile,
-      region: plan.answers.region,
-      bucket: plan.answers.bucket,
-      roleName: plan.answers.roleName,
-      policyName: plan.answers.policyName,
-      roleArn: plan.roleArn,
-      policyArn: plan.policyArn,
-      stagingUser: plan.answers.stagingUser,
-      tempProfile,
-      productionAccountId: plan.accounts.production.accountId,
-      stagingAccountId: plan.accounts.staging.accountId,
-      moreStaging: plan.accounts.moreStaging?.length ? plan.accounts.moreStaging : undefined,
-      endpoint: plan.answers.endpoint,
-      createdBucket,
-      externalId: plan.answers.trust.externalId,
-      requireMfa: plan.answers.trust.requireMfa ?? false,
-      orgId: plan.answers.trust.orgId,
-      trustPrincipals: plan.answers.trust.principals?.length ? plan.answers.trust.principals : undefined,
-      allowSourceIdentity: plan.answers.trust.allowSourceIdentity ?? false,
-      maxSessionDuration: plan.answers.maxSessionDuration,
-      kmsKeyArns: rememberedKeyUnion(earlierKeyArns, plan),
-      updatedAt: new Date().toISOString(),
-  };
-  await saveState(state, ctx.statePath);
 }
 
 /** The profile style given as a flag (static until asked); stage 3 checks the answer again. */

@@ -2,7 +2,7 @@
  * `xacct teardown`: shows what it will remove and, after confirmation (or --yes), removes
  * exactly what setup made. Works from the flags setup takes, or from what setup remembered.
  */
-import { makeClients, type AwsClients } from "../aws/clients.js";
+import { clientsFor, type AwsClients } from "../aws/clients.js";
 import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
 import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
 import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
@@ -17,9 +17,10 @@ import { computeRemovals, readDependents, stagingPolicyCandidates, type Removal,
 import { teardownSteps } from "../stages/teardown-steps.js";
 import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
 import { homedir } from "node:os";
-import { clearState, loadState, type SetupState } from "../state.js";
+import { resolveSetup } from "../setups/resolve.js";
+import { forgetSetup, loadSetups, setupIdOf, type SetupState } from "../state.js";
 import { showChange } from "../ui/plan-view.js";
-import { resolveTarget, type Target, type TargetOptions } from "./target.js";
+import { resolveTarget, setupRequestOf, type Target, type TargetOptions } from "../setups/target.js";
 import { ACCOUNT_CONCURRENCY, mapBounded, removeMoreStaging } from "../stages/more-staging.js";
 import { XacctError } from "../errors.js";
 import { cacheDirectory, removeCachedSessions } from "../credentials-cache.js";
@@ -33,6 +34,7 @@ export interface TeardownOptions extends TargetOptions {
 
 export async function teardownCommand(options: TeardownOptions, ctx: CommandContext): Promise<number> {
   const { out } = ctx;
+  if (await nothingRemembered(options, ctx)) return 0;
   const survey = await surveySetup(options, ctx);
   const { answers, removals, profileExists, remembered } = survey;
   showRemovals(ctx, removals, survey.accounts.production, survey.accounts.staging, answers.tempProfile, profileExists, survey.profileFound);
@@ -90,20 +92,35 @@ interface ProfileFound {
   whyKept?: string;
 }
 
+/**
+ * No flags and no setup remembered: everything setup made here was torn down already (or setup
+ * ran elsewhere). Said as such, with no AWS call, instead of asking for flags.
+ */
+async function nothingRemembered(options: TeardownOptions, ctx: CommandContext): Promise<boolean> {
+  const described = [options.setup, options.bucket, options.productionProfile, options.stagingProfile].some((flag) => flag !== undefined);
+  if (described || (await loadSetups(ctx.statePath)).length > 0) return false;
+  Object.assign(ctx.result, { removals: [], pending: 0 });
+  ctx.out.done("Nothing to remove: xacct remembers no setup here.");
+  ctx.out.line(`  ${ctx.out.color.dim("To remove a setup made elsewhere, give teardown the flags setup took (--production-profile, --staging-profile, --bucket).")}`);
+  return true;
+}
+
 async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promise<TeardownSurvey> {
-  const state = await loadState(ctx.statePath);
-  const answers = resolveTarget("teardown", options, state, !ctx.interactive && !options.yes && !options.plan);
+  const found = await resolveSetup(ctx, setupRequestOf("teardown", options));
+  const answers = resolveTarget("teardown", options, found, !ctx.interactive && !options.yes && !options.plan);
+  const others = (await loadSetups(ctx.statePath)).filter((setup) => setupIdOf(setup) !== setupIdOf(answers));
   const view = await loadProfileView(ctx.env);
   requireProfile(view, answers.productionProfile);
   requireProfile(view, answers.stagingProfile);
-  const prod = makeClients({ profile: answers.productionProfile, region: answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const staging = makeClients({ profile: answers.stagingProfile, region: answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const prod = clientsFor(ctx, { profile: answers.productionProfile }, answers.region);
+  const staging = clientsFor(ctx, { profile: answers.stagingProfile }, answers.region);
   const [prodIdentity, stagingIdentity, owner] = await Promise.all([
     getCallerIdentity(prod, answers.productionProfile),
     getCallerIdentity(staging, answers.stagingProfile),
     getS3Owner(prod, answers.productionProfile),
   ]);
-  const remembered = state?.bucket === answers.bucket && state.roleName === answers.roleName ? state : undefined;
+  // What xacct remembers of this very setup: only then are its profile and entry xacct's to remove.
+  const remembered = found && setupIdOf(found) === setupIdOf(answers) ? found : undefined;
   const partition = partitionForRegion(answers.region);
   const target: TeardownTarget = {
     mode: answers.mode,
@@ -149,12 +166,12 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     prodState,
     removals: computeRemovals(target, prodState, stagingState, deps),
     remembered,
-    // Only a profile xacct wrote for this setup is removed: a user's own profile of that name stays.
-    // Resource-policy mode writes no profile: one of that name is another setup's.
-    ...profileToRemove(view, answers.tempProfile, remembered !== undefined || !state, answers.mode),
+    // Only a profile xacct wrote for this setup is removed: a user's own profile of that name stays,
+    // and so does one another remembered setup writes.
+    ...profileToRemove(view, answers.tempProfile, profileOwner(remembered, others, answers.tempProfile), answers.mode),
     forgetSetup: async () => {
       await forgetCachedSessions(ctx, remembered?.roleArn ?? target.roleArn);
-      if (remembered || !state) await clearState(ctx.statePath);
+      if (remembered) await forgetSetup(setupIdOf(remembered), ctx.statePath);
     },
   };
 }
@@ -173,11 +190,29 @@ async function forgetCachedSessions(ctx: CommandContext, roleArn: string): Promi
   if (removed > 0) ctx.out.done(`Removed ${removed} cached session${removed === 1 ? "" : "s"} of ${roleArn}`);
 }
 
-function profileToRemove(view: ProfileView, name: string, thisSetups: boolean, mode: "role" | "resource-policy"): { profileExists: boolean; profileFound: ProfileFound } {
+/**
+ * Whose the temporary profile is, as far as xacct remembers: this setup's when its record
+ * names it (or when xacct remembers no setup at all, as before setups were remembered),
+ * another's when a remembered setup names it, and unknown otherwise.
+ */
+function profileOwner(remembered: SetupState | undefined, others: readonly SetupState[], name: string): "this" | { other: string } | "unknown" {
+  const other = others.find((setup) => setup.mode !== "resource-policy" && setup.tempProfile === name);
+  if (other) return { other: setupIdOf(other) };
+  if (remembered) return remembered.tempProfile === name ? "this" : "unknown";
+  return others.length === 0 ? "this" : "unknown";
+}
+
+function profileToRemove(view: ProfileView, name: string, owner: ReturnType<typeof profileOwner>, mode: "role" | "resource-policy"): { profileExists: boolean; profileFound: ProfileFound } {
   if (!view.settings(name)) return { profileExists: false, profileFound: { present: false } };
   const whyKept =
     whyProfileIsKept(view, name) ??
-    (mode === "resource-policy" ? "a resource-policy setup writes no profile: this one is another setup's" : thisSetups ? undefined : "it belongs to the setup xacct remembers, not this one");
+    (mode === "resource-policy"
+      ? "a resource-policy setup writes no profile: this one is another setup's"
+      : owner === "this"
+        ? undefined
+        : owner === "unknown"
+          ? "xacct has no record that this setup wrote it"
+          : `setup ${owner.other} uses it too`);
   return whyKept === undefined ? { profileExists: true, profileFound: { present: true } } : { profileExists: false, profileFound: { present: true, whyKept } };
 }
 
@@ -214,16 +249,16 @@ async function removeFromMoreStaging(
   target: TeardownTarget,
 ): Promise<void> {
   const { inlinePolicyName } = target;
-  const clientsFor = (profile: string) => makeClients({ profile, region: answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const clientsOf = (profile: string) => clientsFor(ctx, { profile }, answers.region);
   const fromFlags = await mapBounded(answers.moreStagingProfiles, ACCOUNT_CONCURRENCY, async (profile) => ({
-    accountId: (await getCallerIdentity(clientsFor(profile), profile)).accountId,
+    accountId: (await getCallerIdentity(clientsOf(profile), profile)).accountId,
     profile,
   }));
   const byAccount = new Map<string, { accountId: string; profile: string }>();
   for (const account of [...(remembered ?? []), ...fromFlags]) if (account.profile) byAccount.set(account.accountId, { accountId: account.accountId, profile: account.profile });
   if (byAccount.size === 0) return;
   ctx.out.heading(`${byAccount.size} more Staging account${byAccount.size === 1 ? "" : "s"}`);
-  const results = await removeMoreStaging([...byAccount.values()], { userName: answers.stagingUser, inlinePolicyName, setupId: setupId(answers), policies: stagingPolicyCandidates(target) }, clientsFor, ctx.out);
+  const results = await removeMoreStaging([...byAccount.values()], { userName: answers.stagingUser, inlinePolicyName, setupId: setupId(answers), policies: stagingPolicyCandidates(target) }, clientsOf, ctx.out);
   ctx.result["moreStaging"] = results;
   const failed = results.filter((r) => r.status === "failed");
   if (failed.length > 0) {

@@ -4,21 +4,23 @@
  * every hop holds, 1 when one fails, 3 when none fails but one cannot be told (`ok: null`).
  */
 import { PutObjectCommand, DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
-import { makeClients } from "../aws/clients.js";
+import { clientsFor, type AwsClients } from "../aws/clients.js";
 import { isAwsError } from "../aws/errors.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { defaultSessionName } from "../session-name.js";
 import { displayShellWord } from "../shell-words.js";
 import { assumeRole } from "../stages/assume-role.js";
 import { invalidInput } from "../errors.js";
-import { loadState, type SetupState } from "../state.js";
+import { resolveSetup } from "../setups/resolve.js";
+import { markVerified, setupIdOf, type SetupState } from "../state.js";
 import { analysePath } from "../verify/analyse.js";
 import { requestContext, type Hop } from "../verify/hops.js";
 import { checkExternalId, checkObjectKey } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
-import { resolveTarget, type Target, type TargetOptions } from "./target.js";
+import { resolveTarget, setupRequestOf, type Target, type TargetOptions } from "../setups/target.js";
 
-export interface VerifyOptions extends TargetOptions {
+/** verify judges what exists: the role's policies whatever their names, and no profile. */
+export interface VerifyOptions extends Omit<TargetOptions, "policyName" | "tempProfile"> {
   live?: boolean;
   /** The request to judge: this external ID instead of the one setup made. */
   externalId?: string;
@@ -34,8 +36,10 @@ export interface VerifyOptions extends TargetOptions {
 export const EXIT_UNDECIDED = 3;
 
 export async function verifyCommand(options: VerifyOptions, ctx: CommandContext): Promise<number> {
-  const state = await loadState(ctx.statePath);
-  const target = resolveTarget("verify", options, state, false);
+  const found = await resolveSetup(ctx, setupRequestOf("verify", options));
+  const target = resolveTarget("verify", options, found, false);
+  // The setup verify judges, when xacct remembers it: its trust, its further accounts, and when it was last verified.
+  const state = found && setupIdOf(found) === setupIdOf(target) ? found : undefined;
   if (options.externalId !== undefined) checkExternalId(options.externalId);
   if (options.key !== undefined) checkObjectKey(options.key);
   if (options.key !== undefined && !options.live) throw invalidInput("--key names the object --live reads, and there is no --live.", "Add --live, or leave --key out.");
@@ -44,13 +48,14 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   requireProfile(view, target.stagingProfile);
   if (options.orgProfile !== undefined) requireProfile(view, options.orgProfile);
   const { roleArn, hops } = await analysePath(ctx, { ...target, orgProfile: options.orgProfile, objectKey: options.key }, {
-    moreStagingAccountIds: state?.bucket === target.bucket ? state.moreStaging?.map((a) => a.accountId) : undefined,
+    moreStagingAccountIds: state?.moreStaging?.map((a) => a.accountId),
     objectKeys: options.key === undefined ? undefined : [options.key],
     context: (arn) => requestContext(state?.roleArn === arn ? state : undefined, { externalId: options.externalId, ...(options.mfa === false ? { mfa: false } : {}) }),
   });
   if (options.live && target.mode === "resource-policy") hops.push(...(await liveDirectHops(ctx, target, options.key)));
   else if (options.live) hops.push(...(await liveHops(ctx, target, roleArn, options.key, state?.roleArn === roleArn ? state : undefined)));
   showHops(ctx, hops);
+  if (state) await markVerified(setupIdOf(state), new Date(), ctx.statePath);
   // A check xacct cannot tell (ok: null) never counts as holding: the run does not pass.
   const failed = hops.filter((h) => h.ok === false).length;
   const undecided = hops.filter((h) => h.ok === null).length;
@@ -79,13 +84,13 @@ function showHops(ctx: CommandContext, hops: Hop[]): void {
 
 /** Resource-policy mode, live: the Staging profile itself reads --key and tries a write. */
 async function liveDirectHops(ctx: CommandContext, target: Target, key: string | undefined): Promise<Hop[]> {
-  const staging = makeClients({ profile: target.stagingProfile, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const staging = clientsFor(ctx, { profile: target.stagingProfile }, target.region);
   return probeBucket(staging, target, key, `profile ${target.stagingProfile}`);
 }
 
 /** The real calls: assume the role, read an existing object, and try a write that must fail. */
 async function liveHops(ctx: CommandContext, target: Target, roleArn: string, key: string | undefined, state: SetupState | undefined): Promise<Hop[]> {
-  const staging = makeClients({ profile: target.stagingProfile, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const staging = clientsFor(ctx, { profile: target.stagingProfile }, target.region);
   let creds;
   try {
     creds = await assumeRole(staging.sts, { roleArn, sessionName: defaultSessionName(target.stagingProfile), profile: target.stagingProfile, externalId: state?.externalId }, ctx.out);
@@ -93,7 +98,7 @@ async function liveHops(ctx: CommandContext, target: Target, roleArn: string, ke
     return [{ id: "live-assume", title: `live: ${target.stagingProfile} assumes ${target.roleName}`, ok: false, detail: (error as Error).message, fix: "See the hops above for the statement that refuses it." }];
   }
   const hops: Hop[] = [{ id: "live-assume", title: `live: ${target.stagingProfile} assumes ${target.roleName}`, ok: true, detail: `Assumed ${creds.assumedRoleArn}.` }];
-  const role = makeClients({ credentials: creds, region: target.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const role = clientsFor(ctx, { credentials: creds }, target.region);
   return [...hops, ...(await probeBucket(role, target, key, "the role"))];
 }
 
@@ -101,7 +106,7 @@ async function liveHops(ctx: CommandContext, target: Target, roleArn: string, ke
  * A real read, not a HEAD: HeadObject needs no kms:Decrypt, GetObject does. One byte is
  * enough; an empty object has no byte to range over (InvalidRange), so it is read whole.
  */
-async function readFirstByte(clients: ReturnType<typeof makeClients>, bucket: string, key: string): Promise<void> {
+async function readFirstByte(clients: AwsClients, bucket: string, key: string): Promise<void> {
   let out;
   try {
     out = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: "bytes=0-0" }));
@@ -113,7 +118,7 @@ async function readFirstByte(clients: ReturnType<typeof makeClients>, bucket: st
 }
 
 /** Reads an existing key and tries a write that must be refused; an accepted write is a finding, cleaned up. */
-async function probeBucket(clients: ReturnType<typeof makeClients>, target: Target, key: string | undefined, who: string): Promise<Hop[]> {
+async function probeBucket(clients: AwsClients, target: Target, key: string | undefined, who: string): Promise<Hop[]> {
   const hops: Hop[] = [];
   if (key) {
     try {
@@ -145,7 +150,7 @@ async function probeBucket(clients: ReturnType<typeof makeClients>, target: Targ
 }
 
 /** Deletes verify's probe object: undefined when it is gone, else the AWS error that kept it. */
-async function deleteProbe(clients: ReturnType<typeof makeClients>, bucket: string, key: string): Promise<string | undefined> {
+async function deleteProbe(clients: AwsClients, bucket: string, key: string): Promise<string | undefined> {
   try {
     await clients.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     return undefined;

@@ -2,7 +2,7 @@
  * Reads the path of one setup from both accounts and judges every hop: what `verify` shows
  * and what a translated AccessDenied points at. Read-only.
  */
-import { makeClients } from "../aws/clients.js";
+import { clientsFor } from "../aws/clients.js";
 import { getCallerIdentity } from "../aws/identity.js";
 import type { CommandContext } from "../commands/context.js";
 import type { GrantMode } from "../plan.js";
@@ -41,8 +41,8 @@ export async function analysePath(
   path: PathToAnalyse,
   request: { context: (roleArn: string) => Record<string, ContextValue>; moreStagingAccountIds?: string[] | undefined; objectKeys?: string[] | undefined },
 ): Promise<PathAnalysis> {
-  const prod = makeClients({ profile: path.productionProfile, region: path.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const staging = makeClients({ profile: path.stagingProfile, region: path.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+  const prod = clientsFor(ctx, { profile: path.productionProfile }, path.region);
+  const staging = clientsFor(ctx, { profile: path.stagingProfile }, path.region);
   const [prodIdentity, stagingIdentity] = await Promise.all([
     getCallerIdentity(prod, path.productionProfile),
     getCallerIdentity(staging, path.stagingProfile),

@@ -1,8 +1,8 @@
 /**
  * The analysis behind a translated AccessDenied: read the documents on the path of the
- * remembered setup and find the first hop that does not hold. Loaded only after a denial.
+ * remembered setup of that role or bucket and find the first hop that does not hold. Loaded only after a denial.
  */
-import { loadState } from "../state.js";
+import { loadSetups } from "../state.js";
 import type { CommandContext } from "../commands/context.js";
 import { analysePath } from "./analyse.js";
 import { requestContext, type HopId } from "./hops.js";
@@ -13,8 +13,8 @@ export const HOPS_FOR: Record<"assume" | "read", readonly HopId[]> = {
 };
 
 export async function likelyCause(ctx: CommandContext, kind: keyof typeof HOPS_FOR, about: string): Promise<string | undefined> {
-  const state = await loadState(ctx.statePath);
-  if (!state || (about !== state.roleArn && about !== state.bucket)) return undefined;
+  const state = (await loadSetups(ctx.statePath)).find((setup) => about === setup.roleArn || about === setup.bucket);
+  if (!state) return undefined;
   const moreStagingAccountIds = state.moreStaging?.map((a) => a.accountId);
   const { hops } = await analysePath(ctx, { ...state, mode: state.mode ?? "role" }, { context: () => requestContext(state), moreStagingAccountIds });
   const failed = hops.find((hop) => HOPS_FOR[kind].includes(hop.id) && hop.ok === false);

@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XacctError } from "../../src/errors.js";
-import { loadState } from "../../src/state.js";
+import { loadSetups } from "../../src/state.js";
+
+const loadState = async (path: string) => (await loadSetups(path))[0];
 
 let dir: string;
 beforeAll(async () => {

@@ -19,7 +19,7 @@ let roleArn: string;
 beforeAll(async () => {
   const setup = await sandbox.run(setupArgs());
   expect(setup.code).toBe(0);
-  roleArn = JSON.parse(await readFile(sandbox.statePath, "utf8")).setup.roleArn;
+  roleArn = Object.values(JSON.parse(await readFile(sandbox.statePath, "utf8")).setups as Record<string, { roleArn: string }>)[0]!.roleArn;
   proxy = await startFaultProxy(sandbox.moto.endpoint);
   proxy.rule = (request) => {
     seen.push(request.action ?? request.path);

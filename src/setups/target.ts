@@ -1,10 +1,11 @@
 /**
- * Which setup a command acts on, for the commands that come after setup (teardown, verify):
- * the flags setup takes, else what setup remembered, else the defaults.
+ * The names a command after setup (teardown, verify, export) acts on: the flags setup takes,
+ * else those of the setup resolveSetup chose, else the defaults.
  */
 import { invalidInput } from "../errors.js";
 import { DEFAULTS, defaultPolicyName, type GrantMode } from "../plan.js";
 import type { SetupState } from "../state.js";
+import type { SetupRequest } from "./choose.js";
 import {
   checkBucketName,
   checkMode,
@@ -17,6 +18,8 @@ import {
 } from "../validate/index.js";
 
 export interface TargetOptions {
+  /** A remembered setup's name (`bucket/role`, or a bucket only one setup has). */
+  setup?: string;
   mode?: string;
   productionProfile?: string;
   /** Repeatable in the CLI: the first is the main Staging account, the rest are further ones. */
@@ -43,7 +46,15 @@ export interface Target {
   tempProfile: string;
 }
 
-/** `needsYes`: the command would ask for confirmation but has no terminal to ask on. */
+/** What resolveSetup needs to find the setup these flags describe. */
+export function setupRequestOf(command: string, options: TargetOptions): SetupRequest {
+  return { command, setup: options.setup, bucket: options.bucket, roleName: options.roleName };
+}
+
+/**
+ * `state`: the setup resolveSetup chose, if any. `needsYes`: the command would ask for
+ * confirmation but has no terminal to ask on.
+ */
 export function resolveTarget(command: string, options: TargetOptions, state: SetupState | undefined, needsYes: boolean): Target {
   const productionProfile = options.productionProfile ?? state?.productionProfile;
   const [firstStaging, ...moreStagingProfiles] = options.stagingProfile === undefined ? [] : ([] as string[]).concat(options.stagingProfile);
@@ -53,13 +64,15 @@ export function resolveTarget(command: string, options: TargetOptions, state: Se
     !productionProfile && "--production-profile",
     !stagingProfile && "--staging-profile",
     !bucket && "--bucket",
-    needsYes && "--yes",
   ].filter((flag): flag is string => typeof flag === "string");
   if (missing.length > 0 || !productionProfile || !stagingProfile || !bucket) {
     throw invalidInput(
-      `${command} does not know which setup to act on: give ${missing.join(", ")}.`,
+      `${command} does not know which setup to act on: give ${[...missing, ...(needsYes ? ["--yes"] : [])].join(", ")}.`,
       "Pass the same flags you gave setup, or run it where setup ran so xacct remembers them.",
     );
+  }
+  if (needsYes) {
+    throw invalidInput(`${command} has no terminal to confirm on, so it needs --yes.`, `Run it again with --yes, or in a terminal to be asked.`);
   }
   // Names come from the remembered setup only when it is the one asked for: another bucket's
   // setup must not borrow its role, policy or profile names.

@@ -3,14 +3,14 @@
  * never typed), further Staging accounts from flags or AWS Organizations, and applying the
  * Staging side in those further accounts.
  */
-import { makeClients, type AwsClients } from "../aws/clients.js";
+import { clientsFor, type AwsClients } from "../aws/clients.js";
 import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
 import { listOrganizationAccounts } from "../aws/organizations.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { refuseSameAccount, type DiscoveredAccounts, type MoreStagingAccount, type SetupPlan } from "../plan.js";
 import { ACCOUNT_CONCURRENCY, applyMoreStaging, mapBounded } from "../stages/more-staging.js";
 import { checkAccountId, checkOuId } from "../validate/index.js";
-import type { CommandContext } from "./context.js";
+import type { CommandContext } from "../commands/context.js";
 
 export interface MoreStagingFlags {
   stagingAccount?: string[] | undefined;
@@ -34,7 +34,7 @@ export async function discoverMoreStaging(
   where: { productionProfile: string; moreStagingProfiles: string[]; region: string },
 ): Promise<MoreStagingAccount[]> {
   const withProfiles = await mapBounded(where.moreStagingProfiles, ACCOUNT_CONCURRENCY, async (profile) => {
-    const clients = makeClients({ profile, region: where.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
+    const clients = clientsFor(ctx, { profile }, where.region);
     return { accountId: (await getCallerIdentity(clients, profile)).accountId, profile };
   });
   refuseOuWithoutOrg(options);
@@ -60,8 +60,8 @@ export async function grantMoreStaging(ctx: CommandContext, plan: SetupPlan): Pr
   const more = plan.accounts.moreStaging ?? [];
   if (more.length === 0) return;
   ctx.out.heading(`Stage 2 · ${more.length} more Staging account${more.length === 1 ? "" : "s"}`);
-  const clientsFor = (profile: string) => makeClients({ profile, region: plan.answers.region, endpoint: ctx.endpoint }, ctx.env, ctx.calls);
-  const results = await applyMoreStaging(plan, clientsFor, ctx.out);
+  const clientsOf = (profile: string) => clientsFor(ctx, { profile }, plan.answers.region);
+  const results = await applyMoreStaging(plan, clientsOf, ctx.out);
   ctx.result["moreStaging"] = results;
   const withoutProfile = more.filter((a) => !a.profile).map((a) => a.accountId);
   if (withoutProfile.length > 0) {
