@@ -24,9 +24,3 @@ export function styleOfProfile(settings: Readonly<Record<string, string | undefi
 export function defaultProfileStyle(existing: Readonly<Record<string, string | undefined>> | undefined): ProfileStyle {
   return styleOfProfile(existing) ?? DEFAULT_PROFILE_STYLE;
 }
-
-export const PROFILE_STYLES: readonly ProfileStyle[] = ["static", "role", "process"];
-
-export function isProfileStyle(value: string): value is ProfileStyle {
-  return (PROFILE_STYLES as readonly string[]).includes(value);
-}

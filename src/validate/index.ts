@@ -4,7 +4,7 @@
  */
 import { invalidInput } from "../errors.js";
 import { ONE_HOUR_SECONDS } from "../session-duration.js";
-import { isProfileStyle, type ProfileStyle } from "../awsconfig/profile-style.js";
+import type { ProfileStyle } from "../awsconfig/profile-style.js";
 
 const IAM_NAME_CHARS = /^[\w+=,.@-]+$/;
 
@@ -242,8 +242,10 @@ export function checkOuId(value: string): string {
   return value;
 }
 
+const PROFILE_STYLES: readonly ProfileStyle[] = ["static", "role", "process"];
+
 /** How a profile is written: static keys, a role profile, or credential_process. */
 export function checkProfileStyle(style: string): ProfileStyle {
-  if (isProfileStyle(style)) return style;
+  if (PROFILE_STYLES.includes(style as ProfileStyle)) return style as ProfileStyle;
   throw invalidInput(`${shown(style)} is not a profile style: use static, role or process.`, "role is recommended: the AWS tools refresh it themselves.");
 }
