@@ -113,10 +113,10 @@ export function inlinePolicyNameFor(answers: { mode: GrantMode; roleName: string
 }
 
 /** Cross-account access needs two accounts: the Production and Staging profiles must be in different ones. */
-export function refuseSameAccount(production: { profile: string; accountId: string }, staging: { profile: string; accountId: string }): void {
+export function refuseSameAccount(productionProfile: string, stagingProfile: string, production: { accountId: string }, staging: { accountId: string }): void {
   if (production.accountId !== staging.accountId) return;
   throw invalidInput(
-    `Profiles ${production.profile} and ${staging.profile} are both in account ${production.accountId}; cross-account access needs two different accounts.`,
+    `Profiles ${productionProfile} and ${stagingProfile} are both in account ${production.accountId}; cross-account access needs two different accounts.`,
     "Choose a Staging profile whose credentials belong to the other account.",
   );
 }
@@ -126,7 +126,7 @@ export function refuseSameAccount(production: { profile: string; accountId: stri
  * `kms`: the grants an SSE-KMS bucket needs (resources/key-policy.ts plans them from its keys).
  */
 export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccounts, existingRoleArn?: string, kms?: KmsPlan): SetupPlan {
-  refuseSameAccount({ profile: answers.productionProfile, accountId: accounts.production.accountId }, { profile: answers.stagingProfile, accountId: accounts.staging.accountId });
+  refuseSameAccount(answers.productionProfile, answers.stagingProfile, accounts.production, accounts.staging);
   refuseThirdAccountPrincipals(answers, accounts);
   const partition = partitionForRegion(answers.region);
   const prodAccount = accounts.production.accountId;

@@ -4,7 +4,7 @@
  * the writes from the stages. `--plan` stops after showing the diff.
  */
 import { clientsFor, type AwsClients } from "../aws/clients.js";
-import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
+import type { ProfileView } from "../awsconfig/sdk-view.js";
 import { checkProfileFilesWritable, refuseForeignProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { buildSetupPlan, DEFAULTS, setupId, type DiscoveredAccounts, type SetupAnswers, type SetupPlan } from "../plan.js";
@@ -18,11 +18,18 @@ import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadSetups, type SetupState } from "../state.js";
 import { changedSomething, rememberSetup, restoreRemembered } from "../setups/remember.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
-import { askBucket, askMode, askNames, askProfile, askProfileStyle, askRegion, askTrust, type TrustAnswers, type TrustFlags } from "../wizard/setup-questions.js";
-import { checkObjectKey, checkProfileName, checkProfileStyle } from "../validate/index.js";
+import { askBucket, askMfaDevice, askProfileStyle, type TrustFlags } from "../wizard/setup-questions.js";
+import { equivalentCommand, hasAnswers, type AnswerRecord } from "../wizard/equivalent-command.js";
+import { defaultProfileStyle, type ProfileStyle } from "../awsconfig/profile-style.js";
+import { listMfaDevices, userNameOf } from "../aws/mfa.js";
+import { gatherAnswers, setupToContinue, type RememberedSetups } from "./setup-answers.js";
+import { checkMfaSerial, checkObjectKey, checkProfileStyle, checkTokenCode } from "../validate/index.js";
+import { withAwsContext } from "../aws/errors.js";
+import { probeAccess } from "../stages/probe-object.js";
+import { explainingDenials } from "../verify/explain-denial.js";
 import { checkSetupFlags } from "./setup-flags.js";
 import { displayShellWord } from "../shell-words.js";
-import { discoverAccounts, discoverMoreStaging, grantMoreStaging, listOf, type MoreStagingFlags } from "../setups/accounts.js";
+import { grantMoreStaging, listOf, type MoreStagingFlags } from "../setups/accounts.js";
 import type { TargetOptions } from "../setups/target.js";
 import { checkDocumentSizes } from "../stages/document-sizes.js";
 import { refuseInexactRewrite } from "../policy/index.js";
@@ -35,6 +42,10 @@ import type { CommandContext } from "./context.js";
 export interface SetupOptions extends TargetOptions, TrustFlags, MoreStagingFlags {
   testKey?: string;
   profileStyle?: string;
+  /** The MFA device stage 3 assumes the role with, when the trust requires MFA. */
+  mfaSerial?: string;
+  /** Unattended: the current MFA code (never remembered, never printed). */
+  tokenCode?: string;
   yes?: boolean;
   /** Read only: show the changes and stop. */
   plan?: boolean;
@@ -54,11 +65,31 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
   // Read (and checked) before any AWS call: its values reach the trust policy.
   const remembered = await loadSetups(ctx.statePath);
-  const session = { ...(await gatherAnswers(options, ctx, remembered)), options, ctx, tempProfile };
+  const record = startRecord(options, tempProfile);
+  try {
+    const continued = await setupToContinue(ctx, options, remembered);
+    const code = await runSetup(options, ctx, { remembered, continued }, record);
+    showEquivalentCommand(ctx, record, "done");
+    return code;
+  } catch (error) {
+    showEquivalentCommand(ctx, record, "failed");
+    throw error;
+  }
+}
+
+async function runSetup(options: SetupOptions, ctx: CommandContext, setups: RememberedSetups, record: AnswerRecord): Promise<number> {
+  const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
+  // The setup the flags name, if xacct remembers it: its MFA decides now whether keys are written.
+  const flagged = setups.remembered.find((s) => s.bucket === options.bucket && s.roleName === (options.roleName ?? DEFAULTS.roleName));
+  const checkTempProfile = async (view: ProfileView, profiles: string[]) => {
+    refuseForeignProfile(view, tempProfile, profiles, knownStyle(options.profileStyle, view, tempProfile));
+    await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || flagged?.requireMfa === true, view, tempProfile), ctx.env);
+  };
+  const session = { ...(await gatherAnswers(options, ctx, setups, record, checkTempProfile)), options, ctx, tempProfile, record };
   refuseModeSwitch(session);
   // Before any write: the temporary profile must not replace the admin profiles setup uses.
-  if (session.answers.mode === "role") refuseForeignProfile(session.view, tempProfile, setupProfiles(session), knownStyle(options.profileStyle));
-  if (session.answers.mode === "role") await checkProfileFilesWritable(session.view, tempProfile, keysFileOfSetup(options, ctx, session.answers.trust.requireMfa ?? false), ctx.env);
+  if (session.answers.mode === "role") refuseForeignProfile(session.view, tempProfile, setupProfiles(session), knownStyle(options.profileStyle, session.view, tempProfile));
+  if (session.answers.mode === "role") await checkProfileFilesWritable(session.view, tempProfile, keysFileOfSetup(options, ctx, session.answers.trust.requireMfa ?? false, session.view, tempProfile), ctx.env);
   let diff = await diffAgainstAccounts(session, session.answers);
   showAccounts(ctx.out, diff.plan);
 
@@ -80,6 +111,7 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
       if (!(error instanceof XacctError) || error.awsCode !== "BucketAlreadyExists" || !ctx.interactive) throw error;
       ctx.out.warn(`The name ${diff.plan.answers.bucket} belongs to another AWS account. Please choose another.`);
       const bucket = await askBucket(ctx.prompter, undefined, "Another bucket name:");
+      record.bucket = bucket;
       diff = await diffAgainstAccounts(session, { ...diff.plan.answers, bucket });
     }
   }
@@ -96,6 +128,8 @@ interface SetupSession {
   staging: AwsClients;
   previous: SetupState | undefined;
   view: ProfileView;
+  /** The answers as they come, for the equivalent command. */
+  record: AnswerRecord;
 }
 
 /** The other mode's grants (a role, or direct bucket grants) would stay behind: tear down first. */
@@ -114,9 +148,9 @@ function refuseModeSwitch(session: { answers: SetupAnswers; previous: SetupState
  * The file stage 3 will write session keys to, when flags already say so: unattended runs write
  * static keys to the config file unless the role needs MFA (then nothing is written).
  */
-function keysFileOfSetup(options: SetupOptions, ctx: CommandContext, requireMfa: boolean): ReturnType<typeof keysFileFor> {
-  if (requireMfa && !ctx.interactive) return "none";
-  const style = options.profileStyle !== undefined ? checkProfileStyle(options.profileStyle) : ctx.interactive && !options.yes ? undefined : "static";
+function keysFileOfSetup(options: SetupOptions, ctx: CommandContext, requireMfa: boolean, view: ProfileView, tempProfile: string): ReturnType<typeof keysFileFor> {
+  if (requireMfa && !ctx.interactive && !mfaFlagsGiven(options)) return "none";
+  const style = options.profileStyle !== undefined ? checkProfileStyle(options.profileStyle) : ctx.interactive && !options.yes ? undefined : defaultProfileStyle(view.settings(tempProfile));
   return style === undefined ? "none" : keysFileFor(style, false);
 }
 
@@ -131,42 +165,6 @@ interface SetupDiff {
   prodState: ProductionState;
   stagingState: StagingState;
   changes: Change[];
-}
-
-/** Asks (or takes from flags) every answer, and discovers the accounts behind the profiles. */
-async function gatherAnswers(options: SetupOptions, ctx: CommandContext, remembered: readonly SetupState[]): Promise<Omit<SetupSession, "options" | "ctx" | "tempProfile">> {
-  // The setup the flags name, if xacct remembers it: its MFA decides now whether keys are written.
-  const flagged = remembered.find((s) => s.bucket === options.bucket && s.roleName === (options.roleName ?? DEFAULTS.roleName));
-  const { prompter } = ctx;
-  const view = await loadProfileView(ctx.env);
-  const productionProfile = await askProfile(prompter, "Production", options.productionProfile, view.names);
-  const [firstStaging, ...moreStagingProfiles] = listOf(options.stagingProfile);
-  const stagingProfile = await askProfile(prompter, "Staging", firstStaging, view.names.filter((n) => n !== productionProfile));
-  for (const profile of moreStagingProfiles) requireProfile(view, checkProfileName(profile));
-  const profileRegion = requireProfile(view, productionProfile)["region"];
-  requireProfile(view, stagingProfile);
-  // A mode known now (a flag, or the unattended default) lets this wait for no AWS call.
-  const knownMode = options.mode ?? (ctx.interactive ? undefined : "role");
-  if (knownMode === "role") {
-    const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
-    refuseForeignProfile(view, tempProfile, [productionProfile, stagingProfile, ...moreStagingProfiles], knownStyle(options.profileStyle));
-    await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || flagged?.requireMfa === true), ctx.env);
-  }
-  const region = await askRegion(prompter, options.region, profileRegion ?? DEFAULTS.region, ctx.interactive);
-
-  const prod = clientsFor(ctx, { profile: productionProfile }, region);
-  const staging = clientsFor(ctx, { profile: stagingProfile }, region);
-  const accounts = await discoverAccounts(prod, staging, productionProfile, stagingProfile);
-  accounts.moreStaging = await discoverMoreStaging(ctx, options, accounts, { productionProfile, moreStagingProfiles, region });
-
-  const mode = await askMode(prompter, options.mode, ctx.interactive);
-  const bucket = await askBucket(prompter, options.bucket);
-  const names = await askNames(prompter, options, ctx.interactive, mode);
-  // An earlier run of this same setup (bucket and role): its trust is kept, its keys and bucket are known.
-  const previous = remembered.find((s) => setupId(s) === setupId({ bucket, roleName: names.roleName }));
-  const trust = await askTrust(prompter, trustFlags(options), ctx.interactive, previous ? rememberedTrust(previous) : undefined, mode);
-  const answers: SetupAnswers = { mode, productionProfile, stagingProfile, region, bucket, ...names, ...trust, hardenBucket: options.hardenBucket, endpoint: ctx.endpoint };
-  return { answers, accounts, prod, staging, previous, view };
 }
 
 /** Whether an earlier run recorded that it created this bucket. */
@@ -245,17 +243,22 @@ async function testAccess(session: SetupSession, plan: SetupPlan, done: StepReco
   const { ctx, options, tempProfile } = session;
   const { out } = ctx;
   out.heading("Stage 3 · Test");
-  if (plan.answers.mode === "resource-policy") return testDirectly(ctx, plan, options);
-  if (plan.answers.trust.requireMfa && !ctx.interactive) {
-    // Unattended runs have no MFA code to send; everything else is done.
+  if (plan.answers.mode === "resource-policy") return testDirectly(session, plan, done);
+  const requireMfa = plan.answers.trust.requireMfa ?? false;
+  if (requireMfa && !ctx.interactive && !mfaFlagsGiven(options)) {
+    // Unattended runs without --mfa-serial and --token-code have no MFA code to send; everything else is done.
     out.skipped(`The role requires MFA, so the test is left to you: xacct assume --write-profile --mfa-serial ARN --token-code CODE`);
     out.line();
     out.done(`Setup complete. Staging reads s3://${plan.answers.bucket}/* through ${plan.roleArn} (with MFA).`);
     return 0;
   }
   const { stagingProfile, region, bucket } = plan.answers;
-  const profileStyle = await askProfileStyle(ctx.prompter, options.profileStyle, ctx.interactive && !options.yes, plan.answers.trust.requireMfa ?? false);
-  await assumeAndWrite(
+  const current = defaultProfileStyle(session.view.settings(tempProfile));
+  const profileStyle = await askProfileStyle(ctx.prompter, options.profileStyle, ctx.interactive && !options.yes, requireMfa, current);
+  session.record.profileStyle = profileStyle;
+  const mfaSerial = requireMfa ? await chooseMfaDevice(session, plan) : undefined;
+  session.record.mfaSerial = mfaSerial;
+  const roleSession = await assumeAndWrite(
     {
       profile: stagingProfile,
       roleArn: plan.roleArn,
@@ -264,28 +267,83 @@ async function testAccess(session: SetupSession, plan: SetupPlan, done: StepReco
       profileStyle,
       roleIsNew: done.some((step) => step.id === "role" && step.status === "created"),
       externalId: plan.answers.trust.externalId,
+      mfaSerial,
+      tokenCode: options.tokenCode !== undefined ? checkTokenCode(options.tokenCode) : undefined,
       remembered: (await loadSetups(ctx.statePath)).find((s) => setupId(s) === setupId(plan.answers)),
       protectedProfiles: setupProfiles(session),
     },
     session.staging.sts,
     ctx,
   );
-  const key = options.testKey ?? (await offerTestKey(ctx, options));
-  if (key) await testGet({ key, profile: tempProfile, bucket, region }, s3ClientFor(ctx, tempProfile, region), ctx);
+  // The probe reads with the session just made: a role-style profile that needs MFA would ask for another code.
+  const { accessKeyId, secretAccessKey, sessionToken } = roleSession;
+  await testRead(session, plan, done, { profile: tempProfile, label: `role ${plan.answers.roleName}`, credentials: { accessKeyId, secretAccessKey, sessionToken } });
   out.line();
-  out.done(`Setup complete. Staging reads s3://${bucket}/* through ${plan.roleArn}.`);
+  out.done(`Setup complete. Staging reads s3://${bucket}/* through ${plan.roleArn}${requireMfa ? " (with MFA)" : ""}.`);
   return 0;
 }
 
 /** Resource-policy mode: no role, no temporary profile; the Staging profile reads directly. */
-async function testDirectly(ctx: CommandContext, plan: SetupPlan, options: SetupOptions): Promise<number> {
-  const { stagingProfile, bucket, region } = plan.answers;
-  const key = options.testKey ?? (await offerTestKey(ctx, options));
-  if (key) await testGet({ key, profile: stagingProfile, bucket, region }, s3ClientFor(ctx, stagingProfile, region), ctx);
-  else ctx.out.line(`  test it with: xacct test-get KEY --profile ${displayShellWord(stagingProfile)}`);
+async function testDirectly(session: SetupSession, plan: SetupPlan, done: StepRecord[]): Promise<number> {
+  const { ctx } = session;
+  const { stagingProfile, bucket } = plan.answers;
+  const tested = await testRead(session, plan, done, { profile: stagingProfile, label: stagingProfile });
+  if (!tested) ctx.out.line(`  test it with: xacct test-get KEY --profile ${displayShellWord(stagingProfile)}`);
   ctx.out.line();
   ctx.out.done(`Setup complete. Profile ${stagingProfile} reads s3://${bucket}/* directly, through the bucket policy.`);
   return 0;
+}
+
+/**
+ * Stage 3's read: --test-key, else in the wizard a key to download, or, for a bucket this run
+ * created (empty, so there is no key to name), a probe object. False when nothing was read.
+ */
+async function testRead(session: SetupSession, plan: SetupPlan, done: StepRecord[], reader: StageThreeReader): Promise<boolean> {
+  const readerProfile = reader.profile;
+  const { ctx, options } = session;
+  const { bucket, region } = plan.answers;
+  const bucketIsNew = done.some((step) => step.id === "bucket" && step.status === "created");
+  if (options.testKey === undefined && bucketIsNew) {
+    if (!(await offerProbe(ctx, options, bucket))) return false;
+    const s3 = reader.credentials ? clientsFor(ctx, { credentials: reader.credentials }, region).s3 : s3ClientFor(ctx, readerProfile, region);
+    const read = (run: () => Promise<number>) =>
+      explainingDenials(ctx, "read", bucket, () => withAwsContext({ action: `reading the probe object through ${reader.label}`, profile: readerProfile }, run));
+    await probeAccess({ bucket, owner: session.prod.s3, ownerProfile: plan.answers.productionProfile, reader: s3, readerLabel: reader.label }, read, ctx.out);
+    return true;
+  }
+  const key = options.testKey ?? (await offerTestKey(ctx, options));
+  session.record.testKey = key;
+  if (key) await testGet({ key, profile: readerProfile, bucket, region }, s3ClientFor(ctx, readerProfile, region), ctx);
+  return key !== undefined;
+}
+
+/** Who stage 3 reads as: a profile (for a key's download), or the role's session itself (for the probe). */
+interface StageThreeReader {
+  profile: string;
+  /** How the output names the reader. */
+  label: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+}
+
+/** The device stage 3 assumes the role with: the flag, else asked (the Staging identity's devices, the profile's mfa_serial, or typed). */
+async function chooseMfaDevice(session: SetupSession, plan: SetupPlan): Promise<string | undefined> {
+  const { ctx, options } = session;
+  const profileSerial = session.view.settings(plan.answers.stagingProfile)?.["mfa_serial"];
+  if (options.mfaSerial !== undefined) return checkMfaSerial(options.mfaSerial);
+  if (!ctx.interactive) return profileSerial;
+  const userName = userNameOf(plan.accounts.staging.arn);
+  // Listing is a help, not a must: a profile that may not list its devices can still type the ARN.
+  const devices = userName ? await listMfaDevices(session.staging, userName, plan.answers.stagingProfile).catch(() => []) : [];
+  return askMfaDevice(ctx.prompter, undefined, devices, profileSerial);
+}
+
+async function offerProbe(ctx: CommandContext, options: SetupOptions, bucket: string): Promise<boolean> {
+  if (!ctx.interactive || options.yes) return false;
+  return ctx.prompter.confirm({
+    message: `Bucket ${bucket} is new and empty. Test access with a probe object (uploaded as the Production admin, downloaded, then deleted)?`,
+    flag: "--test-key",
+    default: true,
+  });
 }
 
 /**
@@ -319,25 +377,6 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refus
   }
   if (how.refuse) throw refusePlan(failed, how.unchanged);
   for (const hop of failed) ctx.out.warn(`Pre-flight: ${hop.title} would fail: ${hop.detail}`);
-}
-
-function trustFlags(options: SetupOptions): TrustFlags {
-  const { trustPrincipal, externalId, requireMfa, orgId, maxSessionDuration, allowSourceIdentity, plainTrust } = options;
-  return { trustPrincipal, externalId, requireMfa, orgId, maxSessionDuration, allowSourceIdentity, plainTrust };
-}
-
-/** What an earlier run of this setup made the trust: kept unless flags say otherwise. */
-function rememberedTrust(previous: SetupState): TrustAnswers {
-  return {
-    trust: {
-      principals: previous.trustPrincipals,
-      externalId: previous.externalId,
-      requireMfa: previous.requireMfa,
-      orgId: previous.orgId,
-      allowSourceIdentity: previous.allowSourceIdentity,
-    },
-    maxSessionDuration: previous.maxSessionDuration ?? DEFAULTS.maxSessionDuration,
-  };
 }
 
 /** Without a terminal nothing can be asked: name every missing flag at once. */
@@ -439,7 +478,41 @@ async function offerTestKey(ctx: CommandContext, options: SetupOptions): Promise
   return key.trim() === "" ? undefined : checkObjectKey(key.trim());
 }
 
-/** The profile style given as a flag (static until asked); stage 3 checks the answer again. */
-function knownStyle(flag: string | undefined): "static" | "role" | "process" {
-  return flag === "role" || flag === "process" ? flag : "static";
+/** The profile style given as a flag, else the shared default until asked; stage 3 checks the answer again. */
+function knownStyle(flag: string | undefined, view: ProfileView, tempProfile: string): ProfileStyle {
+  return flag === "static" || flag === "role" || flag === "process" ? flag : defaultProfileStyle(view.settings(tempProfile));
+}
+
+/** Unattended runs can assume a role that requires MFA only with both. */
+function mfaFlagsGiven(options: SetupOptions): boolean {
+  return options.mfaSerial !== undefined && options.tokenCode !== undefined;
+}
+
+/** The flags that are no question of the wizard's, and those of stage 3, as given. */
+function startRecord(options: SetupOptions, tempProfile: string): AnswerRecord {
+  return {
+    tempProfile,
+    profileStyle: options.profileStyle,
+    mfaSerial: options.mfaSerial,
+    testKey: options.testKey,
+    stagingAccounts: listOf(options.stagingAccount),
+    stagingAccountsFromOrg: options.stagingAccountsFromOrg,
+    ou: options.ou,
+    hardenBucket: options.hardenBucket,
+    plainTrust: options.plainTrust,
+    noPreflight: options.preflight === false,
+  };
+}
+
+/** The wizard's answers as one command with every answer a flag (never the MFA code): at the end, and on a failure. */
+function showEquivalentCommand(ctx: CommandContext, record: AnswerRecord, how: "done" | "failed"): void {
+  if (!ctx.interactive || !hasAnswers(record)) return;
+  const line = equivalentCommand(record);
+  ctx.result["command"] = line;
+  if (how === "done") {
+    ctx.out.line();
+    ctx.out.line(`The same setup without questions: ${line}`);
+  } else {
+    ctx.out.lineToStderr(`Your answers, to run again without questions: ${line}`);
+  }
 }

@@ -4,7 +4,7 @@
  * Staging side in those further accounts.
  */
 import { clientsFor, type AwsClients } from "../aws/clients.js";
-import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
+import { getCallerIdentity, getS3Owner, type CallerIdentity } from "../aws/identity.js";
 import { listOrganizationAccounts } from "../aws/organizations.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { refuseSameAccount, type DiscoveredAccounts, type MoreStagingAccount, type SetupPlan } from "../plan.js";
@@ -76,13 +76,20 @@ export async function grantMoreStaging(ctx: CommandContext, plan: SetupPlan): Pr
   }
 }
 
-export async function discoverAccounts(prod: AwsClients, staging: AwsClients, productionProfile: string, stagingProfile: string): Promise<DiscoveredAccounts> {
+/** `known`: identities the wizard already found while asking (profile → identity), not asked again. */
+export async function discoverAccounts(
+  prod: AwsClients,
+  staging: AwsClients,
+  productionProfile: string,
+  stagingProfile: string,
+  known: ReadonlyMap<string, CallerIdentity> = new Map(),
+): Promise<DiscoveredAccounts> {
   const [prodIdentity, stagingIdentity, owner] = await Promise.all([
-    getCallerIdentity(prod, productionProfile),
-    getCallerIdentity(staging, stagingProfile),
+    known.get(productionProfile) ?? getCallerIdentity(prod, productionProfile),
+    known.get(stagingProfile) ?? getCallerIdentity(staging, stagingProfile),
     getS3Owner(prod, productionProfile),
   ]);
-  refuseSameAccount({ profile: productionProfile, accountId: prodIdentity.accountId }, { profile: stagingProfile, accountId: stagingIdentity.accountId });
+  refuseSameAccount(productionProfile, stagingProfile, prodIdentity, stagingIdentity);
   return {
     production: { ...prodIdentity, canonicalUserId: owner.canonicalUserId, ownedBuckets: owner.ownedBuckets },
     staging: stagingIdentity,
