@@ -1,9 +1,10 @@
 /**
  * `npm run build`: bundles src/ into dist/ with esbuild, and the demo and its local AWS
- * harness (src/demo, src/localaws) into dist-dev/, which the package does not ship. One bundle starts faster than the
- * hundreds of small modules tsc emits (most of start-up is resolving and reading files), and
- * code splitting keeps each command's SDK clients in chunks loaded only when it runs, so
- * `xacct --version` reads one small file. tsc stays the typechecker (`npm run typecheck`).
+ * harness (src/demo, src/localaws) into dist-dev/, which the package does not ship. One
+ * bundle starts faster than the hundreds of small modules tsc emits (most of start-up is
+ * resolving and reading files), and code splitting keeps each command's SDK clients in chunks
+ * loaded only when it runs, so `xacct --version` reads one small file. tsc stays the
+ * typechecker (`npm run typecheck`).
  */
 import { build } from "esbuild";
 import { readdir, rm, rmdir } from "node:fs/promises";

@@ -24,7 +24,13 @@ function directDocs(bucket: PolicyStatement[] | null = [stagingRead, locate]): P
   };
 }
 
-const anyoneWrites: PolicyStatement = { Sid: "TeamUpload", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${S}:root` }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${B}/*` };
+const anyoneWrites: PolicyStatement = {
+  Sid: "TeamUpload",
+  Effect: "Allow",
+  Principal: { AWS: `arn:aws:iam::${S}:root` },
+  Action: "s3:PutObject",
+  Resource: `arn:aws:s3:::${B}/*`,
+};
 const publicRead: PolicyStatement = { Sid: "Website", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/*` };
 const thirdAccount: PolicyStatement = { Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "sts:AssumeRole" };
 const roleAdmin: PolicyStatement = { Sid: "Admin", Effect: "Allow", Action: "s3:*", Resource: "*" };

@@ -10,7 +10,13 @@ import { runInProcess } from "./support/sandbox.js";
 
 async function emptyHome(): Promise<NodeJS.ProcessEnv> {
   const dir = await mkdtemp(join(tmpdir(), "xacct-review-"));
-  return { HOME: dir, AWS_CONFIG_FILE: join(dir, "config"), AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), XDG_CONFIG_HOME: join(dir, "xdg"), NO_COLOR: "1" };
+  return {
+    HOME: dir,
+    AWS_CONFIG_FILE: join(dir, "config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
+    XDG_CONFIG_HOME: join(dir, "xdg"),
+    NO_COLOR: "1",
+  };
 }
 
 const firstLine = (text: string) => text.split("\n").find((line) => line.startsWith("✘")) ?? text;
@@ -20,7 +26,10 @@ describe("one OU check", () => {
     const env = await emptyHome();
     const target = ["--production-profile", "prod", "--staging-profile", "staging", "--bucket", "b-one-ou", "--region", "us-east-1"];
     const setup = await runInProcess(["setup", ...target, "--staging-accounts-from-org", "--ou", "ou-nope", "--yes"], env);
-    const exported = await runInProcess(["export", "--format", "cloudformation", "--out-dir", join(env.HOME!, "out"), ...target, "--stackset", "--ou", "ou-nope"], env);
+    const exported = await runInProcess(
+      ["export", "--format", "cloudformation", "--out-dir", join(env.HOME!, "out"), ...target, "--stackset", "--ou", "ou-nope"],
+      env,
+    );
     expect(setup.code).toBe(2);
     expect(exported.code).toBe(2);
     expect(firstLine(setup.stderr)).toContain("is not an organizational unit ID");

@@ -76,8 +76,20 @@ const cases: Case[] = [
   },
   {
     name: "a reused role that is not xacct's: kept, only xacct's trust statement taken out",
-    given: (left) => ({ ...left, prod: { ...left.prod, role: { ...left.prod.role!, tags: [], trust: policyDocument([ec2Trust, ...left.prod.role!.trust.Statement]) } } }),
-    expected: { attach: "delete", "managed-policy": "delete", role: "keep", "role-trust": "update", "bucket-policy": "delete", bucket: "delete", "inline-policy": "delete", ...userKept },
+    given: (left) => ({
+      ...left,
+      prod: { ...left.prod, role: { ...left.prod.role!, tags: [], trust: policyDocument([ec2Trust, ...left.prod.role!.trust.Statement]) } },
+    }),
+    expected: {
+      attach: "delete",
+      "managed-policy": "delete",
+      role: "keep",
+      "role-trust": "update",
+      "bucket-policy": "delete",
+      bucket: "delete",
+      "inline-policy": "delete",
+      ...userKept,
+    },
     notes: { role: /not created by xacct/ },
   },
   {
@@ -117,7 +129,14 @@ describe("computeRemovals, case by case", () => {
     for (const [id, note] of Object.entries(notes ?? {})) expect(removals.find((r) => r.id === id)?.note).toMatch(note);
     // Nothing that is not this setup's is ever deleted.
     for (const removal of removals.filter((r) => r.kind === "delete" && ["bucket", "role", "managed-policy", "user"].includes(r.id))) {
-      const tags = removal.id === "bucket" ? prod.bucketTags : removal.id === "role" ? prod.role?.tags : removal.id === "user" ? staging.user?.tags : prod.managedPolicy?.tags;
+      const tags =
+        removal.id === "bucket"
+          ? prod.bucketTags
+          : removal.id === "role"
+            ? prod.role?.tags
+            : removal.id === "user"
+              ? staging.user?.tags
+              : prod.managedPolicy?.tags;
       expect(tags).toEqual(tagsOf(setupId(plan.answers)));
     }
   });

@@ -32,7 +32,15 @@ const cases: Case[] = [
     name: "fresh accounts, role mode: everything is created (the Staging user exists already)",
     given: () => nothingYet(),
     createdBucket: false,
-    expected: { bucket: "create", "bucket-hardening": "create", "bucket-policy": "create", "managed-policy": "create", role: "create", attach: "create", "inline-policy": "create" },
+    expected: {
+      bucket: "create",
+      "bucket-hardening": "create",
+      "bucket-policy": "create",
+      "managed-policy": "create",
+      role: "create",
+      attach: "create",
+      "inline-policy": "create",
+    },
   },
   {
     name: "fresh accounts, resource-policy mode: the bucket and the two policies, no role",
@@ -66,7 +74,10 @@ const cases: Case[] = [
   },
   {
     name: "a managed policy edited by hand is put back",
-    given: (left) => ({ ...left, prod: { ...left.prod, managedPolicy: { ...left.prod.managedPolicy!, document: policyDocument([{ Effect: "Allow", Action: "s3:*", Resource: "*" }]) } } }),
+    given: (left) => ({
+      ...left,
+      prod: { ...left.prod, managedPolicy: { ...left.prod.managedPolicy!, document: policyDocument([{ Effect: "Allow", Action: "s3:*", Resource: "*" }]) } },
+    }),
     expected: { "managed-policy": "update" },
   },
   {
@@ -87,7 +98,10 @@ const cases: Case[] = [
   },
   {
     name: "a reused role that is not xacct's: xacct's trust statement is merged in, its other statements stay",
-    given: (left) => ({ ...left, prod: { ...left.prod, role: { arn: left.prod.role!.arn, trust: policyDocument([ec2Trust]), tags: [], maxSessionDuration: 3600 }, attachedPolicyArns: [] } }),
+    given: (left) => ({
+      ...left,
+      prod: { ...left.prod, role: { arn: left.prod.role!.arn, trust: policyDocument([ec2Trust]), tags: [], maxSessionDuration: 3600 }, attachedPolicyArns: [] },
+    }),
     expected: { role: "update", attach: "create" },
   },
   {
@@ -119,7 +133,10 @@ const cases: Case[] = [
   },
   {
     name: "a Staging inline policy of xacct's name with someone else's content is refused",
-    given: (left) => ({ ...left, staging: { ...left.staging, inlinePolicy: policyDocument([{ Effect: "Allow", Action: "sts:AssumeRole", Resource: `arn:aws:iam::${STAGING}:role/*` }]) } }),
+    given: (left) => ({
+      ...left,
+      staging: { ...left.staging, inlinePolicy: policyDocument([{ Effect: "Allow", Action: "sts:AssumeRole", Resource: `arn:aws:iam::${STAGING}:role/*` }]) },
+    }),
     refused: /was not written by xacct/,
   },
 ];

@@ -11,7 +11,8 @@ import { setupArgs, useSandbox } from "./support/sandbox.js";
 
 const sandbox = useSandbox();
 const BUCKET = "probe-bucket";
-const keys = async () => (await clientsFor(sandbox.moto.endpoint, sandbox.prod).s3.send(new ListObjectsV2Command({ Bucket: BUCKET }))).Contents?.map((o) => o.Key) ?? [];
+const keys = async () =>
+  (await clientsFor(sandbox.moto.endpoint, sandbox.prod).s3.send(new ListObjectsV2Command({ Bucket: BUCKET }))).Contents?.map((o) => o.Key) ?? [];
 
 beforeAll(async () => {
   expect((await sandbox.run(setupArgs(BUCKET))).code).toBe(0);

@@ -38,7 +38,16 @@ export function planFor(mode: GrantMode = "role", more: { bucket?: string; roleN
 /** Fresh accounts: no bucket, no role, no policy; the Staging user exists without xacct's policy. */
 export function nothingYet(): { prod: ProductionState; staging: StagingState } {
   return {
-    prod: { bucketExists: false, bucketSettings: undefined, bucketTags: [], bucketPolicy: undefined, managedPolicy: undefined, role: undefined, attachedPolicyArns: [], bucketKeys: [] },
+    prod: {
+      bucketExists: false,
+      bucketSettings: undefined,
+      bucketTags: [],
+      bucketPolicy: undefined,
+      managedPolicy: undefined,
+      role: undefined,
+      attachedPolicyArns: [],
+      bucketKeys: [],
+    },
     staging: { user: { tags: [], arn: `arn:aws:iam::${STAGING}:user/StageAdmin` }, inlinePolicy: undefined },
   };
 }
@@ -52,7 +61,9 @@ export function asSetupLeftIt(plan: SetupPlan, tags: Tag[] = xacctTags(plan)): {
       bucketSettings: { publicAccessBlocked: true, encryption: "AES256", objectOwnership: "BucketOwnerEnforced" },
       bucketTags: tags,
       bucketPolicy: policyDocument(plan.documents.bucketStatements),
-      managedPolicy: role ? { document: plan.documents.readObjects, defaultVersionId: "v1", versions: [{ id: "v1", isDefault: true, created: 0 }], tags, attachmentCount: 1 } : undefined,
+      managedPolicy: role
+        ? { document: plan.documents.readObjects, defaultVersionId: "v1", versions: [{ id: "v1", isDefault: true, created: 0 }], tags, attachmentCount: 1 }
+        : undefined,
       role: role ? { arn: plan.roleArn, trust: plan.documents.trust, tags, maxSessionDuration: plan.answers.maxSessionDuration } : undefined,
       attachedPolicyArns: role ? [plan.policyArn] : [],
       bucketKeys: [],
