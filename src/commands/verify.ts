@@ -8,6 +8,7 @@ import { clientsFor, type AwsClients } from "../aws/clients.js";
 import { isAwsError } from "../aws/errors.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { defaultSessionName } from "../session-name.js";
+import { displayShellWord } from "../shell-words.js";
 import { assumeRole } from "../stages/assume-role.js";
 import { invalidInput } from "../errors.js";
 import { resolveSetup } from "../setups/resolve.js";
@@ -138,16 +139,24 @@ async function probeBucket(clients: AwsClients, target: Target, key: string | un
     if (isAwsError(error, "AccessDenied", "Forbidden")) return [...hops, { id: "live-write-refused", title, ok: true, detail: "PutObject was refused (AccessDenied)." }];
     throw error;
   }
-  // Accepted: a finding. Clean up the probe so verify leaves nothing behind.
-  await clients.s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: probe })).catch(() => undefined);
+  // Accepted: a finding. Clean up the probe so verify leaves nothing behind, and say whether it did.
+  const fix = `Find the statement granting s3:PutObject to ${who} (see the hops above) and remove it.`;
+  const left = await deleteProbe(clients, target.bucket, probe);
+  const hop = { id: "live-write-refused" as const, title, ok: false };
+  if (left === undefined) return [...hops, { ...hop, detail: `PutObject of ${probe} was ACCEPTED; the probe object was deleted again.`, fix }];
+  const rm = `aws s3 rm ${displayShellWord(`s3://${target.bucket}/${probe}`)} --profile ${displayShellWord(target.productionProfile)}`;
   return [
     ...hops,
-    {
-      id: "live-write-refused",
-      title,
-      ok: false,
-      detail: `PutObject of ${probe} was ACCEPTED; the probe object was deleted again.`,
-      fix: `Find the statement granting s3:PutObject to ${who} (see the hops above) and remove it.`,
-    },
+    { ...hop, detail: `PutObject of ${probe} was ACCEPTED, and deleting it failed (${left}): the probe object is still in the bucket.`, fix: `${fix} Then delete the probe as the Production admin: ${rm}` },
   ];
+}
+
+/** Deletes verify's probe object: undefined when it is gone, else the AWS error that kept it. */
+async function deleteProbe(clients: AwsClients, bucket: string, key: string): Promise<string | undefined> {
+  try {
+    await clients.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    return undefined;
+  } catch (error) {
+    return (error as { name?: string }).name ?? "an error";
+  }
 }

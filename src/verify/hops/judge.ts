@@ -115,9 +115,9 @@ export function cannotTell(id: HopId, title: string, adverse: EvaluationResult, 
   };
 }
 
-
-export function missing(id: HopId, title: string, fix: string): Hop {
-  return { id, title, ok: false, detail: "There is no such role.", fix };
+/** The document a hop judges is not there (a role deleted, a bucket without a policy): `detail` says which. */
+export function missing(id: HopId, title: string, detail: string, fix: string): Hop {
+  return { id, title, ok: false, detail, fix };
 }
 
 /**
