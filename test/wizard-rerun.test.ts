@@ -53,7 +53,7 @@ describe("the wizard with two remembered setups", () => {
     expect(second.code).toBe(0);
 
     const run = runInProcess(["setup"], process.env, true);
-    const which = await answer("Which setup does this run continue?");
+    const which = await answer("Which setup do you want to change?");
     expect(which).toContain("rerun-bucket/RerunRole");
     expect(which).toContain("second-bucket/SecondRole");
     expect(which).toContain("A new setup");

@@ -19,7 +19,6 @@ import type { AnswerRecord } from "../wizard/equivalent-command.js";
 import { askBucket, askMode, askNames, askProfile, askRegion, askTrust, hardeningOf, type TrustAnswers, type TrustFlags } from "../wizard/setup-questions.js";
 import type { CommandContext } from "./context.js";
 import { discoverAccounts, discoverMoreStaging, listOf } from "../setups/accounts.js";
-import { chooseSetup } from "../setups/choose.js";
 import type { SetupOptions } from "./setup.js";
 
 /** What xacct remembers, and the setup this run continues (its answers are the wizard's defaults). */
@@ -114,28 +113,6 @@ export async function gatherAnswers(
   sayKeptHardening(ctx, options, mode, earlier);
   const answers: SetupAnswers = { mode, productionProfile, stagingProfile, region, bucket, ...names, ...trust, hardenBucket: options.hardenBucket, endpoint: ctx.endpoint };
   return { answers, previous, accounts, prod, staging, view };
-}
-
-/**
- * The setup a wizard run continues, whose answers are its defaults: the one the flags describe,
- * else the only one; with several, the wizard asks (or starts a new one). Unattended runs take
- * no defaults from it.
- */
-export async function setupToContinue(ctx: CommandContext, options: SetupOptions, remembered: readonly SetupState[]): Promise<SetupState | undefined> {
-  if (!ctx.interactive) return undefined;
-  const choice = chooseSetup(remembered, { command: "setup", bucket: options.bucket, roleName: options.roleName });
-  if (choice.kind === "found") return choice.setup;
-  if (choice.kind === "none") return undefined;
-  const NEW = "\u0000new";
-  const id = await ctx.prompter.select({
-    message: "Which setup does this run continue?",
-    flag: "--bucket and --role-name",
-    choices: [
-      ...choice.choices.map((s) => ({ name: setupIdOf(s), value: setupIdOf(s), description: `${s.productionAccountId} → ${s.stagingAccountId}, ${s.mode === "resource-policy" ? "resource-policy" : `role ${s.roleName}`}` })),
-      { name: "A new setup", value: NEW, description: "Start from xacct's defaults." },
-    ],
-  });
-  return choice.choices.find((s) => setupIdOf(s) === id);
 }
 
 function askAgain(ctx: CommandContext, asked: boolean): AskAgain {

@@ -17,12 +17,13 @@ import { homedir } from "node:os";
 import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadSetups, type SetupState } from "../state.js";
 import { changedSomething, rememberSetup, restoreRemembered } from "../setups/remember.js";
+import { setupToContinue } from "../setups/resolve.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket, askMfaDevice, askProfileStyle, type TrustFlags } from "../wizard/setup-questions.js";
 import { equivalentCommand, hasAnswers, type AnswerRecord } from "../wizard/equivalent-command.js";
 import { defaultProfileStyle, type ProfileStyle } from "../awsconfig/profile-style.js";
 import { listMfaDevices, userNameOf } from "../aws/mfa.js";
-import { gatherAnswers, setupToContinue, type RememberedSetups } from "./setup-answers.js";
+import { gatherAnswers, type RememberedSetups } from "./setup-answers.js";
 import { checkMfaSerial, checkObjectKey, checkProfileStyle, checkTokenCode } from "../validate/index.js";
 import { withAwsContext } from "../aws/errors.js";
 import { probeAccess } from "../stages/probe-object.js";
@@ -80,11 +81,9 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
 
 async function runSetup(options: SetupOptions, ctx: CommandContext, setups: RememberedSetups, record: AnswerRecord): Promise<number> {
   const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
-  // The setup the flags name, if xacct remembers it: its MFA decides now whether keys are written.
-  const flagged = setups.remembered.find((s) => s.bucket === options.bucket && s.roleName === (options.roleName ?? DEFAULTS.roleName));
   const checkTempProfile = async (view: ProfileView, profiles: string[]) => {
     refuseForeignProfile(view, tempProfile, profiles, knownStyle(options.profileStyle, view, tempProfile));
-    await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || flagged?.requireMfa === true, view, tempProfile), ctx.env);
+    await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || setups.continued?.requireMfa === true, view, tempProfile), ctx.env);
   };
   const session = { ...(await gatherAnswers(options, ctx, setups, record, checkTempProfile)), options, ctx, tempProfile, record };
   refuseModeSwitch(session);
