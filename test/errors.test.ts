@@ -57,8 +57,9 @@ describe("AWS failures exit 1 with the AWS code and the next step", () => {
     const staging = clientsFor(sandbox.moto.endpoint, sandbox.staging);
     await staging.s3.send(new CreateBucketCommand({ Bucket: "taken-by-staging" }));
     const result = await sandbox.run(setupArgs("taken-by-staging"));
-    expectCleanFailure(result, 1, "already taken by another AWS account", "choose another name with --bucket");
-    expect(result.stdout).toContain("failed   Bucket taken-by-staging");
+    // Found while planning (HeadBucket), so nothing is written: bad input, exit 2.
+    expectCleanFailure(result, 2, "belongs to another AWS account", "Choose another name with --bucket");
+    expect(result.calls.writes).toEqual([]);
   });
 
   it("a denial in the middle of setup says what was done, what was not, and how to undo", async () => {
