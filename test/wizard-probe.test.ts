@@ -21,7 +21,7 @@ describe("the probe object for a new bucket", () => {
       process.env,
       true,
     );
-    await answer("Staging user who will assume the role");
+    await answer("Staging user who will read the bucket");
     await answer("Apply this plan?", "y");
     const offered = await answer("is new and empty. Test access with a probe object");
     expect(offered).toContain("(Y/n)");

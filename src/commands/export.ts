@@ -19,9 +19,10 @@ import { invalidInput, XacctError } from "../errors.js";
 import { buildProductionTemplate, buildStagingStackSetTemplate, buildStagingTemplate } from "../export/cloudformation.js";
 import { assertSameDocuments, cloudFormationPairs, terraformPairs, type DocumentPair } from "../export/documents.js";
 import { refuseSharedOutDir } from "../export/out-dir.js";
-import { checkOrganizationalUnitId, stackNameFor, stackSetCommands } from "../export/stackset.js";
+import { stackNameFor, stackSetCommands } from "../export/stackset.js";
 import { displayShellWord } from "../shell-words.js";
-import { ROLE_SESSION_DEFAULT_SECONDS } from "../export/parameters.js";
+import { checkOuId } from "../validate/index.js";
+import { ONE_HOUR_SECONDS } from "../session-duration.js";
 import { BUCKET_POLICY_WARNING, buildTerraformFiles } from "../export/terraform.js";
 import { buildSetupPlan, type SetupPlan } from "../plan.js";
 import { resolveSetup } from "../setups/resolve.js";
@@ -101,7 +102,7 @@ function checkStackSetOptions(options: ExportOptions): string | undefined {
   if (options.ou === undefined) {
     throw invalidInput("--stackset needs the organizational unit to deploy to.", "Give it with --ou ou-xxxx-xxxxxxxx.");
   }
-  return checkOrganizationalUnitId(options.ou);
+  return checkOuId(options.ou);
 }
 
 /**
@@ -115,11 +116,11 @@ interface TrustAnswers {
 }
 
 function rememberedTrust(state: SetupState | undefined): TrustAnswers {
-  if (!state) return { trust: {}, maxSessionDuration: ROLE_SESSION_DEFAULT_SECONDS };
+  if (!state) return { trust: {}, maxSessionDuration: ONE_HOUR_SECONDS };
   const { externalId, requireMfa, allowSourceIdentity, maxSessionDuration, orgId, trustPrincipals } = state;
   return {
     trust: { externalId, requireMfa, allowSourceIdentity, orgId, principals: trustPrincipals },
-    maxSessionDuration: maxSessionDuration ?? ROLE_SESSION_DEFAULT_SECONDS,
+    maxSessionDuration: maxSessionDuration ?? ONE_HOUR_SECONDS,
   };
 }
 

@@ -11,14 +11,14 @@ import { isXacctProfile } from "../awsconfig/ownership.js";
 import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
 import { checkProfileFilesWritable, refuseForeignProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput, type XacctError } from "../errors.js";
-import { DEFAULTS, setupId, type DiscoveredAccounts, type SetupAnswers } from "../plan.js";
+import { DEFAULTS, refuseSameAccount, setupId, type DiscoveredAccounts, type SetupAnswers } from "../plan.js";
 import { setupIdOf, type SetupState } from "../state.js";
 import { checkProfileName } from "../validate/index.js";
 import { askUntilAccepted, type AskAgain } from "../wizard/ask-again.js";
 import type { AnswerRecord } from "../wizard/equivalent-command.js";
 import { askBucket, askMode, askNames, askProfile, askRegion, askTrust, hardeningOf, type TrustAnswers, type TrustFlags } from "../wizard/setup-questions.js";
 import type { CommandContext } from "./context.js";
-import { discoverAccounts, discoverMoreStaging, listOf, refuseSameAccount } from "../setups/accounts.js";
+import { discoverAccounts, discoverMoreStaging, listOf } from "../setups/accounts.js";
 import { chooseSetup } from "../setups/choose.js";
 import type { SetupOptions } from "./setup.js";
 

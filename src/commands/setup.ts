@@ -34,6 +34,7 @@ import type { TargetOptions } from "../setups/target.js";
 import { checkDocumentSizes } from "../stages/document-sizes.js";
 import { refuseInexactRewrite } from "../policy/index.js";
 import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
+import { preflightWords } from "../verify/preflight-causes.js";
 import { s3ClientFor } from "../aws/s3.js";
 import { assumeAndWrite, keysFileFor } from "../workflows/assume-and-write.js";
 import { testGet } from "../workflows/test-get.js";
@@ -279,7 +280,12 @@ async function testAccess(session: SetupSession, plan: SetupPlan, done: StepReco
   );
   // The probe reads with the session just made: a role-style profile that needs MFA would ask for another code.
   const { accessKeyId, secretAccessKey, sessionToken } = roleSession;
-  await testRead(session, plan, done, { profile: tempProfile, label: `role ${plan.answers.roleName}`, credentials: { accessKeyId, secretAccessKey, sessionToken } });
+  await testRead(session, plan, done, {
+    profile: tempProfile,
+    label: `role ${plan.answers.roleName}`,
+    credentials: { accessKeyId, secretAccessKey, sessionToken },
+    list: { readerMayList: false, profile: plan.answers.productionProfile },
+  });
   out.line();
   out.done(`Setup complete. Staging reads s3://${bucket}/* through ${plan.roleArn}${requireMfa ? " (with MFA)" : ""}.`);
   return 0;
@@ -289,7 +295,7 @@ async function testAccess(session: SetupSession, plan: SetupPlan, done: StepReco
 async function testDirectly(session: SetupSession, plan: SetupPlan, done: StepRecord[]): Promise<number> {
   const { ctx } = session;
   const { stagingProfile, bucket } = plan.answers;
-  const tested = await testRead(session, plan, done, { profile: stagingProfile, label: stagingProfile });
+  const tested = await testRead(session, plan, done, { profile: stagingProfile, label: stagingProfile, list: { readerMayList: true, profile: stagingProfile } });
   if (!tested) ctx.out.line(`  test it with: xacct test-get KEY --profile ${displayShellWord(stagingProfile)}`);
   ctx.out.line();
   ctx.out.done(`Setup complete. Profile ${stagingProfile} reads s3://${bucket}/* directly, through the bucket policy.`);
@@ -315,7 +321,7 @@ async function testRead(session: SetupSession, plan: SetupPlan, done: StepRecord
   }
   const key = options.testKey ?? (await offerTestKey(ctx, options));
   session.record.testKey = key;
-  if (key) await testGet({ key, profile: readerProfile, bucket, region }, s3ClientFor(ctx, readerProfile, region), ctx);
+  if (key) await testGet({ key, profile: readerProfile, bucket, region, list: reader.list }, s3ClientFor(ctx, readerProfile, region), ctx);
   return key !== undefined;
 }
 
@@ -325,6 +331,8 @@ interface StageThreeReader {
   /** How the output names the reader. */
   label: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+  /** For test-get's hint on a missing key: whether the reader may list the bucket, else who may. */
+  list: { readerMayList: boolean; profile: string };
 }
 
 /** The device stage 3 assumes the role with: the flag, else asked (the Staging identity's devices, the profile's mfa_serial, or typed). */
@@ -364,7 +372,8 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refus
   const advisory = new Set(["staging-cannot-read-directly", "no-third-account-reads", "production-others-cannot-assume", "production-services-cannot-assume", "production-services-cannot-reach-bucket"]);
   const failed = hops.filter((h) => !h.ok && !advisory.has(h.id));
   const warned = hops.filter((h) => !h.ok && advisory.has(h.id));
-  for (const hop of warned) ctx.out.warn(`Pre-flight: ${hop.title} does not hold: ${hop.detail}`);
+  const userArn = diff.stagingState.user?.arn;
+  for (const hop of warned) ctx.out.warn(`Pre-flight: ${hop.title} does not hold: ${preflightWords(hop, plan, userArn).detail}`);
   ctx.result["preflight"] = hops;
   if (failed.length === 0) {
     ctx.out.line();
@@ -377,8 +386,11 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refus
     ctx.out.done(`Pre-flight: ${documents} grant ${plan.answers.stagingUser} read access ${through}, ${more} (${hops.length} checks).`);
     return;
   }
-  if (how.refuse) throw refusePlan(failed, how.unchanged);
-  for (const hop of failed) ctx.out.warn(`Pre-flight: ${hop.title} would fail: ${hop.detail}`);
+  if (how.refuse) throw refusePlan(failed, { plan, userArn, unchanged: how.unchanged });
+  for (const hop of failed) {
+    const words = preflightWords(hop, plan, userArn);
+    ctx.out.warn(`Pre-flight: ${hop.title} would fail: ${words.detail}${words.fix ? ` Fix: ${words.fix}` : ""}`);
+  }
 }
 
 /** Without a terminal nothing can be asked: name every missing flag at once. */

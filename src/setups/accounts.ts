@@ -7,7 +7,7 @@ import { clientsFor, type AwsClients } from "../aws/clients.js";
 import { getCallerIdentity, getS3Owner, type CallerIdentity } from "../aws/identity.js";
 import { listOrganizationAccounts } from "../aws/organizations.js";
 import { invalidInput, XacctError } from "../errors.js";
-import type { DiscoveredAccounts, MoreStagingAccount, SetupPlan } from "../plan.js";
+import { refuseSameAccount, type DiscoveredAccounts, type MoreStagingAccount, type SetupPlan } from "../plan.js";
 import { ACCOUNT_CONCURRENCY, applyMoreStaging, mapBounded } from "../stages/more-staging.js";
 import { checkAccountId, checkOuId } from "../validate/index.js";
 import type { CommandContext } from "../commands/context.js";
@@ -97,12 +97,3 @@ export async function discoverAccounts(
   };
 }
 
-
-/** Cross-account access needs two accounts. */
-export function refuseSameAccount(productionProfile: string, stagingProfile: string, production: CallerIdentity, staging: CallerIdentity): void {
-  if (production.accountId !== staging.accountId) return;
-  throw invalidInput(
-    `Profiles ${productionProfile} and ${stagingProfile} are both in account ${production.accountId}; cross-account access needs two different accounts.`,
-    "Choose a Staging profile whose credentials belong to the other account.",
-  );
-}

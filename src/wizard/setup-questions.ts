@@ -167,7 +167,8 @@ export async function askNames(
   const roleName = await ask(given.roleName, before?.roleName ?? DEFAULTS.roleName, "Name of the role in Production:", "--role-name", checkRoleName, roleQuestions);
   const samePolicy = before !== undefined && before.roleName === roleName;
   const policyName = await ask(given.policyName, samePolicy ? before.policyName : defaultPolicyName(roleName), "Name of the role's read-only policy:", "--policy-name", checkPolicyName, roleQuestions);
-  const stagingUser = await ask(given.stagingUser, before?.stagingUser ?? DEFAULTS.stagingUser, "Staging user who will assume the role:", "--staging-user", checkUserName);
+  const reader = mode === "role" ? "Staging user who will assume the role:" : "Staging user who will read the bucket:";
+  const stagingUser = await ask(given.stagingUser, before?.stagingUser ?? DEFAULTS.stagingUser, reader, "--staging-user", checkUserName);
   return { roleName, policyName, stagingUser };
 }
 

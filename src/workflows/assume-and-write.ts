@@ -9,6 +9,7 @@ import { checkRefreshingProfile, writeProcessProfile, writeRoleProfile, type Pro
 import { checkProfileFilesWritable, refuseForeignProfile, writeTemporaryProfile } from "../awsconfig/temporary-profile.js";
 import type { CommandContext } from "../commands/context.js";
 import { invalidInput } from "../errors.js";
+import { ONE_HOUR_SECONDS } from "../session-duration.js";
 import { defaultSessionName } from "../session-name.js";
 import { assumeRole, type TemporaryCredentials } from "../stages/assume-role.js";
 import type { SetupState } from "../state.js";
@@ -149,12 +150,12 @@ async function refuseDuration(request: AssumeRequest, sts: STSClient): Promise<v
       `Ask for ${max} or less, or raise the role's limit with \`xacct setup --max-session-duration ${seconds}\`.`,
     );
   }
-  if (seconds <= 3600) return;
+  if (seconds <= ONE_HOUR_SECONDS) return;
   const caller = await sts.send(new GetCallerIdentityCommand({}));
   if (caller.Arn?.includes(":assumed-role/")) {
     throw invalidInput(
       `Profile ${request.profile} is itself a role session (${caller.Arn}); AWS limits a role assumed from another role ("role chaining") to one hour, so --duration-seconds ${seconds} would be refused.`,
-      "Ask for 3600 seconds or less, or assume the role from an IAM user's profile.",
+      `Ask for ${ONE_HOUR_SECONDS} seconds or less, or assume the role from an IAM user's profile.`,
     );
   }
 }

@@ -18,7 +18,7 @@ export function assumeHops(docs: PathDocuments, target: VerifyTarget, path: Role
   })];
   const title = `the trust policy of ${target.roleName} admits ${target.stagingUser}`;
   const trustPolicy = docs.trust;
-  if (!trustPolicy) return [...hops, missing("trust-admits-user", title, `Role ${target.roleArn} does not exist: run \`xacct setup\`.`)];
+  if (!trustPolicy) return [...hops, missing("trust-admits-user", title, `Role ${target.roleArn} does not exist.`, "Create it: run `xacct setup`.")];
   hops.push(judging("trust-admits-user", title, () => {
     const trust = evaluateIntended(path.assume(path.user), { identity: [ANY_IDENTITY], permissionsBoundary: docs.userBoundary && ANY_IDENTITY, resource: trustPolicy, ...orgLayer(docs, "production", "rcps") });
     const hop = verdict("trust-admits-user", title, trust.decision === "Allow", trust,
