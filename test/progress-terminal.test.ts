@@ -150,6 +150,13 @@ describe("setup in a terminal", () => {
     expect(rows.join("\n")).toContain("Setup complete.");
   });
 
+  it("and verify shows what it reads while it works", async () => {
+    const run = await inTerminal(["verify"], { ...sandbox.env, NO_COLOR: "1" });
+    expect(run.code, run.raw).toBe(0);
+    expect(run.raw).toMatch(/\r[-\\|/] Reading what exists in both accounts/);
+    expect(screen(run.raw.replace(/\r\n/g, "\n")).join("\n")).not.toContain("Reading what exists in both accounts");
+  });
+
   it("and teardown too shows what it reads and removes while it works", async () => {
     const run = await inTerminal(["teardown", "--yes"], { ...sandbox.env, NO_COLOR: "1" });
     expect(run.code, run.raw).toBe(0);

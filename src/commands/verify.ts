@@ -47,13 +47,16 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   requireProfile(view, target.productionProfile);
   requireProfile(view, target.stagingProfile);
   if (options.orgProfile !== undefined) requireProfile(view, options.orgProfile);
-  const { roleArn, hops } = await analysePath(ctx, { ...target, orgProfile: options.orgProfile, objectKey: options.key }, {
-    moreStagingAccountIds: state?.moreStaging?.map((a) => a.accountId),
-    objectKeys: options.key === undefined ? undefined : [options.key],
-    context: (arn) => requestContext(state?.roleArn === arn ? state : undefined, { externalId: options.externalId, ...(options.mfa === false ? { mfa: false } : {}) }),
-  });
-  if (options.live && target.mode === "resource-policy") hops.push(...(await liveDirectHops(ctx, target, options.key)));
-  else if (options.live) hops.push(...(await liveHops(ctx, target, roleArn, options.key, state?.roleArn === roleArn ? state : undefined)));
+  const { roleArn, hops } = await ctx.out.progress("Reading what exists in both accounts", () =>
+    analysePath(ctx, { ...target, orgProfile: options.orgProfile, objectKey: options.key }, {
+      moreStagingAccountIds: state?.moreStaging?.map((a) => a.accountId),
+      objectKeys: options.key === undefined ? undefined : [options.key],
+      context: (arn) => requestContext(state?.roleArn === arn ? state : undefined, { externalId: options.externalId, ...(options.mfa === false ? { mfa: false } : {}) }),
+    }),
+  );
+  const live = `Making the real calls: ${target.mode === "resource-policy" ? "" : "assuming the role, "}reading, and trying a write that must be refused`;
+  if (options.live && target.mode === "resource-policy") hops.push(...(await ctx.out.progress(live, () => liveDirectHops(ctx, target, options.key))));
+  else if (options.live) hops.push(...(await ctx.out.progress(live, () => liveHops(ctx, target, roleArn, options.key, state?.roleArn === roleArn ? state : undefined))));
   showHops(ctx, hops);
   if (state) await markVerified(setupIdOf(state), new Date(), ctx.statePath);
   // A check xacct cannot tell (ok: null) never counts as holding: the run does not pass.
