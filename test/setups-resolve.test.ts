@@ -1,11 +1,16 @@
 /**
  * Which remembered setup a command means (src/setups/choose.ts), as a table: the setups
- * xacct remembers and what the command was given in, the choice out.
+ * xacct remembers and what the command was given in, the choice out. Then the question a
+ * terminal asks when several fit, answered by a scripted prompter.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { XacctError } from "../src/errors.js";
 import { chooseSetup, type SetupRequest } from "../src/setups/choose.js";
-import { setupIdOf, type SetupState } from "../src/state.js";
+import { resolveSetup, setupToContinue } from "../src/setups/resolve.js";
+import { saveSetup, setupIdOf, type SetupState } from "../src/state.js";
 
 function setup(bucket: string, roleName: string): SetupState {
   return {
@@ -58,5 +63,49 @@ describe("choosing the setup a command acts on", () => {
     expect((error as XacctError).exitCode).toBe(2);
     expect((error as XacctError).message).toMatch(message);
     expect((error as XacctError).hint).toMatch(hint);
+  });
+});
+
+describe("asking which setup, on a terminal", () => {
+  /** A prompter that records the question and picks the choice at `pick`. */
+  function picking(pick: number) {
+    const asked: { message: string; choices: string[] }[] = [];
+    const prompter = {
+      async select<T extends string>(q: { message: string; choices: { name: string; value: T }[] }): Promise<T> {
+        asked.push({ message: q.message, choices: q.choices.map((c) => c.name) });
+        return q.choices[pick]!.value;
+      },
+      input: async () => "",
+      confirm: async () => true,
+    };
+    return { prompter, asked };
+  }
+
+  it("resolveSetup asks between the setups that fit and returns the one picked", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "xacct-resolve-"));
+    try {
+      const statePath = join(dir, "state.json");
+      for (const s of [A, B, A2]) await saveSetup(s, statePath);
+      const { prompter, asked } = picking(1);
+      const chosen = await resolveSetup({ statePath, interactive: true, prompter }, { command: "teardown", bucket: "bucket-a" });
+      expect(asked).toEqual([{ message: "Which setup?", choices: ["bucket-a/OtherRole", "bucket-a/StageRole"] }]);
+      expect(chosen && setupIdOf(chosen)).toBe("bucket-a/StageRole");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("setup's wizard asks which setup to change, or a new one, when several are remembered", async () => {
+    const newOne = picking(2);
+    expect(await setupToContinue({ interactive: true, prompter: newOne.prompter }, {}, [A, B])).toBeUndefined();
+    expect(newOne.asked[0]!.choices).toEqual(["bucket-a/StageRole", "bucket-b/StageRole", "A new setup"]);
+    const second = picking(1);
+    expect(setupIdOf((await setupToContinue({ interactive: true, prompter: second.prompter }, {}, [A, B]))!)).toBe("bucket-b/StageRole");
+    // One remembered setup, or one the flags name: continued without a question; unattended and unnamed: a new one.
+    const none = picking(0);
+    expect(setupIdOf((await setupToContinue({ interactive: true, prompter: none.prompter }, {}, [A]))!)).toBe("bucket-a/StageRole");
+    expect(setupIdOf((await setupToContinue({ interactive: false, prompter: none.prompter }, { bucket: "bucket-b" }, [A, B]))!)).toBe("bucket-b/StageRole");
+    expect(await setupToContinue({ interactive: false, prompter: none.prompter }, {}, [A, B])).toBeUndefined();
+    expect(none.asked).toEqual([]);
   });
 });

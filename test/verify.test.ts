@@ -194,6 +194,7 @@ describe("pre-flight in setup", () => {
   });
 });
 
+// Three setups are remembered from here on (verify-bucket, guarded-bucket, fresh-preflight-bucket): commands name theirs.
 describe("AccessDenied, translated", () => {
   it("a denied assume names the trust statement that does not admit the user", async () => {
     const { startFaultProxy } = await import("./support/fault-proxy.js");
@@ -204,7 +205,7 @@ describe("AccessDenied, translated", () => {
     await prod.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "StageRole", PolicyDocument: JSON.stringify(wrongTrust) }));
     // moto would let the assume through; AWS would refuse it, so the proxy does.
     proxy.rule = (r) => (r.action === "AssumeRole" ? { status: 403, code: "AccessDenied", message: "not authorized" } : undefined);
-    const result = await sandbox.run(["--endpoint-url", proxy.endpoint, "assume", "--write-profile"]);
+    const result = await sandbox.run(["--endpoint-url", proxy.endpoint, "assume", "--write-profile", "--setup", BUCKET]);
     await proxy.close();
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("Likely cause: the trust policy of StageRole admits StageAdmin does not hold.");
@@ -214,8 +215,8 @@ describe("AccessDenied, translated", () => {
 
   it("a denied read names the bucket statement that denies it", async () => {
     await setBucketPolicyExtra({ Sid: "NoReads", Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/*` });
-    expect((await sandbox.run(["assume", "--write-profile"])).code).toBe(0);
-    const result = await sandbox.run(["test-get", "present.txt", "-"]);
+    expect((await sandbox.run(["assume", "--write-profile", "--setup", BUCKET])).code).toBe(0);
+    const result = await sandbox.run(["test-get", "present.txt", "-", "--setup", BUCKET]);
     await setBucketPolicyExtra(undefined);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("(AccessDenied)");
@@ -226,7 +227,7 @@ describe("AccessDenied, translated", () => {
     const { startFaultProxy } = await import("./support/fault-proxy.js");
     const proxy = await startFaultProxy(sandbox.moto.endpoint);
     proxy.rule = (r) => (r.action === "PutObject" ? { status: 403, code: "AccessDenied", message: "denied" } : undefined);
-    const result = await sandbox.run(["--endpoint-url", proxy.endpoint, "verify", "--live", "--key", "present.txt"]);
+    const result = await sandbox.run(["--endpoint-url", proxy.endpoint, "verify", "--live", "--key", "present.txt", "--setup", BUCKET]);
     await proxy.close();
     expect(result.stdout).toContain("✔ live: the role cannot write to the bucket");
     expect(result.code).toBe(0);

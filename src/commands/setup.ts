@@ -17,6 +17,7 @@ import { homedir } from "node:os";
 import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadSetups, type SetupState } from "../state.js";
 import { changedSomething, rememberSetup, restoreRemembered } from "../setups/remember.js";
+import { setupToContinue } from "../setups/resolve.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket, askMode, askNames, askProfile, askProfileStyle, askRegion, askTrust, type TrustAnswers, type TrustFlags } from "../wizard/setup-questions.js";
 import { checkObjectKey, checkProfileName, checkProfileStyle } from "../validate/index.js";
@@ -136,8 +137,8 @@ interface SetupDiff {
 
 /** Asks (or takes from flags) every answer, and discovers the accounts behind the profiles. */
 async function gatherAnswers(options: SetupOptions, ctx: CommandContext, remembered: readonly SetupState[]): Promise<Omit<SetupSession, "options" | "ctx" | "tempProfile">> {
-  // The setup the flags name, if xacct remembers it: its MFA decides now whether keys are written.
-  const flagged = remembered.find((s) => s.bucket === options.bucket && s.roleName === (options.roleName ?? DEFAULTS.roleName));
+  // The remembered setup this run continues (its MFA decides now whether keys are written).
+  const continued = await setupToContinue(ctx, options, remembered);
   const { prompter } = ctx;
   const view = await loadProfileView(ctx.env);
   const productionProfile = await askProfile(prompter, "Production", options.productionProfile, view.names);
@@ -151,7 +152,7 @@ async function gatherAnswers(options: SetupOptions, ctx: CommandContext, remembe
   if (knownMode === "role") {
     const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
     refuseForeignProfile(view, tempProfile, [productionProfile, stagingProfile, ...moreStagingProfiles], knownStyle(options.profileStyle));
-    await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || flagged?.requireMfa === true), ctx.env);
+    await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || continued?.requireMfa === true), ctx.env);
   }
   const region = await askRegion(prompter, options.region, profileRegion ?? DEFAULTS.region, ctx.interactive);
 

@@ -33,3 +33,30 @@ function describe(setup: SetupState): string {
   const mode = setup.mode === "resource-policy" ? "resource-policy" : `role ${setup.roleName}`;
   return `${setup.productionAccountId} → ${setup.stagingAccountId}, ${mode}`;
 }
+
+/**
+ * The remembered setup a `setup` run continues (the wizard's defaults come from it): the one
+ * its --bucket (and --role-name) name, else the only one, else on a terminal the one the user
+ * picks or a new one. Unattended, a setup its flags do not name is none: a new setup.
+ */
+export async function setupToContinue(
+  ctx: Pick<CommandContext, "interactive" | "prompter">,
+  flags: { bucket?: string | undefined; roleName?: string | undefined },
+  remembered: readonly SetupState[],
+): Promise<SetupState | undefined> {
+  const choice = chooseSetup(remembered, { command: "setup", bucket: flags.bucket, roleName: flags.roleName });
+  if (choice.kind === "found") return choice.setup;
+  if (choice.kind === "none" || !ctx.interactive) return undefined;
+  const id = await ctx.prompter.select({
+    message: "Which setup do you want to change?",
+    flag: "--bucket and --role-name",
+    choices: [
+      ...choice.choices.map((setup) => ({ name: setupIdOf(setup), value: setupIdOf(setup), description: describe(setup) })),
+      { name: "A new setup", value: NEW_SETUP },
+    ],
+  });
+  return choice.choices.find((setup) => setupIdOf(setup) === id);
+}
+
+/** Not a setup id: ids hold a slash, and this holds none. */
+const NEW_SETUP = "new";

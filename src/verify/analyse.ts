@@ -6,6 +6,7 @@ import { clientsFor } from "../aws/clients.js";
 import { getCallerIdentity } from "../aws/identity.js";
 import type { CommandContext } from "../commands/context.js";
 import type { GrantMode } from "../plan.js";
+import type { Target } from "../setups/target.js";
 import { partitionForRegion, roleArn as buildRoleArn } from "../policy/arn.js";
 import type { ContextValue } from "../policy-eval/index.js";
 import { defaultSessionName } from "../session-name.js";
@@ -13,14 +14,9 @@ import { readPathDocuments } from "./documents.js";
 import { readOrganizationPolicies } from "./org-policies.js";
 import { computeHops, type Hop } from "./hops.js";
 
-export interface PathToAnalyse {
+/** The setup's names the path runs through (a Target, or a remembered setup), and what verify adds. */
+export interface PathToAnalyse extends Pick<Target, "productionProfile" | "stagingProfile" | "region" | "bucket" | "roleName" | "stagingUser"> {
   mode: GrantMode;
-  productionProfile: string;
-  stagingProfile: string;
-  region: string;
-  bucket: string;
-  roleName: string;
-  stagingUser: string;
   /** A profile of the organization's management or delegated administrator account, to read SCPs and RCPs. */
   orgProfile?: string | undefined;
   /** An object (`--key`): its own KMS key, when it has one, is the one the KMS hops judge. */
