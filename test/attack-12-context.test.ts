@@ -153,7 +153,7 @@ describe("Staging's organization when DescribeOrganization is refused", () => {
     const { startFaultProxy } = await import("./support/fault-proxy.js");
     const proxy = await startFaultProxy(sandbox.moto.endpoint);
     proxy.rule = (r) => (r.action === "DescribeOrganization" ? { status: 400, code: "AccessDeniedException", message: "not allowed" } : undefined);
-    const run = await sandbox.run(["--endpoint-url", proxy.endpoint, "verify", "--json"]);
+    const run = await sandbox.run(["--endpoint-url", proxy.endpoint, "verify", "--json", "--setup", "ctx12-org-bucket"]);
     await proxy.close();
     const trust = hop((JSON.parse(run.stdout) as { hops: Hop[] }).hops, "trust-admits-user");
     expect(trust.ok).toBeNull();

@@ -85,7 +85,7 @@ describe("keys a rerun no longer needs", () => {
     expect(xacctSids(await keyPolicy(objectKey))).toEqual([]);
     expect(xacctSids(await keyPolicy(bucketKey))).toHaveLength(1);
     const state = JSON.parse(await readFile(join(sandbox.dir, "orphan.json"), "utf8"));
-    expect(state.setup.kmsKeyArns).toEqual(expect.arrayContaining([bucketKey, objectKey]));
+    expect(state.setups[`${BUCKET}/Orphan`].kmsKeyArns).toEqual(expect.arrayContaining([bucketKey, objectKey]));
   });
 
   it("a rerun after the bucket's default key changed takes the statement out of the old key; teardown then of the new one", async () => {
@@ -101,7 +101,7 @@ describe("keys a rerun no longer needs", () => {
     expect(rerun.stdout).toContain(`- remove xacct's statement from the key policy of ${oldKey}`);
     expect(xacctSids(await keyPolicy(oldKey))).toEqual([]);
     const state = JSON.parse(await readFile(join(sandbox.dir, "switched.json"), "utf8"));
-    expect(state.setup.kmsKeyArns).toEqual(expect.arrayContaining([oldKey, newKey]));
+    expect(state.setups[`${BUCKET}/Switched`].kmsKeyArns).toEqual(expect.arrayContaining([oldKey, newKey]));
     const torn = await sandbox.run(["teardown", "--yes"], withState("switched"));
     expect(torn.code, torn.stderr).toBe(0);
     expect(xacctSids(await keyPolicy(newKey))).toEqual([]);

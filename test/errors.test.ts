@@ -92,7 +92,8 @@ describe("AWS failures exit 1 with the AWS code and the next step", () => {
 
   it("assume of an existing role fails at once on AccessDenied", async () => {
     proxy.rule = (r) => (r.action === "AssumeRole" ? { status: 403, code: "AccessDenied", message: "no" } : undefined);
-    const result = await sandbox.run(["--endpoint-url", proxy.endpoint, "assume", "--write-profile"]);
+    // Several setups are remembered by now: this one is named.
+    const result = await sandbox.run(["--endpoint-url", proxy.endpoint, "assume", "--write-profile", "--setup", "fresh-role-bucket"]);
     proxy.rule = () => undefined;
     expectCleanFailure(result, 1, "may not assume arn:aws:iam::111111111111:role/FreshRole (AccessDenied)", "trust policy");
     expect(result.stdout).not.toContain("waiting");
@@ -117,6 +118,6 @@ describe("AWS failures exit 1 with the AWS code and the next step", () => {
 
     const config = await readFile(sandbox.configFile, "utf8");
     await writeFile(sandbox.configFile, config.replace(/xacct_expiration = \S+/, "xacct_expiration = 2020-01-01T00:00:00.000Z"));
-    expectCleanFailure(await sandbox.run(["test-get", "a.jpg", "-"]), 1, "expired at 2020-01-01T00:00:00.000Z (ExpiredToken)", "xacct assume --write-profile");
+    expectCleanFailure(await sandbox.run(["test-get", "a.jpg", "-", "--setup", BUCKET]), 1, "expired at 2020-01-01T00:00:00.000Z (ExpiredToken)", "xacct assume --write-profile");
   });
 });

@@ -61,7 +61,7 @@ describe("xacct never takes what is not its own", () => {
     expect(parsePolicyDocument(role.AssumeRolePolicyDocument!).Statement.map((s) => s.Sid)).toEqual(["Batch", expect.stringMatching(/^XacctTrustStagingAccount[0-9a-f]{12}$/)]);
     expect(role.MaxSessionDuration).toBe(43200);
 
-    const teardown = await sandbox.run(["teardown", "--yes", "--delete-objects"]);
+    const teardown = await sandbox.run(["teardown", "--yes", "--delete-objects", "--setup", "their-bucket"]);
     expect(teardown.code).toBe(0);
     expect(teardown.stdout).toContain("Remove xacct's statement from the trust policy of role TheirRole — updated");
     role = (await prod().iam.send(new GetRoleCommand({ RoleName: "TheirRole" }))).Role!;
@@ -71,7 +71,7 @@ describe("xacct never takes what is not its own", () => {
   it("keeps a managed policy that is attached elsewhere too", async () => {
     expect((await sandbox.run(setupArgs("shared-policy-bucket", ["--role-name", "SharedRole"]))).code).toBe(0);
     await prod().iam.send(new AttachUserPolicyCommand({ UserName: "ProdAdmin", PolicyArn: "arn:aws:iam::111111111111:policy/SharedRoleReadObjects" }));
-    const teardown = await sandbox.run(["teardown", "--yes", "--delete-objects"]);
+    const teardown = await sandbox.run(["teardown", "--yes", "--delete-objects", "--setup", "shared-policy-bucket"]);
     expect(teardown.code).toBe(0);
     expect(teardown.stdout).toContain("managed policy SharedRoleReadObjects and all its versions  (it is attached to other roles, users or groups too)");
   });
@@ -97,13 +97,15 @@ describe("xacct never takes what is not its own", () => {
     expect(teardownA.code).toBe(0);
     expect(teardownA.stdout).toMatch(/Delete role StageRole — deleted/);
     expect(teardownA.stdout).not.toContain("TbRole");
-    expect((await sandbox.run(["verify"])).code).toBe(0); // setup B, remembered, still holds
+    expect((await sandbox.run(["verify", "--setup", "tb-bucket"])).code).toBe(0); // setup B, remembered, still holds
+    // TempCred stays: the remembered setup tb-bucket/TbRole writes it too
+    expect(teardownA.stdout).toContain("setup tb-bucket/TbRole uses it too");
     expect((await readFile(sandbox.configFile, "utf8"))).toContain("[profile TempCred]");
   });
 
   it("recognises a role-style profile written before profiles carried xacct's mark", async () => {
     const { appendFile } = await import("node:fs/promises");
     await appendFile(sandbox.configFile, "\n[profile OldRoleCred]\nrole_arn = arn:aws:iam::111111111111:role/TbRole\nsource_profile = staging\nrole_session_name = xacct-staging\nregion = us-east-1\n");
-    expect((await sandbox.run(["assume", "--write-profile", "OldRoleCred", "--profile-style", "role"])).code).toBe(0);
+    expect((await sandbox.run(["assume", "--setup", "tb-bucket", "--write-profile", "OldRoleCred", "--profile-style", "role"])).code).toBe(0);
   });
 });

@@ -75,7 +75,7 @@ describe("pre-flight judges an existing role's whole trust", () => {
     await createRole("LegacyForced", [WIDENING[1]![1]]);
     const forced = await sandbox.run(setupArgs("legacy-forced-bucket", ["--role-name", "LegacyForced", "--no-preflight"]));
     expect(forced.code).toBe(0);
-    const verify = await sandbox.run(["verify"]);
+    const verify = await sandbox.run(["verify", "--setup", "legacy-forced-bucket"]);
     expect(verify.code).not.toBe(0);
     expect(verify.stdout).toContain("✘ a third account cannot assume LegacyForced");
     expect(verify.stdout).toContain('statement "Tls" of trust policy of role LegacyForced');

@@ -36,6 +36,7 @@ const cases: { name: string; given: SetupState[]; request: Omit<SetupRequest, "c
   { name: "flags describing a setup xacct does not remember: none (flags only)", given: [A, B], request: { bucket: "bucket-c" }, expected: "none" },
   { name: "flags describing no remembered setup, with one remembered: still none (never borrowed)", given: [A], request: { bucket: "bucket-c" }, expected: "none" },
   { name: "--role-arn of a remembered setup: that one", given: [A, A2], request: { roleArn: A2.roleArn }, expected: "bucket-a/OtherRole" },
+  { name: "--role-arn names the role setup, not a resource-policy setup of the same role name", given: [A, { ...B, roleArn: A.roleArn, mode: "resource-policy" }], request: { roleArn: A.roleArn }, expected: "bucket-a/StageRole" },
   { name: "--role-arn of an unknown role: none", given: [A], request: { roleArn: "arn:aws:iam::111111111111:role/Else" }, expected: "none" },
 ];
 

@@ -75,6 +75,9 @@ describe("two setups in one emulator", () => {
     expect(after[`${BETA}/BetaRole`]!.updatedAt).not.toBe(before[`${BETA}/BetaRole`]!.updatedAt);
     expect(after[`${BETA}/BetaRole`]!.lastVerifiedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(after[`${ALPHA}/StageRole`]!.lastVerifiedAt).toBeUndefined();
+    // A later rerun keeps when it was last verified
+    expect((await sandbox.run(setupArgs(BETA, ["--role-name", "BetaRole", "--temp-profile", "BetaCred"]))).code).toBe(0);
+    expect((await remembered())[`${BETA}/BetaRole`]!.lastVerifiedAt).toBe(after[`${BETA}/BetaRole`]!.lastVerifiedAt);
   });
 
   it("verify does not take flags it would ignore", async () => {

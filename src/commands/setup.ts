@@ -209,7 +209,7 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   if (unchanged) {
     ctx.out.line();
     ctx.out.done("No changes: both accounts already match the plan.");
-    await rememberSetup(ctx.statePath, plan, tempProfile, createdBefore(session, plan.answers.bucket), rememberedKeys(session, plan.answers));
+    await rememberSetup(ctx.statePath, plan, tempProfile, createdBefore(session, plan.answers.bucket), rememberedKeys(session, plan.answers), verifiedBefore(session, plan.answers));
     return [];
   }
   if (!(await confirmPlan(ctx, options))) {
@@ -220,11 +220,11 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   // Recorded before any write, so a setup that stops part-way can be finished or torn down;
   // and again the moment the bucket exists, so teardown knows it is xacct's.
   const earlierKeys = rememberedKeys(session, plan.answers);
-  await rememberSetup(ctx.statePath, plan, tempProfile, createdBefore(session, plan.answers.bucket), earlierKeys);
+  await rememberSetup(ctx.statePath, plan, tempProfile, createdBefore(session, plan.answers.bucket), earlierKeys, verifiedBefore(session, plan.answers));
   let bucketMade = false;
   const bucketCreated = () => {
     bucketMade = true;
-    return rememberSetup(ctx.statePath, plan, tempProfile, true, earlierKeys);
+    return rememberSetup(ctx.statePath, plan, tempProfile, true, earlierKeys, verifiedBefore(session, plan.answers));
   };
   const applied: StepRecord[] = [];
   ctx.result["applied"] = applied;
@@ -370,6 +370,12 @@ function kmsPlanInput(plan: SetupPlan, objectKey: string | undefined): KmsPlanIn
 }
 
 /** Keys an earlier run of this same setup put its statement in: a rerun takes it out of those it no longer needs. */
+/** When verify last judged this same setup: a rerun keeps that fact for `xacct list`. */
+function verifiedBefore(session: SetupSession, answers: SetupAnswers): string | undefined {
+  const previous = session.previous;
+  return previous && setupId(previous) === setupId(answers) ? previous.lastVerifiedAt : undefined;
+}
+
 function rememberedKeys(session: SetupSession, answers: SetupAnswers): string[] {
   const previous = session.previous;
   return previous?.bucket === answers.bucket && previous.roleName === answers.roleName ? (previous.kmsKeyArns ?? []) : [];

@@ -38,7 +38,8 @@ function matches(setup: SetupState, request: SetupRequest): boolean {
   return (
     (request.bucket === undefined || setup.bucket === request.bucket) &&
     (request.roleName === undefined || setup.roleName === request.roleName) &&
-    (request.roleArn === undefined || setup.roleArn === request.roleArn)
+    // A resource-policy setup records a role name but has no role: no role ARN names it.
+    (request.roleArn === undefined || (setup.mode !== "resource-policy" && setup.roleArn === request.roleArn))
   );
 }
 
