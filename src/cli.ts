@@ -265,7 +265,7 @@ function addLifecycleCommands(program: Command, run: Runner): void {
     );
 
   addTargetOptions(
-    program.command("export").description("write what setup makes as CloudFormation or Terraform (flags as for setup); changes nothing in AWS"),
+    program.command("export").description("write what setup makes as CloudFormation or Terraform (flags as for setup), adopting what exists already (import blocks or import steps); changes nothing in AWS"),
   )
     .option(...SETUP_OPTION)
     .addOption(new Option("--format <format>", "template language").choices(["cloudformation", "terraform"]).makeOptionMandatory())
@@ -332,7 +332,7 @@ function addSessionCommands(program: Command, run: Runner): void {
 
   program
     .command("test-get")
-    .description("download one object with the temporary profile and report size, type and ETag")
+    .description("download one object with the setup's reading profile (its temporary profile, or the Staging profile in resource-policy mode) and report size, type and ETag")
     .argument("<key>", "object key in the bucket")
     .argument("[outfile]", "where to save it ('-' for stdout; default: the key's base name)")
     .option(...SETUP_OPTION)

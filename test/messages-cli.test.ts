@@ -85,7 +85,7 @@ describe("usage mistakes are xacct errors: ✘, a hint, exit 2", () => {
   });
 });
 
-const COMMANDS = ["setup", "teardown", "verify", "export", "assume", "credentials", "console", "test-get"];
+const COMMANDS = ["setup", "teardown", "verify", "export", "list", "assume", "credentials", "console", "test-get"];
 
 async function help(command: string): Promise<string> {
   const result = await xacct([command, "--help"]);
@@ -124,6 +124,15 @@ describe("help says what each command does", () => {
 
   it("setup's --profile-style is about the temporary profile", async () => {
     expect(option(await help("setup"), "--profile-style <style>")).toMatch(/^--profile-style <style> how the temporary profile \(--temp-profile\) is written/);
+  });
+
+  it("test-get says which profile reads in resource-policy mode", async () => {
+    const [, description] = (await help("test-get")).split("\n\n");
+    expect(description?.replace(/\s+/g, " ")).toContain("or the Staging profile in resource-policy mode");
+  });
+
+  it("export says it adopts what exists", async () => {
+    expect((await help("export")).replace(/\s+/g, " ")).toContain("adopting what exists already");
   });
 
   it("export marks its required options", async () => {

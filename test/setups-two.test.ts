@@ -84,7 +84,7 @@ describe("two setups in one emulator", () => {
     for (const flag of ["--temp-profile", "--policy-name"]) {
       const result = await sandbox.run(["verify", "--setup", BETA, flag, "Anything"]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain(`unknown option '${flag}'`);
+      expect(result.stderr).toContain(`xacct verify has no option ${flag}.`);
     }
   });
 

@@ -29,6 +29,12 @@ export const attachment: ResourceKind = {
       return "created";
     },
   }),
+  // Terraform's id: the role's name and the policy's ARN, separated by "/".
+  adoption: ({ plan, prod }) => ({
+    resource: `attachment of ${plan.answers.policyName} to role ${plan.answers.roleName}`,
+    exists: prod.attachedPolicyArns.includes(plan.policyArn),
+    terraformId: `${plan.answers.roleName}/${plan.policyArn}`,
+  }),
   // CloudFormation attaches it in the managed policy's Roles (managed-policy.ts).
   terraform: () => [
     {

@@ -43,6 +43,12 @@ export const bucketPolicy: ResourceKind = {
     },
   }),
   removal: ({ target, prod }) => bucketPolicyRemoval(target, prod.bucketPolicy),
+  adoption: ({ plan, prod }) => ({
+    resource: `bucket policy of ${plan.answers.bucket}`,
+    exists: prod.bucketPolicy !== undefined,
+    terraformId: plan.answers.bucket,
+    cloudformationId: { Bucket: plan.answers.bucket },
+  }),
   terraform: ({ templated, plan }) => [
     {
       file: "production.tf.json",

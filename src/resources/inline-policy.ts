@@ -36,6 +36,13 @@ export const inlinePolicy: ResourceKind = {
       return c.kind === "create" ? "created" : "updated";
     },
   }),
+  // Terraform's id: "user:policy"; CloudFormation's: both names.
+  adoption: ({ plan, staging }) => ({
+    resource: `inline policy ${plan.inlinePolicyName} of user ${plan.answers.stagingUser}`,
+    exists: staging.inlinePolicy !== undefined,
+    terraformId: `${plan.answers.stagingUser}:${plan.inlinePolicyName}`,
+    cloudformationId: { PolicyName: plan.inlinePolicyName, UserName: plan.answers.stagingUser },
+  }),
   terraform: ({ templated: p, plan }) => [
     {
       file: "staging.tf.json",

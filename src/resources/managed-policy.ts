@@ -56,6 +56,12 @@ export const managedPolicy: ResourceKind = {
     if (removal.kind === "delete" && deps.policyUsedElsewhere) Object.assign(removal, { kind: "keep", note: "it is attached to other roles, users or groups too" });
     return removal;
   },
+  adoption: ({ plan, prod }) => ({
+    resource: `managed policy ${plan.answers.policyName}`,
+    exists: prod.managedPolicy !== undefined,
+    terraformId: plan.policyArn,
+    cloudformationId: { PolicyArn: plan.policyArn },
+  }),
   terraform: ({ templated: p, plan }) => [
     {
       file: "production.tf.json",

@@ -42,6 +42,12 @@ export const role: ResourceKind = {
     }
     return removal;
   },
+  adoption: ({ plan, prod }) => ({
+    resource: `role ${plan.answers.roleName}`,
+    exists: prod.role !== undefined,
+    terraformId: plan.answers.roleName,
+    cloudformationId: { RoleName: plan.answers.roleName },
+  }),
   terraform: ({ templated: p, plan }) => [
     {
       file: "production.tf.json",
