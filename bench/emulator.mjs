@@ -1,13 +1,13 @@
 /**
  * The benchmark's local AWS: one moto server, the recipe's two accounts, and a sandbox
  * directory holding the AWS config files, xacct's state and every download. Built modules
- * from dist/ (npm run build), so the harness is the same code the demo uses.
+ * from dist-dev/ (npm run build), so the harness is the same code the demo uses.
  */
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bootstrapAccounts, uploadSample, writeSandboxProfiles } from "../dist/localaws/bootstrap.js";
-import { ensureMotoAvailable, startMoto } from "../dist/localaws/moto.js";
+import { bootstrapAccounts, uploadSample, writeSandboxProfiles } from "../dist-dev/localaws/bootstrap.js";
+import { ensureMotoAvailable, startMoto } from "../dist-dev/localaws/moto.js";
 
 export { uploadSample };
 

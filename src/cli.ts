@@ -3,7 +3,7 @@
  * sets the exit code. Commands load their modules on use, so `--version` and `--help` load
  * no SDK.
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, Help, Option } from "commander";
 import type { Readable, Writable } from "node:stream";
 import { CallLog } from "./aws/call-log.js";
 import { asXacctError, XacctError } from "./errors.js";
@@ -11,6 +11,7 @@ import { stateFilePath } from "./state.js";
 import { Output, wantsColor } from "./ui/output.js";
 import { terminalPrompter, unattendedPrompter } from "./wizard/prompter.js";
 import type { CommandContext } from "./commands/context.js";
+import { usageError } from "./usage-errors.js";
 import { checkEndpointUrl } from "./validate/index.js";
 import { VERSION } from "./version.js";
 
@@ -39,8 +40,14 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version exit 0; usage errors are bad input.
-      return error.exitCode === 0 ? 0 : 2;
+      // Help and version exit 0; `xacct` alone has printed the help; the rest are bad input.
+      if (error.exitCode === 0) return 0;
+      if (error.code === "commander.help") return 2;
+      const sub = program.commands.find((c) => argv.includes(c.name()));
+      const command = sub?.name();
+      const mistake = usageError({ code: error.code, message: error.message, extra: sub?.args.slice(sub.registeredArguments.length) }, command);
+      if (argv.includes("--json")) writeJson(io.stdout, { command: command ?? null, ok: false, error: errorSummary(mistake) });
+      return reportError(mistake, new Output(io, { color: wantsColor(io.stderr, io.env) && !argv.includes("--no-color") }));
     }
     const debug = argv.includes("--debug");
     const code = reportError(error, new Output(io, { color: wantsColor(io.stderr, io.env), debug }));
@@ -86,8 +93,16 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // Usage errors are printed by runCli, as xacct's own.
+      outputError: () => undefined,
     })
-    .showHelpAfterError("(run with --help for usage)");
+    .configureHelp({
+      showGlobalOptions: true,
+      optionDescription(option) {
+        const description = Help.prototype.optionDescription.call(this, option);
+        return option.mandatory ? `${description} (required)` : description;
+      },
+    });
 
   const context = (command: Command): CommandContext => {
     const globals = command.optsWithGlobals<GlobalOptions>();
@@ -130,16 +145,22 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
 
 const SETUP_OPTION = ["--setup <name>", "the remembered setup to act on: bucket/role, or a bucket only one setup has (see xacct list)"] as const;
 
-/** The answers setup asks for; teardown takes the same ones to find what setup made. `omit`: flags this command does not use. */
-function addTargetOptions(command: Command, omit: readonly string[] = []): Command {
+/**
+ * The answers setup asks for; teardown, verify and export take the same ones to find (or
+ * describe) what setup made, and create nothing, so only setup's help says "created if missing".
+ * `omit`: flags this command does not use.
+ */
+function addTargetOptions(command: Command, how: { creates?: boolean; omit?: readonly string[] } = {}): Command {
+  const { creates = false, omit = [] } = how;
+  const ifMissing = (what: string) => (creates ? `, created if missing` : what);
   const options: [string, string][] = [
     ["--mode <mode>", "role (Staging assumes a Production role; the recipe) or resource-policy (the bucket grants Staging directly) (default: role)"],
     ["--production-profile <name>", "profile with admin credentials in the Production account"],
     ["--staging-profile <name>", "profile with admin credentials in the Staging account (repeatable: further profiles are further Staging accounts)"],
-    ["--bucket <name>", "the Production bucket to share (created if missing)"],
+    ["--bucket <name>", `the Production bucket to share${ifMissing(" (default: what setup remembered)")}`],
     ["--role-name <name>", "role in Production that Staging assumes (default: StageRole)"],
     ["--policy-name <name>", "managed policy allowing s3:GetObject (default: <role-name>ReadObjects)"],
-    ["--staging-user <name>", "Staging user allowed to assume the role, created if missing (default: StageAdmin)"],
+    ["--staging-user <name>", `Staging user who gets access (role mode: may assume the role)${ifMissing("")} (default: StageAdmin)`],
     ["--region <region>", "region of the bucket (default: the Production profile's region, else us-east-1)"],
     ["--temp-profile <name>", "profile for the temporary credentials (default: TempCred)"],
   ];
@@ -180,12 +201,15 @@ type Runner = (command: Command, body: (ctx: CommandContext) => Promise<number |
 function addLifecycleCommands(program: Command, run: Runner): void {
   addTargetOptions(
     program.command("setup").description("walk the three stages: Production bucket and role, Staging permission, test access"),
+    { creates: true },
   )
     .option("--test-key <key>", "download this object after setup, as a test")
-    .option("--profile-style <style>", "how the Staging profile is written: static (keys that expire; default unattended), role (recommended: the AWS tools refresh it) or process")
+    .option("--profile-style <style>", "how the temporary profile (--temp-profile) is written: static (keys that expire; default, unless the profile already has another style), role (recommended: the AWS tools refresh it) or process")
     .option("--trust-principal <arn>", "trust this user or role instead of the whole Staging account (repeatable)", collect)
     .option("--external-id [id]", "require this sts:ExternalId (no value: generate a random one)")
     .option("--require-mfa", "require MFA (aws:MultiFactorAuthPresent) to assume the role")
+    .option("--mfa-serial <arn>", "with an MFA trust: the device stage 3 assumes the role with (asked in a terminal: the Staging user's devices)")
+    .option("--token-code <code>", "with --mfa-serial: the current MFA code, for unattended runs (asked in a terminal)")
     .option("--org-id <id>", "only principals of this AWS Organization (aws:PrincipalOrgID)")
     .option("--max-session-duration <seconds>", "longest session the role allows, 3600 to 43200 (default: 3600)")
     .option("--allow-source-identity", "let callers set a source identity (sts:SetSourceIdentity)")
@@ -216,7 +240,7 @@ function addLifecycleCommands(program: Command, run: Runner): void {
   addTargetOptions(
     program.command("verify").description("check every hop from the Staging user to the bucket with a policy evaluator (flags as for setup)"),
     // verify judges the role's policies whatever their names, and writes no profile.
-    ["--policy-name", "--temp-profile"],
+    { omit: ["--policy-name", "--temp-profile"] },
   )
     .option(...SETUP_OPTION)
     .option("--live", "also make the real calls: assume the role, read --key, and try a write that must be refused")
@@ -241,7 +265,7 @@ function addLifecycleCommands(program: Command, run: Runner): void {
     );
 
   addTargetOptions(
-    program.command("export").description("write what setup makes as CloudFormation or Terraform (flags as for setup); changes nothing in AWS"),
+    program.command("export").description("write what setup makes as CloudFormation or Terraform (flags as for setup), adopting what exists already (import blocks or import steps); changes nothing in AWS"),
   )
     .option(...SETUP_OPTION)
     .addOption(new Option("--format <format>", "template language").choices(["cloudformation", "terraform"]).makeOptionMandatory())
@@ -273,7 +297,7 @@ function addSessionCommands(program: Command, run: Runner): void {
     .option("--region <region>", "region written into the profile (default: from setup)")
     .addOption(new Option("--write-profile [name]", "save the credentials as this profile in the AWS config file (default name: TempCred)"))
     .option("--credentials-file", "with --write-profile: save the keys in the credentials file instead, for tools that read only that file")
-    .option("--profile-style <style>", "with --write-profile: static (keys that expire), role (the AWS tools assume the role themselves; recommended) or process (credential_process runs xacct credentials)", "static")
+    .option("--profile-style <style>", "with --write-profile: static (keys that expire; default, unless the profile already has another style), role (the AWS tools assume the role themselves; recommended) or process (credential_process runs xacct credentials)")
     .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
     .option("--mfa-serial <arn>", "MFA device, when the role requires MFA (default: the profile's mfa_serial)")
     .option("--token-code <code>", "the current MFA code (asked for in a terminal)")
@@ -308,7 +332,7 @@ function addSessionCommands(program: Command, run: Runner): void {
 
   program
     .command("test-get")
-    .description("download one object with the temporary profile and report size, type and ETag")
+    .description("download one object with the setup's reading profile (its temporary profile, or the Staging profile in resource-policy mode) and report size, type and ETag")
     .argument("<key>", "object key in the bucket")
     .argument("[outfile]", "where to save it ('-' for stdout; default: the key's base name)")
     .option(...SETUP_OPTION)

@@ -4,7 +4,8 @@
  */
 import type { PolicyEvalError } from "./policy-eval/errors.js";
 
-export type ExitCode = 1 | 2;
+/** 1 failed, 2 bad input, 130 stopped by Ctrl-C. */
+export type ExitCode = 1 | 2 | 130;
 
 export class XacctError extends Error {
   readonly hint: string | undefined;

@@ -25,6 +25,7 @@ import {
   type TrustHardening,
 } from "./policy/index.js";
 import { invalidInput } from "./errors.js";
+import { ONE_HOUR_SECONDS } from "./session-duration.js";
 
 /**
  * role: Staging assumes a Production role (the recipe). resource-policy: the bucket policy
@@ -43,7 +44,7 @@ export interface SetupAnswers {
   stagingUser: string;
   endpoint?: string | undefined;
   trust: TrustHardening;
-  /** The role's MaxSessionDuration in seconds; AWS's default is 3600. */
+  /** The role's MaxSessionDuration in seconds; AWS's default is one hour. */
   maxSessionDuration: number;
   /** Bring an existing bucket's settings up to what xacct gives the buckets it creates. */
   hardenBucket?: boolean | undefined;
@@ -100,7 +101,7 @@ export const DEFAULTS = {
   stagingUser: "StageAdmin",
   region: "us-east-1",
   profileName: "TempCred",
-  maxSessionDuration: 3600,
+  maxSessionDuration: ONE_HOUR_SECONDS,
 } as const;
 
 export function defaultPolicyName(roleName: string): string {
@@ -111,17 +112,21 @@ export function inlinePolicyNameFor(answers: { mode: GrantMode; roleName: string
   return answers.mode === "role" ? `xacct-assume-${answers.roleName}` : `xacct-read-${answers.bucket}`;
 }
 
+/** Cross-account access needs two accounts: the Production and Staging profiles must be in different ones. */
+export function refuseSameAccount(productionProfile: string, stagingProfile: string, production: { accountId: string }, staging: { accountId: string }): void {
+  if (production.accountId !== staging.accountId) return;
+  throw invalidInput(
+    `Profiles ${productionProfile} and ${stagingProfile} are both in account ${production.accountId}; cross-account access needs two different accounts.`,
+    "Choose a Staging profile whose credentials belong to the other account.",
+  );
+}
+
 /**
  * `existingRoleArn`: a reused role's ARN as IAM reports it (a role with a path has it in its ARN).
  * `kms`: the grants an SSE-KMS bucket needs (resources/key-policy.ts plans them from its keys).
  */
 export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccounts, existingRoleArn?: string, kms?: KmsPlan): SetupPlan {
-  if (accounts.production.accountId === accounts.staging.accountId) {
-    throw invalidInput(
-      `Profiles ${answers.productionProfile} and ${answers.stagingProfile} are both in account ${accounts.production.accountId}; cross-account access needs two different accounts.`,
-      "Choose a Staging profile whose credentials belong to the other account.",
-    );
-  }
+  refuseSameAccount(answers.productionProfile, answers.stagingProfile, accounts.production, accounts.staging);
   refuseThirdAccountPrincipals(answers, accounts);
   const partition = partitionForRegion(answers.region);
   const prodAccount = accounts.production.accountId;

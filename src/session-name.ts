@@ -1,3 +1,6 @@
+/** How xacct's role session names begin: a role profile whose session is named so is taken for xacct's (awsconfig/ownership.ts). */
+export const SESSION_NAME_PREFIX = "xacct-";
+
 /**
  * The role session name xacct's assumes send unless told otherwise (--session-name):
  * `xacct assume`, setup's test stage, the profiles setup writes, `xacct credentials`, and
@@ -5,5 +8,5 @@
  * session's ARN). Pure.
  */
 export function defaultSessionName(stagingProfile: string): string {
-  return `xacct-${stagingProfile}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
+  return `${SESSION_NAME_PREFIX}${stagingProfile}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
 }

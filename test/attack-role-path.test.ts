@@ -50,7 +50,7 @@ describe("a reused role with a path", () => {
     // And teardown recognises its inline policy (written for the real ARN) and removes it
     const teardown = await sandbox.run(["teardown", "--yes"]);
     expect(teardown.code, teardown.stderr).toBe(0);
-    expect(teardown.stdout).toMatch(/Delete inline policy xacct-assume-PathRole of user StageAdmin — deleted/);
+    expect(teardown.stdout).toMatch(/Inline policy xacct-assume-PathRole of user StageAdmin — deleted/);
     expect((await prod().iam.send(new GetRoleCommand({ RoleName: "PathRole" }))).Role?.Arn).toBe(PATH_ARN);
   });
 

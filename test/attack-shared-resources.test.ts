@@ -46,7 +46,7 @@ describe("teardown keeps what others rely on", () => {
     const after = parsePolicyDocument((await prod().s3.send(new GetBucketPolicyCommand({ Bucket: "shared-bucket" }))).Policy!);
     expect(after.Statement).toEqual([theirs]);
     expect(out).toMatch(/Teardown complete; \d resources? left in place/);
-    expect(out).toMatch(/Delete bucket shared-bucket — left in place/);
+    expect(out).toMatch(/Bucket shared-bucket — left in place/);
   });
 
   it("keeps a role it made that another team now trusts, and takes out only its own trust statement", async () => {
@@ -78,7 +78,7 @@ describe("teardown keeps what others rely on", () => {
 
     const out = await ok(["teardown", "--yes"]);
     expect(out).toMatch(/= leave  role ExtraRole {2}\(.*TheirQueue/);
-    expect(out).toMatch(/Detach ExtraRoleReadObjects from role ExtraRole — deleted/);
+    expect(out).toMatch(/Attachment of ExtraRoleReadObjects to role ExtraRole — deleted/);
     const kept = await prod().iam.send(new GetRoleCommand({ RoleName: "ExtraRole" }));
     expect(parsePolicyDocument(kept.Role!.AssumeRolePolicyDocument!).Statement).toEqual([ci]);
   });

@@ -32,7 +32,7 @@ describe("bad input is refused before any AWS call, with exit code 2", () => {
     ["both profiles in one account", ["setup", "--production-profile", "prod", "--staging-profile", "prod", "--bucket", BUCKET, "--yes"], "both in account 111111111111"],
     ["a role ARN that is not one", ["assume", "--profile", "staging", "--role-arn", "arn:aws:iam::1:role/x"], "is not a valid role ARN"],
     ["a duration over 12 hours", ["assume", "--profile", "staging", "--role-arn", "arn:aws:iam::111111111111:role/StageRole", "--duration-seconds", "99999"], "900 to 43200"],
-    ["an unknown option", ["setup", "--bukket", "x"], "unknown option"],
+    ["an unknown option", ["setup", "--bukket", "x"], "has no option --bukket"],
   ])("%s", async (_name, argv, phrase) => {
     const result = await sandbox.run(argv);
     expect(result.code).toBe(2);
@@ -57,8 +57,9 @@ describe("AWS failures exit 1 with the AWS code and the next step", () => {
     const staging = clientsFor(sandbox.moto.endpoint, sandbox.staging);
     await staging.s3.send(new CreateBucketCommand({ Bucket: "taken-by-staging" }));
     const result = await sandbox.run(setupArgs("taken-by-staging"));
-    expectCleanFailure(result, 1, "already taken by another AWS account", "choose another name with --bucket");
-    expect(result.stdout).toContain("failed   Bucket taken-by-staging");
+    // Found while planning (HeadBucket), so nothing is written: bad input, exit 2.
+    expectCleanFailure(result, 2, "belongs to another AWS account", "Choose another name with --bucket");
+    expect(result.calls.writes).toEqual([]);
   });
 
   it("a denial in the middle of setup says what was done, what was not, and how to undo", async () => {
@@ -114,7 +115,7 @@ describe("AWS failures exit 1 with the AWS code and the next step", () => {
         Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::locked-bucket/*" }] }),
       }),
     );
-    expectCleanFailure(await sandbox.run(["test-get", "secret.txt", "-", "--bucket", "locked-bucket"]), 1, "may not read s3://locked-bucket/secret.txt (AccessDenied)");
+    expectCleanFailure(await sandbox.run(["test-get", "secret.txt", "-", "--bucket", "locked-bucket"]), 1, "could not read s3://locked-bucket/secret.txt (AccessDenied)");
 
     const config = await readFile(sandbox.configFile, "utf8");
     await writeFile(sandbox.configFile, config.replace(/xacct_expiration = \S+/, "xacct_expiration = 2020-01-01T00:00:00.000Z"));

@@ -154,7 +154,8 @@ describe("profiles the AWS tools refresh themselves", () => {
   });
 
   it("switching a profile's style leaves no keys of the old style behind", async () => {
-    expect((await sandbox.run(["assume", "--write-profile", "RoleCred"])).code).toBe(0);
+    // Without --profile-style the profile would keep its role style (the shared default): switch explicitly.
+    expect((await sandbox.run(["assume", "--write-profile", "RoleCred", "--profile-style", "static"])).code).toBe(0);
     const section = (await readFile(sandbox.configFile, "utf8")).split("[profile RoleCred]")[1]!.split("\n[")[0]!;
     expect(section).not.toMatch(/role_arn|source_profile|credential_process/);
     expect(section).toMatch(/aws_session_token/);

@@ -95,7 +95,7 @@ describe("xacct never takes what is not its own", () => {
     expect((await sandbox.run(setupArgs("tb-bucket", ["--role-name", "TbRole"]))).code).toBe(0);
     const teardownA = await sandbox.run(["teardown", "--yes", "--delete-objects", "--bucket", "own-bucket", "--production-profile", "prod", "--staging-profile", "staging"]);
     expect(teardownA.code).toBe(0);
-    expect(teardownA.stdout).toMatch(/Delete role StageRole — deleted/);
+    expect(teardownA.stdout).toMatch(/Role StageRole — deleted/);
     expect(teardownA.stdout).not.toContain("TbRole");
     expect((await sandbox.run(["verify", "--setup", "tb-bucket"])).code).toBe(0); // setup B, remembered, still holds
     // TempCred stays: other remembered setups (tb-bucket/TbRole among them) write it too

@@ -58,7 +58,7 @@ describe("many Staging accounts", () => {
     }
     expect(assumed).toBe(COUNT);
     const verify = await sandbox.run(["verify"]);
-    expect(verify.stdout).toContain(`✔ the trust policy of StageRole admits StageAdmin in ${COUNT} more Staging account(s)`);
+    expect(verify.stdout).toContain(`✔ the trust policy of StageRole admits StageAdmin in ${COUNT} more Staging accounts`);
     expect(verify.code).toBe(0);
   });
 
@@ -106,7 +106,7 @@ describe("accounts from AWS Organizations, and the size limit", () => {
     const many = Array.from({ length: 70 }, (_, i) => ["--staging-account", String(400000000001 + i)]).flat();
     const refused = await sandbox.run([...setupArgs("limit-bucket", ["--role-name", "LimitRole"]), ...many]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/With 71 Staging account\(s\), the trust policy of LimitRole would be \d+ characters, over AWS's limit of 2048/);
+    expect(refused.stderr).toMatch(/With 71 Staging accounts, the trust policy of LimitRole would be \d+ characters, over AWS's limit of 2048/);
     expect(refused.stderr).toContain("--org-id");
     expect(refused.calls.writes).toEqual([]);
 

@@ -50,7 +50,7 @@ describe("teardown trusts AWS over its state file", () => {
     expect(await prod().s3.send(new HeadBucketCommand({ Bucket: "taken-over-bucket" }))).toBeTruthy();
     const object = await prod().s3.send(new GetObjectCommand({ Bucket: "taken-over-bucket", Key: "theirs.csv" }));
     expect(await object.Body!.transformToString()).toBe("precious");
-    expect(teardown.stdout).toMatch(/Delete role TakenRole — deleted/);
+    expect(teardown.stdout).toMatch(/Role TakenRole — deleted/);
   });
 
   it("checks again at the moment of each delete: a role and bucket untagged after the plan was shown stay", async () => {
@@ -66,8 +66,8 @@ describe("teardown trusts AWS over its state file", () => {
     expect((await prod().iam.send(new GetRoleCommand({ RoleName: "MomentRole" }))).Role).toBeTruthy();
     expect(await prod().s3.send(new HeadBucketCommand({ Bucket: "moment-bucket" }))).toBeTruthy();
     expect(await (await prod().s3.send(new GetObjectCommand({ Bucket: "moment-bucket", Key: "data.csv" }))).Body!.transformToString()).toBe("a,b");
-    expect(output).toMatch(/Delete role MomentRole — left in place/);
-    expect(output).toMatch(/Delete bucket moment-bucket — left in place/);
+    expect(output).toMatch(/Role MomentRole — left in place/);
+    expect(output).toMatch(/Bucket moment-bucket — left in place/);
   });
 
   it("a managed policy untagged after the plan was shown stays attached, and so its role stays too", async () => {
@@ -75,8 +75,8 @@ describe("teardown trusts AWS over its state file", () => {
     const output = await teardownConfirmedAfter(async () => {
       await prod().iam.send(new UntagPolicyCommand({ PolicyArn: "arn:aws:iam::111111111111:policy/UntagRoleReadObjects", TagKeys: ["managed-by", "xacct:setup"] }));
     });
-    expect(output).toMatch(/Detach UntagRoleReadObjects from role UntagRole — left in place/);
-    expect(output).toMatch(/Delete role UntagRole — left in place \(UntagRoleReadObjects stays attached to it\)/);
+    expect(output).toMatch(/Attachment of UntagRoleReadObjects to role UntagRole — left in place/);
+    expect(output).toMatch(/Role UntagRole — left in place \(UntagRoleReadObjects stays attached to it\)/);
     expect((await prod().iam.send(new GetRoleCommand({ RoleName: "UntagRole" }))).Role).toBeTruthy();
   });
 

@@ -29,15 +29,15 @@ describe("xacct teardown", () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain("it holds 1 object version; give --delete-objects to delete them too");
     expect(first.stdout).toContain("Teardown complete; 1 resource left in place as listed above.");
-    expect(first.stdout).toMatch(/Delete role StageRole — deleted/);
-    expect(first.stdout).toMatch(/Delete user NewReader — deleted/);
+    expect(first.stdout).toMatch(/Role StageRole — deleted/);
+    expect(first.stdout).toMatch(/User NewReader — deleted/);
     expect(await prod.s3.send(new HeadBucketCommand({ Bucket: "teardown-bucket" }))).toBeTruthy();
     expect(existsSync(sandbox.statePath)).toBe(false);
 
     // Then, given the flags, teardown --delete-objects removes the rest
     const second = await sandbox.run(["teardown", "--yes", "--delete-objects", ...TARGET]);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/Delete bucket teardown-bucket — deleted/);
+    expect(second.stdout).toMatch(/Bucket teardown-bucket — deleted/);
 
     const after = { prod: await snapshotAccount(prod), staging: await snapshotAccount(staging) };
     expect(after).toEqual(before);
@@ -69,8 +69,8 @@ describe("xacct teardown", () => {
     const policy = JSON.parse((await prod.s3.send(new GetBucketPolicyCommand({ Bucket: "shared-bucket" }))).Policy!);
     expect(policy.Statement).toEqual([foreign]);
     // StageAdmin existed before setup: it keeps its user, losing only xacct's inline policy
-    expect(result.stdout).toMatch(/Delete inline policy xacct-assume-StageRole of user StageAdmin — deleted/);
-    expect(result.stdout).toMatch(/Delete user StageAdmin — left in place/);
+    expect(result.stdout).toMatch(/Inline policy xacct-assume-StageRole of user StageAdmin — deleted/);
+    expect(result.stdout).toMatch(/User StageAdmin — left in place/);
   });
 
   it("with no setup remembered and no flags, finds nothing to remove, as after a teardown", async () => {

@@ -133,7 +133,7 @@ describe("xacct verify", () => {
     const result = await sandbox.run(["verify"]);
     await repair();
     expect(result.code).toBe(1);
-    const failed = result.stdout.split("\n").filter((line) => line.trimStart().startsWith("✘"));
+    const failed = result.stdout.split("\n").filter((line) => line.startsWith("  ✘"));
     expect(failed.sort()).toEqual([hop, ...(also ?? [])].map((h) => `  ✘ ${h}`).sort());
     expect(result.stdout).toContain("fix:");
     if (statement) expect(result.stdout).toContain(statement);

@@ -2,32 +2,18 @@
  * The setup wizard driven through its real prompts (@inquirer/prompts, rendered on
  * @inquirer/testing's virtual screen), through all three stages, as a person would answer.
  */
-import { screen } from "@inquirer/testing/vitest";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { clientsFor } from "./support/accounts.js";
 import { runInProcess, useSandbox } from "./support/sandbox.js";
+import { answer, askedAgain, promptShowing, screen } from "./support/wizard-screen.js";
 
 const sandbox = useSandbox();
 
-/** Waits until the current prompt shows `text`, then returns the screen. */
-async function promptShowing(text: string): Promise<string> {
-  // Bounded by the test's timeout; a prompt that never comes fails the test there.
-  while (!screen.getScreen().includes(text)) await screen.next();
-  return screen.getScreen();
-}
-
-async function answer(text: string, typed: string): Promise<string> {
-  const shown = await promptShowing(text);
-  if (typed) screen.type(typed);
-  screen.keypress("enter");
-  return shown;
-}
-
 describe("xacct setup as an interactive wizard", () => {
-  it("walks the three stages, asks again for a taken bucket name, and downloads a test object", async () => {
+  it("walks the three stages, asks again for a taken bucket name on the spot, and downloads a test object", async () => {
     const staging = clientsFor(sandbox.moto.endpoint, sandbox.staging);
     const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
     await staging.s3.send(new CreateBucketCommand({ Bucket: "name-staging-owns" }));
@@ -50,20 +36,25 @@ describe("xacct setup as an interactive wizard", () => {
     for (let i = 0; i < 12; i++) screen.keypress("backspace");
     screen.type("name-staging-owns");
     screen.keypress("enter");
+    // Refused before the next question, and the same question asked again.
+    expect(await askedAgain("Name of the Production bucket to share", "name-staging-owns")).not.toContain("Name of the role in Production");
+    screen.type("wizard-bucket");
+    screen.keypress("enter");
     expect(await answer("Name of the role in Production", "")).toContain("StageRole");
     expect(await answer("Name of the role's read-only policy", "")).toContain("StageRoleReadObjects");
     expect(await answer("Staging user who will assume the role", "")).toContain("StageAdmin");
     expect(await answer("Harden the role's trust beyond the recipe", "")).toContain("(y/N)");
     await answer("Apply this plan?", "y");
-    await answer("Another bucket name", "wizard-bucket");
-    await answer("Apply this plan?", "y");
-    const styles = await answer("How should the profile for Staging be written?", "");
+    const styles = await promptShowing("How should the profile for Staging be written?");
     expect(styles).toContain("Role profile (recommended)");
-    expect(styles).toContain("No expiring keys on disk");
+    screen.keypress("down");
+    expect(await promptShowing("No expiring keys on disk")).toContain("❯ Role profile");
+    screen.keypress("enter");
     await answer("Key of an object to download as a test", "Sunset.jpg");
 
     const result = await run;
-    expect(result.stderr).toContain("The name name-staging-owns belongs to another AWS account");
+    expect(result.stderr).toContain("The bucket name name-staging-owns belongs to another AWS account");
+    expect(result.stdout.match(/Stage 1 · Production/g)).toHaveLength(1);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("= keep   bucket wizard-bucket  (no change)");
     expect(result.stdout).toContain("Bucket wizard-bucket in us-east-1 — already in place");

@@ -1,7 +1,8 @@
 /**
  * Builds the AWS SDK clients of every service, for the commands that work on both accounts
  * (KMS for SSE-KMS buckets). Commands that need one service use sts.ts or s3.ts, which load
- * only theirs. `clientsFor` is how a command gets them: its endpoint and call log applied.
+ * only theirs (organizations.ts builds its own). `clientsFor` is how a command gets them: its
+ * endpoint and call log applied.
  */
 import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";

@@ -7,6 +7,7 @@
 import { XacctError } from "../errors.js";
 import type { AwsFile } from "./ini.js";
 import { readSdkProfiles } from "./sdk-ini.js";
+import { SESSION_NAME_PREFIX } from "../session-name.js";
 
 /**
  * Every profile xacct writes carries this key (other tools ignore unknown keys), so xacct can
@@ -21,7 +22,7 @@ export function isXacctProfile(settings: Settings | undefined): boolean {
   if (settings[OWNER_KEY] !== undefined || settings["xacct_expiration"] !== undefined) return true;
   // Written before profiles carried the mark: xacct's role style names its session xacct-…,
   // its process style runs `xacct credentials`.
-  const roleStyle = settings["role_arn"] !== undefined && settings["role_session_name"]?.startsWith("xacct-") === true;
+  const roleStyle = settings["role_arn"] !== undefined && settings["role_session_name"]?.startsWith(SESSION_NAME_PREFIX) === true;
   const processStyle = /\bxacct(\.js)?"? credentials\b/.test(settings["credential_process"] ?? "");
   return roleStyle || processStyle;
 }

@@ -9,6 +9,8 @@
 import { stsClientFor } from "../aws/sts.js";
 import { refuseProcessStyleWithMfa } from "../awsconfig/refreshing-profile.js";
 import { invalidInput } from "../errors.js";
+import { DEFAULT_PROFILE_STYLE, defaultProfileStyle, type ProfileStyle } from "../awsconfig/profile-style.js";
+import { loadProfileView } from "../awsconfig/sdk-view.js";
 import { DEFAULTS } from "../plan.js";
 import { refuseWithoutRole } from "../setups/no-role.js";
 import { resolveSetup } from "../setups/resolve.js";
@@ -67,7 +69,7 @@ export async function assumeCommand(options: AssumeOptions, ctx: CommandContext)
       region,
       writeProfile: profileNameToWrite(options.writeProfile),
       credentialsFile: options.credentialsFile ?? false,
-      profileStyle: checkProfileStyle(options.profileStyle ?? "static"),
+      profileStyle: await styleToWrite(options, ctx),
       ...(options.sessionName !== undefined ? { sessionName: checkSessionName(options.sessionName) } : {}),
       ...(options.durationSeconds !== undefined ? { durationSeconds: checkDurationSeconds(options.durationSeconds) } : {}),
       externalId: options.externalId !== undefined ? checkExternalId(options.externalId) : remembered?.externalId,
@@ -81,10 +83,17 @@ export async function assumeCommand(options: AssumeOptions, ctx: CommandContext)
   );
 }
 
+/** --profile-style, else the shared default: the style the profile to write already has, else the recipe's. */
+async function styleToWrite(options: AssumeOptions, ctx: CommandContext): Promise<ProfileStyle> {
+  if (options.profileStyle !== undefined) return checkProfileStyle(options.profileStyle);
+  const name = profileNameToWrite(options.writeProfile);
+  return name === undefined ? DEFAULT_PROFILE_STYLE : defaultProfileStyle((await loadProfileView(ctx.env)).settings(name));
+}
+
 /** Flags that would change nothing, or ask for a profile that cannot work. */
 function refuseConflictingFlags(options: AssumeOptions, remembered: SetupState | undefined): void {
   const writing = options.writeProfile !== undefined && options.writeProfile !== false;
-  const style = checkProfileStyle(options.profileStyle ?? "static");
+  const style = checkProfileStyle(options.profileStyle ?? DEFAULT_PROFILE_STYLE);
   if (options.credentialsFile && !writing) {
     throw invalidInput("--credentials-file says where --write-profile saves the keys, and there is no --write-profile.", "Add --write-profile NAME, or leave --credentials-file out.");
   }

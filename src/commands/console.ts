@@ -1,5 +1,5 @@
 /** `xacct console`: the AWS console's switch-role link for the role, for people who want the console. */
-import { invalidInput } from "../errors.js";
+import { invalidInput, XacctError } from "../errors.js";
 import { parseRoleArn } from "../policy/arn.js";
 import { refuseWithoutRole } from "../setups/no-role.js";
 import { resolveSetup } from "../setups/resolve.js";
@@ -20,10 +20,23 @@ export async function consoleCommand(options: { setup?: string; roleArn?: string
   const roleArn = options.roleArn ?? state?.roleArn;
   if (!roleArn) throw invalidInput("No role: give --role-arn, or run `xacct setup` first so xacct remembers it.");
   checkRoleArn(roleArn);
+  if (state?.externalId && state.roleArn === roleArn) throw consoleCannotSendExternalId(roleArn);
   const role = parseRoleArn(roleArn)!;
   const displayName = (options.displayName ?? `${role.roleName.split("/").at(-1)} @ ${role.accountId}`).slice(0, 64);
   const url = switchRoleUrl(roleArn, displayName);
   ctx.result["url"] = url;
   ctx.out.line(url);
   ctx.out.line(ctx.out.color.dim(`Sign in to the Staging account first; the link switches to ${roleArn}.`));
+}
+
+/**
+ * The console's switch-role page sends no sts:ExternalId, so a trust that requires one refuses
+ * it: a link would only fail after sign-in. Exit 2: this role is not one the console can use.
+ */
+function consoleCannotSendExternalId(roleArn: string): XacctError {
+  return new XacctError(`The trust of ${roleArn} requires an external ID, and the console's switch-role page cannot send one, so switching to it there would fail.`, {
+    hint: "Use the role from the AWS CLI or SDKs instead: `xacct assume --write-profile` writes a profile that sends the external ID. " +
+      "For the console, setup would have to drop the external ID (`xacct setup --plain-trust`, or setup without --external-id).",
+    exitCode: 2,
+  });
 }

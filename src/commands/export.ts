@@ -19,9 +19,13 @@ import { invalidInput, XacctError } from "../errors.js";
 import { buildProductionTemplate, buildStagingStackSetTemplate, buildStagingTemplate } from "../export/cloudformation.js";
 import { assertSameDocuments, cloudFormationPairs, terraformPairs, type DocumentPair } from "../export/documents.js";
 import { refuseSharedOutDir } from "../export/out-dir.js";
-import { checkOrganizationalUnitId, stackNameFor, stackSetCommands } from "../export/stackset.js";
+import { adoptionLines, adoptionsOf, cloudFormationImports, retainingImported, terraformImports, TERRAFORM_IMPORTS_FILE, type CloudFormationImports, type KindAdoption } from "../export/adopt.js";
+import { readExisting } from "../export/existing.js";
+import { stackCommands } from "../export/import-steps.js";
+import { stackNameFor, stackSetCommands } from "../export/stackset.js";
 import { displayShellWord } from "../shell-words.js";
-import { ROLE_SESSION_DEFAULT_SECONDS } from "../export/parameters.js";
+import { checkOuId } from "../validate/index.js";
+import { ONE_HOUR_SECONDS } from "../session-duration.js";
 import { BUCKET_POLICY_WARNING, buildTerraformFiles } from "../export/terraform.js";
 import { buildSetupPlan, type SetupPlan } from "../plan.js";
 import { resolveSetup } from "../setups/resolve.js";
@@ -65,9 +69,13 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   await refuseSharedOutDir(outDir, names, ctx.env);
   await refuseFilesNotExported(outDir, names, options.force ?? false);
   const plan = await planFor(target, rememberedTrust(state), ctx, state?.moreStaging);
-  const { files, pairs } = options.format === "terraform" ? terraformExport(plan) : cloudFormationExport(plan, ou !== undefined);
+  // After setup the resources exist: the export adopts them instead of creating them again.
+  const account = (profile: string) => clientsFor(ctx, { profile }, plan.answers.region);
+  const adoptions = adoptionsOf(await readExisting(plan, { production: account(plan.answers.productionProfile), staging: account(plan.answers.stagingProfile) }));
+  const { files, pairs, imports } = options.format === "terraform" ? terraformExport(plan, adoptions) : cloudFormationExport(plan, ou !== undefined, adoptions);
   assertSameDocuments(pairs);
   await writeFiles(outDir, files, options.force ?? false, ctx.env);
+  await removeStaleImports(outDir, files);
 
   const { out } = ctx;
   out.heading(`Exported ${options.format === "terraform" ? "Terraform" : "CloudFormation"} to ${outDir}`);
@@ -76,7 +84,11 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   out.warn(options.format === "terraform" ? BUCKET_POLICY_WARNING : "AWS::S3::BucketPolicy replaces the bucket's whole policy: deploy with ManageBucketPolicy=false if the bucket has one.");
   const keyWarnings = keyPolicyNote(plan, options.format);
   for (const warning of keyWarnings) out.warn(warning);
-  const commands = nextCommands(options, plan, outDir, ou);
+  const how = options.format === "terraform"
+    ? `applying adopts them (the import blocks in ${TERRAFORM_IMPORTS_FILE}; Terraform 1.5 or later) instead of creating them again`
+    : "the steps below import them into the stacks (IMPORT change sets; they are marked DeletionPolicy Retain) instead of creating them again";
+  for (const line of adoptionLines(adoptions, how)) out.line(`  ${line}`);
+  const commands = nextCommands(options, plan, outDir, ou, imports);
   out.heading(ou ? "Roll out the Staging StackSet (with the organization's management or delegated-admin credentials)" : "Deploy");
   for (const command of commands) out.line(`  ${command.replace(/\n/g, "\n  ")}`);
 
@@ -86,6 +98,7 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
     accounts: { production: plan.accounts.production.accountId, staging: plan.accounts.staging.accountId },
     files: files.map((f) => ({ path: join(outDir, f.name), account: f.account, summary: f.summary })),
     documents: pairs.map((p) => ({ name: p.name, location: p.location, sameAsSetup: true })),
+    existing: adoptions.map((a) => ({ resource: a.resource, exists: a.exists })),
     commands,
   });
   return 0;
@@ -101,7 +114,7 @@ function checkStackSetOptions(options: ExportOptions): string | undefined {
   if (options.ou === undefined) {
     throw invalidInput("--stackset needs the organizational unit to deploy to.", "Give it with --ou ou-xxxx-xxxxxxxx.");
   }
-  return checkOrganizationalUnitId(options.ou);
+  return checkOuId(options.ou);
 }
 
 /**
@@ -115,11 +128,11 @@ interface TrustAnswers {
 }
 
 function rememberedTrust(state: SetupState | undefined): TrustAnswers {
-  if (!state) return { trust: {}, maxSessionDuration: ROLE_SESSION_DEFAULT_SECONDS };
+  if (!state) return { trust: {}, maxSessionDuration: ONE_HOUR_SECONDS };
   const { externalId, requireMfa, allowSourceIdentity, maxSessionDuration, orgId, trustPrincipals } = state;
   return {
     trust: { externalId, requireMfa, allowSourceIdentity, orgId, principals: trustPrincipals },
-    maxSessionDuration: maxSessionDuration ?? ROLE_SESSION_DEFAULT_SECONDS,
+    maxSessionDuration: maxSessionDuration ?? ONE_HOUR_SECONDS,
   };
 }
 
@@ -153,23 +166,43 @@ async function readExportKeys(clients: AwsClients, bucket: string, profile: stri
   }
 }
 
-function cloudFormationExport(plan: SetupPlan, stackset: boolean): { files: ExportFile[]; pairs: DocumentPair[] } {
+/** What each export builds: its files, the documents to check, and (CloudFormation) what each stack imports. */
+interface BuiltExport {
+  files: ExportFile[];
+  pairs: DocumentPair[];
+  imports?: { production: CloudFormationImports; staging?: CloudFormationImports | undefined };
+}
+
+const IMPORT_FILE = { production: "production-import.json", staging: "staging-import.json" } as const;
+
+function cloudFormationExport(plan: SetupPlan, stackset: boolean, adoptions: readonly KindAdoption[]): BuiltExport {
   const { bucket, roleName, policyName, stagingUser } = plan.answers;
-  const production = buildProductionTemplate(plan);
-  const staging = stackset ? buildStagingStackSetTemplate(plan) : buildStagingTemplate(plan);
+  const imports = {
+    production: cloudFormationImports(plan, adoptions, "production"),
+    // A StackSet's Staging template makes a group in every account: nothing there to import.
+    staging: stackset ? undefined : cloudFormationImports(plan, adoptions, "staging"),
+  };
+  const production = retainingImported(buildProductionTemplate(plan), imports.production);
+  const staging = stackset ? buildStagingStackSetTemplate(plan) : retainingImported(buildStagingTemplate(plan), imports.staging!);
   const stagingFile: ExportFile = stackset
     ? { name: "staging-stackset.json", account: "staging", summary: `group and managed policy ${plan.inlinePolicyName}: members may assume ${roleName}`, content: staging }
     : { name: "staging.json", account: "staging", summary: `inline policy ${plan.inlinePolicyName} on user ${stagingUser}`, content: staging };
+  const importFiles = (["production", "staging"] as const).flatMap((side): ExportFile[] => {
+    const list = imports[side]?.toImport ?? [];
+    return list.length === 0 ? [] : [{ name: IMPORT_FILE[side], account: side, summary: `resources to import: ${list.map((r) => r.LogicalResourceId).join(", ")}`, content: list }];
+  });
   return {
     files: [
       { name: "production.json", account: "production", summary: `bucket policy of ${bucket}, managed policy ${policyName}, role ${roleName}`, content: production },
       stagingFile,
+      ...importFiles,
     ],
     pairs: cloudFormationPairs(plan, production, staging, stagingFile.name),
+    imports,
   };
 }
 
-function terraformExport(plan: SetupPlan): { files: ExportFile[]; pairs: DocumentPair[] } {
+function terraformExport(plan: SetupPlan, adoptions: readonly KindAdoption[]): BuiltExport {
   const files = buildTerraformFiles(plan);
   const summaries: Record<string, [ExportFile["account"], string]> = {
     "variables.tf.json": ["both", "accounts, bucket, names and profiles, defaulting to this setup's"],
@@ -177,13 +210,27 @@ function terraformExport(plan: SetupPlan): { files: ExportFile[]; pairs: Documen
     "production.tf.json": ["production", `bucket policy of ${plan.answers.bucket}, managed policy, role, attachment`],
     "staging.tf.json": ["staging", `inline policy ${plan.inlinePolicyName} on user ${plan.answers.stagingUser}`],
   };
+  const imports = terraformImports(plan, adoptions);
   return {
-    files: Object.entries(files).map(([name, content]) => {
-      const [account, summary] = summaries[name] ?? ["both", ""];
-      return { name, account, summary, content };
-    }),
+    files: [
+      ...Object.entries(files).map(([name, content]) => {
+        const [account, summary] = summaries[name] ?? ["both", ""];
+        return { name, account, summary, content };
+      }),
+      ...(imports ? [{ name: TERRAFORM_IMPORTS_FILE, account: "both" as const, summary: "import blocks: applying adopts what exists already", content: imports }] : []),
+    ],
     pairs: terraformPairs(plan, files),
   };
+}
+
+/** Import files of an earlier export that this one did not write: what they import may be gone. Only export's own are removed. */
+async function removeStaleImports(outDir: string, written: ExportFile[]): Promise<void> {
+  const names = [TERRAFORM_IMPORTS_FILE, IMPORT_FILE.production, IMPORT_FILE.staging].filter((name) => !written.some((file) => file.name === name));
+  for (const name of names) {
+    const filePath = join(outDir, name);
+    const info = await lstat(filePath).catch(() => undefined);
+    if (info?.isFile() && (await isExportedFile(filePath, info.size))) await rm(filePath, { force: true });
+  }
 }
 
 async function writeFiles(outDir: string, files: ExportFile[], force: boolean, env: NodeJS.ProcessEnv): Promise<void> {
@@ -221,6 +268,8 @@ async function replaceFile(filePath: string, text: string): Promise<void> {
 const EXPORT_MARKER = "Written by xacct export, which replaces this file when run again.";
 
 function withExportMarker(file: ExportFile): unknown {
+  // A resources-to-import list is a bare JSON array: it has no room for a note, and is recognised by its shape.
+  if (Array.isArray(file.content)) return file.content;
   const content = file.content as Record<string, unknown>;
   if (file.name.endsWith(".tf.json")) return { "//": EXPORT_MARKER, ...content };
   return { ...content, Metadata: { ...(content["Metadata"] as object | undefined), xacct: EXPORT_MARKER } };
@@ -246,6 +295,7 @@ async function isExportedFile(filePath: string, size: number): Promise<boolean> 
   if (size > EXPORTED_FILE_LIMIT) return false;
   try {
     const content = JSON.parse(await readRegularFile(filePath)) as Record<string, unknown> | null;
+    if (Array.isArray(content)) return filePath.endsWith("-import.json") && content.every(isResourceToImport);
     return content?.["//"] === EXPORT_MARKER || (content?.["Metadata"] as Record<string, unknown> | undefined)?.["xacct"] === EXPORT_MARKER;
   } catch {
     return false;
@@ -253,6 +303,13 @@ async function isExportedFile(filePath: string, size: number): Promise<boolean> 
 }
 
 const EXPORTED_FILE_LIMIT = 1 << 20;
+
+/** An entry of a resources-to-import list as export writes it: those three keys and nothing else. */
+function isResourceToImport(entry: unknown): boolean {
+  if (typeof entry !== "object" || entry === null) return false;
+  const keys = Object.keys(entry).sort().join(",");
+  return keys === "LogicalResourceId,ResourceIdentifier,ResourceType";
+}
 
 /** The file's text if it is (still) a regular file of ours at most EXPORTED_FILE_LIMIT long: a pipe swapped in never blocks. */
 async function readRegularFile(filePath: string): Promise<string> {
@@ -284,13 +341,13 @@ async function refuseNonRegularFiles(outDir: string, files: ExportFile[]): Promi
   }
 }
 
-function nextCommands(options: ExportOptions, plan: SetupPlan, outDir: string, ou: string | undefined): string[] {
+function nextCommands(options: ExportOptions, plan: SetupPlan, outDir: string, ou: string | undefined, imports: BuiltExport["imports"]): string[] {
   const { productionProfile, stagingProfile, region, roleName } = plan.answers;
   if (options.format === "terraform") return [`terraform -chdir=${displayShellWord(outDir)} init`, `terraform -chdir=${displayShellWord(outDir)} apply`];
-  const deploy = (file: string, account: "production" | "staging", profile: string) =>
-    `aws cloudformation deploy --template-file ${displayShellWord(join(outDir, file))} --stack-name ${stackNameFor(account, roleName)} --capabilities CAPABILITY_NAMED_IAM --profile ${displayShellWord(profile)} --region ${region}`;
-  const production = deploy("production.json", "production", productionProfile);
-  if (ou === undefined) return [production, deploy("staging.json", "staging", stagingProfile)];
+  const stack = (side: "production" | "staging", profile: string) =>
+    stackCommands({ templatePath: join(outDir, `${side}.json`), importPath: join(outDir, IMPORT_FILE[side]), stackName: stackNameFor(side, roleName), profile, region, imports: imports?.[side] });
+  const production = stack("production", productionProfile);
+  if (ou === undefined) return [...production, ...stack("staging", stagingProfile)];
   const stackSet = { stackSetName: stackNameFor("staging", roleName), templatePath: join(outDir, "staging-stackset.json"), organizationalUnitId: ou, region };
-  return [production, ...stackSetCommands(stackSet)];
+  return [...production, ...stackSetCommands(stackSet)];
 }

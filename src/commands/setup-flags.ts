@@ -5,11 +5,14 @@
  */
 import { refuseProcessStyleWithMfa } from "../awsconfig/refreshing-profile.js";
 import { DEFAULTS } from "../plan.js";
+import { invalidInput } from "../errors.js";
 import {
   checkAccountId,
   checkBucketName,
   checkExternalId,
   checkMaxSessionDuration,
+  checkMfaSerial,
+  checkTokenCode,
   checkMode,
   checkObjectKey,
   checkOrgId,
@@ -52,4 +55,9 @@ export function checkSetupFlags(options: SetupOptions): void {
   given(options.ou, checkOuId);
   if (options.mode === "resource-policy") refuseRoleOnlyFlags(options);
   if (options.profileStyle === "process" && options.requireMfa) refuseProcessStyleWithMfa();
+  given(options.mfaSerial, checkMfaSerial);
+  given(options.tokenCode, checkTokenCode);
+  if (options.tokenCode !== undefined && options.mfaSerial === undefined) {
+    throw invalidInput("--token-code is the code of the device --mfa-serial names, and there is no --mfa-serial.", "Add --mfa-serial ARN, or leave --token-code out.");
+  }
 }

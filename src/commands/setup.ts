@@ -3,8 +3,8 @@
  * flags), facts from AWS, documents from the policy builder, the diff from what exists, and
  * the writes from the stages. `--plan` stops after showing the diff.
  */
-import { clientsFor, type AwsClients } from "../aws/clients.js";
-import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/sdk-view.js";
+import type { AwsClients } from "../aws/clients.js";
+import type { ProfileView } from "../awsconfig/sdk-view.js";
 import { checkProfileFilesWritable, refuseForeignProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { buildSetupPlan, DEFAULTS, setupId, type DiscoveredAccounts, type SetupAnswers, type SetupPlan } from "../plan.js";
@@ -19,23 +19,29 @@ import { loadSetups, type SetupState } from "../state.js";
 import { changedSomething, rememberSetup, restoreRemembered } from "../setups/remember.js";
 import { setupToContinue } from "../setups/resolve.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
-import { askBucket, askMode, askNames, askProfile, askProfileStyle, askRegion, askTrust, type TrustAnswers, type TrustFlags } from "../wizard/setup-questions.js";
-import { checkObjectKey, checkProfileName, checkProfileStyle } from "../validate/index.js";
+import { askBucket, type TrustFlags } from "../wizard/setup-questions.js";
+import { equivalentCommand, hasAnswers, type AnswerRecord } from "../wizard/equivalent-command.js";
+import { defaultProfileStyle, type ProfileStyle } from "../awsconfig/profile-style.js";
+import { gatherAnswers, type RememberedSetups } from "./setup-answers.js";
+import { mfaFlagsGiven, setupProfiles, testAccess } from "./setup-test.js";
+import { checkProfileStyle } from "../validate/index.js";
 import { checkSetupFlags } from "./setup-flags.js";
-import { displayShellWord } from "../shell-words.js";
-import { discoverAccounts, discoverMoreStaging, grantMoreStaging, listOf, type MoreStagingFlags } from "../setups/accounts.js";
+import { grantMoreStaging, listOf, type MoreStagingFlags } from "../setups/accounts.js";
 import type { TargetOptions } from "../setups/target.js";
 import { checkDocumentSizes } from "../stages/document-sizes.js";
 import { refuseInexactRewrite } from "../policy/index.js";
 import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
-import { s3ClientFor } from "../aws/s3.js";
-import { assumeAndWrite, keysFileFor } from "../workflows/assume-and-write.js";
-import { testGet } from "../workflows/test-get.js";
+import { preflightWords } from "../verify/preflight-causes.js";
+import { keysFileFor } from "../workflows/assume-and-write.js";
 import type { CommandContext } from "./context.js";
 
 export interface SetupOptions extends TargetOptions, TrustFlags, MoreStagingFlags {
   testKey?: string;
   profileStyle?: string;
+  /** The MFA device stage 3 assumes the role with, when the trust requires MFA. */
+  mfaSerial?: string;
+  /** Unattended: the current MFA code (never remembered, never printed). */
+  tokenCode?: string;
   yes?: boolean;
   /** Read only: show the changes and stop. */
   plan?: boolean;
@@ -55,11 +61,29 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
   // Read (and checked) before any AWS call: its values reach the trust policy.
   const remembered = await loadSetups(ctx.statePath);
-  const session = { ...(await gatherAnswers(options, ctx, remembered)), options, ctx, tempProfile };
+  const record = startRecord(options, tempProfile);
+  try {
+    const continued = await setupToContinue(ctx, options, remembered);
+    const code = await runSetup(options, ctx, { remembered, continued }, record);
+    showEquivalentCommand(ctx, record, "done");
+    return code;
+  } catch (error) {
+    showEquivalentCommand(ctx, record, "failed");
+    throw error;
+  }
+}
+
+async function runSetup(options: SetupOptions, ctx: CommandContext, setups: RememberedSetups, record: AnswerRecord): Promise<number> {
+  const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
+  const checkTempProfile = async (view: ProfileView, profiles: string[]) => {
+    refuseForeignProfile(view, tempProfile, profiles, knownStyle(options.profileStyle, view, tempProfile));
+    await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || setups.continued?.requireMfa === true, view, tempProfile), ctx.env);
+  };
+  const session = { ...(await gatherAnswers(options, ctx, setups, record, checkTempProfile)), options, ctx, tempProfile, record };
   refuseModeSwitch(session);
   // Before any write: the temporary profile must not replace the admin profiles setup uses.
-  if (session.answers.mode === "role") refuseForeignProfile(session.view, tempProfile, setupProfiles(session), knownStyle(options.profileStyle));
-  if (session.answers.mode === "role") await checkProfileFilesWritable(session.view, tempProfile, keysFileOfSetup(options, ctx, session.answers.trust.requireMfa ?? false), ctx.env);
+  if (session.answers.mode === "role") refuseForeignProfile(session.view, tempProfile, setupProfiles(session), knownStyle(options.profileStyle, session.view, tempProfile));
+  if (session.answers.mode === "role") await checkProfileFilesWritable(session.view, tempProfile, keysFileOfSetup(options, ctx, session.answers.trust.requireMfa ?? false, session.view, tempProfile), ctx.env);
   let diff = await diffAgainstAccounts(session, session.answers);
   showAccounts(ctx.out, diff.plan);
 
@@ -81,13 +105,14 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
       if (!(error instanceof XacctError) || error.awsCode !== "BucketAlreadyExists" || !ctx.interactive) throw error;
       ctx.out.warn(`The name ${diff.plan.answers.bucket} belongs to another AWS account. Please choose another.`);
       const bucket = await askBucket(ctx.prompter, undefined, "Another bucket name:");
+      record.bucket = bucket;
       diff = await diffAgainstAccounts(session, { ...diff.plan.answers, bucket });
     }
   }
 }
 
 /** Everything setup works with: the answers, the accounts behind them, their clients, what an earlier run remembered. */
-interface SetupSession {
+export interface SetupSession {
   options: SetupOptions;
   ctx: CommandContext;
   tempProfile: string;
@@ -97,6 +122,8 @@ interface SetupSession {
   staging: AwsClients;
   previous: SetupState | undefined;
   view: ProfileView;
+  /** The answers as they come, for the equivalent command. */
+  record: AnswerRecord;
 }
 
 /** The other mode's grants (a role, or direct bucket grants) would stay behind: tear down first. */
@@ -115,15 +142,10 @@ function refuseModeSwitch(session: { answers: SetupAnswers; previous: SetupState
  * The file stage 3 will write session keys to, when flags already say so: unattended runs write
  * static keys to the config file unless the role needs MFA (then nothing is written).
  */
-function keysFileOfSetup(options: SetupOptions, ctx: CommandContext, requireMfa: boolean): ReturnType<typeof keysFileFor> {
-  if (requireMfa && !ctx.interactive) return "none";
-  const style = options.profileStyle !== undefined ? checkProfileStyle(options.profileStyle) : ctx.interactive && !options.yes ? undefined : "static";
+function keysFileOfSetup(options: SetupOptions, ctx: CommandContext, requireMfa: boolean, view: ProfileView, tempProfile: string): ReturnType<typeof keysFileFor> {
+  if (requireMfa && !ctx.interactive && !mfaFlagsGiven(options)) return "none";
+  const style = options.profileStyle !== undefined ? checkProfileStyle(options.profileStyle) : ctx.interactive && !options.yes ? undefined : defaultProfileStyle(view.settings(tempProfile));
   return style === undefined ? "none" : keysFileFor(style, false);
-}
-
-function setupProfiles(session: { answers: SetupAnswers; accounts: DiscoveredAccounts }): string[] {
-  const more = (session.accounts.moreStaging ?? []).flatMap((a) => (a.profile ? [a.profile] : []));
-  return [session.answers.productionProfile, session.answers.stagingProfile, ...more];
 }
 
 /** The plan against what exists: the current state of both accounts and the changes. */
@@ -134,42 +156,6 @@ interface SetupDiff {
   changes: Change[];
 }
 
-/** Asks (or takes from flags) every answer, and discovers the accounts behind the profiles. */
-async function gatherAnswers(options: SetupOptions, ctx: CommandContext, remembered: readonly SetupState[]): Promise<Omit<SetupSession, "options" | "ctx" | "tempProfile">> {
-  // The remembered setup this run continues (its MFA decides now whether keys are written).
-  const continued = await setupToContinue(ctx, options, remembered);
-  const { prompter } = ctx;
-  const view = await loadProfileView(ctx.env);
-  const productionProfile = await askProfile(prompter, "Production", options.productionProfile, view.names);
-  const [firstStaging, ...moreStagingProfiles] = listOf(options.stagingProfile);
-  const stagingProfile = await askProfile(prompter, "Staging", firstStaging, view.names.filter((n) => n !== productionProfile));
-  for (const profile of moreStagingProfiles) requireProfile(view, checkProfileName(profile));
-  const profileRegion = requireProfile(view, productionProfile)["region"];
-  requireProfile(view, stagingProfile);
-  // A mode known now (a flag, or the unattended default) lets this wait for no AWS call.
-  const knownMode = options.mode ?? (ctx.interactive ? undefined : "role");
-  if (knownMode === "role") {
-    const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
-    refuseForeignProfile(view, tempProfile, [productionProfile, stagingProfile, ...moreStagingProfiles], knownStyle(options.profileStyle));
-    await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || continued?.requireMfa === true), ctx.env);
-  }
-  const region = await askRegion(prompter, options.region, profileRegion ?? DEFAULTS.region, ctx.interactive);
-
-  const prod = clientsFor(ctx, { profile: productionProfile }, region);
-  const staging = clientsFor(ctx, { profile: stagingProfile }, region);
-  const accounts = await discoverAccounts(prod, staging, productionProfile, stagingProfile);
-  accounts.moreStaging = await discoverMoreStaging(ctx, options, accounts, { productionProfile, moreStagingProfiles, region });
-
-  const mode = await askMode(prompter, options.mode, ctx.interactive);
-  const bucket = await askBucket(prompter, options.bucket);
-  const names = await askNames(prompter, options, ctx.interactive, mode);
-  // An earlier run of this same setup (bucket and role): its trust is kept, its keys and bucket are known.
-  const previous = remembered.find((s) => setupId(s) === setupId({ bucket, roleName: names.roleName }));
-  const trust = await askTrust(prompter, trustFlags(options), ctx.interactive, previous ? rememberedTrust(previous) : undefined, mode);
-  const answers: SetupAnswers = { mode, productionProfile, stagingProfile, region, bucket, ...names, ...trust, hardenBucket: options.hardenBucket, endpoint: ctx.endpoint };
-  return { answers, accounts, prod, staging, previous, view };
-}
-
 /** Whether an earlier run recorded that it created this bucket. */
 function createdBefore(session: SetupSession, bucket: string): boolean {
   return session.previous?.bucket === bucket && session.previous.createdBucket === true;
@@ -177,10 +163,12 @@ function createdBefore(session: SetupSession, bucket: string): boolean {
 
 async function diffAgainstAccounts(session: SetupSession, answers: SetupAnswers): Promise<SetupDiff> {
   const named = buildSetupPlan(answers, session.accounts);
-  const [stagingState, prodState] = await Promise.all([
-    readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: named.inlinePolicyName, profile: answers.stagingProfile }),
-    readProduction(session.prod, named, session.options.testKey, rememberedKeys(session, answers)),
-  ]);
+  const [stagingState, prodState] = await session.ctx.out.progress("Reading what exists in both accounts", () =>
+    Promise.all([
+      readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: named.inlinePolicyName, profile: answers.stagingProfile }),
+      readProduction(session.prod, named, session.options.testKey, rememberedKeys(session, answers)),
+    ]),
+  );
   // A reused role's ARN may carry a path the name does not show: grant and remember that ARN.
   const roleArn = prodState.role?.arn || undefined;
   const base = roleArn ? buildSetupPlan(answers, session.accounts, roleArn) : named;
@@ -241,54 +229,6 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   }
 }
 
-/** Stage 3: assume the role and save the profile (or, in resource-policy mode, read directly). */
-async function testAccess(session: SetupSession, plan: SetupPlan, done: StepRecord[]): Promise<number> {
-  const { ctx, options, tempProfile } = session;
-  const { out } = ctx;
-  out.heading("Stage 3 · Test");
-  if (plan.answers.mode === "resource-policy") return testDirectly(ctx, plan, options);
-  if (plan.answers.trust.requireMfa && !ctx.interactive) {
-    // Unattended runs have no MFA code to send; everything else is done.
-    out.skipped(`The role requires MFA, so the test is left to you: xacct assume --write-profile --mfa-serial ARN --token-code CODE`);
-    out.line();
-    out.done(`Setup complete. Staging reads s3://${plan.answers.bucket}/* through ${plan.roleArn} (with MFA).`);
-    return 0;
-  }
-  const { stagingProfile, region, bucket } = plan.answers;
-  const profileStyle = await askProfileStyle(ctx.prompter, options.profileStyle, ctx.interactive && !options.yes, plan.answers.trust.requireMfa ?? false);
-  await assumeAndWrite(
-    {
-      profile: stagingProfile,
-      roleArn: plan.roleArn,
-      region,
-      writeProfile: tempProfile,
-      profileStyle,
-      roleIsNew: done.some((step) => step.id === "role" && step.status === "created"),
-      externalId: plan.answers.trust.externalId,
-      remembered: (await loadSetups(ctx.statePath)).find((s) => setupId(s) === setupId(plan.answers)),
-      protectedProfiles: setupProfiles(session),
-    },
-    session.staging.sts,
-    ctx,
-  );
-  const key = options.testKey ?? (await offerTestKey(ctx, options));
-  if (key) await testGet({ key, profile: tempProfile, bucket, region }, s3ClientFor(ctx, tempProfile, region), ctx);
-  out.line();
-  out.done(`Setup complete. Staging reads s3://${bucket}/* through ${plan.roleArn}.`);
-  return 0;
-}
-
-/** Resource-policy mode: no role, no temporary profile; the Staging profile reads directly. */
-async function testDirectly(ctx: CommandContext, plan: SetupPlan, options: SetupOptions): Promise<number> {
-  const { stagingProfile, bucket, region } = plan.answers;
-  const key = options.testKey ?? (await offerTestKey(ctx, options));
-  if (key) await testGet({ key, profile: stagingProfile, bucket, region }, s3ClientFor(ctx, stagingProfile, region), ctx);
-  else ctx.out.line(`  test it with: xacct test-get KEY --profile ${displayShellWord(stagingProfile)}`);
-  ctx.out.line();
-  ctx.out.done(`Setup complete. Profile ${stagingProfile} reads s3://${bucket}/* directly, through the bucket policy.`);
-  return 0;
-}
-
 /**
  * Judges the plan with the evaluator before anything is written; refuses it or, for --plan,
  * reports. `unchanged`: nothing is pending, so the documents judged are the ones in place.
@@ -305,7 +245,8 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refus
   const advisory = new Set(["staging-cannot-read-directly", "no-third-account-reads", "production-others-cannot-assume", "production-services-cannot-assume", "production-services-cannot-reach-bucket"]);
   const failed = hops.filter((h) => !h.ok && !advisory.has(h.id));
   const warned = hops.filter((h) => !h.ok && advisory.has(h.id));
-  for (const hop of warned) ctx.out.warn(`Pre-flight: ${hop.title} does not hold: ${hop.detail}`);
+  const userArn = diff.stagingState.user?.arn;
+  for (const hop of warned) ctx.out.warn(`Pre-flight: ${hop.title} does not hold: ${preflightWords(hop, plan, userArn).detail}`);
   ctx.result["preflight"] = hops;
   if (failed.length === 0) {
     ctx.out.line();
@@ -318,27 +259,11 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refus
     ctx.out.done(`Pre-flight: ${documents} grant ${plan.answers.stagingUser} read access ${through}, ${more} (${hops.length} checks).`);
     return;
   }
-  if (how.refuse) throw refusePlan(failed, how.unchanged);
-  for (const hop of failed) ctx.out.warn(`Pre-flight: ${hop.title} would fail: ${hop.detail}`);
-}
-
-function trustFlags(options: SetupOptions): TrustFlags {
-  const { trustPrincipal, externalId, requireMfa, orgId, maxSessionDuration, allowSourceIdentity, plainTrust } = options;
-  return { trustPrincipal, externalId, requireMfa, orgId, maxSessionDuration, allowSourceIdentity, plainTrust };
-}
-
-/** What an earlier run of this setup made the trust: kept unless flags say otherwise. */
-function rememberedTrust(previous: SetupState): TrustAnswers {
-  return {
-    trust: {
-      principals: previous.trustPrincipals,
-      externalId: previous.externalId,
-      requireMfa: previous.requireMfa,
-      orgId: previous.orgId,
-      allowSourceIdentity: previous.allowSourceIdentity,
-    },
-    maxSessionDuration: previous.maxSessionDuration ?? DEFAULTS.maxSessionDuration,
-  };
+  if (how.refuse) throw refusePlan(failed, { plan, userArn, unchanged: how.unchanged });
+  for (const hop of failed) {
+    const words = preflightWords(hop, plan, userArn);
+    ctx.out.warn(`Pre-flight: ${hop.title} would fail: ${words.detail}${words.fix ? ` Fix: ${words.fix}` : ""}`);
+  }
 }
 
 /** Without a terminal nothing can be asked: name every missing flag at once. */
@@ -436,17 +361,36 @@ async function confirmPlan(ctx: CommandContext, options: SetupOptions): Promise<
   return ctx.prompter.confirm({ message: "Apply this plan?", flag: "--yes", default: false });
 }
 
-async function offerTestKey(ctx: CommandContext, options: SetupOptions): Promise<string | undefined> {
-  if (!ctx.interactive || options.yes) return undefined;
-  const key = await ctx.prompter.input({
-    message: "Key of an object to download as a test (leave empty to skip):",
-    flag: "--test-key",
-    default: "",
-  });
-  return key.trim() === "" ? undefined : checkObjectKey(key.trim());
+/** The profile style given as a flag, else the shared default until asked; stage 3 checks the answer again. */
+function knownStyle(flag: string | undefined, view: ProfileView, tempProfile: string): ProfileStyle {
+  return flag === "static" || flag === "role" || flag === "process" ? flag : defaultProfileStyle(view.settings(tempProfile));
 }
 
-/** The profile style given as a flag (static until asked); stage 3 checks the answer again. */
-function knownStyle(flag: string | undefined): "static" | "role" | "process" {
-  return flag === "role" || flag === "process" ? flag : "static";
+/** The flags that are no question of the wizard's, and those of stage 3, as given. */
+function startRecord(options: SetupOptions, tempProfile: string): AnswerRecord {
+  return {
+    tempProfile,
+    profileStyle: options.profileStyle,
+    mfaSerial: options.mfaSerial,
+    testKey: options.testKey,
+    stagingAccounts: listOf(options.stagingAccount),
+    stagingAccountsFromOrg: options.stagingAccountsFromOrg,
+    ou: options.ou,
+    hardenBucket: options.hardenBucket,
+    plainTrust: options.plainTrust,
+    noPreflight: options.preflight === false,
+  };
+}
+
+/** The wizard's answers as one command with every answer a flag (never the MFA code): at the end, and on a failure. */
+function showEquivalentCommand(ctx: CommandContext, record: AnswerRecord, how: "done" | "failed"): void {
+  if (!ctx.interactive || !hasAnswers(record)) return;
+  const line = equivalentCommand(record);
+  ctx.result["command"] = line;
+  if (how === "done") {
+    ctx.out.line();
+    ctx.out.line(`The same setup without questions: ${line}`);
+  } else {
+    ctx.out.lineToStderr(`Your answers, to run again without questions: ${line}`);
+  }
 }

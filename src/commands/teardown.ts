@@ -25,6 +25,7 @@ import { ACCOUNT_CONCURRENCY, mapBounded, removeMoreStaging } from "../stages/mo
 import { XacctError } from "../errors.js";
 import { cacheDirectory, removeCachedSessions } from "../credentials-cache.js";
 import type { CommandContext } from "./context.js";
+import { counted } from "../ui/words.js";
 
 export interface TeardownOptions extends TargetOptions {
   deleteObjects?: boolean;
@@ -114,11 +115,9 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
   requireProfile(view, answers.stagingProfile);
   const prod = clientsFor(ctx, { profile: answers.productionProfile }, answers.region);
   const staging = clientsFor(ctx, { profile: answers.stagingProfile }, answers.region);
-  const [prodIdentity, stagingIdentity, owner] = await Promise.all([
-    getCallerIdentity(prod, answers.productionProfile),
-    getCallerIdentity(staging, answers.stagingProfile),
-    getS3Owner(prod, answers.productionProfile),
-  ]);
+  const [prodIdentity, stagingIdentity, owner] = await ctx.out.progress(`Finding the accounts of profiles ${answers.productionProfile} and ${answers.stagingProfile}`, () =>
+    Promise.all([getCallerIdentity(prod, answers.productionProfile), getCallerIdentity(staging, answers.stagingProfile), getS3Owner(prod, answers.productionProfile)]),
+  );
   // What xacct remembers of this very setup: only then are its profile and entry xacct's to remove.
   const remembered = found && setupIdOf(found) === setupIdOf(answers) ? found : undefined;
   const partition = partitionForRegion(answers.region);
@@ -140,7 +139,8 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     deleteObjects: options.deleteObjects ?? false,
     bucketCreatedByXacct: remembered?.createdBucket === true,
   };
-  const [prodState, stagingState] = await Promise.all([
+  const reading = "Reading what exists in both accounts";
+  const [prodState, stagingState] = await ctx.out.progress(reading, () => Promise.all([
     readProductionState(prod, {
       bucket: target.bucket,
       bucketExists: owner.ownedBuckets.has(target.bucket),
@@ -153,10 +153,10 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
       profile: answers.productionProfile,
     }),
     readStagingState(staging, { userName: target.stagingUser, inlinePolicyName: target.inlinePolicyName, profile: answers.stagingProfile }),
-  ]);
+  ]));
   // The role's ARN as IAM reports it (with its path), else as setup remembered it: the Staging policy names that.
   target.roleArn = prodState.role?.arn || remembered?.roleArn || target.roleArn;
-  const deps = await readDependents(prod, staging, target, prodState, stagingState);
+  const deps = await ctx.out.progress(reading, () => readDependents(prod, staging, target, prodState, stagingState));
   return {
     answers,
     target,
@@ -257,12 +257,12 @@ async function removeFromMoreStaging(
   const byAccount = new Map<string, { accountId: string; profile: string }>();
   for (const account of [...(remembered ?? []), ...fromFlags]) if (account.profile) byAccount.set(account.accountId, { accountId: account.accountId, profile: account.profile });
   if (byAccount.size === 0) return;
-  ctx.out.heading(`${byAccount.size} more Staging account${byAccount.size === 1 ? "" : "s"}`);
+  ctx.out.heading(counted(byAccount.size, "more Staging account"));
   const results = await removeMoreStaging([...byAccount.values()], { userName: answers.stagingUser, inlinePolicyName, setupId: setupId(answers), policies: stagingPolicyCandidates(target) }, clientsOf, ctx.out);
   ctx.result["moreStaging"] = results;
   const failed = results.filter((r) => r.status === "failed");
   if (failed.length > 0) {
-    throw new XacctError(`Removing the Staging side failed in ${failed.length} account(s): ${failed.map((f) => f.accountId).join(", ")}.`, {
+    throw new XacctError(`Removing the Staging side failed in ${counted(failed.length, "account")}: ${failed.map((f) => f.accountId).join(", ")}.`, {
       hint: "Fix what each line above says and run the same teardown again.",
     });
   }

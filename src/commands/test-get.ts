@@ -6,7 +6,7 @@
 import { s3ClientFor } from "../aws/s3.js";
 import { invalidInput } from "../errors.js";
 import { DEFAULTS } from "../plan.js";
-import { testGet } from "../workflows/test-get.js";
+import { listAccess, testGet } from "../workflows/test-get.js";
 import { readingProfileOf } from "../setups/no-role.js";
 import { resolveSetup } from "../setups/resolve.js";
 import { checkBucketName, checkObjectKey, checkProfileName, checkRegion } from "../validate/index.js";
@@ -33,5 +33,7 @@ export async function testGetCommand(key: string, outfile: string | undefined, o
     ...(outfile !== undefined ? { outfile } : {}),
     force: options.force ?? false,
   };
-  await testGet(request, s3ClientFor(ctx, request.profile, request.region), ctx);
+  // What a refusal or a missing key says depends on who may list the setup's bucket.
+  const setup = state?.bucket === request.bucket ? state : undefined;
+  await testGet({ ...request, list: setup && listAccess(setup, request.profile) }, s3ClientFor(ctx, request.profile, request.region), ctx);
 }

@@ -8,6 +8,7 @@ import { clientsFor, type AwsClients } from "../aws/clients.js";
 import { isAwsError } from "../aws/errors.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { defaultSessionName } from "../session-name.js";
+import { displayShellWord } from "../shell-words.js";
 import { assumeRole } from "../stages/assume-role.js";
 import { invalidInput } from "../errors.js";
 import { resolveSetup } from "../setups/resolve.js";
@@ -46,13 +47,16 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   requireProfile(view, target.productionProfile);
   requireProfile(view, target.stagingProfile);
   if (options.orgProfile !== undefined) requireProfile(view, options.orgProfile);
-  const { roleArn, hops } = await analysePath(ctx, { ...target, orgProfile: options.orgProfile, objectKey: options.key }, {
-    moreStagingAccountIds: state?.moreStaging?.map((a) => a.accountId),
-    objectKeys: options.key === undefined ? undefined : [options.key],
-    context: (arn) => requestContext(state?.roleArn === arn ? state : undefined, { externalId: options.externalId, ...(options.mfa === false ? { mfa: false } : {}) }),
-  });
-  if (options.live && target.mode === "resource-policy") hops.push(...(await liveDirectHops(ctx, target, options.key)));
-  else if (options.live) hops.push(...(await liveHops(ctx, target, roleArn, options.key, state?.roleArn === roleArn ? state : undefined)));
+  const { roleArn, hops } = await ctx.out.progress("Reading what exists in both accounts", () =>
+    analysePath(ctx, { ...target, orgProfile: options.orgProfile, objectKey: options.key }, {
+      moreStagingAccountIds: state?.moreStaging?.map((a) => a.accountId),
+      objectKeys: options.key === undefined ? undefined : [options.key],
+      context: (arn) => requestContext(state?.roleArn === arn ? state : undefined, { externalId: options.externalId, ...(options.mfa === false ? { mfa: false } : {}) }),
+    }),
+  );
+  const live = `Making the real calls: ${target.mode === "resource-policy" ? "" : "assuming the role, "}reading, and trying a write that must be refused`;
+  if (options.live && target.mode === "resource-policy") hops.push(...(await ctx.out.progress(live, () => liveDirectHops(ctx, target, options.key))));
+  else if (options.live) hops.push(...(await ctx.out.progress(live, () => liveHops(ctx, target, roleArn, options.key, state?.roleArn === roleArn ? state : undefined))));
   showHops(ctx, hops);
   if (state) await markVerified(setupIdOf(state), new Date(), ctx.statePath);
   // A check xacct cannot tell (ok: null) never counts as holding: the run does not pass.
@@ -64,10 +68,12 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   const through = target.mode === "resource-policy" ? "through the bucket policy" : `through ${target.roleName}`;
   const widened = hops.flatMap((h) => (h.widens ? [h.widens] : []));
   const more = widened.length === 0 ? "and nothing more" : `and beyond that only this, as chosen: ${widened.join("; ")}`;
+  // The verdict goes where the hops went, pass or fail: one stream to read or pipe.
+  const failedLine = (text: string) => ctx.out.line(`${ctx.out.color.red("✘")} ${text}`);
   if (failed === 0 && undecided === 0) ctx.out.done(`All ${hops.length} checks hold: ${target.stagingUser} reads s3://${target.bucket}/* ${through}, ${more}.`);
-  else if (failed === 0) ctx.out.error(`No check fails, but ${undecided} of ${hops.length} cannot be told from what xacct can read (marked ?).`);
-  else if (undecided > 0) ctx.out.error(`${failed} of ${hops.length} checks failed and ${undecided} cannot be told from what xacct can read (marked ?).`);
-  else ctx.out.error(`${failed} of ${hops.length} checks failed.`);
+  else if (failed === 0) failedLine(`No check fails, but ${undecided} of ${hops.length} cannot be told from what xacct can read (marked ?).`);
+  else if (undecided > 0) failedLine(`${failed} of ${hops.length} checks failed and ${undecided} cannot be told from what xacct can read (marked ?).`);
+  else failedLine(`${failed} of ${hops.length} checks failed.`);
   return failed > 0 ? 1 : undecided > 0 ? EXIT_UNDECIDED : 0;
 }
 
@@ -136,16 +142,24 @@ async function probeBucket(clients: AwsClients, target: Target, key: string | un
     if (isAwsError(error, "AccessDenied", "Forbidden")) return [...hops, { id: "live-write-refused", title, ok: true, detail: "PutObject was refused (AccessDenied)." }];
     throw error;
   }
-  // Accepted: a finding. Clean up the probe so verify leaves nothing behind.
-  await clients.s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: probe })).catch(() => undefined);
+  // Accepted: a finding. Clean up the probe so verify leaves nothing behind, and say whether it did.
+  const fix = `Find the statement granting s3:PutObject to ${who} (see the hops above) and remove it.`;
+  const left = await deleteProbe(clients, target.bucket, probe);
+  const hop = { id: "live-write-refused" as const, title, ok: false };
+  if (left === undefined) return [...hops, { ...hop, detail: `PutObject of ${probe} was ACCEPTED; the probe object was deleted again.`, fix }];
+  const rm = `aws s3 rm ${displayShellWord(`s3://${target.bucket}/${probe}`)} --profile ${displayShellWord(target.productionProfile)}`;
   return [
     ...hops,
-    {
-      id: "live-write-refused",
-      title,
-      ok: false,
-      detail: `PutObject of ${probe} was ACCEPTED; the probe object was deleted again.`,
-      fix: `Find the statement granting s3:PutObject to ${who} (see the hops above) and remove it.`,
-    },
+    { ...hop, detail: `PutObject of ${probe} was ACCEPTED, and deleting it failed (${left}): the probe object is still in the bucket.`, fix: `${fix} Then delete the probe as the Production admin: ${rm}` },
   ];
+}
+
+/** Deletes verify's probe object: undefined when it is gone, else the AWS error that kept it. */
+async function deleteProbe(clients: AwsClients, bucket: string, key: string): Promise<string | undefined> {
+  try {
+    await clients.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    return undefined;
+  } catch (error) {
+    return (error as { name?: string }).name ?? "an error";
+  }
 }

@@ -10,6 +10,13 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bootstrapAccounts, uploadSample, writeSandboxProfiles } from "../localaws/bootstrap.js";
 import { ensureMotoAvailable, startMoto } from "../localaws/moto.js";
+import { wantsColor } from "../ui/output.js";
+
+// The demo's own SDK calls (seeding the emulator) would print the SDK's Node.js version
+// warning; the CLI it runs silences it the same way (bin/xacct.js). Read as clients are made.
+process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
+/** Bold headings on a terminal; plain text in a pipe, a log, or under NO_COLOR. */
+const bold = wantsColor(process.stdout, process.env) ? (text: string) => `\u001b[1m${text}\u001b[0m` : (text: string) => text;
 
 const BIN = resolve(fileURLToPath(import.meta.url), "../../../bin/xacct.js");
 const BUCKET = "production-test-bucket-101";
@@ -53,11 +60,11 @@ async function main(): Promise<number> {
 }
 
 function say(text: string): void {
-  process.stdout.write(`\n\u001b[1m== ${text}\u001b[0m\n`);
+  process.stdout.write(`\n${bold(`== ${text}`)}\n`);
 }
 
 function runXacct(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  process.stdout.write(`\n\u001b[1m$ xacct ${args.join(" ")}\u001b[0m\n`);
+  process.stdout.write(`\n${bold(`$ xacct ${args.join(" ")}`)}\n`);
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "inherit", "inherit"] });
     child.on("error", fail);

@@ -21,7 +21,7 @@ export interface CloudFormationTemplate {
   Description: string;
   Parameters: Record<string, CloudFormationValue>;
   Conditions?: Record<string, CloudFormationValue>;
-  Resources: Record<string, { Type: string; Condition?: string; Properties: Record<string, CloudFormationValue> }>;
+  Resources: Record<string, { Type: string; Condition?: string; DeletionPolicy?: "Retain"; UpdateReplacePolicy?: "Retain"; Properties: Record<string, CloudFormationValue> }>;
   Outputs?: Record<string, CloudFormationValue>;
 }
 
@@ -40,7 +40,7 @@ export const STACKSET_LOGICAL_ID = { assumeRoleGroup: "AssumeRoleGroup", assumeR
 /** Every kind's resources for one template, in setup's order, placeholders turned into Ref and Fn::Sub. */
 export function cloudFormationFragments(plan: SetupPlan): CloudFormationFragment[] {
   const view = { templated: templatePlan(plan), plan };
-  return SETUP_ORDER.flatMap((kind) => kind.cloudformation?.(view) ?? []);
+  return SETUP_ORDER.flatMap((kind) => (kind.cloudformation?.(view) ?? []).map((fragment) => ({ ...fragment, kind: kind.id })));
 }
 
 function resourcesOf(plan: SetupPlan, template: CloudFormationFragment["template"]): CloudFormationTemplate["Resources"] {

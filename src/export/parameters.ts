@@ -4,7 +4,7 @@
  * itself (not a copy of it) is what keeps them identical to setup's: substitute the
  * parameters' defaults back in and you get the plan's documents. Pure: no I/O.
  */
-import { buildSetupPlan, type SetupAnswers, type SetupPlan } from "../plan.js";
+import { buildSetupPlan, type SetupPlan } from "../plan.js";
 import { awsPrincipals, roleArn } from "../policy/index.js";
 
 export type ParameterKey = "productionAccountId" | "stagingAccountId" | "bucket" | "roleName" | "policyName" | "stagingUser";
@@ -63,14 +63,4 @@ export function planWithPlaceholders(plan: SetupPlan, placeholder: (key: Paramet
   const bucketStatements = templated.documents.bucketStatements.map((statement, index) => ({ ...statement, Sid: plan.documents.bucketStatements[index]?.Sid }));
   const trust = { ...templated.documents.trust, Statement: templated.documents.trust.Statement.map((statement, index) => ({ ...statement, Sid: plan.documents.trust.Statement[index]?.Sid })) };
   return { ...templated, documents: { ...templated.documents, bucketStatements, trust } };
-}
-
-/** AWS's default MaxSessionDuration for a role, which setup keeps unless told otherwise. */
-export const ROLE_SESSION_DEFAULT_SECONDS = 3600;
-
-/** The role's session limit from setup's answers (issue #8 item 1), or AWS's default. */
-export function roleMaxSessionDuration(plan: SetupPlan): number {
-  // Read through a view that builds before and after item 1 adds the field to SetupAnswers.
-  const answers: Pick<SetupAnswers, "roleName"> & { maxSessionDuration?: number } = plan.answers;
-  return answers.maxSessionDuration ?? ROLE_SESSION_DEFAULT_SECONDS;
 }

@@ -3,7 +3,6 @@
  * unit. Pure: xacct prints them; whoever holds the organization's management (or delegated
  * administrator) credentials runs them.
  */
-import { invalidInput } from "../errors.js";
 import { displayShellWord } from "../shell-words.js";
 
 export interface StackSetInput {
@@ -11,17 +10,6 @@ export interface StackSetInput {
   templatePath: string;
   organizationalUnitId: string;
   region: string;
-}
-
-/** An OU ID, or the organization's root ID (which the API accepts in the same field). */
-export function checkOrganizationalUnitId(id: string): string {
-  if (!/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/.test(id)) {
-    throw invalidInput(
-      `"${id}" is not an organizational unit ID: they look like ou-ab12-cd34ef56 (or r-ab12 for the root).`,
-      "Find it with `aws organizations list-organizational-units-for-parent` from the management account.",
-    );
-  }
-  return id;
 }
 
 /** Stack and StackSet names allow letters, digits and hyphens only; IAM names allow more. */

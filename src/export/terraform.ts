@@ -64,7 +64,7 @@ function providersFile(): TerraformFile {
 /** Every kind's Terraform resources for one file, grouped by resource type in setup's order. */
 export function terraformFragments(plan: SetupPlan): TerraformFragment[] {
   const view = { templated: terraformPlan(plan), plan };
-  return SETUP_ORDER.flatMap((kind) => kind.terraform?.(view) ?? []);
+  return SETUP_ORDER.flatMap((kind) => (kind.terraform?.(view) ?? []).map((fragment) => ({ ...fragment, kind: kind.id })));
 }
 
 function resourcesFile(plan: SetupPlan, file: TerraformFragment["file"]): TerraformFile {

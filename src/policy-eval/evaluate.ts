@@ -44,7 +44,7 @@ function appliedStatements(policy: LabeledPolicy, layer: Layer, match: (statemen
     const principalMatch = naming(policy.label, statementIndex, statement, () => match(statement));
     if (principalMatch === "none") return [];
     const sid = statement.Sid === undefined ? {} : { sid: statement.Sid };
-    return [{ policy: policy.label, ...sid, statementIndex, effect: statement.Effect, principalMatch, layerTitle: layer.title }];
+    return [{ policy: policy.label, ...sid, statementIndex, effect: statement.Effect, principalMatch, layerTitle: layer.title, ...(policy.assumed ? { assumed: true } : {}) }];
   });
 }
 

@@ -41,7 +41,8 @@ export function explainNarrowed(request: EvaluationRequest, layer: Layer): strin
 }
 
 export function explainAllow(allows: AppliedStatement[]): string {
-  return `Allowed by ${describeAll(allows)}.`;
+  const named = allows.filter((statement) => !statement.assumed);
+  return `Allowed by ${describeAll(named.length > 0 ? named : allows)}.`;
 }
 
 function resourceSide(policies: PolicySet): string {
@@ -53,12 +54,16 @@ export function explainImplicitDeny(request: EvaluationRequest, policies: Policy
   const who = `${request.principal.arn} (account ${request.principal.accountId})`;
   const identityAllows = grants.identity.length > 0;
   const resourceAdmits = grants.resourceForPrincipal.length + grants.resourceForAccount.length > 0;
+  // A stand-in (the side this evaluation takes as allowing) is no cause worth naming.
+  const namedIdentity = grants.identity.filter((statement) => !statement.assumed);
   if (isCrossAccount(request)) {
     const bothSides = `across accounts (${request.principal.accountId} → ${request.resourceAccountId}) both must allow`;
-    if (identityAllows) return `${describeAll(grants.identity)} allows ${what}, but ${resourceSide(policies)} does not admit ${who}; ${bothSides}.`;
+    if (identityAllows && namedIdentity.length === 0) return `${resourceSide(policies)} does not admit ${who} to ${what}.`;
+    if (identityAllows) return `${describeAll(namedIdentity)} allows ${what}, but ${resourceSide(policies)} does not admit ${who}; ${bothSides}.`;
     if (resourceAdmits) return `${resourceSide(policies)} admits ${who}, but no identity policy of it allows ${what}; ${bothSides}.`;
   } else if (identityAllows && needsRoleTrust(request, policies)) {
-    return `${describeAll(grants.identity)} allows ${what}, but ${resourceSide(policies)} trusts neither ${who} nor its account.`;
+    if (namedIdentity.length === 0) return `${resourceSide(policies)} trusts neither ${who} nor its account.`;
+    return `${describeAll(namedIdentity)} allows ${what}, but ${resourceSide(policies)} trusts neither ${who} nor its account.`;
   } else if (needsKeyPolicy(request) && !resourceAdmits) {
     const keyPolicy = policies.resource?.label ?? "the key policy (none was given)";
     return `${keyPolicy} allows ${what} neither to ${who} nor to its account; a KMS key is usable only by whom its key policy allows, even in its own account.`;

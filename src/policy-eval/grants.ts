@@ -10,6 +10,8 @@ export interface AppliedStatement extends DecidingStatement {
   principalMatch: PrincipalMatch;
   /** How sentences name its layer after the policy's label (layers.ts); empty for identity and resource. */
   layerTitle: string;
+  /** From a stand-in policy (LabeledPolicy.assumed): never named in a reason. */
+  assumed?: boolean;
 }
 
 /** What each side of the request allows, once explicit denies are ruled out. */

@@ -54,6 +54,11 @@ export interface OpenContext {
 export interface LabeledPolicy {
   label: string;
   document: PolicyDocument;
+  /**
+   * A stand-in for documents this evaluation does not judge (the other side of a cross-account
+   * request), taken to allow: it decides like any policy, but reasons never name it.
+   */
+  assumed?: boolean;
 }
 
 export interface PolicySet {

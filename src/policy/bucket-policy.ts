@@ -9,13 +9,18 @@ import { POLICY_VERSION, policyDocument, type PolicyDocument, type PolicyStateme
 
 /**
  * Parses a policy document as AWS returns it: S3 gives back the JSON text, IAM gives it
- * URL-encoded (RFC 3986).
+ * URL-encoded (RFC 3986). `what` names it for the user when it is not a policy document
+ * (S3 keeps whatever some tools store), e.g. "bucket policy of my-bucket".
  */
-export function parsePolicyDocument(text: string): PolicyDocument {
+export function parsePolicyDocument(text: string, what = "policy document xacct read"): PolicyDocument {
   const trimmed = text.trim();
-  const json = trimmed.startsWith("{") ? trimmed : decodeURIComponent(trimmed);
-  const parsed: unknown = JSON.parse(json);
-  if (!isPolicyDocument(parsed)) throw new Error("not an IAM policy document");
+  const json = trimmed.startsWith("{") ? trimmed : decodeOrUndefined(trimmed);
+  const parsed = json === undefined ? undefined : parseOrUndefined(json);
+  if (json === undefined || !isPolicyDocument(parsed)) {
+    throw new XacctError(`The ${what} is not a policy document (JSON with a Statement), so xacct cannot tell what it allows.`, {
+      hint: "Look at it with the AWS console or CLI, and fix or remove it; then run xacct again.",
+    });
+  }
   const statements = Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
   // The Version stays as written: it decides whether `${…}` in other statements is a variable.
   const document: PolicyDocument = { ...parsed, Statement: statements };
@@ -40,7 +45,23 @@ export function refuseInexactRewrite(existing: PolicyDocument | undefined, what:
 export function inexactRewriteNote(existing: PolicyDocument | undefined): string | undefined {
   const names = (existing as { [INEXACT_STATEMENTS]?: string[] } | undefined)?.[INEXACT_STATEMENTS] ?? [];
   if (names.length === 0) return undefined;
-  return `holds a number too long to be rewritten exactly (${names.map((n) => `statement ${n}`).join(", ")}); xacct will not rewrite it, since the number would change`;
+  return `holds a number too long to be rewritten exactly, in ${names.map((n) => `statement ${n}`).join(", ")}; xacct will not rewrite it, since the number would change`;
+}
+
+function decodeOrUndefined(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseOrUndefined(json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function isPolicyDocument(value: unknown): value is { Statement: PolicyStatement | PolicyStatement[] } {

@@ -29,6 +29,12 @@ export const attachment: ResourceKind = {
       return "created";
     },
   }),
+  // Terraform's id: the role's name and the policy's ARN, separated by "/".
+  adoption: ({ plan, prod }) => ({
+    resource: `attachment of ${plan.answers.policyName} to role ${plan.answers.roleName}`,
+    exists: prod.attachedPolicyArns.includes(plan.policyArn),
+    terraformId: `${plan.answers.roleName}/${plan.policyArn}`,
+  }),
   // CloudFormation attaches it in the managed policy's Roles (managed-policy.ts).
   terraform: () => [
     {
@@ -50,7 +56,7 @@ export const attachment: ResourceKind = {
     };
   },
   remove: ({ clients, target }) => ({
-    title: `Detach ${target.policyName} from role ${target.roleName}`,
+    title: `Attachment of ${target.policyName} to role ${target.roleName}`,
     remove: async () => {
       const policy = await readPolicyOwnership(clients, target.policyArn);
       if (!policy || !madeBySetup(policy.tags, setupId(target))) return keptNow(`the managed policy: ${NO_LONGER}`);

@@ -29,7 +29,7 @@ export interface BucketPolicyWrite {
 
 export async function readBucketPolicy(clients: AwsClients, bucket: string): Promise<PolicyDocument | undefined> {
   const out = await unlessMissing(["NoSuchBucketPolicy"], () => clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket })));
-  return out?.Policy ? parsePolicyDocument(out.Policy) : undefined;
+  return out?.Policy ? parsePolicyDocument(out.Policy, `bucket policy of ${bucket}`) : undefined;
 }
 
 export function bucketPolicyLockDirectory(env: NodeJS.ProcessEnv, home: string): string {

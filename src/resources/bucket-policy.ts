@@ -35,7 +35,7 @@ export const bucketPolicy: ResourceKind = {
   apply: ({ clients, plan, lockDirectory }) => ({
     title: `Bucket policy: Staging account ${plan.accounts.staging.accountId} may locate and list ${plan.answers.bucket}${plan.answers.mode === "role" ? "" : ", and read its objects"}`,
     undo: `aws s3api delete-bucket-policy --bucket ${displayShellWord(plan.answers.bucket)} --profile ${displayShellWord(plan.answers.productionProfile)}  # the bucket had no policy before`,
-    undoUpdate: `remove statement(s) ${plan.documents.bucketStatements.map((st) => st.Sid).join(", ")} from the bucket policy of ${plan.answers.bucket}, keeping every other (aws s3api put-bucket-policy with the edited policy)`,
+    undoUpdate: `remove ${plan.documents.bucketStatements.length === 1 ? "statement" : "statements"} ${plan.documents.bucketStatements.map((st) => st.Sid).join(", ")} from the bucket policy of ${plan.answers.bucket}, keeping every other: aws s3api put-bucket-policy with the edited policy`,
     write: async (c) => {
       // Merged again into the policy as it is now, under a lock, and read back (bucket-policy-write.ts).
       await writeBucketPolicy(clients, { setup: bucketSetup(plan), change: c, lockDirectory });
@@ -43,6 +43,12 @@ export const bucketPolicy: ResourceKind = {
     },
   }),
   removal: ({ target, prod }) => bucketPolicyRemoval(target, prod.bucketPolicy),
+  adoption: ({ plan, prod }) => ({
+    resource: `bucket policy of ${plan.answers.bucket}`,
+    exists: prod.bucketPolicy !== undefined,
+    terraformId: plan.answers.bucket,
+    cloudformationId: { Bucket: plan.answers.bucket },
+  }),
   terraform: ({ templated, plan }) => [
     {
       file: "production.tf.json",

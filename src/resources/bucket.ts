@@ -50,7 +50,7 @@ export const bucket: ResourceKind = {
     return removal;
   },
   remove: ({ clients, target }) => ({
-    title: `Delete bucket ${target.bucket}`,
+    title: `Bucket ${target.bucket}`,
     remove: async () => {
       if (!madeBySetup(await readBucketTags(clients, target.bucket), setupId(target))) return keptNow(`${NO_LONGER}; its objects were not touched`);
       // This setup's statements left in the step before: whatever the policy still holds is someone else's grant.

@@ -36,6 +36,13 @@ export const inlinePolicy: ResourceKind = {
       return c.kind === "create" ? "created" : "updated";
     },
   }),
+  // Terraform's id: "user:policy"; CloudFormation's: both names.
+  adoption: ({ plan, staging }) => ({
+    resource: `inline policy ${plan.inlinePolicyName} of user ${plan.answers.stagingUser}`,
+    exists: staging.inlinePolicy !== undefined,
+    terraformId: `${plan.answers.stagingUser}:${plan.inlinePolicyName}`,
+    cloudformationId: { PolicyName: plan.inlinePolicyName, UserName: plan.answers.stagingUser },
+  }),
   terraform: ({ templated: p, plan }) => [
     {
       file: "staging.tf.json",
@@ -62,7 +69,7 @@ export const inlinePolicy: ResourceKind = {
       : { id: "inline-policy", account: "staging", kind: "keep", resource, note: "its content was not written by xacct for this setup" };
   },
   remove: ({ clients, target }) => ({
-    title: `Delete inline policy ${target.inlinePolicyName} of user ${target.stagingUser}`,
+    title: `Inline policy ${target.inlinePolicyName} of user ${target.stagingUser}`,
     remove: async () => {
       const out = await unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetUserPolicyCommand({ UserName: target.stagingUser, PolicyName: target.inlinePolicyName })));
       if (!out?.PolicyDocument) return "absent";

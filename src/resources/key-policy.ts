@@ -160,7 +160,7 @@ function keyStatementRemoval(target: TeardownTarget, keyArn: string, region: str
   if (removed.length === 0) {
     const edited = policy.Statement.find((s) => s.Sid === keyStatementSid(setup.setupId));
     if (!edited) return { id: "key-policy", account: "production", kind: "none", resource };
-    return { id: "key-policy", account: "production", kind: "keep", resource, note: `xacct's statement ${edited.Sid} was edited since setup wrote it (its content is not xacct's any more), so xacct leaves it: it may still let the reader decrypt; remove it from the key policy yourself` };
+    return { id: "key-policy", account: "production", kind: "keep", resource, note: `xacct's statement ${edited.Sid} was edited since setup wrote it, so its content is not xacct's any more and xacct leaves it: it may still let the reader decrypt; remove it from the key policy yourself` };
   }
   const inexact = inexactRewriteNote(policy);
   if (inexact) return { id: "key-policy", account: "production", kind: "keep", resource, note: `the key policy ${inexact}: remove ${removed.join(", ")} yourself` };

@@ -56,6 +56,12 @@ export const managedPolicy: ResourceKind = {
     if (removal.kind === "delete" && deps.policyUsedElsewhere) Object.assign(removal, { kind: "keep", note: "it is attached to other roles, users or groups too" });
     return removal;
   },
+  adoption: ({ plan, prod }) => ({
+    resource: `managed policy ${plan.answers.policyName}`,
+    exists: prod.managedPolicy !== undefined,
+    terraformId: plan.policyArn,
+    cloudformationId: { PolicyArn: plan.policyArn },
+  }),
   terraform: ({ templated: p, plan }) => [
     {
       file: "production.tf.json",
@@ -83,7 +89,7 @@ export const managedPolicy: ResourceKind = {
     },
   ],
   remove: ({ clients, target }) => ({
-    title: `Delete managed policy ${target.policyName}`,
+    title: `Managed policy ${target.policyName}`,
     remove: async () => {
       const policy = await readPolicyOwnership(clients, target.policyArn);
       if (!policy) return "absent";

@@ -148,7 +148,30 @@ export interface ExportedDocument {
   expected: PolicyDocument;
 }
 
+/** What export knows after reading both accounts: the plan and what exists now. */
+export interface ExistingView {
+  plan: SetupPlan;
+  prod: ProductionState;
+  staging: StagingState;
+}
+
+/**
+ * A kind's resource as export describes it for adoption: whether it exists already, and the
+ * ids each format imports it by (Terraform's `import` block id; CloudFormation's resource
+ * identifier, its type's primary identifier properties).
+ */
+export interface Adoption {
+  /** What it is, e.g. "role StageRole". */
+  resource: string;
+  exists: boolean;
+  terraformId: string;
+  /** Absent when the kind has no resource of its own in CloudFormation (the attachment is the managed policy's Roles). */
+  cloudformationId?: Record<string, string> | undefined;
+}
+
 export interface TerraformFragment {
+  /** The kind it comes from (its module's id); set when the fragments are gathered. */
+  kind?: string;
   file: "production.tf.json" | "staging.tf.json";
   type: string;
   name: string;
@@ -157,6 +180,8 @@ export interface TerraformFragment {
 }
 
 export interface CloudFormationFragment {
+  /** The kind it comes from (its module's id); set when the fragments are gathered. */
+  kind?: string;
   template: "production" | "staging";
   logicalId: string;
   resource: { Type: string; Condition?: string; Properties: Record<string, unknown> };
@@ -182,6 +207,8 @@ export interface ResourceKind {
   /** Export: its resources in Terraform and in CloudFormation (role mode). */
   terraform?: (view: ExportView) => TerraformFragment[];
   cloudformation?: (view: ExportView) => CloudFormationFragment[];
+  /** Export after setup: whether it exists, and how each format adopts it (kinds that export a resource). */
+  adoption?: (view: ExistingView) => Adoption;
 }
 
 export { NOT_XACCTS } from "./state.js";

@@ -12,7 +12,7 @@ import { LIMITS, othersSize, size, type Overflow } from "../policy/limits.js";
 import { parsePolicyDocument, policyDocument, refuseInexactRewrite, sameDocument, type PolicyDocument } from "../policy/index.js";
 import { displayShellWord } from "../shell-words.js";
 import type { StepStatus } from "../stages/steps.js";
-import { roleMaxSessionDuration } from "../export/parameters.js";
+import { ONE_HOUR_SECONDS } from "../session-duration.js";
 import { documentChange, keptNow, tagMap, NO_LONGER, type Change, type Removal, type ResourceKind } from "./resource.js";
 import { madeBySetup, removalByTags, type RoleState } from "./state.js";
 import { mergedTrust, trustWithoutOurs } from "./trust-statements.js";
@@ -42,6 +42,12 @@ export const role: ResourceKind = {
     }
     return removal;
   },
+  adoption: ({ plan, prod }) => ({
+    resource: `role ${plan.answers.roleName}`,
+    exists: prod.role !== undefined,
+    terraformId: plan.answers.roleName,
+    cloudformationId: { RoleName: plan.answers.roleName },
+  }),
   terraform: ({ templated: p, plan }) => [
     {
       file: "production.tf.json",
@@ -52,7 +58,7 @@ export const role: ResourceKind = {
         name: p.answers.roleName,
         description: `xacct: lets account ${p.accounts.staging.accountId} read ${p.answers.bucket}`,
         assume_role_policy: JSON.stringify(p.documents.trust),
-        max_session_duration: roleMaxSessionDuration(plan),
+        max_session_duration: plan.answers.maxSessionDuration,
         tags: tagMap(p),
       },
       document: { name: "trust", field: "assume_role_policy", expected: plan.documents.trust },
@@ -68,7 +74,7 @@ export const role: ResourceKind = {
           RoleName: p.answers.roleName,
           Description: `xacct: lets account ${p.accounts.staging.accountId} read ${p.answers.bucket}`,
           AssumeRolePolicyDocument: p.documents.trust,
-          MaxSessionDuration: roleMaxSessionDuration(plan),
+          MaxSessionDuration: plan.answers.maxSessionDuration,
           Tags: xacctTags(p),
         },
       },
@@ -76,7 +82,7 @@ export const role: ResourceKind = {
     },
   ],
   remove: ({ clients, target, removals }) => ({
-    title: `Delete role ${target.roleName}`,
+    title: `Role ${target.roleName}`,
     remove: async () => {
       const role = await readRole(clients, target.roleName);
       if (!role) return "absent";
@@ -112,7 +118,7 @@ export const roleSession: ResourceKind = {
   },
   apply: ({ clients, plan, current }) => ({
     title: `Role ${plan.answers.roleName} allows sessions of up to ${plan.answers.maxSessionDuration} s`,
-    undo: `aws iam update-role --role-name ${plan.answers.roleName} --max-session-duration ${current.role?.maxSessionDuration ?? 3600} --profile ${displayShellWord(plan.answers.productionProfile)}`,
+    undo: `aws iam update-role --role-name ${plan.answers.roleName} --max-session-duration ${current.role?.maxSessionDuration ?? ONE_HOUR_SECONDS} --profile ${displayShellWord(plan.answers.productionProfile)}`,
     write: async () => {
       await clients.iam.send(new UpdateRoleCommand({ RoleName: plan.answers.roleName, MaxSessionDuration: plan.answers.maxSessionDuration }));
       return "updated";
@@ -126,9 +132,9 @@ export async function readRole(clients: AwsClients, roleName: string): Promise<R
   if (!out?.Role) return undefined;
   return {
     arn: out.Role.Arn ?? "",
-    trust: parsePolicyDocument(out.Role.AssumeRolePolicyDocument ?? "{}"),
+    trust: parsePolicyDocument(out.Role.AssumeRolePolicyDocument ?? "{}", `trust policy of role ${roleName}`),
     tags: out.Role.Tags ?? [],
-    maxSessionDuration: out.Role.MaxSessionDuration ?? 3600,
+    maxSessionDuration: out.Role.MaxSessionDuration ?? ONE_HOUR_SECONDS,
     boundaryArn: out.Role.PermissionsBoundary?.PermissionsBoundaryArn,
   };
 }

@@ -83,7 +83,7 @@ export function madeBySetup(tags: readonly Tag[], setupId: string): boolean {
 }
 
 /** Why teardown keeps a resource it found: it is not this setup's. */
-export const NOT_XACCTS = "not created by xacct (no managed-by=xacct tag)";
+export const NOT_XACCTS = "not created by xacct: it has no managed-by=xacct tag";
 
 /** Teardown's verdict on a resource by its tags: deleted when this setup's, else kept, saying whose it is. */
 export function removalByTags(exists: boolean, tags: readonly Tag[], setupId: string): { kind: "none" | "delete" | "keep"; note?: string } {

@@ -34,7 +34,7 @@ export const user: ResourceKind = {
     return removal;
   },
   remove: ({ clients, target }) => ({
-    title: `Delete user ${target.stagingUser}`,
+    title: `User ${target.stagingUser}`,
     remove: async () => {
       const found = await unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetUserCommand({ UserName: target.stagingUser })));
       if (!found?.User) return "absent";

@@ -4,13 +4,14 @@
  * Staging side in those further accounts.
  */
 import { clientsFor, type AwsClients } from "../aws/clients.js";
-import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
+import { getCallerIdentity, getS3Owner, type CallerIdentity } from "../aws/identity.js";
 import { listOrganizationAccounts } from "../aws/organizations.js";
 import { invalidInput, XacctError } from "../errors.js";
-import type { DiscoveredAccounts, MoreStagingAccount, SetupPlan } from "../plan.js";
+import { refuseSameAccount, type DiscoveredAccounts, type MoreStagingAccount, type SetupPlan } from "../plan.js";
 import { ACCOUNT_CONCURRENCY, applyMoreStaging, mapBounded } from "../stages/more-staging.js";
 import { checkAccountId, checkOuId } from "../validate/index.js";
 import type { CommandContext } from "../commands/context.js";
+import { agreeing, counted } from "../ui/words.js";
 
 export interface MoreStagingFlags {
   stagingAccount?: string[] | undefined;
@@ -59,35 +60,37 @@ export function refuseOuWithoutOrg(options: MoreStagingFlags): void {
 export async function grantMoreStaging(ctx: CommandContext, plan: SetupPlan): Promise<void> {
   const more = plan.accounts.moreStaging ?? [];
   if (more.length === 0) return;
-  ctx.out.heading(`Stage 2 · ${more.length} more Staging account${more.length === 1 ? "" : "s"}`);
+  ctx.out.heading(`Stage 2 · ${counted(more.length, "more Staging account")}`);
   const clientsOf = (profile: string) => clientsFor(ctx, { profile }, plan.answers.region);
   const results = await applyMoreStaging(plan, clientsOf, ctx.out);
   ctx.result["moreStaging"] = results;
   const withoutProfile = more.filter((a) => !a.profile).map((a) => a.accountId);
   if (withoutProfile.length > 0) {
-    ctx.out.line(`  ${withoutProfile.length} account(s) are trusted but have no profile here: ${withoutProfile.join(", ")}.`);
+    ctx.out.line(`  ${counted(withoutProfile.length, "account")} ${agreeing(withoutProfile.length, "is", "are")} trusted but ${agreeing(withoutProfile.length, "has", "have")} no profile here: ${withoutProfile.join(", ")}.`);
     ctx.out.line(`  ${ctx.out.color.dim("Grant their users with `xacct export --format cloudformation --stackset --ou ID`, or give --staging-profile for each.")}`);
   }
   const failed = results.filter((r) => r.status === "failed");
   if (failed.length > 0) {
-    throw new XacctError(`The Staging side failed in ${failed.length} of ${results.length} account(s): ${failed.map((f) => f.accountId).join(", ")}.`, {
+    throw new XacctError(`The Staging side failed in ${failed.length} of ${counted(results.length, "account")}: ${failed.map((f) => f.accountId).join(", ")}.`, {
       hint: "Everything else is in place; fix what each line above says and run the same setup command again.",
     });
   }
 }
 
-export async function discoverAccounts(prod: AwsClients, staging: AwsClients, productionProfile: string, stagingProfile: string): Promise<DiscoveredAccounts> {
+/** `known`: identities the wizard already found while asking (profile → identity), not asked again. */
+export async function discoverAccounts(
+  prod: AwsClients,
+  staging: AwsClients,
+  productionProfile: string,
+  stagingProfile: string,
+  known: ReadonlyMap<string, CallerIdentity> = new Map(),
+): Promise<DiscoveredAccounts> {
   const [prodIdentity, stagingIdentity, owner] = await Promise.all([
-    getCallerIdentity(prod, productionProfile),
-    getCallerIdentity(staging, stagingProfile),
+    known.get(productionProfile) ?? getCallerIdentity(prod, productionProfile),
+    known.get(stagingProfile) ?? getCallerIdentity(staging, stagingProfile),
     getS3Owner(prod, productionProfile),
   ]);
-  if (prodIdentity.accountId === stagingIdentity.accountId) {
-    throw invalidInput(
-      `Profiles ${productionProfile} and ${stagingProfile} are both in account ${prodIdentity.accountId}; cross-account access needs two different accounts.`,
-      "Choose a Staging profile whose credentials belong to the other account.",
-    );
-  }
+  refuseSameAccount(productionProfile, stagingProfile, prodIdentity, stagingIdentity);
   return {
     production: { ...prodIdentity, canonicalUserId: owner.canonicalUserId, ownedBuckets: owner.ownedBuckets },
     staging: stagingIdentity,

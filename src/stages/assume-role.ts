@@ -5,6 +5,7 @@
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import { isAwsError, toXacctError } from "../aws/errors.js";
 import { XacctError } from "../errors.js";
+import { processInterrupts, unlessInterrupted, type Interrupts } from "../ui/interrupt.js";
 import type { Output } from "../ui/output.js";
 
 export interface TemporaryCredentials {
@@ -48,6 +49,7 @@ export async function assumeRole(
   input: AssumeRoleInput,
   out: Output,
   timing: RetryTiming = NEW_ROLE_RETRY,
+  interrupts: Interrupts = processInterrupts,
 ): Promise<TemporaryCredentials> {
   const command = new AssumeRoleCommand({
     RoleArn: input.roleArn,
@@ -58,6 +60,7 @@ export async function assumeRole(
     ...(input.sourceIdentity ? { SourceIdentity: input.sourceIdentity } : {}),
   });
   const delays = input.roleIsNew ? [...timing.delaysMs] : [];
+  let waitedMs = 0;
   for (;;) {
     try {
       const result = await sts.send(command);
@@ -75,13 +78,23 @@ export async function assumeRole(
     } catch (error) {
       const delay = delays.shift();
       if (delay !== undefined && isAwsError(error, "AccessDenied")) {
-        out.skipped(`The new role is not assumable yet (IAM is still propagating); waiting ${delay / 1000} s…`);
-        await timing.sleep(delay);
+        out.skipped(`The new role is not assumable yet, as IAM is still propagating it; waiting ${delay / 1000} s…`);
+        const waiting = `Waiting for IAM to make the new role assumable: ${waitedMs / 1000} s so far, next try in ${delay / 1000} s`;
+        await out.progress(waiting, () => unlessInterrupted(timing.sleep(delay), interrupts, () => stoppedWaiting(input)));
+        waitedMs += delay;
         continue;
       }
       throw assumeFailure(error, input);
     }
   }
+}
+
+/** Ctrl-C while IAM propagates a role setup has just made: everything is written; only the test is left. */
+function stoppedWaiting(input: AssumeRoleInput): XacctError {
+  return new XacctError(`Stopped by Ctrl-C while waiting for IAM to make ${input.roleArn} assumable.`, {
+    hint: "What setup writes is in place; only the test was not run. In a minute, `xacct assume --write-profile` saves the temporary credentials, or run the same setup command again.",
+    exitCode: 130,
+  });
 }
 
 function assumeFailure(error: unknown, input: AssumeRoleInput): XacctError {

@@ -8,6 +8,7 @@ import type { SetupPlan } from "../plan.js";
 import type { Overflow } from "../policy/limits.js";
 import { SETUP_ORDER } from "../resources/index.js";
 import type { Change } from "../resources/resource.js";
+import { counted } from "../ui/words.js";
 
 export function checkDocumentSizes(plan: SetupPlan, changes: Change[]): void {
   const accounts = 1 + (plan.accounts.moreStaging?.length ?? 0);
@@ -17,7 +18,7 @@ export function checkDocumentSizes(plan: SetupPlan, changes: Change[]): void {
   }).filter((o): o is Overflow => o !== undefined);
   if (overflows.length === 0) return;
   throw invalidInput(
-    `With ${accounts} Staging account(s), ${overflows.map((o) => `${o.what} would be ${o.length} characters, over AWS's limit of ${o.limit}`).join("; ")}.`,
+    `With ${counted(accounts, "Staging account")}, ${overflows.map((o) => `${o.what} would be ${o.length} characters, over AWS's limit of ${o.limit}`).join("; ")}.`,
     [...new Set(overflows.map((o) => o.hint))].join(" "),
   );
 }

@@ -29,7 +29,7 @@ export interface DownloadResult {
  */
 export async function downloadObject(
   s3: S3Client,
-  request: { bucket: string; key: string; dest: string; force?: boolean | undefined; profile?: string | undefined },
+  request: { bucket: string; key: string; dest: string; force?: boolean | undefined; profile?: string | undefined; list?: ListAccess | undefined },
   stdout: Writable,
 ): Promise<DownloadResult> {
   const sink = request.dest === "-" ? undefined : await fileSink({ ...request, force: request.force ?? false });
@@ -170,20 +170,37 @@ function saveFailure(request: { key: string; dest: string }, error: unknown): Xa
   });
 }
 
-function getObjectFailure(error: unknown, request: { bucket: string; key: string; profile?: string | undefined }): XacctError {
+/**
+ * Who may list the bucket, for the hints: S3 answers 403, not 404, for a missing key when the
+ * reader has no s3:ListBucket (the role has only s3:GetObject), so a key is checked with a
+ * profile that may list it (the Production admin's; in resource-policy mode the reader's own).
+ */
+export interface ListAccess {
+  /** The reader itself may list the bucket, so a 403 is a refusal, never a missing key. */
+  readerMayList: boolean;
+  /** A profile that may list the bucket, when xacct knows one. */
+  profile?: string | undefined;
+}
+
+function getObjectFailure(error: unknown, request: { bucket: string; key: string; profile?: string | undefined; list?: ListAccess | undefined }): XacctError {
   const who = request.profile ? `profile ${request.profile}` : "your credentials";
+  const Who = `${who[0]!.toUpperCase()}${who.slice(1)}`;
   const where = `s3://${request.bucket}/${request.key}`;
   const make = (message: string, hint: string, awsCode: string) => new XacctError(message, { hint, awsCode, cause: error });
   if (isAwsError(error, "NoSuchKey", "NotFound")) {
-    return make(`There is no object ${where} (NoSuchKey).`, `Check the key's spelling: aws s3 ls s3://${request.bucket}/ --profile ${displayShellWord(request.profile ?? "default")}.`, "NoSuchKey");
+    return make(`There is no object ${where} (NoSuchKey).`, `Check the key's spelling; ${listKeys(request)}.`, "NoSuchKey");
   }
   if (isAwsError(error, "NoSuchBucket")) {
     return make(`The bucket ${request.bucket} does not exist (NoSuchBucket).`, "Check --bucket, or run `xacct setup` to create it.", "NoSuchBucket");
   }
   if (isAwsError(error, "AccessDenied", "Forbidden")) {
+    if (request.list?.readerMayList) {
+      return make(`${Who} may not read ${where} (AccessDenied).`, "A policy refuses the read: `xacct verify` checks each one.", "AccessDenied");
+    }
     return make(
-      `${who[0]!.toUpperCase()}${who.slice(1)} may not read ${where} (AccessDenied).`,
-      "Use the role's credentials (`xacct assume --write-profile`, then --profile TempCred) and check that setup attached the read policy.",
+      `${Who} could not read ${where} (AccessDenied): the key may not exist, or ${who} may not read it.`,
+      `S3 answers 403, not 404, for a missing key when the reader may not list the bucket (s3:ListBucket; xacct's role may only get objects): ${listKeys(request)}. ` +
+        "If the key is there, a policy refuses the read (the role's, the bucket's, a KMS key's, or an object owned by another account): `xacct verify` checks each.",
       "AccessDenied",
     );
   }
@@ -195,4 +212,14 @@ function getObjectFailure(error: unknown, request: { bucket: string; key: string
     );
   }
   return toXacctError(error, { action: `downloading ${where}`, profile: request.profile });
+}
+
+/** "list the keys with …": the key's folder, with a profile that may list the bucket. */
+function listKeys(request: { bucket: string; key: string; list?: ListAccess | undefined }): string {
+  const slash = request.key.lastIndexOf("/");
+  const folder = `s3://${request.bucket}/${slash < 0 ? "" : request.key.slice(0, slash + 1)}`;
+  const profile = request.list?.profile;
+  return profile
+    ? `list the keys there with \`aws s3 ls ${displayShellWord(folder)} --profile ${displayShellWord(profile)}\``
+    : `list the keys there with a profile that may list the bucket, such as the Production admin's: \`aws s3 ls ${displayShellWord(folder)} --profile PROFILE\``;
 }

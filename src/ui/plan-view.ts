@@ -8,6 +8,7 @@ import type { PolicyDocument, PolicyStatement } from "../policy/index.js";
 import { sameDocument } from "../policy/index.js";
 import type { Change, ChangeKind } from "../stages/changes.js";
 import type { Output } from "./output.js";
+import { counted } from "./words.js";
 
 export function showAccounts(out: Output, plan: Pick<SetupPlan, "answers" | "accounts">): void {
   const { production, staging } = plan.accounts;
@@ -16,7 +17,7 @@ export function showAccounts(out: Output, plan: Pick<SetupPlan, "answers" | "acc
   if (production.canonicalUserId) out.line(`              canonical user ID ${production.canonicalUserId}`);
   out.line(`  Staging     ${staging.accountId}  ${out.color.dim(staging.arn)}  (profile ${plan.answers.stagingProfile})`);
   const more = plan.accounts.moreStaging?.length ?? 0;
-  if (more > 0) out.line(`              and ${more} more Staging account${more === 1 ? "" : "s"}`);
+  if (more > 0) out.line(`              and ${counted(more, "more Staging account")}`);
 }
 
 const MARK: Record<ChangeKind | "delete" | "keep" | "gone", (out: Output) => string> = {
@@ -49,9 +50,9 @@ export function showSetupChanges(out: Output, plan: SetupPlan, changes: Change[]
   const more = plan.accounts.moreStaging ?? [];
   if (more.length > 0) {
     const reachable = more.filter((a) => a.profile);
-    out.heading(`Stage 2 · ${more.length} more Staging account${more.length === 1 ? "" : "s"} (trusted and granted in the documents above)`);
+    out.heading(`Stage 2 · ${counted(more.length, "more Staging account")}, trusted and granted in the documents above`);
     if (reachable.length > 0) {
-      out.line(`  ${out.color.green("ensure")} inline policy ${plan.inlinePolicyName} of user ${plan.answers.stagingUser} in ${reachable.length} account(s) reached by profile:`);
+      out.line(`  ${out.color.green("ensure")} inline policy ${plan.inlinePolicyName} of user ${plan.answers.stagingUser} in ${counted(reachable.length, "account")} reached by profile:`);
       out.line(`      ${reachable.map((a) => `${a.accountId} (${a.profile})`).join(", ")}`);
     }
     const unreachable = more.filter((a) => !a.profile).map((a) => a.accountId);

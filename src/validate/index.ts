@@ -3,6 +3,8 @@
  * and exits with code 2.
  */
 import { invalidInput } from "../errors.js";
+import { ONE_HOUR_SECONDS } from "../session-duration.js";
+import type { ProfileStyle } from "../awsconfig/profile-style.js";
 
 const IAM_NAME_CHARS = /^[\w+=,.@-]+$/;
 
@@ -150,7 +152,7 @@ export function checkDurationSeconds(value: string | number): number {
   if (!Number.isInteger(seconds) || seconds < 900 || seconds > 43_200) {
     throw invalidInput(
       `${shown(value)} is not a valid session duration: it must be a whole number of seconds from 900 to 43200.`,
-      "Use --duration-seconds 3600 for one hour.",
+      `Use --duration-seconds ${ONE_HOUR_SECONDS} for one hour.`,
     );
   }
   return seconds;
@@ -194,10 +196,10 @@ export function checkOrgId(value: string): string {
 /** A role's MaxSessionDuration: one to twelve hours. */
 export function checkMaxSessionDuration(value: string | number): number {
   const seconds = typeof value === "number" ? value : Number(value);
-  if (!Number.isInteger(seconds) || seconds < 3600 || seconds > 43_200) {
+  if (!Number.isInteger(seconds) || seconds < ONE_HOUR_SECONDS || seconds > 43_200) {
     throw invalidInput(
-      `${shown(value)} is not a valid maximum session duration: a role allows 3600 to 43200 seconds (1 to 12 hours).`,
-      "Use --max-session-duration 3600 for one hour.",
+      `${shown(value)} is not a valid maximum session duration: a role allows ${ONE_HOUR_SECONDS} to 43200 seconds (1 to 12 hours).`,
+      `Use --max-session-duration ${ONE_HOUR_SECONDS} for one hour.`,
     );
   }
   return seconds;
@@ -229,15 +231,21 @@ export function checkMode(mode: string): "role" | "resource-policy" {
   throw invalidInput(`${shown(mode)} is not a grant mode: use role (Staging assumes a Production role) or resource-policy (the bucket grants Staging directly).`, "Leave --mode out for the recipe's role.");
 }
 
+/** An OU ID, or the organization's root ID (which the APIs accept in the same field). */
 export function checkOuId(value: string): string {
   if (!/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/.test(value)) {
-    throw invalidInput(`${shown(value)} is not an organizational unit or root ID: they look like ou-ab12-cd34ef56 or r-ab12.`, "Find it with `aws organizations list-organizational-units-for-parent`.");
+    throw invalidInput(
+      `${shown(value)} is not an organizational unit ID: they look like ou-ab12-cd34ef56 (or r-ab12 for the root).`,
+      "Find it with `aws organizations list-organizational-units-for-parent` from the management account.",
+    );
   }
   return value;
 }
 
+const PROFILE_STYLES: readonly ProfileStyle[] = ["static", "role", "process"];
+
 /** How a profile is written: static keys, a role profile, or credential_process. */
-export function checkProfileStyle(style: string): "static" | "role" | "process" {
-  if (style === "static" || style === "role" || style === "process") return style;
+export function checkProfileStyle(style: string): ProfileStyle {
+  if (PROFILE_STYLES.includes(style as ProfileStyle)) return style as ProfileStyle;
   throw invalidInput(`${shown(style)} is not a profile style: use static, role or process.`, "role is recommended: the AWS tools refresh it themselves.");
 }

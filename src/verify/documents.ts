@@ -122,7 +122,7 @@ export async function readRoleDocuments(iam: IAMClient, roleName: string): Promi
   const owner = `role ${roleName}`;
   const role = await unlessMissing(["NoSuchEntity"], () => iam.send(new GetRoleCommand({ RoleName: roleName })));
   if (!role?.Role) return { trust: undefined, policies: [] };
-  const trust = { label: `trust policy of ${owner}`, document: parsePolicyDocument(role.Role.AssumeRolePolicyDocument ?? "{}") };
+  const trust = { label: `trust policy of ${owner}`, document: parsePolicyDocument(role.Role.AssumeRolePolicyDocument ?? "{}", `trust policy of ${owner}`) };
   const inline = await readRoleInlinePolicies(iam, roleName);
   const boundary = await readBoundary(iam, role.Role.PermissionsBoundary?.PermissionsBoundaryArn, owner);
   const facts = { uniqueId: role.Role.RoleId, tags: tagMap(role.Role.Tags) };
@@ -154,7 +154,7 @@ export async function readBucketDocuments(clients: AwsClients, bucket: string): 
     readBucketAcl(clients, bucket),
   ]);
   return {
-    bucketPolicy: policy?.Policy ? { label: `bucket policy of ${bucket}`, document: parsePolicyDocument(policy.Policy) } : undefined,
+    bucketPolicy: policy?.Policy ? { label: `bucket policy of ${bucket}`, document: parsePolicyDocument(policy.Policy, `bucket policy of ${bucket}`) } : undefined,
     publicAccessBlock: block?.PublicAccessBlockConfiguration,
     objectOwnership: ownership?.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
     bucketAcl: acl,

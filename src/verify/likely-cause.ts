@@ -21,5 +21,8 @@ export async function likelyCause(ctx: CommandContext, kind: keyof typeof HOPS_F
   if (failed) return `Likely cause: ${failed.title} does not hold. ${failed.detail}${failed.fix ? ` Fix: ${failed.fix}` : ""}`;
   const undecided = hops.find((hop) => (HOPS_FOR[kind].includes(hop.id) || hop.id === "organization-policies-checked") && hop.ok === null);
   if (undecided) return `Possible cause: ${undecided.title}. ${undecided.detail}${undecided.fix ? ` Fix: ${undecided.fix}` : ""}`;
+  if (kind === "read" && (state.mode ?? "role") === "role") {
+    return "xacct's evaluator finds every policy it can read allowing this read, so the key most likely does not exist.";
+  }
   return "xacct's evaluator finds every policy it can read allowing this (SCPs, RCPs and boundaries included where it could read them); the denial may come from a condition on how the call was made (source IP, VPC endpoint) or a policy xacct does not see (a VPC endpoint policy).";
 }

@@ -16,6 +16,7 @@ import { readBucketAcl } from "./bucket-acl.js";
 import { readBoundary, readCanonicalId, readRoleInlinePolicies, readUserPolicies, type PathDocuments } from "./documents.js";
 import { computeHops, requestContext, type Hop } from "./hops.js";
 import { managedDocumentsExcept } from "./managed.js";
+import { preflightWords } from "./preflight-causes.js";
 
 export async function preflightDocuments(
   prod: AwsClients,
@@ -98,14 +99,18 @@ export function preflightHops(docs: PathDocuments, plan: SetupPlan, testKey?: st
   });
 }
 
-/** A hop's fix as said inside setup: "run `xacct setup`, which adds …" is what setup is doing already, so it is left out. */
-function withinSetup(fix: string): string {
-  return fix.split(/(?<=\.)\s+/).filter((sentence) => !sentence.includes("run `xacct setup`,")).join(" ");
-}
-
-/** One error naming every hop the plan would leave broken; `unchanged`: nothing was to change, the documents in place fail. */
-export function refusePlan(failed: Hop[], unchanged = false): XacctError {
-  const list = failed.map((h) => { const fix = h.fix && withinSetup(h.fix); return `${h.title} (${h.detail}${fix ? ` Fix: ${fix}` : ""})`; }).join("; ");
+/**
+ * One error naming every hop the plan would leave broken, in setup's terms (preflight-causes.ts);
+ * hops broken by one cause are named together. `unchanged`: nothing was to change, the documents in place fail.
+ */
+export function refusePlan(failed: Hop[], about: { plan?: SetupPlan; userArn?: string | undefined; unchanged?: boolean } = {}): XacctError {
+  const { plan, userArn, unchanged = false } = about;
+  const said = failed.map((hop) => {
+    const words = preflightWords(hop, plan, userArn);
+    return { title: hop.title, why: `${words.detail}${words.fix ? ` Fix: ${words.fix}` : ""}` };
+  });
+  const causes = [...new Set(said.map((s) => s.why))];
+  const list = causes.map((why) => `${said.filter((s) => s.why === why).map((s) => s.title).join(", and ")} (${why})`).join("; ");
   const checks = failed.length === 1 ? "this check fails" : "these checks fail";
   const what = unchanged ? `Setup has nothing to change, but with the documents as they are, ${checks}` : `Setup refused before changing anything: with this plan, ${checks}`;
   return new XacctError(`${what}: ${list}`, {

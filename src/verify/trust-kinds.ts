@@ -27,7 +27,7 @@ const PASS_ROLE_ONLY = new Set([
   "batch.amazonaws.com", "states.amazonaws.com", "codebuild.amazonaws.com", "glue.amazonaws.com", "sagemaker.amazonaws.com",
 ]);
 const SUBJECT_KEY = /(:sub|^saml:sub|^saml:sub_type)$/i;
-const ANY_IDENTITY: LabeledPolicy = { label: "(the caller's own permissions, assumed to allow)", document: policyDocument([{ Effect: "Allow", Action: "*", Resource: "*" }]) };
+const ANY_IDENTITY: LabeledPolicy = { label: "(the caller's own permissions, assumed to allow)", assumed: true, document: policyDocument([{ Effect: "Allow", Action: "*", Resource: "*" }]) };
 
 export interface TrustTarget {
   roleName: string;

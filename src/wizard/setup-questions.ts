@@ -6,9 +6,11 @@ import { DEFAULTS, defaultPolicyName, type GrantMode } from "../plan.js";
 import { randomBytes } from "node:crypto";
 import { invalidInput } from "../errors.js";
 import type { TrustHardening } from "../policy/index.js";
+import { DEFAULT_PROFILE_STYLE, type ProfileStyle } from "../awsconfig/profile-style.js";
 import {
   checkBucketName,
   checkExternalId,
+  checkMfaSerial,
   checkMode,
   checkMaxSessionDuration,
   checkOrgId,
@@ -24,11 +26,18 @@ import { asPromptValidator, type Prompter } from "./prompter.js";
 
 const TYPE_ANOTHER = "\u0000type-another";
 
+/**
+ * `known`: the profiles to offer (the caller leaves out xacct's own temporary profiles);
+ * `remembered`: the one the setup this run continues used, selected first. A typed name must
+ * be a profile that exists (`exists` says why not), so a typo is asked again on the spot.
+ */
 export async function askProfile(
   prompter: Prompter,
   role: "Production" | "Staging",
   given: string | undefined,
   known: string[],
+  remembered?: string,
+  exists: (name: string) => unknown = () => undefined,
 ): Promise<string> {
   if (given !== undefined) return checkProfileName(given);
   const flag = role === "Production" ? "--production-profile" : "--staging-profile";
@@ -38,10 +47,12 @@ export async function askProfile(
       message,
       flag,
       choices: [...known.map((name) => ({ name, value: name })), { name: "Type another name…", value: TYPE_ANOTHER }],
+      ...(remembered !== undefined && known.includes(remembered) ? { default: remembered } : {}),
     });
     if (picked !== TYPE_ANOTHER) return picked;
   }
-  return (await prompter.input({ message: `${role} profile name:`, flag, validate: asPromptValidator(checkProfileName) })).trim();
+  const check = (name: string) => exists(checkProfileName(name));
+  return (await prompter.input({ message: `${role} profile name:`, flag, validate: asPromptValidator(check) })).trim();
 }
 
 export async function askRegion(prompter: Prompter, given: string | undefined, fallback: string, interactive: boolean): Promise<string> {
@@ -56,19 +67,19 @@ export async function askRegion(prompter: Prompter, given: string | undefined, f
   return answer.trim();
 }
 
-export async function askBucket(prompter: Prompter, given: string | undefined, message = "Name of the Production bucket to share:"): Promise<string> {
+export async function askBucket(prompter: Prompter, given: string | undefined, message = "Name of the Production bucket to share:", remembered?: string): Promise<string> {
   if (given !== undefined) return checkBucketName(given);
-  return (await prompter.input({ message, flag: "--bucket", validate: asPromptValidator(checkBucketName) })).trim();
+  return (await prompter.input({ message, flag: "--bucket", validate: asPromptValidator(checkBucketName), ...(remembered ? { default: remembered } : {}) })).trim();
 }
 
 /** The two ways to share the bucket, with the trade-off a person needs to choose. */
-export async function askMode(prompter: Prompter, given: string | undefined, interactive: boolean): Promise<GrantMode> {
+export async function askMode(prompter: Prompter, given: string | undefined, interactive: boolean, remembered: GrantMode = "role"): Promise<GrantMode> {
   if (given !== undefined) return checkMode(given);
   if (!interactive) return "role";
   return prompter.select<GrantMode>({
     message: "How should Staging reach the bucket?",
     flag: "--mode",
-    default: "role",
+    default: remembered,
     choices: [
       {
         name: "Through a role (the recipe; recommended)",
@@ -85,24 +96,49 @@ export async function askMode(prompter: Prompter, given: string | undefined, int
   });
 }
 
-export type ProfileStyleAnswer = "static" | "role" | "process";
-
-/** How the test profile is written; the wizard recommends the style that never holds expiring keys. */
-export async function askProfileStyle(prompter: Prompter, given: string | undefined, interactive: boolean, requireMfa: boolean): Promise<ProfileStyleAnswer> {
+/**
+ * How the test profile is written. `current`: the shared default (the style the profile already
+ * has, else the recipe's), so Enter on a rerun keeps the profile as it is.
+ */
+export async function askProfileStyle(prompter: Prompter, given: string | undefined, interactive: boolean, requireMfa: boolean, current: ProfileStyle): Promise<ProfileStyle> {
   if (given !== undefined) return checkProfileStyle(given);
-  if (!interactive) return "static";
-  return prompter.select<ProfileStyleAnswer>({
+  // credential_process cannot answer an MFA prompt: not offered, so not the default either.
+  const fallback = requireMfa && current === "process" ? DEFAULT_PROFILE_STYLE : current;
+  if (!interactive) return fallback;
+  return prompter.select<ProfileStyle>({
     message: "How should the profile for Staging be written?",
     flag: "--profile-style",
-    default: "role",
+    default: fallback,
     choices: [
-      { name: "Role profile (recommended)", value: "role", description: "role_arn + source_profile: the aws CLI and every SDK assume the role themselves and refresh it. No expiring keys on disk." },
       { name: "Static keys (the recipe's TempCred)", value: "static", description: "The temporary keys themselves: they stop working when the session expires (1 hour by default)." },
+      { name: "Role profile (recommended)", value: "role", description: "role_arn + source_profile: the aws CLI and every SDK assume the role themselves and refresh it. No expiring keys on disk." },
       ...(requireMfa
         ? []
         : [{ name: "credential_process", value: "process" as const, description: "The AWS tools run `xacct credentials`, which caches the session until shortly before it expires." }]),
     ],
   });
+}
+
+const TYPE_ARN = "\u0000type-arn";
+
+/**
+ * The MFA device stage 3 assumes the role with: one of `devices` (the Staging user's, from
+ * IAM), the profile's `mfa_serial`, or a typed ARN.
+ */
+export async function askMfaDevice(prompter: Prompter, given: string | undefined, devices: string[], profileSerial: string | undefined): Promise<string> {
+  if (given !== undefined) return checkMfaSerial(given);
+  const known = [...new Set([...(profileSerial ? [profileSerial] : []), ...devices])];
+  const flag = "--mfa-serial";
+  if (known.length > 0) {
+    const picked = await prompter.select({
+      message: "The role requires MFA. Which MFA device?",
+      flag,
+      choices: [...known.map((serial) => ({ name: serial, value: serial })), { name: "Type another ARN…", value: TYPE_ARN }],
+    });
+    if (picked !== TYPE_ARN) return picked;
+  }
+  const typed = await prompter.input({ message: "ARN of the MFA device (arn:aws:iam::ACCOUNT:mfa/NAME):", flag, validate: asPromptValidator(checkMfaSerial) });
+  return checkMfaSerial(typed.trim());
 }
 
 export interface NameAnswers {
@@ -117,6 +153,7 @@ export async function askNames(
   given: { roleName?: string | undefined; policyName?: string | undefined; stagingUser?: string | undefined },
   interactive: boolean,
   mode: GrantMode = "role",
+  remembered?: NameAnswers,
 ): Promise<NameAnswers> {
   const ask = async (value: string | undefined, fallback: string, message: string, flag: string, check: (v: string) => string, asked = interactive) => {
     if (value !== undefined) return check(value);
@@ -125,9 +162,13 @@ export async function askNames(
   };
   // No role in resource-policy mode: its names are only defaults, never asked.
   const roleQuestions = interactive && mode === "role";
-  const roleName = await ask(given.roleName, DEFAULTS.roleName, "Name of the role in Production:", "--role-name", checkRoleName, roleQuestions);
-  const policyName = await ask(given.policyName, defaultPolicyName(roleName), "Name of the role's read-only policy:", "--policy-name", checkPolicyName, roleQuestions);
-  const stagingUser = await ask(given.stagingUser, DEFAULTS.stagingUser, "Staging user who will assume the role:", "--staging-user", checkUserName);
+  // The remembered names are the defaults of a rerun (asked only: unattended runs keep xacct's defaults).
+  const before = interactive ? remembered : undefined;
+  const roleName = await ask(given.roleName, before?.roleName ?? DEFAULTS.roleName, "Name of the role in Production:", "--role-name", checkRoleName, roleQuestions);
+  const samePolicy = before !== undefined && before.roleName === roleName;
+  const policyName = await ask(given.policyName, samePolicy ? before.policyName : defaultPolicyName(roleName), "Name of the role's read-only policy:", "--policy-name", checkPolicyName, roleQuestions);
+  const reader = mode === "role" ? "Staging user who will assume the role:" : "Staging user who will read the bucket:";
+  const stagingUser = await ask(given.stagingUser, before?.stagingUser ?? DEFAULTS.stagingUser, reader, "--staging-user", checkUserName);
   return { roleName, policyName, stagingUser };
 }
 
@@ -161,7 +202,14 @@ export function generateExternalId(): string {
  * it (a rerun from CI without the hardening flags must not weaken the trust), or --plain-trust
  * drops it; a generated external ID is reused so reruns converge.
  */
-export async function askTrust(prompter: Prompter, given: TrustFlags, interactive: boolean, remembered?: TrustAnswers, mode: GrantMode = "role"): Promise<TrustAnswers> {
+export async function askTrust(
+  prompter: Prompter,
+  given: TrustFlags,
+  interactive: boolean,
+  remembered?: TrustAnswers,
+  mode: GrantMode = "role",
+  stagingAccountIds: readonly string[] = [],
+): Promise<TrustAnswers> {
   const base = given.plainTrust ? undefined : remembered;
   if (mode === "resource-policy") return bucketGrantees(given, base);
   const newExternalId = () => remembered?.trust.externalId ?? generateExternalId();
@@ -176,7 +224,8 @@ export async function askTrust(prompter: Prompter, given: TrustFlags, interactiv
     maxSessionDuration: given.maxSessionDuration !== undefined ? checkMaxSessionDuration(given.maxSessionDuration) : (base?.maxSessionDuration ?? DEFAULTS.maxSessionDuration),
   });
   const anyGiven = Object.values(given).some((v) => v !== undefined);
-  if (!interactive || anyGiven || base) return fromFlags();
+  // A remembered plain trust is asked about again; remembered hardening is kept (and said so).
+  if (!interactive || anyGiven || (base && hardeningOf(base).length > 0)) return fromFlags();
   const harden = await prompter.confirm({
     message: "Harden the role's trust beyond the recipe (named principals, external ID, MFA, organization, session length)?",
     flag: "--trust-principal, --external-id, --require-mfa, --org-id, --max-session-duration",
@@ -187,7 +236,7 @@ export async function askTrust(prompter: Prompter, given: TrustFlags, interactiv
     message: "Trust only these users or roles (comma-separated ARNs; empty trusts the whole Staging account):",
     flag: "--trust-principal",
     default: "",
-    validate: asPromptValidator((v) => splitList(v).forEach(checkTrustPrincipal)),
+    validate: asPromptValidator((v) => splitList(v).forEach((arn) => checkPrincipalInStaging(arn, stagingAccountIds))),
   });
   const externalId = await prompter.confirm({ message: "Require an external ID? (for a role a third party assumes: stops the confused deputy)", flag: "--external-id", default: false });
   const requireMfa = await prompter.confirm({ message: "Require MFA to assume the role?", flag: "--require-mfa", default: false });
@@ -204,6 +253,35 @@ export async function askTrust(prompter: Prompter, given: TrustFlags, interactiv
     },
     maxSessionDuration: checkMaxSessionDuration(maxSession),
   };
+}
+
+/**
+ * A trusted principal must be in a Staging account: the pre-flight would refuse one elsewhere
+ * after every other question, so the wizard refuses it at the question. (No accounts known: format only.)
+ */
+export function checkPrincipalInStaging(arn: string, stagingAccountIds: readonly string[]): string {
+  const checked = checkTrustPrincipal(arn);
+  const account = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(checked)?.[1];
+  if (stagingAccountIds.length > 0 && account !== undefined && !stagingAccountIds.includes(account)) {
+    throw invalidInput(
+      `${checked} is in account ${account}, not in Staging (${stagingAccountIds.join(", ")}): the role would trust a principal outside Staging.`,
+      `Name a user or role of account ${stagingAccountIds[0]}, or leave it empty to trust the whole Staging account.`,
+    );
+  }
+  return checked;
+}
+
+/** The trust conditions beyond the recipe, in words (empty: the plain trust). */
+export function hardeningOf(answers: TrustAnswers): string[] {
+  const { trust, maxSessionDuration } = answers;
+  return [
+    trust.principals?.length ? `trusted principals ${trust.principals.join(", ")}` : undefined,
+    trust.externalId ? "an external ID" : undefined,
+    trust.requireMfa ? "MFA" : undefined,
+    trust.orgId ? `organization ${trust.orgId}` : undefined,
+    trust.allowSourceIdentity ? "source identity allowed" : undefined,
+    maxSessionDuration !== DEFAULTS.maxSessionDuration ? `sessions up to ${maxSessionDuration} s` : undefined,
+  ].filter((part): part is string => part !== undefined);
 }
 
 /** Resource-policy mode has no role: only --trust-principal applies (to the bucket's grant). */

@@ -9,13 +9,15 @@ import { checkRefreshingProfile, writeProcessProfile, writeRoleProfile, type Pro
 import { checkProfileFilesWritable, refuseForeignProfile, writeTemporaryProfile } from "../awsconfig/temporary-profile.js";
 import type { CommandContext } from "../commands/context.js";
 import { invalidInput } from "../errors.js";
+import { ONE_HOUR_SECONDS } from "../session-duration.js";
 import { defaultSessionName } from "../session-name.js";
 import { assumeRole, type TemporaryCredentials } from "../stages/assume-role.js";
 import type { SetupState } from "../state.js";
+import { DEFAULT_PROFILE_STYLE, type ProfileStyle } from "../awsconfig/profile-style.js";
 import { checkMfaSerial, checkTokenCode } from "../validate/index.js";
 import { explainingDenials } from "../verify/explain-denial.js";
 
-export type ProfileStyle = "static" | "role" | "process";
+export type { ProfileStyle } from "../awsconfig/profile-style.js";
 
 export interface AssumeRequest {
   profile: string;
@@ -37,12 +39,12 @@ export interface AssumeRequest {
   protectedProfiles?: string[];
 }
 
-/** Shared by `assume` and setup's stage 3; `sts` is a client of the request's profile and region. */
-export async function assumeAndWrite(request: AssumeRequest, sts: STSClient, ctx: CommandContext): Promise<void> {
+/** Shared by `assume` and setup's stage 3 (which reads with the session it returns); `sts` is a client of the request's profile and region. */
+export async function assumeAndWrite(request: AssumeRequest, sts: STSClient, ctx: CommandContext): Promise<TemporaryCredentials> {
   const { out } = ctx;
   const view = await loadProfileView(ctx.env);
   const settings = requireProfile(view, request.profile);
-  const style = request.profileStyle ?? "static";
+  const style = request.profileStyle ?? DEFAULT_PROFILE_STYLE;
   if (request.writeProfile) refuseForeignProfile(view, request.writeProfile, [request.profile, ...(request.protectedProfiles ?? [])], style);
   if (request.writeProfile) await checkProfileFilesWritable(view, request.writeProfile, keysFileFor(style, request.credentialsFile), ctx.env);
   const sessionName = request.sessionName ?? defaultSessionName(request.profile);
@@ -74,10 +76,11 @@ export async function assumeAndWrite(request: AssumeRequest, sts: STSClient, ctx
   out.line(`  expires ${creds.expiration.toISOString()} (${minutesFromNow(creds.expiration)} min from now)`);
   if (!request.writeProfile) {
     out.line(`  ${out.color.dim("Add --write-profile to save a profile; --profile-style role makes one the AWS tools refresh themselves.")}`);
-    return;
+    return creds;
   }
   // A role profile asks for MFA on every use when it names a device: only when the role needs one.
   await writeProfileInStyle(request, { name: request.writeProfile, creds, sessionName, mfaSerial: mfa?.serial, view }, ctx);
+  return creds;
 }
 
 async function writeProfileInStyle(
@@ -85,7 +88,7 @@ async function writeProfileInStyle(
   written: { name: string; creds: TemporaryCredentials; sessionName: string; mfaSerial: string | undefined; view: ProfileView },
   ctx: CommandContext,
 ): Promise<void> {
-  const style = request.profileStyle ?? "static";
+  const style = request.profileStyle ?? DEFAULT_PROFILE_STYLE;
   const role = refreshingProfile(request, written.name, written.sessionName, written.mfaSerial, ctx.endpoint);
   const result =
     style === "role"
@@ -147,12 +150,12 @@ async function refuseDuration(request: AssumeRequest, sts: STSClient): Promise<v
       `Ask for ${max} or less, or raise the role's limit with \`xacct setup --max-session-duration ${seconds}\`.`,
     );
   }
-  if (seconds <= 3600) return;
+  if (seconds <= ONE_HOUR_SECONDS) return;
   const caller = await sts.send(new GetCallerIdentityCommand({}));
   if (caller.Arn?.includes(":assumed-role/")) {
     throw invalidInput(
       `Profile ${request.profile} is itself a role session (${caller.Arn}); AWS limits a role assumed from another role ("role chaining") to one hour, so --duration-seconds ${seconds} would be refused.`,
-      "Ask for 3600 seconds or less, or assume the role from an IAM user's profile.",
+      `Ask for ${ONE_HOUR_SECONDS} seconds or less, or assume the role from an IAM user's profile.`,
     );
   }
 }

@@ -10,7 +10,8 @@ import { basename } from "node:path";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import type { CommandContext } from "../commands/context.js";
 import { invalidInput, XacctError } from "../errors.js";
-import { downloadObject } from "../stages/download.js";
+import { downloadObject, type ListAccess } from "../stages/download.js";
+import type { SetupState } from "../state.js";
 import { explainingDenials } from "../verify/explain-denial.js";
 
 export interface TestGetRequest {
@@ -21,6 +22,15 @@ export interface TestGetRequest {
   outfile?: string;
   /** Replace an existing file (keeping its mode); without it an existing file is refused. */
   force?: boolean;
+  /** Who may list the bucket, for what a refusal or a missing key says; unknown without a setup. */
+  list?: ListAccess | undefined;
+}
+
+/** Who may list a setup's bucket: the Staging user in resource-policy mode, else only Production's admin. */
+export function listAccess(setup: Pick<SetupState, "mode" | "productionProfile" | "stagingProfile">, reader: string): ListAccess {
+  return setup.mode === "resource-policy"
+    ? { readerMayList: reader === setup.stagingProfile, profile: setup.stagingProfile }
+    : { readerMayList: false, profile: setup.productionProfile };
 }
 
 /** `s3`: a client of the request's profile and region. */
@@ -33,7 +43,7 @@ export async function testGet(request: TestGetRequest, s3: S3Client, ctx: Comman
   const settings = requireProfile(await loadProfileView(ctx.env), request.profile);
   refuseExpired(request.profile, settings["xacct_expiration"]);
   const result = await explainingDenials(ctx, "read", request.bucket, () =>
-    downloadObject(s3, { bucket: request.bucket, key: request.key, dest, force: request.force, profile: request.profile }, ctx.stdout),
+    downloadObject(s3, { bucket: request.bucket, key: request.key, dest, force: request.force, profile: request.profile, list: request.list }, ctx.stdout),
   );
   ctx.result["download"] = { bucket: request.bucket, key: request.key, destination: dest, bytes: result.bytes, contentType: result.contentType ?? null, etag: result.etag ?? null };
   // With '-' the object itself is on stdout; the report must not mix into it.

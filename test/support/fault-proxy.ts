@@ -23,8 +23,11 @@ export interface Fault {
 
 export interface FaultProxy {
   endpoint: string;
-  /** Decides per request; return a fault to fail it, "reset" to cut the connection, undefined to pass it on. */
-  rule: (request: SeenRequest) => FaultAction;
+  /**
+   * Decides per request; return a fault to fail it, "reset" to cut the connection, undefined to
+   * pass it on. A promise holds the request until it settles: a slow link.
+   */
+  rule: (request: SeenRequest) => FaultAction | Promise<FaultAction>;
   close(): Promise<void>;
 }
 
@@ -38,7 +41,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const target = req.headers["x-amz-target"];
     const jsonOperation = typeof target === "string" ? target.split(".").pop() : undefined;
     const action = jsonOperation ?? new URLSearchParams(body.toString("utf8")).get("Action") ?? s3Operation(method, req.url ?? "/");
-    const fault = proxy.rule({ method, path: req.url ?? "/", action });
+    const fault = await proxy.rule({ method, path: req.url ?? "/", action });
     if (fault === "reset") {
       req.socket.destroy();
       return;

@@ -5,6 +5,7 @@ import type { PathDocuments } from "../documents.js";
 import { ANY_IDENTITY, ANY_TRUST, evaluateIntended, judging, missing, orgLayer, verdict } from "./judge.js";
 import type { Principal, RolePath } from "./path.js";
 import type { Hop, VerifyTarget } from "./types.js";
+import { counted } from "../../ui/words.js";
 
 /** The user may ask for the role, the trust admits it (and every further Staging account). */
 export function assumeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop[] {
@@ -17,7 +18,7 @@ export function assumeHops(docs: PathDocuments, target: VerifyTarget, path: Role
   })];
   const title = `the trust policy of ${target.roleName} admits ${target.stagingUser}`;
   const trustPolicy = docs.trust;
-  if (!trustPolicy) return [...hops, missing("trust-admits-user", title, `Role ${target.roleArn} does not exist: run \`xacct setup\`.`)];
+  if (!trustPolicy) return [...hops, missing("trust-admits-user", title, `Role ${target.roleArn} does not exist.`, "Create it: run `xacct setup`.")];
   hops.push(judging("trust-admits-user", title, () => {
     const trust = evaluateIntended(path.assume(path.user), { identity: [ANY_IDENTITY], permissionsBoundary: docs.userBoundary && ANY_IDENTITY, resource: trustPolicy, ...orgLayer(docs, "production", "rcps") });
     const hop = verdict("trust-admits-user", title, trust.decision === "Allow", trust,
@@ -25,7 +26,7 @@ export function assumeHops(docs: PathDocuments, target: VerifyTarget, path: Role
     return hop.ok === false ? { ...hop, detail: `${hop.detail}${organizationNote(trustPolicy, docs, target)}` } : hop;
   }));
   const more = target.moreStagingAccountIds ?? [];
-  const moreTitle = `the trust policy of ${target.roleName} admits ${target.stagingUser} in ${more.length} more Staging account(s)`;
+  const moreTitle = `the trust policy of ${target.roleName} admits ${target.stagingUser} in ${counted(more.length, "more Staging account")}`;
   if (more.length > 0) hops.push(judging("trust-admits-more-accounts", moreTitle, () => moreAccountsHop(trustPolicy, target, more, path.assume)));
   return hops;
 }
@@ -52,7 +53,7 @@ export function moreAccountsHop(
     const user = { arn: userArn(partition, accountId, target.stagingUser), accountId };
     return evaluate(assume(user), { identity: [ANY_IDENTITY], resource: trust }).decision !== "Allow";
   });
-  const title = `the trust policy of ${target.roleName} admits ${target.stagingUser} in ${accounts.length} more Staging account(s)`;
+  const title = `the trust policy of ${target.roleName} admits ${target.stagingUser} in ${counted(accounts.length, "more Staging account")}`;
   return refused.length === 0
     ? { id: "trust-admits-more-accounts", title, ok: true, detail: `Every one of ${accounts.length} accounts is admitted.` }
     : { id: "trust-admits-more-accounts", title, ok: false, detail: `Not admitted: ${refused.join(", ")}.`, fix: "Run `xacct setup` with the same Staging accounts to put them in the trust policy." };

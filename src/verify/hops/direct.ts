@@ -31,6 +31,7 @@ export function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Ho
   const bucketPolicy = docs.bucketPolicy;
   const anyBucket: LabeledPolicy = {
     label: "(the bucket policy, assumed to admit)",
+    assumed: true,
     document: policyDocument([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:*", Resource: "*" }]),
   };
   const both = { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, ...(bucketPolicy ? { resource: bucketPolicy } : {}) };
@@ -44,7 +45,7 @@ export function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Ho
         docs.userExists ? `Give ${target.stagingUser} s3:GetObject on ${bucketObjectsArn(partition, target.bucket)}: run \`xacct setup --mode resource-policy\`.` : `User ${target.stagingUser} does not exist: run \`xacct setup --mode resource-policy\`.`);
     })),
     onEveryKey(target.bucket, keys, (key) => judging("bucket-admits-user", admits, () => {
-      if (!bucketPolicy) return missing("bucket-admits-user", admits, "The bucket has no policy: run `xacct setup --mode resource-policy`.");
+      if (!bucketPolicy) return missing("bucket-admits-user", admits, `Bucket ${target.bucket} has no bucket policy, so nothing grants Staging's request.`, "Grant it: run `xacct setup --mode resource-policy`.");
       const admitted = evaluateIntended(onObject("s3:GetObject", user, key), { identity: [ANY_IDENTITY], permissionsBoundary: docs.userBoundary && ANY_IDENTITY, resource: bucketPolicy, ...orgLayer(docs, "production", "rcps") });
       const hop = verdict("bucket-admits-user", admits, admitted.decision === "Allow", admitted,
         `Grant account ${target.stagingAccountId} s3:GetObject in the bucket policy: run \`xacct setup --mode resource-policy\`.`);

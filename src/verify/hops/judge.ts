@@ -55,10 +55,12 @@ export function judgingAll(fallback: { id: HopId; title: string }[], compute: ()
 /** Stand-ins that isolate one side of a cross-account check, so each hop judges one document set. */
 export const ANY_IDENTITY: LabeledPolicy = {
   label: "(the caller's own permissions, assumed to allow)",
+  assumed: true,
   document: policyDocument([{ Effect: "Allow", Action: "*", Resource: "*" }]),
 };
 export const ANY_TRUST: LabeledPolicy = {
   label: "(the role's trust, assumed to admit)",
+  assumed: true,
   document: policyDocument([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }]),
 };
 
@@ -113,9 +115,9 @@ export function cannotTell(id: HopId, title: string, adverse: EvaluationResult, 
   };
 }
 
-
-export function missing(id: HopId, title: string, fix: string): Hop {
-  return { id, title, ok: false, detail: "There is no such role.", fix };
+/** The document a hop judges is not there (a role deleted, a bucket without a policy): `detail` says which. */
+export function missing(id: HopId, title: string, detail: string, fix: string): Hop {
+  return { id, title, ok: false, detail, fix };
 }
 
 /**

@@ -43,6 +43,7 @@ function delegatingKeyPolicy(key: KmsKey, readerAccountId: string): LabeledPolic
   const partition = parseKeyArn(key.arn)?.partition ?? "aws";
   return {
     label: "(the key policy, assumed to let IAM policies decide)",
+    assumed: true,
     document: policyDocument([{ Effect: "Allow", Principal: { AWS: accountRootArn(partition, readerAccountId) }, Action: "kms:*", Resource: "*" }]),
   };
 }
