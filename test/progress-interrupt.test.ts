@@ -4,7 +4,9 @@
  * or undo; exits 130; and the setup stays remembered, so teardown removes what was made.
  */
 import { GetRoleCommand } from "@aws-sdk/client-iam";
+import { DeleteBucketCommand, ListBucketsCommand } from "@aws-sdk/client-s3";
 import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientsFor } from "./support/accounts.js";
 import { startFaultProxy, type FaultProxy } from "./support/fault-proxy.js";
@@ -154,6 +156,31 @@ describe("Ctrl-C while setup applies", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("a second Ctrl-C during a new setup's first write keeps the setup remembered and says how to remove the bucket that write may have made", async () => {
+    const hold = holdFirst("CreateBucket");
+    const run = await runCli(setupArgs("ctrl-c-first-write"), async (child) => {
+      await hold.seen;
+      child.kill("SIGINT");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      child.kill("SIGINT");
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(130);
+    expect(run.stdout).toMatch(/stopped {2}Bucket ctrl-c-first-write in us-east-1 — sent to AWS and not awaited: it may have been made/);
+    expect(run.stdout).toContain("If the stopped step was made after all, undo it with: aws s3api delete-bucket --bucket ctrl-c-first-write --profile prod");
+
+    // When the held CreateBucket reaches AWS after all, the setup is still remembered: teardown
+    // removes nothing else's, and keeps the untagged bucket, saying why
+    hold.release();
+    await hold.forwarded;
+    const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
+    await expect.poll(async () => (await prod.s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toContain("ctrl-c-first-write");
+    proxy.rule = () => undefined;
+    const teardown = await sandbox.run(["teardown", "--yes", "--setup", "ctrl-c-first-write"]);
+    expect(teardown.code, teardown.stdout + teardown.stderr).toBe(0);
+    expect(teardown.stdout).toContain("leave  bucket ctrl-c-first-write  (not created by xacct: it has no managed-by=xacct tag)");
+    await prod.s3.send(new DeleteBucketCommand({ Bucket: "ctrl-c-first-write" }));
+  });
+
   it("in the wizard, a Ctrl-C typed in the terminal after 'Apply this plan?' stops it the same way", async () => {
     const before = await snapshot();
     const hold = holdFirst("CreateRole");
@@ -201,5 +228,18 @@ describe("Ctrl-C while setup applies", () => {
     const assume = await sandbox.run(["assume", "--write-profile"]);
     expect(assume.code, assume.stdout + assume.stderr).toBe(0);
     expect((await sandbox.run(["teardown", "--yes"])).code).toBe(0);
+  });
+});
+
+describe("a setup whose first write AWS refuses", () => {
+  it("leaves what xacct remembers byte for byte as it was: a setup that never came to be is not added", async () => {
+    expect((await sandbox.run(setupArgs("remembered-first"))).code).toBe(0);
+    const before = await readFile(sandbox.statePath, "utf8");
+    // Given a name taken between the plan and the write (the plan saw it free)
+    proxy.rule = (request) => (request.action === "CreateBucket" ? { status: 409, code: "BucketAlreadyExists", message: "taken" } : undefined);
+    const run = await sandbox.run(["--endpoint-url", proxy.endpoint, ...setupArgs("taken-at-write", ["--role-name", "OtherRole"])]);
+    proxy.rule = () => undefined;
+    expect(run.code, run.stdout + run.stderr).not.toBe(0);
+    expect(await readFile(sandbox.statePath, "utf8")).toBe(before);
   });
 });

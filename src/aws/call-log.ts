@@ -11,6 +11,11 @@ export interface ApiCall {
   caller?: string;
   /** Hash of the input with its keys sorted; equal inputs hash equal. */
   inputHash?: string;
+  /**
+   * How it ended: answered, refused by the service (an AWS error answer, so nothing was done),
+   * or neither yet (in flight, or the connection failed: AWS may have acted on it).
+   */
+  outcome?: "answered" | "refused";
 }
 
 export interface RepeatedCall {
@@ -46,6 +51,16 @@ export class CallLog {
 
   get writes(): ApiCall[] {
     return this.calls.filter((c) => !isReadOperation(c.operation));
+  }
+
+  /** How many calls so far: a mark for `mayHaveWrittenSince`. */
+  get mark(): number {
+    return this.calls.length;
+  }
+
+  /** Whether a write since `mark` may have changed an account: anything but a refusal AWS answered. */
+  mayHaveWrittenSince(mark: number): boolean {
+    return this.calls.slice(mark).some((c) => !isReadOperation(c.operation) && c.outcome !== "refused");
   }
 
   /**

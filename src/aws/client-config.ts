@@ -9,7 +9,7 @@ import type { IAMClient } from "@aws-sdk/client-iam";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { createHash } from "node:crypto";
 import { narrowSdkFilesFor } from "../awsconfig/sdk-files.js";
-import { canonicalInput, type CallLog } from "./call-log.js";
+import { canonicalInput, type ApiCall, type CallLog } from "./call-log.js";
 
 export interface AwsTarget {
   /** Named profile; undefined means the SDK's default chain. */
@@ -60,8 +60,20 @@ export function countCalls(client: AnyClient, service: string, caller: string, l
   (client as IAMClient).middlewareStack.add(
     (next, context) => async (args) => {
       const inputHash = createHash("sha256").update(canonicalInput(args.input)).digest("hex").slice(0, 16);
-      log.record({ service, operation: String(context.commandName ?? "").replace(/Command$/, ""), caller, inputHash });
-      return next(args);
+      const call: ApiCall = { service, operation: String(context.commandName ?? "").replace(/Command$/, ""), caller, inputHash };
+      log.record(call);
+      try {
+        const answer = await next(args);
+        call.outcome = "answered";
+        return answer;
+      } catch (error) {
+        // An error AWS answered (4xx) at the first attempt means it did not act; a lost
+        // connection, a 5xx, or a refusal after a retry (the first try may have acted) may have.
+        const meta = (error as { $metadata?: { httpStatusCode?: number; attempts?: number } }).$metadata;
+        const status = meta?.httpStatusCode;
+        if (status !== undefined && status >= 400 && status < 500 && (meta?.attempts ?? 1) <= 1) call.outcome = "refused";
+        throw error;
+      }
     },
     { step: "initialize", name: "xacctCallLog" },
   );

@@ -219,12 +219,14 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   const steps = setupSteps({ production: session.prod, staging: session.staging }, plan, changes, diff.prodState, bucketCreated, lockDirectory);
   // Shared documents are read again before they are written: the plan may have been on screen a while.
   ctx.calls.checkpoint();
+  const beforeWrites = ctx.calls.mark;
   try {
     return await runSteps(steps, ctx.out, applied);
   } catch (error) {
-    // Refused before any step changed anything (a bucket name taken by another account): what
-    // xacct remembered stays as it was, and a setup that never came to be is not added.
-    if (!bucketMade && !applied.some(changedSomething)) await restoreRemembered(ctx.statePath, session.previous, plan.answers);
+    // Refused before anything could have changed (every write AWS refused, none in flight or
+    // lost): what xacct remembered stays as it was, and a setup that never came to be is not added.
+    const untouched = !bucketMade && !applied.some(changedSomething) && !ctx.calls.mayHaveWrittenSince(beforeWrites);
+    if (untouched) await restoreRemembered(ctx.statePath, session.previous, plan.answers);
     throw error;
   }
 }

@@ -115,6 +115,9 @@ function stopped(out: Output, done: StepRecord[], inFlight: Step | undefined, pe
   if (inFlight) out.line(`  ${out.color.yellow("stopped")}  ${inFlight.title} — sent to AWS and not awaited: it may have been made`);
   for (const step of pending) out.line(`  ${out.color.dim("not run")}  ${step.title}`);
   showUndo(out, done);
+  // A resource made by a call nobody waited for may lack the tags that mark it as xacct's, so
+  // teardown may keep it: the command that removes it is given here.
+  if (inFlight?.undo) out.line(`If the stopped step was made after all, undo it with: ${inFlight.undo}`);
   out.line();
   return new XacctError(pending.length === 0 && !inFlight ? "Stopped by Ctrl-C after the last step; what follows it was not run." : "Stopped by Ctrl-C before every step was run.", {
     hint: `Run the same command again to finish: it picks up where this run stopped.${undoable(done).length > 0 ? " To undo it instead, `xacct teardown --yes` removes what setup made." : ""}`,
