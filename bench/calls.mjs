@@ -17,7 +17,10 @@ export async function benchCalls(sandbox) {
     const operations = match[2] === "none" ? [] : match[2].split(", ").map(parse);
     const writes = operations.filter((op) => !isReadOperation(op.operation)).reduce((n, op) => n + op.count, 0);
     // Whatever --debug did not print itself is noise.
-    const noise = stderr.split("\n").filter((line) => line !== "" && !line.startsWith("debug: ")).join("\n");
+    const noise = stderr
+      .split("\n")
+      .filter((line) => line !== "" && !line.startsWith("debug: "))
+      .join("\n");
     counted[step] = { calls: Number(match[1]), writes, summary: match[2], budget: budgets[step], noise };
   };
   await count("setup", SETUP_ARGS);

@@ -32,7 +32,13 @@ async function timeWrites(dir, profiles, runs) {
   const original = join(dir, `config-${profiles}`);
   const lines = [];
   for (let i = 0; i < profiles; i++) {
-    lines.push(`[profile team-${i}]`, `region = eu-west-${(i % 3) + 1}`, `role_arn = arn:aws:iam::${String(100000000000 + i)}:role/Dev`, "source_profile = default", "");
+    lines.push(
+      `[profile team-${i}]`,
+      `region = eu-west-${(i % 3) + 1}`,
+      `role_arn = arn:aws:iam::${String(100000000000 + i)}:role/Dev`,
+      "source_profile = default",
+      "",
+    );
   }
   await writeFile(original, lines.join("\n"), { mode: 0o600 });
   const config = join(dir, "config");

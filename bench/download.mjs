@@ -27,7 +27,10 @@ export async function benchDownload(sandbox, { sizeMb = 256, runs = 3 } = {}) {
     await rm(out, { force: true });
   };
   const theirs = async () => {
-    const result = await runOk("aws", ["s3api", "get-object", "--bucket", BUCKET, "--key", large, out, "--profile", "TempCred"], { env: sandbox.env, cwd: work });
+    const result = await runOk("aws", ["s3api", "get-object", "--bucket", BUCKET, "--key", large, out, "--profile", "TempCred"], {
+      env: sandbox.env,
+      cwd: work,
+    });
     times.aws.push(result.ms);
     await rm(out, { force: true });
   };

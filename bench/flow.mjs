@@ -42,7 +42,15 @@ const json = (value) => JSON.stringify(value);
 const documents = {
   "bucket-policy.json": json({
     Version: "2012-10-17",
-    Statement: [{ Sid: "StagingLocateBucket", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${STAGING}:root` }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: `arn:aws:s3:::${BUCKET}` }],
+    Statement: [
+      {
+        Sid: "StagingLocateBucket",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${STAGING}:root` },
+        Action: ["s3:GetBucketLocation", "s3:ListBucket"],
+        Resource: `arn:aws:s3:::${BUCKET}`,
+      },
+    ],
   }),
   "read-objects.json": json({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/*` }] }),
   "trust.json": json({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${STAGING}:root` }, Action: "sts:AssumeRole" }] }),
@@ -74,12 +82,29 @@ export async function awsCliFlow(sandbox) {
   await timed("setup", "iam", "create-policy", "--policy-name", "StageRoleReadObjects", "--policy-document", file("read-objects.json"), "--profile", "prod");
   await timed("setup", "iam", "create-role", "--role-name", "StageRole", "--assume-role-policy-document", file("trust.json"), "--profile", "prod");
   await timed("setup", "iam", "attach-role-policy", "--role-name", "StageRole", "--policy-arn", POLICY_ARN, "--profile", "prod");
-  await timed("setup", "iam", "put-user-policy", "--user-name", "StageAdmin", "--policy-name", "AssumeStageRole", "--policy-document", file("assume.json"), "--profile", "staging");
+  await timed(
+    "setup",
+    "iam",
+    "put-user-policy",
+    "--user-name",
+    "StageAdmin",
+    "--policy-name",
+    "AssumeStageRole",
+    "--policy-document",
+    file("assume.json"),
+    "--profile",
+    "staging",
+  );
   await uploadSample(sandbox.endpoint, sandbox.accounts.prod.accessKey, BUCKET, "Sunset.jpg");
   // Stage 3: assume the role, save the credentials as TempCred, check who we are, download.
   const assumed = await timed("assume", "sts", "assume-role", "--role-arn", ROLE_ARN, "--role-session-name", "by-hand", "--profile", "staging");
   const creds = JSON.parse(assumed.stdout).Credentials;
-  for (const [key, value] of [["aws_access_key_id", creds.AccessKeyId], ["aws_secret_access_key", creds.SecretAccessKey], ["aws_session_token", creds.SessionToken], ["region", "us-east-1"]]) {
+  for (const [key, value] of [
+    ["aws_access_key_id", creds.AccessKeyId],
+    ["aws_secret_access_key", creds.SecretAccessKey],
+    ["aws_session_token", creds.SessionToken],
+    ["region", "us-east-1"],
+  ]) {
     await timed("assume", "configure", "set", key, value, "--profile", "TempCred");
   }
   await timed("assume", "sts", "get-caller-identity", "--profile", "TempCred");

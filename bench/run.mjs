@@ -32,7 +32,14 @@ function row(measure, xacct, baseline, ratio, goal, pass) {
 
 progress(`start-up, ${RUNS.startup} runs each`);
 const startup = await benchStartup({ runs: RUNS.startup });
-row("`xacct --version`", fmt.ms(startup.version), `\`node -e 0\` ${fmt.ms(startup.node)}`, fmt.ratio(startup.versionRatio), "≤ 1.3×", startup.versionRatio <= 1.3);
+row(
+  "`xacct --version`",
+  fmt.ms(startup.version),
+  `\`node -e 0\` ${fmt.ms(startup.node)}`,
+  fmt.ratio(startup.versionRatio),
+  "≤ 1.3×",
+  startup.versionRatio <= 1.3,
+);
 row("`xacct --help`", fmt.ms(startup.help), `\`node -e 0\` ${fmt.ms(startup.node)}`, fmt.ratio(startup.helpRatio), "≤ 1.3×", startup.helpRatio <= 1.3);
 for (const [flag, loaded] of Object.entries(startup.loaded)) {
   const clean = loaded.heavy.length === 0;
@@ -75,8 +82,22 @@ try {
   await sandbox.reset();
   const download = await benchDownload(sandbox, { sizeMb: quick ? 64 : 256, runs: RUNS.download });
   noise += download.noise;
-  row(`test-get, ${download.sizeMb} MB object`, fmt.ms(download.xacct), `\`aws s3api get-object\` ${fmt.ms(download.aws)}`, fmt.ratio(download.ratio), "≤ 1.0×", download.ratio <= 1.0);
-  row(`test-get peak RSS, ${download.sizeMb} MB object`, fmt.mb(download.rssLarge), `1 MB object: ${fmt.mb(download.rssSmall)}`, fmt.ratio(download.rssLarge / download.rssSmall), "≤ 150 MB", download.rssLarge <= 150);
+  row(
+    `test-get, ${download.sizeMb} MB object`,
+    fmt.ms(download.xacct),
+    `\`aws s3api get-object\` ${fmt.ms(download.aws)}`,
+    fmt.ratio(download.ratio),
+    "≤ 1.0×",
+    download.ratio <= 1.0,
+  );
+  row(
+    `test-get peak RSS, ${download.sizeMb} MB object`,
+    fmt.mb(download.rssLarge),
+    `1 MB object: ${fmt.mb(download.rssSmall)}`,
+    fmt.ratio(download.rssLarge / download.rssSmall),
+    "≤ 150 MB",
+    download.rssLarge <= 150,
+  );
 
   progress(`assume --write-profile with a 50 MB config file, ${RUNS.bigConfig} runs`);
   await sandbox.reset();
@@ -115,7 +136,9 @@ const callRows = Object.entries(calls).map(([step, c]) => {
 });
 
 const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim()}, load average ${loadAtStart.toFixed(1)} at start), Node ${process.version}, ${tool("aws", ["--version"])}, moto ${tool("python3", ["-c", "import moto; print(moto.__version__)"])}`;
-console.log(`Measured ${new Date().toISOString().slice(0, 10)} on ${machine}${quick ? " (--quick)" : ""}; medians of ${RUNS.startup} start-ups, ${RUNS.flow} flows, ${RUNS.download} downloads, ${RUNS.config} profile writes.\n`);
+console.log(
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}${quick ? " (--quick)" : ""}; medians of ${RUNS.startup} start-ups, ${RUNS.flow} flows, ${RUNS.download} downloads, ${RUNS.config} profile writes.\n`,
+);
 console.log(table(["measure", "xacct", "baseline", "ratio", "goal", ""], rows));
 console.log();
 console.log(table(["command", "AWS calls", "writes", "budget (calls / writes)", "", "calls"], callRows));

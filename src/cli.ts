@@ -59,7 +59,14 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
 
 function processIo(): CliIo {
   // A getter: process.stdin is a stream built on first use, a cost --version and --help need not pay.
-  return { stdout: process.stdout, stderr: process.stderr, get stdin() { return process.stdin; }, env: process.env };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+  };
 }
 
 function reportError(thrown: unknown, out: Output): number {
@@ -194,17 +201,18 @@ function isTty(stream: Readable | Writable): boolean {
   return (stream as { isTTY?: boolean }).isTTY === true;
 }
 
-
 type Runner = (command: Command, body: (ctx: CommandContext) => Promise<number | void>) => Promise<void>;
 
 /** Commands that change or check the accounts: setup, teardown, verify, export. */
 function addLifecycleCommands(program: Command, run: Runner): void {
-  addTargetOptions(
-    program.command("setup").description("walk the three stages: Production bucket and role, Staging permission, test access"),
-    { creates: true },
-  )
+  addTargetOptions(program.command("setup").description("walk the three stages: Production bucket and role, Staging permission, test access"), {
+    creates: true,
+  })
     .option("--test-key <key>", "download this object after setup, as a test")
-    .option("--profile-style <style>", "how the temporary profile (--temp-profile) is written: static (keys that expire; default, unless the profile already has another style), role (recommended: the AWS tools refresh it) or process")
+    .option(
+      "--profile-style <style>",
+      "how the temporary profile (--temp-profile) is written: static (keys that expire; default, unless the profile already has another style), role (recommended: the AWS tools refresh it) or process",
+    )
     .option("--trust-principal <arn>", "trust this user or role instead of the whole Staging account (repeatable)", collect)
     .option("--external-id [id]", "require this sts:ExternalId (no value: generate a random one)")
     .option("--require-mfa", "require MFA (aws:MultiFactorAuthPresent) to assume the role")
@@ -222,20 +230,14 @@ function addLifecycleCommands(program: Command, run: Runner): void {
     .option("--plan", "read only: show what would change, and change nothing")
     .option("--detailed-exitcode", "with --plan: exit 0 when nothing would change, 2 when changes are pending, 1 on error")
     .option("--no-preflight", "apply even when the policy evaluator finds the planned access wrong")
-    .action((options, command: Command) =>
-      run(command, async (ctx) => (await import("./commands/setup.js")).setupCommand(options, ctx)),
-    );
+    .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/setup.js")).setupCommand(options, ctx)));
 
-  addTargetOptions(
-    program.command("teardown").description("remove exactly what setup made (flags as for setup, default: what setup remembered)"),
-  )
+  addTargetOptions(program.command("teardown").description("remove exactly what setup made (flags as for setup, default: what setup remembered)"))
     .option(...SETUP_OPTION)
     .option("--delete-objects", "also delete the objects of a bucket xacct created, so the bucket can go")
     .option("-y, --yes", "remove without asking")
     .option("--plan", "read only: show what would be removed, and remove nothing")
-    .action((options, command: Command) =>
-      run(command, async (ctx) => (await import("./commands/teardown.js")).teardownCommand(options, ctx)),
-    );
+    .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/teardown.js")).teardownCommand(options, ctx)));
 
   addTargetOptions(
     program.command("verify").description("check every hop from the Staging user to the bucket with a policy evaluator (flags as for setup)"),
@@ -257,15 +259,17 @@ function addLifecycleCommands(program: Command, run: Runner): void {
         "statement is named). A ? never counts as holding.",
         "",
         "Exit codes: 0 every check holds; 1 some check fails; 3 none fails but some cannot be told.",
-        "--json: each hop has \"ok\": true, false or null (cannot tell); \"failed\" and \"undecided\" count them.",
+        '--json: each hop has "ok": true, false or null (cannot tell); "failed" and "undecided" count them.',
       ].join("\n"),
     )
-    .action((options, command: Command) =>
-      run(command, async (ctx) => (await import("./commands/verify.js")).verifyCommand(options, ctx)),
-    );
+    .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/verify.js")).verifyCommand(options, ctx)));
 
   addTargetOptions(
-    program.command("export").description("write what setup makes as CloudFormation or Terraform (flags as for setup), adopting what exists already (import blocks or import steps); changes nothing in AWS"),
+    program
+      .command("export")
+      .description(
+        "write what setup makes as CloudFormation or Terraform (flags as for setup), adopting what exists already (import blocks or import steps); changes nothing in AWS",
+      ),
   )
     .option(...SETUP_OPTION)
     .addOption(new Option("--format <format>", "template language").choices(["cloudformation", "terraform"]).makeOptionMandatory())
@@ -273,10 +277,7 @@ function addLifecycleCommands(program: Command, run: Runner): void {
     .option("--stackset", "CloudFormation: make the Staging template a service-managed StackSet over --ou (a group, not one user)")
     .option("--ou <id>", "with --stackset: the organizational unit to deploy the StackSet to")
     .option("--force", "replace files of the export's names that xacct export did not write")
-    .action((options, command: Command) =>
-      run(command, async (ctx) => (await import("./commands/export.js")).exportCommand(options, ctx)),
-    );
-
+    .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/export.js")).exportCommand(options, ctx)));
 }
 
 /** Commands that use what setup made: assume, credentials, console, test-get. */
@@ -297,14 +298,15 @@ function addSessionCommands(program: Command, run: Runner): void {
     .option("--region <region>", "region written into the profile (default: from setup)")
     .addOption(new Option("--write-profile [name]", "save the credentials as this profile in the AWS config file (default name: TempCred)"))
     .option("--credentials-file", "with --write-profile: save the keys in the credentials file instead, for tools that read only that file")
-    .option("--profile-style <style>", "with --write-profile: static (keys that expire; default, unless the profile already has another style), role (the AWS tools assume the role themselves; recommended) or process (credential_process runs xacct credentials)")
+    .option(
+      "--profile-style <style>",
+      "with --write-profile: static (keys that expire; default, unless the profile already has another style), role (the AWS tools assume the role themselves; recommended) or process (credential_process runs xacct credentials)",
+    )
     .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
     .option("--mfa-serial <arn>", "MFA device, when the role requires MFA (default: the profile's mfa_serial)")
     .option("--token-code <code>", "the current MFA code (asked for in a terminal)")
     .option("--source-identity <name>", "set a source identity on the session (the trust must allow it)")
-    .action((options, command: Command) =>
-      run(command, async (ctx) => (await import("./commands/assume.js")).assumeCommand(options, ctx)),
-    );
+    .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/assume.js")).assumeCommand(options, ctx)));
 
   program
     .command("credentials")
@@ -316,9 +318,7 @@ function addSessionCommands(program: Command, run: Runner): void {
     .option("--region <region>", "region (default: from setup)")
     .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
     .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
-    .action((options, command: Command) =>
-      run(command, async (ctx) => (await import("./commands/credentials.js")).credentialsCommand(options, ctx)),
-    );
+    .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/credentials.js")).credentialsCommand(options, ctx)));
 
   program
     .command("console")
@@ -326,13 +326,13 @@ function addSessionCommands(program: Command, run: Runner): void {
     .option(...SETUP_OPTION)
     .option("--role-arn <arn>", "role (default: from setup)")
     .option("--display-name <name>", "name the console shows for the role")
-    .action((options, command: Command) =>
-      run(command, async (ctx) => (await import("./commands/console.js")).consoleCommand(options, ctx)),
-    );
+    .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/console.js")).consoleCommand(options, ctx)));
 
   program
     .command("test-get")
-    .description("download one object with the setup's reading profile (its temporary profile, or the Staging profile in resource-policy mode) and report size, type and ETag")
+    .description(
+      "download one object with the setup's reading profile (its temporary profile, or the Staging profile in resource-policy mode) and report size, type and ETag",
+    )
     .argument("<key>", "object key in the bucket")
     .argument("[outfile]", "where to save it ('-' for stdout; default: the key's base name)")
     .option(...SETUP_OPTION)
@@ -343,5 +343,4 @@ function addSessionCommands(program: Command, run: Runner): void {
     .action((key: string, outfile: string | undefined, options, command: Command) =>
       run(command, async (ctx) => (await import("./commands/test-get.js")).testGetCommand(key, outfile, options, ctx)),
     );
-
 }

@@ -105,7 +105,13 @@ export async function prepareCacheDirectory(dir: string): Promise<void> {
 async function missingAncestors(folder: string): Promise<string[]> {
   const missing: string[] = [];
   for (let current = folder; missing.length < 64; current = dirname(current)) {
-    if (await stat(current).then(() => true, () => false)) break;
+    if (
+      await stat(current).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     missing.unshift(current);
     if (dirname(current) === current) break;
   }
@@ -133,7 +139,10 @@ async function makePrivate(folder: string): Promise<void> {
     if (error instanceof XacctError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ELOOP" || code === "ENOTDIR") {
-      const link = await lstat(folder).then((info) => info.isSymbolicLink(), () => false);
+      const link = await lstat(folder).then(
+        (info) => info.isSymbolicLink(),
+        () => false,
+      );
       throw new XacctError(`${folder} is ${link ? "a symbolic link" : "not a folder"}, so xacct will not keep session keys there.`, {
         hint: "Remove it (xacct creates its own folder), or point XDG_CACHE_HOME at a folder of yours.",
       });
@@ -155,7 +164,15 @@ export async function readCached(file: string, options: CacheOptions = {}): Prom
     // Non-blocking: a pipe under the name must not hang the AWS tool that runs us.
     handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     const info = await handle.stat();
-    const why = !info.isFile() ? "it is not a regular file" : !ownedByUs(info.uid) ? "another user owns it" : (info.mode & 0o077) !== 0 ? `other users may open it (mode ${(info.mode & 0o777).toString(8)})` : info.size > CACHE_FILE_LIMIT ? "it is too large to be a session" : undefined;
+    const why = !info.isFile()
+      ? "it is not a regular file"
+      : !ownedByUs(info.uid)
+        ? "another user owns it"
+        : (info.mode & 0o077) !== 0
+          ? `other users may open it (mode ${(info.mode & 0o777).toString(8)})`
+          : info.size > CACHE_FILE_LIMIT
+            ? "it is too large to be a session"
+            : undefined;
     if (why) {
       options.onIgnored?.(`Ignored the cached session in ${file}: ${why}. Fetched a new one.`);
       return undefined;
@@ -166,7 +183,8 @@ export async function readCached(file: string, options: CacheOptions = {}): Prom
     if (!(expiration.getTime() - (options.now ?? Date.now)() > REFRESH_MARGIN_MS)) return undefined;
     return { ...cached, expiration };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ELOOP") options.onIgnored?.(`Ignored the cached session in ${file}: it is a symbolic link. Fetched a new one.`);
+    if ((error as NodeJS.ErrnoException).code === "ELOOP")
+      options.onIgnored?.(`Ignored the cached session in ${file}: it is a symbolic link. Fetched a new one.`);
     return undefined; // missing or unreadable: fetch afresh
   } finally {
     await handle?.close();
@@ -195,13 +213,20 @@ async function writeCached(file: string, creds: TemporaryCredentials): Promise<v
 
 /** A lost lock costs at most one extra AssumeRole; the rename keeps the file whole. */
 function withCacheLock<T>(file: string, work: () => Promise<T>): Promise<T> {
-  return withTurnLock(file, {
-    staleMs: LOCK_STALE_MS,
-    waitMs: LOCK_WAIT_MS,
-    retryMs: LOCK_RETRY_INTERVAL_MS,
-    busy: () => new XacctError(`Another xacct kept the session cache ${file} locked for over ${LOCK_WAIT_MS / 1000} s.`, { hint: `Try again; if no xacct is running, delete ${file}.lock.` }),
-    failed: (error) => cacheProblem(file, error),
-  }, work);
+  return withTurnLock(
+    file,
+    {
+      staleMs: LOCK_STALE_MS,
+      waitMs: LOCK_WAIT_MS,
+      retryMs: LOCK_RETRY_INTERVAL_MS,
+      busy: () =>
+        new XacctError(`Another xacct kept the session cache ${file} locked for over ${LOCK_WAIT_MS / 1000} s.`, {
+          hint: `Try again; if no xacct is running, delete ${file}.lock.`,
+        }),
+      failed: (error) => cacheProblem(file, error),
+    },
+    work,
+  );
 }
 
 /**
@@ -209,7 +234,13 @@ function withCacheLock<T>(file: string, work: () => Promise<T>): Promise<T> {
  * older versions used, which do not say their role. Returns how many files went.
  */
 export async function removeCachedSessions(dir: string, roleArn: string): Promise<number> {
-  if (!(await lstat(dir).then((info) => info.isDirectory(), () => false))) return 0; // missing, or a link we never use
+  if (
+    !(await lstat(dir).then(
+      (info) => info.isDirectory(),
+      () => false,
+    ))
+  )
+    return 0; // missing, or a link we never use
   const prefix = `${rolePrefix(roleArn)}-`;
   const legacy = /^[0-9a-f]{32}\.json(?:\.[0-9a-f]{12}\.tmp)?$/;
   const names = await readdir(dir).catch(() => [] as string[]);

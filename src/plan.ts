@@ -138,17 +138,34 @@ export function buildSetupPlan(answers: SetupAnswers, accounts: DiscoveredAccoun
     roleArn: role,
     policyArn: managedPolicyArn(partition, prodAccount, answers.policyName),
     inlinePolicyName: inlinePolicyNameFor(answers),
-    documents: withDecrypt(answers.mode, { partition, bucket: answers.bucket }, buildDocuments(answers, { partition, stagingAccountId: accounts.staging.accountId, moreStagingAccountIds: accounts.moreStaging?.map((a) => a.accountId) }, role), kms),
+    documents: withDecrypt(
+      answers.mode,
+      { partition, bucket: answers.bucket },
+      buildDocuments(
+        answers,
+        { partition, stagingAccountId: accounts.staging.accountId, moreStagingAccountIds: accounts.moreStaging?.map((a) => a.accountId) },
+        role,
+      ),
+      kms,
+    ),
     ...(kms ? { kms } : {}),
   };
 }
 
 /** The reader's own policy gets kms:Decrypt through S3 on exactly the bucket's keys. */
-function withDecrypt(mode: GrantMode, bucket: { partition: Partition; bucket: string }, documents: SetupPlan["documents"], kms: KmsPlan | undefined): SetupPlan["documents"] {
+function withDecrypt(
+  mode: GrantMode,
+  bucket: { partition: Partition; bucket: string },
+  documents: SetupPlan["documents"],
+  kms: KmsPlan | undefined,
+): SetupPlan["documents"] {
   const [first, ...more] = kms?.decrypt ?? [];
   if (!first) return documents;
   // Only for this bucket's objects (its encryption context), as the key-policy statement.
-  const statement = { ...buildKmsDecryptStatement(first, { ...bucket, bucketKeyEnabled: kms?.bucketKeyEnabled === true }), ...(more.length > 0 ? { Resource: [first, ...more].map((k) => k.arn).sort() } : {}) };
+  const statement = {
+    ...buildKmsDecryptStatement(first, { ...bucket, bucketKeyEnabled: kms?.bucketKeyEnabled === true }),
+    ...(more.length > 0 ? { Resource: [first, ...more].map((k) => k.arn).sort() } : {}),
+  };
   return mode === "role"
     ? { ...documents, readObjects: mergeOwnedStatements(documents.readObjects, [statement]) }
     : { ...documents, stagingPolicy: mergeOwnedStatements(documents.stagingPolicy, [statement]) };

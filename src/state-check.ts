@@ -51,7 +51,8 @@ const OPTIONAL: [keyof SetupState, Check][] = [
 
 /** `xacct list` prints it: an ISO time, nothing else. */
 function checkTimestamp(value: string): string {
-  if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(value) || !Number.isFinite(Date.parse(value))) throw invalidInput(`lastVerifiedAt is ${JSON.stringify(value)}, not a time.`);
+  if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(value) || !Number.isFinite(Date.parse(value)))
+    throw invalidInput(`lastVerifiedAt is ${JSON.stringify(value)}, not a time.`);
   return value;
 }
 
@@ -64,7 +65,8 @@ export function checkSetupState(state: SetupState, path: string): SetupState {
     }
     if (state.maxSessionDuration !== undefined) checkMaxSessionDuration(state.maxSessionDuration);
     for (const principal of listAt(state, "trustPrincipals")) checkTrustPrincipal(stringOf(principal, "trustPrincipals"));
-    for (const arn of listAt(state, "kmsKeyArns")) if (!parseKeyArn(stringOf(arn, "kmsKeyArns"))) throw invalidInput(`kmsKeyArns holds ${JSON.stringify(arn)}, which is not a KMS key ARN.`);
+    for (const arn of listAt(state, "kmsKeyArns"))
+      if (!parseKeyArn(stringOf(arn, "kmsKeyArns"))) throw invalidInput(`kmsKeyArns holds ${JSON.stringify(arn)}, which is not a KMS key ARN.`);
     for (const account of listAt(state, "moreStaging")) {
       checkAccountId(stringOf((account as { accountId?: unknown })?.accountId, "moreStaging"));
       const profile = (account as { profile?: unknown }).profile;

@@ -48,7 +48,11 @@ async function replaceAtomically(path: string, file: StateFile): Promise<void> {
 }
 
 function sortedById(setups: Record<string, SetupState>): Record<string, SetupState> {
-  return Object.fromEntries(Object.keys(setups).sort().map((id) => [id, setups[id]!]));
+  return Object.fromEntries(
+    Object.keys(setups)
+      .sort()
+      .map((id) => [id, setups[id]!]),
+  );
 }
 
 function busy(path: string): XacctError {

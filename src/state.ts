@@ -149,7 +149,8 @@ function setupsOf(parsed: unknown, path: string): [string, SetupState][] {
     const checked = setupShape(setup, path, "its setup");
     return [[setupIdOf(checked), checked]];
   }
-  if (parsed["version"] !== 2) throw badState(path, `has version ${JSON.stringify(parsed["version"])}, which this xacct does not know (a newer xacct wrote it?)`);
+  if (parsed["version"] !== 2)
+    throw badState(path, `has version ${JSON.stringify(parsed["version"])}, which this xacct does not know (a newer xacct wrote it?)`);
   const setups = parsed["setups"];
   if (!isObject(setups)) throw badState(path, `is damaged: its setups are ${describeJson(setups)}, not xacct's settings`);
   return Object.entries(setups).map(([id, setup]) => {
@@ -230,4 +231,3 @@ async function readCapped(handle: FileHandle, path: string): Promise<string> {
   }
   return buffer.toString("utf8", 0, length);
 }
-

@@ -59,7 +59,13 @@ describe("the role session name is the one `xacct assume` sends (xacct-<Staging 
   });
 
   it("a trust Deny unless sts:RoleSessionName is xacct-verify refuses the real assume", async () => {
-    const denyOther = (name: string): Statement => ({ Sid: "OnlyNamed", Effect: "Deny", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringNotEquals: { "sts:RoleSessionName": name } } });
+    const denyOther = (name: string): Statement => ({
+      Sid: "OnlyNamed",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: "sts:AssumeRole",
+      Condition: { StringNotEquals: { "sts:RoleSessionName": name } },
+    });
     await setTrust("StageRole", (own) => own, [denyOther("xacct-verify")]);
     const refused = await verify();
     const trust = hop(refused.hops, "trust-admits-user");
@@ -77,9 +83,21 @@ describe("the role session name is the one `xacct assume` sends (xacct-<Staging 
 
   it("a bucket Deny unless aws:userid is RoleId:xacct-verify denies the real session's read", async () => {
     const roleId = (await prod().iam.send(new GetRoleCommand({ RoleName: "StageRole" }))).Role!.RoleId!;
-    await setBucketGuard({ Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: objects, Condition: { StringNotEquals: { "aws:userid": `${roleId}:xacct-verify` } } });
+    await setBucketGuard({
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: objects,
+      Condition: { StringNotEquals: { "aws:userid": `${roleId}:xacct-verify` } },
+    });
     expect(hop((await verify()).hops, "bucket-allows-read").ok).toBe(false);
-    await setBucketGuard({ Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: objects, Condition: { StringNotEquals: { "aws:userid": `${roleId}:xacct-staging` } } });
+    await setBucketGuard({
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: objects,
+      Condition: { StringNotEquals: { "aws:userid": `${roleId}:xacct-staging` } },
+    });
     expect(hop((await verify()).hops, "bucket-allows-read").ok).toBe(true);
     await setBucketGuard(undefined);
   });
@@ -116,7 +134,13 @@ describe("tag keys named through variables, and S3's TLS version, are decided", 
   const everything = [`arn:aws:s3:::${BUCKET}`, objects];
 
   it("a tag variable with a default: the role has no tag 'blocked', so the default applies and the Deny cannot match", async () => {
-    await setBucketGuard({ Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: objects, Condition: { StringEquals: { "aws:userid": "${aws:PrincipalTag/blocked, 'nobody'}" } } });
+    await setBucketGuard({
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: objects,
+      Condition: { StringEquals: { "aws:userid": "${aws:PrincipalTag/blocked, 'nobody'}" } },
+    });
     const run = await verify();
     expect(hop(run.hops, "bucket-allows-read").ok).toBe(true);
     expect(run.code).toBe(0);
@@ -124,7 +148,13 @@ describe("tag keys named through variables, and S3's TLS version, are decided", 
   });
 
   it("a tag key with a space the role lacks is known absent: a Deny when it equals 'x' does not apply", async () => {
-    await setBucketGuard({ Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: objects, Condition: { StringEquals: { "aws:PrincipalTag/cost center": "x" } } });
+    await setBucketGuard({
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: objects,
+      Condition: { StringEquals: { "aws:PrincipalTag/cost center": "x" } },
+    });
     expect(hop((await verify()).hops, "bucket-allows-read").ok).toBe(true);
     await setBucketGuard(undefined);
   });
@@ -139,7 +169,13 @@ describe("tag keys named through variables, and S3's TLS version, are decided", 
   });
 
   it("Deny below TLS 1.3 is not claimed to pass: clients may still use 1.2", async () => {
-    await setBucketGuard({ Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: objects, Condition: { NumericLessThan: { "s3:TlsVersion": "1.3" } } });
+    await setBucketGuard({
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: objects,
+      Condition: { NumericLessThan: { "s3:TlsVersion": "1.3" } },
+    });
     const read = hop((await verify()).hops, "bucket-allows-read");
     expect(read.ok).toBe(false);
     expect(read.detail).toContain('"Guard"');
@@ -166,9 +202,22 @@ describe("Staging's organization when DescribeOrganization is refused", () => {
 describe("a Staging user with an IAM path", () => {
   const PATH_BUCKET = "ctx12-path-bucket";
   const pathUserArn = () => `arn:aws:iam::${sandbox.staging.accountId}:user/ops/PathUser`;
-  const pathArgs = (bucket: string, role: string, extra: string[] = []) =>
-    setupArgs(bucket, ["--role-name", role, "--staging-user", "PathUser", ...extra]);
-  const verifyPath = () => verify(["--bucket", PATH_BUCKET, "--role-name", "PathRole", "--staging-user", "PathUser", "--production-profile", "prod", "--staging-profile", "staging", "--region", "us-east-1"]);
+  const pathArgs = (bucket: string, role: string, extra: string[] = []) => setupArgs(bucket, ["--role-name", role, "--staging-user", "PathUser", ...extra]);
+  const verifyPath = () =>
+    verify([
+      "--bucket",
+      PATH_BUCKET,
+      "--role-name",
+      "PathRole",
+      "--staging-user",
+      "PathUser",
+      "--production-profile",
+      "prod",
+      "--staging-profile",
+      "staging",
+      "--region",
+      "us-east-1",
+    ]);
 
   beforeAll(async () => {
     await stagingIam().send(new CreateUserCommand({ UserName: "PathUser", Path: "/ops/" }));

@@ -24,7 +24,9 @@ async function verify(): Promise<{ code: number; hops: Record<string, Hop> }> {
 }
 
 async function withKeyPolicy(statements: object[], check: () => Promise<void>): Promise<void> {
-  await prod.kms.send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default", Policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) }));
+  await prod.kms.send(
+    new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default", Policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) }),
+  );
   try {
     await check();
   } finally {
@@ -36,10 +38,14 @@ beforeAll(async () => {
   prod = makeClients({ region: "us-east-1", endpoint: sandbox.moto.endpoint, credentials: sandbox.prod.accessKey });
   keyArn = (await prod.kms.send(new CreateKeyCommand({ Description: "bucket keys" }))).KeyMetadata!.Arn!;
   await prod.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  await prod.s3.send(new PutBucketEncryptionCommand({
-    Bucket: BUCKET,
-    ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn }, BucketKeyEnabled: true }] },
-  }));
+  await prod.s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: BUCKET,
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn }, BucketKeyEnabled: true }],
+      },
+    }),
+  );
   const setup = await sandbox.run(setupArgs(BUCKET));
   expect(setup.code, setup.stderr).toBe(0);
   keyPolicy = (await prod.kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default" }))).Policy!;
@@ -54,7 +60,14 @@ describe("S3 Bucket Keys on", () => {
 
   it("a key-policy Deny admitting only the bucket ARN fails key-policy-admits, exit 1, saying older objects would be unreadable", async () => {
     const current = JSON.parse(keyPolicy) as { Statement: object[] };
-    const onlyBucket = { Sid: "OnlyBucketCtx", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*", Condition: { StringNotEquals: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::${BUCKET}` } } };
+    const onlyBucket = {
+      Sid: "OnlyBucketCtx",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { StringNotEquals: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::${BUCKET}` } },
+    };
     await withKeyPolicy([...current.Statement, onlyBucket], async () => {
       const report = await verify();
       expect(report.hops["key-policy-admits"]).toMatchObject({ ok: false });
@@ -68,7 +81,14 @@ describe("S3 Bucket Keys on", () => {
 describe("a KMS grant for the role, while the key policy does not admit it", () => {
   const admins = [{ Sid: "OnlyAdmins", Effect: "Allow", Principal: { AWS: "arn:aws:iam::%ACCOUNT%:role/KeyAdmin" }, Action: "kms:*", Resource: "*" }];
   const grantFor = async (constraints: { EncryptionContextEquals?: Record<string, string>; EncryptionContextSubset?: Record<string, string> }) =>
-    prod.kms.send(new CreateGrantCommand({ KeyId: keyArn, GranteePrincipal: `arn:aws:iam::${sandbox.prod.accountId}:role/StageRole`, Operations: ["Decrypt"], Constraints: constraints }));
+    prod.kms.send(
+      new CreateGrantCommand({
+        KeyId: keyArn,
+        GranteePrincipal: `arn:aws:iam::${sandbox.prod.accountId}:role/StageRole`,
+        Operations: ["Decrypt"],
+        Constraints: constraints,
+      }),
+    );
 
   it.each([
     ["EncryptionContextEquals {purpose: test}: S3 never sends it, ✘ exit 1", { EncryptionContextEquals: { purpose: "test" } }, false, 1],

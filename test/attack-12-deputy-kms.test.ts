@@ -20,8 +20,14 @@ const hop = (hops: Hop[], id: string) => {
 };
 
 describe("D2: a service statement guarded only by aws:SourceArn", () => {
-  const service = (sid: string, principal: string, condition: PolicyStatement["Condition"]): PolicyStatement =>
-    ({ Sid: sid, Effect: "Allow", Principal: { Service: principal }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${B}/*`, Condition: condition });
+  const service = (sid: string, principal: string, condition: PolicyStatement["Condition"]): PolicyStatement => ({
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { Service: principal },
+    Action: "s3:PutObject",
+    Resource: `arn:aws:s3:::${B}/*`,
+    Condition: condition,
+  });
 
   it.each([
     ["CT", "cloudtrail.amazonaws.com", "arn:aws:cloudtrail:*:*:trail/*"],
@@ -38,7 +44,11 @@ describe("D2: a service statement guarded only by aws:SourceArn", () => {
 
   it.each([
     ["a trail of Production's own", { ArnLike: { "aws:SourceArn": `arn:aws:cloudtrail:*:${P}:trail/*` } }, "cloudtrail.amazonaws.com"],
-    ["any bucket, paired with aws:SourceAccount = Production", { ArnLike: { "aws:SourceArn": "arn:aws:s3:::*" }, StringEquals: { "aws:SourceAccount": P } }, "s3.amazonaws.com"],
+    [
+      "any bucket, paired with aws:SourceAccount = Production",
+      { ArnLike: { "aws:SourceArn": "arn:aws:s3:::*" }, StringEquals: { "aws:SourceAccount": P } },
+      "s3.amazonaws.com",
+    ],
     ["aws:SourceAccount = Production alone", { StringEquals: { "aws:SourceAccount": P } }, "s3.amazonaws.com"],
   ])("%s: holds, with the warning for Production's own services", (_what, condition, principal) => {
     const hops = computeHops(roleDocs({ bucket: [service("Own", principal, condition)] }), target);
@@ -48,7 +58,13 @@ describe("D2: a service statement guarded only by aws:SourceArn", () => {
 });
 
 describe("D2, the trust side: a service admitted by the role's trust, guarded only by aws:SourceArn", () => {
-  const config = (arn: string): PolicyStatement => ({ Sid: "Config", Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { ArnLike: { "aws:SourceArn": arn } } });
+  const config = (arn: string): PolicyStatement => ({
+    Sid: "Config",
+    Effect: "Allow",
+    Principal: { Service: "config.amazonaws.com" },
+    Action: "sts:AssumeRole",
+    Condition: { ArnLike: { "aws:SourceArn": arn } },
+  });
 
   it("a wildcard account part: cannot tell, as for a service without any condition", () => {
     const hops = computeHops(roleDocs({ trust: [config("arn:aws:config:*:*:config-rule/*")] }), target);
@@ -65,11 +81,18 @@ describe("D2, the trust side: a service admitted by the role's trust, guarded on
 const CTX = "kms:EncryptionContext:aws:s3:arn";
 const rootOfProduction: PolicyStatement = { Sid: "Root", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${P}:root` }, Action: "kms:*", Resource: "*" };
 
-function kmsDocs(given: { keyPolicy: PolicyStatement[]; role?: PolicyStatement[]; bucketKeyEnabled: boolean; grants?: NonNullable<Exclude<NonNullable<PathDocuments["kms"]>, { unreadable: string } | { missingKey: string }>["grants"]> }): PathDocuments {
-  const docs = roleDocs({ role: given.role ?? [
-    { Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/*` },
-    buildKmsDecryptStatement({ arn: KEY, region: "us-east-1" }, { partition: "aws", bucket: B, bucketKeyEnabled: given.bucketKeyEnabled }),
-  ] });
+function kmsDocs(given: {
+  keyPolicy: PolicyStatement[];
+  role?: PolicyStatement[];
+  bucketKeyEnabled: boolean;
+  grants?: NonNullable<Exclude<NonNullable<PathDocuments["kms"]>, { unreadable: string } | { missingKey: string }>["grants"]>;
+}): PathDocuments {
+  const docs = roleDocs({
+    role: given.role ?? [
+      { Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/*` },
+      buildKmsDecryptStatement({ arn: KEY, region: "us-east-1" }, { partition: "aws", bucket: B, bucketKeyEnabled: given.bucketKeyEnabled }),
+    ],
+  });
   docs.kms = {
     encryption: { algorithm: "aws:kms", keyId: KEY, bucketKeyEnabled: given.bucketKeyEnabled },
     key: { arn: KEY, accountId: P, region: "us-east-1", manager: "CUSTOMER" },
@@ -81,7 +104,14 @@ function kmsDocs(given: { keyPolicy: PolicyStatement[]; role?: PolicyStatement[]
 
 describe("D3: S3 Bucket Keys on, older objects keep the object-ARN encryption context", () => {
   it("a key-policy Deny admitting only the bucket ARN fails key-policy-admits, saying older objects would be unreadable", () => {
-    const onlyBucket: PolicyStatement = { Sid: "OnlyBucketCtx", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*", Condition: { StringNotEquals: { [CTX]: `arn:aws:s3:::${B}` } } };
+    const onlyBucket: PolicyStatement = {
+      Sid: "OnlyBucketCtx",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { StringNotEquals: { [CTX]: `arn:aws:s3:::${B}` } },
+    };
     const hops = computeHops(kmsDocs({ keyPolicy: [rootOfProduction, onlyBucket], bucketKeyEnabled: true }), target);
     const key = hop(hops, "key-policy-admits");
     expect(key.ok).toBe(false);
@@ -109,16 +139,29 @@ describe("D3: S3 Bucket Keys on, older objects keep the object-ARN encryption co
   });
 
   it("without Bucket Keys a key policy admitting only object ARNs still holds", () => {
-    const onlyObjects: PolicyStatement = { Sid: "OnlyObjects", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*", Condition: { StringNotLike: { [CTX]: `arn:aws:s3:::${B}/*` } } };
+    const onlyObjects: PolicyStatement = {
+      Sid: "OnlyObjects",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { StringNotLike: { [CTX]: `arn:aws:s3:::${B}/*` } },
+    };
     expect(hop(computeHops(kmsDocs({ keyPolicy: [rootOfProduction, onlyObjects], bucketKeyEnabled: false }), target), "key-policy-admits").ok).toBe(true);
   });
 });
 
 describe("D5: a KMS grant whose constraints S3 can never meet does not help", () => {
   const adminOnly: PolicyStatement = { Sid: "AdminOnly", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${P}:role/Admin` }, Action: "kms:*", Resource: "*" };
-  const grant = (constraints?: { encryptionContextEquals?: Record<string, string>; encryptionContextSubset?: Record<string, string> }) =>
-    ({ grantId: "g-1", granteePrincipal: target.roleArn, operations: ["Decrypt"], constrained: constraints !== undefined, ...(constraints ? { constraints } : {}) });
-  const keyHop = (g: ReturnType<typeof grant>) => hop(computeHops(kmsDocs({ keyPolicy: [adminOnly], bucketKeyEnabled: false, grants: [g] }), target), "key-policy-admits");
+  const grant = (constraints?: { encryptionContextEquals?: Record<string, string>; encryptionContextSubset?: Record<string, string> }) => ({
+    grantId: "g-1",
+    granteePrincipal: target.roleArn,
+    operations: ["Decrypt"],
+    constrained: constraints !== undefined,
+    ...(constraints ? { constraints } : {}),
+  });
+  const keyHop = (g: ReturnType<typeof grant>) =>
+    hop(computeHops(kmsDocs({ keyPolicy: [adminOnly], bucketKeyEnabled: false, grants: [g] }), target), "key-policy-admits");
 
   it.each([
     ["EncryptionContextEquals {purpose: test}", { encryptionContextEquals: { purpose: "test" } }],
@@ -147,15 +190,25 @@ describe("D3, setup: a key policy admitting the role only for the bucket-ARN con
     const key = { arn: KEY, accountId: P, region: "us-east-1", manager: "CUSTOMER" as const };
     const keyPolicy = policyDocument([
       { Sid: "Admin", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${P}:user/key-admin` }, Action: "kms:*", Resource: "*" },
-      { Sid: "RoleBucketCtx", Effect: "Allow", Principal: { AWS: ROLE }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { [CTX]: `arn:aws:s3:::${B}` } } },
+      {
+        Sid: "RoleBucketCtx",
+        Effect: "Allow",
+        Principal: { AWS: ROLE },
+        Action: "kms:Decrypt",
+        Resource: "*",
+        Condition: { StringEquals: { [CTX]: `arn:aws:s3:::${B}` } },
+      },
     ]);
-    const plan = planKms({
-      answers: { mode: "role", bucket: B, roleName: "StageRole", region: "us-east-1", stagingUser: "StageAdmin", stagingProfile: "staging", trust: {} },
-      partition: "aws",
-      productionAccountId: P,
-      stagingAccountIds: [S],
-      roleArn: ROLE,
-    }, [{ key, keyPolicy, bucketKeyEnabled: true }])!;
+    const plan = planKms(
+      {
+        answers: { mode: "role", bucket: B, roleName: "StageRole", region: "us-east-1", stagingUser: "StageAdmin", stagingProfile: "staging", trust: {} },
+        partition: "aws",
+        productionAccountId: P,
+        stagingAccountIds: [S],
+        roleArn: ROLE,
+      },
+      [{ key, keyPolicy, bucketKeyEnabled: true }],
+    )!;
     expect(plan.keyStatements).toHaveLength(1);
     expect(plan.keyStatements[0]!.statement.Principal).toEqual({ AWS: ROLE });
     expect(JSON.stringify(plan.keyStatements[0]!.statement.Condition)).toContain(`"arn:aws:s3:::${B}","arn:aws:s3:::${B}/*"`);

@@ -20,7 +20,9 @@ async function bucketWith(bucket: string, statements: object[]): Promise<void> {
 describe("pre-flight", () => {
   it("refuses a bucket whose policy denies every object but the probe key, naming a key and the statement", async () => {
     const bucket = "only-probe-bucket";
-    await bucketWith(bucket, [{ Sid: "OnlyTheProbeKey", Effect: "Deny", Principal: "*", Action: "s3:GetObject", NotResource: `arn:aws:s3:::${bucket}/xacct-verify-probe` }]);
+    await bucketWith(bucket, [
+      { Sid: "OnlyTheProbeKey", Effect: "Deny", Principal: "*", Action: "s3:GetObject", NotResource: `arn:aws:s3:::${bucket}/xacct-verify-probe` },
+    ]);
     const result = await sandbox.run(setupArgs(bucket));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("Setup refused before changing anything");
@@ -30,7 +32,14 @@ describe("pre-flight", () => {
   });
 
   it("refuses a bucket policy letting s3.amazonaws.com write for any account, and warns when it is Production's own", async () => {
-    const deputy = (bucket: string, condition?: object) => ({ Sid: "InventoryDestination", Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}/*`, ...(condition ? { Condition: condition } : {}) });
+    const deputy = (bucket: string, condition?: object) => ({
+      Sid: "InventoryDestination",
+      Effect: "Allow",
+      Principal: { Service: "s3.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: `arn:aws:s3:::${bucket}/*`,
+      ...(condition ? { Condition: condition } : {}),
+    });
     await bucketWith("deputy-bucket", [deputy("deputy-bucket")]);
     const refused = await sandbox.run(setupArgs("deputy-bucket"));
     expect(refused.code).toBe(1);
@@ -51,7 +60,14 @@ describe("verify", () => {
     const setup = await sandbox.run(setupArgs(bucket, ["--role-name", "VpcRole"]));
     expect(setup.code).toBe(0);
     const doc = JSON.parse((await s3().send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy!) as { Statement: object[] };
-    doc.Statement.push({ Sid: "ReadFromOurVpc", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*`, Condition: { StringEquals: { "aws:SourceVpc": "vpc-0abc1234" } } });
+    doc.Statement.push({
+      Sid: "ReadFromOurVpc",
+      Effect: "Allow",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: `arn:aws:s3:::${bucket}/*`,
+      Condition: { StringEquals: { "aws:SourceVpc": "vpc-0abc1234" } },
+    });
     await s3().send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(doc) }));
     const run = await sandbox.run(["verify", "--json", "--setup", bucket]);
     const out = JSON.parse(run.stdout) as { hops: Hop[] };

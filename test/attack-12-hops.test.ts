@@ -34,7 +34,13 @@ const hop = (hops: Hop[], id: string) => {
 
 describe("finding 1: the read hops are judged on every kind of object key", () => {
   it("a bucket Deny with NotResource naming only the probe key fails bucket-allows-read, naming a key and the statement", () => {
-    const onlyProbe: PolicyStatement = { Sid: "OnlyTheProbeKey", Effect: "Deny", Principal: "*", Action: "s3:GetObject", NotResource: `arn:aws:s3:::${B}/xacct-verify-probe` };
+    const onlyProbe: PolicyStatement = {
+      Sid: "OnlyTheProbeKey",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:GetObject",
+      NotResource: `arn:aws:s3:::${B}/xacct-verify-probe`,
+    };
     const read = hop(computeHops(roleDocs({ bucket: [onlyProbe] }), target), "bucket-allows-read");
     expect(read.ok).toBe(false);
     expect(read.detail).toMatch(/reads only some objects: denied for prod-bkt\/(?!xacct-verify-probe)\S+/i);
@@ -64,16 +70,25 @@ describe("finding 1: the read hops are judged on every kind of object key", () =
   });
 
   it("a key policy limited by the encryption context to xacct-verify-* fails key-policy-admits", () => {
-    const docs = roleDocs({ role: [
-      { Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/*` },
-      { Effect: "Allow", Action: "kms:Decrypt", Resource: KEY, Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } } },
-    ] });
+    const docs = roleDocs({
+      role: [
+        { Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/*` },
+        { Effect: "Allow", Action: "kms:Decrypt", Resource: KEY, Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } } },
+      ],
+    });
     docs.kms = {
       encryption: { algorithm: "aws:kms", keyId: KEY, bucketKeyEnabled: false },
       key: { arn: KEY, accountId: P, region: "us-east-1", manager: "CUSTOMER" },
       keyPolicy: labeled(`key policy of ${KEY}`, [
         { Sid: "Root", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${P}:root` }, Action: "kms:*", Resource: "*" },
-        { Sid: "OnlyProbePrefix", Effect: "Deny", Principal: "*", Action: "kms:Decrypt", Resource: "*", Condition: { StringNotLike: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::${B}/xacct-verify-*` } } },
+        {
+          Sid: "OnlyProbePrefix",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "kms:Decrypt",
+          Resource: "*",
+          Condition: { StringNotLike: { "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::${B}/xacct-verify-*` } },
+        },
       ]),
     } as PathDocuments["kms"];
     const hops = computeHops(docs, target);
@@ -96,8 +111,16 @@ describe("finding 1: the read hops are judged on every kind of object key", () =
   });
 
   it("the normal recipe holds on every read hop, in both modes", () => {
-    expect(computeHops(roleDocs(), target).filter((h) => h.ok !== true).map((h) => h.id)).toEqual([]);
-    expect(computeHops(directDocs(), direct).filter((h) => h.ok !== true).map((h) => h.id)).toEqual([]);
+    expect(
+      computeHops(roleDocs(), target)
+        .filter((h) => h.ok !== true)
+        .map((h) => h.id),
+    ).toEqual([]);
+    expect(
+      computeHops(directDocs(), direct)
+        .filter((h) => h.ok !== true)
+        .map((h) => h.id),
+    ).toEqual([]);
   });
 });
 
@@ -131,7 +154,14 @@ describe("finding 4: the Staging user's permissions boundary counts with a Deny 
 });
 
 describe("finding 5: a network condition alone does not keep outsiders out", () => {
-  const fromVpc: PolicyStatement = { Sid: "ReadFromOurVpc", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/*`, Condition: { StringEquals: { "aws:SourceVpc": "vpc-0abc1234" } } };
+  const fromVpc: PolicyStatement = {
+    Sid: "ReadFromOurVpc",
+    Effect: "Allow",
+    Principal: "*",
+    Action: "s3:GetObject",
+    Resource: `arn:aws:s3:::${B}/*`,
+    Condition: { StringEquals: { "aws:SourceVpc": "vpc-0abc1234" } },
+  };
 
   it("a bucket grant to * limited by aws:SourceVpc: not public and Staging-without-the-role are ?, naming the statement", () => {
     const hops = computeHops(roleDocs({ bucket: [fromVpc] }), target);
@@ -149,14 +179,24 @@ describe("finding 5: a network condition alone does not keep outsiders out", () 
   });
 
   it("a trust admitting * through one VPC endpoint: a third account cannot assume is ?", () => {
-    const trust: PolicyStatement = { Sid: "ViaEndpoint", Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceVpce": "vpce-1a2b3c4d" } } };
+    const trust: PolicyStatement = {
+      Sid: "ViaEndpoint",
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "aws:SourceVpce": "vpce-1a2b3c4d" } },
+    };
     const third = hop(computeHops(roleDocs({ trust: [trust] }), target), "third-account-cannot-assume");
     expect(third.ok).toBeNull();
     expect(third.detail).toContain('statement "ViaEndpoint"');
   });
 
   it("a grant limited by the network and by Production's account keeps outsiders out", () => {
-    const ours: PolicyStatement = { ...fromVpc, Sid: "OursFromVpc", Condition: { StringEquals: { "aws:SourceVpc": "vpc-0abc1234", "aws:PrincipalAccount": P } } };
+    const ours: PolicyStatement = {
+      ...fromVpc,
+      Sid: "OursFromVpc",
+      Condition: { StringEquals: { "aws:SourceVpc": "vpc-0abc1234", "aws:PrincipalAccount": P } },
+    };
     const hops = computeHops(roleDocs({ bucket: [ours] }), target);
     expect(hop(hops, "bucket-not-public").ok).toBe(true);
     expect(hop(hops, "staging-cannot-read-directly").ok).toBe(true);
@@ -173,7 +213,13 @@ describe("finding 5: a network condition alone does not keep outsiders out", () 
 });
 
 describe("finding 6: services named in the bucket policy (confused deputy)", () => {
-  const inventory: PolicyStatement = { Sid: "InventoryDestination", Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${B}/*` };
+  const inventory: PolicyStatement = {
+    Sid: "InventoryDestination",
+    Effect: "Allow",
+    Principal: { Service: "s3.amazonaws.com" },
+    Action: "s3:PutObject",
+    Resource: `arn:aws:s3:::${B}/*`,
+  };
 
   it.each([
     ["role", roleDocs({ bucket: [inventory] }), target],

@@ -28,15 +28,24 @@ beforeAll(() => {
 
 /** A key whose policy admits only a key administrator: every reader must be named in it. */
 async function adminOnlyKey(): Promise<string> {
-  const policy: PolicyDocument = { Version: "2012-10-17", Statement: [{ Sid: "KeyAdmin", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${sandbox.prod.accountId}:user/key-admin` }, Action: "kms:*", Resource: "*" }] };
+  const policy: PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "KeyAdmin", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${sandbox.prod.accountId}:user/key-admin` }, Action: "kms:*", Resource: "*" },
+    ],
+  };
   return (await prod.kms.send(new CreateKeyCommand({ Policy: JSON.stringify(policy) }))).KeyMetadata!.Arn!;
 }
 
 async function encrypt(bucket: string, keyArn: string, bucketKey = false): Promise<void> {
-  await prod.s3.send(new PutBucketEncryptionCommand({
-    Bucket: bucket,
-    ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn }, BucketKeyEnabled: bucketKey }] },
-  }));
+  await prod.s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: bucket,
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn }, BucketKeyEnabled: bucketKey }],
+      },
+    }),
+  );
 }
 
 async function encryptedBucket(bucket: string, keyArn: string, bucketKey = false): Promise<void> {
@@ -154,13 +163,18 @@ describe("grants narrowed to the bucket", () => {
     const result = await sandbox.run(setupArgs(BUCKET, ["--mode", "resource-policy", "--role-name", "Narrow"]), withState("narrow"));
     expect(result.code, result.stderr).toBe(0);
     const context = { "kms:EncryptionContext:aws:s3:arn": [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`] };
-    const inline = parsePolicyDocument((await staging.iam.send(new GetUserPolicyCommand({ UserName: "StageAdmin", PolicyName: `xacct-read-${BUCKET}` }))).PolicyDocument!);
+    const inline = parsePolicyDocument(
+      (await staging.iam.send(new GetUserPolicyCommand({ UserName: "StageAdmin", PolicyName: `xacct-read-${BUCKET}` }))).PolicyDocument!,
+    );
     expect(inline.Statement.find((s) => s.Sid === "XacctDecryptBucketKey")?.Condition?.["StringLike"]).toEqual(context);
     const statement = (await keyPolicy(keyArn)).Statement.find((s) => s.Sid?.startsWith("XacctKeyDecrypt"));
     expect(statement?.Condition?.["StringLike"]).toEqual(context);
     const verify = await sandbox.run(["verify", "--mode", "resource-policy", "--json"], withState("narrow"));
     const hops = (JSON.parse(verify.stdout) as { hops: { id: string; ok: boolean | null }[] }).hops;
-    expect(hops.filter((h) => h.ok !== true), verify.stdout).toEqual([]);
+    expect(
+      hops.filter((h) => h.ok !== true),
+      verify.stdout,
+    ).toEqual([]);
   });
 });
 
@@ -170,7 +184,21 @@ describe("Terraform export of an SSE-KMS setup", () => {
     const keyArn = await adminOnlyKey();
     await encryptedBucket(BUCKET, keyArn);
     const dir = await mkdtemp(join(tmpdir(), "xacct-kms-tf12-"));
-    const result = await sandbox.run(["export", "--production-profile", "prod", "--staging-profile", "staging", "--bucket", BUCKET, "--region", REGION, "--format", "terraform", "--out-dir", dir]);
+    const result = await sandbox.run([
+      "export",
+      "--production-profile",
+      "prod",
+      "--staging-profile",
+      "staging",
+      "--bucket",
+      BUCKET,
+      "--region",
+      REGION,
+      "--format",
+      "terraform",
+      "--out-dir",
+      dir,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const file = JSON.parse(await readFile(join(dir, "production.tf.json"), "utf8"));
     expect(file.resource.aws_kms_key_policy).toBeUndefined();
@@ -183,7 +211,8 @@ describe("a resource-policy teardown and another setup's profile", () => {
     await prod.s3.send(new CreateBucketCommand({ Bucket: "plain-role" }));
     await prod.s3.send(new CreateBucketCommand({ Bucket: "plain-direct" }));
     expect((await sandbox.run(setupArgs("plain-role", ["--role-name", "ProfileRole"]), withState("profile-role"))).code).toBe(0);
-    const profiles = async () => (await readFile(sandbox.env["AWS_CONFIG_FILE"]!, "utf8")) + (await readFile(sandbox.env["AWS_SHARED_CREDENTIALS_FILE"]!, "utf8"));
+    const profiles = async () =>
+      (await readFile(sandbox.env["AWS_CONFIG_FILE"]!, "utf8")) + (await readFile(sandbox.env["AWS_SHARED_CREDENTIALS_FILE"]!, "utf8"));
     expect(await profiles()).toContain("[profile TempCred]");
     expect((await sandbox.run(setupArgs("plain-direct", ["--mode", "resource-policy", "--role-name", "Direct"]), withState("profile-direct"))).code).toBe(0);
     const torn = await sandbox.run(["teardown", "--yes"], withState("profile-direct"));
@@ -216,26 +245,46 @@ describe("messages around the KMS steps", () => {
     const result = await sandbox.run([...ARGS, "--json"], withState("words"));
     expect(result.code, result.stderr).toBe(0);
     const applied = (JSON.parse(result.stdout) as { applied: { id: string; undo?: string }[] }).applied;
-    expect(applied.find((s) => s.id === "key-policy")?.undo).toMatch(new RegExp(`^remove statement XacctKeyDecrypt[0-9a-f]{12} from the key policy of ${keyArn}, keeping every other`));
+    expect(applied.find((s) => s.id === "key-policy")?.undo).toMatch(
+      new RegExp(`^remove statement XacctKeyDecrypt[0-9a-f]{12} from the key policy of ${keyArn}, keeping every other`),
+    );
     expect(applied.find((s) => s.id === "bucket-policy")?.undo).not.toMatch(/xacct teardown/);
   });
 });
 
 describe("a key policy naming a role created moments ago", () => {
   // KMS answers MalformedPolicyDocumentException until it sees a new principal; moto cannot, so a stub does.
-  const malformed = () => Object.assign(new Error("Policy contains a statement with one or more invalid principals."), { name: "MalformedPolicyDocumentException", $metadata: { httpStatusCode: 400 } });
+  const malformed = () =>
+    Object.assign(new Error("Policy contains a statement with one or more invalid principals."), {
+      name: "MalformedPolicyDocumentException",
+      $metadata: { httpStatusCode: 400 },
+    });
   const stub = (failures: number) => {
     let calls = 0;
-    const clients = { kms: { send: async () => { calls++; if (calls <= failures) throw malformed(); return {}; } } } as unknown as AwsClients;
+    const clients = {
+      kms: {
+        send: async () => {
+          calls++;
+          if (calls <= failures) throw malformed();
+          return {};
+        },
+      },
+    } as unknown as AwsClients;
     return { clients, calls: () => calls };
   };
-  const policy: PolicyDocument = { Version: "2012-10-17", Statement: [{ Sid: "A", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/New" }, Action: "kms:Decrypt", Resource: "*" }] };
+  const policy: PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "A", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/New" }, Action: "kms:Decrypt", Resource: "*" }],
+  };
 
   it("PutKeyPolicy is retried with growing waits until KMS accepts it", async () => {
     const { putKeyPolicy } = await import("../src/aws/kms.js");
     const waits: number[] = [];
     const { clients, calls } = stub(2);
-    await putKeyPolicy(clients, "arn:aws:kms:us-east-1:111111111111:key/k", policy, "prod", { delaysMs: [10, 20, 40], sleep: async (ms) => void waits.push(ms) });
+    await putKeyPolicy(clients, "arn:aws:kms:us-east-1:111111111111:key/k", policy, "prod", {
+      delaysMs: [10, 20, 40],
+      sleep: async (ms) => void waits.push(ms),
+    });
     expect(calls()).toBe(3);
     expect(waits).toEqual([10, 20]);
   });
@@ -256,14 +305,31 @@ describe("messages when a step fails or pre-flight refuses", () => {
     const { XacctError } = await import("../src/errors.js");
     const { PassThrough } = await import("node:stream");
     const out = new Output({ stdout: new PassThrough(), stderr: new PassThrough() });
-    const failing = { id: "key-policy", title: "Key policy", run: async () => { throw new XacctError("The key policy changed since the plan was shown.", { hint: "Run the same command again: the new plan starts from the key policy as it is now." }); } };
-    const error = (await runSteps([failing], out).then(() => undefined, (e: unknown) => e)) as InstanceType<typeof XacctError>;
+    const failing = {
+      id: "key-policy",
+      title: "Key policy",
+      run: async () => {
+        throw new XacctError("The key policy changed since the plan was shown.", {
+          hint: "Run the same command again: the new plan starts from the key policy as it is now.",
+        });
+      },
+    };
+    const error = (await runSteps([failing], out).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as InstanceType<typeof XacctError>;
     expect(error.hint?.match(/run the same command again/gi)).toHaveLength(1);
   });
 
   it("pre-flight inside setup does not tell the user to run setup", async () => {
     const { refusePlan } = await import("../src/verify/preflight.js");
-    const hop = { id: "key-policy-admits" as const, title: "the key policy lets StageAdmin decrypt through S3", ok: false, detail: "Statement Late denies it.", fix: 'Remove or narrow statement "Late" in the key policy. Let StageAdmin decrypt with the key: run `xacct setup`, which adds its statement to the key policy.' };
+    const hop = {
+      id: "key-policy-admits" as const,
+      title: "the key policy lets StageAdmin decrypt through S3",
+      ok: false,
+      detail: "Statement Late denies it.",
+      fix: 'Remove or narrow statement "Late" in the key policy. Let StageAdmin decrypt with the key: run `xacct setup`, which adds its statement to the key policy.',
+    };
     const error = refusePlan([hop as never]);
     expect(error.message).toContain('Fix: Remove or narrow statement "Late"');
     expect(error.message).not.toContain("run `xacct setup`");

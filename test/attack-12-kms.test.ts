@@ -31,19 +31,35 @@ let keyArn = "";
 const keyIdOf = (arn: string) => arn.split("/").pop()!;
 let keyPolicy = "";
 
-interface Report { code: number; ok: boolean; exitCode: number; hops: Record<string, Hop>; ids: string[]; stdout: string }
+interface Report {
+  code: number;
+  ok: boolean;
+  exitCode: number;
+  hops: Record<string, Hop>;
+  ids: string[];
+  stdout: string;
+}
 
 async function verify(extra: string[] = []): Promise<Report> {
   const run = await sandbox.run(["verify", "--json", ...extra]);
   const out = JSON.parse(run.stdout) as { ok: boolean; exitCode: number; hops: Hop[] };
-  return { code: run.code, ok: out.ok, exitCode: out.exitCode, hops: Object.fromEntries(out.hops.map((h) => [h.id, h])), ids: out.hops.map((h) => h.id), stdout: run.stdout };
+  return {
+    code: run.code,
+    ok: out.ok,
+    exitCode: out.exitCode,
+    hops: Object.fromEntries(out.hops.map((h) => [h.id, h])),
+    ids: out.hops.map((h) => h.id),
+    stdout: run.stdout,
+  };
 }
 
 async function encrypt(bucket: string, keyId: string): Promise<void> {
-  await prod.s3.send(new PutBucketEncryptionCommand({
-    Bucket: bucket,
-    ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyId } }] },
-  }));
+  await prod.s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: bucket,
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyId } }] },
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -121,7 +137,12 @@ describe("a key that cannot be found", () => {
 
 describe("KMS grants", () => {
   it("a key policy that does not admit the role, while a grant gives it Decrypt: ? naming the grant, exit 3, ok false", async () => {
-    const admins = { Version: "2012-10-17", Statement: [{ Sid: "OnlyAdmins", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${sandbox.prod.accountId}:role/KeyAdmin` }, Action: "kms:*", Resource: "*" }] };
+    const admins = {
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "OnlyAdmins", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${sandbox.prod.accountId}:role/KeyAdmin` }, Action: "kms:*", Resource: "*" },
+      ],
+    };
     await prod.kms.send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default", Policy: JSON.stringify(admins) }));
     const roleArn = `arn:aws:iam::${sandbox.prod.accountId}:role/StageRole`;
     const grant = await prod.kms.send(new CreateGrantCommand({ KeyId: keyArn, GranteePrincipal: roleArn, Operations: ["Decrypt"] }));

@@ -21,23 +21,42 @@ import { B, P, S, target, direct, locate, stagingRead, labeled } from "./support
 const ORG = "o-3wqg9xr8xj";
 const BLOCKED = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 
-const orgRead = (condition: PolicyStatement["Condition"], sid = "OrgRead", action = "s3:GetObject"): PolicyStatement =>
-  ({ Sid: sid, Effect: "Allow", Principal: "*", Action: action, Resource: `arn:aws:s3:::${B}/*`, Condition: condition });
+const orgRead = (condition: PolicyStatement["Condition"], sid = "OrgRead", action = "s3:GetObject"): PolicyStatement => ({
+  Sid: sid,
+  Effect: "Allow",
+  Principal: "*",
+  Action: action,
+  Resource: `arn:aws:s3:::${B}/*`,
+  Condition: condition,
+});
 const byOrgId = { StringEquals: { "aws:PrincipalOrgID": ORG } };
 const byOrgPath = { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": `${ORG}/*` } };
 
 /** What DescribeOrganization told about each side. */
-function organization(staging: OrgMembership, production: OrgMembership = { kind: "member", orgId: ORG, managementAccountId: P }): PathDocuments["organization"] {
-  return { production: { kind: "none", why: "management account" }, staging: { kind: "none", why: "no organization" }, productionOrg: production, stagingOrg: staging };
+function organization(
+  staging: OrgMembership,
+  production: OrgMembership = { kind: "member", orgId: ORG, managementAccountId: P },
+): PathDocuments["organization"] {
+  return {
+    production: { kind: "none", why: "management account" },
+    staging: { kind: "none", why: "no organization" },
+    productionOrg: production,
+    stagingOrg: staging,
+  };
 }
 
-function roleDocs(given: { bucket?: PolicyStatement[]; trust?: PolicyStatement[]; orgId?: string; more?: string[]; staging?: OrgMembership } = {}): PathDocuments {
+function roleDocs(
+  given: { bucket?: PolicyStatement[]; trust?: PolicyStatement[]; orgId?: string; more?: string[]; staging?: OrgMembership } = {},
+): PathDocuments {
   return {
     userExists: true,
     userPolicies: [labeled("inline policy assume of user StageAdmin", [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: target.roleArn }])],
     trust: {
       label: "trust policy of role StageRole",
-      document: policyDocument([...(given.trust ?? []), ...buildTrustPolicy({ partition: "aws", stagingAccountId: S, orgId: given.orgId, moreStagingAccountIds: given.more }).Statement]),
+      document: policyDocument([
+        ...(given.trust ?? []),
+        ...buildTrustPolicy({ partition: "aws", stagingAccountId: S, orgId: given.orgId, moreStagingAccountIds: given.more }).Statement,
+      ]),
     },
     rolePolicies: [{ label: "managed policy StageRoleReadObjects of role StageRole", document: buildReadObjectsPolicy({ partition: "aws", bucket: B }) }],
     bucketPolicy: labeled(`bucket policy of ${B}`, [locate, ...(given.bucket ?? [])]),
@@ -49,9 +68,7 @@ function roleDocs(given: { bucket?: PolicyStatement[]; trust?: PolicyStatement[]
 }
 
 function directDocs(given: { bucket?: PolicyStatement[]; staging?: OrgMembership } = {}): PathDocuments {
-  const read: PolicyStatement[] = [
-    { Effect: "Allow", Action: "s3:*", Resource: [`arn:aws:s3:::${B}`, `arn:aws:s3:::${B}/*`] },
-  ];
+  const read: PolicyStatement[] = [{ Effect: "Allow", Action: "s3:*", Resource: [`arn:aws:s3:::${B}`, `arn:aws:s3:::${B}/*`] }];
   return {
     ...roleDocs({ staging: given.staging }),
     trust: undefined,
@@ -152,18 +169,27 @@ describe("finding 4: Staging's organization, as read, decides an org-limited gra
   });
 
   it("in that organization: Staging reads without the role (✘, naming the statement)", () => {
-    const direct = hop(computeHops(roleDocs({ bucket: [orgRead(byOrgId)], staging: { kind: "member", orgId: ORG, managementAccountId: P } }), target), "staging-cannot-read-directly");
+    const direct = hop(
+      computeHops(roleDocs({ bucket: [orgRead(byOrgId)], staging: { kind: "member", orgId: ORG, managementAccountId: P } }), target),
+      "staging-cannot-read-directly",
+    );
     expect(direct.ok).toBe(false);
     expect(direct.detail).toContain('statement "OrgRead"');
   });
 
   it("in another organization: the grant does not let Staging in", () => {
-    const direct = hop(computeHops(roleDocs({ bucket: [orgRead(byOrgId)], staging: { kind: "member", orgId: "o-otherorg123", managementAccountId: "555555555555" } }), target), "staging-cannot-read-directly");
+    const direct = hop(
+      computeHops(roleDocs({ bucket: [orgRead(byOrgId)], staging: { kind: "member", orgId: "o-otherorg123", managementAccountId: "555555555555" } }), target),
+      "staging-cannot-read-directly",
+    );
     expect(direct.ok).toBe(true);
   });
 
   it("not known (DescribeOrganization refused): cannot tell, naming the statement and why", () => {
-    const direct = hop(computeHops(roleDocs({ bucket: [orgRead(byOrgId)], staging: { kind: "unknown", why: "AccessDeniedException" } }), target), "staging-cannot-read-directly");
+    const direct = hop(
+      computeHops(roleDocs({ bucket: [orgRead(byOrgId)], staging: { kind: "unknown", why: "AccessDeniedException" } }), target),
+      "staging-cannot-read-directly",
+    );
     expect(direct.ok).toBeNull();
     expect(direct.detail).toContain('statement "OrgRead"');
     expect(direct.detail).toContain("AccessDeniedException");
@@ -171,7 +197,10 @@ describe("finding 4: Staging's organization, as read, decides an org-limited gra
 
   it("in the organization but its organizational unit not known: an OU-limited grant cannot be told", () => {
     const ou = { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": `${ORG}/r-ab12/ou-ab12-11111111/*` } };
-    const direct = hop(computeHops(roleDocs({ bucket: [orgRead(ou, "OuRead")], staging: { kind: "member", orgId: ORG, managementAccountId: P } }), target), "staging-cannot-read-directly");
+    const direct = hop(
+      computeHops(roleDocs({ bucket: [orgRead(ou, "OuRead")], staging: { kind: "member", orgId: ORG, managementAccountId: P } }), target),
+      "staging-cannot-read-directly",
+    );
     expect(direct.ok).toBeNull();
     expect(direct.detail).toContain('statement "OuRead"');
   });
@@ -189,7 +218,14 @@ describe("against the emulator: Production's organization granted the bucket, St
     org.destroy();
     const s3 = makeClients({ region: "us-east-1", endpoint: sandbox.moto.endpoint, credentials: sandbox.prod.accessKey }).s3;
     const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: BUCKET }))).Policy!) as { Statement: PolicyStatement[] };
-    policy.Statement.push({ Sid: "OrgRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: { StringEquals: { "aws:PrincipalOrgID": orgId } } });
+    policy.Statement.push({
+      Sid: "OrgRead",
+      Effect: "Allow",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: `arn:aws:s3:::${BUCKET}/*`,
+      Condition: { StringEquals: { "aws:PrincipalOrgID": orgId } },
+    });
     await s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: JSON.stringify(policy) }));
 
     const run = await sandbox.run(["verify", "--json"]);

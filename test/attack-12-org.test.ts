@@ -36,8 +36,10 @@ beforeAll(async () => {
   org = new OrganizationsClient({ endpoint: sandbox.moto.endpoint, region: "us-east-1", credentials: management.accessKey });
   orgId = (await org.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }))).Organization!.Id!;
   const root = (await org.send(new ListRootsCommand({}))).Roots![0]!.Id!;
-  for (const type of ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] as const) await org.send(new EnablePolicyTypeCommand({ RootId: root, PolicyType: type }));
-  const member = async (name: string) => (await org.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }))).CreateAccountStatus!.AccountId!;
+  for (const type of ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] as const)
+    await org.send(new EnablePolicyTypeCommand({ RootId: root, PolicyType: type }));
+  const member = async (name: string) =>
+    (await org.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }))).CreateAccountStatus!.AccountId!;
   prodId = await member("production");
   const stagingId = await member("staging");
   const prod = await bootstrapAccount(sandbox.moto.endpoint, { accountId: prodId, userName: "ProdAdmin" });
@@ -50,10 +52,12 @@ beforeAll(async () => {
   const clients = makeClients({ region: "us-east-1", endpoint: sandbox.moto.endpoint, credentials: prod.accessKey });
   const keyArn = (await clients.kms.send(new CreateKeyCommand({ Description: "reports" }))).KeyMetadata!.Arn!;
   await clients.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  await clients.s3.send(new PutBucketEncryptionCommand({
-    Bucket: BUCKET,
-    ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn } }] },
-  }));
+  await clients.s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: BUCKET,
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn } }] },
+    }),
+  );
   const setup = await sandbox.run(setupArgs(BUCKET));
   expect(setup.code, setup.stderr).toBe(0);
 });
@@ -103,7 +107,11 @@ describe("the management account", () => {
   it("gets no SCPs or RCPs, even when only another reader says it is the management account", async () => {
     // The side may not call DescribeOrganization; the --org-profile reader names it the management account.
     // The reader's endpoint answers nothing: reading the chain would fail the test.
-    const reader = { target: { profile: "x", region: "us-east-1", endpoint: "http://127.0.0.1:9" }, membership: { kind: "member" as const, orgId: "o-abc", managementAccountId: "999999999999" }, given: true };
+    const reader = {
+      target: { profile: "x", region: "us-east-1", endpoint: "http://127.0.0.1:9" },
+      membership: { kind: "member" as const, orgId: "o-abc", managementAccountId: "999999999999" },
+      given: true,
+    };
     const result = await sidePolicies("999999999999", { kind: "unknown", why: "AccessDeniedException" }, [reader], undefined);
     expect(result).toEqual({ kind: "none", why: "management account" });
   });

@@ -39,22 +39,42 @@ describe("the bucket ACL, read by verify", () => {
 
 describe("judging ACL grants", () => {
   const target: VerifyTarget = {
-    region: "us-east-1", productionAccountId: "111111111111", stagingAccountId: "222222222222", stagingUser: "StageAdmin", sessionName: "xacct-staging",
-    roleName: "R", roleArn: "arn:aws:iam::111111111111:role/R", bucket: "b", assumeContext: {},
+    region: "us-east-1",
+    productionAccountId: "111111111111",
+    stagingAccountId: "222222222222",
+    stagingUser: "StageAdmin",
+    sessionName: "xacct-staging",
+    roleName: "R",
+    roleArn: "arn:aws:iam::111111111111:role/R",
+    bucket: "b",
+    assumeContext: {},
   };
   const off = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
   const docs = (over: Partial<PathDocuments>): PathDocuments => ({
-    userExists: true, userPolicies: [{ label: "u", document: policyDocument([{ Effect: "Allow", Action: "*", Resource: "*" }]) }],
+    userExists: true,
+    userPolicies: [{ label: "u", document: policyDocument([{ Effect: "Allow", Action: "*", Resource: "*" }]) }],
     trust: { label: "t", document: buildTrustPolicy({ partition: "aws", stagingAccountId: "222222222222" }) },
     rolePolicies: [{ label: "m", document: buildReadObjectsPolicy({ partition: "aws", bucket: "b" }) }],
-    bucketPolicy: undefined, publicAccessBlock: off, objectOwnership: "ObjectWriter", bucketAcl: [], ...over,
+    bucketPolicy: undefined,
+    publicAccessBlock: off,
+    objectOwnership: "ObjectWriter",
+    bucketAcl: [],
+    ...over,
   });
   const hop = (d: PathDocuments, id: string) => computeHops(d, target).find((h) => h.id === id);
-  const everyone = foreignGrants([{ Grantee: { Type: "Group", URI: ALL_USERS }, Permission: "READ" }, { Grantee: { Type: "CanonicalUser", ID: "owner" }, Permission: "FULL_CONTROL" }], "owner");
+  const everyone = foreignGrants(
+    [
+      { Grantee: { Type: "Group", URI: ALL_USERS }, Permission: "READ" },
+      { Grantee: { Type: "CanonicalUser", ID: "owner" }, Permission: "FULL_CONTROL" },
+    ],
+    "owner",
+  );
 
   it("reads grants to everyone and to other accounts, never the owner's", () => {
     expect(everyone).toEqual([{ to: "everyone", who: "AllUsers", permission: "READ" }]);
-    expect(foreignGrants([{ Grantee: { Type: "CanonicalUser", ID: "other" }, Permission: "WRITE" }], "owner")).toEqual([{ to: "account", who: "canonical user other", permission: "WRITE" }]);
+    expect(foreignGrants([{ Grantee: { Type: "CanonicalUser", ID: "other" }, Permission: "WRITE" }], "owner")).toEqual([
+      { to: "account", who: "canonical user other", permission: "WRITE" },
+    ]);
   });
 
   it("a grant to everyone is public unless ACLs are off or public ACLs are ignored", () => {

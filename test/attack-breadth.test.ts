@@ -57,13 +57,29 @@ describe("verify's negative checks cover any object and any action", () => {
   const cases: Array<{ name: string; bucket?: PolicyStatement[]; role?: PolicyStatement[]; hops: string[]; says: string }> = [
     {
       name: "a prefix grant to the role and a third account (finding 1)",
-      bucket: [{ Sid: "Uploads", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111111111111:role/StageRole", "arn:aws:iam::333333333333:root"] }, Action: ["s3:PutObject", "s3:DeleteObject", "s3:GetObject"], Resource: obj("uploads/*") }],
+      bucket: [
+        {
+          Sid: "Uploads",
+          Effect: "Allow",
+          Principal: { AWS: ["arn:aws:iam::111111111111:role/StageRole", "arn:aws:iam::333333333333:root"] },
+          Action: ["s3:PutObject", "s3:DeleteObject", "s3:GetObject"],
+          Resource: obj("uploads/*"),
+        },
+      ],
       hops: ["role-cannot-write", "role-cannot-delete", "no-third-account-reads"],
       says: "uploads/",
     },
     {
       name: "a policy variable (finding 1)",
-      bucket: [{ Sid: "Home", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/StageRole" }, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: obj("home/${aws:userid}/*") }],
+      bucket: [
+        {
+          Sid: "Home",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::111111111111:role/StageRole" },
+          Action: ["s3:PutObject", "s3:DeleteObject"],
+          Resource: obj("home/${aws:userid}/*"),
+        },
+      ],
       hops: ["role-cannot-write", "role-cannot-delete"],
       says: 'statement "Home"',
     },
@@ -75,19 +91,31 @@ describe("verify's negative checks cover any object and any action", () => {
     },
     {
       name: "a third account writing (finding 2)",
-      bucket: [{ Sid: "D", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: obj("*") }],
+      bucket: [
+        { Sid: "D", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: obj("*") },
+      ],
       hops: ["no-third-account-reads"],
       says: "s3:PutObject",
     },
     {
       name: "a third account administering the bucket (finding 2)",
-      bucket: [{ Sid: "D", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: ["s3:PutBucketPolicy", "s3:DeleteBucket"], Resource: `arn:aws:s3:::${BUCKET}` }],
+      bucket: [
+        {
+          Sid: "D",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::333333333333:root" },
+          Action: ["s3:PutBucketPolicy", "s3:DeleteBucket"],
+          Resource: `arn:aws:s3:::${BUCKET}`,
+        },
+      ],
       hops: ["no-third-account-reads"],
       says: "s3:PutBucketPolicy",
     },
     {
       name: "Staging writing without the role (finding 2)",
-      bucket: [{ Sid: "D", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: obj("*") }],
+      bucket: [
+        { Sid: "D", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: obj("*") },
+      ],
       hops: ["staging-cannot-read-directly"],
       says: "Staging account 222222222222",
     },
@@ -99,7 +127,16 @@ describe("verify's negative checks cover any object and any action", () => {
     },
     {
       name: "the public writing under a condition on its own account (finding 2)",
-      bucket: [{ Sid: "D", Effect: "Allow", Principal: "*", Action: "s3:PutObject", Resource: obj("*"), Condition: { StringEquals: { "aws:PrincipalAccount": "333333333333" } } }],
+      bucket: [
+        {
+          Sid: "D",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "s3:PutObject",
+          Resource: obj("*"),
+          Condition: { StringEquals: { "aws:PrincipalAccount": "333333333333" } },
+        },
+      ],
       hops: ["no-third-account-reads"],
       says: "account 333333333333",
     },
@@ -124,11 +161,34 @@ describe("verify's negative checks cover any object and any action", () => {
   });
 
   it("resource-policy mode: Staging writing or administering through the bucket is beyond the plan", () => {
-    const read: PolicyStatement = { Sid: "Read", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "s3:GetObject", Resource: obj("*") };
+    const read: PolicyStatement = {
+      Sid: "Read",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::222222222222:root" },
+      Action: "s3:GetObject",
+      Resource: obj("*"),
+    };
     const direct = { ...docs([read]), trust: undefined, rolePolicies: [] };
     const t = { ...target, mode: "resource-policy" as const };
     expect(failed(direct, t)).toEqual([]);
-    const more = { ...docs([read, { Sid: "W", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: ["s3:PutObject", "s3:PutBucketAcl"], Resource: [obj("in/*"), `arn:aws:s3:::${BUCKET}`] }]), trust: undefined, rolePolicies: [] };
-    expect(failed(more, t).map((h) => h.id).sort()).toEqual(["user-cannot-administer", "user-cannot-write"]);
+    const more = {
+      ...docs([
+        read,
+        {
+          Sid: "W",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::222222222222:root" },
+          Action: ["s3:PutObject", "s3:PutBucketAcl"],
+          Resource: [obj("in/*"), `arn:aws:s3:::${BUCKET}`],
+        },
+      ]),
+      trust: undefined,
+      rolePolicies: [],
+    };
+    expect(
+      failed(more, t)
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(["user-cannot-administer", "user-cannot-write"]);
   });
 });

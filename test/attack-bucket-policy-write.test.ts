@@ -13,7 +13,13 @@ import { bucketStatementSids } from "../src/policy/ownership.js";
 import { buildBucketLocateStatement, type PolicyDocument } from "../src/policy/index.js";
 import { writeBucketPolicy, BUCKET_POLICY_ATTEMPTS } from "../src/resources/bucket-policy-write.js";
 
-const theirs = { Sid: "Analytics", Effect: "Allow" as const, Principal: { AWS: "arn:aws:iam::111111111111:role/analytics" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" };
+const theirs = {
+  Sid: "Analytics",
+  Effect: "Allow" as const,
+  Principal: { AWS: "arn:aws:iam::111111111111:role/analytics" },
+  Action: "s3:GetObject",
+  Resource: "arn:aws:s3:::b/*",
+};
 const ours = buildBucketLocateStatement({ partition: "aws", stagingAccountId: "222222222222", bucket: "b", sid: bucketStatementSids("b/R").locate });
 /** Another setup on the same bucket, run from another machine. */
 const other = buildBucketLocateStatement({ partition: "aws", stagingAccountId: "333333333333", bucket: "b", sid: bucketStatementSids("b/R2").locate });
@@ -36,8 +42,19 @@ function racingS3(times: number, clobber: object = other): { clients: AwsClients
 
 async function write(clients: AwsClients): Promise<void> {
   const before: PolicyDocument = { Version: "2012-10-17", Statement: [theirs] };
-  const change = { id: "bucket-policy" as const, account: "production" as const, kind: "update" as const, resource: "bucket policy of b", before, after: { ...before, Statement: [theirs, ours] } };
-  await writeBucketPolicy(clients, { setup: { setupId: "b/R", partition: "aws", bucket: "b", statements: [ours] }, change, lockDirectory: await mkdtemp(join(tmpdir(), "xacct-lock-")) });
+  const change = {
+    id: "bucket-policy" as const,
+    account: "production" as const,
+    kind: "update" as const,
+    resource: "bucket policy of b",
+    before,
+    after: { ...before, Statement: [theirs, ours] },
+  };
+  await writeBucketPolicy(clients, {
+    setup: { setupId: "b/R", partition: "aws", bucket: "b", statements: [ours] },
+    change,
+    lockDirectory: await mkdtemp(join(tmpdir(), "xacct-lock-")),
+  });
 }
 
 describe("the bucket-policy write reads back what it wrote", () => {

@@ -30,12 +30,20 @@ afterAll(() => proxy?.close());
 
 function credentials(cacheHome: string, env: NodeJS.ProcessEnv = {}): Promise<ProcessRun> {
   const args = ["credentials", "--role-arn", ROLE_ARN, "--profile", "staging"];
-  return runXacctProcess(args, { env: { ...sandbox.env, AWS_ENDPOINT_URL: proxy.endpoint, XDG_CACHE_HOME: cacheHome, ...env }, cwd: sandbox.dir, timeoutMs: 30_000 });
+  return runXacctProcess(args, {
+    env: { ...sandbox.env, AWS_ENDPOINT_URL: proxy.endpoint, XDG_CACHE_HOME: cacheHome, ...env },
+    cwd: sandbox.dir,
+    timeoutMs: 30_000,
+  });
 }
 
 /** A second access key of the Staging user, made with the first. */
 async function newStagingKey(): Promise<{ id: string; secret: string }> {
-  const config = { region: "us-east-1", endpoint: sandbox.moto.endpoint, credentials: fromIni({ profile: "staging", filepath: sandbox.credentialsFile, configFilepath: sandbox.configFile }) };
+  const config = {
+    region: "us-east-1",
+    endpoint: sandbox.moto.endpoint,
+    credentials: fromIni({ profile: "staging", filepath: sandbox.credentialsFile, configFilepath: sandbox.configFile }),
+  };
   const arn = (await new STSClient(config).send(new GetCallerIdentityCommand({}))).Arn!;
   const made = await new IAMClient(config).send(new CreateAccessKeyCommand({ UserName: arn.split("/").pop()! }));
   return { id: made.AccessKey!.AccessKeyId!, secret: made.AccessKey!.SecretAccessKey! };
@@ -50,7 +58,9 @@ describe("the session cache's key", () => {
     expect(assumeRoleCalls).toBe(1);
     const key = await newStagingKey();
     const text = await readFile(sandbox.credentialsFile, "utf8");
-    const replaced = text.replace(/(\[staging\][^[]*?aws_access_key_id\s*=\s*)\S+/, `$1${key.id}`).replace(/(\[staging\][^[]*?aws_secret_access_key\s*=\s*)\S+/, `$1${key.secret}`);
+    const replaced = text
+      .replace(/(\[staging\][^[]*?aws_access_key_id\s*=\s*)\S+/, `$1${key.id}`)
+      .replace(/(\[staging\][^[]*?aws_secret_access_key\s*=\s*)\S+/, `$1${key.secret}`);
     expect(replaced).not.toBe(text);
     await writeFile(sandbox.credentialsFile, replaced);
     const run = await credentials(cacheHome);

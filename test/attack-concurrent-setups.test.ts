@@ -23,7 +23,13 @@ describe("concurrent setups on one bucket", () => {
   it("each one that reports success has its statement in the policy, next to the others'", async () => {
     // Given an existing bucket whose policy holds another team's statement
     await prod().s3.send(new CreateBucketCommand({ Bucket: "race-bucket" }));
-    const theirs = { Sid: "Analytics", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/analytics" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::race-bucket/*" };
+    const theirs = {
+      Sid: "Analytics",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111111111111:role/analytics" },
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::race-bucket/*",
+    };
     await prod().s3.send(new PutBucketPolicyCommand({ Bucket: "race-bucket", Policy: JSON.stringify({ Version: "2012-10-17", Statement: [theirs] }) }));
 
     // When four setups run at once, each with its own role, profile and state file

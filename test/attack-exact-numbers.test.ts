@@ -54,7 +54,9 @@ describe("a policy holding such a number is not rewritten", () => {
     const teardown = await sandbox.run(["teardown", "--yes"]);
 
     expect(teardown.code, teardown.stderr).toBe(0);
-    expect(teardown.stdout).toMatch(/= leave {2}bucket policy of later-bucket {2}\(it holds a number too long to be rewritten exactly, in statement Quota; [^()]*\)/);
+    expect(teardown.stdout).toMatch(
+      /= leave {2}bucket policy of later-bucket {2}\(it holds a number too long to be rewritten exactly, in statement Quota; [^()]*\)/,
+    );
     expect((await prod().s3.send(new GetBucketPolicyCommand({ Bucket: "later-bucket" }))).Policy).toContain("9007199254740993");
   });
 });

@@ -9,7 +9,8 @@ import { useSandbox } from "./support/sandbox.js";
 
 const sandbox = useSandbox();
 const TARGET = ["--production-profile", "prod", "--staging-profile", "staging", "--bucket", "export-overwrite-1", "--region", "us-east-1"];
-const exportTo = (dir: string, format = "cloudformation", extra: string[] = []) => sandbox.run(["export", ...TARGET, "--format", format, "--out-dir", dir, ...extra]);
+const exportTo = (dir: string, format = "cloudformation", extra: string[] = []) =>
+  sandbox.run(["export", ...TARGET, "--format", format, "--out-dir", dir, ...extra]);
 
 describe("export into a directory holding the user's files", () => {
   it("refuses a regular staging.json it did not write, before any AWS call, and writes nothing", async () => {

@@ -18,11 +18,23 @@ const MALLORY = 4343;
 /** The sandbox's profiles, copied into a folder of the non-root user, and that user's environment. */
 async function userEnv(): Promise<{ home: string; env: NodeJS.ProcessEnv }> {
   const home = await userOwnedDir();
-  for (const [from, name] of [[sandbox.configFile, "config"], [sandbox.credentialsFile, "credentials"]] as const) {
+  for (const [from, name] of [
+    [sandbox.configFile, "config"],
+    [sandbox.credentialsFile, "credentials"],
+  ] as const) {
     await copyFile(from, join(home, name));
     await giveToUser(join(home, name));
   }
-  return { home, env: { ...sandbox.env, AWS_CONFIG_FILE: join(home, "config"), AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials"), XDG_CONFIG_HOME: join(home, "xdg"), HOME: home } };
+  return {
+    home,
+    env: {
+      ...sandbox.env,
+      AWS_CONFIG_FILE: join(home, "config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials"),
+      XDG_CONFIG_HOME: join(home, "xdg"),
+      HOME: home,
+    },
+  };
 }
 
 describe("export's files and folder are the user's alone", () => {

@@ -112,7 +112,13 @@ describe("test-get's output", () => {
     const rootFile = join(dir, "rootfile");
     await writeFile(rootFile, "root's own", { mode: 0o644 });
     await chown(rootFile, 0, 0);
-    const env = { ...sandbox.env, AWS_CONFIG_FILE: join(dir, "config"), AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), XDG_CONFIG_HOME: join(dir, "xdg"), HOME: dir };
+    const env = {
+      ...sandbox.env,
+      AWS_CONFIG_FILE: join(dir, "config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
+      XDG_CONFIG_HOME: join(dir, "xdg"),
+      HOME: dir,
+    };
     const run = await runXacctAsUser(["test-get", "obj.txt", rootFile, "--force", "--bucket", BUCKET], { env, cwd: dir });
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain("belongs to another user");

@@ -42,10 +42,32 @@ function sdkHeaderLines(text: string): string[] {
       const trimmed = (line.split(/(?:^|\s)[;#]/)[0] ?? "").trim();
       return trimmed.startsWith("[") && trimmed.endsWith("]");
     })
-    .map((line) => line.replace(/^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/gu, ""));
+    .map((line) =>
+      line.replace(
+        /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/gu,
+        "",
+      ),
+    );
 }
 
-const HEADERS = ["[a]", "[profile TempCred]", "[TempCred]", "[profile victim]x", "[c] #x", "[c #x]", "[c];x", "\t[d]", "  [d]", "[]", "[DEFAULT]", "\ufeff[e]", "\x1c[f]", "[g]\x1c", "\u00a0[h]", "[i]]"];
+const HEADERS = [
+  "[a]",
+  "[profile TempCred]",
+  "[TempCred]",
+  "[profile victim]x",
+  "[c] #x",
+  "[c #x]",
+  "[c];x",
+  "\t[d]",
+  "  [d]",
+  "[]",
+  "[DEFAULT]",
+  "\ufeff[e]",
+  "\x1c[f]",
+  "[g]\x1c",
+  "\u00a0[h]",
+  "[i]]",
+];
 const OTHERS = ["k = v", "region = eu-west-1", "  k2 = v", "\tk3 = v", "s3 =", "x: y", "= v", "", "  ", "# c", "  ; c", "\t# c"];
 const line = fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...HEADERS) }, { weight: 5, arbitrary: fc.constantFrom(...OTHERS) });
 const eol = fc.oneof({ weight: 8, arbitrary: fc.constant("\n") }, { weight: 2, arbitrary: fc.constant("\r\n") }, { weight: 1, arbitrary: fc.constant("\r") });
@@ -78,7 +100,9 @@ describe("the attack's files are refused, naming the line", () => {
     ["a lone CR", `${base}[profile TempCred]\nxacct_profile = static\noutput = json\r[profile victim]\routput = text\n`, 7],
     ["a space-indented header", `${base}[profile TempCred]\nxacct_profile = static\noutput = json\n  [profile victim]\nregion = eu-west-1\n`, 8],
   ])("%s", (_name, text, line) => {
-    expect(() => upsertProfile(text, { file: "config", profile: "TempCred" }, { region: "us-east-1" })).toThrow(new RegExp(`^Line ${line} of the AWS config file`));
+    expect(() => upsertProfile(text, { file: "config", profile: "TempCred" }, { region: "us-east-1" })).toThrow(
+      new RegExp(`^Line ${line} of the AWS config file`),
+    );
     expect(() => removeProfile(text, { file: "config", profile: "TempCred" })).toThrow(new RegExp(`^Line ${line} of the AWS config file`));
   });
 

@@ -8,7 +8,9 @@ import { removeProfile } from "../src/awsconfig/ini.js";
 
 describe("linear edits", () => {
   it("removes 40,000 duplicate sections of a profile in a few seconds", () => {
-    const copies = Array.from({ length: 40_000 }, (_, i) => `[TempCred]\naws_access_key_id = ASIA${i}\naws_session_token = t\nxacct_profile = static\n`).join("");
+    const copies = Array.from({ length: 40_000 }, (_, i) => `[TempCred]\naws_access_key_id = ASIA${i}\naws_session_token = t\nxacct_profile = static\n`).join(
+      "",
+    );
     const started = Date.now();
     const output = removeProfile(`[prod]\naws_access_key_id = A\n\n${copies}`, { file: "credentials", profile: "TempCred" });
     expect(Date.now() - started).toBeLessThan(5_000);

@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
 import { loadProfileView } from "../src/awsconfig/sdk-view.js";
 import { refuseForeignProfile, whyProfileIsKept, writeTemporaryProfile } from "../src/awsconfig/temporary-profile.js";
 
-const HAND_MADE = "# my hand-made session for billing\n[profile billing]\naws_access_key_id = ASIAOLDOLDOLD0000001\naws_secret_access_key = old\naws_session_token = oldtoken\nregion = eu-west-1\n";
+const HAND_MADE =
+  "# my hand-made session for billing\n[profile billing]\naws_access_key_id = ASIAOLDOLDOLD0000001\naws_secret_access_key = old\naws_session_token = oldtoken\nregion = eu-west-1\n";
 const creds = { accessKeyId: "ASIANEWNEWNEW0000001", secretAccessKey: "new", sessionToken: "newtoken", expiration: new Date("2030-01-01T00:00:00Z") };
 
 async function files(config: string, credentials = "[prod]\naws_access_key_id = AKIAPROD000000000001\naws_secret_access_key = p\n") {
@@ -35,10 +36,15 @@ describe("a hand-made session profile", () => {
   });
 
   it("is refreshed where its keys are, in the credentials file", async () => {
-    const env = await files("", `[prod]\naws_access_key_id = AKIAPROD000000000001\naws_secret_access_key = p\n[billing]\naws_access_key_id = ASIAOLD\naws_secret_access_key = old\naws_session_token = oldtoken\n`);
+    const env = await files(
+      "",
+      `[prod]\naws_access_key_id = AKIAPROD000000000001\naws_secret_access_key = p\n[billing]\naws_access_key_id = ASIAOLD\naws_secret_access_key = old\naws_session_token = oldtoken\n`,
+    );
     const before = await loadProfileView(env);
     await writeTemporaryProfile({ name: "billing", target: "config", credentials: creds, region: "us-east-1", before }, env);
-    expect(await readFile(env.AWS_SHARED_CREDENTIALS_FILE, "utf8")).toContain("[billing]\naws_access_key_id = ASIANEWNEWNEW0000001\naws_secret_access_key = new\naws_session_token = newtoken\n");
+    expect(await readFile(env.AWS_SHARED_CREDENTIALS_FILE, "utf8")).toContain(
+      "[billing]\naws_access_key_id = ASIANEWNEWNEW0000001\naws_secret_access_key = new\naws_session_token = newtoken\n",
+    );
     expect(await readFile(env.AWS_CONFIG_FILE, "utf8")).not.toContain("billing");
   });
 
@@ -52,8 +58,13 @@ describe("a hand-made session profile", () => {
 describe("a switch of profile style", () => {
   it("scrubs the keys it removed from the backup too", async () => {
     const { writeRoleProfile } = await import("../src/awsconfig/refreshing-profile.js");
-    const env = await files("[profile TempCred]\naws_access_key_id = ASIAOLDOLDOLD0000001\naws_secret_access_key = oldsecret\naws_session_token = oldtoken\nregion = us-east-1\nxacct_profile = static\n");
-    await writeRoleProfile({ name: "TempCred", roleArn: "arn:aws:iam::111111111111:role/StageRole", sourceProfile: "prod", sessionName: "xacct-prod", region: "us-east-1" }, env);
+    const env = await files(
+      "[profile TempCred]\naws_access_key_id = ASIAOLDOLDOLD0000001\naws_secret_access_key = oldsecret\naws_session_token = oldtoken\nregion = us-east-1\nxacct_profile = static\n",
+    );
+    await writeRoleProfile(
+      { name: "TempCred", roleArn: "arn:aws:iam::111111111111:role/StageRole", sourceProfile: "prod", sessionName: "xacct-prod", region: "us-east-1" },
+      env,
+    );
     const config = await readFile(env.AWS_CONFIG_FILE, "utf8");
     expect(config).toContain("role_arn = arn:aws:iam::111111111111:role/StageRole");
     expect(config).not.toContain("oldsecret");

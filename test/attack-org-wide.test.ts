@@ -43,16 +43,32 @@ describe("--org-id with several Staging accounts", () => {
 describe("a foreign statement admitting the organization", () => {
   it("fails: it lets in accounts that are neither side", () => {
     const target: VerifyTarget = {
-      region: "us-east-1", productionAccountId: "111111111111", stagingAccountId: "222222222222", stagingUser: "StageAdmin", sessionName: "xacct-staging",
-      roleName: "R", roleArn: "arn:aws:iam::111111111111:role/R", bucket: "b", assumeContext: { "aws:PrincipalOrgID": ORG },
+      region: "us-east-1",
+      productionAccountId: "111111111111",
+      stagingAccountId: "222222222222",
+      stagingUser: "StageAdmin",
+      sessionName: "xacct-staging",
+      roleName: "R",
+      roleArn: "arn:aws:iam::111111111111:role/R",
+      bucket: "b",
+      assumeContext: { "aws:PrincipalOrgID": ORG },
     };
     const trust = buildTrustPolicy({ partition: "aws", stagingAccountId: "222222222222", orgId: ORG });
-    trust.Statement.push({ Sid: "Org", Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": ORG } } });
+    trust.Statement.push({
+      Sid: "Org",
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "aws:PrincipalOrgID": ORG } },
+    });
     const docs: PathDocuments = {
-      userExists: true, userPolicies: [{ label: "u", document: policyDocument([{ Effect: "Allow", Action: "*", Resource: "*" }]) }],
+      userExists: true,
+      userPolicies: [{ label: "u", document: policyDocument([{ Effect: "Allow", Action: "*", Resource: "*" }]) }],
       trust: { label: "trust policy of role R", document: trust },
       rolePolicies: [{ label: "m", document: buildReadObjectsPolicy({ partition: "aws", bucket: "b" }) }],
-      bucketPolicy: undefined, publicAccessBlock: undefined, objectOwnership: "BucketOwnerEnforced",
+      bucketPolicy: undefined,
+      publicAccessBlock: undefined,
+      objectOwnership: "BucketOwnerEnforced",
     };
     const hop = computeHops(docs, target).find((h) => h.id === "organization-members-cannot-assume")!;
     expect(hop.ok).toBe(false);

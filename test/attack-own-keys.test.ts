@@ -47,7 +47,9 @@ describe("assume --write-profile next to the user's long-term keys", () => {
     const result = await sandbox.run(["assume", "--write-profile", "Mine2", ...flags]);
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`[Mine2] in ${sandbox.credentialsFile} holds long-term keys that xacct did not write and that would shadow the profile it writes`);
+    expect(result.stderr).toContain(
+      `[Mine2] in ${sandbox.credentialsFile} holds long-term keys that xacct did not write and that would shadow the profile it writes`,
+    );
     expect(result.stderr).toContain("Remove them yourself, or choose another profile name");
     expect(result.calls.calls).toEqual([]);
     expect(await readFile(sandbox.credentialsFile, "utf8")).toBe(before.credentials);
@@ -101,7 +103,9 @@ describe("teardown next to the user's long-term keys", () => {
 
     const plan = await sandbox.run(["teardown", "--plan"]);
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toMatch(/profile TempCred in your AWS config and credentials files.*the credentials file holds long-term keys for it that xacct did not write/);
+    expect(plan.stdout).toMatch(
+      /profile TempCred in your AWS config and credentials files.*the credentials file holds long-term keys for it that xacct did not write/,
+    );
 
     const result = await sandbox.run(["teardown", "--yes"]);
     expect(result.code).toBe(0);
@@ -135,9 +139,15 @@ describe("the store itself, under its lock", () => {
     await writeFile(credentials, text, { mode: 0o600 });
 
     const keys = { aws_access_key_id: "ASIANEW", aws_secret_access_key: "s", aws_session_token: "t" };
-    await expect(writeProfile({ path: credentials, file: "credentials", profile: "Mine", values: keys })).rejects.toMatchObject({ message: expect.stringContaining("holds long-term keys") });
-    await expect(removeProfileFromFile({ path: credentials, file: "credentials", profile: "Mine" })).rejects.toMatchObject({ message: expect.stringContaining("holds long-term keys") });
-    await expect(removeProfileFromFile({ path: credentials, file: "credentials", profile: "Theirs" })).rejects.toMatchObject({ message: expect.stringContaining("that xacct did not write") });
+    await expect(writeProfile({ path: credentials, file: "credentials", profile: "Mine", values: keys })).rejects.toMatchObject({
+      message: expect.stringContaining("holds long-term keys"),
+    });
+    await expect(removeProfileFromFile({ path: credentials, file: "credentials", profile: "Mine" })).rejects.toMatchObject({
+      message: expect.stringContaining("holds long-term keys"),
+    });
+    await expect(removeProfileFromFile({ path: credentials, file: "credentials", profile: "Theirs" })).rejects.toMatchObject({
+      message: expect.stringContaining("that xacct did not write"),
+    });
     expect(await readFile(credentials, "utf8")).toBe(text);
     expect(existsSync(backupPathFor(credentials))).toBe(false);
     await rm(dir, { recursive: true, force: true });

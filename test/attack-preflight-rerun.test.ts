@@ -11,7 +11,10 @@ import { setupArgs, useSandbox } from "./support/sandbox.js";
 const sandbox = useSandbox();
 const BUCKET = "rerun-bucket";
 const prod = () => clientsFor(sandbox.moto.endpoint, sandbox.prod);
-const uploads = { Version: "2012-10-17", Statement: [{ Sid: "Uploads", Effect: "Allow", Action: "s3:PutObject", Resource: `arn:aws:s3:::${BUCKET}/uploads/*` }] };
+const uploads = {
+  Version: "2012-10-17",
+  Statement: [{ Sid: "Uploads", Effect: "Allow", Action: "s3:PutObject", Resource: `arn:aws:s3:::${BUCKET}/uploads/*` }],
+};
 
 beforeAll(async () => {
   expect((await sandbox.run(setupArgs(BUCKET))).code).toBe(0);

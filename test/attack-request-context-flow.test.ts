@@ -15,10 +15,12 @@ const empty = JSON.stringify({ Version: "2012-10-17", Statement: [] });
 
 describe("a reused role's permissions boundary", () => {
   it("verify fails the role's read when the boundary allows only sts", async () => {
-    const policy = await prod().iam.send(new CreatePolicyCommand({
-      PolicyName: "OnlySts",
-      PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:*", Resource: "*" }] }),
-    }));
+    const policy = await prod().iam.send(
+      new CreatePolicyCommand({
+        PolicyName: "OnlySts",
+        PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:*", Resource: "*" }] }),
+      }),
+    );
     await prod().iam.send(new CreateRoleCommand({ RoleName: "BoundedRole", AssumeRolePolicyDocument: empty, PermissionsBoundary: policy.Policy!.Arn }));
     const setup = await sandbox.run(setupArgs("bounded-c", ["--role-name", "BoundedRole", "--no-preflight"]));
     expect(setup.code).toBe(0);
@@ -48,13 +50,15 @@ describe("a reused role trusted by GitHub Actions", () => {
   it("pre-flight refuses it before any write, naming the statement", async () => {
     const trust = {
       Version: "2012-10-17",
-      Statement: [{
-        Sid: "GitHubAny",
-        Effect: "Allow",
-        Principal: { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } },
-      }],
+      Statement: [
+        {
+          Sid: "GitHubAny",
+          Effect: "Allow",
+          Principal: { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } },
+        },
+      ],
     };
     await prod().iam.send(new CreateRoleCommand({ RoleName: "SharedRole", AssumeRolePolicyDocument: JSON.stringify(trust) }));
     const result = await sandbox.run(setupArgs("shared-c", ["--role-name", "SharedRole"]));

@@ -47,7 +47,9 @@ const id = setupId({ bucket: BUCKET, roleName: ROLE });
 const locate = buildBucketLocateStatement({ partition: "aws", stagingAccountId: STAGING, bucket: BUCKET, sid: bucketStatementSids(id).locate });
 
 /** The documents the normal recipe leaves, with changes. */
-function docs(over: { bucket?: PolicyStatement[]; trust?: PolicyStatement[]; user?: PolicyStatement[] } & Omit<Partial<PathDocuments>, "trust"> = {}): PathDocuments {
+function docs(
+  over: { bucket?: PolicyStatement[]; trust?: PolicyStatement[]; user?: PolicyStatement[] } & Omit<Partial<PathDocuments>, "trust"> = {},
+): PathDocuments {
   const { bucket = [], trust = [], user = [], ...rest } = over;
   const ownTrust = buildTrustPolicy({ partition: "aws", stagingAccountId: STAGING, sid: trustStatementSid(id) }).Statement;
   return {
@@ -72,7 +74,14 @@ const hop = (hops: Hop[], hopId: string) => {
   return found;
 };
 const objects = `arn:aws:s3:::${BUCKET}/*`;
-const denyGet = (extra: Partial<PolicyStatement>): PolicyStatement => ({ Sid: "D", Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: objects, ...extra });
+const denyGet = (extra: Partial<PolicyStatement>): PolicyStatement => ({
+  Sid: "D",
+  Effect: "Deny",
+  Principal: "*",
+  Action: "s3:GetObject",
+  Resource: objects,
+  ...extra,
+});
 
 describe("the normal recipe", () => {
   it("holds every check, none undecided", () => {
@@ -116,7 +125,12 @@ describe("finding 5: the request carries what AWS always sends", () => {
 });
 
 describe("finding 6: access keys carry no MFA", () => {
-  const forceMfa: PolicyStatement = { Effect: "Deny", NotAction: "iam:*", Resource: "*", Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } } };
+  const forceMfa: PolicyStatement = {
+    Effect: "Deny",
+    NotAction: "iam:*",
+    Resource: "*",
+    Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
+  };
 
   it("a ForceMFA deny on the user fails 'may call sts:AssumeRole', with the fix", () => {
     const assume = hop(computeHops(docs({ user: [forceMfa] }), target()), "user-may-assume");
@@ -143,7 +157,13 @@ describe("finding 4: CanonicalUser principals", () => {
   });
 
   it("an Allow to Staging's canonical ID lets Staging read around the role", () => {
-    const grant: PolicyStatement = { Sid: "StagingCanonical", Effect: "Allow", Principal: { CanonicalUser: "b".repeat(64) }, Action: "s3:GetObject", Resource: objects };
+    const grant: PolicyStatement = {
+      Sid: "StagingCanonical",
+      Effect: "Allow",
+      Principal: { CanonicalUser: "b".repeat(64) },
+      Action: "s3:GetObject",
+      Resource: objects,
+    };
     const hops = computeHops(docs({ bucket: [grant], stagingCanonicalId: "b".repeat(64) }), target());
     expect(hop(hops, "staging-cannot-read-directly").ok).toBe(false);
     expect(hops.find((h) => h.id === "no-third-account-reads")).toBeUndefined();
@@ -181,7 +201,13 @@ describe("finding 3: Federated and Service principals in a reused role's trust",
   });
 
   it("SAML without saml:sub admits every user of the provider", () => {
-    const saml: PolicyStatement = { Sid: "Saml", Effect: "Allow", Principal: { Federated: `arn:aws:iam::${PROD}:saml-provider/Okta` }, Action: "sts:AssumeRoleWithSAML", Condition: { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } } };
+    const saml: PolicyStatement = {
+      Sid: "Saml",
+      Effect: "Allow",
+      Principal: { Federated: `arn:aws:iam::${PROD}:saml-provider/Okta` },
+      Action: "sts:AssumeRoleWithSAML",
+      Condition: { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } },
+    };
     expect(hop(computeHops(docs({ trust: [saml] }), target()), "federated-cannot-assume").ok).toBe(false);
   });
 
@@ -218,7 +244,10 @@ describe("finding 7: permissions boundaries are a layer", () => {
 
   it("with a role boundary, a bucket Deny using NotPrincipal denies the role even if it lists it", () => {
     const allowAll = labeled("permissions boundary All of role StageRole", [{ Effect: "Allow", Action: "*", Resource: "*" }]);
-    const notPrincipal = denyGet({ Principal: undefined, NotPrincipal: { AWS: [roleArn("aws", PROD, ROLE), `arn:aws:sts::${PROD}:assumed-role/${ROLE}/xacct-staging`, `arn:aws:iam::${PROD}:root`] } });
+    const notPrincipal = denyGet({
+      Principal: undefined,
+      NotPrincipal: { AWS: [roleArn("aws", PROD, ROLE), `arn:aws:sts::${PROD}:assumed-role/${ROLE}/xacct-staging`, `arn:aws:iam::${PROD}:root`] },
+    });
     delete notPrincipal.Principal;
     expect(hop(computeHops(docs({ bucket: [notPrincipal] }), target()), "bucket-allows-read").ok).toBe(true);
     expect(hop(computeHops(docs({ bucket: [notPrincipal], roleBoundary: allowAll }), target()), "bucket-allows-read").ok).toBe(false);
@@ -246,23 +275,38 @@ describe("evaluator: boundaries and principal kinds", () => {
   });
 
   it("a boundary Deny is an explicit deny", () => {
-    const denying = labeled("boundary", [{ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: "s3:GetObject", Resource: "*" }]);
+    const denying = labeled("boundary", [
+      { Effect: "Allow", Action: "*", Resource: "*" },
+      { Effect: "Deny", Action: "s3:GetObject", Resource: "*" },
+    ]);
     expect(evaluate(get, { identity: [allowAll], permissionsBoundary: denying }).decision).toBe("ExplicitDeny");
   });
 
   it("a NotPrincipal Deny always denies a principal with a boundary", () => {
-    const notPrincipal = labeled("bucket", [{ Effect: "Deny", NotPrincipal: { AWS: [session.arn, roleArn("aws", PROD, ROLE), `arn:aws:iam::${PROD}:root`] }, Action: "s3:GetObject", Resource: objects }]);
+    const notPrincipal = labeled("bucket", [
+      {
+        Effect: "Deny",
+        NotPrincipal: { AWS: [session.arn, roleArn("aws", PROD, ROLE), `arn:aws:iam::${PROD}:root`] },
+        Action: "s3:GetObject",
+        Resource: objects,
+      },
+    ]);
     expect(evaluate(get, { identity: [allowAll], resource: notPrincipal }).decision).toBe("Allow");
     expect(evaluate(get, { identity: [allowAll], permissionsBoundary: allowAll, resource: notPrincipal }).decision).toBe("ExplicitDeny");
   });
 
   it("CanonicalUser names an account; Service and Federated name only their own kind", () => {
     const canonical = labeled("bucket", [{ Effect: "Deny", Principal: { CanonicalUser: PROD_CANONICAL }, Action: "s3:GetObject", Resource: objects }]);
-    expect(evaluate({ ...get, principal: { ...session, canonicalUserId: PROD_CANONICAL } }, { identity: [allowAll], resource: canonical }).decision).toBe("ExplicitDeny");
+    expect(evaluate({ ...get, principal: { ...session, canonicalUserId: PROD_CANONICAL } }, { identity: [allowAll], resource: canonical }).decision).toBe(
+      "ExplicitDeny",
+    );
     expect(evaluate(get, { identity: [allowAll], resource: canonical }).decision).toBe("Allow");
     const trust = labeled("trust", [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
     const assume = (principal: { arn: string; accountId: string; kind?: "service" | "federated" }) =>
-      evaluate({ principal, action: "sts:AssumeRole", resource: roleArn("aws", PROD, ROLE), resourceAccountId: PROD, context: {} }, { identity: [allowAll], resource: trust }).decision;
+      evaluate(
+        { principal, action: "sts:AssumeRole", resource: roleArn("aws", PROD, ROLE), resourceAccountId: PROD, context: {} },
+        { identity: [allowAll], resource: trust },
+      ).decision;
     expect(assume({ arn: "ec2.amazonaws.com", accountId: "", kind: "service" })).toBe("Allow");
     expect(assume({ arn: "ec2.amazonaws.com", accountId: "", kind: "federated" })).toBe("ImplicitDeny");
     expect(assume({ arn: `arn:aws:iam::${STAGING}:root`, accountId: STAGING })).toBe("ImplicitDeny");

@@ -58,7 +58,10 @@ describe("a reused role with a path", () => {
     await prod().iam.send(
       new CreateRoleCommand({ RoleName: "PathRole2", Path: "/team/", AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }),
     );
-    const old = { Version: "2012-10-17", Statement: [{ Sid: "XacctAssumeProductionRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111111111111:role/PathRole2" }] };
+    const old = {
+      Version: "2012-10-17",
+      Statement: [{ Sid: "XacctAssumeProductionRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111111111111:role/PathRole2" }],
+    };
     await staging().iam.send(new PutUserPolicyCommand({ UserName: "StageAdmin", PolicyName: "xacct-assume-PathRole2", PolicyDocument: JSON.stringify(old) }));
 
     const setup = await sandbox.run(setupArgs("path-bucket-2", ["--role-name", "PathRole2"]));

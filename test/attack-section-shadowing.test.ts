@@ -88,7 +88,10 @@ describe("assume --write-profile next to an oddly spelled section", () => {
     expect((await sandbox.run(["assume", "--write-profile", "Dbl"])).code).toBe(0);
 
     expect(await readFile(path, "utf8")).toContain(users);
-    const sdk = { ...(await readWithSdk(await readFile(sandbox.configFile, "utf8"), "config"))["Dbl"], ...(await readWithSdk(await readFile(sandbox.credentialsFile, "utf8"), "credentials"))["Dbl"] };
+    const sdk = {
+      ...(await readWithSdk(await readFile(sandbox.configFile, "utf8"), "config"))["Dbl"],
+      ...(await readWithSdk(await readFile(sandbox.credentialsFile, "utf8"), "credentials"))["Dbl"],
+    };
     expect(sdk["xacct_profile"]).toBe("static");
     expect(sdk["role_arn"]).toBeUndefined();
     // The aws CLI: xacct's mark and a fresh session's key, not the user's role or key.

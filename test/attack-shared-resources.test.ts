@@ -26,7 +26,9 @@ describe("apply lines tell the truth", () => {
     const out = await ok(setupArgs("soft-bucket", ["--role-name", "SoftRole"]));
     expect(out).toContain("left as is: Block Public Access is not fully on");
     expect(out).not.toMatch(/Bucket soft-bucket: Block Public Access, SSE-S3 encryption, BucketOwnerEnforced — already in place/);
-    expect(out).toMatch(/Bucket soft-bucket: Block Public Access, SSE-S3 encryption, BucketOwnerEnforced — left in place \(Block Public Access is not fully on/);
+    expect(out).toMatch(
+      /Bucket soft-bucket: Block Public Access, SSE-S3 encryption, BucketOwnerEnforced — left in place \(Block Public Access is not fully on/,
+    );
     await ok(["teardown", "--yes"]);
   });
 });
@@ -35,8 +37,16 @@ describe("teardown keeps what others rely on", () => {
   it("keeps a bucket it made whose policy holds another team's statement, and takes out only its own", async () => {
     await ok(setupArgs("shared-bucket", ["--role-name", "SharedBucketRole"]));
     const policy = parsePolicyDocument((await prod().s3.send(new GetBucketPolicyCommand({ Bucket: "shared-bucket" }))).Policy!);
-    const theirs = { Sid: "Analytics", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/analytics" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::shared-bucket/*" };
-    await prod().s3.send(new PutBucketPolicyCommand({ Bucket: "shared-bucket", Policy: JSON.stringify({ ...policy, Statement: [...policy.Statement, theirs] }) }));
+    const theirs = {
+      Sid: "Analytics",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111111111111:role/analytics" },
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::shared-bucket/*",
+    };
+    await prod().s3.send(
+      new PutBucketPolicyCommand({ Bucket: "shared-bucket", Policy: JSON.stringify({ ...policy, Statement: [...policy.Statement, theirs] }) }),
+    );
 
     const plan = await ok(["teardown", "--plan"]);
     expect(plan).toMatch(/= leave  bucket shared-bucket {2}\(its policy holds statements that are not this setup's: Analytics/);
@@ -54,7 +64,9 @@ describe("teardown keeps what others rely on", () => {
     const role = await prod().iam.send(new GetRoleCommand({ RoleName: "TrustedRole" }));
     const trust = parsePolicyDocument(role.Role!.AssumeRolePolicyDocument!);
     const ci = { Sid: "Ci", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/ci" }, Action: "sts:AssumeRole" };
-    await prod().iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "TrustedRole", PolicyDocument: JSON.stringify({ ...trust, Statement: [...trust.Statement, ci] }) }));
+    await prod().iam.send(
+      new UpdateAssumeRolePolicyCommand({ RoleName: "TrustedRole", PolicyDocument: JSON.stringify({ ...trust, Statement: [...trust.Statement, ci] }) }),
+    );
 
     const plan = await ok(["teardown", "--plan"]);
     expect(plan).toMatch(/= leave  role TrustedRole {2}\(its trust policy admits others too: Ci/);
@@ -70,7 +82,9 @@ describe("teardown keeps what others rely on", () => {
     const role = await prod().iam.send(new GetRoleCommand({ RoleName: "ExtraRole" }));
     const trust = parsePolicyDocument(role.Role!.AssumeRolePolicyDocument!);
     const ci = { Sid: "Ci", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/ci" }, Action: "sts:AssumeRole" };
-    await prod().iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "ExtraRole", PolicyDocument: JSON.stringify({ ...trust, Statement: [...trust.Statement, ci] }) }));
+    await prod().iam.send(
+      new UpdateAssumeRolePolicyCommand({ RoleName: "ExtraRole", PolicyDocument: JSON.stringify({ ...trust, Statement: [...trust.Statement, ci] }) }),
+    );
     const doc = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sqs:*", Resource: "*" }] });
     const theirs = await prod().iam.send(new CreatePolicyCommand({ PolicyName: "TheirQueue", PolicyDocument: doc }));
     await prod().iam.send(new AttachRolePolicyCommand({ RoleName: "ExtraRole", PolicyArn: theirs.Policy!.Arn! }));

@@ -41,12 +41,22 @@ function docs(given: { bucket?: PolicyStatement[]; trust?: PolicyStatement[] }):
   };
 }
 
-const failedIds = (d: PathDocuments) => computeHops(d, target).filter((h) => !h.ok).map((h) => h.id);
+const failedIds = (d: PathDocuments) =>
+  computeHops(d, target)
+    .filter((h) => !h.ok)
+    .map((h) => h.id);
 const byAccount = (pattern: string) => ({ StringLike: { "aws:PrincipalAccount": pattern } });
 
 describe("an account pattern in a condition is probed with accounts it matches", () => {
   it.each(["33333333333?", "0*", "3*3"])("a bucket grant to accounts %s is a third account reading and changing", (pattern) => {
-    const upload: PolicyStatement = { Sid: "PartnerUpload", Effect: "Allow", Principal: "*", Action: ["s3:PutObject", "s3:DeleteObject", "s3:GetObject"], Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: byAccount(pattern) };
+    const upload: PolicyStatement = {
+      Sid: "PartnerUpload",
+      Effect: "Allow",
+      Principal: "*",
+      Action: ["s3:PutObject", "s3:DeleteObject", "s3:GetObject"],
+      Resource: `arn:aws:s3:::${BUCKET}/*`,
+      Condition: byAccount(pattern),
+    };
     expect(failedIds(docs({ bucket: [upload] }))).toContain("no-third-account-reads");
   });
 
@@ -58,7 +68,14 @@ describe("an account pattern in a condition is probed with accounts it matches",
   });
 
   it("a pattern that matches Staging alone admits no one else, and one that matches more does", () => {
-    const grant = (pattern: string): PolicyStatement => ({ Sid: "Sides", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: byAccount(pattern) });
+    const grant = (pattern: string): PolicyStatement => ({
+      Sid: "Sides",
+      Effect: "Allow",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: `arn:aws:s3:::${BUCKET}/*`,
+      Condition: byAccount(pattern),
+    });
     expect(failedIds(docs({ bucket: [grant("222222222222")] }))).not.toContain("no-third-account-reads");
     expect(failedIds(docs({ bucket: [grant("22222222222?")] }))).toContain("no-third-account-reads");
   });
@@ -66,17 +83,35 @@ describe("an account pattern in a condition is probed with accounts it matches",
 
 describe("an S3 action wildcard that matches no listed action counts as administration", () => {
   it("anyone may s3:CreateBucketMetadata*: the bucket is public", () => {
-    const meta: PolicyStatement = { Sid: "StagingMeta", Effect: "Allow", Principal: "*", Action: ["s3:CreateBucketMetadata*"], Resource: `arn:aws:s3:::${BUCKET}` };
+    const meta: PolicyStatement = {
+      Sid: "StagingMeta",
+      Effect: "Allow",
+      Principal: "*",
+      Action: ["s3:CreateBucketMetadata*"],
+      Resource: `arn:aws:s3:::${BUCKET}`,
+    };
     expect(failedIds(docs({ bucket: [meta] }))).toContain("bucket-not-public");
   });
 
   it("Staging may s3:*Abac on the bucket: it changes the bucket without the role", () => {
-    const abac: PolicyStatement = { Sid: "StagingAbac", Effect: "Allow", Principal: { AWS: "222222222222" }, Action: ["s3:*Abac"], Resource: `arn:aws:s3:::${BUCKET}` };
+    const abac: PolicyStatement = {
+      Sid: "StagingAbac",
+      Effect: "Allow",
+      Principal: { AWS: "222222222222" },
+      Action: ["s3:*Abac"],
+      Resource: `arn:aws:s3:::${BUCKET}`,
+    };
     expect(failedIds(docs({ bucket: [abac] }))).toContain("staging-cannot-read-directly");
   });
 
   it("a read wildcard (s3:Get*) for the role stays a read", () => {
-    const reads: PolicyStatement = { Sid: "Reads", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/Reused" }, Action: ["s3:Get*"], Resource: `arn:aws:s3:::${BUCKET}/*` };
+    const reads: PolicyStatement = {
+      Sid: "Reads",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111111111111:role/Reused" },
+      Action: ["s3:Get*"],
+      Resource: `arn:aws:s3:::${BUCKET}/*`,
+    };
     expect(failedIds(docs({ bucket: [reads] }))).toEqual([]);
   });
 });

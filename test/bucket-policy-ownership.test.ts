@@ -10,7 +10,16 @@ import { setupArgs, useSandbox } from "./support/sandbox.js";
 
 const sandbox = useSandbox();
 const prod = () => clientsFor(sandbox.moto.endpoint, sandbox.prod);
-const flags = (bucket: string, roleName = "StageRole") => ["--bucket", bucket, "--role-name", roleName, "--production-profile", "prod", "--staging-profile", "staging"];
+const flags = (bucket: string, roleName = "StageRole") => [
+  "--bucket",
+  bucket,
+  "--role-name",
+  roleName,
+  "--production-profile",
+  "prod",
+  "--staging-profile",
+  "staging",
+];
 
 async function bucketWithPolicy(bucket: string, policy: unknown): Promise<void> {
   await prod().s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -29,7 +38,13 @@ async function ok(run: Promise<{ code: number; stderr: string }>): Promise<void>
 describe("merging into a bucket policy", () => {
   it("keeps a 2008-10-17 policy's Version, so another team's literal ${aws:username} stays literal", async () => {
     // Given another team's statement whose Resource holds a literal ${…} under the 2008 grammar
-    const teamHome = { Sid: "TeamHome", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::v2008-bucket/home/${aws:username}/*" };
+    const teamHome = {
+      Sid: "TeamHome",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::444444444444:root" },
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::v2008-bucket/home/${aws:username}/*",
+    };
     await bucketWithPolicy("v2008-bucket", { Version: "2008-10-17", Statement: [teamHome] });
 
     // When setup merges its statement
@@ -105,8 +120,16 @@ describe("merging into a bucket policy", () => {
     expect((await sandbox.run(setupArgs("missing-statement-bucket", ["--role-name", "MissRole"]))).code).toBe(0);
     expect((await sandbox.run(["verify", ...flags("missing-statement-bucket", "MissRole")])).code).toBe(0);
     // Someone removes xacct's statement, leaving another team's
-    const other = { Sid: "Other", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::missing-statement-bucket/*" };
-    await prod().s3.send(new PutBucketPolicyCommand({ Bucket: "missing-statement-bucket", Policy: JSON.stringify({ Version: "2012-10-17", Statement: [other] }) }));
+    const other = {
+      Sid: "Other",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::444444444444:root" },
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::missing-statement-bucket/*",
+    };
+    await prod().s3.send(
+      new PutBucketPolicyCommand({ Bucket: "missing-statement-bucket", Policy: JSON.stringify({ Version: "2012-10-17", Statement: [other] }) }),
+    );
 
     const verify = await sandbox.run(["verify", ...flags("missing-statement-bucket", "MissRole")]);
     expect(verify.code).toBe(1);
@@ -119,8 +142,16 @@ describe("merging into a bucket policy", () => {
     await ok(sandbox.run(setupArgs(bucket, ["--role-name", "LegacyRole"])));
     const current = await policyOf(bucket);
     const asOlderXacct = (statement: object) => ({ ...statement, Sid: "XacctStagingLocateBucket" });
-    const team = { Sid: "Team", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/team/*` };
-    await prod().s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [team, asOlderXacct(current.Statement[0]!)] }) }));
+    const team = {
+      Sid: "Team",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::444444444444:root" },
+      Action: "s3:GetObject",
+      Resource: `arn:aws:s3:::${bucket}/team/*`,
+    };
+    await prod().s3.send(
+      new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [team, asOlderXacct(current.Statement[0]!)] }) }),
+    );
 
     // A rerun moves the statement to the setup's own Sid
     const rerun = await sandbox.run(setupArgs(bucket, ["--role-name", "LegacyRole"]));
@@ -129,8 +160,19 @@ describe("merging into a bucket policy", () => {
     expect(await policyOf(bucket)).toEqual({ Version: "2012-10-17", Statement: [team, current.Statement[0]] });
 
     // Teardown removes the older form of its own statement, and leaves one granting more (another setup's, perhaps)
-    const wider = { ...asOlderXacct(current.Statement[0]!), Sid: "XacctStagingReadObjects", Principal: { AWS: ["arn:aws:iam::222222222222:root", "arn:aws:iam::444444444444:root"] }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` };
-    await prod().s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [team, asOlderXacct(current.Statement[0]!), wider] }) }));
+    const wider = {
+      ...asOlderXacct(current.Statement[0]!),
+      Sid: "XacctStagingReadObjects",
+      Principal: { AWS: ["arn:aws:iam::222222222222:root", "arn:aws:iam::444444444444:root"] },
+      Action: "s3:GetObject",
+      Resource: `arn:aws:s3:::${bucket}/*`,
+    };
+    await prod().s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: bucket,
+        Policy: JSON.stringify({ Version: "2012-10-17", Statement: [team, asOlderXacct(current.Statement[0]!), wider] }),
+      }),
+    );
     const teardown = await sandbox.run(["teardown", "--yes", ...flags(bucket, "LegacyRole")]);
     expect(teardown.code, teardown.stderr).toBe(0);
     expect(teardown.stdout).toContain("XacctStagingReadObjects is not this setup's and stays");
@@ -139,13 +181,22 @@ describe("merging into a bucket policy", () => {
 
   it("a bucket policy changed while the plan was on screen is not overwritten with the stale merge", async () => {
     const bucket = "moving-policy-bucket";
-    const first = { Sid: "First", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/a/*` };
+    const first = {
+      Sid: "First",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::444444444444:root" },
+      Action: "s3:GetObject",
+      Resource: `arn:aws:s3:::${bucket}/a/*`,
+    };
     const added = { ...first, Sid: "AddedMeanwhile", Resource: `arn:aws:s3:::${bucket}/b/*` };
     await bucketWithPolicy(bucket, { Version: "2012-10-17", Statement: [first] });
 
-    const { code, text } = await setupConfirmedAfter(setupArgs(bucket, ["--role-name", "MovingRole"]).filter((a) => a !== "--yes"), async () => {
-      await prod().s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [first, added] }) }));
-    });
+    const { code, text } = await setupConfirmedAfter(
+      setupArgs(bucket, ["--role-name", "MovingRole"]).filter((a) => a !== "--yes"),
+      async () => {
+        await prod().s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [first, added] }) }));
+      },
+    );
     expect(code, text).toBe(1);
     expect(text).toContain("The bucket policy of moving-policy-bucket changed since the plan was shown");
     expect((await policyOf(bucket)).Statement).toEqual([first, added]);
@@ -164,7 +215,15 @@ async function setupConfirmedAfter(argv: string[], meanwhile: () => Promise<void
     input: async (q: { default?: string }) => q.default ?? "",
     confirm: async (q: { message: string; default?: boolean }) => (q.message.startsWith("Apply this plan") ? (await meanwhile(), true) : (q.default ?? true)),
   });
-  const options = { productionProfile: flag("--production-profile"), stagingProfile: flag("--staging-profile"), bucket: flag("--bucket"), region: flag("--region"), roleName: flag("--role-name"), mode: "role", profileStyle: "static" };
+  const options = {
+    productionProfile: flag("--production-profile"),
+    stagingProfile: flag("--staging-profile"),
+    bucket: flag("--bucket"),
+    region: flag("--region"),
+    roleName: flag("--role-name"),
+    mode: "role",
+    profileStyle: "static",
+  };
   try {
     return { code: await setupCommand(options, ctx), text: printed() };
   } catch (error) {

@@ -11,13 +11,24 @@ const BUCKET = "shared-data";
 const staging = { partition: "aws" as const, stagingAccountId: "222222222222" };
 function setupOf(roleName: string, mode: "role" | "resource-policy" = "role", more: string[] = []): BucketSetup {
   const answers = { mode, bucket: BUCKET, roleName, trust: {} };
-  return { setupId: setupId(answers), partition: "aws", bucket: BUCKET, statements: buildBucketStatements(answers, { ...staging, moreStagingAccountIds: more }) };
+  return {
+    setupId: setupId(answers),
+    partition: "aws",
+    bucket: BUCKET,
+    statements: buildBucketStatements(answers, { ...staging, moreStagingAccountIds: more }),
+  };
 }
 const A = setupOf("RoleA");
 const B = setupOf("RoleB", "role", ["444444444444"]);
 const B_DIRECT = setupOf("RoleB", "resource-policy");
 const legacy = (statement: PolicyStatement): PolicyStatement => ({ ...statement, Sid: statement.Sid!.replace(/[0-9a-f]{12}$/, "") });
-const teamHome: PolicyStatement = { Sid: "TeamHome", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/home/\${aws:username}/*` };
+const teamHome: PolicyStatement = {
+  Sid: "TeamHome",
+  Effect: "Allow",
+  Principal: { AWS: "arn:aws:iam::444444444444:root" },
+  Action: "s3:GetObject",
+  Resource: `arn:aws:s3:::${BUCKET}/home/\${aws:username}/*`,
+};
 const doc = (statements: PolicyStatement[], Version = "2012-10-17"): PolicyDocument => ({ Version, Statement: statements });
 
 describe("Sids of a setup", () => {
@@ -31,11 +42,31 @@ describe("Sids of a setup", () => {
 describe("mergeSetupStatements", () => {
   const cases: { name: string; given: PolicyDocument | undefined; setup: BucketSetup; expected: PolicyDocument }[] = [
     { name: "a bucket without a policy gets one of 2012-10-17", given: undefined, setup: A, expected: doc([...A.statements]) },
-    { name: "a 2008-10-17 policy keeps its Version and other statements", given: doc([teamHome], "2008-10-17"), setup: A, expected: doc([teamHome, ...A.statements], "2008-10-17") },
+    {
+      name: "a 2008-10-17 policy keeps its Version and other statements",
+      given: doc([teamHome], "2008-10-17"),
+      setup: A,
+      expected: doc([teamHome, ...A.statements], "2008-10-17"),
+    },
     { name: "another setup's statement is left as it is", given: doc([...A.statements]), setup: B, expected: doc([...A.statements, ...B.statements]) },
-    { name: "an older xacct's statement granting exactly this setup's grant is taken over", given: doc([teamHome, legacy(A.statements[0]!)]), setup: A, expected: doc([teamHome, ...A.statements]) },
-    { name: "an older xacct's statement granting something else stays", given: doc([legacy(B.statements[0]!)]), setup: A, expected: doc([legacy(B.statements[0]!), ...A.statements]) },
-    { name: "this setup's statement of the other mode is dropped, another setup's stays", given: doc([...setupOf("RoleA", "resource-policy").statements, ...B_DIRECT.statements]), setup: A, expected: doc([A.statements[0]!, ...B_DIRECT.statements]) },
+    {
+      name: "an older xacct's statement granting exactly this setup's grant is taken over",
+      given: doc([teamHome, legacy(A.statements[0]!)]),
+      setup: A,
+      expected: doc([teamHome, ...A.statements]),
+    },
+    {
+      name: "an older xacct's statement granting something else stays",
+      given: doc([legacy(B.statements[0]!)]),
+      setup: A,
+      expected: doc([legacy(B.statements[0]!), ...A.statements]),
+    },
+    {
+      name: "this setup's statement of the other mode is dropped, another setup's stays",
+      given: doc([...setupOf("RoleA", "resource-policy").statements, ...B_DIRECT.statements]),
+      setup: A,
+      expected: doc([A.statements[0]!, ...B_DIRECT.statements]),
+    },
   ];
   it.each(cases)("$name", ({ given, setup, expected }) => {
     refuseUnsafeBucketMerge(given, setup);
@@ -72,10 +103,19 @@ describe("removeSetupStatements", () => {
 });
 
 describe("isXacctTrustStatement", () => {
-  const base: PolicyStatement = { Sid: "XacctTrustStagingAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "sts:AssumeRole" };
+  const base: PolicyStatement = {
+    Sid: "XacctTrustStagingAccount",
+    Effect: "Allow",
+    Principal: { AWS: "arn:aws:iam::222222222222:root" },
+    Action: "sts:AssumeRole",
+  };
   it.each([
     { name: "the plain statement", statement: base, expected: true },
-    { name: "with xacct's conditions", statement: { ...base, Condition: { StringEquals: { "sts:ExternalId": "x" }, Bool: { "aws:MultiFactorAuthPresent": "true" } } }, expected: true },
+    {
+      name: "with xacct's conditions",
+      statement: { ...base, Condition: { StringEquals: { "sts:ExternalId": "x" }, Bool: { "aws:MultiFactorAuthPresent": "true" } } },
+      expected: true,
+    },
     { name: "with source identity", statement: { ...base, Action: ["sts:AssumeRole", "sts:SetSourceIdentity"] }, expected: true },
     { name: "a Deny", statement: { ...base, Effect: "Deny" as const }, expected: false },
     { name: "another action", statement: { ...base, Action: "sts:TagSession" }, expected: false },

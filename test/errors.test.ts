@@ -28,10 +28,22 @@ describe("bad input is refused before any AWS call, with exit code 2", () => {
     ["a bucket name with capitals", setupArgs("Bad_Bucket"), '"Bad_Bucket" is not a valid bucket name'],
     ["a role name with a space", setupArgs(BUCKET, ["--role-name", "Stage Role"]), '"Stage Role" is not a valid role name'],
     ["a region that is not one", setupArgs(BUCKET, ["--region", "moon-1"]), '"moon-1" is not a valid AWS region'],
-    ["a missing profile", ["setup", "--production-profile", "nope", "--staging-profile", "staging", "--bucket", BUCKET, "--yes"], 'Profile "nope" is not in your AWS config'],
-    ["both profiles in one account", ["setup", "--production-profile", "prod", "--staging-profile", "prod", "--bucket", BUCKET, "--yes"], "both in account 111111111111"],
+    [
+      "a missing profile",
+      ["setup", "--production-profile", "nope", "--staging-profile", "staging", "--bucket", BUCKET, "--yes"],
+      'Profile "nope" is not in your AWS config',
+    ],
+    [
+      "both profiles in one account",
+      ["setup", "--production-profile", "prod", "--staging-profile", "prod", "--bucket", BUCKET, "--yes"],
+      "both in account 111111111111",
+    ],
     ["a role ARN that is not one", ["assume", "--profile", "staging", "--role-arn", "arn:aws:iam::1:role/x"], "is not a valid role ARN"],
-    ["a duration over 12 hours", ["assume", "--profile", "staging", "--role-arn", "arn:aws:iam::111111111111:role/StageRole", "--duration-seconds", "99999"], "900 to 43200"],
+    [
+      "a duration over 12 hours",
+      ["assume", "--profile", "staging", "--role-arn", "arn:aws:iam::111111111111:role/StageRole", "--duration-seconds", "99999"],
+      "900 to 43200",
+    ],
     ["an unknown option", ["setup", "--bukket", "x"], "has no option --bukket"],
   ])("%s", async (_name, argv, phrase) => {
     const result = await sandbox.run(argv);
@@ -102,8 +114,16 @@ describe("AWS failures exit 1 with the AWS code and the next step", () => {
 
   it("test-get: NoSuchKey, NoSuchBucket, AccessDenied, ExpiredToken", async () => {
     expect((await sandbox.run(setupArgs(BUCKET, ["--role-name", "ReaderRole"]))).code).toBe(0);
-    expectCleanFailure(await sandbox.run(["test-get", "missing.jpg", "-", "--bucket", BUCKET]), 1, "There is no object s3://production-test-bucket-101/missing.jpg (NoSuchKey)");
-    expectCleanFailure(await sandbox.run(["test-get", "a.jpg", "-", "--bucket", "no-such-bucket-here"]), 1, "The bucket no-such-bucket-here does not exist (NoSuchBucket)");
+    expectCleanFailure(
+      await sandbox.run(["test-get", "missing.jpg", "-", "--bucket", BUCKET]),
+      1,
+      "There is no object s3://production-test-bucket-101/missing.jpg (NoSuchKey)",
+    );
+    expectCleanFailure(
+      await sandbox.run(["test-get", "a.jpg", "-", "--bucket", "no-such-bucket-here"]),
+      1,
+      "The bucket no-such-bucket-here does not exist (NoSuchBucket)",
+    );
 
     // The emulator applies a bucket-policy Deny to object reads, which gives a real AccessDenied.
     const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
@@ -112,13 +132,25 @@ describe("AWS failures exit 1 with the AWS code and the next step", () => {
     await prod.s3.send(
       new PutBucketPolicyCommand({
         Bucket: "locked-bucket",
-        Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::locked-bucket/*" }] }),
+        Policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::locked-bucket/*" }],
+        }),
       }),
     );
-    expectCleanFailure(await sandbox.run(["test-get", "secret.txt", "-", "--bucket", "locked-bucket"]), 1, "could not read s3://locked-bucket/secret.txt (AccessDenied)");
+    expectCleanFailure(
+      await sandbox.run(["test-get", "secret.txt", "-", "--bucket", "locked-bucket"]),
+      1,
+      "could not read s3://locked-bucket/secret.txt (AccessDenied)",
+    );
 
     const config = await readFile(sandbox.configFile, "utf8");
     await writeFile(sandbox.configFile, config.replace(/xacct_expiration = \S+/, "xacct_expiration = 2020-01-01T00:00:00.000Z"));
-    expectCleanFailure(await sandbox.run(["test-get", "a.jpg", "-", "--setup", BUCKET]), 1, "expired at 2020-01-01T00:00:00.000Z (ExpiredToken)", "xacct assume --write-profile");
+    expectCleanFailure(
+      await sandbox.run(["test-get", "a.jpg", "-", "--setup", BUCKET]),
+      1,
+      "expired at 2020-01-01T00:00:00.000Z (ExpiredToken)",
+      "xacct assume --write-profile",
+    );
   });
 });

@@ -22,7 +22,11 @@ const POLICY_ARN = "arn:aws:iam::111111111111:policy/StageRoleReadObjects";
 const prod = () => clientsFor(sandbox.moto.endpoint, sandbox.prod);
 const staging = () => clientsFor(sandbox.moto.endpoint, sandbox.staging);
 
-interface ImportBlock { to: string; id: string; provider: string }
+interface ImportBlock {
+  to: string;
+  id: string;
+  provider: string;
+}
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const readJson = async (path: string): Promise<Json> => JSON.parse(await readFile(path, "utf8")) as Json;
@@ -30,7 +34,11 @@ const exportTo = (format: string, dir: string) => sandbox.run(["export", ...TARG
 
 /** Whether the id names something that exists, read as the provider's importer reads it. */
 async function terraformIdExists(type: string, id: string): Promise<boolean> {
-  const found = <T>(p: Promise<T>) => p.then(() => true, () => false);
+  const found = <T>(p: Promise<T>) =>
+    p.then(
+      () => true,
+      () => false,
+    );
   switch (type) {
     case "aws_iam_role":
       return found(prod().iam.send(new GetRoleCommand({ RoleName: id })));
@@ -38,7 +46,9 @@ async function terraformIdExists(type: string, id: string): Promise<boolean> {
       return found(prod().iam.send(new GetPolicyCommand({ PolicyArn: id })));
     case "aws_iam_role_policy_attachment": {
       const [role, ...arn] = id.split("/");
-      const attached = await prod().iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role })).catch(() => undefined);
+      const attached = await prod()
+        .iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role }))
+        .catch(() => undefined);
       return !!attached?.AttachedPolicies?.some((p) => p.PolicyArn === arn.join("/"));
     }
     case "aws_s3_bucket_policy":
@@ -80,7 +90,12 @@ describe("export --format terraform after setup", () => {
     const result = await exportTo("terraform", dir());
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("exist already");
-    for (const what of ["role StageRole", "managed policy StageRoleReadObjects", `bucket policy of ${BUCKET}`, "inline policy xacct-assume-StageRole of user StageAdmin"]) {
+    for (const what of [
+      "role StageRole",
+      "managed policy StageRoleReadObjects",
+      `bucket policy of ${BUCKET}`,
+      "inline policy xacct-assume-StageRole of user StageAdmin",
+    ]) {
       expect(result.stdout).toContain(what);
     }
     expect(result.stdout).toContain("imports.tf.json");
@@ -98,7 +113,10 @@ describe("export --format terraform after setup", () => {
 
   it("each block names a resource of the export, with that resource's provider, and an id that exists", async () => {
     const blocks = (await readJson(join(dir(), "imports.tf.json")))["import"] as ImportBlock[];
-    const resources = { ...(await readJson(join(dir(), "production.tf.json")))["resource"], ...(await readJson(join(dir(), "staging.tf.json")))["resource"] } as Json;
+    const resources = {
+      ...(await readJson(join(dir(), "production.tf.json")))["resource"],
+      ...(await readJson(join(dir(), "staging.tf.json")))["resource"],
+    } as Json;
     for (const block of blocks) {
       const [type, name] = block.to.split(".");
       expect(resources[type!]?.[name!], block.to).toBeDefined();
@@ -113,7 +131,12 @@ describe("export --format terraform after setup", () => {
     const rc = join(sandbox.dir, "terraformrc");
     await writeFile(rc, `provider_installation {\n  filesystem_mirror {\n    path = "${join(sandbox.dir, "no-mirror")}"\n    include = ["*/*/*"]\n  }\n}\n`);
     const output = await new Promise<string>((done) => {
-      execFile("terraform", [`-chdir=${dir()}`, "init", "-backend=false", "-input=false", "-no-color"], { env: { ...process.env, TF_CLI_CONFIG_FILE: rc }, timeout: 60_000 }, (_error, stdout, stderr) => done(`${stdout}${stderr}`));
+      execFile(
+        "terraform",
+        [`-chdir=${dir()}`, "init", "-backend=false", "-input=false", "-no-color"],
+        { env: { ...process.env, TF_CLI_CONFIG_FILE: rc }, timeout: 60_000 },
+        (_error, stdout, stderr) => done(`${stdout}${stderr}`),
+      );
     });
     expect(output).toContain("Initializing provider plugins");
     expect(output).not.toContain("problems with the configuration");
@@ -139,7 +162,11 @@ describe("export --format cloudformation after setup", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("exist already");
     const template = await readJson(join(dir(), "production.json"));
-    const toImport = (await readJson(join(dir(), "production-import.json"))) as { ResourceType: string; LogicalResourceId: string; ResourceIdentifier: Record<string, string> }[];
+    const toImport = (await readJson(join(dir(), "production-import.json"))) as {
+      ResourceType: string;
+      LogicalResourceId: string;
+      ResourceIdentifier: Record<string, string>;
+    }[];
     expect(toImport.map((r) => [r.ResourceType, r.ResourceIdentifier]).sort()).toEqual(
       [
         ["AWS::IAM::ManagedPolicy", { PolicyArn: POLICY_ARN }],
@@ -154,7 +181,11 @@ describe("export --format cloudformation after setup", () => {
     }
     const stagingImport = await readJson(join(dir(), "staging-import.json"));
     expect(stagingImport).toEqual([
-      { ResourceType: "AWS::IAM::UserPolicy", LogicalResourceId: "AssumeRolePolicy", ResourceIdentifier: { PolicyName: "xacct-assume-StageRole", UserName: "StageAdmin" } },
+      {
+        ResourceType: "AWS::IAM::UserPolicy",
+        LogicalResourceId: "AssumeRolePolicy",
+        ResourceIdentifier: { PolicyName: "xacct-assume-StageRole", UserName: "StageAdmin" },
+      },
     ]);
     // The identifiers name what exists.
     expect(await terraformIdExists("aws_iam_role", "StageRole")).toBe(true);

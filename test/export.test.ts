@@ -10,11 +10,7 @@ import { execFile } from "node:child_process";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import {
-  CloudFormationClient,
-  CreateStackCommand,
-  DescribeStacksCommand,
-} from "@aws-sdk/client-cloudformation";
+import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import {
   GetPolicyCommand,
   GetPolicyVersionCommand,
@@ -118,7 +114,13 @@ describe("xacct export --format cloudformation", () => {
     expect(calls.slice(0, 3)).toEqual(["STS.GetCallerIdentity", "STS.GetCallerIdentity", "S3.GetBucketEncryption"]);
     expect(calls.filter((c) => !/\.(Get|List|Head)/.test(c))).toEqual([]);
     const report = JSON.parse(result.stdout);
-    expect(report).toMatchObject({ command: "export", ok: true, format: "cloudformation", outDir: dir, accounts: { production: "111111111111", staging: "222222222222" } });
+    expect(report).toMatchObject({
+      command: "export",
+      ok: true,
+      format: "cloudformation",
+      outDir: dir,
+      accounts: { production: "111111111111", staging: "222222222222" },
+    });
     expect(report.files.map((f: { path: string }) => f.path)).toEqual([join(dir, "production.json"), join(dir, "staging.json")]);
     expect((await readdir(dir)).sort()).toEqual(["production.json", "staging.json"]);
     expect(report.commands[0]).toContain("aws cloudformation deploy");
@@ -126,7 +128,8 @@ describe("xacct export --format cloudformation", () => {
 
   it("from remembered state writes the same templates as from flags", async () => {
     // The export from state ran while setup's resources existed: it marks them Retain, to be imported.
-    const withoutRetain = (text: string) => JSON.stringify(JSON.parse(text, (key, value: unknown) => (key === "DeletionPolicy" || key === "UpdateReplacePolicy" ? undefined : value)));
+    const withoutRetain = (text: string) =>
+      JSON.stringify(JSON.parse(text, (key, value: unknown) => (key === "DeletionPolicy" || key === "UpdateReplacePolicy" ? undefined : value)));
     for (const name of ["production.json", "staging.json"]) {
       expect(withoutRetain(await readFile(join(fromStateDir, name), "utf8"))).toBe(withoutRetain(await readFile(join(cfnDir, name), "utf8")));
     }
@@ -179,7 +182,11 @@ describe("xacct export --format cloudformation", () => {
     expect(result.stdout).toContain("aws cloudformation create-stack-instances");
     expect(result.stdout).toContain("--deployment-targets OrganizationalUnitIds=ou-ab12-cd34ef56");
     const template = await readJson<CloudFormationTemplate>(join(dir, "staging-stackset.json"));
-    expect(Object.values(template.Resources).map((r) => r.Type).sort()).toEqual(["AWS::IAM::Group", "AWS::IAM::ManagedPolicy"]);
+    expect(
+      Object.values(template.Resources)
+        .map((r) => r.Type)
+        .sort(),
+    ).toEqual(["AWS::IAM::Group", "AWS::IAM::ManagedPolicy"]);
     expect(template.Parameters["StagingUser"]).toBeUndefined();
     expect(templateDocument(template, "AssumeRoleManagedPolicy", "PolicyDocument")).toEqual(setupInline);
   });
@@ -291,7 +298,8 @@ function schemaProblems(files: Record<string, TerraformJson>, aws: { provider: B
       const attribute = schema.block.attributes[key];
       if (!meta.has(key) && (!attribute || (!attribute.required && !attribute.optional))) problems.push(`${where}: ${key} cannot be set`);
     }
-    for (const [key, attribute] of Object.entries(schema.block.attributes)) if (attribute.required && !(key in body)) problems.push(`${where}: ${key} is required`);
+    for (const [key, attribute] of Object.entries(schema.block.attributes))
+      if (attribute.required && !(key in body)) problems.push(`${where}: ${key} is required`);
     return problems.length;
   };
   for (const [file, content] of Object.entries(files)) {
@@ -320,7 +328,8 @@ async function cfnLint(templates: string[]): Promise<string> {
 async function stackStatus(cfn: CloudFormationClient, name: string): Promise<string | undefined> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const stack = (await cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
-    if (stack?.StackStatus && !stack.StackStatus.endsWith("_IN_PROGRESS")) return `${stack.StackStatus}${stack.StackStatusReason ? `: ${stack.StackStatusReason}` : ""}`;
+    if (stack?.StackStatus && !stack.StackStatus.endsWith("_IN_PROGRESS"))
+      return `${stack.StackStatus}${stack.StackStatusReason ? `: ${stack.StackStatusReason}` : ""}`;
     await new Promise((done) => setTimeout(done, 100));
   }
   return "still in progress";

@@ -50,18 +50,29 @@ const OURS = [
 /** Drift that makes setup take its update paths: a foreign trust and a full version history. */
 async function driftProduction(): Promise<void> {
   const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
-  const doc = (n: number) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::old-${n}/*` }] });
+  const doc = (n: number) =>
+    JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::old-${n}/*` }] });
   const created = await prod.iam.send(new CreatePolicyCommand({ PolicyName: "StageRoleReadObjects", PolicyDocument: doc(0), Tags: OURS }));
-  for (let n = 1; n < 5; n++) await prod.iam.send(new CreatePolicyVersionCommand({ PolicyArn: created.Policy!.Arn!, PolicyDocument: doc(n), SetAsDefault: n === 2 }));
+  for (let n = 1; n < 5; n++)
+    await prod.iam.send(new CreatePolicyVersionCommand({ PolicyArn: created.Policy!.Arn!, PolicyDocument: doc(n), SetAsDefault: n === 2 }));
   // xacct's own trust statement, drifted to another account: setup puts it right.
-  const trust = { Version: "2012-10-17", Statement: [{ Sid: "XacctTrustStagingAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "sts:AssumeRole" }] };
+  const trust = {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "XacctTrustStagingAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "sts:AssumeRole" }],
+  };
   await prod.iam.send(new CreateRoleCommand({ RoleName: "StageRole", AssumeRolePolicyDocument: JSON.stringify(trust), Tags: OURS }));
 }
 
 async function addForeignStatement(): Promise<void> {
   const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
   const current = JSON.parse((await prod.s3.send(new GetBucketPolicyCommand({ Bucket: BUCKET }))).Policy!);
-  const foreign = { Sid: "OtherTeam", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "s3:ListBucket", Resource: `arn:aws:s3:::${BUCKET}` };
+  const foreign = {
+    Sid: "OtherTeam",
+    Effect: "Allow",
+    Principal: { AWS: "arn:aws:iam::444444444444:root" },
+    Action: "s3:ListBucket",
+    Resource: `arn:aws:s3:::${BUCKET}`,
+  };
   await prod.s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: JSON.stringify({ ...current, Statement: [...current.Statement, foreign] }) }));
 }
 

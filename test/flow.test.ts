@@ -65,7 +65,9 @@ describe("unattended setup, assume and test-get", () => {
 
     const config = await readFile(sandbox.configFile, "utf8");
     expect(config).toContain("[profile prod]");
-    expect(config).toMatch(/\[profile TempCred\]\naws_access_key_id = \S+\naws_secret_access_key = \S+\naws_session_token = \S+\naws_security_token = \S+\nregion = us-east-1\nxacct_expiration = \S+\nxacct_profile = static\n$/);
+    expect(config).toMatch(
+      /\[profile TempCred\]\naws_access_key_id = \S+\naws_secret_access_key = \S+\naws_session_token = \S+\naws_security_token = \S+\nregion = us-east-1\nxacct_expiration = \S+\nxacct_profile = static\n$/,
+    );
     expect((await stat(sandbox.configFile)).mode & 0o777).toBe(0o600);
     const state = JSON.parse(await readFile(sandbox.statePath, "utf8"));
     expect(state.version).toBe(2);
@@ -88,7 +90,13 @@ describe("unattended setup, assume and test-get", () => {
   it("keeps other teams' bucket policy statements", async () => {
     const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
     const current = parsePolicyDocument((await prod.s3.send(new GetBucketPolicyCommand({ Bucket: BUCKET }))).Policy!);
-    const foreign = { Sid: "AnalyticsRead", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "s3:ListBucket", Resource: `arn:aws:s3:::${BUCKET}` };
+    const foreign = {
+      Sid: "AnalyticsRead",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::333333333333:root" },
+      Action: "s3:ListBucket",
+      Resource: `arn:aws:s3:::${BUCKET}`,
+    };
     await prod.s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: JSON.stringify({ ...current, Statement: [foreign, ...current.Statement] }) }));
     expect((await sandbox.run(setupArgs())).code).toBe(0);
     const after = parsePolicyDocument((await prod.s3.send(new GetBucketPolicyCommand({ Bucket: BUCKET }))).Policy!);

@@ -5,7 +5,13 @@
  * and the console link. Access decisions come from the evaluator (verify), not from moto.
  */
 import { GetRoleCommand } from "@aws-sdk/client-iam";
-import { CreateBucketCommand, GetBucketEncryptionCommand, GetBucketOwnershipControlsCommand, GetPublicAccessBlockCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  GetBucketEncryptionCommand,
+  GetBucketOwnershipControlsCommand,
+  GetPublicAccessBlockCommand,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
 import { execFile } from "node:child_process";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -28,15 +34,20 @@ beforeAll(async () => {
   ORG = (await org.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }))).Organization!.Id!;
   org.destroy();
 });
-const HARD = (): string[] => setupArgs("hard-bucket", [
-  "--role-name", "HardRole",
-  "--trust-principal", "arn:aws:iam::222222222222:user/StageAdmin",
-  "--external-id",
-  "--require-mfa",
-  "--org-id", ORG,
-  "--max-session-duration", "7200",
-  "--allow-source-identity",
-]);
+const HARD = (): string[] =>
+  setupArgs("hard-bucket", [
+    "--role-name",
+    "HardRole",
+    "--trust-principal",
+    "arn:aws:iam::222222222222:user/StageAdmin",
+    "--external-id",
+    "--require-mfa",
+    "--org-id",
+    ORG,
+    "--max-session-duration",
+    "7200",
+    "--allow-source-identity",
+  ]);
 const MFA = ["--mfa-serial", "arn:aws:iam::222222222222:mfa/StageAdmin", "--token-code", "123456"];
 
 describe("hardened trust", () => {
@@ -99,7 +110,9 @@ describe("hardened trust", () => {
   it("an existing bucket's deviations are reported and left, unless --harden-bucket", async () => {
     await prod().s3.send(new CreateBucketCommand({ Bucket: "loose-bucket" }));
     const plan = await sandbox.run([...setupArgs("loose-bucket"), "--plan"]);
-    expect(plan.stdout).toContain("left as is: Block Public Access is not fully on; no default encryption; object ownership is not set, not BucketOwnerEnforced; give --harden-bucket to fix");
+    expect(plan.stdout).toContain(
+      "left as is: Block Public Access is not fully on; no default encryption; object ownership is not set, not BucketOwnerEnforced; give --harden-bucket to fix",
+    );
     expect((await sandbox.run(setupArgs("loose-bucket", ["--harden-bucket"]))).code).toBe(0);
     const block = (await prod().s3.send(new GetPublicAccessBlockCommand({ Bucket: "loose-bucket" }))).PublicAccessBlockConfiguration!;
     expect(block.BlockPublicPolicy).toBe(true);
@@ -127,7 +140,9 @@ describe("profiles the AWS tools refresh themselves", () => {
     const result = await sandbox.run(["assume", "--write-profile", "ProcCred", "--profile-style", "process"]);
     expect(result.code).toBe(0);
     const config = await readFile(sandbox.configFile, "utf8");
-    expect(config).toMatch(/\[profile ProcCred\]\ncredential_process = '\S+node' '\S+bin\/xacct\.js' 'credentials' '--role-arn=arn:aws:iam::111111111111:role\/StageRole' '--profile=staging'/);
+    expect(config).toMatch(
+      /\[profile ProcCred\]\ncredential_process = '\S+node' '\S+bin\/xacct\.js' 'credentials' '--role-arn=arn:aws:iam::111111111111:role\/StageRole' '--profile=staging'/,
+    );
     const out = join(sandbox.dir, "p.txt");
     await exec("aws", ["s3api", "get-object", "--bucket", "loose-bucket", "--key", "r.txt", out, "--profile", "ProcCred"], { env: sandbox.env });
     expect(await readFile(out, "utf8")).toBe("role-style");
@@ -165,6 +180,8 @@ describe("profiles the AWS tools refresh themselves", () => {
 describe("xacct console", () => {
   it("prints the switch-role link", async () => {
     const result = await sandbox.run(["console"]);
-    expect(result.stdout.split("\n")[0]).toBe("https://signin.aws.amazon.com/switchrole?roleName=StageRole&account=111111111111&displayName=StageRole+%40+111111111111");
+    expect(result.stdout.split("\n")[0]).toBe(
+      "https://signin.aws.amazon.com/switchrole?roleName=StageRole&account=111111111111&displayName=StageRole+%40+111111111111",
+    );
   });
 });

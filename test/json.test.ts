@@ -39,7 +39,16 @@ describe("--json and --detailed-exitcode", () => {
     expect(setup.code).toBe(0);
     const applied = JSON.parse(setup.stdout);
     expect(applied.ok).toBe(true);
-    expect(applied.applied.map((s: { id: string; status: string }) => s.status)).toEqual(["created", "created", "created", "created", "created", "created", "unchanged", "created"]);
+    expect(applied.applied.map((s: { id: string; status: string }) => s.status)).toEqual([
+      "created",
+      "created",
+      "created",
+      "created",
+      "created",
+      "created",
+      "unchanged",
+      "created",
+    ]);
     expect(applied.assumed.arn).toMatch(/assumed-role\/StageRole\//);
     expect(applied.profile).toMatchObject({ name: "TempCred", path: sandbox.configFile });
 

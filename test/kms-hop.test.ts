@@ -36,10 +36,14 @@ let defaultPolicy: PolicyDocument;
 
 async function kmsBucket(bucket: string, keyArn: string, bucketKey = false): Promise<void> {
   await prod.s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  await prod.s3.send(new PutBucketEncryptionCommand({
-    Bucket: bucket,
-    ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn }, BucketKeyEnabled: bucketKey }] },
-  }));
+  await prod.s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: bucket,
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn }, BucketKeyEnabled: bucketKey }],
+      },
+    }),
+  );
 }
 
 async function setKeyPolicy(statements: PolicyStatement[]): Promise<void> {
@@ -55,18 +59,40 @@ async function docsOf(bucket: string, clients: AwsClients = prod): Promise<KmsDo
 const roleArn = () => `arn:aws:iam::${prodId}:role/StageRole`;
 const labelled = (label: string, document: PolicyDocument): LabeledPolicy => ({ label, document });
 
-const reader = (mode: KmsReader["mode"]): KmsReader => ({ mode, region: REGION, productionAccountId: prodId, roleArn: roleArn(), stagingAccountId: stagingId, stagingUser: "stage-reader", sessionName: "xacct-staging" });
+const reader = (mode: KmsReader["mode"]): KmsReader => ({
+  mode,
+  region: REGION,
+  productionAccountId: prodId,
+  roleArn: roleArn(),
+  stagingAccountId: stagingId,
+  stagingUser: "stage-reader",
+  sessionName: "xacct-staging",
+});
 
 /** Role mode: a session of StageRole reading `bucket/report.csv`. */
 function roleInput(docs: KmsDocuments, bucket: string, rolePolicy: PolicyDocument, bucketKeyEnabled = docs.encryption.bucketKeyEnabled): KmsHopInput {
   const request = readerDecryptRequest(reader("role"), { key: docs.key, bucket, objectKey: "report.csv", bucketKeyEnabled });
-  return { mode: "role", reader: "StageRole", request, key: docs.key, keyPolicy: docs.keyPolicy, readerPolicies: [labelled("managed policy xacct-read of role StageRole", rolePolicy)] };
+  return {
+    mode: "role",
+    reader: "StageRole",
+    request,
+    key: docs.key,
+    keyPolicy: docs.keyPolicy,
+    readerPolicies: [labelled("managed policy xacct-read of role StageRole", rolePolicy)],
+  };
 }
 
 /** Resource-policy mode: the Staging user reading directly. */
 function userInput(docs: KmsDocuments, bucket: string, userPolicy: PolicyDocument): KmsHopInput {
   const request = readerDecryptRequest(reader("resource-policy"), { key: docs.key, bucket, objectKey: "report.csv", bucketKeyEnabled: false });
-  return { mode: "resource-policy", reader: "stage-reader", request, key: docs.key, keyPolicy: docs.keyPolicy, readerPolicies: [labelled("inline policy of user stage-reader", userPolicy)] };
+  return {
+    mode: "resource-policy",
+    reader: "stage-reader",
+    request,
+    key: docs.key,
+    keyPolicy: docs.keyPolicy,
+    readerPolicies: [labelled("inline policy of user stage-reader", userPolicy)],
+  };
 }
 
 const verdicts = (hops: { id: string; ok: boolean | null }[]) => Object.fromEntries(hops.map((h) => [h.id, h.ok]));
@@ -101,7 +127,13 @@ describe("role mode", () => {
   });
 
   it("fails when the key policy admits neither the role nor its account, and holds once xacct's statement is in it", async () => {
-    const adminOnly: PolicyStatement = { Sid: "KeyAdmins", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${prodId}:user/admin` }, Action: "kms:*", Resource: "*" };
+    const adminOnly: PolicyStatement = {
+      Sid: "KeyAdmins",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${prodId}:user/admin` },
+      Action: "kms:*",
+      Resource: "*",
+    };
     await setKeyPolicy([adminOnly]);
     const docs = await docsOf("reports");
     const hop = kmsHops(roleInput(docs, "reports", granted())).find((h) => h.id === "key-policy-admits")!;
@@ -110,14 +142,20 @@ describe("role mode", () => {
     expect(hop.fix).toContain("xacct setup");
     expect(keyPolicyAdmits(roleInput(docs, "reports", granted()).request, docs.keyPolicy!).decision).not.toBe("Allow");
 
-    await setKeyPolicy([adminOnly, buildKeyPolicyStatement({ setupId: "reports/StageRole", region: REGION, principals: keyPolicyPrincipals({ mode: "role", roleArn: roleArn() }) })]);
+    await setKeyPolicy([
+      adminOnly,
+      buildKeyPolicyStatement({ setupId: "reports/StageRole", region: REGION, principals: keyPolicyPrincipals({ mode: "role", roleArn: roleArn() }) }),
+    ]);
     expect(verdicts(kmsHops(roleInput(await docsOf("reports"), "reports", granted())))).toEqual({ "role-may-decrypt": true, "key-policy-admits": true });
   });
 
   it("fails when the role's permissions boundary does not allow kms:Decrypt, naming the boundary", async () => {
     await setKeyPolicy(defaultPolicy.Statement);
     const input = roleInput(await docsOf("reports"), "reports", granted());
-    const boundary = labelled("permissions boundary OnlyS3 of role StageRole", { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] });
+    const boundary = labelled("permissions boundary OnlyS3 of role StageRole", {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }],
+    });
     const hop = kmsHops({ ...input, readerBoundary: boundary }).find((h) => h.id === "role-may-decrypt")!;
     expect(hop.ok).toBe(false);
     expect(hop.detail).toContain("permissions boundary OnlyS3 of role StageRole");
@@ -125,7 +163,11 @@ describe("role mode", () => {
 
   it("fails when the key policy denies the role, naming the statement", async () => {
     const deny: PolicyStatement = {
-      Sid: "OnlyCiRoles", Effect: "Deny", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*",
+      Sid: "OnlyCiRoles",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: "kms:Decrypt",
+      Resource: "*",
       Condition: { StringNotLike: { "aws:PrincipalArn": `arn:aws:iam::${prodId}:role/ci-*` } },
     };
     await setKeyPolicy([...defaultPolicy.Statement, deny]);
@@ -137,7 +179,11 @@ describe("role mode", () => {
 
   it("judges the encryption context S3 sends: the bucket's ARN when S3 Bucket Keys are on, the object's otherwise", async () => {
     const onlyBucketContext: PolicyStatement = {
-      Sid: "BucketKeyOnly", Effect: "Deny", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*",
+      Sid: "BucketKeyOnly",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: "kms:Decrypt",
+      Resource: "*",
       Condition: { StringNotEquals: { "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::reports-bucket-key" } },
     };
     await setKeyPolicy([...defaultPolicy.Statement, onlyBucketContext]);
@@ -151,13 +197,26 @@ describe("role mode", () => {
   it("holds for the AWS managed aws/s3 key without any KMS grant: its policy admits its account's principals through S3", async () => {
     const docs = await docsOf("reports");
     // The policy AWS gives every aws/s3 key (as GetKeyPolicy shows it).
-    const awsS3Policy = labelled(`key policy of ${key.arn}`, { Version: "2012-10-17", Statement: [
-      { Sid: "Allow access through S3 for all principals in the account that are authorized to use S3", Effect: "Allow", Principal: { AWS: "*" },
-        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: "*",
-        Condition: { StringEquals: { "kms:CallerAccount": prodId, "kms:ViaService": `s3.${REGION}.amazonaws.com` } } },
-      { Sid: "Allow direct access to key metadata to the account", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${prodId}:root` },
-        Action: ["kms:Describe*", "kms:Get*", "kms:List*"], Resource: "*" },
-    ] });
+    const awsS3Policy = labelled(`key policy of ${key.arn}`, {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "Allow access through S3 for all principals in the account that are authorized to use S3",
+          Effect: "Allow",
+          Principal: { AWS: "*" },
+          Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+          Resource: "*",
+          Condition: { StringEquals: { "kms:CallerAccount": prodId, "kms:ViaService": `s3.${REGION}.amazonaws.com` } },
+        },
+        {
+          Sid: "Allow direct access to key metadata to the account",
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${prodId}:root` },
+          Action: ["kms:Describe*", "kms:Get*", "kms:List*"],
+          Resource: "*",
+        },
+      ],
+    });
     const managed = { ...docs, key: { ...docs.key, manager: "AWS" as const }, keyPolicy: awsS3Policy };
     const hops = kmsHops(roleInput(managed, "reports", buildReadObjectsPolicy({ partition: "aws", bucket: "reports" })));
     expect(verdicts(hops)).toEqual({ "role-may-decrypt": true, "key-policy-admits": true });
@@ -213,14 +272,24 @@ describe("what setup plans for the key, decided by the evaluator", () => {
   const plan = async (mode: KmsReader["mode"]) => {
     const docs = await docsOf("reports");
     const request = readerDecryptRequest(reader(mode), { key: docs.key, bucket: "reports", objectKey: "report.csv", bucketKeyEnabled: false });
-    const principals = mode === "role" ? keyPolicyPrincipals({ mode, roleArn: roleArn() }) : keyPolicyPrincipals({ mode, partition: "aws", stagingAccountId: stagingId });
+    const principals =
+      mode === "role" ? keyPolicyPrincipals({ mode, roleArn: roleArn() }) : keyPolicyPrincipals({ mode, partition: "aws", stagingAccountId: stagingId });
     return plannedKmsGrants({
-      key: docs.key, bucket: "reports", setupId: "reports/StageRole", principals,
+      key: docs.key,
+      bucket: "reports",
+      setupId: "reports/StageRole",
+      principals,
       sharing: { mode, productionAccountId: prodId, stagingAccountIds: [stagingId] },
       keyPolicyAdmitsReader: keyPolicyAdmitsReader(request, docs.keyPolicy!),
     });
   };
-  const adminOnly: PolicyStatement = { Sid: "KeyAdmins", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${prodId}:user/admin` }, Action: "kms:*", Resource: "*" };
+  const adminOnly: PolicyStatement = {
+    Sid: "KeyAdmins",
+    Effect: "Allow",
+    Principal: { AWS: `arn:aws:iam::${prodId}:user/admin` },
+    Action: "kms:*",
+    Resource: "*",
+  };
 
   it("adds a key-policy statement for the role when the key policy admits neither it nor its account", async () => {
     await setKeyPolicy([adminOnly]);
@@ -230,7 +299,10 @@ describe("what setup plans for the key, decided by the evaluator", () => {
   });
 
   it("adds none when the key policy already names the role", async () => {
-    await setKeyPolicy([adminOnly, { Sid: "ReportsReaders", Effect: "Allow", Principal: { AWS: roleArn() }, Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: "*" }]);
+    await setKeyPolicy([
+      adminOnly,
+      { Sid: "ReportsReaders", Effect: "Allow", Principal: { AWS: roleArn() }, Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: "*" },
+    ]);
     expect((await plan("role")).keyStatement).toBeUndefined();
   });
 

@@ -50,7 +50,10 @@ describe("where the KMS client is loaded", () => {
       await run(process.execPath, ["--import", join(ROOT, "bench/list-modules.mjs"), join(ROOT, "bin/xacct.js"), "--help"], {
         env: { ...process.env, XACCT_BENCH_MODULE_LIST: list },
       });
-      const files = (await readFile(list, "utf8")).split("\n").filter((u) => u.startsWith("file:") && u.includes("/dist/")).map((u) => fileURLToPath(u));
+      const files = (await readFile(list, "utf8"))
+        .split("\n")
+        .filter((u) => u.startsWith("file:") && u.includes("/dist/"))
+        .map((u) => fileURLToPath(u));
       const sources = (await Promise.all(files.map(sourcesOf))).flat();
       expect(sources.filter((s) => s.includes("node_modules/@aws-sdk/"))).toEqual([]);
       // Nor the policy evaluator, nor the KMS policy builders: help is text, not judgement.

@@ -25,7 +25,12 @@ import {
 
 const PROD = "111111111111";
 const STAGING = "222222222222";
-const KEY: KmsKey = { arn: `arn:aws:kms:eu-west-1:${PROD}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, accountId: PROD, region: "eu-west-1", manager: "CUSTOMER" };
+const KEY: KmsKey = {
+  arn: `arn:aws:kms:eu-west-1:${PROD}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+  accountId: PROD,
+  region: "eu-west-1",
+  manager: "CUSTOMER",
+};
 const ROLE = `arn:aws:iam::${PROD}:role/StageRole`;
 const SETUP_ID = "reports/StageRole";
 const DEFAULT_KEY_POLICY: PolicyDocument = {
@@ -74,14 +79,24 @@ describe("the key-policy statement", () => {
   });
 
   it("admits the Staging accounts' roots, or the chosen principals, in resource-policy mode", () => {
-    const sharing = { mode: "resource-policy" as const, partition: "aws" as const, stagingAccountId: STAGING, moreStagingAccountIds: ["333333333333", STAGING] };
+    const sharing = {
+      mode: "resource-policy" as const,
+      partition: "aws" as const,
+      stagingAccountId: STAGING,
+      moreStagingAccountIds: ["333333333333", STAGING],
+    };
     expect(keyPolicyPrincipals(sharing)).toEqual([`arn:aws:iam::${STAGING}:root`, "arn:aws:iam::333333333333:root"]);
     expect(keyPolicyPrincipals({ ...sharing, principals: [`arn:aws:iam::${STAGING}:user/ci`] })).toEqual([`arn:aws:iam::${STAGING}:user/ci`]);
   });
 });
 
 describe("merging into and taking out of a shared key policy", () => {
-  const setup = { setupId: SETUP_ID, keyArn: KEY.arn, region: KEY.region, statement: buildKeyPolicyStatement({ setupId: SETUP_ID, region: KEY.region, principals: [ROLE] }) };
+  const setup = {
+    setupId: SETUP_ID,
+    keyArn: KEY.arn,
+    region: KEY.region,
+    statement: buildKeyPolicyStatement({ setupId: SETUP_ID, region: KEY.region, principals: [ROLE] }),
+  };
   const otherSetup = buildKeyPolicyStatement({ setupId: "other/OtherRole", region: KEY.region, principals: [`arn:aws:iam::${PROD}:role/OtherRole`] });
   const shared = { ...DEFAULT_KEY_POLICY, Statement: [...DEFAULT_KEY_POLICY.Statement, otherSetup] };
 
@@ -109,8 +124,26 @@ describe("merging into and taking out of a shared key policy", () => {
 
 describe("the key policy's size", () => {
   it("refuses a merge KMS would reject for its size (32 KB), before writing", () => {
-    const big = { ...DEFAULT_KEY_POLICY, Statement: [...DEFAULT_KEY_POLICY.Statement, { Sid: "Bulky", Effect: "Allow" as const, Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: "kms:Describe*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalTag/team": "x".repeat(33_000) } } }] };
-    const setup = { setupId: SETUP_ID, keyArn: KEY.arn, region: KEY.region, statement: buildKeyPolicyStatement({ setupId: SETUP_ID, region: KEY.region, principals: [ROLE] }) };
+    const big = {
+      ...DEFAULT_KEY_POLICY,
+      Statement: [
+        ...DEFAULT_KEY_POLICY.Statement,
+        {
+          Sid: "Bulky",
+          Effect: "Allow" as const,
+          Principal: { AWS: `arn:aws:iam::${PROD}:root` },
+          Action: "kms:Describe*",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:PrincipalTag/team": "x".repeat(33_000) } },
+        },
+      ],
+    };
+    const setup = {
+      setupId: SETUP_ID,
+      keyArn: KEY.arn,
+      region: KEY.region,
+      statement: buildKeyPolicyStatement({ setupId: SETUP_ID, region: KEY.region, principals: [ROLE] }),
+    };
     expect(() => refuseOversizedKeyPolicy(mergeKeyStatement(big, setup), KEY.arn)).toThrow(/over KMS's limit of 32768/);
     expect(() => refuseOversizedKeyPolicy(mergeKeyStatement(DEFAULT_KEY_POLICY, setup), KEY.arn)).not.toThrow();
   });
@@ -131,7 +164,13 @@ describe("the grants a setup plans for a key", () => {
   });
 
   it("refuses the AWS managed aws/s3 key in resource-policy mode, naming the fix", () => {
-    const failure = (() => { try { plan({ ...KEY, manager: "AWS" }, false, "resource-policy"); } catch (error) { return error; } })() as XacctError;
+    const failure = (() => {
+      try {
+        plan({ ...KEY, manager: "AWS" }, false, "resource-policy");
+      } catch (error) {
+        return error;
+      }
+    })() as XacctError;
     expect(failure).toBeInstanceOf(XacctError);
     expect(failure.message).toContain("cannot decrypt");
     expect(failure.hint).toMatch(/--mode role/);

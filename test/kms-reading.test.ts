@@ -23,12 +23,16 @@ let keyId: string;
 
 async function encryptedBucket(bucket: string, kmsKey: string | undefined, bucketKey = false): Promise<void> {
   await prod.s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  await prod.s3.send(new PutBucketEncryptionCommand({
-    Bucket: bucket,
-    ServerSideEncryptionConfiguration: {
-      Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", ...(kmsKey ? { KMSMasterKeyID: kmsKey } : {}) }, BucketKeyEnabled: bucketKey }],
-    },
-  }));
+  await prod.s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: bucket,
+      ServerSideEncryptionConfiguration: {
+        Rules: [
+          { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", ...(kmsKey ? { KMSMasterKeyID: kmsKey } : {}) }, BucketKeyEnabled: bucketKey },
+        ],
+      },
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -44,7 +48,13 @@ describe("reading an SSE-KMS bucket's key", () => {
     await encryptedBucket("kms-by-arn", keyArn, true);
     const encryption = await readBucketEncryption(prod, "kms-by-arn");
     expect(encryption).toEqual({ algorithm: "aws:kms", keyId: keyArn, bucketKeyEnabled: true });
-    expect(await describeKey(prod, encryptionKeyId(encryption!))).toEqual({ arn: keyArn, accountId: sandbox.prod.accountId, region: REGION, manager: "CUSTOMER", state: "Enabled" });
+    expect(await describeKey(prod, encryptionKeyId(encryption!))).toEqual({
+      arn: keyArn,
+      accountId: sandbox.prod.accountId,
+      region: REGION,
+      manager: "CUSTOMER",
+      state: "Enabled",
+    });
   });
 
   it.each([
@@ -83,15 +93,32 @@ describe("reading an SSE-KMS bucket's key", () => {
 });
 
 describe("writing xacct's statement into a shared key policy", () => {
-  const FOREIGN = { Sid: "TeamAuditors", Effect: "Allow" as const, Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "kms:DescribeKey", Resource: "*" };
+  const FOREIGN = {
+    Sid: "TeamAuditors",
+    Effect: "Allow" as const,
+    Principal: { AWS: "arn:aws:iam::444455556666:root" },
+    Action: "kms:DescribeKey",
+    Resource: "*",
+  };
   let setup: KeySetup;
   const lockDirectory = () => join(sandbox.dir, "locks");
 
   beforeAll(async () => {
     const policy = await readKeyPolicy(prod, keyArn);
-    await prod.kms.send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default", Policy: JSON.stringify({ ...policy, Id: "team-key", Statement: [...policy.Statement, FOREIGN] }) }));
+    await prod.kms.send(
+      new PutKeyPolicyCommand({
+        KeyId: keyArn,
+        PolicyName: "default",
+        Policy: JSON.stringify({ ...policy, Id: "team-key", Statement: [...policy.Statement, FOREIGN] }),
+      }),
+    );
     const roleArn = `arn:aws:iam::${sandbox.prod.accountId}:role/StageRole`;
-    setup = { setupId: "kms-by-arn/StageRole", keyArn, region: REGION, statement: buildKeyPolicyStatement({ setupId: "kms-by-arn/StageRole", region: REGION, principals: [roleArn] }) };
+    setup = {
+      setupId: "kms-by-arn/StageRole",
+      keyArn,
+      region: REGION,
+      statement: buildKeyPolicyStatement({ setupId: "kms-by-arn/StageRole", region: REGION, principals: [roleArn] }),
+    };
   });
 
   const current = async (): Promise<PolicyDocument> =>

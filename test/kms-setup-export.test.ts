@@ -24,10 +24,20 @@ let keyArn: string;
 beforeAll(async () => {
   prod = makeClients({ region: REGION, endpoint: sandbox.moto.endpoint, credentials: sandbox.prod.accessKey });
   // Only a key administrator is admitted: the role must be named in the key policy.
-  const policy: PolicyDocument = { Version: "2012-10-17", Statement: [{ Sid: "KeyAdmin", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${sandbox.prod.accountId}:user/key-admin` }, Action: "kms:*", Resource: "*" }] };
+  const policy: PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "KeyAdmin", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${sandbox.prod.accountId}:user/key-admin` }, Action: "kms:*", Resource: "*" },
+    ],
+  };
   keyArn = (await prod.kms.send(new CreateKeyCommand({ Policy: JSON.stringify(policy) }))).KeyMetadata!.Arn!;
   await prod.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  await prod.s3.send(new PutBucketEncryptionCommand({ Bucket: BUCKET, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn } }] } }));
+  await prod.s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: BUCKET,
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn } }] },
+    }),
+  );
 });
 
 describe("export of an SSE-KMS bucket's setup", () => {

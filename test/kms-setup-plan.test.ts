@@ -11,7 +11,12 @@ import type { BucketKeyState } from "../src/resources/state.js";
 const PROD = "111111111111";
 const STAGING = "222222222222";
 const ROLE = `arn:aws:iam::${PROD}:role/StageRole`;
-const KEY: KmsKey = { arn: `arn:aws:kms:us-east-1:${PROD}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, accountId: PROD, region: "us-east-1", manager: "CUSTOMER" };
+const KEY: KmsKey = {
+  arn: `arn:aws:kms:us-east-1:${PROD}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+  accountId: PROD,
+  region: "us-east-1",
+  manager: "CUSTOMER",
+};
 const SID = keyStatementSid("b/StageRole");
 
 const policy = (...principals: string[]): PolicyDocument => ({
@@ -24,7 +29,14 @@ const withOurs = (mode: "role" | "resource-policy"): PolicyDocument => ({
   ...adminOnly,
   Statement: [
     ...adminOnly.Statement,
-    { Sid: SID, Effect: "Allow", Principal: { AWS: mode === "role" ? ROLE : `arn:aws:iam::${STAGING}:root` }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } } },
+    {
+      Sid: SID,
+      Effect: "Allow",
+      Principal: { AWS: mode === "role" ? ROLE : `arn:aws:iam::${STAGING}:root` },
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+    },
   ],
 });
 
@@ -42,12 +54,48 @@ const keyState = (key: KmsKey, keyPolicy: PolicyDocument | undefined): BucketKey
 
 describe("planKms", () => {
   it.each([
-    { name: "role mode, a key policy that lets IAM decide: decrypt only", mode: "role" as const, keys: [keyState(KEY, delegating)], decrypt: 1, admits: [] as string[] },
-    { name: "role mode, a key policy naming only its admin: decrypt and a statement naming the role", mode: "role" as const, keys: [keyState(KEY, adminOnly)], decrypt: 1, admits: [ROLE] },
-    { name: "role mode, xacct's statement already there: planned again (a rerun shows no change)", mode: "role" as const, keys: [keyState(KEY, withOurs("role"))], decrypt: 1, admits: [ROLE] },
-    { name: "resource-policy mode, even a delegating key policy: the Staging account must be admitted", mode: "resource-policy" as const, keys: [keyState(KEY, delegating)], decrypt: 1, admits: [`arn:aws:iam::${STAGING}:root`] },
-    { name: "resource-policy mode, xacct's statement already there", mode: "resource-policy" as const, keys: [keyState(KEY, withOurs("resource-policy"))], decrypt: 1, admits: [`arn:aws:iam::${STAGING}:root`] },
-    { name: "role mode, the AWS managed aws/s3 key: nothing to grant", mode: "role" as const, keys: [keyState({ ...KEY, manager: "AWS" }, undefined)], decrypt: 0, admits: [] },
+    {
+      name: "role mode, a key policy that lets IAM decide: decrypt only",
+      mode: "role" as const,
+      keys: [keyState(KEY, delegating)],
+      decrypt: 1,
+      admits: [] as string[],
+    },
+    {
+      name: "role mode, a key policy naming only its admin: decrypt and a statement naming the role",
+      mode: "role" as const,
+      keys: [keyState(KEY, adminOnly)],
+      decrypt: 1,
+      admits: [ROLE],
+    },
+    {
+      name: "role mode, xacct's statement already there: planned again (a rerun shows no change)",
+      mode: "role" as const,
+      keys: [keyState(KEY, withOurs("role"))],
+      decrypt: 1,
+      admits: [ROLE],
+    },
+    {
+      name: "resource-policy mode, even a delegating key policy: the Staging account must be admitted",
+      mode: "resource-policy" as const,
+      keys: [keyState(KEY, delegating)],
+      decrypt: 1,
+      admits: [`arn:aws:iam::${STAGING}:root`],
+    },
+    {
+      name: "resource-policy mode, xacct's statement already there",
+      mode: "resource-policy" as const,
+      keys: [keyState(KEY, withOurs("resource-policy"))],
+      decrypt: 1,
+      admits: [`arn:aws:iam::${STAGING}:root`],
+    },
+    {
+      name: "role mode, the AWS managed aws/s3 key: nothing to grant",
+      mode: "role" as const,
+      keys: [keyState({ ...KEY, manager: "AWS" }, undefined)],
+      decrypt: 0,
+      admits: [],
+    },
   ])("$name", ({ mode, keys, decrypt, admits }) => {
     const plan = planKms(input(mode), keys)!;
     expect(plan.decrypt).toHaveLength(decrypt);
@@ -60,8 +108,18 @@ describe("planKms", () => {
   });
 
   it.each([
-    { name: "the AWS managed aws/s3 key in resource-policy mode", mode: "resource-policy" as const, key: { ...KEY, manager: "AWS" as const }, message: /AWS managed key .*aws\/s3/ },
-    { name: "a key of a third account", mode: "role" as const, key: { ...KEY, accountId: "333333333333", arn: KEY.arn.replace(PROD, "333333333333") }, message: /belongs to a third account/ },
+    {
+      name: "the AWS managed aws/s3 key in resource-policy mode",
+      mode: "resource-policy" as const,
+      key: { ...KEY, manager: "AWS" as const },
+      message: /AWS managed key .*aws\/s3/,
+    },
+    {
+      name: "a key of a third account",
+      mode: "role" as const,
+      key: { ...KEY, accountId: "333333333333", arn: KEY.arn.replace(PROD, "333333333333") },
+      message: /belongs to a third account/,
+    },
   ])("refuses $name as bad input (exit 2)", ({ mode, key, message }) => {
     const refusal = (() => {
       try {

@@ -34,10 +34,14 @@ async function keyWithPolicy(policy?: PolicyDocument): Promise<string> {
 
 async function encryptedBucket(bucket: string, keyArn: string | undefined): Promise<void> {
   await prod.s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  await prod.s3.send(new PutBucketEncryptionCommand({
-    Bucket: bucket,
-    ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", ...(keyArn ? { KMSMasterKeyID: keyArn } : {}) } }] },
-  }));
+  await prod.s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: bucket,
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", ...(keyArn ? { KMSMasterKeyID: keyArn } : {}) } }],
+      },
+    }),
+  );
 }
 
 async function keyPolicy(keyArn: string): Promise<PolicyDocument> {
@@ -56,7 +60,13 @@ describe("resource-policy mode on a bucket under a customer managed key", () => 
     keyArn = await keyWithPolicy();
     // Another team's statement in the key policy: it must stay through setup and teardown.
     const withForeign = await keyPolicy(keyArn);
-    withForeign.Statement.push({ Sid: "OtherTeamEncrypts", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${sandbox.prod.accountId}:role/Uploader` }, Action: "kms:GenerateDataKey", Resource: "*" });
+    withForeign.Statement.push({
+      Sid: "OtherTeamEncrypts",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${sandbox.prod.accountId}:role/Uploader` },
+      Action: "kms:GenerateDataKey",
+      Resource: "*",
+    });
     await prod.kms.send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default", Policy: JSON.stringify(withForeign) }));
     original = await keyPolicy(keyArn);
     await encryptedBucket(BUCKET, keyArn);
@@ -68,11 +78,25 @@ describe("resource-policy mode on a bucket under a customer managed key", () => 
 
     const result = await sandbox.run(ARGS);
     expect(result.code, result.stderr).toBe(0);
-    const inline = parsePolicyDocument((await staging.iam.send(new GetUserPolicyCommand({ UserName: "StageAdmin", PolicyName: `xacct-read-${BUCKET}` }))).PolicyDocument!);
-    expect(inline.Statement.find((s) => s.Sid === "XacctDecryptBucketKey")).toEqual({ Sid: "XacctDecryptBucketKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn, Condition: viaS3For(BUCKET) });
+    const inline = parsePolicyDocument(
+      (await staging.iam.send(new GetUserPolicyCommand({ UserName: "StageAdmin", PolicyName: `xacct-read-${BUCKET}` }))).PolicyDocument!,
+    );
+    expect(inline.Statement.find((s) => s.Sid === "XacctDecryptBucketKey")).toEqual({
+      Sid: "XacctDecryptBucketKey",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: keyArn,
+      Condition: viaS3For(BUCKET),
+    });
     const after = await keyPolicy(keyArn);
     expect(sids(after)).toEqual([...sids(original), "XacctKeyDecrypt"]);
-    expect(after.Statement.at(-1)).toMatchObject({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${sandbox.staging.accountId}:root` }, Action: "kms:Decrypt", Resource: "*", Condition: viaS3For(BUCKET) });
+    expect(after.Statement.at(-1)).toMatchObject({
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${sandbox.staging.accountId}:root` },
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: viaS3For(BUCKET),
+    });
   });
 
   it("a rerun has nothing to change", async () => {
@@ -86,7 +110,10 @@ describe("resource-policy mode on a bucket under a customer managed key", () => 
     const report = JSON.parse(result.stdout) as { hops: { id: string; ok: boolean | null; detail: string }[] };
     const byId = Object.fromEntries(report.hops.map((h) => [h.id, h.ok]));
     expect(byId).toMatchObject({ "user-may-decrypt": true, "key-policy-admits": true });
-    expect(report.hops.filter((h) => h.ok !== true), result.stdout).toEqual([]);
+    expect(
+      report.hops.filter((h) => h.ok !== true),
+      result.stdout,
+    ).toEqual([]);
     expect(result.code).toBe(0);
   });
 
@@ -110,7 +137,12 @@ describe("role mode on a bucket under a customer managed key", () => {
 
   it("gives the role kms:Decrypt on that key, and names the role in a key policy that does not let IAM policies decide", async () => {
     // Only a key administrator is admitted: Production's IAM policies alone cannot grant the role this key.
-    original = { Version: "2012-10-17", Statement: [{ Sid: "KeyAdmin", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${sandbox.prod.accountId}:user/key-admin` }, Action: "kms:*", Resource: "*" }] };
+    original = {
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "KeyAdmin", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${sandbox.prod.accountId}:user/key-admin` }, Action: "kms:*", Resource: "*" },
+      ],
+    };
     keyArn = await keyWithPolicy(original);
     await encryptedBucket(BUCKET, keyArn);
 
@@ -118,8 +150,16 @@ describe("role mode on a bucket under a customer managed key", () => {
     expect(result.code, result.stderr).toBe(0);
     const policyArn = `arn:aws:iam::${sandbox.prod.accountId}:policy/KmsRoleReadObjects`;
     const version = (await prod.iam.send(new GetPolicyCommand({ PolicyArn: policyArn }))).Policy!.DefaultVersionId!;
-    const managed = parsePolicyDocument(decodeURIComponent((await prod.iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: version }))).PolicyVersion!.Document!));
-    expect(managed.Statement.find((s) => s.Sid === "XacctDecryptBucketKey")).toEqual({ Sid: "XacctDecryptBucketKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn, Condition: viaS3For(BUCKET) });
+    const managed = parsePolicyDocument(
+      decodeURIComponent((await prod.iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: version }))).PolicyVersion!.Document!),
+    );
+    expect(managed.Statement.find((s) => s.Sid === "XacctDecryptBucketKey")).toEqual({
+      Sid: "XacctDecryptBucketKey",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: keyArn,
+      Condition: viaS3For(BUCKET),
+    });
     const after = await keyPolicy(keyArn);
     expect(sids(after)).toEqual(["KeyAdmin", "XacctKeyDecrypt"]);
     expect(after.Statement[1]).toMatchObject({ Principal: { AWS: roleArn() }, Action: "kms:Decrypt", Resource: "*", Condition: viaS3For(BUCKET) });
@@ -136,7 +176,10 @@ describe("role mode on a bucket under a customer managed key", () => {
     const byId = Object.fromEntries(report.hops.map((h) => [h.id, h.ok]));
     expect(byId).toMatchObject({ "role-may-decrypt": true, "key-policy-admits": true, "role-grants-nothing-else": true });
     expect(report.hops.find((h) => h.id === "role-grants-nothing-else")!.detail).toContain("kms:Decrypt through S3 only");
-    expect(report.hops.filter((h) => h.ok !== true), result.stdout).toEqual([]);
+    expect(
+      report.hops.filter((h) => h.ok !== true),
+      result.stdout,
+    ).toEqual([]);
     expect(result.code).toBe(0);
   });
 
@@ -186,7 +229,9 @@ describe("--test-key naming an object under its own key", () => {
     const ARGS = setupArgs(BUCKET, ["--mode", "resource-policy", "--test-key", "report.csv"]);
     const result = await sandbox.run(ARGS);
     expect(result.code, result.stderr).toBe(0);
-    const inline = parsePolicyDocument((await staging.iam.send(new GetUserPolicyCommand({ UserName: "StageAdmin", PolicyName: `xacct-read-${BUCKET}` }))).PolicyDocument!);
+    const inline = parsePolicyDocument(
+      (await staging.iam.send(new GetUserPolicyCommand({ UserName: "StageAdmin", PolicyName: `xacct-read-${BUCKET}` }))).PolicyDocument!,
+    );
     expect(inline.Statement.find((s) => s.Sid === "XacctDecryptBucketKey")?.Resource).toBe(keyArn);
     expect(sids(await keyPolicy(keyArn))).toContain("XacctKeyDecrypt");
     expect((await sandbox.run(["teardown", "--yes", "--delete-objects"])).code).toBe(0);

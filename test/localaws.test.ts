@@ -86,8 +86,7 @@ describe("local AWS on moto", () => {
     const bucket = "xacct-localaws-prod";
     await s3As(profileCredentials("prod")).send(new CreateBucketCommand({ Bucket: bucket }));
 
-    const listedBy = async (profile: string) =>
-      (await s3As(profileCredentials(profile)).send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name);
+    const listedBy = async (profile: string) => (await s3As(profileCredentials(profile)).send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name);
     expect(await listedBy("prod")).toContain(bucket);
     expect(await listedBy("staging")).not.toContain(bucket);
     await expect(s3As(profileCredentials("staging")).send(new CreateBucketCommand({ Bucket: bucket }))).rejects.toMatchObject({
@@ -125,8 +124,6 @@ describe("local AWS on moto", () => {
 
 describe("ensureMotoAvailable", () => {
   it("names the install command when the interpreter cannot run moto", async () => {
-    await expect(ensureMotoAvailable("/nonexistent/python3")).rejects.toThrow(
-      "Install it with: /nonexistent/python3 -m pip install 'moto[server]'",
-    );
+    await expect(ensureMotoAvailable("/nonexistent/python3")).rejects.toThrow("Install it with: /nonexistent/python3 -m pip install 'moto[server]'");
   });
 });

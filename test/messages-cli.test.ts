@@ -13,7 +13,14 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), "xacct-messages-"));
   // Nothing may reach AWS: an endpoint that refuses every connection.
-  env = { HOME: dir, XDG_CONFIG_HOME: join(dir, "xdg"), NO_COLOR: "1", AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_CONFIG_FILE: join(dir, "config"), AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials") };
+  env = {
+    HOME: dir,
+    XDG_CONFIG_HOME: join(dir, "xdg"),
+    NO_COLOR: "1",
+    AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+    AWS_CONFIG_FILE: join(dir, "config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
+  };
 });
 const xacct = (argv: string[]): Promise<CliResult> => runInProcess(argv, env);
 
@@ -142,7 +149,6 @@ describe("help says what each command does", () => {
     // Nothing optional is marked required.
     expect(option(text, "--stackset")).not.toContain("required");
   });
-
 });
 
 describe("the resource-policy wizard has no role to talk about", () => {
@@ -150,8 +156,13 @@ describe("the resource-policy wizard has no role to talk about", () => {
     const { askNames } = await import("../src/wizard/setup-questions.js");
     const asked: string[] = [];
     const prompter = {
-      select: async () => { throw new Error("no select expected"); },
-      input: async (q: { message: string; default?: string }) => { asked.push(q.message); return q.default ?? ""; },
+      select: async () => {
+        throw new Error("no select expected");
+      },
+      input: async (q: { message: string; default?: string }) => {
+        asked.push(q.message);
+        return q.default ?? "";
+      },
       confirm: async () => true,
     };
     await askNames(prompter as never, {}, true, mode);

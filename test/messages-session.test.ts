@@ -15,7 +15,11 @@ const BUCKET = "messages-bucket";
 const prod = () => clientsFor(sandbox.moto.endpoint, sandbox.prod);
 
 /** The hint's line that lists the bucket's keys, if any. */
-const listing = (stderr: string) => stderr.split("\n").join(" ").match(/aws s3 ls \S+ --profile [^\s`]+/g) ?? [];
+const listing = (stderr: string) =>
+  stderr
+    .split("\n")
+    .join(" ")
+    .match(/aws s3 ls \S+ --profile [^\s`]+/g) ?? [];
 
 describe("test-get, role mode: the role may not list the bucket", () => {
   it("setup succeeds", async () => {
@@ -27,7 +31,8 @@ describe("test-get, role mode: the role may not list the bucket", () => {
   it("a 403 for a key says the key may not exist, what else 403 means, and lists keys with the Production admin", async () => {
     // S3 answers 403, not 404, for a missing key when the reader has no s3:ListBucket; moto says 404, so the proxy says what S3 would.
     const proxy = await startFaultProxy(sandbox.moto.endpoint);
-    proxy.rule = (r) => (r.action === "GetObject" && r.path.includes("missing.txt") ? { status: 403, code: "AccessDenied", message: "Access Denied" } : undefined);
+    proxy.rule = (r) =>
+      r.action === "GetObject" && r.path.includes("missing.txt") ? { status: 403, code: "AccessDenied", message: "Access Denied" } : undefined;
     const result = await sandbox.run(["--endpoint-url", proxy.endpoint, "test-get", "missing.txt", "-"]);
     await proxy.close();
     expect(result.code).toBe(1);
@@ -110,7 +115,17 @@ describe("test-get, resource-policy mode: the Staging user may list the bucket",
   it("a 403 there is a refusal, not a missing key: the Staging user may list", async () => {
     const proxy = await startFaultProxy(sandbox.moto.endpoint);
     proxy.rule = (r) => (r.action === "GetObject" ? { status: 403, code: "AccessDenied", message: "Access Denied" } : undefined);
-    const result = await sandbox.run(["--endpoint-url", proxy.endpoint, "test-get", "absent.txt", "-", "--bucket", "messages-direct-bucket", "--profile", "staging"]);
+    const result = await sandbox.run([
+      "--endpoint-url",
+      proxy.endpoint,
+      "test-get",
+      "absent.txt",
+      "-",
+      "--bucket",
+      "messages-direct-bucket",
+      "--profile",
+      "staging",
+    ]);
     await proxy.close();
     expect(result.code).toBe(1);
     expect(result.stderr.split("\n")[0]).not.toContain("may not exist");

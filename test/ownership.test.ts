@@ -33,7 +33,10 @@ describe("xacct never takes what is not its own", () => {
 
   it("replaces a hand-made profile of temporary keys (the recipe's TempCred), but not one with long-term keys", async () => {
     const { appendFile } = await import("node:fs/promises");
-    await appendFile(sandbox.configFile, "\n[profile HandTemp]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = old\naws_security_token = old-token\nregion = us-west-2\n");
+    await appendFile(
+      sandbox.configFile,
+      "\n[profile HandTemp]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = old\naws_security_token = old-token\nregion = us-west-2\n",
+    );
     await appendFile(sandbox.credentialsFile, "\n[HandLong]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = keep-me\n");
     expect((await sandbox.run(["assume", "--write-profile", "HandTemp"])).code).toBe(0);
     const refused = await sandbox.run(["assume", "--write-profile", "HandLong"]);
@@ -47,18 +50,35 @@ describe("xacct never takes what is not its own", () => {
     expect(refused.stderr).toContain("role StageRole belongs to xacct setup own-bucket/StageRole");
     expect(refused.calls.writes).toEqual([]);
     expect((await sandbox.run(setupArgs("other-bucket", ["--role-name", "OtherRole"]))).code).toBe(0);
-    const teardown = await sandbox.run(["teardown", "--yes", "--bucket", "other-bucket", "--role-name", "OtherRole", "--production-profile", "prod", "--staging-profile", "staging"]);
+    const teardown = await sandbox.run([
+      "teardown",
+      "--yes",
+      "--bucket",
+      "other-bucket",
+      "--role-name",
+      "OtherRole",
+      "--production-profile",
+      "prod",
+      "--staging-profile",
+      "staging",
+    ]);
     expect(teardown.code).toBe(0);
     expect((await prod().iam.send(new GetRoleCommand({ RoleName: "StageRole" }))).Role).toBeTruthy();
   });
 
   it("uses a role it did not make without dropping its other trust or its session limit, and teardown hands it back", async () => {
     // Their trust admits a service, not another account: a third account would get the bucket's read through the role (pre-flight refuses that).
-    const theirs = { Version: "2012-10-17", Statement: [{ Sid: "Batch", Effect: "Allow", Principal: { Service: "batch.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+    const theirs = {
+      Version: "2012-10-17",
+      Statement: [{ Sid: "Batch", Effect: "Allow", Principal: { Service: "batch.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    };
     await prod().iam.send(new CreateRoleCommand({ RoleName: "TheirRole", AssumeRolePolicyDocument: JSON.stringify(theirs), MaxSessionDuration: 43200 }));
     expect((await sandbox.run(setupArgs("their-bucket", ["--role-name", "TheirRole"]))).code).toBe(0);
     let role = (await prod().iam.send(new GetRoleCommand({ RoleName: "TheirRole" }))).Role!;
-    expect(parsePolicyDocument(role.AssumeRolePolicyDocument!).Statement.map((s) => s.Sid)).toEqual(["Batch", expect.stringMatching(/^XacctTrustStagingAccount[0-9a-f]{12}$/)]);
+    expect(parsePolicyDocument(role.AssumeRolePolicyDocument!).Statement.map((s) => s.Sid)).toEqual([
+      "Batch",
+      expect.stringMatching(/^XacctTrustStagingAccount[0-9a-f]{12}$/),
+    ]);
     expect(role.MaxSessionDuration).toBe(43200);
 
     const teardown = await sandbox.run(["teardown", "--yes", "--delete-objects", "--setup", "their-bucket"]);
@@ -93,19 +113,32 @@ describe("xacct never takes what is not its own", () => {
 
   it("tearing down one setup leaves another that the state file remembers intact", async () => {
     expect((await sandbox.run(setupArgs("tb-bucket", ["--role-name", "TbRole"]))).code).toBe(0);
-    const teardownA = await sandbox.run(["teardown", "--yes", "--delete-objects", "--bucket", "own-bucket", "--production-profile", "prod", "--staging-profile", "staging"]);
+    const teardownA = await sandbox.run([
+      "teardown",
+      "--yes",
+      "--delete-objects",
+      "--bucket",
+      "own-bucket",
+      "--production-profile",
+      "prod",
+      "--staging-profile",
+      "staging",
+    ]);
     expect(teardownA.code).toBe(0);
     expect(teardownA.stdout).toMatch(/Role StageRole — deleted/);
     expect(teardownA.stdout).not.toContain("TbRole");
     expect((await sandbox.run(["verify", "--setup", "tb-bucket"])).code).toBe(0); // setup B, remembered, still holds
     // TempCred stays: other remembered setups (tb-bucket/TbRole among them) write it too
     expect(teardownA.stdout).toMatch(/leave +profile TempCred .*\(setup \S+ uses it too\)/);
-    expect((await readFile(sandbox.configFile, "utf8"))).toContain("[profile TempCred]");
+    expect(await readFile(sandbox.configFile, "utf8")).toContain("[profile TempCred]");
   });
 
   it("recognises a role-style profile written before profiles carried xacct's mark", async () => {
     const { appendFile } = await import("node:fs/promises");
-    await appendFile(sandbox.configFile, "\n[profile OldRoleCred]\nrole_arn = arn:aws:iam::111111111111:role/TbRole\nsource_profile = staging\nrole_session_name = xacct-staging\nregion = us-east-1\n");
+    await appendFile(
+      sandbox.configFile,
+      "\n[profile OldRoleCred]\nrole_arn = arn:aws:iam::111111111111:role/TbRole\nsource_profile = staging\nrole_session_name = xacct-staging\nregion = us-east-1\n",
+    );
     expect((await sandbox.run(["assume", "--setup", "tb-bucket", "--write-profile", "OldRoleCred", "--profile-style", "role"])).code).toBe(0);
   });
 });

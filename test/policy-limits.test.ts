@@ -40,8 +40,15 @@ describe("documents past AWS's size limits", () => {
   });
 
   it("an existing role whose own trust leaves no room: judged as merged, and the hint is about that role", async () => {
-    const others = Array.from({ length: 30 }, (_, i) => ({ Sid: `Partner${i}`, Effect: "Allow", Principal: { AWS: `arn:aws:iam::${String(500000000000 + i)}:root` }, Action: "sts:AssumeRole" }));
-    await prod().iam.send(new CreateRoleCommand({ RoleName: "CrowdedRole", AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: others }) }));
+    const others = Array.from({ length: 30 }, (_, i) => ({
+      Sid: `Partner${i}`,
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${String(500000000000 + i)}:root` },
+      Action: "sts:AssumeRole",
+    }));
+    await prod().iam.send(
+      new CreateRoleCommand({ RoleName: "CrowdedRole", AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: others }) }),
+    );
 
     const refused = await sandbox.run(setupArgs("crowded-bucket", ["--role-name", "CrowdedRole"]));
     expect(refused.code).toBe(2);

@@ -43,9 +43,7 @@ describe("policy builders", () => {
       build: () => buildReadObjectsPolicy({ partition: "aws", bucket: "production-test-bucket-101" }),
       expected: {
         Version: "2012-10-17",
-        Statement: [
-          { Sid: SID.readObjects, Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::production-test-bucket-101/*" },
-        ],
+        Statement: [{ Sid: SID.readObjects, Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::production-test-bucket-101/*" }],
       },
     },
     {
@@ -53,9 +51,7 @@ describe("policy builders", () => {
       build: () => buildTrustPolicy({ partition: "aws-us-gov", stagingAccountId: "222222222222" }),
       expected: {
         Version: "2012-10-17",
-        Statement: [
-          { Sid: SID.trustStaging, Effect: "Allow", Principal: { AWS: "arn:aws-us-gov:iam::222222222222:root" }, Action: "sts:AssumeRole" },
-        ],
+        Statement: [{ Sid: SID.trustStaging, Effect: "Allow", Principal: { AWS: "arn:aws-us-gov:iam::222222222222:root" }, Action: "sts:AssumeRole" }],
       },
     },
     {
@@ -63,9 +59,7 @@ describe("policy builders", () => {
       build: () => buildAssumeRolePolicy({ roleArn: roleArn("aws", "111111111111", "StageRole") }),
       expected: {
         Version: "2012-10-17",
-        Statement: [
-          { Sid: SID.assumeRole, Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111111111111:role/StageRole" },
-        ],
+        Statement: [{ Sid: SID.assumeRole, Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111111111111:role/StageRole" }],
       },
     },
   ];

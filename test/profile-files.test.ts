@@ -31,7 +31,11 @@ describe("where the temporary profile goes", () => {
     expect(config).toContain("[profile CredOnly]\nregion = us-east-1\n");
     expect(config.split("[profile CredOnly]")[1]).not.toMatch(/aws_access_key_id|aws_session_token/);
 
-    const { stdout } = await exec("aws", ["s3api", "get-object", "--bucket", "profile-bucket", "--key", "k.txt", join(sandbox.dir, "k.txt"), "--profile", "CredOnly"], { env: sandbox.env });
+    const { stdout } = await exec(
+      "aws",
+      ["s3api", "get-object", "--bucket", "profile-bucket", "--key", "k.txt", join(sandbox.dir, "k.txt"), "--profile", "CredOnly"],
+      { env: sandbox.env },
+    );
     expect(JSON.parse(stdout).ContentLength).toBe(2);
   });
 

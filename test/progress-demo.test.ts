@@ -30,11 +30,15 @@ describe("npm run demo, piped", () => {
   it.each([
     ["with NO_COLOR", { NO_COLOR: "1" }],
     ["without NO_COLOR", {}],
-  ])("prints plain text %s: no escape codes, no SDK warning", async (_name, extra) => {
-    const { code, output } = await runDemo(shellEnv(extra));
-    expect(code, output).toBe(0);
-    expect(output).toContain("Setup complete.");
-    expect(output).not.toContain("\u001b[");
-    expect(output).not.toMatch(/NodeVersionSupportWarning|NodeDeprecationWarning|AWS SDK for JavaScript|Warning:/);
-  }, 240_000);
+  ])(
+    "prints plain text %s: no escape codes, no SDK warning",
+    async (_name, extra) => {
+      const { code, output } = await runDemo(shellEnv(extra));
+      expect(code, output).toBe(0);
+      expect(output).toContain("Setup complete.");
+      expect(output).not.toContain("\u001b[");
+      expect(output).not.toMatch(/NodeVersionSupportWarning|NodeDeprecationWarning|AWS SDK for JavaScript|Warning:/);
+    },
+    240_000,
+  );
 });

@@ -61,7 +61,11 @@ interface Run {
 /** The built CLI with pipes, as a script runs it; `during` gets the child to signal. */
 function runCli(args: string[], during: (child: ReturnType<typeof spawn>, printed: () => string) => Promise<void>): Promise<Run> {
   const started = Date.now();
-  const child = spawn(process.execPath, [BIN, "--endpoint-url", proxy.endpoint, ...args], { env: sandbox.env, cwd: sandbox.dir, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [BIN, "--endpoint-url", proxy.endpoint, ...args], {
+    env: sandbox.env,
+    cwd: sandbox.dir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
@@ -149,7 +153,9 @@ describe("Ctrl-C while setup applies", () => {
     hold.release();
     await hold.forwarded;
     const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
-    await expect.poll(async () => (await prod.iam.send(new GetRoleCommand({ RoleName: "StageRole" })).catch(() => undefined))?.Role?.RoleName).toBe("StageRole");
+    await expect
+      .poll(async () => (await prod.iam.send(new GetRoleCommand({ RoleName: "StageRole" })).catch(() => undefined))?.Role?.RoleName)
+      .toBe("StageRole");
     proxy.rule = () => undefined;
     const teardown = await sandbox.run(["teardown", "--yes"]);
     expect(teardown.code, teardown.stdout + teardown.stderr).toBe(0);
@@ -187,7 +193,18 @@ describe("Ctrl-C while setup applies", () => {
     let confirmed = false;
     let interrupted = false;
     // Every answer but --yes: the wizard asks only whether to apply.
-    const answers = ["--mode", "role", "--role-name", "StageRole", "--policy-name", "StageRoleReadObjects", "--staging-user", "StageAdmin", "--max-session-duration", "3600"];
+    const answers = [
+      "--mode",
+      "role",
+      "--role-name",
+      "StageRole",
+      "--policy-name",
+      "StageRoleReadObjects",
+      "--staging-user",
+      "StageAdmin",
+      "--max-session-duration",
+      "3600",
+    ];
     const args = setupArgs("ctrl-c-wizard", answers).filter((a) => a !== "--yes");
     void hold.seen.then(() => setTimeout(() => hold.release(), 500));
     const run = await inTerminal(args, (raw, write) => {

@@ -46,7 +46,10 @@ function steps(at: number, during: () => void, finish: Promise<void>): Step[] {
 }
 
 async function stoppedError(run: Promise<unknown>): Promise<XacctError> {
-  const error = await run.then(() => undefined, (e: unknown) => e);
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(XacctError);
   return error as XacctError;
 }
@@ -62,11 +65,15 @@ describe("Ctrl-C during runSteps", () => {
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
     const run = runSteps(
-      steps(at, () => {
-        for (let i = 0; i < presses; i++) ctrlC.press();
-        // A step held past the second Ctrl-C is not waited for.
-        if (presses === 1) finish();
-      }, finished),
+      steps(
+        at,
+        () => {
+          for (let i = 0; i < presses; i++) ctrlC.press();
+          // A step held past the second Ctrl-C is not waited for.
+          if (presses === 1) finish();
+        },
+        finished,
+      ),
       out,
       [],
       ctrlC,
@@ -86,7 +93,12 @@ describe("Ctrl-C during runSteps", () => {
   it("stops listening once the steps are done, so a later Ctrl-C ends the process as usual", async () => {
     const { out } = captured();
     const ctrlC = fakeCtrlC();
-    await runSteps(steps(0, () => {}, Promise.resolve()), out, [], ctrlC);
+    await runSteps(
+      steps(0, () => {}, Promise.resolve()),
+      out,
+      [],
+      ctrlC,
+    );
     expect(ctrlC.listening()).toBe(false);
   });
 });

@@ -132,7 +132,18 @@ describe("rows on a terminal", () => {
 describe("setup in a terminal", () => {
   it("shows what it reads and applies while it works, and every row fits the terminal with each ARN whole", async () => {
     // Every answer a flag: in a terminal the wizard asks what the flags leave open.
-    const answers = ["--mode", "role", "--role-name", "StageRole", "--policy-name", "StageRoleReadObjects", "--staging-user", "StageAdmin", "--max-session-duration", "3600"];
+    const answers = [
+      "--mode",
+      "role",
+      "--role-name",
+      "StageRole",
+      "--policy-name",
+      "StageRoleReadObjects",
+      "--staging-user",
+      "StageAdmin",
+      "--max-session-duration",
+      "3600",
+    ];
     const run = await inTerminal(setupArgs("terminal-bucket", answers), { ...sandbox.env, NO_COLOR: "1" });
     expect(run.code, run.raw).toBe(0);
     // The status line was drawn (plain: no escape codes under NO_COLOR) and erased

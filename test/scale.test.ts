@@ -30,16 +30,30 @@ describe("many Staging accounts", () => {
   const stagingFlags = () => ["--staging-profile", "staging", ...names.flatMap((n) => ["--staging-profile", n])];
 
   it(`sets up ${COUNT} Staging accounts in one run, and every one of them can assume the role`, async () => {
-    const accounts = await Promise.all(names.map((_, i) => bootstrapAccount(sandbox.moto.endpoint, { accountId: String(300000000001 + i), userName: "StageAdmin" })));
+    const accounts = await Promise.all(
+      names.map((_, i) => bootstrapAccount(sandbox.moto.endpoint, { accountId: String(300000000001 + i), userName: "StageAdmin" })),
+    );
     names.forEach((name, i) => (extra[name] = accounts[i]!));
     await writeSandboxProfiles(`${sandbox.dir}/aws`, { prod: sandbox.prod, staging: sandbox.staging, ...extra }, { endpoint: sandbox.moto.endpoint });
 
     const started = performance.now();
-    const result = await sandbox.run(["setup", "--production-profile", "prod", ...stagingFlags(), "--bucket", "scale-bucket", "--region", "us-east-1", "--yes"]);
+    const result = await sandbox.run([
+      "setup",
+      "--production-profile",
+      "prod",
+      ...stagingFlags(),
+      "--bucket",
+      "scale-bucket",
+      "--region",
+      "us-east-1",
+      "--yes",
+    ]);
     const seconds = (performance.now() - started) / 1000;
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    console.log(`scale: setup across ${COUNT + 1} Staging accounts took ${seconds.toFixed(2)} s and ${result.calls.calls.length} AWS calls (${result.calls.writes.length} writes)`);
+    console.log(
+      `scale: setup across ${COUNT + 1} Staging accounts took ${seconds.toFixed(2)} s and ${result.calls.calls.length} AWS calls (${result.calls.writes.length} writes)`,
+    );
     expect(result.stdout).toContain(`[${COUNT}/${COUNT}]`);
     expect(result.stdout).toContain(`Stage 2 · ${COUNT} more Staging accounts`);
 
@@ -48,7 +62,9 @@ describe("many Staging accounts", () => {
     expect(principals).toHaveLength(COUNT + 1);
     expect(principals).toEqual([...principals].sort());
     for (const name of names) {
-      const policy = await clientsFor(sandbox.moto.endpoint, extra[name]!).iam.send(new GetUserPolicyCommand({ UserName: "StageAdmin", PolicyName: "xacct-assume-StageRole" }));
+      const policy = await clientsFor(sandbox.moto.endpoint, extra[name]!).iam.send(
+        new GetUserPolicyCommand({ UserName: "StageAdmin", PolicyName: "xacct-assume-StageRole" }),
+      );
       expect(policy.PolicyDocument).toBeTruthy();
     }
     let assumed = 0;
@@ -73,7 +89,9 @@ describe("many Staging accounts", () => {
     const result = await sandbox.run(["teardown", "--yes"]);
     expect(result.code).toBe(0);
     expect(result.stdout.match(/: removed/g)).toHaveLength(COUNT);
-    await expect(clientsFor(sandbox.moto.endpoint, extra["s07"]!).iam.send(new GetUserPolicyCommand({ UserName: "StageAdmin", PolicyName: "xacct-assume-StageRole" }))).rejects.toThrow();
+    await expect(
+      clientsFor(sandbox.moto.endpoint, extra["s07"]!).iam.send(new GetUserPolicyCommand({ UserName: "StageAdmin", PolicyName: "xacct-assume-StageRole" })),
+    ).rejects.toThrow();
   });
 });
 

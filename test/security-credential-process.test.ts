@@ -78,7 +78,17 @@ describe("a process-style profile runs exactly xacct credentials, with the argum
   });
 
   it("a Staging profile named with backticks is passed as a name, not run", async () => {
-    const assumed = await sandbox.run(["assume", "--role-arn", QUOTE_ARN, "--profile", BACKTICK_PROFILE, "--write-profile", "Tick", "--profile-style", "process"]);
+    const assumed = await sandbox.run([
+      "assume",
+      "--role-arn",
+      QUOTE_ARN,
+      "--profile",
+      BACKTICK_PROFILE,
+      "--write-profile",
+      "Tick",
+      "--profile-style",
+      "process",
+    ]);
     expect(assumed.code).toBe(0);
     const got = await sandbox.run(["test-get", "obj.txt", "-", "--profile", "Tick", "--bucket", BUCKET]);
     expect(pwned()).toBe(false);
@@ -89,7 +99,17 @@ describe("a process-style profile runs exactly xacct credentials, with the argum
   });
 
   it("a value that looks like an option (a Staging profile named --version) stays the value of its option", async () => {
-    const assumed = await sandbox.run(["assume", "--role-arn", QUOTE_ARN, "--profile=--version", "--session-name=-dash", "--write-profile", "Dash", "--profile-style", "process"]);
+    const assumed = await sandbox.run([
+      "assume",
+      "--role-arn",
+      QUOTE_ARN,
+      "--profile=--version",
+      "--session-name=-dash",
+      "--write-profile",
+      "Dash",
+      "--profile-style",
+      "process",
+    ]);
     expect(assumed.code).toBe(0);
     const got = await sandbox.run(["test-get", "obj.txt", "-", "--profile", "Dash", "--bucket", BUCKET]);
     expect(got.stdout).toBe("vendor data");
@@ -99,7 +119,19 @@ describe("a process-style profile runs exactly xacct credentials, with the argum
   });
 
   it("an explicit --endpoint-url is written quoted and reaches xacct credentials intact", async () => {
-    const assumed = await sandbox.run(["--endpoint-url", sandbox.moto.endpoint, "assume", "--role-arn", QUOTE_ARN, "--profile", "staging", "--write-profile", "Endp", "--profile-style", "process"]);
+    const assumed = await sandbox.run([
+      "--endpoint-url",
+      sandbox.moto.endpoint,
+      "assume",
+      "--role-arn",
+      QUOTE_ARN,
+      "--profile",
+      "staging",
+      "--write-profile",
+      "Endp",
+      "--profile-style",
+      "process",
+    ]);
     expect(assumed.code).toBe(0);
     const config = await readFile(sandbox.configFile, "utf8");
     expect(config).toContain(`'--endpoint-url=${sandbox.moto.endpoint}' 'credentials'`);
@@ -123,7 +155,19 @@ describe("--endpoint-url is an http(s) URL, or nothing is done", () => {
   ];
   for (const url of bad) {
     it(`refuses ${JSON.stringify(url)} with exit 2, one sentence and no AWS call`, async () => {
-      const result = await sandbox.run(["--endpoint-url", url, "assume", "--role-arn", QUOTE_ARN, "--profile", "staging", "--write-profile", "BadEndpoint", "--profile-style", "process"]);
+      const result = await sandbox.run([
+        "--endpoint-url",
+        url,
+        "assume",
+        "--role-arn",
+        QUOTE_ARN,
+        "--profile",
+        "staging",
+        "--write-profile",
+        "BadEndpoint",
+        "--profile-style",
+        "process",
+      ]);
       expect(result.code).toBe(2);
       expect(result.calls.calls).toEqual([]);
       expect(result.stderr).toMatch(/is not a usable endpoint URL/);

@@ -31,7 +31,11 @@ afterAll(() => proxy?.close());
 /** `xacct credentials` as the AWS tools run it: its own process, stdout a pipe, through the counting proxy. */
 function credentials(cacheHome: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ProcessRun> {
   const args = ["credentials", "--role-arn", ROLE_ARN, "--profile", "staging", ...extraArgs];
-  return runXacctProcess(args, { env: { ...sandbox.env, AWS_ENDPOINT_URL: proxy.endpoint, XDG_CACHE_HOME: cacheHome, ...env }, cwd: sandbox.dir, timeoutMs: 30_000 });
+  return runXacctProcess(args, {
+    env: { ...sandbox.env, AWS_ENDPOINT_URL: proxy.endpoint, XDG_CACHE_HOME: cacheHome, ...env },
+    cwd: sandbox.dir,
+    timeoutMs: 30_000,
+  });
 }
 
 /** A fresh cache folder per test, and the AssumeRole calls made since. */
@@ -171,7 +175,10 @@ describe("the config store's one backup", () => {
     const file = join(sandbox.dir, "backup-case", "credentials");
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, "[mine]\naws_access_key_id = AKIAMINE\n");
-    await writeFile(`${file}.xacct.bak`, "[mine]\naws_access_key_id = AKIAMINE\n\n[TempCred]\naws_access_key_id = ASIAOLD\naws_secret_access_key = old-live-secret\n");
+    await writeFile(
+      `${file}.xacct.bak`,
+      "[mine]\naws_access_key_id = AKIAMINE\n\n[TempCred]\naws_access_key_id = ASIAOLD\naws_secret_access_key = old-live-secret\n",
+    );
     const result = await removeProfileFromFile({ path: file, file: "credentials", profile: "TempCred" });
     expect(result.changed).toBe(false);
     expect(await readFile(file, "utf8")).toBe("[mine]\naws_access_key_id = AKIAMINE\n");

@@ -28,7 +28,10 @@ const ROWS: [string, string[]][] = [
   ["setup --role-name with a space", [...SETUP, "--role-name", "Stage Role"]],
   ["setup --policy-name with a !", [...SETUP, "--policy-name", "Read!"]],
   ["setup --staging-user with a /", [...SETUP, "--staging-user", "a/b"]],
-  ["setup --region unknown", ["setup", "--production-profile", "prod", "--staging-profile", "staging", "--bucket", "early-bucket", "--region", "mars", "--yes"]],
+  [
+    "setup --region unknown",
+    ["setup", "--production-profile", "prod", "--staging-profile", "staging", "--bucket", "early-bucket", "--region", "mars", "--yes"],
+  ],
   ["setup --trust-principal not an ARN", [...SETUP, "--trust-principal", "alice"]],
   ["setup --external-id too short", [...SETUP, "--external-id", "x"]],
   ["setup --org-id malformed", [...SETUP, "--org-id", "o-x"]],
@@ -37,7 +40,10 @@ const ROWS: [string, string[]][] = [
   ["setup --ou malformed", [...SETUP, "--staging-accounts-from-org", "--ou", "nope"]],
   ["setup --ou without --staging-accounts-from-org", [...SETUP, "--ou", "ou-ab12-cd34ef56"]],
   ["setup --test-key empty", [...SETUP, "--test-key", ""]],
-  ["setup --production-profile with a space", ["setup", "--production-profile", "my prod", "--staging-profile", "staging", "--bucket", "early-bucket", "--yes"]],
+  [
+    "setup --production-profile with a space",
+    ["setup", "--production-profile", "my prod", "--staging-profile", "staging", "--bucket", "early-bucket", "--yes"],
+  ],
   ["setup a second --staging-profile with a bracket", [...SETUP, "--staging-profile", "a]b"]],
   ["setup resource-policy mode with a role-only flag", [...SETUP, "--mode", "resource-policy", "--require-mfa"]],
   ["setup --temp-profile naming the Production profile", [...SETUP, "--temp-profile", "prod"]],
@@ -73,7 +79,10 @@ const ROWS: [string, string[]][] = [
   // Flags that would be silently ignored, or promise a profile that cannot work.
   ["assume --credentials-file with a role-style profile", [...ASSUME, "--write-profile", "Ok", "--profile-style", "role", "--credentials-file"]],
   ["assume --credentials-file without --write-profile", [...ASSUME, "--credentials-file"]],
-  ["assume a process-style profile for a role that needs MFA", [...ASSUME, "--write-profile", "Ok", "--profile-style", "process", "--mfa-serial", "arn:aws:iam::222222222222:mfa/StageAdmin", "--token-code", "123456"]],
+  [
+    "assume a process-style profile for a role that needs MFA",
+    [...ASSUME, "--write-profile", "Ok", "--profile-style", "process", "--mfa-serial", "arn:aws:iam::222222222222:mfa/StageAdmin", "--token-code", "123456"],
+  ],
   ["setup a process-style profile with --require-mfa", [...SETUP, "--profile-style", "process", "--require-mfa"]],
   ["verify --key without --live", ["verify", ...TARGET, "--key", "k"]],
   // credentials, test-get, console.

@@ -27,17 +27,72 @@ const allow = (extra: Partial<PolicyStatement>): PolicyStatement => ({ Effect: "
 const OPEN = { absent: [] };
 
 const CASES: Array<{ name: string; statements: PolicyStatement[]; open: EvaluationRequest["open"]; expected: Decision }> = [
-  { name: "a condition on a key the caller sends holds when it may", statements: [allow({ Condition: { Bool: { "aws:SecureTransport": "true" } } })], open: OPEN, expected: "Allow" },
-  { name: "…but not for a caller that sent nothing (closed context)", statements: [allow({ Condition: { Bool: { "aws:SecureTransport": "true" } } })], open: undefined, expected: "ImplicitDeny" },
-  { name: "an external ID is the caller's to send", statements: [allow({ Condition: { StringEquals: { "sts:ExternalId": "x" } } })], open: OPEN, expected: "Allow" },
-  { name: "a key known to be missing fails a plain operator", statements: [allow({ Condition: { StringEquals: { "sts:ExternalId": "x" } } })], open: { absent: ["sts:ExternalId"] }, expected: "ImplicitDeny" },
-  { name: "aws:PrincipalAccount is a fact", statements: [allow({ Condition: { StringEquals: { "aws:PrincipalAccount": "222222222222" } } })], open: OPEN, expected: "ImplicitDeny" },
-  { name: "StringNotEquals on the account admits every other account", statements: [allow({ Condition: { StringNotEquals: { "aws:PrincipalAccount": "222222222222" } } })], open: OPEN, expected: "Allow" },
-  { name: "a PrincipalArn pattern with any account may match a name the caller picks", statements: [allow({ Condition: { StringLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/ci-*" } } })], open: OPEN, expected: "Allow" },
-  { name: "a PrincipalArn pattern fixed to another account cannot", statements: [allow({ Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/ci-*" } } })], open: OPEN, expected: "ImplicitDeny" },
-  { name: "an exact principal is judged by its own ARN", statements: [allow({ Condition: { StringLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/ci-*" } } })], open: { absent: [], exactPrincipal: true }, expected: "ImplicitDeny" },
-  { name: "a Principal naming a role of the caller's account may be the caller", statements: [allow({ Principal: { AWS: "arn:aws:iam::999999999999:role/deploy" } })], open: OPEN, expected: "Allow" },
-  { name: "a Null condition on a tag the caller sets", statements: [allow({ Condition: { Null: { "aws:PrincipalTag/ci": "false" } } })], open: OPEN, expected: "Allow" },
+  {
+    name: "a condition on a key the caller sends holds when it may",
+    statements: [allow({ Condition: { Bool: { "aws:SecureTransport": "true" } } })],
+    open: OPEN,
+    expected: "Allow",
+  },
+  {
+    name: "…but not for a caller that sent nothing (closed context)",
+    statements: [allow({ Condition: { Bool: { "aws:SecureTransport": "true" } } })],
+    open: undefined,
+    expected: "ImplicitDeny",
+  },
+  {
+    name: "an external ID is the caller's to send",
+    statements: [allow({ Condition: { StringEquals: { "sts:ExternalId": "x" } } })],
+    open: OPEN,
+    expected: "Allow",
+  },
+  {
+    name: "a key known to be missing fails a plain operator",
+    statements: [allow({ Condition: { StringEquals: { "sts:ExternalId": "x" } } })],
+    open: { absent: ["sts:ExternalId"] },
+    expected: "ImplicitDeny",
+  },
+  {
+    name: "aws:PrincipalAccount is a fact",
+    statements: [allow({ Condition: { StringEquals: { "aws:PrincipalAccount": "222222222222" } } })],
+    open: OPEN,
+    expected: "ImplicitDeny",
+  },
+  {
+    name: "StringNotEquals on the account admits every other account",
+    statements: [allow({ Condition: { StringNotEquals: { "aws:PrincipalAccount": "222222222222" } } })],
+    open: OPEN,
+    expected: "Allow",
+  },
+  {
+    name: "a PrincipalArn pattern with any account may match a name the caller picks",
+    statements: [allow({ Condition: { StringLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/ci-*" } } })],
+    open: OPEN,
+    expected: "Allow",
+  },
+  {
+    name: "a PrincipalArn pattern fixed to another account cannot",
+    statements: [allow({ Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/ci-*" } } })],
+    open: OPEN,
+    expected: "ImplicitDeny",
+  },
+  {
+    name: "an exact principal is judged by its own ARN",
+    statements: [allow({ Condition: { StringLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/ci-*" } } })],
+    open: { absent: [], exactPrincipal: true },
+    expected: "ImplicitDeny",
+  },
+  {
+    name: "a Principal naming a role of the caller's account may be the caller",
+    statements: [allow({ Principal: { AWS: "arn:aws:iam::999999999999:role/deploy" } })],
+    open: OPEN,
+    expected: "Allow",
+  },
+  {
+    name: "a Null condition on a tag the caller sets",
+    statements: [allow({ Condition: { Null: { "aws:PrincipalTag/ci": "false" } } })],
+    open: OPEN,
+    expected: "Allow",
+  },
   {
     name: "a Deny on a key the caller chooses is not relied on",
     statements: [allow({}), { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { Bool: { "aws:SecureTransport": "false" } } }],
@@ -46,13 +101,19 @@ const CASES: Array<{ name: string; statements: PolicyStatement[]; open: Evaluati
   },
   {
     name: "a Deny on a fact applies",
-    statements: [allow({}), { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { StringNotEquals: { "aws:PrincipalAccount": "222222222222" } } }],
+    statements: [
+      allow({}),
+      { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { StringNotEquals: { "aws:PrincipalAccount": "222222222222" } } },
+    ],
     open: OPEN,
     expected: "ExplicitDeny",
   },
   {
     name: "a Deny unless the ARN is in another account applies to every name",
-    statements: [allow({}), { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::222222222222:*" } } }],
+    statements: [
+      allow({}),
+      { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::222222222222:*" } } },
+    ],
     open: OPEN,
     expected: "ExplicitDeny",
   },
@@ -82,7 +143,13 @@ describe("outsiders", () => {
   });
 
   it("every third account a document names is probed, besides the unnamed one", () => {
-    const probes = accountOutsiders(docs([allow({ Principal: { AWS: "arn:aws:iam::333333333333:root" } }), allow({ Condition: { StringEquals: { "aws:PrincipalAccount": "999999999999" } } })]), target);
+    const probes = accountOutsiders(
+      docs([
+        allow({ Principal: { AWS: "arn:aws:iam::333333333333:root" } }),
+        allow({ Condition: { StringEquals: { "aws:PrincipalAccount": "999999999999" } } }),
+      ]),
+      target,
+    );
     expect(probes.map((p) => p.principal.accountId)).toEqual(["999999999998", "333333333333", "999999999999"]);
   });
 

@@ -93,7 +93,14 @@ describe("the outside account is one no document names", () => {
 
   it("refuses an existing bucket whose policy lets any account read through a condition an outsider meets", async () => {
     await prod().s3.send(new CreateBucketCommand({ Bucket: "open-ci-bucket" }));
-    const statement = { Sid: "CiReads", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::open-ci-bucket/*", Condition: { StringLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/ci-*" } } };
+    const statement = {
+      Sid: "CiReads",
+      Effect: "Allow",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::open-ci-bucket/*",
+      Condition: { StringLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/ci-*" } },
+    };
     await prod().s3.send(new PutBucketPolicyCommand({ Bucket: "open-ci-bucket", Policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) }));
     const result = await sandbox.run(setupArgs("open-ci-bucket", ["--role-name", "OpenCiRole"]));
     expect(result.code).toBe(1);
@@ -117,8 +124,20 @@ describe("limits are checked on the documents as they will be", () => {
 describe("'cannot' checks let the caller choose what it sends", () => {
   it("refuses a role whose own policy lets it write over plain HTTP", async () => {
     await createRole("LegacyWrites", [{ Sid: "Ec2", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
-    const write = { Sid: "PlainUploads", Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::legacy-writes-bucket/*", Condition: { Bool: { "aws:SecureTransport": "false" } } };
-    await prod().iam.send(new PutRolePolicyCommand({ RoleName: "LegacyWrites", PolicyName: "uploads", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [write] }) }));
+    const write = {
+      Sid: "PlainUploads",
+      Effect: "Allow",
+      Action: "s3:PutObject",
+      Resource: "arn:aws:s3:::legacy-writes-bucket/*",
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+    await prod().iam.send(
+      new PutRolePolicyCommand({
+        RoleName: "LegacyWrites",
+        PolicyName: "uploads",
+        PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [write] }),
+      }),
+    );
     const result = await sandbox.run(setupArgs("legacy-writes-bucket", ["--role-name", "LegacyWrites"]));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("LegacyWrites cannot write or restore objects of legacy-writes-bucket");
@@ -132,7 +151,9 @@ describe("Production's own principals", () => {
     await createRole("LegacyCi", [{ Sid: "ProdCi", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/ci" }, Action: "sts:AssumeRole" }]);
     const result = await sandbox.run(setupArgs("legacy-ci-bucket", ["--role-name", "LegacyCi"]));
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('Pre-flight: no other principal of Production can assume LegacyCi does not hold: Principals of Production may assume it, admitted by statement "ProdCi" of trust policy of role LegacyCi');
+    expect(result.stderr).toContain(
+      'Pre-flight: no other principal of Production can assume LegacyCi does not hold: Principals of Production may assume it, admitted by statement "ProdCi" of trust policy of role LegacyCi',
+    );
     expect(result.stdout).toContain("and nothing more through what this setup adds");
   });
 });
@@ -141,7 +162,9 @@ describe("the role grants nothing beyond the bucket", () => {
   it("refuses a role whose other policies Staging would get too", async () => {
     await createRole("LegacyAdmin", [{ Sid: "Ec2", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
     const iam = { Sid: "ManageUsers", Effect: "Allow", Action: "iam:*", Resource: "*" };
-    await prod().iam.send(new PutRolePolicyCommand({ RoleName: "LegacyAdmin", PolicyName: "ops", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [iam] }) }));
+    await prod().iam.send(
+      new PutRolePolicyCommand({ RoleName: "LegacyAdmin", PolicyName: "ops", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [iam] }) }),
+    );
     const result = await sandbox.run(setupArgs("legacy-admin-bucket", ["--role-name", "LegacyAdmin"]));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("LegacyAdmin grants nothing beyond legacy-admin-bucket");
@@ -164,7 +187,9 @@ describe("Staging is admitted only as the plan says", () => {
 
   it("refuses a foreign statement that admits all of Staging when setup names one principal", async () => {
     await createRole("LegacyNamed", [stagingRoot]);
-    const result = await sandbox.run(setupArgs("legacy-named-bucket", ["--role-name", "LegacyNamed", "--trust-principal", "arn:aws:iam::222222222222:user/StageAdmin"]));
+    const result = await sandbox.run(
+      setupArgs("legacy-named-bucket", ["--role-name", "LegacyNamed", "--trust-principal", "arn:aws:iam::222222222222:user/StageAdmin"]),
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("the trust policy of LegacyNamed admits Staging only as planned");
     expect(result.calls.writes).toEqual([]);
@@ -194,11 +219,19 @@ describe("the public may not write either", () => {
 describe("another team's direct grant on the bucket", () => {
   it("is reported, and pre-flight does not claim plainly that nothing more is granted", async () => {
     await prod().s3.send(new CreateBucketCommand({ Bucket: "partner-bucket" }));
-    const partner = { Sid: "PartnerReads", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::partner-bucket/*" };
+    const partner = {
+      Sid: "PartnerReads",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::333333333333:root" },
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::partner-bucket/*",
+    };
     await prod().s3.send(new PutBucketPolicyCommand({ Bucket: "partner-bucket", Policy: JSON.stringify({ Version: "2012-10-17", Statement: [partner] }) }));
     const result = await sandbox.run(setupArgs("partner-bucket", ["--role-name", "PartnerRole", "--harden-bucket"]));
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('Pre-flight: no third account can read or change partner-bucket does not hold: account 333333333333 may s3:GetObject on arn:aws:s3:::partner-bucket/xacct-verify-probe, allowed by statement "PartnerReads" of bucket policy of partner-bucket.');
+    expect(result.stderr).toContain(
+      'Pre-flight: no third account can read or change partner-bucket does not hold: account 333333333333 may s3:GetObject on arn:aws:s3:::partner-bucket/xacct-verify-probe, allowed by statement "PartnerReads" of bucket policy of partner-bucket.',
+    );
     expect(result.stdout).not.toContain("and nothing more (");
     expect(result.stdout).toContain("and nothing more through what this setup adds");
   });

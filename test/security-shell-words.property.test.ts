@@ -22,7 +22,38 @@ const BATCHES = Math.max(1, Math.round(Number(process.env.XACCT_PROPERTY_RUNS ??
 const MARK = "\u0001";
 
 /** Characters that mean something to sh, shlex or the INI readers, and some that look like them. */
-const TRICKY = ["'", '"', "$", "`", "\\", " ", "#", ";", "=", "!", "*", "?", "~", "{", "}", "(", ")", "|", "&", "<", ">", "%", "[", "]", "\u00a0", "\u3000", "\ufeff", "é", "😀", "'\\''"];
+const TRICKY = [
+  "'",
+  '"',
+  "$",
+  "`",
+  "\\",
+  " ",
+  "#",
+  ";",
+  "=",
+  "!",
+  "*",
+  "?",
+  "~",
+  "{",
+  "}",
+  "(",
+  ")",
+  "|",
+  "&",
+  "<",
+  ">",
+  "%",
+  "[",
+  "]",
+  "\u00a0",
+  "\u3000",
+  "\ufeff",
+  "é",
+  "😀",
+  "'\\''",
+];
 const word = fc.oneof(
   fc.string({ unit: "grapheme-ascii", maxLength: 12 }),
   fc.string({ unit: "grapheme", maxLength: 8 }),

@@ -12,10 +12,19 @@ const sandbox = useSandbox();
 const planted = {
   version: 1,
   setup: {
-    productionProfile: "prod", stagingProfile: "staging", region: "us-east-1", bucket: "attacker-bucket",
-    roleName: "AttackerRole", policyName: "P", roleArn: "arn:aws:iam::333333333333:role/AttackerRole",
-    policyArn: "arn:aws:iam::333333333333:policy/P", stagingUser: "u", tempProfile: "TempCred",
-    productionAccountId: "333333333333", stagingAccountId: "222222222222", updatedAt: "2026-01-01T00:00:00Z",
+    productionProfile: "prod",
+    stagingProfile: "staging",
+    region: "us-east-1",
+    bucket: "attacker-bucket",
+    roleName: "AttackerRole",
+    policyName: "P",
+    roleArn: "arn:aws:iam::333333333333:role/AttackerRole",
+    policyArn: "arn:aws:iam::333333333333:policy/P",
+    stagingUser: "u",
+    tempProfile: "TempCred",
+    productionAccountId: "333333333333",
+    stagingAccountId: "222222222222",
+    updatedAt: "2026-01-01T00:00:00Z",
   },
 };
 

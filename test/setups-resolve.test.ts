@@ -14,9 +14,19 @@ import { saveSetup, setupIdOf, type SetupState } from "../src/state.js";
 
 function setup(bucket: string, roleName: string): SetupState {
   return {
-    productionProfile: "prod", stagingProfile: "staging", region: "us-east-1", bucket, roleName, policyName: `${roleName}ReadObjects`,
-    roleArn: `arn:aws:iam::111111111111:role/${roleName}`, policyArn: `arn:aws:iam::111111111111:policy/${roleName}ReadObjects`,
-    stagingUser: "StageAdmin", tempProfile: "TempCred", productionAccountId: "111111111111", stagingAccountId: "222222222222", updatedAt: "2026-01-01T00:00:00.000Z",
+    productionProfile: "prod",
+    stagingProfile: "staging",
+    region: "us-east-1",
+    bucket,
+    roleName,
+    policyName: `${roleName}ReadObjects`,
+    roleArn: `arn:aws:iam::111111111111:role/${roleName}`,
+    policyArn: `arn:aws:iam::111111111111:policy/${roleName}ReadObjects`,
+    stagingUser: "StageAdmin",
+    tempProfile: "TempCred",
+    productionAccountId: "111111111111",
+    stagingAccountId: "222222222222",
+    updatedAt: "2026-01-01T00:00:00.000Z",
   };
 }
 
@@ -31,12 +41,32 @@ const cases: { name: string; given: SetupState[]; request: Omit<SetupRequest, "c
   { name: "--setup by id", given: [A, B, A2], request: { setup: "bucket-a/OtherRole" }, expected: "bucket-a/OtherRole" },
   { name: "--setup by a bucket only one setup has", given: [A, B, A2], request: { setup: "bucket-b" }, expected: "bucket-b/StageRole" },
   { name: "--bucket that one setup has: that one", given: [A, B], request: { bucket: "bucket-b" }, expected: "bucket-b/StageRole" },
-  { name: "--bucket that two setups have: ask between those two", given: [A, B, A2], request: { bucket: "bucket-a" }, expected: ["bucket-a/StageRole", "bucket-a/OtherRole"] },
-  { name: "--bucket and --role-name: exactly that one", given: [A, B, A2], request: { bucket: "bucket-a", roleName: "OtherRole" }, expected: "bucket-a/OtherRole" },
+  {
+    name: "--bucket that two setups have: ask between those two",
+    given: [A, B, A2],
+    request: { bucket: "bucket-a" },
+    expected: ["bucket-a/StageRole", "bucket-a/OtherRole"],
+  },
+  {
+    name: "--bucket and --role-name: exactly that one",
+    given: [A, B, A2],
+    request: { bucket: "bucket-a", roleName: "OtherRole" },
+    expected: "bucket-a/OtherRole",
+  },
   { name: "flags describing a setup xacct does not remember: none (flags only)", given: [A, B], request: { bucket: "bucket-c" }, expected: "none" },
-  { name: "flags describing no remembered setup, with one remembered: still none (never borrowed)", given: [A], request: { bucket: "bucket-c" }, expected: "none" },
+  {
+    name: "flags describing no remembered setup, with one remembered: still none (never borrowed)",
+    given: [A],
+    request: { bucket: "bucket-c" },
+    expected: "none",
+  },
   { name: "--role-arn of a remembered setup: that one", given: [A, A2], request: { roleArn: A2.roleArn }, expected: "bucket-a/OtherRole" },
-  { name: "--role-arn names the role setup, not a resource-policy setup of the same role name", given: [A, { ...B, roleArn: A.roleArn, mode: "resource-policy" }], request: { roleArn: A.roleArn }, expected: "bucket-a/StageRole" },
+  {
+    name: "--role-arn names the role setup, not a resource-policy setup of the same role name",
+    given: [A, { ...B, roleArn: A.roleArn, mode: "resource-policy" }],
+    request: { roleArn: A.roleArn },
+    expected: "bucket-a/StageRole",
+  },
   { name: "--role-arn of an unknown role: none", given: [A], request: { roleArn: "arn:aws:iam::111111111111:role/Else" }, expected: "none" },
 ];
 
@@ -49,8 +79,20 @@ describe("choosing the setup a command acts on", () => {
   });
 
   const refused: { name: string; given: SetupState[]; setup: string; message: RegExp; hint: RegExp }[] = [
-    { name: "--setup naming no setup lists the names", given: [A, B], setup: "bucket-c", message: /remembers no setup named bucket-c/, hint: /bucket-a\/StageRole, bucket-b\/StageRole/ },
-    { name: "--setup naming a bucket of two setups asks for the whole name", given: [A, A2], setup: "bucket-a", message: /names 2 setups of that bucket: bucket-a\/StageRole, bucket-a\/OtherRole/, hint: /--setup bucket-a\/StageRole/ },
+    {
+      name: "--setup naming no setup lists the names",
+      given: [A, B],
+      setup: "bucket-c",
+      message: /remembers no setup named bucket-c/,
+      hint: /bucket-a\/StageRole, bucket-b\/StageRole/,
+    },
+    {
+      name: "--setup naming a bucket of two setups asks for the whole name",
+      given: [A, A2],
+      setup: "bucket-a",
+      message: /names 2 setups of that bucket: bucket-a\/StageRole, bucket-a\/OtherRole/,
+      hint: /--setup bucket-a\/StageRole/,
+    },
     { name: "--setup with nothing remembered says so", given: [], setup: "bucket-a", message: /remembers no setup/, hint: /xacct setup/ },
   ];
   it.each(refused)("$name (exit 2)", ({ given, setup, message, hint }) => {

@@ -20,9 +20,19 @@ afterAll(async () => {
 
 function setup(bucket: string, roleName = "StageRole"): SetupState {
   return {
-    productionProfile: "prod", stagingProfile: "staging", region: "us-east-1", bucket, roleName, policyName: `${roleName}ReadObjects`,
-    roleArn: `arn:aws:iam::111111111111:role/${roleName}`, policyArn: `arn:aws:iam::111111111111:policy/${roleName}ReadObjects`,
-    stagingUser: "StageAdmin", tempProfile: "TempCred", productionAccountId: "111111111111", stagingAccountId: "222222222222", updatedAt: "2026-01-01T00:00:00.000Z",
+    productionProfile: "prod",
+    stagingProfile: "staging",
+    region: "us-east-1",
+    bucket,
+    roleName,
+    policyName: `${roleName}ReadObjects`,
+    roleArn: `arn:aws:iam::111111111111:role/${roleName}`,
+    policyArn: `arn:aws:iam::111111111111:policy/${roleName}ReadObjects`,
+    stagingUser: "StageAdmin",
+    tempProfile: "TempCred",
+    productionAccountId: "111111111111",
+    stagingAccountId: "222222222222",
+    updatedAt: "2026-01-01T00:00:00.000Z",
   };
 }
 

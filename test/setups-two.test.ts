@@ -96,7 +96,12 @@ describe("two setups in one emulator", () => {
     expect(human.stdout).toMatch(/verified +never/);
     const json = JSON.parse((await sandbox.run(["list", "--json"])).stdout);
     expect(json.setups.map((s: { id: string }) => s.id)).toEqual([`${ALPHA}/StageRole`, `${BETA}/BetaRole`]);
-    expect(json.setups[1]).toMatchObject({ mode: "role", bucket: BETA, roleArn: "arn:aws:iam::111111111111:role/BetaRole", tempProfile: { name: "BetaCred", present: true, style: "static" } });
+    expect(json.setups[1]).toMatchObject({
+      mode: "role",
+      bucket: BETA,
+      roleArn: "arn:aws:iam::111111111111:role/BetaRole",
+      tempProfile: { name: "BetaCred", present: true, style: "static" },
+    });
     expect(json.setups[1].lastVerifiedAt).not.toBeNull();
     const credentials = await readFile(sandbox.configFile, "utf8");
     const secret = /aws_secret_access_key = (\S+)/.exec(credentials)![1]!;

@@ -73,7 +73,9 @@ describe("teardown trusts AWS over its state file", () => {
   it("a managed policy untagged after the plan was shown stays attached, and so its role stays too", async () => {
     await ok(sandbox.run(setupArgs("untag-policy-bucket", ["--role-name", "UntagRole"])));
     const output = await teardownConfirmedAfter(async () => {
-      await prod().iam.send(new UntagPolicyCommand({ PolicyArn: "arn:aws:iam::111111111111:policy/UntagRoleReadObjects", TagKeys: ["managed-by", "xacct:setup"] }));
+      await prod().iam.send(
+        new UntagPolicyCommand({ PolicyArn: "arn:aws:iam::111111111111:policy/UntagRoleReadObjects", TagKeys: ["managed-by", "xacct:setup"] }),
+      );
     });
     expect(output).toMatch(/Attachment of UntagRoleReadObjects to role UntagRole — left in place/);
     expect(output).toMatch(/Role UntagRole — left in place \(UntagRoleReadObjects stays attached to it\)/);
@@ -90,7 +92,18 @@ describe("teardown trusts AWS over its state file", () => {
     expect(setup.stderr).toContain("inline policy xacct-assume-HandRole of user StageAdmin was not written by xacct");
     expect(setup.calls.writes).toEqual([]);
 
-    const teardown = await sandbox.run(["teardown", "--yes", "--bucket", "hand-bucket", "--role-name", "HandRole", "--production-profile", "prod", "--staging-profile", "staging"]);
+    const teardown = await sandbox.run([
+      "teardown",
+      "--yes",
+      "--bucket",
+      "hand-bucket",
+      "--role-name",
+      "HandRole",
+      "--production-profile",
+      "prod",
+      "--staging-profile",
+      "staging",
+    ]);
     expect(teardown.code, teardown.stderr).toBe(0);
     expect(teardown.stdout).toMatch(/inline policy xacct-assume-HandRole of user StageAdmin {2}\(.*not written by xacct/);
     const kept = await staging().iam.send(new GetUserPolicyCommand({ UserName: "StageAdmin", PolicyName: "xacct-assume-HandRole" }));
@@ -98,10 +111,13 @@ describe("teardown trusts AWS over its state file", () => {
   });
 
   it("keeps a trust statement that borrows xacct's Sid in a role xacct did not make", async () => {
-    const theirs = { Version: "2012-10-17", Statement: [
-      { Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "sts:AssumeRole" },
-      { Sid: "XacctTrustStagingAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::555555555555:root" }, Action: "sts:TagSession" },
-    ] };
+    const theirs = {
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "sts:AssumeRole" },
+        { Sid: "XacctTrustStagingAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::555555555555:root" }, Action: "sts:TagSession" },
+      ],
+    };
     await prod().iam.send(new CreateRoleCommand({ RoleName: "BorrowedTrust", AssumeRolePolicyDocument: JSON.stringify(theirs) }));
 
     const setup = await sandbox.run(setupArgs("borrowed-trust-bucket", ["--role-name", "BorrowedTrust"]));
@@ -109,14 +125,28 @@ describe("teardown trusts AWS over its state file", () => {
     expect(setup.stderr).toContain("statement XacctTrustStagingAccount");
     expect(setup.calls.writes).toEqual([]);
 
-    const teardown = await sandbox.run(["teardown", "--yes", "--bucket", "borrowed-trust-bucket", "--role-name", "BorrowedTrust", "--production-profile", "prod", "--staging-profile", "staging"]);
+    const teardown = await sandbox.run([
+      "teardown",
+      "--yes",
+      "--bucket",
+      "borrowed-trust-bucket",
+      "--role-name",
+      "BorrowedTrust",
+      "--production-profile",
+      "prod",
+      "--staging-profile",
+      "staging",
+    ]);
     expect(teardown.code, teardown.stderr).toBe(0);
     const role = (await prod().iam.send(new GetRoleCommand({ RoleName: "BorrowedTrust" }))).Role!;
     expect(parsePolicyDocument(role.AssumeRolePolicyDocument!)).toEqual(theirs);
   });
 
   it("two setups using one role xacct did not make each have their own trust statement; tearing one down leaves the other's", async () => {
-    const theirs = { Version: "2012-10-17", Statement: [{ Sid: "Batch", Effect: "Allow", Principal: { Service: "batch.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+    const theirs = {
+      Version: "2012-10-17",
+      Statement: [{ Sid: "Batch", Effect: "Allow", Principal: { Service: "batch.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    };
     await prod().iam.send(new CreateRoleCommand({ RoleName: "SharedTrust", AssumeRolePolicyDocument: JSON.stringify(theirs) }));
     await ok(sandbox.run(setupArgs("trust-a-bucket", ["--role-name", "SharedTrust", "--policy-name", "TrustAReads"])));
     const withA = parsePolicyDocument((await prod().iam.send(new GetRoleCommand({ RoleName: "SharedTrust" }))).Role!.AssumeRolePolicyDocument!);
@@ -132,7 +162,22 @@ describe("teardown trusts AWS over its state file", () => {
     expect(withBoth.Statement).toHaveLength(3);
     expect(withBoth.Statement.slice(0, 2)).toEqual(withA.Statement); // B did not widen A's statement
 
-    await ok(sandbox.run(["teardown", "--yes", "--bucket", "trust-b-bucket", "--role-name", "SharedTrust", "--policy-name", "TrustBReads", "--production-profile", "prod", "--staging-profile", "staging"]));
+    await ok(
+      sandbox.run([
+        "teardown",
+        "--yes",
+        "--bucket",
+        "trust-b-bucket",
+        "--role-name",
+        "SharedTrust",
+        "--policy-name",
+        "TrustBReads",
+        "--production-profile",
+        "prod",
+        "--staging-profile",
+        "staging",
+      ]),
+    );
     const afterB = parsePolicyDocument((await prod().iam.send(new GetRoleCommand({ RoleName: "SharedTrust" }))).Role!.AssumeRolePolicyDocument!);
     expect(afterB).toEqual(withA);
   });

@@ -52,7 +52,13 @@ describe("xacct teardown", () => {
 
   it("keeps a bucket xacct did not create, and other teams' statements in its policy", async () => {
     const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
-    const foreign = { Sid: "AuditorsList", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444444444444:root" }, Action: "s3:ListBucket", Resource: "arn:aws:s3:::shared-bucket" };
+    const foreign = {
+      Sid: "AuditorsList",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::444444444444:root" },
+      Action: "s3:ListBucket",
+      Resource: "arn:aws:s3:::shared-bucket",
+    };
     await prod.s3.send(new CreateBucketCommand({ Bucket: "shared-bucket" }));
     await prod.s3.send(new PutBucketPolicyCommand({ Bucket: "shared-bucket", Policy: JSON.stringify({ Version: "2012-10-17", Statement: [foreign] }) }));
     expect((await sandbox.run(setupArgs("shared-bucket"))).code).toBe(0);

@@ -23,7 +23,14 @@ describe("a statement xacct cannot evaluate", () => {
   it("makes the hops it touches ?, naming it, and verify runs to the end with exit 3", async () => {
     expect((await sandbox.run(setupArgs(BUCKET))).code).toBe(0);
     const before = JSON.parse((await sandbox.run(["verify", "--json"])).stdout) as { hops: Hop[] };
-    await addBucketStatement({ Sid: "Odd", Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: { StringFancy: { "aws:PrincipalAccount": "1" } } });
+    await addBucketStatement({
+      Sid: "Odd",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: `arn:aws:s3:::${BUCKET}/*`,
+      Condition: { StringFancy: { "aws:PrincipalAccount": "1" } },
+    });
     const run = await sandbox.run(["verify", "--json"]);
     const out = JSON.parse(run.stdout) as { hops: Hop[]; failed: number; undecided: number };
     expect(out.hops.map((h) => h.id)).toEqual(before.hops.map((h) => h.id));

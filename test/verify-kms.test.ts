@@ -29,10 +29,12 @@ beforeAll(async () => {
   prod = makeClients({ region: "us-east-1", endpoint: sandbox.moto.endpoint, credentials: sandbox.prod.accessKey });
   keyArn = (await prod.kms.send(new CreateKeyCommand({ Description: "reports" }))).KeyMetadata!.Arn!;
   defaultKeyPolicy = (await prod.kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default" }))).Policy!;
-  await clientsFor(sandbox.moto.endpoint, sandbox.prod).s3.send(new PutBucketEncryptionCommand({
-    Bucket: BUCKET,
-    ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn } }] },
-  }));
+  await clientsFor(sandbox.moto.endpoint, sandbox.prod).s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: BUCKET,
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn } }] },
+    }),
+  );
 });
 
 describe("verify on an SSE-KMS bucket", () => {
@@ -48,16 +50,28 @@ describe("verify on an SSE-KMS bucket", () => {
   });
 
   it("holds once the role may decrypt through S3, and fails again when the key policy stops delegating to IAM", async () => {
-    await prod.iam.send(new PutRolePolicyCommand({
-      RoleName: "StageRole",
-      PolicyName: "decrypt",
-      PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn, Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } } }] }),
-    }));
+    await prod.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: "StageRole",
+        PolicyName: "decrypt",
+        PolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn, Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } } },
+          ],
+        }),
+      }),
+    );
     const held = await hopsOf();
     expect(held.hops["role-may-decrypt"]).toMatchObject({ ok: true });
     expect(held.hops["key-policy-admits"]).toMatchObject({ ok: true });
 
-    const other = { Version: "2012-10-17", Statement: [{ Sid: "OnlyAdmins", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${sandbox.prod.accountId}:role/KeyAdmin` }, Action: "kms:*", Resource: "*" }] };
+    const other = {
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "OnlyAdmins", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${sandbox.prod.accountId}:role/KeyAdmin` }, Action: "kms:*", Resource: "*" },
+      ],
+    };
     await prod.kms.send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default", Policy: JSON.stringify(other) }));
     try {
       const refused = await hopsOf();
@@ -70,7 +84,14 @@ describe("verify on an SSE-KMS bucket", () => {
 
   it("a key-policy Deny on the role's requests through S3 fails the key hop, naming its Sid", async () => {
     const policy = JSON.parse(defaultKeyPolicy);
-    policy.Statement.push({ Sid: "NoRoleSessions", Effect: "Deny", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "aws:PrincipalType": "AssumedRole" } } });
+    policy.Statement.push({
+      Sid: "NoRoleSessions",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:PrincipalType": "AssumedRole" } },
+    });
     await prod.kms.send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default", Policy: JSON.stringify(policy) }));
     try {
       const { hops } = await hopsOf();

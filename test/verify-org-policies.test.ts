@@ -39,7 +39,8 @@ beforeAll(async () => {
   org = new OrganizationsClient({ endpoint: sandbox.moto.endpoint, region: "us-east-1", credentials: management.accessKey });
   await org.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
   const root = (await org.send(new ListRootsCommand({}))).Roots![0]!.Id!;
-  for (const type of ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] as const) await org.send(new EnablePolicyTypeCommand({ RootId: root, PolicyType: type }));
+  for (const type of ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] as const)
+    await org.send(new EnablePolicyTypeCommand({ RootId: root, PolicyType: type }));
   prodId = await memberAccount("production");
   stagingId = await memberAccount("staging");
   const prod = await bootstrapAccount(sandbox.moto.endpoint, { accountId: prodId, userName: "ProdAdmin" });
@@ -55,10 +56,20 @@ async function verifyJson(extra: string[] = []): Promise<{ code: number; hops: H
   return { code: run.code, stdout: run.stdout, ...out };
 }
 
-async function withPolicy(type: "SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY", target: string, statement: object, check: () => Promise<void>): Promise<void> {
-  const created = await org.send(new CreatePolicyCommand({
-    Name: `deny-${type}`, Description: "test", Type: type, Content: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }),
-  }));
+async function withPolicy(
+  type: "SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY",
+  target: string,
+  statement: object,
+  check: () => Promise<void>,
+): Promise<void> {
+  const created = await org.send(
+    new CreatePolicyCommand({
+      Name: `deny-${type}`,
+      Description: "test",
+      Type: type,
+      Content: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }),
+    }),
+  );
   const PolicyId = created.Policy!.PolicySummary!.Id!;
   await org.send(new AttachPolicyCommand({ PolicyId, TargetId: target }));
   try {

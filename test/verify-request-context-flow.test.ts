@@ -34,10 +34,12 @@ beforeAll(async () => {
 });
 
 describe("the user's tags and UserId", () => {
-  const guard = (Condition: object) => new PutUserPolicyCommand({
-    UserName: "StageAdmin", PolicyName: "Guard",
-    PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "sts:AssumeRole", Resource: "*", Condition }] }),
-  });
+  const guard = (Condition: object) =>
+    new PutUserPolicyCommand({
+      UserName: "StageAdmin",
+      PolicyName: "Guard",
+      PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "sts:AssumeRole", Resource: "*", Condition }] }),
+    });
 
   it("a Deny on aws:PrincipalTag/team is judged by the tag GetUser returns", async () => {
     await stagingIam.send(new TagUserCommand({ UserName: "StageAdmin", Tags: [{ Key: "team", Value: "data" }] }));
@@ -64,13 +66,27 @@ describe("the role session's RoleId and the keys AWS always sends", () => {
   it("a bucket Deny unless aws:userid is RoleId:* does not deny the role's read", async () => {
     const prodIam = clientsFor(sandbox.moto.endpoint, sandbox.prod).iam;
     const roleId = (await prodIam.send(new GetRoleCommand({ RoleName: "StageRole" }))).Role!.RoleId!;
-    await setBucketGuard({ Sid: "Guard", Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: { StringNotLike: { "aws:userid": [`${roleId}:*`] } } });
+    await setBucketGuard({
+      Sid: "Guard",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: `arn:aws:s3:::${BUCKET}/*`,
+      Condition: { StringNotLike: { "aws:userid": [`${roleId}:*`] } },
+    });
     const { hops } = await verify();
     expect(hop(hops, "bucket-allows-read").ok).toBe(true);
   });
 
   it("the bucket guard Deny unless aws:PrincipalAccount is Production or Staging does not deny", async () => {
-    await setBucketGuard({ Sid: "Guard", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`], Condition: { StringNotEquals: { "aws:PrincipalAccount": [sandbox.prod.accountId, sandbox.staging.accountId] } } });
+    await setBucketGuard({
+      Sid: "Guard",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+      Condition: { StringNotEquals: { "aws:PrincipalAccount": [sandbox.prod.accountId, sandbox.staging.accountId] } },
+    });
     const { hops } = await verify();
     expect(hop(hops, "bucket-allows-read").ok).toBe(true);
     expect(hop(hops, "bucket-lets-staging-list").ok).toBe(true);
@@ -88,7 +104,14 @@ describe("the role session's RoleId and the keys AWS always sends", () => {
 });
 
 describe("aws:PrincipalOrgID", () => {
-  const orgGuard = { Sid: "Guard", Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-abcdefghij" } } };
+  const orgGuard = {
+    Sid: "Guard",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:GetObject",
+    Resource: `arn:aws:s3:::${BUCKET}/*`,
+    Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-abcdefghij" } },
+  };
 
   it("absent: Production is in no organization, so a Deny unless it is o-… denies the role's read", async () => {
     await setBucketGuard(orgGuard);

@@ -6,7 +6,15 @@
  */
 import { describe, expect, it } from "vitest";
 import { setupId } from "../src/plan.js";
-import { buildAssumeRolePolicy, buildBucketLocateStatement, buildReadObjectsPolicy, buildTrustPolicy, policyDocument, roleArn, type PolicyStatement } from "../src/policy/index.js";
+import {
+  buildAssumeRolePolicy,
+  buildBucketLocateStatement,
+  buildReadObjectsPolicy,
+  buildTrustPolicy,
+  policyDocument,
+  roleArn,
+  type PolicyStatement,
+} from "../src/policy/index.js";
 import { bucketStatementSids, trustStatementSid } from "../src/policy/ownership.js";
 import type { LabeledPolicy } from "../src/policy-eval/index.js";
 import type { PathDocuments } from "../src/verify/documents.js";
@@ -22,14 +30,24 @@ const USER_ID = "AIDAEXAMPLEUSER00001";
 const ROLE_ID = "AROAEXAMPLEROLE00001";
 
 const target = (over: Partial<VerifyTarget> = {}): VerifyTarget => ({
-  region: "us-east-1", productionAccountId: PROD, stagingAccountId: STAGING, stagingUser: "StageAdmin", sessionName: "xacct-staging",
-  roleName: ROLE, roleArn: roleArn("aws", PROD, ROLE), bucket: BUCKET, assumeContext: requestContext(undefined), ...over,
+  region: "us-east-1",
+  productionAccountId: PROD,
+  stagingAccountId: STAGING,
+  stagingUser: "StageAdmin",
+  sessionName: "xacct-staging",
+  roleName: ROLE,
+  roleArn: roleArn("aws", PROD, ROLE),
+  bucket: BUCKET,
+  assumeContext: requestContext(undefined),
+  ...over,
 });
 const labeled = (label: string, statements: PolicyStatement[]): LabeledPolicy => ({ label, document: policyDocument(statements) });
 const id = setupId({ bucket: BUCKET, roleName: ROLE });
 const locate = buildBucketLocateStatement({ partition: "aws", stagingAccountId: STAGING, bucket: BUCKET, sid: bucketStatementSids(id).locate });
 
-function docs(over: { bucket?: PolicyStatement[]; trust?: PolicyStatement[]; user?: PolicyStatement[]; userFacts?: PrincipalFacts; roleFacts?: PrincipalFacts } = {}): PathDocuments {
+function docs(
+  over: { bucket?: PolicyStatement[]; trust?: PolicyStatement[]; user?: PolicyStatement[]; userFacts?: PrincipalFacts; roleFacts?: PrincipalFacts } = {},
+): PathDocuments {
   const ownTrust = buildTrustPolicy({ partition: "aws", stagingAccountId: STAGING, sid: trustStatementSid(id) }).Statement;
   return {
     userPolicies: [
@@ -52,8 +70,21 @@ const hop = (hops: Hop[], hopId: HopId) => {
   return found;
 };
 const objects = `arn:aws:s3:::${BUCKET}/*`;
-const denyRead = (Condition: PolicyStatement["Condition"]): PolicyStatement => ({ Sid: "Guard", Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: objects, Condition });
-const denyAssume = (Condition: PolicyStatement["Condition"]): PolicyStatement => ({ Sid: "Guard", Effect: "Deny", Action: "sts:AssumeRole", Resource: "*", Condition });
+const denyRead = (Condition: PolicyStatement["Condition"]): PolicyStatement => ({
+  Sid: "Guard",
+  Effect: "Deny",
+  Principal: "*",
+  Action: "s3:GetObject",
+  Resource: objects,
+  Condition,
+});
+const denyAssume = (Condition: PolicyStatement["Condition"]): PolicyStatement => ({
+  Sid: "Guard",
+  Effect: "Deny",
+  Action: "sts:AssumeRole",
+  Resource: "*",
+  Condition,
+});
 const trustWith = (Condition: PolicyStatement["Condition"]): PolicyStatement[] => [
   { Sid: trustStatementSid(id), Effect: "Allow", Principal: { AWS: `arn:aws:iam::${STAGING}:root` }, Action: "sts:AssumeRole", Condition },
 ];
@@ -71,8 +102,12 @@ describe("keys AWS always sends", () => {
   });
 
   it("a trust requiring sts:RoleSessionName = the session verify models admits the user; another name does not", () => {
-    expect(hop(computeHops(docs({ trust: trustWith({ StringEquals: { "sts:RoleSessionName": "xacct-staging" } }) }), target()), "trust-admits-user").ok).toBe(true);
-    expect(hop(computeHops(docs({ trust: trustWith({ StringEquals: { "sts:RoleSessionName": "someone-else" } }) }), target()), "trust-admits-user").ok).toBe(false);
+    expect(hop(computeHops(docs({ trust: trustWith({ StringEquals: { "sts:RoleSessionName": "xacct-staging" } }) }), target()), "trust-admits-user").ok).toBe(
+      true,
+    );
+    expect(hop(computeHops(docs({ trust: trustWith({ StringEquals: { "sts:RoleSessionName": "someone-else" } }) }), target()), "trust-admits-user").ok).toBe(
+      false,
+    );
   });
 
   it("no source identity is set: a trust requiring sts:SourceIdentity does not admit the user", () => {
@@ -90,7 +125,9 @@ describe("aws:userid", () => {
 
   it("the role's session is RoleId:session-name", () => {
     expect(hop(computeHops(docs({ bucket: [denyRead({ StringNotLike: { "aws:userid": `${ROLE_ID}:*` } })] }), target()), "bucket-allows-read").ok).toBe(true);
-    expect(hop(computeHops(docs({ bucket: [denyRead({ StringLike: { "aws:userid": `${ROLE_ID}:xacct-staging` } })] }), target()), "bucket-allows-read").ok).toBe(false);
+    expect(
+      hop(computeHops(docs({ bucket: [denyRead({ StringLike: { "aws:userid": `${ROLE_ID}:xacct-staging` } })] }), target()), "bucket-allows-read").ok,
+    ).toBe(false);
   });
 
   it("unread (no GetUser), a condition on it stays 'cannot tell'", () => {
@@ -111,7 +148,9 @@ describe("aws:PrincipalTag/…", () => {
   });
 
   it("the role's session carries the role's tags", () => {
-    expect(hop(computeHops(docs({ bucket: [denyRead({ StringNotEquals: { "aws:PrincipalTag/env": "prod" } })] }), target()), "bucket-allows-read").ok).toBe(true);
+    expect(hop(computeHops(docs({ bucket: [denyRead({ StringNotEquals: { "aws:PrincipalTag/env": "prod" } })] }), target()), "bucket-allows-read").ok).toBe(
+      true,
+    );
     expect(hop(computeHops(docs({ bucket: [denyRead({ StringEquals: { "aws:PrincipalTag/env": "prod" } })] }), target()), "bucket-allows-read").ok).toBe(false);
   });
 });
@@ -143,7 +182,11 @@ describe("aws:PrincipalOrgID", () => {
 describe("resource-policy mode", () => {
   it("the direct read carries the user's ID and tags", () => {
     const t = target({ mode: "resource-policy" });
-    const d = { ...docs({ bucket: [denyRead({ StringNotEquals: { "aws:PrincipalTag/team": "data", "aws:userid": USER_ID } })] }), trust: undefined, rolePolicies: [] };
+    const d = {
+      ...docs({ bucket: [denyRead({ StringNotEquals: { "aws:PrincipalTag/team": "data", "aws:userid": USER_ID } })] }),
+      trust: undefined,
+      rolePolicies: [],
+    };
     const hops = computeHops(d, t);
     expect(hop(hops, "bucket-admits-user").ok).not.toBe(null);
     expect(hop(hops, "bucket-admits-user").detail).not.toContain('statement "Guard"');
@@ -155,7 +198,12 @@ describe("permissions boundaries, in every hop family that judges the user's or 
   const readAll: PolicyStatement = { Sid: "Extra", Effect: "Allow", Action: "s3:*", Resource: objects };
 
   it("resource-policy mode: a user boundary without s3 fails the user's read, naming it", () => {
-    const d = { ...docs({ user: [readAll] }), trust: undefined, rolePolicies: [], userBoundary: boundary("OnlySts of user StageAdmin", [{ Effect: "Allow", Action: "sts:*", Resource: "*" }]) };
+    const d = {
+      ...docs({ user: [readAll] }),
+      trust: undefined,
+      rolePolicies: [],
+      userBoundary: boundary("OnlySts of user StageAdmin", [{ Effect: "Allow", Action: "sts:*", Resource: "*" }]),
+    };
     const read = hop(computeHops(d, target({ mode: "resource-policy" })), "user-may-read");
     expect(read.ok).toBe(false);
     expect(read.detail).toContain("OnlySts");

@@ -2,7 +2,15 @@
  * xacct verify against the emulator. moto does not enforce cross-account policies, so these
  * tests change the documents in the emulator and let xacct's evaluator decide each hop.
  */
-import { GetRoleCommand, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand, DeleteUserPolicyCommand, DetachRolePolicyCommand, AttachRolePolicyCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
+import {
+  GetRoleCommand,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+  DeleteUserPolicyCommand,
+  DetachRolePolicyCommand,
+  AttachRolePolicyCommand,
+  PutUserPolicyCommand,
+} from "@aws-sdk/client-iam";
 import { DeletePublicAccessBlockCommand, PutBucketPolicyCommand, PutObjectCommand, PutPublicAccessBlockCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { clientsFor } from "./support/accounts.js";
@@ -72,13 +80,32 @@ describe("xacct verify", () => {
     {
       hop: "StageAdmin may call sts:AssumeRole on StageRole",
       statement: 'statement "NoAssume" of inline policy guard of user StageAdmin',
-      breakIt: () => staging().iam.send(new PutUserPolicyCommand({ UserName: "StageAdmin", PolicyName: "guard", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "NoAssume", Effect: "Deny", Action: "sts:AssumeRole", Resource: "*" }] }) })),
+      breakIt: () =>
+        staging().iam.send(
+          new PutUserPolicyCommand({
+            UserName: "StageAdmin",
+            PolicyName: "guard",
+            PolicyDocument: JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [{ Sid: "NoAssume", Effect: "Deny", Action: "sts:AssumeRole", Resource: "*" }],
+            }),
+          }),
+        ),
       repair: () => staging().iam.send(new DeleteUserPolicyCommand({ UserName: "StageAdmin", PolicyName: "guard" })),
     },
     {
       hop: "the trust policy of StageRole admits StageAdmin",
       statement: "",
-      breakIt: () => prod().iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "StageRole", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "XacctTrustStagingAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole" }] }) })),
+      breakIt: () =>
+        prod().iam.send(
+          new UpdateAssumeRolePolicyCommand({
+            RoleName: "StageRole",
+            PolicyDocument: JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [{ Sid: "XacctTrustStagingAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole" }],
+            }),
+          }),
+        ),
       repair: () => sandbox.run(setupArgs(BUCKET)),
     },
     {
@@ -96,21 +123,55 @@ describe("xacct verify", () => {
     {
       hop: "StageRole cannot write or restore objects of verify-bucket",
       statement: 'statement "TooMuch" of inline policy extra of role StageRole',
-      breakIt: () => prod().iam.send(new PutRolePolicyCommand({ RoleName: "StageRole", PolicyName: "extra", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "TooMuch", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `arn:aws:s3:::${BUCKET}/*` }] }) })),
-      repair: () => import("@aws-sdk/client-iam").then(({ DeleteRolePolicyCommand }) => prod().iam.send(new DeleteRolePolicyCommand({ RoleName: "StageRole", PolicyName: "extra" }))),
+      breakIt: () =>
+        prod().iam.send(
+          new PutRolePolicyCommand({
+            RoleName: "StageRole",
+            PolicyName: "extra",
+            PolicyDocument: JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [{ Sid: "TooMuch", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `arn:aws:s3:::${BUCKET}/*` }],
+            }),
+          }),
+        ),
+      repair: () =>
+        import("@aws-sdk/client-iam").then(({ DeleteRolePolicyCommand }) =>
+          prod().iam.send(new DeleteRolePolicyCommand({ RoleName: "StageRole", PolicyName: "extra" })),
+        ),
     },
     {
       hop: "StageRole cannot delete objects or versions of verify-bucket",
       statement: 'statement "Cleanup" of inline policy extra of role StageRole',
-      breakIt: () => prod().iam.send(new PutRolePolicyCommand({ RoleName: "StageRole", PolicyName: "extra", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Cleanup", Effect: "Allow", Action: "s3:DeleteObject", Resource: `arn:aws:s3:::${BUCKET}/*` }] }) })),
-      repair: () => import("@aws-sdk/client-iam").then(({ DeleteRolePolicyCommand }) => prod().iam.send(new DeleteRolePolicyCommand({ RoleName: "StageRole", PolicyName: "extra" }))),
+      breakIt: () =>
+        prod().iam.send(
+          new PutRolePolicyCommand({
+            RoleName: "StageRole",
+            PolicyName: "extra",
+            PolicyDocument: JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [{ Sid: "Cleanup", Effect: "Allow", Action: "s3:DeleteObject", Resource: `arn:aws:s3:::${BUCKET}/*` }],
+            }),
+          }),
+        ),
+      repair: () =>
+        import("@aws-sdk/client-iam").then(({ DeleteRolePolicyCommand }) =>
+          prod().iam.send(new DeleteRolePolicyCommand({ RoleName: "StageRole", PolicyName: "extra" })),
+        ),
     },
     {
       hop: "a third account cannot assume StageRole",
       statement: 'statement "Anyone" of trust policy of role StageRole',
       breakIt: async () => {
         savedTrust = decodeURIComponent(await trustOf());
-        await prod().iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "StageRole", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Anyone", Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }] }) }));
+        await prod().iam.send(
+          new UpdateAssumeRolePolicyCommand({
+            RoleName: "StageRole",
+            PolicyDocument: JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [{ Sid: "Anyone", Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }],
+            }),
+          }),
+        );
       },
       // Setup merges its statement into a trust and would keep "Anyone": put the old trust back.
       repair: () => prod().iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "StageRole", PolicyDocument: savedTrust })),
@@ -156,10 +217,23 @@ describe("xacct verify", () => {
 
 async function setBucketPolicyExtra(extra: object | undefined): Promise<void> {
   const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
-  const ours = { Sid: "XacctStagingLocateBucket", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: `arn:aws:s3:::${BUCKET}` };
-  await prod.s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: JSON.stringify({ Version: "2012-10-17", Statement: extra ? [ours, extra] : [ours] }) }));
+  const ours = {
+    Sid: "XacctStagingLocateBucket",
+    Effect: "Allow",
+    Principal: { AWS: "arn:aws:iam::222222222222:root" },
+    Action: ["s3:GetBucketLocation", "s3:ListBucket"],
+    Resource: `arn:aws:s3:::${BUCKET}`,
+  };
+  await prod.s3.send(
+    new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: JSON.stringify({ Version: "2012-10-17", Statement: extra ? [ours, extra] : [ours] }) }),
+  );
   if (!extra) {
-    await prod.s3.send(new PutPublicAccessBlockCommand({ Bucket: BUCKET, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }));
+    await prod.s3.send(
+      new PutPublicAccessBlockCommand({
+        Bucket: BUCKET,
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+      }),
+    );
   }
 }
 
@@ -201,7 +275,10 @@ describe("AccessDenied, translated", () => {
     const proxy = await startFaultProxy(sandbox.moto.endpoint);
     const prod = clientsFor(sandbox.moto.endpoint, sandbox.prod);
     expect((await sandbox.run(setupArgs(BUCKET))).code).toBe(0);
-    const wrongTrust = { Version: "2012-10-17", Statement: [{ Sid: "XacctTrustStagingAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "sts:AssumeRole" }] };
+    const wrongTrust = {
+      Version: "2012-10-17",
+      Statement: [{ Sid: "XacctTrustStagingAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "sts:AssumeRole" }],
+    };
     await prod.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "StageRole", PolicyDocument: JSON.stringify(wrongTrust) }));
     // moto would let the assume through; AWS would refuse it, so the proxy does.
     proxy.rule = (r) => (r.action === "AssumeRole" ? { status: 403, code: "AccessDenied", message: "not authorized" } : undefined);
@@ -220,7 +297,9 @@ describe("AccessDenied, translated", () => {
     await setBucketPolicyExtra(undefined);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("(AccessDenied)");
-    expect(result.stderr).toContain('Likely cause: the bucket policy and settings of verify-bucket do not deny it does not hold. Denied by statement "NoReads" of bucket policy of verify-bucket.');
+    expect(result.stderr).toContain(
+      'Likely cause: the bucket policy and settings of verify-bucket do not deny it does not hold. Denied by statement "NoReads" of bucket policy of verify-bucket.',
+    );
   });
 
   it("verify --live passes when AWS refuses the write, as it should", async () => {

@@ -20,13 +20,28 @@ beforeAll(async () => {
   const staging = clientsFor(sandbox.moto.endpoint, sandbox.staging);
   const device = await staging.iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: "StageAdminPhone" }));
   deviceArn = device.VirtualMFADevice!.SerialNumber!;
-  await staging.iam.send(new EnableMFADeviceCommand({ UserName: "StageAdmin", SerialNumber: deviceArn, AuthenticationCode1: "123456", AuthenticationCode2: "654321" }));
+  await staging.iam.send(
+    new EnableMFADeviceCommand({ UserName: "StageAdmin", SerialNumber: deviceArn, AuthenticationCode1: "123456", AuthenticationCode2: "654321" }),
+  );
 });
 
 describe("setup with a trust that requires MFA", () => {
   it("asks for the Staging user's MFA device and code, assumes with them, and probes the new bucket", async () => {
     const run = runInProcess(
-      ["setup", "--production-profile", "prod", "--staging-profile", "staging", "--region", "us-east-1", "--mode", "role", "--bucket", "mfa-bucket", "--require-mfa"],
+      [
+        "setup",
+        "--production-profile",
+        "prod",
+        "--staging-profile",
+        "staging",
+        "--region",
+        "us-east-1",
+        "--mode",
+        "role",
+        "--bucket",
+        "mfa-bucket",
+        "--require-mfa",
+      ],
       process.env,
       true,
     );

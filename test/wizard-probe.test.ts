@@ -17,7 +17,19 @@ const sandbox = useSandbox();
 describe("the probe object for a new bucket", () => {
   it("resource-policy mode: the Staging profile downloads the probe directly, and it is deleted", async () => {
     const run = runInProcess(
-      ["setup", "--production-profile", "prod", "--staging-profile", "staging", "--region", "us-east-1", "--mode", "resource-policy", "--bucket", "probe-bucket"],
+      [
+        "setup",
+        "--production-profile",
+        "prod",
+        "--staging-profile",
+        "staging",
+        "--region",
+        "us-east-1",
+        "--mode",
+        "resource-policy",
+        "--bucket",
+        "probe-bucket",
+      ],
       process.env,
       true,
     );
@@ -43,7 +55,8 @@ describe("the probe object for a new bucket", () => {
       get(target, name, receiver) {
         if (name !== "send") return Reflect.get(target, name, receiver);
         return (command: { constructor: { name: string } }) => {
-          if (command.constructor.name === "DeleteObjectCommand") return Promise.reject(Object.assign(new Error("Access Denied"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } }));
+          if (command.constructor.name === "DeleteObjectCommand")
+            return Promise.reject(Object.assign(new Error("Access Denied"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } }));
           return target.send(command as never);
         };
       },
@@ -54,7 +67,12 @@ describe("the probe object for a new bucket", () => {
     stdout.on("data", (c: Buffer) => (text.out += c.toString()));
     stderr.on("data", (c: Buffer) => (text.err += c.toString()));
     const out = new Output({ stdout, stderr });
-    await probeAccess({ bucket: "undeletable-probe", owner, ownerProfile: "prod", reader: prod.s3, readerLabel: "role StageRole" }, (run) => run(), out, "xacct-probe-test.txt");
+    await probeAccess(
+      { bucket: "undeletable-probe", owner, ownerProfile: "prod", reader: prod.s3, readerLabel: "role StageRole" },
+      (run) => run(),
+      out,
+      "xacct-probe-test.txt",
+    );
     expect(text.out).toContain("Downloaded it through role StageRole");
     expect(text.out).not.toContain("Deleted the probe object");
     expect(text.err).toContain("! The probe object s3://undeletable-probe/xacct-probe-test.txt was NOT deleted");

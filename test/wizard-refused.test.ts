@@ -18,7 +18,11 @@ const sandbox = useSandbox();
 
 beforeAll(async () => {
   // A second profile in the Production account: the wrong answer for Staging.
-  await writeSandboxProfiles(join(sandbox.dir, "aws"), { prod: sandbox.prod, "prod-too": sandbox.prod, staging: sandbox.staging }, { endpoint: sandbox.moto.endpoint });
+  await writeSandboxProfiles(
+    join(sandbox.dir, "aws"),
+    { prod: sandbox.prod, "prod-too": sandbox.prod, staging: sandbox.staging },
+    { endpoint: sandbox.moto.endpoint },
+  );
   await clientsFor(sandbox.moto.endpoint, sandbox.staging).s3.send(new CreateBucketCommand({ Bucket: "staging-owns-this" }));
 });
 
@@ -46,18 +50,26 @@ describe("answers the wizard refuses", () => {
     const result = await run;
     expect(result.code).toBe(130);
     expect(result.stderr).toContain("! Profiles prod and prod-too are both in account 111111111111; cross-account access needs two different accounts.");
-    expect(result.stderr).toContain("Your answers, to run again without questions: xacct setup --production-profile prod --staging-profile staging --region us-east-1 --yes");
+    expect(result.stderr).toContain(
+      "Your answers, to run again without questions: xacct setup --production-profile prod --staging-profile staging --region us-east-1 --yes",
+    );
     expect(result.stderr).toContain("✘ Cancelled at a prompt");
   });
 
   it("refuses a trusted principal outside Staging at the question", async () => {
-    const run = runInProcess(["setup", "--production-profile", "prod", "--staging-profile", "staging", "--region", "us-east-1", "--mode", "role", "--bucket", "principal-bucket"], process.env, true);
+    const run = runInProcess(
+      ["setup", "--production-profile", "prod", "--staging-profile", "staging", "--region", "us-east-1", "--mode", "role", "--bucket", "principal-bucket"],
+      process.env,
+      true,
+    );
     await answer("Name of the role in Production");
     await answer("Name of the role's read-only policy");
     await answer("Staging user who will assume the role");
     await answer("Harden the role's trust", "y");
     await answer("Trust only these users or roles", "arn:aws:iam::111111111111:user/ProdAdmin");
-    expect(await promptShowing("not in Staging")).toContain("arn:aws:iam::111111111111:user/ProdAdmin is in account 111111111111, not in Staging (222222222222)");
+    expect(await promptShowing("not in Staging")).toContain(
+      "arn:aws:iam::111111111111:user/ProdAdmin is in account 111111111111, not in Staging (222222222222)",
+    );
     clearInput();
     screen.type("arn:aws:iam::222222222222:user/StageAdmin");
     screen.keypress("enter");
@@ -70,7 +82,9 @@ describe("answers the wizard refuses", () => {
   it("unattended, refuses a bucket name another account owns before any write (exit 2)", async () => {
     const result = await sandbox.run(setupArgs("staging-owns-this"));
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("✘ The bucket name staging-owns-this belongs to another AWS account (bucket names are global), so Production cannot create or share it.");
+    expect(result.stderr).toContain(
+      "✘ The bucket name staging-owns-this belongs to another AWS account (bucket names are global), so Production cannot create or share it.",
+    );
     expect(result.calls.calls.filter((c) => !isReadOperation(c.operation))).toEqual([]);
     expect(existsSync(sandbox.statePath)).toBe(false);
   });

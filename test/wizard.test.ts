@@ -61,11 +61,31 @@ describe("xacct setup as an interactive wizard", () => {
     expect(result.stdout).toContain("Role StageRole, trusted by Staging account 222222222222 — created");
     expect(result.stdout).toContain("Downloaded s3://wizard-bucket/Sunset.jpg to Sunset.jpg");
     expect(await readFile(join(sandbox.dir, "Sunset.jpg"), "utf8")).toBe("sunset");
-    expect(await readFile(sandbox.configFile, "utf8")).toMatch(/\[profile TempCred\]\nrole_arn = arn:aws:iam::111111111111:role\/StageRole\nsource_profile = staging\n/);
+    expect(await readFile(sandbox.configFile, "utf8")).toMatch(
+      /\[profile TempCred\]\nrole_arn = arn:aws:iam::111111111111:role\/StageRole\nsource_profile = staging\n/,
+    );
   });
 
   it("answering no to the plan changes nothing", async () => {
-    const run = runInProcess(["setup", "--production-profile", "prod", "--staging-profile", "staging", "--bucket", "never-made-bucket", "--region", "us-east-1", "--mode", "role", "--role-name", "NeverRole"], process.env, true);
+    const run = runInProcess(
+      [
+        "setup",
+        "--production-profile",
+        "prod",
+        "--staging-profile",
+        "staging",
+        "--bucket",
+        "never-made-bucket",
+        "--region",
+        "us-east-1",
+        "--mode",
+        "role",
+        "--role-name",
+        "NeverRole",
+      ],
+      process.env,
+      true,
+    );
     await answer("Name of the role's read-only policy", "");
     await answer("Staging user who will assume the role", "");
     await answer("Harden the role's trust beyond the recipe", "");

@@ -58,18 +58,12 @@ export function toXacctError(error: unknown, context: AwsFailureContext): XacctE
     case "ExpiredToken":
     case "ExpiredTokenException":
     case "RequestExpired":
-      return fail(
-        `the session token of ${profile} has expired (${code}).`,
-        "Get fresh credentials: run `xacct assume --write-profile` again.",
-      );
+      return fail(`the session token of ${profile} has expired (${code}).`, "Get fresh credentials: run `xacct assume --write-profile` again.");
     case "InvalidClientTokenId":
     case "UnrecognizedClientException":
     case "InvalidAccessKeyId":
     case "SignatureDoesNotMatch":
-      return fail(
-        `AWS does not accept the access key of ${profile} (${code}).`,
-        "Check the key pair in your credentials file, or create a new access key.",
-      );
+      return fail(`AWS does not accept the access key of ${profile} (${code}).`, "Check the key pair in your credentials file, or create a new access key.");
     case "AccessDenied":
     case "AccessDeniedException":
     case "Forbidden":

@@ -86,7 +86,8 @@ export async function readKeyPolicy(clients: AwsClients, keyArn: string, profile
   const out = await withAwsContext({ action: `reading the key policy of ${keyArn}`, profile }, () =>
     clients.kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default" })),
   );
-  if (!out.Policy) throw new XacctError(`Failed reading the key policy of ${keyArn}: AWS answered without a policy.`, { hint: "Run again with --debug for details." });
+  if (!out.Policy)
+    throw new XacctError(`Failed reading the key policy of ${keyArn}: AWS answered without a policy.`, { hint: "Run again with --debug for details." });
   return parsePolicyDocument(out.Policy);
 }
 
@@ -101,7 +102,13 @@ export const KEY_POLICY_PROPAGATION = {
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
 };
 
-export async function putKeyPolicy(clients: AwsClients, keyArn: string, policy: PolicyDocument, profile?: string, timing = KEY_POLICY_PROPAGATION): Promise<void> {
+export async function putKeyPolicy(
+  clients: AwsClients,
+  keyArn: string,
+  policy: PolicyDocument,
+  profile?: string,
+  timing = KEY_POLICY_PROPAGATION,
+): Promise<void> {
   const context = { action: `writing the key policy of ${keyArn}`, profile };
   const delays = [...timing.delaysMs];
   for (;;) {
@@ -112,11 +119,14 @@ export async function putKeyPolicy(clients: AwsClients, keyArn: string, policy: 
       if (!isAwsError(error, "MalformedPolicyDocumentException")) throw toXacctError(error, context);
       const delay = delays.shift();
       if (delay === undefined) {
-        throw new XacctError(`KMS refused the key policy of ${keyArn} as malformed, each time for ${timing.delaysMs.reduce((a, b) => a + b, 0) / 1000} s: a principal it names may not exist, or may not be visible to KMS yet.`, {
-          hint: "If the role was created moments ago, wait a minute and run the same command again; otherwise check that every principal in the key policy exists.",
-          awsCode: "MalformedPolicyDocumentException",
-          cause: error,
-        });
+        throw new XacctError(
+          `KMS refused the key policy of ${keyArn} as malformed, each time for ${timing.delaysMs.reduce((a, b) => a + b, 0) / 1000} s: a principal it names may not exist, or may not be visible to KMS yet.`,
+          {
+            hint: "If the role was created moments ago, wait a minute and run the same command again; otherwise check that every principal in the key policy exists.",
+            awsCode: "MalformedPolicyDocumentException",
+            cause: error,
+          },
+        );
       }
       await timing.sleep(delay);
     }
@@ -152,7 +162,13 @@ export async function listKeyGrants(clients: AwsClients, keyArn: string, profile
           ...(c?.EncryptionContextEquals ? { encryptionContextEquals: c.EncryptionContextEquals } : {}),
           ...(c?.EncryptionContextSubset ? { encryptionContextSubset: c.EncryptionContextSubset } : {}),
         };
-        grants.push({ grantId: g.GrantId ?? "?", granteePrincipal: g.GranteePrincipal ?? "", operations: g.Operations ?? [], constrained, ...(constrained ? { constraints } : {}) });
+        grants.push({
+          grantId: g.GrantId ?? "?",
+          granteePrincipal: g.GranteePrincipal ?? "",
+          operations: g.Operations ?? [],
+          constrained,
+          ...(constrained ? { constraints } : {}),
+        });
       }
       marker = page.Truncated ? page.NextMarker : undefined;
     } while (marker);

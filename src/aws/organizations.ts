@@ -29,10 +29,7 @@ export function organizationsClient(target: AwsTarget, log?: CallLog): Organizat
 }
 
 /** Where an account stands in AWS Organizations, as DescribeOrganization told (or could not). */
-export type OrgMembership =
-  | { kind: "member"; orgId: string; managementAccountId: string }
-  | { kind: "none" }
-  | { kind: "unknown"; why: string };
+export type OrgMembership = { kind: "member"; orgId: string; managementAccountId: string } | { kind: "none" } | { kind: "unknown"; why: string };
 
 /** The caller's account's organization; "unknown" (with the error's code) when it may not ask. */
 export async function describeMembership(client: OrganizationsClient): Promise<OrgMembership> {
@@ -75,19 +72,26 @@ export async function readPolicyChains(client: OrganizationsClient, accountId: s
   }
   const contents = new Map<string, Promise<string>>();
   const content = (id: string) => {
-    if (!contents.has(id)) contents.set(id, client.send(new DescribePolicyCommand({ PolicyId: id })).then((out) => out.Policy?.Content ?? "{}"));
+    if (!contents.has(id))
+      contents.set(
+        id,
+        client.send(new DescribePolicyCommand({ PolicyId: id })).then((out) => out.Policy?.Content ?? "{}"),
+      );
     return contents.get(id)!;
   };
-  const levels = async (type: OrgPolicyType) => Promise.all(chain.map(async (target) => {
-    const policies: OrgPolicyLevel["policies"] = [];
-    let token: string | undefined;
-    do {
-      const page = await client.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: type, NextToken: token }));
-      for (const p of page.Policies ?? []) if (p.Id) policies.push({ id: p.Id, name: p.Name ?? p.Id, content: await content(p.Id) });
-      token = page.NextToken;
-    } while (token);
-    return { target, policies };
-  }));
+  const levels = async (type: OrgPolicyType) =>
+    Promise.all(
+      chain.map(async (target) => {
+        const policies: OrgPolicyLevel["policies"] = [];
+        let token: string | undefined;
+        do {
+          const page = await client.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: type, NextToken: token }));
+          for (const p of page.Policies ?? []) if (p.Id) policies.push({ id: p.Id, name: p.Name ?? p.Id, content: await content(p.Id) });
+          token = page.NextToken;
+        } while (token);
+        return { target, policies };
+      }),
+    );
   const out: Partial<Record<OrgPolicyType, OrgPolicyLevel[]>> = {};
   for (const type of ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] as const) if (enabled.has(type)) out[type] = await levels(type);
   return out;

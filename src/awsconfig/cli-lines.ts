@@ -71,7 +71,8 @@ interface CliState {
 function plainLine(text: string, from: number, to: number, state: CliState): void {
   state.indentLevel = 0;
   const first = text.charCodeAt(from);
-  if (first === 61 || first === 58) state.hasOption = false; // "= value": no name
+  if (first === 61 || first === 58)
+    state.hasOption = false; // "= value": no name
   else {
     const equals = text.indexOf("=", from); // the usual "name = value"
     if ((equals !== -1 && equals < to) || delimiterAt(text, from, to) !== -1) state.hasOption = true;

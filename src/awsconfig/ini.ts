@@ -65,12 +65,7 @@ interface KeyEntry {
 }
 
 /** Writes `values` into the target profile, creating its section at the end when absent. */
-export function upsertProfile(
-  text: string,
-  target: ProfileTarget,
-  values: Readonly<Record<string, string>>,
-  options: UpsertOptions = {},
-): string {
+export function upsertProfile(text: string, target: ProfileTarget, values: Readonly<Record<string, string>>, options: UpsertOptions = {}): string {
   checkProfileName(target);
   checkValues(values);
   const dropKeys = new Set((options.removeKeys ?? []).filter((key) => !(key in values)));
@@ -200,7 +195,7 @@ function removeSections(lines: Line[], target: ProfileTarget): Line[] {
     firstKeptFrom.set(start, keptAt(end));
   }
   const kept: Line[] = [];
-  for (let index = 0; index < lines.length; ) {
+  for (let index = 0; index < lines.length;) {
     const skipTo = removedFrom.get(index);
     if (skipTo === undefined) kept.push(lines[index++] as Line);
     else index = skipTo;
@@ -471,8 +466,7 @@ function withHeadersBothRead(text: string, spans: SectionSpan[], target: Profile
 function effectiveSections(lines: readonly Line[], target: ProfileTarget): IniSection[] {
   const sections = listSectionsOfLines(lines).filter((section) => isSectionOf(section, target));
   const profileDefault = sections.filter((section) => section.kind === "profile");
-  const defaultIsShadowed =
-    target.file === "config" && target.profile === "default" && profileDefault.some((section) => holdsSettings(lines, section));
+  const defaultIsShadowed = target.file === "config" && target.profile === "default" && profileDefault.some((section) => holdsSettings(lines, section));
   if (defaultIsShadowed) return profileDefault;
   const plainDefault = sections.filter((section) => section.kind === "plain");
   return plainDefault.length > 0 ? plainDefault : sections;
@@ -505,7 +499,7 @@ function rewriteSection(
   const lastEntryOfKey = new Map(entries.filter((entry) => entry.key in values).map((entry) => [entry.key, entry]));
   const entryAt = new Map(entries.map((entry) => [entry.start, entry]));
   const out: Line[] = [];
-  for (let index = section.start; index < section.end; ) {
+  for (let index = section.start; index < section.end;) {
     const entry = entryAt.get(index);
     const line = lines[index] as Line;
     if (entry === undefined || !(entry.key in values || dropKeys.has(entry.key))) {
@@ -519,7 +513,11 @@ function rewriteSection(
     index = entry.end;
   }
   const newKeys = Object.entries(values).filter(([key]) => !lastEntryOfKey.has(key));
-  return insertAfterLastSetting(out, newKeys.map(([key, value]) => ({ text: `${key} = ${value}`, eol })), eol);
+  return insertAfterLastSetting(
+    out,
+    newKeys.map(([key, value]) => ({ text: `${key} = ${value}`, eol })),
+    eol,
+  );
 }
 
 /** New keys go after the section's last setting, before trailing comments and blank lines. */
@@ -535,7 +533,7 @@ function insertAfterLastSetting(section: Line[], newLines: Line[], eol: string):
 
 function keyEntries(lines: readonly Line[], section: IniSection): KeyEntry[] {
   const entries: KeyEntry[] = [];
-  for (let index = section.start + 1; index < section.end; ) {
+  for (let index = section.start + 1; index < section.end;) {
     const key = keyOf((lines[index] as Line).text);
     const end = key === undefined ? index + 1 : entryEnd(lines, index, section.end);
     if (key !== undefined) entries.push({ key, start: index, end });
@@ -583,12 +581,7 @@ function withValue(line: Line, key: string, value: string, eol: string): Line[] 
   return [...movedComment, { text, eol: line.eol }];
 }
 
-function appendSection(
-  lines: readonly Line[],
-  target: ProfileTarget,
-  values: Readonly<Record<string, string>>,
-  eol: string,
-): Line[] {
+function appendSection(lines: readonly Line[], target: ProfileTarget, values: Readonly<Record<string, string>>, eol: string): Line[] {
   const out = [...lines];
   const last = out.at(-1);
   if (last !== undefined && last.eol === "") out[out.length - 1] = { ...last, eol };
@@ -664,10 +657,7 @@ function checkProfileName(target: ProfileTarget): void {
 
 function checkKey(key: string): void {
   if (!KEY_NAME.test(key)) {
-    throw invalidInput(
-      `The setting name ${JSON.stringify(key)} cannot be written to an AWS profile.`,
-      "Use only letters, digits, _ . and - in setting names.",
-    );
+    throw invalidInput(`The setting name ${JSON.stringify(key)} cannot be written to an AWS profile.`, "Use only letters, digits, _ . and - in setting names.");
   }
 }
 

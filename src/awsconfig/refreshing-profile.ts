@@ -97,7 +97,9 @@ async function writeStyleProfile(name: string, values: Record<string, string>, e
   // credential_process: they go first, so no reader sees the new profile beside them.
   const dropped = await dropCredentialsFileKeys(await loadProfileView(env), name, env);
   const write = () => writeProfile({ path: configFilePath(env), file: "config", profile: name, values, removeKeys });
-  const written = dropped ? await afterFirstFile({ done: "cleared of its older keys in", path: credentialsFilePath(env), profile: name }, write) : await write();
+  const written = dropped
+    ? await afterFirstFile({ done: "cleared of its older keys in", path: credentialsFilePath(env), profile: name }, write)
+    : await write();
   return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...shadowingWarnings(name, env)] };
 }
 

@@ -143,10 +143,7 @@ export async function readProfileNames(
 ): Promise<string[]> {
   const config = await readCurrent(paths.config, "config");
   const credentials = await readCurrent(paths.credentials, "credentials");
-  const names = [
-    ...listProfileNames(config?.text ?? "", "config"),
-    ...listProfileNames(credentials?.text ?? "", "credentials"),
-  ];
+  const names = [...listProfileNames(config?.text ?? "", "config"), ...listProfileNames(credentials?.text ?? "", "credentials")];
   return [...new Set(names)];
 }
 
@@ -217,7 +214,21 @@ export async function checkWritable(requestedPath: string, file: AwsFile, profil
 
 /** Every key some profile style writes, for the dry run; the values are never written. */
 const DRY_RUN_VALUES: Readonly<Record<string, string>> = Object.fromEntries(
-  ["region", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "xacct_expiration", "xacct_profile", "role_arn", "source_profile", "role_session_name", "external_id", "mfa_serial", "duration_seconds", "credential_process"].map((key) => [key, "x"]),
+  [
+    "region",
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "xacct_expiration",
+    "xacct_profile",
+    "role_arn",
+    "source_profile",
+    "role_session_name",
+    "external_id",
+    "mfa_serial",
+    "duration_seconds",
+    "credential_process",
+  ].map((key) => [key, "x"]),
 );
 
 /**
@@ -324,7 +335,7 @@ function firstNonIniLine(text: string): number | undefined {
   const onlyLf = !text.includes("\r");
   let inSection = false;
   let number = 0;
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     number += 1;
     let end;
     let next;
@@ -501,12 +512,7 @@ interface FileAttributes {
   gid?: number;
 }
 
-async function writeAtomically(
-  filePath: string,
-  text: string,
-  attributes: FileAttributes,
-  beforeRename: () => void,
-): Promise<void> {
+async function writeAtomically(filePath: string, text: string, attributes: FileAttributes, beforeRename: () => void): Promise<void> {
   const tempPath = tempPathFor(filePath);
   let handle;
   try {
@@ -535,7 +541,7 @@ async function writeAtomically(
  * file would double the memory a write needs.
  */
 function* pieces(text: string): Generator<string> {
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     let end = Math.min(at + WRITE_CHUNK_CHARS, text.length);
     const last = text.charCodeAt(end - 1);
     if (end < text.length && last >= 0xd800 && last <= 0xdbff) end += 1;
@@ -554,11 +560,7 @@ async function syncDirectory(directory: string): Promise<void> {
 // ---------------------------------------------------------------------------------------
 // Locking: a sibling lock directory (proper-lockfile), so the file itself need not exist.
 
-async function withFileLock<T>(
-  filePath: string,
-  timings: LockTimings,
-  work: (assertLockHeld: () => void) => Promise<T>,
-): Promise<T> {
+async function withFileLock<T>(filePath: string, timings: LockTimings, work: (assertLockHeld: () => void) => Promise<T>): Promise<T> {
   const lockPath = lockPathFor(filePath);
   let lost: Error | undefined;
   let release: () => Promise<void>;

@@ -18,7 +18,10 @@ export { isXacctProfile, OWNER_KEY } from "./ownership.js";
  * fail on or must not touch (a missing file is left missing, so it is not checked).
  */
 export async function checkProfileFilesRemovable(name: string, env: NodeJS.ProcessEnv): Promise<void> {
-  for (const [path, file] of [[configFilePath(env), "config"], [credentialsFilePath(env), "credentials"]] as const) {
+  for (const [path, file] of [
+    [configFilePath(env), "config"],
+    [credentialsFilePath(env), "credentials"],
+  ] as const) {
     if (await exists(path)) await checkWritable(path, file, name);
   }
 }
@@ -105,7 +108,12 @@ export function isHandMadeSession(view: ProfileView, name: string): boolean {
  * holds the profile already (its older keys are then removed). `keys` is the file the
  * session's keys go to ("none" for a style that writes no secret): it must be private.
  */
-export async function checkProfileFilesWritable(view: ProfileView, name: string, keys: "config" | "credentials" | "none", env: NodeJS.ProcessEnv): Promise<void> {
+export async function checkProfileFilesWritable(
+  view: ProfileView,
+  name: string,
+  keys: "config" | "credentials" | "none",
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   await checkWritable(configFilePath(env), "config", name, { secrets: keys === "config" });
   if (keys === "credentials" || view.credentialsFileKeys(name).length > 0) {
     await checkWritable(credentialsFilePath(env), "credentials", name, { secrets: keys === "credentials" });
@@ -188,7 +196,9 @@ export async function writeTemporaryProfile(request: TemporaryProfileWrite, env:
     // first, so the tools never read new keys in one file beside older ones in the other.
     const dropped = await dropCredentialsFileKeys(request.before, request.name, env);
     const write = () => writeProfile({ path: config, file: "config", profile: request.name, values, removeKeys });
-    const written = dropped ? await afterFirstFile({ done: "cleared of its older keys in", path: credentialsFilePath(env), profile: request.name }, write) : await write();
+    const written = dropped
+      ? await afterFirstFile({ done: "cleared of its older keys in", path: credentialsFilePath(env), profile: request.name }, write)
+      : await write();
     const note = dropped ? [`Removed older keys of profile ${request.name} from ${credentialsFilePath(env)}: the AWS tools would have used them instead.`] : [];
     return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...note, ...shadowingWarnings(request.name, env)] };
   }
@@ -218,7 +228,9 @@ export function shadowingWarnings(profile: string, env: NodeJS.ProcessEnv): stri
   }
   const active = env["AWS_PROFILE"] ?? env["AWS_DEFAULT_PROFILE"];
   if (active && active !== profile) {
-    warnings.push(`AWS_PROFILE is ${active} in this shell: tools run without --profile use that profile. Pass --profile ${profile}, or run: export AWS_PROFILE=${profile}`);
+    warnings.push(
+      `AWS_PROFILE is ${active} in this shell: tools run without --profile use that profile. Pass --profile ${profile}, or run: export AWS_PROFILE=${profile}`,
+    );
   }
   return warnings;
 }
@@ -243,7 +255,11 @@ async function refreshHandMadeSession(request: TemporaryProfileWrite, env: NodeJ
   }
   const first = written[0] as TemporaryProfileResult;
   const note = `Profile ${request.name} holds session keys you saved yourself: xacct replaced only its keys and left it yours (teardown keeps it).`;
-  return { path: first.path, changed: written.some((result) => result.changed), warnings: [...written.flatMap((result) => result.warnings), note, ...shadowingWarnings(request.name, env)] };
+  return {
+    path: first.path,
+    changed: written.some((result) => result.changed),
+    warnings: [...written.flatMap((result) => result.warnings), note, ...shadowingWarnings(request.name, env)],
+  };
 }
 
 /**

@@ -95,10 +95,16 @@ function refuseConflictingFlags(options: AssumeOptions, remembered: SetupState |
   const writing = options.writeProfile !== undefined && options.writeProfile !== false;
   const style = checkProfileStyle(options.profileStyle ?? DEFAULT_PROFILE_STYLE);
   if (options.credentialsFile && !writing) {
-    throw invalidInput("--credentials-file says where --write-profile saves the keys, and there is no --write-profile.", "Add --write-profile NAME, or leave --credentials-file out.");
+    throw invalidInput(
+      "--credentials-file says where --write-profile saves the keys, and there is no --write-profile.",
+      "Add --write-profile NAME, or leave --credentials-file out.",
+    );
   }
   if (options.credentialsFile && style !== "static") {
-    throw invalidInput(`--credentials-file is for keys, and a ${style}-style profile holds none: it is written to the config file.`, "Leave --credentials-file out, or use --profile-style static.");
+    throw invalidInput(
+      `--credentials-file is for keys, and a ${style}-style profile holds none: it is written to the config file.`,
+      "Leave --credentials-file out, or use --profile-style static.",
+    );
   }
   const mfa = options.mfaSerial !== undefined || options.tokenCode !== undefined || remembered?.requireMfa === true;
   if (writing && style === "process" && mfa) refuseProcessStyleWithMfa();

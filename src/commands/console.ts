@@ -34,9 +34,13 @@ export async function consoleCommand(options: { setup?: string; roleArn?: string
  * it: a link would only fail after sign-in. Exit 2: this role is not one the console can use.
  */
 function consoleCannotSendExternalId(roleArn: string): XacctError {
-  return new XacctError(`The trust of ${roleArn} requires an external ID, and the console's switch-role page cannot send one, so switching to it there would fail.`, {
-    hint: "Use the role from the AWS CLI or SDKs instead: `xacct assume --write-profile` writes a profile that sends the external ID. " +
-      "For the console, setup would have to drop the external ID (`xacct setup --plain-trust`, or setup without --external-id).",
-    exitCode: 2,
-  });
+  return new XacctError(
+    `The trust of ${roleArn} requires an external ID, and the console's switch-role page cannot send one, so switching to it there would fail.`,
+    {
+      hint:
+        "Use the role from the AWS CLI or SDKs instead: `xacct assume --write-profile` writes a profile that sends the external ID. " +
+        "For the console, setup would have to drop the external ID (`xacct setup --plain-trust`, or setup without --external-id).",
+      exitCode: 2,
+    },
+  );
 }

@@ -44,7 +44,12 @@ export async function credentialsCommand(options: CredentialsOptions, ctx: Comma
   const durationSeconds = options.durationSeconds !== undefined ? checkDurationSeconds(options.durationSeconds) : undefined;
 
   const file = cacheFile(cacheDirectory(ctx.env), {
-    roleArn, profile, sessionName, externalId, durationSeconds, region,
+    roleArn,
+    profile,
+    sessionName,
+    externalId,
+    durationSeconds,
+    region,
     endpoint: endpointSources(ctx),
     configFile: await fileVersion(configFilePath(ctx.env)),
     credentialsFile: await fileVersion(credentialsFilePath(ctx.env)),
@@ -97,7 +102,13 @@ async function fileVersion(path: string): Promise<string> {
  * into the cache file's name with the rest; never a secret.
  */
 function callerSources(env: NodeJS.ProcessEnv): string {
-  const names = ["AWS_ACCESS_KEY_ID", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"];
+  const names = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+  ];
   return JSON.stringify(names.map((name) => env[name] ?? ""));
 }
 

@@ -19,7 +19,16 @@ import { invalidInput, XacctError } from "../errors.js";
 import { buildProductionTemplate, buildStagingStackSetTemplate, buildStagingTemplate } from "../export/cloudformation.js";
 import { assertSameDocuments, cloudFormationPairs, terraformPairs, type DocumentPair } from "../export/documents.js";
 import { refuseSharedOutDir } from "../export/out-dir.js";
-import { adoptionLines, adoptionsOf, cloudFormationImports, retainingImported, terraformImports, TERRAFORM_IMPORTS_FILE, type CloudFormationImports, type KindAdoption } from "../export/adopt.js";
+import {
+  adoptionLines,
+  adoptionsOf,
+  cloudFormationImports,
+  retainingImported,
+  terraformImports,
+  TERRAFORM_IMPORTS_FILE,
+  type CloudFormationImports,
+  type KindAdoption,
+} from "../export/adopt.js";
 import { readExisting } from "../export/existing.js";
 import { stackCommands } from "../export/import-steps.js";
 import { stackNameFor, stackSetCommands } from "../export/stackset.js";
@@ -61,7 +70,10 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   // The remembered setup when it is the one exported: its trust and further accounts are exported too.
   const state = found && setupIdOf(found) === setupIdOf(target) ? found : undefined;
   if (target.mode !== "role") {
-    throw invalidInput("xacct export writes the role-mode resources; resource-policy mode is not exported yet.", "Use --mode role, or run xacct setup --mode resource-policy directly.");
+    throw invalidInput(
+      "xacct export writes the role-mode resources; resource-policy mode is not exported yet.",
+      "Use --mode role, or run xacct setup --mode resource-policy directly.",
+    );
   }
   const outDir = resolve(options.outDir);
   // Before any AWS call: files of export's names that export did not write stay as they are.
@@ -71,7 +83,9 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   const plan = await planFor(target, rememberedTrust(state), ctx, state?.moreStaging);
   // After setup the resources exist: the export adopts them instead of creating them again.
   const account = (profile: string) => clientsFor(ctx, { profile }, plan.answers.region);
-  const adoptions = adoptionsOf(await readExisting(plan, { production: account(plan.answers.productionProfile), staging: account(plan.answers.stagingProfile) }));
+  const adoptions = adoptionsOf(
+    await readExisting(plan, { production: account(plan.answers.productionProfile), staging: account(plan.answers.stagingProfile) }),
+  );
   const { files, pairs, imports } = options.format === "terraform" ? terraformExport(plan, adoptions) : cloudFormationExport(plan, ou !== undefined, adoptions);
   assertSameDocuments(pairs);
   await writeFiles(outDir, files, options.force ?? false, ctx.env);
@@ -81,12 +95,17 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   out.heading(`Exported ${options.format === "terraform" ? "Terraform" : "CloudFormation"} to ${outDir}`);
   for (const file of files) out.done(`${file.name.padEnd(22)} ${file.summary}`);
   out.line(`  The ${pairs.length} policy documents equal the ones setup writes for these answers (the defaults of the parameters).`);
-  out.warn(options.format === "terraform" ? BUCKET_POLICY_WARNING : "AWS::S3::BucketPolicy replaces the bucket's whole policy: deploy with ManageBucketPolicy=false if the bucket has one.");
+  out.warn(
+    options.format === "terraform"
+      ? BUCKET_POLICY_WARNING
+      : "AWS::S3::BucketPolicy replaces the bucket's whole policy: deploy with ManageBucketPolicy=false if the bucket has one.",
+  );
   const keyWarnings = keyPolicyNote(plan, options.format);
   for (const warning of keyWarnings) out.warn(warning);
-  const how = options.format === "terraform"
-    ? `applying adopts them (the import blocks in ${TERRAFORM_IMPORTS_FILE}; Terraform 1.5 or later) instead of creating them again`
-    : "the steps below import them into the stacks (IMPORT change sets; they are marked DeletionPolicy Retain) instead of creating them again";
+  const how =
+    options.format === "terraform"
+      ? `applying adopts them (the import blocks in ${TERRAFORM_IMPORTS_FILE}; Terraform 1.5 or later) instead of creating them again`
+      : "the steps below import them into the stacks (IMPORT change sets; they are marked DeletionPolicy Retain) instead of creating them again";
   for (const line of adoptionLines(adoptions, how)) out.line(`  ${line}`);
   const commands = nextCommands(options, plan, outDir, ou, imports);
   out.heading(ou ? "Roll out the Staging StackSet (with the organization's management or delegated-admin credentials)" : "Deploy");
@@ -185,15 +204,27 @@ function cloudFormationExport(plan: SetupPlan, stackset: boolean, adoptions: rea
   const production = retainingImported(buildProductionTemplate(plan), imports.production);
   const staging = stackset ? buildStagingStackSetTemplate(plan) : retainingImported(buildStagingTemplate(plan), imports.staging!);
   const stagingFile: ExportFile = stackset
-    ? { name: "staging-stackset.json", account: "staging", summary: `group and managed policy ${plan.inlinePolicyName}: members may assume ${roleName}`, content: staging }
+    ? {
+        name: "staging-stackset.json",
+        account: "staging",
+        summary: `group and managed policy ${plan.inlinePolicyName}: members may assume ${roleName}`,
+        content: staging,
+      }
     : { name: "staging.json", account: "staging", summary: `inline policy ${plan.inlinePolicyName} on user ${stagingUser}`, content: staging };
   const importFiles = (["production", "staging"] as const).flatMap((side): ExportFile[] => {
     const list = imports[side]?.toImport ?? [];
-    return list.length === 0 ? [] : [{ name: IMPORT_FILE[side], account: side, summary: `resources to import: ${list.map((r) => r.LogicalResourceId).join(", ")}`, content: list }];
+    return list.length === 0
+      ? []
+      : [{ name: IMPORT_FILE[side], account: side, summary: `resources to import: ${list.map((r) => r.LogicalResourceId).join(", ")}`, content: list }];
   });
   return {
     files: [
-      { name: "production.json", account: "production", summary: `bucket policy of ${bucket}, managed policy ${policyName}, role ${roleName}`, content: production },
+      {
+        name: "production.json",
+        account: "production",
+        summary: `bucket policy of ${bucket}, managed policy ${policyName}, role ${roleName}`,
+        content: production,
+      },
       stagingFile,
       ...importFiles,
     ],
@@ -217,7 +248,9 @@ function terraformExport(plan: SetupPlan, adoptions: readonly KindAdoption[]): B
         const [account, summary] = summaries[name] ?? ["both", ""];
         return { name, account, summary, content };
       }),
-      ...(imports ? [{ name: TERRAFORM_IMPORTS_FILE, account: "both" as const, summary: "import blocks: applying adopts what exists already", content: imports }] : []),
+      ...(imports
+        ? [{ name: TERRAFORM_IMPORTS_FILE, account: "both" as const, summary: "import blocks: applying adopts what exists already", content: imports }]
+        : []),
     ],
     pairs: terraformPairs(plan, files),
   };
@@ -236,9 +269,17 @@ async function removeStaleImports(outDir: string, written: ExportFile[]): Promis
 async function writeFiles(outDir: string, files: ExportFile[], force: boolean, env: NodeJS.ProcessEnv): Promise<void> {
   try {
     await makeDirectory(outDir);
-    await refuseSharedOutDir(outDir, files.map((file) => file.name), env);
+    await refuseSharedOutDir(
+      outDir,
+      files.map((file) => file.name),
+      env,
+    );
     await refuseNonRegularFiles(outDir, files);
-    await refuseFilesNotExported(outDir, files.map((file) => file.name), force);
+    await refuseFilesNotExported(
+      outDir,
+      files.map((file) => file.name),
+      force,
+    );
     for (const file of files) await replaceFile(join(outDir, file.name), `${JSON.stringify(withExportMarker(file), null, 2)}\n`);
   } catch (error) {
     if (error instanceof XacctError) throw error;
@@ -287,7 +328,10 @@ async function refuseFilesNotExported(outDir: string, names: string[], force: bo
     const filePath = join(outDir, name);
     const info = await lstat(filePath).catch(() => undefined);
     if (!info || !info.isFile() || (await isExportedFile(filePath, info.size))) continue;
-    throw invalidInput(`${filePath} already exists and xacct export did not write it (it has no xacct marker), so xacct will not overwrite it.`, "Choose another --out-dir, move the file, or pass --force to replace it.");
+    throw invalidInput(
+      `${filePath} already exists and xacct export did not write it (it has no xacct marker), so xacct will not overwrite it.`,
+      "Choose another --out-dir, move the file, or pass --force to replace it.",
+    );
   }
 }
 
@@ -335,9 +379,12 @@ async function refuseNonRegularFiles(outDir: string, files: ExportFile[]): Promi
   for (const file of files) {
     const info = await lstat(join(outDir, file.name)).catch(() => undefined);
     if (!info || info.isFile()) continue;
-    throw new XacctError(`${join(outDir, file.name)} is ${info.isSymbolicLink() ? "a symbolic link" : "not a regular file"}; xacct export writes only its own files.`, {
-      hint: "Remove it, or choose another --out-dir.",
-    });
+    throw new XacctError(
+      `${join(outDir, file.name)} is ${info.isSymbolicLink() ? "a symbolic link" : "not a regular file"}; xacct export writes only its own files.`,
+      {
+        hint: "Remove it, or choose another --out-dir.",
+      },
+    );
   }
 }
 
@@ -345,7 +392,14 @@ function nextCommands(options: ExportOptions, plan: SetupPlan, outDir: string, o
   const { productionProfile, stagingProfile, region, roleName } = plan.answers;
   if (options.format === "terraform") return [`terraform -chdir=${displayShellWord(outDir)} init`, `terraform -chdir=${displayShellWord(outDir)} apply`];
   const stack = (side: "production" | "staging", profile: string) =>
-    stackCommands({ templatePath: join(outDir, `${side}.json`), importPath: join(outDir, IMPORT_FILE[side]), stackName: stackNameFor(side, roleName), profile, region, imports: imports?.[side] });
+    stackCommands({
+      templatePath: join(outDir, `${side}.json`),
+      importPath: join(outDir, IMPORT_FILE[side]),
+      stackName: stackNameFor(side, roleName),
+      profile,
+      region,
+      imports: imports?.[side],
+    });
   const production = stack("production", productionProfile);
   if (ou === undefined) return [...production, ...stack("staging", stagingProfile)];
   const stackSet = { stackSetName: stackNameFor("staging", roleName), templatePath: join(outDir, "staging-stackset.json"), organizationalUnitId: ou, region };

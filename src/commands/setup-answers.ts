@@ -71,10 +71,19 @@ export async function gatherAnswers(
   record.productionProfile = productionProfile;
   const [firstStaging, ...moreStagingProfiles] = listOf(options.stagingProfile);
   const stagingProfile = await askUntilAccepted(
-    () => askProfile(prompter, "Staging", firstStaging, adminProfiles.filter((n) => n !== productionProfile), remembered?.stagingProfile, exists),
+    () =>
+      askProfile(
+        prompter,
+        "Staging",
+        firstStaging,
+        adminProfiles.filter((n) => n !== productionProfile),
+        remembered?.stagingProfile,
+        exists,
+      ),
     async (name) => {
       exists(name);
-      if (interactive && firstStaging === undefined) refuseSameAccount(productionProfile, name, await identities.of(productionProfile), await identities.of(name));
+      if (interactive && firstStaging === undefined)
+        refuseSameAccount(productionProfile, name, await identities.of(productionProfile), await identities.of(name));
     },
     askAgain(ctx, firstStaging === undefined),
   );
@@ -111,7 +120,17 @@ export async function gatherAnswers(
   const trust = await askTrust(prompter, trustFlags(options), interactive, earlier, mode, stagingAccountIds);
   record.trust = trust;
   sayKeptHardening(ctx, options, mode, earlier);
-  const answers: SetupAnswers = { mode, productionProfile, stagingProfile, region, bucket, ...names, ...trust, hardenBucket: options.hardenBucket, endpoint: ctx.endpoint };
+  const answers: SetupAnswers = {
+    mode,
+    productionProfile,
+    stagingProfile,
+    region,
+    bucket,
+    ...names,
+    ...trust,
+    hardenBucket: options.hardenBucket,
+    endpoint: ctx.endpoint,
+  };
   return { answers, previous, accounts, prod, staging, view };
 }
 

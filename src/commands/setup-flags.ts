@@ -58,6 +58,9 @@ export function checkSetupFlags(options: SetupOptions): void {
   given(options.mfaSerial, checkMfaSerial);
   given(options.tokenCode, checkTokenCode);
   if (options.tokenCode !== undefined && options.mfaSerial === undefined) {
-    throw invalidInput("--token-code is the code of the device --mfa-serial names, and there is no --mfa-serial.", "Add --mfa-serial ARN, or leave --token-code out.");
+    throw invalidInput(
+      "--token-code is the code of the device --mfa-serial names, and there is no --mfa-serial.",
+      "Add --mfa-serial ARN, or leave --token-code out.",
+    );
   }
 }

@@ -77,7 +77,11 @@ export async function testAccess(session: SetupSession, plan: SetupPlan, done: S
 async function testDirectly(session: SetupSession, plan: SetupPlan, done: StepRecord[]): Promise<number> {
   const { ctx } = session;
   const { stagingProfile, bucket } = plan.answers;
-  const tested = await testRead(session, plan, done, { profile: stagingProfile, label: stagingProfile, list: { readerMayList: true, profile: stagingProfile } });
+  const tested = await testRead(session, plan, done, {
+    profile: stagingProfile,
+    label: stagingProfile,
+    list: { readerMayList: true, profile: stagingProfile },
+  });
   if (!tested) ctx.out.line(`  test it with: xacct test-get KEY --profile ${displayShellWord(stagingProfile)}`);
   ctx.out.line();
   ctx.out.done(`Setup complete. Profile ${stagingProfile} reads s3://${bucket}/* directly, through the bucket policy.`);
@@ -137,7 +141,6 @@ async function offerProbe(ctx: CommandContext, options: SetupOptions, bucket: st
     default: true,
   });
 }
-
 
 async function offerTestKey(ctx: CommandContext, options: SetupOptions): Promise<string | undefined> {
   if (!ctx.interactive || options.yes) return undefined;

@@ -77,13 +77,25 @@ async function runSetup(options: SetupOptions, ctx: CommandContext, setups: Reme
   const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
   const checkTempProfile = async (view: ProfileView, profiles: string[]) => {
     refuseForeignProfile(view, tempProfile, profiles, knownStyle(options.profileStyle, view, tempProfile));
-    await checkProfileFilesWritable(view, tempProfile, keysFileOfSetup(options, ctx, options.requireMfa === true || setups.continued?.requireMfa === true, view, tempProfile), ctx.env);
+    await checkProfileFilesWritable(
+      view,
+      tempProfile,
+      keysFileOfSetup(options, ctx, options.requireMfa === true || setups.continued?.requireMfa === true, view, tempProfile),
+      ctx.env,
+    );
   };
   const session = { ...(await gatherAnswers(options, ctx, setups, record, checkTempProfile)), options, ctx, tempProfile, record };
   refuseModeSwitch(session);
   // Before any write: the temporary profile must not replace the admin profiles setup uses.
-  if (session.answers.mode === "role") refuseForeignProfile(session.view, tempProfile, setupProfiles(session), knownStyle(options.profileStyle, session.view, tempProfile));
-  if (session.answers.mode === "role") await checkProfileFilesWritable(session.view, tempProfile, keysFileOfSetup(options, ctx, session.answers.trust.requireMfa ?? false, session.view, tempProfile), ctx.env);
+  if (session.answers.mode === "role")
+    refuseForeignProfile(session.view, tempProfile, setupProfiles(session), knownStyle(options.profileStyle, session.view, tempProfile));
+  if (session.answers.mode === "role")
+    await checkProfileFilesWritable(
+      session.view,
+      tempProfile,
+      keysFileOfSetup(options, ctx, session.answers.trust.requireMfa ?? false, session.view, tempProfile),
+      ctx.env,
+    );
   let diff = await diffAgainstAccounts(session, session.answers);
   showAccounts(ctx.out, diff.plan);
 
@@ -142,9 +154,20 @@ function refuseModeSwitch(session: { answers: SetupAnswers; previous: SetupState
  * The file stage 3 will write session keys to, when flags already say so: unattended runs write
  * static keys to the config file unless the role needs MFA (then nothing is written).
  */
-function keysFileOfSetup(options: SetupOptions, ctx: CommandContext, requireMfa: boolean, view: ProfileView, tempProfile: string): ReturnType<typeof keysFileFor> {
+function keysFileOfSetup(
+  options: SetupOptions,
+  ctx: CommandContext,
+  requireMfa: boolean,
+  view: ProfileView,
+  tempProfile: string,
+): ReturnType<typeof keysFileFor> {
   if (requireMfa && !ctx.interactive && !mfaFlagsGiven(options)) return "none";
-  const style = options.profileStyle !== undefined ? checkProfileStyle(options.profileStyle) : ctx.interactive && !options.yes ? undefined : defaultProfileStyle(view.settings(tempProfile));
+  const style =
+    options.profileStyle !== undefined
+      ? checkProfileStyle(options.profileStyle)
+      : ctx.interactive && !options.yes
+        ? undefined
+        : defaultProfileStyle(view.settings(tempProfile));
   return style === undefined ? "none" : keysFileFor(style, false);
 }
 
@@ -196,7 +219,14 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   if (unchanged) {
     ctx.out.line();
     ctx.out.done("No changes: both accounts already match the plan.");
-    await rememberSetup(ctx.statePath, plan, tempProfile, createdBefore(session, plan.answers.bucket), rememberedKeys(session, plan.answers), verifiedBefore(session, plan.answers));
+    await rememberSetup(
+      ctx.statePath,
+      plan,
+      tempProfile,
+      createdBefore(session, plan.answers.bucket),
+      rememberedKeys(session, plan.answers),
+      verifiedBefore(session, plan.answers),
+    );
     return [];
   }
   if (!(await confirmPlan(ctx, options))) {
@@ -238,13 +268,28 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
 async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refuse: boolean; unchanged: boolean }): Promise<void> {
   const { ctx } = session;
   const { plan } = diff;
-  const docs = await preflightDocuments(session.prod, session.staging, plan, diff.changes, diff.prodState, !!diff.stagingState.user, diff.stagingState.user?.boundaryArn, diff.stagingState.user?.arn);
+  const docs = await preflightDocuments(
+    session.prod,
+    session.staging,
+    plan,
+    diff.changes,
+    diff.prodState,
+    !!diff.stagingState.user,
+    diff.stagingState.user?.boundaryArn,
+    diff.stagingState.user?.arn,
+  );
   const hops = preflightHops(docs, plan, session.options.testKey);
   // Another team's direct bucket grant (to Staging around the role, or to an account it names)
   // is reported, not refused: it is theirs to change, and this plan neither adds nor needs it.
   // So are Production's own principals that a reused role already trusts: their account owns the bucket.
   // Services acting only for Production's own resources (ec2, lambda…) are warned about likewise.
-  const advisory = new Set(["staging-cannot-read-directly", "no-third-account-reads", "production-others-cannot-assume", "production-services-cannot-assume", "production-services-cannot-reach-bucket"]);
+  const advisory = new Set([
+    "staging-cannot-read-directly",
+    "no-third-account-reads",
+    "production-others-cannot-assume",
+    "production-services-cannot-assume",
+    "production-services-cannot-reach-bucket",
+  ]);
   const failed = hops.filter((h) => !h.ok && !advisory.has(h.id));
   const warned = hops.filter((h) => !h.ok && advisory.has(h.id));
   const userArn = diff.stagingState.user?.arn;
@@ -254,9 +299,12 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refus
     ctx.out.line();
     const through = plan.answers.mode === "role" ? `through ${plan.answers.roleName}` : "through the bucket policy";
     const widened = hops.flatMap((h) => (h.widens ? [h.widens] : []));
-    const more = widened.length > 0
-      ? `and beyond that, as --org-id chose: ${widened.join("; ")}${warned.length === 0 ? "" : " (other grants are warned about above)"}`
-      : warned.length === 0 ? "and nothing more" : "and nothing more through what this setup adds (other grants are warned about above)";
+    const more =
+      widened.length > 0
+        ? `and beyond that, as --org-id chose: ${widened.join("; ")}${warned.length === 0 ? "" : " (other grants are warned about above)"}`
+        : warned.length === 0
+          ? "and nothing more"
+          : "and nothing more through what this setup adds (other grants are warned about above)";
     const documents = how.unchanged ? "the documents" : "the planned documents";
     ctx.out.done(`Pre-flight: ${documents} grant ${plan.answers.stagingUser} read access ${through}, ${more} (${hops.length} checks).`);
     return;

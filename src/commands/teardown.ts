@@ -67,7 +67,11 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
   await removeEverything(ctx, survey);
   const kept = removals.filter((r) => r.kind === "keep");
   out.line();
-  out.done(kept.length === 0 ? "Teardown complete." : `Teardown complete; ${kept.length} ${kept.length === 1 ? "resource" : "resources"} left in place as listed above.`);
+  out.done(
+    kept.length === 0
+      ? "Teardown complete."
+      : `Teardown complete; ${kept.length} ${kept.length === 1 ? "resource" : "resources"} left in place as listed above.`,
+  );
   return 0;
 }
 
@@ -102,7 +106,9 @@ async function nothingRemembered(options: TeardownOptions, ctx: CommandContext):
   if (described || (await loadSetups(ctx.statePath)).length > 0) return false;
   Object.assign(ctx.result, { removals: [], pending: 0 });
   ctx.out.done("Nothing to remove: xacct remembers no setup here.");
-  ctx.out.line(`  ${ctx.out.color.dim("To remove a setup made elsewhere, give teardown the flags setup took (--production-profile, --staging-profile, --bucket).")}`);
+  ctx.out.line(
+    `  ${ctx.out.color.dim("To remove a setup made elsewhere, give teardown the flags setup took (--production-profile, --staging-profile, --bucket).")}`,
+  );
   return true;
 }
 
@@ -115,8 +121,14 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
   requireProfile(view, answers.stagingProfile);
   const prod = clientsFor(ctx, { profile: answers.productionProfile }, answers.region);
   const staging = clientsFor(ctx, { profile: answers.stagingProfile }, answers.region);
-  const [prodIdentity, stagingIdentity, owner] = await ctx.out.progress(`Finding the accounts of profiles ${answers.productionProfile} and ${answers.stagingProfile}`, () =>
-    Promise.all([getCallerIdentity(prod, answers.productionProfile), getCallerIdentity(staging, answers.stagingProfile), getS3Owner(prod, answers.productionProfile)]),
+  const [prodIdentity, stagingIdentity, owner] = await ctx.out.progress(
+    `Finding the accounts of profiles ${answers.productionProfile} and ${answers.stagingProfile}`,
+    () =>
+      Promise.all([
+        getCallerIdentity(prod, answers.productionProfile),
+        getCallerIdentity(staging, answers.stagingProfile),
+        getS3Owner(prod, answers.productionProfile),
+      ]),
   );
   // What xacct remembers of this very setup: only then are its profile and entry xacct's to remove.
   const remembered = found && setupIdOf(found) === setupIdOf(answers) ? found : undefined;
@@ -140,20 +152,22 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     bucketCreatedByXacct: remembered?.createdBucket === true,
   };
   const reading = "Reading what exists in both accounts";
-  const [prodState, stagingState] = await ctx.out.progress(reading, () => Promise.all([
-    readProductionState(prod, {
-      bucket: target.bucket,
-      bucketExists: owner.ownedBuckets.has(target.bucket),
-      withRole: target.mode === "role",
-      withBucketKeys: true,
-      rememberedKeyArns: remembered?.kmsKeyArns,
-      accountId: prodIdentity.accountId,
-      policyArn: target.policyArn,
-      roleName: target.roleName,
-      profile: answers.productionProfile,
-    }),
-    readStagingState(staging, { userName: target.stagingUser, inlinePolicyName: target.inlinePolicyName, profile: answers.stagingProfile }),
-  ]));
+  const [prodState, stagingState] = await ctx.out.progress(reading, () =>
+    Promise.all([
+      readProductionState(prod, {
+        bucket: target.bucket,
+        bucketExists: owner.ownedBuckets.has(target.bucket),
+        withRole: target.mode === "role",
+        withBucketKeys: true,
+        rememberedKeyArns: remembered?.kmsKeyArns,
+        accountId: prodIdentity.accountId,
+        policyArn: target.policyArn,
+        roleName: target.roleName,
+        profile: answers.productionProfile,
+      }),
+      readStagingState(staging, { userName: target.stagingUser, inlinePolicyName: target.inlinePolicyName, profile: answers.stagingProfile }),
+    ]),
+  );
   // The role's ARN as IAM reports it (with its path), else as setup remembered it: the Staging policy names that.
   target.roleArn = prodState.role?.arn || remembered?.roleArn || target.roleArn;
   const deps = await ctx.out.progress(reading, () => readDependents(prod, staging, target, prodState, stagingState));
@@ -181,7 +195,16 @@ function rememberedTrustStatement(remembered: SetupState | undefined, partition:
   if (!remembered) return undefined;
   const { stagingAccountId, externalId, requireMfa, orgId, trustPrincipals, allowSourceIdentity } = remembered;
   const moreStagingAccountIds = remembered.moreStaging?.map((a) => a.accountId);
-  return buildTrustPolicy({ partition, stagingAccountId, moreStagingAccountIds, externalId, requireMfa, orgId, principals: trustPrincipals, allowSourceIdentity }).Statement[0];
+  return buildTrustPolicy({
+    partition,
+    stagingAccountId,
+    moreStagingAccountIds,
+    externalId,
+    requireMfa,
+    orgId,
+    principals: trustPrincipals,
+    allowSourceIdentity,
+  }).Statement[0];
 }
 
 /** Sessions `xacct credentials` cached for the role are live keys: they go with the setup. */
@@ -202,7 +225,12 @@ function profileOwner(remembered: SetupState | undefined, others: readonly Setup
   return others.length === 0 ? "this" : "unknown";
 }
 
-function profileToRemove(view: ProfileView, name: string, owner: ReturnType<typeof profileOwner>, mode: "role" | "resource-policy"): { profileExists: boolean; profileFound: ProfileFound } {
+function profileToRemove(
+  view: ProfileView,
+  name: string,
+  owner: ReturnType<typeof profileOwner>,
+  mode: "role" | "resource-policy",
+): { profileExists: boolean; profileFound: ProfileFound } {
   if (!view.settings(name)) return { profileExists: false, profileFound: { present: false } };
   const whyKept =
     whyProfileIsKept(view, name) ??
@@ -255,10 +283,16 @@ async function removeFromMoreStaging(
     profile,
   }));
   const byAccount = new Map<string, { accountId: string; profile: string }>();
-  for (const account of [...(remembered ?? []), ...fromFlags]) if (account.profile) byAccount.set(account.accountId, { accountId: account.accountId, profile: account.profile });
+  for (const account of [...(remembered ?? []), ...fromFlags])
+    if (account.profile) byAccount.set(account.accountId, { accountId: account.accountId, profile: account.profile });
   if (byAccount.size === 0) return;
   ctx.out.heading(counted(byAccount.size, "more Staging account"));
-  const results = await removeMoreStaging([...byAccount.values()], { userName: answers.stagingUser, inlinePolicyName, setupId: setupId(answers), policies: stagingPolicyCandidates(target) }, clientsOf, ctx.out);
+  const results = await removeMoreStaging(
+    [...byAccount.values()],
+    { userName: answers.stagingUser, inlinePolicyName, setupId: setupId(answers), policies: stagingPolicyCandidates(target) },
+    clientsOf,
+    ctx.out,
+  );
   ctx.result["moreStaging"] = results;
   const failed = results.filter((r) => r.status === "failed");
   if (failed.length > 0) {
@@ -268,7 +302,15 @@ async function removeFromMoreStaging(
   }
 }
 
-function showRemovals(ctx: CommandContext, removals: Removal[], prodAccount: string, stagingAccount: string, tempProfile: string, profileExists: boolean, profile: ProfileFound): void {
+function showRemovals(
+  ctx: CommandContext,
+  removals: Removal[],
+  prodAccount: string,
+  stagingAccount: string,
+  tempProfile: string,
+  profileExists: boolean,
+  profile: ProfileFound,
+): void {
   const show = (r: Removal) => showChange(ctx.out, r.kind === "none" ? { ...r, kind: "gone" } : r);
   ctx.out.heading(`Production account ${prodAccount}`);
   removals.filter((r) => r.account === "production").forEach(show);
@@ -276,5 +318,8 @@ function showRemovals(ctx: CommandContext, removals: Removal[], prodAccount: str
   removals.filter((r) => r.account === "staging").forEach(show);
   ctx.out.heading("This machine");
   const resource = `profile ${tempProfile} in your AWS config and credentials files`;
-  showChange(ctx.out, profileExists ? { kind: "delete", resource } : profile.present ? { kind: "keep", resource, note: profile.whyKept } : { kind: "gone", resource });
+  showChange(
+    ctx.out,
+    profileExists ? { kind: "delete", resource } : profile.present ? { kind: "keep", resource, note: profile.whyKept } : { kind: "gone", resource },
+  );
 }

@@ -42,21 +42,28 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   const state = found && setupIdOf(found) === setupIdOf(target) ? found : undefined;
   if (options.externalId !== undefined) checkExternalId(options.externalId);
   if (options.key !== undefined) checkObjectKey(options.key);
-  if (options.key !== undefined && !options.live) throw invalidInput("--key names the object --live reads, and there is no --live.", "Add --live, or leave --key out.");
+  if (options.key !== undefined && !options.live)
+    throw invalidInput("--key names the object --live reads, and there is no --live.", "Add --live, or leave --key out.");
   const view = await loadProfileView(ctx.env);
   requireProfile(view, target.productionProfile);
   requireProfile(view, target.stagingProfile);
   if (options.orgProfile !== undefined) requireProfile(view, options.orgProfile);
   const { roleArn, hops } = await ctx.out.progress("Reading what exists in both accounts", () =>
-    analysePath(ctx, { ...target, orgProfile: options.orgProfile, objectKey: options.key }, {
-      moreStagingAccountIds: state?.moreStaging?.map((a) => a.accountId),
-      objectKeys: options.key === undefined ? undefined : [options.key],
-      context: (arn) => requestContext(state?.roleArn === arn ? state : undefined, { externalId: options.externalId, ...(options.mfa === false ? { mfa: false } : {}) }),
-    }),
+    analysePath(
+      ctx,
+      { ...target, orgProfile: options.orgProfile, objectKey: options.key },
+      {
+        moreStagingAccountIds: state?.moreStaging?.map((a) => a.accountId),
+        objectKeys: options.key === undefined ? undefined : [options.key],
+        context: (arn) =>
+          requestContext(state?.roleArn === arn ? state : undefined, { externalId: options.externalId, ...(options.mfa === false ? { mfa: false } : {}) }),
+      },
+    ),
   );
   const live = `Making the real calls: ${target.mode === "resource-policy" ? "" : "assuming the role, "}reading, and trying a write that must be refused`;
   if (options.live && target.mode === "resource-policy") hops.push(...(await ctx.out.progress(live, () => liveDirectHops(ctx, target, options.key))));
-  else if (options.live) hops.push(...(await ctx.out.progress(live, () => liveHops(ctx, target, roleArn, options.key, state?.roleArn === roleArn ? state : undefined))));
+  else if (options.live)
+    hops.push(...(await ctx.out.progress(live, () => liveHops(ctx, target, roleArn, options.key, state?.roleArn === roleArn ? state : undefined))));
   showHops(ctx, hops);
   if (state) await markVerified(setupIdOf(state), new Date(), ctx.statePath);
   // A check xacct cannot tell (ok: null) never counts as holding: the run does not pass.
@@ -98,11 +105,25 @@ async function liveHops(ctx: CommandContext, target: Target, roleArn: string, ke
   const staging = clientsFor(ctx, { profile: target.stagingProfile }, target.region);
   let creds;
   try {
-    creds = await assumeRole(staging.sts, { roleArn, sessionName: defaultSessionName(target.stagingProfile), profile: target.stagingProfile, externalId: state?.externalId }, ctx.out);
+    creds = await assumeRole(
+      staging.sts,
+      { roleArn, sessionName: defaultSessionName(target.stagingProfile), profile: target.stagingProfile, externalId: state?.externalId },
+      ctx.out,
+    );
   } catch (error) {
-    return [{ id: "live-assume", title: `live: ${target.stagingProfile} assumes ${target.roleName}`, ok: false, detail: (error as Error).message, fix: "See the hops above for the statement that refuses it." }];
+    return [
+      {
+        id: "live-assume",
+        title: `live: ${target.stagingProfile} assumes ${target.roleName}`,
+        ok: false,
+        detail: (error as Error).message,
+        fix: "See the hops above for the statement that refuses it.",
+      },
+    ];
   }
-  const hops: Hop[] = [{ id: "live-assume", title: `live: ${target.stagingProfile} assumes ${target.roleName}`, ok: true, detail: `Assumed ${creds.assumedRoleArn}.` }];
+  const hops: Hop[] = [
+    { id: "live-assume", title: `live: ${target.stagingProfile} assumes ${target.roleName}`, ok: true, detail: `Assumed ${creds.assumedRoleArn}.` },
+  ];
   const role = clientsFor(ctx, { credentials: creds }, target.region);
   return [...hops, ...(await probeBucket(role, target, key, "the role"))];
 }
@@ -128,10 +149,21 @@ async function probeBucket(clients: AwsClients, target: Target, key: string | un
   if (key) {
     try {
       await readFirstByte(clients, target.bucket, key);
-      hops.push({ id: "live-read", title: `live: ${who} reads s3://${target.bucket}/${key}`, ok: true, detail: "GetObject of its first byte succeeded (for an SSE-KMS object, S3 decrypted it: kms:Decrypt was allowed too)." });
+      hops.push({
+        id: "live-read",
+        title: `live: ${who} reads s3://${target.bucket}/${key}`,
+        ok: true,
+        detail: "GetObject of its first byte succeeded (for an SSE-KMS object, S3 decrypted it: kms:Decrypt was allowed too).",
+      });
     } catch (error) {
       const code = isAwsError(error, "NotFound", "NoSuchKey") ? "there is no such object" : `AWS answered ${(error as { name?: string }).name ?? "an error"}`;
-      hops.push({ id: "live-read", title: `live: ${who} reads s3://${target.bucket}/${key}`, ok: false, detail: `GetObject failed: ${code}.`, fix: "Give --key an object that exists, or check the read and decrypt hops above." });
+      hops.push({
+        id: "live-read",
+        title: `live: ${who} reads s3://${target.bucket}/${key}`,
+        ok: false,
+        detail: `GetObject failed: ${code}.`,
+        fix: "Give --key an object that exists, or check the read and decrypt hops above.",
+      });
     }
   }
   const probe = `xacct-verify-probe-${Date.now()}`;
@@ -139,7 +171,8 @@ async function probeBucket(clients: AwsClients, target: Target, key: string | un
   try {
     await clients.s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: probe, Body: "" }));
   } catch (error) {
-    if (isAwsError(error, "AccessDenied", "Forbidden")) return [...hops, { id: "live-write-refused", title, ok: true, detail: "PutObject was refused (AccessDenied)." }];
+    if (isAwsError(error, "AccessDenied", "Forbidden"))
+      return [...hops, { id: "live-write-refused", title, ok: true, detail: "PutObject was refused (AccessDenied)." }];
     throw error;
   }
   // Accepted: a finding. Clean up the probe so verify leaves nothing behind, and say whether it did.
@@ -150,7 +183,11 @@ async function probeBucket(clients: AwsClients, target: Target, key: string | un
   const rm = `aws s3 rm ${displayShellWord(`s3://${target.bucket}/${probe}`)} --profile ${displayShellWord(target.productionProfile)}`;
   return [
     ...hops,
-    { ...hop, detail: `PutObject of ${probe} was ACCEPTED, and deleting it failed (${left}): the probe object is still in the bucket.`, fix: `${fix} Then delete the probe as the Production admin: ${rm}` },
+    {
+      ...hop,
+      detail: `PutObject of ${probe} was ACCEPTED, and deleting it failed (${left}): the probe object is still in the bucket.`,
+      fix: `${fix} Then delete the probe as the Production admin: ${rm}`,
+    },
   ];
 }
 

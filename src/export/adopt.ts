@@ -67,7 +67,10 @@ export function cloudFormationImports(plan: SetupPlan, adoptions: readonly KindA
 export function retainingImported(template: CloudFormationTemplate, imports: CloudFormationImports): CloudFormationTemplate {
   const ids = new Set(imports.toImport.map((r) => r.LogicalResourceId));
   const resources = Object.fromEntries(
-    Object.entries(template.Resources).map(([id, resource]) => [id, ids.has(id) ? { ...resource, DeletionPolicy: "Retain" as const, UpdateReplacePolicy: "Retain" as const } : resource]),
+    Object.entries(template.Resources).map(([id, resource]) => [
+      id,
+      ids.has(id) ? { ...resource, DeletionPolicy: "Retain" as const, UpdateReplacePolicy: "Retain" as const } : resource,
+    ]),
   );
   return { ...template, Resources: resources };
 }

@@ -21,7 +21,10 @@ export interface CloudFormationTemplate {
   Description: string;
   Parameters: Record<string, CloudFormationValue>;
   Conditions?: Record<string, CloudFormationValue>;
-  Resources: Record<string, { Type: string; Condition?: string; DeletionPolicy?: "Retain"; UpdateReplacePolicy?: "Retain"; Properties: Record<string, CloudFormationValue> }>;
+  Resources: Record<
+    string,
+    { Type: string; Condition?: string; DeletionPolicy?: "Retain"; UpdateReplacePolicy?: "Retain"; Properties: Record<string, CloudFormationValue> }
+  >;
   Outputs?: Record<string, CloudFormationValue>;
 }
 
@@ -45,7 +48,9 @@ export function cloudFormationFragments(plan: SetupPlan): CloudFormationFragment
 
 function resourcesOf(plan: SetupPlan, template: CloudFormationFragment["template"]): CloudFormationTemplate["Resources"] {
   const fragments = cloudFormationFragments(plan).filter((f) => f.template === template);
-  return Object.fromEntries(fragments.map((f) => [f.logicalId, { ...f.resource, Properties: substituted(plan, f.resource.Properties) as Record<string, CloudFormationValue> }]));
+  return Object.fromEntries(
+    fragments.map((f) => [f.logicalId, { ...f.resource, Properties: substituted(plan, f.resource.Properties) as Record<string, CloudFormationValue> }]),
+  );
 }
 
 export function buildProductionTemplate(plan: SetupPlan): CloudFormationTemplate {
@@ -55,7 +60,9 @@ export function buildProductionTemplate(plan: SetupPlan): CloudFormationTemplate
       "xacct, Production account: the role Staging assumes, its read-only managed policy and the bucket-policy statement. " +
       "AWS::S3::BucketPolicy replaces the bucket's WHOLE policy: if the bucket has one, deploy with ManageBucketPolicy=false " +
       "and let `xacct setup` merge its statement." +
-      keyPolicyNote(plan).map((note) => ` ${note}`).join(""),
+      keyPolicyNote(plan)
+        .map((note) => ` ${note}`)
+        .join(""),
     Parameters: {
       ...parameterBlock(plan, ["stagingAccountId", "bucket", "roleName", "policyName"]),
       ManageBucketPolicy: {
@@ -122,10 +129,7 @@ function templatePlan(plan: SetupPlan): SetupPlan {
 function parameterBlock(plan: SetupPlan, keys: ParameterKey[]): Record<string, CloudFormationValue> {
   const all = exportParameters(plan);
   return Object.fromEntries(
-    keys.map((key) => [
-      CFN_PARAMETER[key],
-      { Type: "String", Default: all[key].value, AllowedPattern: all[key].pattern, Description: all[key].description },
-    ]),
+    keys.map((key) => [CFN_PARAMETER[key], { Type: "String", Default: all[key].value, AllowedPattern: all[key].pattern, Description: all[key].description }]),
   );
 }
 

@@ -86,6 +86,7 @@ export function assertSameDocuments(pairs: DocumentPair[]): void {
 
 function lookup(values: Record<string, string>, name: string): string {
   const value = values[name];
-  if (value === undefined) throw new XacctError(`An exported template refers to ${name}, which has no value.`, { hint: "This is a bug in xacct's export; please report it." });
+  if (value === undefined)
+    throw new XacctError(`An exported template refers to ${name}, which has no value.`, { hint: "This is a bug in xacct's export; please report it." });
   return value;
 }

@@ -13,7 +13,13 @@ export async function readExisting(plan: SetupPlan, clients: { production: AwsCl
   const { bucket, roleName, stagingUser, productionProfile, stagingProfile } = plan.answers;
   const owner = await getS3Owner(clients.production, productionProfile);
   const [prod, staging] = await Promise.all([
-    readProductionState(clients.production, { bucket, bucketExists: owner.ownedBuckets.has(bucket), policyArn: plan.policyArn, roleName, profile: productionProfile }),
+    readProductionState(clients.production, {
+      bucket,
+      bucketExists: owner.ownedBuckets.has(bucket),
+      policyArn: plan.policyArn,
+      roleName,
+      profile: productionProfile,
+    }),
     readStagingState(clients.staging, { userName: stagingUser, inlinePolicyName: plan.inlinePolicyName, profile: stagingProfile }),
   ]);
   return { plan, prod, staging };

@@ -20,16 +20,25 @@ export async function refuseSharedOutDir(outDir: string, names: string[], env: N
   const { path: folder, info } = await nearestExisting(outDir);
   const made = folder === outDir ? "" : ` (${outDir} would be made in it)`;
   if (info.uid !== 0 && !ownedByUs(info.uid, env)) {
-    throw invalidInput(`${folder} belongs to another user (uid ${info.uid}), who could change the exported templates before you deploy them${made}, so xacct export will not write there.`, "Choose a folder of your own with --out-dir.");
+    throw invalidInput(
+      `${folder} belongs to another user (uid ${info.uid}), who could change the exported templates before you deploy them${made}, so xacct export will not write there.`,
+      "Choose a folder of your own with --out-dir.",
+    );
   }
   if (othersMayWrite(info, env) && (info.mode & STICKY) === 0) {
-    throw invalidInput(`Other users may write in ${folder} (mode ${(info.mode & 0o7777).toString(8)}) and replace the exported templates before you deploy them${made}, so xacct export will not write there.`, `Choose a folder of your own with --out-dir, or run: chmod go-w ${folder}`);
+    throw invalidInput(
+      `Other users may write in ${folder} (mode ${(info.mode & 0o7777).toString(8)}) and replace the exported templates before you deploy them${made}, so xacct export will not write there.`,
+      `Choose a folder of your own with --out-dir, or run: chmod go-w ${folder}`,
+    );
   }
   if (folder !== outDir) return;
   for (const name of names) {
     const file = await lstat(join(outDir, name)).catch(() => undefined);
     if (file && !ownedByUs(file.uid, env)) {
-      throw invalidInput(`${join(outDir, name)} belongs to another user (uid ${file.uid}), so xacct export will not replace it.`, "Remove it or choose another --out-dir.");
+      throw invalidInput(
+        `${join(outDir, name)} belongs to another user (uid ${file.uid}), so xacct export will not replace it.`,
+        "Remove it or choose another --out-dir.",
+      );
     }
   }
 }

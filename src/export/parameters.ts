@@ -24,7 +24,12 @@ export function exportParameters(plan: SetupPlan): Record<ParameterKey, ExportPa
   const { answers, accounts } = plan;
   const parameter = (key: ParameterKey, description: string, value: string, pattern: string): ExportParameter => ({ key, description, value, pattern });
   return {
-    productionAccountId: parameter("productionAccountId", "The Production account, which owns the bucket and the role", accounts.production.accountId, "^\\d{12}$"),
+    productionAccountId: parameter(
+      "productionAccountId",
+      "The Production account, which owns the bucket and the role",
+      accounts.production.accountId,
+      "^\\d{12}$",
+    ),
     stagingAccountId: parameter("stagingAccountId", "The Staging account, whose principals may assume the role", accounts.staging.accountId, "^\\d{12}$"),
     bucket: parameter("bucket", "The Production bucket Staging reads from (it must exist)", answers.bucket, "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
     roleName: parameter("roleName", "The role in Production that Staging assumes", answers.roleName, IAM_NAME),
@@ -42,7 +47,9 @@ export function planWithPlaceholders(plan: SetupPlan, placeholder: (key: Paramet
   // The key policies' statements name the role: by its placeholders too. The keys are not parameters.
   const kms = plan.kms && {
     decrypt: plan.kms.decrypt,
-    keyStatements: plan.kms.keyStatements.map((s) => (awsPrincipals(s.statement)?.includes(plan.roleArn) ? { ...s, statement: { ...s.statement, Principal: { AWS: role } } } : s)),
+    keyStatements: plan.kms.keyStatements.map((s) =>
+      awsPrincipals(s.statement)?.includes(plan.roleArn) ? { ...s, statement: { ...s.statement, Principal: { AWS: role } } } : s,
+    ),
   };
   const templated = buildSetupPlan(
     {
@@ -61,6 +68,9 @@ export function planWithPlaceholders(plan: SetupPlan, placeholder: (key: Paramet
   );
   // Statements' Sids name the setup (a digest of its id), which no template parameter can compute: keep the plan's.
   const bucketStatements = templated.documents.bucketStatements.map((statement, index) => ({ ...statement, Sid: plan.documents.bucketStatements[index]?.Sid }));
-  const trust = { ...templated.documents.trust, Statement: templated.documents.trust.Statement.map((statement, index) => ({ ...statement, Sid: plan.documents.trust.Statement[index]?.Sid })) };
+  const trust = {
+    ...templated.documents.trust,
+    Statement: templated.documents.trust.Statement.map((statement, index) => ({ ...statement, Sid: plan.documents.trust.Statement[index]?.Sid })),
+  };
   return { ...templated, documents: { ...templated.documents, bucketStatements, trust } };
 }

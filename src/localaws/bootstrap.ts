@@ -47,10 +47,7 @@ const ADMIN_POLICY = JSON.stringify({
 });
 
 /** Production as `prod` and Staging as `staging`: the names of the sandbox profiles. */
-export async function bootstrapAccounts(
-  endpoint: string,
-  opts: BootstrapOptions = {},
-): Promise<{ prod: BootstrappedAccount; staging: BootstrappedAccount }> {
+export async function bootstrapAccounts(endpoint: string, opts: BootstrapOptions = {}): Promise<{ prod: BootstrappedAccount; staging: BootstrappedAccount }> {
   const [prod, staging] = await Promise.all([
     bootstrapAccount(endpoint, opts.production ?? PRODUCTION, opts.region),
     bootstrapAccount(endpoint, opts.staging ?? STAGING, opts.region),
@@ -70,9 +67,7 @@ export async function bootstrapAccount(endpoint: string, spec: AccountSpec, regi
   const inAccount = { endpoint, region, credentials: temporaryKey(assumed.Credentials) };
   const created = await withClient(new IAMClient(inAccount), async (iam) => {
     await iam.send(new CreateUserCommand({ UserName: spec.userName }));
-    await iam.send(
-      new PutUserPolicyCommand({ UserName: spec.userName, PolicyName: "AdministratorAccess", PolicyDocument: ADMIN_POLICY }),
-    );
+    await iam.send(new PutUserPolicyCommand({ UserName: spec.userName, PolicyName: "AdministratorAccess", PolicyDocument: ADMIN_POLICY }));
     return iam.send(new CreateAccessKeyCommand({ UserName: spec.userName }));
   });
   const accessKey = { accessKeyId: created.AccessKey!.AccessKeyId!, secretAccessKey: created.AccessKey!.SecretAccessKey! };
@@ -98,14 +93,11 @@ function temporaryKey(credentials: { AccessKeyId?: string; SecretAccessKey?: str
 
 /** Guards against a moto that ignores the key's account (e.g. MOTO_ACCOUNT_ID set). */
 async function verifyAccount(endpoint: string, key: AccessKey, accountId: string, region: string): Promise<string> {
-  const identity = await withClient(new STSClient({ endpoint, region, credentials: key }), (sts) =>
-    sts.send(new GetCallerIdentityCommand({})),
-  );
+  const identity = await withClient(new STSClient({ endpoint, region, credentials: key }), (sts) => sts.send(new GetCallerIdentityCommand({})));
   if (identity.Account !== accountId || !identity.Arn) {
-    throw new XacctError(
-      `The new key for account ${accountId} acts in account ${identity.Account} instead.`,
-      { hint: "Start moto without MOTO_ACCOUNT_ID set." },
-    );
+    throw new XacctError(`The new key for account ${accountId} acts in account ${identity.Account} instead.`, {
+      hint: "Start moto without MOTO_ACCOUNT_ID set.",
+    });
   }
   return identity.Arn;
 }

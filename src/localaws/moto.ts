@@ -66,11 +66,10 @@ async function checkMoto(python: string): Promise<string> {
     return stdout.trim();
   } catch (err) {
     const install = `${python} -m pip install 'moto[server]'`;
-    throw new XacctError(
-      `The local AWS emulator cannot start: ${python} cannot import moto's server (${lastLine(err)}). ` +
-        `Install it with: ${install}`,
-      { hint: `Run: ${install}`, cause: err },
-    );
+    throw new XacctError(`The local AWS emulator cannot start: ${python} cannot import moto's server (${lastLine(err)}). ` + `Install it with: ${install}`, {
+      hint: `Run: ${install}`,
+      cause: err,
+    });
   }
 }
 
@@ -199,9 +198,7 @@ async function waitUntilReady(child: ChildProcess, endpoint: string, logFile: st
     if (holdsPort && (await answers(`${endpoint}/moto-api/`))) return;
     await sleep(50);
   }
-  throw new XacctError(
-    `moto's server did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000} s.\n${await readTail(logFile)}`,
-  );
+  throw new XacctError(`moto's server did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000} s.\n${await readTail(logFile)}`);
 }
 
 async function answers(url: string): Promise<boolean> {

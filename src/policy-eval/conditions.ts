@@ -80,9 +80,11 @@ export function allOf(outcomes: ConditionOutcome[]): ConditionOutcome {
 /** `variables`: the document's `${…}` are policy variables (Version 2012-10-17). */
 export function conditionOutcome(block: ConditionBlock | undefined, request: ContextSource, variables = false): ConditionOutcome {
   if (block === undefined) return "holds";
-  return allOf(Object.entries(block).flatMap(([operatorName, keys]) =>
-    Object.entries(keys).map(([key, values]) => keyOutcome(operatorName, asStrings(values), key, request, variables)),
-  ));
+  return allOf(
+    Object.entries(block).flatMap(([operatorName, keys]) =>
+      Object.entries(keys).map(([key, values]) => keyOutcome(operatorName, asStrings(values), key, request, variables)),
+    ),
+  );
 }
 
 function keyOutcome(operatorName: string, written: string[], key: string, request: ContextSource, variables: boolean): ConditionOutcome {
@@ -90,7 +92,14 @@ function keyOutcome(operatorName: string, written: string[], key: string, reques
   if (value === undefined && isOpenKey(request, key)) return "either";
   const operator = parseOperator(operatorName);
   const open = request.open;
-  if (open && !open.exactPrincipal && typeof value === "string" && key.toLowerCase() === "aws:principalarn" && operator.base && TEXT_OPERATOR.test(operatorName)) {
+  if (
+    open &&
+    !open.exactPrincipal &&
+    typeof value === "string" &&
+    key.toLowerCase() === "aws:principalarn" &&
+    operator.base &&
+    TEXT_OPERATOR.test(operatorName)
+  ) {
     return principalArnOutcome(operator, written, value);
   }
   if (!operator.base?.variables) return keyHolds(operator, written, value) ? "holds" : "fails";

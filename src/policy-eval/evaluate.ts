@@ -44,7 +44,17 @@ function appliedStatements(policy: LabeledPolicy, layer: Layer, match: (statemen
     const principalMatch = naming(policy.label, statementIndex, statement, () => match(statement));
     if (principalMatch === "none") return [];
     const sid = statement.Sid === undefined ? {} : { sid: statement.Sid };
-    return [{ policy: policy.label, ...sid, statementIndex, effect: statement.Effect, principalMatch, layerTitle: layer.title, ...(policy.assumed ? { assumed: true } : {}) }];
+    return [
+      {
+        policy: policy.label,
+        ...sid,
+        statementIndex,
+        effect: statement.Effect,
+        principalMatch,
+        layerTitle: layer.title,
+        ...(policy.assumed ? { assumed: true } : {}),
+      },
+    ];
   });
 }
 
@@ -68,7 +78,9 @@ function applyLayer(layer: Layer, request: EvaluationRequest, bounded: boolean):
       return appliedStatements(policy, layer, (statement) =>
         layer.name === "resource"
           ? resourceStatementMatch(statement, request, bounded, variables)
-          : statementMatchesRequest(statement, request, variables) ? "principal" : "none",
+          : statementMatchesRequest(statement, request, variables)
+            ? "principal"
+            : "none",
       );
     }),
   );
@@ -120,7 +132,11 @@ export function evaluate(request: EvaluationRequest, policies: PolicySet): Evalu
 }
 
 function grantsOf(applied: AppliedLayer[]): Grants {
-  const allowsOf = (name: Layer["name"]) => applied.filter(({ layer }) => layer.name === name).flatMap(({ levels }) => levels.flat()).filter(isAllow);
+  const allowsOf = (name: Layer["name"]) =>
+    applied
+      .filter(({ layer }) => layer.name === name)
+      .flatMap(({ levels }) => levels.flat())
+      .filter(isAllow);
   const resourceAllows = allowsOf("resource");
   return {
     identity: allowsOf("identity"),

@@ -32,7 +32,11 @@ export function explainBound(request: EvaluationRequest, layer: Layer, level: nu
 
 /** A permissions boundary or session policies that allow nothing of what the identity grants. */
 export function explainNarrowed(request: EvaluationRequest, layer: Layer): string {
-  const labels = layer.levels.flat().map((policy) => policy.label).join(", ") || layer.title;
+  const labels =
+    layer.levels
+      .flat()
+      .map((policy) => policy.label)
+      .join(", ") || layer.title;
   const what = `${request.action} on ${request.resource}`;
   if (layer.name === "permissions boundary") {
     return `${labels} does not allow ${what}; an action is allowed only if the identity policies and the permissions boundary both allow it.`;

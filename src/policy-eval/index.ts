@@ -7,13 +7,4 @@ export { evaluate } from "./evaluate.js";
 export { describeStatement } from "./explain.js";
 export { variableKeys } from "./variables.js";
 export { PolicyEvalError, type UnjudgedStatement } from "./errors.js";
-export type {
-  ContextValue,
-  DecidingStatement,
-  Decision,
-  EvaluationRequest,
-  EvaluationResult,
-  LabeledPolicy,
-  OpenContext,
-  PolicySet,
-} from "./types.js";
+export type { ContextValue, DecidingStatement, Decision, EvaluationRequest, EvaluationResult, LabeledPolicy, OpenContext, PolicySet } from "./types.js";

@@ -37,9 +37,10 @@ function entriesOf(element: PolicyPrincipal, kind: "AWS" | "Service" | "Federate
  */
 function otherKindMatch(element: PolicyPrincipal, requester: Requester): PrincipalMatch {
   if (awsPrincipals(element).some((entry) => /^\*+$/.test(entry))) return "principal";
-  const named = requester.kind === "service"
-    ? entriesOf(element, "Service").some((entry) => entry.toLowerCase() === requester.arn.toLowerCase())
-    : entriesOf(element, "Federated").some((entry) => entry === requester.arn);
+  const named =
+    requester.kind === "service"
+      ? entriesOf(element, "Service").some((entry) => entry.toLowerCase() === requester.arn.toLowerCase())
+      : entriesOf(element, "Federated").some((entry) => entry === requester.arn);
   return named ? "principal" : "none";
 }
 

@@ -38,7 +38,10 @@ const INEXACT_STATEMENTS = Symbol("statements with numbers JavaScript cannot hol
  */
 export function refuseInexactRewrite(existing: PolicyDocument | undefined, what: string): void {
   const why = inexactRewriteNote(existing);
-  if (why) throw new XacctError(`The ${what} ${why}.`, { hint: "Write that number as a string (\"9007199254740993\"), which AWS reads the same, or make this change to the policy yourself." });
+  if (why)
+    throw new XacctError(`The ${what} ${why}.`, {
+      hint: 'Write that number as a string ("9007199254740993"), which AWS reads the same, or make this change to the policy yourself.',
+    });
 }
 
 /** Why a document cannot be rewritten exactly, in words; undefined when it can. */

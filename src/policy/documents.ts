@@ -5,12 +5,7 @@
  * Every statement carries a stable Sid so that later runs (plan, converge, teardown) can find
  * their own statements among other people's.
  */
-import {
-  accountRootArn,
-  bucketArn,
-  bucketObjectsArn,
-  type Partition,
-} from "./arn.js";
+import { accountRootArn, bucketArn, bucketObjectsArn, type Partition } from "./arn.js";
 
 export const POLICY_VERSION = "2012-10-17";
 
@@ -27,9 +22,7 @@ export interface PolicyStatement {
   Condition?: Record<string, Record<string, ConditionValue | ConditionValue[]>>;
 }
 
-export type PolicyPrincipal =
-  | "*"
-  | { AWS?: string | string[]; Service?: string | string[]; CanonicalUser?: string | string[]; Federated?: string | string[] };
+export type PolicyPrincipal = "*" | { AWS?: string | string[]; Service?: string | string[]; CanonicalUser?: string | string[]; Federated?: string | string[] };
 
 /** JSON policies may spell condition values as strings, booleans or numbers. */
 export type ConditionValue = string | boolean | number;

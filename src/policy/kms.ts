@@ -33,7 +33,6 @@ export interface KmsKey {
   deletionDate?: string | undefined;
 }
 
-
 /** The S3 endpoint host KMS sees as kms:ViaService when S3 calls it for a reader (China has its own domain). */
 export function s3ViaService(region: string): string {
   return partitionForRegion(region) === "aws-cn" ? `s3.${region}.amazonaws.com.cn` : `s3.${region}.amazonaws.com`;
@@ -71,7 +70,8 @@ function withoutBucketScope(statement: PolicyStatement): PolicyStatement | undef
   if (keys.length !== 1 || keys[0] !== CONTEXT_KEY) return undefined;
   const values = [like[CONTEXT_KEY] ?? []].flat();
   const buckets = values.map((v) => /^arn:aws(?:-cn|-us-gov)?:s3:::([a-z0-9][a-z0-9.-]*[a-z0-9])(\/\*)?$/.exec(String(v)));
-  if (values.length === 0 || values.length > 2 || buckets.some((m) => !m) || new Set(buckets.map((m) => m![1])).size !== 1 || !buckets.some((m) => m![2])) return undefined;
+  if (values.length === 0 || values.length > 2 || buckets.some((m) => !m) || new Set(buckets.map((m) => m![1])).size !== 1 || !buckets.some((m) => m![2]))
+    return undefined;
   const { StringLike: _like, ...rest } = statement.Condition!;
   return { ...statement, Condition: rest };
 }
@@ -91,7 +91,9 @@ export function isDecryptThroughS3(statement: PolicyStatement): boolean {
   const parsed = keys.map(parseKeyArn);
   if (keys.length === 0 || parsed.some((k) => k === undefined) || new Set(parsed.map((k) => k!.region)).size !== 1) return false;
   const unscoped = withoutBucketScope(statement);
-  return unscoped !== undefined && sameGrant(unscoped, { ...buildKmsDecryptStatement({ arn: keys[0]!, region: parsed[0]!.region }), Resource: statement.Resource! });
+  return (
+    unscoped !== undefined && sameGrant(unscoped, { ...buildKmsDecryptStatement({ arn: keys[0]!, region: parsed[0]!.region }), Resource: statement.Resource! })
+  );
 }
 
 /** The reader's policy with the decrypt statement in it (replacing an earlier one of xacct's, others kept). */
@@ -114,7 +116,13 @@ export function isKeyStatementSid(sid: string | undefined): boolean {
 export function keyPolicyPrincipals(
   input:
     | { mode: "role"; roleArn: string }
-    | { mode: "resource-policy"; partition: Partition; stagingAccountId: string; moreStagingAccountIds?: string[] | undefined; principals?: string[] | undefined },
+    | {
+        mode: "resource-policy";
+        partition: Partition;
+        stagingAccountId: string;
+        moreStagingAccountIds?: string[] | undefined;
+        principals?: string[] | undefined;
+      },
 ): string[] {
   if (input.mode === "role") return [input.roleArn];
   if (input.principals?.length) return [...new Set(input.principals)].sort();
@@ -192,9 +200,10 @@ export function removeKeyStatement(policy: PolicyDocument, setup: Pick<KeySetup,
   if (removed.length === 0) return { after: policy, removed, left };
   const after = removeOwnedStatements(policy, removed);
   // A key policy cannot be deleted, and one without statements would lock everyone out of the key.
-  if (!after) throw new XacctError(`The key policy of ${setup.keyArn} holds nothing but xacct's statement; removing it would leave the key unusable.`, {
-    hint: "Put the key's administration statements back into its key policy, then run teardown again.",
-  });
+  if (!after)
+    throw new XacctError(`The key policy of ${setup.keyArn} holds nothing but xacct's statement; removing it would leave the key unusable.`, {
+      hint: "Put the key's administration statements back into its key policy, then run teardown again.",
+    });
   return { after, removed, left };
 }
 
@@ -225,16 +234,22 @@ export interface KeySharing {
 export function refuseUnshareableKey(key: KmsKey, bucket: string, sharing: KeySharing): void {
   if (key.accountId !== sharing.productionAccountId) {
     const where = sharing.stagingAccountIds.includes(key.accountId) ? "the Staging account" : "a third account";
-    throw new XacctError(`Bucket ${bucket} is encrypted with KMS key ${key.arn}, which belongs to ${where} (${key.accountId}), not to Production (${sharing.productionAccountId}); xacct grants only on Production's keys.`, {
-      hint: "Re-encrypt the bucket with a customer managed key of the Production account, or have that key's owner let the reader decrypt it.",
-      exitCode: 2,
-    });
+    throw new XacctError(
+      `Bucket ${bucket} is encrypted with KMS key ${key.arn}, which belongs to ${where} (${key.accountId}), not to Production (${sharing.productionAccountId}); xacct grants only on Production's keys.`,
+      {
+        hint: "Re-encrypt the bucket with a customer managed key of the Production account, or have that key's owner let the reader decrypt it.",
+        exitCode: 2,
+      },
+    );
   }
   if (key.manager === "AWS" && sharing.mode === "resource-policy") {
-    throw new XacctError(`Bucket ${bucket} is encrypted with the AWS managed key ${key.arn} (aws/s3), whose key policy admits only its own account: Staging cannot decrypt its objects in resource-policy mode.`, {
-      hint: "Use role mode (`xacct setup --mode role`), or re-encrypt the objects with a customer managed key of Production (set it as the bucket's default encryption and copy the objects over themselves).",
-      exitCode: 2,
-    });
+    throw new XacctError(
+      `Bucket ${bucket} is encrypted with the AWS managed key ${key.arn} (aws/s3), whose key policy admits only its own account: Staging cannot decrypt its objects in resource-policy mode.`,
+      {
+        hint: "Use role mode (`xacct setup --mode role`), or re-encrypt the objects with a customer managed key of Production (set it as the bucket's default encryption and copy the objects over themselves).",
+        exitCode: 2,
+      },
+    );
   }
 }
 
@@ -265,5 +280,8 @@ export function plannedKmsGrants(input: {
   if (input.key.manager === "AWS") return {};
   const decrypt = buildKmsDecryptStatement(input.key, input.scope);
   if (input.keyPolicyAdmitsReader) return { decrypt };
-  return { decrypt, keyStatement: buildKeyPolicyStatement({ setupId: input.setupId, region: input.key.region, principals: input.principals, scope: input.scope }) };
+  return {
+    decrypt,
+    keyStatement: buildKeyPolicyStatement({ setupId: input.setupId, region: input.key.region, principals: input.principals, scope: input.scope }),
+  };
 }

@@ -41,7 +41,11 @@ export const attachment: ResourceKind = {
       file: "production.tf.json",
       type: "aws_iam_role_policy_attachment",
       name: "read_objects",
-      body: { provider: "aws.production", role: `\${aws_iam_role.${ROLE_EXPORT_NAME.terraform}.name}`, policy_arn: `\${aws_iam_policy.${POLICY_EXPORT_NAME.terraform}.arn}` },
+      body: {
+        provider: "aws.production",
+        role: `\${aws_iam_role.${ROLE_EXPORT_NAME.terraform}.name}`,
+        policy_arn: `\${aws_iam_policy.${POLICY_EXPORT_NAME.terraform}.arn}`,
+      },
     },
   ],
   removal: ({ target, prod }) => {

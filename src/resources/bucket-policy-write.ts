@@ -12,7 +12,15 @@ import { GetBucketPolicyCommand, PutBucketPolicyCommand } from "@aws-sdk/client-
 import type { AwsClients } from "../aws/clients.js";
 import { unlessMissing } from "../aws/errors.js";
 import { XacctError } from "../errors.js";
-import { isXacctBucketStatement, parsePolicyDocument, refuseInexactRewrite, sameDocument, sameGrant, type PolicyDocument, type PolicyStatement } from "../policy/index.js";
+import {
+  isXacctBucketStatement,
+  parsePolicyDocument,
+  refuseInexactRewrite,
+  sameDocument,
+  sameGrant,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "../policy/index.js";
 import { mergeSetupStatements, refuseUnsafeBucketMerge, type BucketSetup } from "./bucket-statements.js";
 import type { Change } from "./resource.js";
 import { withPolicyLock } from "./policy-lock.js";

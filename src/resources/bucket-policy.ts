@@ -29,7 +29,14 @@ export const bucketPolicy: ResourceKind = {
   account: "production",
   change: ({ plan, prod }) => {
     const after = mergeSetupStatements(prod.bucketPolicy, bucketSetup(plan));
-    return { id: "bucket-policy", account: "production", kind: documentChange(prod.bucketPolicy, after), resource: `bucket policy of ${plan.answers.bucket}`, before: prod.bucketPolicy, after };
+    return {
+      id: "bucket-policy",
+      account: "production",
+      kind: documentChange(prod.bucketPolicy, after),
+      resource: `bucket policy of ${plan.answers.bucket}`,
+      before: prod.bucketPolicy,
+      after,
+    };
   },
   overflow: ({ plan, change, accounts }) => bucketOverflow(plan, change.after, accounts),
   apply: ({ clients, plan, lockDirectory }) => ({
@@ -62,7 +69,11 @@ export const bucketPolicy: ResourceKind = {
     {
       template: "production",
       logicalId: "StagingLocateBucketPolicy",
-      resource: { Type: "AWS::S3::BucketPolicy", Condition: BUCKET_POLICY_CONDITION, Properties: { Bucket: templated.answers.bucket, PolicyDocument: exportedPolicy(templated) } },
+      resource: {
+        Type: "AWS::S3::BucketPolicy",
+        Condition: BUCKET_POLICY_CONDITION,
+        Properties: { Bucket: templated.answers.bucket, PolicyDocument: exportedPolicy(templated) },
+      },
       document: { name: "bucketPolicy", field: "PolicyDocument", expected: exportedPolicy(plan) },
     },
   ],
@@ -100,14 +111,25 @@ function bucketPolicyRemoval(target: TeardownTarget, policy: PolicyDocument | un
   const resource = `bucket policy of ${target.bucket}`;
   if (!policy) return { id: "bucket-policy", account: "production", kind: "none", resource };
   const { after, removed, left } = removeSetupStatements(policy, bucketSetupOf(target));
-  const leftNote = left.length > 0 ? `${left.map((s) => s.Sid).join(", ")} ${left.length === 1 ? "is not this setup's and stays" : "are not this setup's and stay"}` : undefined;
+  const leftNote =
+    left.length > 0
+      ? `${left.map((s) => s.Sid).join(", ")} ${left.length === 1 ? "is not this setup's and stays" : "are not this setup's and stay"}`
+      : undefined;
   if (removed.length === 0) {
     return { id: "bucket-policy", account: "production", kind: leftNote ? "keep" : "none", resource, ...(leftNote ? { note: leftNote } : {}) };
   }
   const inexact = inexactRewriteNote(policy);
   if (inexact) return { id: "bucket-policy", account: "production", kind: "keep", resource, note: `it ${inexact}: remove ${removed.join(", ")} yourself` };
   return after
-    ? { id: "bucket-policy", account: "production", kind: "update", resource, note: leftNote ? `only this setup's statements are removed; ${leftNote}` : "only this setup's statements are removed", before: policy, after }
+    ? {
+        id: "bucket-policy",
+        account: "production",
+        kind: "update",
+        resource,
+        note: leftNote ? `only this setup's statements are removed; ${leftNote}` : "only this setup's statements are removed",
+        before: policy,
+        after,
+      }
     : { id: "bucket-policy", account: "production", kind: "delete", resource, note: "it holds only this setup's statements" };
 }
 

@@ -74,7 +74,13 @@ export function bucketDeviations(settings: BucketSettings | undefined): string[]
 }
 
 function hardeningChange(plan: SetupPlan, prod: ProductionState): Change {
-  if (!prod.bucketExists) return { id: "bucket-hardening", account: "production", kind: "create", resource: `settings of bucket ${plan.answers.bucket}: Block Public Access, SSE-S3 encryption, BucketOwnerEnforced` };
+  if (!prod.bucketExists)
+    return {
+      id: "bucket-hardening",
+      account: "production",
+      kind: "create",
+      resource: `settings of bucket ${plan.answers.bucket}: Block Public Access, SSE-S3 encryption, BucketOwnerEnforced`,
+    };
   const deviations = bucketDeviations(prod.bucketSettings);
   const parts = hardeningParts(prod.bucketSettings);
   const resource = `settings of bucket ${plan.answers.bucket}: ${parts.length > 0 ? parts.map((p) => p.name).join(", ") : "Block Public Access, default encryption, BucketOwnerEnforced"}`;
@@ -97,7 +103,9 @@ export async function readBucketSettings(clients: AwsClients, bucket: string): P
   return {
     publicAccessBlocked: !!b && [b.BlockPublicAcls, b.IgnorePublicAcls, b.BlockPublicPolicy, b.RestrictPublicBuckets].every(Boolean),
     encryption: algorithm,
-    defaultEncryption: algorithm ? { algorithm, keyId: rule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID || undefined, bucketKeyEnabled: rule?.BucketKeyEnabled === true } : undefined,
+    defaultEncryption: algorithm
+      ? { algorithm, keyId: rule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID || undefined, bucketKeyEnabled: rule?.BucketKeyEnabled === true }
+      : undefined,
     objectOwnership: ownership?.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
   };
 }
@@ -105,17 +113,22 @@ export async function readBucketSettings(clients: AwsClients, bucket: string): P
 /** What every bucket xacct creates gets: nothing public, encrypted at rest, no ACLs; an existing bucket only the parts it lacks. */
 async function hardenBucket(clients: AwsClients, bucket: string, parts: readonly { part: Part }[]): Promise<void> {
   const wanted = new Set(parts.map((p) => p.part));
-  if (wanted.has("block")) await clients.s3.send(
-    new PutPublicAccessBlockCommand({
-      Bucket: bucket,
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
-    }),
-  );
-  if (wanted.has("encryption")) await clients.s3.send(
-    new PutBucketEncryptionCommand({
-      Bucket: bucket,
-      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
-    }),
-  );
-  if (wanted.has("ownership")) await clients.s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] } }));
+  if (wanted.has("block"))
+    await clients.s3.send(
+      new PutPublicAccessBlockCommand({
+        Bucket: bucket,
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+      }),
+    );
+  if (wanted.has("encryption"))
+    await clients.s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: bucket,
+        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
+      }),
+    );
+  if (wanted.has("ownership"))
+    await clients.s3.send(
+      new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] } }),
+    );
 }

@@ -33,7 +33,12 @@ export const bucket: ResourceKind = {
     write: (c) => (c.kind === "create" ? createBucket(clients, plan, bucketCreated) : tagBucket(clients, plan, current).then(() => "updated")),
   }),
   removal: ({ target, prod, deps }) => {
-    const removal: Removal = { id: "bucket", account: "production", kind: !prod.bucketExists ? "none" : madeBySetup(prod.bucketTags, setupId(target)) ? "delete" : "keep", resource: `bucket ${target.bucket}` };
+    const removal: Removal = {
+      id: "bucket",
+      account: "production",
+      kind: !prod.bucketExists ? "none" : madeBySetup(prod.bucketTags, setupId(target)) ? "delete" : "keep",
+      resource: `bucket ${target.bucket}`,
+    };
     if (removal.kind === "keep") {
       const owner = xacctSetupOf(prod.bucketTags);
       removal.note =
@@ -43,7 +48,10 @@ export const bucket: ResourceKind = {
             ? `xacct created it, but AWS no longer shows it as this setup's: ${NOT_XACCTS}`
             : NOT_XACCTS;
     } else if (removal.kind === "delete" && deps.objectCount > 0 && !target.deleteObjects) {
-      Object.assign(removal, { kind: "keep", note: `it holds ${deps.objectCount === 1000 ? "1000 or more object versions" : deps.objectCount === 1 ? "1 object version" : `${deps.objectCount} object versions`}; give --delete-objects to delete them too` });
+      Object.assign(removal, {
+        kind: "keep",
+        note: `it holds ${deps.objectCount === 1000 ? "1000 or more object versions" : deps.objectCount === 1 ? "1 object version" : `${deps.objectCount} object versions`}; give --delete-objects to delete them too`,
+      });
     } else if (removal.kind === "delete" && deps.objectCount > 0) {
       removal.note = "with every object in it (--delete-objects)";
     }
@@ -80,9 +88,7 @@ function bucketChange(plan: SetupPlan, prod: ProductionState, bucketCreatedByXac
 }
 
 export async function readBucketTags(clients: AwsClients, bucket: string): Promise<Tag[]> {
-  const out = await unlessMissing(["NoSuchTagSet", "NoSuchTagSetError"], () =>
-    clients.s3.send(new GetBucketTaggingCommand({ Bucket: bucket })),
-  );
+  const out = await unlessMissing(["NoSuchTagSet", "NoSuchTagSetError"], () => clients.s3.send(new GetBucketTaggingCommand({ Bucket: bucket })));
   return (out?.TagSet ?? []).map((t) => ({ Key: t.Key, Value: t.Value }));
 }
 
@@ -99,9 +105,7 @@ async function createBucket(clients: AwsClients, plan: SetupPlan, bucketCreated:
     await clients.s3.send(
       new CreateBucketCommand({
         Bucket: bucket,
-        ...(region === "us-east-1"
-          ? {}
-          : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+        ...(region === "us-east-1" ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
       }),
     );
   } catch (error) {

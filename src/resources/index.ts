@@ -19,7 +19,18 @@ import { user } from "./user.js";
  * Production first (the bucket before its policy, the policy and role before the attachment,
  * the role before a key policy that names it), then Staging.
  */
-export const SETUP_ORDER: readonly ResourceKind[] = [bucket, bucketSettings, bucketPolicy, managedPolicy, role, roleSession, attachment, keyPolicy, user, inlinePolicy];
+export const SETUP_ORDER: readonly ResourceKind[] = [
+  bucket,
+  bucketSettings,
+  bucketPolicy,
+  managedPolicy,
+  role,
+  roleSession,
+  attachment,
+  keyPolicy,
+  user,
+  inlinePolicy,
+];
 
 /**
  * What hangs off a resource goes before it: a key-policy statement naming the role before the

@@ -7,7 +7,17 @@ import { DeleteUserPolicyCommand, GetUserPolicyCommand, PutUserPolicyCommand } f
 import { unlessMissing } from "../aws/errors.js";
 import { invalidInput } from "../errors.js";
 import type { SetupPlan } from "../plan.js";
-import { isDecryptThroughS3, isOneOf, KMS_SID, parsePolicyDocument, roleArn, sameGrant, xacctStagingPolicies, type PolicyDocument, type PolicyStatement } from "../policy/index.js";
+import {
+  isDecryptThroughS3,
+  isOneOf,
+  KMS_SID,
+  parsePolicyDocument,
+  roleArn,
+  sameGrant,
+  xacctStagingPolicies,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "../policy/index.js";
 import { LIMITS, size, type Overflow } from "../policy/limits.js";
 import { displayShellWord } from "../shell-words.js";
 import { documentChange, keptNow, type ResourceKind, type TeardownTarget } from "./resource.js";
@@ -32,7 +42,9 @@ export const inlinePolicy: ResourceKind = {
     undo: `aws iam delete-user-policy --user-name ${plan.answers.stagingUser} --policy-name ${plan.inlinePolicyName} --profile ${displayShellWord(plan.answers.stagingProfile)}`,
     undoUpdate: `put back inline policy ${plan.inlinePolicyName} of ${plan.answers.stagingUser} as the plan showed it (aws iam put-user-policy with the earlier document)`,
     write: async (c) => {
-      await clients.iam.send(new PutUserPolicyCommand({ UserName: plan.answers.stagingUser, PolicyName: plan.inlinePolicyName, PolicyDocument: JSON.stringify(c.after) }));
+      await clients.iam.send(
+        new PutUserPolicyCommand({ UserName: plan.answers.stagingUser, PolicyName: plan.inlinePolicyName, PolicyDocument: JSON.stringify(c.after) }),
+      );
       return c.kind === "create" ? "created" : "updated";
     },
   }),
@@ -57,7 +69,10 @@ export const inlinePolicy: ResourceKind = {
     {
       template: "staging",
       logicalId: "AssumeRolePolicy",
-      resource: { Type: "AWS::IAM::UserPolicy", Properties: { PolicyName: p.inlinePolicyName, UserName: p.answers.stagingUser, PolicyDocument: p.documents.stagingPolicy } },
+      resource: {
+        Type: "AWS::IAM::UserPolicy",
+        Properties: { PolicyName: p.inlinePolicyName, UserName: p.answers.stagingUser, PolicyDocument: p.documents.stagingPolicy },
+      },
       document: { name: "assumeRole", field: "PolicyDocument", expected: plan.documents.stagingPolicy },
     },
   ],
@@ -71,9 +86,12 @@ export const inlinePolicy: ResourceKind = {
   remove: ({ clients, target }) => ({
     title: `Inline policy ${target.inlinePolicyName} of user ${target.stagingUser}`,
     remove: async () => {
-      const out = await unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetUserPolicyCommand({ UserName: target.stagingUser, PolicyName: target.inlinePolicyName })));
+      const out = await unlessMissing(["NoSuchEntity"], () =>
+        clients.iam.send(new GetUserPolicyCommand({ UserName: target.stagingUser, PolicyName: target.inlinePolicyName })),
+      );
       if (!out?.PolicyDocument) return "absent";
-      if (!isXacctStagingPolicy(parsePolicyDocument(out.PolicyDocument), stagingPolicyCandidates(target))) return keptNow("its content is no longer what xacct wrote");
+      if (!isXacctStagingPolicy(parsePolicyDocument(out.PolicyDocument), stagingPolicyCandidates(target)))
+        return keptNow("its content is no longer what xacct wrote");
       await clients.iam.send(new DeleteUserPolicyCommand({ UserName: target.stagingUser, PolicyName: target.inlinePolicyName }));
       return "deleted";
     },

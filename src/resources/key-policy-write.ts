@@ -23,7 +23,6 @@ import {
 } from "../policy/index.js";
 import { sameDocument } from "../policy/index.js";
 
-
 /** Writes that find the policy changed under them are redone at most this many times. */
 export const KEY_POLICY_ATTEMPTS = 4;
 
@@ -52,7 +51,14 @@ export async function writeKeyPolicy(clients: AwsClients, write: KeyPolicyWrite)
       if (!sameDocument(now, desired)) await putKeyPolicy(clients, setup.keyArn, desired, write.profile);
       const written = await readKeyPolicy(clients, setup.keyArn, write.profile);
       const ownOk = write.action === "merge" ? holdsAll(written, [setup.statement]) : !written.Statement.some((s) => s.Sid === setup.statement.Sid);
-      if (ownOk && holdsAll(written, others.filter((s) => !isXacctKeyStatement(s, setup.region)))) return;
+      if (
+        ownOk &&
+        holdsAll(
+          written,
+          others.filter((s) => !isXacctKeyStatement(s, setup.region)),
+        )
+      )
+        return;
     }
     throw new XacctError(
       `The key policy of ${setup.keyArn} was changed by someone else each of the ${KEY_POLICY_ATTEMPTS} times xacct wrote it; statement ${setup.statement.Sid} may ${write.action === "merge" ? "not be" : "still be"} in it.`,

@@ -57,7 +57,13 @@ export const keyPolicy: ResourceKind = {
         undo,
         undoUpdate: undo,
         write: async (c) => {
-          await writeKeyPolicy(clients, { setup: { setupId: setupId(plan.answers), keyArn, region: keyRegion(keyArn), statement: ours }, planned: c.before!, action: "remove", lockDirectory, profile });
+          await writeKeyPolicy(clients, {
+            setup: { setupId: setupId(plan.answers), keyArn, region: keyRegion(keyArn), statement: ours },
+            planned: c.before!,
+            action: "remove",
+            lockDirectory,
+            profile,
+          });
           return "updated";
         },
       };
@@ -91,7 +97,13 @@ export const keyPolicy: ResourceKind = {
         if (!ours) return "absent";
         const inexact = inexactRewriteNote(now);
         if (inexact) return keptNow(`it ${inexact}`);
-        await writeKeyPolicy(clients, { setup: { setupId: setupId(target), keyArn, region, statement: ours }, planned: now, action: "remove", lockDirectory, profile });
+        await writeKeyPolicy(clients, {
+          setup: { setupId: setupId(target), keyArn, region, statement: ours },
+          planned: now,
+          action: "remove",
+          lockDirectory,
+          profile,
+        });
         return "updated";
       },
     };
@@ -104,7 +116,10 @@ export function keyPolicyNote(plan: SetupPlan, format: "terraform" | "cloudforma
     format === "terraform"
       ? "Terraform's aws_kms_key_policy would replace the whole key policy, and reset it to AWS's default on destroy, wiping everyone else's statements"
       : "CloudFormation cannot change the policy of a key its stack did not create";
-  return (plan.kms?.keyStatements ?? []).map((s) => `The key policy of ${s.keyArn} needs xacct's statement ${s.statement.Sid} (${why}): run \`xacct setup\`, which merges it and leaves every other statement as it is.`);
+  return (plan.kms?.keyStatements ?? []).map(
+    (s) =>
+      `The key policy of ${s.keyArn} needs xacct's statement ${s.statement.Sid} (${why}): run \`xacct setup\`, which merges it and leaves every other statement as it is.`,
+  );
 }
 
 /** KMS has no call that removes one statement: the undo says which, and the command that writes the edited policy. */
@@ -133,7 +148,18 @@ function keysNoLongerNeeded(plan: SetupPlan, keys: readonly BucketKeyState[]): C
   return keys.flatMap(({ key, keyPolicy }) => {
     if (!keyPolicy || needed.has(key.arn) || !ownStatement(keyPolicy, id, key.arn)) return [];
     const { after } = removeKeyStatement(keyPolicy, { setupId: id, keyArn: key.arn, region: key.region });
-    return [{ id: "key-policy", account: "production", kind: "update", verb: "remove", resource: `xacct's statement from the key policy of ${key.arn}`, note: "this setup no longer needs that key", before: keyPolicy, after } satisfies Change];
+    return [
+      {
+        id: "key-policy",
+        account: "production",
+        kind: "update",
+        verb: "remove",
+        resource: `xacct's statement from the key policy of ${key.arn}`,
+        note: "this setup no longer needs that key",
+        before: keyPolicy,
+        after,
+      } satisfies Change,
+    ];
   });
 }
 
@@ -143,7 +169,15 @@ function keyPolicyChange(setup: KeySetup, current: PolicyDocument): Change {
   refuseOversizedKeyPolicy(after, setup.keyArn);
   const kind = documentChange(current, after) === "none" ? "none" : "update";
   const adds = !current.Statement.some((s) => s.Sid === setup.statement.Sid);
-  return { id: "key-policy", account: "production", kind, ...(kind === "update" && adds ? { verb: "add" as const } : {}), resource: `xacct's statement in the key policy of ${setup.keyArn}`, before: current, after };
+  return {
+    id: "key-policy",
+    account: "production",
+    kind,
+    ...(kind === "update" && adds ? { verb: "add" as const } : {}),
+    resource: `xacct's statement in the key policy of ${setup.keyArn}`,
+    before: current,
+    after,
+  };
 }
 
 function keyStatementRemoval(target: TeardownTarget, keyArn: string, region: string, policy: PolicyDocument): Removal {
@@ -160,11 +194,26 @@ function keyStatementRemoval(target: TeardownTarget, keyArn: string, region: str
   if (removed.length === 0) {
     const edited = policy.Statement.find((s) => s.Sid === keyStatementSid(setup.setupId));
     if (!edited) return { id: "key-policy", account: "production", kind: "none", resource };
-    return { id: "key-policy", account: "production", kind: "keep", resource, note: `xacct's statement ${edited.Sid} was edited since setup wrote it, so its content is not xacct's any more and xacct leaves it: it may still let the reader decrypt; remove it from the key policy yourself` };
+    return {
+      id: "key-policy",
+      account: "production",
+      kind: "keep",
+      resource,
+      note: `xacct's statement ${edited.Sid} was edited since setup wrote it, so its content is not xacct's any more and xacct leaves it: it may still let the reader decrypt; remove it from the key policy yourself`,
+    };
   }
   const inexact = inexactRewriteNote(policy);
-  if (inexact) return { id: "key-policy", account: "production", kind: "keep", resource, note: `the key policy ${inexact}: remove ${removed.join(", ")} yourself` };
-  return { id: "key-policy", account: "production", kind: "update", resource, note: "only this setup's statement is removed; the key stays", before: policy, after };
+  if (inexact)
+    return { id: "key-policy", account: "production", kind: "keep", resource, note: `the key policy ${inexact}: remove ${removed.join(", ")} yourself` };
+  return {
+    id: "key-policy",
+    account: "production",
+    kind: "update",
+    resource,
+    note: "only this setup's statement is removed; the key stays",
+    before: policy,
+    after,
+  };
 }
 
 function readerName(plan: SetupPlan): string {
@@ -178,7 +227,12 @@ const AWS_ALIAS = /(^|:)alias\/aws\//;
  * names when it has its own. Each is resolved (DescribeKey) and, unless AWS manages it, its
  * key policy read.
  */
-export async function readBucketKeys(clients: AwsClients, encryptions: readonly (Encryption | undefined)[], profile: string, productionAccountId?: string): Promise<BucketKeyState[]> {
+export async function readBucketKeys(
+  clients: AwsClients,
+  encryptions: readonly (Encryption | undefined)[],
+  profile: string,
+  productionAccountId?: string,
+): Promise<BucketKeyState[]> {
   const keys: BucketKeyState[] = [];
   for (const encryption of encryptions.filter(usesKms)) {
     const keyId = encryptionKeyId(encryption);
@@ -209,7 +263,12 @@ function foreignKey(keyId: string, productionAccountId: string): KmsKey | undefi
 }
 
 /** Keys setup remembered, not read already; one that no longer exists has nothing of xacct's to take out. */
-export async function readRememberedKeys(clients: AwsClients, arns: readonly string[], known: readonly BucketKeyState[], profile: string): Promise<BucketKeyState[]> {
+export async function readRememberedKeys(
+  clients: AwsClients,
+  arns: readonly string[],
+  known: readonly BucketKeyState[],
+  profile: string,
+): Promise<BucketKeyState[]> {
   const keys: BucketKeyState[] = [];
   for (const arn of arns.filter((a) => !known.some((k) => k.key.arn === a))) {
     try {
@@ -261,22 +320,41 @@ export function planKms(input: KmsPlanInput, keysRead: readonly BucketKeyState[]
   const principals = keyPolicyPrincipals(
     answers.mode === "role"
       ? { mode: "role", roleArn: input.roleArn }
-      : { mode: "resource-policy", partition: input.partition, stagingAccountId: stagingAccountId!, moreStagingAccountIds, principals: answers.trust.principals },
+      : {
+          mode: "resource-policy",
+          partition: input.partition,
+          stagingAccountId: stagingAccountId!,
+          moreStagingAccountIds,
+          principals: answers.trust.principals,
+        },
   );
-  const reader = { mode: answers.mode, region: answers.region, productionAccountId: input.productionAccountId, roleArn: input.roleArn, stagingAccountId: stagingAccountId!, stagingUser: answers.stagingUser, sessionName: defaultSessionName(answers.stagingProfile) };
+  const reader = {
+    mode: answers.mode,
+    region: answers.region,
+    productionAccountId: input.productionAccountId,
+    roleArn: input.roleArn,
+    stagingAccountId: stagingAccountId!,
+    stagingUser: answers.stagingUser,
+    sessionName: defaultSessionName(answers.stagingProfile),
+  };
   const bucketKeyEnabled = bucketKeys.some((k) => k.bucketKeyEnabled);
   const plan: KmsPlan = { decrypt: [], keyStatements: [], ...(bucketKeyEnabled ? { bucketKeyEnabled } : {}) };
   const scope = { partition: input.partition, bucket: answers.bucket, bucketKeyEnabled };
   for (const { key, keyPolicy, bucketKeyEnabled } of bucketKeys) {
     // With Bucket Keys, objects written before they were on keep the object's context: both must be admitted.
     const requests = [false, ...(bucketKeyEnabled ? [true] : [])].map((bucketContext) =>
-      readerDecryptRequest(reader, { key, bucket: answers.bucket, objectKey: input.objectKey ?? "*", bucketKeyEnabled: bucketContext }));
+      readerDecryptRequest(reader, { key, bucket: answers.bucket, objectKey: input.objectKey ?? "*", bucketKeyEnabled: bucketContext }),
+    );
     // Without every xacct statement (any setup's): each setup has its own, so one teardown never cuts another's reads.
     const others = keyPolicy ? { ...keyPolicy, Statement: keyPolicy.Statement.filter((s) => !isKeyStatementSid(s.Sid)) } : undefined;
-    const admits = others !== undefined && others.Statement.length > 0 && requests.every((request) => keyPolicyAdmitsReader(request, { label: `key policy of ${key.arn}`, document: others }));
+    const admits =
+      others !== undefined &&
+      others.Statement.length > 0 &&
+      requests.every((request) => keyPolicyAdmitsReader(request, { label: `key policy of ${key.arn}`, document: others }));
     const grants = plannedKmsGrants({ key, bucket: answers.bucket, setupId: id, sharing, principals, keyPolicyAdmitsReader: admits, scope });
     if (grants.decrypt) plan.decrypt.push(key);
-    if (grants.keyStatement && keyPolicy) plan.keyStatements.push({ setupId: id, keyArn: key.arn, region: key.region, statement: grants.keyStatement, keyPolicy });
+    if (grants.keyStatement && keyPolicy)
+      plan.keyStatements.push({ setupId: id, keyArn: key.arn, region: key.region, statement: grants.keyStatement, keyPolicy });
   }
   return plan;
 }

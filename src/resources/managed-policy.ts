@@ -53,7 +53,8 @@ export const managedPolicy: ResourceKind = {
       ...removalByTags(!!prod.managedPolicy, prod.managedPolicy?.tags ?? [], setupId(target)),
       resource: `managed policy ${target.policyName} and all its versions`,
     };
-    if (removal.kind === "delete" && deps.policyUsedElsewhere) Object.assign(removal, { kind: "keep", note: "it is attached to other roles, users or groups too" });
+    if (removal.kind === "delete" && deps.policyUsedElsewhere)
+      Object.assign(removal, { kind: "keep", note: "it is attached to other roles, users or groups too" });
     return removal;
   },
   adoption: ({ plan, prod }) => ({
@@ -67,7 +68,13 @@ export const managedPolicy: ResourceKind = {
       file: "production.tf.json",
       type: "aws_iam_policy",
       name: EXPORT_NAME.terraform,
-      body: { provider: "aws.production", name: p.answers.policyName, description: `xacct: read objects of ${p.answers.bucket}`, policy: JSON.stringify(p.documents.readObjects), tags: tagMap(p) },
+      body: {
+        provider: "aws.production",
+        name: p.answers.policyName,
+        description: `xacct: read objects of ${p.answers.bucket}`,
+        policy: JSON.stringify(p.documents.readObjects),
+        tags: tagMap(p),
+      },
       document: { name: "readObjects", field: "policy", expected: plan.documents.readObjects },
     },
   ],

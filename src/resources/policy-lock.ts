@@ -17,13 +17,18 @@ const LOCK_RETRY_MS = 100;
 export async function withPolicyLock<T>(directory: string, kind: "bucket policy" | "key policy", owner: string, work: () => Promise<T>): Promise<T> {
   await makeDirectory(directory, 0o700);
   const file = join(directory, `${kind.replace(" ", "-")}-${createHash("sha256").update(owner).digest("hex").slice(0, 16)}`);
-  return withTurnLock(file, {
-    staleMs: LOCK_STALE_MS,
-    waitMs: LOCK_WAIT_MS,
-    retryMs: LOCK_RETRY_MS,
-    busy: () => new XacctError(`Another xacct kept the ${kind} of ${owner} locked for over ${LOCK_WAIT_MS / 1000} s.`, {
-      hint: `Let it finish and run setup again; if no xacct is running, delete ${file}.lock.`,
-    }),
-    failed: (error) => error,
-  }, work);
+  return withTurnLock(
+    file,
+    {
+      staleMs: LOCK_STALE_MS,
+      waitMs: LOCK_WAIT_MS,
+      retryMs: LOCK_RETRY_MS,
+      busy: () =>
+        new XacctError(`Another xacct kept the ${kind} of ${owner} locked for over ${LOCK_WAIT_MS / 1000} s.`, {
+          hint: `Let it finish and run setup again; if no xacct is running, delete ${file}.lock.`,
+        }),
+      failed: (error) => error,
+    },
+    work,
+  );
 }

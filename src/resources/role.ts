@@ -26,7 +26,14 @@ export const role: ResourceKind = {
   roleOnly: true,
   change: ({ plan, prod }) => {
     const after = mergedTrust(plan, prod.role);
-    return { id: "role", account: "production", kind: documentChange(prod.role?.trust, after), resource: `role ${plan.answers.roleName} (trust policy)`, before: prod.role?.trust, after };
+    return {
+      id: "role",
+      account: "production",
+      kind: documentChange(prod.role?.trust, after),
+      resource: `role ${plan.answers.roleName} (trust policy)`,
+      before: prod.role?.trust,
+      after,
+    };
   },
   overflow: ({ plan, change, accounts }) => trustOverflow(plan, change.after ?? plan.documents.trust, accounts),
   apply: ({ clients, plan }) => ({
@@ -35,7 +42,12 @@ export const role: ResourceKind = {
     write: (c) => writeRole(clients, plan, c),
   }),
   removal: ({ target, prod, deps }) => {
-    const removal: Removal = { id: "role", account: "production", ...removalByTags(!!prod.role, prod.role?.tags ?? [], setupId(target)), resource: `role ${target.roleName}` };
+    const removal: Removal = {
+      id: "role",
+      account: "production",
+      ...removalByTags(!!prod.role, prod.role?.tags ?? [], setupId(target)),
+      resource: `role ${target.roleName}`,
+    };
     const foreignAttached = prod.attachedPolicyArns.filter((arn) => arn !== target.policyArn);
     if (removal.kind === "delete" && (foreignAttached.length > 0 || deps.roleInlinePolicies.length > 0)) {
       Object.assign(removal, { kind: "keep", note: `other policies are attached to it: ${[...foreignAttached, ...deps.roleInlinePolicies].join(", ")}` });
@@ -179,12 +191,20 @@ function trustOverflow(plan: SetupPlan, trust: PolicyDocument, accounts: number)
   const ours = plan.documents.trust.Statement;
   // The role's other statements alone leave no room for even a one-account statement: they are its owner's to trim.
   if (othersSize(trust, ours, size) + size(policyDocument(ours)) - size(policyDocument([])) > LIMITS.trust && size(plan.documents.trust) <= LIMITS.trust) {
-    return { what, length, limit: LIMITS.trust, hint: `The role's own trust statements take most of the room: make room in it (or ask AWS to raise the quota to 4096), or choose another role with --role-name.` };
+    return {
+      what,
+      length,
+      limit: LIMITS.trust,
+      hint: `The role's own trust statements take most of the room: make room in it (or ask AWS to raise the quota to 4096), or choose another role with --role-name.`,
+    };
   }
   return {
     what,
     length,
     limit: LIMITS.trust,
-    hint: accounts > 1 ? "Name the whole organization instead of listing accounts: --org-id o-… (aws:PrincipalOrgID), or trust fewer accounts per role." : "Trust fewer principals (--trust-principal), or ask AWS to raise the trust policy quota to 4096.",
+    hint:
+      accounts > 1
+        ? "Name the whole organization instead of listing accounts: --org-id o-… (aws:PrincipalOrgID), or trust fewer accounts per role."
+        : "Trust fewer principals (--trust-principal), or ask AWS to raise the trust policy quota to 4096.",
   };
 }

@@ -61,7 +61,9 @@ export function trustWithoutOurs(trust: PolicyDocument, target: TeardownTarget):
   const others = trust.Statement.filter((s) => isTrustSid(s.Sid) && !isOurs(s));
   const rest = foreignStatementNames({ Statement: trust.Statement.filter((s) => !isOurs(s)) });
   const whyOthers = others.map((s) =>
-    isXacctTrustStatement(s) ? `statement ${s.Sid} is another setup's, or an older xacct's with other settings` : `statement ${s.Sid} was not written by xacct, so its content is not xacct's`,
+    isXacctTrustStatement(s)
+      ? `statement ${s.Sid} is another setup's, or an older xacct's with other settings`
+      : `statement ${s.Sid} was not written by xacct, so its content is not xacct's`,
   );
   if (ours.length === 0) return others.length > 0 ? { kind: "keep", note: whyOthers.join("; "), rest } : { kind: "none", rest };
   const inexact = inexactRewriteNote(trust);

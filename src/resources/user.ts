@@ -29,8 +29,14 @@ export const user: ResourceKind = {
     write: () => createUser(clients, plan),
   }),
   removal: ({ target, staging, deps }) => {
-    const removal: Removal = { id: "user", account: "staging", ...removalByTags(!!staging.user, staging.user?.tags ?? [], setupId(target)), resource: `user ${target.stagingUser}` };
-    if (removal.kind === "delete" && deps.userExtras.length > 0) Object.assign(removal, { kind: "keep", note: `it has more than xacct gave it: ${deps.userExtras.join(", ")}` });
+    const removal: Removal = {
+      id: "user",
+      account: "staging",
+      ...removalByTags(!!staging.user, staging.user?.tags ?? [], setupId(target)),
+      resource: `user ${target.stagingUser}`,
+    };
+    if (removal.kind === "delete" && deps.userExtras.length > 0)
+      Object.assign(removal, { kind: "keep", note: `it has more than xacct gave it: ${deps.userExtras.join(", ")}` });
     return removal;
   },
   remove: ({ clients, target }) => ({

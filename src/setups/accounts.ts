@@ -40,7 +40,11 @@ export async function discoverMoreStaging(
   });
   refuseOuWithoutOrg(options);
   const fromOrg = options.stagingAccountsFromOrg
-    ? await listOrganizationAccounts({ profile: where.productionProfile, region: where.region, endpoint: ctx.endpoint }, options.ou !== undefined ? checkOuId(options.ou) : undefined, ctx.calls)
+    ? await listOrganizationAccounts(
+        { profile: where.productionProfile, region: where.region, endpoint: ctx.endpoint },
+        options.ou !== undefined ? checkOuId(options.ou) : undefined,
+        ctx.calls,
+      )
     : [];
   const byAccount = new Map<string, MoreStagingAccount>();
   for (const id of [...listOf(options.stagingAccount).map((a) => checkAccountId(a, "Staging account ID")), ...fromOrg]) byAccount.set(id, { accountId: id });
@@ -66,14 +70,21 @@ export async function grantMoreStaging(ctx: CommandContext, plan: SetupPlan): Pr
   ctx.result["moreStaging"] = results;
   const withoutProfile = more.filter((a) => !a.profile).map((a) => a.accountId);
   if (withoutProfile.length > 0) {
-    ctx.out.line(`  ${counted(withoutProfile.length, "account")} ${agreeing(withoutProfile.length, "is", "are")} trusted but ${agreeing(withoutProfile.length, "has", "have")} no profile here: ${withoutProfile.join(", ")}.`);
-    ctx.out.line(`  ${ctx.out.color.dim("Grant their users with `xacct export --format cloudformation --stackset --ou ID`, or give --staging-profile for each.")}`);
+    ctx.out.line(
+      `  ${counted(withoutProfile.length, "account")} ${agreeing(withoutProfile.length, "is", "are")} trusted but ${agreeing(withoutProfile.length, "has", "have")} no profile here: ${withoutProfile.join(", ")}.`,
+    );
+    ctx.out.line(
+      `  ${ctx.out.color.dim("Grant their users with `xacct export --format cloudformation --stackset --ou ID`, or give --staging-profile for each.")}`,
+    );
   }
   const failed = results.filter((r) => r.status === "failed");
   if (failed.length > 0) {
-    throw new XacctError(`The Staging side failed in ${failed.length} of ${counted(results.length, "account")}: ${failed.map((f) => f.accountId).join(", ")}.`, {
-      hint: "Everything else is in place; fix what each line above says and run the same setup command again.",
-    });
+    throw new XacctError(
+      `The Staging side failed in ${failed.length} of ${counted(results.length, "account")}: ${failed.map((f) => f.accountId).join(", ")}.`,
+      {
+        hint: "Everything else is in place; fix what each line above says and run the same setup command again.",
+      },
+    );
   }
 }
 
@@ -96,4 +107,3 @@ export async function discoverAccounts(
     staging: stagingIdentity,
   };
 }
-

@@ -50,9 +50,13 @@ function named(setups: readonly SetupState[], name: string, command: string): Se
   const byBucket = setups.filter((setup) => setup.bucket === name);
   if (byBucket.length === 1) return byBucket[0]!;
   if (byBucket.length > 1) {
-    throw invalidInput(`--setup ${name} names ${byBucket.length} setups of that bucket: ${setupNames(byBucket)}.`, `Give the whole name, e.g. --setup ${setupIdOf(byBucket[0]!)}.`);
+    throw invalidInput(
+      `--setup ${name} names ${byBucket.length} setups of that bucket: ${setupNames(byBucket)}.`,
+      `Give the whole name, e.g. --setup ${setupIdOf(byBucket[0]!)}.`,
+    );
   }
-  if (setups.length === 0) throw invalidInput(`xacct ${command} --setup ${name}: xacct remembers no setup.`, "Run `xacct setup` first, or give the flags setup took.");
+  if (setups.length === 0)
+    throw invalidInput(`xacct ${command} --setup ${name}: xacct remembers no setup.`, "Run `xacct setup` first, or give the flags setup took.");
   throw invalidInput(`xacct remembers no setup named ${name}.`, `Give one of ${setupNames(setups)} (see \`xacct list\`).`);
 }
 

@@ -53,7 +53,10 @@ export function summarizeSetup(setup: SetupState, profile: ProfileFacts | undefi
 /** The lines for one setup, as `label  value`. */
 export function setupLines(summary: SetupSummary, now: Date): [string, string][] {
   return [
-    ["accounts", `Production ${summary.productionAccountId} (profile ${summary.productionProfile}) → Staging ${summary.stagingAccountId} (profile ${summary.stagingProfile})`],
+    [
+      "accounts",
+      `Production ${summary.productionAccountId} (profile ${summary.productionProfile}) → Staging ${summary.stagingAccountId} (profile ${summary.stagingProfile})`,
+    ],
     ["bucket", `s3://${summary.bucket} in ${summary.region}`],
     ["mode", summary.mode === "role" ? `role ${summary.roleArn}` : "resource-policy: the bucket policy grants Staging directly; no role"],
     ["profile", profileText(summary, now)],

@@ -27,7 +27,14 @@ function rememberedKeyUnion(earlier: readonly string[], plan: SetupPlan): string
   return all.length > 0 ? all : undefined;
 }
 
-export async function rememberSetup(statePath: string, plan: SetupPlan, tempProfile: string, createdBucket: boolean, earlierKeyArns: readonly string[], lastVerifiedAt?: string): Promise<void> {
+export async function rememberSetup(
+  statePath: string,
+  plan: SetupPlan,
+  tempProfile: string,
+  createdBucket: boolean,
+  earlierKeyArns: readonly string[],
+  lastVerifiedAt?: string,
+): Promise<void> {
   const state: SetupState = {
     mode: plan.answers.mode,
     productionProfile: plan.answers.productionProfile,

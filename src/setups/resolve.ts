@@ -11,7 +11,10 @@ import { chooseSetup, setupNames, type SetupRequest } from "./choose.js";
 export type { SetupRequest } from "./choose.js";
 
 /** The remembered setup the command acts on, or undefined when none is meant (flags only). */
-export async function resolveSetup(ctx: Pick<CommandContext, "statePath" | "interactive" | "prompter">, request: SetupRequest): Promise<SetupState | undefined> {
+export async function resolveSetup(
+  ctx: Pick<CommandContext, "statePath" | "interactive" | "prompter">,
+  request: SetupRequest,
+): Promise<SetupState | undefined> {
   const choice = chooseSetup(await loadSetups(ctx.statePath), request);
   if (choice.kind === "found") return choice.setup;
   if (choice.kind === "none") return undefined;

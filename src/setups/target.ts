@@ -60,11 +60,9 @@ export function resolveTarget(command: string, options: TargetOptions, state: Se
   const [firstStaging, ...moreStagingProfiles] = options.stagingProfile === undefined ? [] : ([] as string[]).concat(options.stagingProfile);
   const stagingProfile = firstStaging ?? state?.stagingProfile;
   const bucket = options.bucket ?? state?.bucket;
-  const missing = [
-    !productionProfile && "--production-profile",
-    !stagingProfile && "--staging-profile",
-    !bucket && "--bucket",
-  ].filter((flag): flag is string => typeof flag === "string");
+  const missing = [!productionProfile && "--production-profile", !stagingProfile && "--staging-profile", !bucket && "--bucket"].filter(
+    (flag): flag is string => typeof flag === "string",
+  );
   if (missing.length > 0 || !productionProfile || !stagingProfile || !bucket) {
     throw invalidInput(
       `${command} does not know which setup to act on: give ${[...missing, ...(needsYes ? ["--yes"] : [])].join(", ")}.`,

@@ -99,14 +99,11 @@ function stoppedWaiting(input: AssumeRoleInput): XacctError {
 
 function assumeFailure(error: unknown, input: AssumeRoleInput): XacctError {
   if (isAwsError(error, "AccessDenied")) {
-    return new XacctError(
-      `${input.profile ? `Profile ${input.profile}` : "The caller"} may not assume ${input.roleArn} (AccessDenied).`,
-      {
-        hint: "Both sides must allow it: the role's trust policy must name the Staging account and the Staging user needs sts:AssumeRole on the role. Run `xacct setup` to grant both.",
-        awsCode: "AccessDenied",
-        cause: error,
-      },
-    );
+    return new XacctError(`${input.profile ? `Profile ${input.profile}` : "The caller"} may not assume ${input.roleArn} (AccessDenied).`, {
+      hint: "Both sides must allow it: the role's trust policy must name the Staging account and the Staging user needs sts:AssumeRole on the role. Run `xacct setup` to grant both.",
+      awsCode: "AccessDenied",
+      cause: error,
+    });
   }
   return toXacctError(error, { action: `assuming ${input.roleArn}`, profile: input.profile });
 }

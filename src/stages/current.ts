@@ -74,10 +74,7 @@ async function readKeys(clients: AwsClients, target: ProductionTarget, settings:
   return [...keys, ...(await readRememberedKeys(clients, target.rememberedKeyArns ?? [], keys, target.profile))];
 }
 
-export async function readStagingState(
-  clients: AwsClients,
-  target: { userName: string; inlinePolicyName: string; profile: string },
-): Promise<StagingState> {
+export async function readStagingState(clients: AwsClients, target: { userName: string; inlinePolicyName: string; profile: string }): Promise<StagingState> {
   const ctx = { action: "reading the current state of the Staging account", profile: target.profile };
   return withAwsContext(ctx, async () => {
     const user = await unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetUserCommand({ UserName: target.userName })));

@@ -71,7 +71,10 @@ async function fileSink(request: { key: string; dest: string; force: boolean }):
     return { write: (body) => pipeline(body, stream).catch((error: unknown) => Promise.reject(saveFailure(request, error))) };
   }
   if (entry && !existing) {
-    throw invalidInput(`${request.dest} is a symbolic link to a file that does not exist; test-get will not follow it.`, "Remove the link, or give another output file.");
+    throw invalidInput(
+      `${request.dest} is a symbolic link to a file that does not exist; test-get will not follow it.`,
+      "Remove the link, or give another output file.",
+    );
   }
   if (existing && !request.force) throw refuseOverwrite(request.dest);
   if (existing) refuseOthersFile(request.dest, existing);
@@ -123,7 +126,10 @@ async function openDeviceStream(request: { key: string; dest: string }): Promise
 function refuseOthersFile(dest: string, existing: Stats): void {
   const uid = process.getuid?.();
   if (uid === undefined || uid === 0 || existing.uid === uid) return;
-  throw invalidInput(`${dest} belongs to another user (uid ${existing.uid}); replacing it would leave a copy owned by you, so test-get will not.`, "Give another output file, or run test-get as the file's owner.");
+  throw invalidInput(
+    `${dest} belongs to another user (uid ${existing.uid}); replacing it would leave a copy owned by you, so test-get will not.`,
+    "Give another output file, or run test-get as the file's owner.",
+  );
 }
 
 async function lstatOrUndefined(path: string, request: { key: string; dest: string }): Promise<Stats | undefined> {
@@ -153,7 +159,13 @@ async function placeWithoutOverwriting(partial: string, target: string, dest: st
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EEXIST") throw refuseOverwrite(dest);
     if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw error;
-    if (await lstat(target).then(() => true, () => false)) throw refuseOverwrite(dest);
+    if (
+      await lstat(target).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw refuseOverwrite(dest);
     await rename(partial, target);
     return;
   }
@@ -161,7 +173,10 @@ async function placeWithoutOverwriting(partial: string, target: string, dest: st
 }
 
 function refuseOverwrite(dest: string): XacctError {
-  return invalidInput(`${dest} already exists, and test-get does not overwrite files unless told to.`, "Pass --force to replace it (its mode is kept), or give another output file.");
+  return invalidInput(
+    `${dest} already exists, and test-get does not overwrite files unless told to.`,
+    "Pass --force to replace it (its mode is kept), or give another output file.",
+  );
 }
 
 function saveFailure(request: { key: string; dest: string }, error: unknown): XacctError {

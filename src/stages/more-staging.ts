@@ -62,10 +62,16 @@ async function applyOne(plan: SetupPlan, account: WithProfile, clients: AwsClien
     const current = await readStagingState(clients, { userName: UserName, inlinePolicyName: plan.inlinePolicyName, profile: account.profile });
     if (current.inlinePolicy && sameDocument(current.inlinePolicy, plan.documents.stagingPolicy)) return { ...base, status: "unchanged" };
     if (!current.user) await clients.iam.send(new CreateUserCommand({ UserName, Tags: xacctTags(plan) }));
-    await clients.iam.send(new PutUserPolicyCommand({ UserName, PolicyName: plan.inlinePolicyName, PolicyDocument: JSON.stringify(plan.documents.stagingPolicy) }));
+    await clients.iam.send(
+      new PutUserPolicyCommand({ UserName, PolicyName: plan.inlinePolicyName, PolicyDocument: JSON.stringify(plan.documents.stagingPolicy) }),
+    );
     return { ...base, status: current.inlinePolicy ? "updated" : "created" };
   } catch (error) {
-    return { ...base, status: "failed", message: toXacctError(error, { action: `granting ${UserName} in account ${account.accountId}`, profile: account.profile }).message };
+    return {
+      ...base,
+      status: "failed",
+      message: toXacctError(error, { action: `granting ${UserName} in account ${account.accountId}`, profile: account.profile }).message,
+    };
   }
 }
 
@@ -92,7 +98,11 @@ export async function removeMoreStaging(
       const kept = current.inlinePolicy && !policyIsOurs ? `inline policy ${target.inlinePolicyName} was not written by xacct: left in place` : undefined;
       result = { ...base, status: policyIsOurs || (ours && extras.length === 0) ? "removed" : kept ? "kept" : "absent", ...(kept ? { message: kept } : {}) };
     } catch (error) {
-      result = { ...base, status: "failed", message: toXacctError(error, { action: `removing ${target.inlinePolicyName} in account ${account.accountId}`, profile: account.profile }).message };
+      result = {
+        ...base,
+        status: "failed",
+        message: toXacctError(error, { action: `removing ${target.inlinePolicyName} in account ${account.accountId}`, profile: account.profile }).message,
+      };
     }
     finished++;
     report(out, result, finished, accounts.length);

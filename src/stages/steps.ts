@@ -70,7 +70,9 @@ async function runStep(step: Step, out: Output, done: StepRecord[], ctrlC: CtrlC
     if (error instanceof XacctError) {
       throw new XacctError(error.message, {
         // A hint that already says to run the command again is not told twice.
-        hint: /run the same command again/i.test(error.hint ?? "") ? error.hint : `${error.hint ? `${error.hint} ` : ""}Then run the same command again: it picks up where this run stopped.`,
+        hint: /run the same command again/i.test(error.hint ?? "")
+          ? error.hint
+          : `${error.hint ? `${error.hint} ` : ""}Then run the same command again: it picks up where this run stopped.`,
         ...(error.awsCode ? { awsCode: error.awsCode } : {}),
         exitCode: error.exitCode,
         cause: error,
@@ -119,10 +121,13 @@ function stopped(out: Output, done: StepRecord[], inFlight: Step | undefined, pe
   // teardown may keep it: the command that removes it is given here.
   if (inFlight?.undo) out.line(`If the stopped step was made after all, undo it with: ${inFlight.undo}`);
   out.line();
-  return new XacctError(pending.length === 0 && !inFlight ? "Stopped by Ctrl-C after the last step; what follows it was not run." : "Stopped by Ctrl-C before every step was run.", {
-    hint: `Run the same command again to finish: it picks up where this run stopped.${undoable(done).length > 0 ? " To undo it instead, `xacct teardown --yes` removes what setup made." : ""}`,
-    exitCode: INTERRUPTED_EXIT,
-  });
+  return new XacctError(
+    pending.length === 0 && !inFlight ? "Stopped by Ctrl-C after the last step; what follows it was not run." : "Stopped by Ctrl-C before every step was run.",
+    {
+      hint: `Run the same command again to finish: it picks up where this run stopped.${undoable(done).length > 0 ? " To undo it instead, `xacct teardown --yes` removes what setup made." : ""}`,
+      exitCode: INTERRUPTED_EXIT,
+    },
+  );
 }
 
 function reportFailure(out: Output, done: StepRecord[], failed: Step, pending: Step[]): void {

@@ -31,7 +31,9 @@ export function teardownSteps(
         run: async () => {
           if (removal.kind === "none") return "absent";
           if (removal.kind === "keep") return "kept";
-          const outcome = await withAwsContext({ action: `removing ${removal.resource} in ${side.account}`, profile: side.profile }, () => spec.remove(removal));
+          const outcome = await withAwsContext({ action: `removing ${removal.resource} in ${side.account}`, profile: side.profile }, () =>
+            spec.remove(removal),
+          );
           // Kept after all: the plan's line for it, and --json's, say so and why.
           if (typeof outcome !== "string" && outcome.status === "kept") Object.assign(removal, { kind: "keep", note: outcome.note });
           return outcome;

@@ -65,11 +65,15 @@ function keepWhatOthersRelyOn(removals: Removal[], prod: ProductionState, target
   if (!prod.role || !role || !madeBySetup(prod.role.tags, setupId(target))) return;
   const trust = trustWithoutOurs(prod.role.trust, target);
   const othersTrusted = trust.rest;
-  if (role.kind === "delete" && othersTrusted.length > 0) Object.assign(role, { kind: "keep", note: `its trust policy admits others too: ${othersTrusted.join(", ")}` });
+  if (role.kind === "delete" && othersTrusted.length > 0)
+    Object.assign(role, { kind: "keep", note: `its trust policy admits others too: ${othersTrusted.join(", ")}` });
   if (role.kind !== "keep") return;
   // The role stays, so xacct's trust statement leaves it (the Staging side loses the role).
   const trustRemoval = removals.find((r) => r.id === "role-trust")!;
-  Object.assign(trustRemoval, trust.kind === "update" ? { kind: "update", before: prod.role.trust, after: trust.after } : { kind: trust.kind, note: trust.note });
+  Object.assign(
+    trustRemoval,
+    trust.kind === "update" ? { kind: "update", before: prod.role.trust, after: trust.after } : { kind: trust.kind, note: trust.note },
+  );
 }
 
 /** IAM deletes no user that still has an inline policy: one xacct leaves in place keeps the user too. */

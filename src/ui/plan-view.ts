@@ -34,7 +34,17 @@ const VERB: Record<"add" | "remove", (out: Output) => string> = {
   remove: (out) => out.color.red("- remove"),
 };
 
-export function showChange(out: Output, change: { kind: ChangeKind | "delete" | "keep" | "gone"; verb?: "add" | "remove" | undefined; resource: string; note?: string; before?: PolicyDocument | undefined; after?: PolicyDocument | undefined }): void {
+export function showChange(
+  out: Output,
+  change: {
+    kind: ChangeKind | "delete" | "keep" | "gone";
+    verb?: "add" | "remove" | undefined;
+    resource: string;
+    note?: string;
+    before?: PolicyDocument | undefined;
+    after?: PolicyDocument | undefined;
+  },
+): void {
   const note = out.color.dim(`  (${change.note ?? (change.kind === "none" ? "no change" : "")})`);
   const mark = change.kind === "update" && change.verb ? VERB[change.verb](out) : MARK[change.kind](out);
   out.line(`  ${mark} ${change.resource}${change.note || change.kind === "none" ? note : ""}`);
@@ -52,7 +62,9 @@ export function showSetupChanges(out: Output, plan: SetupPlan, changes: Change[]
     const reachable = more.filter((a) => a.profile);
     out.heading(`Stage 2 · ${counted(more.length, "more Staging account")}, trusted and granted in the documents above`);
     if (reachable.length > 0) {
-      out.line(`  ${out.color.green("ensure")} inline policy ${plan.inlinePolicyName} of user ${plan.answers.stagingUser} in ${counted(reachable.length, "account")} reached by profile:`);
+      out.line(
+        `  ${out.color.green("ensure")} inline policy ${plan.inlinePolicyName} of user ${plan.answers.stagingUser} in ${counted(reachable.length, "account")} reached by profile:`,
+      );
       out.line(`      ${reachable.map((a) => `${a.accountId} (${a.profile})`).join(", ")}`);
     }
     const unreachable = more.filter((a) => !a.profile).map((a) => a.accountId);
@@ -76,7 +88,10 @@ export function showSetupChanges(out: Output, plan: SetupPlan, changes: Change[]
 /** --org-id with several Staging accounts: the trust names the organization, so say who that lets in. */
 function showOrganizationWide(out: Output, plan: SetupPlan): void {
   const orgId = plan.answers.trust.orgId;
-  const wide = plan.answers.mode === "role" && orgId && plan.documents.trust.Statement.some((s) => s.Principal !== undefined && s.Principal !== "*" && s.Principal.AWS === "*");
+  const wide =
+    plan.answers.mode === "role" &&
+    orgId &&
+    plan.documents.trust.Statement.some((s) => s.Principal !== undefined && s.Principal !== "*" && s.Principal.AWS === "*");
   if (!wide) return;
   out.line(
     `  ${out.color.yellow("note")} the trust names organization ${orgId} rather than each Staging account: every principal of every account in it, ` +

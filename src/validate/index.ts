@@ -42,10 +42,7 @@ export function bucketNameProblem(name: string): string | undefined {
 export function checkBucketName(name: string): string {
   const problem = bucketNameProblem(name);
   if (problem) {
-    throw invalidInput(
-      `${shown(name)} is not a valid bucket name: an S3 bucket name ${problem}.`,
-      "Choose a name such as production-test-bucket-101.",
-    );
+    throw invalidInput(`${shown(name)} is not a valid bucket name: an S3 bucket name ${problem}.`, "Choose a name such as production-test-bucket-101.");
   }
   return name;
 }
@@ -105,10 +102,7 @@ export function checkRoleArn(arn: string): string {
   const match = ROLE_ARN.exec(arn);
   // The captured path lacks its two slashes.
   if (!match || (match[1]?.length ?? 0) + 2 > MAX_ROLE_PATH) {
-    throw invalidInput(
-      `${shown(arn)} is not a valid role ARN.`,
-      "A role ARN looks like arn:aws:iam::111111111111:role/StageRole.",
-    );
+    throw invalidInput(`${shown(arn)} is not a valid role ARN.`, "A role ARN looks like arn:aws:iam::111111111111:role/StageRole.");
   }
   return arn;
 }
@@ -160,7 +154,10 @@ export function checkDurationSeconds(value: string | number): number {
 
 export function checkObjectKey(key: string): string {
   if (key.length === 0 || Buffer.byteLength(key) > 1024) {
-    throw invalidInput(`${shown(key)} is not a valid object key: S3 keys are 1 to 1024 bytes long.`, "Give the key as it appears in the bucket, e.g. Sunset.jpg.");
+    throw invalidInput(
+      `${shown(key)} is not a valid object key: S3 keys are 1 to 1024 bytes long.`,
+      "Give the key as it appears in the bucket, e.g. Sunset.jpg.",
+    );
   }
   return key;
 }
@@ -188,7 +185,10 @@ export function checkExternalId(value: string): string {
 
 export function checkOrgId(value: string): string {
   if (!/^o-[a-z0-9]{10,32}$/.test(value)) {
-    throw invalidInput(`${shown(value)} is not an AWS Organizations ID: it looks like o-a1b2c3d4e5.`, "Find it with `aws organizations describe-organization`.");
+    throw invalidInput(
+      `${shown(value)} is not an AWS Organizations ID: it looks like o-a1b2c3d4e5.`,
+      "Find it with `aws organizations describe-organization`.",
+    );
   }
   return value;
 }
@@ -207,7 +207,10 @@ export function checkMaxSessionDuration(value: string | number): number {
 
 export function checkMfaSerial(arn: string): string {
   if (!/^(arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:mfa\/[\w+=,.@/-]+|[A-Z0-9]{9,256})$/.test(arn)) {
-    throw invalidInput(`${shown(arn)} is not an MFA device: give its ARN, like arn:aws:iam::222222222222:mfa/StageAdmin.`, "List yours with `aws iam list-mfa-devices`.");
+    throw invalidInput(
+      `${shown(arn)} is not an MFA device: give its ARN, like arn:aws:iam::222222222222:mfa/StageAdmin.`,
+      "List yours with `aws iam list-mfa-devices`.",
+    );
   }
   return arn;
 }
@@ -221,14 +224,20 @@ export function checkTokenCode(code: string): string {
 
 export function checkSourceIdentity(value: string): string {
   if (!/^[\w+=,.@-]{2,64}$/.test(value)) {
-    throw invalidInput(`${shown(value)} is not a valid source identity: 2 to 64 letters, digits or + = , . @ _ -.`, "Use your user name, e.g. --source-identity alice.");
+    throw invalidInput(
+      `${shown(value)} is not a valid source identity: 2 to 64 letters, digits or + = , . @ _ -.`,
+      "Use your user name, e.g. --source-identity alice.",
+    );
   }
   return value;
 }
 
 export function checkMode(mode: string): "role" | "resource-policy" {
   if (mode === "role" || mode === "resource-policy") return mode;
-  throw invalidInput(`${shown(mode)} is not a grant mode: use role (Staging assumes a Production role) or resource-policy (the bucket grants Staging directly).`, "Leave --mode out for the recipe's role.");
+  throw invalidInput(
+    `${shown(mode)} is not a grant mode: use role (Staging assumes a Production role) or resource-policy (the bucket grants Staging directly).`,
+    "Leave --mode out for the recipe's role.",
+  );
 }
 
 /** An OU ID, or the organization's root ID (which the APIs accept in the same field). */

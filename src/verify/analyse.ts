@@ -39,15 +39,15 @@ export async function analysePath(
 ): Promise<PathAnalysis> {
   const prod = clientsFor(ctx, { profile: path.productionProfile }, path.region);
   const staging = clientsFor(ctx, { profile: path.stagingProfile }, path.region);
-  const [prodIdentity, stagingIdentity] = await Promise.all([
-    getCallerIdentity(prod, path.productionProfile),
-    getCallerIdentity(staging, path.stagingProfile),
-  ]);
+  const [prodIdentity, stagingIdentity] = await Promise.all([getCallerIdentity(prod, path.productionProfile), getCallerIdentity(staging, path.stagingProfile)]);
   const target = (profile: string) => ({ profile, region: path.region, endpoint: ctx.endpoint });
   const [read, organization] = await Promise.all([
     readPathDocuments(prod, staging, path),
     readOrganizationPolicies(
-      { production: { ...target(path.productionProfile), accountId: prodIdentity.accountId }, staging: { ...target(path.stagingProfile), accountId: stagingIdentity.accountId } },
+      {
+        production: { ...target(path.productionProfile), accountId: prodIdentity.accountId },
+        staging: { ...target(path.stagingProfile), accountId: stagingIdentity.accountId },
+      },
       path.orgProfile === undefined ? undefined : target(path.orgProfile),
       ctx.calls,
     ),

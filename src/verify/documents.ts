@@ -19,7 +19,13 @@ import {
   ListUserPoliciesCommand,
   type IAMClient,
 } from "@aws-sdk/client-iam";
-import { GetBucketOwnershipControlsCommand, GetBucketPolicyCommand, GetPublicAccessBlockCommand, ListBucketsCommand, type PublicAccessBlockConfiguration } from "@aws-sdk/client-s3";
+import {
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  GetPublicAccessBlockCommand,
+  ListBucketsCommand,
+  type PublicAccessBlockConfiguration,
+} from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
 import { unlessMissing, withAwsContext } from "../aws/errors.js";
 import { parsePolicyDocument } from "../policy/index.js";
@@ -63,10 +69,17 @@ export interface PathDocuments {
 
 const label = (kind: string, name: string, owner: string) => `${kind} ${name} of ${owner}`;
 
-async function attached(iam: IAMClient, list: Promise<{ AttachedPolicies?: { PolicyArn?: string; PolicyName?: string }[] }>, owner: string): Promise<LabeledPolicy[]> {
+async function attached(
+  iam: IAMClient,
+  list: Promise<{ AttachedPolicies?: { PolicyArn?: string; PolicyName?: string }[] }>,
+  owner: string,
+): Promise<LabeledPolicy[]> {
   const policies = (await list).AttachedPolicies ?? [];
   return Promise.all(
-    policies.map(async (p) => ({ label: label("managed policy", p.PolicyName ?? "?", owner), document: (await readManagedDocument(iam, p.PolicyArn!)).document })),
+    policies.map(async (p) => ({
+      label: label("managed policy", p.PolicyName ?? "?", owner),
+      document: (await readManagedDocument(iam, p.PolicyArn!)).document,
+    })),
   );
 }
 
@@ -81,7 +94,11 @@ export async function readBoundary(iam: IAMClient, arn: string | undefined, owne
  * `known.boundaryArn`: the boundary ARN from a GetUser the caller already made.
  * `known.skipInline`: an inline policy the caller has read already (pre-flight replaces it with the planned one).
  */
-export async function readUserPolicies(iam: IAMClient, userName: string, known?: { boundaryArn: string | undefined; skipInline?: string | undefined }): Promise<{ exists: boolean; arn?: string | undefined; policies: LabeledPolicy[]; boundary?: LabeledPolicy | undefined; facts?: PrincipalFacts }> {
+export async function readUserPolicies(
+  iam: IAMClient,
+  userName: string,
+  known?: { boundaryArn: string | undefined; skipInline?: string | undefined },
+): Promise<{ exists: boolean; arn?: string | undefined; policies: LabeledPolicy[]; boundary?: LabeledPolicy | undefined; facts?: PrincipalFacts }> {
   const owner = `user ${userName}`;
   const names = await unlessMissing(["NoSuchEntity"], () => iam.send(new ListUserPoliciesCommand({ UserName: userName })));
   if (!names) return { exists: false, policies: [] };
@@ -90,10 +107,12 @@ export async function readUserPolicies(iam: IAMClient, userName: string, known?:
   const facts = got ? { uniqueId: got.UserId, tags: tagMap(got.Tags) } : undefined;
   const boundary = await readBoundary(iam, boundaryArn, owner);
   const inline = await Promise.all(
-    (names.PolicyNames ?? []).filter((name) => name !== known?.skipInline).map(async (name) => {
-      const out = await iam.send(new GetUserPolicyCommand({ UserName: userName, PolicyName: name }));
-      return { label: label("inline policy", name, owner), document: parsePolicyDocument(out.PolicyDocument ?? "{}") };
-    }),
+    (names.PolicyNames ?? [])
+      .filter((name) => name !== known?.skipInline)
+      .map(async (name) => {
+        const out = await iam.send(new GetUserPolicyCommand({ UserName: userName, PolicyName: name }));
+        return { label: label("inline policy", name, owner), document: parsePolicyDocument(out.PolicyDocument ?? "{}") };
+      }),
   );
   const direct = await attached(iam, iam.send(new ListAttachedUserPoliciesCommand({ UserName: userName })), owner);
   const groups = (await iam.send(new ListGroupsForUserCommand({ UserName: userName }))).Groups ?? [];
@@ -118,7 +137,16 @@ async function readGroupPolicies(iam: IAMClient, groupName: string): Promise<Lab
   return [...inline, ...(await attached(iam, iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: groupName })), owner))];
 }
 
-export async function readRoleDocuments(iam: IAMClient, roleName: string): Promise<{ arn?: string | undefined; trust: LabeledPolicy | undefined; policies: LabeledPolicy[]; boundary?: LabeledPolicy | undefined; facts?: PrincipalFacts }> {
+export async function readRoleDocuments(
+  iam: IAMClient,
+  roleName: string,
+): Promise<{
+  arn?: string | undefined;
+  trust: LabeledPolicy | undefined;
+  policies: LabeledPolicy[];
+  boundary?: LabeledPolicy | undefined;
+  facts?: PrincipalFacts;
+}> {
   const owner = `role ${roleName}`;
   const role = await unlessMissing(["NoSuchEntity"], () => iam.send(new GetRoleCommand({ RoleName: roleName })));
   if (!role?.Role) return { trust: undefined, policies: [] };
@@ -126,7 +154,13 @@ export async function readRoleDocuments(iam: IAMClient, roleName: string): Promi
   const inline = await readRoleInlinePolicies(iam, roleName);
   const boundary = await readBoundary(iam, role.Role.PermissionsBoundary?.PermissionsBoundaryArn, owner);
   const facts = { uniqueId: role.Role.RoleId, tags: tagMap(role.Role.Tags) };
-  return { arn: role.Role.Arn, trust, boundary, facts, policies: [...inline, ...(await attached(iam, iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })), owner))] };
+  return {
+    arn: role.Role.Arn,
+    trust,
+    boundary,
+    facts,
+    policies: [...inline, ...(await attached(iam, iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })), owner))],
+  };
 }
 
 /** S3's canonical user ID of the account (ListBuckets' Owner); undefined when it may not list. */
@@ -146,7 +180,10 @@ export async function readRoleInlinePolicies(iam: IAMClient, roleName: string): 
   );
 }
 
-export async function readBucketDocuments(clients: AwsClients, bucket: string): Promise<Pick<PathDocuments, "bucketPolicy" | "publicAccessBlock" | "objectOwnership" | "bucketAcl">> {
+export async function readBucketDocuments(
+  clients: AwsClients,
+  bucket: string,
+): Promise<Pick<PathDocuments, "bucketPolicy" | "publicAccessBlock" | "objectOwnership" | "bucketAcl">> {
   const [policy, block, ownership, acl] = await Promise.all([
     unlessMissing(["NoSuchBucketPolicy"], () => clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))),
     unlessMissing(["NoSuchPublicAccessBlockConfiguration"], () => clients.s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))),
@@ -154,7 +191,9 @@ export async function readBucketDocuments(clients: AwsClients, bucket: string): 
     readBucketAcl(clients, bucket),
   ]);
   return {
-    bucketPolicy: policy?.Policy ? { label: `bucket policy of ${bucket}`, document: parsePolicyDocument(policy.Policy, `bucket policy of ${bucket}`) } : undefined,
+    bucketPolicy: policy?.Policy
+      ? { label: `bucket policy of ${bucket}`, document: parsePolicyDocument(policy.Policy, `bucket policy of ${bucket}`) }
+      : undefined,
     publicAccessBlock: block?.PublicAccessBlockConfiguration,
     objectOwnership: ownership?.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
     bucketAcl: acl,
@@ -164,7 +203,15 @@ export async function readBucketDocuments(clients: AwsClients, bucket: string): 
 export async function readPathDocuments(
   prod: AwsClients,
   staging: AwsClients,
-  target: { stagingUser: string; roleName: string; bucket: string; productionProfile: string; stagingProfile: string; mode?: "role" | "resource-policy"; objectKey?: string | undefined },
+  target: {
+    stagingUser: string;
+    roleName: string;
+    bucket: string;
+    productionProfile: string;
+    stagingProfile: string;
+    mode?: "role" | "resource-policy";
+    objectKey?: string | undefined;
+  },
 ): Promise<PathDocuments> {
   const noRole = { arn: undefined, trust: undefined, policies: [] as LabeledPolicy[] };
   const [user, role, bucket, productionCanonicalId, stagingCanonicalId, kms] = await Promise.all([
@@ -185,7 +232,20 @@ export async function readPathDocuments(
   ]);
   const boundaries = { userBoundary: user.boundary, roleBoundary: "boundary" in role ? role.boundary : undefined };
   const facts = { userFacts: user.facts, roleFacts: "facts" in role ? role.facts : undefined };
-  return { userPolicies: user.policies, userExists: user.exists, userArn: "arn" in user ? user.arn : undefined, roleArn: role.arn, trust: role.trust, rolePolicies: role.policies, ...boundaries, ...facts, productionCanonicalId, stagingCanonicalId, ...bucket, kms };
+  return {
+    userPolicies: user.policies,
+    userExists: user.exists,
+    userArn: "arn" in user ? user.arn : undefined,
+    roleArn: role.arn,
+    trust: role.trust,
+    rolePolicies: role.policies,
+    ...boundaries,
+    ...facts,
+    productionCanonicalId,
+    stagingCanonicalId,
+    ...bucket,
+    kms,
+  };
 }
 
 /**

@@ -18,7 +18,10 @@ export async function explainingDenials<T>(ctx: CommandContext, kind: "assume" |
     // The explanation is extra: if working it out fails, say so rather than drop it silently.
     const cause = await import("./likely-cause.js")
       .then(({ likelyCause }) => likelyCause(ctx, kind, about))
-      .catch((failure: unknown) => `xacct could not work out the likely cause (${failure instanceof Error ? failure.message : String(failure)}); \`xacct verify\` shows each check.`);
+      .catch(
+        (failure: unknown) =>
+          `xacct could not work out the likely cause (${failure instanceof Error ? failure.message : String(failure)}); \`xacct verify\` shows each check.`,
+      );
     if (!cause) throw error;
     throw new XacctError(error.message, { hint: `${cause} ${error.hint ?? ""}`.trim(), awsCode: "AccessDenied", exitCode: error.exitCode, cause: error });
   }

@@ -39,7 +39,14 @@ export function computeHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
 
 function roleModeHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   const path = rolePath(target, docs);
-  return [...assumeHops(docs, target, path), ...readHops(docs, target, path), ...kmsPathHops(docs, target), locateHop(docs, target), ...organization(docs), ...negativeHops(docs, target, path)];
+  return [
+    ...assumeHops(docs, target, path),
+    ...readHops(docs, target, path),
+    ...kmsPathHops(docs, target),
+    locateHop(docs, target),
+    ...organization(docs),
+    ...negativeHops(docs, target, path),
+  ];
 }
 
 /**
@@ -68,7 +75,15 @@ function kmsPathHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   const roleMode = target.mode !== "resource-policy";
   const reader = roleMode ? target.roleName : target.stagingUser;
   if ("unreadable" in kms) {
-    return [{ id: "key-policy-admits", title: `the bucket's KMS key lets ${reader} decrypt through S3`, ok: null, detail: `Cannot tell: ${kms.unreadable}`, fix: "Let the Production profile read the bucket's encryption and its KMS key (s3:GetEncryptionConfiguration, kms:DescribeKey, kms:GetKeyPolicy), then run verify again; xacct treats this check as not holding." }];
+    return [
+      {
+        id: "key-policy-admits",
+        title: `the bucket's KMS key lets ${reader} decrypt through S3`,
+        ok: null,
+        detail: `Cannot tell: ${kms.unreadable}`,
+        fix: "Let the Production profile read the bucket's encryption and its KMS key (s3:GetEncryptionConfiguration, kms:DescribeKey, kms:GetKeyPolicy), then run verify again; xacct treats this check as not holding.",
+      },
+    ];
   }
   if ("missingKey" in kms) return [missingKeyHop(roleMode ? "role" : "resource-policy", reader, kms)];
   const path = rolePath(target, docs);
@@ -118,8 +133,15 @@ function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath)
   const asRole = (action: string, resource: string) => anyRequestOf({ ...path.onObject(action), resource }, target.roleArn);
   const hops: Hop[] = BEYOND_READING.map(({ verb, kinds, what }) => {
     const title = `${target.roleName} cannot ${what} ${target.bucket}`;
-    return judging(`role-cannot-${verb}`, title, () => reachHop(`role-cannot-${verb}`, title, firstReach(roleSet, asRole, kinds, target), target.roleName,
-      (statements) => `Narrow ${statements} to reading (s3:GetObject): the plan lets ${target.roleName} read, nothing else.`));
+    return judging(`role-cannot-${verb}`, title, () =>
+      reachHop(
+        `role-cannot-${verb}`,
+        title,
+        firstReach(roleSet, asRole, kinds, target),
+        target.roleName,
+        (statements) => `Narrow ${statements} to reading (s3:GetObject): the plan lets ${target.roleName} read, nothing else.`,
+      ),
+    );
   });
   hops.push(roleScopeHop(docs.rolePolicies, target, path));
   if (bucketPolicy) {
@@ -127,11 +149,18 @@ function negativeHops(docs: PathDocuments, target: VerifyTarget, path: RolePath)
     // beyond locating and listing it, which this setup's own statement grants.
     const planned = ["s3:listbucket", "s3:getbucketlocation"];
     const title = `Staging cannot read or change ${target.bucket} without the role`;
-    hops.push(judging("staging-cannot-read-directly", title, () => {
-      const reach = stagingReach(bucketPolicy, target, ["read", "list", "write", "delete", "administer"], planned, docs);
-      return reachHop("staging-cannot-read-directly", title, reach, reach?.who ?? "",
-        (statements) => `Remove ${statements} from the bucket policy: in role mode, Staging reaches objects only through ${target.roleName}.`);
-    }));
+    hops.push(
+      judging("staging-cannot-read-directly", title, () => {
+        const reach = stagingReach(bucketPolicy, target, ["read", "list", "write", "delete", "administer"], planned, docs);
+        return reachHop(
+          "staging-cannot-read-directly",
+          title,
+          reach,
+          reach?.who ?? "",
+          (statements) => `Remove ${statements} from the bucket policy: in role mode, Staging reaches objects only through ${target.roleName}.`,
+        );
+      }),
+    );
   }
   if (docs.trust) hops.push(...trustOutsiderHops(docs.trust, docs, target, path));
   hops.push(...guardedOutsiderReadHops(docs, target));
@@ -144,7 +173,11 @@ function trustOutsiderHops(trust: LabeledPolicy, docs: PathDocuments, target: Ve
   const orgId = outsiderTarget(target).orgId;
   const hops: (Hop | undefined)[] = [
     judging("third-account-cannot-assume", `a third account cannot assume ${role}`, () => thirdAccountAssumeHop(trust, docs, target, path)),
-    orgId ? judging("organization-members-cannot-assume", `no other account of organization ${orgId} can assume ${role}`, () => organizationHop(trust, docs, target, path, orgId)) : undefined,
+    orgId
+      ? judging("organization-members-cannot-assume", `no other account of organization ${orgId} can assume ${role}`, () =>
+          organizationHop(trust, docs, target, path, orgId),
+        )
+      : undefined,
     judging("federated-cannot-assume", `no identity provider's users outside Production can assume ${role}`, () => federatedHop(trust, target)),
     judging("service-cannot-assume", `no AWS service can assume ${role} for another account's resources`, () => serviceHop(trust, target)),
     judging("trust-admits-staging-as-planned", `the trust policy of ${role} admits Staging only as planned`, () => stagingAsPlannedHop(trust, target, path)),
@@ -152,7 +185,6 @@ function trustOutsiderHops(trust: LabeledPolicy, docs: PathDocuments, target: Ve
   ];
   return hops.filter((h): h is Hop => h !== undefined);
 }
-
 
 /**
  * The assume request a correct caller sends: the external ID setup made, MFA, membership of

@@ -6,7 +6,17 @@
  */
 import type { AwsClients } from "../aws/clients.js";
 import { awsErrorCode, isAwsError } from "../aws/errors.js";
-import { describeKey, encryptionKeyId, listKeyGrants, readBucketEncryption, readKeyPolicy, readObjectEncryptionIfAny, usesKms, type Encryption, type KeyGrant } from "../aws/kms.js";
+import {
+  describeKey,
+  encryptionKeyId,
+  listKeyGrants,
+  readBucketEncryption,
+  readKeyPolicy,
+  readObjectEncryptionIfAny,
+  usesKms,
+  type Encryption,
+  type KeyGrant,
+} from "../aws/kms.js";
 import { XacctError } from "../errors.js";
 import type { KmsKey } from "../policy/index.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
@@ -37,13 +47,30 @@ export async function readKmsDocuments(clients: AwsClients, bucket: string, obje
 }
 
 /** As readKmsDocuments, with a key that does not exist reported as missing (verify's KMS hop fails naming it) rather than thrown. */
-export async function readKmsOrMissing(clients: AwsClients, bucket: string, objectKey?: string, profile?: string): Promise<KmsDocuments | MissingKmsKey | undefined> {
+export async function readKmsOrMissing(
+  clients: AwsClients,
+  bucket: string,
+  objectKey?: string,
+  profile?: string,
+): Promise<KmsDocuments | MissingKmsKey | undefined> {
   return readKms(clients, bucket, { objectKey, profile, reportMissing: true });
 }
 
-async function readKms(clients: AwsClients, bucket: string, options: { objectKey?: string | undefined; profile?: string | undefined; reportMissing: true }): Promise<KmsDocuments | MissingKmsKey | undefined>;
-async function readKms(clients: AwsClients, bucket: string, options: { objectKey?: string | undefined; profile?: string | undefined }): Promise<KmsDocuments | undefined>;
-async function readKms(clients: AwsClients, bucket: string, options: { objectKey?: string | undefined; profile?: string | undefined; reportMissing?: true }): Promise<KmsDocuments | MissingKmsKey | undefined> {
+async function readKms(
+  clients: AwsClients,
+  bucket: string,
+  options: { objectKey?: string | undefined; profile?: string | undefined; reportMissing: true },
+): Promise<KmsDocuments | MissingKmsKey | undefined>;
+async function readKms(
+  clients: AwsClients,
+  bucket: string,
+  options: { objectKey?: string | undefined; profile?: string | undefined },
+): Promise<KmsDocuments | undefined>;
+async function readKms(
+  clients: AwsClients,
+  bucket: string,
+  options: { objectKey?: string | undefined; profile?: string | undefined; reportMissing?: true },
+): Promise<KmsDocuments | MissingKmsKey | undefined> {
   const { objectKey, profile } = options;
   const own = objectKey !== undefined ? await readObjectEncryptionIfAny(clients, bucket, objectKey, profile) : undefined;
   const encryption = usesKms(own) ? own : await readBucketEncryption(clients, bucket, profile);

@@ -65,6 +65,9 @@ export function readerDecryptRequest(reader: KmsReader, read: KmsRead): Evaluati
   }
   // A session's ARN names the role without its path.
   const roleName = reader.roleArn.split("/").pop() ?? reader.roleArn;
-  const session = { arn: `arn:${partition}:sts::${reader.productionAccountId}:assumed-role/${roleName}/${reader.sessionName}`, accountId: reader.productionAccountId };
+  const session = {
+    arn: `arn:${partition}:sts::${reader.productionAccountId}:assumed-role/${roleName}/${reader.sessionName}`,
+    accountId: reader.productionAccountId,
+  };
   return kmsDecryptRequest(session, sessionRequestContext(session, reader.roleArn, reader.region, reader.mfa ?? false), read);
 }

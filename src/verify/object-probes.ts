@@ -63,7 +63,9 @@ function stringsIn(value: unknown): string[] {
  * Allows and Denies alike, and ARNs in condition values (a KMS encryption context, say).
  */
 function objectPatterns(policies: LabeledPolicy[]): string[] {
-  return policies.flatMap((p) => p.document.Statement.flatMap((s) => [...asList(s.Resource), ...asList(s.NotResource), ...stringsIn(s.Condition).filter((v) => v.startsWith("arn:"))]));
+  return policies.flatMap((p) =>
+    p.document.Statement.flatMap((s) => [...asList(s.Resource), ...asList(s.NotResource), ...stringsIn(s.Condition).filter((v) => v.startsWith("arn:"))]),
+  );
 }
 
 /** A pattern that matches every key of the bucket says nothing about which objects. */

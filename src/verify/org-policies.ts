@@ -29,7 +29,9 @@ export interface OrganizationPolicies {
 }
 
 function labelled(levels: OrgPolicyLevel[] | undefined, kind: "SCP" | "RCP"): LabeledPolicy[][] | undefined {
-  return levels?.map((level) => level.policies.map((p) => ({ label: `${kind} ${p.name} on ${levelName(level.target)}`, document: parsePolicyDocument(p.content) })));
+  return levels?.map((level) =>
+    level.policies.map((p) => ({ label: `${kind} ${p.name} on ${levelName(level.target)}`, document: parsePolicyDocument(p.content) })),
+  );
 }
 
 function levelName(target: string): string {
@@ -40,7 +42,8 @@ function levelName(target: string): string {
 
 type Reader = { target: AwsTarget; membership: OrgMembership; given?: boolean };
 
-const readerName = (reader: Reader) => (reader.given ? `--org-profile ${reader.target.profile}` : reader.target.profile ? `profile ${reader.target.profile}` : "the caller");
+const readerName = (reader: Reader) =>
+  reader.given ? `--org-profile ${reader.target.profile}` : reader.target.profile ? `profile ${reader.target.profile}` : "the caller";
 
 /**
  * The SCPs and RCPs of one side's account, read with the first reader that may. A reader that
@@ -55,7 +58,10 @@ export async function sidePolicies(accountId: string, own: OrgMembership, reader
   for (const reader of readers) {
     const membership = reader.membership;
     if (membership.kind !== "member") {
-      if (reader.given) whys.push(`${readerName(reader)}: ${membership.kind === "none" ? "its account is in no organization" : `DescribeOrganization answered ${membership.why}`}`);
+      if (reader.given)
+        whys.push(
+          `${readerName(reader)}: ${membership.kind === "none" ? "its account is in no organization" : `DescribeOrganization answered ${membership.why}`}`,
+        );
       continue;
     }
     if (own.kind === "member" && membership.orgId !== own.orgId) {
@@ -64,11 +70,19 @@ export async function sidePolicies(accountId: string, own: OrgMembership, reader
     }
     try {
       const chains = await readPolicyChains(organizationsClient(reader.target, log), accountId);
-      return { kind: "read", orgId: membership.orgId, scps: labelled(chains.SERVICE_CONTROL_POLICY, "SCP"), rcps: labelled(chains.RESOURCE_CONTROL_POLICY, "RCP") };
+      return {
+        kind: "read",
+        orgId: membership.orgId,
+        scps: labelled(chains.SERVICE_CONTROL_POLICY, "SCP"),
+        rcps: labelled(chains.RESOURCE_CONTROL_POLICY, "RCP"),
+      };
     } catch (error) {
       const code = awsErrorCode(error);
       if (code === undefined || code === "CredentialsProviderError") throw error;
-      const other = code === "AccountNotFoundException" || code === "TargetNotFoundException" ? ` (account ${accountId} is not in its organization ${membership.orgId})` : "";
+      const other =
+        code === "AccountNotFoundException" || code === "TargetNotFoundException"
+          ? ` (account ${accountId} is not in its organization ${membership.orgId})`
+          : "";
       whys.push(`${readerName(reader)}: ${code}${other}`);
     }
   }

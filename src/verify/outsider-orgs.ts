@@ -28,15 +28,22 @@ const fill = (pattern: string) => pattern.replace(/\*/g, "zz9").replace(/\?/g, "
 /** Values of aws:PrincipalOrgID and aws:PrincipalOrgPaths in the documents' conditions (Null's true/false aside). */
 function orgValuesNamedBy(docs: PathDocuments): { key: "id" | "paths"; value: string }[] {
   const policies = [docs.trust, docs.bucketPolicy, ...docs.rolePolicies, ...docs.userPolicies].filter((p) => p !== undefined);
-  return policies.flatMap((policy) => policy.document.Statement.flatMap((statement) =>
-    Object.entries(statement.Condition ?? {}).filter(([operator]) => !/^null$/i.test(operator)).flatMap(([, block]) =>
-      Object.entries(block).flatMap(([key, values]) => {
-        const kind = ORG_KEY.exec(key)?.[1]?.toLowerCase();
-        if (!kind) return [];
-        return [values].flat().filter((v): v is string => typeof v === "string").map((value) => ({ key: kind === "id" ? "id" as const : "paths" as const, value }));
-      }),
+  return policies.flatMap((policy) =>
+    policy.document.Statement.flatMap((statement) =>
+      Object.entries(statement.Condition ?? {})
+        .filter(([operator]) => !/^null$/i.test(operator))
+        .flatMap(([, block]) =>
+          Object.entries(block).flatMap(([key, values]) => {
+            const kind = ORG_KEY.exec(key)?.[1]?.toLowerCase();
+            if (!kind) return [];
+            return [values]
+              .flat()
+              .filter((v): v is string => typeof v === "string")
+              .map((value) => ({ key: kind === "id" ? ("id" as const) : ("paths" as const), value }));
+          }),
+        ),
     ),
-  ));
+  );
 }
 
 const member = (orgId: string, path: string): OrgFacts => ({ context: { "aws:PrincipalOrgID": orgId, "aws:PrincipalOrgPaths": [path] }, absent: [], orgId });
@@ -56,14 +63,18 @@ export function organizationVariants(docs: PathDocuments, trustedOrgId: string |
   const fixed = [...new Set(entries.filter((e) => !WILDCARD.test(e.org)).map((e) => e.org))].sort();
   const taken = new Set([...fixed, ...(trustedOrgId ? [trustedOrgId] : [])]);
   const other = ["o-xxxxxxxxxx", "o-yyyyyyyyyy", "o-zzzzzzzzzz"].find((id) => !taken.has(id))!;
-  const wildcards = entries.filter((e) => WILDCARD.test(e.org)).map((e) => ({ org: fill(e.org), path: e.path === undefined ? undefined : fill(e.path) }))
+  const wildcards = entries
+    .filter((e) => WILDCARD.test(e.org))
+    .map((e) => ({ org: fill(e.org), path: e.path === undefined ? undefined : fill(e.path) }))
     .filter((e) => !taken.has(e.org))
     .map((e) => member(e.org, e.path ?? `${e.org}/r-xxxx/`));
   const strangers = [{ context: {}, absent: ORG_KEYS }, member(other, `${other}/r-xxxx/`), ...wildcards];
-  const members = fixed.filter((org) => org !== trustedOrgId).flatMap((org) => {
-    const paths = entries.filter((e) => e.org === org && e.path !== undefined).map((e) => fill(e.path!));
-    return [...new Set([`${org}/r-xxxx/`, ...paths])].map((path) => member(org, path));
-  });
+  const members = fixed
+    .filter((org) => org !== trustedOrgId)
+    .flatMap((org) => {
+      const paths = entries.filter((e) => e.org === org && e.path !== undefined).map((e) => fill(e.path!));
+      return [...new Set([`${org}/r-xxxx/`, ...paths])].map((path) => member(org, path));
+    });
   return { strangers, members };
 }
 
@@ -78,7 +89,10 @@ export function stagingOrgFacts(accountId: string, membership: OrgMembership | u
       context: { "aws:PrincipalOrgID": membership.orgId },
       absent: [],
       orgId: membership.orgId,
-      unknown: { keys: ["aws:PrincipalOrgPaths"], what: `which organizational unit of ${membership.orgId} account ${accountId} is in (aws:PrincipalOrgPaths), which xacct does not read` },
+      unknown: {
+        keys: ["aws:PrincipalOrgPaths"],
+        what: `which organizational unit of ${membership.orgId} account ${accountId} is in (aws:PrincipalOrgPaths), which xacct does not read`,
+      },
     };
   }
   const why = membership ? `DescribeOrganization answered ${membership.why}` : "not read";

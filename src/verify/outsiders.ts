@@ -118,10 +118,12 @@ export function accountOutsiders(docs: PathDocuments, target: OutsiderTarget): O
     ...strangers.map((org) => accountOutsider(unnamed, `account ${unnamed} (named by no policy)`, true, org, target)),
     ...members.map((org) => accountOutsider(unnamed, `account ${unnamed} of organization ${org.orgId}`, false, org, target)),
     ...third.flatMap((a) => anyOrg.map((org) => accountOutsider(a, `account ${a}`, false, org, target))),
-    ...foreignCanonicalIds(docs).flatMap((id) => anyOrg.map((org) => {
-      const outsider = accountOutsider(unnamed, `the account of canonical user ID ${id.slice(0, 16)}…`, false, org, target);
-      return { ...outsider, principal: { ...outsider.principal, canonicalUserId: id } };
-    })),
+    ...foreignCanonicalIds(docs).flatMap((id) =>
+      anyOrg.map((org) => {
+        const outsider = accountOutsider(unnamed, `the account of canonical user ID ${id.slice(0, 16)}…`, false, org, target);
+        return { ...outsider, principal: { ...outsider.principal, canonicalUserId: id } };
+      }),
+    ),
   ];
 }
 
@@ -141,7 +143,13 @@ function accountOutsider(accountId: string, who: string, publicInS3Terms: boolea
   return {
     who,
     principal: { arn, accountId },
-    context: { "aws:PrincipalAccount": accountId, "aws:PrincipalArn": arn, "aws:PrincipalIsAWSService": false, "aws:ResourceAccount": target.productionAccountId, ...org.context },
+    context: {
+      "aws:PrincipalAccount": accountId,
+      "aws:PrincipalArn": arn,
+      "aws:PrincipalIsAWSService": false,
+      "aws:ResourceAccount": target.productionAccountId,
+      ...org.context,
+    },
     open: { absent: ["aws:PrincipalServiceName", "aws:PrincipalServiceNamesList", ...org.absent] },
     publicInS3Terms,
     ...(org.unknown ? { unknown: org.unknown } : {}),
@@ -162,7 +170,8 @@ export function withoutUnknown(outsider: Outsider): Outsider {
  */
 export function stagingPrincipals(target: OutsiderTarget, stagingOrg: OrgMembership | undefined): Outsider[] {
   return target.stagingAccountIds.map((accountId) =>
-    accountOutsider(accountId, `a principal of Staging account ${accountId}`, false, stagingAccountOrg(target, accountId, stagingOrg), target));
+    accountOutsider(accountId, `a principal of Staging account ${accountId}`, false, stagingAccountOrg(target, accountId, stagingOrg), target),
+  );
 }
 
 /** A Staging account's organization: as read for the first (`stagingOrg`), else the one the setup trusts, else not known. */
@@ -175,5 +184,11 @@ export function stagingAccountOrg(target: OutsiderTarget, accountId: string, sta
 /** A principal of an account no document names, inside the organization the setup trusts. */
 export function organizationMember(docs: PathDocuments, target: OutsiderTarget, orgId: string): Outsider {
   const account = outsideAccount(accountsNamedBy(docs), target);
-  return accountOutsider(account, `account ${account} of organization ${orgId}`, false, { context: { "aws:PrincipalOrgID": orgId, "aws:PrincipalOrgPaths": [`${orgId}/r-xxxx/`] }, absent: [] }, target);
+  return accountOutsider(
+    account,
+    `account ${account} of organization ${orgId}`,
+    false,
+    { context: { "aws:PrincipalOrgID": orgId, "aws:PrincipalOrgPaths": [`${orgId}/r-xxxx/`] }, absent: [] },
+    target,
+  );
 }

@@ -40,18 +40,26 @@ export async function preflightDocuments(
   const ownership = hardened ? "BucketOwnerEnforced" : current.bucketSettings?.objectOwnership;
   const [user, roleInline, roleAttached, bucketAcl, roleBoundary, stagingCanonicalId] = await Promise.all([
     userExists
-      ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () => readUserPolicies(staging.iam, stagingUser, { boundaryArn: userBoundaryArn, skipInline: plan.inlinePolicyName }))
+      ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () =>
+          readUserPolicies(staging.iam, stagingUser, { boundaryArn: userBoundaryArn, skipInline: plan.inlinePolicyName }),
+        )
       : { exists: false, policies: [] as LabeledPolicy[] },
     current.role && plan.answers.mode === "role"
-      ? withAwsContext({ action: `reading the inline policies of role ${roleName}`, profile: plan.answers.productionProfile }, () => readRoleInlinePolicies(prod.iam, roleName))
+      ? withAwsContext({ action: `reading the inline policies of role ${roleName}`, profile: plan.answers.productionProfile }, () =>
+          readRoleInlinePolicies(prod.iam, roleName),
+        )
       : [],
-    plan.answers.mode === "role" ? managedDocumentsExcept(prod, current.attachedPolicyArns, plan.policyArn, `role ${roleName}`, plan.answers.productionProfile) : [],
+    plan.answers.mode === "role"
+      ? managedDocumentsExcept(prod, current.attachedPolicyArns, plan.policyArn, `role ${roleName}`, plan.answers.productionProfile)
+      : [],
     // ACLs count only where they stay on: an existing bucket setup leaves as it is.
     ownership !== "BucketOwnerEnforced" && current.bucketExists
       ? withAwsContext({ action: `reading the ACL of bucket ${bucket}`, profile: plan.answers.productionProfile }, () => readBucketAcl(prod, bucket))
       : [],
     current.role && plan.answers.mode === "role"
-      ? withAwsContext({ action: `reading the permissions boundary of role ${roleName}`, profile: plan.answers.productionProfile }, () => readBoundary(prod.iam, current.role?.boundaryArn, `role ${roleName}`))
+      ? withAwsContext({ action: `reading the permissions boundary of role ${roleName}`, profile: plan.answers.productionProfile }, () =>
+          readBoundary(prod.iam, current.role?.boundaryArn, `role ${roleName}`),
+        )
       : undefined,
     withAwsContext({ action: "reading the Staging account's S3 canonical user ID", profile: plan.answers.stagingProfile }, () => readCanonicalId(staging)),
   ]);
@@ -70,7 +78,11 @@ export async function preflightDocuments(
     ...(plan.answers.mode === "role"
       ? {
           trust: { label: `trust policy of role ${roleName}`, document: after("role") },
-          rolePolicies: [...roleInline, ...roleAttached, { label: `managed policy ${plan.answers.policyName} of role ${roleName}`, document: after("managed-policy") }],
+          rolePolicies: [
+            ...roleInline,
+            ...roleAttached,
+            { label: `managed policy ${plan.answers.policyName} of role ${roleName}`, document: after("managed-policy") },
+          ],
         }
       : { trust: undefined, rolePolicies: [] }),
     bucketPolicy: { label: `bucket policy of ${bucket}`, document: after("bucket-policy") },
@@ -110,9 +122,19 @@ export function refusePlan(failed: Hop[], about: { plan?: SetupPlan; userArn?: s
     return { title: hop.title, why: `${words.detail}${words.fix ? ` Fix: ${words.fix}` : ""}` };
   });
   const causes = [...new Set(said.map((s) => s.why))];
-  const list = causes.map((why) => `${said.filter((s) => s.why === why).map((s) => s.title).join(", and ")} (${why})`).join("; ");
+  const list = causes
+    .map(
+      (why) =>
+        `${said
+          .filter((s) => s.why === why)
+          .map((s) => s.title)
+          .join(", and ")} (${why})`,
+    )
+    .join("; ");
   const checks = failed.length === 1 ? "this check fails" : "these checks fail";
-  const what = unchanged ? `Setup has nothing to change, but with the documents as they are, ${checks}` : `Setup refused before changing anything: with this plan, ${checks}`;
+  const what = unchanged
+    ? `Setup has nothing to change, but with the documents as they are, ${checks}`
+    : `Setup refused before changing anything: with this plan, ${checks}`;
   return new XacctError(`${what}: ${list}`, {
     hint: unchanged
       ? "Fix what is named (`xacct verify` shows every check), or run `xacct setup --no-preflight` to go on without this check."

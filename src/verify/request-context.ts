@@ -60,12 +60,30 @@ export interface IntendedContext {
 
 /** Keys AWS sets only for calls a service makes, or through access points and other paths the intended calls do not take. */
 const NEVER_SENT = [
-  "aws:CalledVia", "aws:CalledViaFirst", "aws:CalledViaLast", "aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID",
-  "aws:SourceOrgPaths", "aws:PrincipalServiceName", "aws:PrincipalServiceNamesList", "aws:FederatedProvider", "aws:TagKeys",
-  "aws:SourceIdentity", "aws:Referer", "aws:Ec2InstanceSourceVpc", "aws:Ec2InstanceSourcePrivateIPv4",
+  "aws:CalledVia",
+  "aws:CalledViaFirst",
+  "aws:CalledViaLast",
+  "aws:SourceArn",
+  "aws:SourceAccount",
+  "aws:SourceOrgID",
+  "aws:SourceOrgPaths",
+  "aws:PrincipalServiceName",
+  "aws:PrincipalServiceNamesList",
+  "aws:FederatedProvider",
+  "aws:TagKeys",
+  "aws:SourceIdentity",
+  "aws:Referer",
+  "aws:Ec2InstanceSourceVpc",
+  "aws:Ec2InstanceSourcePrivateIPv4",
 ];
 
-function common(principal: { arn: string; accountId: string }, principalArn: string, region: string, resourceAccountId: string, now: Date): Record<string, ContextValue> {
+function common(
+  principal: { arn: string; accountId: string },
+  principalArn: string,
+  region: string,
+  resourceAccountId: string,
+  now: Date,
+): Record<string, ContextValue> {
   return {
     "aws:PrincipalArn": principalArn,
     "aws:PrincipalAccount": principal.accountId,
@@ -93,7 +111,12 @@ export function userRequestContext(
 ): IntendedContext {
   const name = user.arn.split("/").pop() ?? "";
   const known = factKeys(facts, facts.uniqueId);
-  const context: Record<string, ContextValue> = { ...common(user, user.arn, region, resourceAccountId, now), "aws:PrincipalType": "User", "aws:username": name, ...extra };
+  const context: Record<string, ContextValue> = {
+    ...common(user, user.arn, region, resourceAccountId, now),
+    "aws:PrincipalType": "User",
+    "aws:username": name,
+    ...extra,
+  };
   // Once verify asked, what setup was told (--org-id) is no fact about the account: what was
   // read wins, and when DescribeOrganization was refused the key stays open (cannot tell).
   if (facts.org) delete context["aws:PrincipalOrgID"];
@@ -128,7 +151,15 @@ export function sessionRequestContext(
     ...S3_REQUEST_KEYS,
     "s3:ResourceAccount": session.accountId,
   };
-  const absent = [...NEVER_SENT, ...known.absent, "aws:username", "s3:DataAccessPointArn", "s3:DataAccessPointAccount", "s3:AccessPointNetworkOrigin", "s3:VersionId"];
+  const absent = [
+    ...NEVER_SENT,
+    ...known.absent,
+    "aws:username",
+    "s3:DataAccessPointArn",
+    "s3:DataAccessPointAccount",
+    "s3:AccessPointNetworkOrigin",
+    "s3:VersionId",
+  ];
   if (!mfa) absent.push("aws:MultiFactorAuthAge");
   return { context, open: { absent, exactPrincipal: true } };
 }

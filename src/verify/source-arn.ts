@@ -7,8 +7,11 @@ import type { PolicyStatement } from "../policy/documents.js";
 
 /** Every value a statement's condition gives aws:SourceArn, under any operator. */
 export function sourceArnPatterns(statements: PolicyStatement[]): string[] {
-  const values = statements.flatMap((s) => Object.values(s.Condition ?? {}).flatMap((keys) =>
-    Object.entries(keys).flatMap(([key, value]) => (key.toLowerCase() === "aws:sourcearn" ? [value].flat().map(String) : []))));
+  const values = statements.flatMap((s) =>
+    Object.values(s.Condition ?? {}).flatMap((keys) =>
+      Object.entries(keys).flatMap(([key, value]) => (key.toLowerCase() === "aws:sourcearn" ? [value].flat().map(String) : [])),
+    ),
+  );
   return [...new Set(values)];
 }
 
@@ -22,7 +25,14 @@ export function sourceArnFor(pattern: string, account: string, region: string): 
   if (parts.length < 6 || parts[0] !== "arn") return undefined;
   const fill = (part: string, filler: string) => part.replace(/\*/g, filler).replace(/\?/g, "x");
   const [, partition = "", service = "", arnRegion = "", owner = "", ...resource] = parts;
-  return ["arn", fill(partition, "aws"), fill(service, "x"), fill(arnRegion, region), owner === "" ? "" : account, fill(resource.join(":"), "xacct-outsider")].join(":");
+  return [
+    "arn",
+    fill(partition, "aws"),
+    fill(service, "x"),
+    fill(arnRegion, region),
+    owner === "" ? "" : account,
+    fill(resource.join(":"), "xacct-outsider"),
+  ].join(":");
 }
 
 /** The made-up source ARN for a service of no shape a policy names, then one per pattern. */

@@ -23,11 +23,23 @@ import { sourceArnPatterns, sourceArnsFor } from "./source-arn.js";
  * another account's resources, so without an aws:Source* condition xacct cannot tell.
  */
 const PASS_ROLE_ONLY = new Set([
-  "ec2.amazonaws.com", "lambda.amazonaws.com", "ecs-tasks.amazonaws.com", "eks.amazonaws.com", "eks-pods.amazonaws.com",
-  "batch.amazonaws.com", "states.amazonaws.com", "codebuild.amazonaws.com", "glue.amazonaws.com", "sagemaker.amazonaws.com",
+  "ec2.amazonaws.com",
+  "lambda.amazonaws.com",
+  "ecs-tasks.amazonaws.com",
+  "eks.amazonaws.com",
+  "eks-pods.amazonaws.com",
+  "batch.amazonaws.com",
+  "states.amazonaws.com",
+  "codebuild.amazonaws.com",
+  "glue.amazonaws.com",
+  "sagemaker.amazonaws.com",
 ]);
 const SUBJECT_KEY = /(:sub|^saml:sub|^saml:sub_type)$/i;
-const ANY_IDENTITY: LabeledPolicy = { label: "(the caller's own permissions, assumed to allow)", assumed: true, document: policyDocument([{ Effect: "Allow", Action: "*", Resource: "*" }]) };
+const ANY_IDENTITY: LabeledPolicy = {
+  label: "(the caller's own permissions, assumed to allow)",
+  assumed: true,
+  document: policyDocument([{ Effect: "Allow", Action: "*", Resource: "*" }]),
+};
 
 export interface TrustTarget {
   roleName: string;
@@ -43,10 +55,16 @@ function entries(statements: PolicyStatement[], kind: "Federated" | "Service"): 
 /** Keys a service's or a provider's request lacks: it is no IAM principal of any account. */
 const NOT_IAM = ["aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:userid", "aws:username", "aws:PrincipalTag"];
 
-function granting(trust: LabeledPolicy, principal: { arn: string; accountId: string; kind: "federated" | "service" }, action: string, context: Record<string, string>) {
-  const kindContext: Record<string, string> = principal.kind === "service"
-    ? { "aws:PrincipalIsAWSService": "true", "aws:PrincipalServiceName": principal.arn, "aws:PrincipalType": "Service" }
-    : { "aws:PrincipalIsAWSService": "false", "aws:FederatedProvider": principal.arn, "aws:PrincipalType": "WebIdentity" };
+function granting(
+  trust: LabeledPolicy,
+  principal: { arn: string; accountId: string; kind: "federated" | "service" },
+  action: string,
+  context: Record<string, string>,
+) {
+  const kindContext: Record<string, string> =
+    principal.kind === "service"
+      ? { "aws:PrincipalIsAWSService": "true", "aws:PrincipalServiceName": principal.arn, "aws:PrincipalType": "Service" }
+      : { "aws:PrincipalIsAWSService": "false", "aws:FederatedProvider": principal.arn, "aws:PrincipalType": "WebIdentity" };
   const request = { principal, action, resource: "", resourceAccountId: "", context: { ...kindContext, ...context }, open: { absent: NOT_IAM } };
   const result = evaluate(request, { identity: [ANY_IDENTITY], resource: trust });
   return result.decision === "Allow" ? result.deciding.filter((d) => d.policy === trust.label) : [];
@@ -62,7 +80,9 @@ export function federatedHop(trust: LabeledPolicy, target: TrustTarget): Hop | u
     const action = /saml-provider\//.test(provider) ? "sts:AssumeRoleWithSAML" : "sts:AssumeRoleWithWebIdentity";
     const admitting = granting(trust, { arn: provider, accountId: "", kind: "federated" }, action, {});
     if (admitting.length === 0) continue;
-    const pinned = admitting.every((d) => Object.values(trust.document.Statement[d.statementIndex]?.Condition ?? {}).some((keys) => Object.keys(keys).some((k) => SUBJECT_KEY.test(k))));
+    const pinned = admitting.every((d) =>
+      Object.values(trust.document.Statement[d.statementIndex]?.Condition ?? {}).some((keys) => Object.keys(keys).some((k) => SUBJECT_KEY.test(k))),
+    );
     const named = admitting.map(describeStatement).join(", ");
     if (!pinned) {
       return {
@@ -96,12 +116,14 @@ export function serviceHop(trust: LabeledPolicy, target: TrustTarget): Hop | und
     const outside = "999999999999";
     // One request per resource shape the trust names: a SourceArn whose account part is a wildcard (or missing) admits the outsider's.
     const partition = target.roleArn.split(":")[1] ?? "aws";
-    const forOutsider = sourceArnsFor(service, outside, partition, "us-east-1", patterns).some((sourceArn) =>
-      granting(trust, { arn: service, accountId: "", kind: "service" }, "sts:AssumeRole", {
-        "aws:SourceAccount": outside,
-        "aws:SourceArn": sourceArn,
-        "aws:SourceOrgID": "o-outsider00",
-      }).length > 0);
+    const forOutsider = sourceArnsFor(service, outside, partition, "us-east-1", patterns).some(
+      (sourceArn) =>
+        granting(trust, { arn: service, accountId: "", kind: "service" }, "sts:AssumeRole", {
+          "aws:SourceAccount": outside,
+          "aws:SourceArn": sourceArn,
+          "aws:SourceOrgID": "o-outsider00",
+        }).length > 0,
+    );
     return [{ service, named: all.map(describeStatement).join(", "), deputy: forOutsider && !PASS_ROLE_ONLY.has(service.toLowerCase()) }];
   });
   if (admitted.length === 0) return undefined;

@@ -35,10 +35,7 @@ export function terminalPrompter(streams: { input: Readable; output: Writable })
     },
     async input(q) {
       const { input } = await prompts();
-      return input(
-        { message: q.message, ...(q.default ? { default: q.default } : {}), ...(q.validate ? { validate: q.validate } : {}) },
-        context,
-      );
+      return input({ message: q.message, ...(q.default ? { default: q.default } : {}), ...(q.validate ? { validate: q.validate } : {}) }, context);
     },
     async confirm(q) {
       const { confirm } = await prompts();

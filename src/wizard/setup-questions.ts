@@ -67,9 +67,16 @@ export async function askRegion(prompter: Prompter, given: string | undefined, f
   return answer.trim();
 }
 
-export async function askBucket(prompter: Prompter, given: string | undefined, message = "Name of the Production bucket to share:", remembered?: string): Promise<string> {
+export async function askBucket(
+  prompter: Prompter,
+  given: string | undefined,
+  message = "Name of the Production bucket to share:",
+  remembered?: string,
+): Promise<string> {
   if (given !== undefined) return checkBucketName(given);
-  return (await prompter.input({ message, flag: "--bucket", validate: asPromptValidator(checkBucketName), ...(remembered ? { default: remembered } : {}) })).trim();
+  return (
+    await prompter.input({ message, flag: "--bucket", validate: asPromptValidator(checkBucketName), ...(remembered ? { default: remembered } : {}) })
+  ).trim();
 }
 
 /** The two ways to share the bucket, with the trade-off a person needs to choose. */
@@ -100,7 +107,13 @@ export async function askMode(prompter: Prompter, given: string | undefined, int
  * How the test profile is written. `current`: the shared default (the style the profile already
  * has, else the recipe's), so Enter on a rerun keeps the profile as it is.
  */
-export async function askProfileStyle(prompter: Prompter, given: string | undefined, interactive: boolean, requireMfa: boolean, current: ProfileStyle): Promise<ProfileStyle> {
+export async function askProfileStyle(
+  prompter: Prompter,
+  given: string | undefined,
+  interactive: boolean,
+  requireMfa: boolean,
+  current: ProfileStyle,
+): Promise<ProfileStyle> {
   if (given !== undefined) return checkProfileStyle(given);
   // credential_process cannot answer an MFA prompt: not offered, so not the default either.
   const fallback = requireMfa && current === "process" ? DEFAULT_PROFILE_STYLE : current;
@@ -110,11 +123,25 @@ export async function askProfileStyle(prompter: Prompter, given: string | undefi
     flag: "--profile-style",
     default: fallback,
     choices: [
-      { name: "Static keys (the recipe's TempCred)", value: "static", description: "The temporary keys themselves: they stop working when the session expires (1 hour by default)." },
-      { name: "Role profile (recommended)", value: "role", description: "role_arn + source_profile: the aws CLI and every SDK assume the role themselves and refresh it. No expiring keys on disk." },
+      {
+        name: "Static keys (the recipe's TempCred)",
+        value: "static",
+        description: "The temporary keys themselves: they stop working when the session expires (1 hour by default).",
+      },
+      {
+        name: "Role profile (recommended)",
+        value: "role",
+        description: "role_arn + source_profile: the aws CLI and every SDK assume the role themselves and refresh it. No expiring keys on disk.",
+      },
       ...(requireMfa
         ? []
-        : [{ name: "credential_process", value: "process" as const, description: "The AWS tools run `xacct credentials`, which caches the session until shortly before it expires." }]),
+        : [
+            {
+              name: "credential_process",
+              value: "process" as const,
+              description: "The AWS tools run `xacct credentials`, which caches the session until shortly before it expires.",
+            },
+          ]),
     ],
   });
 }
@@ -164,9 +191,23 @@ export async function askNames(
   const roleQuestions = interactive && mode === "role";
   // The remembered names are the defaults of a rerun (asked only: unattended runs keep xacct's defaults).
   const before = interactive ? remembered : undefined;
-  const roleName = await ask(given.roleName, before?.roleName ?? DEFAULTS.roleName, "Name of the role in Production:", "--role-name", checkRoleName, roleQuestions);
+  const roleName = await ask(
+    given.roleName,
+    before?.roleName ?? DEFAULTS.roleName,
+    "Name of the role in Production:",
+    "--role-name",
+    checkRoleName,
+    roleQuestions,
+  );
   const samePolicy = before !== undefined && before.roleName === roleName;
-  const policyName = await ask(given.policyName, samePolicy ? before.policyName : defaultPolicyName(roleName), "Name of the role's read-only policy:", "--policy-name", checkPolicyName, roleQuestions);
+  const policyName = await ask(
+    given.policyName,
+    samePolicy ? before.policyName : defaultPolicyName(roleName),
+    "Name of the role's read-only policy:",
+    "--policy-name",
+    checkPolicyName,
+    roleQuestions,
+  );
   const reader = mode === "role" ? "Staging user who will assume the role:" : "Staging user who will read the bucket:";
   const stagingUser = await ask(given.stagingUser, before?.stagingUser ?? DEFAULTS.stagingUser, reader, "--staging-user", checkUserName);
   return { roleName, policyName, stagingUser };
@@ -221,7 +262,8 @@ export async function askTrust(
       orgId: given.orgId !== undefined ? checkOrgId(given.orgId) : base?.trust.orgId,
       allowSourceIdentity: given.allowSourceIdentity ?? base?.trust.allowSourceIdentity ?? false,
     },
-    maxSessionDuration: given.maxSessionDuration !== undefined ? checkMaxSessionDuration(given.maxSessionDuration) : (base?.maxSessionDuration ?? DEFAULTS.maxSessionDuration),
+    maxSessionDuration:
+      given.maxSessionDuration !== undefined ? checkMaxSessionDuration(given.maxSessionDuration) : (base?.maxSessionDuration ?? DEFAULTS.maxSessionDuration),
   });
   const anyGiven = Object.values(given).some((v) => v !== undefined);
   // A remembered plain trust is asked about again; remembered hardening is kept (and said so).
@@ -238,11 +280,29 @@ export async function askTrust(
     default: "",
     validate: asPromptValidator((v) => splitList(v).forEach((arn) => checkPrincipalInStaging(arn, stagingAccountIds))),
   });
-  const externalId = await prompter.confirm({ message: "Require an external ID? (for a role a third party assumes: stops the confused deputy)", flag: "--external-id", default: false });
+  const externalId = await prompter.confirm({
+    message: "Require an external ID? (for a role a third party assumes: stops the confused deputy)",
+    flag: "--external-id",
+    default: false,
+  });
   const requireMfa = await prompter.confirm({ message: "Require MFA to assume the role?", flag: "--require-mfa", default: false });
-  const orgId = await prompter.input({ message: "Only principals of this AWS Organization (o-…; empty for any):", flag: "--org-id", default: "", validate: asPromptValidator((v) => v === "" || checkOrgId(v)) });
-  const maxSession = await prompter.input({ message: "Longest session the role allows, in seconds (3600 to 43200):", flag: "--max-session-duration", default: String(DEFAULTS.maxSessionDuration), validate: asPromptValidator(checkMaxSessionDuration) });
-  const allowSourceIdentity = await prompter.confirm({ message: "Let callers set a source identity that stays visible through role chains?", flag: "--allow-source-identity", default: false });
+  const orgId = await prompter.input({
+    message: "Only principals of this AWS Organization (o-…; empty for any):",
+    flag: "--org-id",
+    default: "",
+    validate: asPromptValidator((v) => v === "" || checkOrgId(v)),
+  });
+  const maxSession = await prompter.input({
+    message: "Longest session the role allows, in seconds (3600 to 43200):",
+    flag: "--max-session-duration",
+    default: String(DEFAULTS.maxSessionDuration),
+    validate: asPromptValidator(checkMaxSessionDuration),
+  });
+  const allowSourceIdentity = await prompter.confirm({
+    message: "Let callers set a source identity that stays visible through role chains?",
+    flag: "--allow-source-identity",
+    default: false,
+  });
   return {
     trust: {
       principals: splitList(principals).map(checkTrustPrincipal),
@@ -302,5 +362,8 @@ export function refuseRoleOnlyFlags(given: TrustFlags): void {
 }
 
 function splitList(value: string): string[] {
-  return value.split(",").map((v) => v.trim()).filter(Boolean);
+  return value
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
 }

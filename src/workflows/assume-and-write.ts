@@ -96,7 +96,13 @@ async function writeProfileInStyle(
       : style === "process"
         ? await writeProcessProfile(role, ctx.env)
         : await writeTemporaryProfile(
-            { name: written.name, target: request.credentialsFile ? "credentials" : "config", credentials: written.creds, region: request.region, before: written.view },
+            {
+              name: written.name,
+              target: request.credentialsFile ? "credentials" : "config",
+              credentials: written.creds,
+              region: request.region,
+              before: written.view,
+            },
             ctx.env,
           );
   ctx.result["profile"] = { name: written.name, style, path: result.path, changed: result.changed, warnings: result.warnings };
@@ -115,7 +121,13 @@ export function keysFileFor(style: ProfileStyle, credentialsFile: boolean | unde
 }
 
 /** What a role- or process-style profile holds (the endpoint only matters to the process style). */
-function refreshingProfile(request: AssumeRequest, name: string, sessionName: string, mfaSerial: string | undefined, endpoint: string | undefined): ProcessProfile {
+function refreshingProfile(
+  request: AssumeRequest,
+  name: string,
+  sessionName: string,
+  mfaSerial: string | undefined,
+  endpoint: string | undefined,
+): ProcessProfile {
   return {
     name,
     roleArn: request.roleArn,
@@ -174,7 +186,13 @@ async function mfaFor(request: AssumeRequest, serial: string | undefined, ctx: C
   const tokenCode =
     request.tokenCode ??
     checkTokenCode(
-      (await ctx.prompter.input({ message: `MFA code for ${serial}:`, flag: "--token-code", validate: (v) => /^\d{6}$/.test(v.trim()) || "Enter the 6 digits your device shows." })).trim(),
+      (
+        await ctx.prompter.input({
+          message: `MFA code for ${serial}:`,
+          flag: "--token-code",
+          validate: (v) => /^\d{6}$/.test(v.trim()) || "Enter the 6 digits your device shows.",
+        })
+      ).trim(),
     );
   return { serial: checkMfaSerial(serial), tokenCode };
 }

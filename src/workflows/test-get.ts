@@ -45,7 +45,14 @@ export async function testGet(request: TestGetRequest, s3: S3Client, ctx: Comman
   const result = await explainingDenials(ctx, "read", request.bucket, () =>
     downloadObject(s3, { bucket: request.bucket, key: request.key, dest, force: request.force, profile: request.profile, list: request.list }, ctx.stdout),
   );
-  ctx.result["download"] = { bucket: request.bucket, key: request.key, destination: dest, bytes: result.bytes, contentType: result.contentType ?? null, etag: result.etag ?? null };
+  ctx.result["download"] = {
+    bucket: request.bucket,
+    key: request.key,
+    destination: dest,
+    bytes: result.bytes,
+    contentType: result.contentType ?? null,
+    etag: result.etag ?? null,
+  };
   // With '-' the object itself is on stdout; the report must not mix into it.
   const report = dest === "-" ? (text: string) => ctx.out.lineToStderr(text) : (text: string) => ctx.out.line(text);
   report(`${ctx.out.color.green("✔")} Downloaded s3://${request.bucket}/${request.key}${dest === "-" ? "" : ` to ${dest}`}`);
@@ -71,7 +78,10 @@ async function isOwnStdout(dest: string): Promise<boolean> {
 export function defaultDestination(key: string): string {
   const name = basename(key);
   if (name === "-" || name === "." || name === "..") {
-    throw invalidInput(`The key ${JSON.stringify(key)} ends in ${JSON.stringify(name)}, which is not a file name, so give an output file ('-' for stdout).`, "For example: xacct test-get KEY ./object.txt");
+    throw invalidInput(
+      `The key ${JSON.stringify(key)} ends in ${JSON.stringify(name)}, which is not a file name, so give an output file ('-' for stdout).`,
+      "For example: xacct test-get KEY ./object.txt",
+    );
   }
   return name || "object";
 }

@@ -79,9 +79,7 @@ const inlineComment = fc.option(
   fc.tuple(fc.constantFrom(" ", "\t", "   "), fc.constantFrom("#", ";"), freeText).map((parts) => parts.join("")),
   { nil: "" },
 );
-const commentLine = fc
-  .tuple(fc.constantFrom("", "  ", "\t"), fc.constantFrom("#", ";"), freeText)
-  .map(([indent, mark, text]) => `${indent}${mark}${text}`);
+const commentLine = fc.tuple(fc.constantFrom("", "  ", "\t"), fc.constantFrom("#", ";"), freeText).map(([indent, mark, text]) => `${indent}${mark}${text}`);
 const blankLine = fc.constantFrom("", "  ", "\t");
 const keyName = fc.constantFrom(...OWNED_KEYS, ...OTHER_KEYS);
 const keyLine = fc

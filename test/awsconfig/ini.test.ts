@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { XacctError } from "../../src/errors.js";
-import {
-  listProfileNames,
-  listSections,
-  removeProfile,
-  upsertProfile,
-  type ProfileTarget,
-} from "../../src/awsconfig/ini.js";
+import { listProfileNames, listSections, removeProfile, upsertProfile, type ProfileTarget } from "../../src/awsconfig/ini.js";
 import { expectSdkToSeeEdit, readWithSdk } from "./sdk-reader.js";
 
 const TEMP: ProfileTarget = { file: "credentials", profile: "TempCred" };
@@ -146,8 +140,7 @@ aws_access_key_id = AKIAOTHER
   {
     name: "keeps the indent of a section written with indented keys",
     input: "[TempCred]\n    aws_access_key_id = OLD\n    aws_secret_access_key = OLD\n",
-    expected:
-      "[TempCred]\n    aws_access_key_id = AKIANEW\n    aws_secret_access_key = secret/NEW+\naws_session_token = tokenNEW==\n",
+    expected: "[TempCred]\n    aws_access_key_id = AKIANEW\n    aws_secret_access_key = secret/NEW+\naws_session_token = tokenNEW==\n",
   },
   {
     name: "matches a header with a trailing comment",
@@ -163,8 +156,7 @@ aws_access_key_id = AKIAOTHER
   {
     name: "replaces a key together with its indented continuation lines",
     input: "[TempCred]\naws_session_token =\n  stray = value\nregion = us-east-1\n",
-    expected:
-      "[TempCred]\naws_session_token = tokenNEW==\nregion = us-east-1\naws_access_key_id = AKIANEW\naws_secret_access_key = secret/NEW+\n",
+    expected: "[TempCred]\naws_session_token = tokenNEW==\nregion = us-east-1\naws_access_key_id = AKIANEW\naws_secret_access_key = secret/NEW+\n",
   },
   {
     name: "config: writes [default] for the default profile",
@@ -306,14 +298,11 @@ describe("removeProfile", () => {
     expect(removeProfile(input, target)).toBe(expected);
   });
 
-  it.each(["", "[default]\nregion = x\n", HAND_WRITTEN, SSO_AND_SERVICES, "# only a comment\r\n"])(
-    "undoes an append exactly: %j",
-    (original) => {
-      const file = original === SSO_AND_SERVICES ? PROD : TEMP;
-      const values = file === PROD ? ROLE : FRESH;
-      expect(removeProfile(upsertProfile(original, file, values), file)).toBe(original);
-    },
-  );
+  it.each(["", "[default]\nregion = x\n", HAND_WRITTEN, SSO_AND_SERVICES, "# only a comment\r\n"])("undoes an append exactly: %j", (original) => {
+    const file = original === SSO_AND_SERVICES ? PROD : TEMP;
+    const values = file === PROD ? ROLE : FRESH;
+    expect(removeProfile(upsertProfile(original, file, values), file)).toBe(original);
+  });
 });
 
 describe("listing", () => {

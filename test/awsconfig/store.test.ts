@@ -14,13 +14,7 @@ import lockfile from "proper-lockfile";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XacctError } from "../../src/errors.js";
 import { upsertProfile } from "../../src/awsconfig/ini.js";
-import {
-  backupPathFor,
-  lockPathFor,
-  readProfileNames,
-  removeProfileFromFile,
-  writeProfile,
-} from "../../src/awsconfig/store.js";
+import { backupPathFor, lockPathFor, readProfileNames, removeProfileFromFile, writeProfile } from "../../src/awsconfig/store.js";
 import { readWithSdk } from "./sdk-reader.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -204,9 +198,7 @@ function awsConfigureGet(paths: { config: string; credentials: string }, profile
   const env: NodeJS.ProcessEnv = { ...process.env, AWS_CONFIG_FILE: paths.config, AWS_SHARED_CREDENTIALS_FILE: paths.credentials, HOME: root };
   delete env.AWS_PROFILE;
   return new Promise((resolve, reject) => {
-    execFile("aws", ["configure", "get", key, "--profile", profile], { env }, (error, stdout) =>
-      error ? reject(error) : resolve(stdout.trim()),
-    );
+    execFile("aws", ["configure", "get", key, "--profile", profile], { env }, (error, stdout) => (error ? reject(error) : resolve(stdout.trim())));
   });
 }
 

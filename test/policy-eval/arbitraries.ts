@@ -63,11 +63,7 @@ function session(account: string, rolePath: string, sessionName: string): Reques
 
 /** Every principal string a policy may name. */
 const PRINCIPAL_ENTRIES = [
-  ...new Set([
-    ...REQUESTERS.flatMap((r) => r.layers.flat()),
-    `arn:aws:iam::${PRODUCTION}:role/stagerole`,
-    `arn:aws:iam::${OUTSIDER}:root`,
-  ]),
+  ...new Set([...REQUESTERS.flatMap((r) => r.layers.flat()), `arn:aws:iam::${PRODUCTION}:role/stagerole`, `arn:aws:iam::${OUTSIDER}:root`]),
 ];
 
 const ROLE_TARGETS = [
@@ -79,49 +75,83 @@ const OBJECTS = ["arn:aws:s3:::prod-bucket/data/report.csv", "arn:aws:s3:::prod-
 const BUCKETS = ["arn:aws:s3:::prod-bucket", "arn:aws:s3:::other-bucket"];
 
 const ACTION_PATTERNS = [
-  "*", "s3:*", "s3:Get*", "s3:GetObject", "s3:getobject", "S3:GetObject", "s3:*Object", "s3:?etObject",
-  "s3:Put*", "s3:DeleteObject", "s3:List*", "sts:AssumeRole", "sts:*", "sts:Assume*", "sts:assumerole", "sts:TagSession",
+  "*",
+  "s3:*",
+  "s3:Get*",
+  "s3:GetObject",
+  "s3:getobject",
+  "S3:GetObject",
+  "s3:*Object",
+  "s3:?etObject",
+  "s3:Put*",
+  "s3:DeleteObject",
+  "s3:List*",
+  "sts:AssumeRole",
+  "sts:*",
+  "sts:Assume*",
+  "sts:assumerole",
+  "sts:TagSession",
 ];
 
 const RESOURCE_PATTERNS = [
   "*",
   ...ROLE_TARGETS.map((t) => t.resource),
-  `arn:aws:iam::${PRODUCTION}:role/*`, `arn:aws:iam::*:role/StageRole`, `arn:aws:iam::${PRODUCTION}:role/Stage?ole`,
-  `arn:aws:iam::${PRODUCTION}:role/stagerole`, `arn:aws:iam::${PRODUCTION}:role/team/*`, `arn:aws:iam::${PRODUCTION}:*`,
-  ...BUCKETS, "arn:aws:s3:::prod-bucket/*", "arn:aws:s3:::prod-*", "arn:aws:s3:::prod-bucket/data/*",
-  "arn:aws:s3:::*/a.txt", "arn:aws:s3:::Prod-bucket/*", "arn:aws:s3:::prod-bucket/?.txt", "arn:aws:s3:::other-bucket/*",
+  `arn:aws:iam::${PRODUCTION}:role/*`,
+  `arn:aws:iam::*:role/StageRole`,
+  `arn:aws:iam::${PRODUCTION}:role/Stage?ole`,
+  `arn:aws:iam::${PRODUCTION}:role/stagerole`,
+  `arn:aws:iam::${PRODUCTION}:role/team/*`,
+  `arn:aws:iam::${PRODUCTION}:*`,
+  ...BUCKETS,
+  "arn:aws:s3:::prod-bucket/*",
+  "arn:aws:s3:::prod-*",
+  "arn:aws:s3:::prod-bucket/data/*",
+  "arn:aws:s3:::*/a.txt",
+  "arn:aws:s3:::Prod-bucket/*",
+  "arn:aws:s3:::prod-bucket/?.txt",
+  "arn:aws:s3:::other-bucket/*",
 ];
 
 const requestArb: fc.Arbitrary<Omit<EvaluationRequest, "context">> = fc.oneof(
-  fc.record({
-    requester: fc.constantFrom(...REQUESTERS),
-    action: fc.constantFrom("sts:AssumeRole", "sts:TagSession"),
-    target: fc.constantFrom(...ROLE_TARGETS),
-  }).map(({ requester, action, target }) => ({
-    principal: { arn: requester.arn, accountId: requester.accountId },
-    action,
-    resource: target.resource,
-    resourceAccountId: target.account,
-  })),
-  fc.record({
-    requester: fc.constantFrom(...REQUESTERS),
-    actionAndResource: fc.oneof(
-      fc.tuple(fc.constantFrom("s3:GetObject", "s3:PutObject", "s3:DeleteObject"), fc.constantFrom(...OBJECTS)),
-      fc.tuple(fc.constantFrom("s3:ListBucket", "s3:GetBucketLocation"), fc.constantFrom(...BUCKETS)),
-    ),
-    resourceAccountId: fc.constantFrom(PRODUCTION, PRODUCTION, OUTSIDER),
-  }).map(({ requester, actionAndResource: [action, resource], resourceAccountId }) => ({
-    principal: { arn: requester.arn, accountId: requester.accountId },
-    action,
-    resource,
-    resourceAccountId,
-  })),
+  fc
+    .record({
+      requester: fc.constantFrom(...REQUESTERS),
+      action: fc.constantFrom("sts:AssumeRole", "sts:TagSession"),
+      target: fc.constantFrom(...ROLE_TARGETS),
+    })
+    .map(({ requester, action, target }) => ({
+      principal: { arn: requester.arn, accountId: requester.accountId },
+      action,
+      resource: target.resource,
+      resourceAccountId: target.account,
+    })),
+  fc
+    .record({
+      requester: fc.constantFrom(...REQUESTERS),
+      actionAndResource: fc.oneof(
+        fc.tuple(fc.constantFrom("s3:GetObject", "s3:PutObject", "s3:DeleteObject"), fc.constantFrom(...OBJECTS)),
+        fc.tuple(fc.constantFrom("s3:ListBucket", "s3:GetBucketLocation"), fc.constantFrom(...BUCKETS)),
+      ),
+      resourceAccountId: fc.constantFrom(PRODUCTION, PRODUCTION, OUTSIDER),
+    })
+    .map(({ requester, actionAndResource: [action, resource], resourceAccountId }) => ({
+      principal: { arn: requester.arn, accountId: requester.accountId },
+      action,
+      resource,
+      resourceAccountId,
+    })),
 );
 
 /** Value pools per kind; a condition sometimes draws from the wrong pool on purpose. */
 const VALUES = {
   string: ["dev", "prod", "Dev", "pr*", "d?v", "report*", "team-a", "*"],
-  arn: [...PRINCIPAL_ENTRIES.filter((e) => e.startsWith("arn:")), `arn:aws:iam::${PRODUCTION}:role/*`, `arn:aws:*:*:${STAGING}:*`, "arn:aws:sts::*:assumed-role/StageRole/*", "not-an-arn"],
+  arn: [
+    ...PRINCIPAL_ENTRIES.filter((e) => e.startsWith("arn:")),
+    `arn:aws:iam::${PRODUCTION}:role/*`,
+    `arn:aws:*:*:${STAGING}:*`,
+    "arn:aws:sts::*:assumed-role/StageRole/*",
+    "not-an-arn",
+  ],
   bool: ["true", "false", "TRUE", "False"],
   number: ["0", "1", "5", "10", "2.5", "-3", "100"],
   date: ["2020-01-01T00:00:00Z", "2024-06-01T12:00:00Z", "2030-01-01T00:00:00Z", "2024-06-01"],
@@ -155,7 +185,10 @@ const oneOrMany = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, fc.array(arb, { min
 
 const operatorNameArb = fc
   .record({
-    base: fc.oneof(fc.constantFrom(...KINDS).chain((kind) => fc.constantFrom(...OPERATORS[kind])), fc.constant("Null")),
+    base: fc.oneof(
+      fc.constantFrom(...KINDS).chain((kind) => fc.constantFrom(...OPERATORS[kind])),
+      fc.constant("Null"),
+    ),
     set: fc.constantFrom(undefined, undefined, "ForAnyValue", "ForAllValues"),
     ifExists: fc.boolean(),
   })
@@ -179,30 +212,29 @@ const numericOnDate = (operator: string, kind: ValueKind) => operator.includes("
 const conditionEntryArb = fc
   .record({ operator: operatorNameArb, key: fc.constantFrom(...CONTEXT_KEYS) })
   .filter(({ operator, key }) => !numericOnDate(operator, key.kind))
-  .chain(({ operator, key }) =>
-    fc.tuple(fc.constant(operator), keySpelling(key.key), valuesFor(operator, key.kind)),
-  );
+  .chain(({ operator, key }) => fc.tuple(fc.constant(operator), keySpelling(key.key), valuesFor(operator, key.kind)));
 
-const conditionArb: fc.Arbitrary<PolicyStatement["Condition"]> = fc
-  .array(conditionEntryArb, { minLength: 1, maxLength: 3 })
-  .map((entries) => {
-    const block: NonNullable<PolicyStatement["Condition"]> = {};
-    for (const [operator, key, values] of entries) block[operator] = { ...block[operator], [key]: values };
-    return block;
-  });
+const conditionArb: fc.Arbitrary<PolicyStatement["Condition"]> = fc.array(conditionEntryArb, { minLength: 1, maxLength: 3 }).map((entries) => {
+  const block: NonNullable<PolicyStatement["Condition"]> = {};
+  for (const [operator, key, values] of entries) block[operator] = { ...block[operator], [key]: values };
+  return block;
+});
 
-const contextArb: fc.Arbitrary<Record<string, ContextValue>> = fc
-  .subarray(CONTEXT_KEYS)
-  .chain((keys) =>
-    fc.record(
-      Object.fromEntries(
-        keys.map(({ key, kind, multi }) => {
-          const single = fc.constantFrom(...VALUES[kind]);
-          return [key, multi ? fc.array(single, { minLength: 0, maxLength: 3 }) : fc.oneof({ weight: 5, arbitrary: single }, { weight: 1, arbitrary: fc.array(single, { maxLength: 2 }) })];
-        }),
-      ),
+const contextArb: fc.Arbitrary<Record<string, ContextValue>> = fc.subarray(CONTEXT_KEYS).chain((keys) =>
+  fc.record(
+    Object.fromEntries(
+      keys.map(({ key, kind, multi }) => {
+        const single = fc.constantFrom(...VALUES[kind]);
+        return [
+          key,
+          multi
+            ? fc.array(single, { minLength: 0, maxLength: 3 })
+            : fc.oneof({ weight: 5, arbitrary: single }, { weight: 1, arbitrary: fc.array(single, { maxLength: 2 }) }),
+        ];
+      }),
     ),
-  );
+  ),
+);
 
 const list = <T>(values: readonly T[]) => oneOrMany(fc.constantFrom(...values));
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });

@@ -44,18 +44,12 @@ const doc = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: "2
 const identity = (...statements: PolicyStatement[]) => ({ label: "identity", document: doc(...statements) });
 const resourcePolicy = (...statements: PolicyStatement[]) => ({ label: "resource", document: doc(...statements) });
 
-function request(
-  principal: EvaluationRequest["principal"],
-  action: string,
-  resource: string,
-  context: Record<string, ContextValue> = {},
-): EvaluationRequest {
+function request(principal: EvaluationRequest["principal"], action: string, resource: string, context: Record<string, ContextValue> = {}): EvaluationRequest {
   const resourceAccountId = resource.startsWith("arn:aws:iam::") ? resource.split(":")[4]! : PRODUCTION;
   return { principal, action, resource, resourceAccountId, context };
 }
 
-const getObject = (principal = productionUser, context: Record<string, ContextValue> = {}) =>
-  request(principal, "s3:GetObject", OBJECT, context);
+const getObject = (principal = productionUser, context: Record<string, ContextValue> = {}) => request(principal, "s3:GetObject", OBJECT, context);
 const allowGet = (extra: Partial<PolicyStatement> = {}): PolicyStatement => ({
   Effect: "Allow",
   Action: "s3:GetObject",
@@ -73,9 +67,7 @@ const xacctPolicies = {
   readObjects: { label: "StageRole read-objects", document: buildReadObjectsPolicy({ partition: "aws", bucket: BUCKET }) },
   bucket: {
     label: "bucket policy",
-    document: mergeOwnedStatements(undefined, [
-      buildBucketLocateStatement({ partition: "aws", bucket: BUCKET, stagingAccountId: STAGING }),
-    ]),
+    document: mergeOwnedStatements(undefined, [buildBucketLocateStatement({ partition: "aws", bucket: BUCKET, stagingAccountId: STAGING })]),
   },
 };
 
@@ -229,44 +221,107 @@ const combining: Case[] = [
 
 // Given a resource policy's Principal, when the requester takes each form, then it is named (or not) as AWS does.
 const principals: Case[] = [
-  { name: 'Principal "*" admits anyone', policies: { identity: [identity(allowGet())], resource: resourcePolicy(allowGet({ Principal: "*" })) }, request: getObject(stagingUser), expected: { decision: "Allow" } },
-  { name: '{"AWS":"*"} admits anyone', policies: { identity: [identity(allowGet())], resource: resourcePolicy(allowGet({ Principal: { AWS: "*" } })) }, request: getObject(stagingUser), expected: { decision: "Allow" } },
-  { name: "a bare account id admits the account", policies: { identity: [identity(allowGet())], resource: resourcePolicy(allowGet({ Principal: { AWS: [THIRD, STAGING] } })) }, request: getObject(stagingUser), expected: { decision: "Allow" } },
-  { name: "another account's root does not admit", policies: { identity: [identity(allowGet())], resource: resourcePolicy(allowGet({ Principal: { AWS: `arn:aws:iam::${THIRD}:root` } })) }, request: getObject(stagingUser), expected: { decision: "ImplicitDeny" } },
-  { name: "a role ARN names the role's sessions", policies: { identity: [], resource: resourcePolicy(allowGet({ Principal: { AWS: ROLE } })) }, request: getObject(roleSession), expected: { decision: "Allow" } },
-  { name: "a role ARN names sessions whatever the case of the role name", policies: { identity: [], resource: resourcePolicy(allowGet({ Principal: { AWS: ROLE.toLowerCase() } })) }, request: getObject(roleSession), expected: { decision: "Allow" } },
-  { name: "a session ARN names exactly that session", policies: { identity: [], resource: resourcePolicy(allowGet({ Principal: { AWS: roleSession.arn } })) }, request: getObject(roleSession), expected: { decision: "Allow" } },
-  { name: "a session ARN does not name another session of the role", policies: { identity: [], resource: resourcePolicy(allowGet({ Principal: { AWS: `${ROLE.replace(":iam:", ":sts:").replace(":role/", ":assumed-role/")}/other` } })) }, request: getObject(roleSession), expected: { decision: "ImplicitDeny" } },
-  { name: "a service principal never names an IAM principal", policies: { identity: [], resource: resourcePolicy(allowGet({ Principal: { Service: "ec2.amazonaws.com" } })) }, request: getObject(), expected: { decision: "ImplicitDeny" } },
+  {
+    name: 'Principal "*" admits anyone',
+    policies: { identity: [identity(allowGet())], resource: resourcePolicy(allowGet({ Principal: "*" })) },
+    request: getObject(stagingUser),
+    expected: { decision: "Allow" },
+  },
+  {
+    name: '{"AWS":"*"} admits anyone',
+    policies: { identity: [identity(allowGet())], resource: resourcePolicy(allowGet({ Principal: { AWS: "*" } })) },
+    request: getObject(stagingUser),
+    expected: { decision: "Allow" },
+  },
+  {
+    name: "a bare account id admits the account",
+    policies: { identity: [identity(allowGet())], resource: resourcePolicy(allowGet({ Principal: { AWS: [THIRD, STAGING] } })) },
+    request: getObject(stagingUser),
+    expected: { decision: "Allow" },
+  },
+  {
+    name: "another account's root does not admit",
+    policies: { identity: [identity(allowGet())], resource: resourcePolicy(allowGet({ Principal: { AWS: `arn:aws:iam::${THIRD}:root` } })) },
+    request: getObject(stagingUser),
+    expected: { decision: "ImplicitDeny" },
+  },
+  {
+    name: "a role ARN names the role's sessions",
+    policies: { identity: [], resource: resourcePolicy(allowGet({ Principal: { AWS: ROLE } })) },
+    request: getObject(roleSession),
+    expected: { decision: "Allow" },
+  },
+  {
+    name: "a role ARN names sessions whatever the case of the role name",
+    policies: { identity: [], resource: resourcePolicy(allowGet({ Principal: { AWS: ROLE.toLowerCase() } })) },
+    request: getObject(roleSession),
+    expected: { decision: "Allow" },
+  },
+  {
+    name: "a session ARN names exactly that session",
+    policies: { identity: [], resource: resourcePolicy(allowGet({ Principal: { AWS: roleSession.arn } })) },
+    request: getObject(roleSession),
+    expected: { decision: "Allow" },
+  },
+  {
+    name: "a session ARN does not name another session of the role",
+    policies: {
+      identity: [],
+      resource: resourcePolicy(allowGet({ Principal: { AWS: `${ROLE.replace(":iam:", ":sts:").replace(":role/", ":assumed-role/")}/other` } })),
+    },
+    request: getObject(roleSession),
+    expected: { decision: "ImplicitDeny" },
+  },
+  {
+    name: "a service principal never names an IAM principal",
+    policies: { identity: [], resource: resourcePolicy(allowGet({ Principal: { Service: "ec2.amazonaws.com" } })) },
+    request: getObject(),
+    expected: { decision: "ImplicitDeny" },
+  },
   {
     name: "NotPrincipal naming the account and the user exempts that user",
-    policies: { identity: [identity(allowGet())], resource: resourcePolicy({ Effect: "Deny", NotPrincipal: { AWS: [productionUser.arn, PRODUCTION] }, Action: "s3:*", Resource: "*" }) },
+    policies: {
+      identity: [identity(allowGet())],
+      resource: resourcePolicy({ Effect: "Deny", NotPrincipal: { AWS: [productionUser.arn, PRODUCTION] }, Action: "s3:*", Resource: "*" }),
+    },
     request: getObject(),
     expected: { decision: "Allow" },
   },
   {
     name: "NotPrincipal denies everyone it does not name",
-    policies: { identity: [identity(allowGet())], resource: resourcePolicy({ Effect: "Deny", NotPrincipal: { AWS: [productionUser.arn, PRODUCTION] }, Action: "s3:*", Resource: "*" }) },
+    policies: {
+      identity: [identity(allowGet())],
+      resource: resourcePolicy({ Effect: "Deny", NotPrincipal: { AWS: [productionUser.arn, PRODUCTION] }, Action: "s3:*", Resource: "*" }),
+    },
     request: getObject(stagingUser),
     expected: { decision: "ExplicitDeny" },
   },
   {
     name: "NotPrincipal naming the user but not its account still denies the user",
-    policies: { identity: [identity(allowGet())], resource: resourcePolicy({ Effect: "Deny", NotPrincipal: { AWS: productionUser.arn }, Action: "s3:*", Resource: "*" }) },
+    policies: {
+      identity: [identity(allowGet())],
+      resource: resourcePolicy({ Effect: "Deny", NotPrincipal: { AWS: productionUser.arn }, Action: "s3:*", Resource: "*" }),
+    },
     request: getObject(),
     expected: { decision: "ExplicitDeny" },
     referenceDiffers: "NotPrincipal docs: the account ARN must be listed too, or the whole account is denied; iam-simulate exempts anyone named at any level",
   },
   {
     name: "NotPrincipal must name a session, its role and its account to exempt the session",
-    policies: { identity: [identity(allowGet())], resource: resourcePolicy({ Effect: "Deny", NotPrincipal: { AWS: [ROLE, PRODUCTION] }, Action: "s3:*", Resource: "*" }) },
+    policies: {
+      identity: [identity(allowGet())],
+      resource: resourcePolicy({ Effect: "Deny", NotPrincipal: { AWS: [ROLE, PRODUCTION] }, Action: "s3:*", Resource: "*" }),
+    },
     request: getObject(roleSession),
     expected: { decision: "ExplicitDeny" },
     referenceDiffers: "NotPrincipal docs: AWS checks the account, then the role, then the assumed-role session",
   },
   {
     name: "NotPrincipal naming the session, its role and its account exempts the session",
-    policies: { identity: [identity(allowGet())], resource: resourcePolicy({ Effect: "Deny", NotPrincipal: { AWS: [roleSession.arn, ROLE, PRODUCTION] }, Action: "s3:*", Resource: "*" }) },
+    policies: {
+      identity: [identity(allowGet())],
+      resource: resourcePolicy({ Effect: "Deny", NotPrincipal: { AWS: [roleSession.arn, ROLE, PRODUCTION] }, Action: "s3:*", Resource: "*" }),
+    },
     request: getObject(roleSession),
     expected: { decision: "Allow" },
   },
@@ -274,24 +329,82 @@ const principals: Case[] = [
 
 // Given Action and Resource patterns, when the request's action and resource vary, then they match as IAM matches.
 const actionsAndResources: Case[] = [
-  { name: "actions match ignoring case", policies: { identity: [identity(allowGet({ Action: "S3:getOBJECT" }))] }, request: getObject(), expected: { decision: "Allow" } },
-  { name: "s3:Get* does not cover PutObject", policies: { identity: [identity(allowGet({ Action: "s3:Get*" }))] }, request: request(productionUser, "s3:PutObject", OBJECT), expected: { decision: "ImplicitDeny" } },
-  { name: "? in an action is one character", policies: { identity: [identity(allowGet({ Action: "s3:?etObject" }))] }, request: getObject(), expected: { decision: "Allow" } },
-  { name: "the service prefix takes no wildcard", policies: { identity: [identity(allowGet({ Action: "s*:GetObject" }))] }, request: getObject(), expected: { decision: "ImplicitDeny" } },
-  { name: "NotAction allows what it does not list", policies: { identity: [identity({ Effect: "Allow", NotAction: "s3:Delete*", Resource: "*" })] }, request: getObject(), expected: { decision: "Allow" } },
-  { name: "NotAction does not allow what it lists", policies: { identity: [identity({ Effect: "Allow", NotAction: "s3:Delete*", Resource: "*" })] }, request: request(productionUser, "s3:DeleteObject", OBJECT), expected: { decision: "ImplicitDeny" } },
-  { name: "resources match case-sensitively", policies: { identity: [identity(allowGet({ Resource: `arn:aws:s3:::${BUCKET.toUpperCase()}/*` }))] }, request: getObject(), expected: { decision: "ImplicitDeny" } },
-  { name: "* in a resource spans slashes", policies: { identity: [identity(allowGet({ Resource: `arn:aws:s3:::production-*/reports/*` }))] }, request: getObject(), expected: { decision: "Allow" } },
-  { name: "? in a resource is exactly one character", policies: { identity: [identity(allowGet({ Resource: `arn:aws:s3:::${BUCKET}/reports/q?.csv` }))] }, request: request(productionUser, "s3:GetObject", `arn:aws:s3:::${BUCKET}/reports/q10.csv`), expected: { decision: "ImplicitDeny" } },
-  { name: "a wildcard in the account part of a role ARN", policies: { identity: [identity({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/Stage?ole" })], resource: xacctPolicies.trust }, request: request(stagingUser, "sts:AssumeRole", ROLE), expected: { decision: "Allow" } },
+  {
+    name: "actions match ignoring case",
+    policies: { identity: [identity(allowGet({ Action: "S3:getOBJECT" }))] },
+    request: getObject(),
+    expected: { decision: "Allow" },
+  },
+  {
+    name: "s3:Get* does not cover PutObject",
+    policies: { identity: [identity(allowGet({ Action: "s3:Get*" }))] },
+    request: request(productionUser, "s3:PutObject", OBJECT),
+    expected: { decision: "ImplicitDeny" },
+  },
+  {
+    name: "? in an action is one character",
+    policies: { identity: [identity(allowGet({ Action: "s3:?etObject" }))] },
+    request: getObject(),
+    expected: { decision: "Allow" },
+  },
+  {
+    name: "the service prefix takes no wildcard",
+    policies: { identity: [identity(allowGet({ Action: "s*:GetObject" }))] },
+    request: getObject(),
+    expected: { decision: "ImplicitDeny" },
+  },
+  {
+    name: "NotAction allows what it does not list",
+    policies: { identity: [identity({ Effect: "Allow", NotAction: "s3:Delete*", Resource: "*" })] },
+    request: getObject(),
+    expected: { decision: "Allow" },
+  },
+  {
+    name: "NotAction does not allow what it lists",
+    policies: { identity: [identity({ Effect: "Allow", NotAction: "s3:Delete*", Resource: "*" })] },
+    request: request(productionUser, "s3:DeleteObject", OBJECT),
+    expected: { decision: "ImplicitDeny" },
+  },
+  {
+    name: "resources match case-sensitively",
+    policies: { identity: [identity(allowGet({ Resource: `arn:aws:s3:::${BUCKET.toUpperCase()}/*` }))] },
+    request: getObject(),
+    expected: { decision: "ImplicitDeny" },
+  },
+  {
+    name: "* in a resource spans slashes",
+    policies: { identity: [identity(allowGet({ Resource: `arn:aws:s3:::production-*/reports/*` }))] },
+    request: getObject(),
+    expected: { decision: "Allow" },
+  },
+  {
+    name: "? in a resource is exactly one character",
+    policies: { identity: [identity(allowGet({ Resource: `arn:aws:s3:::${BUCKET}/reports/q?.csv` }))] },
+    request: request(productionUser, "s3:GetObject", `arn:aws:s3:::${BUCKET}/reports/q10.csv`),
+    expected: { decision: "ImplicitDeny" },
+  },
+  {
+    name: "a wildcard in the account part of a role ARN",
+    policies: { identity: [identity({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/Stage?ole" })], resource: xacctPolicies.trust },
+    request: request(stagingUser, "sts:AssumeRole", ROLE),
+    expected: { decision: "Allow" },
+  },
   {
     name: "a wildcard before the slash of a role ARN's resource part",
-    policies: { identity: [identity({ Effect: "Allow", Action: "sts:AssumeRole", Resource: `arn:aws:iam::${PRODUCTION}:*/StageRole` })], resource: xacctPolicies.trust },
+    policies: {
+      identity: [identity({ Effect: "Allow", Action: "sts:AssumeRole", Resource: `arn:aws:iam::${PRODUCTION}:*/StageRole` })],
+      resource: xacctPolicies.trust,
+    },
     request: request(stagingUser, "sts:AssumeRole", ROLE),
     expected: { decision: "Allow" },
     referenceDiffers: "iam-simulate requires the resource type prefix (`role/`) literally; IAM wildcards match any characters in the resource part",
   },
-  { name: "NotResource denies everything it does not list", policies: { identity: [identity(allowGet({ Resource: "*" }), { Effect: "Deny", Action: "s3:*", NotResource: "arn:aws:s3:::other-bucket/*" })] }, request: getObject(), expected: { decision: "ExplicitDeny" } },
+  {
+    name: "NotResource denies everything it does not list",
+    policies: { identity: [identity(allowGet({ Resource: "*" }), { Effect: "Deny", Action: "s3:*", NotResource: "arn:aws:s3:::other-bucket/*" })] },
+    request: getObject(),
+    expected: { decision: "ExplicitDeny" },
+  },
   {
     name: "policy variables are resolved: ${aws:username} is the requester's user name",
     policies: { identity: [identity(allowGet({ Resource: `arn:aws:s3:::${BUCKET}/\${aws:username}/*` }))] },
@@ -306,36 +419,161 @@ const denied = { decision: "ImplicitDeny" as const };
 
 // Given an identity Allow with a condition, when the request context varies, then the Allow applies only if the condition holds.
 const conditions: Case[] = [
-  { name: "StringEquals: listed values are alternatives", policies: whenCondition({ StringEquals: { "s3:prefix": ["dev", "prod"] } }), request: getObject(productionUser, { "s3:prefix": "prod" }), expected: allowed },
-  { name: "keys in one block must all hold", policies: whenCondition({ StringEquals: { "s3:prefix": "prod", "aws:PrincipalTag/team": "a" } }), request: getObject(productionUser, { "s3:prefix": "prod", "aws:PrincipalTag/team": "b" }), expected: denied },
-  { name: "operators in one block must all hold", policies: whenCondition({ StringEquals: { "s3:prefix": "prod" }, Bool: { "aws:SecureTransport": "true" } }), request: getObject(productionUser, { "s3:prefix": "prod", "aws:SecureTransport": false }), expected: denied },
-  { name: "context keys are case-insensitive", policies: whenCondition({ StringEquals: { "AWS:PRINCIPALTAG/TEAM": "a" } }), request: getObject(productionUser, { "aws:PrincipalTag/team": "a" }), expected: allowed },
-  { name: "StringEquals compares values case-sensitively", policies: whenCondition({ StringEquals: { "s3:prefix": "Prod" } }), request: getObject(productionUser, { "s3:prefix": "prod" }), expected: denied },
+  {
+    name: "StringEquals: listed values are alternatives",
+    policies: whenCondition({ StringEquals: { "s3:prefix": ["dev", "prod"] } }),
+    request: getObject(productionUser, { "s3:prefix": "prod" }),
+    expected: allowed,
+  },
+  {
+    name: "keys in one block must all hold",
+    policies: whenCondition({ StringEquals: { "s3:prefix": "prod", "aws:PrincipalTag/team": "a" } }),
+    request: getObject(productionUser, { "s3:prefix": "prod", "aws:PrincipalTag/team": "b" }),
+    expected: denied,
+  },
+  {
+    name: "operators in one block must all hold",
+    policies: whenCondition({ StringEquals: { "s3:prefix": "prod" }, Bool: { "aws:SecureTransport": "true" } }),
+    request: getObject(productionUser, { "s3:prefix": "prod", "aws:SecureTransport": false }),
+    expected: denied,
+  },
+  {
+    name: "context keys are case-insensitive",
+    policies: whenCondition({ StringEquals: { "AWS:PRINCIPALTAG/TEAM": "a" } }),
+    request: getObject(productionUser, { "aws:PrincipalTag/team": "a" }),
+    expected: allowed,
+  },
+  {
+    name: "StringEquals compares values case-sensitively",
+    policies: whenCondition({ StringEquals: { "s3:prefix": "Prod" } }),
+    request: getObject(productionUser, { "s3:prefix": "prod" }),
+    expected: denied,
+  },
   { name: "StringEquals fails on a missing key", policies: whenCondition({ StringEquals: { "s3:prefix": "prod" } }), request: getObject(), expected: denied },
-  { name: "StringEqualsIfExists holds on a missing key", policies: whenCondition({ StringEqualsIfExists: { "s3:prefix": "prod" } }), request: getObject(), expected: allowed },
-  { name: "StringEqualsIfExists still compares a present key", policies: whenCondition({ StringEqualsIfExists: { "s3:prefix": "prod" } }), request: getObject(productionUser, { "s3:prefix": "dev" }), expected: denied },
-  { name: "StringNotEquals holds on a missing key", policies: whenCondition({ StringNotEquals: { "s3:prefix": "prod" } }), request: getObject(), expected: allowed },
-  { name: "StringNotEquals fails when any listed value equals", policies: whenCondition({ StringNotEquals: { "s3:prefix": ["dev", "prod"] } }), request: getObject(productionUser, { "s3:prefix": "prod" }), expected: denied },
-  { name: "StringEqualsIgnoreCase", policies: whenCondition({ StringEqualsIgnoreCase: { "s3:prefix": "PROD" } }), request: getObject(productionUser, { "s3:prefix": "prod" }), expected: allowed },
-  { name: "StringLike takes wildcards", policies: whenCondition({ StringLike: { "s3:prefix": "rep?rts/*" } }), request: getObject(productionUser, { "s3:prefix": "reports/2024/" }), expected: allowed },
-  { name: "StringNotLike fails on a match", policies: whenCondition({ StringNotLike: { "s3:prefix": "rep*" } }), request: getObject(productionUser, { "s3:prefix": "reports/" }), expected: denied },
-  { name: "ArnLike matches part by part with wildcards", policies: whenCondition({ ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${PRODUCTION}:role/Stage*` } }), request: getObject(productionUser, { "aws:PrincipalArn": ROLE }), expected: allowed },
-  { name: "ArnEquals takes wildcards too", policies: whenCondition({ ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::*:role/StageRole" } }), request: getObject(productionUser, { "aws:PrincipalArn": ROLE }), expected: allowed },
-  { name: "ArnNotEquals fails on a match", policies: whenCondition({ ArnNotEquals: { "aws:PrincipalArn": ROLE } }), request: getObject(productionUser, { "aws:PrincipalArn": ROLE }), expected: denied },
-  { name: "ArnNotLike fails on a value that is not an ARN", policies: whenCondition({ ArnNotLike: { "aws:SourceArn": ROLE } }), request: getObject(productionUser, { "aws:SourceArn": "not-an-arn" }), expected: denied },
-  { name: "Bool compares a boolean context value", policies: whenCondition({ Bool: { "aws:SecureTransport": true } }), request: getObject(productionUser, { "aws:SecureTransport": true }), expected: allowed },
+  {
+    name: "StringEqualsIfExists holds on a missing key",
+    policies: whenCondition({ StringEqualsIfExists: { "s3:prefix": "prod" } }),
+    request: getObject(),
+    expected: allowed,
+  },
+  {
+    name: "StringEqualsIfExists still compares a present key",
+    policies: whenCondition({ StringEqualsIfExists: { "s3:prefix": "prod" } }),
+    request: getObject(productionUser, { "s3:prefix": "dev" }),
+    expected: denied,
+  },
+  {
+    name: "StringNotEquals holds on a missing key",
+    policies: whenCondition({ StringNotEquals: { "s3:prefix": "prod" } }),
+    request: getObject(),
+    expected: allowed,
+  },
+  {
+    name: "StringNotEquals fails when any listed value equals",
+    policies: whenCondition({ StringNotEquals: { "s3:prefix": ["dev", "prod"] } }),
+    request: getObject(productionUser, { "s3:prefix": "prod" }),
+    expected: denied,
+  },
+  {
+    name: "StringEqualsIgnoreCase",
+    policies: whenCondition({ StringEqualsIgnoreCase: { "s3:prefix": "PROD" } }),
+    request: getObject(productionUser, { "s3:prefix": "prod" }),
+    expected: allowed,
+  },
+  {
+    name: "StringLike takes wildcards",
+    policies: whenCondition({ StringLike: { "s3:prefix": "rep?rts/*" } }),
+    request: getObject(productionUser, { "s3:prefix": "reports/2024/" }),
+    expected: allowed,
+  },
+  {
+    name: "StringNotLike fails on a match",
+    policies: whenCondition({ StringNotLike: { "s3:prefix": "rep*" } }),
+    request: getObject(productionUser, { "s3:prefix": "reports/" }),
+    expected: denied,
+  },
+  {
+    name: "ArnLike matches part by part with wildcards",
+    policies: whenCondition({ ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${PRODUCTION}:role/Stage*` } }),
+    request: getObject(productionUser, { "aws:PrincipalArn": ROLE }),
+    expected: allowed,
+  },
+  {
+    name: "ArnEquals takes wildcards too",
+    policies: whenCondition({ ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::*:role/StageRole" } }),
+    request: getObject(productionUser, { "aws:PrincipalArn": ROLE }),
+    expected: allowed,
+  },
+  {
+    name: "ArnNotEquals fails on a match",
+    policies: whenCondition({ ArnNotEquals: { "aws:PrincipalArn": ROLE } }),
+    request: getObject(productionUser, { "aws:PrincipalArn": ROLE }),
+    expected: denied,
+  },
+  {
+    name: "ArnNotLike fails on a value that is not an ARN",
+    policies: whenCondition({ ArnNotLike: { "aws:SourceArn": ROLE } }),
+    request: getObject(productionUser, { "aws:SourceArn": "not-an-arn" }),
+    expected: denied,
+  },
+  {
+    name: "Bool compares a boolean context value",
+    policies: whenCondition({ Bool: { "aws:SecureTransport": true } }),
+    request: getObject(productionUser, { "aws:SecureTransport": true }),
+    expected: allowed,
+  },
   {
     name: "the usual deny-insecure-transport bucket statement denies plain HTTP",
-    policies: { identity: [identity(allowGet())], resource: resourcePolicy({ Sid: "TLSOnly", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }) },
+    policies: {
+      identity: [identity(allowGet())],
+      resource: resourcePolicy({
+        Sid: "TLSOnly",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: "*",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }),
+    },
     request: getObject(productionUser, { "aws:SecureTransport": "false" }),
     expected: { decision: "ExplicitDeny", deciding: [{ policy: "resource", sid: "TLSOnly", statementIndex: 0, effect: "Deny" }] },
   },
-  { name: "Null true holds when the key is missing", policies: whenCondition({ Null: { "aws:PrincipalTag/team": "true" } }), request: getObject(), expected: allowed },
-  { name: "Null false holds when the key is present", policies: whenCondition({ Null: { "aws:PrincipalTag/team": "false" } }), request: getObject(productionUser, { "aws:PrincipalTag/team": "a" }), expected: allowed },
-  { name: "NumericLessThan", policies: whenCondition({ NumericLessThan: { "s3:max-keys": 10 } }), request: getObject(productionUser, { "s3:max-keys": 9 }), expected: allowed },
-  { name: "NumericLessThanEquals includes the bound", policies: whenCondition({ NumericLessThanEquals: { "s3:max-keys": "10" } }), request: getObject(productionUser, { "s3:max-keys": "10.0" }), expected: allowed },
-  { name: "NumericGreaterThan excludes the bound", policies: whenCondition({ NumericGreaterThan: { "s3:max-keys": "10" } }), request: getObject(productionUser, { "s3:max-keys": 10 }), expected: denied },
-  { name: "NumericNotEquals fails on a value that is not a number", policies: whenCondition({ NumericNotEquals: { "s3:max-keys": "10" } }), request: getObject(productionUser, { "s3:max-keys": "ten" }), expected: denied },
+  {
+    name: "Null true holds when the key is missing",
+    policies: whenCondition({ Null: { "aws:PrincipalTag/team": "true" } }),
+    request: getObject(),
+    expected: allowed,
+  },
+  {
+    name: "Null false holds when the key is present",
+    policies: whenCondition({ Null: { "aws:PrincipalTag/team": "false" } }),
+    request: getObject(productionUser, { "aws:PrincipalTag/team": "a" }),
+    expected: allowed,
+  },
+  {
+    name: "NumericLessThan",
+    policies: whenCondition({ NumericLessThan: { "s3:max-keys": 10 } }),
+    request: getObject(productionUser, { "s3:max-keys": 9 }),
+    expected: allowed,
+  },
+  {
+    name: "NumericLessThanEquals includes the bound",
+    policies: whenCondition({ NumericLessThanEquals: { "s3:max-keys": "10" } }),
+    request: getObject(productionUser, { "s3:max-keys": "10.0" }),
+    expected: allowed,
+  },
+  {
+    name: "NumericGreaterThan excludes the bound",
+    policies: whenCondition({ NumericGreaterThan: { "s3:max-keys": "10" } }),
+    request: getObject(productionUser, { "s3:max-keys": 10 }),
+    expected: denied,
+  },
+  {
+    name: "NumericNotEquals fails on a value that is not a number",
+    policies: whenCondition({ NumericNotEquals: { "s3:max-keys": "10" } }),
+    request: getObject(productionUser, { "s3:max-keys": "ten" }),
+    expected: denied,
+  },
   {
     name: "a Numeric operator finds no number in date text",
     policies: whenCondition({ NumericGreaterThanEquals: { "aws:CurrentTime": "0" } }),
@@ -343,7 +581,12 @@ const conditions: Case[] = [
     expected: denied,
     referenceDiffers: "iam-simulate parses numbers with parseInt, reading 2020-01-01T… as 2020; the operator docs compare numbers only",
   },
-  { name: "DateLessThan on ISO 8601", policies: whenCondition({ DateLessThan: { "aws:CurrentTime": "2030-01-01T00:00:00Z" } }), request: getObject(productionUser, { "aws:CurrentTime": "2024-06-01T12:00:00Z" }), expected: allowed },
+  {
+    name: "DateLessThan on ISO 8601",
+    policies: whenCondition({ DateLessThan: { "aws:CurrentTime": "2030-01-01T00:00:00Z" } }),
+    request: getObject(productionUser, { "aws:CurrentTime": "2024-06-01T12:00:00Z" }),
+    expected: allowed,
+  },
   {
     name: "DateGreaterThan reads an integer as epoch seconds",
     policies: whenCondition({ DateGreaterThan: { "aws:CurrentTime": "1700000000" } }),
@@ -351,8 +594,18 @@ const conditions: Case[] = [
     expected: denied,
     referenceDiffers: "iam-simulate reads 1700000000 as milliseconds (January 1970); AWS epoch dates are seconds (2023-11-14)",
   },
-  { name: "ForAnyValue: one matching request value is enough", policies: whenCondition({ "ForAnyValue:StringEquals": { "aws:TagKeys": ["team", "env"] } }), request: getObject(productionUser, tags("cost", "env")), expected: allowed },
-  { name: "ForAnyValue fails on a missing key", policies: whenCondition({ "ForAnyValue:StringEquals": { "aws:TagKeys": "env" } }), request: getObject(), expected: denied },
+  {
+    name: "ForAnyValue: one matching request value is enough",
+    policies: whenCondition({ "ForAnyValue:StringEquals": { "aws:TagKeys": ["team", "env"] } }),
+    request: getObject(productionUser, tags("cost", "env")),
+    expected: allowed,
+  },
+  {
+    name: "ForAnyValue fails on a missing key",
+    policies: whenCondition({ "ForAnyValue:StringEquals": { "aws:TagKeys": "env" } }),
+    request: getObject(),
+    expected: denied,
+  },
   {
     name: "ForAnyValue…IfExists holds on a missing key",
     policies: whenCondition({ "ForAnyValue:StringEqualsIfExists": { "aws:TagKeys": "env" } }),
@@ -360,11 +613,36 @@ const conditions: Case[] = [
     expected: allowed,
     referenceDiffers: "iam-simulate ignores IfExists after ForAnyValue; the IfExists docs: a missing key makes the condition true",
   },
-  { name: "ForAllValues: every request value must match", policies: whenCondition({ "ForAllValues:StringLike": { "aws:TagKeys": ["team", "env*"] } }), request: getObject(productionUser, tags("team", "cost")), expected: denied },
-  { name: "ForAllValues holds on a missing key", policies: whenCondition({ "ForAllValues:StringEquals": { "aws:TagKeys": "env" } }), request: getObject(), expected: allowed },
-  { name: "ForAllValues holds on an empty set", policies: whenCondition({ "ForAllValues:StringEquals": { "aws:TagKeys": "env" } }), request: getObject(productionUser, tags()), expected: allowed },
-  { name: "ForAllValues with a negated operator: no request value may match", policies: whenCondition({ "ForAllValues:StringNotEquals": { "aws:TagKeys": ["secret"] } }), request: getObject(productionUser, tags("team", "secret")), expected: denied },
-  { name: "a plain operator fails on a multivalued key", policies: whenCondition({ StringEquals: { "aws:TagKeys": "env" } }), request: getObject(productionUser, tags("env")), expected: denied },
+  {
+    name: "ForAllValues: every request value must match",
+    policies: whenCondition({ "ForAllValues:StringLike": { "aws:TagKeys": ["team", "env*"] } }),
+    request: getObject(productionUser, tags("team", "cost")),
+    expected: denied,
+  },
+  {
+    name: "ForAllValues holds on a missing key",
+    policies: whenCondition({ "ForAllValues:StringEquals": { "aws:TagKeys": "env" } }),
+    request: getObject(),
+    expected: allowed,
+  },
+  {
+    name: "ForAllValues holds on an empty set",
+    policies: whenCondition({ "ForAllValues:StringEquals": { "aws:TagKeys": "env" } }),
+    request: getObject(productionUser, tags()),
+    expected: allowed,
+  },
+  {
+    name: "ForAllValues with a negated operator: no request value may match",
+    policies: whenCondition({ "ForAllValues:StringNotEquals": { "aws:TagKeys": ["secret"] } }),
+    request: getObject(productionUser, tags("team", "secret")),
+    expected: denied,
+  },
+  {
+    name: "a plain operator fails on a multivalued key",
+    policies: whenCondition({ StringEquals: { "aws:TagKeys": "env" } }),
+    request: getObject(productionUser, tags("env")),
+    expected: denied,
+  },
 ];
 
 describe("evaluate", () => {

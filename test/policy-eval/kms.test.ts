@@ -15,8 +15,13 @@ const role = { arn: `arn:aws:sts::${ACCOUNT}:assumed-role/ExampleRole/s1`, accou
 const external = { arn: `arn:aws:iam::${EXTERNAL}:user/ExternalUser`, accountId: EXTERNAL };
 
 const doc = (label: string, ...statements: PolicyStatement[]): LabeledPolicy => ({ label, document: { Version: "2012-10-17", Statement: statements } });
-const decrypt = (principal: EvaluationRequest["principal"]): EvaluationRequest =>
-  ({ principal, action: "kms:Decrypt", resource: KEY, resourceAccountId: ACCOUNT, context: {} });
+const decrypt = (principal: EvaluationRequest["principal"]): EvaluationRequest => ({
+  principal,
+  action: "kms:Decrypt",
+  resource: KEY,
+  resourceAccountId: ACCOUNT,
+  context: {},
+});
 const iamDecrypt = doc("IAM policy", { Effect: "Allow", Action: "kms:Decrypt", Resource: KEY });
 
 const enableIamPermissions = doc("key policy", {
@@ -71,7 +76,12 @@ describe("KMS key policies", () => {
   });
 
   it("kms:ViaService limits the grant to requests through S3", () => {
-    const viaS3 = doc("IAM policy", { Effect: "Allow", Action: "kms:Decrypt", Resource: KEY, Condition: { StringEquals: { "kms:ViaService": "s3.us-west-2.amazonaws.com" } } });
+    const viaS3 = doc("IAM policy", {
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: KEY,
+      Condition: { StringEquals: { "kms:ViaService": "s3.us-west-2.amazonaws.com" } },
+    });
     const through = { ...decrypt(user), context: { "kms:ViaService": "s3.us-west-2.amazonaws.com" } };
     expect(evaluate(through, { identity: [viaS3], resource: enableIamPermissions }).decision).toBe("Allow");
     expect(evaluate(decrypt(user), { identity: [viaS3], resource: enableIamPermissions }).decision).toBe("ImplicitDeny");

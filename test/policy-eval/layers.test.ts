@@ -17,8 +17,13 @@ const session = { arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Analyst/alice-sessi
 const policy = (label: string, ...statements: PolicyStatement[]): LabeledPolicy => ({ label, document: { Version: "2012-10-17", Statement: statements } });
 const allow = (Action: string | string[], extra: Partial<PolicyStatement> = {}): PolicyStatement => ({ Effect: "Allow", Action, Resource: "*", ...extra });
 const deny = (Action: string | string[], extra: Partial<PolicyStatement> = {}): PolicyStatement => ({ Effect: "Deny", Action, Resource: "*", ...extra });
-const request = (principal: EvaluationRequest["principal"], action: string, context: Record<string, ContextValue> = {}): EvaluationRequest =>
-  ({ principal, action, resource: BUCKET_OBJECT, resourceAccountId: ACCOUNT, context });
+const request = (principal: EvaluationRequest["principal"], action: string, context: Record<string, ContextValue> = {}): EvaluationRequest => ({
+  principal,
+  action,
+  resource: BUCKET_OBJECT,
+  resourceAccountId: ACCOUNT,
+  context,
+});
 
 const fullAccess = (where: string) => policy(`FullAWSAccess at ${where}`, allow("*"));
 const s3Reader = policy("alice inline", allow("s3:GetObject"));

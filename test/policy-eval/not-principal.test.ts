@@ -16,13 +16,20 @@ const foreignUser = { arn: `arn:aws:iam::${OTHER}:user/test-user`, accountId: OT
 const session = { arn: `arn:aws:sts::${ACCOUNT}:assumed-role/app/s1`, accountId: ACCOUNT };
 
 const getObject = (principal: EvaluationRequest["principal"]): EvaluationRequest => ({
-  principal, action: "s3:GetObject", resource: OBJECT, resourceAccountId: ACCOUNT, context: {},
+  principal,
+  action: "s3:GetObject",
+  resource: OBJECT,
+  resourceAccountId: ACCOUNT,
+  context: {},
 });
 const bucket = (statement: Partial<PolicyStatement>): PolicySet["resource"] => ({
   label: "bucket policy",
   document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: OBJECT, ...statement }] },
 });
-const allowGetIdentity = { label: "identity", document: { Version: "2012-10-17", Statement: [{ Effect: "Allow" as const, Action: "s3:GetObject", Resource: "*" }] } };
+const allowGetIdentity = {
+  label: "identity",
+  document: { Version: "2012-10-17", Statement: [{ Effect: "Allow" as const, Action: "s3:GetObject", Resource: "*" }] },
+};
 
 describe("NotPrincipal with Allow: every principal except the one named", () => {
   const allowAllBut = (arn: string) => bucket({ NotPrincipal: { AWS: arn } });

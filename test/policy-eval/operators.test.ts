@@ -68,7 +68,7 @@ describe("IpAddress and NotIpAddress", () => {
 
 describe("BinaryEquals", () => {
   // "QmluYXJ5VmFsdWVJbkJhc2U2NA==" is the doc's example value (base-64 of "BinaryValueInBase64").
-  const binary = allowWhen({ BinaryEquals: { "key": "QmluYXJ5VmFsdWVJbkJhc2U2NA==" } });
+  const binary = allowWhen({ BinaryEquals: { key: "QmluYXJ5VmFsdWVJbkJhc2U2NA==" } });
 
   it("holds when the request's value is the same bytes", () => {
     expect(decide([binary], { key: "QmluYXJ5VmFsdWVJbkJhc2U2NA==" })).toBe("Allow");

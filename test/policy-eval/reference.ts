@@ -9,9 +9,7 @@ const DECISIONS = { Allowed: "Allow", ExplicitlyDenied: "ExplicitDeny", Implicit
 
 /** iam-simulate takes context values as text only, as they travel in a real request. */
 function contextAsText(context: Record<string, ContextValue>): Record<string, string | string[]> {
-  return Object.fromEntries(
-    Object.entries(context).map(([key, value]) => [key, Array.isArray(value) ? value : String(value)]),
-  );
+  return Object.fromEntries(Object.entries(context).map(([key, value]) => [key, Array.isArray(value) ? value : String(value)]));
 }
 
 /**

@@ -21,8 +21,20 @@ export const target: VerifyTarget = {
 };
 export const direct: VerifyTarget = { ...target, mode: "resource-policy" };
 
-export const locate: PolicyStatement = { Sid: "XacctLocate", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${S}:root` }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: `arn:aws:s3:::${B}` };
-export const stagingRead: PolicyStatement = { Sid: "XacctRead", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${S}:root` }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${B}/*` };
+export const locate: PolicyStatement = {
+  Sid: "XacctLocate",
+  Effect: "Allow",
+  Principal: { AWS: `arn:aws:iam::${S}:root` },
+  Action: ["s3:GetBucketLocation", "s3:ListBucket"],
+  Resource: `arn:aws:s3:::${B}`,
+};
+export const stagingRead: PolicyStatement = {
+  Sid: "XacctRead",
+  Effect: "Allow",
+  Principal: { AWS: `arn:aws:iam::${S}:root` },
+  Action: "s3:GetObject",
+  Resource: `arn:aws:s3:::${B}/*`,
+};
 export const labeled = (label: string, statements: PolicyStatement[]): LabeledPolicy => ({ label, document: policyDocument(statements) });
 
 /** The role path as setup leaves it, plus the statements a test adds to the bucket policy, the trust or (instead of xacct's) the role. */
@@ -30,8 +42,15 @@ export function roleDocs(given: { bucket?: PolicyStatement[]; trust?: PolicyStat
   return {
     userExists: true,
     userPolicies: [labeled("inline policy assume of user StageAdmin", [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: target.roleArn }])],
-    trust: { label: "trust policy of role StageRole", document: policyDocument([...(given.trust ?? []), ...buildTrustPolicy({ partition: "aws", stagingAccountId: S }).Statement]) },
-    rolePolicies: [given.role ? labeled("managed policy Narrow of role StageRole", given.role) : { label: "managed policy StageRoleReadObjects of role StageRole", document: buildReadObjectsPolicy({ partition: "aws", bucket: B }) }],
+    trust: {
+      label: "trust policy of role StageRole",
+      document: policyDocument([...(given.trust ?? []), ...buildTrustPolicy({ partition: "aws", stagingAccountId: S }).Statement]),
+    },
+    rolePolicies: [
+      given.role
+        ? labeled("managed policy Narrow of role StageRole", given.role)
+        : { label: "managed policy StageRoleReadObjects of role StageRole", document: buildReadObjectsPolicy({ partition: "aws", bucket: B }) },
+    ],
     bucketPolicy: labeled(`bucket policy of ${B}`, [locate, ...(given.bucket ?? [])]),
     publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
     objectOwnership: "BucketOwnerEnforced",

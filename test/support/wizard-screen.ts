@@ -23,7 +23,10 @@ async function screenWhere(wanted: (shown: string) => boolean, text: string, wai
   while (!wanted(screen.getScreen())) {
     const left = deadline - Date.now();
     // A prompt that never comes fails with what the screen shows instead.
-    const timedOut = await Promise.race([screen.next().then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), Math.max(0, left)))]);
+    const timedOut = await Promise.race([
+      screen.next().then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), Math.max(0, left))),
+    ]);
     if (timedOut) throw new Error(`No prompt showing ${text} within ${waitMs} ms; the screen shows:\n${screen.getScreen()}`);
   }
   return screen.getScreen();

@@ -15,7 +15,9 @@ function pathPolicies(docs: PathDocuments): LabeledPolicy[] {
   const org = [docs.organization?.production, docs.organization?.staging].flatMap((side) =>
     side?.kind === "read" ? [...(side.scps ?? []), ...(side.rcps ?? [])].flat() : [],
   );
-  return [...docs.userPolicies, ...docs.rolePolicies, docs.bucketPolicy, docs.userBoundary, docs.roleBoundary, kms, ...org].filter((p): p is LabeledPolicy => p !== undefined);
+  return [...docs.userPolicies, ...docs.rolePolicies, docs.bucketPolicy, docs.userBoundary, docs.roleBoundary, kms, ...org].filter(
+    (p): p is LabeledPolicy => p !== undefined,
+  );
 }
 
 /** The object keys the read hops are judged on. */

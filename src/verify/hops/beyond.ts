@@ -48,14 +48,22 @@ export function firstReach(
   const real = [...identity, ...(resource ? [resource] : [])];
   const bucket = bucketArn(partitionForRegion(target.region), target.bucket);
   const candidates = new Map(
-    real.flatMap((p) => p.document.Statement.filter((st) => st.Effect === "Allow").flatMap(actionsNamedBy))
+    real
+      .flatMap((p) => p.document.Statement.filter((st) => st.Effect === "Allow").flatMap(actionsNamedBy))
       .filter((a) => kinds.includes(a.kind) && !planned.includes(a.action.toLowerCase()))
       .map((a) => [`${a.on} ${a.action.toLowerCase()}`, a]),
   );
   if (candidates.size === 0) return undefined;
   // A boundary is a fact about the principal: what it holds back stays held back.
-  const boundary = policies.permissionsBoundary && policies.permissionsBoundary !== ANY_IDENTITY ? { permissionsBoundary: standInVariables(policies.permissionsBoundary) } : {};
-  const judged: PolicySet = { identity: policies.identity.includes(ANY_IDENTITY) ? [ANY_IDENTITY, ...identity] : identity, ...boundary, ...(resource ? { resource } : {}) };
+  const boundary =
+    policies.permissionsBoundary && policies.permissionsBoundary !== ANY_IDENTITY
+      ? { permissionsBoundary: standInVariables(policies.permissionsBoundary) }
+      : {};
+  const judged: PolicySet = {
+    identity: policies.identity.includes(ANY_IDENTITY) ? [ANY_IDENTITY, ...identity] : identity,
+    ...boundary,
+    ...(resource ? { resource } : {}),
+  };
   const keys = probeKeys(real, bucket);
   let throughNetwork: Reach | undefined;
   for (const { action, on } of candidates.values()) {
@@ -80,7 +88,8 @@ export function throughNetworkDetail(reach: Reach, who: string, statements: stri
   return `Cannot tell: ${who} may ${reach.action} on ${reach.resource} if it connects through the network ${statements} name${statements.includes(", ") ? "" : "s"} (aws:SourceVpc, aws:SourceVpce or aws:SourceIp). Another account, or the public, may reach AWS through a shared VPC, an endpoint or that address; a network condition alone is no identity boundary.`;
 }
 
-export const NETWORK_FIX = (statements: string) => `Pair the network condition of ${statements} with aws:PrincipalAccount or aws:PrincipalOrgID, so only your accounts qualify; xacct treats this check as not holding.`;
+export const NETWORK_FIX = (statements: string) =>
+  `Pair the network condition of ${statements} with aws:PrincipalAccount or aws:PrincipalOrgID, so only your accounts qualify; xacct treats this check as not holding.`;
 
 /**
  * What any principal of a Staging account may do through the bucket policy alone, beyond
@@ -88,16 +97,24 @@ export const NETWORK_FIX = (statements: string) => `Pair the network condition o
  * name it instead of its ARN) and its organization as read. A reach that needs a fact xacct
  * could not read (which organization or unit the account is in) is marked so: "cannot tell".
  */
-export function stagingReach(bucketPolicy: LabeledPolicy, target: VerifyTarget, kinds: S3ActionKind[], planned: string[], docs: Pick<PathDocuments, "stagingCanonicalId" | "organization">): Reach | undefined {
+export function stagingReach(
+  bucketPolicy: LabeledPolicy,
+  target: VerifyTarget,
+  kinds: S3ActionKind[],
+  planned: string[],
+  docs: Pick<PathDocuments, "stagingCanonicalId" | "organization">,
+): Reach | undefined {
   const policies = { identity: [ANY_IDENTITY], resource: bucketPolicy };
-  return surestReach(stagingPrincipals(outsiderTarget(target), docs.organization?.stagingOrg).map((outsider) => {
-    const canonical = outsider.principal.accountId === target.stagingAccountId ? docs.stagingCanonicalId : undefined;
-    const staging = canonical ? { ...outsider, principal: { ...outsider.principal, canonicalUserId: canonical } } : outsider;
-    const reach = firstReach(policies, outsiderRequest(staging, target), kinds, target, planned);
-    if (!reach || !staging.unknown) return reach && { ...reach, who: staging.who };
-    const regardless = firstReach(policies, outsiderRequest(withoutUnknown(staging), target), kinds, target, planned);
-    return regardless ? { ...regardless, who: staging.who } : { ...reach, who: staging.who, unknownFact: staging.unknown.what };
-  }));
+  return surestReach(
+    stagingPrincipals(outsiderTarget(target), docs.organization?.stagingOrg).map((outsider) => {
+      const canonical = outsider.principal.accountId === target.stagingAccountId ? docs.stagingCanonicalId : undefined;
+      const staging = canonical ? { ...outsider, principal: { ...outsider.principal, canonicalUserId: canonical } } : outsider;
+      const reach = firstReach(policies, outsiderRequest(staging, target), kinds, target, planned);
+      if (!reach || !staging.unknown) return reach && { ...reach, who: staging.who };
+      const regardless = firstReach(policies, outsiderRequest(withoutUnknown(staging), target), kinds, target, planned);
+      return regardless ? { ...regardless, who: staging.who } : { ...reach, who: staging.who, unknownFact: staging.unknown.what };
+    }),
+  );
 }
 
 /**
@@ -111,18 +128,27 @@ export function firstReachIn(
   kinds: S3ActionKind[],
   target: VerifyTarget,
 ): Reach | undefined {
-  const within = (unread: string[]) => (action: string, resource: string): EvaluationRequest => {
-    const asked = request(action, resource);
-    const absent = [...(asked.open?.absent ?? []), ...org.absent, ...unread];
-    return { ...asked, context: { ...asked.context, ...org.context }, open: { ...asked.open, absent } };
-  };
+  const within =
+    (unread: string[]) =>
+    (action: string, resource: string): EvaluationRequest => {
+      const asked = request(action, resource);
+      const absent = [...(asked.open?.absent ?? []), ...org.absent, ...unread];
+      return { ...asked, context: { ...asked.context, ...org.context }, open: { ...asked.open, absent } };
+    };
   const reach = firstReach(policies, within([]), kinds, target);
   if (!reach || !org.unknown) return reach;
   return firstReach(policies, within(org.unknown.keys), kinds, target) ?? { ...reach, unknownFact: org.unknown.what };
 }
 
 export function outsiderRequest(outsider: Outsider, target: VerifyTarget): (action: string, resource: string) => EvaluationRequest {
-  return (action, resource) => ({ principal: outsider.principal, action, resource, resourceAccountId: target.productionAccountId, context: outsider.context, open: outsider.open });
+  return (action, resource) => ({
+    principal: outsider.principal,
+    action,
+    resource,
+    resourceAccountId: target.productionAccountId,
+    context: outsider.context,
+    open: outsider.open,
+  });
 }
 
 /** A "cannot" hop: ✔ when nothing was reached, else which action, where, and by which statement. */
@@ -132,7 +158,9 @@ export function reachHop(id: HopId, title: string, reach: Reach | undefined, who
   if (reach.networkOnly) return { id, title, ok: null, detail: throughNetworkDetail(reach, who, statements), fix: NETWORK_FIX(statements) };
   if (reach.unknownFact) {
     return {
-      id, title, ok: null,
+      id,
+      title,
+      ok: null,
       detail: `Cannot tell: ${who} may ${reach.action} on ${reach.resource}, allowed by ${statements}, depending on ${reach.unknownFact}.`,
       fix: `Check whether ${statements} admit${statements.includes(", ") ? "" : "s"} that account by its organization; xacct treats this check as not holding. ${fix(statements)}`,
     };
@@ -181,4 +209,3 @@ export function roleScopeHop(rolePolicies: LabeledPolicy[], target: VerifyTarget
     fix: `Use a role of this setup's own (--role-name), or narrow ${beyond.join(", ")} to ${target.bucket}.`,
   };
 }
-

@@ -12,11 +12,16 @@ import type { Hop, VerifyTarget } from "./types.js";
 /** The outsider hops, each "cannot tell" when a statement cannot be judged. */
 export function guardedOutsiderReadHops(docs: PathDocuments, target: VerifyTarget): Hop[] {
   return [
-    ...judgingAll([
-      { id: "bucket-not-public", title: `${target.bucket} is not public` },
-      { id: "no-third-account-reads", title: `no third account can read or change ${target.bucket}` },
-    ], () => outsiderReadHops(docs, target)),
-    ...judgingAll([{ id: "services-cannot-reach-bucket", title: `no AWS service can act on ${target.bucket} for another account's resources` }], () => bucketServiceHops(docs, target)),
+    ...judgingAll(
+      [
+        { id: "bucket-not-public", title: `${target.bucket} is not public` },
+        { id: "no-third-account-reads", title: `no third account can read or change ${target.bucket}` },
+      ],
+      () => outsiderReadHops(docs, target),
+    ),
+    ...judgingAll([{ id: "services-cannot-reach-bucket", title: `no AWS service can act on ${target.bucket} for another account's resources` }], () =>
+      bucketServiceHops(docs, target),
+    ),
   ];
 }
 
@@ -51,12 +56,18 @@ export function outsiderReadHops(docs: PathDocuments, target: VerifyTarget): Hop
     });
   }
   if (namedGrant) {
-    hops.push(reachHop("no-third-account-reads", `no third account can read or change ${target.bucket}`, namedGrant, namedGrant.who!,
-      (statements) => `Narrow or remove ${statements} if that account should not reach the bucket.`));
+    hops.push(
+      reachHop(
+        "no-third-account-reads",
+        `no third account can read or change ${target.bucket}`,
+        namedGrant,
+        namedGrant.who!,
+        (statements) => `Narrow or remove ${statements} if that account should not reach the bucket.`,
+      ),
+    );
   }
   return hops;
 }
-
 
 export function publicHop(target: VerifyTarget, grant: Reach | undefined, docs: PathDocuments): Hop {
   const block = docs.publicAccessBlock;
@@ -65,7 +76,13 @@ export function publicHop(target: VerifyTarget, grant: Reach | undefined, docs: 
   if (grant?.networkOnly) {
     // Block Public Access does not count a grant limited to a VPC, an endpoint or an address as public: it does not override it.
     const statements = grantingStatements(grant.result);
-    return { id: "bucket-not-public", title, ok: null, detail: throughNetworkDetail(grant, grant.who ?? "Another account", statements), fix: NETWORK_FIX(statements) };
+    return {
+      id: "bucket-not-public",
+      title,
+      ok: null,
+      detail: throughNetworkDetail(grant, grant.who ?? "Another account", statements),
+      fix: NETWORK_FIX(statements),
+    };
   }
   if (grant) {
     const statements = grantingStatements(grant.result);
@@ -79,15 +96,19 @@ export function publicHop(target: VerifyTarget, grant: Reach | undefined, docs: 
   }
   const acl = publicAclHop(target, docs, title);
   if (acl) return acl;
-  const objectAcls = docs.objectOwnership !== "BucketOwnerEnforced" && !block?.IgnorePublicAcls
-    ? " Object ACLs are not read: with ACLs on and public ACLs not ignored, an object's own ACL can still make it public (--harden-bucket turns ACLs off)."
-    : "";
+  const objectAcls =
+    docs.objectOwnership !== "BucketOwnerEnforced" && !block?.IgnorePublicAcls
+      ? " Object ACLs are not read: with ACLs on and public ACLs not ignored, an object's own ACL can still make it public (--harden-bucket turns ACLs off)."
+      : "";
   return {
     id: "bucket-not-public",
     title,
     ok: true,
     // A grant to named accounts or to an organization is not public in S3's terms: "no third account" reports it.
-    detail: (blocked ? "No statement or ACL grants the public; Block Public Access is on." : "No statement or bucket ACL grants the public (Block Public Access is not fully on).") + objectAcls,
+    detail:
+      (blocked
+        ? "No statement or ACL grants the public; Block Public Access is on."
+        : "No statement or bucket ACL grants the public (Block Public Access is not fully on).") + objectAcls,
   };
 }
 
@@ -96,10 +117,21 @@ export function publicAclHop(target: VerifyTarget, docs: PathDocuments, title: s
   const effective = effectiveAclGrants(docs.bucketAcl, docs.objectOwnership, !!docs.publicAccessBlock?.IgnorePublicAcls);
   const fix = `Make the bucket ACL private (aws s3api put-bucket-acl --bucket ${target.bucket} --acl private), or run \`xacct setup --harden-bucket\` (BucketOwnerEnforced turns ACLs off).`;
   if (effective === undefined) {
-    return { id: "bucket-not-public", title, ok: false, detail: `Cannot tell: ACLs are in effect (object ownership ${docs.objectOwnership ?? "not set"}) and the bucket ACL was not read.`, fix };
+    return {
+      id: "bucket-not-public",
+      title,
+      ok: false,
+      detail: `Cannot tell: ACLs are in effect (object ownership ${docs.objectOwnership ?? "not set"}) and the bucket ACL was not read.`,
+      fix,
+    };
   }
   const everyone = effective.find((g) => g.to === "everyone");
   if (!everyone) return undefined;
-  return { id: "bucket-not-public", title, ok: false, detail: `The bucket ACL grants ${everyone.permission} to ${everyone.who}, and neither object ownership (ACLs off) nor Block Public Access (IgnorePublicAcls) overrides it.`, fix };
+  return {
+    id: "bucket-not-public",
+    title,
+    ok: false,
+    detail: `The bucket ACL grants ${everyone.permission} to ${everyone.who}, and neither object ownership (ACLs off) nor Block Public Access (IgnorePublicAcls) overrides it.`,
+    fix,
+  };
 }
-

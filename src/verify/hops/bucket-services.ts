@@ -17,7 +17,16 @@ import type { Hop, VerifyTarget } from "./types.js";
 
 const ALL: S3ActionKind[] = ["read", "list", "write", "delete", "administer"];
 /** Keys a service's request lacks: it is no IAM principal of any account, and it calls from AWS's own network. */
-const NOT_IAM = ["aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:userid", "aws:username", "aws:PrincipalTag", ...NETWORK_KEYS];
+const NOT_IAM = [
+  "aws:PrincipalAccount",
+  "aws:PrincipalArn",
+  "aws:PrincipalOrgID",
+  "aws:PrincipalOrgPaths",
+  "aws:userid",
+  "aws:username",
+  "aws:PrincipalTag",
+  ...NETWORK_KEYS,
+];
 
 function servicesNamed(statements: PolicyStatement[]): string[] {
   const named = statements.flatMap((s) => [s.Principal, s.NotPrincipal].flatMap((p) => (p && p !== "*" ? [p.Service ?? []].flat() : [])));
@@ -63,19 +72,33 @@ export function bucketServiceHops(docs: PathDocuments, target: VerifyTarget): Ho
   const title = `no AWS service can act on ${target.bucket} for another account's resources`;
   const patterns = sourceArnPatterns(bucketPolicy.document.Statement);
   const actingFor = (account: string) => services.flatMap((service) => servicesActingFor(service, account, target, patterns));
-  const deputy = others.flatMap(actingFor).map((outsider) => reachOf(bucketPolicy, outsider, target)).find((r) => r !== undefined);
+  const deputy = others
+    .flatMap(actingFor)
+    .map((outsider) => reachOf(bucketPolicy, outsider, target))
+    .find((r) => r !== undefined);
   if (deputy) {
     const statements = grantingStatements(deputy.result);
-    return [{
+    return [
+      {
+        id: "services-cannot-reach-bucket",
+        title,
+        ok: false,
+        detail: `${deputy.who} may ${deputy.action} on ${deputy.resource}, allowed by ${statements}: no aws:SourceAccount, aws:SourceArn or aws:SourceOrgID condition keeps other accounts' resources out (another account's inventory, logs or exports can name this bucket). An aws:SourceArn keeps them out only when it names Production's account; S3's ARNs name none.`,
+        fix: `Add a condition aws:SourceAccount = ${target.productionAccountId} to ${statements} (an aws:SourceArn alone limits it only when its account part is Production's).`,
+      },
+    ];
+  }
+  const hops: Hop[] = [
+    {
       id: "services-cannot-reach-bucket",
       title,
-      ok: false,
-      detail: `${deputy.who} may ${deputy.action} on ${deputy.resource}, allowed by ${statements}: no aws:SourceAccount, aws:SourceArn or aws:SourceOrgID condition keeps other accounts' resources out (another account's inventory, logs or exports can name this bucket). An aws:SourceArn keeps them out only when it names Production's account; S3's ARNs name none.`,
-      fix: `Add a condition aws:SourceAccount = ${target.productionAccountId} to ${statements} (an aws:SourceArn alone limits it only when its account part is Production's).`,
-    }];
-  }
-  const hops: Hop[] = [{ id: "services-cannot-reach-bucket", title, ok: true, detail: `${services.join(", ")} may act on the bucket only for Production's own resources, if at all.` }];
-  const own = actingFor(target.productionAccountId).map((outsider) => reachOf(bucketPolicy, outsider, target)).find((r) => r !== undefined);
+      ok: true,
+      detail: `${services.join(", ")} may act on the bucket only for Production's own resources, if at all.`,
+    },
+  ];
+  const own = actingFor(target.productionAccountId)
+    .map((outsider) => reachOf(bucketPolicy, outsider, target))
+    .find((r) => r !== undefined);
   if (own) {
     const statements = grantingStatements(own.result);
     hops.push({

@@ -39,31 +39,70 @@ export function computeDirectHops(docs: PathDocuments, target: VerifyTarget): Ho
   const mayRead = `${target.stagingUser} may s3:GetObject on ${target.bucket}/*`;
   const admits = `the bucket policy of ${target.bucket} lets ${target.stagingUser} read objects`;
   const hops: Hop[] = [
-    onEveryKey(target.bucket, keys, (key) => judging("user-may-read", mayRead, () => {
-      const own = evaluateIntended(onObject("s3:GetObject", user, key), { identity: docs.userPolicies, permissionsBoundary: docs.userBoundary, resource: anyBucket, ...orgLayer(docs, "staging", "scps") });
-      return verdict("user-may-read", mayRead, own.decision === "Allow", own,
-        docs.userExists ? `Give ${target.stagingUser} s3:GetObject on ${bucketObjectsArn(partition, target.bucket)}: run \`xacct setup --mode resource-policy\`.` : `User ${target.stagingUser} does not exist: run \`xacct setup --mode resource-policy\`.`);
-    })),
-    onEveryKey(target.bucket, keys, (key) => judging("bucket-admits-user", admits, () => {
-      if (!bucketPolicy) return missing("bucket-admits-user", admits, `Bucket ${target.bucket} has no bucket policy, so nothing grants Staging's request.`, "Grant it: run `xacct setup --mode resource-policy`.");
-      const admitted = evaluateIntended(onObject("s3:GetObject", user, key), { identity: [ANY_IDENTITY], permissionsBoundary: docs.userBoundary && ANY_IDENTITY, resource: bucketPolicy, ...orgLayer(docs, "production", "rcps") });
-      const hop = verdict("bucket-admits-user", admits, admitted.decision === "Allow", admitted,
-        `Grant account ${target.stagingAccountId} s3:GetObject in the bucket policy: run \`xacct setup --mode resource-policy\`.`);
-      return { ...hop, detail: `${hop.detail} ${ownershipNote(docs.objectOwnership)}` };
-    })),
+    onEveryKey(target.bucket, keys, (key) =>
+      judging("user-may-read", mayRead, () => {
+        const own = evaluateIntended(onObject("s3:GetObject", user, key), {
+          identity: docs.userPolicies,
+          permissionsBoundary: docs.userBoundary,
+          resource: anyBucket,
+          ...orgLayer(docs, "staging", "scps"),
+        });
+        return verdict(
+          "user-may-read",
+          mayRead,
+          own.decision === "Allow",
+          own,
+          docs.userExists
+            ? `Give ${target.stagingUser} s3:GetObject on ${bucketObjectsArn(partition, target.bucket)}: run \`xacct setup --mode resource-policy\`.`
+            : `User ${target.stagingUser} does not exist: run \`xacct setup --mode resource-policy\`.`,
+        );
+      }),
+    ),
+    onEveryKey(target.bucket, keys, (key) =>
+      judging("bucket-admits-user", admits, () => {
+        if (!bucketPolicy)
+          return missing(
+            "bucket-admits-user",
+            admits,
+            `Bucket ${target.bucket} has no bucket policy, so nothing grants Staging's request.`,
+            "Grant it: run `xacct setup --mode resource-policy`.",
+          );
+        const admitted = evaluateIntended(onObject("s3:GetObject", user, key), {
+          identity: [ANY_IDENTITY],
+          permissionsBoundary: docs.userBoundary && ANY_IDENTITY,
+          resource: bucketPolicy,
+          ...orgLayer(docs, "production", "rcps"),
+        });
+        const hop = verdict(
+          "bucket-admits-user",
+          admits,
+          admitted.decision === "Allow",
+          admitted,
+          `Grant account ${target.stagingAccountId} s3:GetObject in the bucket policy: run \`xacct setup --mode resource-policy\`.`,
+        );
+        return { ...hop, detail: `${hop.detail} ${ownershipNote(docs.objectOwnership)}` };
+      }),
+    ),
   ];
   for (const { verb, kinds, what } of BEYOND_READING) {
     const title = `Staging cannot ${what} ${target.bucket}`;
-    hops.push(judging(`user-cannot-${verb}`, title, () => {
-      // Any principal of Staging, not only this user: the bucket policy is what must not grant more.
-      const reach = bucketPolicy ? stagingReach(bucketPolicy, target, kinds, [], docs) : undefined;
-      const asUser = (action: string, resource: string) => anyRequestOf({ ...onObject(action, user), resource }, user.arn);
-      const own = reach ?? firstReachIn(stagingAccountOrg(outsiderTarget(target), target.stagingAccountId, docs.organization?.stagingOrg), both, asUser, kinds, target);
-      return reachHop(`user-cannot-${verb}`, title, own, reach?.who ?? target.stagingUser,
-        (statements) => `Narrow ${statements} to reading (s3:GetObject): the plan lets Staging read, nothing else.`);
-    }));
+    hops.push(
+      judging(`user-cannot-${verb}`, title, () => {
+        // Any principal of Staging, not only this user: the bucket policy is what must not grant more.
+        const reach = bucketPolicy ? stagingReach(bucketPolicy, target, kinds, [], docs) : undefined;
+        const asUser = (action: string, resource: string) => anyRequestOf({ ...onObject(action, user), resource }, user.arn);
+        const own =
+          reach ?? firstReachIn(stagingAccountOrg(outsiderTarget(target), target.stagingAccountId, docs.organization?.stagingOrg), both, asUser, kinds, target);
+        return reachHop(
+          `user-cannot-${verb}`,
+          title,
+          own,
+          reach?.who ?? target.stagingUser,
+          (statements) => `Narrow ${statements} to reading (s3:GetObject): the plan lets Staging read, nothing else.`,
+        );
+      }),
+    );
   }
   hops.push(...guardedOutsiderReadHops(docs, target));
   return hops;
 }
-

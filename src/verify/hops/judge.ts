@@ -1,7 +1,15 @@
 /** Shared pieces of judging a hop: the stand-ins for the other side, the verdict shapes. Pure. */
 import { partitionForRegion } from "../../policy/arn.js";
 import { policyDocument, type PolicyStatement } from "../../policy/documents.js";
-import { describeStatement, evaluate, PolicyEvalError, type EvaluationRequest, type EvaluationResult, type LabeledPolicy, type PolicySet } from "../../policy-eval/index.js";
+import {
+  describeStatement,
+  evaluate,
+  PolicyEvalError,
+  type EvaluationRequest,
+  type EvaluationResult,
+  type LabeledPolicy,
+  type PolicySet,
+} from "../../policy-eval/index.js";
 import type { OutsiderTarget } from "../outsiders.js";
 import { S3_REQUEST_KEYS } from "../request-context.js";
 import type { PathDocuments } from "../documents.js";
@@ -76,7 +84,10 @@ export function outsiderTarget(target: VerifyTarget): OutsiderTarget {
 
 /** The statements of real documents that allowed a request (not the stand-ins above). */
 export function grantingStatements(result: EvaluationResult): string {
-  return result.deciding.filter((d) => d.policy !== ANY_IDENTITY.label && d.policy !== ANY_TRUST.label).map(describeStatement).join(", ");
+  return result.deciding
+    .filter((d) => d.policy !== ANY_IDENTITY.label && d.policy !== ANY_TRUST.label)
+    .map(describeStatement)
+    .join(", ");
 }
 
 export function denyingStatements(result: EvaluationResult): string {
@@ -95,16 +106,20 @@ export function evaluateIntended(request: EvaluationRequest, policies: PolicySet
   return adverse.decision === favourable.decision ? favourable : { ...favourable, adverse };
 }
 
-
 export function verdict(id: HopId, title: string, ok: boolean, result: Judged, fix: string): Hop {
   if (ok && result.adverse) return cannotTell(id, title, result.adverse, result);
-  return ok ? { id, title, ok, detail: result.reason } : { id, title, ok, detail: result.reason, fix: result.decision === "ExplicitDeny" ? `Remove or narrow ${denyingStatements(result)}. ${fix}` : fix };
+  return ok
+    ? { id, title, ok, detail: result.reason }
+    : { id, title, ok, detail: result.reason, fix: result.decision === "ExplicitDeny" ? `Remove or narrow ${denyingStatements(result)}. ${fix}` : fix };
 }
 
 /** The hop turns on a fact xacct cannot read (aws:SourceIp, aws:SourceVpce, aws:userid, tags, …): it says so, naming the statements. */
 export function cannotTell(id: HopId, title: string, adverse: EvaluationResult, allowed?: EvaluationResult): Hop {
   // An Allow that may not apply is named by the statements that granted it when the facts went the request's way.
-  const deciding = adverse.decision === "ExplicitDeny" ? adverse.deciding : (allowed?.deciding ?? []).filter((d) => d.policy !== ANY_IDENTITY.label && d.policy !== ANY_TRUST.label);
+  const deciding =
+    adverse.decision === "ExplicitDeny"
+      ? adverse.deciding
+      : (allowed?.deciding ?? []).filter((d) => d.policy !== ANY_IDENTITY.label && d.policy !== ANY_TRUST.label);
   const statements = deciding.length > 0 ? deciding.map(describeStatement).join(", ") : "the statements that allow it";
   return {
     id,
@@ -144,4 +159,5 @@ export function withoutStatements(policy: LabeledPolicy, drop: (statement: Polic
   return { label: policy.label, document: { ...policy.document, Statement: policy.document.Statement.map((s) => (drop(s) ? inert : s)) } };
 }
 
-export const OUTSIDER_CHOOSES = "(A caller chooses what it sends, how it names and tags its own users and roles, and whether it uses TLS, so conditions on those do not keep it out.)";
+export const OUTSIDER_CHOOSES =
+  "(A caller chooses what it sends, how it names and tags its own users and roles, and whether it uses TLS, so conditions on those do not keep it out.)";

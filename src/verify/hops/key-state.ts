@@ -21,7 +21,11 @@ export function keyStateProblem(key: KmsKey): KeyStateProblem | undefined {
   const keyId = `--key-id ${arn}`;
   switch (state) {
     case "Disabled":
-      return { ok: false, detail: `The key ${arn} is Disabled: ${refuses}.`, fix: `If it was disabled by mistake, enable it in Production (\`aws kms enable-key ${keyId}\`); otherwise re-encrypt the objects with an enabled key.` };
+      return {
+        ok: false,
+        detail: `The key ${arn} is Disabled: ${refuses}.`,
+        fix: `If it was disabled by mistake, enable it in Production (\`aws kms enable-key ${keyId}\`); otherwise re-encrypt the objects with an enabled key.`,
+      };
     case "PendingDeletion":
     case "PendingReplicaDeletion":
       return {
@@ -30,10 +34,22 @@ export function keyStateProblem(key: KmsKey): KeyStateProblem | undefined {
         fix: `If the deletion is a mistake, cancel it and enable the key in Production (\`aws kms cancel-key-deletion ${keyId}\`, then \`aws kms enable-key ${keyId}\`).`,
       };
     case "PendingImport":
-      return { ok: false, detail: `The key ${arn} is PendingImport (it has no key material): ${refuses}.`, fix: `Import the key material into it in Production (\`aws kms import-key-material ${keyId} …\`).` };
+      return {
+        ok: false,
+        detail: `The key ${arn} is PendingImport (it has no key material): ${refuses}.`,
+        fix: `Import the key material into it in Production (\`aws kms import-key-material ${keyId} …\`).`,
+      };
     case "Unavailable":
-      return { ok: false, detail: `The key ${arn} is Unavailable (its custom key store is disconnected): ${refuses}.`, fix: "Connect its custom key store in Production (`aws kms connect-custom-key-store`)." };
+      return {
+        ok: false,
+        detail: `The key ${arn} is Unavailable (its custom key store is disconnected): ${refuses}.`,
+        fix: "Connect its custom key store in Production (`aws kms connect-custom-key-store`).",
+      };
     default:
-      return { ok: null, detail: `Cannot tell: the key ${arn} is ${state}, not Enabled; KMS may refuse to decrypt with it until it is.`, fix: "Wait until DescribeKey shows the key Enabled, then run verify again; xacct treats this check as not holding." };
+      return {
+        ok: null,
+        detail: `Cannot tell: the key ${arn} is ${state}, not Enabled; KMS may refuse to decrypt with it until it is.`,
+        fix: "Wait until DescribeKey shows the key Enabled, then run verify again; xacct treats this check as not holding.",
+      };
   }
 }

@@ -82,7 +82,12 @@ export function kmsHops(input: KmsHopInput): Hop[] {
 function withGrants(hop: Hop, input: KmsHopInput): Hop {
   if (hop.ok !== false || hop.detail.startsWith("Explicitly denied") || input.grants === undefined || keyStateProblem(input.key)) return hop;
   if (typeof input.grants === "string") {
-    return { ...hop, ok: null, detail: `Cannot tell: ${hop.detail} But a KMS grant may still let ${input.reader} decrypt, and the key's grants could not be read (${input.grants}).`, fix: `Let the verifying credentials call kms:ListGrants on ${input.key.arn}, or check its grants yourself; xacct treats this check as not holding. Otherwise: ${hop.fix ?? ""}`.trim() };
+    return {
+      ...hop,
+      ok: null,
+      detail: `Cannot tell: ${hop.detail} But a KMS grant may still let ${input.reader} decrypt, and the key's grants could not be read (${input.grants}).`,
+      fix: `Let the verifying credentials call kms:ListGrants on ${input.key.arn}, or check its grants yourself; xacct treats this check as not holding. Otherwise: ${hop.fix ?? ""}`.trim(),
+    };
   }
   const mine = input.grants.filter((g) => g.operations.includes("Decrypt") && isReader(g.granteePrincipal, input.request) && s3CanMeet(g, input.request));
   if (mine.length === 0) return hop;
@@ -114,7 +119,12 @@ function isReader(grantee: string, request: EvaluationRequest): boolean {
   const roleArn = request.context["aws:PrincipalArn"];
   const sessionPrefix = principal.includes(":assumed-role/") ? principal.slice(0, principal.lastIndexOf("/") + 1) : undefined;
   const partition = (principal.split(":")[1] ?? "aws") as Partition;
-  return grantee === principal || grantee === roleArn || (sessionPrefix !== undefined && grantee.startsWith(sessionPrefix)) || grantee === accountRootArn(partition, request.principal.accountId);
+  return (
+    grantee === principal ||
+    grantee === roleArn ||
+    (sessionPrefix !== undefined && grantee.startsWith(sessionPrefix)) ||
+    grantee === accountRootArn(partition, request.principal.accountId)
+  );
 }
 
 /** A refusal by an SCP or RCP is the organization's to change, not something setup can grant. */
@@ -150,14 +160,26 @@ function readerHop(input: KmsHopInput): Hop {
   const unusable = stateHop(id, title, input);
   if (unusable) return unusable;
   const layers = { ...input.limits, permissionsBoundary: input.readerBoundary };
-  const own = evaluateIntended(input.request, { identity: input.readerPolicies, ...layers, resource: delegatingKeyPolicy(input.key, input.request.principal.accountId) });
+  const own = evaluateIntended(input.request, {
+    identity: input.readerPolicies,
+    ...layers,
+    resource: delegatingKeyPolicy(input.key, input.request.principal.accountId),
+  });
   // Same account, a key policy naming the reader itself is enough without an identity grant.
   const combined = input.keyPolicy ? evaluateIntended(input.request, { identity: input.readerPolicies, ...layers, resource: input.keyPolicy }) : undefined;
   const result = own.decision !== "Allow" && combined?.decision === "Allow" ? combined : own;
   if (input.mode === "role" && input.key.manager === "AWS" && own.decision !== "Allow" && !input.keyPolicy) {
-    return { id, title, ok: null, detail: `Cannot tell: the key policy of the AWS managed key ${input.key.arn} could not be read, and ${input.reader}'s own policies do not allow kms:Decrypt on it.`, fix: "Let the verifying credentials call kms:GetKeyPolicy on the key, then run verify again." };
+    return {
+      id,
+      title,
+      ok: null,
+      detail: `Cannot tell: the key policy of the AWS managed key ${input.key.arn} could not be read, and ${input.reader}'s own policies do not allow kms:Decrypt on it.`,
+      fix: "Let the verifying credentials call kms:GetKeyPolicy on the key, then run verify again.",
+    };
   }
-  const fix = organizationFix(result, input.reader) ?? `Give ${input.reader} kms:Decrypt on ${input.key.arn} (through S3 only): run \`xacct setup\`, which adds the grant to its policy.`;
+  const fix =
+    organizationFix(result, input.reader) ??
+    `Give ${input.reader} kms:Decrypt on ${input.key.arn} (through S3 only): run \`xacct setup\`, which adds the grant to its policy.`;
   return verdict(id, title, result.decision === "Allow", result, fix);
 }
 
@@ -165,9 +187,11 @@ function keyPolicyHop(input: KmsHopInput): Hop {
   const id = "key-policy-admits";
   const title = keyPolicyTitle(input);
   const sharedAwsKey = input.key.manager === "AWS" && input.mode === "resource-policy";
-  const awsKeyFix = "The AWS managed key aws/s3 cannot be shared with another account: re-encrypt the objects with a customer managed key of Production, or use role mode (`xacct setup --mode role`).";
+  const awsKeyFix =
+    "The AWS managed key aws/s3 cannot be shared with another account: re-encrypt the objects with a customer managed key of Production, or use role mode (`xacct setup --mode role`).";
   if (!input.keyPolicy) {
-    if (sharedAwsKey) return { id, title, ok: false, detail: `The AWS managed key ${input.key.arn} admits only principals of its own account.`, fix: awsKeyFix };
+    if (sharedAwsKey)
+      return { id, title, ok: false, detail: `The AWS managed key ${input.key.arn} admits only principals of its own account.`, fix: awsKeyFix };
     return {
       id,
       title,
@@ -177,7 +201,9 @@ function keyPolicyHop(input: KmsHopInput): Hop {
     };
   }
   const result = keyPolicyAdmits(input.request, input.keyPolicy, input.readerBoundary);
-  const fix = sharedAwsKey ? awsKeyFix : organizationFix(result, input.reader) ?? `Let ${input.reader} decrypt with the key: run \`xacct setup\`, which adds its statement to the key policy.`;
+  const fix = sharedAwsKey
+    ? awsKeyFix
+    : (organizationFix(result, input.reader) ?? `Let ${input.reader} decrypt with the key: run \`xacct setup\`, which adds its statement to the key policy.`);
   return verdict(id, title, result.decision === "Allow", result, fix);
 }
 

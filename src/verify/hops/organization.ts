@@ -13,8 +13,11 @@ const TITLE = "organization policies (SCPs, RCPs) on the path";
 export function organizationPoliciesHop(docs: PathDocuments): Hop | undefined {
   const org = docs.organization;
   if (!org) return undefined;
-  const sides = [["Staging", org.staging], ["Production", org.production]] as const;
-  const unreadable = sides.filter((s): s is readonly [typeof s[0], Extract<SideOrgPolicies, { kind: "unreadable" }>] => s[1].kind === "unreadable");
+  const sides = [
+    ["Staging", org.staging],
+    ["Production", org.production],
+  ] as const;
+  const unreadable = sides.filter((s): s is readonly [(typeof s)[0], Extract<SideOrgPolicies, { kind: "unreadable" }>] => s[1].kind === "unreadable");
   if (unreadable.length > 0) {
     const which = unreadable.map(([side, p]) => `${side} account ${p.accountId} (${p.why})`).join("; ");
     return {

@@ -47,7 +47,11 @@ export function rolePath(target: VerifyTarget, docs: PathDocuments): RolePath {
   const roleFacts = named ? factsOf(docs, "role") : { ...factsOf(docs, "role"), uniqueId: undefined };
   const partition = partitionForRegion(target.region);
   const canonical = docs.productionCanonicalId === undefined ? {} : { canonicalUserId: docs.productionCanonicalId };
-  const session = { arn: `arn:${partition}:sts::${target.productionAccountId}:assumed-role/${target.roleName}/${target.sessionName}`, accountId: target.productionAccountId, ...canonical };
+  const session = {
+    arn: `arn:${partition}:sts::${target.productionAccountId}:assumed-role/${target.roleName}/${target.sessionName}`,
+    accountId: target.productionAccountId,
+    ...canonical,
+  };
   const mfa = target.assumeContext?.["aws:MultiFactorAuthPresent"] === true;
   const user = stagingUserOf(target, docs);
   const userFacts = factsOf(docs, "user");
@@ -61,7 +65,13 @@ export function rolePath(target: VerifyTarget, docs: PathDocuments): RolePath {
       action: "sts:AssumeRole",
       resource: target.roleArn,
       resourceAccountId: target.productionAccountId,
-      ...userRequestContext(principal, target.region, target.productionAccountId, { ...(named ? { "sts:RoleSessionName": target.sessionName } : {}), ...target.assumeContext }, factsFor(principal)),
+      ...userRequestContext(
+        principal,
+        target.region,
+        target.productionAccountId,
+        { ...(named ? { "sts:RoleSessionName": target.sessionName } : {}), ...target.assumeContext },
+        factsFor(principal),
+      ),
     }),
     onObject: (action, principal = session, key = GENERIC_PROBE_KEY) => ({
       principal,
@@ -74,4 +84,3 @@ export function rolePath(target: VerifyTarget, docs: PathDocuments): RolePath {
     }),
   };
 }
-

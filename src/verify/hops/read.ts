@@ -25,16 +25,29 @@ export function locateHop(docs: PathDocuments, target: VerifyTarget): Hop {
   return judging("bucket-lets-staging-list", title, () => {
     const results = ["s3:GetBucketLocation", "s3:ListBucket"].map((action) =>
       evaluateIntended(
-        { principal: user, action, resource: bucketArn(partition, target.bucket), resourceAccountId: target.productionAccountId, ...userRequestContext(user, target.region, target.productionAccountId, S3_SIGNING, factsOf(docs, "user")) },
+        {
+          principal: user,
+          action,
+          resource: bucketArn(partition, target.bucket),
+          resourceAccountId: target.productionAccountId,
+          ...userRequestContext(user, target.region, target.productionAccountId, S3_SIGNING, factsOf(docs, "user")),
+        },
         // The user's boundary matters even as a stand-in: a Deny with NotPrincipal then always applies.
-        { identity: [ANY_IDENTITY], permissionsBoundary: docs.userBoundary && ANY_IDENTITY, resource: bucketPolicy, ...orgLayer(docs, "staging", "scps"), ...orgLayer(docs, "production", "rcps") },
+        {
+          identity: [ANY_IDENTITY],
+          permissionsBoundary: docs.userBoundary && ANY_IDENTITY,
+          resource: bucketPolicy,
+          ...orgLayer(docs, "staging", "scps"),
+          ...orgLayer(docs, "production", "rcps"),
+        },
       ),
     );
     const refused = results.find((r) => r.decision !== "Allow") ?? results.find((r) => r.adverse);
-    return refused ? verdict("bucket-lets-staging-list", title, refused.decision === "Allow", refused, fix) : { id: "bucket-lets-staging-list", title, ok: true, detail: results[1]!.reason };
+    return refused
+      ? verdict("bucket-lets-staging-list", title, refused.decision === "Allow", refused, fix)
+      : { id: "bucket-lets-staging-list", title, ok: true, detail: results[1]!.reason };
   });
 }
-
 
 /** The role may read the objects, and the bucket does not deny it. */
 export function readHops(docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop[] {
@@ -53,10 +66,19 @@ function roleReadHop(docs: PathDocuments, target: VerifyTarget, path: RolePath, 
     // statement naming the role); a bucket-policy Deny is judged in the next hop on its own.
     const boundary = { permissionsBoundary: docs.roleBoundary, ...orgLayer(docs, "production", "scps") };
     const ownRead = evaluateIntended(path.onObject("s3:GetObject", undefined, key), { identity: docs.rolePolicies, ...boundary });
-    const combinedRead = evaluateIntended(path.onObject("s3:GetObject", undefined, key), { identity: docs.rolePolicies, ...boundary, ...(bucketPolicy ? { resource: bucketPolicy } : {}) });
+    const combinedRead = evaluateIntended(path.onObject("s3:GetObject", undefined, key), {
+      identity: docs.rolePolicies,
+      ...boundary,
+      ...(bucketPolicy ? { resource: bucketPolicy } : {}),
+    });
     const read = ownRead.decision !== "Allow" && combinedRead.decision === "Allow" ? combinedRead : ownRead;
-    return verdict("role-may-read", title, read.decision === "Allow", read,
-      `Attach a policy allowing s3:GetObject on ${bucketObjectsArn(path.partition, target.bucket)} to ${target.roleName}: run \`xacct setup\`.`);
+    return verdict(
+      "role-may-read",
+      title,
+      read.decision === "Allow",
+      read,
+      `Attach a policy allowing s3:GetObject on ${bucketObjectsArn(path.partition, target.bucket)} to ${target.roleName}: run \`xacct setup\`.`,
+    );
   });
 }
 
@@ -65,7 +87,14 @@ function bucketSideHop(docs: PathDocuments, target: VerifyTarget, path: RolePath
   const title = `the bucket policy and settings of ${target.bucket} do not deny it`;
   return judging("bucket-allows-read", title, () => {
     // A boundary's presence matters to the bucket side too: a Deny with NotPrincipal then always applies.
-    const bucketSide = bucketPolicy ? evaluateIntended(path.onObject("s3:GetObject", undefined, key), { identity: [ANY_IDENTITY], permissionsBoundary: docs.roleBoundary && ANY_IDENTITY, resource: bucketPolicy, ...orgLayer(docs, "production", "rcps") }) : undefined;
+    const bucketSide = bucketPolicy
+      ? evaluateIntended(path.onObject("s3:GetObject", undefined, key), {
+          identity: [ANY_IDENTITY],
+          permissionsBoundary: docs.roleBoundary && ANY_IDENTITY,
+          resource: bucketPolicy,
+          ...orgLayer(docs, "production", "rcps"),
+        })
+      : undefined;
     const bucketDenies = bucketSide?.decision === "ExplicitDeny";
     const mayDeny = !bucketDenies && bucketSide?.adverse?.decision === "ExplicitDeny" ? bucketSide.adverse : undefined;
     if (mayDeny) return cannotTell("bucket-allows-read", title, mayDeny);
@@ -79,9 +108,7 @@ function bucketSideHop(docs: PathDocuments, target: VerifyTarget, path: RolePath
   });
 }
 
-
 export function ownershipNote(ownership: string | undefined): string {
   if (ownership === "BucketOwnerEnforced") return "No statement denies it; object ownership is enforced (ACLs off).";
   return `No statement denies it. Note: object ownership is ${ownership ?? "not set"}, so objects uploaded by other accounts may stay theirs and be unreadable; BucketOwnerEnforced avoids that.`;
 }
-

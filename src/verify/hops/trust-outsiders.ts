@@ -24,7 +24,13 @@ export function thirdAccountAssumeHop(trust: LabeledPolicy, docs: PathDocuments,
     if (result.decision !== "Allow") continue;
     const admitting = grantingStatements(result);
     if (evaluate({ ...request, open: withoutNetwork(outsider.open) }, { identity: [ANY_IDENTITY], resource: trust }).decision !== "Allow") {
-      throughNetwork ??= { id: "third-account-cannot-assume", title, ok: null, detail: throughNetworkDetail({ action: "sts:AssumeRole", resource: target.roleArn, result }, outsider.who, admitting), fix: NETWORK_FIX(admitting) };
+      throughNetwork ??= {
+        id: "third-account-cannot-assume",
+        title,
+        ok: null,
+        detail: throughNetworkDetail({ action: "sts:AssumeRole", resource: target.roleArn, result }, outsider.who, admitting),
+        fix: NETWORK_FIX(admitting),
+      };
       continue;
     }
     return {
@@ -35,7 +41,9 @@ export function thirdAccountAssumeHop(trust: LabeledPolicy, docs: PathDocuments,
       fix: `Narrow or remove ${admitting} so that only account ${target.stagingAccountId} is admitted, or use a role of this setup's own (--role-name).`,
     };
   }
-  return throughNetwork ?? { id: "third-account-cannot-assume", title, ok: true, detail: "No statement admits a principal of any other account, whatever it sends." };
+  return (
+    throughNetwork ?? { id: "third-account-cannot-assume", title, ok: true, detail: "No statement admits a principal of any other account, whatever it sends." }
+  );
 }
 
 /**
@@ -51,7 +59,12 @@ export function organizationHop(trust: LabeledPolicy, docs: PathDocuments, targe
   const result = evaluate(request, { identity: [ANY_IDENTITY], resource: trust });
   const id = "organization-members-cannot-assume";
   if (result.decision !== "Allow") {
-    return { id, title: `no other account of organization ${orgId} can assume ${target.roleName}`, ok: true, detail: "Only the named Staging accounts of the organization are admitted." };
+    return {
+      id,
+      title: `no other account of organization ${orgId} can assume ${target.roleName}`,
+      ok: true,
+      detail: "Only the named Staging accounts of the organization are admitted.",
+    };
   }
   const admitting = grantingStatements(result);
   const isOurs = ownTrustStatement(trust, target);
@@ -60,7 +73,13 @@ export function organizationHop(trust: LabeledPolicy, docs: PathDocuments, targe
     const foreign = grantingStatements(others);
     const sure = evaluate({ ...request, open: withoutNetwork(request.open) }, { identity: [ANY_IDENTITY], resource: withoutStatements(trust, isOurs) });
     if (sure.decision !== "Allow") {
-      return { id, title: `no other account of organization ${orgId} can assume ${target.roleName}`, ok: null, detail: throughNetworkDetail({ action: "sts:AssumeRole", resource: target.roleArn, result: others }, member.who, foreign), fix: NETWORK_FIX(foreign) };
+      return {
+        id,
+        title: `no other account of organization ${orgId} can assume ${target.roleName}`,
+        ok: null,
+        detail: throughNetworkDetail({ action: "sts:AssumeRole", resource: target.roleArn, result: others }, member.who, foreign),
+        fix: NETWORK_FIX(foreign),
+      };
     }
     return {
       id,
@@ -112,7 +131,11 @@ export function stagingAsPlannedHop(trust: LabeledPolicy, target: VerifyTarget, 
   for (const account of probes) {
     const arn = `arn:${path.partition}:iam::${account}:role/xacct-unnamed`;
     const result = evaluate(
-      { ...path.assume({ arn, accountId: account }), context: { "aws:PrincipalAccount": account, "aws:PrincipalArn": arn, "aws:ResourceAccount": target.productionAccountId }, open: { absent: required } },
+      {
+        ...path.assume({ arn, accountId: account }),
+        context: { "aws:PrincipalAccount": account, "aws:PrincipalArn": arn, "aws:ResourceAccount": target.productionAccountId },
+        open: { absent: required },
+      },
       { identity: [ANY_IDENTITY], resource: others },
     );
     if (result.decision !== "Allow") continue;
@@ -137,18 +160,29 @@ export function stagingAsPlannedHop(trust: LabeledPolicy, target: VerifyTarget, 
 export function productionOthersHop(trust: LabeledPolicy, docs: PathDocuments, target: VerifyTarget, path: RolePath): Hop {
   // A statement that admits outsiders too is the third-account check's to report.
   const outsiders = accountOutsiders(docs, outsiderTarget(target));
-  const admitsOutsider = (statement: PolicyStatement) => outsiders.some((o) =>
-    evaluate({ ...path.assume(o.principal), context: o.context, open: o.open }, { identity: [ANY_IDENTITY], resource: { label: trust.label, document: policyDocument([statement]) } }).decision === "Allow");
+  const admitsOutsider = (statement: PolicyStatement) =>
+    outsiders.some(
+      (o) =>
+        evaluate(
+          { ...path.assume(o.principal), context: o.context, open: o.open },
+          { identity: [ANY_IDENTITY], resource: { label: trust.label, document: policyDocument([statement]) } },
+        ).decision === "Allow",
+    );
   const isOurs = ownTrustStatement(trust, target);
   const others = withoutStatements(trust, (s) => isOurs(s) || admitsOutsider(s));
   const account = target.productionAccountId;
   const arn = `arn:${path.partition}:iam::${account}:role/xacct-other`;
   const result = evaluate(
-    { ...path.assume({ arn, accountId: account }), context: { "aws:PrincipalAccount": account, "aws:PrincipalArn": arn, "aws:ResourceAccount": account }, open: { absent: [] } },
+    {
+      ...path.assume({ arn, accountId: account }),
+      context: { "aws:PrincipalAccount": account, "aws:PrincipalArn": arn, "aws:ResourceAccount": account },
+      open: { absent: [] },
+    },
     { identity: [ANY_IDENTITY], resource: others },
   );
   const title = `no other principal of Production can assume ${target.roleName}`;
-  if (result.decision !== "Allow") return { id: "production-others-cannot-assume", title, ok: true, detail: "No other statement admits principals of Production." };
+  if (result.decision !== "Allow")
+    return { id: "production-others-cannot-assume", title, ok: true, detail: "No other statement admits principals of Production." };
   const admitting = grantingStatements(result);
   return {
     id: "production-others-cannot-assume",
@@ -158,4 +192,3 @@ export function productionOthersHop(trust: LabeledPolicy, docs: PathDocuments, t
     fix: `Narrow or remove ${admitting} if they should not read the bucket, or use a role of this setup's own (--role-name).`,
   };
 }
-

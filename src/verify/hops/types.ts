@@ -7,26 +7,48 @@ import type { ContextValue } from "../../policy-eval/index.js";
  */
 export type HopId =
   // The way in: the Staging user asks for the role, the trust admits it.
-  | "user-may-assume" | "trust-admits-user" | "trust-admits-more-accounts"
+  | "user-may-assume"
+  | "trust-admits-user"
+  | "trust-admits-more-accounts"
   // Reading through the role, and the bucket's own statement for locating it.
-  | "role-may-read" | "bucket-allows-read" | "bucket-lets-staging-list"
+  | "role-may-read"
+  | "bucket-allows-read"
+  | "bucket-lets-staging-list"
   // Resource-policy mode: the user reads straight through the bucket policy.
-  | "user-may-read" | "bucket-admits-user"
+  | "user-may-read"
+  | "bucket-admits-user"
   // Nothing beyond reading.
-  | "role-cannot-write" | "role-cannot-delete" | "role-cannot-administer" | "role-grants-nothing-else"
-  | "user-cannot-write" | "user-cannot-delete" | "user-cannot-administer" | "staging-cannot-read-directly"
+  | "role-cannot-write"
+  | "role-cannot-delete"
+  | "role-cannot-administer"
+  | "role-grants-nothing-else"
+  | "user-cannot-write"
+  | "user-cannot-delete"
+  | "user-cannot-administer"
+  | "staging-cannot-read-directly"
   // No one else: other accounts, the organization, Production's principals, providers, services, the public.
-  | "third-account-cannot-assume" | "organization-members-cannot-assume" | "trust-admits-staging-as-planned"
-  | "production-others-cannot-assume" | "federated-cannot-assume" | "service-cannot-assume" | "production-services-cannot-assume"
-  | "no-third-account-reads" | "bucket-not-public"
+  | "third-account-cannot-assume"
+  | "organization-members-cannot-assume"
+  | "trust-admits-staging-as-planned"
+  | "production-others-cannot-assume"
+  | "federated-cannot-assume"
+  | "service-cannot-assume"
+  | "production-services-cannot-assume"
+  | "no-third-account-reads"
+  | "bucket-not-public"
   // AWS services the bucket policy names: none may act on the bucket for another account's resources.
-  | "services-cannot-reach-bucket" | "production-services-cannot-reach-bucket"
+  | "services-cannot-reach-bucket"
+  | "production-services-cannot-reach-bucket"
   // SSE-KMS: the key must let the reader decrypt.
-  | "role-may-decrypt" | "user-may-decrypt" | "key-policy-admits"
+  | "role-may-decrypt"
+  | "user-may-decrypt"
+  | "key-policy-admits"
   // Organization policies (SCPs, RCPs) that could not be read.
   | "organization-policies-checked"
   // --live: the real calls.
-  | "live-assume" | "live-read" | "live-write-refused";
+  | "live-assume"
+  | "live-read"
+  | "live-write-refused";
 
 export interface VerifyTarget {
   /** Objects the user named (verify --key, setup --test-key): the read hops judge them too. */
