@@ -38,7 +38,7 @@ describe("the wizard after a setup", () => {
     expect(result.stdout).toContain("No changes: both accounts already match the plan.");
     expect(result.stdout).toContain("= keep   role RerunRole (trust policy)  (no change)");
     expect(result.stdout).toContain(
-      "The same setup without questions: xacct setup --production-profile prod --staging-profile staging --region us-east-1 --mode role --bucket rerun-bucket --role-name RerunRole --policy-name RerunRoleReadObjects --staging-user RerunUser --profile-style static --yes",
+      "The same setup without questions: xacct setup --production-profile prod --staging-profile staging --region us-east-1 --mode role --bucket rerun-bucket --role-name RerunRole --policy-name RerunRoleReadObjects --staging-user RerunUser --plain-trust --profile-style static --yes",
     );
   });
 });

@@ -112,7 +112,7 @@ export async function gatherAnswers(
     askAgain(ctx, options.bucket === undefined),
   );
   record.bucket = bucket;
-  const names = await askNames(prompter, options, interactive, mode, remembered);
+  const names = await askNames(prompter, options, interactive, mode, remembered, (answer) => Object.assign(record, answer));
   Object.assign(record, names);
   const previous = setups.remembered.find((s) => setupIdOf(s) === setupId({ bucket, roleName: names.roleName }));
   const earlier = previous ? rememberedTrust(previous) : undefined;

@@ -22,7 +22,7 @@ import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket, type TrustFlags } from "../wizard/setup-questions.js";
 import { equivalentCommand, hasAnswers, type AnswerRecord } from "../wizard/equivalent-command.js";
 import { defaultProfileStyle, type ProfileStyle } from "../awsconfig/profile-style.js";
-import { gatherAnswers, type RememberedSetups } from "./setup-answers.js";
+import { gatherAnswers, trustFlags, type RememberedSetups } from "./setup-answers.js";
 import { mfaFlagsGiven, setupProfiles, testAccess } from "./setup-test.js";
 import { checkProfileStyle } from "../validate/index.js";
 import { checkSetupFlags } from "./setup-flags.js";
@@ -61,14 +61,14 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
   // Read (and checked) before any AWS call: its values reach the trust policy.
   const remembered = await loadSetups(ctx.statePath);
-  const record = startRecord(options, tempProfile);
+  const record = startRecord(options, tempProfile, ctx.endpoint);
   try {
     const continued = await setupToContinue(ctx, options, remembered);
     const code = await runSetup(options, ctx, { remembered, continued }, record);
-    showEquivalentCommand(ctx, record, "done");
+    showEquivalentCommand(ctx, record, "done", options);
     return code;
   } catch (error) {
-    showEquivalentCommand(ctx, record, "failed");
+    showEquivalentCommand(ctx, record, "failed", options);
     throw error;
   }
 }
@@ -416,9 +416,24 @@ function knownStyle(flag: string | undefined, view: ProfileView, tempProfile: st
   return flag === "static" || flag === "role" || flag === "process" ? flag : defaultProfileStyle(view.settings(tempProfile));
 }
 
-/** The flags that are no question of the wizard's, and those of stage 3, as given. */
-function startRecord(options: SetupOptions, tempProfile: string): AnswerRecord {
+/**
+ * Every flag as given, before the first question: a run stopped at any question still prints
+ * them all (the questions' answers replace them as they come).
+ */
+function startRecord(options: SetupOptions, tempProfile: string, endpoint: string | undefined): AnswerRecord {
+  const staging = listOf(options.stagingProfile);
+  const trust = trustFlags(options);
   return {
+    productionProfile: options.productionProfile,
+    stagingProfiles: staging.length > 0 ? staging : undefined,
+    region: options.region,
+    mode: options.mode === "role" || options.mode === "resource-policy" ? options.mode : undefined,
+    bucket: options.bucket,
+    roleName: options.roleName,
+    policyName: options.policyName,
+    stagingUser: options.stagingUser,
+    trustFlags: Object.values(trust).some((v) => v !== undefined) ? trust : undefined,
+    endpoint,
     tempProfile,
     profileStyle: options.profileStyle,
     mfaSerial: options.mfaSerial,
@@ -432,15 +447,18 @@ function startRecord(options: SetupOptions, tempProfile: string): AnswerRecord {
   };
 }
 
-/** The wizard's answers as one command with every answer a flag (never the MFA code): at the end, and on a failure. */
-function showEquivalentCommand(ctx: CommandContext, record: AnswerRecord, how: "done" | "failed"): void {
+/**
+ * The wizard's answers as one command with every answer a flag (never the MFA code): at the end,
+ * and on a failure. One line, never wrapped, so it pastes as it is. After --plan it shows the plan too.
+ */
+function showEquivalentCommand(ctx: CommandContext, record: AnswerRecord, how: "done" | "failed", options: SetupOptions): void {
   if (!ctx.interactive || !hasAnswers(record)) return;
-  const line = equivalentCommand(record);
+  const line = equivalentCommand(record, options.plan ? { detailedExitcode: options.detailedExitcode === true } : undefined);
   ctx.result["command"] = line;
   if (how === "done") {
     ctx.out.line();
-    ctx.out.line(`The same setup without questions: ${line}`);
+    ctx.out.commandLine(`${options.plan ? "The same plan without questions" : "The same setup without questions"}: ${line}`);
   } else {
-    ctx.out.lineToStderr(`Your answers, to run again without questions: ${line}`);
+    ctx.out.commandLine(`Your answers, to run again without questions: ${line}`, true);
   }
 }

@@ -50,17 +50,17 @@ function hardeningParts(settings: BucketSettings | undefined): { part: Part; nam
   ].filter((p): p is { part: Part; name: string } => p !== false);
 }
 
-/** The commands that put back what hardening changed, one per part it changed. */
+/** The commands that put back what hardening changed, one per part it changed, one per line (each pasteable alone). */
 function hardeningUndo(plan: SetupPlan, settings: BucketSettings | undefined, parts: readonly { part: Part }[]): string {
   const bucket = `--bucket ${displayShellWord(plan.answers.bucket)} --profile ${displayShellWord(plan.answers.productionProfile)}`;
   const undo: Record<Part, string> = {
     block: `aws s3api delete-public-access-block ${bucket}  # or put back the bucket's earlier Block Public Access settings`,
     encryption: `aws s3api delete-bucket-encryption ${bucket}`,
     ownership: settings?.objectOwnership
-      ? `aws s3api put-bucket-ownership-controls ${bucket} --ownership-controls Rules=[{ObjectOwnership=${settings.objectOwnership}}]`
+      ? `aws s3api put-bucket-ownership-controls ${bucket} --ownership-controls ${displayShellWord(`Rules=[{ObjectOwnership=${settings.objectOwnership}}]`)}`
       : `aws s3api delete-bucket-ownership-controls ${bucket}`,
   };
-  return parts.map((p) => undo[p.part]).join("; ");
+  return parts.map((p) => undo[p.part]).join("\n");
 }
 
 /** What a hardened bucket has that this one lacks, in words; empty when nothing. */

@@ -119,7 +119,7 @@ function stopped(out: Output, done: StepRecord[], inFlight: Step | undefined, pe
   showUndo(out, done);
   // A resource made by a call nobody waited for may lack the tags that mark it as xacct's, so
   // teardown may keep it: the command that removes it is given here.
-  if (inFlight?.undo) out.line(`If the stopped step was made after all, undo it with: ${inFlight.undo}`);
+  if (inFlight?.undo) showCommands(out, "If the stopped step was made after all, undo it with:", inFlight.undo);
   out.line();
   return new XacctError(
     pending.length === 0 && !inFlight ? "Stopped by Ctrl-C after the last step; what follows it was not run." : "Stopped by Ctrl-C before every step was run.",
@@ -144,8 +144,23 @@ function showUndo(out: Output, done: StepRecord[]): void {
   const changed = undoable(done);
   if (changed.length > 0) {
     out.line("To undo what this run changed instead, run in reverse order:");
-    for (const record of [...changed].reverse()) out.line(`  ${record.undo}`);
+    for (const record of [...changed].reverse()) for (const command of commandsOf(record.undo)) out.commandLine(`  ${command}`);
   }
+}
+
+/** `undo`'s commands after `label`: on its line when there is one, else one a line. Never wrapped, so each pastes as it is. */
+function showCommands(out: Output, label: string, undo: string): void {
+  const commands = commandsOf(undo);
+  if (commands.length === 1) out.commandLine(`${label} ${commands[0]}`);
+  else {
+    out.line(label);
+    for (const command of commands) out.commandLine(`  ${command}`);
+  }
+}
+
+/** A step's undo holds one command a line. */
+function commandsOf(undo: string | undefined): string[] {
+  return (undo ?? "").split("\n").filter((line) => line.trim() !== "");
 }
 
 function undoable(done: StepRecord[]): StepRecord[] {

@@ -57,6 +57,13 @@ export class Output {
   lineToStderr(text: string): void {
     this.write(this.streams.stderr, `${text}\n`);
   }
+  /**
+   * A line holding a command meant to be copied: never wrapped to the terminal's width (a real
+   * newline inside it would make a paste run something else; the terminal folds it for display only).
+   */
+  commandLine(text: string, toStderr = false): void {
+    this.write(toStderr ? this.streams.stderr : this.report, `${text}\n`, false);
+  }
   heading(text: string): void {
     this.line();
     this.line(this.color.bold.cyan(text));
@@ -88,8 +95,8 @@ export class Output {
   }
 
   /** Every write: the status line steps aside, and a terminal gets rows that fit its width. */
-  private write(stream: Writable, text: string): void {
-    const width = isTerminal(stream) ? ((stream as Writable & { columns?: number }).columns ?? 0) : 0;
+  private write(stream: Writable, text: string, wrap = true): void {
+    const width = wrap && isTerminal(stream) ? ((stream as Writable & { columns?: number }).columns ?? 0) : 0;
     const fitted = width > 0 ? wrapText(text, width) : text;
     if (this.status) this.status.around(() => stream.write(fitted));
     else stream.write(fitted);

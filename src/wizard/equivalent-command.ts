@@ -5,7 +5,7 @@
  */
 import { DEFAULTS, type GrantMode } from "../plan.js";
 import { displayShellWord } from "../shell-words.js";
-import type { TrustAnswers } from "./setup-questions.js";
+import { hardeningOf, type TrustAnswers, type TrustFlags } from "./setup-questions.js";
 
 /** What the wizard has been told so far; a failure part-way leaves the rest undefined. */
 export interface AnswerRecord {
@@ -19,6 +19,10 @@ export interface AnswerRecord {
   policyName?: string | undefined;
   stagingUser?: string | undefined;
   trust?: TrustAnswers | undefined;
+  /** The trust flags as given, until the trust is known (a run stopped before it still carries them). */
+  trustFlags?: TrustFlags | undefined;
+  /** --endpoint-url as given: where every call of the run went. */
+  endpoint?: string | undefined;
   tempProfile?: string | undefined;
   profileStyle?: string | undefined;
   mfaSerial?: string | undefined;
@@ -32,8 +36,14 @@ export interface AnswerRecord {
   noPreflight?: boolean | undefined;
 }
 
-export function equivalentCommand(record: AnswerRecord): string {
-  const words = ["xacct", "setup", ...answerFlags(record), "--yes"];
+/**
+ * `plan`: the run only showed the plan (--plan), so the command does too; `--detailed-exitcode`
+ * with it when that was given. Otherwise the command applies (--yes).
+ */
+export function equivalentCommand(record: AnswerRecord, plan?: { detailedExitcode: boolean }): string {
+  const endpoint = record.endpoint !== undefined ? ["--endpoint-url", record.endpoint] : [];
+  const end = plan ? ["--plan", ...(plan.detailedExitcode ? ["--detailed-exitcode"] : [])] : ["--yes"];
+  const words = ["xacct", ...endpoint, "setup", ...answerFlags(record), ...end];
   return words.map(displayShellWord).join(" ");
 }
 
@@ -55,8 +65,8 @@ function answerFlags(r: AnswerRecord): string[] {
     ...flag("--bucket", r.bucket),
     ...(role ? [...flag("--role-name", r.roleName), ...flag("--policy-name", r.policyName)] : []),
     ...flag("--staging-user", r.stagingUser),
-    ...when("--plain-trust", r.plainTrust),
-    ...(r.trust ? trustFlags(r.trust, role) : []),
+    ...when("--plain-trust", plainTrust(r, role)),
+    ...(r.trust ? trustFlags(r.trust, role) : r.trustFlags ? givenTrustFlags(r.trustFlags) : []),
     ...(r.stagingAccounts ?? []).flatMap((a) => ["--staging-account", a]),
     ...when("--staging-accounts-from-org", r.stagingAccountsFromOrg),
     ...flag("--ou", r.ou),
@@ -78,5 +88,27 @@ function trustFlags(answers: TrustAnswers, role: boolean): string[] {
     ...(trust.orgId ? ["--org-id", trust.orgId] : []),
     ...(trust.allowSourceIdentity ? ["--allow-source-identity"] : []),
     ...(maxSessionDuration !== DEFAULTS.maxSessionDuration ? ["--max-session-duration", String(maxSessionDuration)] : []),
+  ];
+}
+
+/**
+ * --plain-trust when given, and whenever the role's trust came out plain: it answers the wizard's
+ * hardening question (No), so the command asks nothing, and drops hardening an earlier run made.
+ */
+function plainTrust(r: AnswerRecord, role: boolean): boolean {
+  if (r.plainTrust) return true;
+  return role && r.trust !== undefined && hardeningOf(r.trust).length === 0;
+}
+
+/** The trust flags as given (the trust itself was not reached). */
+function givenTrustFlags(given: TrustFlags): string[] {
+  const { trustPrincipal, externalId, requireMfa, orgId, maxSessionDuration, allowSourceIdentity } = given;
+  return [
+    ...(trustPrincipal ?? []).flatMap((p) => ["--trust-principal", p]),
+    ...(externalId === true ? ["--external-id"] : typeof externalId === "string" ? ["--external-id", externalId] : []),
+    ...(requireMfa ? ["--require-mfa"] : []),
+    ...(orgId !== undefined ? ["--org-id", orgId] : []),
+    ...(allowSourceIdentity ? ["--allow-source-identity"] : []),
+    ...(maxSessionDuration !== undefined ? ["--max-session-duration", maxSessionDuration] : []),
   ];
 }

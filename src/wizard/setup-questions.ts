@@ -181,35 +181,40 @@ export async function askNames(
   interactive: boolean,
   mode: GrantMode = "role",
   remembered?: NameAnswers,
+  heard: (answer: Partial<NameAnswers>) => void = () => {},
 ): Promise<NameAnswers> {
   const ask = async (value: string | undefined, fallback: string, message: string, flag: string, check: (v: string) => string, asked = interactive) => {
     if (value !== undefined) return check(value);
     if (!asked) return fallback;
     return (await prompter.input({ message, flag, default: fallback, validate: asPromptValidator(check) })).trim();
   };
+  // Each answer is told the moment it is given: a run stopped at the next question keeps it.
+  const told = <K extends keyof NameAnswers>(key: K, value: string): string => {
+    heard({ [key]: value });
+    return value;
+  };
   // No role in resource-policy mode: its names are only defaults, never asked.
   const roleQuestions = interactive && mode === "role";
   // The remembered names are the defaults of a rerun (asked only: unattended runs keep xacct's defaults).
   const before = interactive ? remembered : undefined;
-  const roleName = await ask(
-    given.roleName,
-    before?.roleName ?? DEFAULTS.roleName,
-    "Name of the role in Production:",
-    "--role-name",
-    checkRoleName,
-    roleQuestions,
+  const roleName = told(
+    "roleName",
+    await ask(given.roleName, before?.roleName ?? DEFAULTS.roleName, "Name of the role in Production:", "--role-name", checkRoleName, roleQuestions),
   );
   const samePolicy = before !== undefined && before.roleName === roleName;
-  const policyName = await ask(
-    given.policyName,
-    samePolicy ? before.policyName : defaultPolicyName(roleName),
-    "Name of the role's read-only policy:",
-    "--policy-name",
-    checkPolicyName,
-    roleQuestions,
+  const policyName = told(
+    "policyName",
+    await ask(
+      given.policyName,
+      samePolicy ? before.policyName : defaultPolicyName(roleName),
+      "Name of the role's read-only policy:",
+      "--policy-name",
+      checkPolicyName,
+      roleQuestions,
+    ),
   );
   const reader = mode === "role" ? "Staging user who will assume the role:" : "Staging user who will read the bucket:";
-  const stagingUser = await ask(given.stagingUser, before?.stagingUser ?? DEFAULTS.stagingUser, reader, "--staging-user", checkUserName);
+  const stagingUser = told("stagingUser", await ask(given.stagingUser, before?.stagingUser ?? DEFAULTS.stagingUser, reader, "--staging-user", checkUserName));
   return { roleName, policyName, stagingUser };
 }
 
