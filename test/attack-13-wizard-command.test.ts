@@ -113,7 +113,7 @@ describe("the undo commands after Ctrl-C", () => {
     const out = new Output({ stdout: stdout.stream, stderr: stdout.stream }, { progress: false });
     const plan = { answers: { bucket: "slow-bucket-e", productionProfile: "prod" } } as never;
     const current = { bucketExists: true, bucketSettings: { publicAccessBlocked: false, encryption: undefined, objectOwnership: "ObjectWriter" } } as never;
-    const applied = bucketSettings.apply({ clients: {} as never, plan, current } as never);
+    const applied = bucketSettings.apply!({ clients: {} as never, plan, current } as never, { kind: "update" } as never);
     let press = () => {};
     const interrupts: Interrupts = { listen: (on) => ((press = on), () => {}) };
     const steps = [
