@@ -1,6 +1,19 @@
 /** Entry point for bin/xacct.js: run the CLI on the real process. */
 import { runCli } from "./cli.js";
 
+/** Exit code of a process a closed pipe stopped, as shells report SIGPIPE (128 + 13). */
+const PIPE_CLOSED_EXIT = 141;
+
+// `xacct list | head -1`: the reader has gone, so there is nobody to tell; end as SIGPIPE would,
+// without a stack trace. A closed stderr only loses the messages: the command still finishes.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(PIPE_CLOSED_EXIT);
+  throw error;
+});
+process.stderr.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+});
+
 const code = await runCli(process.argv.slice(2));
 process.exitCode = code;
 // Stopped by Ctrl-C: an AWS call abandoned in flight must not hold the process open until it answers.
