@@ -49,6 +49,12 @@ export function toXacctError(error: unknown, context: AwsFailureContext): XacctE
   }
   switch (code) {
     case "CredentialsProviderError":
+      // A role profile naming mfa_serial: the SDK needs the device's current code, and nobody gave it.
+      if (/multi-factor|mfa code/i.test(error instanceof Error ? error.message : ""))
+        return fail(
+          `${profile} needs an MFA code (it names an mfa_serial), and none was given.`,
+          "Get a session with the code once: xacct assume --write-profile --token-code CODE (or use the profile with the aws CLI, which asks for it).",
+        );
       return fail(
         `no usable credentials were found for ${profile}.`,
         context.profile

@@ -107,7 +107,9 @@ async function testRead(session: SetupSession, plan: SetupPlan, done: StepRecord
   }
   const key = options.testKey ?? (await offerTestKey(ctx, options));
   session.record.testKey = key;
-  if (key) await testGet({ key, profile: readerProfile, bucket, region, list: reader.list }, s3ClientFor(ctx, readerProfile, region), ctx);
+  // The role's session just made reads it, as the probe does: a role profile that needs MFA would need another code.
+  const s3 = reader.credentials ? clientsFor(ctx, { credentials: reader.credentials }, region).s3 : s3ClientFor(ctx, readerProfile, region);
+  if (key) await testGet({ key, profile: readerProfile, bucket, region, list: reader.list }, s3, ctx);
   return key !== undefined;
 }
 
@@ -130,7 +132,7 @@ async function chooseMfaDevice(session: SetupSession, plan: SetupPlan): Promise<
   const userName = userNameOf(plan.accounts.staging.arn);
   // Listing is a help, not a must: a profile that may not list its devices can still type the ARN.
   const devices = userName ? await listMfaDevices(session.staging, userName, plan.answers.stagingProfile).catch(() => []) : [];
-  return askMfaDevice(ctx.prompter, undefined, devices, profileSerial);
+  return askMfaDevice(ctx.prompter, undefined, devices, profileSerial, (text) => ctx.out.skipped(text));
 }
 
 async function offerProbe(ctx: CommandContext, options: SetupOptions, bucket: string): Promise<boolean> {

@@ -150,11 +150,21 @@ const TYPE_ARN = "\u0000type-arn";
 
 /**
  * The MFA device stage 3 assumes the role with: one of `devices` (the Staging user's, from
- * IAM), the profile's `mfa_serial`, or a typed ARN.
+ * IAM), the profile's `mfa_serial`, or a typed ARN. Only devices AssumeRole takes are offered
+ * (virtual and hardware TOTP devices): FIDO security keys are left out, and `say` tells why.
  */
-export async function askMfaDevice(prompter: Prompter, given: string | undefined, devices: string[], profileSerial: string | undefined): Promise<string> {
+export async function askMfaDevice(
+  prompter: Prompter,
+  given: string | undefined,
+  devices: string[],
+  profileSerial: string | undefined,
+  say: (text: string) => void = () => {},
+): Promise<string> {
   if (given !== undefined) return checkMfaSerial(given);
-  const known = [...new Set([...(profileSerial ? [profileSerial] : []), ...devices])];
+  const listed = [...new Set([...(profileSerial ? [profileSerial] : []), ...devices])];
+  const known = listed.filter(usableMfaSerial);
+  const left = listed.filter((serial) => !usableMfaSerial(serial));
+  if (left.length > 0) say(`Not offered: ${left.join(", ")}: AssumeRole takes only a virtual or hardware TOTP device's code, not a security key's (FIDO).`);
   const flag = "--mfa-serial";
   if (known.length > 0) {
     const picked = await prompter.select({
@@ -166,6 +176,15 @@ export async function askMfaDevice(prompter: Prompter, given: string | undefined
   }
   const typed = await prompter.input({ message: "ARN of the MFA device (arn:aws:iam::ACCOUNT:mfa/NAME):", flag, validate: asPromptValidator(checkMfaSerial) });
   return checkMfaSerial(typed.trim());
+}
+
+function usableMfaSerial(serial: string): boolean {
+  try {
+    checkMfaSerial(serial);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface NameAnswers {

@@ -183,6 +183,8 @@ async function mfaFor(request: AssumeRequest, serial: string | undefined, ctx: C
       "Give --mfa-serial arn:aws:iam::ACCOUNT:mfa/NAME, or add mfa_serial to that profile.",
     );
   }
+  // The device is checked before its code is asked for: a refused device needs no code.
+  checkMfaSerial(serial);
   const tokenCode =
     request.tokenCode ??
     checkTokenCode(
