@@ -58,7 +58,8 @@ export async function gatherAnswers(
   const remembered = interactive ? setups.continued : undefined;
   const identities = new IdentityCache(ctx, view);
   const exists = (name: string) => requireProfile(view, name);
-  const adminProfiles = view.names.filter((name) => !isXacctProfile(view.settings(name)));
+  // Only names the flags take too: a pasted command with one of the others would be refused.
+  const adminProfiles = view.names.filter((name) => !isXacctProfile(view.settings(name)) && usableProfileName(name));
 
   const productionProfile = await askUntilAccepted(
     () => askProfile(prompter, "Production", options.productionProfile, adminProfiles, remembered?.productionProfile, exists),
@@ -112,7 +113,10 @@ export async function gatherAnswers(
     askAgain(ctx, options.bucket === undefined),
   );
   record.bucket = bucket;
-  const names = await askNames(prompter, options, interactive, mode, remembered, (answer) => Object.assign(record, answer));
+  const names = await askNames(prompter, options, interactive, mode, remembered, {
+    heard: (answer) => Object.assign(record, answer),
+    ownerOf: (kind, name) => ownerElsewhere(setups.remembered, bucket, kind, name),
+  });
   Object.assign(record, names);
   const previous = setups.remembered.find((s) => setupIdOf(s) === setupId({ bucket, roleName: names.roleName }));
   const earlier = previous ? rememberedTrust(previous) : undefined;
@@ -132,6 +136,24 @@ export async function gatherAnswers(
     endpoint: ctx.endpoint,
   };
   return { answers, previous, accounts, prod, staging, view };
+}
+
+/**
+ * The remembered setup of another bucket whose role (role mode) or managed policy has this name:
+ * this setup would take it over. (A rerun of the same bucket with the same name is that setup.)
+ */
+function ownerElsewhere(remembered: readonly SetupState[], bucket: string, kind: "role" | "policy", name: string): string | undefined {
+  const owner = remembered.find((s) => s.mode !== "resource-policy" && s.bucket !== bucket && (kind === "role" ? s.roleName : s.policyName) === name);
+  return owner ? setupIdOf(owner) : undefined;
+}
+
+function usableProfileName(name: string): boolean {
+  try {
+    checkProfileName(name);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function askAgain(ctx: CommandContext, asked: boolean): AskAgain {

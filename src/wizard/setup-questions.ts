@@ -193,6 +193,13 @@ export interface NameAnswers {
   stagingUser: string;
 }
 
+export interface NameQuestions {
+  /** Told each answer the moment it is given: a run stopped at the next question keeps it. */
+  heard?: (answer: Partial<NameAnswers>) => void;
+  /** The other remembered setup that owns this role or managed policy name, if one does. */
+  ownerOf?: (kind: "role" | "policy", name: string) => string | undefined;
+}
+
 /** Names with sensible defaults: asked only in a terminal, defaults used when unattended. */
 export async function askNames(
   prompter: Prompter,
@@ -200,41 +207,70 @@ export async function askNames(
   interactive: boolean,
   mode: GrantMode = "role",
   remembered?: NameAnswers,
-  heard: (answer: Partial<NameAnswers>) => void = () => {},
+  how: NameQuestions = {},
 ): Promise<NameAnswers> {
+  const { heard = () => {}, ownerOf = () => undefined } = how;
   const ask = async (value: string | undefined, fallback: string, message: string, flag: string, check: (v: string) => string, asked = interactive) => {
     if (value !== undefined) return check(value);
     if (!asked) return fallback;
     return (await prompter.input({ message, flag, default: fallback, validate: asPromptValidator(check) })).trim();
   };
-  // Each answer is told the moment it is given: a run stopped at the next question keeps it.
   const told = <K extends keyof NameAnswers>(key: K, value: string): string => {
     heard({ [key]: value });
     return value;
   };
+  // A role or managed policy name another remembered setup owns is refused at its question and
+  // asked again, and never the default (a flag's stays for the plan's refusal).
+  const notOwned = (kind: "role" | "policy", check: (v: string) => string) => (name: string) => {
+    const owner = ownerOf(kind, check(name));
+    if (owner !== undefined) {
+      throw invalidInput(
+        `The ${kind === "role" ? "role" : "managed policy"} ${name} belongs to xacct setup ${owner}: this setup would take it over.`,
+        "Choose another name.",
+      );
+    }
+    return name;
+  };
+  const free = (kind: "role" | "policy", name: string) => freeName(name, (n) => ownerOf(kind, n) !== undefined);
   // No role in resource-policy mode: its names are only defaults, never asked.
   const roleQuestions = interactive && mode === "role";
   // The remembered names are the defaults of a rerun (asked only: unattended runs keep xacct's defaults).
   const before = interactive ? remembered : undefined;
+  const askedRole = given.roleName === undefined && roleQuestions;
   const roleName = told(
     "roleName",
-    await ask(given.roleName, before?.roleName ?? DEFAULTS.roleName, "Name of the role in Production:", "--role-name", checkRoleName, roleQuestions),
+    await ask(
+      given.roleName,
+      askedRole ? free("role", before?.roleName ?? DEFAULTS.roleName) : (before?.roleName ?? DEFAULTS.roleName),
+      "Name of the role in Production:",
+      "--role-name",
+      askedRole ? notOwned("role", checkRoleName) : checkRoleName,
+      roleQuestions,
+    ),
   );
   const samePolicy = before !== undefined && before.roleName === roleName;
+  const askedPolicy = given.policyName === undefined && roleQuestions;
+  const policyDefault = samePolicy ? before.policyName : defaultPolicyName(roleName);
   const policyName = told(
     "policyName",
     await ask(
       given.policyName,
-      samePolicy ? before.policyName : defaultPolicyName(roleName),
+      askedPolicy ? free("policy", policyDefault) : policyDefault,
       "Name of the role's read-only policy:",
       "--policy-name",
-      checkPolicyName,
+      askedPolicy ? notOwned("policy", checkPolicyName) : checkPolicyName,
       roleQuestions,
     ),
   );
   const reader = mode === "role" ? "Staging user who will assume the role:" : "Staging user who will read the bucket:";
   const stagingUser = told("stagingUser", await ask(given.stagingUser, before?.stagingUser ?? DEFAULTS.stagingUser, reader, "--staging-user", checkUserName));
   return { roleName, policyName, stagingUser };
+}
+
+/** `name`, else the first of name2, name3, … that is not taken. */
+function freeName(name: string, taken: (name: string) => boolean): string {
+  if (!taken(name)) return name;
+  for (let n = 2; ; n++) if (!taken(`${name}${n}`)) return `${name}${n}`;
 }
 
 export interface TrustFlags {
