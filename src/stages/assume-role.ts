@@ -76,6 +76,8 @@ export async function assumeRole(
         assumedRoleArn: result.AssumedRoleUser?.Arn ?? input.roleArn,
       };
     } catch (error) {
+      // A refused MFA code is not IAM propagating the role: waiting would not help, a new code would.
+      if (input.mfa && mfaCodeRefused(error)) throw refusedMfaCode(error, input);
       const delay = delays.shift();
       if (delay !== undefined && isAwsError(error, "AccessDenied")) {
         out.skipped(`The new role is not assumable yet, as IAM is still propagating it; waiting ${delay / 1000} s…`);
@@ -87,6 +89,21 @@ export async function assumeRole(
       throw assumeFailure(error, input);
     }
   }
+}
+
+/** What XacctError.awsCode says when STS refused the MFA code (AccessDenied naming MultiFactorAuthentication). */
+export const MFA_CODE_REFUSED = "AccessDenied (MFA code)";
+
+function mfaCodeRefused(error: unknown): boolean {
+  return isAwsError(error, "AccessDenied") && /multifactorauthentication|mfa/i.test(error instanceof Error ? error.message : "");
+}
+
+function refusedMfaCode(error: unknown, input: AssumeRoleInput): XacctError {
+  return new XacctError(`AWS refused the MFA code for ${input.mfa?.serial} (${error instanceof Error ? error.message : String(error)}).`, {
+    hint: "Give the code the device shows now (each code works once).",
+    awsCode: MFA_CODE_REFUSED,
+    cause: error,
+  });
 }
 
 /** Ctrl-C while IAM propagates a role setup has just made: everything is written; only the test is left. */

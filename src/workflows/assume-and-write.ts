@@ -8,10 +8,10 @@ import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/
 import { checkRefreshingProfile, writeProcessProfile, writeRoleProfile, type ProcessProfile } from "../awsconfig/refreshing-profile.js";
 import { checkProfileFilesWritable, refuseForeignProfile, writeTemporaryProfile } from "../awsconfig/temporary-profile.js";
 import type { CommandContext } from "../commands/context.js";
-import { invalidInput } from "../errors.js";
+import { invalidInput, XacctError } from "../errors.js";
 import { ONE_HOUR_SECONDS } from "../session-duration.js";
 import { defaultSessionName } from "../session-name.js";
-import { assumeRole, type TemporaryCredentials } from "../stages/assume-role.js";
+import { assumeRole, MFA_CODE_REFUSED, type TemporaryCredentials } from "../stages/assume-role.js";
 import type { SetupState } from "../state.js";
 import { DEFAULT_PROFILE_STYLE, type ProfileStyle } from "../awsconfig/profile-style.js";
 import { checkMfaSerial, checkTokenCode } from "../validate/index.js";
@@ -54,23 +54,7 @@ export async function assumeAndWrite(request: AssumeRequest, sts: STSClient, ctx
   refuseSourceIdentity(request);
   await refuseDuration(request, sts);
   const mfaSerial = request.mfaSerial ?? settings["mfa_serial"];
-  const mfa = await mfaFor(request, mfaSerial, ctx);
-  const creds = await explainingDenials(ctx, "assume", request.roleArn, () =>
-    assumeRole(
-      sts,
-      {
-        roleArn: request.roleArn,
-        sessionName,
-        durationSeconds: request.durationSeconds,
-        profile: request.profile,
-        roleIsNew: request.roleIsNew ?? false,
-        externalId: request.externalId,
-        mfa,
-        sourceIdentity: request.sourceIdentity,
-      },
-      out,
-    ),
-  );
+  const { creds, mfa } = await assumeAskingAgain(request, mfaSerial, sessionName, sts, ctx);
   ctx.result["assumed"] = { arn: creds.assumedRoleArn, roleArn: request.roleArn, sessionName, expiration: creds.expiration.toISOString() };
   out.done(`Assumed ${creds.assumedRoleArn}`);
   out.line(`  expires ${creds.expiration.toISOString()} (${minutesFromNow(creds.expiration)} min from now)`);
@@ -169,6 +153,46 @@ async function refuseDuration(request: AssumeRequest, sts: STSClient): Promise<v
       `Profile ${request.profile} is itself a role session (${caller.Arn}); AWS limits a role assumed from another role ("role chaining") to one hour, so --duration-seconds ${seconds} would be refused.`,
       `Ask for ${ONE_HOUR_SECONDS} seconds or less, or assume the role from an IAM user's profile.`,
     );
+  }
+}
+
+/**
+ * Assumes the role. A code typed at the prompt that STS refuses is asked for again (before the
+ * profile is written), up to three times; a --token-code's refusal stands.
+ */
+async function assumeAskingAgain(
+  request: AssumeRequest,
+  mfaSerial: string | undefined,
+  sessionName: string,
+  sts: STSClient,
+  ctx: CommandContext,
+): Promise<{ creds: TemporaryCredentials; mfa: { serial: string; tokenCode: string } | undefined }> {
+  for (let attempt = 1; ; attempt++) {
+    const mfa = await mfaFor(request, mfaSerial, ctx);
+    try {
+      const creds = await explainingDenials(ctx, "assume", request.roleArn, () =>
+        assumeRole(
+          sts,
+          {
+            roleArn: request.roleArn,
+            sessionName,
+            durationSeconds: request.durationSeconds,
+            profile: request.profile,
+            roleIsNew: request.roleIsNew ?? false,
+            externalId: request.externalId,
+            mfa,
+            sourceIdentity: request.sourceIdentity,
+          },
+          ctx.out,
+        ),
+      );
+      return { creds, mfa };
+    } catch (error) {
+      const askedCode = request.tokenCode === undefined && ctx.interactive;
+      if (!(error instanceof XacctError) || error.awsCode !== MFA_CODE_REFUSED || !askedCode || attempt >= 3) throw error;
+      ctx.out.warn(error.message);
+      if (error.hint) ctx.out.hint(error.hint);
+    }
   }
 }
 
