@@ -74,6 +74,14 @@ describe("the wizard with an MFA trust and a role profile", () => {
     expect(await readFile(sandbox.configFile, "utf8")).toContain(`mfa_serial = ${deviceArn}`);
   });
 
+  it("test-get through that profile, in a terminal, asks for the MFA code", async () => {
+    const run = runInProcess(["test-get", "hello.txt", "hello-typed.txt"], process.env, true);
+    await answer(`MFA code for ${deviceArn}`, "314159");
+    const result = await run;
+    expect(result.stdout).toContain("Downloaded s3://mfa-test-bucket/hello.txt to hello-typed.txt");
+    expect(result.code).toBe(0);
+  });
+
   it("test-get through that profile, without a terminal, says an MFA code is missing", async () => {
     const result = await sandbox.run(["test-get", "hello.txt", "hello-again.txt"]);
     expect(result.code).toBe(1);

@@ -19,12 +19,15 @@ export interface AwsTarget {
   endpoint?: string | undefined;
   /** Fixed credentials, e.g. from AssumeRole, instead of a profile. */
   credentials?: AwsCredentialIdentity | undefined;
+  /** Asks for the code of a profile's mfa_serial (a role profile that needs MFA); absent: such a profile fails. */
+  mfaCodeProvider?: ((serial: string) => Promise<string>) | undefined;
 }
 
 export function credentialsFor(target: AwsTarget): AwsCredentialIdentity | AwsCredentialIdentityProvider {
   if (target.credentials) return target.credentials;
   // ignoreCache: a profile written earlier in this process (TempCred) must be read afresh.
-  if (target.profile) return fromIni({ profile: target.profile, ignoreCache: true });
+  if (target.profile)
+    return fromIni({ profile: target.profile, ignoreCache: true, ...(target.mfaCodeProvider ? { mfaCodeProvider: target.mfaCodeProvider } : {}) });
   return fromNodeProviderChain({ ignoreCache: true });
 }
 

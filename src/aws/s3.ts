@@ -11,7 +11,7 @@ export function makeS3Client(target: AwsTarget, env: NodeJS.ProcessEnv = process
   return client;
 }
 
-/** The S3 client of one profile in one region, as the command's session says. */
-export function s3ClientFor(session: AwsSession, profile: string, region: string): S3Client {
-  return makeS3Client({ profile, region, endpoint: session.endpoint }, session.env, session.calls);
+/** The S3 client of one profile in one region, as the command's session says; `mfaCodeProvider` for a profile that needs an MFA code. */
+export function s3ClientFor(session: AwsSession, profile: string, region: string, mfaCodeProvider?: AwsTarget["mfaCodeProvider"]): S3Client {
+  return makeS3Client({ profile, region, endpoint: session.endpoint, mfaCodeProvider }, session.env, session.calls);
 }

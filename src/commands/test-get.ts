@@ -9,7 +9,7 @@ import { DEFAULTS } from "../plan.js";
 import { listAccess, testGet } from "../workflows/test-get.js";
 import { readingProfileOf } from "../setups/no-role.js";
 import { resolveSetup } from "../setups/resolve.js";
-import { checkBucketName, checkObjectKey, checkProfileName, checkRegion } from "../validate/index.js";
+import { checkBucketName, checkObjectKey, checkProfileName, checkRegion, checkTokenCode } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
 
 export interface TestGetOptions {
@@ -35,5 +35,16 @@ export async function testGetCommand(key: string, outfile: string | undefined, o
   };
   // What a refusal or a missing key says depends on who may list the setup's bucket.
   const setup = state?.bucket === request.bucket ? state : undefined;
-  await testGet({ ...request, list: setup && listAccess(setup, request.profile) }, s3ClientFor(ctx, request.profile, request.region), ctx);
+  const s3 = s3ClientFor(ctx, request.profile, request.region, ctx.interactive ? (serial) => askMfaCode(ctx, serial) : undefined);
+  await testGet({ ...request, list: setup && listAccess(setup, request.profile) }, s3, ctx);
+}
+
+/** A role profile naming mfa_serial: in a terminal, its code is asked for (the AWS CLI does the same). */
+async function askMfaCode(ctx: CommandContext, serial: string): Promise<string> {
+  const code = await ctx.prompter.input({
+    message: `MFA code for ${serial}:`,
+    flag: "--profile of static keys",
+    validate: (v) => /^\d{6}$/.test(v.trim()) || "Enter the 6 digits your device shows.",
+  });
+  return checkTokenCode(code.trim());
 }
