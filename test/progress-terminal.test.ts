@@ -153,9 +153,12 @@ describe("setup in a terminal", () => {
     expect(run.raw).not.toContain("\u001b[");
     const rows = screen(run.raw.replace(/\r\n/g, "\n"));
     expect(rows.join("\n")).not.toMatch(/Reading what exists in both accounts/);
-    // Every row fits, and the role's ARN is never split between rows
+    // Every row fits (but the command to copy, which is one line the terminal folds for display), and the role's ARN is never split between rows
     const roleArn = `arn:aws:iam::${sandbox.prod.accountId}:role/StageRole`;
-    for (const row of rows) expect([...row].length, row).toBeLessThanOrEqual(COLUMNS);
+    const command = rows.filter((row) => row.startsWith("The same setup without questions: xacct setup "));
+    expect(command).toHaveLength(1);
+    expect(command[0]).toMatch(/ --yes$/);
+    for (const row of rows) if (!command.includes(row)) expect([...row].length, row).toBeLessThanOrEqual(COLUMNS);
     expect(rows.some((row) => row.includes(roleArn))).toBe(true);
     for (const row of rows) expect(row, "an ARN cut at the end of a row").not.toMatch(/arn:aws:[a-z0-9:]*$/);
     expect(rows.join("\n")).toContain("Setup complete.");
