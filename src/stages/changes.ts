@@ -34,6 +34,21 @@ export function computeSetupChanges(plan: SetupPlan, prod: ProductionState, stag
  */
 export function refuseOtherOwners(plan: SetupPlan, prod: ProductionState, staging?: StagingState): void {
   const id = setupId(plan.answers);
+  const conflicts = ownershipConflicts(plan, prod);
+  if (conflicts.length > 0) {
+    throw invalidInput(
+      `Setup ${id} would take over what is not its own: ${conflicts.join("; ")}.`,
+      "Choose other names (--role-name, --policy-name, --bucket), or tear the other setup down first.",
+    );
+  }
+  refuseUnsafeBucketMerge(prod.bucketPolicy, bucketSetup(plan));
+  if (staging?.inlinePolicy) refuseForeignInlinePolicy(plan, staging.inlinePolicy);
+  if (plan.answers.mode === "role" && prod.role) refuseUnsafeTrustMerge(plan, prod.role.trust);
+}
+
+/** What of the plan's resources belongs to someone else, one phrase each (setup and export refuse to take it over). */
+export function ownershipConflicts(plan: SetupPlan, prod: ProductionState): string[] {
+  const id = setupId(plan.answers);
   const conflicts: string[] = [];
   const check = (what: string, tags: readonly Tag[] | undefined, foreignIsConflict: boolean) => {
     if (!tags) return;
@@ -46,15 +61,7 @@ export function refuseOtherOwners(plan: SetupPlan, prod: ProductionState, stagin
     check(`managed policy ${plan.answers.policyName}`, prod.managedPolicy?.tags, true);
   }
   check(`bucket ${plan.answers.bucket}`, prod.bucketExists ? prod.bucketTags : undefined, false);
-  if (conflicts.length > 0) {
-    throw invalidInput(
-      `Setup ${id} would take over what is not its own: ${conflicts.join("; ")}.`,
-      "Choose other names (--role-name, --policy-name, --bucket), or tear the other setup down first.",
-    );
-  }
-  refuseUnsafeBucketMerge(prod.bucketPolicy, bucketSetup(plan));
-  if (staging?.inlinePolicy) refuseForeignInlinePolicy(plan, staging.inlinePolicy);
-  if (plan.answers.mode === "role" && prod.role) refuseUnsafeTrustMerge(plan, prod.role.trust);
+  return conflicts;
 }
 
 export function pendingChanges(changes: readonly Change[]): Change[] {

@@ -1,0 +1,55 @@
+/**
+ * Export adopts only what is this setup's, by the tests setup uses: a role or managed policy
+ * another setup made, a managed policy xacct did not make, or an inline policy whose content
+ * is not xacct's is refused, as setup refuses it. A role xacct did not make (setup merged its
+ * statement into it) or one with a path is refused too: an exported role owns its whole trust,
+ * path, session limit and tags, so importing it would rewrite or replace the role. Pure.
+ */
+import { invalidInput } from "../errors.js";
+import { setupId } from "../plan.js";
+import type { ExistingView } from "../resources/resource.js";
+import { refuseForeignInlinePolicy } from "../resources/inline-policy.js";
+import { madeBySetup } from "../resources/state.js";
+import { ownershipConflicts } from "../stages/changes.js";
+import type { KindAdoption } from "./adopt.js";
+
+export function refuseForeignAdoption({ plan, prod, staging }: ExistingView): void {
+  const id = setupId(plan.answers);
+  const conflicts = ownershipConflicts(plan, prod);
+  if (conflicts.length > 0) {
+    throw invalidInput(
+      `Export of setup ${id} would adopt what is not its own: ${conflicts.join("; ")}; applying it would rewrite or replace them.`,
+      "Choose other names (--role-name, --policy-name, --bucket), or tear the other setup down first; what a deployed stack or Terraform state made is updated from there.",
+    );
+  }
+  const role = prod.role;
+  if (role && !madeBySetup(role.tags, id)) {
+    throw invalidInput(
+      `The role ${plan.answers.roleName} was not made by xacct (setup only merged its trust statement into it), and an exported role owns its whole trust, path, session limit and tags, so applying would rewrite or replace it; xacct does not export a setup on a reused role.`,
+      "Keep this setup with xacct setup and teardown, or export a setup whose role xacct makes (--role-name).",
+    );
+  }
+  if (role && role.arn !== "" && role.arn !== plan.roleArn) {
+    throw invalidInput(
+      `The role ${plan.answers.roleName} is ${role.arn}, with a path the exported role does not have, so applying would replace it (a new ARN and unique ID).`,
+      "Keep this setup with xacct setup and teardown.",
+    );
+  }
+  if (staging.inlinePolicy) refuseForeignInlinePolicy(plan, staging.inlinePolicy);
+}
+
+/** What export says of each resource it leaves out: which statements keep it out, and what applying does then. */
+export function leftOutLines(adoptions: readonly KindAdoption[], format: "terraform" | "cloudformation"): string[] {
+  return adoptions.flatMap((a) => {
+    const others = a.othersStatements ?? [];
+    if (others.length === 0) return [];
+    const how =
+      format === "terraform"
+        ? "the export has no aws_s3_bucket_policy and no import for it"
+        : "ManageBucketPolicy defaults to false and it is not in the resources to import";
+    return [
+      `The ${a.resource} holds statements that are not this setup's (${others.join(", ")}); exported, it would replace the whole policy and delete them, so ${how}. ` +
+        "Applying leaves that policy as it is: this setup's statements in it stay as xacct setup merged them (xacct setup adds them, xacct teardown takes them out).",
+    ];
+  });
+}
