@@ -4,7 +4,7 @@
  * not this setup's. Import ids follow the variables, so overriding one cannot import the live
  * setup into a configuration that describes another. Flags export cannot honour are refused.
  */
-import { CreateRoleCommand } from "@aws-sdk/client-iam";
+import { CreateRoleCommand, GetRoleCommand, UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { existsSync } from "node:fs";
 import { readFile, readdir } from "node:fs/promises";
@@ -91,6 +91,21 @@ describe("this setup's role, with a path", () => {
     const result = await sandbox.run(["export", "--setup", "path-bucket/PathRole", "--format", "terraform", "--out-dir", dir]);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain("arn:aws:iam::111111111111:role/team/PathRole, with a path");
+    expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe("this setup's role, with a trust statement someone added since", () => {
+  it("is not imported (the exported trust holds only this setup's statements, applying would delete it): export refuses", async () => {
+    expect((await sandbox.run(setupArgs("eps-bucket", ["--role-name", "EpsRole"]))).code).toBe(0);
+    const iam = prod().iam;
+    const trust = JSON.parse(decodeURIComponent((await iam.send(new GetRoleCommand({ RoleName: "EpsRole" }))).Role!.AssumeRolePolicyDocument!)) as Json;
+    trust["Statement"].push({ Sid: "OpsBreakGlass", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole" });
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "EpsRole", PolicyDocument: JSON.stringify(trust) }));
+    const dir = join(sandbox.dir, "eps-tf");
+    const result = await sandbox.run(["export", "--setup", "eps-bucket/EpsRole", "--format", "terraform", "--out-dir", dir]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain("OpsBreakGlass");
     expect(existsSync(dir)).toBe(false);
   });
 });

@@ -3,11 +3,14 @@
  * another setup made, a managed policy xacct did not make, or an inline policy whose content
  * is not xacct's is refused, as setup refuses it. A role xacct did not make (setup merged its
  * statement into it) or one with a path is refused too: an exported role owns its whole trust,
- * path, session limit and tags, so importing it would rewrite or replace the role. Pure.
+ * path, session limit and tags, so importing it would rewrite or replace the role; so is this
+ * setup's role whose trust holds statements someone added since. Pure.
  */
 import { invalidInput } from "../errors.js";
-import { setupId } from "../plan.js";
-import type { ExistingView } from "../resources/resource.js";
+import { setupId, xacctTags, type SetupPlan } from "../plan.js";
+import type { PolicyDocument } from "../policy/index.js";
+import { foreignStatementNames, type ExistingView } from "../resources/resource.js";
+import { mergedTrust } from "../resources/trust-statements.js";
 import { refuseForeignInlinePolicy } from "../resources/inline-policy.js";
 import { madeBySetup } from "../resources/state.js";
 import { ownershipConflicts } from "../stages/changes.js";
@@ -35,7 +38,22 @@ export function refuseForeignAdoption({ plan, prod, staging }: ExistingView): vo
       "Keep this setup with xacct setup and teardown.",
     );
   }
+  if (role) refuseOthersInTrust(plan, role.trust);
   if (staging.inlinePolicy) refuseForeignInlinePolicy(plan, staging.inlinePolicy);
+}
+
+/** This setup's role whose trust holds statements someone added since: the exported trust holds only this setup's, so applying would delete them. */
+function refuseOthersInTrust(plan: SetupPlan, trust: PolicyDocument): void {
+  const ours = plan.documents.trust.Statement.map((s) => JSON.stringify(s));
+  // As setup would write it: merged, so this setup's statements (older Sids included) are replaced by the plan's.
+  const others = mergedTrust(plan, { arn: "", trust, tags: xacctTags(plan), maxSessionDuration: plan.answers.maxSessionDuration }).Statement.filter(
+    (s) => !ours.includes(JSON.stringify(s)),
+  );
+  if (others.length === 0) return;
+  throw invalidInput(
+    `The trust policy of role ${plan.answers.roleName} holds statements that are not this setup's (${foreignStatementNames({ Statement: others }).join(", ")}); the exported role's trust holds only this setup's, so applying would delete them.`,
+    "Take them out of the role's trust (or keep this setup with xacct setup and teardown), then export again.",
+  );
 }
 
 /** What export says of each resource it leaves out: which statements keep it out, and what applying does then. */
