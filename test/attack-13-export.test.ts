@@ -155,11 +155,15 @@ describe("a bucket policy shared with statements that are not this setup's", () 
   it("a policy holding only this setup's statements is still imported", async () => {
     expect((await sandbox.run(setupArgs("solo-bucket", ["--role-name", "SoloRole"]))).code).toBe(0);
     const dir = join(sandbox.dir, "solo-cfn");
-    expect((await exportOf("solo-bucket", "cloudformation", dir, SOLO)).code).toBe(0);
+    const result = await exportOf("solo-bucket", "cloudformation", dir, SOLO);
+    expect(result.code).toBe(0);
     const template = await readJson(join(dir, "production.json"));
     expect(template["Parameters"]["ManageBucketPolicy"]["Default"]).toBe("true");
     const toImport = (await readJson(join(dir, "production-import.json"))) as unknown as { ResourceType: string }[];
     expect(toImport.map((r) => r.ResourceType)).toContain("AWS::S3::BucketPolicy");
+    // Not the advice to deploy with ManageBucketPolicy=false, which would contradict the import list.
+    expect(result.stderr).toContain("holds only this setup's statements, so applying adopts it");
+    expect(result.stderr).not.toContain("ManageBucketPolicy=false");
   });
 });
 

@@ -56,10 +56,20 @@ function refuseOthersInTrust(plan: SetupPlan, trust: PolicyDocument): void {
   );
 }
 
-/** What export says of each resource it leaves out: which statements keep it out, and what applying does then. */
+/**
+ * What export says of each shared document it found: one it leaves out (which statements keep
+ * it out, and what applying does then), or one it adopts (from then on the stack or the
+ * Terraform state owns the whole document).
+ */
 export function leftOutLines(adoptions: readonly KindAdoption[], format: "terraform" | "cloudformation"): string[] {
   return adoptions.flatMap((a) => {
     const others = a.othersStatements ?? [];
+    if (a.exists && a.kind === "bucket-policy" && others.length === 0) {
+      const owner = format === "terraform" ? "the Terraform state" : "the stack";
+      return [
+        `The ${a.resource} holds only this setup's statements, so applying adopts it, and from then on ${owner} owns the whole policy: statements others add to it later are replaced on the next apply.`,
+      ];
+    }
     if (others.length === 0) return [];
     const how =
       format === "terraform"
