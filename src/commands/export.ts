@@ -40,7 +40,7 @@ import { ONE_HOUR_SECONDS } from "../session-duration.js";
 import { BUCKET_POLICY_WARNING, buildTerraformFiles } from "../export/terraform.js";
 import { buildSetupPlan, type SetupPlan } from "../plan.js";
 import { resolveSetup } from "../setups/resolve.js";
-import { setupIdOf, type SetupState } from "../state.js";
+import { loadSetups, setupIdOf, type SetupState } from "../state.js";
 import type { TrustHardening } from "../policy/index.js";
 import type { CommandContext } from "./context.js";
 import { resolveTarget, setupRequestOf, type Target, type TargetOptions } from "../setups/target.js";
@@ -88,7 +88,7 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   const account = (profile: string) => clientsFor(ctx, { profile }, plan.answers.region);
   const existing = await readExisting(plan, { production: account(plan.answers.productionProfile), staging: account(plan.answers.stagingProfile) });
   // Before any file: export adopts only what is this setup's, as setup takes over only what is.
-  refuseForeignAdoption(existing);
+  refuseForeignAdoption(existing, (await loadSetups(ctx.statePath)).map(setupIdOf));
   const adoptions = adoptionsOf(existing);
   const { files, pairs, imports } = options.format === "terraform" ? terraformExport(plan, adoptions) : cloudFormationExport(plan, ou !== undefined, adoptions);
   assertSameDocuments(pairs);

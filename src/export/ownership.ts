@@ -14,15 +14,17 @@ import { mergedTrust } from "../resources/trust-statements.js";
 import { refuseForeignInlinePolicy } from "../resources/inline-policy.js";
 import { madeBySetup } from "../resources/state.js";
 import { ownershipConflicts } from "../stages/changes.js";
+import { conflictHint, describeConflict } from "../stages/owner-conflicts.js";
 import type { KindAdoption } from "./adopt.js";
 
-export function refuseForeignAdoption({ plan, prod, staging }: ExistingView): void {
+/** `rememberedIds`: the setups xacct remembers, so the hint names the teardown that frees a resource (as setup's does). */
+export function refuseForeignAdoption({ plan, prod, staging }: ExistingView, rememberedIds: readonly string[] = []): void {
   const id = setupId(plan.answers);
-  const conflicts = ownershipConflicts(plan, prod);
+  const conflicts = ownershipConflicts(plan, prod, rememberedIds);
   if (conflicts.length > 0) {
     throw invalidInput(
-      `Export of setup ${id} would adopt what is not its own: ${conflicts.join("; ")}; applying it would rewrite or replace them.`,
-      "Choose other names (--role-name, --policy-name, --bucket), or tear the other setup down first; what a deployed stack or Terraform state made is updated from there.",
+      `Export of setup ${id} would adopt what is not its own: ${conflicts.map(describeConflict).join("; ")}; applying it would rewrite or replace them.`,
+      `${conflictHint(conflicts)} What a deployed stack or Terraform state made is updated from there.`,
     );
   }
   const role = prod.role;
