@@ -5,6 +5,7 @@
  */
 import type { Readable, Writable } from "node:stream";
 import { invalidInput } from "../errors.js";
+import { wrapText } from "../ui/wrap.js";
 
 export interface Choice<T extends string> {
   name: string;
@@ -28,18 +29,25 @@ export function terminalPrompter(streams: { input: Readable; output: Writable })
   // Loaded on first use: start-up of commands that never ask stays fast.
   const prompts = () => import("@inquirer/prompts");
   const context = { input: streams.input, output: streams.output, clearPromptOnDone: false };
+  // Questions and descriptions break between words, so the terminal never cuts one in two.
+  // Room is kept for the "? " before a question and the default or "(y/N)" after it.
+  const columns = (streams.output as { columns?: number }).columns;
+  const fit = (text: string, room: number): string => (columns ? wrapText(text, Math.max(20, columns - room)) : text);
+  const fitChoices = <T extends string>(choices: Choice<T>[]): Choice<T>[] =>
+    choices.map((c) => (c.description ? { ...c, description: fit(c.description, 1) } : c));
   return {
     async select(q) {
       const { select } = await prompts();
-      return select({ message: q.message, choices: q.choices, ...(q.default ? { default: q.default } : {}) }, context);
+      return select({ message: fit(q.message, 4), choices: fitChoices(q.choices), ...(q.default ? { default: q.default } : {}) }, context);
     },
     async input(q) {
       const { input } = await prompts();
-      return input({ message: q.message, ...(q.default ? { default: q.default } : {}), ...(q.validate ? { validate: q.validate } : {}) }, context);
+      const extra = 6 + (q.default?.length ?? 0);
+      return input({ message: fit(q.message, extra), ...(q.default ? { default: q.default } : {}), ...(q.validate ? { validate: q.validate } : {}) }, context);
     },
     async confirm(q) {
       const { confirm } = await prompts();
-      return confirm({ message: q.message, default: q.default ?? true }, context);
+      return confirm({ message: fit(q.message, 12), default: q.default ?? true }, context);
     },
   };
 }

@@ -3,12 +3,17 @@ import { screen } from "@inquirer/testing/vitest";
 
 /** Waits until the current prompt shows `text`, then returns the screen. */
 export async function promptShowing(text: string, waitMs = 20_000): Promise<string> {
-  return screenWhere((shown) => shown.includes(text), JSON.stringify(text), waitMs);
+  return screenWhere((shown) => flat(shown).includes(text), JSON.stringify(text), waitMs);
+}
+
+/** A question broken between words on a narrow terminal still reads as the same words. */
+function flat(shown: string): string {
+  return shown.replace(/\s+/g, " ");
 }
 
 /** Waits until the prompt showing `text` is asked again: the screen shows it without the refused answer. */
 export async function askedAgain(text: string, refused: string, waitMs = 20_000): Promise<string> {
-  return screenWhere((shown) => shown.includes(text) && !shown.includes(refused), `${JSON.stringify(text)} again`, waitMs);
+  return screenWhere((shown) => flat(shown).includes(text) && !shown.includes(refused), `${JSON.stringify(text)} again`, waitMs);
 }
 
 /** Waits until a select prompt answered a moment ago (showing `text`) is open again. */
