@@ -464,7 +464,7 @@ function permissionWarnings(filePath: string, file: AwsFile, mode: number, text:
 // Writing.
 
 /** Follows symlinks (even dangling ones) so we replace the target and keep the link. */
-async function resolveSymlinks(requestedPath: string): Promise<string> {
+export async function resolveSymlinks(requestedPath: string): Promise<string> {
   let current = path.resolve(requestedPath);
   for (let hops = 0; hops < 40; hops += 1) {
     let isLink;
