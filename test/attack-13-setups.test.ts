@@ -74,7 +74,7 @@ describe("another setup's temporary profile (finding 2)", () => {
   });
 
   it("list says a profile holds another role's session, and shows no expiry for it", async () => {
-    await editProfile("TempCred", "xacct_role_arn", "arn:aws:iam::111111111111:role/GammaRole");
+    await editProfile("TempCred", "xacct_role", "arn:aws:iam::111111111111:role/GammaRole");
     const list = await sandbox.run(["list"]);
     expect(list.stdout).toMatch(/profile +TempCred \(holds role arn:aws:iam::111111111111:role\/GammaRole, not this setup's/);
     const json = JSON.parse((await sandbox.run(["list", "--json"])).stdout);

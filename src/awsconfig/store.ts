@@ -221,7 +221,7 @@ const DRY_RUN_VALUES: Readonly<Record<string, string>> = Object.fromEntries(
     "aws_session_token",
     "xacct_expiration",
     "xacct_profile",
-    "xacct_role_arn",
+    "xacct_role",
     "role_arn",
     "source_profile",
     "role_session_name",

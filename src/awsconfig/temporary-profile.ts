@@ -154,7 +154,7 @@ export const PROFILE_STYLE_KEYS: readonly string[] = [
   "mfa_serial",
   "duration_seconds",
   "credential_process",
-  "xacct_role_arn",
+  "xacct_role",
 ];
 
 /** The credential keys, plus `aws_security_token` (the same token) for older tools. */
@@ -177,7 +177,7 @@ export interface TemporaryProfileWrite {
   region: string;
   /** The profiles as they were before the write, to spot the same profile in the other file. */
   before: ProfileView;
-  /** The role the keys are a session of: recorded (xacct_role_arn) so list can tell whose profile it is. */
+  /** The role the keys are a session of: recorded (xacct_role) so list can tell whose profile it is. */
   roleArn?: string | undefined;
 }
 
@@ -220,7 +220,7 @@ export async function writeTemporaryProfile(request: TemporaryProfileWrite, env:
 }
 
 /** xacct's record of the role a static profile holds a session of (the SDKs ignore unknown keys). */
-export const ROLE_KEY = "xacct_role_arn";
+export const ROLE_KEY = "xacct_role";
 
 function roleOf(request: TemporaryProfileWrite): Record<string, string> {
   return request.roleArn ? { [ROLE_KEY]: request.roleArn } : {};

@@ -31,8 +31,8 @@ export async function listCommand(ctx: CommandContext): Promise<void> {
   }
 }
 
-/** The role a profile xacct wrote is for: role_arn (role style), the --role-arn of its credential_process, or xacct_role_arn (static). */
+/** The role a profile xacct wrote is for: role_arn (role style), the --role-arn of its credential_process, or xacct_role (static). */
 function roleOfProfile(settings: Readonly<Record<string, string | undefined>>): string | undefined {
   const fromProcess = /--role-arn=['"]?([^\s'"]+)/.exec(settings["credential_process"] ?? "")?.[1];
-  return settings["role_arn"] ?? fromProcess ?? settings["xacct_role_arn"];
+  return settings["role_arn"] ?? fromProcess ?? settings["xacct_role"];
 }

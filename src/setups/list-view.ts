@@ -12,7 +12,7 @@ export interface ProfileFacts {
   style?: string | undefined;
   /** xacct_expiration of a static profile. */
   expiration?: string | undefined;
-  /** The role the profile is for, where it says (role_arn, credential_process, xacct_role_arn). */
+  /** The role the profile is for, where it says (role_arn, credential_process, xacct_role). */
   roleArn?: string | undefined;
 }
 
