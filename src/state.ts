@@ -157,7 +157,8 @@ function setupsOf(parsed: unknown, path: string): [string, SetupState][] {
   const unknown = Object.keys(parsed).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) throw badState(path, `is damaged: it holds ${unknown.map((key) => JSON.stringify(key)).join(", ")}, which xacct never writes`);
   if (!v2) {
-    if (!("setup" in parsed)) throw badState(path, "is damaged: it holds no setup");
+    // A version 1 file without its setup holds nothing to lose: no setup, as before.
+    if (!("setup" in parsed)) return [];
     const checked = setupShape(parsed["setup"], path, "its setup");
     return [[setupIdOf(checked), checked]];
   }
