@@ -270,6 +270,8 @@ function addLifecycleCommands(program: Command, run: Runner): void {
       .description(
         "write what setup makes as CloudFormation or Terraform (flags as for setup), adopting what exists already (import blocks or import steps); changes nothing in AWS",
       ),
+    // export writes no profile.
+    { omit: ["--temp-profile"] },
   )
     .option(...SETUP_OPTION)
     .addOption(new Option("--format <format>", "template language").choices(["cloudformation", "terraform"]).makeOptionMandatory())

@@ -84,6 +84,12 @@ describe("export before setup", () => {
 
 describe("export --format terraform after setup", () => {
   const dir = () => join(sandbox.dir, "tf");
+  /** The import blocks, their `${var.…}` ids resolved with the variables' defaults. */
+  const resolvedBlocks = async (): Promise<ImportBlock[]> => {
+    const variables = (await readJson(join(dir(), "variables.tf.json")))["variable"] as Record<string, { default: string }>;
+    const blocks = (await readJson(join(dir(), "imports.tf.json")))["import"] as ImportBlock[];
+    return blocks.map((b) => ({ ...b, id: b.id.replace(/\$\{var\.([a-z_]+)\}/g, (_m, name: string) => variables[name]!.default) }));
+  };
 
   it("says the resources exist already, and writes an import block for each", async () => {
     expect((await sandbox.run(setupArgs(BUCKET))).code).toBe(0);
@@ -100,8 +106,9 @@ describe("export --format terraform after setup", () => {
     }
     expect(result.stdout).toContain("imports.tf.json");
     const imports = await readJson(join(dir(), "imports.tf.json"));
-    expect(imports["terraform"]).toEqual({ required_version: ">= 1.5.0" });
-    const blocks = imports["import"] as ImportBlock[];
+    // Ids are built from the variables (Terraform 1.6+): resolved with their defaults, they name this setup's resources.
+    expect(imports["terraform"]).toEqual({ required_version: ">= 1.6.0" });
+    const blocks = await resolvedBlocks();
     expect(Object.fromEntries(blocks.map((b) => [b.to, b.id]))).toEqual({
       "aws_s3_bucket_policy.xacct_staging_locate": BUCKET,
       "aws_iam_policy.read_objects": POLICY_ARN,
@@ -112,7 +119,7 @@ describe("export --format terraform after setup", () => {
   });
 
   it("each block names a resource of the export, with that resource's provider, and an id that exists", async () => {
-    const blocks = (await readJson(join(dir(), "imports.tf.json")))["import"] as ImportBlock[];
+    const blocks = await resolvedBlocks();
     const resources = {
       ...(await readJson(join(dir(), "production.tf.json")))["resource"],
       ...(await readJson(join(dir(), "staging.tf.json")))["resource"],

@@ -18,6 +18,8 @@ import {
   GetUserPolicyCommand,
   ListAttachedRolePoliciesCommand,
   ListRoleTagsCommand,
+  DeletePolicyCommand,
+  DetachRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, GetBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -142,6 +144,27 @@ describe("xacct export --format cloudformation", () => {
     await expect(cfnLint(templates)).resolves.toBe("");
   });
 
+  it("--stackset gives Staging a group with setup's document as a managed policy, and prints the StackSet commands", async () => {
+    const dir = join(sandbox.dir, "stackset-cmds");
+    // Before the stack below exists: its managed policy (CloudFormation cannot tag one) is not a setup's, and export adopts only a setup's own.
+    const result = await sandbox.run(exportArgs("cloudformation", dir, ["--stackset", "--ou", "ou-ab12-cd34ef56"]));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("aws cloudformation create-stack-set");
+    expect(result.stdout).toContain("--permission-model SERVICE_MANAGED");
+    expect(result.stdout).toContain("--auto-deployment Enabled=true,RetainStacksOnAccountRemoval=false");
+    expect(result.stdout).toContain(`--template-body file://${join(dir, "staging-stackset.json")}`);
+    expect(result.stdout).toContain("aws cloudformation create-stack-instances");
+    expect(result.stdout).toContain("--deployment-targets OrganizationalUnitIds=ou-ab12-cd34ef56");
+    const template = await readJson<CloudFormationTemplate>(join(dir, "staging-stackset.json"));
+    expect(
+      Object.values(template.Resources)
+        .map((r) => r.Type)
+        .sort(),
+    ).toEqual(["AWS::IAM::Group", "AWS::IAM::ManagedPolicy"]);
+    expect(template.Parameters["StagingUser"]).toBeUndefined();
+    expect(templateDocument(template, "AssumeRoleManagedPolicy", "PolicyDocument")).toEqual(setupInline);
+  });
+
   it("deployed as a stack, the Production template makes the role, policy and attachment setup makes", async () => {
     // moto 5.2.1 does not apply AWS::S3::BucketPolicy (the stack completes without it); the bucket only has to exist.
     await prod().s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
@@ -171,26 +194,6 @@ describe("xacct export --format cloudformation", () => {
     expect(JSON.stringify(templateDocument(template, "AssumeRolePolicy", "PolicyDocument"))).toBe(JSON.stringify(setupInline));
   });
 
-  it("--stackset gives Staging a group with setup's document as a managed policy, and prints the StackSet commands", async () => {
-    const dir = join(sandbox.dir, "stackset-cmds");
-    const result = await sandbox.run(exportArgs("cloudformation", dir, ["--stackset", "--ou", "ou-ab12-cd34ef56"]));
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain("aws cloudformation create-stack-set");
-    expect(result.stdout).toContain("--permission-model SERVICE_MANAGED");
-    expect(result.stdout).toContain("--auto-deployment Enabled=true,RetainStacksOnAccountRemoval=false");
-    expect(result.stdout).toContain(`--template-body file://${join(dir, "staging-stackset.json")}`);
-    expect(result.stdout).toContain("aws cloudformation create-stack-instances");
-    expect(result.stdout).toContain("--deployment-targets OrganizationalUnitIds=ou-ab12-cd34ef56");
-    const template = await readJson<CloudFormationTemplate>(join(dir, "staging-stackset.json"));
-    expect(
-      Object.values(template.Resources)
-        .map((r) => r.Type)
-        .sort(),
-    ).toEqual(["AWS::IAM::Group", "AWS::IAM::ManagedPolicy"]);
-    expect(template.Parameters["StagingUser"]).toBeUndefined();
-    expect(templateDocument(template, "AssumeRoleManagedPolicy", "PolicyDocument")).toEqual(setupInline);
-  });
-
   // Bad combinations are refused before any AWS call, with exit code 2.
   it.each([
     { flags: ["--stackset"], message: "--stackset needs the organizational unit" },
@@ -215,6 +218,11 @@ describe("xacct export --format terraform", () => {
   let files: Record<string, TerraformJson>;
   beforeAll(async () => {
     dir = join(sandbox.dir, "tf");
+    // The stack deployed above made an untagged managed policy (CloudFormation cannot tag one): not a setup's, so export
+    // would refuse to adopt it. Without it, the export imports the stack's role (tagged as setup tags it) and creates the policy.
+    const iam = prod().iam;
+    await iam.send(new DetachRolePolicyCommand({ RoleName: ROLE, PolicyArn: POLICY_ARN }));
+    await iam.send(new DeletePolicyCommand({ PolicyArn: POLICY_ARN }));
     const result = await sandbox.run(exportArgs("terraform", dir));
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("replaces the bucket's WHOLE policy");
@@ -223,7 +231,7 @@ describe("xacct export --format terraform", () => {
   });
 
   it("writes only .tf.json files", () => {
-    // The stack deployed above made the role and policy: they exist, so the export imports them (export-import.test.ts).
+    // The stack deployed above made the role: it exists, so the export imports it (export-import.test.ts).
     expect(Object.keys(files).sort()).toEqual(["imports.tf.json", "production.tf.json", "providers.tf.json", "staging.tf.json", "variables.tf.json"]);
   });
 

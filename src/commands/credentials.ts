@@ -1,7 +1,8 @@
 /**
  * `xacct credentials`: the credential_process side of a process-style profile. Prints the
  * JSON the AWS tools expect (Version 1, keys, token, Expiration) and nothing else; refuses to
- * print to a terminal, since it is for tools, not eyes.
+ * print to a terminal, since it is for tools, not eyes, and refuses --json, whose document
+ * never holds a secret.
  */
 import { defaultSessionName } from "../session-name.js";
 import { stat } from "node:fs/promises";
@@ -28,6 +29,13 @@ export interface CredentialsOptions {
 }
 
 export async function credentialsCommand(options: CredentialsOptions, ctx: CommandContext): Promise<void> {
+  // Its output is credential_process's document, keys and all: xacct's --json document would be a second one, and must never carry a secret.
+  if (ctx.json) {
+    throw invalidInput(
+      "--json promises one JSON document without secrets, and xacct credentials prints credential_process's JSON, secret keys included.",
+      "Leave --json out; for who you would be as JSON, use xacct assume --json.",
+    );
+  }
   if ((ctx.stdout as { isTTY?: boolean }).isTTY) {
     throw invalidInput(
       "xacct credentials prints secret keys for the AWS tools (credential_process) and will not print them to a terminal.",

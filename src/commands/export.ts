@@ -23,6 +23,7 @@ import {
   adoptionLines,
   adoptionsOf,
   cloudFormationImports,
+  leftOutKinds,
   retainingImported,
   terraformImports,
   TERRAFORM_IMPORTS_FILE,
@@ -30,6 +31,7 @@ import {
   type KindAdoption,
 } from "../export/adopt.js";
 import { readExisting } from "../export/existing.js";
+import { leftOutLines, refuseForeignAdoption } from "../export/ownership.js";
 import { stackCommands } from "../export/import-steps.js";
 import { stackNameFor, stackSetCommands } from "../export/stackset.js";
 import { displayShellWord } from "../shell-words.js";
@@ -38,7 +40,7 @@ import { ONE_HOUR_SECONDS } from "../session-duration.js";
 import { BUCKET_POLICY_WARNING, buildTerraformFiles } from "../export/terraform.js";
 import { buildSetupPlan, type SetupPlan } from "../plan.js";
 import { resolveSetup } from "../setups/resolve.js";
-import { setupIdOf, type SetupState } from "../state.js";
+import { loadSetups, setupIdOf, type SetupState } from "../state.js";
 import type { TrustHardening } from "../policy/index.js";
 import type { CommandContext } from "./context.js";
 import { resolveTarget, setupRequestOf, type Target, type TargetOptions } from "../setups/target.js";
@@ -65,6 +67,7 @@ interface ExportFile {
 
 export async function exportCommand(options: ExportOptions, ctx: CommandContext): Promise<number> {
   const ou = checkStackSetOptions(options);
+  refuseUnexportedFlags(options);
   const found = await resolveSetup(ctx, setupRequestOf("export", options));
   const target = resolveTarget("export", options, found, false);
   // The remembered setup when it is the one exported: its trust and further accounts are exported too.
@@ -83,9 +86,10 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   const plan = await planFor(target, rememberedTrust(state), ctx, state?.moreStaging);
   // After setup the resources exist: the export adopts them instead of creating them again.
   const account = (profile: string) => clientsFor(ctx, { profile }, plan.answers.region);
-  const adoptions = adoptionsOf(
-    await readExisting(plan, { production: account(plan.answers.productionProfile), staging: account(plan.answers.stagingProfile) }),
-  );
+  const existing = await readExisting(plan, { production: account(plan.answers.productionProfile), staging: account(plan.answers.stagingProfile) });
+  // Before any file: export adopts only what is this setup's, as setup takes over only what is.
+  refuseForeignAdoption(existing, (await loadSetups(ctx.statePath)).map(setupIdOf));
+  const adoptions = adoptionsOf(existing);
   const { files, pairs, imports } = options.format === "terraform" ? terraformExport(plan, adoptions) : cloudFormationExport(plan, ou !== undefined, adoptions);
   assertSameDocuments(pairs);
   await writeFiles(outDir, files, options.force ?? false, ctx.env);
@@ -95,16 +99,20 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   out.heading(`Exported ${options.format === "terraform" ? "Terraform" : "CloudFormation"} to ${outDir}`);
   for (const file of files) out.done(`${file.name.padEnd(22)} ${file.summary}`);
   out.line(`  The ${pairs.length} policy documents equal the ones setup writes for these answers (the defaults of the parameters).`);
-  out.warn(
-    options.format === "terraform"
-      ? BUCKET_POLICY_WARNING
-      : "AWS::S3::BucketPolicy replaces the bucket's whole policy: deploy with ManageBucketPolicy=false if the bucket has one.",
-  );
+  const leftOut = leftOutLines(adoptions, options.format);
+  for (const line of leftOut) out.warn(line);
+  if (leftOut.length === 0) {
+    out.warn(
+      options.format === "terraform"
+        ? BUCKET_POLICY_WARNING
+        : "AWS::S3::BucketPolicy replaces the bucket's whole policy: deploy with ManageBucketPolicy=false if the bucket has one.",
+    );
+  }
   const keyWarnings = keyPolicyNote(plan, options.format);
   for (const warning of keyWarnings) out.warn(warning);
   const how =
     options.format === "terraform"
-      ? `applying adopts them (the import blocks in ${TERRAFORM_IMPORTS_FILE}; Terraform 1.5 or later) instead of creating them again`
+      ? `applying adopts them (the import blocks in ${TERRAFORM_IMPORTS_FILE}, their ids built from the variables; Terraform 1.6 or later) instead of creating them again`
       : "the steps below import them into the stacks (IMPORT change sets; they are marked DeletionPolicy Retain) instead of creating them again";
   for (const line of adoptionLines(adoptions, how)) out.line(`  ${line}`);
   const commands = nextCommands(options, plan, outDir, ou, imports);
@@ -121,6 +129,19 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
     commands,
   });
   return 0;
+}
+
+/** Flags export cannot honour are refused, not ignored: it writes the further accounts setup remembered, and no profile. */
+function refuseUnexportedFlags(options: ExportOptions): void {
+  if (options.outDir.trim() === "")
+    throw invalidInput("--out-dir is empty; export needs a folder to write its files to.", "Give a folder with --out-dir, e.g. --out-dir xacct-export.");
+  const stagingProfiles = options.stagingProfile === undefined ? [] : ([] as string[]).concat(options.stagingProfile);
+  if (stagingProfiles.length > 1) {
+    throw invalidInput(
+      "export takes one --staging-profile: it exports the further Staging accounts setup remembered, not further --staging-profile flags.",
+      "Run xacct setup with those --staging-profile flags first, then export that setup with --setup.",
+    );
+  }
 }
 
 /** --stackset needs --ou and CloudFormation; returns the checked OU ID when it applies. */
@@ -201,7 +222,7 @@ function cloudFormationExport(plan: SetupPlan, stackset: boolean, adoptions: rea
     // A StackSet's Staging template makes a group in every account: nothing there to import.
     staging: stackset ? undefined : cloudFormationImports(plan, adoptions, "staging"),
   };
-  const production = retainingImported(buildProductionTemplate(plan), imports.production);
+  const production = retainingImported(buildProductionTemplate(plan, !leftOutKinds(adoptions).has("bucket-policy")), imports.production);
   const staging = stackset ? buildStagingStackSetTemplate(plan) : retainingImported(buildStagingTemplate(plan), imports.staging!);
   const stagingFile: ExportFile = stackset
     ? {
@@ -234,11 +255,12 @@ function cloudFormationExport(plan: SetupPlan, stackset: boolean, adoptions: rea
 }
 
 function terraformExport(plan: SetupPlan, adoptions: readonly KindAdoption[]): BuiltExport {
-  const files = buildTerraformFiles(plan);
+  const leftOut = leftOutKinds(adoptions);
+  const files = buildTerraformFiles(plan, leftOut);
   const summaries: Record<string, [ExportFile["account"], string]> = {
     "variables.tf.json": ["both", "accounts, bucket, names and profiles, defaulting to this setup's"],
     "providers.tf.json": ["both", "an aws provider per account, each refusing a profile of the wrong account"],
-    "production.tf.json": ["production", `bucket policy of ${plan.answers.bucket}, managed policy, role, attachment`],
+    "production.tf.json": ["production", `${leftOut.has("bucket-policy") ? "" : `bucket policy of ${plan.answers.bucket}, `}managed policy, role, attachment`],
     "staging.tf.json": ["staging", `inline policy ${plan.inlinePolicyName} on user ${plan.answers.stagingUser}`],
   };
   const imports = terraformImports(plan, adoptions);
@@ -252,7 +274,7 @@ function terraformExport(plan: SetupPlan, adoptions: readonly KindAdoption[]): B
         ? [{ name: TERRAFORM_IMPORTS_FILE, account: "both" as const, summary: "import blocks: applying adopts what exists already", content: imports }]
         : []),
     ],
-    pairs: terraformPairs(plan, files),
+    pairs: terraformPairs(plan, files, leftOut),
   };
 }
 

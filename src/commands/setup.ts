@@ -15,7 +15,7 @@ import { planKms, refuseUnusableKeys, type KmsPlanInput } from "../resources/key
 import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
 import { homedir } from "node:os";
 import { runSteps, type StepRecord } from "../stages/steps.js";
-import { loadSetups, type SetupState } from "../state.js";
+import { loadSetups, setupIdOf, type SetupState } from "../state.js";
 import { changedSomething, rememberSetup, restoreRemembered } from "../setups/remember.js";
 import { setupToContinue } from "../setups/resolve.js";
 import { defaultTempProfile, refuseMovedSetup, refuseTakenProfile } from "../setups/taken.js";
@@ -209,7 +209,7 @@ async function diffAgainstAccounts(session: SetupSession, answers: SetupAnswers)
   refuseUnusableKeys(prodState.bucketKeys);
   const kms = planKms(kmsPlanInput(base, session.options.testKey), prodState.bucketKeys);
   const plan = kms ? buildSetupPlan(answers, session.accounts, roleArn, kms) : base;
-  refuseOtherOwners(plan, prodState, stagingState);
+  refuseOtherOwners(plan, prodState, stagingState, (await loadSetups(session.ctx.statePath)).map(setupIdOf));
   const changes = computeSetupChanges(plan, prodState, stagingState, createdBefore(session, answers.bucket));
   for (const change of changes) if (change.kind === "update") refuseInexactRewrite(change.before, change.resource);
   checkDocumentSizes(plan, changes);

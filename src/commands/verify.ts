@@ -40,6 +40,7 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   const target = resolveTarget("verify", options, found, false);
   // The setup verify judges, when xacct remembers it: its trust, its further accounts, and when it was last verified.
   const state = found && setupIdOf(found) === setupIdOf(target) ? found : undefined;
+  refuseRoleRequestFlags(options, target);
   if (options.externalId !== undefined) checkExternalId(options.externalId);
   if (options.key !== undefined) checkObjectKey(options.key);
   if (options.key !== undefined && !options.live)
@@ -82,6 +83,20 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   else if (undecided > 0) failedLine(`${failed} of ${hops.length} checks failed and ${undecided} cannot be told from what xacct can read (marked ?).`);
   else failedLine(`${failed} of ${hops.length} checks failed.`);
   return failed > 0 ? 1 : undecided > 0 ? EXIT_UNDECIDED : 0;
+}
+
+/**
+ * --external-id and --no-mfa shape the request that assumes the role; a resource-policy
+ * setup has no role and no trust, so nothing would judge them: refused rather than ignored.
+ */
+function refuseRoleRequestFlags(options: VerifyOptions, target: Target): void {
+  if (target.mode !== "resource-policy") return;
+  const given = [...(options.externalId !== undefined ? ["--external-id"] : []), ...(options.mfa === false ? ["--no-mfa"] : [])];
+  if (given.length === 0) return;
+  throw invalidInput(
+    `${given.join(" and ")} ${given.length === 1 ? "shapes" : "shape"} the request that assumes the role, and setup ${setupIdOf(target)} is in resource-policy mode: it has no role.`,
+    `Leave ${given.join(" and ")} out; verify judges the Staging user's own reads of the bucket.`,
+  );
 }
 
 function showHops(ctx: CommandContext, hops: Hop[]): void {

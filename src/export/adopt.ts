@@ -9,18 +9,29 @@ import type { SetupPlan } from "../plan.js";
 import { SETUP_ORDER } from "../resources/index.js";
 import type { Adoption, ExistingView } from "../resources/resource.js";
 import { cloudFormationFragments, type CloudFormationTemplate } from "./cloudformation.js";
-import { terraformFragments, type TerraformFile } from "./terraform.js";
+import { terraformFragments, terraformPlan, type TerraformFile } from "./terraform.js";
 
 export interface KindAdoption extends Adoption {
   kind: string;
 }
 
-/** Every exported kind's resource: whether it exists, and its ids. */
+/**
+ * Every exported kind's resource: whether it exists, and its ids. Terraform's ids are built from
+ * the variables (`${var.role_name}`), so overriding a variable imports what the configuration
+ * then describes, never this setup's resources into another's configuration.
+ */
 export function adoptionsOf(view: ExistingView): KindAdoption[] {
-  return SETUP_ORDER.flatMap((kind) => (kind.adoption ? [{ ...kind.adoption(view), kind: kind.id }] : []));
+  const templated = { ...view, plan: terraformPlan(view.plan) };
+  return SETUP_ORDER.flatMap((kind) => (kind.adoption ? [{ ...kind.adoption(view), terraformId: kind.adoption(templated).terraformId, kind: kind.id }] : []));
+}
+
+/** Kinds export leaves out: their resource holds statements that are not this setup's. */
+export function leftOutKinds(adoptions: readonly KindAdoption[]): Set<string> {
+  return new Set(adoptions.filter((a) => (a.othersStatements ?? []).length > 0).map((a) => a.kind));
 }
 
 export const TERRAFORM_IMPORTS_FILE = "imports.tf.json";
+export const TERRAFORM_IMPORT_VERSION = ">= 1.6.0";
 
 export interface ImportBlock {
   to: string;
@@ -31,11 +42,12 @@ export interface ImportBlock {
 /** Terraform's `import` blocks for what exists, each with its resource's provider; undefined when nothing does. */
 export function terraformImports(plan: SetupPlan, adoptions: readonly KindAdoption[]): TerraformFile | undefined {
   const existing = new Map(adoptions.filter((a) => a.exists).map((a) => [a.kind, a]));
-  const blocks: ImportBlock[] = terraformFragments(plan).flatMap((fragment) => {
+  const blocks: ImportBlock[] = terraformFragments(plan, leftOutKinds(adoptions)).flatMap((fragment) => {
     const adoption = fragment.kind === undefined ? undefined : existing.get(fragment.kind);
     return adoption ? [{ to: `${fragment.type}.${fragment.name}`, id: adoption.terraformId, provider: String(fragment.body["provider"]) }] : [];
   });
-  return blocks.length === 0 ? undefined : { terraform: { required_version: ">= 1.5.0" }, import: blocks };
+  // Expressions in an import block's id: Terraform 1.6 and later.
+  return blocks.length === 0 ? undefined : { terraform: { required_version: TERRAFORM_IMPORT_VERSION }, import: blocks };
 }
 
 /** One entry of `aws cloudformation create-change-set --resources-to-import`. */
@@ -54,7 +66,9 @@ export interface CloudFormationImports {
 /** What a template's IMPORT change set adopts. `template`: production or staging (a StackSet's Staging template makes a group, never imported). */
 export function cloudFormationImports(plan: SetupPlan, adoptions: readonly KindAdoption[], template: "production" | "staging"): CloudFormationImports {
   const byKind = new Map(adoptions.map((a) => [a.kind, a]));
-  const fragments = cloudFormationFragments(plan).filter((f) => f.template === template);
+  // A resource left out is not made under the template's defaults (ManageBucketPolicy=false): nothing to import or create.
+  const leftOut = leftOutKinds(adoptions);
+  const fragments = cloudFormationFragments(plan).filter((f) => f.template === template && (f.kind === undefined || !leftOut.has(f.kind)));
   const toImport = fragments.flatMap((fragment) => {
     const adoption = fragment.kind === undefined ? undefined : byKind.get(fragment.kind);
     if (!adoption?.exists || !adoption.cloudformationId) return [];
@@ -75,10 +89,11 @@ export function retainingImported(template: CloudFormationTemplate, imports: Clo
   return { ...template, Resources: resources };
 }
 
-/** The lines export prints: what exists (adopted), what does not (created). */
+/** The lines export prints: what exists (adopted), what does not (created); what is left out says so itself (ownership.ts). */
 export function adoptionLines(adoptions: readonly KindAdoption[], how: string): string[] {
-  const exists = adoptions.filter((a) => a.exists).map((a) => a.resource);
-  const missing = adoptions.filter((a) => !a.exists).map((a) => a.resource);
+  const leftOut = leftOutKinds(adoptions);
+  const exists = adoptions.filter((a) => a.exists && !leftOut.has(a.kind)).map((a) => a.resource);
+  const missing = adoptions.filter((a) => !a.exists && !leftOut.has(a.kind)).map((a) => a.resource);
   if (exists.length === 0) return ["None of these resources exist yet: applying the export creates them."];
   return [
     `These exist already, so ${how}: ${exists.join(", ")}.`,

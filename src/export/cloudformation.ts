@@ -53,7 +53,8 @@ function resourcesOf(plan: SetupPlan, template: CloudFormationFragment["template
   );
 }
 
-export function buildProductionTemplate(plan: SetupPlan): CloudFormationTemplate {
+/** `manageBucketPolicy`: ManageBucketPolicy's default; false when the bucket's policy holds statements that are not this setup's. */
+export function buildProductionTemplate(plan: SetupPlan, manageBucketPolicy = true): CloudFormationTemplate {
   return {
     AWSTemplateFormatVersion: "2010-09-09",
     Description:
@@ -68,7 +69,7 @@ export function buildProductionTemplate(plan: SetupPlan): CloudFormationTemplate
       ManageBucketPolicy: {
         Type: "String",
         AllowedValues: ["true", "false"],
-        Default: "true",
+        Default: manageBucketPolicy ? "true" : "false",
         Description: "Whether this stack owns the bucket policy (it then holds only xacct's statement)",
       },
     },

@@ -64,9 +64,9 @@ export function cloudFormationPairs(plan: SetupPlan, production: CloudFormationT
   });
 }
 
-export function terraformPairs(plan: SetupPlan, files: Record<string, TerraformFile>): DocumentPair[] {
+export function terraformPairs(plan: SetupPlan, files: Record<string, TerraformFile>, leftOut: ReadonlySet<string> = new Set()): DocumentPair[] {
   const variables = terraformDefaults(files["variables.tf.json"] ?? {});
-  return terraformFragments(plan).flatMap((fragment) => {
+  return terraformFragments(plan, leftOut).flatMap((fragment) => {
     if (!fragment.document) return [];
     const resources = (files[fragment.file]?.["resource"] ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
     const text = resources[fragment.type]?.[fragment.name]?.[fragment.document.field];

@@ -24,12 +24,13 @@ export const TF_VARIABLE: Record<ParameterKey, string> = {
 
 export { BUCKET_POLICY_WARNING } from "../resources/bucket-policy.js";
 
-export function buildTerraformFiles(plan: SetupPlan): Record<string, TerraformFile> {
+/** `leftOut`: kinds whose resources the export leaves out (they hold what is not this setup's). */
+export function buildTerraformFiles(plan: SetupPlan, leftOut: ReadonlySet<string> = new Set()): Record<string, TerraformFile> {
   return {
     "variables.tf.json": variablesFile(plan),
     "providers.tf.json": providersFile(),
-    "production.tf.json": resourcesFile(plan, "production.tf.json"),
-    "staging.tf.json": resourcesFile(plan, "staging.tf.json"),
+    "production.tf.json": resourcesFile(plan, "production.tf.json", leftOut),
+    "staging.tf.json": resourcesFile(plan, "staging.tf.json", leftOut),
   };
 }
 
@@ -62,20 +63,22 @@ function providersFile(): TerraformFile {
 }
 
 /** Every kind's Terraform resources for one file, grouped by resource type in setup's order. */
-export function terraformFragments(plan: SetupPlan): TerraformFragment[] {
+export function terraformFragments(plan: SetupPlan, leftOut: ReadonlySet<string> = new Set()): TerraformFragment[] {
   const view = { templated: terraformPlan(plan), plan };
-  return SETUP_ORDER.flatMap((kind) => (kind.terraform?.(view) ?? []).map((fragment) => ({ ...fragment, kind: kind.id })));
+  return SETUP_ORDER.filter((kind) => !leftOut.has(kind.id)).flatMap((kind) =>
+    (kind.terraform?.(view) ?? []).map((fragment) => ({ ...fragment, kind: kind.id })),
+  );
 }
 
-function resourcesFile(plan: SetupPlan, file: TerraformFragment["file"]): TerraformFile {
+function resourcesFile(plan: SetupPlan, file: TerraformFragment["file"], leftOut: ReadonlySet<string>): TerraformFile {
   const resource: Record<string, Record<string, unknown>> = {};
-  for (const fragment of terraformFragments(plan).filter((f) => f.file === file)) {
+  for (const fragment of terraformFragments(plan, leftOut).filter((f) => f.file === file)) {
     (resource[fragment.type] ??= {})[fragment.name] = fragment.body;
   }
   return { resource };
 }
 
 /** The plan with `${var.…}` placeholders, e.g. `${var.bucket}` for the bucket. */
-function terraformPlan(plan: SetupPlan): SetupPlan {
+export function terraformPlan(plan: SetupPlan): SetupPlan {
   return planWithPlaceholders(plan, (key) => `\${var.${TF_VARIABLE[key]}}`);
 }

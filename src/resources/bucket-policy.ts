@@ -50,12 +50,16 @@ export const bucketPolicy: ResourceKind = {
     },
   }),
   removal: ({ target, prod }) => bucketPolicyRemoval(target, prod.bucketPolicy),
-  adoption: ({ plan, prod }) => ({
-    resource: `bucket policy of ${plan.answers.bucket}`,
-    exists: prod.bucketPolicy !== undefined,
-    terraformId: plan.answers.bucket,
-    cloudformationId: { Bucket: plan.answers.bucket },
-  }),
+  adoption: ({ plan, prod }) => {
+    const others = prod.bucketPolicy ? foreignStatementNames(removeSetupStatements(prod.bucketPolicy, bucketSetup(plan)).after) : [];
+    return {
+      resource: `bucket policy of ${plan.answers.bucket}`,
+      exists: prod.bucketPolicy !== undefined,
+      terraformId: plan.answers.bucket,
+      cloudformationId: { Bucket: plan.answers.bucket },
+      ...(others.length > 0 ? { othersStatements: others } : {}),
+    };
+  },
   terraform: ({ templated, plan }) => [
     {
       file: "production.tf.json",

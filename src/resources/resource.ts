@@ -172,6 +172,11 @@ export interface Adoption {
   terraformId: string;
   /** Absent when the kind has no resource of its own in CloudFormation (the attachment is the managed policy's Roles). */
   cloudformationId?: Record<string, string> | undefined;
+  /**
+   * Statements in it that are not this setup's (another team's, another setup's): exported, the
+   * resource would own the whole document and delete them, so export leaves it out.
+   */
+  othersStatements?: string[] | undefined;
 }
 
 export interface TerraformFragment {

@@ -178,6 +178,13 @@ async function mfaFor(request: AssumeRequest, serial: string | undefined, ctx: C
   // An explicit --mfa-serial or --token-code means the caller expects MFA; so does the trust setup made.
   const required = (request.remembered?.requireMfa ?? false) || request.mfaSerial !== undefined;
   if (!required && !request.tokenCode) return undefined;
+  if (!serial && !required) {
+    // Only the flags ask for MFA here: what xacct knows of the trust requires none.
+    throw invalidInput(
+      `--token-code is the code of the device --mfa-serial names, and there is no --mfa-serial (nor mfa_serial in profile ${request.profile}).`,
+      "Add --mfa-serial arn:aws:iam::ACCOUNT:mfa/NAME, or leave --token-code out.",
+    );
+  }
   if (!serial) {
     throw invalidInput(
       `${request.roleArn} requires MFA, but no MFA device is known for profile ${request.profile}.`,
