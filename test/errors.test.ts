@@ -154,7 +154,7 @@ describe("AWS failures exit 1 with the AWS code and the next step", () => {
       await sandbox.run(["test-get", "a.jpg", "-", "--setup", BUCKET]),
       1,
       "expired at 2020-01-01T00:00:00.000Z (ExpiredToken)",
-      "xacct assume --write-profile",
+      "xacct assume --setup production-test-bucket-101/ReaderRole --write-profile",
     );
   });
 });
