@@ -6,7 +6,7 @@
  * when a profile is not the setup's own or its expiry is unreadable.
  */
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
-import { ListUserPoliciesCommand } from "@aws-sdk/client-iam";
+import { CreateRoleCommand, ListUserPoliciesCommand } from "@aws-sdk/client-iam";
 import { readFile, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { clientsFor } from "./support/accounts.js";
@@ -45,6 +45,27 @@ describe("a Staging inline policy two setups share (finding 1)", () => {
     expect(verify.code, verify.stdout).toBe(0);
     expect((await sandbox.run(["teardown", "--setup", `${SHARED}/RB`, "--yes"])).code).toBe(0);
     expect(await inlinePolicies()).not.toContain(`xacct-read-${SHARED}`);
+  });
+});
+
+describe("one role xacct did not make, used by two setups (finding 1, role mode)", () => {
+  it("teardown of one keeps the Staging user's policy for that role and the role's cached sessions, naming the other setup", async () => {
+    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole" }] };
+    await prod().iam.send(new CreateRoleCommand({ RoleName: "SharedRole", AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    const first = await sandbox.run(setupArgs("b3-a13-bucket", ["--role-name", "SharedRole", "--temp-profile", "B3Cred", "--policy-name", "B3Reads"]));
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const second = await sandbox.run(
+      setupArgs("b4-a13-bucket", ["--role-name", "SharedRole", "--temp-profile", "B4Cred", "--policy-name", "B4Reads", "--no-preflight"]),
+    );
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect((await sandbox.run(["credentials", "--setup", "b3-a13-bucket"])).code).toBe(0);
+    const torn = await sandbox.run(["teardown", "--setup", "b3-a13-bucket", "--yes", "--delete-objects"]);
+    expect(torn.code, torn.stdout + torn.stderr).toBe(0);
+    expect(torn.stdout).toMatch(/inline policy xacct-assume-SharedRole.*setup b4-a13-bucket\/SharedRole uses it too/);
+    expect(torn.stdout).toContain("Cached sessions of arn:aws:iam::111111111111:role/SharedRole kept: setup b4-a13-bucket/SharedRole uses the role too.");
+    expect(await inlinePolicies()).toContain("xacct-assume-SharedRole");
+    expect((await sandbox.run(["teardown", "--setup", "b4-a13-bucket", "--yes", "--delete-objects"])).code).toBe(0);
+    expect(await inlinePolicies()).not.toContain("xacct-assume-SharedRole");
   });
 });
 
