@@ -5,7 +5,7 @@
  * another version or another person) is refused with the state file's name, not used.
  */
 import { XacctError, invalidInput } from "./errors.js";
-import { parseKeyArn } from "./policy/arn.js";
+import { parseKeyArn, parseRoleArn } from "./policy/arn.js";
 import type { SetupState } from "./state.js";
 import {
   checkAccountId,
@@ -59,6 +59,7 @@ function checkTimestamp(value: string): string {
 export function checkSetupState(state: SetupState, path: string): SetupState {
   try {
     for (const [key, check] of REQUIRED) check(stringAt(state, key, true) as string);
+    checkOwnArns(state);
     for (const [key, check] of OPTIONAL) {
       const value = stringAt(state, key, false);
       if (value !== undefined) check(value);
@@ -80,6 +81,20 @@ export function checkSetupState(state: SetupState, path: string): SetupState {
     );
   }
   return state;
+}
+
+/**
+ * assume and credentials go to the remembered role ARN, and list shows the Production account:
+ * the ARNs must name this setup's role and policy in that account, or a hand edit could send
+ * a command elsewhere while everything shown looks right.
+ */
+function checkOwnArns(state: SetupState): void {
+  const role = parseRoleArn(state.roleArn);
+  if (!role || role.accountId !== state.productionAccountId || role.roleName.split("/").pop() !== state.roleName)
+    throw invalidInput(`roleArn ${state.roleArn} is not role ${state.roleName} of Production account ${state.productionAccountId}.`);
+  const policy = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):policy\/(.+)$/.exec(stringOf(state.policyArn, "policyArn"));
+  if (!policy || policy[1] !== role.partition || policy[2] !== state.productionAccountId || policy[3]!.split("/").pop() !== state.policyName)
+    throw invalidInput(`policyArn ${state.policyArn} is not policy ${state.policyName} of Production account ${state.productionAccountId}.`);
 }
 
 function stringAt(state: SetupState, key: keyof SetupState, required: boolean): string | undefined {

@@ -1,12 +1,14 @@
 /**
  * The write side of xacct's state file: one setup's entry changed at a time, under a lock
  * (so two xacct runs never drop each other's setups), from the file as it is under the lock,
- * replaced atomically (temp file + fsync + rename) with mode 0600. Loaded only by writers.
+ * replaced atomically (temp file + fsync + rename) with mode 0600; a symbolic link's target is
+ * replaced, so the link stays. Loaded only by writers.
  */
 import { randomBytes } from "node:crypto";
 import { open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { XacctError } from "./errors.js";
+import { resolveSymlinks } from "./awsconfig/store.js";
 import { makeDirectory } from "./make-directory.js";
 import { readStateFile, type SetupState, type StateFile } from "./state.js";
 import { withTurnLock } from "./turn-lock.js";
@@ -15,7 +17,9 @@ import { withTurnLock } from "./turn-lock.js";
 const STATE_LOCK = { staleMs: 10_000, waitMs: 15_000, retryMs: 50 };
 
 /** Applies `change` to the remembered setups, by id; the file is removed when none is left. */
-export async function changeStateFile(path: string, change: (setups: Record<string, SetupState>) => void): Promise<void> {
+export async function changeStateFile(requestedPath: string, change: (setups: Record<string, SetupState>) => void): Promise<void> {
+  // A link (a dotfile manager's) stays a link: its target is what is replaced, as for the AWS files.
+  const path = await resolveSymlinks(requestedPath);
   const directory = dirname(path);
   await makeDirectory(directory, 0o700).catch((error: unknown) => {
     throw fileProblem("create the directory of", path, error);

@@ -140,17 +140,28 @@ const REQUIRED_FIELDS = [
   "updatedAt",
 ] as const;
 
-/** The setups in a parsed state file (version 1: its one setup), or one sentence saying what about its shape is wrong. */
+/**
+ * The setups in a parsed state file (version 1: its one setup), or one sentence saying what
+ * about its shape is wrong. Only the two shapes xacct writes are read: a file with any other
+ * key, or with setups under the wrong version, is damaged, never read as holding none.
+ */
 function setupsOf(parsed: unknown, path: string): [string, SetupState][] {
   if (!isObject(parsed)) throw badState(path, `holds ${describeJson(parsed)}, not xacct's settings`);
-  if (parsed["version"] === 1 || parsed["version"] === undefined) {
-    const setup = parsed["setup"];
-    if (setup === undefined) return [];
-    const checked = setupShape(setup, path, "its setup");
+  const version = parsed["version"];
+  if (version !== undefined && version !== 1 && version !== 2)
+    throw badState(path, `has version ${JSON.stringify(version)}, which this xacct does not know (a newer xacct wrote it?)`);
+  const v2 = version === 2;
+  if (!v2 && "setups" in parsed) throw badState(path, "is damaged: it has setups but no version 2");
+  if (v2 && "setup" in parsed) throw badState(path, 'is damaged: it has version 2 but a single "setup" (version 1\'s shape)');
+  const allowed = v2 ? ["version", "setups"] : ["version", "setup"];
+  const unknown = Object.keys(parsed).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) throw badState(path, `is damaged: it holds ${unknown.map((key) => JSON.stringify(key)).join(", ")}, which xacct never writes`);
+  if (!v2) {
+    // A version 1 file without its setup holds nothing to lose: no setup, as before.
+    if (!("setup" in parsed)) return [];
+    const checked = setupShape(parsed["setup"], path, "its setup");
     return [[setupIdOf(checked), checked]];
   }
-  if (parsed["version"] !== 2)
-    throw badState(path, `has version ${JSON.stringify(parsed["version"])}, which this xacct does not know (a newer xacct wrote it?)`);
   const setups = parsed["setups"];
   if (!isObject(setups)) throw badState(path, `is damaged: its setups are ${describeJson(setups)}, not xacct's settings`);
   return Object.entries(setups).map(([id, setup]) => {

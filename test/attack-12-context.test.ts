@@ -185,7 +185,9 @@ describe("tag keys named through variables, and S3's TLS version, are decided", 
 
 describe("Staging's organization when DescribeOrganization is refused", () => {
   it("the remembered --org-id does not stand in for it: the trust hop cannot tell", async () => {
-    expect((await sandbox.run(setupArgs("ctx12-org-bucket", ["--role-name", "OrgRole", "--org-id", "o-abcdefghij"]))).code).toBe(0);
+    expect(
+      (await sandbox.run(setupArgs("ctx12-org-bucket", ["--role-name", "OrgRole", "--temp-profile", "OrgRoleCred1", "--org-id", "o-abcdefghij"]))).code,
+    ).toBe(0);
     const { startFaultProxy } = await import("./support/fault-proxy.js");
     const proxy = await startFaultProxy(sandbox.moto.endpoint);
     proxy.rule = (r) => (r.action === "DescribeOrganization" ? { status: 400, code: "AccessDeniedException", message: "not allowed" } : undefined);
@@ -202,7 +204,8 @@ describe("Staging's organization when DescribeOrganization is refused", () => {
 describe("a Staging user with an IAM path", () => {
   const PATH_BUCKET = "ctx12-path-bucket";
   const pathUserArn = () => `arn:aws:iam::${sandbox.staging.accountId}:user/ops/PathUser`;
-  const pathArgs = (bucket: string, role: string, extra: string[] = []) => setupArgs(bucket, ["--role-name", role, "--staging-user", "PathUser", ...extra]);
+  const pathArgs = (bucket: string, role: string, extra: string[] = []) =>
+    setupArgs(bucket, ["--role-name", role, "--temp-profile", `${role}Cred`, "--staging-user", "PathUser", ...extra]);
   const verifyPath = () =>
     verify([
       "--bucket",

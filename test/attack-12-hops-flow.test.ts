@@ -57,7 +57,7 @@ describe("pre-flight", () => {
 describe("verify", () => {
   it("a grant to everyone limited by aws:SourceVpc is ?, not ✔, and verify exits 3", async () => {
     const bucket = "vpc-grant-bucket";
-    const setup = await sandbox.run(setupArgs(bucket, ["--role-name", "VpcRole"]));
+    const setup = await sandbox.run(setupArgs(bucket, ["--role-name", "VpcRole", "--temp-profile", "VpcRoleCred1"]));
     expect(setup.code).toBe(0);
     const doc = JSON.parse((await s3().send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy!) as { Statement: object[] };
     doc.Statement.push({

@@ -110,7 +110,9 @@ describe("the key's state", () => {
     await prod.kms.send(new DisableKeyCommand({ KeyId: keyIdOf(other) }));
     await prod.s3.send(new CreateBucketCommand({ Bucket: "attack-kms-disabled" }));
     await encrypt("attack-kms-disabled", other);
-    const run = await sandbox.run(setupArgs("attack-kms-disabled", ["--role-name", "NeverMade", "--staging-user", "NeverUser"]));
+    const run = await sandbox.run(
+      setupArgs("attack-kms-disabled", ["--role-name", "NeverMade", "--temp-profile", "NeverMadeCred1", "--staging-user", "NeverUser"]),
+    );
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain("Disabled");
     expect(run.stderr).toContain(other);

@@ -61,7 +61,7 @@ describe("a role xacct did not make (setup merged its statement into it)", () =>
         }),
       }),
     );
-    expect((await sandbox.run(setupArgs("gamma-bucket", ["--role-name", "TeamRole"]))).code).toBe(0);
+    expect((await sandbox.run(setupArgs("gamma-bucket", ["--role-name", "TeamRole", "--temp-profile", "TeamRoleCred1"]))).code).toBe(0);
     for (const format of ["terraform", "cloudformation"]) {
       const dir = join(sandbox.dir, `gamma-${format}`);
       const result = await sandbox.run(["export", "--setup", "gamma-bucket/TeamRole", "--format", format, "--out-dir", dir]);
@@ -86,7 +86,7 @@ describe("this setup's role, with a path", () => {
         AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [] }),
       }),
     );
-    expect((await sandbox.run(setupArgs("path-bucket", ["--role-name", "PathRole"]))).code).toBe(0);
+    expect((await sandbox.run(setupArgs("path-bucket", ["--role-name", "PathRole", "--temp-profile", "PathRoleCred2"]))).code).toBe(0);
     const dir = join(sandbox.dir, "path-tf");
     const result = await sandbox.run(["export", "--setup", "path-bucket/PathRole", "--format", "terraform", "--out-dir", dir]);
     expect(result.code, result.stderr).toBe(2);
@@ -97,7 +97,7 @@ describe("this setup's role, with a path", () => {
 
 describe("this setup's role, with a trust statement someone added since", () => {
   it("is not imported (the exported trust holds only this setup's statements, applying would delete it): export refuses", async () => {
-    expect((await sandbox.run(setupArgs("eps-bucket", ["--role-name", "EpsRole"]))).code).toBe(0);
+    expect((await sandbox.run(setupArgs("eps-bucket", ["--role-name", "EpsRole", "--temp-profile", "EpsRoleCred3"]))).code).toBe(0);
     const iam = prod().iam;
     const trust = JSON.parse(decodeURIComponent((await iam.send(new GetRoleCommand({ RoleName: "EpsRole" }))).Role!.AssumeRolePolicyDocument!)) as Json;
     trust["Statement"].push({ Sid: "OpsBreakGlass", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole" });
@@ -124,8 +124,8 @@ describe("a bucket policy shared with statements that are not this setup's", () 
   it("Terraform: neither imported nor managed, and the statements that keep it out are named", async () => {
     await prod().s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     await prod().s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [TEAM] }) }));
-    expect((await sandbox.run(setupArgs(BUCKET, ["--role-name", "DeltaRole"]))).code).toBe(0);
-    expect((await sandbox.run(setupArgs(BUCKET, ["--role-name", "DeltaRole2"]))).code).toBe(0);
+    expect((await sandbox.run(setupArgs(BUCKET, ["--role-name", "DeltaRole", "--temp-profile", "DeltaRoleCred4"]))).code).toBe(0);
+    expect((await sandbox.run(setupArgs(BUCKET, ["--role-name", "DeltaRole2", "--temp-profile", "DeltaRole2Cred5"]))).code).toBe(0);
     const dir = join(sandbox.dir, "delta-tf");
     const result = await sandbox.run(["export", "--setup", `${BUCKET}/DeltaRole`, "--format", "terraform", "--out-dir", dir]);
     expect(result.code, result.stderr).toBe(0);
@@ -153,7 +153,7 @@ describe("a bucket policy shared with statements that are not this setup's", () 
   });
 
   it("a policy holding only this setup's statements is still imported", async () => {
-    expect((await sandbox.run(setupArgs("solo-bucket", ["--role-name", "SoloRole"]))).code).toBe(0);
+    expect((await sandbox.run(setupArgs("solo-bucket", ["--role-name", "SoloRole", "--temp-profile", "SoloRoleCred6"]))).code).toBe(0);
     const dir = join(sandbox.dir, "solo-cfn");
     const result = await exportOf("solo-bucket", "cloudformation", dir, SOLO);
     expect(result.code).toBe(0);

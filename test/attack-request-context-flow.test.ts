@@ -22,7 +22,7 @@ describe("a reused role's permissions boundary", () => {
       }),
     );
     await prod().iam.send(new CreateRoleCommand({ RoleName: "BoundedRole", AssumeRolePolicyDocument: empty, PermissionsBoundary: policy.Policy!.Arn }));
-    const setup = await sandbox.run(setupArgs("bounded-c", ["--role-name", "BoundedRole", "--no-preflight"]));
+    const setup = await sandbox.run(setupArgs("bounded-c", ["--role-name", "BoundedRole", "--temp-profile", "BoundedRoleCred1", "--no-preflight"]));
     expect(setup.code).toBe(0);
     const verify = await sandbox.run(["verify", "--setup", "bounded-c"]);
     expect(verify.code).toBe(1);
@@ -61,7 +61,7 @@ describe("a reused role trusted by GitHub Actions", () => {
       ],
     };
     await prod().iam.send(new CreateRoleCommand({ RoleName: "SharedRole", AssumeRolePolicyDocument: JSON.stringify(trust) }));
-    const result = await sandbox.run(setupArgs("shared-c", ["--role-name", "SharedRole"]));
+    const result = await sandbox.run(setupArgs("shared-c", ["--role-name", "SharedRole", "--temp-profile", "SharedRoleCred2"]));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("Setup refused before changing anything");
     expect(result.stderr).toContain('statement "GitHubAny" of trust policy of role SharedRole');

@@ -71,7 +71,7 @@ describe("merging into a bucket policy", () => {
     };
     await bucketWithPolicy("borrowed-sid-bucket", { Version: "2012-10-17", Statement: [theirs] });
 
-    const setup = await sandbox.run(setupArgs("borrowed-sid-bucket", ["--role-name", "BorrowRole"]));
+    const setup = await sandbox.run(setupArgs("borrowed-sid-bucket", ["--role-name", "BorrowRole", "--temp-profile", "BorrowRoleCred1"]));
     expect(setup.code).toBe(2);
     expect(setup.stderr).toContain("statement XacctStagingLocateBucket");
     expect(setup.stderr).toContain("was not written by xacct");
@@ -85,10 +85,10 @@ describe("merging into a bucket policy", () => {
   it("gives each setup on one bucket statements of its own", async () => {
     await prod().s3.send(new CreateBucketCommand({ Bucket: "two-setups-bucket" }));
     // Given setup A, then setup B on the same bucket trusting a further account
-    expect((await sandbox.run(setupArgs("two-setups-bucket", ["--role-name", "RoleA"]))).code).toBe(0);
+    expect((await sandbox.run(setupArgs("two-setups-bucket", ["--role-name", "RoleA", "--temp-profile", "RoleACred2"]))).code).toBe(0);
     const policyA = await policyOf("two-setups-bucket");
     expect(policyA.Statement).toHaveLength(1);
-    const b = await sandbox.run(setupArgs("two-setups-bucket", ["--role-name", "RoleB", "--staging-account", "444444444444"]));
+    const b = await sandbox.run(setupArgs("two-setups-bucket", ["--role-name", "RoleB", "--temp-profile", "RoleBCred3", "--staging-account", "444444444444"]));
     expect(b.code).toBe(0);
 
     // Then A's statement is untouched: B did not widen it to 444444444444
@@ -104,12 +104,12 @@ describe("merging into a bucket policy", () => {
 
   it("a role-mode rerun of one setup keeps another setup's resource-policy grant", async () => {
     await prod().s3.send(new CreateBucketCommand({ Bucket: "mixed-modes-bucket" }));
-    await ok(sandbox.run(setupArgs("mixed-modes-bucket", ["--role-name", "RoleC"])));
-    await ok(sandbox.run(setupArgs("mixed-modes-bucket", ["--role-name", "DirectB", "--mode", "resource-policy"])));
+    await ok(sandbox.run(setupArgs("mixed-modes-bucket", ["--role-name", "RoleC", "--temp-profile", "RoleCCred4"])));
+    await ok(sandbox.run(setupArgs("mixed-modes-bucket", ["--role-name", "DirectB", "--temp-profile", "DirectBCred5", "--mode", "resource-policy"])));
     const withB = await policyOf("mixed-modes-bucket");
     expect(withB.Statement.length).toBeGreaterThanOrEqual(3);
 
-    const rerunA = await sandbox.run(setupArgs("mixed-modes-bucket", ["--role-name", "RoleC"]));
+    const rerunA = await sandbox.run(setupArgs("mixed-modes-bucket", ["--role-name", "RoleC", "--temp-profile", "RoleCCred4"]));
     expect(rerunA.code).toBe(0);
     expect(await policyOf("mixed-modes-bucket")).toEqual(withB);
     expect((await sandbox.run(["verify", ...flags("mixed-modes-bucket", "DirectB"), "--mode", "resource-policy"])).code).toBe(0);
@@ -117,7 +117,7 @@ describe("merging into a bucket policy", () => {
 
   it("verify notices that this setup's statement is missing from the bucket policy", async () => {
     await prod().s3.send(new CreateBucketCommand({ Bucket: "missing-statement-bucket" }));
-    expect((await sandbox.run(setupArgs("missing-statement-bucket", ["--role-name", "MissRole"]))).code).toBe(0);
+    expect((await sandbox.run(setupArgs("missing-statement-bucket", ["--role-name", "MissRole", "--temp-profile", "MissRoleCred6"]))).code).toBe(0);
     expect((await sandbox.run(["verify", ...flags("missing-statement-bucket", "MissRole")])).code).toBe(0);
     // Someone removes xacct's statement, leaving another team's
     const other = {
@@ -139,7 +139,7 @@ describe("merging into a bucket policy", () => {
   it("recognises statements an older xacct wrote under the shared Sids: upgraded on rerun, removed by teardown when they grant exactly this setup's grant", async () => {
     const bucket = "legacy-bucket";
     await prod().s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await ok(sandbox.run(setupArgs(bucket, ["--role-name", "LegacyRole"])));
+    await ok(sandbox.run(setupArgs(bucket, ["--role-name", "LegacyRole", "--temp-profile", "LegacyRoleCred7"])));
     const current = await policyOf(bucket);
     const asOlderXacct = (statement: object) => ({ ...statement, Sid: "XacctStagingLocateBucket" });
     const team = {
@@ -154,7 +154,7 @@ describe("merging into a bucket policy", () => {
     );
 
     // A rerun moves the statement to the setup's own Sid
-    const rerun = await sandbox.run(setupArgs(bucket, ["--role-name", "LegacyRole"]));
+    const rerun = await sandbox.run(setupArgs(bucket, ["--role-name", "LegacyRole", "--temp-profile", "LegacyRoleCred7"]));
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stdout).toContain("- statement XacctStagingLocateBucket\n");
     expect(await policyOf(bucket)).toEqual({ Version: "2012-10-17", Statement: [team, current.Statement[0]] });
@@ -192,7 +192,7 @@ describe("merging into a bucket policy", () => {
     await bucketWithPolicy(bucket, { Version: "2012-10-17", Statement: [first] });
 
     const { code, text } = await setupConfirmedAfter(
-      setupArgs(bucket, ["--role-name", "MovingRole"]).filter((a) => a !== "--yes"),
+      setupArgs(bucket, ["--role-name", "MovingRole", "--temp-profile", "MovingRoleCred8"]).filter((a) => a !== "--yes"),
       async () => {
         await prod().s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [first, added] }) }));
       },

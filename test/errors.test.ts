@@ -96,7 +96,11 @@ describe("AWS failures exit 1 with the AWS code and the next step", () => {
   it("a role that is not assumable yet right after creation is waited for", async () => {
     let denials = 1;
     proxy.rule = (r) => (r.action === "AssumeRole" && denials-- > 0 ? { status: 403, code: "AccessDenied", message: "not yet" } : undefined);
-    const result = await sandbox.run(["--endpoint-url", proxy.endpoint, ...setupArgs("fresh-role-bucket", ["--role-name", "FreshRole"])]);
+    const result = await sandbox.run([
+      "--endpoint-url",
+      proxy.endpoint,
+      ...setupArgs("fresh-role-bucket", ["--role-name", "FreshRole", "--temp-profile", "FreshRoleCred1"]),
+    ]);
     proxy.rule = () => undefined;
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("not assumable yet");
@@ -113,7 +117,7 @@ describe("AWS failures exit 1 with the AWS code and the next step", () => {
   });
 
   it("test-get: NoSuchKey, NoSuchBucket, AccessDenied, ExpiredToken", async () => {
-    expect((await sandbox.run(setupArgs(BUCKET, ["--role-name", "ReaderRole"]))).code).toBe(0);
+    expect((await sandbox.run(setupArgs(BUCKET, ["--role-name", "ReaderRole", "--temp-profile", "ReaderCred"]))).code).toBe(0);
     expectCleanFailure(
       await sandbox.run(["test-get", "missing.jpg", "-", "--bucket", BUCKET]),
       1,
@@ -145,12 +149,12 @@ describe("AWS failures exit 1 with the AWS code and the next step", () => {
     );
 
     const config = await readFile(sandbox.configFile, "utf8");
-    await writeFile(sandbox.configFile, config.replace(/xacct_expiration = \S+/, "xacct_expiration = 2020-01-01T00:00:00.000Z"));
+    await writeFile(sandbox.configFile, config.replace(/(\[profile ReaderCred\][^[]*?xacct_expiration = )\S+/, "$12020-01-01T00:00:00.000Z"));
     expectCleanFailure(
       await sandbox.run(["test-get", "a.jpg", "-", "--setup", BUCKET]),
       1,
       "expired at 2020-01-01T00:00:00.000Z (ExpiredToken)",
-      "xacct assume --write-profile",
+      "xacct assume --setup production-test-bucket-101/ReaderRole --write-profile",
     );
   });
 });

@@ -66,7 +66,7 @@ describe("unattended setup, assume and test-get", () => {
     const config = await readFile(sandbox.configFile, "utf8");
     expect(config).toContain("[profile prod]");
     expect(config).toMatch(
-      /\[profile TempCred\]\naws_access_key_id = \S+\naws_secret_access_key = \S+\naws_session_token = \S+\naws_security_token = \S+\nregion = us-east-1\nxacct_expiration = \S+\nxacct_profile = static\n$/,
+      /\[profile TempCred\]\naws_access_key_id = \S+\naws_secret_access_key = \S+\naws_session_token = \S+\naws_security_token = \S+\nregion = us-east-1\nxacct_expiration = \S+\nxacct_profile = static\nxacct_role = arn:aws:iam::111111111111:role\/StageRole\n$/,
     );
     expect((await stat(sandbox.configFile)).mode & 0o777).toBe(0o600);
     const state = JSON.parse(await readFile(sandbox.statePath, "utf8"));

@@ -59,7 +59,7 @@ describe("a refusal by someone else's statement names it, and only what to do ab
       ],
     };
     await prod.iam.send(new CreateRoleCommand({ RoleName: "PfDenied", AssumeRolePolicyDocument: JSON.stringify(trust) }));
-    const result = await sandbox.run(setupArgs("pf-denied-bucket", ["--role-name", "PfDenied"]));
+    const result = await sandbox.run(setupArgs("pf-denied-bucket", ["--role-name", "PfDenied", "--temp-profile", "PfDeniedCred"]));
     expectActionableRefusal(result);
     expect(result.stderr).toContain('Remove or narrow statement "NoStaging" of trust policy of role PfDenied');
   });
@@ -67,7 +67,9 @@ describe("a refusal by someone else's statement names it, and only what to do ab
 
 describe("verify names no stand-in either", () => {
   it("a trust that does not admit the user is said plainly", async () => {
-    const forced = await sandbox.run(setupArgs("pf-forced-bucket", ["--role-name", "PfForced", "--trust-principal", OTHER, "--no-preflight"]));
+    const forced = await sandbox.run(
+      setupArgs("pf-forced-bucket", ["--role-name", "PfForced", "--trust-principal", OTHER, "--no-preflight", "--temp-profile", "PfForcedCred"]),
+    );
     expect(forced.code).toBe(0);
     const verify = await sandbox.run(["verify", "--setup", "pf-forced-bucket/PfForced"]);
     expect(verify.code).toBe(1);

@@ -85,13 +85,15 @@ describe("verify's verdict is on one stream, pass or fail", () => {
 
 describe("console and a trust that requires an external ID", () => {
   it("says the console cannot send one, and what to use instead", async () => {
-    expect((await sandbox.run(setupArgs("messages-extid-bucket", ["--role-name", "ExtIdRole", "--external-id", "ext-42"]))).code).toBe(0);
+    expect(
+      (await sandbox.run(setupArgs("messages-extid-bucket", ["--role-name", "ExtIdRole", "--temp-profile", "ExtIdCred", "--external-id", "ext-42"]))).code,
+    ).toBe(0);
     const result = await sandbox.run(["console", "--setup", "messages-extid-bucket/ExtIdRole"]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/^✘ .*ExtIdRole.*external ID/);
     expect(result.stderr).toContain("cannot send");
-    expect(result.stderr).toContain("xacct assume --write-profile");
+    expect(result.stderr).toContain("xacct assume --setup messages-extid-bucket/ExtIdRole --write-profile");
   });
 
   it("a role without one still gets its link", async () => {

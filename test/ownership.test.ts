@@ -45,11 +45,11 @@ describe("xacct never takes what is not its own", () => {
   });
 
   it("a second setup may not take over the first one's role; teardown of one leaves the other", async () => {
-    const refused = await sandbox.run(setupArgs("other-bucket"));
+    const refused = await sandbox.run(setupArgs("other-bucket", ["--temp-profile", "OtherCred"]));
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("role StageRole belongs to xacct setup own-bucket/StageRole");
     expect(refused.calls.writes).toEqual([]);
-    expect((await sandbox.run(setupArgs("other-bucket", ["--role-name", "OtherRole"]))).code).toBe(0);
+    expect((await sandbox.run(setupArgs("other-bucket", ["--role-name", "OtherRole", "--temp-profile", "OtherCred"]))).code).toBe(0);
     const teardown = await sandbox.run([
       "teardown",
       "--yes",
@@ -73,7 +73,7 @@ describe("xacct never takes what is not its own", () => {
       Statement: [{ Sid: "Batch", Effect: "Allow", Principal: { Service: "batch.amazonaws.com" }, Action: "sts:AssumeRole" }],
     };
     await prod().iam.send(new CreateRoleCommand({ RoleName: "TheirRole", AssumeRolePolicyDocument: JSON.stringify(theirs), MaxSessionDuration: 43200 }));
-    expect((await sandbox.run(setupArgs("their-bucket", ["--role-name", "TheirRole"]))).code).toBe(0);
+    expect((await sandbox.run(setupArgs("their-bucket", ["--role-name", "TheirRole", "--temp-profile", "TheirCred"]))).code).toBe(0);
     let role = (await prod().iam.send(new GetRoleCommand({ RoleName: "TheirRole" }))).Role!;
     expect(parsePolicyDocument(role.AssumeRolePolicyDocument!).Statement.map((s) => s.Sid)).toEqual([
       "Batch",
@@ -89,7 +89,7 @@ describe("xacct never takes what is not its own", () => {
   });
 
   it("keeps a managed policy that is attached elsewhere too", async () => {
-    expect((await sandbox.run(setupArgs("shared-policy-bucket", ["--role-name", "SharedRole"]))).code).toBe(0);
+    expect((await sandbox.run(setupArgs("shared-policy-bucket", ["--role-name", "SharedRole", "--temp-profile", "SharedCred"]))).code).toBe(0);
     await prod().iam.send(new AttachUserPolicyCommand({ UserName: "ProdAdmin", PolicyArn: "arn:aws:iam::111111111111:policy/SharedRoleReadObjects" }));
     const teardown = await sandbox.run(["teardown", "--yes", "--delete-objects", "--setup", "shared-policy-bucket"]);
     expect(teardown.code).toBe(0);
@@ -97,22 +97,30 @@ describe("xacct never takes what is not its own", () => {
   });
 
   it("a rerun without the hardening flags keeps the trust; --plain-trust drops it", async () => {
-    const hard = setupArgs("hard-kept-bucket", ["--role-name", "KeptRole", "--external-id", "--org-id", "o-abcdef12345"]);
+    const hard = setupArgs("hard-kept-bucket", ["--role-name", "KeptRole", "--temp-profile", "KeptCred", "--external-id", "--org-id", "o-abcdef12345"]);
     expect((await sandbox.run(hard)).code).toBe(0);
-    const rerun = await sandbox.run([...setupArgs("hard-kept-bucket", ["--role-name", "KeptRole"]), "--plan", "--detailed-exitcode"]);
+    const rerun = await sandbox.run([
+      ...setupArgs("hard-kept-bucket", ["--role-name", "KeptRole", "--temp-profile", "KeptCred"]),
+      "--plan",
+      "--detailed-exitcode",
+    ]);
     expect(rerun.code).toBe(0);
-    const plain = await sandbox.run([...setupArgs("hard-kept-bucket", ["--role-name", "KeptRole", "--plain-trust"]), "--plan", "--detailed-exitcode"]);
+    const plain = await sandbox.run([
+      ...setupArgs("hard-kept-bucket", ["--role-name", "KeptRole", "--temp-profile", "KeptCred", "--plain-trust"]),
+      "--plan",
+      "--detailed-exitcode",
+    ]);
     expect(plain.code).toBe(2);
   });
 
   it("refuses to switch a setup's mode in place", async () => {
-    const result = await sandbox.run(setupArgs("hard-kept-bucket", ["--role-name", "KeptRole", "--mode", "resource-policy"]));
+    const result = await sandbox.run(setupArgs("hard-kept-bucket", ["--role-name", "KeptRole", "--temp-profile", "KeptCred", "--mode", "resource-policy"]));
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("was made in role mode; switching to resource-policy would leave the old mode's grants in place");
   });
 
   it("tearing down one setup leaves another that the state file remembers intact", async () => {
-    expect((await sandbox.run(setupArgs("tb-bucket", ["--role-name", "TbRole"]))).code).toBe(0);
+    expect((await sandbox.run(setupArgs("tb-bucket", ["--role-name", "TbRole", "--temp-profile", "TbCred"]))).code).toBe(0);
     const teardownA = await sandbox.run([
       "teardown",
       "--yes",
@@ -128,9 +136,9 @@ describe("xacct never takes what is not its own", () => {
     expect(teardownA.stdout).toMatch(/Role StageRole — deleted/);
     expect(teardownA.stdout).not.toContain("TbRole");
     expect((await sandbox.run(["verify", "--setup", "tb-bucket"])).code).toBe(0); // setup B, remembered, still holds
-    // TempCred stays: other remembered setups (tb-bucket/TbRole among them) write it too
-    expect(teardownA.stdout).toMatch(/leave +profile TempCred .*\(setup \S+ uses it too\)/);
-    expect(await readFile(sandbox.configFile, "utf8")).toContain("[profile TempCred]");
+    // Each setup has its own temporary profile: A's goes, B's stays
+    expect(teardownA.stdout).toContain("Profile TempCred removed");
+    expect(await readFile(sandbox.configFile, "utf8")).toContain("[profile TbCred]");
   });
 
   it("recognises a role-style profile written before profiles carried xacct's mark", async () => {

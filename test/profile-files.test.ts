@@ -44,7 +44,7 @@ describe("where the temporary profile goes", () => {
     expect(await readFile(sandbox.configFile, "utf8")).toMatch(/\[profile Moving\]\naws_access_key_id/);
     expect((await sandbox.run(["assume", "--write-profile", "Moving", "--credentials-file"])).code).toBe(0);
     const movedSection = (await readFile(sandbox.configFile, "utf8")).split("[profile Moving]")[1]!.split("[")[0];
-    expect(movedSection).toBe("\nregion = us-east-1\nxacct_profile = static\n");
+    expect(movedSection).toBe("\nregion = us-east-1\nxacct_profile = static\nxacct_role = arn:aws:iam::111111111111:role/StageRole\n");
   });
 
   it("writing config while the credentials file still has keys removes those stale keys, and says so", async () => {

@@ -123,7 +123,7 @@ describe("Ctrl-C while setup applies", () => {
     expect(run.stdout).not.toContain("Setup complete");
     expect(run.stderr).toContain("✘ Stopped by Ctrl-C before every step was run.");
     expect(run.stderr).toContain("Run the same command again to finish");
-    expect(run.stderr).toContain("xacct teardown --yes");
+    expect(run.stderr).toContain("xacct teardown --setup ctrl-c-bucket/StageRole --yes");
     expect(run.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
 
     // And teardown, with no flags, finds the remembered setup and removes what was made
@@ -238,7 +238,7 @@ describe("Ctrl-C while setup applies", () => {
     expect(run.code, run.stdout + run.stderr).toBe(130);
     expect(run.stdout).toMatch(/Inline policy xacct-assume-StageRole: .* — created/);
     expect(run.stderr).toContain("✘ Stopped by Ctrl-C while waiting for IAM to make");
-    expect(run.stderr).toContain("xacct assume --write-profile");
+    expect(run.stderr).toContain("xacct assume --role-arn arn:aws:iam::111111111111:role/StageRole --write-profile");
 
     // When IAM is ready, the hint's command finishes the test, and teardown removes it all
     proxy.rule = () => undefined;
@@ -254,7 +254,11 @@ describe("a setup whose first write AWS refuses", () => {
     const before = await readFile(sandbox.statePath, "utf8");
     // Given a name taken between the plan and the write (the plan saw it free)
     proxy.rule = (request) => (request.action === "CreateBucket" ? { status: 409, code: "BucketAlreadyExists", message: "taken" } : undefined);
-    const run = await sandbox.run(["--endpoint-url", proxy.endpoint, ...setupArgs("taken-at-write", ["--role-name", "OtherRole"])]);
+    const run = await sandbox.run([
+      "--endpoint-url",
+      proxy.endpoint,
+      ...setupArgs("taken-at-write", ["--role-name", "OtherRole", "--temp-profile", "OtherCred"]),
+    ]);
     proxy.rule = () => undefined;
     expect(run.code, run.stdout + run.stderr).not.toBe(0);
     expect(await readFile(sandbox.statePath, "utf8")).toBe(before);

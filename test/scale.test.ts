@@ -103,7 +103,7 @@ describe("accounts from AWS Organizations, and the size limit", () => {
     const members = ((await orgs.send(new ListAccountsCommand({}))).Accounts ?? []).map((a) => a.Id!).filter((id) => id !== "111111111111");
     expect(members.length).toBeGreaterThanOrEqual(3);
 
-    const all = await sandbox.run([...setupArgs("org-bucket", ["--role-name", "OrgRole"]), "--staging-accounts-from-org"]);
+    const all = await sandbox.run([...setupArgs("org-bucket", ["--role-name", "OrgRole", "--temp-profile", "OrgRoleCred1"]), "--staging-accounts-from-org"]);
     expect(all.code).toBe(0);
     expect(all.stdout).toContain("trusted but have no profile here");
     const trust = parsePolicyDocument((await prod().iam.send(new GetRoleCommand({ RoleName: "OrgRole" }))).Role!.AssumeRolePolicyDocument!);
@@ -114,7 +114,12 @@ describe("accounts from AWS Organizations, and the size limit", () => {
     const root = (await orgs.send(new ListRootsCommand({}))).Roots![0]!.Id!;
     const ou = (await orgs.send(new CreateOrganizationalUnitCommand({ ParentId: root, Name: "staging" }))).OrganizationalUnit!.Id!;
     await orgs.send(new MoveAccountCommand({ AccountId: members[0]!, SourceParentId: root, DestinationParentId: ou }));
-    const unit = await sandbox.run([...setupArgs("org-bucket", ["--role-name", "OrgRole"]), "--staging-accounts-from-org", "--ou", ou]);
+    const unit = await sandbox.run([
+      ...setupArgs("org-bucket", ["--role-name", "OrgRole", "--temp-profile", "OrgRoleCred1"]),
+      "--staging-accounts-from-org",
+      "--ou",
+      ou,
+    ]);
     expect(unit.code).toBe(0);
     const narrowed = parsePolicyDocument((await prod().iam.send(new GetRoleCommand({ RoleName: "OrgRole" }))).Role!.AssumeRolePolicyDocument!);
     expect((narrowed.Statement[0]!.Principal as { AWS: string[] }).AWS).toEqual(["arn:aws:iam::222222222222:root", `arn:aws:iam::${members[0]}:root`].sort());
@@ -122,13 +127,16 @@ describe("accounts from AWS Organizations, and the size limit", () => {
 
   it("a trust policy past IAM's limit is refused before any write, and --org-id is the way out", async () => {
     const many = Array.from({ length: 70 }, (_, i) => ["--staging-account", String(400000000001 + i)]).flat();
-    const refused = await sandbox.run([...setupArgs("limit-bucket", ["--role-name", "LimitRole"]), ...many]);
+    const refused = await sandbox.run([...setupArgs("limit-bucket", ["--role-name", "LimitRole", "--temp-profile", "LimitRoleCred2"]), ...many]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/With 71 Staging accounts, the trust policy of LimitRole would be \d+ characters, over AWS's limit of 2048/);
     expect(refused.stderr).toContain("--org-id");
     expect(refused.calls.writes).toEqual([]);
 
-    const orgWide = await sandbox.run([...setupArgs("limit-bucket", ["--role-name", "LimitRole", "--org-id", "o-abcdef12345"]), ...many]);
+    const orgWide = await sandbox.run([
+      ...setupArgs("limit-bucket", ["--role-name", "LimitRole", "--temp-profile", "LimitRoleCred2", "--org-id", "o-abcdef12345"]),
+      ...many,
+    ]);
     expect(orgWide.code).toBe(0);
     const trust = parsePolicyDocument((await prod().iam.send(new GetRoleCommand({ RoleName: "LimitRole" }))).Role!.AssumeRolePolicyDocument!);
     expect(trust.Statement[0]).toMatchObject({ Principal: { AWS: "*" }, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abcdef12345" } } });

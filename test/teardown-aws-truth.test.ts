@@ -32,12 +32,12 @@ async function teardownConfirmedAfter(meanwhile: () => Promise<void>, deleteObje
 describe("teardown trusts AWS over its state file", () => {
   it("keeps a bucket setup created once its tags say it is someone else's, objects and all", async () => {
     // Given a setup that created its bucket, which another team then took over
-    await ok(sandbox.run(setupArgs("taken-over-bucket", ["--role-name", "TakenRole"])));
+    await ok(sandbox.run(setupArgs("taken-over-bucket", ["--role-name", "TakenRole", "--temp-profile", "TakenRoleCred1"])));
     await prod().s3.send(new PutBucketTaggingCommand({ Bucket: "taken-over-bucket", Tagging: { TagSet: [{ Key: "owner", Value: "data-team" }] } }));
     await prod().s3.send(new PutObjectCommand({ Bucket: "taken-over-bucket", Key: "theirs.csv", Body: "precious" }));
 
     // A rerun of setup does not claim the bucket back because the state file says it made it
-    const rerun = await sandbox.run(setupArgs("taken-over-bucket", ["--role-name", "TakenRole"]));
+    const rerun = await sandbox.run(setupArgs("taken-over-bucket", ["--role-name", "TakenRole", "--temp-profile", "TakenRoleCred1"]));
     expect(rerun.code, rerun.stderr).toBe(0);
     expect((await prod().s3.send(new GetBucketTaggingCommand({ Bucket: "taken-over-bucket" }))).TagSet).toEqual([{ Key: "owner", Value: "data-team" }]);
 
@@ -54,7 +54,7 @@ describe("teardown trusts AWS over its state file", () => {
   });
 
   it("checks again at the moment of each delete: a role and bucket untagged after the plan was shown stay", async () => {
-    await ok(sandbox.run(setupArgs("moment-bucket", ["--role-name", "MomentRole"])));
+    await ok(sandbox.run(setupArgs("moment-bucket", ["--role-name", "MomentRole", "--temp-profile", "MomentRoleCred2"])));
     await prod().s3.send(new PutObjectCommand({ Bucket: "moment-bucket", Key: "data.csv", Body: "a,b" }));
 
     const output = await teardownConfirmedAfter(async () => {
@@ -71,7 +71,7 @@ describe("teardown trusts AWS over its state file", () => {
   });
 
   it("a managed policy untagged after the plan was shown stays attached, and so its role stays too", async () => {
-    await ok(sandbox.run(setupArgs("untag-policy-bucket", ["--role-name", "UntagRole"])));
+    await ok(sandbox.run(setupArgs("untag-policy-bucket", ["--role-name", "UntagRole", "--temp-profile", "UntagRoleCred3"])));
     const output = await teardownConfirmedAfter(async () => {
       await prod().iam.send(
         new UntagPolicyCommand({ PolicyArn: "arn:aws:iam::111111111111:policy/UntagRoleReadObjects", TagKeys: ["managed-by", "xacct:setup"] }),
@@ -87,7 +87,7 @@ describe("teardown trusts AWS over its state file", () => {
     await staging().iam.send(new PutUserPolicyCommand({ UserName: "StageAdmin", PolicyName: "xacct-assume-HandRole", PolicyDocument: JSON.stringify(theirs) }));
 
     // Setup will not overwrite it either
-    const setup = await sandbox.run(setupArgs("hand-bucket", ["--role-name", "HandRole"]));
+    const setup = await sandbox.run(setupArgs("hand-bucket", ["--role-name", "HandRole", "--temp-profile", "HandRoleCred4"]));
     expect(setup.code).toBe(2);
     expect(setup.stderr).toContain("inline policy xacct-assume-HandRole of user StageAdmin was not written by xacct");
     expect(setup.calls.writes).toEqual([]);
@@ -120,7 +120,7 @@ describe("teardown trusts AWS over its state file", () => {
     };
     await prod().iam.send(new CreateRoleCommand({ RoleName: "BorrowedTrust", AssumeRolePolicyDocument: JSON.stringify(theirs) }));
 
-    const setup = await sandbox.run(setupArgs("borrowed-trust-bucket", ["--role-name", "BorrowedTrust"]));
+    const setup = await sandbox.run(setupArgs("borrowed-trust-bucket", ["--role-name", "BorrowedTrust", "--temp-profile", "BorrowedTrustCred5"]));
     expect(setup.code).toBe(2);
     expect(setup.stderr).toContain("statement XacctTrustStagingAccount");
     expect(setup.calls.writes).toEqual([]);
@@ -148,9 +148,18 @@ describe("teardown trusts AWS over its state file", () => {
       Statement: [{ Sid: "Batch", Effect: "Allow", Principal: { Service: "batch.amazonaws.com" }, Action: "sts:AssumeRole" }],
     };
     await prod().iam.send(new CreateRoleCommand({ RoleName: "SharedTrust", AssumeRolePolicyDocument: JSON.stringify(theirs) }));
-    await ok(sandbox.run(setupArgs("trust-a-bucket", ["--role-name", "SharedTrust", "--policy-name", "TrustAReads"])));
+    await ok(sandbox.run(setupArgs("trust-a-bucket", ["--role-name", "SharedTrust", "--temp-profile", "SharedTrustCred6", "--policy-name", "TrustAReads"])));
     const withA = parsePolicyDocument((await prod().iam.send(new GetRoleCommand({ RoleName: "SharedTrust" }))).Role!.AssumeRolePolicyDocument!);
-    const bArgs = setupArgs("trust-b-bucket", ["--role-name", "SharedTrust", "--policy-name", "TrustBReads", "--staging-account", "444444444444"]);
+    const bArgs = setupArgs("trust-b-bucket", [
+      "--role-name",
+      "SharedTrust",
+      "--temp-profile",
+      "SharedTrustCred7",
+      "--policy-name",
+      "TrustBReads",
+      "--staging-account",
+      "444444444444",
+    ]);
     // Pre-flight refuses sharing: whoever assumes the role would read A's bucket too.
     const refused = await sandbox.run(bArgs);
     expect(refused.code).toBe(1);

@@ -244,7 +244,7 @@ describe("pre-flight in setup", () => {
     await prod.s3.send(new CreateBucketCommand({ Bucket: "guarded-bucket" }));
     const deny = { Sid: "OnlyOurVpc", Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::guarded-bucket/*" };
     await prod.s3.send(new PutBucketPolicyCommand({ Bucket: "guarded-bucket", Policy: JSON.stringify({ Version: "2012-10-17", Statement: [deny] }) }));
-    const args = setupArgs("guarded-bucket", ["--role-name", "GuardedRole"]);
+    const args = setupArgs("guarded-bucket", ["--role-name", "GuardedRole", "--temp-profile", "GuardedRoleCred1"]);
 
     const plan = await sandbox.run([...args, "--plan"]);
     expect(plan.code).toBe(0);
@@ -262,7 +262,7 @@ describe("pre-flight in setup", () => {
   });
 
   it("says so when the plan passes", async () => {
-    const result = await sandbox.run(setupArgs("fresh-preflight-bucket", ["--role-name", "FreshRole"]));
+    const result = await sandbox.run(setupArgs("fresh-preflight-bucket", ["--role-name", "FreshRole", "--temp-profile", "FreshRoleCred2"]));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Pre-flight: the planned documents grant StageAdmin read access through FreshRole, and nothing more (13 checks).");
   });

@@ -51,7 +51,7 @@ async function runUntilDone(run: ReturnType<typeof runInProcess>) {
 
 describe("the wizard with two remembered setups", () => {
   it("asks which setup the run continues, and takes that one's answers as defaults", async () => {
-    const second = await sandbox.run(setupArgs("second-bucket", ["--role-name", "SecondRole"]));
+    const second = await sandbox.run(setupArgs("second-bucket", ["--role-name", "SecondRole", "--temp-profile", "SecondCred"]));
     expect(second.code).toBe(0);
 
     const run = runInProcess(["setup"], process.env, true);

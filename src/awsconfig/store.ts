@@ -221,6 +221,7 @@ const DRY_RUN_VALUES: Readonly<Record<string, string>> = Object.fromEntries(
     "aws_session_token",
     "xacct_expiration",
     "xacct_profile",
+    "xacct_role",
     "role_arn",
     "source_profile",
     "role_session_name",
@@ -464,7 +465,7 @@ function permissionWarnings(filePath: string, file: AwsFile, mode: number, text:
 // Writing.
 
 /** Follows symlinks (even dangling ones) so we replace the target and keep the link. */
-async function resolveSymlinks(requestedPath: string): Promise<string> {
+export async function resolveSymlinks(requestedPath: string): Promise<string> {
   let current = path.resolve(requestedPath);
   for (let hops = 0; hops < 40; hops += 1) {
     let isLink;

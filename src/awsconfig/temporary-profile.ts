@@ -154,6 +154,7 @@ export const PROFILE_STYLE_KEYS: readonly string[] = [
   "mfa_serial",
   "duration_seconds",
   "credential_process",
+  "xacct_role",
 ];
 
 /** The credential keys, plus `aws_security_token` (the same token) for older tools. */
@@ -176,6 +177,8 @@ export interface TemporaryProfileWrite {
   region: string;
   /** The profiles as they were before the write, to spot the same profile in the other file. */
   before: ProfileView;
+  /** The role the keys are a session of: recorded (xacct_role) so list can tell whose profile it is. */
+  roleArn?: string | undefined;
 }
 
 export interface TemporaryProfileResult {
@@ -190,7 +193,7 @@ export async function writeTemporaryProfile(request: TemporaryProfileWrite, env:
   const keys = credentialValues(request.credentials);
   if (request.target === "config") {
     const { xacct_expiration: expiration, ...secrets } = keys;
-    const values = { ...secrets, region: request.region, xacct_expiration: expiration!, [OWNER_KEY]: "static" };
+    const values = { ...secrets, region: request.region, xacct_expiration: expiration!, [OWNER_KEY]: "static", ...roleOf(request) };
     const removeKeys = PROFILE_STYLE_KEYS.filter((key) => !(key in values));
     // Older keys for the same profile in the credentials file would win over these: they go
     // first, so the tools never read new keys in one file beside older ones in the other.
@@ -209,11 +212,18 @@ export async function writeTemporaryProfile(request: TemporaryProfileWrite, env:
       path: config,
       file: "config",
       profile: request.name,
-      values: { region: request.region, [OWNER_KEY]: "static" },
-      removeKeys: PROFILE_STYLE_KEYS,
+      values: { region: request.region, [OWNER_KEY]: "static", ...roleOf(request) },
+      removeKeys: PROFILE_STYLE_KEYS.filter((key) => !(request.roleArn && key === ROLE_KEY)),
     }),
   );
   return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...cleaned.warnings, ...shadowingWarnings(request.name, env)] };
+}
+
+/** xacct's record of the role a static profile holds a session of (the SDKs ignore unknown keys). */
+export const ROLE_KEY = "xacct_role";
+
+function roleOf(request: TemporaryProfileWrite): Record<string, string> {
+  return request.roleArn ? { [ROLE_KEY]: request.roleArn } : {};
 }
 
 /** Environment settings that make other tools ignore the profile just written. */

@@ -14,7 +14,8 @@ import { loadProfileView } from "../awsconfig/sdk-view.js";
 import { DEFAULTS } from "../plan.js";
 import { refuseWithoutRole } from "../setups/no-role.js";
 import { resolveSetup } from "../setups/resolve.js";
-import type { SetupState } from "../state.js";
+import { loadSetups, setupIdOf, type SetupState } from "../state.js";
+import { refuseTakenProfile } from "../setups/taken.js";
 import { assumeAndWrite } from "../workflows/assume-and-write.js";
 import {
   checkDurationSeconds,
@@ -51,7 +52,7 @@ export interface AssumeOptions {
 }
 
 export async function assumeCommand(options: AssumeOptions, ctx: CommandContext): Promise<void> {
-  const state = await resolveSetup(ctx, { command: "assume", setup: options.setup, roleArn: options.roleArn });
+  const state = await resolveSetup(ctx, { command: "assume", setup: options.setup, roleArn: options.roleArn, needsRole: true });
   refuseWithoutRole("assume", state);
   const roleArn = options.roleArn ?? state?.roleArn;
   const profile = options.profile ?? state?.stagingProfile;
@@ -62,14 +63,16 @@ export async function assumeCommand(options: AssumeOptions, ctx: CommandContext)
   const remembered = state?.roleArn === roleArn ? state : undefined;
   refuseConflictingFlags(options, remembered);
   const region = checkRegion(options.region ?? state?.region ?? DEFAULTS.region);
+  const writeProfile = profileNameToWrite(options.writeProfile, remembered);
+  if (writeProfile !== undefined) refuseTakenProfile(await loadSetups(ctx.statePath), remembered && setupIdOf(remembered), writeProfile, "--write-profile");
   await assumeAndWrite(
     {
       profile,
       roleArn,
       region,
-      writeProfile: profileNameToWrite(options.writeProfile),
+      writeProfile,
       credentialsFile: options.credentialsFile ?? false,
-      profileStyle: await styleToWrite(options, ctx),
+      profileStyle: await styleToWrite(options, ctx, writeProfile),
       ...(options.sessionName !== undefined ? { sessionName: checkSessionName(options.sessionName) } : {}),
       ...(options.durationSeconds !== undefined ? { durationSeconds: checkDurationSeconds(options.durationSeconds) } : {}),
       externalId: options.externalId !== undefined ? checkExternalId(options.externalId) : remembered?.externalId,
@@ -84,9 +87,8 @@ export async function assumeCommand(options: AssumeOptions, ctx: CommandContext)
 }
 
 /** --profile-style, else the shared default: the style the profile to write already has, else the recipe's. */
-async function styleToWrite(options: AssumeOptions, ctx: CommandContext): Promise<ProfileStyle> {
+async function styleToWrite(options: AssumeOptions, ctx: CommandContext, name: string | undefined): Promise<ProfileStyle> {
   if (options.profileStyle !== undefined) return checkProfileStyle(options.profileStyle);
-  const name = profileNameToWrite(options.writeProfile);
   return name === undefined ? DEFAULT_PROFILE_STYLE : defaultProfileStyle((await loadProfileView(ctx.env)).settings(name));
 }
 
@@ -110,7 +112,8 @@ function refuseConflictingFlags(options: AssumeOptions, remembered: SetupState |
   if (writing && style === "process" && mfa) refuseProcessStyleWithMfa();
 }
 
-function profileNameToWrite(option: boolean | string | undefined): string | undefined {
+/** --write-profile without a name: the setup's own temporary profile, else the recipe's. */
+function profileNameToWrite(option: boolean | string | undefined, remembered: SetupState | undefined): string | undefined {
   if (option === undefined || option === false) return undefined;
-  return checkWritableProfileName(option === true ? DEFAULTS.profileName : option);
+  return checkWritableProfileName(option === true ? (remembered?.tempProfile ?? DEFAULTS.profileName) : option);
 }

@@ -42,7 +42,7 @@ export async function credentialsCommand(options: CredentialsOptions, ctx: Comma
       "Use a profile with credential_process (xacct assume --write-profile --profile-style process), or xacct assume to see who you would be.",
     );
   }
-  const state = await resolveSetup(ctx, { command: "credentials", setup: options.setup, roleArn: options.roleArn });
+  const state = await resolveSetup(ctx, { command: "credentials", setup: options.setup, roleArn: options.roleArn, needsRole: true });
   refuseWithoutRole("credentials", state);
   const roleArn = checkRoleArn(options.roleArn ?? state?.roleArn ?? missing("--role-arn"));
   const profile = checkProfileName(options.profile ?? state?.stagingProfile ?? missing("--profile"));

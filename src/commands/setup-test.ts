@@ -32,7 +32,9 @@ export async function testAccess(session: SetupSession, plan: SetupPlan, done: S
   const requireMfa = plan.answers.trust.requireMfa ?? false;
   if (requireMfa && !ctx.interactive && !mfaFlagsGiven(options)) {
     // Unattended runs without --mfa-serial and --token-code have no MFA code to send; everything else is done.
-    out.skipped(`The role requires MFA, so the test is left to you: xacct assume --write-profile --mfa-serial ARN --token-code CODE`);
+    out.skipped(
+      `The role requires MFA, so the test is left to you: xacct assume --setup ${displayShellWord(setupId(plan.answers))} --write-profile --mfa-serial ARN --token-code CODE`,
+    );
     out.line();
     out.done(`Setup complete. Staging reads s3://${plan.answers.bucket}/* through ${plan.roleArn} (with MFA).`);
     return 0;

@@ -18,6 +18,8 @@ import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadSetups, setupIdOf, type SetupState } from "../state.js";
 import { changedSomething, rememberSetup, restoreRemembered } from "../setups/remember.js";
 import { setupToContinue } from "../setups/resolve.js";
+import { defaultTempProfile, refuseMovedSetup, refuseTakenProfile } from "../setups/taken.js";
+import { displayShellWord } from "../shell-words.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket, type TrustFlags } from "../wizard/setup-questions.js";
 import { equivalentCommand, hasAnswers, type AnswerRecord } from "../wizard/equivalent-command.js";
@@ -58,12 +60,13 @@ export const PLAN_EXIT = { noChanges: 0, changesPending: 2 } as const;
 export async function setupCommand(options: SetupOptions, ctx: CommandContext): Promise<number> {
   refuseMissingFlags(options, ctx.interactive);
   checkSetupFlags(options);
-  const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
   // Read (and checked) before any AWS call: its values reach the trust policy.
   const remembered = await loadSetups(ctx.statePath);
-  const record = startRecord(options, tempProfile, ctx.endpoint);
+  const record = startRecord(options, options.tempProfile ?? DEFAULTS.profileName, ctx.endpoint);
   try {
     const continued = await setupToContinue(ctx, options, remembered);
+    // Never another remembered setup's profile by default (setups/taken.ts).
+    record.tempProfile = options.tempProfile ?? defaultTempProfile(remembered, continued, ctx.interactive && !options.yes);
     const code = await runSetup(options, ctx, { remembered, continued }, record);
     showEquivalentCommand(ctx, record, "done", options);
     return code;
@@ -74,7 +77,7 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
 }
 
 async function runSetup(options: SetupOptions, ctx: CommandContext, setups: RememberedSetups, record: AnswerRecord): Promise<number> {
-  const tempProfile = options.tempProfile ?? DEFAULTS.profileName;
+  const tempProfile = record.tempProfile ?? DEFAULTS.profileName;
   const checkTempProfile = async (view: ProfileView, profiles: string[]) => {
     refuseForeignProfile(view, tempProfile, profiles, knownStyle(options.profileStyle, view, tempProfile));
     await checkProfileFilesWritable(
@@ -86,6 +89,13 @@ async function runSetup(options: SetupOptions, ctx: CommandContext, setups: Reme
   };
   const session = { ...(await gatherAnswers(options, ctx, setups, record, checkTempProfile)), options, ctx, tempProfile, record };
   refuseModeSwitch(session);
+  refuseMovedSetup(session.previous, {
+    id: setupId(session.answers),
+    productionAccountId: session.accounts.production.accountId,
+    stagingAccountId: session.accounts.staging.accountId,
+    stagingUser: session.answers.stagingUser,
+  });
+  if (session.answers.mode === "role") refuseTakenProfile(setups.remembered, setupId(session.answers), tempProfile, "--temp-profile");
   // Before any write: the temporary profile must not replace the admin profiles setup uses.
   if (session.answers.mode === "role")
     refuseForeignProfile(session.view, tempProfile, setupProfiles(session), knownStyle(options.profileStyle, session.view, tempProfile));
@@ -145,7 +155,7 @@ function refuseModeSwitch(session: { answers: SetupAnswers; previous: SetupState
   if (same && previous.mode && previous.mode !== answers.mode) {
     throw invalidInput(
       `Setup ${setupId(answers)} was made in ${previous.mode} mode; switching to ${answers.mode} would leave the old mode's grants in place.`,
-      `Run \`xacct teardown --yes\` first, then setup again with --mode ${answers.mode}.`,
+      `Run \`xacct teardown --setup ${displayShellWord(setupId(answers))} --yes\` first, then setup again with --mode ${answers.mode}.`,
     );
   }
 }
@@ -251,7 +261,7 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   ctx.calls.checkpoint();
   const beforeWrites = ctx.calls.mark;
   try {
-    return await runSteps(steps, ctx.out, applied);
+    return await runSteps(steps, ctx.out, applied, undefined, `xacct teardown --setup ${displayShellWord(setupId(plan.answers))} --yes`);
   } catch (error) {
     // Refused before anything could have changed (every write AWS refused, none in flight or
     // lost): what xacct remembered stays as it was, and a setup that never came to be is not added.

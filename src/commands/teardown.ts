@@ -151,6 +151,7 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     deleteObjects: options.deleteObjects ?? false,
     bucketCreatedByXacct: remembered?.createdBucket === true,
   };
+  target.sharedWith = sharedWithOthers(others, target, answers.mode, stagingIdentity.accountId);
   const reading = "Reading what exists in both accounts";
   const [prodState, stagingState] = await ctx.out.progress(reading, () =>
     Promise.all([
@@ -184,10 +185,26 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     // and so does one another remembered setup writes.
     ...profileToRemove(view, answers.tempProfile, profileOwner(remembered, others, answers.tempProfile), answers.mode),
     forgetSetup: async () => {
-      await forgetCachedSessions(ctx, remembered?.roleArn ?? target.roleArn);
+      const sessionsOf = remembered?.roleArn ?? target.roleArn;
+      const sharing = others.find((other) => other.mode !== "resource-policy" && other.roleArn === sessionsOf);
+      // Cached sessions of a role another remembered setup uses are that setup's too.
+      if (sharing) ctx.out.line(`  ${ctx.out.color.dim(`Cached sessions of ${sessionsOf} kept: setup ${setupIdOf(sharing)} uses the role too.`)}`);
+      else await forgetCachedSessions(ctx, sessionsOf);
       if (remembered) await forgetSetup(setupIdOf(remembered), ctx.statePath);
     },
   };
+}
+
+/** Which other remembered setup uses the same Staging inline policy, or the same managed policy, if any. */
+function sharedWithOthers(others: readonly SetupState[], target: TeardownTarget, mode: Target["mode"], stagingAccountId: string): TeardownTarget["sharedWith"] {
+  const inline = others.find(
+    (other) =>
+      other.stagingAccountId === stagingAccountId &&
+      other.stagingUser === target.stagingUser &&
+      inlinePolicyNameFor({ ...other, mode: other.mode ?? "role" }) === target.inlinePolicyName,
+  );
+  const managed = mode === "role" ? others.find((other) => other.mode !== "resource-policy" && other.policyArn === target.policyArn) : undefined;
+  return { inlinePolicy: inline && setupIdOf(inline), managedPolicy: managed && setupIdOf(managed) };
 }
 
 /** The trust statement an older xacct would have written for the remembered setup (under the shared Sid). */

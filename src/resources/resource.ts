@@ -97,6 +97,11 @@ export interface TeardownTarget {
   deleteObjects: boolean;
   /** Setup recorded that it created the bucket: said when the bucket is kept, never a reason to delete it. */
   bucketCreatedByXacct: boolean;
+  /**
+   * Other remembered setups that use the same Staging user's inline policy (same account,
+   * user and policy name) or the same managed policy: what they use stays, naming them.
+   */
+  sharedWith?: { inlinePolicy?: string | undefined; managedPolicy?: string | undefined } | undefined;
 }
 
 /** What else hangs off the resources, read only when they exist. */

@@ -16,6 +16,8 @@ export interface SetupRequest {
   bucket?: string | undefined;
   roleName?: string | undefined;
   roleArn?: string | undefined;
+  /** assume, credentials, console: only a setup with a role can be meant. */
+  needsRole?: boolean;
 }
 
 export type SetupChoice =
@@ -26,9 +28,16 @@ export type SetupChoice =
   | { kind: "ask"; choices: SetupState[] };
 
 export function chooseSetup(setups: readonly SetupState[], request: SetupRequest): SetupChoice {
-  if (request.setup !== undefined) return { kind: "found", setup: named(setups, request.setup, request.command) };
+  if (request.setup !== undefined) {
+    const setup = named(setups, request.setup, request.command);
+    refuseDisagreement(setup, request);
+    return { kind: "found", setup };
+  }
   const described = request.bucket !== undefined || request.roleName !== undefined || request.roleArn !== undefined;
-  const candidates = described ? setups.filter((setup) => matches(setup, request)) : setups;
+  const matching = described ? setups.filter((setup) => matches(setup, request)) : setups;
+  // A role command offers only setups with a role; with none, the one there says it has none (no-role.ts).
+  const withRole = request.needsRole ? matching.filter((setup) => setup.mode !== "resource-policy") : matching;
+  const candidates = withRole.length > 0 ? withRole : matching;
   if (candidates.length === 0) return { kind: "none" };
   if (candidates.length === 1) return { kind: "found", setup: candidates[0]! };
   return { kind: "ask", choices: [...candidates] };
@@ -40,6 +49,25 @@ function matches(setup: SetupState, request: SetupRequest): boolean {
     (request.roleName === undefined || setup.roleName === request.roleName) &&
     // A resource-policy setup records a role name but has no role: no role ARN names it.
     (request.roleArn === undefined || (setup.mode !== "resource-policy" && setup.roleArn === request.roleArn))
+  );
+}
+
+/**
+ * --setup and a flag that names another bucket, role or role ARN would make the command act
+ * on a mix of two setups (one's profiles, the other's resources): refused, naming both.
+ */
+function refuseDisagreement(setup: SetupState, request: SetupRequest): void {
+  const id = setupIdOf(setup);
+  const disagreeing = [
+    request.bucket !== undefined && setup.bucket !== request.bucket && `--bucket ${request.bucket}`,
+    request.roleName !== undefined && setup.roleName !== request.roleName && `--role-name ${request.roleName}`,
+    // A resource-policy setup has no role: the role commands say so themselves (no-role.ts).
+    request.roleArn !== undefined && setup.mode !== "resource-policy" && setup.roleArn !== request.roleArn && `--role-arn ${request.roleArn}`,
+  ].filter((flag): flag is string => typeof flag === "string");
+  if (disagreeing.length === 0) return;
+  throw invalidInput(
+    `--setup ${request.setup} (setup ${id}) and ${disagreeing.join(" and ")} disagree: xacct ${request.command} would act on parts of two setups.`,
+    `Give --setup alone, or leave it out and give the flags of the setup you mean.`,
   );
 }
 

@@ -2,6 +2,7 @@
  * What `xacct list` shows of each remembered setup: pure, from the setup and the facts read
  * about its temporary profile (never a key: only its name, style and expiry).
  */
+import { displayShellWord } from "../shell-words.js";
 import { setupIdOf, type SetupState } from "../state.js";
 
 /** What the config files say about a setup's temporary profile. */
@@ -11,6 +12,8 @@ export interface ProfileFacts {
   style?: string | undefined;
   /** xacct_expiration of a static profile. */
   expiration?: string | undefined;
+  /** The role the profile is for, where it says (role_arn, credential_process, xacct_role). */
+  roleArn?: string | undefined;
 }
 
 export interface SetupSummary {
@@ -24,7 +27,16 @@ export interface SetupSummary {
   stagingProfile: string;
   roleArn: string | null;
   /** null in resource-policy mode: the Staging profile reads directly. */
-  tempProfile: { name: string; present: boolean; style: string | null; expiration: string | null } | null;
+  /** expiration: null when there is none or it is not a time (then expiryUnreadable). */
+  /** otherRole: the role the profile is for when it is not this setup's (then its expiry says nothing about this setup). */
+  tempProfile: {
+    name: string;
+    present: boolean;
+    style: string | null;
+    expiration: string | null;
+    expiryUnreadable: boolean;
+    otherRole: string | null;
+  } | null;
   lastVerifiedAt: string | null;
   updatedAt: string;
 }
@@ -43,7 +55,14 @@ export function summarizeSetup(setup: SetupState, profile: ProfileFacts | undefi
     roleArn: mode === "role" ? setup.roleArn : null,
     tempProfile:
       mode === "role" && profile
-        ? { name: setup.tempProfile, present: profile.present, style: profile.style ?? null, expiration: profile.expiration ?? null }
+        ? {
+            name: setup.tempProfile,
+            present: profile.present,
+            style: profile.style ?? null,
+            expiration: readable(profile.expiration) ?? null,
+            expiryUnreadable: profile.expiration !== undefined && readable(profile.expiration) === undefined,
+            otherRole: profile.roleArn !== undefined && profile.roleArn !== setup.roleArn ? profile.roleArn : null,
+          }
         : null,
     lastVerifiedAt: setup.lastVerifiedAt ?? null,
     updatedAt: setup.updatedAt,
@@ -67,13 +86,23 @@ export function setupLines(summary: SetupSummary, now: Date): [string, string][]
 function profileText(summary: SetupSummary, now: Date): string {
   const profile = summary.tempProfile;
   if (!profile) return `none: profile ${summary.stagingProfile} reads the bucket itself`;
-  if (!profile.present) return `${profile.name}, not in the config files (xacct assume --write-profile ${profile.name} writes it)`;
+  if (!profile.present)
+    return `${profile.name}, not in the config files (xacct assume --setup ${displayShellWord(summary.id)} --write-profile ${profile.name} writes it)`;
+  if (profile.otherRole)
+    return `${profile.name} (holds role ${profile.otherRole}, not this setup's: xacct assume --setup ${displayShellWord(summary.id)} --write-profile NAME writes one of its own)`;
   if (profile.style === "role" || profile.style === "process") return `${profile.name} (${profile.style}-style: the AWS tools refresh it)`;
+  if (profile.expiryUnreadable)
+    return `${profile.name} (its expiry is unreadable: xacct assume --setup ${displayShellWord(summary.id)} --write-profile ${profile.name} writes it again)`;
   if (!profile.expiration) return profile.name;
   const expires = new Date(profile.expiration);
   return expires.getTime() <= now.getTime()
-    ? `${profile.name} (expired ${profile.expiration}; xacct assume --setup ${summary.id} --write-profile ${profile.name} renews it)`
+    ? `${profile.name} (expired ${profile.expiration}; xacct assume --setup ${displayShellWord(summary.id)} --write-profile ${profile.name} renews it)`
     : `${profile.name} (expires ${profile.expiration}, in ${minutes(expires.getTime() - now.getTime())})`;
+}
+
+/** An expiry the way xacct writes it (an ISO time), else undefined: never a NaN. */
+function readable(expiration: string | undefined): string | undefined {
+  return expiration !== undefined && /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(expiration) && Number.isFinite(Date.parse(expiration)) ? expiration : undefined;
 }
 
 function ago(then: Date, now: Date): string {

@@ -4,7 +4,7 @@
  */
 import { invalidInput } from "../errors.js";
 import { DEFAULTS, defaultPolicyName, type GrantMode } from "../plan.js";
-import type { SetupState } from "../state.js";
+import { setupIdOf, type SetupState } from "../state.js";
 import type { SetupRequest } from "./choose.js";
 import {
   checkBucketName,
@@ -72,6 +72,7 @@ export function resolveTarget(command: string, options: TargetOptions, state: Se
   if (needsYes) {
     throw invalidInput(`${command} has no terminal to confirm on, so it needs --yes.`, `Run it again with --yes, or in a terminal to be asked.`);
   }
+  if (options.setup !== undefined && state) refuseOtherNames(command, options, state);
   // Names come from the remembered setup only when it is the one asked for: another bucket's
   // setup must not borrow its role, policy or profile names.
   const same = state?.bucket === bucket ? state : undefined;
@@ -88,4 +89,24 @@ export function resolveTarget(command: string, options: TargetOptions, state: Se
     region: checkRegion(options.region ?? state?.region ?? DEFAULTS.region),
     tempProfile: checkWritableProfileName(options.tempProfile ?? same?.tempProfile ?? DEFAULTS.profileName),
   };
+}
+
+/**
+ * --setup names everything the command acts on: a flag that names another mode, policy,
+ * Staging user or temporary profile than that setup's would make it act on something that is
+ * not this setup's. Refused, naming both (the bucket and role are checked in choose.ts).
+ */
+function refuseOtherNames(command: string, options: TargetOptions, state: SetupState): void {
+  const remembered: [string, string | undefined, string][] = [
+    ["--mode", options.mode, state.mode ?? "role"],
+    ["--policy-name", options.policyName, state.policyName],
+    ["--staging-user", options.stagingUser, state.stagingUser],
+    ["--temp-profile", options.tempProfile, state.tempProfile],
+  ];
+  const disagreeing = remembered.filter(([, given, own]) => given !== undefined && given !== own);
+  if (disagreeing.length === 0) return;
+  throw invalidInput(
+    `--setup ${options.setup} and ${disagreeing.map(([flag, given]) => `${flag} ${given}`).join(" and ")} disagree: setup ${setupIdOf(state)} has ${disagreeing.map(([flag, , own]) => `${flag.slice(2)} ${own}`).join(", ")}.`,
+    `Give --setup alone (xacct ${command} uses what that setup remembers), or leave it out and give every flag.`,
+  );
 }

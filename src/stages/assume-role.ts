@@ -109,7 +109,7 @@ function refusedMfaCode(error: unknown, input: AssumeRoleInput): XacctError {
 /** Ctrl-C while IAM propagates a role setup has just made: everything is written; only the test is left. */
 function stoppedWaiting(input: AssumeRoleInput): XacctError {
   return new XacctError(`Stopped by Ctrl-C while waiting for IAM to make ${input.roleArn} assumable.`, {
-    hint: "What setup writes is in place; only the test was not run. In a minute, `xacct assume --write-profile` saves the temporary credentials, or run the same setup command again.",
+    hint: `What setup writes is in place; only the test was not run. In a minute, \`xacct assume --role-arn ${input.roleArn} --write-profile\` saves the temporary credentials, or run the same setup command again.`,
     exitCode: 130,
   });
 }

@@ -195,6 +195,13 @@ export interface ListAccess {
   readerMayList: boolean;
   /** A profile that may list the bucket, when xacct knows one. */
   profile?: string | undefined;
+  /** The remembered setup the bucket is read for: hints name it, so they work with several. */
+  setupId?: string | undefined;
+}
+
+/** ` --setup ID` for a hint's command, when the setup is known. */
+export function setupFlag(setupId: string | undefined): string {
+  return setupId === undefined ? "" : ` --setup ${displayShellWord(setupId)}`;
 }
 
 function getObjectFailure(error: unknown, request: { bucket: string; key: string; profile?: string | undefined; list?: ListAccess | undefined }): XacctError {
@@ -210,19 +217,23 @@ function getObjectFailure(error: unknown, request: { bucket: string; key: string
   }
   if (isAwsError(error, "AccessDenied", "Forbidden")) {
     if (request.list?.readerMayList) {
-      return make(`${Who} may not read ${where} (AccessDenied).`, "A policy refuses the read: `xacct verify` checks each one.", "AccessDenied");
+      return make(
+        `${Who} may not read ${where} (AccessDenied).`,
+        `A policy refuses the read: \`xacct verify${setupFlag(request.list?.setupId)}\` checks each one.`,
+        "AccessDenied",
+      );
     }
     return make(
       `${Who} could not read ${where} (AccessDenied): the key may not exist, or ${who} may not read it.`,
       `S3 answers 403, not 404, for a missing key when the reader may not list the bucket (s3:ListBucket; xacct's role may only get objects): ${listKeys(request)}. ` +
-        "If the key is there, a policy refuses the read (the role's, the bucket's, a KMS key's, or an object owned by another account): `xacct verify` checks each.",
+        `If the key is there, a policy refuses the read (the role's, the bucket's, a KMS key's, or an object owned by another account): \`xacct verify${setupFlag(request.list?.setupId)}\` checks each.`,
       "AccessDenied",
     );
   }
   if (isAwsError(error, "ExpiredToken", "TokenRefreshRequired")) {
     return make(
       `The temporary credentials of ${who} have expired (ExpiredToken).`,
-      "Get fresh ones with `xacct assume --write-profile`, then run test-get again.",
+      `Get fresh ones with \`xacct assume${setupFlag(request.list?.setupId)} --write-profile\`, then run test-get again.`,
       "ExpiredToken",
     );
   }

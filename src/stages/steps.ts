@@ -44,12 +44,20 @@ export const INTERRUPTED_EXIT = 130;
  * Runs the steps in order, recording each finished one in `done` (the caller's, so it survives
  * a failure). The first Ctrl-C stops the run after the step in flight; a second stops it at once.
  */
-export async function runSteps(steps: Step[], out: Output, done: StepRecord[] = [], interrupts: Interrupts = processInterrupts): Promise<StepRecord[]> {
+export async function runSteps(
+  steps: Step[],
+  out: Output,
+  done: StepRecord[] = [],
+  interrupts: Interrupts = processInterrupts,
+  /** The teardown command that removes this setup (with its --setup), for the Ctrl-C report. */
+  teardown = "xacct teardown --yes",
+): Promise<StepRecord[]> {
   const ctrlC = watchCtrlC(interrupts, out);
+  const stopped = (out: Output, done: StepRecord[], inFlight: Step | undefined, pending: Step[]) => stoppedRun(out, done, inFlight, pending, teardown);
   try {
     for (const [index, step] of steps.entries()) {
       if (ctrlC.count > 0) throw stopped(out, done, undefined, steps.slice(index));
-      await runStep(step, out, done, ctrlC, steps.slice(index + 1));
+      await runStep(step, out, done, ctrlC, steps.slice(index + 1), stopped);
     }
     if (ctrlC.count > 0) throw stopped(out, done, undefined, []);
     return done;
@@ -58,7 +66,14 @@ export async function runSteps(steps: Step[], out: Output, done: StepRecord[] = 
   }
 }
 
-async function runStep(step: Step, out: Output, done: StepRecord[], ctrlC: CtrlC, pending: Step[]): Promise<void> {
+async function runStep(
+  step: Step,
+  out: Output,
+  done: StepRecord[],
+  ctrlC: CtrlC,
+  pending: Step[],
+  stopped: (out: Output, done: StepRecord[], inFlight: Step | undefined, pending: Step[]) => XacctError,
+): Promise<void> {
   let status: StepStatus;
   let note: string | undefined;
   try {
@@ -110,7 +125,7 @@ function watchCtrlC(interrupts: Interrupts, out: Output): CtrlC {
 }
 
 /** The report of a run Ctrl-C stopped, and the error that ends the command with exit code 130. */
-function stopped(out: Output, done: StepRecord[], inFlight: Step | undefined, pending: Step[]): XacctError {
+function stoppedRun(out: Output, done: StepRecord[], inFlight: Step | undefined, pending: Step[], teardown: string): XacctError {
   out.line();
   out.line(out.color.bold("Stopped by Ctrl-C. Nothing was rolled back."));
   for (const record of done) out.line(`  ${out.color.green("done")}     ${record.title} — ${record.status}`);
@@ -124,7 +139,7 @@ function stopped(out: Output, done: StepRecord[], inFlight: Step | undefined, pe
   return new XacctError(
     pending.length === 0 && !inFlight ? "Stopped by Ctrl-C after the last step; what follows it was not run." : "Stopped by Ctrl-C before every step was run.",
     {
-      hint: `Run the same command again to finish: it picks up where this run stopped.${undoable(done).length > 0 ? " To undo it instead, `xacct teardown --yes` removes what setup made." : ""}`,
+      hint: `Run the same command again to finish: it picks up where this run stopped.${undoable(done).length > 0 ? ` To undo it instead, \`${teardown}\` removes what setup made.` : ""}`,
       exitCode: INTERRUPTED_EXIT,
     },
   );

@@ -26,6 +26,7 @@ export function computeRemovals(target: TeardownTarget, prod: ProductionState, s
   for (const removal of removals) if (removal.kind === "keep") removal.note ??= NOT_XACCTS;
   keepWhatServesOtherSetups(removals, prod, setupId(target));
   keepWhatOthersRelyOn(removals, prod, target);
+  keepWhatOtherSetupsUse(removals, target);
   keepUserWithForeignPolicy(removals);
   // Resource-policy mode made no role: nothing of it to remove or to mention; nor a trust
   // statement to take out of a role that is not there or is this setup's own.
@@ -74,6 +75,22 @@ function keepWhatOthersRelyOn(removals: Removal[], prod: ProductionState, target
     trustRemoval,
     trust.kind === "update" ? { kind: "update", before: prod.role.trust, after: trust.after } : { kind: trust.kind, note: trust.note },
   );
+}
+
+/**
+ * Names are not per setup: two remembered setups on one Staging user share its inline policy
+ * (xacct-assume-ROLE, xacct-read-BUCKET), two on one role its managed policy. Neither is
+ * tagged, so only the remembered setups tell: what another one uses stays, naming it.
+ */
+function keepWhatOtherSetupsUse(removals: Removal[], target: TeardownTarget): void {
+  const keep = (ids: string[], owner: string | undefined) => {
+    if (owner === undefined) return;
+    for (const removal of removals)
+      if (ids.includes(removal.id) && (removal.kind === "delete" || removal.kind === "update"))
+        Object.assign(removal, { kind: "keep", note: `setup ${owner} uses it too` });
+  };
+  keep(["inline-policy"], target.sharedWith?.inlinePolicy);
+  keep(["attach", "managed-policy"], target.sharedWith?.managedPolicy);
 }
 
 /** IAM deletes no user that still has an inline policy: one xacct leaves in place keeps the user too. */

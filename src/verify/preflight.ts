@@ -137,8 +137,8 @@ export function refusePlan(failed: Hop[], about: { plan?: SetupPlan; userArn?: s
     : `Setup refused before changing anything: with this plan, ${checks}`;
   return new XacctError(`${what}: ${list}`, {
     hint: unchanged
-      ? "Fix what is named (`xacct verify` shows every check), or run `xacct setup --no-preflight` to go on without this check."
-      : "Fix what is named, or run `xacct setup --no-preflight` to apply the plan anyway.",
+      ? "Fix what is named (the same setup command with --plan shows every check), or run it with --no-preflight to go on without this check."
+      : "Fix what is named, or run the same setup command with --no-preflight to apply the plan anyway.",
   });
 }
 

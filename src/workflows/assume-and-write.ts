@@ -86,6 +86,7 @@ async function writeProfileInStyle(
               credentials: written.creds,
               region: request.region,
               before: written.view,
+              roleArn: request.roleArn,
             },
             ctx.env,
           );

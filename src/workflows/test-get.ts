@@ -11,7 +11,8 @@ import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import type { CommandContext } from "../commands/context.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { downloadObject, type ListAccess } from "../stages/download.js";
-import type { SetupState } from "../state.js";
+import { setupIdOf, type SetupState } from "../state.js";
+import { setupFlag } from "../stages/download.js";
 import { explainingDenials } from "../verify/explain-denial.js";
 
 export interface TestGetRequest {
@@ -27,10 +28,11 @@ export interface TestGetRequest {
 }
 
 /** Who may list a setup's bucket: the Staging user in resource-policy mode, else only Production's admin. */
-export function listAccess(setup: Pick<SetupState, "mode" | "productionProfile" | "stagingProfile">, reader: string): ListAccess {
+export function listAccess(setup: Pick<SetupState, "mode" | "productionProfile" | "stagingProfile" | "bucket" | "roleName">, reader: string): ListAccess {
+  const setupId = setupIdOf(setup);
   return setup.mode === "resource-policy"
-    ? { readerMayList: reader === setup.stagingProfile, profile: setup.stagingProfile }
-    : { readerMayList: false, profile: setup.productionProfile };
+    ? { readerMayList: reader === setup.stagingProfile, profile: setup.stagingProfile, setupId }
+    : { readerMayList: false, profile: setup.productionProfile, setupId };
 }
 
 /** `s3`: a client of the request's profile and region. */
@@ -41,7 +43,7 @@ export async function testGet(request: TestGetRequest, s3: S3Client, ctx: Comman
     throw invalidInput(`test-get cannot stream the object to ${what} with --json: stdout carries the JSON report.`, "Give another output file.");
   }
   const settings = requireProfile(await loadProfileView(ctx.env), request.profile);
-  refuseExpired(request.profile, settings["xacct_expiration"]);
+  refuseExpired(request.profile, settings["xacct_expiration"], request.list?.setupId);
   const result = await explainingDenials(ctx, "read", request.bucket, () =>
     downloadObject(s3, { bucket: request.bucket, key: request.key, dest, force: request.force, profile: request.profile, list: request.list }, ctx.stdout),
   );
@@ -87,12 +89,12 @@ export function defaultDestination(key: string): string {
 }
 
 /** xacct records when temporary credentials expire; fail early instead of sending a dead token. */
-function refuseExpired(profile: string, expiration: string | undefined): void {
+function refuseExpired(profile: string, expiration: string | undefined, setupId: string | undefined): void {
   if (!expiration) return;
   const expires = Date.parse(expiration);
   if (Number.isFinite(expires) && expires <= Date.now()) {
     throw new XacctError(`The temporary credentials in profile ${profile} expired at ${expiration} (ExpiredToken).`, {
-      hint: "Get fresh ones with `xacct assume --write-profile`, then run test-get again.",
+      hint: `Get fresh ones with \`xacct assume${setupFlag(setupId)} --write-profile\`, then run test-get again.`,
       awsCode: "ExpiredToken",
     });
   }
