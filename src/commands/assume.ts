@@ -10,7 +10,7 @@ import { stsClientFor } from "../aws/sts.js";
 import { refuseProcessStyleWithMfa } from "../awsconfig/refreshing-profile.js";
 import { invalidInput } from "../errors.js";
 import { DEFAULT_PROFILE_STYLE, defaultProfileStyle, type ProfileStyle } from "../awsconfig/profile-style.js";
-import { loadProfileView } from "../awsconfig/sdk-view.js";
+import { loadProfileView, type ProfileView } from "../awsconfig/sdk-view.js";
 import { DEFAULTS } from "../plan.js";
 import { refuseWithoutRole } from "../setups/no-role.js";
 import { resolveSetup } from "../setups/resolve.js";
@@ -65,14 +65,17 @@ export async function assumeCommand(options: AssumeOptions, ctx: CommandContext)
   const region = checkRegion(options.region ?? state?.region ?? DEFAULTS.region);
   const writeProfile = profileNameToWrite(options.writeProfile, remembered);
   if (writeProfile !== undefined) refuseTakenProfile(await loadSetups(ctx.statePath), remembered && setupIdOf(remembered), writeProfile, "--write-profile");
+  // Read once: the files can be large (tens of MB), and the style and the write both need them.
+  const view = await loadProfileView(ctx.env);
   await assumeAndWrite(
     {
+      view,
       profile,
       roleArn,
       region,
       writeProfile,
       credentialsFile: options.credentialsFile ?? false,
-      profileStyle: await styleToWrite(options, ctx, writeProfile),
+      profileStyle: styleToWrite(options, view, writeProfile),
       ...(options.sessionName !== undefined ? { sessionName: checkSessionName(options.sessionName) } : {}),
       ...(options.durationSeconds !== undefined ? { durationSeconds: checkDurationSeconds(options.durationSeconds) } : {}),
       externalId: options.externalId !== undefined ? checkExternalId(options.externalId) : remembered?.externalId,
@@ -87,9 +90,9 @@ export async function assumeCommand(options: AssumeOptions, ctx: CommandContext)
 }
 
 /** --profile-style, else the shared default: the style the profile to write already has, else the recipe's. */
-async function styleToWrite(options: AssumeOptions, ctx: CommandContext, name: string | undefined): Promise<ProfileStyle> {
+function styleToWrite(options: AssumeOptions, view: ProfileView, name: string | undefined): ProfileStyle {
   if (options.profileStyle !== undefined) return checkProfileStyle(options.profileStyle);
-  return name === undefined ? DEFAULT_PROFILE_STYLE : defaultProfileStyle((await loadProfileView(ctx.env)).settings(name));
+  return name === undefined ? DEFAULT_PROFILE_STYLE : defaultProfileStyle(view.settings(name));
 }
 
 /** Flags that would change nothing, or ask for a profile that cannot work. */

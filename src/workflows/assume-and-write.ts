@@ -20,6 +20,8 @@ import { explainingDenials } from "../verify/explain-denial.js";
 export type { ProfileStyle } from "../awsconfig/profile-style.js";
 
 export interface AssumeRequest {
+  /** The AWS config files as the caller already read them; read here when absent. */
+  view?: ProfileView;
   profile: string;
   roleArn: string;
   region: string;
@@ -42,7 +44,7 @@ export interface AssumeRequest {
 /** Shared by `assume` and setup's stage 3 (which reads with the session it returns); `sts` is a client of the request's profile and region. */
 export async function assumeAndWrite(request: AssumeRequest, sts: STSClient, ctx: CommandContext): Promise<TemporaryCredentials> {
   const { out } = ctx;
-  const view = await loadProfileView(ctx.env);
+  const view = request.view ?? (await loadProfileView(ctx.env));
   const settings = requireProfile(view, request.profile);
   const style = request.profileStyle ?? DEFAULT_PROFILE_STYLE;
   if (request.writeProfile) refuseForeignProfile(view, request.writeProfile, [request.profile, ...(request.protectedProfiles ?? [])], style);
