@@ -28,16 +28,18 @@ describe("xacct teardown", () => {
     const first = await sandbox.run(["teardown", "--yes"]);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain("it holds 1 object version; give --delete-objects to delete them too");
-    expect(first.stdout).toContain("Teardown complete; 1 resource left in place as listed above.");
+    expect(first.stdout).toContain("Teardown done but for one thing. Bucket teardown-bucket remains");
     expect(first.stdout).toMatch(/Role StageRole — deleted/);
     expect(first.stdout).toMatch(/User NewReader — deleted/);
     expect(await prod.s3.send(new HeadBucketCommand({ Bucket: "teardown-bucket" }))).toBeTruthy();
-    expect(existsSync(sandbox.statePath)).toBe(false);
+    // The setup stays remembered while its bucket remains, so --setup can finish it
+    expect(existsSync(sandbox.statePath)).toBe(true);
 
     // Then, given the flags, teardown --delete-objects removes the rest
     const second = await sandbox.run(["teardown", "--yes", "--delete-objects", ...TARGET]);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/Bucket teardown-bucket — deleted/);
+    expect(existsSync(sandbox.statePath)).toBe(false);
 
     const after = { prod: await snapshotAccount(prod), staging: await snapshotAccount(staging) };
     expect(after).toEqual(before);

@@ -19,6 +19,7 @@ import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
 import { homedir } from "node:os";
 import { resolveSetup } from "../setups/resolve.js";
 import { forgetSetup, loadSetups, setupIdOf, type SetupState } from "../state.js";
+import { displayShellWord } from "../shell-words.js";
 import { showChange } from "../ui/plan-view.js";
 import { resolveTarget, setupRequestOf, type Target, type TargetOptions } from "../setups/target.js";
 import { ACCOUNT_CONCURRENCY, mapBounded, removeMoreStaging } from "../stages/more-staging.js";
@@ -52,11 +53,13 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
     out.line(pending === 0 ? "Nothing to remove." : `${pending} removal${pending === 1 ? "" : "s"} pending. Run without --plan to apply.`);
     return 0;
   }
+  const bucketLeft = remembered && ownBucketLeft(removals);
   if (pending === 0) {
     await removeFromMoreStaging(ctx, answers, remembered?.moreStaging, survey.target);
     await survey.forgetSetup();
     out.line();
-    out.done("Nothing to remove: xacct's resources are already gone.");
+    if (bucketLeft) out.line(`Nothing else to remove. ${finishHint(bucketLeft, remembered)}`);
+    else out.done("Nothing to remove: xacct's resources are already gone.");
     return 0;
   }
   if (!options.yes && !(await ctx.prompter.confirm({ message: "Remove these?", flag: "--yes", default: false }))) {
@@ -67,6 +70,10 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
   await removeEverything(ctx, survey);
   const kept = removals.filter((r) => r.kind === "keep");
   out.line();
+  if (bucketLeft) {
+    out.line(`Teardown done but for one thing. ${finishHint(bucketLeft, remembered)}`);
+    return 0;
+  }
   out.done(
     kept.length === 0
       ? "Teardown complete."
@@ -172,6 +179,7 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
   // The role's ARN as IAM reports it (with its path), else as setup remembered it: the Staging policy names that.
   target.roleArn = prodState.role?.arn || remembered?.roleArn || target.roleArn;
   const deps = await ctx.out.progress(reading, () => readDependents(prod, staging, target, prodState, stagingState));
+  const removals = computeRemovals(target, prodState, stagingState, deps);
   return {
     answers,
     target,
@@ -179,7 +187,7 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     prod,
     staging,
     prodState,
-    removals: computeRemovals(target, prodState, stagingState, deps),
+    removals,
     remembered,
     // Only a profile xacct wrote for this setup is removed: a user's own profile of that name stays,
     // and so does one another remembered setup writes.
@@ -190,9 +198,20 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
       // Cached sessions of a role another remembered setup uses are that setup's too.
       if (sharing) ctx.out.line(`  ${ctx.out.color.dim(`Cached sessions of ${sessionsOf} kept: setup ${setupIdOf(sharing)} uses the role too.`)}`);
       else await forgetCachedSessions(ctx, sessionsOf);
-      if (remembered) await forgetSetup(setupIdOf(remembered), ctx.statePath);
+      // This setup's own bucket left for its objects: remembered, so --setup can finish it.
+      if (remembered && !ownBucketLeft(removals)) await forgetSetup(setupIdOf(remembered), ctx.statePath);
     },
   };
+}
+
+/** The bucket this setup made, kept because it holds objects (never another's, never a user's). */
+function ownBucketLeft(removals: readonly Removal[]): Removal | undefined {
+  return removals.find((r) => r.ownLeft);
+}
+
+/** What finishes a teardown that left this setup's bucket for its objects. */
+function finishHint(bucketLeft: Removal, remembered: SetupState): string {
+  return `${bucketLeft.resource.replace(/^bucket/, "Bucket")} remains: ${bucketLeft.note}. xacct remembers the setup until it is gone; to delete it with its objects, run: xacct teardown --setup ${displayShellWord(setupIdOf(remembered))} --delete-objects --yes`;
 }
 
 /** Which other remembered setup uses the same Staging inline policy, or the same managed policy, if any. */

@@ -50,6 +50,7 @@ export const bucket: ResourceKind = {
     } else if (removal.kind === "delete" && deps.objectCount > 0 && !target.deleteObjects) {
       Object.assign(removal, {
         kind: "keep",
+        ownLeft: true,
         note: `it holds ${deps.objectCount === 1000 ? "1000 or more object versions" : deps.objectCount === 1 ? "1 object version" : `${deps.objectCount} object versions`}; give --delete-objects to delete them too`,
       });
     } else if (removal.kind === "delete" && deps.objectCount > 0) {

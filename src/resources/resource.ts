@@ -38,6 +38,8 @@ export interface Removal {
   kind: RemovalKind;
   resource: string;
   note?: string;
+  /** Kept, though it is this setup's own (its bucket, for the objects in it): the setup stays remembered. */
+  ownLeft?: boolean;
   before?: PolicyDocument | undefined;
   after?: PolicyDocument | undefined;
 }
