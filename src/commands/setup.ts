@@ -96,6 +96,7 @@ async function runSetup(options: SetupOptions, ctx: CommandContext, setups: Reme
     stagingUser: session.answers.stagingUser,
   });
   if (session.answers.mode === "role") refuseTakenProfile(setups.remembered, setupId(session.answers), tempProfile, "--temp-profile");
+  warnProfileLeftBehind(ctx, session.previous, session.answers, tempProfile);
   // Before any write: the temporary profile must not replace the admin profiles setup uses.
   if (session.answers.mode === "role")
     refuseForeignProfile(session.view, tempProfile, setupProfiles(session), knownStyle(options.profileStyle, session.view, tempProfile));
@@ -146,6 +147,15 @@ export interface SetupSession {
   view: ProfileView;
   /** The answers as they come, for the equivalent command. */
   record: AnswerRecord;
+}
+
+/** A rerun that writes another temporary profile leaves the old one, which xacct then no longer tracks: say so. */
+function warnProfileLeftBehind(ctx: CommandContext, previous: SetupState | undefined, answers: SetupAnswers, tempProfile: string): void {
+  if (!previous || setupId(previous) !== setupId(answers) || previous.mode === "resource-policy" || answers.mode !== "role") return;
+  if (previous.tempProfile === tempProfile) return;
+  ctx.out.warn(
+    `This setup wrote its temporary credentials to profile ${previous.tempProfile} before; this run writes ${tempProfile}, and neither it nor teardown will touch ${previous.tempProfile} again. Delete that profile's sections from your AWS config and credentials files if you no longer need them.`,
+  );
 }
 
 /** The other mode's grants (a role, or direct bucket grants) would stay behind: tear down first. */
