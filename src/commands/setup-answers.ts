@@ -19,7 +19,7 @@ import type { AnswerRecord } from "../wizard/equivalent-command.js";
 import { askBucket, askMode, askNames, askProfile, askRegion, askTrust, hardeningOf, type TrustAnswers, type TrustFlags } from "../wizard/setup-questions.js";
 import type { CommandContext } from "./context.js";
 import { discoverAccounts, discoverMoreStaging, listOf } from "../setups/accounts.js";
-import type { SetupOptions } from "./setup.js";
+import type { SetupOptions } from "./setup-options.js";
 
 /** What xacct remembers, and the setup this run continues (its answers are the wizard's defaults). */
 export interface RememberedSetups {

@@ -28,7 +28,7 @@ import {
 } from "../validate/index.js";
 import { refuseRoleOnlyFlags } from "../wizard/setup-questions.js";
 import { listOf, refuseOuWithoutOrg } from "../setups/accounts.js";
-import type { SetupOptions } from "./setup.js";
+import type { SetupOptions } from "./setup-options.js";
 
 export function checkSetupFlags(options: SetupOptions): void {
   const given = <T>(value: T | undefined, check: (value: T) => unknown) => {

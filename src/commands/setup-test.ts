@@ -21,7 +21,7 @@ import { askMfaDevice, askProfileStyle } from "../wizard/setup-questions.js";
 import { assumeAndWrite } from "../workflows/assume-and-write.js";
 import { testGet } from "../workflows/test-get.js";
 import type { CommandContext } from "./context.js";
-import type { SetupOptions, SetupSession } from "./setup.js";
+import type { SetupOptions, SetupSession } from "./setup-options.js";
 
 /** Stage 3: assume the role and save the profile (or, in resource-policy mode, read directly). */
 export async function testAccess(session: SetupSession, plan: SetupPlan, done: StepRecord[]): Promise<number> {

@@ -21,38 +21,21 @@ import { setupToContinue } from "../setups/resolve.js";
 import { defaultTempProfile, refuseMovedSetup, refuseTakenProfile } from "../setups/taken.js";
 import { displayShellWord } from "../shell-words.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
-import { askBucket, type TrustFlags } from "../wizard/setup-questions.js";
+import { askBucket } from "../wizard/setup-questions.js";
 import { equivalentCommand, hasAnswers, type AnswerRecord } from "../wizard/equivalent-command.js";
 import { defaultProfileStyle, type ProfileStyle } from "../awsconfig/profile-style.js";
 import { gatherAnswers, trustFlags, type RememberedSetups } from "./setup-answers.js";
 import { mfaFlagsGiven, setupProfiles, testAccess } from "./setup-test.js";
 import { checkProfileStyle } from "../validate/index.js";
 import { checkSetupFlags } from "./setup-flags.js";
-import { grantMoreStaging, listOf, type MoreStagingFlags } from "../setups/accounts.js";
-import type { TargetOptions } from "../setups/target.js";
+import { grantMoreStaging, listOf } from "../setups/accounts.js";
 import { checkDocumentSizes } from "../stages/document-sizes.js";
 import { refuseInexactRewrite } from "../policy/index.js";
 import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
 import { preflightWords } from "../verify/preflight-causes.js";
 import { keysFileFor } from "../workflows/assume-and-write.js";
 import type { CommandContext } from "./context.js";
-
-export interface SetupOptions extends TargetOptions, TrustFlags, MoreStagingFlags {
-  testKey?: string;
-  profileStyle?: string;
-  /** The MFA device stage 3 assumes the role with, when the trust requires MFA. */
-  mfaSerial?: string;
-  /** Unattended: the current MFA code (never remembered, never printed). */
-  tokenCode?: string;
-  yes?: boolean;
-  /** Read only: show the changes and stop. */
-  plan?: boolean;
-  /** With --plan: exit 2 when changes are pending, 0 when none. */
-  detailedExitcode?: boolean;
-  /** false (--no-preflight): apply even when the evaluator says the result would be wrong. */
-  preflight?: boolean;
-  hardenBucket?: boolean;
-}
+import type { SetupOptions, SetupSession } from "./setup-options.js";
 
 /** Exit codes of `setup --plan --detailed-exitcode`. */
 export const PLAN_EXIT = { noChanges: 0, changesPending: 2 } as const;
@@ -132,21 +115,6 @@ async function runSetup(options: SetupOptions, ctx: CommandContext, setups: Reme
       diff = await diffAgainstAccounts(session, { ...diff.plan.answers, bucket });
     }
   }
-}
-
-/** Everything setup works with: the answers, the accounts behind them, their clients, what an earlier run remembered. */
-export interface SetupSession {
-  options: SetupOptions;
-  ctx: CommandContext;
-  tempProfile: string;
-  answers: SetupAnswers;
-  accounts: DiscoveredAccounts;
-  prod: AwsClients;
-  staging: AwsClients;
-  previous: SetupState | undefined;
-  view: ProfileView;
-  /** The answers as they come, for the equivalent command. */
-  record: AnswerRecord;
 }
 
 /** A rerun that writes another temporary profile leaves the old one, which xacct then no longer tracks: say so. */
