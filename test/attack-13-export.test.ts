@@ -1,8 +1,8 @@
 /**
  * Export adopts (imports) only what is this setup's: never another setup's role or managed
  * policy, never a role xacct did not make, never a bucket policy holding statements that are
- * not this setup's. Import ids follow the variables, so overriding one cannot import the live
- * setup into a configuration that describes another. Flags export cannot honour are refused.
+ * not this setup's. Import ids are this setup's own names (a guard fails `terraform plan` when a
+ * variable differs: attack-13-export-guard.test.ts). Flags export cannot honour are refused.
  */
 import { CreateRoleCommand, GetRoleCommand, UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
@@ -167,18 +167,19 @@ describe("a bucket policy shared with statements that are not this setup's", () 
   });
 });
 
-describe("import ids follow the variables", () => {
-  it("every id is built from the variables, and Terraform 1.6 is required for that", async () => {
+describe("import ids name this setup's resources", () => {
+  it("every id is the exported value, and Terraform 1.5 is required for import blocks", async () => {
     const dir = join(sandbox.dir, "solo-tf");
     expect((await exportOf("solo-bucket", "terraform", dir, SOLO)).code).toBe(0);
     const imports = await readJson(join(dir, "imports.tf.json"));
-    expect(imports["terraform"]).toEqual({ required_version: ">= 1.6.0" });
+    expect(imports["terraform"]).toEqual({ required_version: ">= 1.5.0" });
+    const policyArn = `arn:aws:iam::111111111111:policy/SoloRoleReadObjects`;
     expect(Object.fromEntries((imports["import"] as { to: string; id: string }[]).map((b) => [b.to, b.id]))).toEqual({
-      "aws_s3_bucket_policy.xacct_staging_locate": "${var.bucket}",
-      "aws_iam_policy.read_objects": "arn:aws:iam::${var.production_account_id}:policy/${var.policy_name}",
-      "aws_iam_role.cross_account": "${var.role_name}",
-      "aws_iam_role_policy_attachment.read_objects": "${var.role_name}/arn:aws:iam::${var.production_account_id}:policy/${var.policy_name}",
-      "aws_iam_user_policy.xacct_assume_role": "${var.staging_user}:xacct-assume-${var.role_name}",
+      "aws_s3_bucket_policy.xacct_staging_locate": "solo-bucket",
+      "aws_iam_policy.read_objects": policyArn,
+      "aws_iam_role.cross_account": "SoloRole",
+      "aws_iam_role_policy_attachment.read_objects": `SoloRole/${policyArn}`,
+      "aws_iam_user_policy.xacct_assume_role": "StageAdmin:xacct-assume-SoloRole",
     });
   });
 });

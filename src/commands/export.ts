@@ -26,6 +26,7 @@ import {
   leftOutKinds,
   retainingImported,
   terraformImports,
+  importGuardSentence,
   TERRAFORM_IMPORTS_FILE,
   type CloudFormationImports,
   type KindAdoption,
@@ -112,9 +113,14 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   for (const warning of keyWarnings) out.warn(warning);
   const how =
     options.format === "terraform"
-      ? `applying adopts them (the import blocks in ${TERRAFORM_IMPORTS_FILE}, their ids built from the variables; Terraform 1.6 or later) instead of creating them again`
+      ? `applying adopts them (the import blocks in ${TERRAFORM_IMPORTS_FILE}; Terraform 1.5 or later) instead of creating them again`
       : "the steps below import them into the stacks (IMPORT change sets; they are marked DeletionPolicy Retain) instead of creating them again";
   for (const line of adoptionLines(adoptions, how)) out.line(`  ${line}`);
+  if (options.format === "terraform" && files.some((file) => file.name === TERRAFORM_IMPORTS_FILE)) {
+    out.line(
+      `  ${importGuardSentence(plan)}: terraform plan fails when a variable differs from the exported value. To create another setup from these files, delete ${TERRAFORM_IMPORTS_FILE}.`,
+    );
+  }
   const commands = nextCommands(options, plan, outDir, ou, imports);
   out.heading(ou ? "Roll out the Staging StackSet (with the organization's management or delegated-admin credentials)" : "Deploy");
   for (const command of commands) out.line(`  ${command.replace(/\n/g, "\n  ")}`);

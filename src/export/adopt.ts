@@ -5,24 +5,24 @@
  * resources marked DeletionPolicy Retain as CloudFormation's import requires. Each kind says
  * whether it exists and the ids it is imported by (resources/*.ts, `adoption`). Pure.
  */
-import type { SetupPlan } from "../plan.js";
+import { setupId, type SetupPlan } from "../plan.js";
 import { SETUP_ORDER } from "../resources/index.js";
 import type { Adoption, ExistingView } from "../resources/resource.js";
 import { cloudFormationFragments, type CloudFormationTemplate } from "./cloudformation.js";
-import { terraformFragments, terraformPlan, type TerraformFile } from "./terraform.js";
+import { exportParameters } from "./parameters.js";
+import { TF_VARIABLE, terraformFragments, type TerraformFile } from "./terraform.js";
 
 export interface KindAdoption extends Adoption {
   kind: string;
 }
 
 /**
- * Every exported kind's resource: whether it exists, and its ids. Terraform's ids are built from
- * the variables (`${var.role_name}`), so overriding a variable imports what the configuration
- * then describes, never this setup's resources into another's configuration.
+ * Every exported kind's resource: whether it exists, and its ids: this setup's own names, so the
+ * import blocks adopt this setup's resources and nothing else (a guard in the same file makes
+ * `terraform plan` fail when a variable no longer names them: importGuard).
  */
 export function adoptionsOf(view: ExistingView): KindAdoption[] {
-  const templated = { ...view, plan: terraformPlan(view.plan) };
-  return SETUP_ORDER.flatMap((kind) => (kind.adoption ? [{ ...kind.adoption(view), terraformId: kind.adoption(templated).terraformId, kind: kind.id }] : []));
+  return SETUP_ORDER.flatMap((kind) => (kind.adoption ? [{ ...kind.adoption(view), kind: kind.id }] : []));
 }
 
 /** Kinds export leaves out: their resource holds statements that are not this setup's. */
@@ -31,7 +31,37 @@ export function leftOutKinds(adoptions: readonly KindAdoption[]): Set<string> {
 }
 
 export const TERRAFORM_IMPORTS_FILE = "imports.tf.json";
-export const TERRAFORM_IMPORT_VERSION = ">= 1.6.0";
+// Import blocks with a provider: Terraform 1.5; an output's precondition: 1.2.
+export const TERRAFORM_IMPORT_VERSION = ">= 1.5.0";
+export const TERRAFORM_IMPORT_GUARD = "xacct_imports_guard";
+
+/** What imports.tf.json says, in export's output and in its guard's error. */
+export function importGuardSentence(plan: SetupPlan): string {
+  return `${TERRAFORM_IMPORTS_FILE} adopts setup ${setupId(plan.answers)}'s resources`;
+}
+
+/**
+ * An output whose precondition fails `terraform plan` when a variable the resources are named by
+ * differs from the exported value: with `-var bucket=…` the literal import ids would adopt this
+ * setup's resources into a configuration describing another, and other ids another setup's.
+ */
+function importGuard(plan: SetupPlan): Record<string, unknown> {
+  const parameters = Object.values(exportParameters(plan));
+  const condition = parameters.map((p) => `var.${TF_VARIABLE[p.key]} == ${JSON.stringify(p.value)}`).join(" && ");
+  const values = parameters.map((p) => `${TF_VARIABLE[p.key]} = ${p.value}`).join(", ");
+  return {
+    [TERRAFORM_IMPORT_GUARD]: {
+      description: `The setup ${TERRAFORM_IMPORTS_FILE} adopts`,
+      value: setupId(plan.answers),
+      precondition: [
+        {
+          condition: `\${${condition}}`,
+          error_message: `${importGuardSentence(plan)}, exported with ${values}; a variable differs. Apply with the exported values, or delete ${TERRAFORM_IMPORTS_FILE} to create a new setup under other names.`,
+        },
+      ],
+    },
+  };
+}
 
 export interface ImportBlock {
   to: string;
@@ -46,8 +76,7 @@ export function terraformImports(plan: SetupPlan, adoptions: readonly KindAdopti
     const adoption = fragment.kind === undefined ? undefined : existing.get(fragment.kind);
     return adoption ? [{ to: `${fragment.type}.${fragment.name}`, id: adoption.terraformId, provider: String(fragment.body["provider"]) }] : [];
   });
-  // Expressions in an import block's id: Terraform 1.6 and later.
-  return blocks.length === 0 ? undefined : { terraform: { required_version: TERRAFORM_IMPORT_VERSION }, import: blocks };
+  return blocks.length === 0 ? undefined : { terraform: { required_version: TERRAFORM_IMPORT_VERSION }, import: blocks, output: importGuard(plan) };
 }
 
 /** One entry of `aws cloudformation create-change-set --resources-to-import`. */
