@@ -87,7 +87,7 @@ describe("export --format terraform: imports bound to the exported setup", () =>
       expect(other.code, other.output).not.toBe(0);
       expect(other.output).toContain(`imports.tf.json adopts setup ${BUCKET}/StageRole's resources`);
       // Terraform shows what it would have done, then stops: nothing can be applied from this plan.
-    expect(other.output).toContain("Module output value precondition failed");
+      expect(other.output).toContain("Module output value precondition failed");
       const same = await terraform(["plan", "-input=false"]);
       expect(same.output).toMatch(/Plan: 5 to import, 0 to add, 0 to change, 0 to destroy/);
     },
