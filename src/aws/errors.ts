@@ -11,6 +11,9 @@ export interface AwsFailureContext {
   action: string;
   /** The profile whose credentials were used, for hints. */
   profile?: string | undefined;
+  /** For the hint when a profile needs an MFA code: the setup it belongs to, and the profile's mfa_serial. */
+  setupId?: string | undefined;
+  mfaSerial?: string | undefined;
 }
 
 const STATUS_CODES: Record<number, string> = { 403: "AccessDenied", 404: "NotFound" };
@@ -53,7 +56,7 @@ export function toXacctError(error: unknown, context: AwsFailureContext): XacctE
       if (/multi-factor|mfa code/i.test(error instanceof Error ? error.message : ""))
         return fail(
           `${profile} needs an MFA code (it names an mfa_serial), and none was given.`,
-          "Get a session with the code once: xacct assume --write-profile --token-code CODE (or use the profile with the aws CLI, which asks for it).",
+          `Get a session with the code once: xacct assume${context.setupId ? ` --setup ${displayShellWord(context.setupId)}` : ""} --write-profile --mfa-serial ${displayShellWord(context.mfaSerial ?? "ARN")} --token-code CODE (or use the profile with the aws CLI, which asks for it).`,
         );
       return fail(
         `no usable credentials were found for ${profile}.`,

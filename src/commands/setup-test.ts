@@ -4,6 +4,8 @@
  * and read from the bucket: a key the user names, or in a bucket the run created (empty) a probe
  * object. In resource-policy mode the Staging profile reads directly.
  */
+import { lstat } from "node:fs/promises";
+import { basename, extname } from "node:path";
 import { clientsFor } from "../aws/clients.js";
 import { withAwsContext } from "../aws/errors.js";
 import { listMfaDevices, userNameOf } from "../aws/mfa.js";
@@ -32,8 +34,9 @@ export async function testAccess(session: SetupSession, plan: SetupPlan, done: S
   const requireMfa = plan.answers.trust.requireMfa ?? false;
   if (requireMfa && !ctx.interactive && !mfaFlagsGiven(options)) {
     // Unattended runs without --mfa-serial and --token-code have no MFA code to send; everything else is done.
+    const serial = options.mfaSerial ?? session.view.settings(plan.answers.stagingProfile)?.["mfa_serial"] ?? "ARN";
     out.skipped(
-      `The role requires MFA, so the test is left to you: xacct assume --setup ${displayShellWord(setupId(plan.answers))} --write-profile --mfa-serial ARN --token-code CODE`,
+      `The role requires MFA, so the test is left to you: xacct assume --setup ${displayShellWord(setupId(plan.answers))} --write-profile --mfa-serial ${displayShellWord(serial)} --token-code CODE`,
     );
     out.line();
     out.done(`Setup complete. Staging reads s3://${plan.answers.bucket}/* through ${plan.roleArn} (with MFA).`);
@@ -111,8 +114,33 @@ async function testRead(session: SetupSession, plan: SetupPlan, done: StepRecord
   session.record.testKey = key;
   // The role's session just made reads it, as the probe does: a role profile that needs MFA would need another code.
   const s3 = reader.credentials ? clientsFor(ctx, { credentials: reader.credentials }, region).s3 : s3ClientFor(ctx, readerProfile, region);
-  if (key) await testGet({ key, profile: readerProfile, bucket, region, list: reader.list }, s3, ctx);
+  if (key) await testGet({ key, profile: readerProfile, bucket, region, list: reader.list, outfile: await freeDestination(ctx, key) }, s3, ctx);
   return key !== undefined;
+}
+
+/**
+ * Where stage 3 saves the object: the key's base name in the working directory, or, when a file
+ * of that name is there, the first free `NAME-N.EXT` (said so). The setup is applied by now: a
+ * file in the way must neither be replaced nor fail the run.
+ */
+async function freeDestination(ctx: CommandContext, key: string): Promise<string> {
+  const base = basename(key);
+  const name = base === "" || base === "-" || base === "." || base === ".." ? "object" : base;
+  const taken = (path: string) =>
+    lstat(path).then(
+      () => true,
+      () => false,
+    );
+  if (!(await taken(name))) return name;
+  const extension = extname(name);
+  const stem = name.slice(0, name.length - extension.length);
+  for (let n = 1; ; n += 1) {
+    const candidate = `${stem}-${n}${extension}`;
+    if (!(await taken(candidate))) {
+      ctx.out.line(`  ${name} exists already, so the test saves the object as ${candidate} (${name} is left as it is).`);
+      return candidate;
+    }
+  }
 }
 
 /** Who stage 3 reads as: a profile (for a key's download), or the role's session itself (for the probe). */

@@ -29,7 +29,15 @@ export interface DownloadResult {
  */
 export async function downloadObject(
   s3: S3Client,
-  request: { bucket: string; key: string; dest: string; force?: boolean | undefined; profile?: string | undefined; list?: ListAccess | undefined },
+  request: {
+    bucket: string;
+    key: string;
+    dest: string;
+    force?: boolean | undefined;
+    profile?: string | undefined;
+    list?: ListAccess | undefined;
+    mfaSerial?: string | undefined;
+  },
   stdout: Writable,
 ): Promise<DownloadResult> {
   const sink = request.dest === "-" ? undefined : await fileSink({ ...request, force: request.force ?? false });
@@ -204,7 +212,10 @@ export function setupFlag(setupId: string | undefined): string {
   return setupId === undefined ? "" : ` --setup ${displayShellWord(setupId)}`;
 }
 
-function getObjectFailure(error: unknown, request: { bucket: string; key: string; profile?: string | undefined; list?: ListAccess | undefined }): XacctError {
+function getObjectFailure(
+  error: unknown,
+  request: { bucket: string; key: string; profile?: string | undefined; list?: ListAccess | undefined; mfaSerial?: string | undefined },
+): XacctError {
   const who = request.profile ? `profile ${request.profile}` : "your credentials";
   const Who = `${who[0]!.toUpperCase()}${who.slice(1)}`;
   const where = `s3://${request.bucket}/${request.key}`;
@@ -237,7 +248,7 @@ function getObjectFailure(error: unknown, request: { bucket: string; key: string
       "ExpiredToken",
     );
   }
-  return toXacctError(error, { action: `downloading ${where}`, profile: request.profile });
+  return toXacctError(error, { action: `downloading ${where}`, profile: request.profile, setupId: request.list?.setupId, mfaSerial: request.mfaSerial });
 }
 
 /** "list the keys with …": the key's folder, with a profile that may list the bucket. */

@@ -45,7 +45,11 @@ export async function testGet(request: TestGetRequest, s3: S3Client, ctx: Comman
   const settings = requireProfile(await loadProfileView(ctx.env), request.profile);
   refuseExpired(request.profile, settings["xacct_expiration"], request.list?.setupId);
   const result = await explainingDenials(ctx, "read", request.bucket, () =>
-    downloadObject(s3, { bucket: request.bucket, key: request.key, dest, force: request.force, profile: request.profile, list: request.list }, ctx.stdout),
+    downloadObject(
+      s3,
+      { bucket: request.bucket, key: request.key, dest, force: request.force, profile: request.profile, list: request.list, mfaSerial: settings["mfa_serial"] },
+      ctx.stdout,
+    ),
   );
   ctx.result["download"] = {
     bucket: request.bucket,
