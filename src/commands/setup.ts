@@ -5,7 +5,8 @@
  */
 import type { AwsClients } from "../aws/clients.js";
 import type { ProfileView } from "../awsconfig/sdk-view.js";
-import { checkProfileFilesWritable, refuseForeignProfile } from "../awsconfig/temporary-profile.js";
+import { loadProfileView } from "../awsconfig/sdk-view.js";
+import { checkProfileFilesWritable, isXacctProfileIn, refuseForeignProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { buildSetupPlan, DEFAULTS, setupId, type DiscoveredAccounts, type SetupAnswers, type SetupPlan } from "../plan.js";
 import { computeSetupChanges, pendingChanges, refuseOtherOwners, type Change } from "../stages/changes.js";
@@ -49,7 +50,12 @@ export async function setupCommand(options: SetupOptions, ctx: CommandContext): 
   try {
     const continued = await setupToContinue(ctx, options, remembered);
     // Never another remembered setup's profile by default (setups/taken.ts).
-    record.tempProfile = options.tempProfile ?? defaultTempProfile(remembered, continued, ctx.interactive && !options.yes);
+    if (options.tempProfile === undefined) {
+      // Nor a profile that exists and is not xacct's: the user's own keys or settings would be refused after every question.
+      const view = await loadProfileView(ctx.env);
+      const foreign = (name: string) => view.settings(name) !== undefined && !isXacctProfileIn(view, name);
+      record.tempProfile = defaultTempProfile(remembered, continued, ctx.interactive && !options.yes, foreign);
+    }
     const code = await runSetup(options, ctx, { remembered, continued }, record);
     showEquivalentCommand(ctx, record, "done", options);
     return code;

@@ -17,15 +17,21 @@ export function profileOwnerOther(remembered: readonly SetupState[], id: string,
 /**
  * The temporary profile when --temp-profile is not given: the one of the setup this run
  * continues; else, on a terminal, the recipe's name or the first free one after it (TempCred2,
- * …) so a new setup never takes another's; unattended, the recipe's (refused later if taken).
+ * …) so a new setup never takes another's, nor a profile that is not xacct's (`foreign`: the
+ * user's own keys or settings); unattended, the recipe's (refused later if taken).
  */
-export function defaultTempProfile(remembered: readonly SetupState[], continued: SetupState | undefined, interactive: boolean): string {
+export function defaultTempProfile(
+  remembered: readonly SetupState[],
+  continued: SetupState | undefined,
+  interactive: boolean,
+  foreign: (name: string) => boolean = () => false,
+): string {
   if (continued && continued.mode !== "resource-policy") return continued.tempProfile;
   if (!interactive) return DEFAULTS.profileName;
   const taken = new Set(remembered.filter((setup) => setup.mode !== "resource-policy").map((setup) => setup.tempProfile));
   for (let n = 1; ; n += 1) {
     const name = n === 1 ? DEFAULTS.profileName : `${DEFAULTS.profileName}${n}`;
-    if (!taken.has(name)) return name;
+    if (!taken.has(name) && !foreign(name)) return name;
   }
 }
 
