@@ -17,6 +17,7 @@ import { computeRemovals, readDependents, stagingPolicyCandidates, type Removal,
 import { teardownSteps } from "../stages/teardown-steps.js";
 import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
 import { homedir } from "node:os";
+import { identifySetupProfiles } from "../setups/accounts.js";
 import { resolveSetup } from "../setups/resolve.js";
 import { forgetSetup, loadSetups, setupIdOf, type SetupState } from "../state.js";
 import { displayShellWord } from "../shell-words.js";
@@ -128,17 +129,13 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
   requireProfile(view, answers.stagingProfile);
   const prod = clientsFor(ctx, { profile: answers.productionProfile }, answers.region);
   const staging = clientsFor(ctx, { profile: answers.stagingProfile }, answers.region);
-  const [prodIdentity, stagingIdentity, owner] = await ctx.out.progress(
-    `Finding the accounts of profiles ${answers.productionProfile} and ${answers.stagingProfile}`,
-    () =>
-      Promise.all([
-        getCallerIdentity(prod, answers.productionProfile),
-        getCallerIdentity(staging, answers.stagingProfile),
-        getS3Owner(prod, answers.productionProfile),
-      ]),
-  );
   // What xacct remembers of this very setup: only then are its profile and entry xacct's to remove.
   const remembered = found && setupIdOf(found) === setupIdOf(answers) ? found : undefined;
+  // A remembered setup is torn down in its own accounts only: elsewhere its resources would read as "already gone".
+  const [{ production: prodIdentity, staging: stagingIdentity }, owner] = await ctx.out.progress(
+    `Finding the accounts of profiles ${answers.productionProfile} and ${answers.stagingProfile}`,
+    () => Promise.all([identifySetupProfiles({ production: prod, staging }, answers, remembered), getS3Owner(prod, answers.productionProfile)]),
+  );
   const partition = partitionForRegion(answers.region);
   const target: TeardownTarget = {
     mode: answers.mode,

@@ -55,6 +55,7 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
       { ...target, orgProfile: options.orgProfile, objectKey: options.key },
       {
         moreStagingAccountIds: state?.moreStaging?.map((a) => a.accountId),
+        remembered: state,
         objectKeys: options.key === undefined ? undefined : [options.key],
         context: (arn) =>
           requestContext(state?.roleArn === arn ? state : undefined, { externalId: options.externalId, ...(options.mfa === false ? { mfa: false } : {}) }),
