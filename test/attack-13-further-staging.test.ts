@@ -85,6 +85,29 @@ describe("a Staging inline policy shared across main and further Staging account
   });
 });
 
+describe("a Staging user xacct made in a further account, that another setup uses as its main one (D1)", () => {
+  it("teardown of the setup that made it keeps the user and its policy there", async () => {
+    const account = await withThird();
+    const bucket = "shared5-a13d";
+    await prod().s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const flags = (role: string) => ["--mode", "resource-policy", "--role-name", role, "--staging-user", "Reader"];
+    const sa = await sandbox.run(setup(bucket, ["staging", "third"], flags("SA")));
+    expect(sa.code, out(sa)).toBe(0);
+    const sb = await sandbox.run(setup(bucket, ["third"], flags("SB")));
+    expect(sb.code, out(sb)).toBe(0);
+    const readerPolicies = async () =>
+      (await clientsFor(sandbox.moto.endpoint, account).iam.send(new ListUserPoliciesCommand({ UserName: "Reader" }))).PolicyNames ?? [];
+    expect(await readerPolicies()).toContain(`xacct-read-${bucket}`);
+
+    const torn = await sandbox.run(["teardown", "--setup", `${bucket}/SA`, "--yes"]);
+    expect(torn.code, out(torn)).toBe(0);
+    expect(torn.stdout).toContain(`setup ${bucket}/SB uses it too`);
+    expect(await readerPolicies()).toContain(`xacct-read-${bucket}`);
+    const verify = await sandbox.run(["verify", "--setup", `${bucket}/SB`]);
+    expect(verify.code, out(verify)).toBe(0);
+  });
+});
+
 describe("a rerun that leaves out a further Staging account (D3)", () => {
   it("is refused before any write, naming the account and teardown; given again, the rerun runs and teardown removes it there", async () => {
     const account = await withThird();
