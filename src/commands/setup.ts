@@ -18,7 +18,7 @@ import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadSetups, setupIdOf, type SetupState } from "../state.js";
 import { changedSomething, rememberSetup, restoreRemembered } from "../setups/remember.js";
 import { setupToContinue } from "../setups/resolve.js";
-import { defaultTempProfile, refuseMovedSetup, refuseTakenProfile } from "../setups/taken.js";
+import { defaultTempProfile, refuseDroppedStaging, refuseMovedSetup, refuseTakenProfile } from "../setups/taken.js";
 import { displayShellWord } from "../shell-words.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket } from "../wizard/setup-questions.js";
@@ -78,6 +78,7 @@ async function runSetup(options: SetupOptions, ctx: CommandContext, setups: Reme
     stagingAccountId: session.accounts.staging.accountId,
     stagingUser: session.answers.stagingUser,
   });
+  refuseDroppedStaging(session.previous, { id: setupId(session.answers), moreStaging: session.accounts.moreStaging ?? [] });
   if (session.answers.mode === "role") refuseTakenProfile(setups.remembered, setupId(session.answers), tempProfile, "--temp-profile");
   warnProfileLeftBehind(ctx, session.previous, session.answers, tempProfile);
   // Before any write: the temporary profile must not replace the admin profiles setup uses.
