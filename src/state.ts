@@ -98,10 +98,16 @@ export async function readStateFile(path: string): Promise<StateFile> {
  * Remembers one setup, replacing only the entry of its id, under the lock and from the file
  * as it is then: a setup another xacct wrote meanwhile is kept. Atomic, mode 0600.
  */
-export async function saveSetup(setup: SetupState, path = stateFilePath()): Promise<void> {
+export async function saveSetup(
+  setup: SetupState,
+  path = stateFilePath(),
+  /** Throws to refuse the entry, judged against the other setups as they are under the lock. */
+  guard?: (setups: readonly SetupState[]) => void,
+): Promise<void> {
   // Loaded here, not at the top: cli.ts imports this module on every start (--help).
   const { changeStateFile } = await import("./state-write.js");
   await changeStateFile(path, (setups) => {
+    guard?.(Object.values(setups));
     setups[setupIdOf(setup)] = setup;
   });
 }

@@ -6,6 +6,7 @@
 import { setupId, type SetupAnswers, type SetupPlan } from "../plan.js";
 import type { StepRecord } from "../stages/steps.js";
 import { forgetSetup, saveSetup, type SetupState } from "../state.js";
+import { refuseTakenProfile } from "./taken.js";
 
 /** A step that changed an account: until one has, a failed run has changed nothing. */
 export function changedSomething(step: StepRecord): boolean {
@@ -62,5 +63,10 @@ export async function rememberSetup(
     updatedAt: new Date().toISOString(),
     lastVerifiedAt,
   };
-  await saveSetup(state, statePath);
+  // Checked again under the state file's lock: another setup run at the same time may have
+  // taken this temporary profile since the check before the plan (the first call is before any write).
+  const id = setupId(plan.answers);
+  await saveSetup(state, statePath, (remembered) => {
+    if (plan.answers.mode === "role") refuseTakenProfile(remembered, id, tempProfile, "--temp-profile");
+  });
 }
