@@ -44,7 +44,11 @@ export interface SetupState {
   updatedAt: string;
   /** When verify last ran on this setup (pass or fail). */
   lastVerifiedAt?: string | undefined;
+  /** What that run found: every check held, one failed, or none failed but one could not be told. */
+  lastVerifyOutcome?: VerifyOutcome | undefined;
 }
+
+export type VerifyOutcome = "passed" | "failed" | "undecided";
 
 /** The file: every setup this user made, by its id (`bucket/roleName`, the id its tags carry). */
 export interface StateFile {
@@ -112,12 +116,12 @@ export async function saveSetup(
   });
 }
 
-/** Records when verify judged a setup, on the entry as it is now (a setup rerun meanwhile keeps its changes). */
-export async function markVerified(id: string, at: Date, path = stateFilePath()): Promise<void> {
+/** Records when verify judged a setup and what it found, on the entry as it is now (a setup rerun meanwhile keeps its changes). */
+export async function markVerified(id: string, at: Date, outcome: VerifyOutcome, path = stateFilePath()): Promise<void> {
   const { changeStateFile } = await import("./state-write.js");
   await changeStateFile(path, (setups) => {
     const setup = setups[id];
-    if (setup) setups[id] = { ...setup, lastVerifiedAt: at.toISOString() };
+    if (setup) setups[id] = { ...setup, lastVerifiedAt: at.toISOString(), lastVerifyOutcome: outcome };
   });
 }
 

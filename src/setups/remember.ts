@@ -28,13 +28,16 @@ function rememberedKeyUnion(earlier: readonly string[], plan: SetupPlan): string
   return all.length > 0 ? all : undefined;
 }
 
+/** What verify last found for this setup: a rerun keeps it for `xacct list`. */
+export type LastVerify = Pick<SetupState, "lastVerifiedAt" | "lastVerifyOutcome">;
+
 export async function rememberSetup(
   statePath: string,
   plan: SetupPlan,
   tempProfile: string,
   createdBucket: boolean,
   earlierKeyArns: readonly string[],
-  lastVerifiedAt?: string,
+  lastVerify: LastVerify = {},
 ): Promise<void> {
   const state: SetupState = {
     mode: plan.answers.mode,
@@ -61,7 +64,8 @@ export async function rememberSetup(
     maxSessionDuration: plan.answers.maxSessionDuration,
     kmsKeyArns: rememberedKeyUnion(earlierKeyArns, plan),
     updatedAt: new Date().toISOString(),
-    lastVerifiedAt,
+    lastVerifiedAt: lastVerify.lastVerifiedAt,
+    lastVerifyOutcome: lastVerify.lastVerifyOutcome,
   };
   // Checked again under the state file's lock: another setup run at the same time may have
   // taken this temporary profile since the check before the plan (the first call is before any write).
