@@ -16,7 +16,7 @@ import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
 import { homedir } from "node:os";
 import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadSetups, setupIdOf, type SetupState } from "../state.js";
-import { changedSomething, rememberSetup, restoreRemembered } from "../setups/remember.js";
+import { changedSomething, rememberSetup, restoreRemembered, type LastVerify } from "../setups/remember.js";
 import { setupToContinue } from "../setups/resolve.js";
 import { defaultTempProfile, refuseDroppedStaging, refuseMovedSetup, refuseTakenProfile } from "../setups/taken.js";
 import { displayShellWord } from "../shell-words.js";
@@ -330,9 +330,9 @@ function kmsPlanInput(plan: SetupPlan, objectKey: string | undefined): KmsPlanIn
 
 /** Keys an earlier run of this same setup put its statement in: a rerun takes it out of those it no longer needs. */
 /** When verify last judged this same setup: a rerun keeps that fact for `xacct list`. */
-function verifiedBefore(session: SetupSession, answers: SetupAnswers): string | undefined {
+function verifiedBefore(session: SetupSession, answers: SetupAnswers): LastVerify {
   const previous = session.previous;
-  return previous && setupId(previous) === setupId(answers) ? previous.lastVerifiedAt : undefined;
+  return previous && setupId(previous) === setupId(answers) ? { lastVerifiedAt: previous.lastVerifiedAt, lastVerifyOutcome: previous.lastVerifyOutcome } : {};
 }
 
 function rememberedKeys(session: SetupSession, answers: SetupAnswers): string[] {

@@ -123,7 +123,9 @@ async function nothingRemembered(options: TeardownOptions, ctx: CommandContext):
 }
 
 async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promise<TeardownSurvey> {
-  const found = await resolveSetup(ctx, setupRequestOf("teardown", options));
+  // --yes never goes with a setup picked from a list: Enter on the highlighted one would remove it unasked.
+  const noPicking = options.yes && !options.plan ? "--yes" : undefined;
+  const found = await resolveSetup(ctx, { ...setupRequestOf("teardown", options), noPicking });
   const answers = resolveTarget("teardown", options, found, !ctx.interactive && !options.yes && !options.plan);
   const others = (await loadSetups(ctx.statePath)).filter((setup) => setupIdOf(setup) !== setupIdOf(answers));
   const view = await loadProfileView(ctx.env);
