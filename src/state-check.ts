@@ -47,7 +47,14 @@ const OPTIONAL: [keyof SetupState, Check][] = [
   ["orgId", checkOrgId],
   ["endpoint", checkEndpointUrl],
   ["lastVerifiedAt", checkTimestamp],
+  ["lastVerifyOutcome", checkVerifyOutcome],
 ];
+
+/** `xacct list` shows it: one of the three outcomes verify records. */
+function checkVerifyOutcome(value: string): string {
+  if (!["passed", "failed", "undecided"].includes(value)) throw invalidInput(`lastVerifyOutcome is ${JSON.stringify(value)}, not passed, failed or undecided.`);
+  return value;
+}
 
 /** `xacct list` prints it: an ISO time, nothing else. */
 function checkTimestamp(value: string): string {

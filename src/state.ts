@@ -44,7 +44,11 @@ export interface SetupState {
   updatedAt: string;
   /** When verify last ran on this setup (pass or fail). */
   lastVerifiedAt?: string | undefined;
+  /** What that run found: every check held, one failed, or none failed but one could not be told. */
+  lastVerifyOutcome?: VerifyOutcome | undefined;
 }
+
+export type VerifyOutcome = "passed" | "failed" | "undecided";
 
 /** The file: every setup this user made, by its id (`bucket/roleName`, the id its tags carry). */
 export interface StateFile {
@@ -98,20 +102,26 @@ export async function readStateFile(path: string): Promise<StateFile> {
  * Remembers one setup, replacing only the entry of its id, under the lock and from the file
  * as it is then: a setup another xacct wrote meanwhile is kept. Atomic, mode 0600.
  */
-export async function saveSetup(setup: SetupState, path = stateFilePath()): Promise<void> {
+export async function saveSetup(
+  setup: SetupState,
+  path = stateFilePath(),
+  /** Throws to refuse the entry, judged against the other setups as they are under the lock. */
+  guard?: (setups: readonly SetupState[]) => void,
+): Promise<void> {
   // Loaded here, not at the top: cli.ts imports this module on every start (--help).
   const { changeStateFile } = await import("./state-write.js");
   await changeStateFile(path, (setups) => {
+    guard?.(Object.values(setups));
     setups[setupIdOf(setup)] = setup;
   });
 }
 
-/** Records when verify judged a setup, on the entry as it is now (a setup rerun meanwhile keeps its changes). */
-export async function markVerified(id: string, at: Date, path = stateFilePath()): Promise<void> {
+/** Records when verify judged a setup and what it found, on the entry as it is now (a setup rerun meanwhile keeps its changes). */
+export async function markVerified(id: string, at: Date, outcome: VerifyOutcome, path = stateFilePath()): Promise<void> {
   const { changeStateFile } = await import("./state-write.js");
   await changeStateFile(path, (setups) => {
     const setup = setups[id];
-    if (setup) setups[id] = { ...setup, lastVerifiedAt: at.toISOString() };
+    if (setup) setups[id] = { ...setup, lastVerifiedAt: at.toISOString(), lastVerifyOutcome: outcome };
   });
 }
 

@@ -83,8 +83,8 @@ describe("the state file of many setups", () => {
     const path = join(dir, "verified.json");
     await saveSetup(setup("bkt-a"), path);
     await saveSetup(setup("bkt-b"), path);
-    await markVerified("bkt-b/StageRole", new Date("2026-02-03T04:05:06.000Z"), path);
-    await markVerified("gone/StageRole", new Date(), path);
+    await markVerified("bkt-b/StageRole", new Date("2026-02-03T04:05:06.000Z"), "passed", path);
+    await markVerified("gone/StageRole", new Date(), "failed", path);
     expect((await loadSetups(path)).map((s) => [s.bucket, s.lastVerifiedAt])).toEqual([
       ["bkt-a", undefined],
       ["bkt-b", "2026-02-03T04:05:06.000Z"],

@@ -93,7 +93,7 @@ describe("two setups in one emulator", () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toContain(`${ALPHA}/StageRole`);
     expect(human.stdout).toMatch(/profile +BetaCred \(expires \S+, in \d+ min\)/);
-    expect(human.stdout).toMatch(/verified +never/);
+    expect(human.stdout).toMatch(/verify +never run/);
     const json = JSON.parse((await sandbox.run(["list", "--json"])).stdout);
     expect(json.setups.map((s: { id: string }) => s.id)).toEqual([`${ALPHA}/StageRole`, `${BETA}/BetaRole`]);
     expect(json.setups[1]).toMatchObject({

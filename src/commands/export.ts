@@ -12,7 +12,6 @@ import { clientsFor, type AwsClients } from "../aws/clients.js";
 import { readBucketEncryption } from "../aws/kms.js";
 import { keyPolicyNote, planKms, readBucketKeys } from "../resources/key-policy.js";
 import type { BucketKeyState } from "../resources/state.js";
-import { getCallerIdentity } from "../aws/identity.js";
 import { makeDirectory } from "../make-directory.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { invalidInput, XacctError } from "../errors.js";
@@ -40,6 +39,7 @@ import { checkOuId } from "../validate/index.js";
 import { ONE_HOUR_SECONDS } from "../session-duration.js";
 import { BUCKET_POLICY_WARNING, buildTerraformFiles } from "../export/terraform.js";
 import { buildSetupPlan, type SetupPlan } from "../plan.js";
+import { identifySetupProfiles } from "../setups/accounts.js";
 import { resolveSetup } from "../setups/resolve.js";
 import { loadSetups, setupIdOf, type SetupState } from "../state.js";
 import type { TrustHardening } from "../policy/index.js";
@@ -84,7 +84,7 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   const names = exportFileNames(options.format, ou !== undefined);
   await refuseSharedOutDir(outDir, names, ctx.env);
   await refuseFilesNotExported(outDir, names, options.force ?? false);
-  const plan = await planFor(target, rememberedTrust(state), ctx, state?.moreStaging);
+  const plan = await planFor(target, state, ctx);
   // After setup the resources exist: the export adopts them instead of creating them again.
   const account = (profile: string) => clientsFor(ctx, { profile }, plan.answers.region);
   const existing = await readExisting(plan, { production: account(plan.answers.productionProfile), staging: account(plan.answers.stagingProfile) });
@@ -183,16 +183,22 @@ function rememberedTrust(state: SetupState | undefined): TrustAnswers {
 }
 
 /** The account IDs are all export needs from AWS; buckets are not listed, nothing is written. */
-/** `moreStaging`: the further Staging accounts setup trusted, so the exported trust matches. */
-async function planFor(target: Target, trust: TrustAnswers, ctx: CommandContext, moreStaging?: SetupState["moreStaging"]): Promise<SetupPlan> {
+/**
+ * `state`: the remembered setup exported, if any: its trust and further Staging accounts are
+ * exported too, and it is exported from its own accounts only (another would move it).
+ */
+async function planFor(target: Target, state: SetupState | undefined, ctx: CommandContext): Promise<SetupPlan> {
+  const trust = rememberedTrust(state);
+  const moreStaging = state?.moreStaging;
   const view = await loadProfileView(ctx.env);
   requireProfile(view, target.productionProfile);
   requireProfile(view, target.stagingProfile);
   const clients = (profile: string) => clientsFor(ctx, { profile }, target.region);
-  const [production, staging] = await Promise.all([
-    getCallerIdentity(clients(target.productionProfile), target.productionProfile),
-    getCallerIdentity(clients(target.stagingProfile), target.stagingProfile),
-  ]);
+  const { production, staging } = await identifySetupProfiles(
+    { production: clients(target.productionProfile), staging: clients(target.stagingProfile) },
+    target,
+    state,
+  );
   const answers = { ...target, ...trust, mode: "role" as const, endpoint: ctx.endpoint };
   const plan = buildSetupPlan(answers, { production: { ...production, ownedBuckets: new Set() }, staging, moreStaging: moreStaging ?? [] });
   // An SSE-KMS bucket: the role's policy and the key policy carry its key, as setup would write them.

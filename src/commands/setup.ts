@@ -17,9 +17,9 @@ import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
 import { homedir } from "node:os";
 import { runSteps, type StepRecord } from "../stages/steps.js";
 import { loadSetups, setupIdOf, type SetupState } from "../state.js";
-import { changedSomething, rememberSetup, restoreRemembered } from "../setups/remember.js";
+import { changedSomething, rememberSetup, restoreRemembered, type LastVerify } from "../setups/remember.js";
 import { setupToContinue } from "../setups/resolve.js";
-import { defaultTempProfile, refuseMovedSetup, refuseTakenProfile } from "../setups/taken.js";
+import { defaultTempProfile, refuseDroppedStaging, refuseMovedSetup, refuseTakenProfile } from "../setups/taken.js";
 import { displayShellWord } from "../shell-words.js";
 import { showAccounts, showSetupChanges } from "../ui/plan-view.js";
 import { askBucket } from "../wizard/setup-questions.js";
@@ -84,6 +84,7 @@ async function runSetup(options: SetupOptions, ctx: CommandContext, setups: Reme
     stagingAccountId: session.accounts.staging.accountId,
     stagingUser: session.answers.stagingUser,
   });
+  refuseDroppedStaging(session.previous, { id: setupId(session.answers), moreStaging: session.accounts.moreStaging ?? [] });
   if (session.answers.mode === "role") refuseTakenProfile(setups.remembered, setupId(session.answers), tempProfile, "--temp-profile");
   warnProfileLeftBehind(ctx, session.previous, session.answers, tempProfile);
   // Before any write: the temporary profile must not replace the admin profiles setup uses.
@@ -335,9 +336,9 @@ function kmsPlanInput(plan: SetupPlan, objectKey: string | undefined): KmsPlanIn
 
 /** Keys an earlier run of this same setup put its statement in: a rerun takes it out of those it no longer needs. */
 /** When verify last judged this same setup: a rerun keeps that fact for `xacct list`. */
-function verifiedBefore(session: SetupSession, answers: SetupAnswers): string | undefined {
+function verifiedBefore(session: SetupSession, answers: SetupAnswers): LastVerify {
   const previous = session.previous;
-  return previous && setupId(previous) === setupId(answers) ? previous.lastVerifiedAt : undefined;
+  return previous && setupId(previous) === setupId(answers) ? { lastVerifiedAt: previous.lastVerifiedAt, lastVerifyOutcome: previous.lastVerifyOutcome } : {};
 }
 
 function rememberedKeys(session: SetupSession, answers: SetupAnswers): string[] {

@@ -17,6 +17,7 @@ import { computeRemovals, readDependents, stagingPolicyCandidates, type Removal,
 import { teardownSteps } from "../stages/teardown-steps.js";
 import { bucketPolicyLockDirectory } from "../resources/bucket-policy-write.js";
 import { homedir } from "node:os";
+import { identifySetupProfiles } from "../setups/accounts.js";
 import { resolveSetup } from "../setups/resolve.js";
 import { forgetSetup, loadSetups, setupIdOf, type SetupState } from "../state.js";
 import { displayShellWord } from "../shell-words.js";
@@ -55,7 +56,7 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
   }
   const bucketLeft = remembered && ownBucketLeft(removals);
   if (pending === 0) {
-    await removeFromMoreStaging(ctx, answers, remembered?.moreStaging, survey.target);
+    await removeFromMoreStaging(ctx, answers, remembered?.moreStaging, survey.target, survey.others);
     await survey.forgetSetup();
     out.line();
     if (bucketLeft) out.line(`Nothing else to remove. ${finishHint(bucketLeft, remembered)}`);
@@ -93,6 +94,8 @@ interface TeardownSurvey {
   removals: Removal[];
   /** The remembered setup, when it is this one: only then are its profile and state xacct's to remove. */
   remembered: SetupState | undefined;
+  /** Every other remembered setup: what one of them uses stays. */
+  others: readonly SetupState[];
   profileExists: boolean;
   profileFound: ProfileFound;
   forgetSetup: () => Promise<void>;
@@ -120,7 +123,9 @@ async function nothingRemembered(options: TeardownOptions, ctx: CommandContext):
 }
 
 async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promise<TeardownSurvey> {
-  const found = await resolveSetup(ctx, setupRequestOf("teardown", options));
+  // --yes never goes with a setup picked from a list: Enter on the highlighted one would remove it unasked.
+  const noPicking = options.yes && !options.plan ? "--yes" : undefined;
+  const found = await resolveSetup(ctx, { ...setupRequestOf("teardown", options), noPicking });
   const answers = resolveTarget("teardown", options, found, !ctx.interactive && !options.yes && !options.plan);
   const others = (await loadSetups(ctx.statePath)).filter((setup) => setupIdOf(setup) !== setupIdOf(answers));
   const view = await loadProfileView(ctx.env);
@@ -128,17 +133,13 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
   requireProfile(view, answers.stagingProfile);
   const prod = clientsFor(ctx, { profile: answers.productionProfile }, answers.region);
   const staging = clientsFor(ctx, { profile: answers.stagingProfile }, answers.region);
-  const [prodIdentity, stagingIdentity, owner] = await ctx.out.progress(
-    `Finding the accounts of profiles ${answers.productionProfile} and ${answers.stagingProfile}`,
-    () =>
-      Promise.all([
-        getCallerIdentity(prod, answers.productionProfile),
-        getCallerIdentity(staging, answers.stagingProfile),
-        getS3Owner(prod, answers.productionProfile),
-      ]),
-  );
   // What xacct remembers of this very setup: only then are its profile and entry xacct's to remove.
   const remembered = found && setupIdOf(found) === setupIdOf(answers) ? found : undefined;
+  // A remembered setup is torn down in its own accounts only: elsewhere its resources would read as "already gone".
+  const [{ production: prodIdentity, staging: stagingIdentity }, owner] = await ctx.out.progress(
+    `Finding the accounts of profiles ${answers.productionProfile} and ${answers.stagingProfile}`,
+    () => Promise.all([identifySetupProfiles({ production: prod, staging }, answers, remembered), getS3Owner(prod, answers.productionProfile)]),
+  );
   const partition = partitionForRegion(answers.region);
   const target: TeardownTarget = {
     mode: answers.mode,
@@ -189,6 +190,7 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     prodState,
     removals,
     remembered,
+    others,
     // Only a profile xacct wrote for this setup is removed: a user's own profile of that name stays,
     // and so does one another remembered setup writes.
     ...profileToRemove(view, answers.tempProfile, profileOwner(remembered, others, answers.tempProfile), answers.mode),
@@ -216,14 +218,28 @@ function finishHint(bucketLeft: Removal, remembered: SetupState): string {
 
 /** Which other remembered setup uses the same Staging inline policy, or the same managed policy, if any. */
 function sharedWithOthers(others: readonly SetupState[], target: TeardownTarget, mode: Target["mode"], stagingAccountId: string): TeardownTarget["sharedWith"] {
-  const inline = others.find(
+  const inline = otherUsingInlinePolicy(others, stagingAccountId, target);
+  const managed = mode === "role" ? others.find((other) => other.mode !== "resource-policy" && other.policyArn === target.policyArn) : undefined;
+  return { inlinePolicy: inline, managedPolicy: managed && setupIdOf(managed) };
+}
+
+/**
+ * The other remembered setup whose Staging side in `accountId` is the same user's same inline
+ * policy, if any: in its main Staging account or in a further one it granted (by profile).
+ */
+function otherUsingInlinePolicy(
+  others: readonly SetupState[],
+  accountId: string,
+  target: { stagingUser: string; inlinePolicyName: string },
+): string | undefined {
+  const granted = (other: SetupState) => [other.stagingAccountId, ...(other.moreStaging ?? []).filter((a) => a.profile !== undefined).map((a) => a.accountId)];
+  const other = others.find(
     (other) =>
-      other.stagingAccountId === stagingAccountId &&
+      granted(other).includes(accountId) &&
       other.stagingUser === target.stagingUser &&
       inlinePolicyNameFor({ ...other, mode: other.mode ?? "role" }) === target.inlinePolicyName,
   );
-  const managed = mode === "role" ? others.find((other) => other.mode !== "resource-policy" && other.policyArn === target.policyArn) : undefined;
-  return { inlinePolicy: inline && setupIdOf(inline), managedPolicy: managed && setupIdOf(managed) };
+  return other && setupIdOf(other);
 }
 
 /** The trust statement an older xacct would have written for the remembered setup (under the shared Sid). */
@@ -292,7 +308,7 @@ async function removeEverything(ctx: CommandContext, survey: TeardownSurvey): Pr
   ctx.calls.checkpoint();
   const lockDirectory = bucketPolicyLockDirectory(ctx.env, ctx.env["HOME"] || homedir());
   await runSteps(teardownSteps({ production: survey.prod, staging: survey.staging }, survey.removals, target, where, lockDirectory), ctx.out, removed);
-  await removeFromMoreStaging(ctx, answers, survey.remembered?.moreStaging, target);
+  await removeFromMoreStaging(ctx, answers, survey.remembered?.moreStaging, target, survey.others);
   if (survey.profileExists) {
     const profile = answers.tempProfile;
     const fromConfig = await removeProfileFromFile({ path: configFilePath(ctx.env), file: "config", profile });
@@ -311,6 +327,7 @@ async function removeFromMoreStaging(
   answers: Target,
   remembered: { accountId: string; profile?: string | undefined }[] | undefined,
   target: TeardownTarget,
+  others: readonly SetupState[],
 ): Promise<void> {
   const { inlinePolicyName } = target;
   const clientsOf = (profile: string) => clientsFor(ctx, { profile }, answers.region);
@@ -325,7 +342,14 @@ async function removeFromMoreStaging(
   ctx.out.heading(counted(byAccount.size, "more Staging account"));
   const results = await removeMoreStaging(
     [...byAccount.values()],
-    { userName: answers.stagingUser, inlinePolicyName, setupId: setupId(answers), policies: stagingPolicyCandidates(target) },
+    {
+      userName: answers.stagingUser,
+      inlinePolicyName,
+      setupId: setupId(answers),
+      policies: stagingPolicyCandidates(target),
+      // Another remembered setup's Staging side in that account (main or further): it stays, user and all.
+      usedBy: (accountId) => otherUsingInlinePolicy(others, accountId, { stagingUser: answers.stagingUser, inlinePolicyName }),
+    },
     clientsOf,
     ctx.out,
   );

@@ -55,6 +55,7 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
       { ...target, orgProfile: options.orgProfile, objectKey: options.key },
       {
         moreStagingAccountIds: state?.moreStaging?.map((a) => a.accountId),
+        remembered: state,
         objectKeys: options.key === undefined ? undefined : [options.key],
         context: (arn) =>
           requestContext(state?.roleArn === arn ? state : undefined, { externalId: options.externalId, ...(options.mfa === false ? { mfa: false } : {}) }),
@@ -66,10 +67,10 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   else if (options.live)
     hops.push(...(await ctx.out.progress(live, () => liveHops(ctx, target, roleArn, options.key, state?.roleArn === roleArn ? state : undefined))));
   showHops(ctx, hops);
-  if (state) await markVerified(setupIdOf(state), new Date(), ctx.statePath);
   // A check xacct cannot tell (ok: null) never counts as holding: the run does not pass.
   const failed = hops.filter((h) => h.ok === false).length;
   const undecided = hops.filter((h) => h.ok === null).length;
+  if (state) await markVerified(setupIdOf(state), new Date(), failed > 0 ? "failed" : undecided > 0 ? "undecided" : "passed", ctx.statePath);
   // --json's "ok" is the verdict: false when a hop fails or cannot be told (exit 1 or 3), so a script reading it never takes those as a pass.
   Object.assign(ctx.result, { ok: failed === 0 && undecided === 0, roleArn, bucket: target.bucket, hops, failed, undecided });
   ctx.out.line();

@@ -11,6 +11,7 @@ import { refuseSameAccount, type DiscoveredAccounts, type MoreStagingAccount, ty
 import { ACCOUNT_CONCURRENCY, applyMoreStaging, mapBounded } from "../stages/more-staging.js";
 import { checkAccountId, checkOuId } from "../validate/index.js";
 import type { CommandContext } from "../commands/context.js";
+import { setupIdOf, type SetupState } from "../state.js";
 import { agreeing, counted } from "../ui/words.js";
 
 export interface MoreStagingFlags {
@@ -106,4 +107,59 @@ export async function discoverAccounts(
     production: { ...prodIdentity, canonicalUserId: owner.canonicalUserId, ownedBuckets: owner.ownedBuckets },
     staging: stagingIdentity,
   };
+}
+
+type SetupAccounts = Pick<SetupState, "bucket" | "roleName" | "productionProfile" | "stagingProfile" | "productionAccountId" | "stagingAccountId">;
+
+/**
+ * The accounts of the two profiles a command after setup acts through. For a remembered setup
+ * they must be the setup's own: a profile of another account would make teardown look there and
+ * forget the setup, verify judge another account, and export move the setup. Refused, exit 2,
+ * before the command reads or writes anything else.
+ */
+export async function identifySetupProfiles(
+  clients: { production: AwsClients; staging: AwsClients },
+  profiles: { productionProfile: string; stagingProfile: string },
+  remembered: SetupAccounts | undefined,
+): Promise<{ production: CallerIdentity; staging: CallerIdentity }> {
+  const [production, staging] = await Promise.all([
+    getCallerIdentity(clients.production, profiles.productionProfile),
+    getCallerIdentity(clients.staging, profiles.stagingProfile),
+  ]);
+  if (remembered) refuseOtherAccounts(remembered, profiles, { production: production.accountId, staging: staging.accountId });
+  return { production, staging };
+}
+
+/** A profile whose account is not the remembered one: one sentence naming the setup, the profile and both accounts. */
+export function refuseOtherAccounts(
+  remembered: SetupAccounts,
+  profiles: { productionProfile: string; stagingProfile: string },
+  found: { production: string; staging: string },
+): void {
+  const sides = [
+    {
+      side: "Production",
+      flag: "--production-profile",
+      profile: profiles.productionProfile,
+      own: remembered.productionProfile,
+      expected: remembered.productionAccountId,
+      actual: found.production,
+    },
+    {
+      side: "Staging",
+      flag: "--staging-profile",
+      profile: profiles.stagingProfile,
+      own: remembered.stagingProfile,
+      expected: remembered.stagingAccountId,
+      actual: found.staging,
+    },
+  ];
+  const wrong = sides.find((s) => s.actual !== s.expected);
+  if (!wrong) return;
+  throw invalidInput(
+    `Setup ${setupIdOf(remembered)} is in ${wrong.side} account ${wrong.expected}, and profile ${wrong.profile} is in account ${wrong.actual}.`,
+    wrong.profile === wrong.own
+      ? `Profile ${wrong.profile} now reaches another account: point it back at account ${wrong.expected}, or give ${wrong.flag} a profile of that account.`
+      : `Give ${wrong.flag} a profile of account ${wrong.expected}, or leave it out to use ${wrong.own}, the profile setup used.`,
+  );
 }

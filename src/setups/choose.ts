@@ -18,6 +18,8 @@ export interface SetupRequest {
   roleArn?: string | undefined;
   /** assume, credentials, console: only a setup with a role can be meant. */
   needsRole?: boolean;
+  /** teardown --yes: a setup picked from a list would be removed unasked, so none is offered. */
+  noPicking?: string | undefined;
 }
 
 export type SetupChoice =

@@ -38,6 +38,8 @@ export interface SetupSummary {
     otherRole: string | null;
   } | null;
   lastVerifiedAt: string | null;
+  /** What verify found then: passed, failed, undecided (no check failed, one could not be told); null when unknown. */
+  lastVerifyOutcome: "passed" | "failed" | "undecided" | null;
   updatedAt: string;
 }
 
@@ -65,6 +67,7 @@ export function summarizeSetup(setup: SetupState, profile: ProfileFacts | undefi
           }
         : null,
     lastVerifiedAt: setup.lastVerifiedAt ?? null,
+    lastVerifyOutcome: setup.lastVerifiedAt ? (setup.lastVerifyOutcome ?? null) : null,
     updatedAt: setup.updatedAt,
   };
 }
@@ -79,8 +82,19 @@ export function setupLines(summary: SetupSummary, now: Date): [string, string][]
     ["bucket", `s3://${summary.bucket} in ${summary.region}`],
     ["mode", summary.mode === "role" ? `role ${summary.roleArn}` : "resource-policy: the bucket policy grants Staging directly; no role"],
     ["profile", profileText(summary, now)],
-    ["verified", summary.lastVerifiedAt ? `${summary.lastVerifiedAt} (${ago(new Date(summary.lastVerifiedAt), now)})` : "never (xacct verify)"],
+    ["verify", verifyText(summary, now)],
   ];
+}
+
+/** The last verify with what it found: a run that failed never reads as a pass. */
+function verifyText(summary: SetupSummary, now: Date): string {
+  if (!summary.lastVerifiedAt) return "never run (xacct verify)";
+  const when = `${summary.lastVerifiedAt} (${ago(new Date(summary.lastVerifiedAt), now)})`;
+  const again = `xacct verify --setup ${displayShellWord(summary.id)}`;
+  if (summary.lastVerifyOutcome === "passed") return `passed ${when}`;
+  if (summary.lastVerifyOutcome === "failed") return `failed ${when}: ${again} shows which checks`;
+  if (summary.lastVerifyOutcome === "undecided") return `could not tell ${when}: ${again} shows which checks`;
+  return `ran ${when}, outcome not recorded (${again})`;
 }
 
 function profileText(summary: SetupSummary, now: Date): string {

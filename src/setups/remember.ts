@@ -6,6 +6,7 @@
 import { setupId, type SetupAnswers, type SetupPlan } from "../plan.js";
 import type { StepRecord } from "../stages/steps.js";
 import { forgetSetup, saveSetup, type SetupState } from "../state.js";
+import { refuseTakenProfile } from "./taken.js";
 
 /** A step that changed an account: until one has, a failed run has changed nothing. */
 export function changedSomething(step: StepRecord): boolean {
@@ -27,13 +28,16 @@ function rememberedKeyUnion(earlier: readonly string[], plan: SetupPlan): string
   return all.length > 0 ? all : undefined;
 }
 
+/** What verify last found for this setup: a rerun keeps it for `xacct list`. */
+export type LastVerify = Pick<SetupState, "lastVerifiedAt" | "lastVerifyOutcome">;
+
 export async function rememberSetup(
   statePath: string,
   plan: SetupPlan,
   tempProfile: string,
   createdBucket: boolean,
   earlierKeyArns: readonly string[],
-  lastVerifiedAt?: string,
+  lastVerify: LastVerify = {},
 ): Promise<void> {
   const state: SetupState = {
     mode: plan.answers.mode,
@@ -60,7 +64,13 @@ export async function rememberSetup(
     maxSessionDuration: plan.answers.maxSessionDuration,
     kmsKeyArns: rememberedKeyUnion(earlierKeyArns, plan),
     updatedAt: new Date().toISOString(),
-    lastVerifiedAt,
+    lastVerifiedAt: lastVerify.lastVerifiedAt,
+    lastVerifyOutcome: lastVerify.lastVerifyOutcome,
   };
-  await saveSetup(state, statePath);
+  // Checked again under the state file's lock: another setup run at the same time may have
+  // taken this temporary profile since the check before the plan (the first call is before any write).
+  const id = setupId(plan.answers);
+  await saveSetup(state, statePath, (remembered) => {
+    if (plan.answers.mode === "role") refuseTakenProfile(remembered, id, tempProfile, "--temp-profile");
+  });
 }

@@ -18,6 +18,12 @@ export async function resolveSetup(
   const choice = chooseSetup(await loadSetups(ctx.statePath), request);
   if (choice.kind === "found") return choice.setup;
   if (choice.kind === "none") return undefined;
+  if (request.noPicking !== undefined) {
+    throw invalidInput(
+      `xacct ${request.command} ${request.noPicking} does not know which of ${choice.choices.length} setups to act on, and never acts on one picked from a list: give --setup NAME.`,
+      `The setups: ${setupNames(choice.choices)} (see \`xacct list\`).`,
+    );
+  }
   if (!ctx.interactive) {
     throw invalidInput(
       `xacct ${request.command} does not know which of ${choice.choices.length} setups to act on: give --setup NAME.`,

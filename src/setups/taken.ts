@@ -65,3 +65,22 @@ export function refuseMovedSetup(
     `Run \`xacct teardown --setup ${displayShellWord(now.id)} --yes\` first, then setup again.`,
   );
 }
+
+/**
+ * A rerun that leaves out a further Staging account the setup granted (by profile) would leave
+ * its user and inline policy there, where teardown no longer looks: give it again, or tear down first.
+ */
+export function refuseDroppedStaging(
+  previous: SetupState | undefined,
+  now: { id: string; moreStaging: readonly { accountId: string; profile?: string | undefined }[] },
+): void {
+  if (!previous || setupIdOf(previous) !== now.id) return;
+  const kept = new Set(now.moreStaging.filter((a) => a.profile !== undefined).map((a) => a.accountId));
+  const dropped = (previous.moreStaging ?? []).filter((a) => a.profile !== undefined && !kept.has(a.accountId));
+  if (dropped.length === 0) return;
+  const named = dropped.map((a) => `${a.accountId} (profile ${a.profile})`).join(", ");
+  throw invalidInput(
+    `Setup ${now.id} granted further Staging account${dropped.length === 1 ? "" : "s"} ${named}, which this run leaves out; dropping ${dropped.length === 1 ? "it" : "them"} would leave the grant there in place.`,
+    `Give ${dropped.map((a) => `--staging-profile ${displayShellWord(a.profile!)}`).join(" ")} again, or run \`xacct teardown --setup ${displayShellWord(now.id)} --yes\` first, then setup again.`,
+  );
+}

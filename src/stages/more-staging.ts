@@ -77,8 +77,17 @@ async function applyOne(plan: SetupPlan, account: WithProfile, clients: AwsClien
 
 export async function removeMoreStaging(
   accounts: WithProfile[],
-  /** `policies`: the inline policies xacct writes for this setup; one of other content stays. */
-  target: { userName: string; inlinePolicyName: string; setupId: string; policies: readonly PolicyDocument[] },
+  /**
+   * `policies`: the inline policies xacct writes for this setup; one of other content stays.
+   * `usedBy`: the other remembered setup that uses the same inline policy in an account, if any; there it stays.
+   */
+  target: {
+    userName: string;
+    inlinePolicyName: string;
+    setupId: string;
+    policies: readonly PolicyDocument[];
+    usedBy?: ((accountId: string) => string | undefined) | undefined;
+  },
   clientsFor: (profile: string) => AwsClients,
   out: Output,
 ): Promise<AccountResult[]> {
@@ -86,24 +95,31 @@ export async function removeMoreStaging(
   return mapBounded(accounts, ACCOUNT_CONCURRENCY, async (account) => {
     const base = { accountId: account.accountId, profile: account.profile };
     let result: AccountResult;
-    try {
-      const clients = clientsFor(account.profile);
-      const current = await readStagingState(clients, { userName: target.userName, inlinePolicyName: target.inlinePolicyName, profile: account.profile });
-      const policyIsOurs = !!current.inlinePolicy && isXacctStagingPolicy(current.inlinePolicy, target.policies);
-      if (policyIsOurs) await clients.iam.send(new DeleteUserPolicyCommand({ UserName: target.userName, PolicyName: target.inlinePolicyName }));
-      // A user xacct created there goes too, unless something else was given to it since.
-      const ours = current.user && madeBySetup(current.user.tags, target.setupId);
-      const extras = ours ? await listUserExtras(clients, { stagingUser: target.userName, inlinePolicyName: policyIsOurs ? target.inlinePolicyName : "" }) : [];
-      if (ours && extras.length === 0) await clients.iam.send(new DeleteUserCommand({ UserName: target.userName }));
-      const kept = current.inlinePolicy && !policyIsOurs ? `inline policy ${target.inlinePolicyName} was not written by xacct: left in place` : undefined;
-      result = { ...base, status: policyIsOurs || (ours && extras.length === 0) ? "removed" : kept ? "kept" : "absent", ...(kept ? { message: kept } : {}) };
-    } catch (error) {
-      result = {
-        ...base,
-        status: "failed",
-        message: toXacctError(error, { action: `removing ${target.inlinePolicyName} in account ${account.accountId}`, profile: account.profile }).message,
-      };
-    }
+    const usedBy = target.usedBy?.(account.accountId);
+    // Another setup's policy stays, and so does its user.
+    if (usedBy !== undefined)
+      result = { ...base, status: "kept", message: `inline policy ${target.inlinePolicyName} of user ${target.userName}: setup ${usedBy} uses it too` };
+    else
+      try {
+        const clients = clientsFor(account.profile);
+        const current = await readStagingState(clients, { userName: target.userName, inlinePolicyName: target.inlinePolicyName, profile: account.profile });
+        const policyIsOurs = !!current.inlinePolicy && isXacctStagingPolicy(current.inlinePolicy, target.policies);
+        if (policyIsOurs) await clients.iam.send(new DeleteUserPolicyCommand({ UserName: target.userName, PolicyName: target.inlinePolicyName }));
+        // A user xacct created there goes too, unless something else was given to it since.
+        const ours = current.user && madeBySetup(current.user.tags, target.setupId);
+        const extras = ours
+          ? await listUserExtras(clients, { stagingUser: target.userName, inlinePolicyName: policyIsOurs ? target.inlinePolicyName : "" })
+          : [];
+        if (ours && extras.length === 0) await clients.iam.send(new DeleteUserCommand({ UserName: target.userName }));
+        const kept = current.inlinePolicy && !policyIsOurs ? `inline policy ${target.inlinePolicyName} was not written by xacct: left in place` : undefined;
+        result = { ...base, status: policyIsOurs || (ours && extras.length === 0) ? "removed" : kept ? "kept" : "absent", ...(kept ? { message: kept } : {}) };
+      } catch (error) {
+        result = {
+          ...base,
+          status: "failed",
+          message: toXacctError(error, { action: `removing ${target.inlinePolicyName} in account ${account.accountId}`, profile: account.profile }).message,
+        };
+      }
     finished++;
     report(out, result, finished, accounts.length);
     return result;

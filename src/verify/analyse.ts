@@ -3,10 +3,11 @@
  * and what a translated AccessDenied points at. Read-only.
  */
 import { clientsFor } from "../aws/clients.js";
-import { getCallerIdentity } from "../aws/identity.js";
 import type { CommandContext } from "../commands/context.js";
 import type { GrantMode } from "../plan.js";
+import { identifySetupProfiles } from "../setups/accounts.js";
 import type { Target } from "../setups/target.js";
+import type { SetupState } from "../state.js";
 import { partitionForRegion, roleArn as buildRoleArn } from "../policy/arn.js";
 import type { ContextValue } from "../policy-eval/index.js";
 import { defaultSessionName } from "../session-name.js";
@@ -35,11 +36,17 @@ export interface PathAnalysis {
 export async function analysePath(
   ctx: CommandContext,
   path: PathToAnalyse,
-  request: { context: (roleArn: string) => Record<string, ContextValue>; moreStagingAccountIds?: string[] | undefined; objectKeys?: string[] | undefined },
+  request: {
+    context: (roleArn: string) => Record<string, ContextValue>;
+    moreStagingAccountIds?: string[] | undefined;
+    objectKeys?: string[] | undefined;
+    /** The remembered setup judged: the profiles must reach its accounts, or nothing is judged. */
+    remembered?: SetupState | undefined;
+  },
 ): Promise<PathAnalysis> {
   const prod = clientsFor(ctx, { profile: path.productionProfile }, path.region);
   const staging = clientsFor(ctx, { profile: path.stagingProfile }, path.region);
-  const [prodIdentity, stagingIdentity] = await Promise.all([getCallerIdentity(prod, path.productionProfile), getCallerIdentity(staging, path.stagingProfile)]);
+  const { production: prodIdentity, staging: stagingIdentity } = await identifySetupProfiles({ production: prod, staging }, path, request.remembered);
   const target = (profile: string) => ({ profile, region: path.region, endpoint: ctx.endpoint });
   const [read, organization] = await Promise.all([
     readPathDocuments(prod, staging, path),
