@@ -104,7 +104,9 @@ describe("hardened trust", () => {
     expect(encryption.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe("AES256");
     const ownership = await prod().s3.send(new GetBucketOwnershipControlsCommand({ Bucket: "hard-bucket" }));
     expect(ownership.OwnershipControls?.Rules?.[0]?.ObjectOwnership).toBe("BucketOwnerEnforced");
-    expect((await sandbox.run(["teardown", "--yes"])).code).toBe(0);
+    // The bucket holds h.txt: --delete-objects removes it with the rest, and xacct forgets the setup
+    expect((await sandbox.run(["teardown", "--yes", "--delete-objects"])).code).toBe(0);
+    expect(JSON.parse(await readFile(sandbox.statePath, "utf8").catch(() => "{}")).setups ?? {}).toEqual({});
   });
 
   it("an existing bucket's deviations are reported and left, unless --harden-bucket", async () => {
