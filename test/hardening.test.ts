@@ -143,7 +143,7 @@ describe("profiles the AWS tools refresh themselves", () => {
     expect(result.code).toBe(0);
     const config = await readFile(sandbox.configFile, "utf8");
     expect(config).toMatch(
-      /\[profile ProcCred\]\ncredential_process = '\S+node' '\S+bin\/xacct\.js' 'credentials' '--role-arn=arn:aws:iam::111111111111:role\/StageRole' '--profile=staging'/,
+      /\[profile ProcCred\]\ncredential_process = (?:\S+node )?\S+bin\/xacct\.js credentials '--role-arn=arn:aws:iam::111111111111:role\/StageRole' '--profile=staging'/,
     );
     const out = join(sandbox.dir, "p.txt");
     await exec("aws", ["s3api", "get-object", "--bucket", "loose-bucket", "--key", "r.txt", out, "--profile", "ProcCred"], { env: sandbox.env });

@@ -134,7 +134,7 @@ describe("a process-style profile runs exactly xacct credentials, with the argum
     ]);
     expect(assumed.code).toBe(0);
     const config = await readFile(sandbox.configFile, "utf8");
-    expect(config).toContain(`'--endpoint-url=${sandbox.moto.endpoint}' 'credentials'`);
+    expect(config).toContain(`'--endpoint-url=${sandbox.moto.endpoint}' credentials`);
     const cli = await awsCli(["sts", "get-caller-identity", "--profile", "Endp"]);
     expect(cli.ok).toBe(true);
   });

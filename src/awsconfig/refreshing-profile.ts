@@ -14,6 +14,7 @@ import { writeProfile } from "./store.js";
 import { afterFirstFile, dropCredentialsFileKeys, OWNER_KEY, PROFILE_STYLE_KEYS, shadowingWarnings } from "./temporary-profile.js";
 import { loadProfileView } from "./sdk-view.js";
 import { shellLine } from "../shell-words.js";
+import { xacctLauncher } from "./xacct-launcher.js";
 
 export interface RoleProfile {
   name: string;
@@ -52,11 +53,13 @@ export async function writeRoleProfile(profile: RoleProfile, env: NodeJS.Process
 }
 
 /**
- * The command line a credential_process profile runs: every argument quoted for both sh and
- * shlex, and every option written `--name=value`, so a value that starts with '-' (a profile
- * named --version) is still the value and never an option of its own.
+ * The command line a credential_process profile runs: every option written `--name=value`, so
+ * a value that starts with '-' (a profile named --version) is still the value and never an
+ * option of its own, and quoted for both sh and shlex. How xacct is started (`launcher`):
+ * xacct-launcher.ts; those words and `credentials` are bare when nothing in them means
+ * anything to either reader.
  */
-export function credentialProcessCommand(profile: ProcessProfile, bin = xacctBin()): string {
+export function credentialProcessCommand(profile: ProcessProfile, launcher: readonly string[] = xacctLauncher(xacctBin())): string {
   const options: [string, string | undefined][] = [
     ["--role-arn", profile.roleArn],
     ["--profile", profile.sourceProfile],
@@ -65,21 +68,27 @@ export function credentialProcessCommand(profile: ProcessProfile, bin = xacctBin
     ["--external-id", profile.externalId],
     ["--duration-seconds", profile.durationSeconds ? String(profile.durationSeconds) : undefined],
   ];
-  return shellLine([
-    process.execPath,
-    bin,
-    ...(profile.endpoint ? [`--endpoint-url=${profile.endpoint}`] : []),
+  return [
+    ...launcher.map(plainWord),
+    ...(profile.endpoint ? [shellLine([`--endpoint-url=${profile.endpoint}`])] : []),
     "credentials",
-    ...options.flatMap(([name, value]) => (value ? [`${name}=${value}`] : [])),
-  ]);
+    shellLine(options.flatMap(([name, value]) => (value ? [`${name}=${value}`] : []))),
+  ]
+    .filter((words) => words !== "")
+    .join(" ");
 }
 
-export function processProfileValues(profile: ProcessProfile): Record<string, string> {
-  return { credential_process: credentialProcessCommand(profile), region: profile.region, [OWNER_KEY]: "process" };
+/** A word both sh and shlex read back unchanged without quotes, bare; else quoted. */
+function plainWord(word: string): string {
+  return /^[\w/.@%+,:-]+$/.test(word) ? word : shellLine([word]);
+}
+
+export function processProfileValues(profile: ProcessProfile, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return { credential_process: credentialProcessCommand(profile, xacctLauncher(xacctBin(), env)), region: profile.region, [OWNER_KEY]: "process" };
 }
 
 export async function writeProcessProfile(profile: ProcessProfile, env: NodeJS.ProcessEnv): Promise<WrittenProfile> {
-  return writeStyleProfile(profile.name, processProfileValues(profile), env);
+  return writeStyleProfile(profile.name, processProfileValues(profile, env), env);
 }
 
 /**
