@@ -9,11 +9,12 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import { benchCalls } from "./calls.mjs";
 import { benchBigConfig } from "./big-config.mjs";
 import { benchConfigFile } from "./config-file.mjs";
+import { benchCredentialsHit, CREDENTIALS_LINE, officialNode22 } from "./credentials.mjs";
 import { benchDownload } from "./download.mjs";
 import { startEmulator } from "./emulator.mjs";
 import { awsCliFlow, xacctFlow } from "./flow.mjs";
 import { fmt, median } from "./measure.mjs";
-import { benchStartup } from "./startup.mjs";
+import { benchStartup, loadedModules } from "./startup.mjs";
 
 // The harness's own SDK clients (bootstrap, uploads) run in this process.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -25,9 +26,10 @@ const progress = (text) => process.stderr.write(`bench: ${text}\n`);
 const loadAtStart = loadavg()[0];
 const rows = [];
 const misses = [];
+/** `pass` null: shown for comparison, no goal. */
 function row(measure, xacct, baseline, ratio, goal, pass) {
-  rows.push([measure, xacct, baseline, ratio, goal, pass ? "pass" : "**miss**"]);
-  if (!pass) misses.push(measure);
+  rows.push([measure, xacct, baseline, ratio, goal, pass === null ? "" : pass ? "pass" : "**miss**"]);
+  if (pass === false) misses.push(measure);
 }
 
 progress(`start-up, ${RUNS.startup} runs each`);
@@ -46,6 +48,9 @@ for (const [flag, loaded] of Object.entries(startup.loaded)) {
   row(`modules loaded by \`--${flag}\``, `${loaded.files} files, ${Math.round(loaded.bytes / 1024)} KB`, "", "", "no SDK, prompts, evaluator, command", clean);
   if (!clean) progress(`--${flag} loads ${loaded.heavy.join(", ")}`);
 }
+
+const node22 = officialNode22(progress);
+if (node22.problem) progress(node22.problem);
 
 progress("starting the emulator");
 const sandbox = await startEmulator();
@@ -111,6 +116,30 @@ try {
   noise += roleStyle.noise;
   const roleRatio = roleStyle.ms / bigConfig.ms;
   row(`… \`--profile-style role\``, fmt.ms(roleStyle.ms), `static ${fmt.ms(bigConfig.ms)}`, fmt.ratio(roleRatio), "≤ 1.5× static", roleRatio <= 1.5);
+
+  progress(`credentials cache hits, ${RUNS.startup} runs each`);
+  await sandbox.reset();
+  const nodes = { default: process.execPath, ...(node22.node ? { node22: node22.node } : {}) };
+  const hits = await benchCredentialsHit(sandbox, { runs: RUNS.startup, nodes });
+  noise += hits.noise;
+  const hitRows = (label, r, pass) => {
+    row(`\`credentials\` cache hit, ${label}`, fmt.ms(r.hit), `\`node -e 0\` ${fmt.ms(r.node)}`, fmt.ratio(r.ratio), "≤ 1.5×", pass(r.ratio));
+    row(`… the same hit through the full CLI`, fmt.ms(r.full), `\`node -e 0\` ${fmt.ms(r.node)}`, fmt.ratio(r.fullRatio), "", null);
+  };
+  if (hits.results.node22) hitRows(`official Node ${node22.version}`, hits.results.node22, (ratio) => ratio <= 1.5);
+  else row("`credentials` cache hit, official Node 22", "not measured", node22.problem, "", "≤ 1.5×", false);
+  hitRows(`default node ${process.version}`, hits.results.default, () => null);
+  const loaded = await loadedModules(CREDENTIALS_LINE, hits.env);
+  const clean = loaded.heavy.length === 0 && loaded.names.every((name) => name === "dist/credential-process.cjs");
+  row(
+    "modules loaded by a `credentials` cache hit",
+    `${loaded.files} file, ${Math.round(loaded.bytes / 1024)} KB`,
+    "",
+    "",
+    "dist/credential-process.cjs only",
+    clean,
+  );
+  if (!clean) progress(`a credentials cache hit loads ${loaded.names.join(", ")}`);
 
   progress("AWS calls per command");
   await sandbox.reset();

@@ -41,12 +41,12 @@ export async function benchStartup({ runs = 25 } = {}) {
 }
 
 /** The files `xacct ARGS` loads from dist/, their total size, and any heavy source among them. */
-async function loadedModules(args, env) {
+export async function loadedModules(args, env) {
   const dir = await mkdtemp(join(tmpdir(), "xacct-bench-modules-"));
   try {
     const list = join(dir, "modules.txt");
     await runOk(process.execPath, ["--import", LIST_MODULES, BIN, ...args], { env: { ...env, XACCT_BENCH_MODULE_LIST: list } });
-    const urls = (await readFile(list, "utf8")).split("\n").filter((url) => url.startsWith("file:") && url.includes("/dist/"));
+    const urls = [...new Set((await readFile(list, "utf8")).split("\n").filter((url) => url.startsWith("file:") && url.includes("/dist/")))];
     let bytes = 0;
     const heavy = new Set();
     for (const url of urls) {
@@ -55,7 +55,12 @@ async function loadedModules(args, env) {
       const { sources } = JSON.parse(await readFile(`${file}.map`, "utf8"));
       for (const source of sources) if (HEAVY.some((pattern) => pattern.test(source))) heavy.add(source.replace(/^(\.\.\/)+/, ""));
     }
-    return { files: urls.length, bytes, heavy: [...heavy] };
+    return {
+      files: urls.length,
+      names: urls.map((url) => fileURLToPath(url).slice(fileURLToPath(new URL("..", import.meta.url)).length)),
+      bytes,
+      heavy: [...heavy],
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

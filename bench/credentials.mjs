@@ -1,0 +1,81 @@
+/**
+ * `xacct credentials` on a cache hit, as a credential_process line runs it before every AWS
+ * command, against bare `node -e 0`, interleaved, on an official Node.js 22 build and on the
+ * default node. Also the same hit through the full CLI (a flag written `--role-arn VALUE`,
+ * which the cache-hit path leaves to it), to show what the fast path saves.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { median, runOk } from "./measure.mjs";
+import { BIN, SETUP_ARGS, xacct } from "./flow.mjs";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+/** Outside node_modules' own packages, so `npm ci` leaves it. */
+const NODE22_PREFIX = join(ROOT, "node_modules", ".cache", "node22");
+const NODE22_PACKAGE = `node-${process.platform === "win32" ? "win" : process.platform}-${process.arch}`;
+const NODE22 = join(NODE22_PREFIX, "node_modules", NODE22_PACKAGE, "bin", "node");
+
+/** As credentialProcessCommand writes it (the endpoint comes from the sandbox's AWS_ENDPOINT_URL). */
+export const CREDENTIALS_LINE = [
+  "credentials",
+  "--role-arn=arn:aws:iam::111111111111:role/StageRole",
+  "--profile=staging",
+  "--session-name=xacct-staging",
+  "--region=us-east-1",
+];
+/** The same request in a form the cache-hit path does not take: the full CLI serves the same cached session. */
+const FULL = [
+  "credentials",
+  "--role-arn",
+  "arn:aws:iam::111111111111:role/StageRole",
+  "--profile=staging",
+  "--session-name=xacct-staging",
+  "--region=us-east-1",
+];
+
+/**
+ * The official Node.js 22 build (npm's node-<os>-<arch> package, the nodejs.org binaries),
+ * fetched into node_modules/.cache when absent. `{ node }` or `{ problem }`.
+ */
+export function officialNode22(progress) {
+  if (!existsSync(NODE22)) {
+    progress(`fetching the official Node.js 22 build (${NODE22_PACKAGE}@22) into ${NODE22_PREFIX}`);
+    const npm = spawnSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", NODE22_PREFIX, `${NODE22_PACKAGE}@22`], {
+      encoding: "utf8",
+      timeout: 300_000,
+    });
+    if (npm.status !== 0 || !existsSync(NODE22)) {
+      const why = `${npm.stderr ?? ""}${npm.error?.message ?? ""}`.trim().split("\n").at(-1);
+      return { problem: `could not fetch ${NODE22_PACKAGE}@22 (registry unreachable?): ${why}` };
+    }
+  }
+  const version = spawnSync(NODE22, ["--version"], { encoding: "utf8" }).stdout.trim();
+  return version.startsWith("v22.") ? { node: NODE22, version } : { problem: `${NODE22} is ${version || "not runnable"}, not Node.js 22` };
+}
+
+/** Medians in ms per node: `node -e 0`, the fast hit, the full CLI's hit. The cache is filled first. */
+export async function benchCredentialsHit(sandbox, { runs = 25, nodes }) {
+  await xacct(sandbox, SETUP_ARGS);
+  const env = { ...sandbox.env, XDG_CACHE_HOME: join(sandbox.dir, "cache") };
+  const cwd = join(sandbox.dir, "work");
+  const filled = await runOk(process.execPath, [BIN, ...CREDENTIALS_LINE], { env, cwd });
+  const results = {};
+  let noise = filled.stderr;
+  for (const [name, node] of Object.entries(nodes)) {
+    const commands = { node: ["-e", "0"], hit: [BIN, ...CREDENTIALS_LINE], full: [BIN, ...FULL] };
+    const times = { node: [], hit: [], full: [] };
+    for (let i = 0; i < runs + 2; i++) {
+      for (const [what, args] of Object.entries(commands)) {
+        const result = await runOk(node, args, { env, cwd });
+        if (what !== "node" && result.stdout !== filled.stdout) throw new Error(`xacct ${args.join(" ")} printed another session than the cached one`);
+        noise += result.stderr;
+        if (i >= 2) times[what].push(result.ms); // the first two warm the page cache
+      }
+    }
+    const ms = Object.fromEntries(Object.entries(times).map(([what, list]) => [what, median(list)]));
+    results[name] = { ...ms, ratio: ms.hit / ms.node, fullRatio: ms.full / ms.node };
+  }
+  return { results, noise, env };
+}
