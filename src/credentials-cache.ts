@@ -40,6 +40,12 @@ export interface SessionKey {
   credentialsFile: string;
   /** Credentials from outside the files (keys in the environment...), which may be another caller. */
   caller: string;
+  /**
+   * --mfa-serial as given (only the flag, so the credential_process fast path can compute it):
+   * a session assumed with MFA is not served to a request without it, nor the other way round.
+   * Absent, it leaves the key (and so the file names of earlier versions) as it was.
+   */
+  mfaSerial?: string | undefined;
 }
 
 /**
@@ -60,6 +66,14 @@ function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
+/** What a cache file holds: keys that expire (a role session, or an MFA session of the Staging user). */
+export interface CachedCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
 export interface CacheOptions {
   now?: () => number;
   /** Told why a cached file was not served (a sentence without secrets). */
@@ -70,13 +84,17 @@ export interface CacheOptions {
  * The cached session for `file`, or a fresh one from `fetch`, cached. Only one process
  * fetches: the others wait for its lock and then read what it wrote.
  */
-export async function cachedSession(file: string, fetch: () => Promise<TemporaryCredentials>, options: CacheOptions = {}): Promise<TemporaryCredentials> {
+export async function cachedSession<T extends CachedCredentials = TemporaryCredentials>(
+  file: string,
+  fetch: () => Promise<T>,
+  options: CacheOptions = {},
+): Promise<T> {
   await prepareCacheDirectory(dirname(file));
   // Unlocked first: the common case (a good session) costs no lock. Problems are told once, below.
-  const fresh = await readCached(file, options.now ? { now: options.now } : {});
+  const fresh = await readCached<T>(file, options.now ? { now: options.now } : {});
   if (fresh) return fresh;
   return withCacheLock(file, async () => {
-    const written = await readCached(file, options);
+    const written = await readCached<T>(file, options);
     if (written) return written;
     const creds = await fetch();
     await writeCached(file, creds);
@@ -158,7 +176,7 @@ async function makePrivate(folder: string): Promise<void> {
  * and replaces the file). A link, another user's file, or one others may read or write is
  * never served: anyone who could write it could hand us their keys.
  */
-export async function readCached(file: string, options: CacheOptions = {}): Promise<TemporaryCredentials | undefined> {
+export async function readCached<T extends CachedCredentials = TemporaryCredentials>(file: string, options: CacheOptions = {}): Promise<T | undefined> {
   let handle: FileHandle | undefined;
   try {
     // Non-blocking: a pipe under the name must not hang the AWS tool that runs us.
@@ -178,10 +196,10 @@ export async function readCached(file: string, options: CacheOptions = {}): Prom
       return undefined;
     }
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(CACHE_FILE_LIMIT), 0, CACHE_FILE_LIMIT, 0);
-    const cached = JSON.parse(buffer.toString("utf8", 0, bytesRead)) as Omit<TemporaryCredentials, "expiration"> & { expiration: string };
+    const cached = JSON.parse(buffer.toString("utf8", 0, bytesRead)) as Omit<T, "expiration"> & { expiration: string };
     const expiration = new Date(cached.expiration);
     if (!(expiration.getTime() - (options.now ?? Date.now)() > REFRESH_MARGIN_MS)) return undefined;
-    return { ...cached, expiration };
+    return { ...cached, expiration } as T;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ELOOP")
       options.onIgnored?.(`Ignored the cached session in ${file}: it is a symbolic link. Fetched a new one.`);
@@ -195,7 +213,7 @@ export async function readCached(file: string, options: CacheOptions = {}): Prom
 const CACHE_FILE_LIMIT = 64 * 1024;
 
 /** Written beside the file and renamed over it, so a reader sees the old session or the new one. */
-async function writeCached(file: string, creds: TemporaryCredentials): Promise<void> {
+async function writeCached(file: string, creds: CachedCredentials): Promise<void> {
   const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     const handle = await open(temp, "wx", 0o600);

@@ -5,6 +5,7 @@
  */
 import { stat } from "node:fs/promises";
 import { stsClientFor } from "../aws/sts.js";
+import { displayShellWord } from "../shell-words.js";
 import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { cachedSession, cacheDirectory, cacheFile } from "../credentials-cache.js";
@@ -13,10 +14,21 @@ import { DEFAULTS } from "../plan.js";
 import { defaultSessionName } from "../session-name.js";
 import { refuseWithoutRole } from "../setups/no-role.js";
 import { resolveSetup } from "../setups/resolve.js";
-import type { SetupState } from "../state.js";
+import { setupIdOf, type SetupState } from "../state.js";
 import { assumeRole, type TemporaryCredentials } from "../stages/assume-role.js";
-import { checkDurationSeconds, checkExternalId, checkProfileName, checkRegion, checkRoleArn, checkSessionName } from "../validate/index.js";
+import {
+  checkDurationSeconds,
+  checkExternalId,
+  checkMfaSerial,
+  checkProfileName,
+  checkRegion,
+  checkRoleArn,
+  checkSessionName,
+  checkTokenCode,
+} from "../validate/index.js";
+import { checkMfaDuration } from "../validate/mfa.js";
 import type { CommandContext } from "../commands/context.js";
+import { mfaSerialFor, mfaSession, refuseLongRoleSession, stsWithMfaSession } from "./mfa-session.js";
 
 export interface RoleSessionOptions {
   setup?: string | undefined;
@@ -26,6 +38,12 @@ export interface RoleSessionOptions {
   region?: string | undefined;
   externalId?: string | undefined;
   durationSeconds?: string | undefined;
+  /** The MFA device (default: the profile's mfa_serial), when the role requires MFA. */
+  mfaSerial?: string | undefined;
+  /** Today's code, when the MFA session is gone (else mfa_process, else a question at a terminal). */
+  tokenCode?: string | undefined;
+  /** How long a new MFA session lasts, in seconds (default 12 hours). */
+  mfaDuration?: string | undefined;
 }
 
 export interface RoleSession {
@@ -47,6 +65,12 @@ export async function roleSession(command: string, options: RoleSessionOptions, 
   const sessionName = checkSessionName(options.sessionName ?? defaultSessionName(profile));
   const externalId = options.externalId !== undefined ? checkExternalId(options.externalId) : state?.roleArn === roleArn ? state.externalId : undefined;
   const durationSeconds = options.durationSeconds !== undefined ? checkDurationSeconds(options.durationSeconds) : undefined;
+  const mfaSerial = options.mfaSerial !== undefined ? checkMfaSerial(options.mfaSerial) : undefined;
+  const tokenCode = options.tokenCode !== undefined ? checkTokenCode(options.tokenCode) : undefined;
+  const mfaDuration = options.mfaDuration !== undefined ? checkMfaDuration(options.mfaDuration) : undefined;
+  const requireMfa = state?.roleArn === roleArn && state.requireMfa === true;
+  // A flag known now is refused now; a device named only in the profile, once the profile is read.
+  if (mfaSerial !== undefined || requireMfa) refuseLongRoleSession(durationSeconds, roleArn);
 
   const file = cacheFile(cacheDirectory(ctx.env), {
     roleArn,
@@ -59,14 +83,33 @@ export async function roleSession(command: string, options: RoleSessionOptions, 
     configFile: await fileVersion(configFilePath(ctx.env)),
     credentialsFile: await fileVersion(credentialsFilePath(ctx.env)),
     caller: callerSources(ctx.env),
+    mfaSerial,
   });
   const creds = await cachedSession(
     file,
     async () => {
-      requireProfile(await loadProfileView(ctx.env), profile);
+      const settings = requireProfile(await loadProfileView(ctx.env), profile);
+      const serial = mfaSerialFor({ requireMfa, flagSerial: mfaSerial, profileSerial: settings["mfa_serial"], tokenCode, profile, roleArn });
       // Built only on a miss: constructing an SDK client starts reading the config file.
-      const sts = stsClientFor(ctx, profile, region);
-      return assumeRole(sts, { roleArn, sessionName, durationSeconds, profile, externalId }, ctx.out);
+      if (serial === undefined) return assumeRole(stsClientFor(ctx, profile, region), { roleArn, sessionName, durationSeconds, profile, externalId }, ctx.out);
+      refuseLongRoleSession(durationSeconds, roleArn);
+      const mfa = await mfaSession(
+        {
+          command,
+          profile,
+          serial: checkMfaSerial(serial),
+          region,
+          tokenCode,
+          durationSeconds: mfaDuration,
+          mfaProcess: settings["mfa_process"],
+          assumeCommand: assumeCommandFor(state, roleArn, profile, mfaSerial),
+        },
+        ctx,
+      );
+      if (mfa.started)
+        ctx.out.lineToStderr(`MFA session of profile ${profile} until ${mfa.creds.expiration.toISOString()}: no code is asked again until then.`);
+      // No SerialNumber or TokenCode: the MFA session's keys carry aws:MultiFactorAuthPresent.
+      return assumeRole(stsWithMfaSession(ctx, profile, region, mfa.creds), { roleArn, sessionName, durationSeconds, profile, externalId }, ctx.out);
     },
     { onIgnored: (reason) => ctx.out.warn(reason) },
   );
@@ -107,6 +150,16 @@ function callerSources(env: NodeJS.ProcessEnv): string {
     "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
   ];
   return JSON.stringify(names.map((name) => env[name] ?? ""));
+}
+
+/** The command a person runs at a terminal to type today's code for this request. */
+function assumeCommandFor(state: SetupState | undefined, roleArn: string, profile: string, mfaSerial: string | undefined): string {
+  const words =
+    state?.roleArn === roleArn && state.stagingProfile === profile
+      ? ["xacct", "assume", "--setup", setupIdOf(state)]
+      : ["xacct", "assume", "--role-arn", roleArn, "--profile", profile];
+  if (mfaSerial !== undefined) words.push("--mfa-serial", mfaSerial);
+  return words.map(displayShellWord).join(" ");
 }
 
 function missing(command: string, flag: string): never {
