@@ -243,3 +243,18 @@ describe("mfa_process in the Staging profile", () => {
     }
   });
 });
+
+describe("teardown", () => {
+  it("keeps the MFA session while another setup uses the Staging profile, and removes it with the last one", async () => {
+    expect(await mfaFiles()).not.toHaveLength(0);
+    const other = await sandbox.run(setupArgs("mfa-other-bucket", ["--role-name", "OtherRole", "--temp-profile", "OtherCred"]));
+    expect(other.code).toBe(0);
+    const first = await sandbox.run(["teardown", "--setup", SETUP, "--yes"]);
+    expect(first.code).toBe(0);
+    expect(await mfaFiles()).not.toHaveLength(0);
+    const last = await sandbox.run(["teardown", "--setup", "mfa-other-bucket/OtherRole", "--yes"]);
+    expect(last.code).toBe(0);
+    expect(last.stdout).toContain("Removed the cached MFA session");
+    expect(await mfaFiles()).toEqual([]);
+  });
+});
