@@ -244,6 +244,17 @@ describe("mfa_process in the Staging profile", () => {
   });
 });
 
+describe("processes started together", () => {
+  it("make one GetSessionToken between them", async () => {
+    await nextDay();
+    const run = (name: string) => sandbox.run(["credentials", "--setup", SETUP, "--mfa-serial", SERIAL, "--token-code", CODE, "--session-name", name]);
+    const results = await Promise.all([run("together-1"), run("together-2"), run("together-3")]);
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(results.reduce((sum, r) => sum + count(r.calls, "GetSessionToken"), 0)).toBe(1);
+    expect(results.reduce((sum, r) => sum + count(r.calls, "AssumeRole"), 0)).toBe(3);
+  });
+});
+
 describe("teardown", () => {
   it("keeps the MFA session while another setup uses the Staging profile, and removes it with the last one", async () => {
     expect(await mfaFiles()).not.toHaveLength(0);
