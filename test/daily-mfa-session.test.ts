@@ -212,6 +212,13 @@ describe("process-style profiles for a role that requires MFA", () => {
       const who = await exec("aws", ["sts", "get-caller-identity", "--profile", "MfaProcess"], { env: sandbox.env });
       expect(JSON.parse(who.stdout).Arn).toContain(ROLE_ARN);
     }
+    // --json says which MFA session served, never its keys.
+    const json = await sandbox.run(["--json", "assume", "--setup", SETUP, "--mfa-serial", SERIAL]);
+    expect(json.code).toBe(0);
+    const document = JSON.parse(json.stdout) as { mfaSession: { profile: string; serial: string; started: boolean; expiration: string } };
+    expect(document.mfaSession).toEqual({ profile: "staging", serial: SERIAL, started: false, expiration: expect.any(String) });
+    expect(count(json.calls, "GetSessionToken")).toBe(0);
+    expect(json.stdout).not.toMatch(/secret|sessionToken|SessionToken/i);
   });
 });
 

@@ -36,6 +36,13 @@ export async function getSessionToken(sts: STSClient, input: SessionTokenInput):
         cause: error,
       });
     }
+    if (isAwsError(error, "AccessDenied") && /session credentials|temporary credentials/i.test((error as Error).message)) {
+      throw new XacctError(`Profile ${input.profile} holds temporary credentials, and an MFA session (GetSessionToken) needs an IAM user's long-term keys.`, {
+        hint: "Use an IAM user's profile as the Staging profile for a role that requires MFA.",
+        awsCode: "AccessDenied",
+        cause: error,
+      });
+    }
     throw toXacctError(error, { action: `starting an MFA session for profile ${input.profile} with ${input.serial}`, profile: input.profile });
   }
 }

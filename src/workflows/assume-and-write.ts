@@ -227,6 +227,7 @@ async function mfaSessionClient(request: AssumeRequest, serial: string, ctx: Com
     ctx,
   );
   const until = creds.expiration.toISOString();
+  ctx.result["mfaSession"] = { profile: request.profile, serial, expiration: until, started };
   if (started) ctx.out.done(`Started an MFA session of profile ${request.profile} until ${until}: no code is asked again until then`);
   else ctx.out.skipped(`Used the MFA session of profile ${request.profile} (until ${until}): no code needed`);
   return stsWithMfaSession(ctx, request.profile, request.region, creds);

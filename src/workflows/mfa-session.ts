@@ -119,8 +119,10 @@ async function codeFor(request: MfaSessionRequest, ctx: CommandContext): Promise
 }
 
 function hours(request: MfaSessionRequest): string {
-  const h = Math.floor((request.durationSeconds ?? MFA_DURATION_DEFAULT) / 3600);
-  return h === 1 ? "hour" : h > 1 ? `${h} hours` : "minutes";
+  const seconds = request.durationSeconds ?? MFA_DURATION_DEFAULT;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} minutes`;
+  const h = Math.floor(seconds / 3600);
+  return h === 1 ? "hour" : `${h} hours`;
 }
 
 /**
