@@ -10,7 +10,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assumeCommand } from "../src/commands/assume.js";
+import { serveCachedCredentials } from "../src/credential-process.js";
 import { cacheDirectory } from "../src/credentials-cache.js";
+import { splitShellWords } from "../src/shell-split.js";
 import type { Prompter } from "../src/wizard/prompter.js";
 import { roleSession } from "../src/workflows/role-session.js";
 import { startFaultProxy, type FaultProxy } from "./support/fault-proxy.js";
@@ -212,6 +214,12 @@ describe("process-style profiles for a role that requires MFA", () => {
       const who = await exec("aws", ["sts", "get-caller-identity", "--profile", "MfaProcess"], { env: sandbox.env });
       expect(JSON.parse(who.stdout).Arn).toContain(ROLE_ARN);
     }
+    // The line's --mfa-serial is part of the role session's key, and the cache-hit path (no SDK) knows it.
+    const line = /credential_process = (.*)/.exec(await readFile(sandbox.configFile, "utf8"))![1]!;
+    let served = "";
+    const argv = splitShellWords(line).slice(2);
+    expect(await serveCachedCredentials(argv, { env: process.env, stdoutIsTerminal: false, write: (text) => (served += text) })).toBe(true);
+    expect(JSON.parse(served)).toMatchObject({ Version: 1, AccessKeyId: expect.any(String) });
     // --json says which MFA session served, never its keys.
     const json = await sandbox.run(["--json", "assume", "--setup", SETUP, "--mfa-serial", SERIAL]);
     expect(json.code).toBe(0);

@@ -14,10 +14,11 @@ import { cachedSession, cacheDirectory, type CachedCredentials } from "../creden
 import { invalidInput, XacctError } from "../errors.js";
 import { codeFromProcess } from "../mfa/code-process.js";
 import { mfaSessionFile } from "../mfa/session-cache.js";
-import { ONE_HOUR_SECONDS } from "../session-duration.js";
 import { MFA_CODE_REFUSED } from "../stages/assume-role.js";
 import { checkTokenCode } from "../validate/index.js";
 import { MFA_DURATION_DEFAULT } from "../validate/mfa.js";
+
+export { refuseLongRoleSession } from "../validate/mfa.js";
 
 export interface MfaSessionRequest {
   /** The command asking, for messages ("credentials", "assume"...). */
@@ -66,18 +67,6 @@ export async function mfaSession(request: MfaSessionRequest, ctx: CommandContext
 /** An STS client that signs with the MFA session; the profile still names the endpoint_url, if it has one. */
 export function stsWithMfaSession(ctx: CommandContext, profile: string, region: string, creds: CachedCredentials): STSClient {
   return makeStsClient({ profile, region, endpoint: ctx.endpoint, credentials: creds }, ctx.calls);
-}
-
-/**
- * AWS treats AssumeRole signed with GetSessionToken keys as role chaining: the role session
- * lasts at most one hour (it is refreshed from the MFA session without a code).
- */
-export function refuseLongRoleSession(durationSeconds: number | undefined, roleArn: string): void {
-  if (durationSeconds === undefined || durationSeconds <= ONE_HOUR_SECONDS) return;
-  throw invalidInput(
-    `With MFA, xacct assumes ${roleArn} with your MFA session, and AWS limits a role assumed that way to one hour, so --duration-seconds ${durationSeconds} would be refused.`,
-    `Ask for ${ONE_HOUR_SECONDS} seconds or less: a new role session comes from the MFA session without a code, for as long as --mfa-duration.`,
-  );
 }
 
 async function startSession(request: MfaSessionRequest, ctx: CommandContext): Promise<CachedCredentials> {
