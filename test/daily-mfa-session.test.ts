@@ -230,6 +230,35 @@ describe("process-style profiles for a role that requires MFA", () => {
   });
 });
 
+describe("setup with --require-mfa and --profile-style process", () => {
+  it("tests the role through the MFA session and writes the profile with the device", async () => {
+    await nextDay();
+    const setup = await sandbox.run(
+      setupArgs("mfa-proc-bucket", [
+        "--require-mfa",
+        "--role-name",
+        "MfaProcRole",
+        "--temp-profile",
+        "MfaSetupProc",
+        "--profile-style",
+        "process",
+        "--mfa-serial",
+        SERIAL,
+        "--token-code",
+        CODE,
+      ]),
+    );
+    expect(setup.code).toBe(0);
+    expect(count(setup.calls, "GetSessionToken")).toBe(1);
+    expect(setup.stdout).toContain("Started an MFA session of profile staging");
+    expect(await readFile(sandbox.configFile, "utf8")).toMatch(
+      /\[profile MfaSetupProc\]\ncredential_process = .*'--mfa-serial=arn:aws:iam::222222222222:mfa\/StageAdmin'/,
+    );
+    expect(setup.stdout + setup.stderr).not.toContain(CODE);
+    expect((await sandbox.run(["teardown", "--setup", "mfa-proc-bucket/MfaProcRole", "--yes"])).code).toBe(0);
+  });
+});
+
 describe("mfa_process in the Staging profile", () => {
   it("gives the code when no terminal can: run without a shell, its output never printed; anything but 6 digits is refused", async () => {
     const script = join(sandbox.dir, "code.mjs");
