@@ -51,6 +51,7 @@ const OPTION_NAMES: Record<string, keyof RoleSessionOptions> = {
   "--region": "region",
   "--external-id": "externalId",
   "--duration-seconds": "durationSeconds",
+  "--mfa-serial": "mfaSerial",
 };
 
 /**

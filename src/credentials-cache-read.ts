@@ -35,6 +35,12 @@ export interface SessionKey {
   credentialsFile: string;
   /** Credentials from outside the files (keys in the environment...), which may be another caller. */
   caller: string;
+  /**
+   * --mfa-serial as given (only the flag, so the cache-hit path computes it from the
+   * credential_process line): a session assumed with MFA is not served to a request without
+   * it, nor the other way round. Absent, it leaves the key (and earlier file names) as it was.
+   */
+  mfaSerial?: string | undefined;
 }
 
 /**

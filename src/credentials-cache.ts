@@ -20,19 +20,32 @@ const LOCK_RETRY_INTERVAL_MS = 50;
 
 export { cacheDirectory, cacheFile, readCachedSession, REFRESH_MARGIN_MS, type SessionKey } from "./credentials-cache-read.js";
 
+/** What a cache file holds: keys that expire (a role session, or an MFA session of the Staging user). */
+export interface CachedCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
 export type CacheOptions = ReadOptions;
 
 /**
  * The cached session for `file`, or a fresh one from `fetch`, cached. Only one process
  * fetches: the others wait for its lock and then read what it wrote.
  */
-export async function cachedSession(file: string, fetch: () => Promise<TemporaryCredentials>, options: CacheOptions = {}): Promise<TemporaryCredentials> {
+export async function cachedSession<T extends CachedCredentials = TemporaryCredentials>(
+  file: string,
+  fetch: () => Promise<T>,
+  options: CacheOptions = {},
+): Promise<T> {
   await prepareCacheDirectory(dirname(file));
   // Unlocked first: the common case (a good session) costs no lock. Problems are told once, below.
-  const fresh = readCachedSession(file, options.now ? { now: options.now } : {});
+  // A file holds what was written to it: a role session, or an MFA session (same fields but the role's ARN).
+  const fresh = readCachedSession(file, options.now ? { now: options.now } : {}) as T | undefined;
   if (fresh) return fresh;
   return withCacheLock(file, async () => {
-    const written = readCachedSession(file, options);
+    const written = readCachedSession(file, options) as T | undefined;
     if (written) return written;
     const creds = await fetch();
     await writeCached(file, creds);
@@ -110,7 +123,7 @@ async function makePrivate(folder: string): Promise<void> {
 }
 
 /** Written beside the file and renamed over it, so a reader sees the old session or the new one. */
-async function writeCached(file: string, creds: TemporaryCredentials): Promise<void> {
+async function writeCached(file: string, creds: CachedCredentials): Promise<void> {
   const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     const handle = await open(temp, "wx", 0o600);

@@ -6,10 +6,14 @@
 import { stsClientFor } from "../aws/sts.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { cachedSession } from "../credentials-cache.js";
-import type { SetupState } from "../state.js";
+import { displayShellWord } from "../shell-words.js";
+import { setupIdOf, type SetupState } from "../state.js";
 import { assumeRole, type TemporaryCredentials } from "../stages/assume-role.js";
+import { checkMfaSerial } from "../validate/index.js";
+import { refuseLongRoleSession } from "../validate/mfa.js";
 import type { CommandContext } from "../commands/context.js";
-import { resolveSessionRequest, sessionCacheFile, type RoleSessionOptions } from "./session-request.js";
+import { mfaSerialFor, mfaSession, stsWithMfaSession } from "./mfa-session.js";
+import { resolveSessionRequest, sessionCacheFile, type RoleSessionOptions, type SessionRequest } from "./session-request.js";
 
 export type { RoleSessionOptions } from "./session-request.js";
 
@@ -29,12 +33,41 @@ export async function roleSession(command: string, options: RoleSessionOptions, 
   const creds = await cachedSession(
     sessionCacheFile(request, ctx),
     async () => {
-      requireProfile(await loadProfileView(ctx.env), profile);
+      const settings = requireProfile(await loadProfileView(ctx.env), profile);
+      const serial = mfaSerialFor({ ...request, flagSerial: request.mfaSerial, profileSerial: settings["mfa_serial"] });
       // Built only on a miss: constructing an SDK client starts reading the config file.
-      const sts = stsClientFor(ctx, profile, region);
-      return assumeRole(sts, { roleArn, sessionName, durationSeconds, profile, externalId }, ctx.out);
+      if (serial === undefined) return assumeRole(stsClientFor(ctx, profile, region), { roleArn, sessionName, durationSeconds, profile, externalId }, ctx.out);
+      refuseLongRoleSession(durationSeconds, roleArn);
+      const mfa = await mfaSession(
+        {
+          command,
+          profile,
+          serial: checkMfaSerial(serial),
+          region,
+          tokenCode: request.tokenCode,
+          durationSeconds: request.mfaDuration,
+          mfaProcess: settings["mfa_process"],
+          assumeCommand: assumeCommandFor(request),
+        },
+        ctx,
+      );
+      if (mfa.started)
+        ctx.out.lineToStderr(`MFA session of profile ${profile} until ${mfa.creds.expiration.toISOString()}: no code is asked again until then.`);
+      // No SerialNumber or TokenCode: the MFA session's keys carry aws:MultiFactorAuthPresent.
+      return assumeRole(stsWithMfaSession(ctx, profile, region, mfa.creds), { roleArn, sessionName, durationSeconds, profile, externalId }, ctx.out);
     },
     { onIgnored: (reason) => ctx.out.warn(reason) },
   );
   return { creds, roleArn, profile, region, setup: request.setup };
+}
+
+/** The command a person runs at a terminal to type today's code for this request. */
+function assumeCommandFor(request: SessionRequest): string {
+  const { setup, roleArn, profile, mfaSerial } = request;
+  const words =
+    setup?.roleArn === roleArn && setup.stagingProfile === profile
+      ? ["xacct", "assume", "--setup", setupIdOf(setup)]
+      : ["xacct", "assume", "--role-arn", roleArn, "--profile", profile];
+  if (mfaSerial !== undefined) words.push("--mfa-serial", mfaSerial);
+  return words.map(displayShellWord).join(" ");
 }

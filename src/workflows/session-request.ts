@@ -14,7 +14,17 @@ import { defaultSessionName } from "../session-name.js";
 import { refuseWithoutRole } from "../setups/no-role.js";
 import { resolveSetup } from "../setups/resolve.js";
 import type { SetupState } from "../state-read.js";
-import { checkDurationSeconds, checkExternalId, checkProfileName, checkRegion, checkRoleArn, checkSessionName } from "../validate/index.js";
+import {
+  checkDurationSeconds,
+  checkExternalId,
+  checkMfaSerial,
+  checkProfileName,
+  checkRegion,
+  checkRoleArn,
+  checkSessionName,
+  checkTokenCode,
+} from "../validate/index.js";
+import { checkMfaDuration, refuseLongRoleSession } from "../validate/mfa.js";
 import type { CommandContext } from "../commands/context.js";
 
 export interface RoleSessionOptions {
@@ -25,6 +35,12 @@ export interface RoleSessionOptions {
   region?: string | undefined;
   externalId?: string | undefined;
   durationSeconds?: string | undefined;
+  /** The MFA device (default: the profile's mfa_serial), when the role requires MFA. */
+  mfaSerial?: string | undefined;
+  /** Today's code, when the MFA session is gone (else mfa_process, else a question at a terminal). */
+  tokenCode?: string | undefined;
+  /** How long a new MFA session lasts, in seconds (default 12 hours). */
+  mfaDuration?: string | undefined;
 }
 
 /** A request, bound and checked: what STS is asked for, and by whom. */
@@ -37,6 +53,12 @@ export interface SessionRequest {
   externalId: string | undefined;
   durationSeconds: number | undefined;
   setup: SetupState | undefined;
+  /** --mfa-serial: part of the cache key (a device named only in the profile is covered by the file's version). */
+  mfaSerial: string | undefined;
+  tokenCode: string | undefined;
+  mfaDuration: number | undefined;
+  /** The remembered setup of this role says its trust requires MFA. */
+  requireMfa: boolean;
 }
 
 export type RequestContext = Pick<CommandContext, "statePath" | "interactive" | "prompter">;
@@ -51,12 +73,18 @@ export async function resolveSessionRequest(command: string, options: RoleSessio
   const sessionName = checkSessionName(options.sessionName ?? defaultSessionName(profile));
   const externalId = options.externalId !== undefined ? checkExternalId(options.externalId) : state?.roleArn === roleArn ? state.externalId : undefined;
   const durationSeconds = options.durationSeconds !== undefined ? checkDurationSeconds(options.durationSeconds) : undefined;
-  return { roleArn, profile, region, sessionName, externalId, durationSeconds, setup: state };
+  const mfaSerial = options.mfaSerial !== undefined ? checkMfaSerial(options.mfaSerial) : undefined;
+  const tokenCode = options.tokenCode !== undefined ? checkTokenCode(options.tokenCode) : undefined;
+  const mfaDuration = options.mfaDuration !== undefined ? checkMfaDuration(options.mfaDuration) : undefined;
+  const requireMfa = state?.roleArn === roleArn && state.requireMfa === true;
+  // A device known now is refused now; one named only in the profile, once the profile is read.
+  if (mfaSerial !== undefined || requireMfa) refuseLongRoleSession(durationSeconds, roleArn);
+  return { roleArn, profile, region, sessionName, externalId, durationSeconds, setup: state, mfaSerial, tokenCode, mfaDuration, requireMfa };
 }
 
 /** Where the cached session of `request` is (or will be), as the files and environment are now. */
 export function sessionCacheFile(request: SessionRequest, ctx: Pick<CommandContext, "env" | "endpoint">): string {
-  const { roleArn, profile, sessionName, externalId, durationSeconds, region } = request;
+  const { roleArn, profile, sessionName, externalId, durationSeconds, region, mfaSerial } = request;
   return cacheFile(cacheDirectory(ctx.env), {
     roleArn,
     profile,
@@ -68,6 +96,7 @@ export function sessionCacheFile(request: SessionRequest, ctx: Pick<CommandConte
     configFile: fileVersion(configFilePath(ctx.env)),
     credentialsFile: fileVersion(credentialsFilePath(ctx.env)),
     caller: callerSources(ctx.env),
+    mfaSerial,
   });
 }
 
