@@ -17,10 +17,14 @@ import { setupArgs, useSandbox } from "./support/sandbox.js";
 const sandbox = useSandbox();
 const ROLE_ARN = "arn:aws:iam::111111111111:role/StageRole";
 const EXTERNAL_ID = "fast-path-external-id";
+const MFA_SERIAL = "arn:aws:iam::222222222222:mfa/StageAdmin";
 
 beforeAll(async () => {
   const setup = await sandbox.run(setupArgs(undefined, ["--external-id", EXTERNAL_ID]));
   expect(setup.code, setup.stderr).toBe(0);
+  // Today's MFA session for the device, so a line naming it can be served too.
+  const mfa = await sandbox.run(["assume", "--role-arn", ROLE_ARN, "--profile", "staging", "--mfa-serial", MFA_SERIAL, "--token-code", "123456"]);
+  expect(mfa.code, mfa.stderr).toBe(0);
 });
 
 /** The fast path in-process, as bin/xacct.js runs it: stdout a pipe. Its output, or undefined when it handed over. */
@@ -61,6 +65,10 @@ const flagsArb = fc.record({
   ),
   region: pick([[written("--region=us-east-1")], [written("--region=eu-west-1")]], [[written("--region=nowhere")]]),
   externalId: pick([[written(`--external-id=${EXTERNAL_ID}`)], [written("--external-id=another-id-5678")]], [[written("--external-id=x")]]),
+  mfaSerial: pick(
+    [[written(`--mfa-serial=${MFA_SERIAL}`)]],
+    [[written("--mfa-serial=not-a-device")], [odd("--token-code=123456")], [odd("--mfa-duration=3600")]],
+  ),
   duration: pick(
     [[written("--duration-seconds=900")], [written("--duration-seconds=3600")]],
     [[written("--duration-seconds=12")], [written("--duration-seconds=abc")]],
@@ -84,7 +92,7 @@ describe("the cache-hit path of xacct credentials, against the full CLI", () => 
     let served = 0;
     await fc.assert(
       fc.asyncProperty(endpointArb(sandbox.moto.endpoint), flagsArb, envArb, fc.boolean(), async (endpoint, flags, extraEnv, shuffle) => {
-        const options = [flags.roleArn, flags.profile, flags.sessionName, flags.region, flags.externalId, flags.duration, flags.extra];
+        const options = [flags.roleArn, flags.profile, flags.sessionName, flags.region, flags.externalId, flags.mfaSerial, flags.duration, flags.extra];
         const tokens = [...endpoint, written("credentials"), ...(shuffle ? options.reverse() : options).flat()];
         const argv = tokens.map((token) => token.text);
         const env = { ...process.env, ...extraEnv };
