@@ -83,7 +83,22 @@ const refuse = (): never => {
 const neverAsk: Prompter = { select: refuse, input: refuse, confirm: refuse };
 
 function processIo(): CredentialProcessIo {
-  return { env: process.env, stdoutIsTerminal: mayBeTerminal(1), write: (text) => writeSync(1, text) };
+  return { env: process.env, stdoutIsTerminal: mayBeTerminal(1), write: writeStdout };
+}
+
+/** Exit codes as the full CLI's (main.ts): a closed pipe ends as SIGPIPE would, quietly. */
+const PIPE_CLOSED_EXIT = 141;
+
+/** Under 4 KiB, so one write to a pipe is all or nothing. */
+function writeStdout(text: string): void {
+  try {
+    writeSync(1, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EPIPE") process.exit(PIPE_CLOSED_EXIT);
+    process.stderr.write(`✘ Could not print the credentials: ${code ?? (error as Error).message}.\n`);
+    process.exit(1);
+  }
 }
 
 /**

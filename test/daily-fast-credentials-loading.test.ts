@@ -4,7 +4,7 @@
  * xacct's and no package at all. The bundle itself imports nothing but Node's built-ins
  * (esbuild's metafile). A miss still goes the full CLI's way and gets a session from STS.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -78,6 +78,19 @@ describe("a credentials cache hit", () => {
     expect(full.code, full.stderr).toBe(0);
     expect(full.files).toContain("dist/main.js");
     expect(full.stdout).toBe((await runCounted(LINE, env)).stdout);
+  });
+});
+
+describe("a credentials cache hit into a closed pipe", () => {
+  it("ends quietly as SIGPIPE would (exit 141), as the full CLI does: no stack trace", async () => {
+    const env = { ...process.env, XDG_CACHE_HOME: join(sandbox.dir, "cache-hit") };
+    expect((await runCounted(LINE, env)).files).toEqual(["bin/xacct.js", "dist/credential-process.cjs"]);
+    const child = spawn(process.execPath, [BIN, ...LINE], { env, cwd: sandbox.dir, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy(); // the reader is gone before the keys are written
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const code = await new Promise((done) => child.on("close", done));
+    expect({ code, stderr }).toEqual({ code: 141, stderr: "" });
   });
 });
 
