@@ -124,6 +124,7 @@ try {
   noise += hits.noise;
   const hitRows = (label, r, pass) => {
     row(`\`credentials\` cache hit, ${label}`, fmt.ms(r.hit), `\`node -e 0\` ${fmt.ms(r.node)}`, fmt.ratio(r.ratio), "≤ 1.5×", pass(r.ratio));
+    row(`… its CPU time (user + system)`, fmt.ms(r.cpu.hit), `\`node -e 0\` ${fmt.ms(r.cpu.node)}`, fmt.ratio(r.cpuRatio), "", null);
     row(`… the same hit through the full CLI`, fmt.ms(r.full), `\`node -e 0\` ${fmt.ms(r.node)}`, fmt.ratio(r.fullRatio), "", null);
   };
   if (hits.results.node22) hitRows(`official Node ${node22.version}`, hits.results.node22, (ratio) => ratio <= 1.5);
