@@ -68,9 +68,11 @@ export function parseCredentialsArgs(argv: readonly string[]): { endpoint: strin
   if (rest[0] !== "credentials") return undefined;
   const options: RoleSessionOptions = {};
   for (const arg of rest.slice(1)) {
+    // As commander reads `--name=value`: the value is everything after the first '='.
     const equals = arg.indexOf("=");
-    const name = OPTION_NAMES[equals > 0 ? arg.slice(0, equals) : ""];
-    if (name === undefined || !Object.hasOwn(OPTION_NAMES, arg.slice(0, equals)) || options[name] !== undefined) return undefined;
+    const flag = equals > 0 ? arg.slice(0, equals) : "";
+    const name = Object.hasOwn(OPTION_NAMES, flag) ? OPTION_NAMES[flag] : undefined;
+    if (name === undefined || options[name] !== undefined) return undefined;
     options[name] = arg.slice(equals + 1);
   }
   return { endpoint, options };

@@ -217,7 +217,9 @@ describe("process-style profiles for a role that requires MFA", () => {
     // The line's --mfa-serial is part of the role session's key, and the cache-hit path (no SDK) knows it.
     const line = /credential_process = (.*)/.exec(await readFile(sandbox.configFile, "utf8"))![1]!;
     let served = "";
-    const argv = splitShellWords(line).slice(2);
+    // What bin/xacct.js is given: the words after however the line starts xacct (`xacct`, its bin, or node and its bin).
+    const words = splitShellWords(line);
+    const argv = words.slice(words.findIndex((word) => word === "credentials" || word.startsWith("--endpoint-url=")));
     expect(await serveCachedCredentials(argv, { env: process.env, stdoutIsTerminal: false, write: (text) => (served += text) })).toBe(true);
     expect(JSON.parse(served)).toMatchObject({ Version: 1, AccessKeyId: expect.any(String) });
     // --json says which MFA session served, never its keys.
