@@ -168,6 +168,7 @@ function addTargetOptions(command: Command, how: { creates?: boolean; omit?: rea
     ["--role-name <name>", "role in Production that Staging assumes (default: StageRole)"],
     ["--policy-name <name>", "managed policy allowing s3:GetObject (default: <role-name>ReadObjects)"],
     ["--staging-user <name>", `Staging user who gets access (role mode: may assume the role)${ifMissing("")} (default: StageAdmin)`],
+    ["--staging-role <name>", "role mode: an existing Staging role that may assume the role, instead of a user (never created or deleted by xacct)"],
     ["--region <region>", "region of the bucket (default: the Production profile's region, else us-east-1)"],
     ["--temp-profile <name>", "profile for the temporary credentials (default: TempCred)"],
   ];

@@ -43,6 +43,7 @@ const REQUIRED: [keyof SetupState, Check][] = [
 
 const OPTIONAL: [keyof SetupState, Check][] = [
   ["mode", checkMode],
+  ["stagingRole", checkRoleName],
   ["externalId", checkExternalId],
   ["orgId", checkOrgId],
   ["endpoint", checkEndpointUrl],

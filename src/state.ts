@@ -23,6 +23,8 @@ export interface SetupState {
   roleArn: string;
   policyArn: string;
   stagingUser: string;
+  /** The Staging side is this existing role (its inline policy), not the user; absent in older files and for a user. */
+  stagingRole?: string | undefined;
   /** The profile setup wrote the temporary credentials to. */
   tempProfile: string;
   /** Setup created the bucket (recorded before it does), so teardown may delete it. */

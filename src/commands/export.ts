@@ -73,6 +73,13 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   const target = resolveTarget("export", options, found, false);
   // The remembered setup when it is the one exported: its trust and further accounts are exported too.
   const state = found && setupIdOf(found) === setupIdOf(target) ? found : undefined;
+  if (target.stagingRole !== undefined) {
+    // Its templates put the Staging policy on a user (aws_iam_user_policy, AWS::IAM::UserPolicy): exported, they would grant the wrong principal.
+    throw invalidInput(
+      `xacct export writes the Staging side as a user's inline policy; a Staging role (role ${target.stagingRole}) is not exported yet.`,
+      "Run xacct setup --staging-role directly, or export a setup whose Staging side is a user.",
+    );
+  }
   if (target.mode !== "role") {
     throw invalidInput(
       "xacct export writes the role-mode resources; resource-policy mode is not exported yet.",

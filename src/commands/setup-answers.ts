@@ -131,6 +131,7 @@ export async function gatherAnswers(
     region,
     bucket,
     ...names,
+    ...(options.stagingRole !== undefined ? { stagingRole: options.stagingRole } : {}),
     ...trust,
     hardenBucket: options.hardenBucket,
     endpoint: ctx.endpoint,

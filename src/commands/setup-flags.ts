@@ -29,6 +29,22 @@ import {
 import { refuseRoleOnlyFlags } from "../wizard/setup-questions.js";
 import { listOf, refuseOuWithoutOrg } from "../setups/accounts.js";
 import type { SetupOptions } from "./setup-options.js";
+import { refuseUserAndRole } from "../setups/target.js";
+
+/** A Staging role is the main Staging account's, in role mode: resource-policy mode and further Staging accounts grant users. */
+function refuseRoleWithout(options: SetupOptions): void {
+  const other =
+    options.mode === "resource-policy"
+      ? "--mode resource-policy (it grants a Staging user)"
+      : listOf(options.stagingProfile).length > 1 || listOf(options.stagingAccount).length > 0 || options.stagingAccountsFromOrg
+        ? "further Staging accounts (their side is a user)"
+        : undefined;
+  if (other === undefined) return;
+  throw invalidInput(
+    `--staging-role works in role mode with one Staging account, not with ${other}.`,
+    "Leave --staging-role out, or set up that account on its own.",
+  );
+}
 
 export function checkSetupFlags(options: SetupOptions): void {
   const given = <T>(value: T | undefined, check: (value: T) => unknown) => {
@@ -41,6 +57,9 @@ export function checkSetupFlags(options: SetupOptions): void {
   given(options.roleName, checkRoleName);
   given(options.policyName, checkPolicyName);
   given(options.stagingUser, checkUserName);
+  refuseUserAndRole(options);
+  given(options.stagingRole, checkRoleName);
+  if (options.stagingRole !== undefined) refuseRoleWithout(options);
   given(options.region, checkRegion);
   checkWritableProfileName(options.tempProfile ?? DEFAULTS.profileName);
   given(options.testKey, checkObjectKey);

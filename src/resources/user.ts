@@ -22,13 +22,18 @@ import { madeBySetup, removalByTags } from "./state.js";
 export const user: ResourceKind = {
   id: "user",
   account: "staging",
-  change: ({ plan, staging }) => ({ id: "user", account: "staging", kind: staging.user ? "none" : "create", resource: `user ${plan.answers.stagingUser}` }),
+  // A Staging role is the Staging side instead: no user to make, and none to remove.
+  change: ({ plan, staging }) =>
+    plan.answers.stagingRole !== undefined
+      ? []
+      : { id: "user", account: "staging", kind: staging.user ? "none" : "create", resource: `user ${plan.answers.stagingUser}` },
   apply: ({ clients, plan }) => ({
     title: `User ${plan.answers.stagingUser}`,
     undo: `aws iam delete-user --user-name ${plan.answers.stagingUser} --profile ${displayShellWord(plan.answers.stagingProfile)}`,
     write: () => createUser(clients, plan),
   }),
   removal: ({ target, staging, deps }) => {
+    if (target.stagingRole !== undefined) return [];
     const removal: Removal = {
       id: "user",
       account: "staging",

@@ -50,6 +50,7 @@ export async function rememberSetup(
     roleArn: plan.roleArn,
     policyArn: plan.policyArn,
     stagingUser: plan.answers.stagingUser,
+    stagingRole: plan.answers.stagingRole,
     tempProfile,
     productionAccountId: plan.accounts.production.accountId,
     stagingAccountId: plan.accounts.staging.accountId,

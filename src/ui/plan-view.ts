@@ -77,7 +77,12 @@ export function showSetupChanges(out: Output, plan: SetupPlan, changes: Change[]
     return;
   }
   out.line(`  assume ${plan.roleArn} as profile ${plan.answers.stagingProfile} and save the temporary credentials as a profile`);
-  if (!plan.accounts.staging.arn.endsWith(`:user/${plan.answers.stagingUser}`)) {
+  // A Staging role: the profile is an admin's, never the role's own session (it is assumed by whoever runs as that role).
+  if (plan.answers.stagingRole !== undefined) {
+    out.line(
+      `  ${out.color.yellow("note")} the Staging side is role ${plan.answers.stagingRole}; stage 3 assumes ${plan.roleArn} as profile ${plan.answers.stagingProfile} (${plan.accounts.staging.arn}), which works only if that identity may assume the role too.`,
+    );
+  } else if (!plan.accounts.staging.arn.endsWith(`:user/${plan.answers.stagingUser}`)) {
     out.line(
       `  ${out.color.yellow("note")} profile ${plan.answers.stagingProfile} is ${plan.accounts.staging.arn}, not user ${plan.answers.stagingUser}: ` +
         "stage 3 works only if that identity may assume the role too.",

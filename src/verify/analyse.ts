@@ -14,9 +14,10 @@ import { defaultSessionName } from "../session-name.js";
 import { readPathDocuments } from "./documents.js";
 import { readOrganizationPolicies } from "./org-policies.js";
 import { computeHops, type Hop } from "./hops.js";
+import { stagingSideName } from "./preflight.js";
 
 /** The setup's names the path runs through (a Target, or a remembered setup), and what verify adds. */
-export interface PathToAnalyse extends Pick<Target, "productionProfile" | "stagingProfile" | "region" | "bucket" | "roleName" | "stagingUser"> {
+export interface PathToAnalyse extends Pick<Target, "productionProfile" | "stagingProfile" | "region" | "bucket" | "roleName" | "stagingUser" | "stagingRole"> {
   mode: GrantMode;
   /** A profile of the organization's management or delegated administrator account, to read SCPs and RCPs. */
   orgProfile?: string | undefined;
@@ -74,7 +75,7 @@ export async function analysePath(
     region: path.region,
     productionAccountId: prodIdentity.accountId,
     stagingAccountId: stagingIdentity.accountId,
-    stagingUser: path.stagingUser,
+    stagingUser: stagingSideName(path),
     roleName: path.roleName,
     roleArn,
     bucket: path.bucket,

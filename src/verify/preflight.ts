@@ -13,7 +13,8 @@ import type { LabeledPolicy } from "../policy-eval/index.js";
 import type { Change } from "../stages/changes.js";
 import type { ProductionState } from "../stages/current.js";
 import { readBucketAcl } from "./bucket-acl.js";
-import { readBoundary, readCanonicalId, readRoleInlinePolicies, readUserPolicies, type PathDocuments } from "./documents.js";
+import { readBoundary, readCanonicalId, readRoleInlinePolicies, readStagingSide, type PathDocuments } from "./documents.js";
+import { principalWords, stagingPrincipalOf } from "../resources/staging-principal.js";
 import { computeHops, requestContext, type Hop } from "./hops.js";
 import { managedDocumentsExcept } from "./managed.js";
 import { preflightWords } from "./preflight-causes.js";
@@ -29,7 +30,8 @@ export async function preflightDocuments(
   userBoundaryArn?: string | undefined,
   userArn?: string | undefined,
 ): Promise<PathDocuments> {
-  const { roleName, stagingUser, bucket } = plan.answers;
+  const { roleName, bucket } = plan.answers;
+  const side = principalWords(stagingPrincipalOf(plan.answers));
   const after = (id: Change["id"]) => {
     const document = changes.find((c) => c.id === id)?.after;
     if (!document) throw new Error(`pre-flight: no ${id} change to judge`);
@@ -40,8 +42,8 @@ export async function preflightDocuments(
   const ownership = hardened ? "BucketOwnerEnforced" : current.bucketSettings?.objectOwnership;
   const [user, roleInline, roleAttached, bucketAcl, roleBoundary, stagingCanonicalId] = await Promise.all([
     userExists
-      ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () =>
-          readUserPolicies(staging.iam, stagingUser, { boundaryArn: userBoundaryArn, skipInline: plan.inlinePolicyName }),
+      ? withAwsContext({ action: `reading the policies of ${side}`, profile: plan.answers.stagingProfile }, () =>
+          readStagingSide(staging.iam, plan.answers, { boundaryArn: userBoundaryArn, skipInline: plan.inlinePolicyName }),
         )
       : { exists: false, policies: [] as LabeledPolicy[] },
     current.role && plan.answers.mode === "role"
@@ -64,12 +66,12 @@ export async function preflightDocuments(
     withAwsContext({ action: "reading the Staging account's S3 canonical user ID", profile: plan.answers.stagingProfile }, () => readCanonicalId(staging)),
   ]);
   const blocked = hardened || (current.bucketSettings?.publicAccessBlocked ?? false);
-  const ownInline = `inline policy ${plan.inlinePolicyName} of user ${stagingUser}`;
+  const ownInline = `inline policy ${plan.inlinePolicyName} of ${side}`;
   // Every document as setup will leave it: the changes hold them merged with what exists
   // (an existing role's whole trust, the whole bucket policy), never the plan's part alone.
   return {
     userExists: true,
-    userArn,
+    userArn: userArn ?? ("arn" in user ? user.arn : undefined),
     userBoundary: "boundary" in user ? user.boundary : undefined,
     roleBoundary,
     productionCanonicalId: plan.accounts.production.canonicalUserId,
@@ -102,7 +104,7 @@ export function preflightHops(docs: PathDocuments, plan: SetupPlan, testKey?: st
     region: plan.answers.region,
     productionAccountId: plan.accounts.production.accountId,
     stagingAccountId: plan.accounts.staging.accountId,
-    stagingUser: plan.answers.stagingUser,
+    stagingUser: stagingSideName(plan.answers),
     roleName: plan.answers.roleName,
     roleArn: plan.roleArn,
     bucket: plan.answers.bucket,
@@ -157,4 +159,9 @@ function keyAsItWillBe(current: ProductionState, changes: Change[]): PathDocumen
     key: read.key,
     keyPolicy: document && { label: `key policy of ${read.key.arn}`, document },
   };
+}
+
+/** How hops name the Staging side: the user by its name (the recipe's words), a Staging role as "role NAME". */
+export function stagingSideName(side: { stagingUser: string; stagingRole?: string | undefined }): string {
+  return side.stagingRole !== undefined ? `role ${side.stagingRole}` : side.stagingUser;
 }

@@ -203,7 +203,7 @@ export interface NameQuestions {
 /** Names with sensible defaults: asked only in a terminal, defaults used when unattended. */
 export async function askNames(
   prompter: Prompter,
-  given: { roleName?: string | undefined; policyName?: string | undefined; stagingUser?: string | undefined },
+  given: { roleName?: string | undefined; policyName?: string | undefined; stagingUser?: string | undefined; stagingRole?: string | undefined },
   interactive: boolean,
   mode: GrantMode = "role",
   remembered?: NameAnswers,
@@ -263,7 +263,11 @@ export async function askNames(
     ),
   );
   const reader = mode === "role" ? "Staging user who will assume the role:" : "Staging user who will read the bucket:";
-  const stagingUser = told("stagingUser", await ask(given.stagingUser, before?.stagingUser ?? DEFAULTS.stagingUser, reader, "--staging-user", checkUserName));
+  // A --staging-role is the Staging side: no user to ask for.
+  const stagingUser =
+    given.stagingRole !== undefined
+      ? (before?.stagingUser ?? DEFAULTS.stagingUser)
+      : told("stagingUser", await ask(given.stagingUser, before?.stagingUser ?? DEFAULTS.stagingUser, reader, "--staging-user", checkUserName));
   return { roleName, policyName, stagingUser };
 }
 
