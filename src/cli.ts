@@ -215,6 +215,11 @@ function addLifecycleCommands(program: Command, run: Runner): void {
       "how the temporary profile (--temp-profile) is written: static (keys that expire; default, unless the profile already has another style), role (recommended: the AWS tools refresh it) or process",
     )
     .option("--trust-principal <arn>", "trust this user or role instead of the whole Staging account (repeatable)", collect)
+    .option(
+      "--trust-sso-permission-set <name>",
+      "trust this IAM Identity Center permission set's roles in the Staging account (repeatable); setup prints the policy the permission set must carry",
+      collect,
+    )
     .option("--external-id [id]", "require this sts:ExternalId (no value: generate a random one)")
     .option("--require-mfa", "require MFA (aws:MultiFactorAuthPresent) to assume the role")
     .option("--mfa-serial <arn>", "with an MFA trust: the device stage 3 assumes the role with (asked in a terminal: the Staging user's devices)")

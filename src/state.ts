@@ -34,6 +34,8 @@ export interface SetupState {
   requireMfa?: boolean;
   orgId?: string | undefined;
   trustPrincipals?: string[] | undefined;
+  /** IAM Identity Center permission sets the trust admits; then nothing of Staging is xacct's. */
+  trustSsoPermissionSets?: string[] | undefined;
   allowSourceIdentity?: boolean;
   maxSessionDuration?: number;
   /** KMS keys whose key policy setup put its statement in (a --test-key object's key may not be the bucket's): teardown looks there too. */

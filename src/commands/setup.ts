@@ -32,6 +32,7 @@ import { checkSetupFlags } from "./setup-flags.js";
 import { grantMoreStaging, listOf } from "../setups/accounts.js";
 import { checkDocumentSizes } from "../stages/document-sizes.js";
 import { refuseInexactRewrite } from "../policy/index.js";
+import { permissionSetsOf } from "../resources/staging-principal.js";
 import { preflightDocuments, preflightHops, refusePlan, stagingSideName } from "../verify/preflight.js";
 import { preflightWords } from "../verify/preflight-causes.js";
 import { keysFileFor } from "../workflows/assume-and-write.js";
@@ -107,7 +108,7 @@ async function runSetup(options: SetupOptions, ctx: CommandContext, setups: Reme
     await runPreflight(session, diff, { refuse: false, unchanged: pendingChanges(diff.changes).length === 0 });
     return reportPlanOnly(ctx, diff.changes, options);
   }
-  if (!diff.stagingState.user && diff.plan.answers.stagingRole === undefined && ctx.interactive && !options.yes) await confirmUserCreation(ctx, diff.plan);
+  if (diff.changes.some((c) => c.id === "user" && c.kind === "create") && ctx.interactive && !options.yes) await confirmUserCreation(ctx, diff.plan);
   for (;;) {
     try {
       const done = await applyDiff(session, diff);
@@ -292,7 +293,10 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refus
     "production-services-cannot-assume",
     "production-services-cannot-reach-bucket",
   ]);
-  const failed = hops.filter((h) => !h.ok && !advisory.has(h.id));
+  // A permission set's policy lives in Identity Center: not checked (said), neither passed nor refused.
+  const notChecked = hops.filter((h) => h.ok === null && h.id === "user-may-assume" && permissionSetsOf(plan.answers).length > 0);
+  for (const hop of notChecked) ctx.out.skipped(`Pre-flight: ${hop.title}: ${hop.detail}`);
+  const failed = hops.filter((h) => !h.ok && !advisory.has(h.id) && !notChecked.includes(h));
   const warned = hops.filter((h) => !h.ok && advisory.has(h.id));
   const userArn = diff.stagingState.user?.arn ?? diff.stagingState.role?.arn;
   for (const hop of warned) ctx.out.warn(`Pre-flight: ${hop.title} does not hold: ${preflightWords(hop, plan, userArn).detail}`);
@@ -308,7 +312,8 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refus
           ? "and nothing more"
           : "and nothing more through what this setup adds (other grants are warned about above)";
     const documents = how.unchanged ? "the documents" : "the planned documents";
-    ctx.out.done(`Pre-flight: ${documents} grant ${stagingSideName(plan.answers)} read access ${through}, ${more} (${hops.length} checks).`);
+    const once = notChecked.length > 0 ? " (once it carries the policy shown in stage 2)" : "";
+    ctx.out.done(`Pre-flight: ${documents} grant ${stagingSideName(plan.answers)} read access ${through}${once}, ${more} (${hops.length} checks).`);
     return;
   }
   if (how.refuse) throw refusePlan(failed, { plan, userArn, unchanged: how.unchanged });

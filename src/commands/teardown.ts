@@ -156,6 +156,7 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     ),
     stagingUser: answers.stagingUser,
     stagingRole: answers.stagingRole,
+    ssoPermissionSets: remembered?.trustSsoPermissionSets,
     inlinePolicyName: inlinePolicyNameFor(answers),
     trustStatement: rememberedTrustStatement(remembered, partition),
     deleteObjects: options.deleteObjects ?? false,
@@ -263,6 +264,7 @@ function rememberedTrustStatement(remembered: SetupState | undefined, partition:
     requireMfa,
     orgId,
     principals: trustPrincipals,
+    ssoPermissionSets: remembered.trustSsoPermissionSets,
     allowSourceIdentity,
   }).Statement[0];
 }

@@ -17,20 +17,32 @@ import {
   type PolicyStatement,
 } from "../policy/index.js";
 import { LIMITS, size, type Overflow } from "../policy/limits.js";
-import { deleteInlineCommand, deleteInlinePolicy, getInlinePolicy, principalWords, putInlinePolicy, stagingPrincipalOf } from "./staging-principal.js";
+import {
+  permissionSetsOf,
+  deleteInlineCommand,
+  deleteInlinePolicy,
+  getInlinePolicy,
+  principalWords,
+  putInlinePolicy,
+  stagingPrincipalOf,
+} from "./staging-principal.js";
 import { documentChange, keptNow, type ResourceKind, type TeardownTarget } from "./resource.js";
 
 export const inlinePolicy: ResourceKind = {
   id: "inline-policy",
   account: "staging",
-  change: ({ plan, staging }) => ({
-    id: "inline-policy",
-    account: "staging",
-    kind: documentChange(staging.inlinePolicy, plan.documents.stagingPolicy),
-    resource: `inline policy ${plan.inlinePolicyName} of ${principalWords(stagingPrincipalOf(plan.answers))}`,
-    before: staging.inlinePolicy,
-    after: plan.documents.stagingPolicy,
-  }),
+  // Permission sets: their policy lives in Identity Center; setup prints it (ui/plan-view.ts), writes nothing.
+  change: ({ plan, staging }) =>
+    permissionSetsOf(plan.answers).length > 0
+      ? []
+      : {
+          id: "inline-policy",
+          account: "staging",
+          kind: documentChange(staging.inlinePolicy, plan.documents.stagingPolicy),
+          resource: `inline policy ${plan.inlinePolicyName} of ${principalWords(stagingPrincipalOf(plan.answers))}`,
+          before: staging.inlinePolicy,
+          after: plan.documents.stagingPolicy,
+        },
   overflow: ({ plan }) => inlineOverflow(plan),
   apply: ({ clients, plan }) => {
     const principal = stagingPrincipalOf(plan.answers);
@@ -78,6 +90,7 @@ export const inlinePolicy: ResourceKind = {
     },
   ],
   removal: ({ target, staging }) => {
+    if (permissionSetsOf(target).length > 0) return [];
     const resource = `inline policy ${target.inlinePolicyName} of ${principalWords(stagingPrincipalOf(target))}`;
     if (!staging.inlinePolicy) return { id: "inline-policy", account: "staging", kind: "none", resource };
     return isXacctStagingPolicy(staging.inlinePolicy, stagingPolicyCandidates(target))

@@ -91,6 +91,8 @@ export interface TeardownTarget {
   policyName: string;
   policyArn: string;
   stagingUser: string;
+  /** The Staging side is these permission sets: setup wrote nothing in Staging, so there is nothing to remove. */
+  ssoPermissionSets?: string[] | undefined;
   /** The Staging side is this existing role (its inline policy only; the role is never removed). */
   stagingRole?: string | undefined;
   inlinePolicyName: string;

@@ -54,3 +54,19 @@ export function deleteInlineCommand(principal: StagingPrincipal, policyName: str
   const flag = principal.kind === "role" ? "--role-name" : "--user-name";
   return `aws iam delete-${principal.kind}-policy ${flag} ${principal.name} --policy-name ${policyName} --profile ${displayShellWord(profile)}`;
 }
+
+/**
+ * The Staging side is IAM Identity Center permission sets (--trust-sso-permission-set): their
+ * roles are Identity Center's, so xacct writes nothing in Staging, no user and no inline policy.
+ */
+export function permissionSetsOf(side: { trust?: { ssoPermissionSets?: string[] | undefined }; ssoPermissionSets?: string[] | undefined }): string[] {
+  return side.trust?.ssoPermissionSets ?? side.ssoPermissionSets ?? [];
+}
+
+/**
+ * A role of the permission set as verify judges it: the trust and the Staging account's side are
+ * judged for this ARN (the suffix is made up; the trust's pattern admits any 16 characters there).
+ */
+export function permissionSetRoleArn(partition: string, stagingAccountId: string, permissionSet: string): string {
+  return `arn:${partition}:iam::${stagingAccountId}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${permissionSet}_0123456789abcdef`;
+}

@@ -18,13 +18,14 @@ import { displayShellWord } from "../shell-words.js";
 import type { StepStatus } from "../stages/steps.js";
 import { keptNow, NO_LONGER, type Removal, type ResourceKind } from "./resource.js";
 import { madeBySetup, removalByTags } from "./state.js";
+import { permissionSetsOf } from "./staging-principal.js";
 
 export const user: ResourceKind = {
   id: "user",
   account: "staging",
   // A Staging role is the Staging side instead: no user to make, and none to remove.
   change: ({ plan, staging }) =>
-    plan.answers.stagingRole !== undefined
+    plan.answers.stagingRole !== undefined || permissionSetsOf(plan.answers).length > 0
       ? []
       : { id: "user", account: "staging", kind: staging.user ? "none" : "create", resource: `user ${plan.answers.stagingUser}` },
   apply: ({ clients, plan }) => ({
@@ -33,7 +34,7 @@ export const user: ResourceKind = {
     write: () => createUser(clients, plan),
   }),
   removal: ({ target, staging, deps }) => {
-    if (target.stagingRole !== undefined) return [];
+    if (target.stagingRole !== undefined || permissionSetsOf(target).length > 0) return [];
     const removal: Removal = {
       id: "user",
       account: "staging",

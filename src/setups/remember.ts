@@ -61,6 +61,7 @@ export async function rememberSetup(
     requireMfa: plan.answers.trust.requireMfa ?? false,
     orgId: plan.answers.trust.orgId,
     trustPrincipals: plan.answers.trust.principals?.length ? plan.answers.trust.principals : undefined,
+    trustSsoPermissionSets: plan.answers.trust.ssoPermissionSets?.length ? plan.answers.trust.ssoPermissionSets : undefined,
     allowSourceIdentity: plan.answers.trust.allowSourceIdentity ?? false,
     maxSessionDuration: plan.answers.maxSessionDuration,
     kmsKeyArns: rememberedKeyUnion(earlierKeyArns, plan),

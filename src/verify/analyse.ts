@@ -19,6 +19,8 @@ import { stagingSideName } from "./preflight.js";
 /** The setup's names the path runs through (a Target, or a remembered setup), and what verify adds. */
 export interface PathToAnalyse extends Pick<Target, "productionProfile" | "stagingProfile" | "region" | "bucket" | "roleName" | "stagingUser" | "stagingRole"> {
   mode: GrantMode;
+  /** The Staging side is these permission sets (the setup's trust): their policy is not read. */
+  ssoPermissionSets?: string[] | undefined;
   /** A profile of the organization's management or delegated administrator account, to read SCPs and RCPs. */
   orgProfile?: string | undefined;
   /** An object (`--key`): its own KMS key, when it has one, is the one the KMS hops judge. */
@@ -50,7 +52,7 @@ export async function analysePath(
   const { production: prodIdentity, staging: stagingIdentity } = await identifySetupProfiles({ production: prod, staging }, path, request.remembered);
   const target = (profile: string) => ({ profile, region: path.region, endpoint: ctx.endpoint });
   const [read, organization] = await Promise.all([
-    readPathDocuments(prod, staging, path),
+    readPathDocuments(prod, staging, { ...path, stagingAccountId: stagingIdentity.accountId }),
     readOrganizationPolicies(
       {
         production: { ...target(path.productionProfile), accountId: prodIdentity.accountId },
@@ -76,6 +78,7 @@ export async function analysePath(
     productionAccountId: prodIdentity.accountId,
     stagingAccountId: stagingIdentity.accountId,
     stagingUser: stagingSideName(path),
+    ssoPermissionSets: path.ssoPermissionSets,
     roleName: path.roleName,
     roleArn,
     bucket: path.bucket,

@@ -4,6 +4,8 @@
  * attached policies; the bucket policy, Block Public Access and ownership controls.
  * Read-only calls. Absent documents are reported as absent, not as failures.
  */
+import { partitionForRegion } from "../policy/arn.js";
+import { permissionSetRoleArn } from "../resources/staging-principal.js";
 import {
   GetGroupPolicyCommand,
   GetRoleCommand,
@@ -223,6 +225,10 @@ export async function readPathDocuments(
   target: {
     stagingUser: string;
     stagingRole?: string | undefined;
+    /** The Staging side is these permission sets: nothing of Staging is read, the path is judged for one of their roles. */
+    ssoPermissionSets?: string[] | undefined;
+    stagingAccountId?: string | undefined;
+    region?: string | undefined;
     roleName: string;
     bucket: string;
     productionProfile: string;
@@ -233,13 +239,22 @@ export async function readPathDocuments(
 ): Promise<PathDocuments> {
   const noRole = { arn: undefined, trust: undefined, policies: [] as LabeledPolicy[] };
   const [user, role, bucket, productionCanonicalId, stagingCanonicalId, kms] = await Promise.all([
-    withAwsContext(
-      {
-        action: `reading the policies of ${target.stagingRole !== undefined ? `role ${target.stagingRole}` : `user ${target.stagingUser}`} in the Staging account`,
-        profile: target.stagingProfile,
-      },
-      () => readStagingSide(staging.iam, target),
-    ),
+    target.ssoPermissionSets?.length && target.stagingAccountId
+      ? // A permission set's role is Identity Center's: judged for one of its roles, its policy not read (verify says so).
+        {
+          exists: true,
+          arn: permissionSetRoleArn(partitionForRegion(target.region ?? "us-east-1"), target.stagingAccountId, target.ssoPermissionSets[0]!),
+          policies: [] as LabeledPolicy[],
+          boundary: undefined,
+          facts: undefined,
+        }
+      : withAwsContext(
+          {
+            action: `reading the policies of ${target.stagingRole !== undefined ? `role ${target.stagingRole}` : `user ${target.stagingUser}`} in the Staging account`,
+            profile: target.stagingProfile,
+          },
+          () => readStagingSide(staging.iam, target),
+        ),
     target.mode === "resource-policy"
       ? noRole
       : withAwsContext({ action: `reading role ${target.roleName} in the Production account`, profile: target.productionProfile }, () =>

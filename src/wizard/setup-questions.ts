@@ -14,6 +14,7 @@ import {
   checkMode,
   checkMaxSessionDuration,
   checkOrgId,
+  checkPermissionSetName,
   checkProfileStyle,
   checkTrustPrincipal,
   checkPolicyName,
@@ -281,6 +282,8 @@ export interface TrustFlags {
   /** Drop every condition an earlier run added: back to the recipe's trust. */
   plainTrust?: boolean | undefined;
   trustPrincipal?: string[] | undefined;
+  /** IAM Identity Center permission sets whose Staging roles the trust admits (flag only). */
+  trustSsoPermissionSet?: string[] | undefined;
   /** A value, or true to generate one. */
   externalId?: string | boolean | undefined;
   requireMfa?: boolean | undefined;
@@ -321,6 +324,7 @@ export async function askTrust(
   const fromFlags = (): TrustAnswers => ({
     trust: {
       principals: given.trustPrincipal?.map(checkTrustPrincipal) ?? base?.trust.principals,
+      ssoPermissionSets: given.trustSsoPermissionSet?.map(checkPermissionSetName) ?? base?.trust.ssoPermissionSets,
       externalId: given.externalId === true ? newExternalId() : given.externalId ? checkExternalId(given.externalId) : base?.trust.externalId,
       requireMfa: given.requireMfa ?? base?.trust.requireMfa ?? false,
       orgId: given.orgId !== undefined ? checkOrgId(given.orgId) : base?.trust.orgId,
@@ -400,6 +404,7 @@ export function hardeningOf(answers: TrustAnswers): string[] {
   const { trust, maxSessionDuration } = answers;
   return [
     trust.principals?.length ? `trusted principals ${trust.principals.join(", ")}` : undefined,
+    trust.ssoPermissionSets?.length ? `permission set${trust.ssoPermissionSets.length === 1 ? "" : "s"} ${trust.ssoPermissionSets.join(", ")}` : undefined,
     trust.externalId ? "an external ID" : undefined,
     trust.requireMfa ? "MFA" : undefined,
     trust.orgId ? `organization ${trust.orgId}` : undefined,
@@ -417,7 +422,9 @@ function bucketGrantees(given: TrustFlags, remembered: TrustAnswers | undefined)
 
 /** Flags of the role's trust, which resource-policy mode does not make. */
 export function refuseRoleOnlyFlags(given: TrustFlags): void {
-  const roleOnly = (["externalId", "requireMfa", "orgId", "maxSessionDuration", "allowSourceIdentity"] as const).filter((k) => given[k] !== undefined);
+  const roleOnly = (["externalId", "requireMfa", "orgId", "maxSessionDuration", "allowSourceIdentity", "trustSsoPermissionSet"] as const).filter(
+    (k) => given[k] !== undefined,
+  );
   // (plainTrust has nothing to drop here: resource-policy mode writes no trust conditions.)
   if (roleOnly.length > 0) {
     const flags = roleOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ");
