@@ -161,6 +161,34 @@ describe("an Identity Center profile as the Staging source", () => {
     expect(portalCalls).toEqual([{ roleName: "Dev", accountId: sandbox.staging.accountId, tokenOk: true }]);
   });
 
+  it("setup --trust-sso-permission-set with that profile as the Staging profile: stage 3 assumes the role through the portal", async () => {
+    await cacheToken(new Date(Date.now() + 3600_000));
+    portalCalls.length = 0;
+    const result = await sandbox.run([
+      "setup",
+      "--production-profile",
+      "prod",
+      "--staging-profile",
+      "alice-sso",
+      "--bucket",
+      "sso-team-bucket-7",
+      "--role-name",
+      "SsoReader",
+      "--temp-profile",
+      "SsoTemp",
+      "--region",
+      "us-east-1",
+      "--trust-sso-permission-set",
+      "Dev",
+      "--yes",
+    ]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Assumed arn:aws:sts::${sandbox.prod.accountId}:assumed-role/SsoReader/`);
+    expect(result.stdout).not.toContain("Not tested");
+    expect(portalCalls.length).toBeGreaterThan(0);
+    expect(portalCalls.every((c) => c.roleName === "Dev" && c.tokenOk)).toBe(true);
+  });
+
   it.each([
     ["has expired", new Date(Date.now() - 60_000)],
     ["was never started (no cached token)", undefined],
