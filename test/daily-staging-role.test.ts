@@ -66,6 +66,12 @@ describe("--staging-role", () => {
     expect(state.setups[`${BUCKET}/StageRole`].stagingRole).toBe(CI_ROLE);
   });
 
+  it("a rerun without --staging-role is refused: it would grant a user and leave the role's policy behind", async () => {
+    const result = await sandbox.run(setupArgs(BUCKET));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`Staging role ${CI_ROLE} → Staging user StageAdmin`);
+  });
+
   it("verify judges the path from the role", async () => {
     const result = await sandbox.run(["verify", "--json"]);
     expect(result.code, result.stdout + result.stderr).toBe(0);

@@ -59,7 +59,10 @@ export function refuseMovedSetup(
   const moved = [
     previous.productionAccountId !== now.productionAccountId && `Production account ${previous.productionAccountId} → ${now.productionAccountId}`,
     previous.stagingAccountId !== now.stagingAccountId && `Staging account ${previous.stagingAccountId} → ${now.stagingAccountId}`,
-    side(previous) !== side(now) && `${side(previous)} → ${side(now)}`,
+    side(previous) !== side(now) &&
+      (previous.stagingRole === undefined && now.stagingRole === undefined
+        ? `Staging user ${previous.stagingUser} → ${now.stagingUser}`
+        : `${side(previous)} → ${side(now)}`),
   ].filter((change): change is string => typeof change === "string");
   if (moved.length === 0) return;
   throw invalidInput(
