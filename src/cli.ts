@@ -324,10 +324,18 @@ function addSessionCommands(program: Command, run: Runner): void {
 
   program
     .command("console")
-    .description("print the AWS console's switch-role link for the role")
+    .description("print the AWS console's switch-role link for the role, or with --signin a sign-in link that needs no console sign-in")
     .option(...SETUP_OPTION)
     .option("--role-arn <arn>", "role (default: from setup)")
     .option("--display-name <name>", "name the console shows for the role")
+    .option("--signin", "instead: a sign-in link from a fresh role session (federation endpoint); needs no console sign-in first")
+    .option("--open", "with --signin: open the link in your browser ($BROWSER, else the system's opener) without printing it")
+    .option("--duration <seconds>", "with --signin: length of the role session, which the console session follows, 900 to 43200 (default: 3600)")
+    .option("--force", "with --signin: print the link even to a terminal (it is a credential for 15 minutes)")
+    .option("--profile <name>", "with --signin: Staging profile to assume the role with (default: from setup)")
+    .option("--region <region>", "with --signin: the console's region (default: from setup)")
+    .option("--mfa-serial <arn>", "with --signin: MFA device, when the role requires MFA (default: the profile's mfa_serial)")
+    .option("--token-code <code>", "with --signin: the current MFA code (asked for in a terminal)")
     .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/console.js")).consoleCommand(options, ctx)));
 
   program
