@@ -3,7 +3,7 @@
  * sets the exit code. Commands load their modules on use, so `--version` and `--help` load
  * no SDK.
  */
-import { Command, CommanderError, Help, Option } from "commander";
+import { Argument, Command, CommanderError, Help, Option } from "commander";
 import type { Readable, Writable } from "node:stream";
 import { CallLog } from "./aws/call-log.js";
 import { asXacctError, XacctError } from "./errors.js";
@@ -147,6 +147,7 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
 
   addLifecycleCommands(program, run);
   addSessionCommands(program, run);
+  addShellCommands(program, run);
   return program;
 }
 
@@ -353,4 +354,22 @@ function addSessionCommands(program: Command, run: Runner): void {
     .action((key: string, outfile: string | undefined, options, command: Command) =>
       run(command, async (ctx) => (await import("./commands/test-get.js")).testGetCommand(key, outfile, options, ctx)),
     );
+}
+
+/** Shell completion: the script, and the hidden command it calls back for setup names. */
+function addShellCommands(program: Command, run: Runner): void {
+  program
+    .command("completion")
+    .description("print a completion script for bash, zsh or fish (commands, flags, profile and setup names); see its first lines to install it")
+    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]))
+    .action((shell: string, _options, command: Command) =>
+      run(command, async (ctx) => {
+        ctx.stdout.write((await import("./completion/script.js")).completionScript(shell, command.parent!));
+      }),
+    );
+
+  program
+    .command("__complete", { hidden: true })
+    .argument("<what>")
+    .action((what: string, _options, command: Command) => run(command, async (ctx) => (await import("./commands/complete.js")).completeCommand(what, ctx)));
 }
