@@ -289,3 +289,35 @@ describe("a role whose trust requires an external ID", () => {
     expect(assume).toBeDefined();
   });
 });
+
+describe("a role whose trust requires MFA", () => {
+  const serial = "arn:aws:iam::222222222222:mfa/StageAdmin";
+  it("asks for the code as assume does (unattended: names --token-code, asks no endpoint), and signs in with it", async () => {
+    const setup = await sandbox.run(
+      setupArgs("signin-mfa-bucket", [
+        "--role-name",
+        "MfaRole",
+        "--temp-profile",
+        "MfaCred",
+        "--require-mfa",
+        "--mfa-serial",
+        serial,
+        "--token-code",
+        "123456",
+      ]),
+    );
+    expect(setup.code, setup.stderr).toBe(0);
+
+    standIn.seen = [];
+    const unattended = await run(["console", "--signin", "--setup", "signin-mfa-bucket/MfaRole", "--mfa-serial", serial]);
+    expect(unattended.code).toBe(2);
+    expect(unattended.stderr).toContain("--token-code");
+    expect(standIn.seen).toHaveLength(0);
+
+    const result = await run(["console", "--signin", "--setup", "signin-mfa-bucket/MfaRole", "--mfa-serial", serial, "--token-code", "123456"]);
+    expect(result.stderr).not.toContain("✘");
+    expect(result.code).toBe(0);
+    expect(standIn.seen).toHaveLength(1);
+    expect(result.stderr).not.toContain("123456");
+  });
+});
