@@ -264,9 +264,13 @@ describe("xacct console --signin", () => {
     expect(closed.stderr).toMatch(/^✘ .*sign-in token/m);
   });
 
-  it("without a browser opener, says so and how to fix it", async () => {
+  it("without a browser opener, says so and how to fix it, before any AWS call", async () => {
+    standIn.seen = [];
     const result = await run(["console", "--signin", "--open", "--setup", BUCKET], { env: { BROWSER: "", PATH: scratch } });
     expect(result.code).toBe(1);
+    // Known before the role is assumed: no session made, no token fetched for nothing.
+    expect(result.calls.calls).toHaveLength(0);
+    expect(standIn.seen).toHaveLength(0);
     expect(result.stderr).toMatch(/^✘ .*browser/m);
     expect(result.stderr).toContain("BROWSER");
     expect(result.stderr).not.toContain(encodeURIComponent(TOKEN));

@@ -5,6 +5,8 @@
  * The child is detached, so xacct returns while the browser runs.
  */
 import { spawn } from "node:child_process";
+import { access, constants } from "node:fs/promises";
+import { delimiter, isAbsolute, join } from "node:path";
 import { XacctError } from "../errors.js";
 
 export interface Opener {
@@ -34,7 +36,41 @@ export async function openInBrowser(url: string, env: NodeJS.ProcessEnv, platfor
   for (const opener of openers) {
     if (await started(opener, env)) return;
   }
-  throw new XacctError(`Could not open a browser: ${openers.map((o) => o.command).join(", ")} ${openers.length > 1 ? "were" : "was"} not found.`, {
+  throw noOpener(openers, platform);
+}
+
+/**
+ * Checked before the role is assumed, so a missing opener costs no session and no token.
+ * Windows is not checked: rundll32 is part of it.
+ */
+export async function requireOpener(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Promise<void> {
+  if (platform === "win32") return;
+  const openers = openersFor("", env, platform);
+  for (const opener of openers) if (await onPath(opener.command, env)) return;
+  throw noOpener(openers, platform);
+}
+
+async function onPath(command: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const candidates = command.includes("/")
+    ? [command]
+    : (env["PATH"] ?? "")
+        .split(delimiter)
+        .filter((dir) => isAbsolute(dir))
+        .map((dir) => join(dir, command));
+  for (const path of candidates) {
+    if (
+      await access(path, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
+  }
+  return false;
+}
+
+function noOpener(openers: Opener[], platform: NodeJS.Platform): XacctError {
+  return new XacctError(`Could not open a browser: ${openers.map((o) => o.command).join(", ")} ${openers.length > 1 ? "were" : "was"} not found.`, {
     hint:
       platform === "linux"
         ? "Install xdg-utils (xdg-open), or set BROWSER to your browser's command (e.g. BROWSER=firefox); or leave --open out and pipe the link: xacct console --signin | xclip."

@@ -10,7 +10,7 @@
  */
 import { stsClientFor } from "../aws/sts.js";
 import { loadProfileView } from "../awsconfig/sdk-view.js";
-import { openInBrowser } from "../console/browser.js";
+import { openInBrowser, requireOpener } from "../console/browser.js";
 import { consoleDestination, federationEndpoint, loginUrl } from "../console/federation-url.js";
 import { requestSigninToken } from "../console/signin-token.js";
 import type { CommandContext } from "../commands/context.js";
@@ -47,6 +47,7 @@ export async function consoleSignin(options: SigninOptions, ctx: CommandContext)
   const partition = parseRoleArn(roleArn)!.partition;
   const endpoint = federationEndpoint(partition, ctx.env);
   const remembered = state?.roleArn === roleArn ? state : undefined;
+  if (options.open) await requireOpener(ctx.env);
 
   // With the link on stdout, the report goes to stderr so a pipe gets the link alone.
   const report = options.open ? ctx.out : new Output(ctx.out.streams, { color: ctx.out.color.level > 0, debug: ctx.out.debugEnabled, json: true });
