@@ -335,6 +335,7 @@ function addSessionCommands(program: Command, run: Runner): void {
     .option("--force", "with --signin: print the link even to a terminal (it is a credential for 15 minutes)")
     .option("--profile <name>", "with --signin: Staging profile to assume the role with (default: from setup)")
     .option("--region <region>", "with --signin: the console's region (default: from setup)")
+    .option("--external-id <id>", "with --signin: the sts:ExternalId the role requires (default: what setup made)")
     .option("--mfa-serial <arn>", "with --signin: MFA device, when the role requires MFA (default: the profile's mfa_serial)")
     .option("--token-code <code>", "with --signin: the current MFA code (asked for in a terminal)")
     .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/console.js")).consoleCommand(options, ctx)));

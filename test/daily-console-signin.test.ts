@@ -225,6 +225,7 @@ describe("xacct console --signin", () => {
     for (const argv of [
       ["console", "--open", "--setup", BUCKET],
       ["console", "--duration", "900", "--setup", BUCKET],
+      ["console", "--external-id", "ext-7", "--setup", BUCKET],
       ["console", "--signin", "--display-name", "x", "--setup", BUCKET],
     ]) {
       const result = await run(argv);

@@ -51,6 +51,7 @@ function refuseSigninFlags(options: ConsoleOptions): void {
     force: "--force",
     profile: "--profile",
     region: "--region",
+    externalId: "--external-id",
     mfaSerial: "--mfa-serial",
     tokenCode: "--token-code",
   } as const;

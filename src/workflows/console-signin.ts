@@ -20,7 +20,7 @@ import { parseRoleArn } from "../policy/arn.js";
 import { refuseWithoutRole } from "../setups/no-role.js";
 import { resolveSetup } from "../setups/resolve.js";
 import { Output } from "../ui/output.js";
-import { checkDurationSeconds, checkMfaSerial, checkProfileName, checkRegion, checkRoleArn, checkTokenCode } from "../validate/index.js";
+import { checkDurationSeconds, checkExternalId, checkMfaSerial, checkProfileName, checkRegion, checkRoleArn, checkTokenCode } from "../validate/index.js";
 import { assumeAndWrite } from "./assume-and-write.js";
 
 export interface SigninOptions {
@@ -31,6 +31,7 @@ export interface SigninOptions {
   duration?: string;
   open?: boolean;
   force?: boolean;
+  externalId?: string;
   mfaSerial?: string;
   tokenCode?: string;
   displayName?: string;
@@ -60,7 +61,7 @@ export async function consoleSignin(options: SigninOptions, ctx: CommandContext)
       writeProfile: undefined,
       suggestProfile: false,
       ...(durationSeconds !== undefined ? { durationSeconds } : {}),
-      externalId: remembered?.externalId,
+      externalId: options.externalId !== undefined ? checkExternalId(options.externalId) : remembered?.externalId,
       mfaSerial: options.mfaSerial !== undefined ? checkMfaSerial(options.mfaSerial) : undefined,
       tokenCode: options.tokenCode !== undefined ? checkTokenCode(options.tokenCode) : undefined,
       remembered,
