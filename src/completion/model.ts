@@ -29,6 +29,8 @@ export interface CommandModel {
   flags: FlagModel[];
   /** The value of its first positional argument. */
   argument: ValueKind;
+  /** It runs another program (a variadic argument): the words from the program on are that program's. */
+  runsProgram: boolean;
 }
 
 export interface CompletionModel {
@@ -54,6 +56,7 @@ export function completionModel(program: Command): CompletionModel {
       description: firstSentence(command.description()),
       flags: [...help.visibleOptions(command).map(flagModel), ...globalFlags.filter((g) => !g.names.includes("--help"))],
       argument: argumentValue(command),
+      runsProgram: command.registeredArguments.some((a) => a.variadic),
     }));
   return { globalFlags, commands };
 }

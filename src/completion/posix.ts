@@ -59,6 +59,13 @@ function dataFunctions(model: CompletionModel): string {
     "    *) echo text ;;",
     "  esac",
     "}",
+    "# Commands that run another program: from its name on, the words are that program's.",
+    "__xacct_runs() {",
+    '  case "$1" in',
+    ...model.commands.filter((c) => c.runsProgram).map((c) => `    ${c.name}) return 0 ;;`),
+    "  esac",
+    "  return 1",
+    "}",
     "__xacct_profiles() {",
     '  local config="${AWS_CONFIG_FILE:-$HOME/.aws/config}" credentials="${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}"',
     "  set --",
@@ -107,17 +114,26 @@ function words(list: string[]): string {
 
 const BASH_DRIVER = shell(String.raw`_xacct() {
   # Word lists split at spaces and newlines; profile and setup names only at newlines.
-  local cur="@{COMP_WORDS[COMP_CWORD]}" prev="" cmd="" kind w i IFS=$' \n'
+  local cur="@{COMP_WORDS[COMP_CWORD]}" prev="" cmd="" kind w i rest=0 IFS=$' \n'
   (( COMP_CWORD > 0 )) && prev="@{COMP_WORDS[COMP_CWORD-1]}"
   # The command is the first word that is neither a flag nor a flag's value.
   for (( i = 1; i < COMP_CWORD; i++ )); do
     w="@{COMP_WORDS[i]}"
+    if [[ -n "$cmd" ]] && __xacct_runs "$cmd"; then
+      [[ "$w" == -- ]] && { rest=$(( i + 1 )); break; }
+      [[ "$w" != -* ]] && { rest=$i; break; }
+    fi
     case "$w" in
       -*) [[ "$(__xacct_value "$cmd" "$w")" != flag ]] && (( i++ )) ;;
       *) [[ -z "$cmd" ]] && cmd="$w" ;;
     esac
   done
   COMPREPLY=()
+  if (( rest > 0 )); then
+    IFS=$'\n'
+    if (( COMP_CWORD == rest )); then COMPREPLY=($(compgen -c -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+    return 0
+  fi
   if (( COMP_CWORD > 1 )) && [[ "$prev" == -* ]]; then
     kind="$(__xacct_value "$cmd" "$prev")"
     case "$kind" in
@@ -134,6 +150,8 @@ const BASH_DRIVER = shell(String.raw`_xacct() {
     COMPREPLY=($(compgen -W "$(__xacct_flags "$cmd")" -- "$cur"))
   elif [[ -z "$cmd" ]]; then
     COMPREPLY=($(compgen -W "$__xacct_commands" -- "$cur"))
+  elif __xacct_runs "$cmd"; then
+    IFS=$'\n'; COMPREPLY=($(compgen -c -- "$cur"))
   else
     kind="$(__xacct_argument "$cmd")"
     case "$kind" in values\ *) COMPREPLY=($(compgen -W "@{kind#values }" -- "$cur")) ;; esac
@@ -142,15 +160,29 @@ const BASH_DRIVER = shell(String.raw`_xacct() {
 }`);
 
 const ZSH_DRIVER = shell(String.raw`_xacct() {
-  local cur="@{words[CURRENT]}" prev="@{words[CURRENT-1]}" cmd="" kind w i
+  local cur="@{words[CURRENT]}" prev="@{words[CURRENT-1]}" cmd="" kind w i rest=0
   # The command is the first word that is neither a flag nor a flag's value.
   for (( i = 2; i < CURRENT; i++ )); do
     w="@{words[i]}"
+    if [[ -n "$cmd" ]] && __xacct_runs "$cmd"; then
+      [[ "$w" == -- ]] && { rest=$(( i + 1 )); break; }
+      [[ "$w" != -* ]] && { rest=$i; break; }
+    fi
     case "$w" in
       -*) [[ "$(__xacct_value "$cmd" "$w")" != flag ]] && (( i++ )) ;;
       *) [[ -z "$cmd" ]] && cmd="$w" ;;
     esac
   done
+  if (( rest > 0 )); then
+    if (( CURRENT == rest )); then
+      _command_names -e
+    else
+      words=("@{(@)words[rest,-1]}")
+      (( CURRENT = CURRENT - rest + 1 ))
+      _normal
+    fi
+    return
+  fi
   if (( CURRENT > 2 )) && [[ "$prev" == -* ]]; then
     kind="$(__xacct_value "$cmd" "$prev")"
     case "$kind" in
@@ -167,6 +199,8 @@ const ZSH_DRIVER = shell(String.raw`_xacct() {
     compadd -- @{=$(__xacct_flags "$cmd")}
   elif [[ -z "$cmd" ]]; then
     compadd -- @{=__xacct_commands}
+  elif __xacct_runs "$cmd"; then
+    _command_names -e
   else
     kind="$(__xacct_argument "$cmd")"
     case "$kind" in values\ *) compadd -- @{=kind#values } ;; esac
