@@ -5,7 +5,7 @@
  * it, never in --json, errors or debug output.
  */
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -14,6 +14,7 @@ import { PassThrough, Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallLog } from "../src/aws/call-log.js";
 import { runCli } from "../src/cli.js";
+import { cacheDirectory } from "../src/credentials-cache.js";
 import { setupArgs, useSandbox } from "./support/sandbox.js";
 
 const sandbox = useSandbox();
@@ -314,6 +315,9 @@ describe("a role whose trust requires MFA", () => {
     expect(setup.code, setup.stderr).toBe(0);
 
     standIn.seen = [];
+    // Setup's code started an MFA session that would serve the next runs: gone, as the next day.
+    for (const name of await readdir(cacheDirectory(process.env)).catch(() => [] as string[]))
+      if (name.startsWith("mfa-")) await rm(join(cacheDirectory(process.env), name), { force: true });
     const unattended = await run(["console", "--signin", "--setup", "signin-mfa-bucket/MfaRole", "--mfa-serial", serial]);
     expect(unattended.code).toBe(2);
     expect(unattended.stderr).toContain("--token-code");
