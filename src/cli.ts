@@ -3,7 +3,7 @@
  * sets the exit code. Commands load their modules on use, so `--version` and `--help` load
  * no SDK.
  */
-import { Command, CommanderError, Help, Option } from "commander";
+import { Argument, Command, CommanderError, Help, Option } from "commander";
 import type { Readable, Writable } from "node:stream";
 import { CallLog } from "./aws/call-log.js";
 import { asXacctError, XacctError } from "./errors.js";
@@ -147,6 +147,7 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
 
   addLifecycleCommands(program, run);
   addSessionCommands(program, run);
+  addShellCommands(program, run);
   return program;
 }
 
@@ -312,7 +313,8 @@ function addSessionCommands(program: Command, run: Runner): void {
     )
     .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
     .option("--mfa-serial <arn>", "MFA device, when the role requires MFA (default: the profile's mfa_serial)")
-    .option("--token-code <code>", "the current MFA code (asked for in a terminal)")
+    .option("--token-code <code>", "the current MFA code, when no MFA session is cached (asked for in a terminal)")
+    .option("--mfa-duration <seconds>", "with MFA: how long a new MFA session lasts, 900 to 129600 (default 43200: one code a day)")
     .option("--source-identity <name>", "set a source identity on the session (the trust must allow it)")
     .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/assume.js")).assumeCommand(options, ctx)));
 
@@ -326,14 +328,26 @@ function addSessionCommands(program: Command, run: Runner): void {
     .option("--region <region>", "region (default: from setup)")
     .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
     .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
+    .option("--mfa-serial <arn>", "MFA device, when the role requires MFA (default: the profile's mfa_serial)")
+    .option("--token-code <code>", "the current MFA code, when no MFA session is cached")
+    .option("--mfa-duration <seconds>", "how long a new MFA session lasts, 900 to 129600 (default 43200)")
     .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/credentials.js")).credentialsCommand(options, ctx)));
 
   program
     .command("console")
-    .description("print the AWS console's switch-role link for the role")
+    .description("print the AWS console's switch-role link for the role, or with --signin a sign-in link that needs no console sign-in")
     .option(...SETUP_OPTION)
     .option("--role-arn <arn>", "role (default: from setup)")
     .option("--display-name <name>", "name the console shows for the role")
+    .option("--signin", "instead: a sign-in link from a fresh role session (federation endpoint); needs no console sign-in first")
+    .option("--open", "with --signin: open the link in your browser ($BROWSER, else the system's opener) without printing it")
+    .option("--duration <seconds>", "with --signin: length of the role session, which the console session follows, 900 to 43200 (default: 3600)")
+    .option("--force", "with --signin: print the link even to a terminal (it is a credential for 15 minutes)")
+    .option("--profile <name>", "with --signin: Staging profile to assume the role with (default: from setup)")
+    .option("--region <region>", "with --signin: the console's region (default: from setup)")
+    .option("--external-id <id>", "with --signin: the sts:ExternalId the role requires (default: what setup made)")
+    .option("--mfa-serial <arn>", "with --signin: MFA device, when the role requires MFA (default: the profile's mfa_serial)")
+    .option("--token-code <code>", "with --signin: the current MFA code (asked for in a terminal)")
     .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/console.js")).consoleCommand(options, ctx)));
 
   program
@@ -351,4 +365,22 @@ function addSessionCommands(program: Command, run: Runner): void {
     .action((key: string, outfile: string | undefined, options, command: Command) =>
       run(command, async (ctx) => (await import("./commands/test-get.js")).testGetCommand(key, outfile, options, ctx)),
     );
+}
+
+/** Shell completion: the script, and the hidden command it calls back for setup names. */
+function addShellCommands(program: Command, run: Runner): void {
+  program
+    .command("completion")
+    .description("print a completion script for bash, zsh or fish (commands, flags, profile and setup names); see its first lines to install it")
+    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]))
+    .action((shell: string, _options, command: Command) =>
+      run(command, async (ctx) => {
+        ctx.stdout.write((await import("./completion/script.js")).completionScript(shell, command.parent!));
+      }),
+    );
+
+  program
+    .command("__complete", { hidden: true })
+    .argument("<what>")
+    .action((what: string, _options, command: Command) => run(command, async (ctx) => (await import("./commands/complete.js")).completeCommand(what, ctx)));
 }
