@@ -81,7 +81,7 @@ const value = fc
     fc.string({ unit: fc.constantFrom(...TRICKY), maxLength: 12 }),
     fc.constantFrom("", "$(touch pwned)", "`id`", "'", "\\", "a\nb\n", "\n"),
   )
-  .filter((v) => !v.includes("\0") && v.isWellFormed());
+  .filter((v) => !v.includes("\0") && !/[\ud800-\udfff]/u.test(v));
 const batch = fc.array(value, { minLength: 40, maxLength: 80 });
 
 function changesFor(values: readonly string[]): EnvChanges {
