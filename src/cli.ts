@@ -11,6 +11,7 @@ import { stateFilePath } from "./state.js";
 import { Output, wantsColor } from "./ui/output.js";
 import { terminalPrompter, unattendedPrompter } from "./wizard/prompter.js";
 import type { CommandContext } from "./commands/context.js";
+import { splitCommand, type OptionArity } from "./exec/command-start.js";
 import { usageError } from "./usage-errors.js";
 import { checkEndpointUrl } from "./validate/index.js";
 import { VERSION } from "./version.js";
@@ -33,11 +34,13 @@ interface GlobalOptions {
   json?: boolean;
 }
 
-export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
+export async function runCli(given: string[], io: CliIo = processIo()): Promise<number> {
   const result = { exitCode: 0 };
   const program = buildProgram(io, result);
+  // `xacct exec … COMMAND ARGS`: only xacct's own words are looked at as xacct's, below too.
+  const { argv, parsed } = withCommandApart(program, given);
   try {
-    await program.parseAsync(argv, { from: "user" });
+    await program.parseAsync(parsed, { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version exit 0; `xacct` alone has printed the help; the rest are bad input.
@@ -55,6 +58,24 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     return argv.includes("--detailed-exitcode") && code === 2 ? 1 : code;
   }
   return result.exitCode;
+}
+
+/** xacct's words, and what commander parses: xacct's words, then `--` and the command's, if any. */
+function withCommandApart(program: Command, given: string[]): { argv: string[]; parsed: string[] } {
+  const exec = program.commands.find((c) => c.name() === "exec");
+  if (!exec) return { argv: given, parsed: given };
+  const { xacct, command } = splitCommand(given, "exec", arityOf(program), arityOf(exec));
+  return { argv: xacct, parsed: command === undefined || command.length === 0 ? xacct : [...xacct, "--", ...command] };
+}
+
+/** Whether an option of this command takes the next word as its value. */
+function arityOf(command: Command): OptionArity {
+  return (flag) => {
+    if (flag === "-h" || flag === "--help") return "flag";
+    const option = command.options.find((o) => o.long === flag || o.short === flag);
+    if (!option) return undefined;
+    return option.required || option.optional ? "value" : "flag";
+  };
 }
 
 function processIo(): CliIo {
@@ -321,6 +342,39 @@ function addSessionCommands(program: Command, run: Runner): void {
     .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
     .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
     .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/credentials.js")).credentialsCommand(options, ctx)));
+
+  program
+    .command("exec")
+    .usage("[options] [--] <command> [args...]")
+    .description("run a command with the role's credentials in its environment (no shell; its exit code is xacct's)")
+    .argument("<command>", "the program to run (looked up on PATH)")
+    .argument("[args...]", "its arguments, passed as they are: every word from the command on is the command's, even --options")
+    .option(...SETUP_OPTION)
+    .option("--role-arn <arn>", "role to assume (default: from setup)")
+    .option("--profile <name>", "Staging profile to assume it with (default: from setup)")
+    .option("--session-name <name>", "role session name")
+    .option("--region <region>", "region for the command, AWS_REGION (default: from setup)")
+    .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
+    .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
+    .option("--allow-nested", "run even inside another xacct exec (XACCT_EXEC set), replacing its credentials")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION,",
+        "AWS_REGION, AWS_DEFAULT_REGION and AWS_ACCOUNT_ID (and AWS_ENDPOINT_URL with --endpoint-url); AWS_PROFILE and",
+        "every other variable that would choose other credentials are removed. XACCT_EXEC names the role.",
+        "",
+        "Examples:",
+        "  xacct exec -- aws s3 ls",
+        "  xacct exec --setup my-bucket/StageRole -- terraform plan",
+        "",
+        "Exit code: the command's; 126 it cannot be run, 127 not found; killed by a signal, xacct ends by the same signal.",
+      ].join("\n"),
+    )
+    .action((command: string, args: string[], options, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/exec.js")).execCommand(command, args, options, ctx)),
+    );
 
   program
     .command("console")
