@@ -108,7 +108,7 @@ async function environmentAfter(shell: string, args: (file: string) => string[],
   const file = join(dir, `env-${Date.now()}-${Math.random()}`);
   await writeFile(file, text);
   const base = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, XDG_CONFIG_HOME: join(dir, "xdg"), XGONE1: "stale", XGONE2: "stale" };
-  const { stdout } = await exec(shell, args(file), { env: base, encoding: "buffer", maxBuffer: 64 << 20 });
+  const { stdout } = await exec(shell, args(file), { env: base, cwd: dir, encoding: "buffer", maxBuffer: 64 << 20 });
   const entries = stdout
     .toString("utf8")
     .split("\0")
