@@ -16,6 +16,9 @@ import { usageError } from "./usage-errors.js";
 import { checkEndpointUrl } from "./validate/index.js";
 import { VERSION } from "./version.js";
 
+/** `xacct env --format`, listed here so --help loads no command module. */
+const ENV_FORMAT_NAMES = ["sh", "fish", "powershell", "dotenv", "json"];
+
 export interface CliIo {
   stdout: Writable;
   stderr: Writable;
@@ -342,6 +345,33 @@ function addSessionCommands(program: Command, run: Runner): void {
     .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
     .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
     .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/credentials.js")).credentialsCommand(options, ctx)));
+
+  program
+    .command("env")
+    .description('print the role\'s credentials for a shell to evaluate: eval "$(xacct env)" (never to a terminal without --force)')
+    .option(...SETUP_OPTION)
+    .option("--role-arn <arn>", "role to assume (default: from setup)")
+    .option("--profile <name>", "Staging profile to assume it with (default: from setup)")
+    .option("--session-name <name>", "role session name")
+    .option("--region <region>", "region to export, AWS_REGION (default: from setup)")
+    .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
+    .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
+    .addOption(new Option("--format <format>", "sh (also bash, zsh), fish, powershell, dotenv or json").choices(ENV_FORMAT_NAMES).default("sh"))
+    .option("--force", "print to a terminal too")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        '  eval "$(xacct env)"                                   sh, bash, zsh',
+        "  xacct env --format fish | source                      fish",
+        "  xacct env --format powershell | Out-String | Invoke-Expression",
+        "  xacct env --format dotenv > .env                      docker --env-file, Compose, dotenv libraries",
+        "",
+        "sh, fish and powershell also remove AWS_PROFILE and the other variables that would choose other credentials.",
+      ].join("\n"),
+    )
+    .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/env.js")).envCommand(options, ctx)));
 
   program
     .command("exec")

@@ -18,7 +18,8 @@ export function renderFish(changes: EnvChanges): string {
   if (changes.unset.length > 0) {
     const names = changes.unset.join(" ");
     lines.push(`set -e -g ${names}`);
-    lines.push(`for v in ${names}; set -q -U $v; and echo "xacct: the universal variable $v stays set; erase it with: set -e -U $v" >&2; end`);
+    // An if that takes no branch ends with status 0, so `… | source; and aws …` goes on (set keeps the status before it).
+    lines.push(`for v in ${names}; if set -q -U $v; echo "xacct: the universal variable $v stays set; erase it with: set -e -U $v" >&2; end; end`);
   }
   for (const [name, value] of changes.set) lines.push(`set -gx ${name} ${fishQuote(checkEnvValue(name, value, "fish"))}`);
   return `${lines.join("\n")}\n`;
