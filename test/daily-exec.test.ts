@@ -4,7 +4,8 @@
  * that competes with them; its exit code and its death by a signal pass through; no shell
  * reads its arguments; an exec inside an exec is refused unless asked.
  */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
 import { chmod, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -171,6 +172,41 @@ describe("the command's end is xacct's end", () => {
     const ran = await xacct(["exec", "--", file]);
     expect(ran.code).toBe(126);
     expect(ran.stderr).toContain("not-executable.sh");
+  });
+});
+
+/** Runs argv in a new pseudo-terminal (python's pty), types Ctrl-C once "ready" is on screen, and returns the screen and exit status. */
+const PTY_SCRIPT = `
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvpe(sys.argv[1], sys.argv[1:], os.environ)
+out, sent = b"", False
+while True:
+    ready, _, _ = select.select([fd], [], [], 20)
+    if not ready: break
+    try: data = os.read(fd, 4096)
+    except OSError: break
+    if not data: break
+    out += data
+    if not sent and b"ready" in out:
+        time.sleep(0.2); os.write(fd, b"\\x03"); sent = True
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf8", "replace") + "\\nEXIT %d\\n" % (os.WEXITSTATUS(status) if os.WIFEXITED(status) else -os.WTERMSIG(status)))
+`;
+
+describe("at a terminal", () => {
+  it("Ctrl-C reaches the command once (the terminal sends it to both), and xacct waits for the command's end", async () => {
+    // A program that counts each SIGINT it is sent (a shell's trap would merge two arriving together).
+    const counter =
+      "let n = 0; process.on('SIGINT', () => n++); console.log('ready'); setTimeout(() => { console.log('interrupts=' + n); process.exit(5); }, 1500);";
+    const { stdout } = await promisify(execFile)("python3", ["-c", PTY_SCRIPT, process.execPath, BIN, "exec", "--", process.execPath, "-e", counter], {
+      env: sandbox.env,
+      cwd: sandbox.dir,
+      timeout: 60_000,
+    });
+    expect(stdout).toMatch(/interrupts=1\r?\n/);
+    expect(stdout).toMatch(/EXIT 5\n$/);
   });
 });
 
