@@ -365,7 +365,7 @@ function addSessionCommands(program: Command, run: Runner): void {
         "Examples:",
         '  eval "$(xacct env)"                                   sh, bash, zsh',
         "  xacct env --format fish | source                      fish",
-        "  xacct env --format powershell | Invoke-Expression",
+        "  xacct env --format powershell | Invoke-Expression     PowerShell",
         "  xacct env --format dotenv > .env                      docker --env-file, Compose, dotenv libraries",
         "",
         "sh, fish and powershell also remove AWS_PROFILE and the other variables that would choose other credentials.",

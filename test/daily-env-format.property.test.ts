@@ -145,6 +145,21 @@ describe("xacct env's text, evaluated by the real shell, gives programs exactly 
   }
 });
 
+describe.skipIf(!installed("fish"))("fish and a universal variable", () => {
+  it("a universal AWS_PROFILE (the user's lasting setting) is left alone and named on stderr; the exports still apply", async () => {
+    const file = join(dir, "universal.fish");
+    await writeFile(file, renderEnv("fish", { set: [["XV", "v"]], unset: ["AWS_PROFILE"] }));
+    const home = await mkdtemp(join(dir, "home-"));
+    const script = `set -Ux AWS_PROFILE lasting; cat ${file} | source; and echo "XV=$XV"; set -q -U AWS_PROFILE; and echo kept`;
+    const { stdout, stderr } = await exec("fish", ["-c", script], {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, XDG_CONFIG_HOME: join(home, "config") },
+      cwd: dir,
+    });
+    expect(stdout).toBe("XV=v\nkept\n");
+    expect(stderr).toContain("the universal variable AWS_PROFILE stays set; erase it with: set -e -U AWS_PROFILE");
+  });
+});
+
 /**
  * PowerShell's single-quoted strings by about_Quoting_Rules: literal text, a quote written
  * twice; U+2018 to U+201B are quotes too. [char]0xHHHH is one UTF-16 unit; + joins strings.
