@@ -1,16 +1,26 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
-import module from "node:module";
+// No static imports: each `import` of even a Node built-in costs start-up time, and the two
+// answers below are given on every run of a shell prompt or an AWS tool.
+const args = process.argv.slice(2);
 
 // `xacct --version` is run by scripts and shell prompts: answer it without loading the CLI.
-const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+  const { readFileSync } = await import("node:fs");
   process.stdout.write(`${JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version}\n`);
   process.exit(0);
 }
 
+// `xacct credentials` (credential_process) runs before every AWS command of its profile: a
+// cached session is printed by one small module with no SDK and no command framework. Any
+// doubt (a miss, a flag it does not know, bad input) leaves the run to the full CLI below.
+// CommonJS through require(): on this path no built-in pays an ES module import's start-up.
+if (args[0] === "credentials" || args[1] === "credentials") {
+  const { serveCachedCredentials } = process.getBuiltinModule("node:module").createRequire(import.meta.url)("../dist/credential-process.cjs");
+  if (await serveCachedCredentials(args)) process.exit(0);
+}
+
 // Node 22+ keeps compiled code between runs (the SDK takes ~100 ms to compile); absent on Node 20.
-module.enableCompileCache?.();
+(await import("node:module")).default.enableCompileCache?.();
 
 // xacct prints only through its own streams. What libraries print (the SDK's Node.js version
 // warning, deprecations, console.warn) is noise to the user, shown with --debug only.

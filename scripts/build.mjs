@@ -7,7 +7,7 @@
  * typechecker (`npm run typecheck`).
  */
 import { build } from "esbuild";
-import { readdir, rm, rmdir } from "node:fs/promises";
+import { readdir, rm, rmdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,6 +16,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 // Entry points keep their src/ paths in their folder: in dist/ (the package) the CLI and the
 // modules the store's multi-process tests and the benchmark (bench/) load directly; in dist-dev/
 // (never packed: package.json "files" names dist/ only) the demo and the emulator harness.
+const CREDENTIAL_PROCESS_ENTRY = "src/credential-process.ts";
 const builds = {
   dist: ["src/main.ts", "src/awsconfig/store.ts", "src/aws/call-log.ts"],
   "dist-dev": ["src/demo/run.ts", "src/localaws/moto.ts", "src/localaws/bootstrap.ts"],
@@ -23,25 +24,37 @@ const builds = {
 
 // Some CommonJS dependencies `require()` Node built-ins at run time; an ESM bundle has no
 // `require`, so each chunk gets one made for it.
-const banner = 'import { createRequire as __xacctCreateRequire } from "node:module"; const require = __xacctCreateRequire(import.meta.url);';
+const requireBanner = 'import { createRequire as __xacctCreateRequire } from "node:module"; const require = __xacctCreateRequire(import.meta.url);';
 
-for (const [outdir, entryPoints] of Object.entries(builds)) await bundle(outdir, entryPoints);
+const built = [];
+for (const [outdir, entryPoints] of Object.entries(builds)) built.push(await bundle(outdir, entryPoints));
+// `xacct credentials` on a cache hit (bin/xacct.js): one file of its own, never split, so it
+// shares no chunk with the CLI and loads nothing but Node's built-ins. CommonJS, because an ES
+// module's every `import` of a built-in costs start-up time that require() does not. Its
+// metafile is kept for the test that checks what it imports.
+built.push(await bundle("dist", [CREDENTIAL_PROCESS_ENTRY], { splitting: false, format: "cjs", banner: null }));
+await writeFile(join(root, "dist-dev", "credential-process.meta.json"), JSON.stringify(built.at(-1).metafile));
+for (const [outdir] of Object.entries(builds)) {
+  const outputs = built.filter((result) => Object.keys(result.metafile.outputs).some((file) => file.startsWith(`${outdir}/`)));
+  await prune(outdir, outputs);
+}
 
-async function bundle(outdir, entryPoints) {
-  const result = await build({
+async function bundle(outdir, entryPoints, { splitting = true, format = "esm", banner = requireBanner } = {}) {
+  return build({
     absWorkingDir: root,
     entryPoints,
     outbase: "src",
     outdir,
     bundle: true,
-    splitting: true,
-    format: "esm",
+    splitting,
+    format,
+    ...(format === "cjs" ? { outExtension: { ".js": ".cjs" } } : {}),
     platform: "node",
     target: "node20",
     // The SDK's packages publish ESM under "module"; ESM tree-shakes and needs no require shims.
     mainFields: ["module", "main"],
     chunkNames: "chunks/[name]-[hash]",
-    banner: { js: banner },
+    ...(banner ? { banner: { js: banner } } : {}),
     // Minified: less to read and parse at every start. --debug maps stack traces back to src/.
     minifySyntax: true,
     minifyWhitespace: true,
@@ -50,13 +63,13 @@ async function bundle(outdir, entryPoints) {
     logLevel: "warning",
     metafile: true,
   });
-  await prune(outdir, result.metafile);
 }
 
 // Written in place and pruned afterwards, rather than emptied first: a test or demo running
 // the CLI from this tree meanwhile never finds dist/ missing.
-async function prune(outdir, metafile) {
-  const built = new Set(Object.keys(metafile.outputs).map((file) => join(root, file)));
+async function prune(outdir, results) {
+  const built = new Set(results.flatMap((result) => Object.keys(result.metafile.outputs)).map((file) => join(root, file)));
+  built.add(join(root, outdir, "credential-process.meta.json"));
   for (const entry of await readdir(join(root, outdir), { recursive: true, withFileTypes: true })) {
     const file = join(entry.parentPath, entry.name);
     if (entry.isFile() && !built.has(file)) await rm(file, { force: true });

@@ -330,7 +330,8 @@ function addSessionCommands(program: Command, run: Runner): void {
     )
     .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
     .option("--mfa-serial <arn>", "MFA device, when the role requires MFA (default: the profile's mfa_serial)")
-    .option("--token-code <code>", "the current MFA code (asked for in a terminal)")
+    .option("--token-code <code>", "the current MFA code, when no MFA session is cached (asked for in a terminal)")
+    .option("--mfa-duration <seconds>", "with MFA: how long a new MFA session lasts, 900 to 129600 (default 43200: one code a day)")
     .option("--source-identity <name>", "set a source identity on the session (the trust must allow it)")
     .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/assume.js")).assumeCommand(options, ctx)));
 
@@ -344,6 +345,9 @@ function addSessionCommands(program: Command, run: Runner): void {
     .option("--region <region>", "region (default: from setup)")
     .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
     .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
+    .option("--mfa-serial <arn>", "MFA device, when the role requires MFA (default: the profile's mfa_serial)")
+    .option("--token-code <code>", "the current MFA code, when no MFA session is cached")
+    .option("--mfa-duration <seconds>", "how long a new MFA session lasts, 900 to 129600 (default 43200)")
     .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/credentials.js")).credentialsCommand(options, ctx)));
 
   program

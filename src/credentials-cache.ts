@@ -5,78 +5,47 @@
  * others wait for its file; a file this user did not write alone is never served.
  */
 import { constants } from "node:fs";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { lstat, mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
-import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { ownedByUs, readCachedSession, rolePrefix, type ReadOptions } from "./credentials-cache-read.js";
 import { XacctError } from "./errors.js";
 import { withTurnLock } from "./turn-lock.js";
 import type { TemporaryCredentials } from "./stages/assume-role.js";
-
-/** Refresh this long before expiry, so a command started now does not outlive its keys. */
-export const REFRESH_MARGIN_MS = 5 * 60_000;
 
 /** A dead holder's lock is broken after this; a live one refreshes it. We wait a little longer. */
 const LOCK_STALE_MS = 10_000;
 const LOCK_WAIT_MS = 20_000;
 const LOCK_RETRY_INTERVAL_MS = 50;
 
-export function cacheDirectory(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
-  return join(env["XDG_CACHE_HOME"] || join(home, ".cache"), "xacct", "credentials");
+export { cacheDirectory, cacheFile, readCachedSession, REFRESH_MARGIN_MS, type SessionKey } from "./credentials-cache-read.js";
+
+/** What a cache file holds: keys that expire (a role session, or an MFA session of the Staging user). */
+export interface CachedCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
 }
 
-/** Everything that decides which session a request gets: a session is never served to another. */
-export interface SessionKey {
-  roleArn: string;
-  profile: string;
-  sessionName: string;
-  externalId: string | undefined;
-  durationSeconds: number | undefined;
-  /** What decides where STS calls go (--endpoint-url, AWS_ENDPOINT_URL...), and the region. */
-  endpoint: string;
-  region: string;
-  /** Where the caller's profile comes from (a sandbox's "staging" is not the user's), as it is now. */
-  configFile: string;
-  credentialsFile: string;
-  /** Credentials from outside the files (keys in the environment...), which may be another caller. */
-  caller: string;
-}
-
-/**
- * The cache file for one request: hashes, so no name or ID ends up in a file name. The first
- * part names the role alone, so teardown can find every session of a role it removes.
- */
-export function cacheFile(dir: string, key: SessionKey): string {
-  return join(dir, `${rolePrefix(key.roleArn)}-${sha256(JSON.stringify(key)).slice(0, 32)}.json`);
-}
-
-/** The role's account and name, so a role ARN written with or without its path finds the same files. */
-function rolePrefix(roleArn: string): string {
-  const match = /^arn:[^:]*:iam::(\d*):role\/(?:.*\/)?([^/]*)$/.exec(roleArn);
-  return sha256(match ? `${match[1]}:${match[2]}` : roleArn).slice(0, 16);
-}
-
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
-export interface CacheOptions {
-  now?: () => number;
-  /** Told why a cached file was not served (a sentence without secrets). */
-  onIgnored?: (reason: string) => void;
-}
+export type CacheOptions = ReadOptions;
 
 /**
  * The cached session for `file`, or a fresh one from `fetch`, cached. Only one process
  * fetches: the others wait for its lock and then read what it wrote.
  */
-export async function cachedSession(file: string, fetch: () => Promise<TemporaryCredentials>, options: CacheOptions = {}): Promise<TemporaryCredentials> {
+export async function cachedSession<T extends CachedCredentials = TemporaryCredentials>(
+  file: string,
+  fetch: () => Promise<T>,
+  options: CacheOptions = {},
+): Promise<T> {
   await prepareCacheDirectory(dirname(file));
   // Unlocked first: the common case (a good session) costs no lock. Problems are told once, below.
-  const fresh = await readCached(file, options.now ? { now: options.now } : {});
+  // A file holds what was written to it: a role session, or an MFA session (same fields but the role's ARN).
+  const fresh = readCachedSession(file, options.now ? { now: options.now } : {}) as T | undefined;
   if (fresh) return fresh;
   return withCacheLock(file, async () => {
-    const written = await readCached(file, options);
+    const written = readCachedSession(file, options) as T | undefined;
     if (written) return written;
     const creds = await fetch();
     await writeCached(file, creds);
@@ -153,49 +122,8 @@ async function makePrivate(folder: string): Promise<void> {
   }
 }
 
-/**
- * A cached session still good for REFRESH_MARGIN_MS, or undefined (then a new one is fetched
- * and replaces the file). A link, another user's file, or one others may read or write is
- * never served: anyone who could write it could hand us their keys.
- */
-export async function readCached(file: string, options: CacheOptions = {}): Promise<TemporaryCredentials | undefined> {
-  let handle: FileHandle | undefined;
-  try {
-    // Non-blocking: a pipe under the name must not hang the AWS tool that runs us.
-    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    const info = await handle.stat();
-    const why = !info.isFile()
-      ? "it is not a regular file"
-      : !ownedByUs(info.uid)
-        ? "another user owns it"
-        : (info.mode & 0o077) !== 0
-          ? `other users may open it (mode ${(info.mode & 0o777).toString(8)})`
-          : info.size > CACHE_FILE_LIMIT
-            ? "it is too large to be a session"
-            : undefined;
-    if (why) {
-      options.onIgnored?.(`Ignored the cached session in ${file}: ${why}. Fetched a new one.`);
-      return undefined;
-    }
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(CACHE_FILE_LIMIT), 0, CACHE_FILE_LIMIT, 0);
-    const cached = JSON.parse(buffer.toString("utf8", 0, bytesRead)) as Omit<TemporaryCredentials, "expiration"> & { expiration: string };
-    const expiration = new Date(cached.expiration);
-    if (!(expiration.getTime() - (options.now ?? Date.now)() > REFRESH_MARGIN_MS)) return undefined;
-    return { ...cached, expiration };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ELOOP")
-      options.onIgnored?.(`Ignored the cached session in ${file}: it is a symbolic link. Fetched a new one.`);
-    return undefined; // missing or unreadable: fetch afresh
-  } finally {
-    await handle?.close();
-  }
-}
-
-/** A session is under 2 KiB; nothing larger is read. */
-const CACHE_FILE_LIMIT = 64 * 1024;
-
 /** Written beside the file and renamed over it, so a reader sees the old session or the new one. */
-async function writeCached(file: string, creds: TemporaryCredentials): Promise<void> {
+async function writeCached(file: string, creds: CachedCredentials): Promise<void> {
   const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     const handle = await open(temp, "wx", 0o600);
@@ -247,11 +175,6 @@ export async function removeCachedSessions(dir: string, roleArn: string): Promis
   const doomed = names.filter((name) => (name.startsWith(prefix) && /\.(?:json|tmp)$/.test(name)) || legacy.test(name));
   await Promise.all(doomed.map((name) => rm(join(dir, name), { force: true })));
   return doomed.length;
-}
-
-function ownedByUs(uid: number): boolean {
-  const ours = process.getuid?.();
-  return ours === undefined || uid === ours;
 }
 
 function cacheProblem(path: string, error: unknown): XacctError {

@@ -25,6 +25,7 @@ import {
   type TrustHardening,
 } from "./policy/index.js";
 import { invalidInput } from "./errors.js";
+import { DEFAULT_REGION } from "./default-region.js";
 import { ONE_HOUR_SECONDS } from "./session-duration.js";
 
 /**
@@ -99,7 +100,7 @@ export interface SetupPlan {
 export const DEFAULTS = {
   roleName: "StageRole",
   stagingUser: "StageAdmin",
-  region: "us-east-1",
+  region: DEFAULT_REGION,
   profileName: "TempCred",
   maxSessionDuration: ONE_HOUR_SECONDS,
 } as const;

@@ -6,7 +6,7 @@
  */
 import { XacctError, invalidInput } from "./errors.js";
 import { parseKeyArn, parseRoleArn } from "./policy/arn.js";
-import type { SetupState } from "./state.js";
+import type { SetupState } from "./state-read.js";
 import {
   checkAccountId,
   checkBucketName,

@@ -10,7 +10,7 @@ import { basename, dirname, join } from "node:path";
 import { XacctError } from "./errors.js";
 import { resolveSymlinks } from "./awsconfig/store.js";
 import { makeDirectory } from "./make-directory.js";
-import { readStateFile, type SetupState, type StateFile } from "./state.js";
+import { readStateFile, type SetupState, type StateFile } from "./state-read.js";
 import { withTurnLock } from "./turn-lock.js";
 
 /** Long enough for a slow disk, short enough that a dead holder is not waited for long. */

@@ -94,7 +94,8 @@ describe("the wizard with an MFA trust and a role profile", () => {
     await rm(join(sandbox.dir, "hello.txt"), { force: true }); // the first test downloaded it
     let refused = 0;
     proxy.rule = (request) => {
-      if (request.action !== "AssumeRole" || refused > 0) return undefined;
+      // The code goes with GetSessionToken (the MFA session); the role is assumed with that session.
+      if (request.action !== "GetSessionToken" || refused > 0) return undefined;
       refused += 1;
       return { status: 403, code: "AccessDenied", message: "MultiFactorAuthentication failed with invalid MFA one time pass code." };
     };

@@ -76,7 +76,8 @@ describe("hardened trust", () => {
     await prod().s3.send(new PutObjectCommand({ Bucket: "hard-bucket", Key: "h.txt", Body: "hard" }));
     const got = await sandbox.run(["test-get", "h.txt", "-", "--profile", "HardCred"]);
     expect(got.stdout).toBe("hard");
-    const noCode = await sandbox.run(["assume", "--mfa-serial", "arn:aws:iam::222222222222:mfa/StageAdmin"]);
+    // The MFA session of StageAdmin's device is cached now; another device has none, and no code.
+    const noCode = await sandbox.run(["assume", "--mfa-serial", "arn:aws:iam::222222222222:mfa/OtherDevice"]);
     expect(noCode.code).toBe(2);
     expect(noCode.stderr).toContain("give --token-code");
     const tooLong = await sandbox.run(["assume", "--duration-seconds", "9000", ...MFA]);

@@ -79,11 +79,12 @@ const ROWS: [string, string[]][] = [
   // Flags that would be silently ignored, or promise a profile that cannot work.
   ["assume --credentials-file with a role-style profile", [...ASSUME, "--write-profile", "Ok", "--profile-style", "role", "--credentials-file"]],
   ["assume --credentials-file without --write-profile", [...ASSUME, "--credentials-file"]],
+  ["assume --mfa-duration longer than STS allows", [...ASSUME, "--mfa-duration", "129601"]],
+  ["credentials --mfa-duration shorter than STS allows", [...CREDENTIALS, "--mfa-duration", "899"]],
   [
-    "assume a process-style profile for a role that needs MFA",
-    [...ASSUME, "--write-profile", "Ok", "--profile-style", "process", "--mfa-serial", "arn:aws:iam::222222222222:mfa/StageAdmin", "--token-code", "123456"],
+    "credentials --duration-seconds over an hour from an MFA session",
+    [...CREDENTIALS, "--mfa-serial", "arn:aws:iam::222222222222:mfa/StageAdmin", "--duration-seconds", "7200"],
   ],
-  ["setup a process-style profile with --require-mfa", [...SETUP, "--profile-style", "process", "--require-mfa"]],
   ["verify --key without --live", ["verify", ...TARGET, "--key", "k"]],
   // credentials, test-get, console.
   ["credentials --role-arn with a newline", ["credentials", "--role-arn", `${ROLE}\n`, "--profile", "staging"]],

@@ -1,13 +1,13 @@
 /**
  * Profiles the AWS tools refresh themselves, so no expiring keys sit on disk:
  * - role style: `role_arn` + `source_profile`; the CLI and every SDK assume the role on use;
- * - process style: `credential_process` runs `xacct credentials`, which caches the session.
+ * - process style: `credential_process` runs `xacct credentials`, which caches the session (and,
+ *   for a role that requires MFA, assumes it with the cached MFA session: one code a day).
  * Either replaces any keys or other-style settings the profile had in both files.
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { invalidInput } from "../errors.js";
 import { upsertProfile } from "./ini.js";
 import { configFilePath, credentialsFilePath } from "./paths.js";
 import { writeProfile } from "./store.js";
@@ -64,6 +64,8 @@ export function credentialProcessCommand(profile: ProcessProfile, bin = xacctBin
     ["--region", profile.region],
     ["--external-id", profile.externalId],
     ["--duration-seconds", profile.durationSeconds ? String(profile.durationSeconds) : undefined],
+    // The device: xacct credentials assumes the role with that device's cached MFA session.
+    ["--mfa-serial", profile.mfaSerial],
   ];
   return shellLine([
     process.execPath,
@@ -101,14 +103,6 @@ async function writeStyleProfile(name: string, values: Record<string, string>, e
     ? await afterFirstFile({ done: "cleared of its older keys in", path: credentialsFilePath(env), profile: name }, write)
     : await write();
   return { path: written.path, changed: written.changed, warnings: [...written.warnings, ...shadowingWarnings(name, env)] };
-}
-
-/** xacct credentials runs unattended, so a role that needs MFA cannot be refreshed through it. */
-export function refuseProcessStyleWithMfa(): never {
-  throw invalidInput(
-    "A process-style profile cannot ask for an MFA code, and this role requires MFA.",
-    "Use --profile-style role: the AWS tools then ask for the code themselves.",
-  );
 }
 
 /** bin/xacct.js of this installation: found upwards from this module, bundled or not. */

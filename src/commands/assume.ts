@@ -7,7 +7,6 @@
  * credential_process profile that calls `xacct credentials`.
  */
 import { stsClientFor } from "../aws/sts.js";
-import { refuseProcessStyleWithMfa } from "../awsconfig/refreshing-profile.js";
 import { invalidInput } from "../errors.js";
 import { DEFAULT_PROFILE_STYLE, defaultProfileStyle, type ProfileStyle } from "../awsconfig/profile-style.js";
 import { loadProfileView, type ProfileView } from "../awsconfig/sdk-view.js";
@@ -30,6 +29,7 @@ import {
   checkTokenCode,
   checkWritableProfileName,
 } from "../validate/index.js";
+import { checkMfaDuration } from "../validate/mfa.js";
 import type { CommandContext } from "./context.js";
 
 export interface AssumeOptions {
@@ -48,6 +48,8 @@ export interface AssumeOptions {
   externalId?: string;
   mfaSerial?: string;
   tokenCode?: string;
+  /** How long a new MFA session lasts (seconds). */
+  mfaDuration?: string;
   sourceIdentity?: string;
 }
 
@@ -81,6 +83,7 @@ export async function assumeCommand(options: AssumeOptions, ctx: CommandContext)
       externalId: options.externalId !== undefined ? checkExternalId(options.externalId) : remembered?.externalId,
       mfaSerial: options.mfaSerial !== undefined ? checkMfaSerial(options.mfaSerial) : undefined,
       tokenCode: options.tokenCode !== undefined ? checkTokenCode(options.tokenCode) : undefined,
+      mfaDuration: options.mfaDuration !== undefined ? checkMfaDuration(options.mfaDuration) : undefined,
       sourceIdentity: options.sourceIdentity !== undefined ? checkSourceIdentity(options.sourceIdentity) : undefined,
       remembered,
     },
@@ -111,8 +114,6 @@ function refuseConflictingFlags(options: AssumeOptions, remembered: SetupState |
       "Leave --credentials-file out, or use --profile-style static.",
     );
   }
-  const mfa = options.mfaSerial !== undefined || options.tokenCode !== undefined || remembered?.requireMfa === true;
-  if (writing && style === "process" && mfa) refuseProcessStyleWithMfa();
 }
 
 /** --write-profile without a name: the setup's own temporary profile, else the recipe's. */

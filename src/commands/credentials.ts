@@ -5,6 +5,7 @@
  * never holds a secret.
  */
 import { roleSession, type RoleSessionOptions } from "../workflows/role-session.js";
+import { credentialProcessJson } from "../credential-process-output.js";
 import { invalidInput } from "../errors.js";
 import type { CommandContext } from "./context.js";
 
@@ -25,13 +26,5 @@ export async function credentialsCommand(options: CredentialsOptions, ctx: Comma
     );
   }
   const { creds } = await roleSession("credentials", options, ctx);
-  ctx.stdout.write(
-    `${JSON.stringify({
-      Version: 1,
-      AccessKeyId: creds.accessKeyId,
-      SecretAccessKey: creds.secretAccessKey,
-      SessionToken: creds.sessionToken,
-      Expiration: creds.expiration.toISOString(),
-    })}\n`,
-  );
+  ctx.stdout.write(credentialProcessJson(creds));
 }

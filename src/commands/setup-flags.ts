@@ -3,7 +3,6 @@
  * of them only after it has discovered the accounts, and --profile-style only in stage 3, after
  * every write: a bad value must cost nothing in either account.
  */
-import { refuseProcessStyleWithMfa } from "../awsconfig/refreshing-profile.js";
 import { DEFAULTS } from "../plan.js";
 import { invalidInput } from "../errors.js";
 import {
@@ -54,7 +53,6 @@ export function checkSetupFlags(options: SetupOptions): void {
   refuseOuWithoutOrg(options);
   given(options.ou, checkOuId);
   if (options.mode === "resource-policy") refuseRoleOnlyFlags(options);
-  if (options.profileStyle === "process" && options.requireMfa) refuseProcessStyleWithMfa();
   given(options.mfaSerial, checkMfaSerial);
   given(options.tokenCode, checkTokenCode);
   if (options.tokenCode !== undefined && options.mfaSerial === undefined) {

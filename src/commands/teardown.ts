@@ -26,6 +26,7 @@ import { resolveTarget, setupRequestOf, type Target, type TargetOptions } from "
 import { ACCOUNT_CONCURRENCY, mapBounded, removeMoreStaging } from "../stages/more-staging.js";
 import { XacctError } from "../errors.js";
 import { cacheDirectory, removeCachedSessions } from "../credentials-cache.js";
+import { removeMfaSessions } from "../mfa/session-cache.js";
 import type { CommandContext } from "./context.js";
 import { counted } from "../ui/words.js";
 
@@ -200,6 +201,7 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
       // Cached sessions of a role another remembered setup uses are that setup's too.
       if (sharing) ctx.out.line(`  ${ctx.out.color.dim(`Cached sessions of ${sessionsOf} kept: setup ${setupIdOf(sharing)} uses the role too.`)}`);
       else await forgetCachedSessions(ctx, sessionsOf);
+      await forgetMfaSessions(ctx, answers.stagingProfile, others);
       // This setup's own bucket left for its objects: remembered, so --setup can finish it.
       if (remembered && !ownBucketLeft(removals)) await forgetSetup(setupIdOf(remembered), ctx.statePath);
     },
@@ -263,6 +265,18 @@ function rememberedTrustStatement(remembered: SetupState | undefined, partition:
 async function forgetCachedSessions(ctx: CommandContext, roleArn: string): Promise<void> {
   const removed = await removeCachedSessions(cacheDirectory(ctx.env), roleArn);
   if (removed > 0) ctx.out.done(`Removed ${removed} cached session${removed === 1 ? "" : "s"} of ${roleArn}`);
+}
+
+/**
+ * MFA sessions are the Staging user's, not the role's: kept while another remembered setup uses
+ * the same Staging profile (it would need a new code otherwise), removed with the last one, so
+ * no live keys wait on disk for their expiry (up to 36 hours).
+ */
+async function forgetMfaSessions(ctx: CommandContext, profile: string, others: readonly SetupState[]): Promise<void> {
+  const sharing = others.find((other) => other.stagingProfile === profile);
+  if (sharing) return;
+  const removed = await removeMfaSessions(cacheDirectory(ctx.env), profile);
+  if (removed > 0) ctx.out.done(`Removed the cached MFA session${removed === 1 ? "" : "s"} of profile ${profile} (no other setup uses it)`);
 }
 
 /**

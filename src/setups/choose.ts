@@ -5,7 +5,7 @@
  * matches them; else the only setup; else the command must ask.
  */
 import { invalidInput } from "../errors.js";
-import { setupIdOf, type SetupState } from "../state.js";
+import { setupIdOf, type SetupState } from "../state-read.js";
 
 export interface SetupRequest {
   /** The command, for messages: "assume", "teardown"… */

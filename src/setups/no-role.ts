@@ -5,7 +5,7 @@
  */
 import { invalidInput } from "../errors.js";
 import { displayShellWord } from "../shell-words.js";
-import { setupIdOf, type SetupState } from "../state.js";
+import { setupIdOf, type SetupState } from "../state-read.js";
 
 export function refuseWithoutRole(command: string, setup: SetupState | undefined): void {
   if (setup?.mode !== "resource-policy") return;

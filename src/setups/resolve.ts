@@ -5,7 +5,7 @@
  */
 import type { CommandContext } from "../commands/context.js";
 import { invalidInput } from "../errors.js";
-import { loadSetups, setupIdOf, type SetupState } from "../state.js";
+import { loadSetups, setupIdOf, type SetupState } from "../state-read.js";
 import { chooseSetup, setupNames, type SetupRequest } from "./choose.js";
 
 export type { SetupRequest } from "./choose.js";

@@ -6,7 +6,7 @@ import { DEFAULTS, defaultPolicyName, type GrantMode } from "../plan.js";
 import { randomBytes } from "node:crypto";
 import { invalidInput } from "../errors.js";
 import type { TrustHardening } from "../policy/index.js";
-import { DEFAULT_PROFILE_STYLE, type ProfileStyle } from "../awsconfig/profile-style.js";
+import type { ProfileStyle } from "../awsconfig/profile-style.js";
 import {
   checkBucketName,
   checkExternalId,
@@ -115,13 +115,11 @@ export async function askProfileStyle(
   current: ProfileStyle,
 ): Promise<ProfileStyle> {
   if (given !== undefined) return checkProfileStyle(given);
-  // credential_process cannot answer an MFA prompt: not offered, so not the default either.
-  const fallback = requireMfa && current === "process" ? DEFAULT_PROFILE_STYLE : current;
-  if (!interactive) return fallback;
+  if (!interactive) return current;
   return prompter.select<ProfileStyle>({
     message: "How should the profile for Staging be written?",
     flag: "--profile-style",
-    default: fallback,
+    default: current,
     choices: [
       {
         name: "Static keys (the recipe's TempCred)",
@@ -133,15 +131,13 @@ export async function askProfileStyle(
         value: "role",
         description: "role_arn + source_profile: the aws CLI and every SDK assume the role themselves and refresh it. No expiring keys on disk.",
       },
-      ...(requireMfa
-        ? []
-        : [
-            {
-              name: "credential_process",
-              value: "process" as const,
-              description: "The AWS tools run `xacct credentials`, which caches the session until shortly before it expires.",
-            },
-          ]),
+      {
+        name: "credential_process",
+        value: "process" as const,
+        description: requireMfa
+          ? "The AWS tools run `xacct credentials`, which assumes the role with your MFA session: one code a day, typed at `xacct assume`."
+          : "The AWS tools run `xacct credentials`, which caches the session until shortly before it expires.",
+      },
     ],
   });
 }

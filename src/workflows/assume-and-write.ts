@@ -8,14 +8,16 @@ import { loadProfileView, requireProfile, type ProfileView } from "../awsconfig/
 import { checkRefreshingProfile, writeProcessProfile, writeRoleProfile, type ProcessProfile } from "../awsconfig/refreshing-profile.js";
 import { checkProfileFilesWritable, refuseForeignProfile, writeTemporaryProfile } from "../awsconfig/temporary-profile.js";
 import type { CommandContext } from "../commands/context.js";
-import { invalidInput, XacctError } from "../errors.js";
+import { invalidInput } from "../errors.js";
 import { ONE_HOUR_SECONDS } from "../session-duration.js";
 import { defaultSessionName } from "../session-name.js";
-import { assumeRole, MFA_CODE_REFUSED, type TemporaryCredentials } from "../stages/assume-role.js";
-import type { SetupState } from "../state.js";
+import { assumeRole, type TemporaryCredentials } from "../stages/assume-role.js";
+import { displayShellWord } from "../shell-words.js";
+import { setupIdOf, type SetupState } from "../state.js";
 import { DEFAULT_PROFILE_STYLE, type ProfileStyle } from "../awsconfig/profile-style.js";
-import { checkMfaSerial, checkTokenCode } from "../validate/index.js";
+import { checkMfaSerial } from "../validate/index.js";
 import { explainingDenials } from "../verify/explain-denial.js";
+import { mfaSerialFor, mfaSession, refuseLongRoleSession, stsWithMfaSession } from "./mfa-session.js";
 
 export type { ProfileStyle } from "../awsconfig/profile-style.js";
 
@@ -34,6 +36,8 @@ export interface AssumeRequest {
   externalId?: string | undefined;
   mfaSerial?: string | undefined;
   tokenCode?: string | undefined;
+  /** How long a new MFA session lasts (seconds; default 12 hours). */
+  mfaDuration?: number | undefined;
   sourceIdentity?: string | undefined;
   /** What setup recorded about this role's trust, when it made it. */
   remembered?: SetupState | undefined;
@@ -55,8 +59,20 @@ export async function assumeAndWrite(request: AssumeRequest, sts: STSClient, ctx
   }
   refuseSourceIdentity(request);
   await refuseDuration(request, sts);
-  const mfaSerial = request.mfaSerial ?? settings["mfa_serial"];
-  const { creds, mfa } = await assumeAskingAgain(request, mfaSerial, sessionName, sts, ctx);
+  const mfaSerial = mfaSerialFor({
+    requireMfa: request.remembered?.requireMfa ?? false,
+    flagSerial: request.mfaSerial,
+    profileSerial: settings["mfa_serial"],
+    tokenCode: request.tokenCode,
+    profile: request.profile,
+    roleArn: request.roleArn,
+  });
+  if (mfaSerial !== undefined) {
+    // The device is checked before its code is asked for: a refused device needs no code.
+    checkMfaSerial(mfaSerial);
+    refuseLongRoleSession(request.durationSeconds, request.roleArn);
+  }
+  const creds = await assumeWithMfaSession(request, mfaSerial, sessionName, sts, ctx);
   ctx.result["assumed"] = { arn: creds.assumedRoleArn, roleArn: request.roleArn, sessionName, expiration: creds.expiration.toISOString() };
   out.done(`Assumed ${creds.assumedRoleArn}`);
   out.line(`  expires ${creds.expiration.toISOString()} (${minutesFromNow(creds.expiration)} min from now)`);
@@ -65,7 +81,7 @@ export async function assumeAndWrite(request: AssumeRequest, sts: STSClient, ctx
     return creds;
   }
   // A role profile asks for MFA on every use when it names a device: only when the role needs one.
-  await writeProfileInStyle(request, { name: request.writeProfile, creds, sessionName, mfaSerial: mfa?.serial, view }, ctx);
+  await writeProfileInStyle(request, { name: request.writeProfile, creds, sessionName, mfaSerial, view }, ctx);
   return creds;
 }
 
@@ -160,77 +176,61 @@ async function refuseDuration(request: AssumeRequest, sts: STSClient): Promise<v
 }
 
 /**
- * Assumes the role. A code typed at the prompt that STS refuses is asked for again (before the
- * profile is written), up to three times; a --token-code's refusal stands.
+ * Assumes the role. With MFA, with the Staging user's MFA session (cached, or started now with
+ * one code): the session's keys carry the MFA, so AssumeRole gets no device or code.
  */
-async function assumeAskingAgain(
+async function assumeWithMfaSession(
   request: AssumeRequest,
   mfaSerial: string | undefined,
   sessionName: string,
   sts: STSClient,
   ctx: CommandContext,
-): Promise<{ creds: TemporaryCredentials; mfa: { serial: string; tokenCode: string } | undefined }> {
-  for (let attempt = 1; ; attempt++) {
-    const mfa = await mfaFor(request, mfaSerial, ctx);
-    try {
-      const creds = await explainingDenials(ctx, "assume", request.roleArn, () =>
-        assumeRole(
-          sts,
-          {
-            roleArn: request.roleArn,
-            sessionName,
-            durationSeconds: request.durationSeconds,
-            profile: request.profile,
-            roleIsNew: request.roleIsNew ?? false,
-            externalId: request.externalId,
-            mfa,
-            sourceIdentity: request.sourceIdentity,
-          },
-          ctx.out,
-        ),
-      );
-      return { creds, mfa };
-    } catch (error) {
-      const askedCode = request.tokenCode === undefined && ctx.interactive;
-      if (!(error instanceof XacctError) || error.awsCode !== MFA_CODE_REFUSED || !askedCode || attempt >= 3) throw error;
-      ctx.out.warn(error.message);
-      if (error.hint) ctx.out.hint(error.hint);
-    }
-  }
+): Promise<TemporaryCredentials> {
+  const signer = mfaSerial === undefined ? sts : await mfaSessionClient(request, mfaSerial, ctx);
+  return explainingDenials(ctx, "assume", request.roleArn, () =>
+    assumeRole(
+      signer,
+      {
+        roleArn: request.roleArn,
+        sessionName,
+        durationSeconds: request.durationSeconds,
+        profile: request.profile,
+        roleIsNew: request.roleIsNew ?? false,
+        externalId: request.externalId,
+        sourceIdentity: request.sourceIdentity,
+      },
+      ctx.out,
+    ),
+  );
 }
 
-/** MFA: the serial from the flag or the profile, the code from the flag or a prompt. */
-async function mfaFor(request: AssumeRequest, serial: string | undefined, ctx: CommandContext): Promise<{ serial: string; tokenCode: string } | undefined> {
-  // An explicit --mfa-serial or --token-code means the caller expects MFA; so does the trust setup made.
-  const required = (request.remembered?.requireMfa ?? false) || request.mfaSerial !== undefined;
-  if (!required && !request.tokenCode) return undefined;
-  if (!serial && !required) {
-    // Only the flags ask for MFA here: what xacct knows of the trust requires none.
-    throw invalidInput(
-      `--token-code is the code of the device --mfa-serial names, and there is no --mfa-serial (nor mfa_serial in profile ${request.profile}).`,
-      "Add --mfa-serial arn:aws:iam::ACCOUNT:mfa/NAME, or leave --token-code out.",
-    );
-  }
-  if (!serial) {
-    throw invalidInput(
-      `${request.roleArn} requires MFA, but no MFA device is known for profile ${request.profile}.`,
-      "Give --mfa-serial arn:aws:iam::ACCOUNT:mfa/NAME, or add mfa_serial to that profile.",
-    );
-  }
-  // The device is checked before its code is asked for: a refused device needs no code.
-  checkMfaSerial(serial);
-  const tokenCode =
-    request.tokenCode ??
-    checkTokenCode(
-      (
-        await ctx.prompter.input({
-          message: `MFA code for ${serial}:`,
-          flag: "--token-code",
-          validate: (v) => /^\d{6}$/.test(v.trim()) || "Enter the 6 digits your device shows.",
-        })
-      ).trim(),
-    );
-  return { serial: checkMfaSerial(serial), tokenCode };
+async function mfaSessionClient(request: AssumeRequest, serial: string, ctx: CommandContext): Promise<STSClient> {
+  const assumeCommand = [
+    "xacct",
+    "assume",
+    ...(request.remembered ? ["--setup", setupIdOf(request.remembered)] : ["--role-arn", request.roleArn, "--profile", request.profile]),
+  ]
+    .map(displayShellWord)
+    .join(" ");
+  const settings = (request.view ?? (await loadProfileView(ctx.env))).settings(request.profile) ?? {};
+  const { creds, started } = await mfaSession(
+    {
+      command: "assume",
+      profile: request.profile,
+      serial,
+      region: request.region,
+      tokenCode: request.tokenCode,
+      durationSeconds: request.mfaDuration,
+      mfaProcess: settings["mfa_process"],
+      assumeCommand,
+    },
+    ctx,
+  );
+  const until = creds.expiration.toISOString();
+  ctx.result["mfaSession"] = { profile: request.profile, serial, expiration: until, started };
+  if (started) ctx.out.done(`Started an MFA session of profile ${request.profile} until ${until}: no code is asked again until then`);
+  else ctx.out.skipped(`Used the MFA session of profile ${request.profile} (until ${until}): no code needed`);
+  return stsWithMfaSession(ctx, request.profile, request.region, creds);
 }
 
 function minutesFromNow(date: Date): number {

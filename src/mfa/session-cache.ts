@@ -1,0 +1,46 @@
+/**
+ * Where an MFA session (GetSessionToken) is cached: beside the role sessions, under the same
+ * rules (0600 in the 0700 folder, locked, refreshed before expiry, see credentials-cache.ts),
+ * one file per Staging profile, device and what decides the caller and the endpoint. Not the
+ * AWS config file's version: writing a profile must not cost a new code.
+ */
+import { createHash } from "node:crypto";
+import { lstat, readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+
+export interface MfaSessionKey {
+  profile: string;
+  serial: string;
+  /** --endpoint-url and the SDK's endpoint variables, as the role sessions' key names them. */
+  endpoint: string;
+  /** Which files the profile comes from (a sandbox's "staging" is not the user's). */
+  configPath: string;
+  credentialsPath: string;
+  // No keys from the environment: the session is always fetched with the named profile's own.
+}
+
+/** `mfa-` + the profile's hash + the whole key's: teardown finds a profile's sessions; no name is in a file name. */
+export function mfaSessionFile(dir: string, key: MfaSessionKey): string {
+  return join(dir, `mfa-${profilePrefix(key.profile)}-${sha256(JSON.stringify(key)).slice(0, 32)}.json`);
+}
+
+/** Deletes the cached MFA sessions of a Staging profile (and their leftovers). Returns how many files went. */
+export async function removeMfaSessions(dir: string, profile: string): Promise<number> {
+  const isFolder = await lstat(dir).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+  if (!isFolder) return 0;
+  const prefix = `mfa-${profilePrefix(profile)}-`;
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith(prefix) && /\.(?:json|tmp)$/.test(name));
+  await Promise.all(names.map((name) => rm(join(dir, name), { force: true })));
+  return names.length;
+}
+
+function profilePrefix(profile: string): string {
+  return sha256(`profile:${profile}`).slice(0, 16);
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}

@@ -1,0 +1,100 @@
+/**
+ * What a `xacct credentials` cache hit loads, as the AWS tools run it (the built CLI, its own
+ * process, stdout a pipe): bin/xacct.js and dist/credential-process.cjs, nothing else of
+ * xacct's and no package at all. The bundle itself imports nothing but Node's built-ins
+ * (esbuild's metafile). A miss still goes the full CLI's way and gets a session from STS.
+ */
+import { execFile } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { setupArgs, useSandbox } from "./support/sandbox.js";
+import { BIN } from "./support/xacct-process.js";
+
+const ROOT = resolve(__dirname, "..");
+const sandbox = useSandbox();
+const LINE = ["credentials", "--role-arn=arn:aws:iam::111111111111:role/StageRole", "--profile=staging", "--session-name=xacct-staging", "--region=us-east-1"];
+
+/** Preloaded into the CLI's process: writes every file it loaded, ES modules (a loader hook) and CommonJS (require's cache), at exit. */
+const PRELOAD = `
+import { appendFileSync } from "node:fs";
+import { register, createRequire } from "node:module";
+const list = process.env.XACCT_TEST_MODULE_LIST;
+register("data:text/javascript," + encodeURIComponent(\`
+import { appendFileSync } from "node:fs";
+let file;
+export function initialize(data) { file = data.file; }
+export async function load(url, context, nextLoad) { appendFileSync(file, url + "\\\\n"); return nextLoad(url, context); }\`), { data: { file: list } });
+const Module = createRequire(import.meta.url)("node:module");
+process.on("exit", () => appendFileSync(list, Object.keys(Module._cache).map((path) => "file://" + path + "\\n").join("")));
+`;
+
+interface Loaded {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Files of this repository the process loaded, relative to it. */
+  files: string[];
+}
+
+async function runCounted(args: string[], env: NodeJS.ProcessEnv): Promise<Loaded> {
+  const preload = join(sandbox.dir, "list-modules.mjs");
+  const list = join(sandbox.dir, `modules-${Math.random().toString(36).slice(2)}.txt`);
+  await writeFile(preload, PRELOAD);
+  await writeFile(list, "");
+  const result = await new Promise<Omit<Loaded, "files">>((done) => {
+    const child = execFile(process.execPath, ["--import", preload, BIN, ...args], { env: { ...env, XACCT_TEST_MODULE_LIST: list }, cwd: sandbox.dir });
+    child.stdin?.end();
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (d) => (stdout += d));
+    child.stderr?.on("data", (d) => (stderr += d));
+    child.on("close", (code) => done({ code: code ?? 1, stdout, stderr }));
+  });
+  const urls = (await readFile(list, "utf8")).split("\n").filter((url) => url.startsWith("file://"));
+  const files = [...new Set(urls.map((url) => relative(ROOT, decodeURIComponent(url.slice("file://".length)))))].filter((file) => !file.startsWith(".."));
+  return { ...result, files: files.sort() };
+}
+
+beforeAll(async () => {
+  expect((await sandbox.run(setupArgs())).code).toBe(0);
+});
+
+describe("a credentials cache hit", () => {
+  it("loads bin/xacct.js and dist/credential-process.cjs only: no SDK, no commander, no other module of xacct's", async () => {
+    const env = { ...process.env, XDG_CACHE_HOME: join(sandbox.dir, "cache-hit") };
+    const miss = await runCounted(LINE, env);
+    expect(miss.code, miss.stderr).toBe(0);
+    expect(miss.files).toContain("dist/main.js");
+    expect(miss.files.some((file) => file.startsWith("node_modules/@aws-sdk/") || file.includes("chunks/"))).toBe(true);
+
+    const hit = await runCounted(LINE, env);
+    expect(hit).toEqual({ code: 0, stdout: miss.stdout, stderr: "", files: ["bin/xacct.js", "dist/credential-process.cjs"] });
+  });
+
+  it("a flag the fast path does not take (--debug) goes the full CLI's way, to the same cached session", async () => {
+    const env = { ...process.env, XDG_CACHE_HOME: join(sandbox.dir, "cache-hit") };
+    const full = await runCounted(["--debug", ...LINE], env);
+    expect(full.code, full.stderr).toBe(0);
+    expect(full.files).toContain("dist/main.js");
+    expect(full.stdout).toBe((await runCounted(LINE, env)).stdout);
+  });
+});
+
+describe("the cache-hit bundle", () => {
+  it("is built from xacct's own sources and imports nothing but node: built-ins (esbuild's metafile)", async () => {
+    const meta = JSON.parse(await readFile(join(ROOT, "dist-dev", "credential-process.meta.json"), "utf8")) as {
+      inputs: Record<string, unknown>;
+      outputs: Record<string, { imports: { path: string; external?: boolean }[] }>;
+    };
+    const inputs = Object.keys(meta.inputs);
+    expect(inputs).toContain("src/credential-process.ts");
+    expect(inputs.filter((input) => !input.startsWith("src/"))).toEqual([]);
+    // Nothing of the SDK side, even bundled: the AWS clients and the write side of the cache.
+    expect(inputs.filter((input) => /^src\/(aws|stages|commands)\/|credentials-cache\.ts$|state-write|awsconfig\/store/.test(input))).toEqual([]);
+    const imports = Object.values(meta.outputs).flatMap((output) => output.imports.map((imported) => imported.path));
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter((path) => !path.startsWith("node:"))).toEqual([]);
+    expect(imports.filter((path) => path === "node:crypto" || path === "node:tty")).toEqual([]);
+  });
+});
