@@ -360,6 +360,9 @@ function addSessionCommands(program: Command, run: Runner): void {
     .option("--region <region>", "region to export, AWS_REGION (default: from setup)")
     .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
     .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
+    .option("--mfa-serial <arn>", "MFA device, when the role requires MFA (default: the profile's mfa_serial)")
+    .option("--token-code <code>", "the current MFA code, when no MFA session is cached (asked for in a terminal)")
+    .option("--mfa-duration <seconds>", "how long a new MFA session lasts, 900 to 129600 (default 43200)")
     .addOption(new Option("--format <format>", "sh (also bash, zsh), fish, powershell, dotenv or json").choices(ENV_FORMAT_NAMES).default("sh"))
     .option("--force", "print to a terminal too")
     .addHelpText(
@@ -390,6 +393,9 @@ function addSessionCommands(program: Command, run: Runner): void {
     .option("--region <region>", "region for the command, AWS_REGION (default: from setup)")
     .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
     .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
+    .option("--mfa-serial <arn>", "MFA device, when the role requires MFA (default: the profile's mfa_serial)")
+    .option("--token-code <code>", "the current MFA code, when no MFA session is cached (asked for in a terminal)")
+    .option("--mfa-duration <seconds>", "how long a new MFA session lasts, 900 to 129600 (default 43200)")
     .option("--allow-nested", "run even inside another xacct exec (XACCT_EXEC set), replacing its credentials")
     .addHelpText(
       "after",

@@ -110,6 +110,35 @@ describe("xacct exec runs the command with the role's credentials", () => {
   });
 });
 
+describe("with an MFA device", () => {
+  it("the code is given once: the next exec, and an env in sh, assume again through the cached MFA session", async () => {
+    const serial = `arn:aws:iam::${sandbox.staging.accountId}:mfa/daily`;
+    const arn = (name: string) => `arn:aws:sts::${sandbox.prod.accountId}:assumed-role/StageRole/${name}`;
+    const first = await xacct([
+      "exec",
+      "--mfa-serial",
+      serial,
+      "--token-code",
+      "123456",
+      "--session-name",
+      "mfa-one",
+      "--",
+      "aws",
+      "sts",
+      "get-caller-identity",
+    ]);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout).Arn).toBe(arn("mfa-one"));
+    // A new session name is a new role session; no code and no terminal: only the MFA session can serve it.
+    const second = await xacct(["exec", "--mfa-serial", serial, "--session-name", "mfa-two", "--", "aws", "sts", "get-caller-identity"]);
+    expect(second.stderr).toBe("");
+    expect(JSON.parse(second.stdout).Arn).toBe(arn("mfa-two"));
+    const script = `eval "$("$NODE" "$XACCT" env --mfa-serial ${serial} --session-name mfa-env)" && aws sts get-caller-identity`;
+    const { stdout } = await promisify(execFile)("sh", ["-c", script], { env: { ...sandbox.env, NODE: process.execPath, XACCT: BIN }, cwd: sandbox.dir });
+    expect(JSON.parse(stdout).Arn).toBe(arn("mfa-env"));
+  });
+});
+
 describe("the command's own arguments are its own", () => {
   it("after --, options go to the command: aws gets --debug, xacct does not", async () => {
     const ran = await xacct(["exec", "--", "aws", "sts", "get-caller-identity", "--debug"]);
