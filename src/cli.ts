@@ -3,7 +3,7 @@
  * sets the exit code. Commands load their modules on use, so `--version` and `--help` load
  * no SDK.
  */
-import { Command, CommanderError, Help, Option } from "commander";
+import { Argument, Command, CommanderError, Help, Option } from "commander";
 import type { Readable, Writable } from "node:stream";
 import { CallLog } from "./aws/call-log.js";
 import { asXacctError, XacctError } from "./errors.js";
@@ -171,6 +171,7 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
 
   addLifecycleCommands(program, run);
   addSessionCommands(program, run);
+  addShellCommands(program, run);
   return program;
 }
 
@@ -418,10 +419,19 @@ function addSessionCommands(program: Command, run: Runner): void {
 
   program
     .command("console")
-    .description("print the AWS console's switch-role link for the role")
+    .description("print the AWS console's switch-role link for the role, or with --signin a sign-in link that needs no console sign-in")
     .option(...SETUP_OPTION)
     .option("--role-arn <arn>", "role (default: from setup)")
     .option("--display-name <name>", "name the console shows for the role")
+    .option("--signin", "instead: a sign-in link from a fresh role session (federation endpoint); needs no console sign-in first")
+    .option("--open", "with --signin: open the link in your browser ($BROWSER, else the system's opener) without printing it")
+    .option("--duration <seconds>", "with --signin: length of the role session, which the console session follows, 900 to 43200 (default: 3600)")
+    .option("--force", "with --signin: print the link even to a terminal (it is a credential for 15 minutes)")
+    .option("--profile <name>", "with --signin: Staging profile to assume the role with (default: from setup)")
+    .option("--region <region>", "with --signin: the console's region (default: from setup)")
+    .option("--external-id <id>", "with --signin: the sts:ExternalId the role requires (default: what setup made)")
+    .option("--mfa-serial <arn>", "with --signin: MFA device, when the role requires MFA (default: the profile's mfa_serial)")
+    .option("--token-code <code>", "with --signin: the current MFA code (asked for in a terminal)")
     .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/console.js")).consoleCommand(options, ctx)));
 
   program
@@ -439,4 +449,22 @@ function addSessionCommands(program: Command, run: Runner): void {
     .action((key: string, outfile: string | undefined, options, command: Command) =>
       run(command, async (ctx) => (await import("./commands/test-get.js")).testGetCommand(key, outfile, options, ctx)),
     );
+}
+
+/** Shell completion: the script, and the hidden command it calls back for setup names. */
+function addShellCommands(program: Command, run: Runner): void {
+  program
+    .command("completion")
+    .description("print a completion script for bash, zsh or fish (commands, flags, profile and setup names); see its first lines to install it")
+    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]))
+    .action((shell: string, _options, command: Command) =>
+      run(command, async (ctx) => {
+        ctx.stdout.write((await import("./completion/script.js")).completionScript(shell, command.parent!));
+      }),
+    );
+
+  program
+    .command("__complete", { hidden: true })
+    .argument("<what>")
+    .action((what: string, _options, command: Command) => run(command, async (ctx) => (await import("./commands/complete.js")).completeCommand(what, ctx)));
 }
