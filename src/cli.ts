@@ -374,7 +374,7 @@ function addSessionCommands(program: Command, run: Runner): void {
         '  eval "$(xacct env)"                                   sh, bash, zsh',
         "  xacct env --format fish | source                      fish",
         "  xacct env --format powershell | Invoke-Expression     PowerShell",
-        "  xacct env --format dotenv > .env                      docker --env-file, Compose, dotenv libraries",
+        "  xacct env --format dotenv > .env                      docker, Compose, dotenv libraries",
         "",
         "sh, fish and powershell also remove AWS_PROFILE and the other variables that would choose other credentials.",
       ].join("\n"),
@@ -386,7 +386,7 @@ function addSessionCommands(program: Command, run: Runner): void {
     .usage("[options] [--] <command> [args...]")
     .description("run a command with the role's credentials in its environment (no shell; its exit code is xacct's)")
     .argument("<command>", "the program to run (looked up on PATH)")
-    .argument("[args...]", "its arguments, passed as they are: every word from the command on is the command's, even --options")
+    .argument("[args...]", "its arguments, passed as they are: every word from the command on is the command's, even one that looks like an xacct option")
     .option(...SETUP_OPTION)
     .option("--role-arn <arn>", "role to assume (default: from setup)")
     .option("--profile <name>", "Staging profile to assume it with (default: from setup)")
