@@ -3,7 +3,7 @@
  * sets the exit code. Commands load their modules on use, so `--version` and `--help` load
  * no SDK.
  */
-import { Command, CommanderError, Help, Option } from "commander";
+import { Argument, Command, CommanderError, Help, Option } from "commander";
 import type { Readable, Writable } from "node:stream";
 import { CallLog } from "./aws/call-log.js";
 import { asXacctError, XacctError } from "./errors.js";
@@ -11,9 +11,13 @@ import { stateFilePath } from "./state.js";
 import { Output, wantsColor } from "./ui/output.js";
 import { terminalPrompter, unattendedPrompter } from "./wizard/prompter.js";
 import type { CommandContext } from "./commands/context.js";
+import { splitCommand, type OptionArity } from "./exec/command-start.js";
 import { usageError } from "./usage-errors.js";
 import { checkEndpointUrl } from "./validate/index.js";
 import { VERSION } from "./version.js";
+
+/** `xacct env --format`, listed here so --help loads no command module. */
+const ENV_FORMAT_NAMES = ["sh", "fish", "powershell", "dotenv", "json"];
 
 export interface CliIo {
   stdout: Writable;
@@ -33,11 +37,13 @@ interface GlobalOptions {
   json?: boolean;
 }
 
-export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
+export async function runCli(given: string[], io: CliIo = processIo()): Promise<number> {
   const result = { exitCode: 0 };
   const program = buildProgram(io, result);
+  // `xacct exec … COMMAND ARGS`: only xacct's own words are looked at as xacct's, below too.
+  const { argv, parsed } = withCommandApart(program, given);
   try {
-    await program.parseAsync(argv, { from: "user" });
+    await program.parseAsync(parsed, { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version exit 0; `xacct` alone has printed the help; the rest are bad input.
@@ -55,6 +61,24 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     return argv.includes("--detailed-exitcode") && code === 2 ? 1 : code;
   }
   return result.exitCode;
+}
+
+/** xacct's words, and what commander parses: xacct's words, then `--` and the command's, if any. */
+function withCommandApart(program: Command, given: string[]): { argv: string[]; parsed: string[] } {
+  const exec = program.commands.find((c) => c.name() === "exec");
+  if (!exec) return { argv: given, parsed: given };
+  const { xacct, command } = splitCommand(given, "exec", arityOf(program), arityOf(exec));
+  return { argv: xacct, parsed: command === undefined || command.length === 0 ? xacct : [...xacct, "--", ...command] };
+}
+
+/** Whether an option of this command takes the next word as its value. */
+function arityOf(command: Command): OptionArity {
+  return (flag) => {
+    if (flag === "-h" || flag === "--help") return "flag";
+    const option = command.options.find((o) => o.long === flag || o.short === flag);
+    if (!option) return undefined;
+    return option.required || option.optional ? "value" : "flag";
+  };
 }
 
 function processIo(): CliIo {
@@ -147,6 +171,7 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
 
   addLifecycleCommands(program, run);
   addSessionCommands(program, run);
+  addShellCommands(program, run);
   return program;
 }
 
@@ -168,6 +193,7 @@ function addTargetOptions(command: Command, how: { creates?: boolean; omit?: rea
     ["--role-name <name>", "role in Production that Staging assumes (default: StageRole)"],
     ["--policy-name <name>", "managed policy allowing s3:GetObject (default: <role-name>ReadObjects)"],
     ["--staging-user <name>", `Staging user who gets access (role mode: may assume the role)${ifMissing("")} (default: StageAdmin)`],
+    ["--staging-role <name>", "role mode: an existing Staging role that may assume the role, instead of a user (never created or deleted by xacct)"],
     ["--region <region>", "region of the bucket (default: the Production profile's region, else us-east-1)"],
     ["--temp-profile <name>", "profile for the temporary credentials (default: TempCred)"],
   ];
@@ -214,6 +240,11 @@ function addLifecycleCommands(program: Command, run: Runner): void {
       "how the temporary profile (--temp-profile) is written: static (keys that expire; default, unless the profile already has another style), role (recommended: the AWS tools refresh it) or process",
     )
     .option("--trust-principal <arn>", "trust this user or role instead of the whole Staging account (repeatable)", collect)
+    .option(
+      "--trust-sso-permission-set <name>",
+      "trust this IAM Identity Center permission set's roles in the Staging account (repeatable); setup prints the policy the permission set must carry",
+      collect,
+    )
     .option("--external-id [id]", "require this sts:ExternalId (no value: generate a random one)")
     .option("--require-mfa", "require MFA (aws:MultiFactorAuthPresent) to assume the role")
     .option("--mfa-serial <arn>", "with an MFA trust: the device stage 3 assumes the role with (asked in a terminal: the Staging user's devices)")
@@ -327,11 +358,86 @@ function addSessionCommands(program: Command, run: Runner): void {
     .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/credentials.js")).credentialsCommand(options, ctx)));
 
   program
+    .command("env")
+    .description('print the role\'s credentials for a shell to evaluate: eval "$(xacct env)" (never to a terminal without --force)')
+    .option(...SETUP_OPTION)
+    .option("--role-arn <arn>", "role to assume (default: from setup)")
+    .option("--profile <name>", "Staging profile to assume it with (default: from setup)")
+    .option("--session-name <name>", "role session name")
+    .option("--region <region>", "region to export, AWS_REGION (default: from setup)")
+    .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
+    .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
+    .option("--mfa-serial <arn>", "MFA device, when the role requires MFA (default: the profile's mfa_serial)")
+    .option("--token-code <code>", "the current MFA code, when no MFA session is cached (asked for in a terminal)")
+    .option("--mfa-duration <seconds>", "how long a new MFA session lasts, 900 to 129600 (default 43200)")
+    .addOption(new Option("--format <format>", "sh (also bash, zsh), fish, powershell, dotenv or json").choices(ENV_FORMAT_NAMES).default("sh"))
+    .option("--force", "print to a terminal too")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        '  eval "$(xacct env)"                                   sh, bash, zsh',
+        "  xacct env --format fish | source                      fish",
+        "  xacct env --format powershell | Invoke-Expression     PowerShell",
+        "  xacct env --format dotenv > .env                      docker, Compose, dotenv libraries",
+        "",
+        "sh, fish and powershell also remove AWS_PROFILE and the other variables that would choose other credentials.",
+      ].join("\n"),
+    )
+    .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/env.js")).envCommand(options, ctx)));
+
+  program
+    .command("exec")
+    .usage("[options] [--] <command> [args...]")
+    .description("run a command with the role's credentials in its environment (no shell; its exit code is xacct's)")
+    .argument("<command>", "the program to run (looked up on PATH)")
+    .argument("[args...]", "its arguments, passed as they are: every word from the command on is the command's, even one that looks like an xacct option")
+    .option(...SETUP_OPTION)
+    .option("--role-arn <arn>", "role to assume (default: from setup)")
+    .option("--profile <name>", "Staging profile to assume it with (default: from setup)")
+    .option("--session-name <name>", "role session name")
+    .option("--region <region>", "region for the command, AWS_REGION (default: from setup)")
+    .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
+    .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
+    .option("--mfa-serial <arn>", "MFA device, when the role requires MFA (default: the profile's mfa_serial)")
+    .option("--token-code <code>", "the current MFA code, when no MFA session is cached (asked for in a terminal)")
+    .option("--mfa-duration <seconds>", "how long a new MFA session lasts, 900 to 129600 (default 43200)")
+    .option("--allow-nested", "run even inside another xacct exec (XACCT_EXEC set), replacing its credentials")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION,",
+        "AWS_REGION, AWS_DEFAULT_REGION and AWS_ACCOUNT_ID (and AWS_ENDPOINT_URL with --endpoint-url); AWS_PROFILE and",
+        "every other variable that would choose other credentials are removed. XACCT_EXEC names the role.",
+        "",
+        "Examples:",
+        "  xacct exec -- aws s3 ls",
+        "  xacct exec --setup my-bucket/StageRole -- terraform plan",
+        "",
+        "Exit code: the command's; 126 it cannot be run, 127 not found; killed by a signal, xacct ends by the same signal.",
+      ].join("\n"),
+    )
+    .action((command: string, args: string[], options, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/exec.js")).execCommand(command, args, options, ctx)),
+    );
+
+  program
     .command("console")
-    .description("print the AWS console's switch-role link for the role")
+    .description("print the AWS console's switch-role link for the role, or with --signin a sign-in link that needs no console sign-in")
     .option(...SETUP_OPTION)
     .option("--role-arn <arn>", "role (default: from setup)")
     .option("--display-name <name>", "name the console shows for the role")
+    .option("--signin", "instead: a sign-in link from a fresh role session (federation endpoint); needs no console sign-in first")
+    .option("--open", "with --signin: open the link in your browser ($BROWSER, else the system's opener) without printing it")
+    .option("--duration <seconds>", "with --signin: length of the role session, which the console session follows, 900 to 43200 (default: 3600)")
+    .option("--force", "with --signin: print the link even to a terminal (it is a credential for 15 minutes)")
+    .option("--profile <name>", "with --signin: Staging profile to assume the role with (default: from setup)")
+    .option("--region <region>", "with --signin: the console's region (default: from setup)")
+    .option("--external-id <id>", "with --signin: the sts:ExternalId the role requires (default: what setup made)")
+    .option("--mfa-serial <arn>", "with --signin: MFA device, when the role requires MFA (default: the profile's mfa_serial)")
+    .option("--token-code <code>", "with --signin: the current MFA code (asked for in a terminal)")
     .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/console.js")).consoleCommand(options, ctx)));
 
   program
@@ -349,4 +455,22 @@ function addSessionCommands(program: Command, run: Runner): void {
     .action((key: string, outfile: string | undefined, options, command: Command) =>
       run(command, async (ctx) => (await import("./commands/test-get.js")).testGetCommand(key, outfile, options, ctx)),
     );
+}
+
+/** Shell completion: the script, and the hidden command it calls back for setup names. */
+function addShellCommands(program: Command, run: Runner): void {
+  program
+    .command("completion")
+    .description("print a completion script for bash, zsh or fish (commands, flags, profile and setup names); see its first lines to install it")
+    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]))
+    .action((shell: string, _options, command: Command) =>
+      run(command, async (ctx) => {
+        ctx.stdout.write((await import("./completion/script.js")).completionScript(shell, command.parent!));
+      }),
+    );
+
+  program
+    .command("__complete", { hidden: true })
+    .argument("<what>")
+    .action((what: string, _options, command: Command) => run(command, async (ctx) => (await import("./commands/complete.js")).completeCommand(what, ctx)));
 }

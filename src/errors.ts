@@ -4,8 +4,8 @@
  */
 import type { PolicyEvalError } from "./policy-eval/errors.js";
 
-/** 1 failed, 2 bad input, 130 stopped by Ctrl-C. */
-export type ExitCode = 1 | 2 | 130;
+/** 1 failed, 2 bad input, 126 a command that cannot be run, 127 a command not found (as shells), 130 stopped by Ctrl-C. */
+export type ExitCode = 1 | 2 | 126 | 127 | 130;
 
 export class XacctError extends Error {
   readonly hint: string | undefined;

@@ -1,5 +1,6 @@
 /** Entry point for bin/xacct.js: run the CLI on the real process. */
 import { runCli } from "./cli.js";
+import { takeEndSignal } from "./exit-signal.js";
 
 /** Exit code of a process a closed pipe stopped, as shells report SIGPIPE (128 + 13). */
 const PIPE_CLOSED_EXIT = 141;
@@ -16,5 +17,13 @@ process.stderr.on("error", (error: NodeJS.ErrnoException) => {
 
 const code = await runCli(process.argv.slice(2));
 process.exitCode = code;
+// xacct exec's command died of a signal: die of it too, with the default action restored.
+// A signal Node keeps ignored (SIGPIPE) leaves the process alive: then the exit code says it.
+const signal = takeEndSignal();
+if (signal !== undefined) {
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
+  process.exit(code);
+}
 // Stopped by Ctrl-C: an AWS call abandoned in flight must not hold the process open until it answers.
 if (code === 130) process.exit(code);

@@ -43,6 +43,8 @@ export interface SetupAnswers {
   roleName: string;
   policyName: string;
   stagingUser: string;
+  /** An existing Staging role that gets the inline policy instead of the user (role mode); never created. */
+  stagingRole?: string | undefined;
   endpoint?: string | undefined;
   trust: TrustHardening;
   /** The role's MaxSessionDuration in seconds; AWS's default is one hour. */

@@ -15,6 +15,7 @@ import {
   checkMaxSessionDuration,
   checkMode,
   checkOrgId,
+  checkPermissionSetName,
   checkPolicyName,
   checkProfileName,
   checkRegion,
@@ -43,6 +44,7 @@ const REQUIRED: [keyof SetupState, Check][] = [
 
 const OPTIONAL: [keyof SetupState, Check][] = [
   ["mode", checkMode],
+  ["stagingRole", checkRoleName],
   ["externalId", checkExternalId],
   ["orgId", checkOrgId],
   ["endpoint", checkEndpointUrl],
@@ -73,6 +75,7 @@ export function checkSetupState(state: SetupState, path: string): SetupState {
     }
     if (state.maxSessionDuration !== undefined) checkMaxSessionDuration(state.maxSessionDuration);
     for (const principal of listAt(state, "trustPrincipals")) checkTrustPrincipal(stringOf(principal, "trustPrincipals"));
+    for (const name of listAt(state, "trustSsoPermissionSets")) checkPermissionSetName(stringOf(name, "trustSsoPermissionSets"));
     for (const arn of listAt(state, "kmsKeyArns"))
       if (!parseKeyArn(stringOf(arn, "kmsKeyArns"))) throw invalidInput(`kmsKeyArns holds ${JSON.stringify(arn)}, which is not a KMS key ARN.`);
     for (const account of listAt(state, "moreStaging")) {
@@ -115,7 +118,7 @@ function stringOf(value: unknown, key: string): string {
   return value;
 }
 
-function listAt(state: SetupState, key: "trustPrincipals" | "moreStaging" | "kmsKeyArns"): unknown[] {
+function listAt(state: SetupState, key: "trustPrincipals" | "trustSsoPermissionSets" | "moreStaging" | "kmsKeyArns"): unknown[] {
   const value: unknown = state[key];
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw invalidInput(`${key} is not a list.`);

@@ -24,6 +24,8 @@ export interface SetupState {
   roleArn: string;
   policyArn: string;
   stagingUser: string;
+  /** The Staging side is this existing role (its inline policy), not the user; absent in older files and for a user. */
+  stagingRole?: string | undefined;
   /** The profile setup wrote the temporary credentials to. */
   tempProfile: string;
   /** Setup created the bucket (recorded before it does), so teardown may delete it. */
@@ -33,6 +35,8 @@ export interface SetupState {
   requireMfa?: boolean;
   orgId?: string | undefined;
   trustPrincipals?: string[] | undefined;
+  /** IAM Identity Center permission sets the trust admits; then nothing of Staging is xacct's. */
+  trustSsoPermissionSets?: string[] | undefined;
   allowSourceIdentity?: boolean;
   maxSessionDuration?: number;
   /** KMS keys whose key policy setup put its statement in (a --test-key object's key may not be the bucket's): teardown looks there too. */

@@ -174,6 +174,8 @@ describe("role commands and hints with several setups (findings 7 and c-8)", () 
     const result = await sandbox.run(["console", "--setup", "ext-a13-bucket"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("xacct assume --setup ext-a13-bucket/ExtRole --write-profile --mfa-serial ARN --token-code CODE");
-    expect(result.stderr).toContain("add --require-mfa to keep MFA");
+    // A sign-in link sends the external ID: no need to drop trust conditions for the console.
+    expect(result.stderr).toContain("xacct console --signin --setup ext-a13-bucket/ExtRole --mfa-serial ARN");
+    expect(result.stderr).not.toContain("--plain-trust");
   });
 });

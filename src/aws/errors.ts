@@ -58,6 +58,12 @@ export function toXacctError(error: unknown, context: AwsFailureContext): XacctE
           `${profile} needs an MFA code (it names an mfa_serial), and none was given.`,
           `Get a session with the code once: xacct assume${context.setupId ? ` --setup ${displayShellWord(context.setupId)}` : ""} --write-profile --mfa-serial ${displayShellWord(context.mfaSerial ?? "ARN")} --token-code CODE (or use the profile with the aws CLI, which asks for it).`,
         );
+      // An Identity Center (SSO) profile whose session expired or never began: the SDK names `aws sso login`.
+      if (/aws sso login/i.test(error instanceof Error ? error.message : ""))
+        return fail(
+          `the IAM Identity Center session of ${profile} has expired or was never started.`,
+          `Run \`aws sso login${context.profile ? ` --profile ${displayShellWord(context.profile)}` : ""}\`, then try again.`,
+        );
       return fail(
         `no usable credentials were found for ${profile}.`,
         context.profile

@@ -1,10 +1,14 @@
-/** `xacct console`: the AWS console's switch-role link for the role, for people who want the console. */
+/**
+ * `xacct console`: the AWS console's switch-role link for the role (the default), or with
+ * --signin a sign-in link made from a role session (src/workflows/console-signin.ts).
+ */
 import { invalidInput, XacctError } from "../errors.js";
 import { parseRoleArn } from "../policy/arn.js";
 import { refuseWithoutRole } from "../setups/no-role.js";
 import { resolveSetup } from "../setups/resolve.js";
 import { checkRoleArn } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
+import type { SigninOptions } from "../workflows/console-signin.js";
 import { displayShellWord } from "../shell-words.js";
 import { setupIdOf, type SetupState } from "../state.js";
 
@@ -16,7 +20,13 @@ export function switchRoleUrl(roleArn: string, displayName: string): string {
   return `https://${SIGNIN_HOST[role.partition]}/switchrole?${params.toString()}`;
 }
 
-export async function consoleCommand(options: { setup?: string; roleArn?: string; displayName?: string }, ctx: CommandContext): Promise<void> {
+export interface ConsoleOptions extends SigninOptions {
+  signin?: boolean;
+}
+
+export async function consoleCommand(options: ConsoleOptions, ctx: CommandContext): Promise<void> {
+  if (options.signin) return (await import("../workflows/console-signin.js")).consoleSignin(options, ctx);
+  refuseSigninFlags(options);
   const state = await resolveSetup(ctx, { command: "console", setup: options.setup, roleArn: options.roleArn, needsRole: true });
   refuseWithoutRole("console", state);
   const roleArn = options.roleArn ?? state?.roleArn;
@@ -28,7 +38,30 @@ export async function consoleCommand(options: { setup?: string; roleArn?: string
   const url = switchRoleUrl(roleArn, displayName);
   ctx.result["url"] = url;
   ctx.out.line(url);
-  ctx.out.line(ctx.out.color.dim(`Sign in to the Staging account first; the link switches to ${roleArn}.`));
+  ctx.out.line(
+    ctx.out.color.dim(`Sign in to the Staging account first; the link switches to ${roleArn}. (xacct console --signin --open signs in without it.)`),
+  );
+}
+
+/** Flags that only a sign-in link uses: refused rather than ignored. */
+function refuseSigninFlags(options: ConsoleOptions): void {
+  const flags = {
+    open: "--open",
+    duration: "--duration",
+    force: "--force",
+    profile: "--profile",
+    region: "--region",
+    externalId: "--external-id",
+    mfaSerial: "--mfa-serial",
+    tokenCode: "--token-code",
+  } as const;
+  const given = (Object.keys(flags) as (keyof typeof flags)[]).filter((key) => options[key] !== undefined && options[key] !== false).map((key) => flags[key]);
+  if (given.length > 0) {
+    throw invalidInput(
+      `${given.join(", ")} ${given.length > 1 ? "are" : "is"} for a sign-in link, and the switch-role link needs none.`,
+      `Add --signin, or leave ${given.join(", ")} out.`,
+    );
+  }
 }
 
 /**
@@ -36,13 +69,14 @@ export async function consoleCommand(options: { setup?: string; roleArn?: string
  * it: a link would only fail after sign-in. Exit 2: this role is not one the console can use.
  */
 function consoleCannotSendExternalId(roleArn: string, setup: SetupState): XacctError {
-  const assume = `xacct assume --setup ${displayShellWord(setupIdOf(setup))} --write-profile${setup.requireMfa ? " --mfa-serial ARN --token-code CODE" : ""}`;
+  const id = displayShellWord(setupIdOf(setup));
+  const assume = `xacct assume --setup ${id} --write-profile${setup.requireMfa ? " --mfa-serial ARN --token-code CODE" : ""}`;
   return new XacctError(
     `The trust of ${roleArn} requires an external ID, and the console's switch-role page cannot send one, so switching to it there would fail.`,
     {
       hint:
-        `Use the role from the AWS CLI or SDKs instead: \`${assume}\` writes a profile that sends the external ID. ` +
-        `For the console, setup would have to drop the external ID: setup again with --plain-trust, which drops every trust condition${setup.requireMfa ? " (add --require-mfa to keep MFA)" : ""}.`,
+        `Sign in with a link that sends it: \`xacct console --signin --setup ${id}${setup.requireMfa ? " --mfa-serial ARN" : ""}\`. ` +
+        `For the AWS CLI and SDKs, \`${assume}\` writes a profile that sends it.`,
       exitCode: 2,
     },
   );

@@ -73,6 +73,20 @@ export async function exportCommand(options: ExportOptions, ctx: CommandContext)
   const target = resolveTarget("export", options, found, false);
   // The remembered setup when it is the one exported: its trust and further accounts are exported too.
   const state = found && setupIdOf(found) === setupIdOf(target) ? found : undefined;
+  if (state?.trustSsoPermissionSets?.length) {
+    // Its Staging template grants a user; the permission set's policy lives in Identity Center, which export does not write.
+    throw invalidInput(
+      `xacct export writes the Staging side as a user's inline policy; setup ${setupIdOf(state)} trusts permission sets (${state.trustSsoPermissionSets.join(", ")}), which are not exported yet.`,
+      "Keep the setup as xacct setup made it, or export a setup whose Staging side is a user.",
+    );
+  }
+  if (target.stagingRole !== undefined) {
+    // Its templates put the Staging policy on a user (aws_iam_user_policy, AWS::IAM::UserPolicy): exported, they would grant the wrong principal.
+    throw invalidInput(
+      `xacct export writes the Staging side as a user's inline policy; a Staging role (role ${target.stagingRole}) is not exported yet.`,
+      "Run xacct setup --staging-role directly, or export a setup whose Staging side is a user.",
+    );
+  }
   if (target.mode !== "role") {
     throw invalidInput(
       "xacct export writes the role-mode resources; resource-policy mode is not exported yet.",
@@ -175,9 +189,9 @@ interface TrustAnswers {
 
 function rememberedTrust(state: SetupState | undefined): TrustAnswers {
   if (!state) return { trust: {}, maxSessionDuration: ONE_HOUR_SECONDS };
-  const { externalId, requireMfa, allowSourceIdentity, maxSessionDuration, orgId, trustPrincipals } = state;
+  const { externalId, requireMfa, allowSourceIdentity, maxSessionDuration, orgId, trustPrincipals, trustSsoPermissionSets } = state;
   return {
-    trust: { externalId, requireMfa, allowSourceIdentity, orgId, principals: trustPrincipals },
+    trust: { externalId, requireMfa, allowSourceIdentity, orgId, principals: trustPrincipals, ssoPermissionSets: trustSsoPermissionSets },
     maxSessionDuration: maxSessionDuration ?? ONE_HOUR_SECONDS,
   };
 }

@@ -131,6 +131,7 @@ export async function gatherAnswers(
     region,
     bucket,
     ...names,
+    ...(options.stagingRole !== undefined ? { stagingRole: options.stagingRole } : {}),
     ...trust,
     hardenBucket: options.hardenBucket,
     endpoint: ctx.endpoint,
@@ -205,8 +206,8 @@ class IdentityCache {
 }
 
 export function trustFlags(options: SetupOptions): TrustFlags {
-  const { trustPrincipal, externalId, requireMfa, orgId, maxSessionDuration, allowSourceIdentity, plainTrust } = options;
-  return { trustPrincipal, externalId, requireMfa, orgId, maxSessionDuration, allowSourceIdentity, plainTrust };
+  const { trustPrincipal, trustSsoPermissionSet, externalId, requireMfa, orgId, maxSessionDuration, allowSourceIdentity, plainTrust } = options;
+  return { trustPrincipal, trustSsoPermissionSet, externalId, requireMfa, orgId, maxSessionDuration, allowSourceIdentity, plainTrust };
 }
 
 /** What an earlier run of this setup made the trust: kept unless flags say otherwise. */
@@ -214,6 +215,7 @@ function rememberedTrust(previous: SetupState): TrustAnswers {
   return {
     trust: {
       principals: previous.trustPrincipals,
+      ssoPermissionSets: previous.trustSsoPermissionSets,
       externalId: previous.externalId,
       requireMfa: previous.requireMfa,
       orgId: previous.orgId,

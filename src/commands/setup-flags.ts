@@ -15,6 +15,7 @@ import {
   checkMode,
   checkObjectKey,
   checkOrgId,
+  checkPermissionSetName,
   checkOuId,
   checkPolicyName,
   checkProfileName,
@@ -28,6 +29,42 @@ import {
 import { refuseRoleOnlyFlags } from "../wizard/setup-questions.js";
 import { listOf, refuseOuWithoutOrg } from "../setups/accounts.js";
 import type { SetupOptions } from "./setup-options.js";
+import { refuseUserAndRole } from "../setups/target.js";
+
+/**
+ * Permission sets are the Staging side (their roles are Identity Center's: xacct writes nothing
+ * in Staging): no user or role of xacct's beside them, one Staging account, role mode.
+ */
+function refusePermissionSetWith(options: SetupOptions): void {
+  const other =
+    options.stagingUser !== undefined
+      ? "--staging-user"
+      : options.stagingRole !== undefined
+        ? "--staging-role"
+        : listOf(options.stagingProfile).length > 1 || listOf(options.stagingAccount).length > 0 || options.stagingAccountsFromOrg
+          ? "further Staging accounts"
+          : undefined;
+  if (other === undefined) return;
+  throw invalidInput(
+    `--trust-sso-permission-set makes the permission set the Staging side, so it does not go with ${other}.`,
+    "Give the permission set alone (xacct prints the policy it must carry), or leave --trust-sso-permission-set out.",
+  );
+}
+
+/** A Staging role is the main Staging account's, in role mode: resource-policy mode and further Staging accounts grant users. */
+function refuseRoleWithout(options: SetupOptions): void {
+  const other =
+    options.mode === "resource-policy"
+      ? "--mode resource-policy (it grants a Staging user)"
+      : listOf(options.stagingProfile).length > 1 || listOf(options.stagingAccount).length > 0 || options.stagingAccountsFromOrg
+        ? "further Staging accounts (their side is a user)"
+        : undefined;
+  if (other === undefined) return;
+  throw invalidInput(
+    `--staging-role works in role mode with one Staging account, not with ${other}.`,
+    "Leave --staging-role out, or set up that account on its own.",
+  );
+}
 
 export function checkSetupFlags(options: SetupOptions): void {
   const given = <T>(value: T | undefined, check: (value: T) => unknown) => {
@@ -40,11 +77,16 @@ export function checkSetupFlags(options: SetupOptions): void {
   given(options.roleName, checkRoleName);
   given(options.policyName, checkPolicyName);
   given(options.stagingUser, checkUserName);
+  refuseUserAndRole(options);
+  given(options.stagingRole, checkRoleName);
+  if (options.stagingRole !== undefined) refuseRoleWithout(options);
   given(options.region, checkRegion);
   checkWritableProfileName(options.tempProfile ?? DEFAULTS.profileName);
   given(options.testKey, checkObjectKey);
   given(options.profileStyle, checkProfileStyle);
   options.trustPrincipal?.forEach(checkTrustPrincipal);
+  options.trustSsoPermissionSet?.forEach(checkPermissionSetName);
+  if (options.trustSsoPermissionSet?.length) refusePermissionSetWith(options);
   // --external-id alone (true) asks xacct to generate one.
   if (typeof options.externalId === "string") checkExternalId(options.externalId);
   given(options.orgId, checkOrgId);

@@ -4,6 +4,8 @@
  * and read from the bucket: a key the user names, or in a bucket the run created (empty) a probe
  * object. In resource-policy mode the Staging profile reads directly.
  */
+import { permissionSetsOf } from "../resources/staging-principal.js";
+import { showPermissionSets } from "../ui/plan-view.js";
 import { lstat } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { clientsFor } from "../aws/clients.js";
@@ -31,6 +33,18 @@ export async function testAccess(session: SetupSession, plan: SetupPlan, done: S
   const { out } = ctx;
   out.heading("Testing");
   if (plan.answers.mode === "resource-policy") return testDirectly(session, plan, done);
+  if (!sourceIsPermissionSet(session, plan)) {
+    const sets = permissionSetsOf(plan.answers);
+    out.skipped(
+      `Not tested: the trust admits only permission set ${sets.join(", ")}, and profile ${plan.answers.stagingProfile} is not an Identity Center profile of it. Once the permission set carries the policy above: xacct assume --setup ${displayShellWord(setupId(plan.answers))} --profile YOUR-SSO-PROFILE`,
+    );
+    showPermissionSets(out, plan);
+    out.line();
+    out.done(
+      `Setup complete on the Production side. Staging reads s3://${plan.answers.bucket}/* through ${plan.roleArn} once ${sets.length === 1 ? "the permission set carries" : "the permission sets carry"} that policy.`,
+    );
+    return 0;
+  }
   const requireMfa = plan.answers.trust.requireMfa ?? false;
   if (requireMfa && !ctx.interactive && !mfaFlagsGiven(options)) {
     // Unattended runs without --mfa-serial and --token-code have no MFA code to send; everything else is done.
@@ -193,4 +207,12 @@ export function mfaFlagsGiven(options: SetupOptions): boolean {
 export function setupProfiles(session: { answers: SetupAnswers; accounts: DiscoveredAccounts }): string[] {
   const more = (session.accounts.moreStaging ?? []).flatMap((a) => (a.profile ? [a.profile] : []));
   return [session.answers.productionProfile, session.answers.stagingProfile, ...more];
+}
+
+/** No permission sets, or the Staging profile is an Identity Center profile of one of them (its sso_role_name): stage 3 can assume. */
+function sourceIsPermissionSet(session: SetupSession, plan: SetupPlan): boolean {
+  const sets = permissionSetsOf(plan.answers);
+  if (sets.length === 0) return true;
+  const roleName = session.view.settings(plan.answers.stagingProfile)?.["sso_role_name"];
+  return roleName !== undefined && sets.includes(roleName);
 }

@@ -32,7 +32,8 @@ import { checkSetupFlags } from "./setup-flags.js";
 import { grantMoreStaging, listOf } from "../setups/accounts.js";
 import { checkDocumentSizes } from "../stages/document-sizes.js";
 import { refuseInexactRewrite } from "../policy/index.js";
-import { preflightDocuments, preflightHops, refusePlan } from "../verify/preflight.js";
+import { permissionSetsOf } from "../resources/staging-principal.js";
+import { preflightDocuments, preflightHops, refusePlan, stagingSideName } from "../verify/preflight.js";
 import { preflightWords } from "../verify/preflight-causes.js";
 import { keysFileFor } from "../workflows/assume-and-write.js";
 import type { CommandContext } from "./context.js";
@@ -83,6 +84,7 @@ async function runSetup(options: SetupOptions, ctx: CommandContext, setups: Reme
     productionAccountId: session.accounts.production.accountId,
     stagingAccountId: session.accounts.staging.accountId,
     stagingUser: session.answers.stagingUser,
+    stagingRole: session.answers.stagingRole,
   });
   refuseDroppedStaging(session.previous, { id: setupId(session.answers), moreStaging: session.accounts.moreStaging ?? [] });
   if (session.answers.mode === "role") refuseTakenProfile(setups.remembered, setupId(session.answers), tempProfile, "--temp-profile");
@@ -106,7 +108,7 @@ async function runSetup(options: SetupOptions, ctx: CommandContext, setups: Reme
     await runPreflight(session, diff, { refuse: false, unchanged: pendingChanges(diff.changes).length === 0 });
     return reportPlanOnly(ctx, diff.changes, options);
   }
-  if (!diff.stagingState.user && ctx.interactive && !options.yes) await confirmUserCreation(ctx, diff.plan);
+  if (diff.changes.some((c) => c.id === "user" && c.kind === "create") && ctx.interactive && !options.yes) await confirmUserCreation(ctx, diff.plan);
   for (;;) {
     try {
       const done = await applyDiff(session, diff);
@@ -183,10 +185,16 @@ async function diffAgainstAccounts(session: SetupSession, answers: SetupAnswers)
   const named = buildSetupPlan(answers, session.accounts);
   const [stagingState, prodState] = await session.ctx.out.progress("Reading what exists in both accounts", () =>
     Promise.all([
-      readStagingState(session.staging, { userName: answers.stagingUser, inlinePolicyName: named.inlinePolicyName, profile: answers.stagingProfile }),
+      readStagingState(session.staging, {
+        userName: answers.stagingUser,
+        roleName: answers.stagingRole,
+        inlinePolicyName: named.inlinePolicyName,
+        profile: answers.stagingProfile,
+      }),
       readProduction(session.prod, named, session.options.testKey, rememberedKeys(session, answers)),
     ]),
   );
+  refuseMissingStagingRole(answers, stagingState, session.accounts.staging.accountId);
   // A reused role's ARN may carry a path the name does not show: grant and remember that ARN.
   const roleArn = prodState.role?.arn || undefined;
   const base = roleArn ? buildSetupPlan(answers, session.accounts, roleArn) : named;
@@ -269,9 +277,9 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refus
     plan,
     diff.changes,
     diff.prodState,
-    !!diff.stagingState.user,
-    diff.stagingState.user?.boundaryArn,
-    diff.stagingState.user?.arn,
+    !!(diff.stagingState.user ?? diff.stagingState.role),
+    diff.stagingState.user?.boundaryArn ?? diff.stagingState.role?.boundaryArn,
+    diff.stagingState.user?.arn ?? diff.stagingState.role?.arn,
   );
   const hops = preflightHops(docs, plan, session.options.testKey);
   // Another team's direct bucket grant (to Staging around the role, or to an account it names)
@@ -285,9 +293,12 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refus
     "production-services-cannot-assume",
     "production-services-cannot-reach-bucket",
   ]);
-  const failed = hops.filter((h) => !h.ok && !advisory.has(h.id));
+  // A permission set's policy lives in Identity Center: not checked (said), neither passed nor refused.
+  const notChecked = hops.filter((h) => h.ok === null && h.id === "user-may-assume" && permissionSetsOf(plan.answers).length > 0);
+  for (const hop of notChecked) ctx.out.skipped(`Pre-flight: ${hop.title}: ${hop.detail}`);
+  const failed = hops.filter((h) => !h.ok && !advisory.has(h.id) && !notChecked.includes(h));
   const warned = hops.filter((h) => !h.ok && advisory.has(h.id));
-  const userArn = diff.stagingState.user?.arn;
+  const userArn = diff.stagingState.user?.arn ?? diff.stagingState.role?.arn;
   for (const hop of warned) ctx.out.warn(`Pre-flight: ${hop.title} does not hold: ${preflightWords(hop, plan, userArn).detail}`);
   ctx.result["preflight"] = hops;
   if (failed.length === 0) {
@@ -301,7 +312,8 @@ async function runPreflight(session: SetupSession, diff: SetupDiff, how: { refus
           ? "and nothing more"
           : "and nothing more through what this setup adds (other grants are warned about above)";
     const documents = how.unchanged ? "the documents" : "the planned documents";
-    ctx.out.done(`Pre-flight: ${documents} grant ${plan.answers.stagingUser} read access ${through}, ${more} (${hops.length} checks).`);
+    const once = notChecked.length > 0 ? " (once it carries the policy shown in stage 2)" : "";
+    ctx.out.done(`Pre-flight: ${documents} grant ${stagingSideName(plan.answers)} read access ${through}${once}, ${more} (${hops.length} checks).`);
     return;
   }
   if (how.refuse) throw refusePlan(failed, { plan, userArn, unchanged: how.unchanged });
@@ -388,6 +400,15 @@ function reportPlanOnly(ctx: CommandContext, changes: Change[], options: SetupOp
   return options.detailedExitcode && pending > 0 ? PLAN_EXIT.changesPending : PLAN_EXIT.noChanges;
 }
 
+/** A Staging role is someone else's (a team's, a CI system's): xacct never creates it. */
+function refuseMissingStagingRole(answers: SetupAnswers, staging: StagingState, stagingAccountId: string): void {
+  if (answers.stagingRole === undefined || staging.role) return;
+  throw invalidInput(
+    `Role ${answers.stagingRole} does not exist in Staging account ${stagingAccountId}, and xacct does not create it: it is not xacct's.`,
+    "Create the role yourself (or name one that exists with --staging-role), then run setup again.",
+  );
+}
+
 async function confirmUserCreation(ctx: CommandContext, plan: SetupPlan): Promise<void> {
   const create = await ctx.prompter.confirm({
     message: `User ${plan.answers.stagingUser} does not exist in Staging account ${plan.accounts.staging.accountId}. Create it?`,
@@ -427,6 +448,7 @@ function startRecord(options: SetupOptions, tempProfile: string, endpoint: strin
     roleName: options.roleName,
     policyName: options.policyName,
     stagingUser: options.stagingUser,
+    stagingRole: options.stagingRole,
     trustFlags: Object.values(trust).some((v) => v !== undefined) ? trust : undefined,
     endpoint,
     tempProfile,

@@ -2,6 +2,7 @@
  * `xacct teardown`: shows what it will remove and, after confirmation (or --yes), removes
  * exactly what setup made. Works from the flags setup takes, or from what setup remembered.
  */
+import { principalWords, stagingPrincipalOf } from "../resources/staging-principal.js";
 import { clientsFor, type AwsClients } from "../aws/clients.js";
 import { getCallerIdentity, getS3Owner } from "../aws/identity.js";
 import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
@@ -155,6 +156,8 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
       { partition, stagingAccountId: stagingIdentity.accountId, moreStagingAccountIds: remembered?.moreStaging?.map((a) => a.accountId) },
     ),
     stagingUser: answers.stagingUser,
+    stagingRole: answers.stagingRole,
+    ssoPermissionSets: remembered?.trustSsoPermissionSets,
     inlinePolicyName: inlinePolicyNameFor(answers),
     trustStatement: rememberedTrustStatement(remembered, partition),
     deleteObjects: options.deleteObjects ?? false,
@@ -175,7 +178,12 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
         roleName: target.roleName,
         profile: answers.productionProfile,
       }),
-      readStagingState(staging, { userName: target.stagingUser, inlinePolicyName: target.inlinePolicyName, profile: answers.stagingProfile }),
+      readStagingState(staging, {
+        userName: target.stagingUser,
+        roleName: target.stagingRole,
+        inlinePolicyName: target.inlinePolicyName,
+        profile: answers.stagingProfile,
+      }),
     ]),
   );
   // The role's ARN as IAM reports it (with its path), else as setup remembered it: the Staging policy names that.
@@ -232,13 +240,14 @@ function sharedWithOthers(others: readonly SetupState[], target: TeardownTarget,
 function otherUsingInlinePolicy(
   others: readonly SetupState[],
   accountId: string,
-  target: { stagingUser: string; inlinePolicyName: string },
+  target: { stagingUser: string; stagingRole?: string | undefined; inlinePolicyName: string },
 ): string | undefined {
+  const side = principalWords(stagingPrincipalOf(target));
   const granted = (other: SetupState) => [other.stagingAccountId, ...(other.moreStaging ?? []).filter((a) => a.profile !== undefined).map((a) => a.accountId)];
   const other = others.find(
     (other) =>
       granted(other).includes(accountId) &&
-      other.stagingUser === target.stagingUser &&
+      principalWords(stagingPrincipalOf(other)) === side &&
       inlinePolicyNameFor({ ...other, mode: other.mode ?? "role" }) === target.inlinePolicyName,
   );
   return other && setupIdOf(other);
@@ -257,6 +266,7 @@ function rememberedTrustStatement(remembered: SetupState | undefined, partition:
     requireMfa,
     orgId,
     principals: trustPrincipals,
+    ssoPermissionSets: remembered.trustSsoPermissionSets,
     allowSourceIdentity,
   }).Statement[0];
 }

@@ -14,6 +14,7 @@ import { invalidInput } from "../errors.js";
 import { resolveSetup } from "../setups/resolve.js";
 import { markVerified, setupIdOf, type SetupState } from "../state.js";
 import { analysePath } from "../verify/analyse.js";
+import { stagingSideName } from "../verify/preflight.js";
 import { requestContext, type Hop } from "../verify/hops.js";
 import { checkExternalId, checkObjectKey } from "../validate/index.js";
 import type { CommandContext } from "./context.js";
@@ -52,7 +53,7 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   const { roleArn, hops } = await ctx.out.progress("Reading what exists in both accounts", () =>
     analysePath(
       ctx,
-      { ...target, orgProfile: options.orgProfile, objectKey: options.key },
+      { ...target, orgProfile: options.orgProfile, objectKey: options.key, ssoPermissionSets: state?.trustSsoPermissionSets },
       {
         moreStagingAccountIds: state?.moreStaging?.map((a) => a.accountId),
         remembered: state,
@@ -79,7 +80,10 @@ export async function verifyCommand(options: VerifyOptions, ctx: CommandContext)
   const more = widened.length === 0 ? "and nothing more" : `and beyond that only this, as chosen: ${widened.join("; ")}`;
   // The verdict goes where the hops went, pass or fail: one stream to read or pipe.
   const failedLine = (text: string) => ctx.out.line(`${ctx.out.color.red("✘")} ${text}`);
-  if (failed === 0 && undecided === 0) ctx.out.done(`All ${hops.length} checks hold: ${target.stagingUser} reads s3://${target.bucket}/* ${through}, ${more}.`);
+  if (failed === 0 && undecided === 0)
+    ctx.out.done(
+      `All ${hops.length} checks hold: ${stagingSideName({ ...target, ssoPermissionSets: state?.trustSsoPermissionSets })} reads s3://${target.bucket}/* ${through}, ${more}.`,
+    );
   else if (failed === 0) failedLine(`No check fails, but ${undecided} of ${hops.length} cannot be told from what xacct can read (marked ?).`);
   else if (undecided > 0) failedLine(`${failed} of ${hops.length} checks failed and ${undecided} cannot be told from what xacct can read (marked ?).`);
   else failedLine(`${failed} of ${hops.length} checks failed.`);

@@ -132,6 +132,27 @@ export interface TrustHardening {
   orgId?: string | undefined;
   /** Let callers set a source identity that follows the session through role chains. */
   allowSourceIdentity?: boolean | undefined;
+  /**
+   * IAM Identity Center permission sets (by name) whose roles in the Staging accounts may
+   * assume the role: the account principal, narrowed by `ArnLike aws:PrincipalArn`.
+   */
+  ssoPermissionSets?: string[] | undefined;
+}
+
+/**
+ * Identity Center names a permission set's role `AWSReservedSSO_<name>_<suffix>`, the suffix 16
+ * hexadecimal characters, under `/aws-reserved/sso.amazonaws.com/` (identity source in us-east-1)
+ * or `/aws-reserved/sso.amazonaws.com/<region>/` (elsewhere). Sixteen `?` match the suffix and
+ * nothing longer: `AWSReservedSSO_Dev_*` would also admit a permission set named `Dev_Admin`.
+ * Only Identity Center can create roles under /aws-reserved/.
+ */
+export const SSO_ROLE_SUFFIX_LENGTH = 16;
+
+/** The two ARN patterns (no region, any region) that admit exactly one permission set's roles in one account. */
+export function ssoPermissionSetRolePatterns(partition: Partition, accountId: string, permissionSet: string): string[] {
+  const name = `AWSReservedSSO_${permissionSet}_${"?".repeat(SSO_ROLE_SUFFIX_LENGTH)}`;
+  const base = `arn:${partition}:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/`;
+  return [`${base}${name}`, `${base}*/${name}`];
 }
 
 /** The actions a caller needs on the role: AssumeRole, and SetSourceIdentity when allowed. */
@@ -144,13 +165,16 @@ export function buildTrustPolicy(input: StagingAccounts & TrustHardening & { sid
   // Several accounts within one organization: name the organization, not every account
   // (AWS's pattern for org-wide trust; keeps the document small however many accounts).
   const orgWide = !!input.orgId && !input.principals?.length && (input.moreStagingAccountIds?.length ?? 0) > 0;
-  const principals = orgWide ? ["*"] : stagingPrincipals(input);
+  const sso = ssoPrincipalArns(input);
+  // Permission sets: the Staging accounts' roots, and aws:PrincipalArn names who of them (named principals too).
+  const principals = sso.length > 0 ? stagingPrincipals({ ...input, principals: undefined }) : orgWide ? ["*"] : stagingPrincipals(input);
   const stringEquals: Record<string, string> = {};
   if (input.externalId) stringEquals["sts:ExternalId"] = input.externalId;
   if (input.orgId) stringEquals["aws:PrincipalOrgID"] = input.orgId;
   const condition: NonNullable<PolicyStatement["Condition"]> = {};
   if (Object.keys(stringEquals).length > 0) condition["StringEquals"] = stringEquals;
   if (input.requireMfa) condition["Bool"] = { "aws:MultiFactorAuthPresent": "true" };
+  if (sso.length > 0) condition["ArnLike"] = { "aws:PrincipalArn": sso.length === 1 ? sso[0]! : sso };
   return policyDocument([
     {
       Sid: input.sid ?? SID.trustStaging,
@@ -160,6 +184,15 @@ export function buildTrustPolicy(input: StagingAccounts & TrustHardening & { sid
       ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
     },
   ]);
+}
+
+/** The permission sets' role patterns in every Staging account, then any named principals; empty without permission sets. */
+function ssoPrincipalArns(input: StagingAccounts & TrustHardening): string[] {
+  const sets = [...new Set(input.ssoPermissionSets ?? [])].sort();
+  if (sets.length === 0) return [];
+  const accounts = [...new Set([input.stagingAccountId, ...(input.moreStagingAccountIds ?? [])])].sort();
+  const patterns = accounts.flatMap((account) => sets.flatMap((set) => ssoPermissionSetRolePatterns(input.partition, account, set)));
+  return [...patterns, ...[...new Set(input.principals ?? [])].sort()];
 }
 
 /** The Staging user's inline policy: assume exactly that one role. */

@@ -92,6 +92,8 @@ export function isXacctBucketStatement(statement: PolicyStatement, partition: Pa
 const TRUST_CONDITIONS: Record<string, string[]> = {
   StringEquals: ["sts:ExternalId", "aws:PrincipalOrgID"],
   Bool: ["aws:MultiFactorAuthPresent"],
+  // --trust-sso-permission-set: the permission sets' roles (policy/documents.ts).
+  ArnLike: ["aws:PrincipalArn"],
 };
 
 /** xacct's trust statement: an Allow of sts:AssumeRole to named AWS principals, under xacct's conditions only. */

@@ -3,8 +3,6 @@
  * (resource-policy mode). Written only over xacct's own content; deleted by teardown only
  * while it is still what xacct writes for this setup.
  */
-import { DeleteUserPolicyCommand, GetUserPolicyCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
-import { unlessMissing } from "../aws/errors.js";
 import { invalidInput } from "../errors.js";
 import type { SetupPlan } from "../plan.js";
 import {
@@ -19,35 +17,50 @@ import {
   type PolicyStatement,
 } from "../policy/index.js";
 import { LIMITS, size, type Overflow } from "../policy/limits.js";
-import { displayShellWord } from "../shell-words.js";
+import {
+  permissionSetsOf,
+  deleteInlineCommand,
+  deleteInlinePolicy,
+  getInlinePolicy,
+  principalWords,
+  putInlinePolicy,
+  stagingPrincipalOf,
+} from "./staging-principal.js";
 import { documentChange, keptNow, type ResourceKind, type TeardownTarget } from "./resource.js";
 
 export const inlinePolicy: ResourceKind = {
   id: "inline-policy",
   account: "staging",
-  change: ({ plan, staging }) => ({
-    id: "inline-policy",
-    account: "staging",
-    kind: documentChange(staging.inlinePolicy, plan.documents.stagingPolicy),
-    resource: `inline policy ${plan.inlinePolicyName} of user ${plan.answers.stagingUser}`,
-    before: staging.inlinePolicy,
-    after: plan.documents.stagingPolicy,
-  }),
+  // Permission sets: their policy lives in Identity Center; setup prints it (ui/plan-view.ts), writes nothing.
+  change: ({ plan, staging }) =>
+    permissionSetsOf(plan.answers).length > 0
+      ? []
+      : {
+          id: "inline-policy",
+          account: "staging",
+          kind: documentChange(staging.inlinePolicy, plan.documents.stagingPolicy),
+          resource: `inline policy ${plan.inlinePolicyName} of ${principalWords(stagingPrincipalOf(plan.answers))}`,
+          before: staging.inlinePolicy,
+          after: plan.documents.stagingPolicy,
+        },
   overflow: ({ plan }) => inlineOverflow(plan),
-  apply: ({ clients, plan }) => ({
-    title:
-      plan.answers.mode === "role"
-        ? `Inline policy ${plan.inlinePolicyName}: ${plan.answers.stagingUser} may assume ${plan.roleArn}`
-        : `Inline policy ${plan.inlinePolicyName}: ${plan.answers.stagingUser} may read s3://${plan.answers.bucket}/*`,
-    undo: `aws iam delete-user-policy --user-name ${plan.answers.stagingUser} --policy-name ${plan.inlinePolicyName} --profile ${displayShellWord(plan.answers.stagingProfile)}`,
-    undoUpdate: `put back inline policy ${plan.inlinePolicyName} of ${plan.answers.stagingUser} as the plan showed it (aws iam put-user-policy with the earlier document)`,
-    write: async (c) => {
-      await clients.iam.send(
-        new PutUserPolicyCommand({ UserName: plan.answers.stagingUser, PolicyName: plan.inlinePolicyName, PolicyDocument: JSON.stringify(c.after) }),
-      );
-      return c.kind === "create" ? "created" : "updated";
-    },
-  }),
+  apply: ({ clients, plan }) => {
+    const principal = stagingPrincipalOf(plan.answers);
+    // The recipe's words for a user ("StageAdmin may …"); a role is named as one.
+    const who = principal.kind === "role" ? principalWords(principal) : principal.name;
+    return {
+      title:
+        plan.answers.mode === "role"
+          ? `Inline policy ${plan.inlinePolicyName}: ${who} may assume ${plan.roleArn}`
+          : `Inline policy ${plan.inlinePolicyName}: ${who} may read s3://${plan.answers.bucket}/*`,
+      undo: deleteInlineCommand(principal, plan.inlinePolicyName, plan.answers.stagingProfile),
+      undoUpdate: `put back inline policy ${plan.inlinePolicyName} of ${who} as the plan showed it (aws iam put-${principal.kind}-policy with the earlier document)`,
+      write: async (c) => {
+        await putInlinePolicy(clients.iam, principal, plan.inlinePolicyName, JSON.stringify(c.after));
+        return c.kind === "create" ? "created" : "updated";
+      },
+    };
+  },
   // Terraform's id: "user:policy"; CloudFormation's: both names.
   adoption: ({ plan, staging }) => ({
     resource: `inline policy ${plan.inlinePolicyName} of user ${plan.answers.stagingUser}`,
@@ -77,25 +90,26 @@ export const inlinePolicy: ResourceKind = {
     },
   ],
   removal: ({ target, staging }) => {
-    const resource = `inline policy ${target.inlinePolicyName} of user ${target.stagingUser}`;
+    if (permissionSetsOf(target).length > 0) return [];
+    const resource = `inline policy ${target.inlinePolicyName} of ${principalWords(stagingPrincipalOf(target))}`;
     if (!staging.inlinePolicy) return { id: "inline-policy", account: "staging", kind: "none", resource };
     return isXacctStagingPolicy(staging.inlinePolicy, stagingPolicyCandidates(target))
       ? { id: "inline-policy", account: "staging", kind: "delete", resource }
       : { id: "inline-policy", account: "staging", kind: "keep", resource, note: "its content was not written by xacct for this setup" };
   },
-  remove: ({ clients, target }) => ({
-    title: `Inline policy ${target.inlinePolicyName} of user ${target.stagingUser}`,
-    remove: async () => {
-      const out = await unlessMissing(["NoSuchEntity"], () =>
-        clients.iam.send(new GetUserPolicyCommand({ UserName: target.stagingUser, PolicyName: target.inlinePolicyName })),
-      );
-      if (!out?.PolicyDocument) return "absent";
-      if (!isXacctStagingPolicy(parsePolicyDocument(out.PolicyDocument), stagingPolicyCandidates(target)))
-        return keptNow("its content is no longer what xacct wrote");
-      await clients.iam.send(new DeleteUserPolicyCommand({ UserName: target.stagingUser, PolicyName: target.inlinePolicyName }));
-      return "deleted";
-    },
-  }),
+  remove: ({ clients, target }) => {
+    const principal = stagingPrincipalOf(target);
+    return {
+      title: `Inline policy ${target.inlinePolicyName} of ${principalWords(principal)}`,
+      remove: async () => {
+        const text = await getInlinePolicy(clients.iam, principal, target.inlinePolicyName);
+        if (!text) return "absent";
+        if (!isXacctStagingPolicy(parsePolicyDocument(text), stagingPolicyCandidates(target))) return keptNow("its content is no longer what xacct wrote");
+        await deleteInlinePolicy(clients.iam, principal, target.inlinePolicyName);
+        return "deleted";
+      },
+    };
+  },
 };
 
 /** The inline policies xacct writes for the Staging user of this setup, in any of its forms. */
@@ -121,14 +135,14 @@ function isXacctDecryptStatement(statement: PolicyStatement): boolean {
 
 /** The Staging user's inline policy of xacct's name is replaced only when xacct wrote it (for this setup). */
 export function refuseForeignInlinePolicy(plan: SetupPlan, current: PolicyDocument): void {
-  const { mode, bucket, stagingUser } = plan.answers;
+  const { mode, bucket } = plan.answers;
   // An older xacct named a role with a path without it (role/Name): that policy is xacct's too, and gets corrected.
   const pathless = roleArn(plan.partition, plan.accounts.production.accountId, plan.answers.roleName);
   const candidates = [plan.roleArn, pathless].flatMap((arn) => xacctStagingPolicies({ mode, partition: plan.partition, bucket, roleArn: arn }));
   if (isXacctStagingPolicy(current, candidates)) return;
   throw invalidInput(
-    `The inline policy ${plan.inlinePolicyName} of user ${stagingUser} was not written by xacct (its content is not xacct's); xacct will not overwrite it.`,
-    "Rename or remove that inline policy, or name another user with --staging-user.",
+    `The inline policy ${plan.inlinePolicyName} of ${principalWords(stagingPrincipalOf(plan.answers))} was not written by xacct (its content is not xacct's); xacct will not overwrite it.`,
+    `Rename or remove that inline policy, or name another ${plan.answers.stagingRole !== undefined ? "role with --staging-role" : "user with --staging-user"}.`,
   );
 }
 

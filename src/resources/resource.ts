@@ -91,6 +91,10 @@ export interface TeardownTarget {
   policyName: string;
   policyArn: string;
   stagingUser: string;
+  /** The Staging side is these permission sets: setup wrote nothing in Staging, so there is nothing to remove. */
+  ssoPermissionSets?: string[] | undefined;
+  /** The Staging side is this existing role (its inline policy only; the role is never removed). */
+  stagingRole?: string | undefined;
   inlinePolicyName: string;
   /** What this setup grants in the bucket policy, under its own Sids (recognises older xacct's statements too). */
   bucketStatements: readonly PolicyStatement[];

@@ -65,6 +65,8 @@ export interface BucketKeyState {
 export interface StagingState {
   /** `arn`: IAM's ARN of the user, with its path (user/ops/Name). */
   user: { tags: Tag[]; boundaryArn?: string | undefined; arn?: string | undefined } | undefined;
+  /** With --staging-role: that role as IAM reports it (its ARN with its path); undefined when it does not exist. */
+  role?: { arn: string | undefined; boundaryArn?: string | undefined } | undefined;
   inlinePolicy: PolicyDocument | undefined;
 }
 

@@ -18,17 +18,23 @@ import { displayShellWord } from "../shell-words.js";
 import type { StepStatus } from "../stages/steps.js";
 import { keptNow, NO_LONGER, type Removal, type ResourceKind } from "./resource.js";
 import { madeBySetup, removalByTags } from "./state.js";
+import { permissionSetsOf } from "./staging-principal.js";
 
 export const user: ResourceKind = {
   id: "user",
   account: "staging",
-  change: ({ plan, staging }) => ({ id: "user", account: "staging", kind: staging.user ? "none" : "create", resource: `user ${plan.answers.stagingUser}` }),
+  // A Staging role is the Staging side instead: no user to make, and none to remove.
+  change: ({ plan, staging }) =>
+    plan.answers.stagingRole !== undefined || permissionSetsOf(plan.answers).length > 0
+      ? []
+      : { id: "user", account: "staging", kind: staging.user ? "none" : "create", resource: `user ${plan.answers.stagingUser}` },
   apply: ({ clients, plan }) => ({
     title: `User ${plan.answers.stagingUser}`,
     undo: `aws iam delete-user --user-name ${plan.answers.stagingUser} --profile ${displayShellWord(plan.answers.stagingProfile)}`,
     write: () => createUser(clients, plan),
   }),
   removal: ({ target, staging, deps }) => {
+    if (target.stagingRole !== undefined || permissionSetsOf(target).length > 0) return [];
     const removal: Removal = {
       id: "user",
       account: "staging",

@@ -51,13 +51,18 @@ export function refuseTakenProfile(remembered: readonly SetupState[], id: string
  */
 export function refuseMovedSetup(
   previous: SetupState | undefined,
-  now: { id: string; productionAccountId: string; stagingAccountId: string; stagingUser: string },
+  now: { id: string; productionAccountId: string; stagingAccountId: string; stagingUser: string; stagingRole?: string | undefined },
 ): void {
+  const side = (s: { stagingUser: string; stagingRole?: string | undefined }) =>
+    s.stagingRole !== undefined ? `Staging role ${s.stagingRole}` : `Staging user ${s.stagingUser}`;
   if (!previous || setupIdOf(previous) !== now.id) return;
   const moved = [
     previous.productionAccountId !== now.productionAccountId && `Production account ${previous.productionAccountId} → ${now.productionAccountId}`,
     previous.stagingAccountId !== now.stagingAccountId && `Staging account ${previous.stagingAccountId} → ${now.stagingAccountId}`,
-    previous.stagingUser !== now.stagingUser && `Staging user ${previous.stagingUser} → ${now.stagingUser}`,
+    side(previous) !== side(now) &&
+      (previous.stagingRole === undefined && now.stagingRole === undefined
+        ? `Staging user ${previous.stagingUser} → ${now.stagingUser}`
+        : `${side(previous)} → ${side(now)}`),
   ].filter((change): change is string => typeof change === "string");
   if (moved.length === 0) return;
   throw invalidInput(

@@ -28,6 +28,7 @@ export interface TargetOptions {
   roleName?: string;
   policyName?: string;
   stagingUser?: string;
+  stagingRole?: string;
   region?: string;
   tempProfile?: string;
 }
@@ -42,6 +43,8 @@ export interface Target {
   roleName: string;
   policyName: string;
   stagingUser: string;
+  /** The Staging side is this existing role instead of the user (see refuseUserAndRole). */
+  stagingRole?: string | undefined;
   region: string;
   tempProfile: string;
 }
@@ -56,6 +59,8 @@ export function setupRequestOf(command: string, options: TargetOptions): SetupRe
  * confirmation but has no terminal to ask on.
  */
 export function resolveTarget(command: string, options: TargetOptions, state: SetupState | undefined, needsYes: boolean): Target {
+  refuseUserAndRole(options);
+  if (options.stagingRole !== undefined) checkRoleName(options.stagingRole);
   const productionProfile = options.productionProfile ?? state?.productionProfile;
   const [firstStaging, ...moreStagingProfiles] = options.stagingProfile === undefined ? [] : ([] as string[]).concat(options.stagingProfile);
   const stagingProfile = firstStaging ?? state?.stagingProfile;
@@ -86,6 +91,8 @@ export function resolveTarget(command: string, options: TargetOptions, state: Se
     roleName,
     policyName: checkPolicyName(options.policyName ?? (same?.roleName === roleName ? same.policyName : undefined) ?? defaultPolicyName(roleName)),
     stagingUser: checkUserName(options.stagingUser ?? same?.stagingUser ?? DEFAULTS.stagingUser),
+    // A --staging-user names the user side: the remembered role does not come along with it.
+    stagingRole: options.stagingRole ?? (options.stagingUser === undefined ? same?.stagingRole : undefined),
     region: checkRegion(options.region ?? state?.region ?? DEFAULTS.region),
     tempProfile: checkWritableProfileName(options.tempProfile ?? same?.tempProfile ?? DEFAULTS.profileName),
   };
@@ -101,6 +108,7 @@ function refuseOtherNames(command: string, options: TargetOptions, state: SetupS
     ["--mode", options.mode, state.mode ?? "role"],
     ["--policy-name", options.policyName, state.policyName],
     ["--staging-user", options.stagingUser, state.stagingUser],
+    ["--staging-role", options.stagingRole, state.stagingRole ?? "(none: a user)"],
     ["--temp-profile", options.tempProfile, state.tempProfile],
   ];
   const disagreeing = remembered.filter(([, given, own]) => given !== undefined && given !== own);
@@ -108,5 +116,14 @@ function refuseOtherNames(command: string, options: TargetOptions, state: SetupS
   throw invalidInput(
     `--setup ${options.setup} and ${disagreeing.map(([flag, given]) => `${flag} ${given}`).join(" and ")} disagree: setup ${setupIdOf(state)} has ${disagreeing.map(([flag, , own]) => `${flag.slice(2)} ${own}`).join(", ")}.`,
     `Give --setup alone (xacct ${command} uses what that setup remembers), or leave it out and give every flag.`,
+  );
+}
+
+/** The Staging side is one principal: a user or an existing role, never both. */
+export function refuseUserAndRole(options: { stagingUser?: string | undefined; stagingRole?: string | undefined }): void {
+  if (options.stagingUser === undefined || options.stagingRole === undefined) return;
+  throw invalidInput(
+    "--staging-role and --staging-user both name the Staging side, which is one principal: a role or a user.",
+    "Give --staging-role NAME for an existing role, or --staging-user NAME for a user.",
   );
 }

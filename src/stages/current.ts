@@ -3,7 +3,8 @@
  * diffs its plan against this, `--plan` shows that diff, and teardown removes from it. Each
  * part is read by the module of its kind of resource (resources/).
  */
-import { GetUserCommand, GetUserPolicyCommand } from "@aws-sdk/client-iam";
+import { GetRoleCommand, GetUserCommand, GetUserPolicyCommand } from "@aws-sdk/client-iam";
+import { getInlinePolicy } from "../resources/staging-principal.js";
 import type { AwsClients } from "../aws/clients.js";
 import { unlessMissing, withAwsContext } from "../aws/errors.js";
 import { parsePolicyDocument } from "../policy/index.js";
@@ -74,8 +75,14 @@ async function readKeys(clients: AwsClients, target: ProductionTarget, settings:
   return [...keys, ...(await readRememberedKeys(clients, target.rememberedKeyArns ?? [], keys, target.profile))];
 }
 
-export async function readStagingState(clients: AwsClients, target: { userName: string; inlinePolicyName: string; profile: string }): Promise<StagingState> {
+/** `roleName`: the Staging side is that existing role (--staging-role), read instead of the user. */
+export async function readStagingState(
+  clients: AwsClients,
+  target: { userName: string; roleName?: string | undefined; inlinePolicyName: string; profile: string },
+): Promise<StagingState> {
   const ctx = { action: "reading the current state of the Staging account", profile: target.profile };
+  const roleName = target.roleName;
+  if (roleName !== undefined) return withAwsContext(ctx, () => readStagingRole(clients, roleName, target.inlinePolicyName));
   return withAwsContext(ctx, async () => {
     const user = await unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetUserCommand({ UserName: target.userName })));
     if (!user) return { user: undefined, inlinePolicy: undefined };
@@ -87,4 +94,15 @@ export async function readStagingState(clients: AwsClients, target: { userName: 
       inlinePolicy: inline?.PolicyDocument ? parsePolicyDocument(inline.PolicyDocument) : undefined,
     };
   });
+}
+
+async function readStagingRole(clients: AwsClients, roleName: string, inlinePolicyName: string): Promise<StagingState> {
+  const role = await unlessMissing(["NoSuchEntity"], () => clients.iam.send(new GetRoleCommand({ RoleName: roleName })));
+  if (!role?.Role) return { user: undefined, role: undefined, inlinePolicy: undefined };
+  const text = await getInlinePolicy(clients.iam, { kind: "role", name: roleName }, inlinePolicyName);
+  return {
+    user: undefined,
+    role: { arn: role.Role.Arn, boundaryArn: role.Role.PermissionsBoundary?.PermissionsBoundaryArn },
+    inlinePolicy: text ? parsePolicyDocument(text) : undefined,
+  };
 }

@@ -3,6 +3,7 @@
  * New documents are shown whole; changed ones statement by statement (matched by Sid), with
  * other people's statements listed as kept.
  */
+import { permissionSetsOf } from "../resources/staging-principal.js";
 import type { SetupPlan } from "../plan.js";
 import type { PolicyDocument, PolicyStatement } from "../policy/index.js";
 import { sameDocument } from "../policy/index.js";
@@ -57,6 +58,7 @@ export function showSetupChanges(out: Output, plan: SetupPlan, changes: Change[]
   for (const change of changes.filter((c) => c.account === "production")) showChange(out, change);
   out.heading(`Stage 2 · Staging account ${plan.accounts.staging.accountId}`);
   for (const change of changes.filter((c) => c.account === "staging")) showChange(out, change);
+  showPermissionSets(out, plan);
   const more = plan.accounts.moreStaging ?? [];
   if (more.length > 0) {
     const reachable = more.filter((a) => a.profile);
@@ -77,7 +79,18 @@ export function showSetupChanges(out: Output, plan: SetupPlan, changes: Change[]
     return;
   }
   out.line(`  assume ${plan.roleArn} as profile ${plan.answers.stagingProfile} and save the temporary credentials as a profile`);
-  if (!plan.accounts.staging.arn.endsWith(`:user/${plan.answers.stagingUser}`)) {
+  if (permissionSetsOf(plan.answers).length > 0) {
+    out.line(
+      `  ${out.color.yellow("note")} only if profile ${plan.answers.stagingProfile} is an Identity Center profile of that permission set: the trust admits no one else.`,
+    );
+    return;
+  }
+  // A Staging role: the profile is an admin's, never the role's own session (it is assumed by whoever runs as that role).
+  if (plan.answers.stagingRole !== undefined) {
+    out.line(
+      `  ${out.color.yellow("note")} the Staging side is role ${plan.answers.stagingRole}; stage 3 assumes ${plan.roleArn} as profile ${plan.answers.stagingProfile} (${plan.accounts.staging.arn}), which works only if that identity may assume the role too.`,
+    );
+  } else if (!plan.accounts.staging.arn.endsWith(`:user/${plan.answers.stagingUser}`)) {
     out.line(
       `  ${out.color.yellow("note")} profile ${plan.answers.stagingProfile} is ${plan.accounts.staging.arn}, not user ${plan.answers.stagingUser}: ` +
         "stage 3 works only if that identity may assume the role too.",
@@ -126,4 +139,24 @@ function showStatementDiff(out: Output, before: PolicyDocument, after: PolicyDoc
       out.line(`        ${out.color.dim(`= statement ${key} (unchanged)`)}`);
     }
   }
+}
+
+/**
+ * Permission sets: the trust admits their roles, and xacct writes nothing in Staging (those roles
+ * are Identity Center's). The policy each must carry, exactly, to paste into Identity Center.
+ */
+export function showPermissionSets(out: Output, plan: SetupPlan): void {
+  const sets = permissionSetsOf(plan.answers);
+  if (sets.length === 0) return;
+  const account = plan.accounts.staging.accountId;
+  for (const set of sets) {
+    out.line(
+      `  ${out.color.yellow("manual")} permission set ${set} (IAM Identity Center): xacct writes nothing in Staging; the trust admits its roles in account ${account},`,
+    );
+    out.line(`         arn:${plan.partition}:iam::${account}:role/aws-reserved/sso.amazonaws.com/[REGION/]AWSReservedSSO_${set}_<16 characters>.`);
+  }
+  out.line(
+    `  Add this inline policy to ${sets.length === 1 ? "the permission set" : "each permission set"} in IAM Identity Center (Permission sets → ${sets.join(", ")} → Inline policy):`,
+  );
+  out.line(JSON.stringify(plan.documents.stagingPolicy, null, 2));
 }

@@ -173,6 +173,21 @@ export function checkTrustPrincipal(arn: string): string {
   return arn;
 }
 
+/**
+ * An IAM Identity Center permission set's name (1 to 32 of letters, digits and + = , . @ _ -):
+ * it goes into an ArnLike pattern, so a `*` or `?` here would widen the trust.
+ */
+export function checkPermissionSetName(name: string): string {
+  const problem = iamNameProblem(name, 1, 32);
+  if (problem) {
+    throw invalidInput(
+      `${shown(name)} is not a valid permission set name: an IAM Identity Center permission set name ${problem}.`,
+      "Give the permission set's name as Identity Center shows it, such as ReadOnlyAccess (no wildcards).",
+    );
+  }
+  return name;
+}
+
 export function checkExternalId(value: string): string {
   if (!/^[\w+=,.@:/-]{2,1224}$/.test(value)) {
     throw invalidInput(

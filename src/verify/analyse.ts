@@ -14,10 +14,13 @@ import { defaultSessionName } from "../session-name.js";
 import { readPathDocuments } from "./documents.js";
 import { readOrganizationPolicies } from "./org-policies.js";
 import { computeHops, type Hop } from "./hops.js";
+import { stagingSideName } from "./preflight.js";
 
 /** The setup's names the path runs through (a Target, or a remembered setup), and what verify adds. */
-export interface PathToAnalyse extends Pick<Target, "productionProfile" | "stagingProfile" | "region" | "bucket" | "roleName" | "stagingUser"> {
+export interface PathToAnalyse extends Pick<Target, "productionProfile" | "stagingProfile" | "region" | "bucket" | "roleName" | "stagingUser" | "stagingRole"> {
   mode: GrantMode;
+  /** The Staging side is these permission sets (the setup's trust): their policy is not read. */
+  ssoPermissionSets?: string[] | undefined;
   /** A profile of the organization's management or delegated administrator account, to read SCPs and RCPs. */
   orgProfile?: string | undefined;
   /** An object (`--key`): its own KMS key, when it has one, is the one the KMS hops judge. */
@@ -49,7 +52,7 @@ export async function analysePath(
   const { production: prodIdentity, staging: stagingIdentity } = await identifySetupProfiles({ production: prod, staging }, path, request.remembered);
   const target = (profile: string) => ({ profile, region: path.region, endpoint: ctx.endpoint });
   const [read, organization] = await Promise.all([
-    readPathDocuments(prod, staging, path),
+    readPathDocuments(prod, staging, { ...path, stagingAccountId: stagingIdentity.accountId }),
     readOrganizationPolicies(
       {
         production: { ...target(path.productionProfile), accountId: prodIdentity.accountId },
@@ -74,7 +77,8 @@ export async function analysePath(
     region: path.region,
     productionAccountId: prodIdentity.accountId,
     stagingAccountId: stagingIdentity.accountId,
-    stagingUser: path.stagingUser,
+    stagingUser: stagingSideName(path),
+    ssoPermissionSets: path.ssoPermissionSets,
     roleName: path.roleName,
     roleArn,
     bucket: path.bucket,

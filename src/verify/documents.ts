@@ -4,6 +4,8 @@
  * attached policies; the bucket policy, Block Public Access and ownership controls.
  * Read-only calls. Absent documents are reported as absent, not as failures.
  */
+import { partitionForRegion } from "../policy/arn.js";
+import { permissionSetRoleArn } from "../resources/staging-principal.js";
 import {
   GetGroupPolicyCommand,
   GetRoleCommand,
@@ -137,6 +139,23 @@ async function readGroupPolicies(iam: IAMClient, groupName: string): Promise<Lab
   return [...inline, ...(await attached(iam, iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: groupName })), owner))];
 }
 
+/**
+ * The Staging side's policies: the user's, or with --staging-role that existing role's (its ARN
+ * stands for its sessions: a Principal or aws:PrincipalArn naming the role matches them).
+ */
+export async function readStagingSide(
+  iam: IAMClient,
+  side: { stagingUser: string; stagingRole?: string | undefined },
+  known?: { boundaryArn: string | undefined; skipInline?: string | undefined },
+): ReturnType<typeof readUserPolicies> {
+  if (side.stagingRole === undefined) return readUserPolicies(iam, side.stagingUser, known);
+  const role = await readRoleDocuments(iam, side.stagingRole);
+  if (!role.trust) return { exists: false, policies: [] };
+  const skipped = known?.skipInline === undefined ? undefined : label("inline policy", known.skipInline, `role ${side.stagingRole}`);
+  // No facts: the request judged is the role's, and a session's aws:userid and tags are not read here (open, never guessed).
+  return { exists: true, arn: role.arn, policies: role.policies.filter((p) => p.label !== skipped), boundary: role.boundary };
+}
+
 export async function readRoleDocuments(
   iam: IAMClient,
   roleName: string,
@@ -205,6 +224,11 @@ export async function readPathDocuments(
   staging: AwsClients,
   target: {
     stagingUser: string;
+    stagingRole?: string | undefined;
+    /** The Staging side is these permission sets: nothing of Staging is read, the path is judged for one of their roles. */
+    ssoPermissionSets?: string[] | undefined;
+    stagingAccountId?: string | undefined;
+    region?: string | undefined;
     roleName: string;
     bucket: string;
     productionProfile: string;
@@ -215,9 +239,22 @@ export async function readPathDocuments(
 ): Promise<PathDocuments> {
   const noRole = { arn: undefined, trust: undefined, policies: [] as LabeledPolicy[] };
   const [user, role, bucket, productionCanonicalId, stagingCanonicalId, kms] = await Promise.all([
-    withAwsContext({ action: `reading the policies of user ${target.stagingUser} in the Staging account`, profile: target.stagingProfile }, () =>
-      readUserPolicies(staging.iam, target.stagingUser),
-    ),
+    target.ssoPermissionSets?.length && target.stagingAccountId
+      ? // A permission set's role is Identity Center's: judged for one of its roles, its policy not read (verify says so).
+        {
+          exists: true,
+          arn: permissionSetRoleArn(partitionForRegion(target.region ?? "us-east-1"), target.stagingAccountId, target.ssoPermissionSets[0]!),
+          policies: [] as LabeledPolicy[],
+          boundary: undefined,
+          facts: undefined,
+        }
+      : withAwsContext(
+          {
+            action: `reading the policies of ${target.stagingRole !== undefined ? `role ${target.stagingRole}` : `user ${target.stagingUser}`} in the Staging account`,
+            profile: target.stagingProfile,
+          },
+          () => readStagingSide(staging.iam, target),
+        ),
     target.mode === "resource-policy"
       ? noRole
       : withAwsContext({ action: `reading role ${target.roleName} in the Production account`, profile: target.productionProfile }, () =>

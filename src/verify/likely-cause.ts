@@ -16,7 +16,11 @@ export async function likelyCause(ctx: CommandContext, kind: keyof typeof HOPS_F
   const state = (await loadSetups(ctx.statePath)).find((setup) => about === setup.roleArn || about === setup.bucket);
   if (!state) return undefined;
   const moreStagingAccountIds = state.moreStaging?.map((a) => a.accountId);
-  const { hops } = await analysePath(ctx, { ...state, mode: state.mode ?? "role" }, { context: () => requestContext(state), moreStagingAccountIds });
+  const { hops } = await analysePath(
+    ctx,
+    { ...state, mode: state.mode ?? "role", ssoPermissionSets: state.trustSsoPermissionSets },
+    { context: () => requestContext(state), moreStagingAccountIds },
+  );
   const failed = hops.find((hop) => HOPS_FOR[kind].includes(hop.id) && hop.ok === false);
   if (failed) return `Likely cause: ${failed.title} does not hold. ${failed.detail}${failed.fix ? ` Fix: ${failed.fix}` : ""}`;
   const undecided = hops.find((hop) => (HOPS_FOR[kind].includes(hop.id) || hop.id === "organization-policies-checked") && hop.ok === null);

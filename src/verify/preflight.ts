@@ -13,7 +13,9 @@ import type { LabeledPolicy } from "../policy-eval/index.js";
 import type { Change } from "../stages/changes.js";
 import type { ProductionState } from "../stages/current.js";
 import { readBucketAcl } from "./bucket-acl.js";
-import { readBoundary, readCanonicalId, readRoleInlinePolicies, readUserPolicies, type PathDocuments } from "./documents.js";
+import { readBoundary, readCanonicalId, readRoleInlinePolicies, readStagingSide, type PathDocuments } from "./documents.js";
+import { permissionSetRoleArn, permissionSetsOf, principalWords, stagingPrincipalOf } from "../resources/staging-principal.js";
+import { buildAssumeRolePolicy } from "../policy/index.js";
 import { computeHops, requestContext, type Hop } from "./hops.js";
 import { managedDocumentsExcept } from "./managed.js";
 import { preflightWords } from "./preflight-causes.js";
@@ -29,7 +31,8 @@ export async function preflightDocuments(
   userBoundaryArn?: string | undefined,
   userArn?: string | undefined,
 ): Promise<PathDocuments> {
-  const { roleName, stagingUser, bucket } = plan.answers;
+  const { roleName, bucket } = plan.answers;
+  const side = principalWords(stagingPrincipalOf(plan.answers));
   const after = (id: Change["id"]) => {
     const document = changes.find((c) => c.id === id)?.after;
     if (!document) throw new Error(`pre-flight: no ${id} change to judge`);
@@ -38,12 +41,16 @@ export async function preflightDocuments(
   // Settings as they will be: hardened when setup creates or hardens the bucket.
   const hardened = changes.some((c) => c.id === "bucket-hardening" && c.kind !== "none");
   const ownership = hardened ? "BucketOwnerEnforced" : current.bucketSettings?.objectOwnership;
+  const sets = permissionSetsOf(plan.answers);
   const [user, roleInline, roleAttached, bucketAcl, roleBoundary, stagingCanonicalId] = await Promise.all([
-    userExists
-      ? withAwsContext({ action: `reading the policies of user ${stagingUser}`, profile: plan.answers.stagingProfile }, () =>
-          readUserPolicies(staging.iam, stagingUser, { boundaryArn: userBoundaryArn, skipInline: plan.inlinePolicyName }),
-        )
-      : { exists: false, policies: [] as LabeledPolicy[] },
+    // Permission sets: their roles are Identity Center's, not read; judged as carrying the policy setup prints.
+    sets.length > 0
+      ? { exists: true, policies: [] as LabeledPolicy[] }
+      : userExists
+        ? withAwsContext({ action: `reading the policies of ${side}`, profile: plan.answers.stagingProfile }, () =>
+            readStagingSide(staging.iam, plan.answers, { boundaryArn: userBoundaryArn, skipInline: plan.inlinePolicyName }),
+          )
+        : { exists: false, policies: [] as LabeledPolicy[] },
     current.role && plan.answers.mode === "role"
       ? withAwsContext({ action: `reading the inline policies of role ${roleName}`, profile: plan.answers.productionProfile }, () =>
           readRoleInlinePolicies(prod.iam, roleName),
@@ -64,17 +71,32 @@ export async function preflightDocuments(
     withAwsContext({ action: "reading the Staging account's S3 canonical user ID", profile: plan.answers.stagingProfile }, () => readCanonicalId(staging)),
   ]);
   const blocked = hardened || (current.bucketSettings?.publicAccessBlocked ?? false);
-  const ownInline = `inline policy ${plan.inlinePolicyName} of user ${stagingUser}`;
+  const ownInline = `inline policy ${plan.inlinePolicyName} of ${side}`;
+  const stagingSide =
+    sets.length > 0
+      ? {
+          userArn: permissionSetRoleArn(plan.partition, plan.accounts.staging.accountId, sets[0]!),
+          userPolicies: [
+            {
+              label: `the policy permission set ${sets[0]} must carry (not read: it lives in Identity Center)`,
+              document: buildAssumeRolePolicy({ roleArn: plan.roleArn, allowSourceIdentity: plan.answers.trust.allowSourceIdentity }),
+            },
+          ],
+        }
+      : {
+          userArn: userArn ?? ("arn" in user ? user.arn : undefined),
+          userPolicies: [...user.policies.filter((p) => p.label !== ownInline), { label: ownInline, document: after("inline-policy") }],
+        };
   // Every document as setup will leave it: the changes hold them merged with what exists
   // (an existing role's whole trust, the whole bucket policy), never the plan's part alone.
   return {
     userExists: true,
-    userArn,
+    userArn: stagingSide.userArn,
     userBoundary: "boundary" in user ? user.boundary : undefined,
     roleBoundary,
     productionCanonicalId: plan.accounts.production.canonicalUserId,
     stagingCanonicalId,
-    userPolicies: [...user.policies.filter((p) => p.label !== ownInline), { label: ownInline, document: after("inline-policy") }],
+    userPolicies: stagingSide.userPolicies,
     ...(plan.answers.mode === "role"
       ? {
           trust: { label: `trust policy of role ${roleName}`, document: after("role") },
@@ -102,7 +124,8 @@ export function preflightHops(docs: PathDocuments, plan: SetupPlan, testKey?: st
     region: plan.answers.region,
     productionAccountId: plan.accounts.production.accountId,
     stagingAccountId: plan.accounts.staging.accountId,
-    stagingUser: plan.answers.stagingUser,
+    stagingUser: stagingSideName(plan.answers),
+    ssoPermissionSets: permissionSetsOf(plan.answers),
     roleName: plan.answers.roleName,
     roleArn: plan.roleArn,
     bucket: plan.answers.bucket,
@@ -157,4 +180,16 @@ function keyAsItWillBe(current: ProductionState, changes: Change[]): PathDocumen
     key: read.key,
     keyPolicy: document && { label: `key policy of ${read.key.arn}`, document },
   };
+}
+
+/** How hops name the Staging side: the user by its name (the recipe's words), a Staging role as "role NAME". */
+export function stagingSideName(side: {
+  stagingUser: string;
+  stagingRole?: string | undefined;
+  trust?: { ssoPermissionSets?: string[] | undefined };
+  ssoPermissionSets?: string[] | undefined;
+}): string {
+  const sets = permissionSetsOf(side);
+  if (sets.length > 0) return `permission set${sets.length === 1 ? "" : "s"} ${sets.join(", ")}`;
+  return side.stagingRole !== undefined ? `role ${side.stagingRole}` : side.stagingUser;
 }

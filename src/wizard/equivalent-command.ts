@@ -18,6 +18,7 @@ export interface AnswerRecord {
   roleName?: string | undefined;
   policyName?: string | undefined;
   stagingUser?: string | undefined;
+  stagingRole?: string | undefined;
   trust?: TrustAnswers | undefined;
   /** The trust flags as given, until the trust is known (a run stopped before it still carries them). */
   trustFlags?: TrustFlags | undefined;
@@ -65,6 +66,7 @@ function answerFlags(r: AnswerRecord): string[] {
     ...flag("--bucket", r.bucket),
     ...(role ? [...flag("--role-name", r.roleName), ...flag("--policy-name", r.policyName)] : []),
     ...flag("--staging-user", r.stagingUser),
+    ...flag("--staging-role", r.stagingRole),
     ...when("--plain-trust", plainTrust(r, role)),
     ...(r.trust ? trustFlags(r.trust, role) : r.trustFlags ? givenTrustFlags(r.trustFlags) : []),
     ...(r.stagingAccounts ?? []).flatMap((a) => ["--staging-account", a]),

@@ -14,6 +14,7 @@ import {
   checkMode,
   checkMaxSessionDuration,
   checkOrgId,
+  checkPermissionSetName,
   checkProfileStyle,
   checkTrustPrincipal,
   checkPolicyName,
@@ -199,7 +200,7 @@ export interface NameQuestions {
 /** Names with sensible defaults: asked only in a terminal, defaults used when unattended. */
 export async function askNames(
   prompter: Prompter,
-  given: { roleName?: string | undefined; policyName?: string | undefined; stagingUser?: string | undefined },
+  given: { roleName?: string | undefined; policyName?: string | undefined; stagingUser?: string | undefined; stagingRole?: string | undefined },
   interactive: boolean,
   mode: GrantMode = "role",
   remembered?: NameAnswers,
@@ -259,7 +260,11 @@ export async function askNames(
     ),
   );
   const reader = mode === "role" ? "Staging user who will assume the role:" : "Staging user who will read the bucket:";
-  const stagingUser = told("stagingUser", await ask(given.stagingUser, before?.stagingUser ?? DEFAULTS.stagingUser, reader, "--staging-user", checkUserName));
+  // A --staging-role is the Staging side: no user to ask for.
+  const stagingUser =
+    given.stagingRole !== undefined
+      ? (before?.stagingUser ?? DEFAULTS.stagingUser)
+      : told("stagingUser", await ask(given.stagingUser, before?.stagingUser ?? DEFAULTS.stagingUser, reader, "--staging-user", checkUserName));
   return { roleName, policyName, stagingUser };
 }
 
@@ -273,6 +278,8 @@ export interface TrustFlags {
   /** Drop every condition an earlier run added: back to the recipe's trust. */
   plainTrust?: boolean | undefined;
   trustPrincipal?: string[] | undefined;
+  /** IAM Identity Center permission sets whose Staging roles the trust admits (flag only). */
+  trustSsoPermissionSet?: string[] | undefined;
   /** A value, or true to generate one. */
   externalId?: string | boolean | undefined;
   requireMfa?: boolean | undefined;
@@ -313,6 +320,7 @@ export async function askTrust(
   const fromFlags = (): TrustAnswers => ({
     trust: {
       principals: given.trustPrincipal?.map(checkTrustPrincipal) ?? base?.trust.principals,
+      ssoPermissionSets: given.trustSsoPermissionSet?.map(checkPermissionSetName) ?? base?.trust.ssoPermissionSets,
       externalId: given.externalId === true ? newExternalId() : given.externalId ? checkExternalId(given.externalId) : base?.trust.externalId,
       requireMfa: given.requireMfa ?? base?.trust.requireMfa ?? false,
       orgId: given.orgId !== undefined ? checkOrgId(given.orgId) : base?.trust.orgId,
@@ -392,6 +400,7 @@ export function hardeningOf(answers: TrustAnswers): string[] {
   const { trust, maxSessionDuration } = answers;
   return [
     trust.principals?.length ? `trusted principals ${trust.principals.join(", ")}` : undefined,
+    trust.ssoPermissionSets?.length ? `permission set${trust.ssoPermissionSets.length === 1 ? "" : "s"} ${trust.ssoPermissionSets.join(", ")}` : undefined,
     trust.externalId ? "an external ID" : undefined,
     trust.requireMfa ? "MFA" : undefined,
     trust.orgId ? `organization ${trust.orgId}` : undefined,
@@ -409,7 +418,9 @@ function bucketGrantees(given: TrustFlags, remembered: TrustAnswers | undefined)
 
 /** Flags of the role's trust, which resource-policy mode does not make. */
 export function refuseRoleOnlyFlags(given: TrustFlags): void {
-  const roleOnly = (["externalId", "requireMfa", "orgId", "maxSessionDuration", "allowSourceIdentity"] as const).filter((k) => given[k] !== undefined);
+  const roleOnly = (["externalId", "requireMfa", "orgId", "maxSessionDuration", "allowSourceIdentity", "trustSsoPermissionSet"] as const).filter(
+    (k) => given[k] !== undefined,
+  );
   // (plainTrust has nothing to drop here: resource-policy mode writes no trust conditions.)
   if (roleOnly.length > 0) {
     const flags = roleOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ");

@@ -43,6 +43,8 @@ export interface AssumeRequest {
   remembered?: SetupState | undefined;
   /** Further profiles the written profile must never replace (setup's own). */
   protectedProfiles?: string[];
+  /** False when the caller uses the session itself (console sign-in): no --write-profile hint. */
+  suggestProfile?: boolean;
 }
 
 /** Shared by `assume` and setup's stage 3 (which reads with the session it returns); `sts` is a client of the request's profile and region. */
@@ -77,6 +79,7 @@ export async function assumeAndWrite(request: AssumeRequest, sts: STSClient, ctx
   out.done(`Assumed ${creds.assumedRoleArn}`);
   out.line(`  expires ${creds.expiration.toISOString()} (${minutesFromNow(creds.expiration)} min from now)`);
   if (!request.writeProfile) {
+    if (request.suggestProfile === false) return creds;
     out.line(`  ${out.color.dim("Add --write-profile to save a profile; --profile-style role makes one the AWS tools refresh themselves.")}`);
     return creds;
   }

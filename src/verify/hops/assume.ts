@@ -29,6 +29,7 @@ export function assumeHops(docs: PathDocuments, target: VerifyTarget, path: Role
       );
     }),
   ];
+  if (target.ssoPermissionSets?.length) hops[0] = permissionSetNotChecked(target, mayAssume);
   const title = `the trust policy of ${target.roleName} admits ${target.stagingUser}`;
   const trustPolicy = docs.trust;
   if (!trustPolicy) return [...hops, missing("trust-admits-user", title, `Role ${target.roleArn} does not exist.`, "Create it: run `xacct setup`.")];
@@ -94,4 +95,18 @@ export function mfaNote(result: EvaluationResult, policies: LabeledPolicy[]): st
   const conditions = result.deciding.map((d) => policies.find((p) => p.label === d.policy)?.document.Statement[d.statementIndex]?.Condition);
   if (result.decision !== "ExplicitDeny" || !/MultiFactorAuth/i.test(JSON.stringify(conditions))) return "";
   return "The user signs in with access keys, which carry no MFA: run `xacct setup --require-mfa` and assume with `xacct assume --mfa-serial ARN --token-code CODE`, or narrow the statement. ";
+}
+
+/**
+ * A permission set's policy lives in IAM Identity Center, which xacct does not read: the Staging
+ * side is never said to hold (ok: null), only what it must allow.
+ */
+function permissionSetNotChecked(target: VerifyTarget, title: string): Hop {
+  return {
+    id: "user-may-assume",
+    title,
+    ok: null,
+    detail: `Not checked: the permission set's policy lives in Identity Center, where xacct does not read it. It must allow sts:AssumeRole on ${target.roleArn}.`,
+    fix: `Add the inline policy xacct setup printed to ${target.stagingUser} in IAM Identity Center (it allows sts:AssumeRole on exactly ${target.roleArn}).`,
+  };
 }

@@ -60,7 +60,10 @@ export interface VerifyTarget {
   region: string;
   productionAccountId: string;
   stagingAccountId: string;
+  /** How hops name the Staging side: a user's name, "role NAME", or "permission set NAME". */
   stagingUser: string;
+  /** The Staging side is these permission sets: their policy lives in Identity Center, so the user-may-assume hop is not checked. */
+  ssoPermissionSets?: string[] | undefined;
   roleName: string;
   roleArn: string;
   bucket: string;
