@@ -28,7 +28,7 @@ import { defaultProfileStyle, type ProfileStyle } from "../awsconfig/profile-sty
 import { gatherAnswers, trustFlags, type RememberedSetups } from "./setup-answers.js";
 import { mfaFlagsGiven, setupProfiles, testAccess } from "./setup-test.js";
 import { checkProfileStyle } from "../validate/index.js";
-import { checkSetupFlags } from "./setup-flags.js";
+import { checkSetupFlags, refuseAwsOwnedStagingRole, refusePermissionSetTrustWith } from "./setup-flags.js";
 import { grantMoreStaging, listOf } from "../setups/accounts.js";
 import { checkDocumentSizes } from "../stages/document-sizes.js";
 import { refuseInexactRewrite } from "../policy/index.js";
@@ -85,7 +85,10 @@ async function runSetup(options: SetupOptions, ctx: CommandContext, setups: Reme
     stagingAccountId: session.accounts.staging.accountId,
     stagingUser: session.answers.stagingUser,
     stagingRole: session.answers.stagingRole,
+    ssoPermissionSets: session.answers.trust.ssoPermissionSets,
   });
+  // The flags were checked alone; what a rerun keeps from the earlier run joins them here.
+  refusePermissionSetTrustWith(session.answers.trust);
   refuseDroppedStaging(session.previous, { id: setupId(session.answers), moreStaging: session.accounts.moreStaging ?? [] });
   if (session.answers.mode === "role") refuseTakenProfile(setups.remembered, setupId(session.answers), tempProfile, "--temp-profile");
   warnProfileLeftBehind(ctx, session.previous, session.answers, tempProfile);
@@ -402,7 +405,13 @@ function reportPlanOnly(ctx: CommandContext, changes: Change[], options: SetupOp
 
 /** A Staging role is someone else's (a team's, a CI system's): xacct never creates it. */
 function refuseMissingStagingRole(answers: SetupAnswers, staging: StagingState, stagingAccountId: string): void {
-  if (answers.stagingRole === undefined || staging.role) return;
+  if (answers.stagingRole === undefined) return;
+  if (staging.role) {
+    // IAM's ARN shows the path (role/aws-reserved/…/Name) that marks a role only AWS may change.
+    const path = `/${(staging.role.arn ?? "").split(":role/")[1]?.split("/").slice(0, -1).join("/") ?? ""}/`.replace("//", "/");
+    refuseAwsOwnedStagingRole(answers.stagingRole, path);
+    return;
+  }
   throw invalidInput(
     `Role ${answers.stagingRole} does not exist in Staging account ${stagingAccountId}, and xacct does not create it: it is not xacct's.`,
     "Create the role yourself (or name one that exists with --staging-role), then run setup again.",
