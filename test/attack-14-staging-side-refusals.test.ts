@@ -103,3 +103,12 @@ describe("a rerun that moves a setup between a user or role and a permission set
     expect(result.code, result.stderr).toBe(0);
   });
 });
+
+describe("--trust-principal with a permission set", () => {
+  it("the plan says the named principal is matched by ARN, so one made again with that name is trusted again", async () => {
+    const user = "arn:aws:iam::222222222222:user/StageAdmin";
+    const result = await sandbox.run(setupArgs(BUCKET, ["--trust-sso-permission-set", "Dev", "--trust-principal", user, "--plan"]));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`the trust admits ${user} by ARN (aws:PrincipalArn), not by unique ID`);
+  });
+});

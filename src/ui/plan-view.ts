@@ -155,6 +155,11 @@ export function showPermissionSets(out: Output, plan: SetupPlan): void {
     );
     out.line(`         arn:${plan.partition}:iam::${account}:role/aws-reserved/sso.amazonaws.com/[REGION/]AWSReservedSSO_${set}_<16 characters>.`);
   }
+  const named = plan.answers.trust.principals ?? [];
+  if (named.length > 0)
+    out.line(
+      `  ${out.color.yellow("note")} the trust admits ${named.join(", ")} by ARN (aws:PrincipalArn), not by unique ID: one deleted and made again with that name is trusted again.`,
+    );
   out.line(
     `  Add this inline policy to ${sets.length === 1 ? "the permission set" : "each permission set"} in IAM Identity Center (Permission sets → ${sets.join(", ")} → Inline policy):`,
   );
