@@ -81,14 +81,14 @@ export function showSetupChanges(out: Output, plan: SetupPlan, changes: Change[]
   out.line(`  assume ${plan.roleArn} as profile ${plan.answers.stagingProfile} and save the temporary credentials as a profile`);
   if (permissionSetsOf(plan.answers).length > 0) {
     out.line(
-      `  ${out.color.yellow("note")} only if profile ${plan.answers.stagingProfile} is an Identity Center profile of that permission set: the trust admits no one else.`,
+      `  ${out.color.yellow("note")} only if profile ${plan.answers.stagingProfile} (${plan.accounts.staging.arn}) is a session of that permission set's role: the trust admits no one else; otherwise stage 3 is left to you.`,
     );
     return;
   }
   // A Staging role: the profile is an admin's, never the role's own session (it is assumed by whoever runs as that role).
   if (plan.answers.stagingRole !== undefined) {
     out.line(
-      `  ${out.color.yellow("note")} the Staging side is role ${plan.answers.stagingRole}; stage 3 assumes ${plan.roleArn} as profile ${plan.answers.stagingProfile} (${plan.accounts.staging.arn}), which works only if that identity may assume the role too.`,
+      `  ${out.color.yellow("note")} only if profile ${plan.answers.stagingProfile} (${plan.accounts.staging.arn}) is a session of role ${plan.answers.stagingRole}, the Staging side; otherwise stage 3 is left to you.`,
     );
   } else if (!plan.accounts.staging.arn.endsWith(`:user/${plan.answers.stagingUser}`)) {
     out.line(
