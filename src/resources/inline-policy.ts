@@ -140,10 +140,23 @@ export function refuseForeignInlinePolicy(plan: SetupPlan, current: PolicyDocume
   const pathless = roleArn(plan.partition, plan.accounts.production.accountId, plan.answers.roleName);
   const candidates = [plan.roleArn, pathless].flatMap((arn) => xacctStagingPolicies({ mode, partition: plan.partition, bucket, roleArn: arn }));
   if (isXacctStagingPolicy(current, candidates)) return;
+  const other = grantedRoleArn(current);
+  if (other !== undefined && isXacctStagingPolicy(current, xacctStagingPolicies({ mode, partition: plan.partition, bucket, roleArn: other }))) {
+    throw invalidInput(
+      `The inline policy ${plan.inlinePolicyName} of ${principalWords(stagingPrincipalOf(plan.answers))} is xacct's grant for the setup of role ${other}, another setup; xacct will not overwrite it.`,
+      `Give this setup another role name with --role-name (the policy's name comes from it), or tear that setup down first.`,
+    );
+  }
   throw invalidInput(
     `The inline policy ${plan.inlinePolicyName} of ${principalWords(stagingPrincipalOf(plan.answers))} was not written by xacct (its content is not xacct's); xacct will not overwrite it.`,
     `Rename or remove that inline policy, or name another ${plan.answers.stagingRole !== undefined ? "role with --staging-role" : "user with --staging-user"}.`,
   );
+}
+
+/** The one role an xacct-shaped assume-role policy grants, if it names exactly one. */
+function grantedRoleArn(document: PolicyDocument): string | undefined {
+  const resources = new Set(document.Statement.flatMap((s) => (typeof s.Resource === "string" && /:role\//.test(s.Resource) ? [s.Resource] : [])));
+  return resources.size === 1 ? [...resources][0] : undefined;
 }
 
 function inlineOverflow(plan: SetupPlan): Overflow | undefined {
