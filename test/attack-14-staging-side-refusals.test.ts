@@ -5,6 +5,7 @@
  * permission set (the old side's grant would stay where teardown no longer looks).
  */
 import { CreateRoleCommand, GetRoleCommand, GetUserPolicyCommand } from "@aws-sdk/client-iam";
+import { readFile, writeFile } from "node:fs/promises";
 import { beforeEach, describe, expect, it } from "vitest";
 import { clientsFor } from "./support/accounts.js";
 import { BUCKET, setupArgs, useSandbox } from "./support/sandbox.js";
@@ -110,5 +111,21 @@ describe("--trust-principal with a permission set", () => {
     const result = await sandbox.run(setupArgs(BUCKET, ["--trust-sso-permission-set", "Dev", "--trust-principal", user, "--plan"]));
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`the trust admits ${user} by ARN (aws:PrincipalArn), not by unique ID`);
+  });
+});
+
+describe("teardown of a setup an older xacct moved from a user to a permission set", () => {
+  beforeEach(() => sandbox.reset());
+
+  it("removes the user's inline policy that still grants the role", async () => {
+    expect((await sandbox.run(setupArgs(BUCKET))).code).toBe(0);
+    // What the state held after an older xacct accepted the move: the permission set, and the user's grant still in place.
+    const state = JSON.parse(await readFile(sandbox.statePath, "utf8"));
+    state.setups[`${BUCKET}/StageRole`].trustSsoPermissionSets = ["Dev"];
+    await writeFile(sandbox.statePath, JSON.stringify(state));
+    const result = await sandbox.run(["teardown", "--setup", `${BUCKET}/StageRole`, "--yes"]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const staging = clientsFor(sandbox.moto.endpoint, sandbox.staging);
+    await expect(staging.iam.send(new GetUserPolicyCommand({ UserName: "StageAdmin", PolicyName: "xacct-assume-StageRole" }))).rejects.toThrow();
   });
 });

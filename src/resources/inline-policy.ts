@@ -90,11 +90,15 @@ export const inlinePolicy: ResourceKind = {
     },
   ],
   removal: ({ target, staging }) => {
-    if (permissionSetsOf(target).length > 0) return [];
+    // A permission-set setup wrote nothing in Staging, unless an older xacct let a user setup move
+    // onto a permission set: that grant of this role is still this setup's to remove.
+    const permissionSets = permissionSetsOf(target).length > 0;
     const resource = `inline policy ${target.inlinePolicyName} of ${principalWords(stagingPrincipalOf(target))}`;
-    if (!staging.inlinePolicy) return { id: "inline-policy", account: "staging", kind: "none", resource };
-    return isXacctStagingPolicy(staging.inlinePolicy, stagingPolicyCandidates(target))
-      ? { id: "inline-policy", account: "staging", kind: "delete", resource }
+    if (!staging.inlinePolicy) return permissionSets ? [] : { id: "inline-policy", account: "staging", kind: "none", resource };
+    if (isXacctStagingPolicy(staging.inlinePolicy, stagingPolicyCandidates(target)))
+      return { id: "inline-policy", account: "staging", kind: "delete", resource };
+    return permissionSets
+      ? []
       : { id: "inline-policy", account: "staging", kind: "keep", resource, note: "its content was not written by xacct for this setup" };
   },
   remove: ({ clients, target }) => {
