@@ -26,15 +26,20 @@ export function mfaSessionFile(dir: string, key: MfaSessionKey): string {
 
 /** Deletes the cached MFA sessions of a Staging profile (and their leftovers). Returns how many files went. */
 export async function removeMfaSessions(dir: string, profile: string): Promise<number> {
+  const names = await mfaSessionFiles(dir, profile);
+  await Promise.all(names.map((name) => rm(join(dir, name), { force: true })));
+  return names.length;
+}
+
+/** The files removeMfaSessions would delete (teardown --plan counts them). */
+export async function mfaSessionFiles(dir: string, profile: string): Promise<string[]> {
   const isFolder = await lstat(dir).then(
     (info) => info.isDirectory(),
     () => false,
   );
-  if (!isFolder) return 0;
+  if (!isFolder) return [];
   const prefix = `mfa-${profilePrefix(profile)}-`;
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith(prefix) && /\.(?:json|tmp)$/.test(name));
-  await Promise.all(names.map((name) => rm(join(dir, name), { force: true })));
-  return names.length;
+  return (await readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith(prefix) && /\.(?:json|tmp)$/.test(name));
 }
 
 function profilePrefix(profile: string): string {
