@@ -10,6 +10,7 @@ import { build } from "esbuild";
 import { readdir, rm, rmdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeThirdPartyNotices } from "./third-party-notices.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -38,6 +39,12 @@ for (const [outdir] of Object.entries(builds)) {
   const outputs = built.filter((result) => Object.keys(result.metafile.outputs).some((file) => file.startsWith(`${outdir}/`)));
   await prune(outdir, outputs);
 }
+// The package installs no dependencies (the bundle holds them): their licenses travel in dist/.
+await writeThirdPartyNotices(
+  root,
+  built.map((result) => result.metafile),
+  join(root, "dist", "THIRD-PARTY-NOTICES.txt"),
+);
 
 async function bundle(outdir, entryPoints, { splitting = true, format = "esm", banner = requireBanner } = {}) {
   return build({
@@ -73,6 +80,7 @@ async function bundle(outdir, entryPoints, { splitting = true, format = "esm", b
 async function prune(outdir, results) {
   const built = new Set(results.flatMap((result) => Object.keys(result.metafile.outputs)).map((file) => join(root, file)));
   built.add(join(root, outdir, "credential-process.meta.json"));
+  built.add(join(root, outdir, "THIRD-PARTY-NOTICES.txt"));
   for (const entry of await readdir(join(root, outdir), { recursive: true, withFileTypes: true })) {
     const file = join(entry.parentPath, entry.name);
     if (entry.isFile() && !built.has(file)) await rm(file, { force: true });
