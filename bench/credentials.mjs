@@ -5,17 +5,10 @@
  * which the cache-hit path leaves to it), to show what the fast path saves.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { median, runOk } from "./measure.mjs";
+import { officialNode } from "../scripts/official-node.mjs";
 import { BIN, SETUP_ARGS, xacct } from "./flow.mjs";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-/** Outside node_modules' own packages, so `npm ci` leaves it. */
-const NODE22_PREFIX = join(ROOT, "node_modules", ".cache", "node22");
-const NODE22_PACKAGE = `node-${process.platform === "win32" ? "win" : process.platform}-${process.arch}`;
-const NODE22 = join(NODE22_PREFIX, "node_modules", NODE22_PACKAGE, "bin", "node");
 
 /** As credentialProcessCommand writes it (the endpoint comes from the sandbox's AWS_ENDPOINT_URL). */
 export const CREDENTIALS_LINE = [
@@ -35,24 +28,9 @@ const FULL = [
   "--region=us-east-1",
 ];
 
-/**
- * The official Node.js 22 build (npm's node-<os>-<arch> package, the nodejs.org binaries),
- * fetched into node_modules/.cache when absent. `{ node }` or `{ problem }`.
- */
+/** The official Node.js 22 build, fetched into node_modules/.cache when absent. `{ node }` or `{ problem }`. */
 export function officialNode22(progress) {
-  if (!existsSync(NODE22)) {
-    progress(`fetching the official Node.js 22 build (${NODE22_PACKAGE}@22) into ${NODE22_PREFIX}`);
-    const npm = spawnSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", NODE22_PREFIX, `${NODE22_PACKAGE}@22`], {
-      encoding: "utf8",
-      timeout: 300_000,
-    });
-    if (npm.status !== 0 || !existsSync(NODE22)) {
-      const why = `${npm.stderr ?? ""}${npm.error?.message ?? ""}`.trim().split("\n").at(-1);
-      return { problem: `could not fetch ${NODE22_PACKAGE}@22 (registry unreachable?): ${why}` };
-    }
-  }
-  const version = spawnSync(NODE22, ["--version"], { encoding: "utf8" }).stdout.trim();
-  return version.startsWith("v22.") ? { node: NODE22, version } : { problem: `${NODE22} is ${version || "not runnable"}, not Node.js 22` };
+  return officialNode(22, progress);
 }
 
 /** Medians in ms per node: `node -e 0`, the fast hit, the full CLI's hit. The cache is filled first. */
