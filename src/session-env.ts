@@ -9,6 +9,7 @@
  * endpoints), which pointing the tools at other files would silently change.
  */
 import type { EnvChanges } from "./env-format/index.js";
+import { ENV_NAME } from "./env-format/value.js";
 import type { TemporaryCredentials } from "./stages/assume-role.js";
 
 /**
@@ -70,7 +71,8 @@ export function sessionEnvChanges(session: SessionForEnv, options: { endpoint?: 
   if (account === undefined) unset.push("AWS_ACCOUNT_ID");
   if (options.endpoint !== undefined) {
     set.push(["AWS_ENDPOINT_URL", options.endpoint]);
-    const perService = Object.keys(options.env).filter((name) => name.startsWith("AWS_ENDPOINT_URL_"));
+    // Only names a shell reads as one word: env prints them unquoted. No SDK reads any other.
+    const perService = Object.keys(options.env).filter((name) => name.startsWith("AWS_ENDPOINT_URL_") && ENV_NAME.test(name));
     unset.push(...perService.sort(), "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
   }
   return { set, unset };
