@@ -9,6 +9,7 @@
  * endpoints), which pointing the tools at other files would silently change.
  */
 import type { EnvChanges } from "./env-format/index.js";
+import { invalidInput } from "./errors.js";
 import { ENV_NAME } from "./env-format/value.js";
 import type { TemporaryCredentials } from "./stages/assume-role.js";
 
@@ -41,8 +42,21 @@ export const COMPETING_VARIABLES = [
   "AWS_SESSION_EXPIRATION",
 ] as const;
 
-/** Marks a program run by xacct exec, naming the role, so an exec inside it is refused. */
+/** Marks a program run by xacct exec, naming the role, so an exec (or env) inside it is refused. */
 export const EXEC_MARKER = "XACCT_EXEC";
+
+/**
+ * Inside a command run by xacct exec, another exec or an evaluated env would replace its
+ * credentials while the marker still named the outer role: refused unless --allow-nested.
+ */
+export function refuseNested(command: "exec" | "env", env: NodeJS.ProcessEnv, allowNested: boolean | undefined): void {
+  const outer = env[EXEC_MARKER];
+  if (outer === undefined || allowNested) return;
+  throw invalidInput(
+    `This is already a command run by xacct exec with ${outer} (${EXEC_MARKER} is set), and ${command === "exec" ? "an exec" : "xacct env"} inside it would replace those credentials.`,
+    "Run it from the outer shell, or pass --allow-nested if you mean to switch.",
+  );
+}
 
 export interface SessionForEnv {
   creds: TemporaryCredentials;
