@@ -25,7 +25,11 @@ if (args[0] === "credentials" || args[1] === "credentials") {
 // xacct prints only through its own streams. What libraries print (the SDK's Node.js version
 // warning, deprecations, console.warn) is noise to the user, shown with --debug only.
 const debug = process.argv.includes("--debug");
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+// Set for xacct alone: recorded, so xacct exec does not hand it to the user's programs.
+if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  globalThis[Symbol.for("xacct.ownVariables")] = ["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"];
+}
 if (debug) {
   process.setSourceMapsEnabled(true); // dist/ is minified: point stack traces into src/
 } else {

@@ -417,7 +417,10 @@ function addSessionCommands(program: Command, run: Runner): void {
     .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
     .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
     .option("--mfa-serial <arn>", "MFA device, when the role requires MFA (default: the profile's mfa_serial)")
-    .option("--token-code <code>", "the current MFA code, when no MFA session is cached (asked for in a terminal)")
+    .option(
+      "--token-code <code>",
+      "the current MFA code, when no MFA session is cached (better typed at the prompt in a terminal: a code on the command line is readable by other users until xacct hides it)",
+    )
     .option("--mfa-duration <seconds>", "how long a new MFA session lasts, 900 to 129600 (default 43200)")
     .option("--allow-nested", "run even inside another xacct exec (XACCT_EXEC set), replacing its credentials")
     .addHelpText(
@@ -433,6 +436,10 @@ function addSessionCommands(program: Command, run: Runner): void {
         "  xacct exec --setup my-bucket/StageRole -- terraform plan",
         "",
         "Exit code: the command's; 126 it cannot be run, 127 not found; killed by a signal, xacct ends by the same signal.",
+        "Signals: TERM, HUP, USR1, USR2, ALRM, WINCH and CONT sent to xacct go to the command. INT and QUIT too, except while",
+        "xacct is in the terminal's foreground: the terminal sent Ctrl-C to both already, and a second would make terraform",
+        "stop at once. So there, a kill -INT to xacct's PID alone is not passed on: signal the process group, or use TERM.",
+        "The keys last at least 15 minutes (or half the session) when handed over; the expiry is printed on stderr.",
       ].join("\n"),
     )
     .action((command: string, args: string[], options, cmd: Command) =>

@@ -64,6 +64,8 @@ function sha256(text: string): string {
 
 export interface ReadOptions {
   now?: () => number;
+  /** How long a served session must still last; REFRESH_MARGIN_MS unless told (exec and env ask for more). */
+  minRemainingMs?: number;
   /** Told why a cached file was not served (a sentence without secrets). */
   onIgnored?: (reason: string) => void;
 }
@@ -98,7 +100,7 @@ export function readCachedSession(file: string, options: ReadOptions = {}): Temp
     const cached = wholeSession(JSON.parse(buffer.toString("utf8", 0, bytesRead)));
     if (!cached) return undefined;
     const expiration = new Date(cached.expiration);
-    if (!(expiration.getTime() - (options.now ?? Date.now)() > REFRESH_MARGIN_MS)) return undefined;
+    if (!(expiration.getTime() - (options.now ?? Date.now)() > (options.minRemainingMs ?? REFRESH_MARGIN_MS))) return undefined;
     return { ...cached, expiration };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ELOOP")

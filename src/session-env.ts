@@ -92,9 +92,16 @@ export function sessionEnvChanges(session: SessionForEnv, options: { endpoint?: 
   return { set, unset };
 }
 
-/** The program's environment: the current one, without the competing variables, with the session's and the marker. */
-export function childEnvironment(env: NodeJS.ProcessEnv, changes: EnvChanges, marker: string): NodeJS.ProcessEnv {
+/** Variables the entry point (bin/xacct.js) set for xacct itself, not the user's: not handed on. */
+export function ownVariables(): string[] {
+  const own = (globalThis as Record<symbol, unknown>)[Symbol.for("xacct.ownVariables")];
+  return Array.isArray(own) ? own.filter((n): n is string => typeof n === "string") : [];
+}
+
+/** The program's environment: the current one, without xacct's own and the competing variables, with the session's and the marker. */
+export function childEnvironment(env: NodeJS.ProcessEnv, changes: EnvChanges, marker: string, own: readonly string[] = ownVariables()): NodeJS.ProcessEnv {
   const child: NodeJS.ProcessEnv = { ...env };
+  for (const name of own) delete child[name];
   for (const name of changes.unset) delete child[name];
   for (const [name, value] of changes.set) child[name] = value;
   child[EXEC_MARKER] = marker;

@@ -32,7 +32,7 @@ export async function envCommand(options: EnvOptions, ctx: CommandContext): Prom
   }
   refuseNested("env", ctx.env, options.allowNested);
   const format = options.format ?? "sh";
-  const session = await roleSession("env", options, ctx);
+  const session = await roleSession("env", options, ctx, true);
   // Rendered whole before anything is written: a value a format cannot carry prints nothing.
   ctx.stdout.write(renderEnv(format, sessionEnvChanges(session, { endpoint: ctx.endpoint, env: ctx.env })));
 }

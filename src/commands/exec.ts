@@ -21,7 +21,10 @@ export async function execCommand(command: string, args: string[], options: Exec
     throw invalidInput("--json promises one JSON document on stdout, and xacct exec gives stdout to the command it runs.", "Leave --json out.");
   }
   refuseNested("exec", ctx.env, options.allowNested);
-  const session = await roleSession("exec", options, ctx);
+  // ps shows every user xacct's command line for as long as the command runs: not the MFA code.
+  if (options.tokenCode !== undefined) process.title = `xacct exec ${command}`;
+  const session = await roleSession("exec", options, ctx, true);
+  ctx.out.lineToStderr(`xacct exec: the role's keys last until ${session.creds.expiration.toISOString()}.`);
   const changes = sessionEnvChanges(session, { endpoint: ctx.endpoint, env: ctx.env });
   const end = await runChild(command, args, childEnvironment(ctx.env, changes, session.roleArn));
   if ("code" in end) return end.code;
