@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { handedOutMinimumMs } from "../src/workflows/role-session.js";
 import { setupArgs, useSandbox } from "./support/sandbox.js";
 import { BIN } from "./support/xacct-process.js";
 
@@ -147,6 +148,35 @@ describe("--token-code", () => {
     expect(ran.code).toBe(0);
     expect(ran.stdout).toContain("exec");
     expect(ran.stdout).not.toContain("654321");
+  });
+});
+
+/** Shortens every cached session to `minutes` from now, as if the cache were that much older. */
+function ageCache(minutes: number): void {
+  const dir = join(sandbox.dir, ".cache", "xacct", "credentials");
+  const soon = new Date(Date.now() + minutes * 60_000).toISOString();
+  for (const name of readdirSync(dir)) {
+    const file = join(dir, name);
+    const cached = JSON.parse(readFileSync(file, "utf8"));
+    if (cached.expiration) writeFileSync(file, JSON.stringify({ ...cached, expiration: soon }), { mode: 0o600 });
+  }
+}
+
+describe("how long a handed-out session must still last", () => {
+  it("min(15 minutes, half the session)", () => {
+    expect(handedOutMinimumMs(undefined)).toBe(15 * 60_000);
+    expect(handedOutMinimumMs(900)).toBe(450_000);
+    expect(handedOutMinimumMs(43200)).toBe(15 * 60_000);
+  });
+
+  it("env fetches a fresh session too, and credentials keeps serving the cached one (its 5-minute margin)", async () => {
+    const first = await xacct(["env", "--session-name", "f9env", "--format", "json"]);
+    expect(first.code).toBe(0);
+    ageCache(6);
+    const served = await xacct(["credentials", "--session-name", "f9env"]);
+    expect(new Date(JSON.parse(served.stdout).Expiration).getTime() - Date.now()).toBeLessThan(7 * 60_000);
+    const second = await xacct(["env", "--session-name", "f9env", "--format", "json"]);
+    expect(new Date(JSON.parse(second.stdout).AWS_CREDENTIAL_EXPIRATION).getTime() - Date.now()).toBeGreaterThan(15 * 60_000);
   });
 });
 
