@@ -156,3 +156,19 @@ describe("a relative PATH entry before the install (x2 4)", () => {
     expect(xacctLauncher(BIN, { PATH: `${bin}::` })).toEqual(["xacct"]);
   });
 });
+
+describe("a role ARN path on a POSIX line (x2 3)", () => {
+  it("IAM allows any of ! to ~ in a path: each value reads back unchanged through sh and shlex", async () => {
+    const { credentialProcessCommand } = await import("../src/awsconfig/refreshing-profile.js");
+    const { checkRoleArn } = await import("../src/validate/index.js");
+    const path = "/x&calc&|a;b`c`$(d)'e\"f\\g%PATH%^<>*?[]{}~#!=/";
+    const roleArn = checkRoleArn(`arn:aws:iam::111111111111:role${path}StageRole`);
+    const line = credentialProcessCommand({ name: "P", roleArn, sourceProfile: "staging", sessionName: "s", region: "us-east-1" }, ["/opt/xacct/bin/xacct.js"]);
+    const viaSh = await new Promise<string>((done) => execFile("sh", ["-c", `printf '%s\\n' ${line.slice(line.indexOf(" ") + 1)}`], (_e, out) => done(out)));
+    expect(viaSh.split("\n")).toContain(`--role-arn=${roleArn}`);
+    const viaShlex = await new Promise<string>((done) =>
+      execFile("python3", ["-c", "import shlex,sys,json; print(json.dumps(shlex.split(sys.argv[1])))", line], (_e, out) => done(out)),
+    );
+    expect(JSON.parse(viaShlex) as string[]).toContain(`--role-arn=${roleArn}`);
+  });
+});

@@ -34,8 +34,15 @@ describe("mfa_process and the children it leaves", () => {
       const code = await codeFromProcess(`sh -c 'sleep 300 & echo $! > ${pid}; echo 123456'`, "staging", process.env);
       expect(code).toBe("123456");
       expect(Date.now() - started).toBeLessThan(5_000);
+      // Left running, it would hold the stderr xacct shares with the AWS tool, which reads it to the end.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(alive(Number(await readFile(pid, "utf8")))).toBe(false);
     } finally {
-      process.kill(Number(await readFile(pid, "utf8")), "SIGKILL");
+      try {
+        process.kill(Number(await readFile(pid, "utf8")), "SIGKILL");
+      } catch {
+        // gone, as it should be
+      }
     }
   });
 

@@ -45,7 +45,8 @@ const DRAIN_MS = 200;
  * Runs the command in its own process group: on timeout the whole group goes (a background
  * child left behind, or one that ignores SIGTERM, would otherwise hold our stdout pipe, and
  * with it xacct and the MFA lock). Settled when the command itself exits, not when every
- * holder of the pipe closes it.
+ * holder of the pipe closes it; then what is left of its group is stopped (a daemon that
+ * must outlive it starts its own session, as gpg-agent does).
  */
 function run(words: string[], profile: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -64,6 +65,9 @@ function run(words: string[], profile: string, env: NodeJS.ProcessEnv, timeoutMs
       settled = true;
       for (const timer of timers) clearTimeout(timer);
       child.stdout.destroy();
+      // Whatever the command left behind in its group goes too: it would hold the stderr we
+      // share with the AWS tool, which reads it to the end (botocore does) and would hang.
+      killGroup("SIGKILL");
       outcome();
     };
     const killGroup = (signal: NodeJS.Signals) => {
