@@ -45,7 +45,7 @@ export async function cachedSession<T extends CachedCredentials = TemporaryCrede
   const fresh = readCachedSession(file, options.now ? { now: options.now } : {}) as T | undefined;
   if (fresh) return fresh;
   return withCacheLock(file, async () => {
-    const written = readCachedSession(file, options) as T | undefined;
+    const written = readCachedSession(file, { ...options, removeExposed: true }) as T | undefined;
     if (written) return written;
     const creds = await fetch();
     await writeCached(file, creds);
