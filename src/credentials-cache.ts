@@ -48,7 +48,7 @@ export async function cachedSession<T extends CachedCredentials = TemporaryCrede
   }) as T | undefined;
   if (fresh) return fresh;
   return withCacheLock(file, async () => {
-    const written = readCachedSession(file, options) as T | undefined;
+    const written = readCachedSession(file, { ...options, removeExposed: true }) as T | undefined;
     if (written) return written;
     const creds = await fetch();
     await writeCached(file, creds);
@@ -165,19 +165,24 @@ function withCacheLock<T>(file: string, work: () => Promise<T>): Promise<T> {
  * older versions used, which do not say their role. Returns how many files went.
  */
 export async function removeCachedSessions(dir: string, roleArn: string): Promise<number> {
+  const doomed = await cachedSessionFiles(dir, roleArn);
+  await Promise.all(doomed.map((name) => rm(join(dir, name), { force: true })));
+  return doomed.length;
+}
+
+/** The files removeCachedSessions would delete (teardown --plan counts them). */
+export async function cachedSessionFiles(dir: string, roleArn: string): Promise<string[]> {
   if (
     !(await lstat(dir).then(
       (info) => info.isDirectory(),
       () => false,
     ))
   )
-    return 0; // missing, or a link we never use
+    return []; // missing, or a link we never use
   const prefix = `${rolePrefix(roleArn)}-`;
   const legacy = /^[0-9a-f]{32}\.json(?:\.[0-9a-f]{12}\.tmp)?$/;
   const names = await readdir(dir).catch(() => [] as string[]);
-  const doomed = names.filter((name) => (name.startsWith(prefix) && /\.(?:json|tmp)$/.test(name)) || legacy.test(name));
-  await Promise.all(doomed.map((name) => rm(join(dir, name), { force: true })));
-  return doomed.length;
+  return names.filter((name) => (name.startsWith(prefix) && /\.(?:json|tmp)$/.test(name)) || legacy.test(name));
 }
 
 function cacheProblem(path: string, error: unknown): XacctError {

@@ -66,6 +66,54 @@ function refuseRoleWithout(options: SetupOptions): void {
   );
 }
 
+/**
+ * Identity Center's roles cannot be assumed by a named principal (`Principal` matches no role
+ * session it makes) and their sessions carry no aws:MultiFactorAuthPresent (they come from the
+ * access portal, not from an STS call with an MFA code); the permission set already narrows
+ * the account to its roles, so the root ARN would match only the root user.
+ */
+export function refusePermissionSetTrustWith(trust: {
+  principals?: string[] | undefined;
+  requireMfa?: boolean | undefined;
+  ssoPermissionSets?: string[] | undefined;
+}): void {
+  if (!trust.ssoPermissionSets?.length) return;
+  const roots = (trust.principals ?? []).filter((p) => /^arn:[^:]+:iam::\d{12}:root$/.test(p));
+  if (roots.length > 0) {
+    throw invalidInput(
+      `--trust-principal ${roots[0]} does not go with --trust-sso-permission-set: the permission set already narrows the account to its roles, and the root ARN there would admit only the root user, which cannot assume roles.`,
+      "Leave --trust-principal out, or name users or roles of Staging with it.",
+    );
+  }
+  if (trust.requireMfa) {
+    throw invalidInput(
+      '--require-mfa does not go with --trust-sso-permission-set: AWS sets aws:MultiFactorAuthPresent only for sessions made by AssumeRole or GetSessionToken with an MFA code (IAM User Guide, "Configuring MFA-protected API access"), and an Identity Center role session comes from the access portal, so the condition would refuse every one.',
+      "Require MFA in IAM Identity Center instead (Settings → Authentication → Multi-factor authentication), which asks for it at sign-in, and leave --require-mfa out.",
+    );
+  }
+}
+
+/**
+ * Roles Identity Center or an AWS service owns are modifiable only by AWS: IAM refuses the
+ * inline policy, and only after Production is written. Their names tell (the path is checked
+ * once the role is read).
+ */
+export function refuseAwsOwnedStagingRole(name: string, path = ""): void {
+  const sso = /^AWSReservedSSO_(.+)_[0-9a-f]{16}$/i.exec(name);
+  if (sso || /^AWSReservedSSO_/i.test(name) || path.startsWith("/aws-reserved/")) {
+    throw invalidInput(
+      `--staging-role ${name} is an IAM Identity Center role, which only AWS may change, so xacct cannot give it a policy.`,
+      `Use --trust-sso-permission-set ${sso?.[1] ?? "NAME"} instead (xacct prints the policy the permission set must carry).`,
+    );
+  }
+  if (/^AWSServiceRoleFor/i.test(name) || path.startsWith("/aws-service-role/")) {
+    throw invalidInput(
+      `--staging-role ${name} is a service-linked role, which only its AWS service may change, so xacct cannot give it a policy.`,
+      "Name a role of your own with --staging-role.",
+    );
+  }
+}
+
 export function checkSetupFlags(options: SetupOptions): void {
   const given = <T>(value: T | undefined, check: (value: T) => unknown) => {
     if (value !== undefined) check(value);
@@ -79,6 +127,7 @@ export function checkSetupFlags(options: SetupOptions): void {
   given(options.stagingUser, checkUserName);
   refuseUserAndRole(options);
   given(options.stagingRole, checkRoleName);
+  given(options.stagingRole, refuseAwsOwnedStagingRole);
   if (options.stagingRole !== undefined) refuseRoleWithout(options);
   given(options.region, checkRegion);
   checkWritableProfileName(options.tempProfile ?? DEFAULTS.profileName);
@@ -87,6 +136,7 @@ export function checkSetupFlags(options: SetupOptions): void {
   options.trustPrincipal?.forEach(checkTrustPrincipal);
   options.trustSsoPermissionSet?.forEach(checkPermissionSetName);
   if (options.trustSsoPermissionSet?.length) refusePermissionSetWith(options);
+  refusePermissionSetTrustWith({ principals: options.trustPrincipal, requireMfa: options.requireMfa, ssoPermissionSets: options.trustSsoPermissionSet });
   // --external-id alone (true) asks xacct to generate one.
   if (typeof options.externalId === "string") checkExternalId(options.externalId);
   given(options.orgId, checkOrgId);

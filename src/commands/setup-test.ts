@@ -5,6 +5,7 @@
  * object. In resource-policy mode the Staging profile reads directly.
  */
 import { permissionSetsOf } from "../resources/staging-principal.js";
+import { isPermissionSetSession, isSessionOfRole } from "../setups/staging-caller.js";
 import { showPermissionSets } from "../ui/plan-view.js";
 import { lstat } from "node:fs/promises";
 import { basename, extname } from "node:path";
@@ -33,16 +34,27 @@ export async function testAccess(session: SetupSession, plan: SetupPlan, done: S
   const { out } = ctx;
   out.heading("Testing");
   if (plan.answers.mode === "resource-policy") return testDirectly(session, plan, done);
-  if (!sourceIsPermissionSet(session, plan)) {
+  const caller = plan.accounts.staging.arn;
+  if (!sourceIsPermissionSet(plan)) {
     const sets = permissionSetsOf(plan.answers);
     out.skipped(
-      `Not tested: the trust admits only permission set ${sets.join(", ")}, and profile ${plan.answers.stagingProfile} is not an Identity Center profile of it. Once the permission set carries the policy above: xacct assume --setup ${displayShellWord(setupId(plan.answers))} --profile YOUR-SSO-PROFILE`,
+      `Not tested: the trust admits only permission set ${sets.join(", ")}, and profile ${plan.answers.stagingProfile} is ${caller}, not a session of it. Once the permission set carries the policy above: xacct assume --setup ${displayShellWord(setupId(plan.answers))} --profile YOUR-SSO-PROFILE`,
     );
     showPermissionSets(out, plan);
     out.line();
     out.done(
       `Setup complete on the Production side. Staging reads s3://${plan.answers.bucket}/* through ${plan.roleArn} once ${sets.length === 1 ? "the permission set carries" : "the permission sets carry"} that policy.`,
     );
+    return 0;
+  }
+  const stagingRole = plan.answers.stagingRole;
+  if (stagingRole !== undefined && !isSessionOfRole(caller, plan.accounts.staging.accountId, stagingRole)) {
+    // Assuming as the Staging admin would test the admin's way in, not the role's.
+    out.skipped(
+      `Not tested as role ${stagingRole}: profile ${plan.answers.stagingProfile} is ${caller}, not a session of that role. Test with a profile of the role: xacct assume --setup ${displayShellWord(setupId(plan.answers))} --profile PROFILE-OF-${stagingRole}`,
+    );
+    out.line();
+    out.done(`Setup complete, not tested as role ${stagingRole}: it may assume ${plan.roleArn} to read s3://${plan.answers.bucket}/*.`);
     return 0;
   }
   const requireMfa = plan.answers.trust.requireMfa ?? false;
@@ -209,10 +221,8 @@ export function setupProfiles(session: { answers: SetupAnswers; accounts: Discov
   return [session.answers.productionProfile, session.answers.stagingProfile, ...more];
 }
 
-/** No permission sets, or the Staging profile is an Identity Center profile of one of them (its sso_role_name): stage 3 can assume. */
-function sourceIsPermissionSet(session: SetupSession, plan: SetupPlan): boolean {
+/** No permission sets, or the Staging profile's caller is a session of one of their roles (not its sso_role_name: what the caller is decides). */
+function sourceIsPermissionSet(plan: SetupPlan): boolean {
   const sets = permissionSetsOf(plan.answers);
-  if (sets.length === 0) return true;
-  const roleName = session.view.settings(plan.answers.stagingProfile)?.["sso_role_name"];
-  return roleName !== undefined && sets.includes(roleName);
+  return sets.length === 0 || isPermissionSetSession(plan.accounts.staging.arn, plan.accounts.staging.accountId, sets);
 }

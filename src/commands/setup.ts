@@ -9,6 +9,7 @@ import { loadProfileView } from "../awsconfig/sdk-view.js";
 import { checkProfileFilesWritable, isXacctProfileIn, refuseForeignProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { buildSetupPlan, DEFAULTS, setupId, type DiscoveredAccounts, type SetupAnswers, type SetupPlan } from "../plan.js";
+import { cacheDirectory, removeCachedSessions } from "../credentials-cache.js";
 import { computeSetupChanges, pendingChanges, refuseOtherOwners, type Change } from "../stages/changes.js";
 import { readProductionState, readStagingState, type ProductionState, type StagingState } from "../stages/current.js";
 import { setupSteps } from "../stages/setup-steps.js";
@@ -28,7 +29,7 @@ import { defaultProfileStyle, type ProfileStyle } from "../awsconfig/profile-sty
 import { gatherAnswers, trustFlags, type RememberedSetups } from "./setup-answers.js";
 import { mfaFlagsGiven, setupProfiles, testAccess } from "./setup-test.js";
 import { checkProfileStyle } from "../validate/index.js";
-import { checkSetupFlags } from "./setup-flags.js";
+import { checkSetupFlags, refuseAwsOwnedStagingRole, refusePermissionSetTrustWith } from "./setup-flags.js";
 import { grantMoreStaging, listOf } from "../setups/accounts.js";
 import { checkDocumentSizes } from "../stages/document-sizes.js";
 import { refuseInexactRewrite } from "../policy/index.js";
@@ -85,7 +86,10 @@ async function runSetup(options: SetupOptions, ctx: CommandContext, setups: Reme
     stagingAccountId: session.accounts.staging.accountId,
     stagingUser: session.answers.stagingUser,
     stagingRole: session.answers.stagingRole,
+    ssoPermissionSets: session.answers.trust.ssoPermissionSets,
   });
+  // The flags were checked alone; what a rerun keeps from the earlier run joins them here.
+  refusePermissionSetTrustWith(session.answers.trust);
   refuseDroppedStaging(session.previous, { id: setupId(session.answers), moreStaging: session.accounts.moreStaging ?? [] });
   if (session.answers.mode === "role") refuseTakenProfile(setups.remembered, setupId(session.answers), tempProfile, "--temp-profile");
   warnProfileLeftBehind(ctx, session.previous, session.answers, tempProfile);
@@ -250,6 +254,7 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   ctx.result["applied"] = applied;
   const lockDirectory = bucketPolicyLockDirectory(ctx.env, ctx.env["HOME"] || homedir());
   const steps = setupSteps({ production: session.prod, staging: session.staging }, plan, changes, diff.prodState, bucketCreated, lockDirectory);
+  await forgetSessionsOfOldTrust(ctx, plan, changes);
   // Shared documents are read again before they are written: the plan may have been on screen a while.
   ctx.calls.checkpoint();
   const beforeWrites = ctx.calls.mark;
@@ -262,6 +267,17 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
     if (untouched) await restoreRemembered(ctx.statePath, session.previous, plan.answers);
     throw error;
   }
+}
+
+/**
+ * A trust about to change (MFA now required, an external ID, other principals): the role's
+ * cached sessions were assumed under the old one, and neither `xacct credentials` nor exec or
+ * env may serve them after it. Deleted before the write, so there is no moment they could.
+ */
+async function forgetSessionsOfOldTrust(ctx: CommandContext, plan: SetupPlan, changes: Change[]): Promise<void> {
+  if (!changes.some((change) => change.id === "role" && change.kind === "update")) return;
+  const removed = await removeCachedSessions(cacheDirectory(ctx.env), plan.roleArn);
+  if (removed > 0) ctx.out.done(`Deleted ${removed} cached session${removed === 1 ? "" : "s"} of ${plan.roleArn}: they were assumed under its old trust`);
 }
 
 /**
@@ -402,7 +418,13 @@ function reportPlanOnly(ctx: CommandContext, changes: Change[], options: SetupOp
 
 /** A Staging role is someone else's (a team's, a CI system's): xacct never creates it. */
 function refuseMissingStagingRole(answers: SetupAnswers, staging: StagingState, stagingAccountId: string): void {
-  if (answers.stagingRole === undefined || staging.role) return;
+  if (answers.stagingRole === undefined) return;
+  if (staging.role) {
+    // IAM's ARN shows the path (role/aws-reserved/…/Name) that marks a role only AWS may change.
+    const path = `/${(staging.role.arn ?? "").split(":role/")[1]?.split("/").slice(0, -1).join("/") ?? ""}/`.replace("//", "/");
+    refuseAwsOwnedStagingRole(answers.stagingRole, path);
+    return;
+  }
   throw invalidInput(
     `Role ${answers.stagingRole} does not exist in Staging account ${stagingAccountId}, and xacct does not create it: it is not xacct's.`,
     "Create the role yourself (or name one that exists with --staging-role), then run setup again.",

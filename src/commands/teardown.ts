@@ -26,8 +26,8 @@ import { showChange } from "../ui/plan-view.js";
 import { resolveTarget, setupRequestOf, type Target, type TargetOptions } from "../setups/target.js";
 import { ACCOUNT_CONCURRENCY, mapBounded, removeMoreStaging } from "../stages/more-staging.js";
 import { XacctError } from "../errors.js";
-import { cacheDirectory, removeCachedSessions } from "../credentials-cache.js";
-import { removeMfaSessions } from "../mfa/session-cache.js";
+import { cacheDirectory, cachedSessionFiles, removeCachedSessions } from "../credentials-cache.js";
+import { mfaSessionFiles, removeMfaSessions } from "../mfa/session-cache.js";
 import type { CommandContext } from "./context.js";
 import { counted } from "../ui/words.js";
 
@@ -43,6 +43,7 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
   const survey = await surveySetup(options, ctx);
   const { answers, removals, profileExists, remembered } = survey;
   showRemovals(ctx, removals, survey.accounts.production, survey.accounts.staging, answers.tempProfile, profileExists, survey.profileFound);
+  showCachedSessions(ctx, survey.cachedSessions);
   const pending = removals.filter((r) => r.kind === "delete" || r.kind === "update").length + (profileExists ? 1 : 0);
   Object.assign(ctx.result, {
     accounts: { production: { accountId: survey.accounts.production }, staging: { accountId: survey.accounts.staging } },
@@ -50,6 +51,7 @@ export async function teardownCommand(options: TeardownOptions, ctx: CommandCont
     removals,
     profile: { name: answers.tempProfile, exists: survey.profileFound.present, removes: profileExists },
     pending,
+    cachedSessions: { role: survey.cachedSessions.role, mfa: survey.cachedSessions.mfa },
   });
   if (options.plan) {
     out.line();
@@ -100,7 +102,19 @@ interface TeardownSurvey {
   others: readonly SetupState[];
   profileExists: boolean;
   profileFound: ProfileFound;
+  cachedSessions: CachedSessions;
   forgetSetup: () => Promise<void>;
+}
+
+/** Live keys cached on this machine that go with the setup: counted for the plan, never shown. */
+interface CachedSessions {
+  roleArn: string;
+  role: number;
+  /** The remembered setup that uses the role too, when one does: its sessions stay. */
+  roleKeptFor: string | undefined;
+  profile: string;
+  mfa: number;
+  mfaKeptFor: string | undefined;
 }
 
 /** The temporary profile as found: there or not, and why teardown leaves it when it does. */
@@ -190,6 +204,7 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
   target.roleArn = prodState.role?.arn || remembered?.roleArn || target.roleArn;
   const deps = await ctx.out.progress(reading, () => readDependents(prod, staging, target, prodState, stagingState));
   const removals = computeRemovals(target, prodState, stagingState, deps);
+  const cachedSessions = await countCachedSessions(ctx, remembered?.roleArn ?? target.roleArn, answers.stagingProfile, others);
   return {
     answers,
     target,
@@ -200,6 +215,7 @@ async function surveySetup(options: TeardownOptions, ctx: CommandContext): Promi
     removals,
     remembered,
     others,
+    cachedSessions,
     // Only a profile xacct wrote for this setup is removed: a user's own profile of that name stays,
     // and so does one another remembered setup writes.
     ...profileToRemove(view, answers.tempProfile, profileOwner(remembered, others, answers.tempProfile), answers.mode),
@@ -269,6 +285,31 @@ function rememberedTrustStatement(remembered: SetupState | undefined, partition:
     ssoPermissionSets: remembered.trustSsoPermissionSets,
     allowSourceIdentity,
   }).Statement[0];
+}
+
+/** The same rules as forgetCachedSessions and forgetMfaSessions below, counting instead of deleting. */
+async function countCachedSessions(ctx: CommandContext, roleArn: string, profile: string, others: readonly SetupState[]): Promise<CachedSessions> {
+  const dir = cacheDirectory(ctx.env);
+  const sessions = (names: string[]) => names.filter((name) => name.endsWith(".json")).length;
+  const roleSharing = others.find((other) => other.mode !== "resource-policy" && other.roleArn === roleArn);
+  const mfaSharing = others.find((other) => other.stagingProfile === profile);
+  return {
+    roleArn,
+    role: sessions(await cachedSessionFiles(dir, roleArn)),
+    roleKeptFor: roleSharing && setupIdOf(roleSharing),
+    profile,
+    mfa: sessions(await mfaSessionFiles(dir, profile)),
+    mfaKeptFor: mfaSharing && setupIdOf(mfaSharing),
+  };
+}
+
+function showCachedSessions(ctx: CommandContext, cached: CachedSessions): void {
+  const counted = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  const show = (n: number, resource: string, keptFor: string | undefined, uses: string) => {
+    if (n > 0) showChange(ctx.out, keptFor ? { kind: "keep", resource, note: `setup ${keptFor} uses ${uses} too` } : { kind: "delete", resource });
+  };
+  show(cached.role, `${counted(cached.role, "cached session")} of ${cached.roleArn}`, cached.roleKeptFor, "the role");
+  show(cached.mfa, `${counted(cached.mfa, "cached MFA session")} of profile ${cached.profile}`, cached.mfaKeptFor, "the profile");
 }
 
 /** Sessions `xacct credentials` cached for the role are live keys: they go with the setup. */

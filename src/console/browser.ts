@@ -2,7 +2,9 @@
  * Opens a URL in the user's browser without a shell and without printing it: $BROWSER when set
  * (a colon-separated list of commands, as xdg-utils reads it; words split on spaces, `%s`
  * replaced by the URL, else the URL appended as one argument), else the platform's opener.
- * The child is detached, so xacct returns while the browser runs.
+ * As xdg-utils does, each entry is tried until one succeeds: an opener that exits non-zero
+ * failed; one still running after a short wait (a browser started in the foreground) opened
+ * it, and runs on, detached, while xacct returns.
  */
 import { spawn } from "node:child_process";
 import { access, constants } from "node:fs/promises";
@@ -31,12 +33,20 @@ export function openersFor(url: string, env: NodeJS.ProcessEnv, platform: NodeJS
   return [{ command: "xdg-open", args: [url] }];
 }
 
-export async function openInBrowser(url: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Promise<void> {
-  const openers = openersFor(url, env, platform);
-  for (const opener of openers) {
-    if (await started(opener, env)) return;
+/** xdg-open, open and rundll32 hand the URL over and exit within this; a browser itself runs on. */
+const SETTLE_MS = 3_000;
+
+/** Tries each opener in turn; throws, naming how each failed, when none opened the URL. */
+export async function openInBrowser(url: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform, settleMs = SETTLE_MS): Promise<void> {
+  const failures: string[] = [];
+  for (const opener of openersFor(url, env, platform)) {
+    const failure = await launch(opener, env, settleMs);
+    if (failure === undefined) return;
+    failures.push(`${opener.command} ${failure}`);
   }
-  throw noOpener(openers, platform);
+  throw new XacctError(`Could not open a browser (${failures.join("; ")}), so the sign-in link was shown to no one.`, {
+    hint: "Set BROWSER to a command that opens a URL, or run without --open and pipe the link where you want it: xacct console --signin | xclip.",
+  });
 }
 
 /**
@@ -78,14 +88,23 @@ function noOpener(openers: Opener[], platform: NodeJS.Platform): XacctError {
   });
 }
 
-/** Whether the command started; it then runs on, detached, with no tie to xacct's streams. */
-function started(opener: Opener, env: NodeJS.ProcessEnv): Promise<boolean> {
+/**
+ * Undefined when the opener exited 0 or still runs after `settleMs` (it then runs on, detached,
+ * with no tie to xacct's streams); otherwise why it failed.
+ */
+function launch(opener: Opener, env: NodeJS.ProcessEnv, settleMs: number): Promise<string | undefined> {
   return new Promise((done) => {
     const child = spawn(opener.command, opener.args, { detached: true, stdio: "ignore", env, shell: false, windowsHide: true });
-    child.once("error", () => done(false));
-    child.once("spawn", () => {
+    let settled = false;
+    const settle = (failure: string | undefined) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
       child.unref();
-      done(true);
-    });
+      done(failure);
+    };
+    const timer = setTimeout(() => settle(undefined), settleMs);
+    child.on("error", (error: NodeJS.ErrnoException) => settle(error.code === "ENOENT" ? "was not found" : `could not start (${error.code ?? error.message})`));
+    child.once("exit", (code, signal) => settle(code === 0 ? undefined : `exited with ${code ?? signal}`));
   });
 }

@@ -13,6 +13,8 @@ const CONSOLE_HOST: Record<Partition, string> = {
   "aws-us-gov": "console.amazonaws-us-gov.com",
 };
 
+const LOOPBACK = ["127.0.0.1", "localhost", "[::1]"];
+
 export const FEDERATION_ENDPOINT_VARIABLE = "XACCT_FEDERATION_ENDPOINT";
 
 export function signinHost(partition: Partition): string {
@@ -32,7 +34,7 @@ export function federationEndpoint(partition: Partition, env: NodeJS.ProcessEnv)
   } catch {
     url = undefined;
   }
-  const loopback = url !== undefined && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+  const loopback = url !== undefined && LOOPBACK.includes(url.hostname);
   const usable = url !== undefined && (url.protocol === "https:" || (url.protocol === "http:" && loopback)) && url.username === "" && url.password === "";
   if (!usable || url!.search !== "" || url!.hash !== "") {
     throw invalidInput(
@@ -41,6 +43,18 @@ export function federationEndpoint(partition: Partition, env: NodeJS.ProcessEnv)
     );
   }
   return `${url!.origin}${url!.pathname}`;
+}
+
+/**
+ * The host an endpoint sends the session's keys to, when it is neither one of AWS's sign-in
+ * hosts (or a regional one under them) nor this machine: the override's user should hear where
+ * the keys go. Pure.
+ */
+export function foreignFederationHost(endpoint: string): string | undefined {
+  const host = new URL(endpoint).hostname;
+  if (LOOPBACK.includes(host)) return undefined;
+  const aws = Object.values(SIGNIN_HOST).some((signin) => host === signin || host.endsWith(`.${signin}`));
+  return aws ? undefined : host;
 }
 
 export interface SessionKeys {
@@ -59,7 +73,7 @@ export function consoleDestination(partition: Partition, region: string): string
   return `https://${CONSOLE_HOST[partition]}/console/home?${new URLSearchParams({ region }).toString()}`;
 }
 
-/** The login URL: a bearer credential for as long as the token lives (15 minutes, one use). */
+/** The login URL: a bearer credential for as long as the token lives (AWS: valid for 15 minutes). */
 export function loginUrl(endpoint: string, signinToken: string, destination: string): string {
   const params = new URLSearchParams({ Action: "login", Issuer: "xacct", Destination: destination, SigninToken: signinToken });
   return `${endpoint}?${params.toString()}`;

@@ -16,6 +16,12 @@ export interface MfaSessionKey {
   /** Which files the profile comes from (a sandbox's "staging" is not the user's). */
   configPath: string;
   credentialsPath: string;
+  /**
+   * The profile's own settings that decide who asks and where STS calls go (its access key ID,
+   * never the secret; endpoint_url...): another user's keys or another endpoint is a new
+   * session. Only this profile's: writing another profile costs no new code.
+   */
+  caller: string;
   // No keys from the environment: the session is always fetched with the named profile's own.
 }
 
@@ -26,15 +32,20 @@ export function mfaSessionFile(dir: string, key: MfaSessionKey): string {
 
 /** Deletes the cached MFA sessions of a Staging profile (and their leftovers). Returns how many files went. */
 export async function removeMfaSessions(dir: string, profile: string): Promise<number> {
+  const names = await mfaSessionFiles(dir, profile);
+  await Promise.all(names.map((name) => rm(join(dir, name), { force: true })));
+  return names.length;
+}
+
+/** The files removeMfaSessions would delete (teardown --plan counts them). */
+export async function mfaSessionFiles(dir: string, profile: string): Promise<string[]> {
   const isFolder = await lstat(dir).then(
     (info) => info.isDirectory(),
     () => false,
   );
-  if (!isFolder) return 0;
+  if (!isFolder) return [];
   const prefix = `mfa-${profilePrefix(profile)}-`;
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith(prefix) && /\.(?:json|tmp)$/.test(name));
-  await Promise.all(names.map((name) => rm(join(dir, name), { force: true })));
-  return names.length;
+  return (await readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith(prefix) && /\.(?:json|tmp)$/.test(name));
 }
 
 function profilePrefix(profile: string): string {

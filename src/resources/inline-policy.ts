@@ -90,11 +90,15 @@ export const inlinePolicy: ResourceKind = {
     },
   ],
   removal: ({ target, staging }) => {
-    if (permissionSetsOf(target).length > 0) return [];
+    // A permission-set setup wrote nothing in Staging, unless an older xacct let a user setup move
+    // onto a permission set: that grant of this role is still this setup's to remove.
+    const permissionSets = permissionSetsOf(target).length > 0;
     const resource = `inline policy ${target.inlinePolicyName} of ${principalWords(stagingPrincipalOf(target))}`;
-    if (!staging.inlinePolicy) return { id: "inline-policy", account: "staging", kind: "none", resource };
-    return isXacctStagingPolicy(staging.inlinePolicy, stagingPolicyCandidates(target))
-      ? { id: "inline-policy", account: "staging", kind: "delete", resource }
+    if (!staging.inlinePolicy) return permissionSets ? [] : { id: "inline-policy", account: "staging", kind: "none", resource };
+    if (isXacctStagingPolicy(staging.inlinePolicy, stagingPolicyCandidates(target)))
+      return { id: "inline-policy", account: "staging", kind: "delete", resource };
+    return permissionSets
+      ? []
       : { id: "inline-policy", account: "staging", kind: "keep", resource, note: "its content was not written by xacct for this setup" };
   },
   remove: ({ clients, target }) => {
@@ -140,10 +144,23 @@ export function refuseForeignInlinePolicy(plan: SetupPlan, current: PolicyDocume
   const pathless = roleArn(plan.partition, plan.accounts.production.accountId, plan.answers.roleName);
   const candidates = [plan.roleArn, pathless].flatMap((arn) => xacctStagingPolicies({ mode, partition: plan.partition, bucket, roleArn: arn }));
   if (isXacctStagingPolicy(current, candidates)) return;
+  const other = grantedRoleArn(current);
+  if (other !== undefined && isXacctStagingPolicy(current, xacctStagingPolicies({ mode, partition: plan.partition, bucket, roleArn: other }))) {
+    throw invalidInput(
+      `The inline policy ${plan.inlinePolicyName} of ${principalWords(stagingPrincipalOf(plan.answers))} is xacct's grant for the setup of role ${other}, another setup; xacct will not overwrite it.`,
+      `Give this setup another role name with --role-name (the policy's name comes from it), or tear that setup down first.`,
+    );
+  }
   throw invalidInput(
     `The inline policy ${plan.inlinePolicyName} of ${principalWords(stagingPrincipalOf(plan.answers))} was not written by xacct (its content is not xacct's); xacct will not overwrite it.`,
     `Rename or remove that inline policy, or name another ${plan.answers.stagingRole !== undefined ? "role with --staging-role" : "user with --staging-user"}.`,
   );
+}
+
+/** The one role an xacct-shaped assume-role policy grants, if it names exactly one. */
+function grantedRoleArn(document: PolicyDocument): string | undefined {
+  const resources = new Set(document.Statement.flatMap((s) => (typeof s.Resource === "string" && /:role\//.test(s.Resource) ? [s.Resource] : [])));
+  return resources.size === 1 ? [...resources][0] : undefined;
 }
 
 function inlineOverflow(plan: SetupPlan): Overflow | undefined {

@@ -51,18 +51,30 @@ export function refuseTakenProfile(remembered: readonly SetupState[], id: string
  */
 export function refuseMovedSetup(
   previous: SetupState | undefined,
-  now: { id: string; productionAccountId: string; stagingAccountId: string; stagingUser: string; stagingRole?: string | undefined },
+  now: {
+    id: string;
+    productionAccountId: string;
+    stagingAccountId: string;
+    stagingUser: string;
+    stagingRole?: string | undefined;
+    ssoPermissionSets?: string[] | undefined;
+  },
 ): void {
-  const side = (s: { stagingUser: string; stagingRole?: string | undefined }) =>
-    s.stagingRole !== undefined ? `Staging role ${s.stagingRole}` : `Staging user ${s.stagingUser}`;
   if (!previous || setupIdOf(previous) !== now.id) return;
+  // Permission sets hold nothing xacct wrote in Staging: moving to or from them is a move of the side.
+  const sets = (s: readonly string[] | undefined) => (s?.length ? `permission set ${s.join(", ")}` : undefined);
+  const before = sets(previous.trustSsoPermissionSets);
+  const after = sets(now.ssoPermissionSets);
+  const side = (s: { stagingUser: string; stagingRole?: string | undefined }, permissionSets: string | undefined) =>
+    permissionSets !== undefined ? "permission sets" : s.stagingRole !== undefined ? `Staging role ${s.stagingRole}` : `Staging user ${s.stagingUser}`;
+  const words = (s: { stagingUser: string; stagingRole?: string | undefined }, permissionSets: string | undefined) => permissionSets ?? side(s, undefined);
   const moved = [
     previous.productionAccountId !== now.productionAccountId && `Production account ${previous.productionAccountId} → ${now.productionAccountId}`,
     previous.stagingAccountId !== now.stagingAccountId && `Staging account ${previous.stagingAccountId} → ${now.stagingAccountId}`,
-    side(previous) !== side(now) &&
-      (previous.stagingRole === undefined && now.stagingRole === undefined
+    side(previous, before) !== side(now, after) &&
+      (previous.stagingRole === undefined && now.stagingRole === undefined && before === undefined && after === undefined
         ? `Staging user ${previous.stagingUser} → ${now.stagingUser}`
-        : `${side(previous)} → ${side(now)}`),
+        : `${words(previous, before)} → ${words(now, after)}`),
   ].filter((change): change is string => typeof change === "string");
   if (moved.length === 0) return;
   throw invalidInput(

@@ -81,14 +81,14 @@ export function showSetupChanges(out: Output, plan: SetupPlan, changes: Change[]
   out.line(`  assume ${plan.roleArn} as profile ${plan.answers.stagingProfile} and save the temporary credentials as a profile`);
   if (permissionSetsOf(plan.answers).length > 0) {
     out.line(
-      `  ${out.color.yellow("note")} only if profile ${plan.answers.stagingProfile} is an Identity Center profile of that permission set: the trust admits no one else.`,
+      `  ${out.color.yellow("note")} only if profile ${plan.answers.stagingProfile} (${plan.accounts.staging.arn}) is a session of that permission set's role: the trust admits no one else; otherwise stage 3 is left to you.`,
     );
     return;
   }
   // A Staging role: the profile is an admin's, never the role's own session (it is assumed by whoever runs as that role).
   if (plan.answers.stagingRole !== undefined) {
     out.line(
-      `  ${out.color.yellow("note")} the Staging side is role ${plan.answers.stagingRole}; stage 3 assumes ${plan.roleArn} as profile ${plan.answers.stagingProfile} (${plan.accounts.staging.arn}), which works only if that identity may assume the role too.`,
+      `  ${out.color.yellow("note")} only if profile ${plan.answers.stagingProfile} (${plan.accounts.staging.arn}) is a session of role ${plan.answers.stagingRole}, the Staging side; otherwise stage 3 is left to you.`,
     );
   } else if (!plan.accounts.staging.arn.endsWith(`:user/${plan.answers.stagingUser}`)) {
     out.line(
@@ -155,6 +155,11 @@ export function showPermissionSets(out: Output, plan: SetupPlan): void {
     );
     out.line(`         arn:${plan.partition}:iam::${account}:role/aws-reserved/sso.amazonaws.com/[REGION/]AWSReservedSSO_${set}_<16 characters>.`);
   }
+  const named = plan.answers.trust.principals ?? [];
+  if (named.length > 0)
+    out.line(
+      `  ${out.color.yellow("note")} the trust admits ${named.join(", ")} by ARN (aws:PrincipalArn), not by unique ID: one deleted and made again with that name is trusted again.`,
+    );
   out.line(
     `  Add this inline policy to ${sets.length === 1 ? "the permission set" : "each permission set"} in IAM Identity Center (Permission sets → ${sets.join(", ")} → Inline policy):`,
   );

@@ -10,6 +10,7 @@
  */
 import type { ContextValue, LabeledPolicy } from "../policy-eval/index.js";
 import type { PathDocuments } from "./documents.js";
+import { permissionSetOnlyHop } from "./hops/permission-set-trust.js";
 import { assumeHops } from "./hops/assume.js";
 import { BEYOND_READING, firstReach, reachHop, roleScopeHop, stagingReach } from "./hops/beyond.js";
 import { guardedOutsiderReadHops } from "./hops/bucket-outsiders.js";
@@ -181,6 +182,11 @@ function trustOutsiderHops(trust: LabeledPolicy, docs: PathDocuments, target: Ve
     judging("federated-cannot-assume", `no identity provider's users outside Production can assume ${role}`, () => federatedHop(trust, target)),
     judging("service-cannot-assume", `no AWS service can assume ${role} for another account's resources`, () => serviceHop(trust, target)),
     judging("trust-admits-staging-as-planned", `the trust policy of ${role} admits Staging only as planned`, () => stagingAsPlannedHop(trust, target, path)),
+    target.ssoPermissionSets?.length
+      ? judging("trust-admits-only-permission-set", `the trust policy of ${role} admits no one of Staging but its permission sets`, () =>
+          permissionSetOnlyHop(trust, target, path),
+        )
+      : undefined,
     judging("production-others-cannot-assume", `no other principal of Production can assume ${role}`, () => productionOthersHop(trust, docs, target, path)),
   ];
   return hops.filter((h): h is Hop => h !== undefined);

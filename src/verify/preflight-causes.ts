@@ -3,7 +3,7 @@
  * `xacct setup`, which writes …"); before setup writes anything, the cause is usually one of
  * the run's own flags, and the fix is a changed flag. Pure.
  */
-import { partitionForRegion, userArn as userArnOf } from "../policy/arn.js";
+import { partitionForRegion, roleArn as roleArnOf, userArn as userArnOf } from "../policy/arn.js";
 import type { SetupPlan } from "../plan.js";
 import type { Hop, HopId } from "./hops/types.js";
 
@@ -25,19 +25,23 @@ export function preflightWords(hop: Hop, plan: SetupPlan | undefined, userArn: s
   return { detail: hop.detail, ...(fix ? { fix } : {}) };
 }
 
-/** --trust-principal names principals, and the Staging user is not among them. */
-function principalsCause(plan: SetupPlan, userArn: string | undefined): PreflightWords | undefined {
+/** --trust-principal names principals, and the Staging user (or role, with --staging-role) is not among them. */
+function principalsCause(plan: SetupPlan, sideArn: string | undefined): PreflightWords | undefined {
   const principals = plan.answers.trust.principals ?? [];
-  const { stagingUser } = plan.answers;
+  const { stagingUser, stagingRole } = plan.answers;
   const staging = plan.accounts.staging.accountId;
-  const user = userArn ?? userArnOf(partitionForRegion(plan.answers.region), staging, stagingUser);
-  if (principals.length === 0 || principals.includes(user)) return undefined;
+  const partition = partitionForRegion(plan.answers.region);
+  const side = stagingRole !== undefined ? { kind: "role", name: stagingRole } : { kind: "user", name: stagingUser };
+  const arn = sideArn ?? (stagingRole !== undefined ? roleArnOf(partition, staging, stagingRole) : userArnOf(partition, staging, stagingUser));
+  if (principals.length === 0 || principals.includes(arn)) return undefined;
   const grant = plan.answers.mode === "role" ? `the trust policy of ${plan.answers.roleName}` : `the bucket policy of ${plan.answers.bucket}`;
-  const users = principals.flatMap((arn) => /^arn:[^:]+:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] ?? []);
-  const otherUser = users.length === 1 ? `, give --staging-user ${users[0]}` : users.length > 1 ? ", make --staging-user one of those users" : "";
+  const named = principals.flatMap((p) => new RegExp(`^arn:[^:]+:iam::\\d{12}:${side.kind}\\/(?:.*\\/)?([^/]+)$`).exec(p)?.[1] ?? []);
+  const flag = `--staging-${side.kind}`;
+  const other = named.length === 1 ? `, give ${flag} ${named[0]}` : named.length > 1 ? `, make ${flag} one of those ${side.kind}s` : "";
+  const which = stagingRole !== undefined ? ` (role ${stagingRole}, the Staging side --staging-role names)` : "";
   return {
-    detail: `--trust-principal names only ${principals.join(", ")}, not the Staging user ${user}, so ${grant} would not admit ${stagingUser}.`,
-    fix: `Either add --trust-principal ${user}${otherUser}, or leave --trust-principal out to trust the whole Staging account ${staging}.`,
+    detail: `--trust-principal names only ${principals.join(", ")}, not the Staging ${side.kind} ${arn}, so ${grant} would not admit ${side.kind} ${side.name}.`,
+    fix: `Either add --trust-principal ${arn}${which}${other}, or leave --trust-principal out to trust the whole Staging account ${staging}.`,
   };
 }
 

@@ -1,17 +1,20 @@
 /**
  * `xacct console --signin`: a fresh role session (the same AssumeRole path as `xacct assume`,
  * with the setup's external ID and MFA), a sign-in token for it from the federation endpoint,
- * and the login URL. The URL is a bearer credential (one use, within 15 minutes): it goes to a
- * pipe, to a terminal only with --force, or to the browser unprinted with --open; never into
- * --json, a message or debug output.
+ * and the login URL. The URL is a bearer credential (AWS: valid for 15 minutes): it goes to a
+ * pipe, to a terminal only with --force, or to the browser unprinted with --open (through a
+ * private page, never in a process's argv: console/signin-page.ts); never into --json, a
+ * message or debug output.
  *
  * Lifetime: xacct sends no SessionDuration. The console session then ends with the role
  * session, whose length --duration sets through AssumeRole's DurationSeconds.
  */
+import { pathToFileURL } from "node:url";
 import { stsClientFor } from "../aws/sts.js";
 import { loadProfileView } from "../awsconfig/sdk-view.js";
 import { openInBrowser, requireOpener } from "../console/browser.js";
-import { consoleDestination, federationEndpoint, loginUrl } from "../console/federation-url.js";
+import { consoleDestination, FEDERATION_ENDPOINT_VARIABLE, federationEndpoint, foreignFederationHost, loginUrl } from "../console/federation-url.js";
+import { removeSigninPage, sweepSigninPages, writeSigninPage } from "../console/signin-page.js";
 import { requestSigninToken } from "../console/signin-token.js";
 import type { CommandContext } from "../commands/context.js";
 import { invalidInput } from "../errors.js";
@@ -21,6 +24,7 @@ import { refuseWithoutRole } from "../setups/no-role.js";
 import { resolveSetup } from "../setups/resolve.js";
 import { Output } from "../ui/output.js";
 import { checkDurationSeconds, checkExternalId, checkMfaSerial, checkProfileName, checkRegion, checkRoleArn, checkTokenCode } from "../validate/index.js";
+import { refuseConsoleDurationWithMfa } from "../validate/mfa.js";
 import { assumeAndWrite } from "./assume-and-write.js";
 
 export interface SigninOptions {
@@ -48,13 +52,22 @@ export async function consoleSignin(options: SigninOptions, ctx: CommandContext)
   const partition = parseRoleArn(roleArn)!.partition;
   const endpoint = federationEndpoint(partition, ctx.env);
   const remembered = state?.roleArn === roleArn ? state : undefined;
+  const foreign = foreignFederationHost(endpoint);
+  if (foreign) ctx.out.warn(`${FEDERATION_ENDPOINT_VARIABLE} sends the role session's keys to ${foreign}, not to AWS: unset it unless you run that endpoint.`);
+  await sweepSigninPages(ctx.env);
   if (options.open) await requireOpener(ctx.env);
 
   // With the link on stdout, the report goes to stderr so a pipe gets the link alone.
   const report = options.open ? ctx.out : new Output(ctx.out.streams, { color: ctx.out.color.level > 0, debug: ctx.out.debugEnabled, json: true });
+  const view = await loadProfileView(ctx.env);
+  refuseConsoleDurationWithMfa(durationSeconds, {
+    serial: options.mfaSerial ?? view.settings(profile)?.["mfa_serial"],
+    requireMfa: remembered?.requireMfa === true,
+  });
   const creds = await assumeAndWrite(
     {
-      view: await loadProfileView(ctx.env),
+      command: "console --signin",
+      view,
       profile,
       roleArn,
       region,
@@ -73,14 +86,33 @@ export async function consoleSignin(options: SigninOptions, ctx: CommandContext)
   const url = loginUrl(endpoint, token, consoleDestination(partition, region));
   const until = `the console session ends with the role session, at ${creds.expiration.toISOString()}`;
   if (options.open) {
-    await openInBrowser(url, ctx.env);
+    const page = await openPage(url, ctx.env);
     ctx.result["opened"] = true;
-    report.done("Opened the console in your browser; the link works once, for 15 minutes.");
-    report.line(`  ${report.color.dim(`Signed in as ${creds.assumedRoleArn}; ${until}.`)}`);
+    report.done("Opened the console in your browser; the sign-in link is valid for 15 minutes.");
+    report.line(
+      `  ${report.color.dim(`Signed in as ${creds.assumedRoleArn}; ${until}. The link waits in ${page} (yours alone) until a run after those 15 minutes removes it.`)}`,
+    );
     return;
   }
   ctx.stdout.write(`${url}\n`);
-  report.line(report.color.dim(`The link signs in as ${creds.assumedRoleArn}: it works once, for 15 minutes; ${until}. Treat it like a key.`));
+  report.line(report.color.dim(`The link signs in as ${creds.assumedRoleArn}: it is valid for 15 minutes; ${until}. Treat it like a key.`));
+}
+
+/**
+ * The browser gets a private page that redirects to the link, not the link (argv is public).
+ * The token comes first: an opener is only known to work once it has opened something, and a
+ * blank page to test it would be a stray tab; requireOpener already refused a missing one. When
+ * none works the page goes, so the link is left nowhere.
+ */
+async function openPage(url: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const page = await writeSigninPage(env, url);
+  try {
+    await openInBrowser(pathToFileURL(page).href, env);
+  } catch (error) {
+    await removeSigninPage(page);
+    throw error;
+  }
+  return page;
 }
 
 /** Bad input: where the link would be shown to eyes or land in --json, before any AWS call. */

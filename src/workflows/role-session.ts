@@ -6,14 +6,13 @@
 import { stsClientFor } from "../aws/sts.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { cachedSession } from "../credentials-cache.js";
-import { displayShellWord } from "../shell-words.js";
-import { setupIdOf, type SetupState } from "../state.js";
+import type { SetupState } from "../state.js";
 import { assumeRole, type TemporaryCredentials } from "../stages/assume-role.js";
 import { checkMfaSerial } from "../validate/index.js";
 import { refuseLongRoleSession } from "../validate/mfa.js";
 import type { CommandContext } from "../commands/context.js";
-import { mfaSerialFor, mfaSession, stsWithMfaSession } from "./mfa-session.js";
-import { resolveSessionRequest, sessionCacheFile, type RoleSessionOptions, type SessionRequest } from "./session-request.js";
+import { assumeCommandFor, mfaSerialFor, mfaSession, stsWithMfaSession } from "./mfa-session.js";
+import { resolveSessionRequest, sessionCacheFile, type RoleSessionOptions } from "./session-request.js";
 
 export type { RoleSessionOptions } from "./session-request.js";
 
@@ -64,6 +63,7 @@ export async function roleSession(command: string, options: RoleSessionOptions, 
           tokenCode: request.tokenCode,
           durationSeconds: request.mfaDuration,
           mfaProcess: settings["mfa_process"],
+          settings,
           assumeCommand: assumeCommandFor(request),
         },
         ctx,
@@ -76,15 +76,4 @@ export async function roleSession(command: string, options: RoleSessionOptions, 
     { onIgnored: (reason) => ctx.out.warn(reason), ...(handedOut ? { minRemainingMs: handedOutMinimumMs(durationSeconds) } : {}) },
   );
   return { creds, roleArn, profile, region, setup: request.setup };
-}
-
-/** The command a person runs at a terminal to type today's code for this request. */
-function assumeCommandFor(request: SessionRequest): string {
-  const { setup, roleArn, profile, mfaSerial } = request;
-  const words =
-    setup?.roleArn === roleArn && setup.stagingProfile === profile
-      ? ["xacct", "assume", "--setup", setupIdOf(setup)]
-      : ["xacct", "assume", "--role-arn", roleArn, "--profile", profile];
-  if (mfaSerial !== undefined) words.push("--mfa-serial", mfaSerial);
-  return words.map(displayShellWord).join(" ");
 }

@@ -30,6 +30,7 @@ export type HopId =
   | "third-account-cannot-assume"
   | "organization-members-cannot-assume"
   | "trust-admits-staging-as-planned"
+  | "trust-admits-only-permission-set"
   | "production-others-cannot-assume"
   | "federated-cannot-assume"
   | "service-cannot-assume"
