@@ -14,7 +14,8 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
 // cached session is printed by one small module with no SDK and no command framework. Any
 // doubt (a miss, a flag it does not know, bad input) leaves the run to the full CLI below.
 // CommonJS through require(): on this path no built-in pays an ES module import's start-up.
-if (args[0] === "credentials" || args[1] === "credentials") {
+// A Node without process.getBuiltinModule (before 20.16) goes the full CLI's way.
+if ((args[0] === "credentials" || args[1] === "credentials") && typeof process.getBuiltinModule === "function") {
   const { serveCachedCredentials } = process.getBuiltinModule("node:module").createRequire(import.meta.url)("../dist/credential-process.cjs");
   if (await serveCachedCredentials(args)) process.exit(0);
 }
@@ -25,7 +26,11 @@ if (args[0] === "credentials" || args[1] === "credentials") {
 // xacct prints only through its own streams. What libraries print (the SDK's Node.js version
 // warning, deprecations, console.warn) is noise to the user, shown with --debug only.
 const debug = process.argv.includes("--debug");
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+// Set for xacct alone: recorded, so xacct exec does not hand it to the user's programs.
+if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  globalThis[Symbol.for("xacct.ownVariables")] = ["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"];
+}
 if (debug) {
   process.setSourceMapsEnabled(true); // dist/ is minified: point stack traces into src/
 } else {

@@ -11,6 +11,7 @@ import { stateFilePath } from "./state.js";
 import { Output, wantsColor } from "./ui/output.js";
 import { terminalPrompter, unattendedPrompter } from "./wizard/prompter.js";
 import type { CommandContext } from "./commands/context.js";
+import { envFailureText } from "./env-format/failure.js";
 import { splitCommand, type OptionArity } from "./exec/command-start.js";
 import { usageError } from "./usage-errors.js";
 import { checkEndpointUrl } from "./validate/index.js";
@@ -48,6 +49,7 @@ export async function runCli(given: string[], io: CliIo = processIo()): Promise<
     if (error instanceof CommanderError) {
       // Help and version exit 0; `xacct` alone has printed the help; the rest are bad input.
       if (error.exitCode === 0) return 0;
+      failEnvEvaluation(program, argv, io);
       if (error.code === "commander.help") return 2;
       const sub = program.commands.find((c) => argv.includes(c.name()));
       const command = sub?.name();
@@ -55,12 +57,23 @@ export async function runCli(given: string[], io: CliIo = processIo()): Promise<
       if (argv.includes("--json")) writeJson(io.stdout, { command: command ?? null, ok: false, error: errorSummary(mistake) });
       return reportError(mistake, new Output(io, { color: wantsColor(io.stderr, io.env) && !argv.includes("--no-color") }));
     }
+    failEnvEvaluation(program, argv, io);
     const debug = argv.includes("--debug");
     const code = reportError(error, new Output(io, { color: wantsColor(io.stderr, io.env), debug }));
     // --detailed-exitcode keeps 2 for "changes pending"; every failure is then 1.
     return argv.includes("--detailed-exitcode") && code === 2 ? 1 : code;
   }
   return result.exitCode;
+}
+
+/** A failed `xacct env` whose output a shell evaluates: a statement that fails there too (env-format/failure.ts). */
+function failEnvEvaluation(program: Command, argv: string[], io: CliIo): void {
+  const globalArity = arityOf(program);
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith("-")) i += !argv[i]!.includes("=") && globalArity(argv[i]!) === "value" ? 2 : 1;
+  if (argv[i] !== "env" || isTty(io.stdout)) return;
+  const text = envFailureText(argv);
+  if (text !== undefined) io.stdout.write(text);
 }
 
 /** xacct's words, and what commander parses: xacct's words, then `--` and the command's, if any. */
@@ -372,6 +385,7 @@ function addSessionCommands(program: Command, run: Runner): void {
     .option("--mfa-duration <seconds>", "how long a new MFA session lasts, 900 to 129600 (default 43200)")
     .addOption(new Option("--format <format>", "sh (also bash, zsh), fish, powershell, dotenv or json").choices(ENV_FORMAT_NAMES).default("sh"))
     .option("--force", "print to a terminal too")
+    .option("--allow-nested", "print even inside a command run by xacct exec (XACCT_EXEC set), replacing its credentials")
     .addHelpText(
       "after",
       [
@@ -383,6 +397,8 @@ function addSessionCommands(program: Command, run: Runner): void {
         "  xacct env --format dotenv > .env                      docker, Compose, dotenv libraries",
         "",
         "sh, fish and powershell also remove AWS_PROFILE and the other variables that would choose other credentials.",
+        "On failure they print one statement that fails when evaluated (the exit code is kept). In scripts:",
+        '  creds=$(xacct env) && eval "$creds"',
       ].join("\n"),
     )
     .action((options, command: Command) => run(command, async (ctx) => (await import("./commands/env.js")).envCommand(options, ctx)));
@@ -401,7 +417,10 @@ function addSessionCommands(program: Command, run: Runner): void {
     .option("--external-id <id>", "the sts:ExternalId the role requires (default: what setup made)")
     .option("--duration-seconds <seconds>", "lifetime of the credentials, 900 to 43200")
     .option("--mfa-serial <arn>", "MFA device, when the role requires MFA (default: the profile's mfa_serial)")
-    .option("--token-code <code>", "the current MFA code, when no MFA session is cached (asked for in a terminal)")
+    .option(
+      "--token-code <code>",
+      "the current MFA code, when no MFA session is cached (better typed at the prompt in a terminal: a code on the command line is readable by other users until xacct hides it)",
+    )
     .option("--mfa-duration <seconds>", "how long a new MFA session lasts, 900 to 129600 (default 43200)")
     .option("--allow-nested", "run even inside another xacct exec (XACCT_EXEC set), replacing its credentials")
     .addHelpText(
@@ -417,6 +436,10 @@ function addSessionCommands(program: Command, run: Runner): void {
         "  xacct exec --setup my-bucket/StageRole -- terraform plan",
         "",
         "Exit code: the command's; 126 it cannot be run, 127 not found; killed by a signal, xacct ends by the same signal.",
+        "Signals: TERM, HUP, USR1, USR2, ALRM, WINCH and CONT sent to xacct go to the command. INT and QUIT too, except while",
+        "xacct is in the terminal's foreground: the terminal sent Ctrl-C to both already, and a second would make terraform",
+        "stop at once. So there, a kill -INT to xacct's PID alone is not passed on: signal the process group, or use TERM.",
+        "The keys last at least 15 minutes (or half the session) when handed over; the expiry is printed on stderr.",
       ].join("\n"),
     )
     .action((command: string, args: string[], options, cmd: Command) =>

@@ -3,6 +3,7 @@
  * from the cache-hit path (credential-process.ts) and the full CLI (commands/credentials.ts).
  * Pure.
  */
+import { fstatSync } from "node:fs";
 import type { TemporaryCredentials } from "./stages/assume-role.js";
 
 export function credentialProcessJson(creds: TemporaryCredentials): string {
@@ -13,4 +14,21 @@ export function credentialProcessJson(creds: TemporaryCredentials): string {
     SessionToken: creds.sessionToken,
     Expiration: creds.expiration.toISOString(),
   })}\n`;
+}
+
+/**
+ * Whether descriptor `fd` is a regular file another user may read or write, or another user's:
+ * keys go only into a file no one else can open (README "Security"). Not a file (a pipe, a
+ * socket), or a descriptor that cannot be examined: false (the terminal check is separate).
+ */
+export function exposedFile(fd: number): boolean {
+  let info;
+  try {
+    info = fstatSync(fd);
+  } catch {
+    return false;
+  }
+  if (!info.isFile()) return false;
+  const ours = process.getuid?.();
+  return (info.mode & 0o077) !== 0 || (ours !== undefined && info.uid !== ours);
 }

@@ -9,7 +9,7 @@
  */
 import { fstatSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { credentialProcessJson } from "./credential-process-output.js";
+import { credentialProcessJson, exposedFile } from "./credential-process-output.js";
 import { cacheFolderReady, readCachedSession } from "./credentials-cache-read.js";
 import { stateFilePath } from "./state-read.js";
 import { checkEndpointUrl } from "./validate/index.js";
@@ -19,6 +19,8 @@ import type { Prompter } from "./wizard/prompter.js";
 export interface CredentialProcessIo {
   env: NodeJS.ProcessEnv;
   stdoutIsTerminal: boolean;
+  /** stdout is a file other users may read, or another user's: the full CLI refuses it. */
+  stdoutExposed?: boolean;
   write: (text: string) => void;
   now?: () => number;
 }
@@ -26,8 +28,8 @@ export interface CredentialProcessIo {
 /** True when the cached session was printed; false to hand the run to the full CLI. */
 export async function serveCachedCredentials(argv: readonly string[], io: CredentialProcessIo = processIo()): Promise<boolean> {
   const parsed = parseCredentialsArgs(argv);
-  // A terminal gets the full CLI's refusal.
-  if (!parsed || io.stdoutIsTerminal) return false;
+  // A terminal, or a file others may read, gets the full CLI's refusal.
+  if (!parsed || io.stdoutIsTerminal || io.stdoutExposed) return false;
   let json: string;
   try {
     if (parsed.endpoint !== undefined) checkEndpointUrl(parsed.endpoint);
@@ -85,7 +87,7 @@ const refuse = (): never => {
 const neverAsk: Prompter = { select: refuse, input: refuse, confirm: refuse };
 
 function processIo(): CredentialProcessIo {
-  return { env: process.env, stdoutIsTerminal: mayBeTerminal(1), write: writeStdout };
+  return { env: process.env, stdoutIsTerminal: mayBeTerminal(1), stdoutExposed: exposedFile(1), write: writeStdout };
 }
 
 /** Exit codes as the full CLI's (main.ts): a closed pipe ends as SIGPIPE would, quietly. */

@@ -4,9 +4,9 @@
  * (credential-process.ts) and the full CLI (credentials-cache.ts) read through the same code
  * and cannot drift. Reads are synchronous: one small file, and no event-loop turn to wait for.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, unlinkSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { sha256Hex } from "./sha256.js";
 import type { TemporaryCredentials } from "./stages/assume-role.js";
 
@@ -17,7 +17,9 @@ export const REFRESH_MARGIN_MS = 5 * 60_000;
 export const CACHE_FILE_LIMIT = 64 * 1024;
 
 export function cacheDirectory(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
-  return join(env["XDG_CACHE_HOME"] || join(home, ".cache"), "xacct", "credentials");
+  // A relative XDG_CACHE_HOME is invalid (XDG Base Directory spec): it would put keys in whatever folder the AWS tool runs in.
+  const xdg = env["XDG_CACHE_HOME"];
+  return join(xdg && isAbsolute(xdg) ? xdg : join(home, ".cache"), "xacct", "credentials");
 }
 
 /** Everything that decides which session a request gets: a session is never served to another. */
@@ -41,6 +43,10 @@ export interface SessionKey {
    * it, nor the other way round. Absent, it leaves the key (and earlier file names) as it was.
    */
   mfaSerial?: string | undefined;
+  /** The Identity Center token cache as it is now (a login, logout or another user's login is another caller). */
+  ssoTokens: string;
+  /** The remembered setup says the role's trust requires MFA: a session from before that is not served after. */
+  requireMfa: boolean;
 }
 
 /**
@@ -64,8 +70,15 @@ function sha256(text: string): string {
 
 export interface ReadOptions {
   now?: () => number;
+  /** How long a served session must still last; REFRESH_MARGIN_MS unless told (exec and env ask for more). */
+  minRemainingMs?: number;
   /** Told why a cached file was not served (a sentence without secrets). */
   onIgnored?: (reason: string) => void;
+  /**
+   * Delete a file of ours that others may open (it is in xacct's own 0700 folder; its keys may
+   * have been read, and left there they stay readable). The full CLI, under the file's lock.
+   */
+  removeExposed?: boolean;
 }
 
 /**
@@ -90,7 +103,12 @@ export function readCachedSession(file: string, options: ReadOptions = {}): Temp
             ? "it is too large to be a session"
             : undefined;
     if (why) {
-      options.onIgnored?.(`Ignored the cached session in ${file}: ${why}. Fetched a new one.`);
+      const exposed = info.isFile() && ownedByUs(info.uid) && (info.mode & 0o077) !== 0;
+      if (exposed && options.removeExposed && removed(file)) {
+        options.onIgnored?.(`Deleted the cached session in ${file} without using it: ${why}, and may have read its keys.`);
+      } else {
+        options.onIgnored?.(`Ignored the cached session in ${file}: ${why}.`);
+      }
       return undefined;
     }
     const buffer = Buffer.alloc(CACHE_FILE_LIMIT);
@@ -98,14 +116,22 @@ export function readCachedSession(file: string, options: ReadOptions = {}): Temp
     const cached = wholeSession(JSON.parse(buffer.toString("utf8", 0, bytesRead)));
     if (!cached) return undefined;
     const expiration = new Date(cached.expiration);
-    if (!(expiration.getTime() - (options.now ?? Date.now)() > REFRESH_MARGIN_MS)) return undefined;
+    if (!(expiration.getTime() - (options.now ?? Date.now)() > (options.minRemainingMs ?? REFRESH_MARGIN_MS))) return undefined;
     return { ...cached, expiration };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ELOOP")
-      options.onIgnored?.(`Ignored the cached session in ${file}: it is a symbolic link. Fetched a new one.`);
+    if ((error as NodeJS.ErrnoException).code === "ELOOP") options.onIgnored?.(`Ignored the cached session in ${file}: it is a symbolic link.`);
     return undefined; // missing or unreadable: fetch afresh
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function removed(file: string): boolean {
+  try {
+    unlinkSync(file);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -42,10 +42,13 @@ export async function cachedSession<T extends CachedCredentials = TemporaryCrede
   await prepareCacheDirectory(dirname(file));
   // Unlocked first: the common case (a good session) costs no lock. Problems are told once, below.
   // A file holds what was written to it: a role session, or an MFA session (same fields but the role's ARN).
-  const fresh = readCachedSession(file, options.now ? { now: options.now } : {}) as T | undefined;
+  const fresh = readCachedSession(file, {
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.minRemainingMs !== undefined ? { minRemainingMs: options.minRemainingMs } : {}),
+  }) as T | undefined;
   if (fresh) return fresh;
   return withCacheLock(file, async () => {
-    const written = readCachedSession(file, options) as T | undefined;
+    const written = readCachedSession(file, { ...options, removeExposed: true }) as T | undefined;
     if (written) return written;
     const creds = await fetch();
     await writeCached(file, creds);

@@ -9,6 +9,8 @@
  * endpoints), which pointing the tools at other files would silently change.
  */
 import type { EnvChanges } from "./env-format/index.js";
+import { invalidInput } from "./errors.js";
+import { ENV_NAME } from "./env-format/value.js";
 import type { TemporaryCredentials } from "./stages/assume-role.js";
 
 /**
@@ -40,8 +42,21 @@ export const COMPETING_VARIABLES = [
   "AWS_SESSION_EXPIRATION",
 ] as const;
 
-/** Marks a program run by xacct exec, naming the role, so an exec inside it is refused. */
+/** Marks a program run by xacct exec, naming the role, so an exec (or env) inside it is refused. */
 export const EXEC_MARKER = "XACCT_EXEC";
+
+/**
+ * Inside a command run by xacct exec, another exec or an evaluated env would replace its
+ * credentials while the marker still named the outer role: refused unless --allow-nested.
+ */
+export function refuseNested(command: "exec" | "env", env: NodeJS.ProcessEnv, allowNested: boolean | undefined): void {
+  const outer = env[EXEC_MARKER];
+  if (outer === undefined || allowNested) return;
+  throw invalidInput(
+    `This is already a command run by xacct exec with ${outer} (${EXEC_MARKER} is set), and ${command === "exec" ? "an exec" : "xacct env"} inside it would replace those credentials.`,
+    "Run it from the outer shell, or pass --allow-nested if you mean to switch.",
+  );
+}
 
 export interface SessionForEnv {
   creds: TemporaryCredentials;
@@ -70,15 +85,23 @@ export function sessionEnvChanges(session: SessionForEnv, options: { endpoint?: 
   if (account === undefined) unset.push("AWS_ACCOUNT_ID");
   if (options.endpoint !== undefined) {
     set.push(["AWS_ENDPOINT_URL", options.endpoint]);
-    const perService = Object.keys(options.env).filter((name) => name.startsWith("AWS_ENDPOINT_URL_"));
+    // Only names a shell reads as one word: env prints them unquoted. No SDK reads any other.
+    const perService = Object.keys(options.env).filter((name) => name.startsWith("AWS_ENDPOINT_URL_") && ENV_NAME.test(name));
     unset.push(...perService.sort(), "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
   }
   return { set, unset };
 }
 
-/** The program's environment: the current one, without the competing variables, with the session's and the marker. */
-export function childEnvironment(env: NodeJS.ProcessEnv, changes: EnvChanges, marker: string): NodeJS.ProcessEnv {
+/** Variables the entry point (bin/xacct.js) set for xacct itself, not the user's: not handed on. */
+export function ownVariables(): string[] {
+  const own = (globalThis as Record<symbol, unknown>)[Symbol.for("xacct.ownVariables")];
+  return Array.isArray(own) ? own.filter((n): n is string => typeof n === "string") : [];
+}
+
+/** The program's environment: the current one, without xacct's own and the competing variables, with the session's and the marker. */
+export function childEnvironment(env: NodeJS.ProcessEnv, changes: EnvChanges, marker: string, own: readonly string[] = ownVariables()): NodeJS.ProcessEnv {
   const child: NodeJS.ProcessEnv = { ...env };
+  for (const name of own) delete child[name];
   for (const name of changes.unset) delete child[name];
   for (const [name, value] of changes.set) child[name] = value;
   child[EXEC_MARKER] = marker;

@@ -7,7 +7,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { XacctError } from "./errors.js";
 import { displayShellWord } from "./shell-words.js";
 import { checkSetupState } from "./state-check.js";
@@ -68,7 +68,9 @@ export function setupIdOf(setup: { bucket: string; roleName: string }): string {
 
 export function stateFilePath(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
   if (env["XACCT_STATE_FILE"]) return env["XACCT_STATE_FILE"];
-  const configHome = env["XDG_CONFIG_HOME"] || join(home, ".config");
+  // A relative XDG_CONFIG_HOME is invalid (XDG Base Directory spec) and ignored.
+  const xdg = env["XDG_CONFIG_HOME"];
+  const configHome = xdg && isAbsolute(xdg) ? xdg : join(home, ".config");
   return join(configHome, "xacct", "state.json");
 }
 

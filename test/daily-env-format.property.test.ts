@@ -146,17 +146,18 @@ describe("xacct env's text, evaluated by the real shell, gives programs exactly 
 });
 
 describe.skipIf(!installed("fish"))("fish and a universal variable", () => {
-  it("a universal AWS_PROFILE (the user's lasting setting) is left alone and named on stderr; the exports still apply", async () => {
+  it("a universal AWS_PROFILE (the user's lasting setting) is left alone and named on stderr; the exports still apply, and the status fails", async () => {
     const file = join(dir, "universal.fish");
     await writeFile(file, renderEnv("fish", { set: [["XV", "v"]], unset: ["AWS_PROFILE"] }));
     const home = await mkdtemp(join(dir, "home-"));
-    const script = `set -Ux AWS_PROFILE lasting; cat ${file} | source; and echo "XV=$XV"; set -q -U AWS_PROFILE; and echo kept`;
+    const script = `set -Ux AWS_PROFILE lasting; cat ${file} | source; or echo "XV=$XV"; set -q -U AWS_PROFILE; and echo kept`;
     const { stdout, stderr } = await exec("fish", ["-c", script], {
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, XDG_CONFIG_HOME: join(home, "config") },
       cwd: dir,
     });
     expect(stdout).toBe("XV=v\nkept\n");
-    expect(stderr).toContain("the universal variable AWS_PROFILE stays set; erase it with: set -e -U AWS_PROFILE");
+    expect(stderr).toContain("the universal variable AWS_PROFILE stays set");
+    expect(stderr).toContain("so this fails; erase it with: set -e -U AWS_PROFILE");
   });
 });
 

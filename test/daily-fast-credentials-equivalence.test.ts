@@ -85,7 +85,16 @@ const flagsArb = fc.record({
     ],
   ),
 });
-const envArb = fc.constantFrom<NodeJS.ProcessEnv>({}, {}, { AWS_PROFILE: "staging" }, { AWS_ACCESS_KEY_ID: "AKIAFASTPATHTEST0001" }, { XDG_CACHE_HOME: "" });
+const envArb = fc.constantFrom<NodeJS.ProcessEnv>(
+  {},
+  {},
+  { AWS_PROFILE: "staging" },
+  { AWS_ACCESS_KEY_ID: "AKIAFASTPATHTEST0001" },
+  { XDG_CACHE_HOME: "" },
+  // Part of the key (attack 14): where the Identity Center login is used; a relative cache home is ignored.
+  { AWS_ENDPOINT_URL_SSO: "http://127.0.0.1:9/sso" },
+  { XDG_CACHE_HOME: "relative-cache" },
+);
 
 describe("the cache-hit path of xacct credentials, against the full CLI", () => {
   it("either hands over or prints exactly what the full CLI prints; and after the full CLI cached, a written line is served", async () => {
@@ -178,6 +187,19 @@ describe("sessions the fast path does not serve: the full CLI decides", () => {
     await restore();
 
     expect(await fast(line, env())).toBeDefined();
+  });
+
+  it("an Identity Center login or logout since the session was cached: another key, a miss on both paths alike", async () => {
+    const ssoCache = join(sandbox.dir, ".aws", "sso", "cache");
+    await mkdir(ssoCache, { recursive: true });
+    const token = join(ssoCache, "fast-path-login.json");
+    await writeFile(token, "{}");
+    expect(await fast(line, env())).toBeUndefined();
+    const full = await sandbox.run(line, { env: env() });
+    expect(full.code).toBe(0);
+    expect(await fast(line, env())).toBe(full.stdout);
+    await rm(token);
+    expect(await fast(line, env())).toBeUndefined();
   });
 
   it("a config file changed since the session was cached: another key, so a miss", async () => {

@@ -58,7 +58,8 @@ describe("how a credential_process line starts xacct", () => {
 
   it("a relative PATH entry (the folder the AWS tool runs in) is never relied on", () => {
     expect(process.cwd()).toBe(sandbox.dir);
-    expect(line([".", nodeOnly].join(delimiter)).startsWith(`${BIN} credentials `)).toBe(true);
+    // Not even for `node` (the #!/usr/bin/env line searches PATH too): the absolute node runs the install (attack 14, x2 4).
+    expect(line([".", nodeOnly].join(delimiter)).startsWith(`${process.execPath} ${BIN} credentials `)).toBe(true);
   });
 });
 

@@ -15,6 +15,7 @@ import { afterFirstFile, dropCredentialsFileKeys, OWNER_KEY, PROFILE_STYLE_KEYS,
 import { loadProfileView } from "./sdk-view.js";
 import { shellLine } from "../shell-words.js";
 import { xacctLauncher } from "./xacct-launcher.js";
+import { refuseProcessStyleOn } from "../validate/index.js";
 
 export interface RoleProfile {
   name: string;
@@ -97,7 +98,8 @@ export async function writeProcessProfile(profile: ProcessProfile, env: NodeJS.P
  * Refuses, before any AWS call, a profile the writer would refuse only after it: the same
  * editor, on an empty file, with the same values.
  */
-export function checkRefreshingProfile(style: "role" | "process", profile: ProcessProfile): void {
+export function checkRefreshingProfile(style: "role" | "process", profile: ProcessProfile, platform: NodeJS.Platform = process.platform): void {
+  if (style === "process") refuseProcessStyleOn(platform);
   const values = style === "role" ? roleProfileValues(profile) : processProfileValues(profile);
   upsertProfile("", { file: "config", profile: profile.name }, values);
 }

@@ -16,11 +16,15 @@ export function xacctLauncher(bin: string, env: NodeJS.ProcessEnv = process.env)
   return runsItself(bin) ? [bin] : [process.execPath, bin];
 }
 
-/** The first executable file named `name` in PATH's absolute folders, as a shell would find it. */
+/**
+ * The first executable file named `name` on PATH, as a shell would find it; undefined when a
+ * relative entry ("", ".", "bin") comes before it. Such an entry means the folder the AWS tool
+ * happens to run in, searched first there: a program of that name in any folder would win, so
+ * the bare name is never relied on (the absolute form is written).
+ */
 function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
   for (const folder of (env["PATH"] ?? "").split(delimiter)) {
-    // A relative entry ("", ".") means the folder the AWS tool happens to run in: never relied on.
-    if (!isAbsolute(folder)) continue;
+    if (!isAbsolute(folder)) return undefined;
     const candidate = join(folder, name);
     try {
       accessSync(candidate, constants.X_OK);

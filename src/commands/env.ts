@@ -7,13 +7,14 @@
  */
 import { renderEnv, type EnvFormat } from "../env-format/index.js";
 import { invalidInput } from "../errors.js";
-import { sessionEnvChanges } from "../session-env.js";
+import { refuseNested, sessionEnvChanges } from "../session-env.js";
 import { roleSession, type RoleSessionOptions } from "../workflows/role-session.js";
 import type { CommandContext } from "./context.js";
 
 export interface EnvOptions extends RoleSessionOptions {
   format?: EnvFormat | undefined;
   force?: boolean | undefined;
+  allowNested?: boolean | undefined;
 }
 
 export async function envCommand(options: EnvOptions, ctx: CommandContext): Promise<void> {
@@ -29,8 +30,9 @@ export async function envCommand(options: EnvOptions, ctx: CommandContext): Prom
       'Evaluate it: eval "$(xacct env)" (fish: xacct env --format fish | source), or pass --force to see them.',
     );
   }
+  refuseNested("env", ctx.env, options.allowNested);
   const format = options.format ?? "sh";
-  const session = await roleSession("env", options, ctx);
+  const session = await roleSession("env", options, ctx, true);
   // Rendered whole before anything is written: a value a format cannot carry prints nothing.
   ctx.stdout.write(renderEnv(format, sessionEnvChanges(session, { endpoint: ctx.endpoint, env: ctx.env })));
 }

@@ -8,7 +8,7 @@ import { constants } from "node:os";
 import { invalidInput } from "../errors.js";
 import { runChild } from "../exec/run-child.js";
 import { endBySignal } from "../exit-signal.js";
-import { childEnvironment, EXEC_MARKER, sessionEnvChanges } from "../session-env.js";
+import { childEnvironment, refuseNested, sessionEnvChanges } from "../session-env.js";
 import { roleSession, type RoleSessionOptions } from "../workflows/role-session.js";
 import type { CommandContext } from "./context.js";
 
@@ -20,14 +20,11 @@ export async function execCommand(command: string, args: string[], options: Exec
   if (ctx.json) {
     throw invalidInput("--json promises one JSON document on stdout, and xacct exec gives stdout to the command it runs.", "Leave --json out.");
   }
-  const outer = ctx.env[EXEC_MARKER];
-  if (outer !== undefined && !options.allowNested) {
-    throw invalidInput(
-      `This is already a command run by xacct exec with ${outer} (${EXEC_MARKER} is set), and an exec inside it would replace those credentials.`,
-      "Run it from the outer shell, or pass --allow-nested if you mean to switch.",
-    );
-  }
-  const session = await roleSession("exec", options, ctx);
+  refuseNested("exec", ctx.env, options.allowNested);
+  // ps shows every user xacct's command line for as long as the command runs: not the MFA code.
+  if (options.tokenCode !== undefined) process.title = `xacct exec ${command}`;
+  const session = await roleSession("exec", options, ctx, true);
+  ctx.out.lineToStderr(`xacct exec: the role's keys last until ${session.creds.expiration.toISOString()}.`);
   const changes = sessionEnvChanges(session, { endpoint: ctx.endpoint, env: ctx.env });
   const end = await runChild(command, args, childEnvironment(ctx.env, changes, session.roleArn));
   if ("code" in end) return end.code;

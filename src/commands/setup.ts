@@ -9,6 +9,7 @@ import { loadProfileView } from "../awsconfig/sdk-view.js";
 import { checkProfileFilesWritable, isXacctProfileIn, refuseForeignProfile } from "../awsconfig/temporary-profile.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { buildSetupPlan, DEFAULTS, setupId, type DiscoveredAccounts, type SetupAnswers, type SetupPlan } from "../plan.js";
+import { cacheDirectory, removeCachedSessions } from "../credentials-cache.js";
 import { computeSetupChanges, pendingChanges, refuseOtherOwners, type Change } from "../stages/changes.js";
 import { readProductionState, readStagingState, type ProductionState, type StagingState } from "../stages/current.js";
 import { setupSteps } from "../stages/setup-steps.js";
@@ -253,6 +254,7 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
   ctx.result["applied"] = applied;
   const lockDirectory = bucketPolicyLockDirectory(ctx.env, ctx.env["HOME"] || homedir());
   const steps = setupSteps({ production: session.prod, staging: session.staging }, plan, changes, diff.prodState, bucketCreated, lockDirectory);
+  await forgetSessionsOfOldTrust(ctx, plan, changes);
   // Shared documents are read again before they are written: the plan may have been on screen a while.
   ctx.calls.checkpoint();
   const beforeWrites = ctx.calls.mark;
@@ -265,6 +267,17 @@ async function applyDiff(session: SetupSession, diff: SetupDiff): Promise<StepRe
     if (untouched) await restoreRemembered(ctx.statePath, session.previous, plan.answers);
     throw error;
   }
+}
+
+/**
+ * A trust about to change (MFA now required, an external ID, other principals): the role's
+ * cached sessions were assumed under the old one, and neither `xacct credentials` nor exec or
+ * env may serve them after it. Deleted before the write, so there is no moment they could.
+ */
+async function forgetSessionsOfOldTrust(ctx: CommandContext, plan: SetupPlan, changes: Change[]): Promise<void> {
+  if (!changes.some((change) => change.id === "role" && change.kind === "update")) return;
+  const removed = await removeCachedSessions(cacheDirectory(ctx.env), plan.roleArn);
+  if (removed > 0) ctx.out.done(`Deleted ${removed} cached session${removed === 1 ? "" : "s"} of ${plan.roleArn}: they were assumed under its old trust`);
 }
 
 /**

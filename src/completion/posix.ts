@@ -112,7 +112,18 @@ function words(list: string[]): string {
   return list.filter((w) => PLAIN.test(w)).join(" ");
 }
 
-const BASH_DRIVER = shell(String.raw`_xacct() {
+const BASH_DRIVER = shell(String.raw`# Names (profiles, setups: from files others may write) are data. compgen -W would expand
+# $(…) and backticks inside them, so each name, one per line on stdin, is matched by prefix
+# here and quoted with printf %q: offered as it is, and put on the command line as one word.
+__xacct_names() {
+  local n q
+  while IFS= read -r n; do
+    q="$(printf '%q' "$n")"
+    [[ "$n" == "$1"* || "$q" == "$1"* ]] && COMPREPLY+=("$q")
+  done
+}
+
+_xacct() {
   # Word lists split at spaces and newlines; profile and setup names only at newlines.
   local cur="@{COMP_WORDS[COMP_CWORD]}" prev="" cmd="" kind w i rest=0 IFS=$' \n'
   (( COMP_CWORD > 0 )) && prev="@{COMP_WORDS[COMP_CWORD-1]}"
@@ -138,8 +149,8 @@ const BASH_DRIVER = shell(String.raw`_xacct() {
     kind="$(__xacct_value "$cmd" "$prev")"
     case "$kind" in
       flag) ;;
-      profiles) IFS=$'\n'; COMPREPLY=($(compgen -W "$(__xacct_profiles)" -- "$cur")); return 0 ;;
-      setups) IFS=$'\n'; COMPREPLY=($(compgen -W "$(__xacct_setups "@{COMP_WORDS[0]}")" -- "$cur")); return 0 ;;
+      profiles) __xacct_names "$cur" < <(__xacct_profiles); return 0 ;;
+      setups) __xacct_names "$cur" < <(__xacct_setups "@{COMP_WORDS[0]}"); return 0 ;;
       dirs) IFS=$'\n'; COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
       files) IFS=$'\n'; COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
       values\ *) COMPREPLY=($(compgen -W "@{kind#values }" -- "$cur")); return 0 ;;

@@ -7,7 +7,7 @@
  * tokens, regions, ARNs, ISO times and most URLs are. Pure.
  */
 import { invalidInput } from "../errors.js";
-import { checkEnvValue, type EnvChanges } from "./value.js";
+import { checkEnvName, checkEnvValue, type EnvChanges } from "./value.js";
 
 const PLAIN_VALUE = /^[A-Za-z0-9_./:+=@,%-]*$/;
 
@@ -19,7 +19,7 @@ export function dotenvLine(name: string, value: string): string {
       "Use --format json, or --format sh for a shell.",
     );
   }
-  return `${name}=${value}`;
+  return `${checkEnvName(name, "a .env file")}=${value}`;
 }
 
 /** A .env file cannot remove a variable: its readers start from the values it lists. */

@@ -7,7 +7,7 @@
  * always a string, so + concatenates instead of adding numbers. Pure.
  */
 import { invalidInput } from "../errors.js";
-import { checkEnvValue, type EnvChanges } from "./value.js";
+import { checkEnvName, checkEnvValue, type EnvChanges } from "./value.js";
 
 const PRINTABLE_RUN = /[\x20-\x7e]+/y;
 
@@ -31,11 +31,11 @@ export function powershellQuote(value: string): string {
 
 /** For `xacct env --format powershell | Invoke-Expression`: remove what would compete, then set each variable. */
 export function renderPowershell(changes: EnvChanges): string {
-  const lines = changes.unset.map((name) => `Remove-Item -Path Env:${name} -ErrorAction SilentlyContinue`);
+  const lines = changes.unset.map((name) => `Remove-Item -Path Env:${checkEnvName(name, "PowerShell")} -ErrorAction SilentlyContinue`);
   for (const [name, value] of changes.set) {
     // Setting an environment variable to '' removes it in PowerShell.
     if (value === "") throw invalidInput(`The value of ${name} is empty, and PowerShell removes a variable set to an empty string.`);
-    lines.push(`$Env:${name} = ${powershellQuote(checkEnvValue(name, value, "PowerShell"))}`);
+    lines.push(`$Env:${checkEnvName(name, "PowerShell")} = ${powershellQuote(checkEnvValue(name, value, "PowerShell"))}`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -18,6 +18,23 @@ export function checkEnvValue(name: string, value: string, format: string): stri
   return value;
 }
 
+/**
+ * What every format writes as a plain word, unquoted (`unset NAME`, `set -e -g NAME`,
+ * `Env:NAME`, `NAME=`): a name the shells' own rules accept. A name in the environment may hold
+ * any byte but = and NUL, and any other would be shell syntax ($(…), ;, *) when evaluated.
+ */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function checkEnvName(name: string, format: string): string {
+  if (!ENV_NAME.test(name)) {
+    throw invalidInput(
+      `The variable name ${JSON.stringify(name)} is not made of letters, digits and _ (not starting with a digit), so xacct will not write it for ${format}, where it would be read as shell syntax.`,
+      "Remove or rename that variable in your environment.",
+    );
+  }
+  return name;
+}
+
 /** The variables one role session puts in an environment, and the ones it removes. */
 export interface EnvChanges {
   /** In order: name and value. */

@@ -1,8 +1,12 @@
 /**
  * Runs one program with no shell between (PATH looked up as execvp does), stdio shared, and
- * waits for its end. While it runs, SIGINT, SIGQUIT, SIGTERM and SIGHUP sent to xacct go to
- * the program and xacct stays until the program has ended; a Ctrl-C the terminal already
- * sent to the whole foreground group is not sent twice.
+ * waits for its end. While it runs, every signal a program may expect (FORWARDED) sent to
+ * xacct goes to the program, and xacct stays until the program has ended: none kills xacct
+ * and leaves the program running with the keys. A Ctrl-C or Ctrl-\ the terminal already sent
+ * to the whole foreground group is not sent twice; so a SIGINT or SIGQUIT sent to xacct's
+ * PID alone while it is in the foreground is not passed on (Node cannot tell who sent it).
+ * Not handled: SIGTSTP, SIGTTIN, SIGTTOU (a handler would keep xacct from stopping with its
+ * program, and the shell would wait for it), and the ones no process can catch.
  */
 import { spawn } from "node:child_process";
 import { XacctError } from "../errors.js";
@@ -10,7 +14,16 @@ import { inForegroundGroup } from "./foreground.js";
 
 export type ChildEnd = { code: number } | { signal: NodeJS.Signals };
 
-const FORWARDED = ["SIGINT", "SIGQUIT", "SIGTERM", "SIGHUP"] as const;
+export const FORWARDED = ["SIGINT", "SIGQUIT", "SIGTERM", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGWINCH", "SIGCONT"] as const;
+
+/**
+ * Node opens its inspector (a debugger anyone on the host can reach at 127.0.0.1:9229) on
+ * SIGUSR1 unless a listener is installed; xacct holds the role's keys, so one always is from
+ * here on, even after the program has ended.
+ */
+function neverInspect(): void {
+  if (process.listenerCount("SIGUSR1") === 0) process.on("SIGUSR1", () => undefined);
+}
 /** Sent by a terminal's keys to its whole foreground process group. */
 const KEYBOARD = new Set<NodeJS.Signals>(["SIGINT", "SIGQUIT"]);
 
@@ -20,6 +33,7 @@ export function shouldForward(signal: NodeJS.Signals, foreground: boolean | unde
 }
 
 export function runChild(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<ChildEnd> {
+  neverInspect();
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: "inherit", shell: false });
     const forward = (signal: NodeJS.Signals) => {

@@ -16,6 +16,12 @@ export interface MfaSessionKey {
   /** Which files the profile comes from (a sandbox's "staging" is not the user's). */
   configPath: string;
   credentialsPath: string;
+  /**
+   * The profile's own settings that decide who asks and where STS calls go (its access key ID,
+   * never the secret; endpoint_url...): another user's keys or another endpoint is a new
+   * session. Only this profile's: writing another profile costs no new code.
+   */
+  caller: string;
   // No keys from the environment: the session is always fetched with the named profile's own.
 }
 

@@ -269,7 +269,20 @@ export function checkOuId(value: string): string {
 const PROFILE_STYLES: readonly ProfileStyle[] = ["static", "role", "process"];
 
 /** How a profile is written: static keys, a role profile, or credential_process. */
-export function checkProfileStyle(style: string): ProfileStyle {
+export function checkProfileStyle(style: string, platform: NodeJS.Platform = process.platform): ProfileStyle {
+  if (style === "process") refuseProcessStyleOn(platform);
   if (PROFILE_STYLES.includes(style as ProfileStyle)) return style as ProfileStyle;
   throw invalidInput(`${shown(style)} is not a profile style: use static, role or process.`, "role is recommended: the AWS tools refresh it themselves.");
+}
+
+/**
+ * A credential_process line is quoted for sh and shlex; on Windows cmd.exe and botocore read
+ * quotes otherwise (a quote stays in the word, `&` or `%VAR%` act), so none is written there.
+ */
+export function refuseProcessStyleOn(platform: NodeJS.Platform = process.platform): void {
+  if (platform !== "win32") return;
+  throw invalidInput(
+    "--profile-style process writes a credential_process line quoted for POSIX shells, which Windows reads differently, so xacct does not write one on Windows yet.",
+    "Use --profile-style role (the AWS tools refresh it themselves) or static.",
+  );
 }

@@ -30,3 +30,16 @@ export function refuseLongRoleSession(durationSeconds: number | undefined, roleA
     `Ask for ${ONE_HOUR_SECONDS} seconds or less: a new role session comes from the MFA session without a code, for as long as --mfa-duration.`,
   );
 }
+
+/**
+ * The federation endpoint refuses a sign-in token for a session that AssumeRole got with
+ * DurationSeconds from temporary credentials, and with MFA xacct assumes the role with the MFA
+ * session's: so `console --signin --duration` with MFA would spend a role session and fail.
+ */
+export function refuseConsoleDurationWithMfa(durationSeconds: number | undefined, mfa: { serial: string | undefined; requireMfa: boolean }): void {
+  if (durationSeconds === undefined || (mfa.serial === undefined && !mfa.requireMfa)) return;
+  throw invalidInput(
+    "With MFA, xacct signs in with a role session assumed from your MFA session (temporary keys), and the federation endpoint refuses --duration for such a session.",
+    "Leave --duration out: the console session then lasts as long as the role session, one hour.",
+  );
+}

@@ -12,12 +12,11 @@ import { invalidInput } from "../errors.js";
 import { ONE_HOUR_SECONDS } from "../session-duration.js";
 import { defaultSessionName } from "../session-name.js";
 import { assumeRole, type TemporaryCredentials } from "../stages/assume-role.js";
-import { displayShellWord } from "../shell-words.js";
-import { setupIdOf, type SetupState } from "../state.js";
 import { DEFAULT_PROFILE_STYLE, type ProfileStyle } from "../awsconfig/profile-style.js";
 import { checkMfaSerial } from "../validate/index.js";
 import { explainingDenials } from "../verify/explain-denial.js";
-import { mfaSerialFor, mfaSession, refuseLongRoleSession, stsWithMfaSession } from "./mfa-session.js";
+import type { SetupState } from "../state.js";
+import { assumeCommandFor, mfaSerialFor, mfaSession, refuseLongRoleSession, stsWithMfaSession } from "./mfa-session.js";
 
 export type { ProfileStyle } from "../awsconfig/profile-style.js";
 
@@ -43,6 +42,8 @@ export interface AssumeRequest {
   remembered?: SetupState | undefined;
   /** Further profiles the written profile must never replace (setup's own). */
   protectedProfiles?: string[];
+  /** The command asking, for messages (default "assume"; "console --signin"). */
+  command?: string;
   /** False when the caller uses the session itself (console sign-in): no --write-profile hint. */
   suggestProfile?: boolean;
 }
@@ -208,23 +209,23 @@ async function assumeWithMfaSession(
 }
 
 async function mfaSessionClient(request: AssumeRequest, serial: string, ctx: CommandContext): Promise<STSClient> {
-  const assumeCommand = [
-    "xacct",
-    "assume",
-    ...(request.remembered ? ["--setup", setupIdOf(request.remembered)] : ["--role-arn", request.roleArn, "--profile", request.profile]),
-  ]
-    .map(displayShellWord)
-    .join(" ");
+  const assumeCommand = assumeCommandFor({
+    setup: request.remembered,
+    roleArn: request.roleArn,
+    profile: request.profile,
+    mfaSerial: request.mfaSerial,
+  });
   const settings = (request.view ?? (await loadProfileView(ctx.env))).settings(request.profile) ?? {};
   const { creds, started } = await mfaSession(
     {
-      command: "assume",
+      command: request.command ?? "assume",
       profile: request.profile,
       serial,
       region: request.region,
       tokenCode: request.tokenCode,
       durationSeconds: request.mfaDuration,
       mfaProcess: settings["mfa_process"],
+      settings,
       assumeCommand,
     },
     ctx,

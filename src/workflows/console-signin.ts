@@ -24,6 +24,7 @@ import { refuseWithoutRole } from "../setups/no-role.js";
 import { resolveSetup } from "../setups/resolve.js";
 import { Output } from "../ui/output.js";
 import { checkDurationSeconds, checkExternalId, checkMfaSerial, checkProfileName, checkRegion, checkRoleArn, checkTokenCode } from "../validate/index.js";
+import { refuseConsoleDurationWithMfa } from "../validate/mfa.js";
 import { assumeAndWrite } from "./assume-and-write.js";
 
 export interface SigninOptions {
@@ -58,9 +59,15 @@ export async function consoleSignin(options: SigninOptions, ctx: CommandContext)
 
   // With the link on stdout, the report goes to stderr so a pipe gets the link alone.
   const report = options.open ? ctx.out : new Output(ctx.out.streams, { color: ctx.out.color.level > 0, debug: ctx.out.debugEnabled, json: true });
+  const view = await loadProfileView(ctx.env);
+  refuseConsoleDurationWithMfa(durationSeconds, {
+    serial: options.mfaSerial ?? view.settings(profile)?.["mfa_serial"],
+    requireMfa: remembered?.requireMfa === true,
+  });
   const creds = await assumeAndWrite(
     {
-      view: await loadProfileView(ctx.env),
+      command: "console --signin",
+      view,
       profile,
       roleArn,
       region,

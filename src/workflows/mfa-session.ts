@@ -17,6 +17,8 @@ import { mfaSessionFile } from "../mfa/session-cache.js";
 import { MFA_CODE_REFUSED } from "../stages/assume-role.js";
 import { checkTokenCode } from "../validate/index.js";
 import { MFA_DURATION_DEFAULT } from "../validate/mfa.js";
+import { displayShellWord } from "../shell-words.js";
+import { setupIdOf, type SetupState } from "../state.js";
 
 export { refuseLongRoleSession } from "../validate/mfa.js";
 
@@ -32,6 +34,8 @@ export interface MfaSessionRequest {
   durationSeconds?: number | undefined;
   /** The profile's mfa_process line, if any. */
   mfaProcess?: string | undefined;
+  /** The profile's settings as the SDK merges them: the ones that decide the caller and endpoint are keyed. */
+  settings: Readonly<Record<string, string | undefined>>;
   /** The command that types today's code at a terminal, for the unattended refusal. */
   assumeCommand: string;
 }
@@ -50,6 +54,7 @@ export async function mfaSession(request: MfaSessionRequest, ctx: CommandContext
     endpoint: endpointSources(ctx),
     configPath: configFilePath(ctx.env),
     credentialsPath: credentialsFilePath(ctx.env),
+    caller: JSON.stringify(MFA_CALLER_SETTINGS.map((name) => request.settings[name] ?? "")),
   });
   let started = false;
   const creds = await cachedSession(
@@ -63,6 +68,19 @@ export async function mfaSession(request: MfaSessionRequest, ctx: CommandContext
   );
   return { creds, started };
 }
+
+/** What in the profile decides whose keys call GetSessionToken, and where. Not the secret. */
+const MFA_CALLER_SETTINGS = [
+  "aws_access_key_id",
+  "credential_process",
+  "source_profile",
+  "role_arn",
+  "sso_session",
+  "sso_start_url",
+  "endpoint_url",
+  "services",
+  "region",
+];
 
 /** An STS client that signs with the MFA session; the profile still names the endpoint_url, if it has one. */
 export function stsWithMfaSession(ctx: CommandContext, profile: string, region: string, creds: CachedCredentials): STSClient {
@@ -121,6 +139,20 @@ function hours(request: MfaSessionRequest): string {
 function endpointSources(ctx: CommandContext): string {
   const pick = ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"].map((name) => ctx.env[name] ?? "");
   return JSON.stringify([ctx.endpoint ?? "", ...pick]);
+}
+
+/**
+ * The command a person runs at a terminal to type today's code: the setup when the request is
+ * the setup's own role and profile, else the role and profile; with the device given as a flag.
+ */
+export function assumeCommandFor(request: { setup: SetupState | undefined; roleArn: string; profile: string; mfaSerial: string | undefined }): string {
+  const { setup, roleArn, profile, mfaSerial } = request;
+  const words =
+    setup?.roleArn === roleArn && setup.stagingProfile === profile
+      ? ["xacct", "assume", "--setup", setupIdOf(setup)]
+      : ["xacct", "assume", "--role-arn", roleArn, "--profile", profile];
+  if (mfaSerial !== undefined) words.push("--mfa-serial", mfaSerial);
+  return words.map(displayShellWord).join(" ");
 }
 
 /** The trigger: the role requires MFA (setup said so), a device was named, or the profile names one. */

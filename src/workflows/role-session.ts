@@ -6,14 +6,13 @@
 import { stsClientFor } from "../aws/sts.js";
 import { loadProfileView, requireProfile } from "../awsconfig/sdk-view.js";
 import { cachedSession } from "../credentials-cache.js";
-import { displayShellWord } from "../shell-words.js";
-import { setupIdOf, type SetupState } from "../state.js";
+import type { SetupState } from "../state.js";
 import { assumeRole, type TemporaryCredentials } from "../stages/assume-role.js";
 import { checkMfaSerial } from "../validate/index.js";
 import { refuseLongRoleSession } from "../validate/mfa.js";
 import type { CommandContext } from "../commands/context.js";
-import { mfaSerialFor, mfaSession, stsWithMfaSession } from "./mfa-session.js";
-import { resolveSessionRequest, sessionCacheFile, type RoleSessionOptions, type SessionRequest } from "./session-request.js";
+import { assumeCommandFor, mfaSerialFor, mfaSession, stsWithMfaSession } from "./mfa-session.js";
+import { resolveSessionRequest, sessionCacheFile, type RoleSessionOptions } from "./session-request.js";
 
 export type { RoleSessionOptions } from "./session-request.js";
 
@@ -26,8 +25,25 @@ export interface RoleSession {
   setup: SetupState | undefined;
 }
 
-/** `command` names the command in messages ("credentials", "exec", "env"). */
-export async function roleSession(command: string, options: RoleSessionOptions, ctx: CommandContext): Promise<RoleSession> {
+/** A role session lasts an hour unless --duration-seconds says otherwise. */
+const DEFAULT_ROLE_SESSION_SECONDS = 3600;
+const HANDED_OUT_MIN_MS = 15 * 60_000;
+
+/**
+ * How long a session handed to a program (exec) or a shell (env) must still last: the program
+ * cannot ask again, so min(15 minutes, half the session's duration), not credential_process's
+ * five minutes (the SDKs ask that one again).
+ */
+export function handedOutMinimumMs(durationSeconds: number | undefined): number {
+  return Math.min(HANDED_OUT_MIN_MS, ((durationSeconds ?? DEFAULT_ROLE_SESSION_SECONDS) * 1000) / 2);
+}
+
+/**
+ * `command` names the command in messages ("credentials", "exec", "env"). `handedOut`: the
+ * keys go to a program that cannot refresh them (exec, env), so a cached session near its end
+ * is replaced by a fresh one.
+ */
+export async function roleSession(command: string, options: RoleSessionOptions, ctx: CommandContext, handedOut = false): Promise<RoleSession> {
   const request = await resolveSessionRequest(command, options, ctx);
   const { roleArn, profile, region, sessionName, durationSeconds, externalId } = request;
   const creds = await cachedSession(
@@ -47,6 +63,7 @@ export async function roleSession(command: string, options: RoleSessionOptions, 
           tokenCode: request.tokenCode,
           durationSeconds: request.mfaDuration,
           mfaProcess: settings["mfa_process"],
+          settings,
           assumeCommand: assumeCommandFor(request),
         },
         ctx,
@@ -56,18 +73,7 @@ export async function roleSession(command: string, options: RoleSessionOptions, 
       // No SerialNumber or TokenCode: the MFA session's keys carry aws:MultiFactorAuthPresent.
       return assumeRole(stsWithMfaSession(ctx, profile, region, mfa.creds), { roleArn, sessionName, durationSeconds, profile, externalId }, ctx.out);
     },
-    { onIgnored: (reason) => ctx.out.warn(reason) },
+    { onIgnored: (reason) => ctx.out.warn(reason), ...(handedOut ? { minRemainingMs: handedOutMinimumMs(durationSeconds) } : {}) },
   );
   return { creds, roleArn, profile, region, setup: request.setup };
-}
-
-/** The command a person runs at a terminal to type today's code for this request. */
-function assumeCommandFor(request: SessionRequest): string {
-  const { setup, roleArn, profile, mfaSerial } = request;
-  const words =
-    setup?.roleArn === roleArn && setup.stagingProfile === profile
-      ? ["xacct", "assume", "--setup", setupIdOf(setup)]
-      : ["xacct", "assume", "--role-arn", roleArn, "--profile", profile];
-  if (mfaSerial !== undefined) words.push("--mfa-serial", mfaSerial);
-  return words.map(displayShellWord).join(" ");
 }

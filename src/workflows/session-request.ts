@@ -5,7 +5,9 @@
  * CLI (role-session.ts) run this same code and cannot name different files or accept
  * different flags.
  */
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { configFilePath, credentialsFilePath } from "../awsconfig/paths.js";
 import { cacheDirectory, cacheFile } from "../credentials-cache-read.js";
 import { DEFAULT_REGION } from "../default-region.js";
@@ -84,7 +86,7 @@ export async function resolveSessionRequest(command: string, options: RoleSessio
 
 /** Where the cached session of `request` is (or will be), as the files and environment are now. */
 export function sessionCacheFile(request: SessionRequest, ctx: Pick<CommandContext, "env" | "endpoint">): string {
-  const { roleArn, profile, sessionName, externalId, durationSeconds, region, mfaSerial } = request;
+  const { roleArn, profile, sessionName, externalId, durationSeconds, region, mfaSerial, requireMfa } = request;
   return cacheFile(cacheDirectory(ctx.env), {
     roleArn,
     profile,
@@ -96,7 +98,9 @@ export function sessionCacheFile(request: SessionRequest, ctx: Pick<CommandConte
     configFile: fileVersion(configFilePath(ctx.env)),
     credentialsFile: fileVersion(credentialsFilePath(ctx.env)),
     caller: callerSources(ctx.env),
+    ssoTokens: ssoTokenCacheVersion(ctx.env),
     mfaSerial,
+    requireMfa,
   });
 }
 
@@ -107,13 +111,16 @@ export function sessionCacheFile(request: SessionRequest, ctx: Pick<CommandConte
  */
 function endpointSources(ctx: Pick<CommandContext, "env" | "endpoint">): string {
   const env = ctx.env;
-  const pick = ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_PROFILE"].map((name) => env[name] ?? "");
+  const pick = ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_PROFILE", "AWS_ENDPOINT_URL_SSO"].map(
+    (name) => env[name] ?? "",
+  );
   return JSON.stringify([ctx.endpoint ?? "", ...pick]);
 }
 
 /**
  * The file's path as it is now: an edit (a new endpoint_url, other keys) means a new session.
- * The inode too, so a file replaced by rename with the same size and time is another version.
+ * The inode too, so a file replaced by rename with the same size and time is another version;
+ * and the ctime, which an edit that puts the old mtime back (touch -r) still moves.
  */
 function fileVersion(path: string): string {
   let info;
@@ -122,7 +129,7 @@ function fileVersion(path: string): string {
   } catch {
     info = undefined; // missing or unreadable: named by its path alone
   }
-  return info ? `${path}@${info.dev}:${info.ino}:${info.mtimeMs}:${info.size}` : path;
+  return info ? `${path}@${info.dev}:${info.ino}:${info.mtimeMs}:${info.ctimeMs}:${info.size}` : path;
 }
 
 /**
@@ -139,6 +146,47 @@ function callerSources(env: NodeJS.ProcessEnv): string {
     "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
   ];
   return JSON.stringify(names.map((name) => env[name] ?? ""));
+}
+
+/**
+ * The Identity Center logins on this machine as they are now: the version of the SDK's token
+ * cache folder and the name and version of each file in it (~/.aws/sso/cache, under the home the SDK reads). A login,
+ * a logout or another user's login changes it, so a session assumed with an Identity Center
+ * caller is not served after that caller is gone or replaced. A readdir and a stat per file,
+ * no JSON read. (A credential_process source that answers as someone else is not seen: only
+ * running it would tell.)
+ */
+function ssoTokenCacheVersion(env: NodeJS.ProcessEnv): string {
+  const dir = join(sdkHome(env), ".aws", "sso", "cache");
+  const version = (path: string): string => {
+    const info = statSync(path);
+    return `${info.ino}:${info.mtimeMs}:${info.ctimeMs}:${info.size}`;
+  };
+  let names: string[];
+  let folder: string;
+  try {
+    // The folder's own version too: a token removed (a logout) never brings back an earlier key.
+    folder = version(dir);
+    names = readdirSync(dir).sort();
+  } catch {
+    return ""; // no Identity Center login here
+  }
+  const files = names.map((name) => {
+    try {
+      return `${name}@${version(join(dir, name))}`;
+    } catch {
+      return name;
+    }
+  });
+  return [folder, ...files].join("/");
+}
+
+/** The home folder as the SDK finds it (@smithy/shared-ini-file-loader getHomeDir). */
+function sdkHome(env: NodeJS.ProcessEnv): string {
+  if (env["HOME"]) return env["HOME"];
+  if (env["USERPROFILE"]) return env["USERPROFILE"];
+  if (env["HOMEPATH"]) return `${env["HOMEDRIVE"] ?? "C:\\"}${env["HOMEPATH"]}`;
+  return homedir();
 }
 
 function missing(command: string, flag: string): never {
