@@ -65,8 +65,8 @@ async function bundle(outdir, entryPoints, { splitting = true, format = "esm", b
     // Minified: less to read and parse at every start. --debug maps stack traces back to src/.
     minifySyntax: true,
     minifyWhitespace: true,
-    // Maps without the sources: --debug's stack traces still name src/ files and lines, and
-    // the package is a third of the size (the sources are in the repository).
+    // Maps without the sources: --debug's stack traces still name src/ files and lines, the
+    // maps are a third of their size and the package half (the sources are in the repository).
     sourcemap: "linked",
     sourcesContent: false,
     legalComments: "linked",

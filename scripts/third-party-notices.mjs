@@ -44,8 +44,9 @@ function packageDir(root, input) {
 
 function describe(dir) {
   const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-  const texts = readdirSync(dir)
-    .filter((name) => /^(licen[cs]e|notice|copying)(\b|[.-_])/i.test(name))
+  const texts = readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && /^(licen[cs]e|notice|copying)(\b|_)/i.test(entry.name))
+    .map((entry) => entry.name)
     .sort()
     .map((name) => readFileSync(join(dir, name), "utf8").replace(/\r\n/g, "\n").trim());
   const license = typeof pkg.license === "string" ? pkg.license : (pkg.license?.type ?? "see its package");
