@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import { stsClientFor } from "../aws/sts.js";
 import { loadProfileView } from "../awsconfig/sdk-view.js";
 import { exposedFile } from "../credential-process-output.js";
-import { openInBrowser, requireOpener } from "../console/browser.js";
+import { openInBrowser, pageUnreachable, requireOpener, resolvedOpener, xdgDefaultBrowser } from "../console/browser.js";
 import { consoleDestination, FEDERATION_ENDPOINT_VARIABLE, federationEndpoint, foreignFederationHost, loginUrl } from "../console/federation-url.js";
 import { removeSigninPage, sweepSigninPages, writeSigninPage } from "../console/signin-page.js";
 import { requestSigninToken } from "../console/signin-token.js";
@@ -87,9 +87,21 @@ export async function consoleSignin(options: SigninOptions, ctx: CommandContext)
   const url = loginUrl(endpoint, token, consoleDestination(partition, region));
   const until = `the console session ends with the role session, at ${creds.expiration.toISOString()}`;
   if (options.open) {
+    const unreachable = pageUnreachable(ctx.env, await resolvedOpener(ctx.env), xdgDefaultBrowser(ctx.env));
+    if (unreachable !== undefined) {
+      // The file page cannot work there; the link itself goes in the opener's arguments.
+      await openInBrowser(url, ctx.env);
+      ctx.result["opened"] = true;
+      report.done("Asked the browser to open the console; the sign-in link is valid for 15 minutes.");
+      report.line(`  ${report.color.dim(`Signed in as ${creds.assumedRoleArn}; ${until}.`)}`);
+      report.line(
+        `  ${report.color.dim(`The link went in the browser command's arguments (${unreachable}): other local users can see it while that command runs.`)}`,
+      );
+      return;
+    }
     const page = await openPage(url, ctx.env);
     ctx.result["opened"] = true;
-    report.done("Opened the console in your browser; the sign-in link is valid for 15 minutes.");
+    report.done("Asked the browser to open the console; the sign-in link is valid for 15 minutes.");
     report.line(
       `  ${report.color.dim(`Signed in as ${creds.assumedRoleArn}; ${until}. The link waits in ${page} (yours alone) until a run after those 15 minutes removes it.`)}`,
     );
