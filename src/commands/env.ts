@@ -7,7 +7,7 @@
  */
 import { writeSync } from "node:fs";
 import { constants } from "node:os";
-import { exposedFile } from "../credential-process-output.js";
+import { exposedStream } from "../credential-process-output.js";
 import { failingStatement } from "../env-format/failure.js";
 import { renderEnv, type EnvFormat } from "../env-format/index.js";
 import { invalidInput } from "../errors.js";
@@ -34,8 +34,7 @@ export async function envCommand(options: EnvOptions, ctx: CommandContext): Prom
       'Evaluate it: eval "$(xacct env)" (fish: xacct env --format fish | source), or pass --force to see them.',
     );
   }
-  const fd = (ctx.stdout as { fd?: unknown }).fd;
-  if (typeof fd === "number" && exposedFile(fd)) {
+  if (exposedStream(ctx.stdout)) {
     throw invalidInput(
       "xacct env prints secret keys, and its output is a file other users may read (or another user's), so it prints nothing.",
       "Make the file private first: (umask 077; xacct env --format dotenv > .env), or chmod 600 it, or send the output to a pipe.",
@@ -43,6 +42,7 @@ export async function envCommand(options: EnvOptions, ctx: CommandContext): Prom
   }
   refuseNested("env", ctx.env, options.allowNested);
   const format = options.format ?? "sh";
+  const fd = (ctx.stdout as { fd?: unknown }).fd;
   const stopFailingOnSignal = typeof fd === "number" && !(ctx.stdout as { isTTY?: boolean }).isTTY ? failOnSignal(fd, format) : () => undefined;
   try {
     const session = await roleSession("env", options, ctx, true);

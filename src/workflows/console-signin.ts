@@ -12,7 +12,7 @@
 import { pathToFileURL } from "node:url";
 import { stsClientFor } from "../aws/sts.js";
 import { loadProfileView } from "../awsconfig/sdk-view.js";
-import { exposedFile } from "../credential-process-output.js";
+import { exposedStream } from "../credential-process-output.js";
 import { openInBrowser, pageUnreachable, requireOpener, resolvedOpener, xdgDefaultBrowser } from "../console/browser.js";
 import { consoleDestination, FEDERATION_ENDPOINT_VARIABLE, federationEndpoint, foreignFederationHost, loginUrl } from "../console/federation-url.js";
 import { removeSigninPage, sweepSigninPages, writeSigninPage } from "../console/signin-page.js";
@@ -146,8 +146,7 @@ function refuseWhereTheLinkWouldShow(options: SigninOptions, ctx: CommandContext
       "Add --open to open it in your browser without printing it, pipe it (xacct console --signin | pbcopy), or add --force to print it anyway.",
     );
   }
-  const fd = (ctx.stdout as { fd?: unknown }).fd;
-  if (typeof fd === "number" && exposedFile(fd)) {
+  if (exposedStream(ctx.stdout)) {
     throw invalidInput(
       "The sign-in link is a credential (anyone holding it gets the console for 15 minutes), and its output is a file other users may read (or another user's), so xacct prints nothing.",
       "Make the file private first (chmod 600 FILE), send the link to a pipe, or add --open.",
