@@ -3,6 +3,11 @@
 // answers below are given on every run of a shell prompt or an AWS tool.
 const args = process.argv.slice(2);
 
+// Node opens its inspector (a debugger any local user can reach at 127.0.0.1:9229) on SIGUSR1
+// unless a listener is installed. xacct holds keys from its first line on, so one always is,
+// in every command; xacct exec adds its own listener, which passes the signal to its command.
+process.on("SIGUSR1", () => {});
+
 // `xacct --version` is run by scripts and shell prompts: answer it without loading the CLI.
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   const { readFileSync } = await import("node:fs");

@@ -394,7 +394,7 @@ function addSessionCommands(program: Command, run: Runner): void {
         '  eval "$(xacct env)"                                   sh, bash, zsh',
         "  xacct env --format fish | source                      fish",
         "  xacct env --format powershell | Invoke-Expression     PowerShell",
-        "  xacct env --format dotenv > .env                      docker, Compose, dotenv libraries",
+        "  (umask 077; xacct env --format dotenv > .env)         docker, Compose, dotenv libraries",
         "",
         "sh, fish and powershell also remove AWS_PROFILE and the other variables that would choose other credentials.",
         "On failure they print one statement that fails when evaluated (the exit code is kept). In scripts:",

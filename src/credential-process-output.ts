@@ -32,3 +32,9 @@ export function exposedFile(fd: number): boolean {
   const ours = process.getuid?.();
   return (info.mode & 0o077) !== 0 || (ours !== undefined && info.uid !== ours);
 }
+
+/** Whether a stream (the command's stdout) is a file others may read: see exposedFile. A stream with no descriptor is not. */
+export function exposedStream(stream: unknown): boolean {
+  const fd = (stream as { fd?: unknown }).fd;
+  return typeof fd === "number" && exposedFile(fd);
+}

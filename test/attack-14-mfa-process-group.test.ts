@@ -1,7 +1,7 @@
 /**
- * Attack 14 (x4 1): mfa_process runs in its own process group. A command that leaves a
- * background child holding stdout is done when the command itself exits; a hanging one is
- * stopped at the timeout with its whole group, and that is one sentence.
+ * Attack 14 (x4 1, r2 3): a command that leaves a background child holding stdout is done when
+ * the command itself exits (the child is its own business); a hanging one is stopped at the
+ * timeout, and that is one sentence.
  */
 import { readFileSync } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
@@ -34,9 +34,6 @@ describe("mfa_process and the children it leaves", () => {
       const code = await codeFromProcess(`sh -c 'sleep 300 & echo $! > ${pid}; echo 123456'`, "staging", process.env);
       expect(code).toBe("123456");
       expect(Date.now() - started).toBeLessThan(5_000);
-      // Left running, it would hold the stderr xacct shares with the AWS tool, which reads it to the end.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(alive(Number(await readFile(pid, "utf8")))).toBe(false);
     } finally {
       try {
         process.kill(Number(await readFile(pid, "utf8")), "SIGKILL");
@@ -46,7 +43,7 @@ describe("mfa_process and the children it leaves", () => {
     }
   });
 
-  it("a command that hangs (ignoring SIGTERM, with a child) is stopped at the timeout, group and all, in one sentence", async () => {
+  it("a command that hangs (ignoring SIGTERM, with a child) is stopped at the timeout, in one sentence", async () => {
     const dir = await mkdtemp(join(tmpdir(), "xacct-mfa-group-"));
     const pids = join(dir, "pids");
     const line = `sh -c 'trap "" TERM; sleep 300 & echo $! > ${pids}; echo $$ >> ${pids}; wait'`;
@@ -60,7 +57,12 @@ describe("mfa_process and the children it leaves", () => {
     expect((error as XacctError).message).toBe("The mfa_process of profile staging did not finish within 1 s and was stopped, so there is no MFA code.");
     const [child, shell] = (await readFile(pids, "utf8")).trim().split("\n").map(Number);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(alive(child!)).toBe(false);
     expect(alive(shell!)).toBe(false);
+    // What it left running is its own (README): not waited for, and cleaned up here.
+    try {
+      process.kill(child!, "SIGKILL");
+    } catch {
+      // gone
+    }
   });
 });

@@ -94,7 +94,7 @@ describe("console --signin --open", () => {
     const browser = await fakeBrowser("foreground", 6);
     const result = await run(["console", "--signin", "--open", "--setup", BUCKET], { BROWSER: browser.command });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/✔ Opened the console/);
+    expect(result.stdout).toMatch(/✔ Asked the browser to open the console/);
   });
 
   it("the opener's argv holds no sign-in token: it gets a file:// page, 0600 in a 0700 folder of xacct's cache, that holds the link", async () => {

@@ -186,7 +186,7 @@ describe("xacct console --signin", () => {
     expect(url.searchParams.get("Action")).toBe("login");
     expect(result.stdout + result.stderr).not.toContain("SigninToken");
     expect(result.stdout + result.stderr).not.toContain(encodeURIComponent(TOKEN));
-    expect(result.stdout).toMatch(/Opened the console in your browser; the sign-in link is valid for 15 minutes/);
+    expect(result.stdout).toMatch(/Asked the browser to open the console; the sign-in link is valid for 15 minutes/);
   });
 
   it("$BROWSER with %s puts the URL in that place, still one argument", async () => {

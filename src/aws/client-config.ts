@@ -8,6 +8,7 @@ import { fromIni, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { createHash } from "node:crypto";
+import { refuseBorrowedEndpoint } from "../awsconfig/borrowed-endpoint.js";
 import { narrowSdkFilesFor } from "../awsconfig/sdk-files.js";
 import { canonicalInput, type ApiCall, type CallLog } from "./call-log.js";
 
@@ -34,6 +35,7 @@ export function credentialsFor(target: AwsTarget): AwsCredentialIdentity | AwsCr
 export function commonConfig(target: AwsTarget) {
   // Profiles in a big config file: the SDK reads only what this client can use (sdk-files.ts).
   narrowSdkFilesFor(target.profile);
+  if (target.profile && !target.endpoint) refuseBorrowedEndpoint(target.profile);
   return {
     region: target.region,
     credentials: credentialsFor(target),

@@ -5,7 +5,7 @@
  * never holds a secret.
  */
 import { roleSession, type RoleSessionOptions } from "../workflows/role-session.js";
-import { credentialProcessJson, exposedFile } from "../credential-process-output.js";
+import { credentialProcessJson, exposedStream } from "../credential-process-output.js";
 import { invalidInput } from "../errors.js";
 import type { CommandContext } from "./context.js";
 
@@ -25,8 +25,7 @@ export async function credentialsCommand(options: CredentialsOptions, ctx: Comma
       "Use a profile with credential_process (xacct assume --write-profile --profile-style process), or xacct assume to see who you would be.",
     );
   }
-  const fd = (ctx.stdout as { fd?: unknown }).fd;
-  if (typeof fd === "number" && exposedFile(fd)) {
+  if (exposedStream(ctx.stdout)) {
     throw invalidInput(
       "xacct credentials prints secret keys, and its output is a file other users may read (or another user's), so it prints nothing.",
       "Make the file private first (chmod 600 FILE), or send the output to a pipe.",

@@ -94,6 +94,19 @@ export function refusePermissionSetTrustWith(trust: {
 }
 
 /**
+ * A Staging role has no MFA device of its own, xacct's MFA session needs an IAM user's keys, and
+ * AWS does not document that aws:MultiFactorAuthPresent survives role chaining: the condition
+ * could refuse every session of the role.
+ */
+export function refuseStagingRoleWithMfa(answers: { stagingRole?: string | undefined; requireMfa?: boolean | undefined }): void {
+  if (answers.stagingRole === undefined || !answers.requireMfa) return;
+  throw invalidInput(
+    `--require-mfa does not go with --staging-role ${answers.stagingRole}: a role has no MFA device, xacct can make an MFA session only for an IAM user, and AWS does not document that aws:MultiFactorAuthPresent survives role chaining, so the trust could refuse every session of that role.`,
+    "Leave --require-mfa out (narrow who may assume the Staging role instead), or use a Staging user with --require-mfa.",
+  );
+}
+
+/**
  * Roles Identity Center or an AWS service owns are modifiable only by AWS: IAM refuses the
  * inline policy, and only after Production is written. Their names tell (the path is checked
  * once the role is read).
@@ -137,6 +150,7 @@ export function checkSetupFlags(options: SetupOptions): void {
   options.trustSsoPermissionSet?.forEach(checkPermissionSetName);
   if (options.trustSsoPermissionSet?.length) refusePermissionSetWith(options);
   refusePermissionSetTrustWith({ principals: options.trustPrincipal, requireMfa: options.requireMfa, ssoPermissionSets: options.trustSsoPermissionSet });
+  refuseStagingRoleWithMfa({ stagingRole: options.stagingRole, requireMfa: options.requireMfa });
   // --external-id alone (true) asks xacct to generate one.
   if (typeof options.externalId === "string") checkExternalId(options.externalId);
   given(options.orgId, checkOrgId);

@@ -29,7 +29,7 @@ import { defaultProfileStyle, type ProfileStyle } from "../awsconfig/profile-sty
 import { gatherAnswers, trustFlags, type RememberedSetups } from "./setup-answers.js";
 import { mfaFlagsGiven, setupProfiles, testAccess } from "./setup-test.js";
 import { checkProfileStyle } from "../validate/index.js";
-import { checkSetupFlags, refuseAwsOwnedStagingRole, refusePermissionSetTrustWith } from "./setup-flags.js";
+import { checkSetupFlags, refuseAwsOwnedStagingRole, refusePermissionSetTrustWith, refuseStagingRoleWithMfa } from "./setup-flags.js";
 import { grantMoreStaging, listOf } from "../setups/accounts.js";
 import { checkDocumentSizes } from "../stages/document-sizes.js";
 import { refuseInexactRewrite } from "../policy/index.js";
@@ -90,6 +90,7 @@ async function runSetup(options: SetupOptions, ctx: CommandContext, setups: Reme
   });
   // The flags were checked alone; what a rerun keeps from the earlier run joins them here.
   refusePermissionSetTrustWith(session.answers.trust);
+  refuseStagingRoleWithMfa({ stagingRole: session.answers.stagingRole, requireMfa: session.answers.trust.requireMfa });
   refuseDroppedStaging(session.previous, { id: setupId(session.answers), moreStaging: session.accounts.moreStaging ?? [] });
   if (session.answers.mode === "role") refuseTakenProfile(setups.remembered, setupId(session.answers), tempProfile, "--temp-profile");
   warnProfileLeftBehind(ctx, session.previous, session.answers, tempProfile);

@@ -76,6 +76,9 @@ const FISH_FUNCTIONS = [
   "# Setup names come from xacct's state file, through the xacct being completed.",
   "function __xacct_setups",
   "    set -l bin (commandline -opc)[1]",
-  "    command $bin __complete setups 2>/dev/null",
+  "    # As the user's fish reaches it (a function or alias too); quiet when it reaches none.",
+  "    if functions -q -- $bin; or command -q -- $bin",
+  "        $bin __complete setups 2>/dev/null",
+  "    end",
   "end",
 ].join("\n");

@@ -6,7 +6,7 @@
  * failed; one still running after a short wait (a browser started in the foreground) opened
  * it, and runs on, detached, while xacct returns.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { access, constants } from "node:fs/promises";
 import { delimiter, isAbsolute, join } from "node:path";
 import { XacctError } from "../errors.js";
@@ -107,4 +107,47 @@ function launch(opener: Opener, env: NodeJS.ProcessEnv, settleMs: number): Promi
     child.on("error", (error: NodeJS.ErrnoException) => settle(error.code === "ENOENT" ? "was not found" : `could not start (${error.code ?? error.message})`));
     child.once("exit", (code, signal) => settle(code === 0 ? undefined : `exited with ${code ?? signal}`));
   });
+}
+
+/**
+ * Where a browser cannot read the file:// page in xacct's cache, so the opener must get the
+ * https link itself: why, or undefined. WSL (a Windows browser, a Linux path); VS Code remote,
+ * Codespaces and dev containers (the $BROWSER helper opens the URL on the user's own machine);
+ * a snap browser (the snap `home` interface hides dot-folders such as ~/.cache). `resolved`:
+ * the first opener's real path; `defaultBrowser`: what xdg-settings names, when asked. Pure.
+ */
+export function pageUnreachable(env: NodeJS.ProcessEnv, resolved: string | undefined, defaultBrowser?: string): string | undefined {
+  if (env["WSL_DISTRO_NAME"] || env["WSL_INTEROP"]) return "WSL: a Windows browser cannot read a Linux file";
+  const browser = env["BROWSER"] ?? "";
+  if (env["VSCODE_IPC_HOOK_CLI"] || env["CODESPACES"] || env["REMOTE_CONTAINERS"] || /vscode|code-server|helpers\/browser\.sh/i.test(browser))
+    return "VS Code remote, Codespaces or a dev container: the browser runs on another machine";
+  if (resolved !== undefined && resolved.startsWith("/snap/")) return "a snap browser cannot read xacct's cache folder";
+  if (defaultBrowser !== undefined && /^[a-z0-9-]+_[A-Za-z0-9._-]+\.desktop$/.test(defaultBrowser.trim()))
+    return "the default browser is a snap, which cannot read xacct's cache folder";
+  return undefined;
+}
+
+/** The first opener's path, links resolved, if it is on PATH. */
+export async function resolvedOpener(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
+  const first = openersFor("", env, platform)[0];
+  if (!first) return undefined;
+  const { realpath } = await import("node:fs/promises");
+  const candidates = first.command.includes("/")
+    ? [first.command]
+    : (env["PATH"] ?? "")
+        .split(delimiter)
+        .filter((dir) => isAbsolute(dir))
+        .map((dir) => join(dir, first.command));
+  for (const path of candidates) {
+    const real = await realpath(path).catch(() => undefined);
+    if (real !== undefined) return real;
+  }
+  return undefined;
+}
+
+/** xdg-open's default browser (`xdg-settings get default-web-browser`), asked only when xdg-open is the opener; undefined when unknown within a second. */
+export function xdgDefaultBrowser(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (platform !== "linux" || openersFor("", env, platform)[0]?.command !== "xdg-open") return undefined;
+  const ran = spawnSync("xdg-settings", ["get", "default-web-browser"], { env, encoding: "utf8", timeout: 1_000, stdio: ["ignore", "pipe", "ignore"] });
+  return ran.status === 0 ? ran.stdout.trim() : undefined;
 }

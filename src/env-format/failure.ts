@@ -22,5 +22,10 @@ export function envFailureText(argv: readonly string[]): string | undefined {
     if (word === "--format") format = argv[i + 1] ?? format;
     else if (word.startsWith("--format=")) format = word.slice("--format=".length);
   }
+  return failingStatement(format);
+}
+
+/** The failing statement for one --format (a format xacct does not know: `false`). */
+export function failingStatement(format: string): string | undefined {
   return format in FAILING ? FAILING[format] : "false\n";
 }

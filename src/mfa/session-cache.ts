@@ -22,7 +22,12 @@ export interface MfaSessionKey {
    * session. Only this profile's: writing another profile costs no new code.
    */
   caller: string;
-  // No keys from the environment: the session is always fetched with the named profile's own.
+  /**
+   * AWS_PROFILE: the AWS SDK for JavaScript takes configured endpoints (endpoint_url, services)
+   * from that profile, not from the named one, so it can decide where the session came from.
+   * No keys from the environment: the session is always fetched with the named profile's own.
+   */
+  sdkProfile: string;
 }
 
 /** `mfa-` + the profile's hash + the whole key's: teardown finds a profile's sessions; no name is in a file name. */

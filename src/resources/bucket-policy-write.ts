@@ -7,7 +7,8 @@
  * statements and the others' the plan showed must be there. If another writer keeps getting
  * in between, setup stops and says so instead of reporting success.
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { cacheDirectory } from "../credentials-cache-read.js";
 import { GetBucketPolicyCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import type { AwsClients } from "../aws/clients.js";
 import { unlessMissing } from "../aws/errors.js";
@@ -41,7 +42,8 @@ export async function readBucketPolicy(clients: AwsClients, bucket: string): Pro
 }
 
 export function bucketPolicyLockDirectory(env: NodeJS.ProcessEnv, home: string): string {
-  return join(env["XDG_CACHE_HOME"] || join(home, ".cache"), "xacct", "locks");
+  // The same cache root as the session cache (a relative XDG_CACHE_HOME is ignored), so every run meets at one lock.
+  return join(dirname(cacheDirectory(env, home)), "locks");
 }
 
 export async function writeBucketPolicy(clients: AwsClients, write: BucketPolicyWrite): Promise<void> {

@@ -12,7 +12,8 @@
 import { pathToFileURL } from "node:url";
 import { stsClientFor } from "../aws/sts.js";
 import { loadProfileView } from "../awsconfig/sdk-view.js";
-import { openInBrowser, requireOpener } from "../console/browser.js";
+import { exposedStream } from "../credential-process-output.js";
+import { openInBrowser, pageUnreachable, requireOpener, resolvedOpener, xdgDefaultBrowser } from "../console/browser.js";
 import { consoleDestination, FEDERATION_ENDPOINT_VARIABLE, federationEndpoint, foreignFederationHost, loginUrl } from "../console/federation-url.js";
 import { removeSigninPage, sweepSigninPages, writeSigninPage } from "../console/signin-page.js";
 import { requestSigninToken } from "../console/signin-token.js";
@@ -86,9 +87,21 @@ export async function consoleSignin(options: SigninOptions, ctx: CommandContext)
   const url = loginUrl(endpoint, token, consoleDestination(partition, region));
   const until = `the console session ends with the role session, at ${creds.expiration.toISOString()}`;
   if (options.open) {
+    const unreachable = pageUnreachable(ctx.env, await resolvedOpener(ctx.env), xdgDefaultBrowser(ctx.env));
+    if (unreachable !== undefined) {
+      // The file page cannot work there; the link itself goes in the opener's arguments.
+      await openInBrowser(url, ctx.env);
+      ctx.result["opened"] = true;
+      report.done("Asked the browser to open the console; the sign-in link is valid for 15 minutes.");
+      report.line(`  ${report.color.dim(`Signed in as ${creds.assumedRoleArn}; ${until}.`)}`);
+      report.line(
+        `  ${report.color.dim(`The link went in the browser command's arguments (${unreachable}): other local users can see it while that command runs.`)}`,
+      );
+      return;
+    }
     const page = await openPage(url, ctx.env);
     ctx.result["opened"] = true;
-    report.done("Opened the console in your browser; the sign-in link is valid for 15 minutes.");
+    report.done("Asked the browser to open the console; the sign-in link is valid for 15 minutes.");
     report.line(
       `  ${report.color.dim(`Signed in as ${creds.assumedRoleArn}; ${until}. The link waits in ${page} (yours alone) until a run after those 15 minutes removes it.`)}`,
     );
@@ -131,6 +144,12 @@ function refuseWhereTheLinkWouldShow(options: SigninOptions, ctx: CommandContext
     throw invalidInput(
       "The sign-in link is a credential (anyone holding it gets the console for 15 minutes), and xacct will not print it to a terminal.",
       "Add --open to open it in your browser without printing it, pipe it (xacct console --signin | pbcopy), or add --force to print it anyway.",
+    );
+  }
+  if (exposedStream(ctx.stdout)) {
+    throw invalidInput(
+      "The sign-in link is a credential (anyone holding it gets the console for 15 minutes), and its output is a file other users may read (or another user's), so xacct prints nothing.",
+      "Make the file private first (chmod 600 FILE), send the link to a pipe, or add --open.",
     );
   }
 }

@@ -55,6 +55,7 @@ export async function mfaSession(request: MfaSessionRequest, ctx: CommandContext
     configPath: configFilePath(ctx.env),
     credentialsPath: credentialsFilePath(ctx.env),
     caller: JSON.stringify(MFA_CALLER_SETTINGS.map((name) => request.settings[name] ?? "")),
+    sdkProfile: ctx.env["AWS_PROFILE"] ?? "",
   });
   let started = false;
   const creds = await cachedSession(

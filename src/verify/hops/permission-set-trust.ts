@@ -5,6 +5,7 @@
  */
 import { evaluate, type ContextValue, type LabeledPolicy } from "../../policy-eval/index.js";
 import { ANY_IDENTITY, grantingStatements } from "./judge.js";
+import { changedPermissionSetStatement } from "./permission-set-statement.js";
 import type { RolePath } from "./path.js";
 import type { Hop, VerifyTarget } from "./types.js";
 
@@ -74,6 +75,16 @@ export function refusedPrincipals(target: VerifyTarget, partition: string): Refu
 export function permissionSetOnlyHop(trust: LabeledPolicy, target: VerifyTarget, path: RolePath): Hop {
   const sets = (target.ssoPermissionSets ?? []).join(", ");
   const title = `the trust policy of ${target.roleName} admits no one of Staging but permission set ${sets}`;
+  const changed = changedPermissionSetStatement(trust.document, target, path.partition);
+  if (changed) {
+    return {
+      id: "trust-admits-only-permission-set",
+      title,
+      ok: false,
+      detail: `${changed}: the plan admits only permission set ${sets}.`,
+      fix: "Run `xacct setup` again to restore the planned trust.",
+    };
+  }
   for (const probe of refusedPrincipals(target, path.partition)) {
     const request = path.assume({ arn: probe.callerArn, accountId: probe.accountId });
     const context: Record<string, ContextValue> = { ...request.context, "aws:PrincipalArn": probe.principalArn, "aws:PrincipalAccount": probe.accountId };
