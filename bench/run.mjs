@@ -14,7 +14,8 @@ import { benchDownload } from "./download.mjs";
 import { startEmulator } from "./emulator.mjs";
 import { awsCliFlow, xacctFlow } from "./flow.mjs";
 import { fmt, median } from "./measure.mjs";
-import { benchStartup, loadedModules } from "./startup.mjs";
+import { loadedModules } from "./loaded-modules.mjs";
+import { benchStartup, HEAVY } from "./startup.mjs";
 
 // The harness's own SDK clients (bootstrap, uploads) run in this process.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -130,7 +131,7 @@ try {
   if (hits.results.node22) hitRows(`official Node ${node22.version}`, hits.results.node22, (ratio) => ratio <= 1.5);
   else row("`credentials` cache hit, official Node 22", "not measured", node22.problem, "", "≤ 1.5×", false);
   hitRows(`default node ${process.version}`, hits.results.default, () => null);
-  const loaded = await loadedModules(CREDENTIALS_LINE, hits.env);
+  const loaded = await loadedModules(CREDENTIALS_LINE, { env: hits.env, heavyPatterns: HEAVY });
   const clean = loaded.heavy.length === 0 && loaded.names.every((name) => name === "dist/credential-process.cjs");
   row(
     "modules loaded by a `credentials` cache hit",
