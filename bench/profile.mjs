@@ -70,7 +70,13 @@ function parseArgs(argv) {
   };
   if (dashes === -1) usage("no command to profile");
   const keep = own.includes("--keep") ? resolve(own[own.indexOf("--keep") + 1] ?? usage("--keep takes a folder")) : undefined;
-  return { nodeName: nodeOption(own) ?? "22", runs: number("--runs", 5), top: number("--top", 12), keep, args: argv.slice(dashes + 1) };
+  let nodeName;
+  try {
+    nodeName = nodeOption(own) ?? "22";
+  } catch (error) {
+    usage(error.message);
+  }
+  return { nodeName, runs: number("--runs", 5), top: number("--top", 12), keep, args: argv.slice(dashes + 1) };
 }
 
 function usage(problem) {
