@@ -65,6 +65,7 @@ function selfTimes(profile) {
 
 /** The file a frame ran in: a path under the repository, a kind of Node built-in, or V8's own work. */
 function fileOf({ url, functionName }) {
+  if (url === "" && functionName === "(idle)") return "(idle: waiting for the network, a timer, a child)";
   if (url === "") return functionName.startsWith("(") ? `V8 ${functionName}` : "native code (Node's C++ bindings)";
   if (url.startsWith("node:internal/modules/")) return "node: module loader";
   if (url.startsWith("node:internal/bootstrap/")) return "node: compiling built-ins";
@@ -80,6 +81,7 @@ function fileOf({ url, functionName }) {
  */
 function sourceOf(frame, maps) {
   if (frame.url === "" && !frame.functionName.startsWith("(")) return `native: ${frame.functionName}`;
+  if (frame.url === "") return fileOf(frame);
   if (frame.url.startsWith("node:")) return frame.url.replace(/^(node:(?:internal\/)?[^/]+\/?[^/]*).*/, "$1");
   const file = fileOf(frame);
   if (!file.startsWith("dist/")) return file;

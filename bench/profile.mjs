@@ -2,6 +2,7 @@
  * Where one command's time goes, for finding what to remove (not a test: nothing is judged).
  *
  *   node bench/profile.mjs [--node 22|24|default] [--runs N] [--top N] [--keep DIR] -- ARGS…
+ *   npm run profile -- --node 24 -- --help        (builds dist/ first)
  *
  * Runs `bin/xacct.js ARGS` on that Node (default: the official 22 build) under --cpu-prof, N
  * times (default 5) after one warm-up run that fills the compile cache, each next to a plain
@@ -90,13 +91,14 @@ function needsAws(args) {
   return !["help", "completion", "__complete"].includes(args.find((arg) => !arg.startsWith("-")));
 }
 
-/** What the sandbox needs before the first run (`once`) and before each run (`each`). */
+/** What the sandbox needs before the first run (`once`, which makes its env) and before each run (`each`). */
 function preparation(args, sandbox) {
   const nothing = async () => {};
   if (!sandbox) return { once: nothing, each: nothing };
   const command = args.find((arg) => !arg.startsWith("-"));
-  if (command === "setup") return { once: nothing, each: () => sandbox.reset() };
-  if (command === "teardown") return { once: nothing, each: async () => (await sandbox.reset(), await xacct(sandbox, SETUP_ARGS)) };
+  const reset = () => sandbox.reset();
+  if (command === "setup") return { once: reset, each: reset };
+  if (command === "teardown") return { once: reset, each: async () => (await reset(), await xacct(sandbox, SETUP_ARGS)) };
   const finishedSetup = async () => {
     await sandbox.reset();
     await xacct(sandbox, SETUP_ARGS);
