@@ -28,7 +28,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 const quick = process.argv.includes("--quick");
 const RUNS = quick
-  ? { startup: 8, credentials: 8, oneCall: 5, flow: 1, download: 1, downloadMb: 64, config: 5, bigConfig: 1 }
+  ? { startup: 15, credentials: 8, oneCall: 5, flow: 1, download: 1, downloadMb: 64, config: 5, bigConfig: 1 }
   : { startup: 41, credentials: 25, oneCall: 15, flow: 5, download: 5, downloadMb: 256, config: 11, bigConfig: 3 };
 const progress = (text) => process.stderr.write(`bench: ${new Date().toISOString().slice(11, 19)} ${text}\n`);
 
