@@ -1,6 +1,7 @@
 /**
- * What one run of `xacct ARGS` loads from dist/: the files in load order with their sizes,
- * and any heavy source among them (read from each file's source map).
+ * What one run of `xacct ARGS` loads: from dist/, the files in load order with their sizes
+ * and any heavy source among them (read from each file's source map); from Node, the built-in
+ * modules a bare `node -e 0` does not load.
  */
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { runOk } from "./measure.mjs";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "xacct.js");
 const LIST_MODULES = join(ROOT, "bench", "list-modules.mjs");
+const LIST_BUILTINS = join(ROOT, "bench", "list-builtins.mjs");
 
 /** `{ files, bytes, names, sizes, heavy }`; `heavy` lists the sources matching any of `heavyPatterns`. */
 export async function loadedModules(args, { env, cwd, node = process.execPath, heavyPatterns = [] } = {}) {
@@ -34,6 +36,22 @@ export async function loadedModules(args, { env, cwd, node = process.execPath, h
       sizes,
       heavy: [...heavy],
     };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The built-ins (`child_process`, `internal/tty`, …) `xacct ARGS` loads and `node -e 0` does not, in load order. */
+export async function loadedBuiltins(args, { env, cwd, node = process.execPath } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), "xacct-bench-builtins-"));
+  try {
+    const listed = async (name, argv) => {
+      const list = join(dir, name);
+      await runOk(node, ["--import", LIST_BUILTINS, ...argv], { env: { ...env, XACCT_BENCH_BUILTIN_LIST: list }, cwd });
+      return (await readFile(list, "utf8")).split("\n").filter(Boolean);
+    };
+    const bare = new Set(await listed("node.txt", ["-e", "0"]));
+    return (await listed("xacct.txt", [BIN, ...args])).filter((name) => !bare.has(name));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -10,7 +10,7 @@
  * sandbox with a finished setup, the sample object uploaded and TempCred written (`setup`
  * itself starts from empty accounts each run, `teardown` from a fresh setup). Prints the
  * medians, self time per run summed by the file that ran and by the source it was built from,
- * and the dist/ files the command loads. `--keep DIR` keeps the .cpuprofile files (one folder
+ * the dist/ files the command loads, and the Node built-ins it loads beyond `node -e 0`. `--keep DIR` keeps the .cpuprofile files (one folder
  * per run) for Chrome DevTools. Needs `npm run build` first.
  */
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
@@ -19,7 +19,7 @@ import { join, resolve } from "node:path";
 import { addSummaries, summarizeProfile } from "./cpu-profile.mjs";
 import { startEmulator, uploadSample } from "./emulator.mjs";
 import { BIN, BUCKET, SETUP_ARGS, xacct } from "./flow.mjs";
-import { loadedModules } from "./loaded-modules.mjs";
+import { loadedBuiltins, loadedModules } from "./loaded-modules.mjs";
 import { fmt, median, runOk } from "./measure.mjs";
 import { nodeOption, resolveNode } from "./nodes.mjs";
 
@@ -54,7 +54,9 @@ try {
   const summary = addSummaries(await Promise.all([...Array(runs).keys()].map((i) => readProfile(join(dir, String(i))))));
   await prepare.each();
   const loaded = await loadedModules(args, { ...options, node: node.node });
-  print({ times, summary, loaded });
+  await prepare.each();
+  const builtins = await loadedBuiltins(args, { ...options, node: node.node });
+  print({ times, summary, loaded, builtins });
 } finally {
   if (!keep) await rm(dir, { recursive: true, force: true });
   await sandbox?.stop();
@@ -120,7 +122,7 @@ async function readProfile(folder) {
   return summarizeProfile(JSON.parse(await readFile(join(folder, file), "utf8")));
 }
 
-function print({ times, summary, loaded }) {
+function print({ times, summary, loaded, builtins }) {
   const [xacctMs, nodeMs, profiledMs] = [median(times.xacct), median(times.node), median(times.profiled)];
   const where = sandbox ? "against the emulator" : "no AWS";
   console.log(`xacct ${args.join(" ")}: Node ${node.version}${node.official ? " (official build)" : ""}, ${where}, medians of ${runs} runs after a warm-up`);
@@ -135,6 +137,8 @@ function print({ times, summary, loaded }) {
   }
   console.log(`\ndist/ files loaded, in load order: ${loaded.files}, ${kb(loaded.bytes)}`);
   for (const file of loaded.sizes) console.log(`  ${kb(file.bytes).padStart(8)}  ${file.name}`);
+  const publicOnes = builtins.filter((name) => !name.startsWith("internal/"));
+  console.log(`\nNode built-ins loaded that \`node -e 0\` does not: ${builtins.length}, of them public: ${publicOnes.join(", ") || "none"}`);
 }
 
 function kb(bytes) {
