@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { addSummaries, summarizeProfile } from "./cpu-profile.mjs";
 import { startEmulator, uploadSample } from "./emulator.mjs";
-import { BIN, BUCKET, SETUP_ARGS, xacct } from "./flow.mjs";
+import { BIN, BUCKET, SAMPLE, SETUP_ARGS, xacct } from "./flow.mjs";
 import { loadedBuiltins, loadedModules } from "./loaded-modules.mjs";
 import { fmt, median, runOk } from "./measure.mjs";
 import { nodeOption, resolveNode } from "./nodes.mjs";
@@ -104,7 +104,7 @@ function preparation(args, sandbox) {
   const finishedSetup = async () => {
     await sandbox.reset();
     await xacct(sandbox, SETUP_ARGS);
-    await uploadSample(sandbox.endpoint, sandbox.accounts.prod.accessKey, BUCKET, "Sunset.jpg");
+    await uploadSample(sandbox.endpoint, sandbox.accounts.prod.accessKey, BUCKET, SAMPLE);
     await xacct(sandbox, ["assume", "--write-profile"]);
   };
   return { once: finishedSetup, each: nothing };

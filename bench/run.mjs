@@ -106,7 +106,7 @@ function rowsFor(version) {
   return [
     ...rowsOf.startupRows(m.startup, true),
     ...rowsOf.oneCallRows(m.oneCall),
-    ...rowsOf.flowRows(m.flow, m.aws, rowsOf.flowFloor(m.calls, m.oneCall, m.flow)),
+    ...rowsOf.flowRows(m.flow, m.aws, rowsOf.flowFloor(m.calls, m.flow)),
     ...rowsOf.downloadRows(m.download),
     ...rowsOf.bigConfigRows(m.bigConfig, m.roleStyle),
     ...rowsOf.credentialsRows(m.hit, true),
