@@ -1,7 +1,8 @@
 /**
  * The three stages end to end, timed: xacct's three commands against the same steps done by
  * hand with the aws CLI, as the recipe does them. Each run starts from two empty accounts; the
- * sample object is uploaded (untimed) once the bucket exists.
+ * sample object is uploaded (untimed) once the bucket exists. `benchFlows` takes turns between
+ * the two and times the parts of xacct's floor in the same loop.
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
