@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// No static imports: each `import` of even a Node built-in costs start-up time, and the two
-// answers below are given on every run of a shell prompt or an AWS tool.
+// CommonJS (bin/package.json): an ES module entry starts Node's ES module loader, and its every
+// `import` of a built-in loads the whole of that module, a cost paid on every run of a shell
+// prompt or an AWS tool. require() loads built-ins as they are, and the two answers below need
+// nothing else.
+"use strict";
 const args = process.argv.slice(2);
 
 // Node opens its inspector (a debugger any local user can reach at 127.0.0.1:9229) on SIGUSR1
@@ -8,38 +11,50 @@ const args = process.argv.slice(2);
 // in every command; xacct exec adds its own listener, which passes the signal to its command.
 process.on("SIGUSR1", () => {});
 
-// `xacct --version` is run by scripts and shell prompts: answer it without loading the CLI.
-if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
-  const { readFileSync } = await import("node:fs");
-  process.stdout.write(`${JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version}\n`);
+if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) printVersion();
+else void run();
+
+/**
+ * `xacct --version` is run by scripts and shell prompts: answered without loading the CLI, in
+ * one write to the descriptor (building process.stdout for a pipe costs more than the rest).
+ * A write that fails is lost, as one to a closed pipe always was: the exit code stays 0.
+ */
+function printVersion() {
+  const { readFileSync, writeSync } = require("node:fs");
+  const { version } = JSON.parse(readFileSync(require("node:path").join(__dirname, "..", "package.json"), "utf8"));
+  try {
+    writeSync(1, `${version}\n`);
+  } catch {
+    // nobody to tell
+  }
   process.exit(0);
 }
 
-// `xacct credentials` (credential_process) runs before every AWS command of its profile: a
-// cached session is printed by one small module with no SDK and no command framework. Any
-// doubt (a miss, a flag it does not know, bad input) leaves the run to the full CLI below.
-// CommonJS through require(): on this path no built-in pays an ES module import's start-up.
-// A Node without process.getBuiltinModule (before 20.16) goes the full CLI's way.
-if ((args[0] === "credentials" || args[1] === "credentials") && typeof process.getBuiltinModule === "function") {
-  const { serveCachedCredentials } = process.getBuiltinModule("node:module").createRequire(import.meta.url)("../dist/credential-process.cjs");
-  if (await serveCachedCredentials(args)) process.exit(0);
-}
+async function run() {
+  // `xacct credentials` (credential_process) runs before every AWS command of its profile: a
+  // cached session is printed by one small module with no SDK and no command framework. Any
+  // doubt (a miss, a flag it does not know, bad input) leaves the run to the full CLI below.
+  if (args[0] === "credentials" || args[1] === "credentials") {
+    const { serveCachedCredentials } = require("../dist/credential-process.cjs");
+    if (await serveCachedCredentials(args)) process.exit(0);
+  }
 
-// Node 22+ keeps compiled code between runs (the SDK takes ~100 ms to compile); absent on Node 20.
-(await import("node:module")).default.enableCompileCache?.();
+  // Node 22+ keeps compiled code between runs (the SDK takes ~100 ms to compile); absent on Node 20.
+  require("node:module").enableCompileCache?.();
 
-// xacct prints only through its own streams. What libraries print (the SDK's Node.js version
-// warning, deprecations, console.warn) is noise to the user, shown with --debug only.
-const debug = process.argv.includes("--debug");
-// Set for xacct alone: recorded, so xacct exec does not hand it to the user's programs.
-if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-  globalThis[Symbol.for("xacct.ownVariables")] = ["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"];
+  // xacct prints only through its own streams. What libraries print (the SDK's Node.js version
+  // warning, deprecations, console.warn) is noise to the user, shown with --debug only.
+  const debug = process.argv.includes("--debug");
+  // Set for xacct alone: recorded, so xacct exec does not hand it to the user's programs.
+  if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+    globalThis[Symbol.for("xacct.ownVariables")] = ["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"];
+  }
+  if (debug) {
+    process.setSourceMapsEnabled(true); // dist/ is minified: point stack traces into src/
+  } else {
+    process.removeAllListeners("warning");
+    for (const level of ["debug", "info", "log", "warn", "error", "trace"]) console[level] = () => {};
+  }
+  await import("../dist/main.js");
 }
-if (debug) {
-  process.setSourceMapsEnabled(true); // dist/ is minified: point stack traces into src/
-} else {
-  process.removeAllListeners("warning");
-  for (const level of ["debug", "info", "log", "warn", "error", "trace"]) console[level] = () => {};
-}
-await import("../dist/main.js");
