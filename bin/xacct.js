@@ -39,8 +39,7 @@ async function run() {
     if (await serveCachedCredentials(args)) process.exit(0);
   }
 
-  // Node 22+ keeps compiled code between runs (the SDK takes ~100 ms to compile); absent on Node 20.
-  require("node:module").enableCompileCache?.();
+  enableCompileCache();
 
   // xacct prints only through its own streams. What libraries print (the SDK's Node.js version
   // warning, deprecations, console.warn) is noise to the user, shown with --debug only.
@@ -57,4 +56,51 @@ async function run() {
     for (const level of ["debug", "info", "log", "warn", "error", "trace"]) console[level] = () => {};
   }
   await import("../dist/main.js");
+}
+
+/**
+ * Node 22+ keeps compiled code between runs (the SDK takes ~100 ms to compile); absent on
+ * Node 20. Kept in a folder of the user's own: Node's default, os.tmpdir()/node-compile-cache,
+ * is one any local user can create first and fill, and Node runs the code it finds there.
+ * A folder that is not as xacct made it (a link, another user's, open to others) means no cache.
+ */
+function enableCompileCache() {
+  const { enableCompileCache } = require("node:module");
+  if (!enableCompileCache) return;
+  const folder = privateCacheFolder();
+  if (folder !== undefined) enableCompileCache(folder);
+}
+
+/** `.../xacct/compile-cache` under XDG_CACHE_HOME or ~/.cache, 0700 and ours, made if missing; else undefined. */
+function privateCacheFolder() {
+  const { lstatSync, mkdirSync } = require("node:fs");
+  const { isAbsolute, join } = require("node:path");
+  const xdg = process.env.XDG_CACHE_HOME; // a relative one is invalid (XDG Base Directory spec)
+  const root = xdg && isAbsolute(xdg) ? xdg : join(require("node:os").homedir(), ".cache");
+  const folders = [join(root, "xacct"), join(root, "xacct", "compile-cache")];
+  try {
+    // One level at a time, each checked before the next is made in it: mkdir's recursive mode
+    // follows links. Above xacct's folder, only the cache root is made (the user's choice).
+    makeFolder(root);
+    for (const folder of folders) if (!makeFolder(folder) || !isPrivateFolder(folder)) return undefined;
+    return folders[1];
+  } catch {
+    return undefined;
+  }
+
+  /** Whether the folder is there now. */
+  function makeFolder(folder) {
+    try {
+      mkdirSync(folder, { mode: 0o700 });
+    } catch (error) {
+      if (error.code !== "EEXIST") return false;
+    }
+    return true;
+  }
+
+  function isPrivateFolder(folder) {
+    const info = lstatSync(folder);
+    const ours = process.getuid === undefined || info.uid === process.getuid();
+    return info.isDirectory() && ours && (process.platform === "win32" || (info.mode & 0o777) === 0o700);
+  }
 }
