@@ -99,7 +99,7 @@ describe("the packed and installed package", () => {
       (path) => path.startsWith("dist/") && !/^dist\/[\w/.-]+\.(js|cjs|js\.map|cjs\.map|LEGAL\.txt)$|^dist\/THIRD-PARTY-NOTICES\.txt$/.test(path),
     );
     expect(unexpected).toEqual([]);
-    expect(paths).toContain("dist/main.js");
+    expect(paths).toContain("dist/main.cjs");
     expect(paths).toContain("dist/credential-process.cjs");
     expect(paths).toContain("dist/THIRD-PARTY-NOTICES.txt");
     // The source maps carry file and line for --debug's stack traces, not the sources themselves.
