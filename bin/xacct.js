@@ -85,7 +85,7 @@ function enableCompileCache(folder) {
  * of such code to its source: --debug loads the front with require().
  */
 function runFront(cacheFolder) {
-  const Module = require("node:module");
+  const Module = module.constructor; // Node's Module, without loading node:module's public API
   const { join } = require("node:path");
   const dist = join(__dirname, "..", "dist");
   const file = join(dist, "main.cjs");
@@ -150,7 +150,8 @@ function privateCacheFolder() {
   const { lstatSync, mkdirSync } = require("node:fs");
   const { isAbsolute, join } = require("node:path");
   const xdg = process.env.XDG_CACHE_HOME; // a relative one is invalid (XDG Base Directory spec)
-  const root = xdg && isAbsolute(xdg) ? xdg : join(require("node:os").homedir(), ".cache");
+  // os.homedir() answers $HOME when it is set: the common case needs no node:os.
+  const root = xdg && isAbsolute(xdg) ? xdg : join(process.env.HOME || require("node:os").homedir(), ".cache");
   const xacct = join(root, "xacct");
   const folder = join(xacct, "compile-cache");
   try {

@@ -9,6 +9,7 @@ import type { CallLog } from "./aws/call-log.js";
 import type { RunResult } from "./command-run.js";
 import type { CommandContext } from "./commands/context.js";
 import { splitCommand, type OptionArity } from "./exec/command-start.js";
+import { isPipeOrFile, writeStdout } from "./std-streams.js";
 import { VERSION } from "./version.js";
 
 /** `xacct env --format`, listed here so --help loads no command module. */
@@ -23,6 +24,8 @@ export interface CliIo {
   interactive?: boolean;
   /** Records the AWS calls of the run; tests pass one in to hold commands to a budget. */
   calls?: CallLog;
+  /** Where commander's own output (help, version) goes; by default stdout.write. */
+  writeHelp?: (text: string) => void;
 }
 
 export async function runCli(given: string[], io: CliIo = processIo()): Promise<number> {
@@ -60,14 +63,19 @@ function arityOf(command: Command): OptionArity {
 }
 
 function processIo(): CliIo {
-  // A getter: process.stdin is a stream built on first use, a cost --version and --help need not pay.
+  // Getters: the process's streams are built on first use, a cost --help need not pay (std-streams.ts).
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
     get stdin() {
       return process.stdin;
     },
     env: process.env,
+    writeHelp: writeStdout,
   };
 }
 
@@ -79,12 +87,19 @@ function buildProgram(io: CliIo, result: RunResult): Command {
     .option("--debug", "show stack traces and SDK details on failure")
     .option("--no-color", "plain output")
     .option("--json", "print one JSON document on stdout (the human report goes to stderr)")
-    .exitOverride()
+    .exitOverride();
+  const { getOutHelpWidth, getOutHasColors } = program.configureOutput();
+  program
     .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
+      writeOut: (text) => (io.writeHelp ? io.writeHelp(text) : io.stdout.write(text)),
       writeErr: (text) => io.stderr.write(text),
       // Usage errors are printed by runCli, as xacct's own.
       outputError: () => undefined,
+      // commander's own answers, but a pipe or a file is known to be no terminal without asking
+      // process.stdout, which would build the stream: commander's width for it (80), and no
+      // colours (xacct's help has none to strip either way).
+      getOutHelpWidth: () => (isPipeOrFile(1) ? 80 : getOutHelpWidth!()),
+      getOutHasColors: () => (isPipeOrFile(1) ? false : getOutHasColors!()),
     })
     .configureHelp({
       showGlobalOptions: true,

@@ -5,19 +5,25 @@
  */
 import { runCli } from "./cli.js";
 import { takeEndSignal } from "./exit-signal.js";
+import { onFirstUse } from "./std-streams.js";
 
 /** Exit code of a process a closed pipe stopped, as shells report SIGPIPE (128 + 13). */
 const PIPE_CLOSED_EXIT = 141;
 
 // `xacct list | head -1`: the reader has gone, so there is nobody to tell; end as SIGPIPE would,
 // without a stack trace. A closed stderr only loses the messages: the command still finishes.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(PIPE_CLOSED_EXIT);
-  throw error;
-});
-process.stderr.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-});
+// Attached when each stream is built: --help builds none (std-streams.ts).
+onFirstUse("stdout", (stdout) =>
+  stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(PIPE_CLOSED_EXIT);
+    throw error;
+  }),
+);
+onFirstUse("stderr", (stderr) =>
+  stderr.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  }),
+);
 
 void runCli(process.argv.slice(2)).then(finish);
 

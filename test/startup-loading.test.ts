@@ -1,8 +1,8 @@
 /**
  * What `xacct --version` and `xacct --help` load, as a shell runs the built CLI (its own
  * process, stdout a pipe): --version bin/xacct.js alone; help bin/xacct.js and the front
- * (dist/main.cjs: commander and the command table), no ES module, no SDK, no chalk, and not
- * node:child_process. Speed itself is the benchmark's (npm run bench); these are the guarantees
+ * (dist/main.cjs: commander and the command table), no ES module, no SDK, no chalk, neither
+ * node:child_process nor process.stdout's stream (net). Speed itself is the benchmark's (npm run bench); these are the guarantees
  * it rests on. And the front, compiled by bin/xacct.js with its own code cache, prints what it
  * prints when Node loads it as usual, for every command's help.
  */
@@ -10,7 +10,10 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
+import { closeSync, openSync } from "node:fs";
+import { isatty } from "node:tty";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isPipeOrFile } from "../src/std-streams.js";
 import { BIN } from "./support/xacct-process.js";
 
 const ROOT = resolve(__dirname, "..");
@@ -18,7 +21,7 @@ const FRONT = join(ROOT, "dist", "main.cjs");
 
 /** Preloaded: at exit, every file the process loaded (ES modules by a loader hook, CommonJS from require's cache) and Node's own module list. */
 const PRELOAD = `
-import { appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync } from "node:fs";
 import { register, createRequire } from "node:module";
 const list = process.env.XACCT_TEST_MODULE_LIST;
 register("data:text/javascript," + encodeURIComponent(\`
@@ -27,10 +30,13 @@ let file;
 export function initialize(data) { file = data.file; }
 export async function load(url, context, nextLoad) { appendFileSync(file, url + "\\\\n"); return nextLoad(url, context); }\`), { data: { file: list } });
 const Module = createRequire(import.meta.url)("node:module");
-process.on("exit", () => {
-  appendFileSync(list, Object.keys(Module._cache).map((path) => "file://" + path + "\\n").join(""));
-  writeFileSync(list + ".node", process.moduleLoadList.join("\\n"));
-});
+process.on("exit", () => appendFileSync(list, Object.keys(Module._cache).map((path) => "file://" + path + "\\n").join("")));
+`;
+
+/** Preloaded with -r (no loader hooks, which load modules of their own): Node's built-ins the process loads after it. */
+const BUILTINS_PRELOAD = `
+const before = new Set(process.moduleLoadList);
+process.on("exit", () => require("node:fs").writeFileSync(process.env.XACCT_TEST_BUILTINS, process.moduleLoadList.filter((name) => !before.has(name)).join("\\n")));
 `;
 
 let dir: string;
@@ -40,6 +46,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "xacct-startup-"));
   home = join(dir, "home");
   await writeFile(join(dir, "preload.mjs"), PRELOAD);
+  await writeFile(join(dir, "builtins.cjs"), BUILTINS_PRELOAD);
 });
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -70,6 +77,8 @@ async function loaded(args: string[]): Promise<Run & { files: string[]; builtins
   const result = await run(["--import", join(dir, "preload.mjs"), BIN, ...args], { XACCT_TEST_MODULE_LIST: list });
   const urls = (await readFile(list, "utf8")).split("\n").filter((url) => url.startsWith("file://"));
   const files = [...new Set(urls.map((url) => relative(ROOT, decodeURIComponent(url.slice("file://".length)))))].filter((file) => !file.startsWith(".."));
+  const again = await run(["-r", join(dir, "builtins.cjs"), BIN, ...args], { XACCT_TEST_BUILTINS: `${list}.node` });
+  expect(again).toEqual(result);
   const builtins = (await readFile(`${list}.node`, "utf8")).split("\n");
   return { ...result, files: files.sort(), builtins };
 }
@@ -87,7 +96,8 @@ describe("start-up", () => {
         const help = await loaded(args);
         expect(help).toMatchObject({ code: 0, stderr: "", files: ["bin/xacct.js", "dist/main.cjs"] });
         expect(help.stdout).toContain("Usage: xacct");
-        expect(help.builtins.filter((name) => /child_process|\b(tty|zlib|crypto)$/.test(name))).toEqual([]);
+        // Nor process.stdout, a net.Socket on a pipe: help goes straight to the descriptor.
+        expect(help.builtins.filter((name) => /^NativeModule (child_process|net|tty|zlib|crypto)$/.test(name))).toEqual([]);
       }
       const sources = (JSON.parse(await readFile(`${FRONT}.map`, "utf8")) as { sources: string[] }).sources;
       expect(sources.filter((source) => /node_modules\/(?!commander\/)|src\/(commands|ui|aws|wizard)\//.test(source))).toEqual([]);
@@ -106,4 +116,33 @@ describe("the front through its code cache", () => {
       for (let i = 0; i < 2; i++) expect(await run([BIN, ...args]), args.join(" ")).toEqual(plain);
     }
   }, 120_000);
+});
+
+describe("help without process.stdout", () => {
+  it("is the same text to a pipe and to a file", async () => {
+    const file = join(dir, "help.txt");
+    const piped = await run([BIN, "--help"]);
+    const toFile = await run([
+      "-e",
+      `require("node:child_process").execFileSync(process.execPath, [${JSON.stringify(BIN)}, "--help"], { stdio: ["ignore", require("node:fs").openSync(${JSON.stringify(file)}, "w"), "inherit"] })`,
+    ]);
+    expect(toFile.code).toBe(0);
+    expect(await readFile(file, "utf8")).toBe(piped.stdout);
+    // No escape codes: commander strips colours from help where it finds none to show, and xacct's help has none.
+    expect(piped.stdout).not.toContain("\u001b");
+  });
+
+  it("takes a descriptor for no terminal only when it is a pipe, a socket or a file (else commander asks the stream)", () => {
+    const file = openSync(join(dir, "probe.txt"), "w");
+    const nul = openSync("/dev/null", "w");
+    try {
+      expect(isPipeOrFile(file)).toBe(true);
+      expect(isatty(file)).toBe(false);
+      expect(isPipeOrFile(nul)).toBe(false); // a character device: the stream decides, as before
+      for (const fd of [0, 1, 2, file, nul]) if (isPipeOrFile(fd)) expect(isatty(fd)).toBe(false);
+    } finally {
+      closeSync(file);
+      closeSync(nul);
+    }
+  });
 });
