@@ -110,32 +110,104 @@ function runFront(cacheFolder) {
 
 /**
  * The front's V8 cache: one file per Node version and front path, holding the front's identity
- * (size, times, inode: a rebuilt or reinstalled front is another) and the cache. Written beside
- * and renamed over, so a reader never meets half a file; any failure only means no cache.
+ * (size, times, inode: a rebuilt or reinstalled front is another) and a checksum of the cache
+ * (V8 runs a damaged cache as it is: a flipped bit is a crash or other code), then the cache.
+ * Read only from a file of the user's own that no one else can write (readPrivateFile); written
+ * beside as a new file and renamed over, so a reader never meets half a file; any failure only
+ * means no cache, and one refused is made again at the end of the run.
  */
 function frontCache(folder, file) {
-  const { readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
+  const { closeSync, fchmodSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } = require("node:fs");
+  const { join } = require("node:path");
   const { size, mtimeMs, ctimeMs, ino } = statSync(file);
-  const identity = `${file} ${size} ${mtimeMs} ${ctimeMs} ${ino}\n`;
-  const path = require("node:path").join(folder, `front-${process.version}-${process.arch}-${checksum(file)}.v8`);
+  const identity = `${file} ${size} ${mtimeMs} ${ctimeMs} ${ino}`;
+  const id = checksum(file);
+  const name = `front-${process.version}-${process.arch}-${id}.v8`;
+  const path = join(folder, name);
   let data;
-  try {
-    const stored = readFileSync(path);
+  const stored = readPrivateFile(path);
+  if (stored !== undefined) {
     const end = stored.indexOf(10);
-    if (stored.toString("utf8", 0, end + 1) === identity) data = stored.subarray(end + 1);
-  } catch {
-    // none yet
+    const line = stored.toString("utf8", 0, end).trimEnd();
+    if (end > 0 && line.startsWith(`${identity} `)) {
+      const payload = stored.subarray(end + 1);
+      if (line === `${identity} ${payloadChecksum(payload)}`) data = payload;
+    }
   }
   const save = (made) => {
     const temp = `${path}.${process.pid}.tmp`;
     try {
-      writeFileSync(temp, Buffer.concat([Buffer.from(identity), made]), { mode: 0o600 });
+      // The cache after a 4-byte aligned line (payloadChecksum reads it by 32-bit words).
+      let line = `${identity} ${payloadChecksum(made)}`;
+      line += " ".repeat(3 - (Buffer.byteLength(line) % 4));
+      const fd = openSync(temp, "wx", 0o600); // a new file, never one that was there (nor a link)
+      try {
+        fchmodSync(fd, 0o600); // whatever the umask: readPrivateFile takes 0600 only
+        writeFileSync(fd, Buffer.concat([Buffer.from(`${line}\n`), made]));
+        fsyncSync(fd); // on disk before its name is: a crash leaves the old cache or the new, whole
+      } finally {
+        closeSync(fd);
+      }
       renameSync(temp, path);
     } catch {
-      // a cache only
+      try {
+        unlinkSync(temp);
+      } catch {
+        // none made
+      }
+      return; // a cache only
+    }
+    // The caches other Node versions made for this same front: one file per install, not one per Node ever used.
+    try {
+      for (const other of readdirSync(folder)) if (other !== name && other.startsWith("front-") && other.endsWith(`-${id}.v8`)) unlinkSync(join(folder, other));
+    } catch {
+      // kept for now
     }
   };
   return { data, save };
+}
+
+/**
+ * The file's bytes if it is a regular file of the user's own, 0600, with one name (a hard link
+ * is a name someone else may hold), opened without following a link; else undefined.
+ */
+function readPrivateFile(path) {
+  const { closeSync, constants, fstatSync, openSync, readFileSync } = require("node:fs");
+  let fd;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch {
+    return undefined; // none yet, or a link
+  }
+  try {
+    const info = fstatSync(fd);
+    const ours = process.getuid === undefined || info.uid === process.getuid();
+    const mode = process.platform === "win32" || (info.mode & 0o777) === 0o600;
+    return info.isFile() && ours && mode && info.nlink === 1 ? readFileSync(fd) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * FNV-1a (32-bit) over the bytes taken as 32-bit words, each step followed by a shift that
+ * folds the top bits down, then the last bytes one by one: every step is one-to-one, so any one
+ * damaged word changes it. A cache is ~110 KB, hashed on every run: words take a quarter of the
+ * steps bytes would, and no module is loaded (node:crypto or node:zlib's crc32 cost 2-3 ms).
+ */
+function payloadChecksum(bytes) {
+  let data = bytes;
+  if (data.byteOffset % 4 !== 0) data = Uint8Array.prototype.slice.call(data); // a copy, aligned
+  const words = new Int32Array(data.buffer, data.byteOffset, data.length >> 2);
+  let hash = 0x811c9dc5 | 0;
+  for (let i = 0; i < words.length; i++) {
+    hash = Math.imul(hash ^ words[i], 0x01000193);
+    hash ^= hash >>> 15; // else flips of the top bit of two words cancel out
+  }
+  for (let i = words.length * 4; i < data.length; i++) hash = Math.imul(hash ^ data[i], 0x01000193);
+  return `${data.length}-${(hash >>> 0).toString(16)}`;
 }
 
 /** FNV-1a of a short string, in hex: tells apart the fronts of several installs. */
@@ -145,22 +217,31 @@ function checksum(text) {
   return (hash >>> 0).toString(16);
 }
 
-/** `.../xacct/compile-cache` under XDG_CACHE_HOME or ~/.cache, 0700 and ours, made if missing; else undefined. */
+/**
+ * `.../xacct/compile-cache` under XDG_CACHE_HOME or ~/.cache, 0700 and ours, made if missing;
+ * else undefined, and then nothing is made. Used only when no one but the user and root can
+ * change the way to it (as OpenSSH's StrictModes): every folder from / down to the cache root
+ * belongs to the user or root and is not writable by group or others (unless sticky, as /tmp),
+ * and so is every folder of the path the links on it lead to. Else another user could put a
+ * cache of theirs there, code xacct would run (`sudo xacct` keeping HOME), and xacct would make
+ * folders as root in their home.
+ */
 function privateCacheFolder() {
-  const { lstatSync, mkdirSync } = require("node:fs");
-  const { isAbsolute, join } = require("node:path");
+  const { lstatSync, mkdirSync, realpathSync, statSync } = require("node:fs");
+  const { dirname, isAbsolute, join } = require("node:path");
   const xdg = process.env.XDG_CACHE_HOME; // a relative one is invalid (XDG Base Directory spec)
   // os.homedir() answers $HOME when it is set: the common case needs no node:os.
   const root = xdg && isAbsolute(xdg) ? xdg : join(process.env.HOME || require("node:os").homedir(), ".cache");
   const xacct = join(root, "xacct");
   const folder = join(xacct, "compile-cache");
   try {
+    const rootInfo = lstatSync(root, { throwIfNoEntry: false });
+    const existing = rootInfo === undefined ? dirname(root) : root;
+    if (!trustedWay(existing, lstatSync, true) || !trustedWay(realpathSync.native(existing), statSync, false)) return undefined;
     // One level at a time, each checked before the next is made in it: mkdir's recursive mode
     // follows links. Above xacct's folder, only the cache root is made (the user's choice).
-    if (lstatSync(xacct, { throwIfNoEntry: false }) === undefined) {
-      if (lstatSync(root, { throwIfNoEntry: false }) === undefined) mkdirSync(root, { mode: 0o700 });
-      mkdirSync(xacct, { mode: 0o700 });
-    }
+    if (rootInfo === undefined) mkdirSync(root, { mode: 0o700 });
+    if (lstatSync(xacct, { throwIfNoEntry: false }) === undefined) mkdirSync(xacct, { mode: 0o700 });
     if (!isPrivateFolder(xacct)) return undefined;
     if (lstatSync(folder, { throwIfNoEntry: false }) === undefined) mkdirSync(folder, { mode: 0o700 });
     return isPrivateFolder(folder) ? folder : undefined;
@@ -172,5 +253,18 @@ function privateCacheFolder() {
     const info = lstatSync(path);
     const ours = process.getuid === undefined || info.uid === process.getuid();
     return info.isDirectory() && ours && (process.platform === "win32" || (info.mode & 0o777) === 0o700);
+  }
+
+  /** Whether the folder and each above it belongs to the user or root, writable by no one else (sticky aside). Links (lstat) are judged by where they lead, checked apart. */
+  function trustedWay(path, stat, skipLinks) {
+    if (process.platform === "win32" || process.getuid === undefined) return true;
+    for (let at = path; ; at = dirname(at)) {
+      const info = stat(at);
+      if (!(skipLinks && info.isSymbolicLink())) {
+        if (!info.isDirectory() || (info.uid !== process.getuid() && info.uid !== 0)) return false;
+        if ((info.mode & 0o022) !== 0 && (info.mode & 0o1000) === 0) return false;
+      }
+      if (dirname(at) === at) return true;
+    }
   }
 }
