@@ -17,17 +17,44 @@ else void run();
 /**
  * `xacct --version` is run by scripts and shell prompts: answered without loading the CLI, in
  * one write to the descriptor (building process.stdout for a pipe costs more than the rest).
- * A write that fails is lost, as one to a closed pipe always was: the exit code stays 0.
+ * A write to a closed pipe is lost, as it always was: the exit code stays 0.
  */
 function printVersion() {
   const { readFileSync, writeSync } = require("node:fs");
-  const { version } = JSON.parse(readFileSync(require("node:path").join(__dirname, "..", "package.json"), "utf8"));
+  let text;
   try {
-    writeSync(1, `${version}\n`);
+    text = readFileSync(require("node:path").join(__dirname, "..", "package.json"), "utf8");
+  } catch (error) {
+    if (error?.code === "ENOENT") incompleteInstall("package.json");
+    throw error;
+  }
+  try {
+    writeSync(1, `${JSON.parse(text).version}\n`);
+  } catch (error) {
+    if (error?.code !== "EPIPE") outputFailed(error);
+  }
+  process.exit(0);
+}
+
+/** A file of the package is gone (a damaged or half-done install): one sentence, no stack trace. */
+function incompleteInstall(file) {
+  say(`✘ xacct's installation is incomplete (${file} is missing): reinstall xacct.\n`);
+  process.exit(1);
+}
+
+/** Output that cannot be written (a full disk, EIO) other than to a closed pipe: said on stderr if it can be. */
+function outputFailed(error) {
+  const reason = String(error?.message ?? error).replace(/, write$/, "");
+  say(`✘ xacct could not write its output (${reason}).\n`);
+  process.exit(1);
+}
+
+function say(text) {
+  try {
+    require("node:fs").writeSync(2, text);
   } catch {
     // nobody to tell
   }
-  process.exit(0);
 }
 
 async function run() {
@@ -35,8 +62,8 @@ async function run() {
   // cached session is printed by one small module with no SDK and no command framework. Any
   // doubt (a miss, a flag it does not know, bad input) leaves the run to the full CLI below.
   if (args[0] === "credentials" || args[1] === "credentials") {
-    const { serveCachedCredentials } = require("../dist/credential-process.cjs");
-    if (await serveCachedCredentials(args)) process.exit(0);
+    const fastPath = loadCredentialProcess();
+    if (fastPath && (await fastPath.serveCachedCredentials(args))) process.exit(0);
   }
 
   const cacheFolder = privateCacheFolder();
@@ -53,13 +80,30 @@ async function run() {
     process.setSourceMapsEnabled(true); // dist/ is minified: point stack traces into src/
   } else {
     process.removeAllListeners("warning");
-    for (const level of ["debug", "info", "log", "warn", "error", "trace"]) console[level] = () => {};
+    for (const level of ["debug", "info", "log", "warn", "error", "trace"]) {
+      try {
+        console[level] = () => {};
+      } catch {
+        // frozen (node --frozen-intrinsics): left as it is
+      }
+    }
   }
   if (debug) {
     // Node's own loader, which maps stack traces through dist/main.cjs.map; no front cache.
     enableCompileCache(cacheFolder);
-    require("../dist/main.cjs");
+    const file = require("node:path").join(__dirname, "..", "dist", "main.cjs");
+    if (!require("node:fs").existsSync(file)) incompleteInstall("dist/main.cjs");
+    require(file);
   } else runFront(cacheFolder);
+}
+
+/** dist/credential-process.cjs, or undefined if it cannot be loaded: the full CLI serves the request then. */
+function loadCredentialProcess() {
+  try {
+    return require("../dist/credential-process.cjs");
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -89,7 +133,13 @@ function runFront(cacheFolder) {
   const { join } = require("node:path");
   const dist = join(__dirname, "..", "dist");
   const file = join(dist, "main.cjs");
-  const source = require("node:fs").readFileSync(file, "utf8");
+  let source;
+  try {
+    source = require("node:fs").readFileSync(file, "utf8");
+  } catch (error) {
+    if (error?.code === "ENOENT") incompleteInstall("dist/main.cjs");
+    throw error;
+  }
   const cache = cacheFolder === undefined ? undefined : frontCache(cacheFolder, file);
   // The wrapper on a line of its own, and lineOffset -1: lines and columns are the file's.
   const wrapped = `(function (exports, require, module, __filename, __dirname, __xacctImport) {\n${source}\n})`;
@@ -103,9 +153,24 @@ function runFront(cacheFolder) {
   const importer = (specifier) => {
     if (firstImport) enableCompileCache(cacheFolder);
     firstImport = false;
-    return import(require("node:url").pathToFileURL(join(dist, specifier)).href);
+    return import(require("node:url").pathToFileURL(join(dist, specifier)).href).catch((error) => {
+      if (error?.code === "ERR_MODULE_NOT_FOUND") {
+        const missing = missingPackageFile(error, join(dist, specifier));
+        if (missing !== undefined) incompleteInstall(missing);
+      }
+      throw error;
+    });
   };
   script.runInThisContext().call(front.exports, front.exports, Module.createRequire(file), front, file, dist, importer);
+}
+
+/** The file of the package an ERR_MODULE_NOT_FOUND is about ("dist/…"), if it is indeed missing. */
+function missingPackageFile(error, asked) {
+  const { existsSync } = require("node:fs");
+  const { join, relative, sep } = require("node:path");
+  const path = typeof error.url === "string" && error.url.startsWith("file:") ? require("node:url").fileURLToPath(error.url) : asked;
+  const file = relative(join(__dirname, ".."), path);
+  return existsSync(path) || file.startsWith("..") ? undefined : file.split(sep).join("/");
 }
 
 /**
