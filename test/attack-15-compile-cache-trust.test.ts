@@ -51,22 +51,16 @@ async function frontFile(home: string): Promise<string> {
   return join(cacheFolder(home), names[0]!);
 }
 
-/** The checksum the cache file's first line ends with: FNV-1a over the 32-bit words (each step with a shift), then the last bytes. */
-function payloadChecksum(bytes: Buffer): string {
-  const data = Buffer.from(bytes); // a copy, aligned
-  const words = new Int32Array(data.buffer, data.byteOffset, data.length >> 2);
-  let hash = 0x811c9dc5 | 0;
-  for (const word of words) {
-    hash = Math.imul(hash ^ word, 0x01000193);
-    hash ^= hash >>> 15;
-  }
-  for (let i = words.length * 4; i < data.length; i++) hash = Math.imul(hash ^ data[i]!, 0x01000193);
-  return `${data.length}-${(hash >>> 0).toString(16)}`;
+/** Whether a cache file is whole: its first line ends with the cache's length, and the cache follows twice. */
+function whole(file: Buffer): boolean {
+  const { line, rest } = split(file);
+  const length = Number(line.slice(line.lastIndexOf(" ") + 1));
+  return rest.length === 2 * length && rest.subarray(0, length).equals(rest.subarray(length));
 }
 
-function split(file: Buffer): { line: string; payload: Buffer } {
+function split(file: Buffer): { line: string; rest: Buffer } {
   const end = file.indexOf(10);
-  return { line: file.toString("utf8", 0, end), payload: file.subarray(end + 1) };
+  return { line: file.toString("utf8", 0, end), rest: file.subarray(end + 1) };
 }
 
 /** A valid cache file for code of the front's length that prints FORGED: what a cache of another user's could hold. */
@@ -86,16 +80,13 @@ async function forge(path: string): Promise<void> {
   const payload = await readFile(payloadPath);
   await rm(payloadPath);
   const { line } = split(await readFile(path));
-  // The first line as xacct wrote it, its checksum (the last word, when there is one) made the forged payload's.
-  const fields = line.trimEnd().split(" ");
-  let header = line;
-  if (/^\d+-[0-9a-f]+$/.test(fields.at(-1)!)) {
-    fields[fields.length - 1] = payloadChecksum(payload);
-    header = fields.join(" ");
-    header += " ".repeat(3 - (Buffer.byteLength(header) % 4));
-  }
+  // The first line as xacct wrote it, with the forged cache's length when it holds one (then the cache twice).
+  const fields = line.split(" ");
+  const twice = /^\d+$/.test(fields.at(-1)!) && whole(await readFile(path));
+  if (twice) fields[fields.length - 1] = String(payload.length);
+  const header = fields.join(" ");
   await rm(path);
-  await writeFile(path, Buffer.concat([Buffer.from(`${header}\n`), payload]), { mode: 0o600 });
+  await writeFile(path, Buffer.concat([Buffer.from(`${header}\n`), payload, ...(twice ? [payload] : [])]), { mode: 0o600 });
 }
 
 /** A home whose front cache file has been replaced by a forged one (0600, ours). */
@@ -148,16 +139,16 @@ describe("the front's code cache", () => {
     expect(clean).toEqual(USAGE_ERROR);
     const file = await frontFile(home);
     const made = await readFile(file);
-    const { line, payload } = split(made);
-    expect(line.trimEnd().endsWith(` ${payloadChecksum(payload)}`)).toBe(true);
-    const start = made.length - payload.length;
+    expect(whole(made)).toBe(true);
+    const { rest } = split(made);
+    const start = made.length - rest.length;
+    const length = rest.length / 2;
     const damages: ((bytes: Buffer) => void)[] = [1, 2, 3].map((seed) => (bytes) => {
-      for (let i = 0; i < 200; i++) bytes[start + ((i * 7919 * seed) % payload.length)]! ^= 1 << ((i + seed) % 8);
+      for (let i = 0; i < 200; i++) bytes[start + ((i * 7919 * seed) % length)]! ^= 1 << ((i + seed) % 8);
     });
-    // The top bit of two 32-bit words (the checksum takes the cache by words).
+    // One bit, in the second copy.
     damages.push((bytes) => {
-      bytes[start + 4003]! ^= 0x80;
-      bytes[start + 4007]! ^= 0x80;
+      bytes[start + length + 4003]! ^= 0x80;
     });
     for (const damage of damages) {
       const damaged = Buffer.from(made);
@@ -167,8 +158,7 @@ describe("the front's code cache", () => {
         const plain = await xacct(await freshHome(), args); // no cache yet: compiled from the source
         await writeFile(file, damaged, { mode: 0o600 });
         expect(await xacct(home, args)).toEqual(plain);
-        const remade = split(await readFile(file));
-        expect(remade.line.trimEnd().endsWith(` ${payloadChecksum(remade.payload)}`)).toBe(true);
+        expect(whole(await readFile(file))).toBe(true);
         expect(await readFile(file)).not.toEqual(damaged);
       }
     }
