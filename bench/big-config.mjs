@@ -6,11 +6,10 @@
  * Each run starts from a fresh copy of the big file; the profiles xacct needs come first.
  */
 import { appendFile, copyFile, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
 import { SETUP_ARGS, xacct } from "./flow.mjs";
 import { median } from "./measure.mjs";
 
-export async function benchBigConfig(sandbox, { sizeMb = 50, runs = 3, style = "static" } = {}) {
+export async function benchBigConfig(sandbox, { node, sizeMb = 50, runs = 3, style = "static" } = {}) {
   await xacct(sandbox, SETUP_ARGS);
   const original = `${sandbox.configFile}.big`;
   await copyFile(sandbox.configFile, original);
@@ -21,7 +20,7 @@ export async function benchBigConfig(sandbox, { sizeMb = 50, runs = 3, style = "
   try {
     for (let i = 0; i < runs; i++) {
       await copyFile(original, sandbox.configFile);
-      const result = await xacct(sandbox, ["assume", "--write-profile", "--profile-style", style], { peakRss: true });
+      const result = await xacct(sandbox, ["assume", "--write-profile", "--profile-style", style], { node, peakRss: true });
       times.push(result.ms);
       rss.push(result.rssMb);
       noise += result.stderr;

@@ -2,16 +2,16 @@
  * AWS calls per command, counted by xacct's own call log (`--debug` prints it), against the
  * budgets test/budget.test.ts holds each command to.
  */
-import { readFile } from "node:fs/promises";
 import { isReadOperation } from "../dist/aws/call-log.js";
 import { BUCKET, SETUP_ARGS, xacct } from "./flow.mjs";
 import { uploadSample } from "./emulator.mjs";
+import { BUDGETS } from "./goals.mjs";
 
-export async function benchCalls(sandbox) {
-  const budgets = JSON.parse(await readFile(new URL("./budgets.json", import.meta.url), "utf8"));
+/** `{ step: { calls, writes, summary, budget, noise } }`, xacct run on `node`. */
+export async function benchCalls(sandbox, { node } = {}) {
   const counted = {};
   const count = async (step, args) => {
-    const { stderr } = await xacct(sandbox, ["--debug", ...args]);
+    const { stderr } = await xacct(sandbox, ["--debug", ...args], { node });
     const match = /debug: (\d+) AWS calls: (.*)/.exec(stderr);
     if (!match) throw new Error(`no call count from xacct ${args.join(" ")}:\n${stderr}`);
     const operations = match[2] === "none" ? [] : match[2].split(", ").map(parse);
@@ -21,7 +21,7 @@ export async function benchCalls(sandbox) {
       .split("\n")
       .filter((line) => line !== "" && !line.startsWith("debug: "))
       .join("\n");
-    counted[step] = { calls: Number(match[1]), writes, summary: match[2], budget: budgets[step], noise };
+    counted[step] = { calls: Number(match[1]), writes, summary: match[2], budget: BUDGETS[step], noise };
   };
   await count("setup", SETUP_ARGS);
   await count("setup-rerun", SETUP_ARGS);

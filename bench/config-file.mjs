@@ -1,13 +1,16 @@
 /**
  * Writing one profile into a big AWS config file, with the same store xacct uses (built):
  * lock, re-read, edit, backup, fsync, rename. Each run starts from a fresh copy of the file.
+ * `benchConfigFileOn(node)` runs it in a child on that Node (`node bench/config-file.mjs RUNS`
+ * prints the result as JSON).
  */
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { writeProfile } from "../dist/awsconfig/store.js";
-import { median } from "./measure.mjs";
+import { fileURLToPath } from "node:url";
+import { median, runOk } from "./measure.mjs";
 
 const TEMP_CRED = {
   aws_access_key_id: "ASIABENCHMARK0000000",
@@ -16,6 +19,13 @@ const TEMP_CRED = {
   region: "us-east-1",
 };
 
+/** The same measured by a child process on `node`. */
+export async function benchConfigFileOn(node, { runs }) {
+  const { stdout } = await runOk(node, [fileURLToPath(import.meta.url), String(runs)]);
+  return JSON.parse(stdout);
+}
+
+/** `{ profiles: { first, median } }` in ms, for 1,000 and 10,000 profiles. */
 export async function benchConfigFile({ sizes = [1_000, 10_000], runs = 9 } = {}) {
   const dir = await mkdtemp(join(tmpdir(), "xacct-bench-config-"));
   try {
@@ -51,3 +61,5 @@ async function timeWrites(dir, profiles, runs) {
   }
   return { first: times[0], median: median(times.slice(1)) };
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(JSON.stringify(await benchConfigFile({ runs: Number(process.argv[2]) })));

@@ -1,13 +1,12 @@
 /**
  * `xacct credentials` on a cache hit, as a credential_process line runs it before every AWS
- * command, against bare `node -e 0`, interleaved, on an official Node.js 22 build and on the
- * default node. Also the same hit through the full CLI (a flag written `--role-arn VALUE`,
+ * command, against bare `node -e 0`, interleaved, on each Node given (the official builds and
+ * the default node). Also the same hit through the full CLI (a flag written `--role-arn VALUE`,
  * which the cache-hit path leaves to it), to show what the fast path saves.
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { median, runOk } from "./measure.mjs";
-import { officialNode } from "../scripts/official-node.mjs";
 import { BIN, SETUP_ARGS, xacct } from "./flow.mjs";
 
 /** As credentialProcessCommand writes it (the endpoint comes from the sandbox's AWS_ENDPOINT_URL). */
@@ -27,11 +26,6 @@ const FULL = [
   "--session-name=xacct-staging",
   "--region=us-east-1",
 ];
-
-/** The official Node.js 22 build, fetched into node_modules/.cache when absent. `{ node }` or `{ problem }`. */
-export function officialNode22(progress) {
-  return officialNode(22, progress);
-}
 
 /** Medians in ms per node: `node -e 0`, the fast hit, the full CLI's hit. The cache is filled first. */
 export async function benchCredentialsHit(sandbox, { runs = 25, nodes }) {

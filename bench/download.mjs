@@ -10,7 +10,7 @@ import { uploadSample } from "./emulator.mjs";
 
 const MB = 1024 * 1024;
 
-export async function benchDownload(sandbox, { sizeMb = 256, runs = 3 } = {}) {
+export async function benchDownload(sandbox, { node, sizeMb = 256, runs = 3 } = {}) {
   await xacct(sandbox, SETUP_ARGS); // creates the bucket and writes TempCred
   const small = await upload(sandbox, "small.bin", 1);
   const large = await upload(sandbox, "large.bin", sizeMb);
@@ -20,7 +20,7 @@ export async function benchDownload(sandbox, { sizeMb = 256, runs = 3 } = {}) {
   let noise = "";
   const out = join(work, "large.out");
   const ours = async () => {
-    const result = await xacct(sandbox, ["test-get", large, out, "--force"], { peakRss: true });
+    const result = await xacct(sandbox, ["test-get", large, out, "--force"], { node, peakRss: true });
     times.xacct.push(result.ms);
     rss.large.push(result.rssMb);
     noise += result.stderr;
@@ -37,7 +37,7 @@ export async function benchDownload(sandbox, { sizeMb = 256, runs = 3 } = {}) {
   for (let i = 0; i < runs; i++) {
     // Taking turns at going first: neither always meets the emulator's colder caches.
     for (const download of i % 2 === 0 ? [ours, theirs] : [theirs, ours]) await download();
-    rss.small.push((await xacct(sandbox, ["test-get", small, join(work, "small.out"), "--force"], { peakRss: true })).rssMb);
+    rss.small.push((await xacct(sandbox, ["test-get", small, join(work, "small.out"), "--force"], { node, peakRss: true })).rssMb);
   }
   return {
     sizeMb,

@@ -6,28 +6,68 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runOk } from "./measure.mjs";
+import { median, runOk } from "./measure.mjs";
 import { uploadSample } from "./emulator.mjs";
 
 export const BIN = fileURLToPath(new URL("../bin/xacct.js", import.meta.url));
 export const BUCKET = "production-test-bucket-101";
 const PROD = "111111111111";
 const STAGING = "222222222222";
-const ROLE_ARN = `arn:aws:iam::${PROD}:role/StageRole`;
+export const ROLE_ARN = `arn:aws:iam::${PROD}:role/StageRole`;
 const POLICY_ARN = `arn:aws:iam::${PROD}:policy/StageRoleReadObjects`;
 
 export const SETUP_ARGS = ["setup", "--production-profile", "prod", "--staging-profile", "staging", "--bucket", BUCKET, "--region", "us-east-1", "--yes"];
 
-export function xacct(sandbox, args, options = {}) {
-  return runOk(process.execPath, [BIN, ...args], { env: sandbox.env, cwd: join(sandbox.dir, "work"), ...options });
+/** `xacct ARGS` in the sandbox, on `node` (default: this process's). */
+export function xacct(sandbox, args, { node = process.execPath, ...options } = {}) {
+  return runOk(node, [BIN, ...args], { env: sandbox.env, cwd: join(sandbox.dir, "work"), ...options });
 }
 
+/**
+ * `runs` rounds of: the aws CLI route, then for each node xacct's flow and three bare
+ * `node -e 0` (the floor's process starts), so load on the machine hits them alike.
+ * `{ aws: { ms, invocations }, byNode: { name: { ms, steps, node } }, noise }`, medians in ms.
+ */
+export async function benchFlows(sandbox, { nodes, runs }) {
+  const aws = [];
+  let invocations = 0;
+  const ours = Object.fromEntries(nodes.map(({ name }) => [name, { totals: [], steps: [], starts: [] }]));
+  let noise = "";
+  for (let i = 0; i < runs; i++) {
+    await sandbox.reset();
+    const byHand = await awsCliFlow(sandbox);
+    aws.push(total(byHand.steps));
+    invocations = byHand.invocations;
+    for (const { name, node } of nodes) {
+      await sandbox.reset();
+      const flow = await xacctFlow(sandbox, { node });
+      noise += flow.noise;
+      ours[name].totals.push(total(flow.steps));
+      ours[name].steps.push(flow.steps);
+      for (let start = 0; start < 3; start++) ours[name].starts.push((await runOk(node, ["-e", "0"])).ms);
+    }
+  }
+  const byNode = Object.fromEntries(
+    Object.entries(ours).map(([name, o]) => [
+      name,
+      {
+        ms: median(o.totals),
+        steps: Object.fromEntries(["setup", "assume", "testGet"].map((step) => [step, median(o.steps.map((s) => s[step]))])),
+        node: median(o.starts),
+      },
+    ]),
+  );
+  return { aws: { ms: median(aws), invocations }, byNode, noise };
+}
+
+const total = (steps) => steps.setup + steps.assume + steps.testGet;
+
 /** xacct: setup (unattended), assume --write-profile, test-get. Returns ms per step, and stderr. */
-export async function xacctFlow(sandbox) {
+export async function xacctFlow(sandbox, { node } = {}) {
   const steps = {};
   let noise = "";
   const timed = async (step, args) => {
-    const result = await xacct(sandbox, args);
+    const result = await xacct(sandbox, args, { node });
     steps[step] = result.ms;
     noise += result.stderr;
   };
