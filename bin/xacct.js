@@ -26,7 +26,11 @@ if ((args[0] === "credentials" || args[1] === "credentials") && typeof process.g
 }
 
 // Node 22+ keeps compiled code between runs (the SDK takes ~100 ms to compile); absent on Node 20.
-(await import("node:module")).default.enableCompileCache?.();
+const nodeModule = (await import("node:module")).default;
+nodeModule.enableCompileCache?.();
+// dist/ reaches Node's built-ins through process.getBuiltinModule (scripts/build.mjs), which a
+// Node before 20.16 lacks: there require() answers the same for a built-in.
+process.getBuiltinModule ??= nodeModule.createRequire(import.meta.url);
 
 // xacct prints only through its own streams. What libraries print (the SDK's Node.js version
 // warning, deprecations, console.warn) is noise to the user, shown with --debug only.

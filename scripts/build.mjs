@@ -45,12 +45,14 @@ const builtinsWithoutEsFacade = {
     build.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, ({ path, importer, kind }) => {
       if (!isBuiltin(path)) return undefined;
       const name = path.replace(/^(node:)?/, "node:");
-      const required = kind === "require-call";
       const from = createHash("sha256").update(relative(root, importer)).digest("hex").slice(0, 12);
-      return { path: `${name}${required ? "(require)" : ""}@${from}`, namespace: "node-builtin", pluginData: { name, required } };
+      return { path: `${name.slice(5).replaceAll("/", "-")}-${kind}-${from}`, namespace: "node-builtin", pluginData: { name, kind } };
     });
-    build.onLoad({ filter: /.*/, namespace: "node-builtin" }, ({ pluginData: { name, required } }) => ({
-      contents: required ? `module.exports = process.getBuiltinModule(${JSON.stringify(name)});` : builtinAsEsModule(name),
+    build.onLoad({ filter: /.*/, namespace: "node-builtin" }, ({ pluginData: { name, kind } }) => ({
+      contents:
+        kind === "require-call"
+          ? `module.exports = process.getBuiltinModule(${JSON.stringify(name)});`
+          : builtinAsEsModule(name, { getters: kind === "import-statement" }),
       loader: "js",
     }));
   },
@@ -58,11 +60,15 @@ const builtinsWithoutEsFacade = {
 
 /**
  * An ES module of the built-in's exports, each read when the module loads, and marked pure:
- * the bundle keeps only those its importer names, so no other export's getter runs.
+ * the bundle keeps only those its importer names, so no other export's getter runs. An
+ * import()'s namespace keeps every export, so there the getters (node:http's WebSocket, which
+ * loads undici; node:fs's promises) are left out: reach them through its default export.
  */
-function builtinAsEsModule(name) {
+function builtinAsEsModule(name, { getters }) {
   const builtin = createRequire(import.meta.url)(name);
-  const names = Object.keys(builtin).filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== "default");
+  const names = Object.keys(builtin).filter(
+    (key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== "default" && (getters || !Object.getOwnPropertyDescriptor(builtin, key)?.get),
+  );
   return [
     `const builtin = process.getBuiltinModule(${JSON.stringify(name)});`,
     "export default builtin;",
