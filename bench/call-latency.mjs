@@ -12,6 +12,8 @@ import { fileURLToPath } from "node:url";
 
 /** The operations timed: the one call of assume and of test-get, and two reads setup makes. */
 export const OPERATIONS = ["STS.AssumeRole", "S3.GetObject", "STS.GetCallerIdentity", "IAM.GetRole"];
+/** A median of fewer calls than this, of each operation, is not a latency worth a goal. */
+export const MIN_CALLS = 50;
 
 /**
  * Starts the probe on `node` against the sandbox (a finished setup with the sample object).
@@ -35,6 +37,17 @@ export function startCallProbe(node, sandbox, { bucket, key, roleArn }) {
       child.stdin.end();
     },
   };
+}
+
+/** `n` rounds of every operation by a probe started for them alone: `{ operation: [ms…] }`. */
+export async function timeCalls(node, sandbox, target, n) {
+  const probe = startCallProbe(node, sandbox, target);
+  try {
+    await probe.measure(1); // its connections and code warm, as in a process that made calls before
+    return await probe.measure(n);
+  } finally {
+    probe.stop();
+  }
 }
 
 /** The child: clients made once, then rounds of calls on request. */

@@ -3,7 +3,7 @@
  * budgets test/budget.test.ts holds each command to.
  */
 import { isReadOperation } from "../dist/aws/call-log.js";
-import { BUCKET, SETUP_ARGS, xacct } from "./flow.mjs";
+import { BUCKET, SAMPLE, SETUP_ARGS, xacct } from "./flow.mjs";
 import { uploadSample } from "./emulator.mjs";
 import { BUDGETS } from "./goals.mjs";
 
@@ -25,9 +25,9 @@ export async function benchCalls(sandbox, { node } = {}) {
   };
   await count("setup", SETUP_ARGS);
   await count("setup-rerun", SETUP_ARGS);
-  await uploadSample(sandbox.endpoint, sandbox.accounts.prod.accessKey, BUCKET, "Sunset.jpg");
+  await uploadSample(sandbox.endpoint, sandbox.accounts.prod.accessKey, BUCKET, SAMPLE);
   await count("assume", ["assume", "--write-profile"]);
-  await count("test-get", ["test-get", "Sunset.jpg", "SunsetStage.jpg", "--force"]);
+  await count("test-get", ["test-get", SAMPLE, "SunsetStage.jpg", "--force"]);
   await count("teardown", ["teardown", "--yes"]);
   return counted;
 }

@@ -1,16 +1,20 @@
 /**
  * The three stages end to end, timed: xacct's three commands against the same steps done by
  * hand with the aws CLI, as the recipe does them. Each run starts from two empty accounts; the
- * sample object is uploaded (untimed) once the bucket exists.
+ * sample object is uploaded (untimed) once the bucket exists. `benchFlows` takes turns between
+ * the two and times the parts of xacct's floor in the same loop.
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { median, runOk } from "./measure.mjs";
+import { MIN_CALLS, timeCalls } from "./call-latency.mjs";
 import { uploadSample } from "./emulator.mjs";
 
 export const BIN = fileURLToPath(new URL("../bin/xacct.js", import.meta.url));
 export const BUCKET = "production-test-bucket-101";
+/** The object the flows download, uploaded once the bucket exists. */
+export const SAMPLE = "Sunset.jpg";
 const PROD = "111111111111";
 const STAGING = "222222222222";
 export const ROLE_ARN = `arn:aws:iam::${PROD}:role/StageRole`;
@@ -24,14 +28,16 @@ export function xacct(sandbox, args, { node = process.execPath, ...options } = {
 }
 
 /**
- * `runs` rounds of: the aws CLI route, then for each node xacct's flow and three bare
- * `node -e 0` (the floor's process starts), so load on the machine hits them alike.
- * `{ aws: { ms, invocations }, byNode: { name: { ms, steps, node } }, noise }`, medians in ms.
+ * `runs` rounds of: the aws CLI route, then for each node xacct's flow, three bare
+ * `node -e 0` and rounds of AWS calls from a warm process (the parts of the floor), so load
+ * on the machine hits them alike. `{ aws: { ms, invocations }, byNode: { name: { ms, steps,
+ * node, call } }, noise }`: medians in ms, `call` of at least 50 calls of each operation.
  */
 export async function benchFlows(sandbox, { nodes, runs }) {
   const aws = [];
   let invocations = 0;
-  const ours = Object.fromEntries(nodes.map(({ name }) => [name, { totals: [], steps: [], starts: [] }]));
+  const ours = Object.fromEntries(nodes.map(({ name }) => [name, { totals: [], steps: [], starts: [], calls: [] }]));
+  const callsPerRun = Math.ceil(MIN_CALLS / runs);
   let noise = "";
   for (let i = 0; i < runs; i++) {
     await sandbox.reset();
@@ -45,6 +51,9 @@ export async function benchFlows(sandbox, { nodes, runs }) {
       ours[name].totals.push(total(flow.steps));
       ours[name].steps.push(flow.steps);
       for (let start = 0; start < 3; start++) ours[name].starts.push((await runOk(node, ["-e", "0"])).ms);
+      // The flow left a finished setup with the sample object: what the calls need.
+      const calls = await timeCalls(node, sandbox, { bucket: BUCKET, key: SAMPLE, roleArn: ROLE_ARN }, callsPerRun);
+      ours[name].calls.push(...Object.values(calls).flat());
     }
   }
   const byNode = Object.fromEntries(
@@ -54,6 +63,7 @@ export async function benchFlows(sandbox, { nodes, runs }) {
         ms: median(o.totals),
         steps: Object.fromEntries(["setup", "assume", "testGet"].map((step) => [step, median(o.steps.map((s) => s[step]))])),
         node: median(o.starts),
+        call: median(o.calls),
       },
     ]),
   );
@@ -72,9 +82,9 @@ export async function xacctFlow(sandbox, { node } = {}) {
     noise += result.stderr;
   };
   await timed("setup", SETUP_ARGS);
-  await uploadSample(sandbox.endpoint, sandbox.accounts.prod.accessKey, BUCKET, "Sunset.jpg");
+  await uploadSample(sandbox.endpoint, sandbox.accounts.prod.accessKey, BUCKET, SAMPLE);
   await timed("assume", ["assume", "--write-profile"]);
-  await timed("testGet", ["test-get", "Sunset.jpg", "SunsetStage.jpg", "--force"]);
+  await timed("testGet", ["test-get", SAMPLE, "SunsetStage.jpg", "--force"]);
   return { steps, noise };
 }
 
@@ -135,7 +145,7 @@ export async function awsCliFlow(sandbox) {
     "--profile",
     "staging",
   );
-  await uploadSample(sandbox.endpoint, sandbox.accounts.prod.accessKey, BUCKET, "Sunset.jpg");
+  await uploadSample(sandbox.endpoint, sandbox.accounts.prod.accessKey, BUCKET, SAMPLE);
   // Stage 3: assume the role, save the credentials as TempCred, check who we are, download.
   const assumed = await timed("assume", "sts", "assume-role", "--role-arn", ROLE_ARN, "--role-session-name", "by-hand", "--profile", "staging");
   const creds = JSON.parse(assumed.stdout).Credentials;
@@ -148,6 +158,6 @@ export async function awsCliFlow(sandbox) {
     await timed("assume", "configure", "set", key, value, "--profile", "TempCred");
   }
   await timed("assume", "sts", "get-caller-identity", "--profile", "TempCred");
-  await timed("testGet", "s3api", "get-object", "--bucket", BUCKET, "--key", "Sunset.jpg", "SunsetStage.jpg", "--profile", "TempCred");
+  await timed("testGet", "s3api", "get-object", "--bucket", BUCKET, "--key", SAMPLE, "SunsetStage.jpg", "--profile", "TempCred");
   return { steps, invocations };
 }

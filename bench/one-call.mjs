@@ -1,21 +1,14 @@
 /**
  * The commands that make one AWS call, `assume --write-profile` and `test-get`, against their
  * floor: a bare `node -e 0` plus that call's latency in a warm process (call-latency.mjs), all
- * four in one loop on a finished setup. The same loop's calls give the flow's one-call latency.
+ * four in one loop on a finished setup.
  */
-import { BUCKET, ROLE_ARN, SETUP_ARGS, xacct } from "./flow.mjs";
-import { OPERATIONS, startCallProbe } from "./call-latency.mjs";
+import { BUCKET, ROLE_ARN, SAMPLE, SETUP_ARGS, xacct } from "./flow.mjs";
+import { MIN_CALLS, OPERATIONS, startCallProbe } from "./call-latency.mjs";
 import { uploadSample } from "./emulator.mjs";
 import { median, runOk } from "./measure.mjs";
 
-const SAMPLE = "Sunset.jpg";
-/** At least this many calls of each operation, spread over the runs. */
-const MIN_CALLS = 50;
-
-/**
- * Medians in ms: `node`, `assume`, `testGet`, `latency` per operation, and `call`: the median
- * of every call timed, of all operations (the flow's floor counts calls of many kinds).
- */
+/** Medians in ms: `node`, `assume`, `testGet`, `latency` per operation, `call` of every call timed. */
 export async function benchOneCall(sandbox, { node, runs }) {
   await xacct(sandbox, SETUP_ARGS);
   await uploadSample(sandbox.endpoint, sandbox.accounts.prod.accessKey, BUCKET, SAMPLE);

@@ -6,19 +6,20 @@
  *
  * Runs `bin/xacct.js ARGS` on that Node (default: the official 22 build) under --cpu-prof, N
  * times (default 5) after one warm-up run that fills the compile cache, each next to a plain
- * run and a bare `node -e 0`. A command that talks to AWS runs against the emulator in a
- * sandbox with a finished setup, the sample object uploaded and TempCred written (`setup`
- * itself starts from empty accounts each run, `teardown` from a fresh setup). Prints the
- * medians, self time per run summed by the file that ran and by the source it was built from,
- * the dist/ files the command loads, and the Node built-ins it loads beyond `node -e 0`. `--keep DIR` keeps the .cpuprofile files (one folder
- * per run) for Chrome DevTools. Needs `npm run build` first.
+ * run, a bare `node -e 0` and a profiled one. A command that talks to AWS runs against the
+ * emulator in a sandbox with a finished setup, the sample object uploaded and TempCred written
+ * (`setup` itself starts from empty accounts each run, `teardown` from a fresh setup).
+ * Prints the medians; self time per run summed by the file that ran and by the source it was
+ * built from, next to `node -e 0`'s, most over it first; the dist/ files the command loads;
+ * and the Node built-ins it loads that `node -e 0` does not. `--keep DIR` keeps the
+ * .cpuprofile files for Chrome DevTools. Needs `npm run build` first.
  */
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { addSummaries, summarizeProfile } from "./cpu-profile.mjs";
 import { startEmulator, uploadSample } from "./emulator.mjs";
-import { BIN, BUCKET, SETUP_ARGS, xacct } from "./flow.mjs";
+import { BIN, BUCKET, SAMPLE, SETUP_ARGS, xacct } from "./flow.mjs";
 import { loadedBuiltins, loadedModules } from "./loaded-modules.mjs";
 import { fmt, median, runOk } from "./measure.mjs";
 import { nodeOption, resolveNode } from "./nodes.mjs";
@@ -43,15 +44,17 @@ try {
   await prepare.each();
   await runOk(node.node, [BIN, ...args], options); // warm-up: the compile cache, the page cache
   const times = { node: [], xacct: [], profiled: [] };
+  const profiling = (folder) => ["--cpu-prof", "--cpu-prof-dir", join(dir, folder), "--cpu-prof-interval", String(SAMPLE_INTERVAL_US)];
   for (let i = 0; i < runs; i++) {
     times.node.push((await runOk(node.node, ["-e", "0"], options)).ms);
+    await runOk(node.node, [...profiling(`node-${i}`), "-e", "0"], options);
     await prepare.each();
     times.xacct.push((await runOk(node.node, [BIN, ...args], options)).ms);
     await prepare.each();
-    const profileArgs = ["--cpu-prof", "--cpu-prof-dir", join(dir, String(i)), "--cpu-prof-interval", String(SAMPLE_INTERVAL_US)];
-    times.profiled.push((await runOk(node.node, [...profileArgs, BIN, ...args], options)).ms);
+    times.profiled.push((await runOk(node.node, [...profiling(`xacct-${i}`), BIN, ...args], options)).ms);
   }
-  const summary = addSummaries(await Promise.all([...Array(runs).keys()].map((i) => readProfile(join(dir, String(i))))));
+  const summaryOf = async (name) => addSummaries(await Promise.all([...Array(runs).keys()].map((i) => readProfile(join(dir, `${name}-${i}`)))));
+  const summary = { xacct: await summaryOf("xacct"), node: await summaryOf("node") };
   await prepare.each();
   const loaded = await loadedModules(args, { ...options, node: node.node });
   await prepare.each();
@@ -104,7 +107,7 @@ function preparation(args, sandbox) {
   const finishedSetup = async () => {
     await sandbox.reset();
     await xacct(sandbox, SETUP_ARGS);
-    await uploadSample(sandbox.endpoint, sandbox.accounts.prod.accessKey, BUCKET, "Sunset.jpg");
+    await uploadSample(sandbox.endpoint, sandbox.accounts.prod.accessKey, BUCKET, SAMPLE);
     await xacct(sandbox, ["assume", "--write-profile"]);
   };
   return { once: finishedSetup, each: nothing };
@@ -127,13 +130,16 @@ function print({ times, summary, loaded, builtins }) {
   const where = sandbox ? "against the emulator" : "no AWS";
   console.log(`xacct ${args.join(" ")}: Node ${node.version}${node.official ? " (official build)" : ""}, ${where}, medians of ${runs} runs after a warm-up`);
   console.log(`wall ${fmt.ms(xacctMs)}, \`node -e 0\` ${fmt.ms(nodeMs)} (${fmt.ratio(xacctMs / nodeMs)}); under --cpu-prof ${fmt.ms(profiledMs)}`);
-  console.log(`sampled every ${SAMPLE_INTERVAL_US} µs: ${fmt.ms(summary.ms / runs)} per run`);
-  for (const [title, map] of [
-    ["self time per run, by the file that ran", summary.byFile],
-    ["self time per run, by source (package or src/ folder)", summary.bySource],
+  console.log(
+    `sampled every ${SAMPLE_INTERVAL_US} µs: ${fmt.ms(summary.xacct.ms / runs)} per run, \`node -e 0\` ${fmt.ms(summary.node.ms / runs)} (the profile starts after Node's own start-up)`,
+  );
+  for (const [title, key] of [
+    ["by the file that ran", "byFile"],
+    ["by source (package or src/ folder)", "bySource"],
   ]) {
-    console.log(`\n${title}:`);
-    for (const line of topLines(map, summary.ms)) console.log(line);
+    console.log(`\nself time per run ${title}, most over \`node -e 0\` first:`);
+    console.log(`  ${"xacct".padStart(8)} ${"node -e 0".padStart(9)} ${"over".padStart(8)}`);
+    for (const line of topLines(summary.xacct[key], summary.node[key])) console.log(line);
   }
   console.log(`\ndist/ files loaded, in load order: ${loaded.files}, ${kb(loaded.bytes)}`);
   for (const file of loaded.sizes) console.log(`  ${kb(file.bytes).padStart(8)}  ${file.name}`);
@@ -145,18 +151,15 @@ function kb(bytes) {
   return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
 }
 
-/** The `top` largest entries, per run, with their share; the rest summed in one line. */
-function topLines(map, totalMs) {
-  const sorted = [...map].sort((a, b) => b[1] - a[1]);
-  const line = (name, ms) => `  ${fmt.ms(ms / runs).padStart(8)} ${`${Math.round((100 * ms) / totalMs)}%`.padStart(4)}  ${name}`;
-  const lines = sorted.slice(0, top).map(([name, ms]) => line(name, ms));
-  const rest = sorted.slice(top);
-  if (rest.length > 0)
-    lines.push(
-      line(
-        `${rest.length} more`,
-        rest.reduce((sum, [, ms]) => sum + ms, 0),
-      ),
-    );
-  return lines;
+/**
+ * The `top` entries that take the most time over `node -e 0`'s, per run, each with both
+ * times; the rest summed in one line.
+ */
+function topLines(ours, bare) {
+  const names = [...new Set([...ours.keys(), ...bare.keys()])];
+  const rows = names.map((name) => [name, ours.get(name) ?? 0, bare.get(name) ?? 0]).sort((a, b) => b[1] - b[2] - (a[1] - a[2]));
+  const ms = (value) => fmt.ms(value / runs);
+  const line = ([name, mine, theirs]) => `  ${ms(mine).padStart(8)} ${ms(theirs).padStart(9)} ${ms(mine - theirs).padStart(8)}  ${name}`;
+  const rest = rows.slice(top).reduce((sum, row) => [sum[0], sum[1] + row[1], sum[2] + row[2]], [`${Math.max(0, rows.length - top)} more`, 0, 0]);
+  return [...rows.slice(0, top).map(line), ...(rows.length > top ? [line(rest)] : [])];
 }

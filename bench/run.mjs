@@ -28,8 +28,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 const quick = process.argv.includes("--quick");
 const RUNS = quick
-  ? { startup: 15, credentials: 8, oneCall: 5, flow: 1, download: 1, downloadMb: 64, config: 5, bigConfig: 1 }
+  ? { startup: 15, credentials: 5, oneCall: 5, flow: 1, download: 1, downloadMb: 64, config: 5, bigConfig: 1 }
   : { startup: 41, credentials: 25, oneCall: 15, flow: 5, download: 5, downloadMb: 256, config: 11, bigConfig: 3 };
+const count = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const progress = (text) => process.stderr.write(`bench: ${new Date().toISOString().slice(11, 19)} ${text}\n`);
 
 const loadAtStart = loadavg()[0];
@@ -40,7 +41,7 @@ const official = versions.filter((v) => v.official);
 const measured = Object.fromEntries(versions.map((v) => [v.name, { noise: "" }]));
 
 for (const version of versions.filter((v) => !v.problem)) {
-  progress(`start-up on Node ${version.version}, ${RUNS.startup} runs each`);
+  progress(`start-up on Node ${version.version}, ${count(RUNS.startup, "run")} each`);
   measured[version.name].startup = await benchStartup({ node: version.node, runs: RUNS.startup });
 }
 
@@ -49,7 +50,7 @@ const sandbox = await startEmulator();
 try {
   for (const version of official) await measureCommands(version);
   if (official.length > 0) await measureFlows();
-  progress(`credentials cache hits, ${RUNS.credentials} runs each`);
+  progress(`credentials cache hits, ${count(RUNS.credentials, "run")} each`);
   await sandbox.reset();
   const nodes = Object.fromEntries(versions.filter((v) => !v.problem).map((v) => [v.name, v.node]));
   const hits = await benchCredentialsHit(sandbox, { runs: RUNS.credentials, nodes });
@@ -70,16 +71,16 @@ print();
 async function measureCommands(version) {
   const m = measured[version.name];
   const on = `on Node ${version.version}`;
-  progress(`assume and test-get against node -e 0 and one call, ${RUNS.oneCall} runs, ${on}`);
+  progress(`assume and test-get against node -e 0 and one call, ${count(RUNS.oneCall, "run")}, ${on}`);
   await sandbox.reset();
   m.oneCall = await benchOneCall(sandbox, { node: version.node, runs: RUNS.oneCall });
   progress(`AWS calls per command, ${on}`);
   await sandbox.reset();
   m.calls = await benchCalls(sandbox, { node: version.node });
-  progress(`test-get of a ${RUNS.downloadMb} MB object, ${RUNS.download} runs, ${on}`);
+  progress(`test-get of a ${RUNS.downloadMb} MB object, ${count(RUNS.download, "run")}, ${on}`);
   await sandbox.reset();
   m.download = await benchDownload(sandbox, { node: version.node, sizeMb: RUNS.downloadMb, runs: RUNS.download });
-  progress(`assume --write-profile with a 50 MB config file, both profile styles, ${RUNS.bigConfig} runs, ${on}`);
+  progress(`assume --write-profile with a 50 MB config file, both profile styles, ${count(RUNS.bigConfig, "run")}, ${on}`);
   await sandbox.reset();
   m.bigConfig = await benchBigConfig(sandbox, { node: version.node, sizeMb: 50, runs: RUNS.bigConfig });
   await sandbox.reset();
@@ -90,7 +91,7 @@ async function measureCommands(version) {
 
 /** The three-stage flow on every official version, in one loop with the aws CLI route. */
 async function measureFlows() {
-  progress(`three-stage flow, ${RUNS.flow} runs, aws CLI and ${official.map((v) => `Node ${v.version}`).join(" and ")} taking turns`);
+  progress(`three-stage flow, ${count(RUNS.flow, "run")}, aws CLI and ${official.map((v) => `Node ${v.version}`).join(" and ")} taking turns`);
   const flows = await benchFlows(sandbox, { nodes: official, runs: RUNS.flow });
   for (const version of official) {
     Object.assign(measured[version.name], { flow: flows.byNode[version.name], aws: flows.aws });
@@ -106,7 +107,7 @@ function rowsFor(version) {
   return [
     ...rowsOf.startupRows(m.startup, true),
     ...rowsOf.oneCallRows(m.oneCall),
-    ...rowsOf.flowRows(m.flow, m.aws, rowsOf.flowFloor(m.calls, m.oneCall, m.flow)),
+    ...rowsOf.flowRows(m.flow, m.aws, rowsOf.flowFloor(m.calls, m.flow)),
     ...rowsOf.downloadRows(m.download),
     ...rowsOf.bigConfigRows(m.bigConfig, m.roleStyle),
     ...rowsOf.credentialsRows(m.hit, true),
@@ -129,7 +130,7 @@ function print() {
   }
   const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim()}, load average ${loadAtStart.toFixed(1)} at start), ${tool("aws", ["--version"])}, moto ${tool("python3", ["-c", "import moto; print(moto.__version__)"])}`;
   console.log(
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}${quick ? " (--quick)" : ""}; medians of ${RUNS.startup} start-ups, ${RUNS.credentials} credentials hits, ${RUNS.oneCall} assume and test-get runs, ${RUNS.flow} flows, ${RUNS.download} downloads, ${RUNS.config} profile writes.\n`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}${quick ? " (--quick)" : ""}; medians of ${count(RUNS.startup, "start-up")}, ${count(RUNS.credentials, "credentials hit")}, ${count(RUNS.oneCall, "run")} of assume and test-get, ${count(RUNS.flow, "flow")}, ${count(RUNS.download, "download")}, ${count(RUNS.config, "profile write")}.\n`,
   );
   const judged = tables.filter(({ version }) => version.official);
   if (judged.length > 0) console.log(`## The issue's goals\n\n${summaryTable(judged)}\n`);

@@ -7,21 +7,23 @@
  * typechecker (`npm run typecheck`).
  */
 import { build } from "esbuild";
-import { readdir, rm, rmdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rm, rmdir, writeFile } from "node:fs/promises";
 import { createRequire, isBuiltin } from "node:module";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { writeThirdPartyNotices } from "./third-party-notices.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-// Entry points keep their src/ paths in their folder: in dist/ (the package) the CLI and the
-// modules the store's multi-process tests and the benchmark (bench/) load directly; in dist-dev/
-// (never packed: package.json "files" names dist/ only) the demo and the emulator harness.
+// Entry points keep their src/ paths in their folder: in dist/ (the package) what the front
+// (below) imports on use, and the modules the store's multi-process tests and the benchmark
+// (bench/) load directly; in dist-dev/ (never packed: package.json "files" names dist/ only)
+// the demo and the emulator harness.
+const FRONT_ENTRY = "src/main.ts";
 const CREDENTIAL_PROCESS_ENTRY = "src/credential-process.ts";
 const builds = {
-  dist: ["src/main.ts", "src/awsconfig/store.ts", "src/aws/call-log.ts"],
+  dist: ["src/awsconfig/store.ts", "src/aws/call-log.ts"],
   "dist-dev": ["src/demo/run.ts", "src/localaws/moto.ts", "src/localaws/bootstrap.ts"],
 };
 
@@ -76,8 +78,32 @@ function builtinAsEsModule(name, { getters }) {
   ].join("\n");
 }
 
-const built = [];
+/**
+ * commander requires node:child_process at load, for executable subcommands (`git-style`
+ * programs), which xacct has none of: every run paid ~2 ms for child_process and what it
+ * loads (dgram, net's handles). Its require is answered by a stand-in that loads the module on
+ * first use, so commander works as before if it ever spawns.
+ */
+const childProcessOnUse = {
+  name: "child-process-on-use",
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: "child_process", namespace: "child-process-on-use" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "child-process-on-use" }, () => ({
+      contents: 'module.exports = new Proxy({}, { get: (_, name) => require("node:child_process")[name] });',
+      loader: "js",
+      resolveDir: root,
+    }));
+  },
+};
+
+// The front first: the modules it imports on use are entry points of the ES module build.
+const front = await buildFront();
+builds.dist.push(...importedOnUse(front.metafile));
+const built = [front];
 for (const [outdir, entryPoints] of Object.entries(builds)) built.push(await bundle(outdir, entryPoints));
+assertNothingShared(front.metafile, built[1].metafile);
 // `xacct credentials` on a cache hit (bin/xacct.js): one file of its own, never split, so it
 // shares no chunk with the CLI and loads nothing but Node's built-ins. CommonJS, because an ES
 // module's every `import` of a built-in costs start-up time that require() does not. Its
@@ -95,7 +121,74 @@ await writeThirdPartyNotices(
   join(root, "dist", "THIRD-PARTY-NOTICES.txt"),
 );
 
-async function bundle(outdir, entryPoints, { splitting = true, format = "esm", banner = requireBanner } = {}) {
+/**
+ * dist/main.cjs, the front every command runs: the entry point, the command table (cli.ts) and
+ * commander, one CommonJS file, which bin/xacct.js compiles with a V8 code cache of its own
+ * (see there) and no ES module loader. What runs a command or prints a failure is imported on
+ * use from the ES module build: each import() stays in the file, as a call of `__dyni`, which
+ * is the importer bin/xacct.js passes in (code compiled by node:vm cannot import() by itself),
+ * or import() when Node loads the file as usual. Same length as `import`: the map stays right.
+ */
+async function buildFront() {
+  const result = await bundle("dist", [FRONT_ENTRY], {
+    splitting: false,
+    format: "cjs",
+    banner: null,
+    write: false,
+    plugins: [importsOnUseExternal()],
+  });
+  for (const file of result.outputFiles) {
+    await mkdir(dirname(file.path), { recursive: true });
+    await writeFile(file.path, file.path.endsWith(".cjs") ? callImporter(file.text) : file.contents);
+  }
+  return result;
+}
+
+/**
+ * Every `import("./…")` of the front becomes `__dyni("./…")`, a function declared at the end
+ * (hoisted; the lines before, and so the source map, are unchanged); no other import() may remain.
+ */
+function callImporter(text) {
+  const routed = text.replace(/\bimport\((?=["']\.\/)/g, "__dyni(");
+  const left = routed.match(/\bimport\s*\(/g) ?? [];
+  if (left.length > 0) throw new Error(`the front has ${left.length} import() the build could not route to bin/xacct.js's importer`);
+  const importer = 'function __dyni(specifier) { return typeof __xacctImport == "function" ? __xacctImport(specifier) : import(specifier); }\n';
+  const mapComment = routed.lastIndexOf("//# sourceMappingURL=");
+  return `${routed.slice(0, mapComment)}${importer}${routed.slice(mapComment)}`;
+}
+
+/** The front's import() of its own modules stay import(): each is an entry point of the ES module build, at the same path under dist/. */
+function importsOnUseExternal() {
+  return {
+    name: "imports-on-use-external",
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (args.kind !== "dynamic-import") return undefined;
+        // dist/main.cjs sits where src/main.ts does: paths from src/ hold from dist/.
+        if (dirname(args.importer) !== join(root, "src")) return { errors: [{ text: `import() outside src/'s top folder: ${args.importer}` }] };
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}
+
+/** The src/ files the front imports on use, from its metafile. */
+function importedOnUse(metafile) {
+  const paths = Object.values(metafile.inputs).flatMap((input) => input.imports.filter((i) => i.kind === "dynamic-import" && i.external).map((i) => i.path));
+  return [...new Set(paths)].map((path) => join("src", path.replace(/\.js$/, ".ts")));
+}
+
+/**
+ * The front and the ES modules are separate bundles: a module in both would be two modules, a
+ * class in both two classes (instanceof fails), state in both two states. Only exit-signal.ts
+ * may be in both: it keeps its state on the process.
+ */
+function assertNothingShared(frontMeta, esmMeta) {
+  const shared = Object.keys(frontMeta.inputs).filter((input) => input in esmMeta.inputs && input !== "src/exit-signal.ts");
+  if (shared.length > 0) throw new Error(`bundled into both dist/main.cjs and the ES modules: ${shared.join(", ")}`);
+}
+
+async function bundle(outdir, entryPoints, { splitting = true, format = "esm", banner = requireBanner, write = true, plugins = [] } = {}) {
   return build({
     absWorkingDir: root,
     entryPoints,
@@ -111,7 +204,6 @@ async function bundle(outdir, entryPoints, { splitting = true, format = "esm", b
     mainFields: ["module", "main"],
     chunkNames: "chunks/[name]-[hash]",
     ...(banner ? { banner: { js: banner } } : {}),
-    ...(format === "esm" ? { plugins: [builtinsWithoutEsFacade] } : {}),
     // Minified: less to read and parse at every start. --debug maps stack traces back to src/.
     minifySyntax: true,
     minifyWhitespace: true,
@@ -122,6 +214,9 @@ async function bundle(outdir, entryPoints, { splitting = true, format = "esm", b
     legalComments: "linked",
     logLevel: "warning",
     metafile: true,
+    write,
+    // The ES modules reach built-ins without Node's ES facade; the CommonJS files require() them.
+    plugins: [childProcessOnUse, ...(format === "esm" ? [builtinsWithoutEsFacade] : []), ...plugins],
   });
 }
 

@@ -1,20 +1,15 @@
 /**
- * The commander program: commands, global flags, and the one place that prints errors and
- * sets the exit code. Commands load their modules on use, so `--version` and `--help` load
- * no SDK.
+ * The commander program: commands, global flags, and the exit code. What runs a command
+ * (command-run.ts), what prints a failure (cli-failure.ts) and each command's module load on
+ * use, so `--help` loads commander and this file only.
  */
 import { Argument, Command, CommanderError, Help, Option } from "commander";
 import type { Readable, Writable } from "node:stream";
-import { CallLog } from "./aws/call-log.js";
-import { asXacctError, XacctError } from "./errors.js";
-import { stateFilePath } from "./state.js";
-import { Output, wantsColor } from "./ui/output.js";
-import { terminalPrompter, unattendedPrompter } from "./wizard/prompter.js";
+import type { CallLog } from "./aws/call-log.js";
+import type { RunResult } from "./command-run.js";
 import type { CommandContext } from "./commands/context.js";
-import { envFailureText } from "./env-format/failure.js";
 import { splitCommand, type OptionArity } from "./exec/command-start.js";
-import { usageError } from "./usage-errors.js";
-import { checkEndpointUrl } from "./validate/index.js";
+import { isPipeOrFile, writeStdout } from "./std-streams.js";
 import { VERSION } from "./version.js";
 
 /** `xacct env --format`, listed here so --help loads no command module. */
@@ -29,13 +24,8 @@ export interface CliIo {
   interactive?: boolean;
   /** Records the AWS calls of the run; tests pass one in to hold commands to a budget. */
   calls?: CallLog;
-}
-
-interface GlobalOptions {
-  endpointUrl?: string;
-  debug?: boolean;
-  color?: boolean;
-  json?: boolean;
+  /** Where commander's own output (help, version) goes; by default stdout.write. */
+  writeHelp?: (text: string) => void;
 }
 
 export async function runCli(given: string[], io: CliIo = processIo()): Promise<number> {
@@ -46,34 +36,12 @@ export async function runCli(given: string[], io: CliIo = processIo()): Promise<
   try {
     await program.parseAsync(parsed, { from: "user" });
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // Help and version exit 0; `xacct` alone has printed the help; the rest are bad input.
-      if (error.exitCode === 0) return 0;
-      failEnvEvaluation(program, argv, io);
-      if (error.code === "commander.help") return 2;
-      const sub = program.commands.find((c) => argv.includes(c.name()));
-      const command = sub?.name();
-      const mistake = usageError({ code: error.code, message: error.message, extra: sub?.args.slice(sub.registeredArguments.length) }, command);
-      if (argv.includes("--json")) writeJson(io.stdout, { command: command ?? null, ok: false, error: errorSummary(mistake) });
-      return reportError(mistake, new Output(io, { color: wantsColor(io.stderr, io.env) && !argv.includes("--no-color") }));
-    }
-    failEnvEvaluation(program, argv, io);
-    const debug = argv.includes("--debug");
-    const code = reportError(error, new Output(io, { color: wantsColor(io.stderr, io.env), debug }));
-    // --detailed-exitcode keeps 2 for "changes pending"; every failure is then 1.
-    return argv.includes("--detailed-exitcode") && code === 2 ? 1 : code;
+    // Help and version: commander stops with exit code 0 (exitOverride makes it throw).
+    if (error instanceof CommanderError && error.exitCode === 0) return 0;
+    const usage = error instanceof CommanderError ? error : undefined;
+    return (await import("./cli-failure.js")).failedRunExitCode({ error, usage, program, globalArity: arityOf(program), argv }, io);
   }
   return result.exitCode;
-}
-
-/** A failed `xacct env` whose output a shell evaluates: a statement that fails there too (env-format/failure.ts). */
-function failEnvEvaluation(program: Command, argv: string[], io: CliIo): void {
-  const globalArity = arityOf(program);
-  let i = 0;
-  while (i < argv.length && argv[i]!.startsWith("-")) i += !argv[i]!.includes("=") && globalArity(argv[i]!) === "value" ? 2 : 1;
-  if (argv[i] !== "env" || isTty(io.stdout)) return;
-  const text = envFailureText(argv);
-  if (text !== undefined) io.stdout.write(text);
 }
 
 /** xacct's words, and what commander parses: xacct's words, then `--` and the command's, if any. */
@@ -95,37 +63,23 @@ function arityOf(command: Command): OptionArity {
 }
 
 function processIo(): CliIo {
-  // A getter: process.stdin is a stream built on first use, a cost --version and --help need not pay.
+  // Getters: the process's streams are built on first use, a cost --help need not pay (std-streams.ts).
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
     get stdin() {
       return process.stdin;
     },
     env: process.env,
+    writeHelp: writeStdout,
   };
 }
 
-function reportError(thrown: unknown, out: Output): number {
-  const error = asXacctError(thrown);
-  // Ctrl-C or Ctrl-D at a prompt: the user's choice, not a failure to explain.
-  if (error instanceof Error && error.name === "ExitPromptError") {
-    out.error("Cancelled at a prompt; nothing more was changed.");
-    return 130;
-  }
-  if (error instanceof XacctError) {
-    out.error(error.message);
-    if (error.hint) out.hint(error.hint);
-    if (out.debugEnabled && error.cause instanceof Error) out.debug(error.cause.stack ?? String(error.cause));
-    return error.exitCode;
-  }
-  out.error(`Unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
-  out.hint("This is a bug in xacct; run again with --debug and report the output.");
-  if (out.debugEnabled && error instanceof Error) out.debug(error.stack ?? "");
-  return 1;
-}
-
-function buildProgram(io: CliIo, result: { exitCode: number }): Command {
+function buildProgram(io: CliIo, result: RunResult): Command {
   const program = new Command("xacct")
     .description("Safe, quick, boring cross-account access between AWS accounts.")
     .version(VERSION, "-V, --version")
@@ -133,12 +87,19 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
     .option("--debug", "show stack traces and SDK details on failure")
     .option("--no-color", "plain output")
     .option("--json", "print one JSON document on stdout (the human report goes to stderr)")
-    .exitOverride()
+    .exitOverride();
+  const { getOutHelpWidth, getOutHasColors } = program.configureOutput();
+  program
     .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
+      writeOut: (text) => (io.writeHelp ? io.writeHelp(text) : io.stdout.write(text)),
       writeErr: (text) => io.stderr.write(text),
       // Usage errors are printed by runCli, as xacct's own.
       outputError: () => undefined,
+      // commander's own answers, but a pipe or a file is known to be no terminal without asking
+      // process.stdout, which would build the stream: commander's width for it (80), and no
+      // colours (xacct's help has none to strip either way).
+      getOutHelpWidth: () => (isPipeOrFile(1) ? 80 : getOutHelpWidth!()),
+      getOutHasColors: () => (isPipeOrFile(1) ? false : getOutHasColors!()),
     })
     .configureHelp({
       showGlobalOptions: true,
@@ -148,39 +109,8 @@ function buildProgram(io: CliIo, result: { exitCode: number }): Command {
       },
     });
 
-  const context = (command: Command): CommandContext => {
-    const globals = command.optsWithGlobals<GlobalOptions>();
-    const interactive = io.interactive ?? (isTty(io.stdin) && isTty(io.stdout));
-    const json = globals.json ?? false;
-    const colorStream = json ? io.stderr : io.stdout;
-    return {
-      out: new Output(io, { color: globals.color !== false && wantsColor(colorStream, io.env), debug: globals.debug ?? false, json }),
-      prompter: interactive ? terminalPrompter({ input: io.stdin, output: io.stdout }) : unattendedPrompter(),
-      interactive,
-      env: io.env,
-      stdout: io.stdout,
-      endpoint: globals.endpointUrl,
-      statePath: stateFilePath(io.env),
-      calls: io.calls ?? new CallLog(),
-      json,
-      result: {},
-    };
-  };
-  /** Runs one command with a fresh context; its returned number, if any, is the exit code. */
-  const run = async (command: Command, body: (ctx: CommandContext) => Promise<number | void>): Promise<void> => {
-    const ctx = context(command);
-    try {
-      // Before anything else: the endpoint is sent every request and written into profiles.
-      if (ctx.endpoint !== undefined) checkEndpointUrl(ctx.endpoint);
-      result.exitCode = (await body(ctx)) ?? 0;
-      if (ctx.json) writeJson(io.stdout, { command: command.name(), ok: true, exitCode: result.exitCode, ...ctx.result });
-    } catch (error) {
-      if (ctx.json) writeJson(io.stdout, { command: command.name(), ok: false, ...ctx.result, error: errorSummary(error) });
-      throw error;
-    } finally {
-      ctx.out.debug(`${ctx.calls.calls.length} AWS calls: ${ctx.calls.summary() || "none"}`);
-    }
-  };
+  /** Runs one command (command-run.ts, loaded only then); its returned number, if any, is the exit code. */
+  const run: Runner = async (command, body) => (await import("./command-run.js")).runCommand(io, command, result, body);
 
   addLifecycleCommands(program, run);
   addSessionCommands(program, run);
@@ -221,23 +151,6 @@ function addTargetOptions(command: Command, how: { creates?: boolean; omit?: rea
 /** For repeatable options: each use adds a value. */
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
-}
-
-function writeJson(stream: Writable, value: unknown): void {
-  stream.write(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-function errorSummary(thrown: unknown): Record<string, unknown> {
-  const error = asXacctError(thrown);
-  if (error instanceof XacctError) {
-    return { message: error.message, hint: error.hint ?? null, awsCode: error.awsCode ?? null, exitCode: error.exitCode };
-  }
-  if (error instanceof Error && error.name === "ExitPromptError") return { message: "Cancelled at a prompt.", exitCode: 130 };
-  return { message: error instanceof Error ? error.message : String(error), exitCode: 1 };
-}
-
-function isTty(stream: Readable | Writable): boolean {
-  return (stream as { isTTY?: boolean }).isTTY === true;
 }
 
 type Runner = (command: Command, body: (ctx: CommandContext) => Promise<number | void>) => Promise<void>;

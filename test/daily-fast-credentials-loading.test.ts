@@ -65,7 +65,7 @@ describe("a credentials cache hit", () => {
     const env = { ...process.env, XDG_CACHE_HOME: join(sandbox.dir, "cache-hit") };
     const miss = await runCounted(LINE, env);
     expect(miss.code, miss.stderr).toBe(0);
-    expect(miss.files).toContain("dist/main.js");
+    expect(miss.files).toContain("dist/main.cjs");
     expect(miss.files.some((file) => file.startsWith("node_modules/@aws-sdk/") || file.includes("chunks/"))).toBe(true);
 
     const hit = await runCounted(LINE, env);
@@ -76,7 +76,7 @@ describe("a credentials cache hit", () => {
     const env = { ...process.env, XDG_CACHE_HOME: join(sandbox.dir, "cache-hit") };
     const full = await runCounted(["--debug", ...LINE], env);
     expect(full.code, full.stderr).toBe(0);
-    expect(full.files).toContain("dist/main.js");
+    expect(full.files).toContain("dist/main.cjs");
     expect(full.stdout).toBe((await runCounted(LINE, env)).stdout);
   });
 });

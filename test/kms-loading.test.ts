@@ -29,10 +29,11 @@ async function reachable(file: string, seen = new Set<string>()): Promise<Set<st
   return seen;
 }
 
+/** A command's module: dist/commands/NAME.js, which the front (dist/main.cjs) imports when the command runs. */
 async function commandChunk(name: string): Promise<string> {
-  const chunk = (await readdir(join(DIST, "chunks"))).find((f) => f.startsWith(`${name}-`) && f.endsWith(".js"));
-  if (!chunk) throw new Error(`no built chunk for command ${name}: run npm run build`);
-  return join(DIST, "chunks", chunk);
+  const file = join(DIST, "commands", `${name}.js`);
+  if (!(await readdir(join(DIST, "commands"))).includes(`${name}.js`)) throw new Error(`no built module for command ${name}: run npm run build`);
+  return file;
 }
 
 async function reachesKms(command: string): Promise<boolean> {

@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 describe(`the SDK's Node.js version warning, on Node ${process.versions.node}`, () => {
   it.runIf(MAJOR < 22)("is printed by the SDK on this Node when nothing silences it (the bundle run without bin/xacct.js)", async () => {
-    const bare = await run("dist/main.js", ["assume"]);
+    const bare = await run("dist/main.cjs", ["assume"]);
     expect(bare.code).toBe(0);
     expect(bare.stderr).toContain("NodeVersionSupportWarning");
   });

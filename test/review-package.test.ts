@@ -22,7 +22,7 @@ describe("the package", () => {
   it("ships the CLI but none of the demo or the emulator harness", async () => {
     const files = await packedFiles();
     expect(files).toContain("bin/xacct.js");
-    expect(files).toContain("dist/main.js");
+    expect(files).toContain("dist/main.cjs");
     expect(files.filter((path) => /(^|\/)(localaws|demo)(\/|$)/.test(path))).toEqual([]);
     // Nor their code in a shared chunk: the harness is the only code that talks to moto's control API.
     const scripts = files.filter((path) => path.endsWith(".js"));

@@ -4,7 +4,7 @@
  * lines wrap to its width between words, and a status line shows what xacct waits for.
  */
 import { Chalk, type ChalkInstance } from "chalk";
-import type { Writable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import { StatusLine } from "./status-line.js";
 import { wrapText } from "./wrap.js";
 
@@ -103,8 +103,9 @@ export class Output {
   }
 }
 
-function isTerminal(stream: Writable): boolean {
-  return (stream as Writable & { isTTY?: boolean }).isTTY === true;
+/** Whether the stream is a terminal (a person reads it, or types into it). */
+export function isTerminal(stream: Readable | Writable): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
 }
 
 /** Colour only for terminals, and never when NO_COLOR is set (FORCE_COLOR forces it). */
