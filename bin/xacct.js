@@ -66,6 +66,10 @@ async function run() {
     if (fastPath && (await fastPath.serveCachedCredentials(args))) process.exit(0);
   }
 
+  // The ES modules of dist/ reach Node's built-ins through process.getBuiltinModule
+  // (scripts/build.mjs), which a Node before 20.16 lacks: there require() answers the same.
+  process.getBuiltinModule ??= require;
+
   const cacheFolder = privateCacheFolder();
 
   // xacct prints only through its own streams. What libraries print (the SDK's Node.js version

@@ -5,7 +5,7 @@
  * endpoint and call log applied.
  */
 import { IAMClient } from "@aws-sdk/client-iam";
-import { KMSClient } from "@aws-sdk/client-kms";
+import type { KMSClient } from "@aws-sdk/client-kms";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { STSClient } from "@aws-sdk/client-sts";
 import type { CallLog } from "./call-log.js";
@@ -17,8 +17,8 @@ export { callerOf, countCalls, credentialsFor, s3EndpointFromEnv, type AwsSessio
 
 export interface AwsClients {
   iam: IAMClient;
-  /** Keys of SSE-KMS buckets: resolved, and their key policies read and merged. */
-  kms: KMSClient;
+  /** Keys of SSE-KMS buckets: resolved, and their key policies read and merged. Built at its first call. */
+  kms: Pick<KMSClient, "send">;
   s3: S3Client;
   sts: STSClient;
 }
@@ -26,9 +26,23 @@ export interface AwsClients {
 export function makeClients(target: AwsTarget, env: NodeJS.ProcessEnv = process.env, log?: CallLog): AwsClients {
   const iam = new IAMClient(commonConfig(target));
   if (log) countCalls(iam, "IAM", callerOf(target), log);
-  const kms = new KMSClient(commonConfig(target));
-  if (log) countCalls(kms, "KMS", callerOf(target), log);
-  return { iam, kms, sts: makeStsClient(target, log), s3: makeS3Client(target, env, log) };
+  return { iam, kms: kmsOnFirstCall(target, log), sts: makeStsClient(target, log), s3: makeS3Client(target, env, log) };
+}
+
+/**
+ * Only a bucket encrypted with SSE-KMS needs KMS: the SDK's KMS code loads, and the client is
+ * built, when the first KMS call is sent (most setups, teardowns and verifies send none).
+ */
+function kmsOnFirstCall(target: AwsTarget, log: CallLog | undefined): Pick<KMSClient, "send"> {
+  let client: Promise<KMSClient> | undefined;
+  const built = () =>
+    (client ??= import("@aws-sdk/client-kms").then(({ KMSClient }) => {
+      const kms = new KMSClient(commonConfig(target));
+      if (log) countCalls(kms, "KMS", callerOf(target), log);
+      return kms;
+    }));
+  const send = (command: Parameters<KMSClient["send"]>[0]) => built().then((kms) => kms.send(command));
+  return { send: send as KMSClient["send"] };
 }
 
 /** Every client for one profile (or fixed credentials) in one region, as the command's session says. */

@@ -3,7 +3,6 @@
  * object's, the key resolved to its ARN and owner, the key policy, and the call that writes it
  * (src/resources/key-policy-write.ts takes turns and reads it back, as for the bucket policy).
  */
-import { DescribeKeyCommand, GetKeyPolicyCommand, ListGrantsCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
 import { GetBucketEncryptionCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { XacctError } from "../errors.js";
 import { parseKeyArn, parsePolicyDocument, type KmsKey, type PolicyDocument } from "../policy/index.js";
@@ -19,6 +18,9 @@ export interface Encryption {
   /** S3 asks KMS once per bucket rather than per object: the encryption context names the bucket then. */
   bucketKeyEnabled: boolean;
 }
+
+/** KMS's commands, loaded with its client at the first KMS call (clients.ts): only SSE-KMS buckets need them. */
+const kmsCommands = () => import("@aws-sdk/client-kms");
 
 /** Whether reading needs a KMS key: SSE-KMS or DSSE-KMS. */
 export function usesKms(encryption: Encryption | undefined): encryption is Encryption {
@@ -60,6 +62,7 @@ export const AWS_MANAGED_S3_KEY = "alias/aws/s3";
 
 /** The key behind a key ID, key ARN, alias name or alias ARN: its ARN, owner and manager. */
 export async function describeKey(clients: AwsClients, keyId: string, profile?: string): Promise<KmsKey> {
+  const { DescribeKeyCommand } = await kmsCommands();
   const out = await withAwsContext({ action: `looking up KMS key ${keyId}`, profile }, () => clients.kms.send(new DescribeKeyCommand({ KeyId: keyId })));
   const meta = out.KeyMetadata;
   const parsed = meta?.Arn ? parseKeyArn(meta.Arn) : undefined;
@@ -83,6 +86,7 @@ export function encryptionKeyId(encryption: Encryption): string {
 
 /** The key policy (every key has exactly one, named "default"). */
 export async function readKeyPolicy(clients: AwsClients, keyArn: string, profile?: string): Promise<PolicyDocument> {
+  const { GetKeyPolicyCommand } = await kmsCommands();
   const out = await withAwsContext({ action: `reading the key policy of ${keyArn}`, profile }, () =>
     clients.kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default" })),
   );
@@ -110,6 +114,7 @@ export async function putKeyPolicy(
   timing = KEY_POLICY_PROPAGATION,
 ): Promise<void> {
   const context = { action: `writing the key policy of ${keyArn}`, profile };
+  const { PutKeyPolicyCommand } = await kmsCommands();
   const delays = [...timing.delaysMs];
   for (;;) {
     try {
@@ -150,6 +155,7 @@ export interface GrantConstraints {
 
 /** Every grant on the key, every page (the key's account may list them). */
 export async function listKeyGrants(clients: AwsClients, keyArn: string, profile?: string): Promise<KeyGrant[]> {
+  const { ListGrantsCommand } = await kmsCommands();
   const grants: KeyGrant[] = [];
   let marker: string | undefined;
   await withAwsContext({ action: `listing the grants of ${keyArn}`, profile }, async () => {

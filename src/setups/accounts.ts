@@ -5,7 +5,6 @@
  */
 import { clientsFor, type AwsClients } from "../aws/clients.js";
 import { getCallerIdentity, getS3Owner, type CallerIdentity } from "../aws/identity.js";
-import { listOrganizationAccounts } from "../aws/organizations.js";
 import { invalidInput, XacctError } from "../errors.js";
 import { refuseSameAccount, type DiscoveredAccounts, type MoreStagingAccount, type SetupPlan } from "../plan.js";
 import { ACCOUNT_CONCURRENCY, applyMoreStaging, mapBounded } from "../stages/more-staging.js";
@@ -40,8 +39,11 @@ export async function discoverMoreStaging(
     return { accountId: (await getCallerIdentity(clients, profile)).accountId, profile };
   });
   refuseOuWithoutOrg(options);
+  // Loaded only for --staging-accounts-from-org: no other setup needs the Organizations client.
   const fromOrg = options.stagingAccountsFromOrg
-    ? await listOrganizationAccounts(
+    ? await (
+        await import("../aws/organizations.js")
+      ).listOrganizationAccounts(
         { profile: where.productionProfile, region: where.region, endpoint: ctx.endpoint },
         options.ou !== undefined ? checkOuId(options.ou) : undefined,
         ctx.calls,

@@ -34,6 +34,7 @@ import { parsePolicyDocument } from "../policy/index.js";
 import type { LabeledPolicy } from "../policy-eval/index.js";
 import { readBucketAcl, type AclGrant } from "./bucket-acl.js";
 import { readManagedDocument } from "./managed.js";
+import { allInOrder } from "../aws/in-order.js";
 import { readKmsOrMissing, type KmsDocuments, type MissingKmsKey } from "./kms-documents.js";
 import { XacctError } from "../errors.js";
 import type { OrganizationPolicies } from "./org-policies.js";
@@ -107,24 +108,32 @@ export async function readUserPolicies(
   const got = known ? undefined : (await iam.send(new GetUserCommand({ UserName: userName }))).User;
   const boundaryArn = known ? known.boundaryArn : got?.PermissionsBoundary?.PermissionsBoundaryArn;
   const facts = got ? { uniqueId: got.UserId, tags: tagMap(got.Tags) } : undefined;
-  const boundary = await readBoundary(iam, boundaryArn, owner);
-  const inline = await Promise.all(
-    (names.PolicyNames ?? [])
-      .filter((name) => name !== known?.skipInline)
-      .map(async (name) => {
-        const out = await iam.send(new GetUserPolicyCommand({ UserName: userName, PolicyName: name }));
-        return { label: label("inline policy", name, owner), document: parsePolicyDocument(out.PolicyDocument ?? "{}") };
-      }),
-  );
-  const direct = await attached(iam, iam.send(new ListAttachedUserPoliciesCommand({ UserName: userName })), owner);
-  const groups = (await iam.send(new ListGroupsForUserCommand({ UserName: userName }))).Groups ?? [];
-  const viaGroups = (await Promise.all(groups.map((g) => readGroupPolicies(iam, g.GroupName!)))).flat();
+  // Four independent reads at once; a failure reports the first in this order, as when they ran one by one.
+  const [boundary, inline, direct, viaGroups] = await allInOrder([
+    readBoundary(iam, boundaryArn, owner),
+    Promise.all(
+      (names.PolicyNames ?? [])
+        .filter((name) => name !== known?.skipInline)
+        .map(async (name) => {
+          const out = await iam.send(new GetUserPolicyCommand({ UserName: userName, PolicyName: name }));
+          return { label: label("inline policy", name, owner), document: parsePolicyDocument(out.PolicyDocument ?? "{}") };
+        }),
+    ),
+    attached(iam, iam.send(new ListAttachedUserPoliciesCommand({ UserName: userName })), owner),
+    readGroupsPolicies(iam, userName),
+  ] as const);
   return { exists: true, arn: got?.Arn, policies: [...inline, ...direct, ...viaGroups], boundary, ...(facts ? { facts } : {}) };
 }
 
 /** Tags as the aws:PrincipalTag/… keys see them; GetUser and GetRole return every tag. */
 export function tagMap(tags: { Key?: string | undefined; Value?: string | undefined }[] | undefined): Record<string, string> {
   return Object.fromEntries((tags ?? []).flatMap((t) => (t.Key === undefined ? [] : [[t.Key, t.Value ?? ""]])));
+}
+
+/** The policies of every group the user is in. */
+async function readGroupsPolicies(iam: IAMClient, userName: string): Promise<LabeledPolicy[]> {
+  const groups = (await iam.send(new ListGroupsForUserCommand({ UserName: userName }))).Groups ?? [];
+  return (await Promise.all(groups.map((g) => readGroupPolicies(iam, g.GroupName!)))).flat();
 }
 
 async function readGroupPolicies(iam: IAMClient, groupName: string): Promise<LabeledPolicy[]> {
