@@ -287,7 +287,9 @@ function privateCacheFolder() {
   try {
     const rootInfo = lstatSync(root, { throwIfNoEntry: false });
     const existing = rootInfo === undefined ? dirname(root) : root;
-    if (!trustedWay(existing, lstatSync, true) || !trustedWay(realpathSync.native(existing), statSync, false)) return undefined;
+    if (!trustedWay(existing, lstatSync, true)) return undefined;
+    const real = realpathSync.native(existing); // the same path when no link is on it: checked already
+    if (real !== existing && !trustedWay(real, statSync, false)) return undefined;
     // One level at a time, each checked before the next is made in it: mkdir's recursive mode
     // follows links. Above xacct's folder, only the cache root is made (the user's choice).
     if (rootInfo === undefined) mkdirSync(root, { mode: 0o700 });
