@@ -17,17 +17,44 @@ else void run();
 /**
  * `xacct --version` is run by scripts and shell prompts: answered without loading the CLI, in
  * one write to the descriptor (building process.stdout for a pipe costs more than the rest).
- * A write that fails is lost, as one to a closed pipe always was: the exit code stays 0.
+ * A write to a closed pipe is lost, as it always was: the exit code stays 0.
  */
 function printVersion() {
   const { readFileSync, writeSync } = require("node:fs");
-  const { version } = JSON.parse(readFileSync(require("node:path").join(__dirname, "..", "package.json"), "utf8"));
+  let text;
   try {
-    writeSync(1, `${version}\n`);
+    text = readFileSync(require("node:path").join(__dirname, "..", "package.json"), "utf8");
+  } catch (error) {
+    if (error?.code === "ENOENT") incompleteInstall("package.json");
+    throw error;
+  }
+  try {
+    writeSync(1, `${JSON.parse(text).version}\n`);
+  } catch (error) {
+    if (error?.code !== "EPIPE") outputFailed(error);
+  }
+  process.exit(0);
+}
+
+/** A file of the package is gone (a damaged or half-done install): one sentence, no stack trace. */
+function incompleteInstall(file) {
+  say(`✘ xacct's installation is incomplete (${file} is missing): reinstall xacct.\n`);
+  process.exit(1);
+}
+
+/** Output that cannot be written (a full disk, EIO) other than to a closed pipe: said on stderr if it can be. */
+function outputFailed(error) {
+  const reason = String(error?.message ?? error).replace(/, write$/, "");
+  say(`✘ xacct could not write its output (${reason}).\n`);
+  process.exit(1);
+}
+
+function say(text) {
+  try {
+    require("node:fs").writeSync(2, text);
   } catch {
     // nobody to tell
   }
-  process.exit(0);
 }
 
 async function run() {
@@ -35,8 +62,8 @@ async function run() {
   // cached session is printed by one small module with no SDK and no command framework. Any
   // doubt (a miss, a flag it does not know, bad input) leaves the run to the full CLI below.
   if (args[0] === "credentials" || args[1] === "credentials") {
-    const { serveCachedCredentials } = require("../dist/credential-process.cjs");
-    if (await serveCachedCredentials(args)) process.exit(0);
+    const fastPath = loadCredentialProcess();
+    if (fastPath && (await fastPath.serveCachedCredentials(args))) process.exit(0);
   }
 
   // The ES modules of dist/ reach Node's built-ins through process.getBuiltinModule
@@ -57,13 +84,30 @@ async function run() {
     process.setSourceMapsEnabled(true); // dist/ is minified: point stack traces into src/
   } else {
     process.removeAllListeners("warning");
-    for (const level of ["debug", "info", "log", "warn", "error", "trace"]) console[level] = () => {};
+    for (const level of ["debug", "info", "log", "warn", "error", "trace"]) {
+      try {
+        console[level] = () => {};
+      } catch {
+        // frozen (node --frozen-intrinsics): left as it is
+      }
+    }
   }
   if (debug) {
     // Node's own loader, which maps stack traces through dist/main.cjs.map; no front cache.
     enableCompileCache(cacheFolder);
-    require("../dist/main.cjs");
+    const file = require("node:path").join(__dirname, "..", "dist", "main.cjs");
+    if (!require("node:fs").existsSync(file)) incompleteInstall("dist/main.cjs");
+    require(file);
   } else runFront(cacheFolder);
+}
+
+/** dist/credential-process.cjs, or undefined if it cannot be loaded: the full CLI serves the request then. */
+function loadCredentialProcess() {
+  try {
+    return require("../dist/credential-process.cjs");
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -93,7 +137,13 @@ function runFront(cacheFolder) {
   const { join } = require("node:path");
   const dist = join(__dirname, "..", "dist");
   const file = join(dist, "main.cjs");
-  const source = require("node:fs").readFileSync(file, "utf8");
+  let source;
+  try {
+    source = require("node:fs").readFileSync(file, "utf8");
+  } catch (error) {
+    if (error?.code === "ENOENT") incompleteInstall("dist/main.cjs");
+    throw error;
+  }
   const cache = cacheFolder === undefined ? undefined : frontCache(cacheFolder, file);
   // The wrapper on a line of its own, and lineOffset -1: lines and columns are the file's.
   const wrapped = `(function (exports, require, module, __filename, __dirname, __xacctImport) {\n${source}\n})`;
@@ -107,39 +157,107 @@ function runFront(cacheFolder) {
   const importer = (specifier) => {
     if (firstImport) enableCompileCache(cacheFolder);
     firstImport = false;
-    return import(require("node:url").pathToFileURL(join(dist, specifier)).href);
+    return import(require("node:url").pathToFileURL(join(dist, specifier)).href).catch((error) => {
+      if (error?.code === "ERR_MODULE_NOT_FOUND") {
+        const missing = missingPackageFile(error, join(dist, specifier));
+        if (missing !== undefined) incompleteInstall(missing);
+      }
+      throw error;
+    });
   };
   script.runInThisContext().call(front.exports, front.exports, Module.createRequire(file), front, file, dist, importer);
 }
 
+/** The file of the package an ERR_MODULE_NOT_FOUND is about ("dist/…"), if it is indeed missing. */
+function missingPackageFile(error, asked) {
+  const { existsSync } = require("node:fs");
+  const { join, relative, sep } = require("node:path");
+  const path = typeof error.url === "string" && error.url.startsWith("file:") ? require("node:url").fileURLToPath(error.url) : asked;
+  const file = relative(join(__dirname, ".."), path);
+  return existsSync(path) || file.startsWith("..") ? undefined : file.split(sep).join("/");
+}
+
 /**
  * The front's V8 cache: one file per Node version and front path, holding the front's identity
- * (size, times, inode: a rebuilt or reinstalled front is another) and the cache. Written beside
- * and renamed over, so a reader never meets half a file; any failure only means no cache.
+ * (size, times, inode: a rebuilt or reinstalled front is another) and the cache's length, then
+ * the cache twice. V8 runs a damaged cache as it is (a flipped bit is a crash or other code), so
+ * one is used only when its two copies are the same bytes: a comparison in native code, ~0.05 ms
+ * where any checksum in JavaScript costs 1.2-1.5 ms of every start (115 KB run by the
+ * interpreter) and node:crypto or node:zlib 2-3 ms to load.
+ * Read only from a file of the user's own that no one else can write (readPrivateFile); written
+ * beside as a new file and renamed over, so a reader never meets half a file; any failure only
+ * means no cache, and one refused is made again at the end of the run.
  */
 function frontCache(folder, file) {
-  const { readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
+  const { closeSync, fchmodSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } = require("node:fs");
+  const { join } = require("node:path");
   const { size, mtimeMs, ctimeMs, ino } = statSync(file);
-  const identity = `${file} ${size} ${mtimeMs} ${ctimeMs} ${ino}\n`;
-  const path = require("node:path").join(folder, `front-${process.version}-${process.arch}-${checksum(file)}.v8`);
+  const identity = `${file} ${size} ${mtimeMs} ${ctimeMs} ${ino}`;
+  const id = checksum(file);
+  const name = `front-${process.version}-${process.arch}-${id}.v8`;
+  const path = join(folder, name);
   let data;
-  try {
-    const stored = readFileSync(path);
+  const stored = readPrivateFile(path);
+  if (stored !== undefined) {
     const end = stored.indexOf(10);
-    if (stored.toString("utf8", 0, end + 1) === identity) data = stored.subarray(end + 1);
-  } catch {
-    // none yet
+    const length = (stored.length - end - 1) / 2;
+    if (end > 0 && stored.toString("utf8", 0, end) === `${identity} ${length}`) {
+      const payload = stored.subarray(end + 1, end + 1 + length);
+      if (payload.equals(stored.subarray(end + 1 + length))) data = payload;
+    }
   }
   const save = (made) => {
     const temp = `${path}.${process.pid}.tmp`;
     try {
-      writeFileSync(temp, Buffer.concat([Buffer.from(identity), made]), { mode: 0o600 });
+      const fd = openSync(temp, "wx", 0o600); // a new file, never one that was there (nor a link)
+      try {
+        fchmodSync(fd, 0o600); // whatever the umask: readPrivateFile takes 0600 only
+        writeFileSync(fd, Buffer.concat([Buffer.from(`${identity} ${made.length}\n`), made, made]));
+        fsyncSync(fd); // on disk before its name is: a crash leaves the old cache or the new, whole
+      } finally {
+        closeSync(fd);
+      }
       renameSync(temp, path);
     } catch {
-      // a cache only
+      try {
+        unlinkSync(temp);
+      } catch {
+        // none made
+      }
+      return; // a cache only
+    }
+    // The caches other Node versions made for this same front: one file per install, not one per Node ever used.
+    try {
+      for (const other of readdirSync(folder)) if (other !== name && other.startsWith("front-") && other.endsWith(`-${id}.v8`)) unlinkSync(join(folder, other));
+    } catch {
+      // kept for now
     }
   };
   return { data, save };
+}
+
+/**
+ * The file's bytes if it is a regular file of the user's own, 0600, with one name (a hard link
+ * is a name someone else may hold), opened without following a link; else undefined.
+ */
+function readPrivateFile(path) {
+  const { closeSync, constants, fstatSync, openSync, readFileSync } = require("node:fs");
+  let fd;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch {
+    return undefined; // none yet, or a link
+  }
+  try {
+    const info = fstatSync(fd);
+    const ours = process.getuid === undefined || info.uid === process.getuid();
+    const mode = process.platform === "win32" || (info.mode & 0o777) === 0o600;
+    return info.isFile() && ours && mode && info.nlink === 1 ? readFileSync(fd) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** FNV-1a of a short string, in hex: tells apart the fronts of several installs. */
@@ -149,22 +267,33 @@ function checksum(text) {
   return (hash >>> 0).toString(16);
 }
 
-/** `.../xacct/compile-cache` under XDG_CACHE_HOME or ~/.cache, 0700 and ours, made if missing; else undefined. */
+/**
+ * `.../xacct/compile-cache` under XDG_CACHE_HOME or ~/.cache, 0700 and ours, made if missing;
+ * else undefined, and then nothing is made. Used only when no one but the user and root can
+ * change the way to it (as OpenSSH's StrictModes): every folder from / down to the cache root
+ * belongs to the user or root and is not writable by group or others (unless sticky, as /tmp),
+ * and so is every folder of the path the links on it lead to. Else another user could put a
+ * cache of theirs there, code xacct would run (`sudo xacct` keeping HOME), and xacct would make
+ * folders as root in their home.
+ */
 function privateCacheFolder() {
-  const { lstatSync, mkdirSync } = require("node:fs");
-  const { isAbsolute, join } = require("node:path");
+  const { lstatSync, mkdirSync, realpathSync, statSync } = require("node:fs");
+  const { dirname, isAbsolute, join } = require("node:path");
   const xdg = process.env.XDG_CACHE_HOME; // a relative one is invalid (XDG Base Directory spec)
   // os.homedir() answers $HOME when it is set: the common case needs no node:os.
   const root = xdg && isAbsolute(xdg) ? xdg : join(process.env.HOME || require("node:os").homedir(), ".cache");
   const xacct = join(root, "xacct");
   const folder = join(xacct, "compile-cache");
   try {
+    const rootInfo = lstatSync(root, { throwIfNoEntry: false });
+    const existing = rootInfo === undefined ? dirname(root) : root;
+    if (!trustedWay(existing, lstatSync, true)) return undefined;
+    const real = realpathSync.native(existing); // the same path when no link is on it: checked already
+    if (real !== existing && !trustedWay(real, statSync, false)) return undefined;
     // One level at a time, each checked before the next is made in it: mkdir's recursive mode
     // follows links. Above xacct's folder, only the cache root is made (the user's choice).
-    if (lstatSync(xacct, { throwIfNoEntry: false }) === undefined) {
-      if (lstatSync(root, { throwIfNoEntry: false }) === undefined) mkdirSync(root, { mode: 0o700 });
-      mkdirSync(xacct, { mode: 0o700 });
-    }
+    if (rootInfo === undefined) mkdirSync(root, { mode: 0o700 });
+    if (lstatSync(xacct, { throwIfNoEntry: false }) === undefined) mkdirSync(xacct, { mode: 0o700 });
     if (!isPrivateFolder(xacct)) return undefined;
     if (lstatSync(folder, { throwIfNoEntry: false }) === undefined) mkdirSync(folder, { mode: 0o700 });
     return isPrivateFolder(folder) ? folder : undefined;
@@ -176,5 +305,18 @@ function privateCacheFolder() {
     const info = lstatSync(path);
     const ours = process.getuid === undefined || info.uid === process.getuid();
     return info.isDirectory() && ours && (process.platform === "win32" || (info.mode & 0o777) === 0o700);
+  }
+
+  /** Whether the folder and each above it belongs to the user or root, writable by no one else (sticky aside). Links (lstat) are judged by where they lead, checked apart. */
+  function trustedWay(path, stat, skipLinks) {
+    if (process.platform === "win32" || process.getuid === undefined) return true;
+    for (let at = path; ; at = dirname(at)) {
+      const info = stat(at);
+      if (!(skipLinks && info.isSymbolicLink())) {
+        if (!info.isDirectory() || (info.uid !== process.getuid() && info.uid !== 0)) return false;
+        if ((info.mode & 0o022) !== 0 && (info.mode & 0o1000) === 0) return false;
+      }
+      if (dirname(at) === at) return true;
+    }
   }
 }

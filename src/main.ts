@@ -3,6 +3,7 @@
  * (dist/main.cjs, scripts/build.mjs), so no top-level await: the commands it imports on use
  * are ES modules.
  */
+import { writeSync } from "node:fs";
 import { runCli } from "./cli.js";
 import { takeEndSignal } from "./exit-signal.js";
 import { onFirstUse } from "./std-streams.js";
@@ -12,16 +13,17 @@ const PIPE_CLOSED_EXIT = 141;
 
 // `xacct list | head -1`: the reader has gone, so there is nobody to tell; end as SIGPIPE would,
 // without a stack trace. A closed stderr only loses the messages: the command still finishes.
+// Any other failed write (a full disk, EIO) ends the run with one line where it can be read.
 // Attached when each stream is built: --help builds none (std-streams.ts).
 onFirstUse("stdout", (stdout) =>
   stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") process.exit(PIPE_CLOSED_EXIT);
-    throw error;
+    outputFailed(error);
   }),
 );
 onFirstUse("stderr", (stderr) =>
   stderr.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
+    if (error.code !== "EPIPE") outputFailed(error);
   }),
 );
 
@@ -39,4 +41,14 @@ function finish(code: number): void {
   }
   // Stopped by Ctrl-C: an AWS call abandoned in flight must not hold the process open until it answers.
   if (code === 130) process.exit(code);
+}
+
+/** One line on stderr's descriptor if it takes it (not the stream, which may be what failed), and exit 1. */
+function outputFailed(error: Error): never {
+  try {
+    writeSync(2, `✘ xacct could not write its output (${error.message.replace(/, write$/, "")}).\n`);
+  } catch {
+    // nobody to tell
+  }
+  process.exit(1);
 }

@@ -1,0 +1,244 @@
+/**
+ * The front's code cache (…/xacct/compile-cache/front-*.v8) is code: V8 runs what it holds,
+ * and accepts one made from any source of the front's length. So it is used only from a file
+ * and a folder no other user can write, and only whole: a cache another user could have
+ * placed, or a damaged one, means no cache (the run is the same, only slower), and nothing is
+ * made where another user could reach it. Also: the caches other Node versions made for the
+ * same install are deleted when a new one is saved.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { chmod, chown, link, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN, type ProcessRun } from "./support/xacct-process.js";
+
+const FRONT = resolve(__dirname, "..", "dist", "main.cjs");
+const USAGE_ERROR = { code: 2, stdout: "", stderr: "✘ xacct has no option --no-such-flag.\n  Run `xacct --help` for its options.\n" };
+const ROOT = process.getuid?.() === 0;
+let dir: string;
+let count = 0;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "xacct-cache-trust-"));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+function xacct(home: string, args = ["--no-such-flag"]): Promise<ProcessRun> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env["PATH"], HOME: home, TMPDIR: join(dir, "tmp") };
+  return new Promise((done) => {
+    const child = execFile(process.execPath, [BIN, ...args], { env, cwd: dir }, (error, stdout, stderr) =>
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end();
+  });
+}
+
+async function freshHome(parent = dir): Promise<string> {
+  count += 1;
+  const home = join(parent, `home-${count}`);
+  await mkdir(home, { recursive: true });
+  await mkdir(join(dir, "tmp"), { recursive: true });
+  return home;
+}
+
+const cacheFolder = (home: string) => join(home, ".cache", "xacct", "compile-cache");
+async function frontFile(home: string): Promise<string> {
+  const names = (await readdir(cacheFolder(home))).filter((name) => name.startsWith("front-"));
+  expect(names).toHaveLength(1);
+  return join(cacheFolder(home), names[0]!);
+}
+
+/** Whether a cache file is whole: its first line ends with the cache's length, and the cache follows twice. */
+function whole(file: Buffer): boolean {
+  const { line, rest } = split(file);
+  const length = Number(line.slice(line.lastIndexOf(" ") + 1));
+  return rest.length === 2 * length && rest.subarray(0, length).equals(rest.subarray(length));
+}
+
+function split(file: Buffer): { line: string; rest: Buffer } {
+  const end = file.indexOf(10);
+  return { line: file.toString("utf8", 0, end), rest: file.subarray(end + 1) };
+}
+
+/** A valid cache file for code of the front's length that prints FORGED: what a cache of another user's could hold. */
+async function forge(path: string): Promise<void> {
+  const script = `
+    const fs = require("node:fs"), vm = require("node:vm");
+    const [file, out] = process.argv.slice(1);
+    const length = fs.readFileSync(file, "utf8").length;
+    const evil = 'process.stdout.write("FORGED\\\\n"); process.exit(0);';
+    const forged = evil + "/*" + "x".repeat(length - evil.length - 4) + "*/";
+    const wrapped = "(function (exports, require, module, __filename, __dirname, __xacctImport) {\\n" + forged + "\\n})";
+    const s = new vm.Script(wrapped, { filename: file, lineOffset: -1 });
+    s.runInThisContext();
+    fs.writeFileSync(out, s.createCachedData());`;
+  const payloadPath = `${path}.payload`;
+  execFileSync(process.execPath, ["-e", script, FRONT, payloadPath]);
+  const payload = await readFile(payloadPath);
+  await rm(payloadPath);
+  const { line } = split(await readFile(path));
+  // The first line as xacct wrote it, with the forged cache's length when it holds one (then the cache twice).
+  const fields = line.split(" ");
+  const twice = /^\d+$/.test(fields.at(-1)!) && whole(await readFile(path));
+  if (twice) fields[fields.length - 1] = String(payload.length);
+  const header = fields.join(" ");
+  await rm(path);
+  await writeFile(path, Buffer.concat([Buffer.from(`${header}\n`), payload, ...(twice ? [payload] : [])]), { mode: 0o600 });
+}
+
+/** A home whose front cache file has been replaced by a forged one (0600, ours). */
+async function forgedHome(): Promise<{ home: string; file: string }> {
+  const home = await freshHome();
+  expect(await xacct(home)).toEqual(USAGE_ERROR);
+  const file = await frontFile(home);
+  await forge(file);
+  return { home, file };
+}
+
+describe("the front's code cache", () => {
+  it("is code: a valid one of the user's own is run (what the refusals below guard against)", async () => {
+    const { home } = await forgedHome();
+    expect((await xacct(home)).stdout).toBe("FORGED\n");
+  });
+
+  it("is not used when the file is readable by others (0644)", async () => {
+    const { home, file } = await forgedHome();
+    await chmod(file, 0o644);
+    expect(await xacct(home)).toEqual(USAGE_ERROR);
+  });
+
+  it("is not used through a hard link (a name someone else may hold)", async () => {
+    const { home, file } = await forgedHome();
+    await link(file, join(home, "other-name"));
+    expect(await xacct(home)).toEqual(USAGE_ERROR);
+  });
+
+  it("is not used through a symbolic link, and the file it points to is left alone", async () => {
+    const { home, file } = await forgedHome();
+    const elsewhere = join(home, "elsewhere.v8");
+    await writeFile(elsewhere, await readFile(file), { mode: 0o600 });
+    await rm(file);
+    await symlink(elsewhere, file);
+    const before = await readFile(elsewhere);
+    expect(await xacct(home)).toEqual(USAGE_ERROR);
+    expect(await readFile(elsewhere)).toEqual(before);
+  });
+
+  it.runIf(ROOT)("is not used when the file belongs to another user", async () => {
+    const { home, file } = await forgedHome();
+    await chown(file, 65534, 65534);
+    expect(await xacct(home)).toEqual(USAGE_ERROR);
+  });
+
+  it("damaged after its first line is not run, and is made again whole", async () => {
+    const home = await freshHome();
+    const clean = await xacct(home);
+    expect(clean).toEqual(USAGE_ERROR);
+    const file = await frontFile(home);
+    const made = await readFile(file);
+    expect(whole(made)).toBe(true);
+    const { rest } = split(made);
+    const start = made.length - rest.length;
+    const length = rest.length / 2;
+    const damages: ((bytes: Buffer) => void)[] = [1, 2, 3].map((seed) => (bytes) => {
+      for (let i = 0; i < 200; i++) bytes[start + ((i * 7919 * seed) % length)]! ^= 1 << ((i + seed) % 8);
+    });
+    // One bit, in the second copy.
+    damages.push((bytes) => {
+      bytes[start + length + 4003]! ^= 0x80;
+    });
+    for (const damage of damages) {
+      const damaged = Buffer.from(made);
+      damage(damaged);
+      await writeFile(file, damaged, { mode: 0o600 });
+      for (const args of [["--no-such-flag"], ["--help"]]) {
+        const plain = await xacct(await freshHome(), args); // no cache yet: compiled from the source
+        await writeFile(file, damaged, { mode: 0o600 });
+        expect(await xacct(home, args)).toEqual(plain);
+        expect(whole(await readFile(file))).toBe(true);
+        expect(await readFile(file)).not.toEqual(damaged);
+      }
+    }
+  }, 60_000);
+
+  it("of another Node version for the same install is deleted when one is saved; another install's is kept", async () => {
+    const home = await freshHome();
+    await xacct(home);
+    const file = await frontFile(home);
+    const id = file.slice(file.lastIndexOf("-") + 1);
+    const otherVersion = join(cacheFolder(home), `front-v0.0.1-x64-${id}`);
+    const otherInstall = join(cacheFolder(home), `front-v0.0.1-x64-0000abcd.v8`);
+    for (const path of [otherVersion, otherInstall]) await writeFile(path, "x", { mode: 0o600 });
+    await rm(file);
+    expect(await xacct(home)).toEqual(USAGE_ERROR);
+    const names = await readdir(cacheFolder(home));
+    expect(names).not.toContain(`front-v0.0.1-x64-${id}`);
+    expect(names).toContain("front-v0.0.1-x64-0000abcd.v8");
+    expect(names).toContain(file.slice(file.lastIndexOf("/") + 1));
+  });
+});
+
+describe("the cache folder", () => {
+  const exists = (path: string) =>
+    stat(path).then(
+      () => true,
+      () => false,
+    );
+
+  it("is neither made nor used when a folder above it is writable by others and not sticky", async () => {
+    const open = join(dir, `open-${count}`);
+    await mkdir(open);
+    await chmod(open, 0o777);
+    const home = await freshHome(open);
+    for (let i = 0; i < 2; i++) expect(await xacct(home)).toEqual(USAGE_ERROR);
+    expect(await readdir(home)).toEqual([]);
+    expect(await exists(join(dir, "tmp", "node-compile-cache"))).toBe(false);
+  });
+
+  it("is neither made nor used when the cache root is group-writable", async () => {
+    const home = await freshHome();
+    await mkdir(join(home, ".cache"));
+    await chmod(join(home, ".cache"), 0o770);
+    for (let i = 0; i < 2; i++) expect(await xacct(home)).toEqual(USAGE_ERROR);
+    expect(await readdir(join(home, ".cache"))).toEqual([]);
+  });
+
+  it("is used under a sticky folder writable by all, as /tmp", async () => {
+    const sticky = join(dir, `sticky-${count}`);
+    await mkdir(sticky);
+    await chmod(sticky, 0o1777);
+    const home = await freshHome(sticky);
+    expect(await xacct(home)).toEqual(USAGE_ERROR);
+    await frontFile(home);
+  });
+
+  it("is followed through a link to the folder it leads to, and refused when that folder is open to others", async () => {
+    const home = await freshHome();
+    const target = join(dir, `target-${count}`);
+    await mkdir(target, { mode: 0o700 });
+    await symlink(target, join(home, ".cache"));
+    expect(await xacct(home)).toEqual(USAGE_ERROR);
+    expect(await readdir(target)).toEqual(["xacct"]);
+    const open = join(dir, `open-target-${count}`);
+    await mkdir(open);
+    await chmod(open, 0o777);
+    const home2 = await freshHome();
+    await symlink(open, join(home2, ".cache"));
+    expect(await xacct(home2)).toEqual(USAGE_ERROR);
+    expect(await readdir(open)).toEqual([]);
+  });
+
+  it.runIf(ROOT)("is neither made nor used in a home that belongs to another user (sudo keeping HOME): no ~/.cache of root's there", async () => {
+    const home = await freshHome();
+    await chown(home, 65534, 65534);
+    for (let i = 0; i < 2; i++) expect(await xacct(home)).toEqual(USAGE_ERROR);
+    expect(await readdir(home)).toEqual([]);
+    await mkdir(join(home, ".cache"));
+    await chown(join(home, ".cache"), 65534, 65534);
+    expect(await xacct(home)).toEqual(USAGE_ERROR);
+    expect(await readdir(join(home, ".cache"))).toEqual([]);
+  });
+});
