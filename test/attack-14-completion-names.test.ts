@@ -44,7 +44,7 @@ beforeAll(() => {
     writeFileSync(scripts[shell]!, execFileSync(process.execPath, [BIN, "completion", shell], { encoding: "utf8" }));
   }
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
 beforeEach(() => {
   for (const f of readdirSync(marks)) rmSync(join(marks, f));
 });

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { BIN } from "./support/xacct-process.js";
 
 const home = mkdtempSync(join(tmpdir(), "xacct-env-fail-"));
-afterAll(() => rmSync(home, { recursive: true, force: true }));
+afterAll(() => rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
 const has = (shell: string) => spawnSync("sh", ["-c", `command -v ${shell}`]).status === 0;
 const env = () => ({
   PATH: process.env.PATH,

@@ -19,7 +19,7 @@ import { sessionEnvChanges } from "../src/session-env.js";
 const dir = mkdtempSync(join(tmpdir(), "xacct-env-names-"));
 const marks = join(dir, "marks");
 execFileSync("mkdir", ["-p", marks]);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
 const has = (shell: string) => spawnSync("sh", ["-c", `command -v ${shell}`]).status === 0;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

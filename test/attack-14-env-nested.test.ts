@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { BIN } from "./support/xacct-process.js";
 
 const home = mkdtempSync(join(tmpdir(), "xacct-env-nested-"));
-afterAll(() => rmSync(home, { recursive: true, force: true }));
+afterAll(() => rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
 const env = {
   PATH: process.env.PATH,
   HOME: home,

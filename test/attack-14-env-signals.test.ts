@@ -35,7 +35,7 @@ beforeAll(async () => {
 afterAll(() => {
   for (const s of sockets) s.destroy();
   silent.close();
-  rmSync(home, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 const env = (): NodeJS.ProcessEnv => ({

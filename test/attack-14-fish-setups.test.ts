@@ -12,7 +12,7 @@ import { BIN } from "./support/xacct-process.js";
 
 const hasFish = spawnSync("sh", ["-c", "command -v fish"]).status === 0;
 const dir = mkdtempSync(join(tmpdir(), "xacct-fish-setups-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
 
 function complete(prelude: string, line: string): { stdout: string; stderr: string } {
   const script = join(dir, "xacct.fish");

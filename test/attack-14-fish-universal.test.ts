@@ -13,7 +13,7 @@ import { renderEnv } from "../src/env-format/index.js";
 import { sessionEnvChanges } from "../src/session-env.js";
 
 const dir = mkdtempSync(join(tmpdir(), "xacct-fish-u-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
 const has = spawnSync("sh", ["-c", "command -v fish"]).status === 0;
 
 const script = join(dir, "env.fish");

@@ -16,7 +16,7 @@ program.command("exec").argument("<command>", "program").argument("[args...]", "
 program.command("list");
 
 const dir = mkdtempSync(join(tmpdir(), "xacct-runs-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
 const has = (shell: string) => spawnSync("sh", ["-c", `command -v ${shell}`]).status === 0;
 
 function bash(words: string[]): string[] {

@@ -21,7 +21,7 @@ let built: Promise<string> | undefined;
 let copied: string | undefined;
 // Registered as the test file imports this module, so it runs after that file's tests.
 afterAll(() => {
-  if (copied) rmSync(copied, { recursive: true, force: true });
+  if (copied) rmSync(copied, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 /**
