@@ -307,12 +307,19 @@ function privateCacheFolder() {
     return info.isDirectory() && ours && (process.platform === "win32" || (info.mode & 0o777) === 0o700);
   }
 
-  /** Whether the folder and each above it belongs to the user or root, writable by no one else (sticky aside). Links (lstat) are judged by where they lead, checked apart. */
+  /**
+   * Whether the folder and each above it belongs to the user or root, writable by no one else
+   * (sticky aside). A link (lstat) must be the user's or root's too, as its owner may point it
+   * elsewhere between this check and the use (in a sticky folder such as /tmp); where it leads
+   * is checked apart.
+   */
   function trustedWay(path, stat, skipLinks) {
     if (process.platform === "win32" || process.getuid === undefined) return true;
     for (let at = path; ; at = dirname(at)) {
       const info = stat(at);
-      if (!(skipLinks && info.isSymbolicLink())) {
+      if (skipLinks && info.isSymbolicLink()) {
+        if (info.uid !== process.getuid() && info.uid !== 0) return false;
+      } else {
         if (!info.isDirectory() || (info.uid !== process.getuid() && info.uid !== 0)) return false;
         if ((info.mode & 0o022) !== 0 && (info.mode & 0o1000) === 0) return false;
       }

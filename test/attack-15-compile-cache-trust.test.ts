@@ -7,7 +7,7 @@
  * same install are deleted when a new one is saved.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { chmod, chown, link, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, chown, lchown, link, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -229,6 +229,16 @@ describe("the cache folder", () => {
     await symlink(open, join(home2, ".cache"));
     expect(await xacct(home2)).toEqual(USAGE_ERROR);
     expect(await readdir(open)).toEqual([]);
+  });
+
+  it.runIf(ROOT)("is neither made nor used through a link another user owns (they could point it elsewhere between check and use)", async () => {
+    const home = await freshHome();
+    const target = join(dir, `linked-target-${count}`);
+    await mkdir(target, { mode: 0o700 });
+    await symlink(target, join(home, ".cache"));
+    await lchown(join(home, ".cache"), 65534, 65534);
+    expect(await xacct(home)).toEqual(USAGE_ERROR);
+    expect(await readdir(target)).toEqual([]);
   });
 
   it.runIf(ROOT)("is neither made nor used in a home that belongs to another user (sudo keeping HOME): no ~/.cache of root's there", async () => {
