@@ -9,25 +9,14 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupArgs, useSandbox } from "./support/sandbox.js";
+import { MODULE_LIST_PRELOAD } from "./support/module-list.js";
 import { BIN } from "./support/xacct-process.js";
 
 const ROOT = resolve(__dirname, "..");
 const sandbox = useSandbox();
 const LINE = ["credentials", "--role-arn=arn:aws:iam::111111111111:role/StageRole", "--profile=staging", "--session-name=xacct-staging", "--region=us-east-1"];
 
-/** Preloaded into the CLI's process: writes every file it loaded, ES modules (a loader hook) and CommonJS (require's cache), at exit. */
-const PRELOAD = `
-import { appendFileSync } from "node:fs";
-import { register, createRequire } from "node:module";
-const list = process.env.XACCT_TEST_MODULE_LIST;
-register("data:text/javascript," + encodeURIComponent(\`
-import { appendFileSync } from "node:fs";
-let file;
-export function initialize(data) { file = data.file; }
-export async function load(url, context, nextLoad) { appendFileSync(file, url + "\\\\n"); return nextLoad(url, context); }\`), { data: { file: list } });
-const Module = createRequire(import.meta.url)("node:module");
-process.on("exit", () => appendFileSync(list, Object.keys(Module._cache).map((path) => "file://" + path + "\\n").join("")));
-`;
+const PRELOAD = MODULE_LIST_PRELOAD;
 
 interface Loaded {
   code: number;

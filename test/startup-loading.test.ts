@@ -14,24 +14,13 @@ import { closeSync, openSync } from "node:fs";
 import { isatty } from "node:tty";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isPipeOrFile } from "../src/std-streams.js";
+import { MODULE_LIST_PRELOAD } from "./support/module-list.js";
 import { BIN } from "./support/xacct-process.js";
 
 const ROOT = resolve(__dirname, "..");
 const FRONT = join(ROOT, "dist", "main.cjs");
 
-/** Preloaded: at exit, every file the process loaded (ES modules by a loader hook, CommonJS from require's cache) and Node's own module list. */
-const PRELOAD = `
-import { appendFileSync } from "node:fs";
-import { register, createRequire } from "node:module";
-const list = process.env.XACCT_TEST_MODULE_LIST;
-register("data:text/javascript," + encodeURIComponent(\`
-import { appendFileSync } from "node:fs";
-let file;
-export function initialize(data) { file = data.file; }
-export async function load(url, context, nextLoad) { appendFileSync(file, url + "\\\\n"); return nextLoad(url, context); }\`), { data: { file: list } });
-const Module = createRequire(import.meta.url)("node:module");
-process.on("exit", () => appendFileSync(list, Object.keys(Module._cache).map((path) => "file://" + path + "\\n").join("")));
-`;
+const PRELOAD = MODULE_LIST_PRELOAD;
 
 /** Preloaded with -r (no loader hooks, which load modules of their own): Node's built-ins the process loads after it. */
 const BUILTINS_PRELOAD = `
