@@ -82,6 +82,11 @@ async function run() {
   }
   if (debug) {
     process.setSourceMapsEnabled(true); // dist/ is minified: point stack traces into src/
+    // Node's own loader, which maps stack traces through dist/main.cjs.map; no front cache.
+    enableCompileCache(cacheFolder);
+    const file = require("node:path").join(__dirname, "..", "dist", "main.cjs");
+    if (!require("node:fs").existsSync(file)) incompleteInstall("dist/main.cjs");
+    require(file);
   } else {
     process.removeAllListeners("warning");
     for (const level of ["debug", "info", "log", "warn", "error", "trace"]) {
@@ -91,14 +96,8 @@ async function run() {
         // frozen (node --frozen-intrinsics): left as it is
       }
     }
+    runFront(cacheFolder);
   }
-  if (debug) {
-    // Node's own loader, which maps stack traces through dist/main.cjs.map; no front cache.
-    enableCompileCache(cacheFolder);
-    const file = require("node:path").join(__dirname, "..", "dist", "main.cjs");
-    if (!require("node:fs").existsSync(file)) incompleteInstall("dist/main.cjs");
-    require(file);
-  } else runFront(cacheFolder);
 }
 
 /** dist/credential-process.cjs, or undefined if it cannot be loaded: the full CLI serves the request then. */
