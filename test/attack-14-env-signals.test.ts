@@ -64,6 +64,14 @@ function portOpen(port: number): Promise<boolean> {
     c.on("error", () => done(false));
   });
 }
+function groupAlive(group: number): boolean {
+  try {
+    process.kill(group, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 /** Starts xacct, waits until it has connected to the silent endpoint. */
 async function startHanging(args: string[]) {
   const before = sockets.length;
@@ -150,11 +158,20 @@ describe("xacct env refuses a stdout file others may read (F3)", () => {
   it("the README's form, (umask 077; … > .env), is a private file and passes the check", async () => {
     const before = sockets.length;
     const script = `(umask 077; exec "$NODE" "$XACCT" env --format dotenv --profile staging --role-arn ${ROLE} --endpoint-url ${endpoint} > private.env)`;
-    const child = spawn("sh", ["-c", script], { env: env(), cwd: home, stdio: "ignore" });
-    for (let i = 0; i < 200 && sockets.length === before; i += 1) await sleep(50); // got as far as STS
-    expect(sockets.length).toBeGreaterThan(before);
-    expect(statSync(join(home, "private.env")).mode & 0o077).toBe(0);
-    child.kill("SIGTERM");
-    await new Promise((done) => child.on("close", done));
+    // The parentheses make a subshell, so xacct is sh's grandchild: it runs in a process group of
+    // its own, which is signalled and waited for as a whole. Killing only sh would leave xacct
+    // waiting on STS, to exit (and write its caches into the temp home) after the clean-up began.
+    const child = spawn("sh", ["-c", script], { env: env(), cwd: home, stdio: "ignore", detached: true });
+    const group = -(child.pid as number);
+    try {
+      for (let i = 0; i < 200 && sockets.length === before; i += 1) await sleep(50); // got as far as STS
+      expect(sockets.length).toBeGreaterThan(before);
+      expect(statSync(join(home, "private.env")).mode & 0o077).toBe(0);
+    } finally {
+      process.kill(group, "SIGTERM");
+      for (let i = 0; i < 400 && groupAlive(group); i += 1) await sleep(25);
+      if (groupAlive(group)) process.kill(group, "SIGKILL");
+    }
+    expect(groupAlive(group)).toBe(false);
   }, 20_000);
 });
