@@ -188,7 +188,7 @@ function missingPackageFile(error, asked) {
  * means no cache, and one refused is made again at the end of the run.
  */
 function frontCache(folder, file) {
-  const { closeSync, fchmodSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } = require("node:fs");
+  const { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } = require("node:fs");
   const { join } = require("node:path");
   const { size, mtimeMs, ctimeMs, ino } = statSync(file);
   const identity = `${file} ${size} ${mtimeMs} ${ctimeMs} ${ino}`;
@@ -225,9 +225,16 @@ function frontCache(folder, file) {
       }
       return; // a cache only
     }
-    // The caches other Node versions made for this same front: one file per install, not one per Node ever used.
+    // Caches of other Node versions and installs stay while they are in use: one who switches
+    // between Node 22 and 24 (nvm) keeps both. One written over a month ago is deleted (a Node
+    // or an install since removed; one still in use is made again on its next run).
     try {
-      for (const other of readdirSync(folder)) if (other !== name && other.startsWith("front-") && other.endsWith(`-${id}.v8`)) unlinkSync(join(folder, other));
+      const old = Date.now() - 30 * 24 * 3600 * 1000;
+      for (const other of readdirSync(folder)) {
+        if (other === name || !other.startsWith("front-") || !(other.endsWith(".v8") || other.endsWith(".tmp"))) continue;
+        const at = join(folder, other);
+        if (lstatSync(at).mtimeMs < old) unlinkSync(at);
+      }
     } catch {
       // kept for now
     }

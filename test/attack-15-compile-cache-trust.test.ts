@@ -7,7 +7,7 @@
  * same install are deleted when a new one is saved.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { chmod, chown, lchown, link, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, chown, lchown, link, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -164,20 +164,29 @@ describe("the front's code cache", () => {
     }
   }, 60_000);
 
-  it("of another Node version for the same install is deleted when one is saved; another install's is kept", async () => {
+  it("of other Node versions and installs are kept while in use, deleted when over a month old", async () => {
     const home = await freshHome();
     await xacct(home);
     const file = await frontFile(home);
     const id = file.slice(file.lastIndexOf("-") + 1);
-    const otherVersion = join(cacheFolder(home), `front-v0.0.1-x64-${id}`);
-    const otherInstall = join(cacheFolder(home), `front-v0.0.1-x64-0000abcd.v8`);
-    for (const path of [otherVersion, otherInstall]) await writeFile(path, "x", { mode: 0o600 });
+    const names = {
+      otherVersion: `front-v0.0.1-x64-${id}`, // nvm: the same install run by Node 22 and 24 in turn
+      otherInstall: "front-v0.0.1-x64-0000abcd.v8",
+      oldVersion: `front-v0.0.2-x64-${id}`,
+      oldInstall: "front-v0.0.2-x64-0000abce.v8",
+      oldLeftover: `front-v0.0.2-x64-${id}.123.tmp`, // a write cut short
+      notOurs: "notes.txt",
+    };
+    const monthAgo = new Date(Date.now() - 31 * 24 * 3600 * 1000);
+    for (const [key, name] of Object.entries(names)) {
+      const path = join(cacheFolder(home), name);
+      await writeFile(path, "x", { mode: 0o600 });
+      if (key.startsWith("old") || key === "notOurs") await utimes(path, monthAgo, monthAgo);
+    }
     await rm(file);
     expect(await xacct(home)).toEqual(USAGE_ERROR);
-    const names = await readdir(cacheFolder(home));
-    expect(names).not.toContain(`front-v0.0.1-x64-${id}`);
-    expect(names).toContain("front-v0.0.1-x64-0000abcd.v8");
-    expect(names).toContain(file.slice(file.lastIndexOf("/") + 1));
+    const left = await readdir(cacheFolder(home));
+    expect(left.sort()).toEqual([file.slice(file.lastIndexOf("/") + 1), names.otherVersion, names.otherInstall, names.notOurs].sort());
   });
 });
 
