@@ -70,6 +70,15 @@ async function run() {
   // (scripts/build.mjs), which a Node before 20.16 lacks: there require() answers the same.
   process.getBuiltinModule ??= require;
 
+  let front;
+  try {
+    front = require("./front.js");
+  } catch (error) {
+    if (error?.code === "MODULE_NOT_FOUND" && !require("node:fs").existsSync(require("node:path").join(__dirname, "front.js")))
+      incompleteInstall("bin/front.js");
+    throw error;
+  }
+  const { enableCompileCache, privateCacheFolder, runFront } = front;
   const cacheFolder = privateCacheFolder();
 
   // xacct prints only through its own streams. What libraries print (the SDK's Node.js version
@@ -96,7 +105,7 @@ async function run() {
         // frozen (node --frozen-intrinsics): left as it is
       }
     }
-    runFront(cacheFolder);
+    runFront(cacheFolder, incompleteInstall);
   }
 }
 
@@ -106,230 +115,5 @@ function loadCredentialProcess() {
     return require("../dist/credential-process.cjs");
   } catch {
     return undefined;
-  }
-}
-
-/**
- * Node 22+ keeps compiled code between runs (the SDK takes ~100 ms to compile); absent on
- * Node 20. Kept in a folder of the user's own (privateCacheFolder): Node's default,
- * os.tmpdir()/node-compile-cache, is one any local user can create first and fill, and Node
- * runs the code it finds there. Enabled before the first ES module is imported: the front
- * has its own cache, and --help and usage errors import none.
- */
-function enableCompileCache(folder) {
-  const { enableCompileCache } = require("node:module");
-  if (enableCompileCache && folder !== undefined) enableCompileCache(folder);
-}
-
-/**
- * dist/main.cjs, the front every command runs (the entry point, the command table, commander).
- * Node's compile cache keeps what V8 compiles before a file runs, not the functions the run
- * compiles then (most of commander's, ~6 ms of every start). V8's cache made after a run keeps
- * those: so the front is compiled here, with such a cache from the private folder, remade when
- * V8 refuses it (another Node or V8 flags) or the front is another file. It runs as Node runs
- * a CommonJS module (listed in require.cache too); its import() calls come here (the build
- * routes them), as code compiled by node:vm cannot import on its own. Node maps no stack trace
- * of such code to its source: --debug loads the front with require().
- */
-function runFront(cacheFolder) {
-  const Module = module.constructor; // Node's Module, without loading node:module's public API
-  const { join } = require("node:path");
-  const dist = join(__dirname, "..", "dist");
-  const file = join(dist, "main.cjs");
-  let source;
-  try {
-    source = require("node:fs").readFileSync(file, "utf8");
-  } catch (error) {
-    if (error?.code === "ENOENT") incompleteInstall("dist/main.cjs");
-    throw error;
-  }
-  const cache = cacheFolder === undefined ? undefined : frontCache(cacheFolder, file);
-  // The wrapper on a line of its own, and lineOffset -1: lines and columns are the file's.
-  const wrapped = `(function (exports, require, module, __filename, __dirname, __xacctImport) {\n${source}\n})`;
-  const script = new (require("node:vm").Script)(wrapped, { filename: file, lineOffset: -1, cachedData: cache?.data });
-  if (cache && (cache.data === undefined || script.cachedDataRejected)) process.once("exit", () => cache.save(script.createCachedData()));
-  const front = new Module(file, module);
-  front.filename = file;
-  front.loaded = true;
-  require.cache[file] = front;
-  let firstImport = true;
-  const importer = (specifier) => {
-    if (firstImport) enableCompileCache(cacheFolder);
-    firstImport = false;
-    return import(require("node:url").pathToFileURL(join(dist, specifier)).href).catch((error) => {
-      if (error?.code === "ERR_MODULE_NOT_FOUND") {
-        const missing = missingPackageFile(error, join(dist, specifier));
-        if (missing !== undefined) incompleteInstall(missing);
-      }
-      throw error;
-    });
-  };
-  script.runInThisContext().call(front.exports, front.exports, Module.createRequire(file), front, file, dist, importer);
-}
-
-/** The file of the package an ERR_MODULE_NOT_FOUND is about ("dist/…"), if it is indeed missing. */
-function missingPackageFile(error, asked) {
-  const { existsSync } = require("node:fs");
-  const { join, relative, sep } = require("node:path");
-  const path = typeof error.url === "string" && error.url.startsWith("file:") ? require("node:url").fileURLToPath(error.url) : asked;
-  const file = relative(join(__dirname, ".."), path);
-  return existsSync(path) || file.startsWith("..") ? undefined : file.split(sep).join("/");
-}
-
-/**
- * The front's V8 cache: one file per Node version and front path, holding the front's identity
- * (size, times, inode: a rebuilt or reinstalled front is another) and the cache's length, then
- * the cache twice. V8 runs a damaged cache as it is (a flipped bit is a crash or other code), so
- * one is used only when its two copies are the same bytes: a comparison in native code, ~0.05 ms
- * where any checksum in JavaScript costs 1.2-1.5 ms of every start (115 KB run by the
- * interpreter) and node:crypto or node:zlib 2-3 ms to load.
- * Read only from a file of the user's own that no one else can write (readPrivateFile); written
- * beside as a new file and renamed over, so a reader never meets half a file; any failure only
- * means no cache, and one refused is made again at the end of the run.
- */
-function frontCache(folder, file) {
-  const { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } = require("node:fs");
-  const { join } = require("node:path");
-  const { size, mtimeMs, ctimeMs, ino } = statSync(file);
-  const identity = `${file} ${size} ${mtimeMs} ${ctimeMs} ${ino}`;
-  const id = checksum(file);
-  const name = `front-${process.version}-${process.arch}-${id}.v8`;
-  const path = join(folder, name);
-  let data;
-  const stored = readPrivateFile(path);
-  if (stored !== undefined) {
-    const end = stored.indexOf(10);
-    const length = (stored.length - end - 1) / 2;
-    if (end > 0 && stored.toString("utf8", 0, end) === `${identity} ${length}`) {
-      const payload = stored.subarray(end + 1, end + 1 + length);
-      if (payload.equals(stored.subarray(end + 1 + length))) data = payload;
-    }
-  }
-  const save = (made) => {
-    const temp = `${path}.${process.pid}.tmp`;
-    try {
-      const fd = openSync(temp, "wx", 0o600); // a new file, never one that was there (nor a link)
-      try {
-        fchmodSync(fd, 0o600); // whatever the umask: readPrivateFile takes 0600 only
-        writeFileSync(fd, Buffer.concat([Buffer.from(`${identity} ${made.length}\n`), made, made]));
-        fsyncSync(fd); // on disk before its name is: a crash leaves the old cache or the new, whole
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temp, path);
-    } catch {
-      try {
-        unlinkSync(temp);
-      } catch {
-        // none made
-      }
-      return; // a cache only
-    }
-    // Caches of other Node versions and installs stay while they are in use: one who switches
-    // between Node 22 and 24 (nvm) keeps both. One written over a month ago is deleted (a Node
-    // or an install since removed; one still in use is made again on its next run).
-    try {
-      const old = Date.now() - 30 * 24 * 3600 * 1000;
-      for (const other of readdirSync(folder)) {
-        if (other === name || !other.startsWith("front-") || !(other.endsWith(".v8") || other.endsWith(".tmp"))) continue;
-        const at = join(folder, other);
-        if (lstatSync(at).mtimeMs < old) unlinkSync(at);
-      }
-    } catch {
-      // kept for now
-    }
-  };
-  return { data, save };
-}
-
-/**
- * The file's bytes if it is a regular file of the user's own, 0600, with one name (a hard link
- * is a name someone else may hold), opened without following a link; else undefined.
- */
-function readPrivateFile(path) {
-  const { closeSync, constants, fstatSync, openSync, readFileSync } = require("node:fs");
-  let fd;
-  try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
-  } catch {
-    return undefined; // none yet, or a link
-  }
-  try {
-    const info = fstatSync(fd);
-    const ours = process.getuid === undefined || info.uid === process.getuid();
-    const mode = process.platform === "win32" || (info.mode & 0o777) === 0o600;
-    return info.isFile() && ours && mode && info.nlink === 1 ? readFileSync(fd) : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** FNV-1a of a short string, in hex: tells apart the fronts of several installs. */
-function checksum(text) {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return (hash >>> 0).toString(16);
-}
-
-/**
- * `.../xacct/compile-cache` under XDG_CACHE_HOME or ~/.cache, 0700 and ours, made if missing;
- * else undefined, and then nothing is made. Used only when no one but the user and root can
- * change the way to it (as OpenSSH's StrictModes): every folder from / down to the cache root
- * belongs to the user or root and is not writable by group or others (unless sticky, as /tmp),
- * and so is every folder of the path the links on it lead to. Else another user could put a
- * cache of theirs there, code xacct would run (`sudo xacct` keeping HOME), and xacct would make
- * folders as root in their home.
- */
-function privateCacheFolder() {
-  const { lstatSync, mkdirSync, realpathSync, statSync } = require("node:fs");
-  const { dirname, isAbsolute, join } = require("node:path");
-  const xdg = process.env.XDG_CACHE_HOME; // a relative one is invalid (XDG Base Directory spec)
-  // os.homedir() answers $HOME when it is set: the common case needs no node:os.
-  const root = xdg && isAbsolute(xdg) ? xdg : join(process.env.HOME || require("node:os").homedir(), ".cache");
-  const xacct = join(root, "xacct");
-  const folder = join(xacct, "compile-cache");
-  try {
-    const rootInfo = lstatSync(root, { throwIfNoEntry: false });
-    const existing = rootInfo === undefined ? dirname(root) : root;
-    if (!trustedWay(existing, lstatSync, true)) return undefined;
-    const real = realpathSync.native(existing); // the same path when no link is on it: checked already
-    if (real !== existing && !trustedWay(real, statSync, false)) return undefined;
-    // One level at a time, each checked before the next is made in it: mkdir's recursive mode
-    // follows links. Above xacct's folder, only the cache root is made (the user's choice).
-    if (rootInfo === undefined) mkdirSync(root, { mode: 0o700 });
-    if (lstatSync(xacct, { throwIfNoEntry: false }) === undefined) mkdirSync(xacct, { mode: 0o700 });
-    if (!isPrivateFolder(xacct)) return undefined;
-    if (lstatSync(folder, { throwIfNoEntry: false }) === undefined) mkdirSync(folder, { mode: 0o700 });
-    return isPrivateFolder(folder) ? folder : undefined;
-  } catch {
-    return undefined; // another process made it meanwhile: the next run uses it
-  }
-
-  function isPrivateFolder(path) {
-    const info = lstatSync(path);
-    const ours = process.getuid === undefined || info.uid === process.getuid();
-    return info.isDirectory() && ours && (process.platform === "win32" || (info.mode & 0o777) === 0o700);
-  }
-
-  /**
-   * Whether the folder and each above it belongs to the user or root, writable by no one else
-   * (sticky aside). A link (lstat) must be the user's or root's too, as its owner may point it
-   * elsewhere between this check and the use (in a sticky folder such as /tmp); where it leads
-   * is checked apart.
-   */
-  function trustedWay(path, stat, skipLinks) {
-    if (process.platform === "win32" || process.getuid === undefined) return true;
-    for (let at = path; ; at = dirname(at)) {
-      const info = stat(at);
-      if (skipLinks && info.isSymbolicLink()) {
-        if (info.uid !== process.getuid() && info.uid !== 0) return false;
-      } else {
-        if (!info.isDirectory() || (info.uid !== process.getuid() && info.uid !== 0)) return false;
-        if ((info.mode & 0o022) !== 0 && (info.mode & 0o1000) === 0) return false;
-      }
-      if (dirname(at) === at) return true;
-    }
   }
 }

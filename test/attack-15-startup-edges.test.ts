@@ -74,6 +74,12 @@ describe("a package with a file missing", () => {
     expect((await sh(bin, "--help")).code).toBe(0);
   });
 
+  it("bin/front.js: every command but --version says so", async () => {
+    const bin = await without("bin/front.js");
+    for (const args of ["--help", "list", "--debug list"]) expect(await sh(bin, args), args).toEqual(incomplete("bin/front.js"));
+    expect((await sh(bin, "--version")).code).toBe(0);
+  });
+
   it("package.json: --version says so", async () => {
     const bin = await without("package.json");
     expect(await sh(bin, "--version")).toEqual(incomplete("package.json"));
