@@ -22,10 +22,10 @@ function enableCompileCache(folder) {
  * V8 refuses it (another Node or V8 flags) or the front is another file. It runs as Node runs
  * a CommonJS module (listed in require.cache too); its import() calls come here (the build
  * routes them), as code compiled by node:vm cannot import on its own. Node maps no stack trace
- * of such code to its source: --debug loads the front with require(). incompleteInstall(file)
- * says a file of the package is missing, and exits.
+ * of such code to its source: --debug loads the front with require(). install.missing(file)
+ * and install.damaged(file) say a file of the package is missing or cannot be loaded, and exit.
  */
-function runFront(cacheFolder, incompleteInstall) {
+function runFront(cacheFolder, install) {
   const Module = module.constructor; // Node's Module, without loading node:module's public API
   const { join } = require("node:path");
   const dist = join(__dirname, "..", "dist");
@@ -34,13 +34,18 @@ function runFront(cacheFolder, incompleteInstall) {
   try {
     source = require("node:fs").readFileSync(file, "utf8");
   } catch (error) {
-    if (error?.code === "ENOENT") incompleteInstall("dist/main.cjs");
-    throw error;
+    if (error?.code === "ENOENT") install.missing("dist/main.cjs");
+    install.damaged("dist/main.cjs");
   }
   const cache = cacheFolder === undefined ? undefined : frontCache(cacheFolder, file);
   // The wrapper on a line of its own, and lineOffset -1: lines and columns are the file's.
   const wrapped = `(function (exports, require, module, __filename, __dirname, __xacctImport) {\n${source}\n})`;
-  const script = new (require("node:vm").Script)(wrapped, { filename: file, lineOffset: -1, cachedData: cache?.data });
+  let script;
+  try {
+    script = new (require("node:vm").Script)(wrapped, { filename: file, lineOffset: -1, cachedData: cache?.data });
+  } catch {
+    install.damaged("dist/main.cjs"); // its source does not compile: cut short, or not the front
+  }
   if (cache && (cache.data === undefined || script.cachedDataRejected)) process.once("exit", () => cache.save(script.createCachedData()));
   const front = new Module(file, module);
   front.filename = file;
@@ -53,7 +58,7 @@ function runFront(cacheFolder, incompleteInstall) {
     return import(require("node:url").pathToFileURL(join(dist, specifier)).href).catch((error) => {
       if (error?.code === "ERR_MODULE_NOT_FOUND") {
         const missing = missingPackageFile(error, join(dist, specifier));
-        if (missing !== undefined) incompleteInstall(missing);
+        if (missing !== undefined) install.missing(missing);
       }
       throw error;
     });
@@ -82,12 +87,15 @@ function missingPackageFile(error, asked) {
  * means no cache, and one refused is made again at the end of the run.
  */
 function frontCache(folder, file) {
-  const { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } = require("node:fs");
+  const { closeSync, fchmodSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } = require("node:fs");
   const { join } = require("node:path");
   const { size, mtimeMs, ctimeMs, ino } = statSync(file);
   const identity = `${file} ${size} ${mtimeMs} ${ctimeMs} ${ino}`;
   const id = checksum(file);
-  const name = `front-${process.version}-${process.arch}-${id}.v8`;
+  // V8 refuses a cache made under other V8 flags (NODE_OPTIONS=--max-old-space-size=4096 on
+  // Node 22, --jitless): runs with other flags keep a cache of their own instead of remaking one.
+  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join("\0");
+  const name = `front-${process.version}-${process.arch}-${id}${flags === "" ? "" : `-${checksum(flags)}`}.v8`;
   const path = join(folder, name);
   let data;
   const stored = readPrivateFile(path);
@@ -100,9 +108,12 @@ function frontCache(folder, file) {
     }
   }
   const save = (made) => {
-    const temp = `${path}.${process.pid}.tmp`;
+    // pid and a random part: runs in two containers sharing a home may both be pid 1.
+    const temp = `${path}.${process.pid}.${Math.random().toString(16).slice(2, 10)}.tmp`;
+    let opened = false;
     try {
       const fd = openSync(temp, "wx", 0o600); // a new file, never one that was there (nor a link)
+      opened = true;
       try {
         fchmodSync(fd, 0o600); // whatever the umask: readPrivateFile takes 0600 only
         writeFileSync(fd, Buffer.concat([Buffer.from(`${identity} ${made.length}\n`), made, made]));
@@ -112,28 +123,49 @@ function frontCache(folder, file) {
       }
       renameSync(temp, path);
     } catch {
-      try {
-        unlinkSync(temp);
-      } catch {
-        // none made
+      if (opened) {
+        try {
+          unlinkSync(temp);
+        } catch {
+          // gone already
+        }
       }
       return; // a cache only
     }
-    // Caches of other Node versions and installs stay while they are in use: one who switches
-    // between Node 22 and 24 (nvm) keeps both. One written over a month ago is deleted (a Node
-    // or an install since removed; one still in use is made again on its next run).
-    try {
-      const old = Date.now() - 30 * 24 * 3600 * 1000;
-      for (const other of readdirSync(folder)) {
-        if (other === name || !other.startsWith("front-") || !(other.endsWith(".v8") || other.endsWith(".tmp"))) continue;
-        const at = join(folder, other);
-        if (lstatSync(at).mtimeMs < old) unlinkSync(at);
-      }
-    } catch {
-      // kept for now
-    }
+    removeOldCaches(folder, name);
   };
   return { data, save };
+}
+
+/**
+ * Caches of other Node versions, V8 flags and installs stay while they are in use: one who
+ * switches between Node 22 and 24 (nvm) keeps both. A cache file, or a write's leftover, of the
+ * user's own written over a month ago (or dated over a month ahead) is deleted: a Node or an
+ * install since removed; one still in use is made again on its next run. Nothing else in the
+ * folder is touched: other names, links, folders, other users' files.
+ */
+const CACHE_FILE = /^front-v\d+\.\d+\.\d+-\w+-[0-9a-f]+(-[0-9a-f]+)?\.v8(\.\d+(\.[0-9a-f]+)?\.tmp)?$/;
+function removeOldCaches(folder, keep) {
+  const { lstatSync, readdirSync, unlinkSync } = require("node:fs");
+  const { join } = require("node:path");
+  const month = 30 * 24 * 3600 * 1000;
+  let names;
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return; // kept for now
+  }
+  for (const other of names) {
+    if (other === keep || !CACHE_FILE.test(other)) continue;
+    try {
+      const at = join(folder, other);
+      const info = lstatSync(at);
+      const ours = process.getuid === undefined || info.uid === process.getuid();
+      if (info.isFile() && ours && Math.abs(Date.now() - info.mtimeMs) > month) unlinkSync(at);
+    } catch {
+      // gone meanwhile, or kept for now
+    }
+  }
 }
 
 /**
@@ -144,7 +176,8 @@ function readPrivateFile(path) {
   const { closeSync, constants, fstatSync, openSync, readFileSync } = require("node:fs");
   let fd;
   try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    // Non-blocking: opening a FIFO planted at the path waits for a writer, for ever.
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch {
     return undefined; // none yet, or a link
   }

@@ -42,6 +42,12 @@ function incompleteInstall(file) {
   process.exit(1);
 }
 
+/** A file of the package is there but cannot be loaded (cut short, unreadable, a folder): as incompleteInstall. */
+function damagedInstall(file) {
+  say(`✘ xacct's installation is damaged (${file} cannot be loaded): reinstall xacct.\n`);
+  process.exit(1);
+}
+
 /** Output that cannot be written (a full disk, EIO) other than to a closed pipe: said on stderr if it can be. */
 function outputFailed(error) {
   const reason = String(error?.message ?? error).replace(/, write$/, "");
@@ -76,7 +82,7 @@ async function run() {
   } catch (error) {
     if (error?.code === "MODULE_NOT_FOUND" && !require("node:fs").existsSync(require("node:path").join(__dirname, "front.js")))
       incompleteInstall("bin/front.js");
-    throw error;
+    damagedInstall("bin/front.js");
   }
   const { enableCompileCache, privateCacheFolder, runFront } = front;
   const cacheFolder = privateCacheFolder();
@@ -105,7 +111,7 @@ async function run() {
         // frozen (node --frozen-intrinsics): left as it is
       }
     }
-    runFront(cacheFolder, incompleteInstall);
+    runFront(cacheFolder, { missing: incompleteInstall, damaged: damagedInstall });
   }
 }
 

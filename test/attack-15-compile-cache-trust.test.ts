@@ -26,10 +26,10 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function xacct(home: string, args = ["--no-such-flag"]): Promise<ProcessRun> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env["PATH"], HOME: home, TMPDIR: join(dir, "tmp") };
+function xacct(home: string, args = ["--no-such-flag"], more: NodeJS.ProcessEnv = {}): Promise<ProcessRun> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env["PATH"], HOME: home, TMPDIR: join(dir, "tmp"), ...more };
   return new Promise((done) => {
-    const child = execFile(process.execPath, [BIN, ...args], { env, cwd: dir }, (error, stdout, stderr) =>
+    const child = execFile(process.execPath, [BIN, ...args], { env, cwd: dir, timeout: 20_000 }, (error, stdout, stderr) =>
       done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin?.end();
@@ -133,6 +133,27 @@ describe("the front's code cache", () => {
     expect(await xacct(home)).toEqual(USAGE_ERROR);
   });
 
+  it("is not waited for when a FIFO stands at its path (opening one for reading waits for a writer)", async () => {
+    const { home, file } = await forgedHome();
+    await rm(file);
+    execFileSync("mkfifo", [file]);
+    expect(await xacct(home)).toEqual(USAGE_ERROR);
+    expect(await xacct(home, ["--help"])).toMatchObject({ code: 0, stderr: "" });
+  }, 60_000);
+
+  it("is kept apart for other V8 flags, so runs that alternate them remake none", async () => {
+    const home = await freshHome();
+    const flagged = { NODE_OPTIONS: "--max-old-space-size=4096" };
+    expect(await xacct(home)).toEqual(USAGE_ERROR);
+    expect(await xacct(home, undefined, flagged)).toEqual(USAGE_ERROR);
+    const names = (await readdir(cacheFolder(home))).filter((name) => name.startsWith("front-"));
+    expect(names).toHaveLength(2);
+    const written = async () => Promise.all(names.map(async (name) => (await stat(join(cacheFolder(home), name))).mtimeMs));
+    const before = await written();
+    for (const more of [{}, flagged, {}, flagged]) expect(await xacct(home, undefined, more)).toEqual(USAGE_ERROR);
+    expect(await written()).toEqual(before);
+  }, 60_000);
+
   it("damaged after its first line is not run, and is made again whole", async () => {
     const home = await freshHome();
     const clean = await xacct(home);
@@ -164,29 +185,48 @@ describe("the front's code cache", () => {
     }
   }, 60_000);
 
-  it("of other Node versions and installs are kept while in use, deleted when over a month old", async () => {
+  it("of other Node versions and installs are kept while in use; only the user's old cache files are deleted", async () => {
     const home = await freshHome();
     await xacct(home);
     const file = await frontFile(home);
-    const id = file.slice(file.lastIndexOf("-") + 1);
-    const names = {
-      otherVersion: `front-v0.0.1-x64-${id}`, // nvm: the same install run by Node 22 and 24 in turn
-      otherInstall: "front-v0.0.1-x64-0000abcd.v8",
-      oldVersion: `front-v0.0.2-x64-${id}`,
-      oldInstall: "front-v0.0.2-x64-0000abce.v8",
-      oldLeftover: `front-v0.0.2-x64-${id}.123.tmp`, // a write cut short
-      notOurs: "notes.txt",
-    };
+    const id = file.slice(file.lastIndexOf("-") + 1, -".v8".length);
+    const folder = cacheFolder(home);
     const monthAgo = new Date(Date.now() - 31 * 24 * 3600 * 1000);
-    for (const [key, name] of Object.entries(names)) {
-      const path = join(cacheFolder(home), name);
-      await writeFile(path, "x", { mode: 0o600 });
-      if (key.startsWith("old") || key === "notOurs") await utimes(path, monthAgo, monthAgo);
+    const monthAhead = new Date(Date.now() + 31 * 24 * 3600 * 1000);
+    const kept = {
+      otherVersion: `front-v0.0.1-x64-${id}.v8`, // nvm: the same install run by Node 22 and 24 in turn
+      otherInstall: "front-v0.0.1-x64-0000abcd.v8",
+      otherFlags: `front-v0.0.1-x64-${id}-1234abcd.v8`,
+    };
+    const gone = {
+      oldVersion: `front-v0.0.2-x64-${id}.v8`,
+      oldInstall: "front-v0.0.2-x64-0000abce.v8",
+      oldFlags: `front-v0.0.2-x64-${id}-1234abcd.v8`,
+      oldLeftover: `front-v0.0.2-x64-${id}.v8.123.9abc.tmp`, // a write cut short
+      future: "front-v0.0.3-x64-0000abcf.v8", // dated a month ahead (a clock set wrong)
+    };
+    for (const name of Object.values(kept)) await writeFile(join(folder, name), "x", { mode: 0o600 });
+    for (const name of Object.values(gone)) {
+      await writeFile(join(folder, name), "x", { mode: 0o600 });
+      await utimes(join(folder, name), monthAgo, name === gone.future ? monthAhead : monthAgo);
     }
+    // Old, but not cache files of the user's: another name, a folder (sorted first: it must not
+    // stop the rest), a link (and what it leads to), a FIFO.
+    const target = join(home, "target.v8");
+    await writeFile(target, "x", { mode: 0o600 });
+    const notCaches = ["notes.txt", "front-v0.0.0-x64-00000000.v8", "front-v0.0.4-x64-0000abd0.v8", "front-v0.0.5-x64-0000abd1.v8"];
+    await writeFile(join(folder, notCaches[0]!), "x", { mode: 0o600 });
+    await mkdir(join(folder, notCaches[1]!));
+    await symlink(target, join(folder, notCaches[2]!));
+    execFileSync("mkfifo", [join(folder, notCaches[3]!)]);
+    for (const name of [notCaches[0]!, notCaches[1]!, notCaches[3]!, target]) await utimes(join(name === target ? "" : folder, name), monthAgo, monthAgo);
+    execFileSync("touch", ["-h", "-d", "40 days ago", join(folder, notCaches[2]!)]);
     await rm(file);
     expect(await xacct(home)).toEqual(USAGE_ERROR);
-    const left = await readdir(cacheFolder(home));
-    expect(left.sort()).toEqual([file.slice(file.lastIndexOf("/") + 1), names.otherVersion, names.otherInstall, names.notOurs].sort());
+    // (Node's own compile cache keeps its folders beside: not xacct's to judge.)
+    const left = (await readdir(folder)).filter((name) => name.startsWith("front-") || name === "notes.txt");
+    expect(left.sort()).toEqual([file.slice(file.lastIndexOf("/") + 1), ...Object.values(kept), ...notCaches].sort());
+    expect(await readFile(target, "utf8")).toBe("x");
   });
 });
 

@@ -5,7 +5,7 @@
  * stack trace.
  */
 import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -78,6 +78,23 @@ describe("a package with a file missing", () => {
     const bin = await without("bin/front.js");
     for (const args of ["--help", "list", "--debug list"]) expect(await sh(bin, args), args).toEqual(incomplete("bin/front.js"));
     expect((await sh(bin, "--version")).code).toBe(0);
+  });
+
+  const damaged = (file: string) => ({ code: 1, stdout: "", stderr: `✘ xacct's installation is damaged (${file} cannot be loaded): reinstall xacct.\n` });
+
+  it("bin/front.js or dist/main.cjs cut short or a folder: every command but --version says so", async () => {
+    for (const [file, damage] of [
+      ["bin/front.js", (path: string) => truncate(path, 300)],
+      ["bin/front.js", (path: string) => rm(path).then(() => mkdir(path))],
+      ["dist/main.cjs", (path: string) => truncate(path, 5000)],
+      ["dist/main.cjs", (path: string) => rm(path).then(() => mkdir(path))],
+    ] as const) {
+      const bin = await without(file);
+      await writeFile(join(bin, "..", "..", file), await readFile(join(ROOT, file)));
+      await damage(join(bin, "..", "..", file));
+      for (const args of ["--help", "list"]) expect(await sh(bin, args), `${file} ${args}`).toEqual(damaged(file));
+      expect((await sh(bin, "--version")).code).toBe(0);
+    }
   });
 
   it("package.json: --version says so", async () => {
