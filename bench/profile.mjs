@@ -14,7 +14,7 @@
  * and the Node built-ins it loads that `node -e 0` does not. `--keep DIR` keeps the
  * .cpuprofile files for Chrome DevTools. Needs `npm run build` first.
  */
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { addSummaries, summarizeProfile } from "./cpu-profile.mjs";
@@ -42,16 +42,26 @@ try {
   await prepare.once();
   const options = sandbox ? { env: sandbox.env, cwd: join(sandbox.dir, "work") } : { env: withoutBenchEnv(process.env) };
   await prepare.each();
-  await runOk(node.node, [BIN, ...args], options); // warm-up: the compile cache, the page cache
+  // The same flags in every profiled run: xacct keeps a front cache per set of node flags, and
+  // one folder per run would make every profiled run remake its own. Each run's profile is
+  // moved into a folder of its own after the run.
+  const profiling = ["--cpu-prof", "--cpu-prof-dir", join(dir, "last"), "--cpu-prof-interval", String(SAMPLE_INTERVAL_US)];
+  const keepProfile = async (folder) => rename(join(dir, "last"), join(dir, folder));
+  // Warm-ups: the compile caches (plain and profiled), the page cache.
+  await runOk(node.node, [BIN, ...args], options);
+  await prepare.each();
+  await runOk(node.node, [...profiling, BIN, ...args], options);
+  await rm(join(dir, "last"), { recursive: true });
   const times = { node: [], xacct: [], profiled: [] };
-  const profiling = (folder) => ["--cpu-prof", "--cpu-prof-dir", join(dir, folder), "--cpu-prof-interval", String(SAMPLE_INTERVAL_US)];
   for (let i = 0; i < runs; i++) {
     times.node.push((await runOk(node.node, ["-e", "0"], options)).ms);
-    await runOk(node.node, [...profiling(`node-${i}`), "-e", "0"], options);
+    await runOk(node.node, [...profiling, "-e", "0"], options);
+    await keepProfile(`node-${i}`);
     await prepare.each();
     times.xacct.push((await runOk(node.node, [BIN, ...args], options)).ms);
     await prepare.each();
-    times.profiled.push((await runOk(node.node, [...profiling(`xacct-${i}`), BIN, ...args], options)).ms);
+    times.profiled.push((await runOk(node.node, [...profiling, BIN, ...args], options)).ms);
+    await keepProfile(`xacct-${i}`);
   }
   const summaryOf = async (name) => addSummaries(await Promise.all([...Array(runs).keys()].map((i) => readProfile(join(dir, `${name}-${i}`)))));
   const summary = { xacct: await summaryOf("xacct"), node: await summaryOf("node") };
