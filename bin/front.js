@@ -37,6 +37,8 @@ function runFront(cacheFolder, install) {
     if (error?.code === "ENOENT") install.missing("dist/main.cjs");
     install.damaged("dist/main.cjs");
   }
+  // The build ends it with this line: a front cut short (or empty) may compile, and run nothing.
+  if (!source.endsWith("\n//# sourceMappingURL=main.cjs.map\n")) install.damaged("dist/main.cjs");
   const cache = cacheFolder === undefined ? undefined : frontCache(cacheFolder, file);
   // The wrapper on a line of its own, and lineOffset -1: lines and columns are the file's.
   const wrapped = `(function (exports, require, module, __filename, __dirname, __xacctImport) {\n${source}\n})`;
@@ -76,8 +78,10 @@ function missingPackageFile(error, asked) {
 }
 
 /**
- * The front's V8 cache: one file per Node version and front path, holding the front's identity
- * (size, times, inode: a rebuilt or reinstalled front is another) and the cache's length, then
+ * The front's V8 cache: one file per Node version, node flags and front, named by the front's
+ * identity (path, size, times, inode: a rebuilt or reinstalled front is another, and two
+ * installs at one path, as containers sharing a home, keep one each), holding that identity
+ * and the cache's length, then
  * the cache twice. V8 runs a damaged cache as it is (a flipped bit is a crash or other code), so
  * one is used only when its two copies are the same bytes: a comparison in native code, ~0.05 ms
  * where any checksum in JavaScript costs 1.2-1.5 ms of every start (115 KB run by the
@@ -91,11 +95,11 @@ function frontCache(folder, file) {
   const { join } = require("node:path");
   const { size, mtimeMs, ctimeMs, ino } = statSync(file);
   const identity = `${file} ${size} ${mtimeMs} ${ctimeMs} ${ino}`;
-  const id = checksum(file);
   // V8 refuses a cache made under other V8 flags (NODE_OPTIONS=--max-old-space-size=4096 on
-  // Node 22, --jitless): runs with other flags keep a cache of their own instead of remaking one.
-  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join("\0");
-  const name = `front-${process.version}-${process.arch}-${id}${flags === "" ? "" : `-${checksum(flags)}`}.v8`;
+  // Node 22, --jitless): runs with other flags keep a cache of their own instead of remaking
+  // one. Their order and spacing aside; every option counts, as which touch V8 is Node's to say.
+  const flags = [...new Set([...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].filter(Boolean))].sort().join("\0");
+  const name = `front-${process.version}-${process.arch}-${checksum(identity)}${flags === "" ? "" : `-${checksum(flags)}`}.v8`;
   const path = join(folder, name);
   let data;
   const stored = readPrivateFile(path);
@@ -132,25 +136,28 @@ function frontCache(folder, file) {
       }
       return; // a cache only
     }
-    removeOldCaches(folder, name);
+    removeOldCaches(folder, name, path);
   };
   return { data, save };
 }
 
 /**
- * Caches of other Node versions, V8 flags and installs stay while they are in use: one who
+ * Caches of other Node versions, flags and installs stay while they are in use: one who
  * switches between Node 22 and 24 (nvm) keeps both. A cache file, or a write's leftover, of the
- * user's own written over a month ago (or dated over a month ahead) is deleted: a Node or an
- * install since removed; one still in use is made again on its next run. Nothing else in the
- * folder is touched: other names, links, folders, other users' files.
+ * user's own written over a month before the one just saved (`saved`: times from one clock,
+ * the file system's, whatever the process's clock says) is deleted: a Node or an install since
+ * removed; one still in use is made again on its next run, as is one another run saves between
+ * the check and the deletion. Nothing else in the folder is touched: other names, links,
+ * folders, other users' files.
  */
-const CACHE_FILE = /^front-v\d+\.\d+\.\d+-\w+-[0-9a-f]+(-[0-9a-f]+)?\.v8(\.\d+(\.[0-9a-f]+)?\.tmp)?$/;
-function removeOldCaches(folder, keep) {
+const CACHE_FILE = /^front-v\d+\.\d+\.\d+(-[\w.]+)?-\w+-[0-9a-f]+(-[0-9a-f]+)?\.v8(\.\d+(\.[0-9a-f]+)?\.tmp)?$/;
+function removeOldCaches(folder, keep, saved) {
   const { lstatSync, readdirSync, unlinkSync } = require("node:fs");
   const { join } = require("node:path");
-  const month = 30 * 24 * 3600 * 1000;
   let names;
+  let before;
   try {
+    before = lstatSync(saved).mtimeMs - 30 * 24 * 3600 * 1000;
     names = readdirSync(folder);
   } catch {
     return; // kept for now
@@ -161,7 +168,7 @@ function removeOldCaches(folder, keep) {
       const at = join(folder, other);
       const info = lstatSync(at);
       const ours = process.getuid === undefined || info.uid === process.getuid();
-      if (info.isFile() && ours && Math.abs(Date.now() - info.mtimeMs) > month) unlinkSync(at);
+      if (info.isFile() && ours && info.mtimeMs < before) unlinkSync(at);
     } catch {
       // gone meanwhile, or kept for now
     }

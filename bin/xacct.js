@@ -84,6 +84,9 @@ async function run() {
       incompleteInstall("bin/front.js");
     damagedInstall("bin/front.js");
   }
+  // Empty, or cut short between two functions: it loads, with less than it exports.
+  if (typeof front?.runFront !== "function" || typeof front.privateCacheFolder !== "function" || typeof front.enableCompileCache !== "function")
+    damagedInstall("bin/front.js");
   const { enableCompileCache, privateCacheFolder, runFront } = front;
   const cacheFolder = privateCacheFolder();
 

@@ -7,7 +7,7 @@
  * same install are deleted when a new one is saved.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { chmod, chown, lchown, link, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
+import { chmod, chown, cp, lchown, link, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -154,6 +154,41 @@ describe("the front's code cache", () => {
     expect(await written()).toEqual(before);
   }, 60_000);
 
+  it("is kept apart for two installs at one path (containers sharing a home), so turns remake none", async () => {
+    const home = await freshHome();
+    const at = join(dir, `same-path-${count}`);
+    const copy = async (to: string) => {
+      for (const part of ["bin", "dist", "package.json"]) await cp(join(resolve(__dirname, ".."), part), join(to, part), { recursive: true });
+    };
+    await copy(join(at, "one"));
+    await copy(join(at, "two"));
+    const swap = async (from: string, to: string) => rename(join(at, from), join(at, to));
+    const run = (env = {}) =>
+      new Promise<string>((done) =>
+        execFile(
+          process.execPath,
+          [join(at, "pkg", "bin", "xacct.js"), "--no-such-flag"],
+          { env: { PATH: process.env["PATH"], HOME: home, ...env } },
+          (_e, _o, stderr) => done(stderr),
+        ),
+      );
+    const fronts = async () => (await readdir(cacheFolder(home))).filter((name) => name.startsWith("front-")).sort();
+    const written = async () => Promise.all((await fronts()).map(async (name) => (await stat(join(cacheFolder(home), name))).mtimeMs));
+    await swap("one", "pkg");
+    expect(await run()).toBe(USAGE_ERROR.stderr);
+    await swap("pkg", "one");
+    await swap("two", "pkg");
+    expect(await run()).toBe(USAGE_ERROR.stderr);
+    expect(await fronts()).toHaveLength(2);
+    const before = await written();
+    for (const turn of [1, 2, 3]) {
+      await swap("pkg", turn % 2 ? "two" : "one");
+      await swap(turn % 2 ? "one" : "two", "pkg");
+      expect(await run()).toBe(USAGE_ERROR.stderr);
+    }
+    expect(await written()).toEqual(before);
+  }, 60_000);
+
   it("damaged after its first line is not run, and is made again whole", async () => {
     const home = await freshHome();
     const clean = await xacct(home);
@@ -197,18 +232,22 @@ describe("the front's code cache", () => {
       otherVersion: `front-v0.0.1-x64-${id}.v8`, // nvm: the same install run by Node 22 and 24 in turn
       otherInstall: "front-v0.0.1-x64-0000abcd.v8",
       otherFlags: `front-v0.0.1-x64-${id}-1234abcd.v8`,
+      // Dated a month ahead of the file just saved (a clock set wrong): the file system's times
+      // are compared with each other, never with the process's clock, and this one is not older.
+      future: "front-v0.0.3-x64-0000abcf.v8",
     };
     const gone = {
       oldVersion: `front-v0.0.2-x64-${id}.v8`,
       oldInstall: "front-v0.0.2-x64-0000abce.v8",
       oldFlags: `front-v0.0.2-x64-${id}-1234abcd.v8`,
       oldLeftover: `front-v0.0.2-x64-${id}.v8.123.9abc.tmp`, // a write cut short
-      future: "front-v0.0.3-x64-0000abcf.v8", // dated a month ahead (a clock set wrong)
+      oldPrerelease: "front-v0.0.3-rc.1-x64-0000abcf.v8",
     };
     for (const name of Object.values(kept)) await writeFile(join(folder, name), "x", { mode: 0o600 });
+    await utimes(join(folder, kept.future), monthAhead, monthAhead);
     for (const name of Object.values(gone)) {
       await writeFile(join(folder, name), "x", { mode: 0o600 });
-      await utimes(join(folder, name), monthAgo, name === gone.future ? monthAhead : monthAgo);
+      await utimes(join(folder, name), monthAgo, monthAgo);
     }
     // Old, but not cache files of the user's: another name, a folder (sorted first: it must not
     // stop the rest), a link (and what it leads to), a FIFO.

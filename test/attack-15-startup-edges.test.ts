@@ -82,9 +82,23 @@ describe("a package with a file missing", () => {
 
   const damaged = (file: string) => ({ code: 1, stdout: "", stderr: `✘ xacct's installation is damaged (${file} cannot be loaded): reinstall xacct.\n` });
 
-  it("bin/front.js or dist/main.cjs cut short or a folder: every command but --version says so", async () => {
+  /** Cut between two functions, or before the last statement: what is left still compiles. */
+  const cutBeforeExports = async (path: string) => {
+    const text = await readFile(path, "utf8");
+    await writeFile(path, text.slice(0, text.indexOf("module.exports")));
+  };
+  const cutAtLastStatement = async (path: string) => {
+    const text = await readFile(path, "utf8");
+    await writeFile(path, text.slice(0, text.lastIndexOf(";", text.lastIndexOf("//# sourceMappingURL")) + 1) + "\n");
+  };
+
+  it("bin/front.js or dist/main.cjs empty, cut short or a folder: every command but --version says so", async () => {
     for (const [file, damage] of [
       ["bin/front.js", (path: string) => truncate(path, 300)],
+      ["bin/front.js", (path: string) => truncate(path, 0)],
+      ["bin/front.js", cutBeforeExports],
+      ["dist/main.cjs", (path: string) => truncate(path, 0)],
+      ["dist/main.cjs", cutAtLastStatement],
       ["bin/front.js", (path: string) => rm(path).then(() => mkdir(path))],
       ["dist/main.cjs", (path: string) => truncate(path, 5000)],
       ["dist/main.cjs", (path: string) => rm(path).then(() => mkdir(path))],
