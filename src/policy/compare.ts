@@ -1,5 +1,6 @@
 /** Policy documents compared as AWS sees them: key order and single-element arrays do not matter. */
 import type { PolicyDocument } from "./documents.js";
+import { byCodeUnits } from "../code-unit-order.js";
 
 function normalise(value: unknown): unknown {
   if (Array.isArray(value)) {
@@ -9,7 +10,7 @@ function normalise(value: unknown): unknown {
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
-        .sort(([a], [b]) => a.localeCompare(b))
+        .sort(([a], [b]) => byCodeUnits(a, b))
         .map(([k, v]) => [k, normalise(v)]),
     );
   }

@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { bucketArn, bucketObjectsArn, type Partition } from "./arn.js";
 import { buildAssumeRolePolicy, buildReadBucketPolicy, SID, type PolicyDocument, type PolicyStatement } from "./documents.js";
+import { byCodeUnits } from "../code-unit-order.js";
 
 /** 12 hex characters naming one setup (`<bucket>/<role>`): alphanumeric, as Sids must be. */
 export function setupDigest(setupId: string): string {
@@ -58,7 +59,7 @@ function canonical(value: unknown): unknown {
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
-        .sort(([a], [b]) => a.localeCompare(b))
+        .sort(([a], [b]) => byCodeUnits(a, b))
         .map(([k, v]) => [k, canonical(v)]),
     );
   }

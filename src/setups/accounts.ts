@@ -12,6 +12,7 @@ import { checkAccountId, checkOuId } from "../validate/index.js";
 import type { CommandContext } from "../commands/context.js";
 import { setupIdOf, type SetupState } from "../state.js";
 import { agreeing, counted } from "../ui/words.js";
+import { byCodeUnits } from "../code-unit-order.js";
 
 export interface MoreStagingFlags {
   stagingAccount?: string[] | undefined;
@@ -54,7 +55,7 @@ export async function discoverMoreStaging(
   for (const account of withProfiles) byAccount.set(account.accountId, account);
   byAccount.delete(accounts.production.accountId);
   byAccount.delete(accounts.staging.accountId);
-  return [...byAccount.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
+  return [...byAccount.values()].sort((a, b) => byCodeUnits(a.accountId, b.accountId));
 }
 
 export function refuseOuWithoutOrg(options: MoreStagingFlags): void {
