@@ -30,16 +30,8 @@ function runFront(cacheFolder, install) {
   const { join } = require("node:path");
   const dist = join(__dirname, "..", "dist");
   const file = join(dist, "main.cjs");
-  let source;
-  try {
-    source = require("node:fs").readFileSync(file, "utf8");
-  } catch (error) {
-    if (error?.code === "ENOENT") install.missing("dist/main.cjs");
-    install.damaged("dist/main.cjs");
-  }
-  // The build ends it with this line: a front cut short (or empty) may compile, and run nothing.
-  if (!source.endsWith("\n//# sourceMappingURL=main.cjs.map\n")) install.damaged("dist/main.cjs");
-  const cache = cacheFolder === undefined ? undefined : frontCache(cacheFolder, file);
+  const { source, identity } = readFront(file, install);
+  const cache = cacheFolder === undefined ? undefined : frontCache(cacheFolder, identity);
   // The wrapper on a line of its own, and lineOffset -1: lines and columns are the file's.
   const wrapped = `(function (exports, require, module, __filename, __dirname, __xacctImport) {\n${source}\n})`;
   let script;
@@ -68,6 +60,41 @@ function runFront(cacheFolder, install) {
   script.runInThisContext().call(front.exports, front.exports, Module.createRequire(file), front, file, dist, importer);
 }
 
+/**
+ * The front's source, and its identity: the hash the build wrote in its last lines, with the
+ * file's size, times and inode (a front edited by hand keeps its stamp), all from one open file,
+ * so an upgrade renaming a new front over it between a read and a stat is not mixed up. The
+ * front must end with the build's stamp: one cut short (or empty) may compile, and run nothing.
+ */
+function readFront(file, install) {
+  const { closeSync, fstatSync, openSync, readFileSync } = require("node:fs");
+  let fd;
+  try {
+    fd = openSync(file, "r");
+  } catch (error) {
+    if (error?.code === "ENOENT") install.missing("dist/main.cjs");
+    install.damaged("dist/main.cjs");
+  }
+  let source;
+  let info;
+  try {
+    info = fstatSync(fd);
+    source = readFileSync(fd, "utf8");
+  } catch {
+    install.damaged("dist/main.cjs"); // a folder, or unreadable
+  } finally {
+    closeSync(fd);
+  }
+  const stamp = frontStamp(source);
+  if (stamp === undefined) install.damaged("dist/main.cjs");
+  return { source, identity: `${stamp} ${info.size} ${info.mtimeMs} ${info.ctimeMs} ${info.dev} ${info.ino}` };
+}
+
+/** The hash in the front's stamp (scripts/build.mjs), if the source ends with it and the map's line. */
+function frontStamp(source) {
+  return /\n\/\/# xacctFront=([0-9a-f]{16})\n\/\/# sourceMappingURL=main\.cjs\.map\n$/.exec(source.slice(-80))?.[1];
+}
+
 /** The file of the package an ERR_MODULE_NOT_FOUND is about ("dist/…"), if it is indeed missing. */
 function missingPackageFile(error, asked) {
   const { existsSync } = require("node:fs");
@@ -79,9 +106,9 @@ function missingPackageFile(error, asked) {
 
 /**
  * The front's V8 cache: one file per Node version, node flags and front, named by the front's
- * identity (path, size, times, inode: a rebuilt or reinstalled front is another, and two
- * installs at one path, as containers sharing a home, keep one each), holding that identity
- * and the cache's length, then
+ * identity (readFront: a rebuilt, reinstalled or edited front is another, and two installs at
+ * one path, as containers sharing a home or disk images mounted in turn, keep one each),
+ * holding that identity and the cache's length, then
  * the cache twice. V8 runs a damaged cache as it is (a flipped bit is a crash or other code), so
  * one is used only when its two copies are the same bytes: a comparison in native code, ~0.05 ms
  * where any checksum in JavaScript costs 1.2-1.5 ms of every start (115 KB run by the
@@ -90,11 +117,9 @@ function missingPackageFile(error, asked) {
  * beside as a new file and renamed over, so a reader never meets half a file; any failure only
  * means no cache, and one refused is made again at the end of the run.
  */
-function frontCache(folder, file) {
-  const { closeSync, fchmodSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } = require("node:fs");
+function frontCache(folder, identity) {
+  const { closeSync, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeFileSync } = require("node:fs");
   const { join } = require("node:path");
-  const { size, mtimeMs, ctimeMs, ino } = statSync(file);
-  const identity = `${file} ${size} ${mtimeMs} ${ctimeMs} ${ino}`;
   // V8 refuses a cache made under other V8 flags (NODE_OPTIONS=--max-old-space-size=4096 on
   // Node 22, --jitless): runs with other flags keep a cache of their own instead of remaking
   // one. Their order and spacing aside; every option counts, as which touch V8 is Node's to say.
@@ -268,4 +293,4 @@ function privateCacheFolder() {
   }
 }
 
-module.exports = { enableCompileCache, privateCacheFolder, runFront };
+module.exports = { enableCompileCache, privateCacheFolder, readFront, runFront };

@@ -85,9 +85,10 @@ async function run() {
     damagedInstall("bin/front.js");
   }
   // Empty, or cut short between two functions: it loads, with less than it exports.
-  if (typeof front?.runFront !== "function" || typeof front.privateCacheFolder !== "function" || typeof front.enableCompileCache !== "function")
+  if (!["enableCompileCache", "privateCacheFolder", "readFront", "runFront"].every((name) => typeof front?.[name] === "function"))
     damagedInstall("bin/front.js");
   const { enableCompileCache, privateCacheFolder, runFront } = front;
+  const install = { missing: incompleteInstall, damaged: damagedInstall };
   const cacheFolder = privateCacheFolder();
 
   // xacct prints only through its own streams. What libraries print (the SDK's Node.js version
@@ -103,8 +104,13 @@ async function run() {
     // Node's own loader, which maps stack traces through dist/main.cjs.map; no front cache.
     enableCompileCache(cacheFolder);
     const file = require("node:path").join(__dirname, "..", "dist", "main.cjs");
-    if (!require("node:fs").existsSync(file)) incompleteInstall("dist/main.cjs");
-    require(file);
+    front.readFront(file, install); // whole, as without --debug
+    try {
+      require(file);
+    } catch (error) {
+      if (error instanceof SyntaxError) damagedInstall("dist/main.cjs");
+      throw error;
+    }
   } else {
     process.removeAllListeners("warning");
     for (const level of ["debug", "info", "log", "warn", "error", "trace"]) {
@@ -114,14 +120,15 @@ async function run() {
         // frozen (node --frozen-intrinsics): left as it is
       }
     }
-    runFront(cacheFolder, { missing: incompleteInstall, damaged: damagedInstall });
+    runFront(cacheFolder, install);
   }
 }
 
-/** dist/credential-process.cjs, or undefined if it cannot be loaded: the full CLI serves the request then. */
+/** dist/credential-process.cjs, or undefined if it cannot be loaded (or is empty): the full CLI serves the request then. */
 function loadCredentialProcess() {
   try {
-    return require("../dist/credential-process.cjs");
+    const fastPath = require("../dist/credential-process.cjs");
+    return typeof fastPath?.serveCachedCredentials === "function" ? fastPath : undefined;
   } catch {
     return undefined;
   }

@@ -154,7 +154,18 @@ function callImporter(text) {
   if (left.length > 0) throw new Error(`the front has ${left.length} import() the build could not route to bin/xacct.js's importer`);
   const importer = 'function __dyni(specifier) { return typeof __xacctImport == "function" ? __xacctImport(specifier) : import(specifier); }\n';
   const mapComment = routed.lastIndexOf("//# sourceMappingURL=");
-  return `${routed.slice(0, mapComment)}${importer}${routed.slice(mapComment)}`;
+  const code = `${routed.slice(0, mapComment)}${importer}`;
+  return `${code}${frontStamp(code)}${routed.slice(mapComment)}`;
+}
+
+/**
+ * The front's last line but the map's: a hash of all before it. bin/front.js runs a front only
+ * when it ends so (one cut short may still compile, and run nothing) and names its code cache
+ * by it: V8 checks only a cache's source length, and two builds of one length may share a path
+ * and file times (two disk images mounted in turn).
+ */
+function frontStamp(code) {
+  return `//# xacctFront=${createHash("sha256").update(code).digest("hex").slice(0, 16)}\n`;
 }
 
 /** The front's import() of its own modules stay import(): each is an entry point of the ES module build, at the same path under dist/. */

@@ -106,9 +106,28 @@ describe("a package with a file missing", () => {
       const bin = await without(file);
       await writeFile(join(bin, "..", "..", file), await readFile(join(ROOT, file)));
       await damage(join(bin, "..", "..", file));
-      for (const args of ["--help", "list"]) expect(await sh(bin, args), `${file} ${args}`).toEqual(damaged(file));
+      for (const args of ["--help", "list", "--debug list"]) expect(await sh(bin, args), `${file} ${args}`).toEqual(damaged(file));
       expect((await sh(bin, "--version")).code).toBe(0);
     }
+  });
+
+  it("dist/main.cjs holding only its last lines, or one edited without its stamp: refused, --debug too", async () => {
+    const bin = await without("dist/main.cjs");
+    const path = join(bin, "..", "..", "dist/main.cjs");
+    const whole = await readFile(join(ROOT, "dist/main.cjs"), "utf8");
+    for (const text of [whole.slice(whole.lastIndexOf("//# sourceMappingURL")), whole.replace(/\/\/# xacctFront=[0-9a-f]+\n/, "")]) {
+      await writeFile(path, text);
+      for (const args of ["--help", "list", "--debug list"]) expect(await sh(bin, args), args).toEqual(damaged("dist/main.cjs"));
+    }
+  });
+
+  it("dist/credential-process.cjs empty: credentials is served by the full CLI, as on a cache miss", async () => {
+    const bin = await without("dist/credential-process.cjs");
+    await writeFile(join(bin, "..", "..", "dist/credential-process.cjs"), "");
+    const args = "credentials --profile nosuch --role-arn arn:aws:iam::111111111111:role/R";
+    const whole = await sh(BIN, args);
+    expect(whole.stderr).toMatch(/^✘ /);
+    expect(await sh(bin, args)).toEqual(whole);
   });
 
   it("package.json: --version says so", async () => {

@@ -4,6 +4,7 @@
  * policy's Version, is kept as it was.
  */
 import { invalidInput, XacctError } from "../errors.js";
+import { duplicateKeyStatements } from "./duplicate-keys.js";
 import { inexactNumberStatements } from "./exact-numbers.js";
 import { POLICY_VERSION, policyDocument, type PolicyDocument, type PolicyStatement } from "./documents.js";
 
@@ -24,31 +25,56 @@ export function parsePolicyDocument(text: string, what = "policy document xacct 
   const statements = Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
   // The Version stays as written: it decides whether `${…}` in other statements is a variable.
   const document: PolicyDocument = { ...parsed, Statement: statements };
-  const inexact = inexactNumberStatements(json);
+  const inexact: NotExact = { numbers: inexactNumberStatements(json).map((n) => `statement ${n}`), duplicates: duplicateKeyStatements(json) };
   // Not enumerable: never written, never compared; asked for before a rewrite (refuseInexactRewrite).
-  if (inexact.length > 0) Object.defineProperty(document, INEXACT_STATEMENTS, { value: inexact, enumerable: false });
+  if (inexact.numbers.length + inexact.duplicates.length > 0) Object.defineProperty(document, INEXACT_STATEMENTS, { value: inexact, enumerable: false });
   return document;
 }
 
-const INEXACT_STATEMENTS = Symbol("statements with numbers JavaScript cannot hold exactly");
+const INEXACT_STATEMENTS = Symbol("statements xacct cannot write back as they were");
+/** Where a document's JSON holds what its parse cannot write back: long numbers, keys written twice. */
+interface NotExact {
+  numbers: string[];
+  duplicates: string[];
+}
 
 /**
- * A document read with a number JavaScript cannot hold exactly (another team's condition value
- * 9007199254740993) is never written back: that number would silently change.
+ * A document read with what JavaScript cannot write back as it was is never written back: a
+ * number it cannot hold exactly (another team's condition value 9007199254740993) would
+ * silently change, and of a key written twice in one object only the last would be kept.
  */
 export function refuseInexactRewrite(existing: PolicyDocument | undefined, what: string): void {
   const why = inexactRewriteNote(existing);
-  if (why)
-    throw new XacctError(`The ${what} ${why}.`, {
-      hint: 'Write that number as a string ("9007199254740993"), which AWS reads the same, or make this change to the policy yourself.',
-    });
+  if (!why) return;
+  const { numbers } = notExact(existing);
+  const hints = [
+    ...(numbers.length > 0 ? ['write that number as a string ("9007199254740993"), which AWS reads the same'] : []),
+    ...(notExact(existing).duplicates.length > 0 ? ["merge the keys written twice into one"] : []),
+  ];
+  throw new XacctError(`The ${what} ${why}.`, { hint: `${capitalised(hints.join(", and "))}, or make this change to the policy yourself.` });
 }
 
 /** Why a document cannot be rewritten exactly, in words; undefined when it can. */
 export function inexactRewriteNote(existing: PolicyDocument | undefined): string | undefined {
-  const names = (existing as { [INEXACT_STATEMENTS]?: string[] } | undefined)?.[INEXACT_STATEMENTS] ?? [];
-  if (names.length === 0) return undefined;
-  return `holds a number too long to be rewritten exactly, in ${names.map((n) => `statement ${n}`).join(", ")}; xacct will not rewrite it, since the number would change`;
+  const { numbers, duplicates } = notExact(existing);
+  const reasons = [
+    ...(numbers.length > 0 ? [`holds a number too long to be rewritten exactly, in ${numbers.join(", ")}`] : []),
+    ...(duplicates.length > 0 ? [`writes a key twice in one object, in ${duplicates.join(", ")}`] : []),
+  ];
+  if (reasons.length === 0) return undefined;
+  const since = [
+    ...(numbers.length > 0 ? ["the number would change"] : []),
+    ...(duplicates.length > 0 ? ["only the last of a key written twice would be kept"] : []),
+  ];
+  return `${reasons.join(", and ")}; xacct will not rewrite it, since ${since.join(" and ")}`;
+}
+
+function notExact(existing: PolicyDocument | undefined): NotExact {
+  return (existing as { [INEXACT_STATEMENTS]?: NotExact } | undefined)?.[INEXACT_STATEMENTS] ?? { numbers: [], duplicates: [] };
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function decodeOrUndefined(text: string): string | undefined {
