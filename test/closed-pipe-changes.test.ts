@@ -1,0 +1,60 @@
+/**
+ * `xacct teardown --yes | head -3`: the reader goes away while xacct is changing the accounts.
+ * Stopping there would leave them half changed with nobody told; xacct drops the rest of its
+ * output, finishes, and ends as SIGPIPE would (141), without a stack trace (attack 15e).
+ */
+import { GetRoleCommand } from "@aws-sdk/client-iam";
+import { DeleteBucketPolicyCommand, GetBucketPolicyCommand } from "@aws-sdk/client-s3";
+import { spawn } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { clientsFor } from "./support/accounts.js";
+import { setupArgs, useSandbox } from "./support/sandbox.js";
+import { BIN } from "./support/xacct-process.js";
+
+const sandbox = useSandbox();
+const prod = () => clientsFor(sandbox.moto.endpoint, sandbox.prod);
+
+/** xacct ARGS in its own process, whose stdout reader is gone before the first line. */
+function intoClosedPipe(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...sandbox.env, PATH: process.env["PATH"] },
+    cwd: sandbox.dir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout.destroy();
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise((done) => child.on("close", (code) => done({ code, stderr })));
+}
+
+describe("a closed stdout while xacct changes the accounts", () => {
+  it("teardown finishes every removal, then exits 141 quietly", async () => {
+    const setup = await sandbox.run(setupArgs("closed-pipe-bucket", ["--role-name", "PipeRole"]));
+    expect(setup.code, setup.stderr).toBe(0);
+
+    const teardown = await intoClosedPipe(["teardown", "--yes"]);
+
+    expect(teardown.stderr).not.toMatch(/EPIPE|node:events|Unhandled|\n\s+at /);
+    expect(teardown.code).toBe(141);
+    await expect(prod().iam.send(new GetRoleCommand({ RoleName: "PipeRole" }))).rejects.toMatchObject({ name: "NoSuchEntityException" });
+    // The bucket xacct made went with its policy (an empty bucket of its own).
+    await expect(prod().s3.send(new GetBucketPolicyCommand({ Bucket: "closed-pipe-bucket" }))).rejects.toMatchObject({
+      name: expect.stringMatching(/^NoSuchBucket(Policy)?$/),
+    });
+    const again = await sandbox.run(["teardown", "--yes"]);
+    expect(again.stdout).not.toMatch(/^- /m); // nothing left to remove
+  }, 60_000);
+
+  it("a failure's own exit code wins over 141", async () => {
+    // A verify that finds a hop broken prints its checks, then exits 1.
+    const setup = await sandbox.run(setupArgs("closed-pipe-verify", ["--role-name", "VerifyRole"]));
+    expect(setup.code, setup.stderr).toBe(0);
+    await prod().s3.send(new DeleteBucketPolicyCommand({ Bucket: "closed-pipe-verify" }));
+    const inProcess = await sandbox.run(["verify"]);
+    expect(inProcess.code).toBe(1);
+    expect(inProcess.stdout).not.toBe(""); // it does print before it fails
+
+    const run = await intoClosedPipe(["verify"]);
+    expect(run.code).toBe(1);
+  }, 60_000);
+});
