@@ -92,7 +92,8 @@ function readFront(file, install) {
 
 /** The hash in the front's stamp (scripts/build.mjs), if the source ends with it and the map's line. */
 function frontStamp(source) {
-  return /\n\/\/# xacctFront=([0-9a-f]{16})\n\/\/# sourceMappingURL=main\.cjs\.map\n$/.exec(source.slice(-80))?.[1];
+  // Line ends as a checkout or an editor may leave them (CRLF, no last one): Node runs those alike.
+  return /\n\/\/# xacctFront=([0-9a-f]{16})\r?\n\/\/# sourceMappingURL=main\.cjs\.map(\r?\n)?$/.exec(source.slice(-80))?.[1];
 }
 
 /** The file of the package an ERR_MODULE_NOT_FOUND is about ("dist/…"), if it is indeed missing. */

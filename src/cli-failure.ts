@@ -10,6 +10,10 @@ import { envFailureText } from "./env-format/failure.js";
 import type { OptionArity } from "./exec/command-start.js";
 import { isTerminal, Output, wantsColor } from "./ui/output.js";
 import { usageError } from "./usage-errors.js";
+import { OutputClosedError } from "./errors.js";
+
+/** As shells report a process SIGPIPE stopped (128 + 13). */
+const PIPE_CLOSED_EXIT = 141;
 
 /** What failed, with what the CLI parsed it from. */
 export interface FailedRun {
@@ -25,6 +29,7 @@ export interface FailedRun {
 
 /** Prints what went wrong; returns the exit code. */
 export function failedRunExitCode({ error, usage, program, globalArity, argv }: FailedRun, io: CliIo): number {
+  if (error instanceof OutputClosedError) return PIPE_CLOSED_EXIT;
   failEnvEvaluation(globalArity, argv, io);
   if (usage) return usageExitCode(usage, program, argv, io);
   const debug = argv.includes("--debug");

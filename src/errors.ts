@@ -22,6 +22,17 @@ export class XacctError extends Error {
   }
 }
 
+/**
+ * The reader of stdout went away while xacct wrote what it was asked for there
+ * (`xacct test-get KEY - | head -c1`): nobody to tell; exit 141, as SIGPIPE would.
+ */
+export class OutputClosedError extends Error {
+  constructor() {
+    super("stdout was closed by its reader");
+    this.name = "OutputClosedError";
+  }
+}
+
 /** Bad input from the user: exit code 2, checked before any AWS call. */
 export function invalidInput(message: string, hint?: string): XacctError {
   return new XacctError(message, { exitCode: 2, ...(hint === undefined ? {} : { hint }) });

@@ -11,13 +11,16 @@ import { onFirstUse } from "./std-streams.js";
 /** Exit code of a process a closed pipe stopped, as shells report SIGPIPE (128 + 13). */
 const PIPE_CLOSED_EXIT = 141;
 
-// `xacct teardown --yes | head -3`: the reader has gone, so there is nobody to tell; the rest of
-// the output is dropped, but the command finishes (stopping there would leave an account half
-// changed), and ends as SIGPIPE would, 141 (a failure's own code wins), without a stack trace.
-// A closed stderr only loses the messages. Any other failed write (a full disk, EIO) ends the
-// run with one line where it can be read. Attached when each stream is built: --help builds
-// none (std-streams.ts).
+// A stream that fails never stops a command half way (that would leave an account half changed,
+// with nobody told): what is left to print is dropped, the command finishes, and then:
+// - stdout's reader gone (`xacct teardown --yes | head -3`): nobody to tell; 141, as SIGPIPE
+//   would (a failure's own code wins), without a stack trace;
+// - stderr's reader gone: only the messages are lost;
+// - any other failed write (a full disk, EIO): one line where it can be read, and exit 1.
+// Attached when each stream is built: --help builds none (std-streams.ts).
 let stdoutClosed = false;
+let outputError: NodeJS.ErrnoException | undefined;
+let finished = false;
 onFirstUse("stdout", (stdout) =>
   stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE" || stdoutClosed) {
@@ -26,18 +29,25 @@ onFirstUse("stdout", (stdout) =>
       if (!process.exitCode) process.exitCode = PIPE_CLOSED_EXIT;
       return;
     }
-    outputFailed(error);
+    outputBroke(error);
   }),
 );
 onFirstUse("stderr", (stderr) =>
   stderr.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") outputFailed(error);
+    if (error.code !== "EPIPE") outputBroke(error);
   }),
 );
 
 void runCli(process.argv.slice(2)).then(finish);
 
+function outputBroke(error: NodeJS.ErrnoException): void {
+  outputError ??= error;
+  if (finished) outputFailed(outputError, process.exitCode); // its last write: nothing left to finish
+}
+
 function finish(code: number): void {
+  finished = true;
+  if (outputError) outputFailed(outputError, code);
   process.exitCode = code === 0 && stdoutClosed ? PIPE_CLOSED_EXIT : code;
   // xacct exec's command died of a signal: die of it too, with the default action restored.
   // A signal Node keeps ignored (SIGPIPE) leaves the process alive: then the exit code says it.
@@ -52,12 +62,12 @@ function finish(code: number): void {
   if (code === 130 || stdoutClosed) process.exit(process.exitCode);
 }
 
-/** One line on stderr's descriptor if it takes it (not the stream, which may be what failed), and exit 1. */
-function outputFailed(error: Error): never {
+/** One line on stderr's descriptor if it takes it (not the stream, which may be what failed), and exit 1 (or the run's failure code). */
+function outputFailed(error: Error, code: number | string | undefined): never {
   try {
     writeSync(2, `✘ xacct could not write its output (${error.message.replace(/, write$/, "")}).\n`);
   } catch {
     // nobody to tell
   }
-  process.exit(1);
+  process.exit(Number(code) || 1);
 }

@@ -45,8 +45,8 @@ describe("output that cannot be written (a full disk)", () => {
     });
   }
 
-  it("a usage error whose message cannot be written exits 1, without a word", async () => {
-    expect(await sh(BIN, "--no-such-flag", "2> /dev/full")).toEqual({ code: 1, stdout: "", stderr: "" });
+  it("a usage error whose message cannot be written keeps its own exit code, 2, without a word on stdout", async () => {
+    expect(await sh(BIN, "--no-such-flag", "2> /dev/full")).toEqual({ code: 2, stdout: "", stderr: "" });
   });
 });
 
@@ -118,6 +118,17 @@ describe("a package with a file missing", () => {
     for (const text of [whole.slice(whole.lastIndexOf("//# sourceMappingURL")), whole.replace(/\/\/# xacctFront=[0-9a-f]+\n/, "")]) {
       await writeFile(path, text);
       for (const args of ["--help", "list", "--debug list"]) expect(await sh(bin, args), args).toEqual(damaged("dist/main.cjs"));
+    }
+  });
+
+  it("dist/main.cjs with CRLF line ends (a checkout's), or without its last line end, still runs", async () => {
+    const bin = await without("dist/main.cjs");
+    const path = join(bin, "..", "..", "dist/main.cjs");
+    const whole = await readFile(join(ROOT, "dist/main.cjs"), "utf8");
+    const help = await sh(BIN, "--help");
+    for (const text of [whole.replace(/\n/g, "\r\n"), whole.slice(0, -1)]) {
+      await writeFile(path, text);
+      expect(await sh(bin, "--help")).toEqual(help);
     }
   });
 

@@ -4,7 +4,8 @@
  * written back without the first while the plan called it unchanged. xacct refuses the rewrite,
  * naming the statement (attack 15e, F5).
  */
-import { CreateBucketCommand, GetBucketPolicyCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
+import { GetRoleCommand, UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
+import { CreateBucketCommand, GetBucketPolicyCommand, HeadBucketCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { duplicateKeyStatements } from "../src/policy/duplicate-keys.js";
 import { clientsFor } from "./support/accounts.js";
@@ -67,5 +68,57 @@ describe("a bucket policy with a key written twice is not rewritten", () => {
     const after = (await prod().s3.send(new GetBucketPolicyCommand({ Bucket: "twice-later" }))).Policy!;
     expect(after).toContain("10.0.0.0/8");
     expect(after).toContain("aws:PrincipalTag/team");
+  });
+});
+
+describe("what a key written twice may hide is taken for someone else's (attack 15f)", () => {
+  const otherTeam = '{"Sid":"OtherTeam","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}';
+
+  it("teardown keeps a role whose trust writes Statement twice, the first list another team's", async () => {
+    const setup = await sandbox.run(setupArgs("hidden-trust", ["--role-name", "HiddenTrustRole"]));
+    expect(setup.code, setup.stderr).toBe(0);
+    const trust = JSON.parse(decodeURIComponent((await prod().iam.send(new GetRoleCommand({ RoleName: "HiddenTrustRole" }))).Role!.AssumeRolePolicyDocument!));
+    const text = `{"Version":"2012-10-17","Statement":[${otherTeam}],"Statement":${JSON.stringify(trust.Statement)}}`;
+    await prod().iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "HiddenTrustRole", PolicyDocument: text }));
+
+    const teardown = await sandbox.run(["teardown", "--yes"]);
+
+    expect(teardown.code, teardown.stderr).toBe(0);
+    expect(teardown.stdout).toMatch(/= leave {2}role HiddenTrustRole {2}\(its trust policy admits others too: the document \(a key written twice\)\)/);
+    const after = decodeURIComponent((await prod().iam.send(new GetRoleCommand({ RoleName: "HiddenTrustRole" }))).Role!.AssumeRolePolicyDocument!);
+    expect(after).toContain("OtherTeam");
+  });
+
+  it("teardown keeps a bucket whose policy writes Statement twice, the first list another team's", async () => {
+    const setup = await sandbox.run(setupArgs("hidden-bucket", ["--role-name", "HiddenBucketRole"]));
+    expect(setup.code, setup.stderr).toBe(0);
+    const ours = JSON.parse((await prod().s3.send(new GetBucketPolicyCommand({ Bucket: "hidden-bucket" }))).Policy!);
+    const text = `{"Version":"2012-10-17","Statement":[${twoConditions("hidden-bucket").replace(',"Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}', "")}],"Statement":${JSON.stringify(ours.Statement)}}`;
+    await prod().s3.send(new PutBucketPolicyCommand({ Bucket: "hidden-bucket", Policy: text }));
+
+    const teardown = await sandbox.run(["teardown", "--yes"]);
+
+    expect(teardown.code, teardown.stderr).toBe(0);
+    expect(teardown.stdout).toMatch(
+      /= leave {2}bucket hidden-bucket {2}\(its policy holds statements that are not this setup's: the document \(a key written twice\)\)/,
+    );
+    await prod().s3.send(new HeadBucketCommand({ Bucket: "hidden-bucket" }));
+    expect((await prod().s3.send(new GetBucketPolicyCommand({ Bucket: "hidden-bucket" }))).Policy).toContain("OtherTeam");
+  });
+
+  it("a policy nested thousands deep is one sentence, not a stack overflow", async () => {
+    await prod().s3.send(new CreateBucketCommand({ Bucket: "deep-bucket" }));
+    const deep = `${"[".repeat(5000)}1${"]".repeat(5000)}`;
+    const text = policy(
+      `{"Sid":"Deep","Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::deep-bucket/*","Condition":{"StringEquals":{"k":${deep}}}}`,
+    );
+    await prod().s3.send(new PutBucketPolicyCommand({ Bucket: "deep-bucket", Policy: text }));
+
+    const result = await sandbox.run(setupArgs("deep-bucket", ["--role-name", "DeepRole"]));
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("bucket policy of deep-bucket nests 5005 levels deep, which no policy does");
+    expect(result.stderr).not.toMatch(/call stack|\n\s+at /);
+    expect(result.calls.writes).toEqual([]);
   });
 });

@@ -4,9 +4,10 @@
  * output, finishes, and ends as SIGPIPE would (141), without a stack trace (attack 15e).
  */
 import { GetRoleCommand } from "@aws-sdk/client-iam";
-import { DeleteBucketPolicyCommand, GetBucketPolicyCommand } from "@aws-sdk/client-s3";
+import { DeleteBucketPolicyCommand, GetBucketPolicyCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { spawn } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { closeSync, existsSync, openSync } from "node:fs";
+import { beforeEach, describe, expect, it } from "vitest";
 import { clientsFor } from "./support/accounts.js";
 import { setupArgs, useSandbox } from "./support/sandbox.js";
 import { BIN } from "./support/xacct-process.js";
@@ -14,20 +15,23 @@ import { BIN } from "./support/xacct-process.js";
 const sandbox = useSandbox();
 const prod = () => clientsFor(sandbox.moto.endpoint, sandbox.prod);
 
-/** xacct ARGS in its own process, whose stdout reader is gone before the first line. */
-function intoClosedPipe(args: string[]): Promise<{ code: number | null; stderr: string }> {
+/** xacct ARGS in its own process, whose stdout reader is gone before the first line, or after its first AFTER bytes (`head -c1`). */
+function intoClosedPipe(args: string[], { after = 0 } = {}): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { ...sandbox.env, PATH: process.env["PATH"] },
     cwd: sandbox.dir,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout.destroy();
+  let read = 0;
+  if (after === 0) child.stdout.destroy();
+  else child.stdout.on("data", (d: Buffer) => ((read += d.length) >= after ? child.stdout.destroy() : undefined));
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   return new Promise((done) => child.on("close", (code) => done({ code, stderr })));
 }
 
 describe("a closed stdout while xacct changes the accounts", () => {
+  beforeEach(() => sandbox.reset()); // one setup at a time: each test makes its own
   it("teardown finishes every removal, then exits 141 quietly", async () => {
     const setup = await sandbox.run(setupArgs("closed-pipe-bucket", ["--role-name", "PipeRole"]));
     expect(setup.code, setup.stderr).toBe(0);
@@ -57,4 +61,44 @@ describe("a closed stdout while xacct changes the accounts", () => {
     const run = await intoClosedPipe(["verify"]);
     expect(run.code).toBe(1);
   }, 60_000);
+
+  it("test-get KEY - | head -c1: ends quietly with 141, not as a bug", async () => {
+    const setup = await sandbox.run(setupArgs("closed-pipe-get", ["--role-name", "GetRole"]));
+    expect(setup.code, setup.stderr).toBe(0);
+    await prod().s3.send(new PutObjectCommand({ Bucket: "closed-pipe-get", Key: "big.bin", Body: Buffer.alloc(8 * 1024 * 1024, 7) }));
+    const assumed = await sandbox.run(["assume", "--write-profile"]);
+    expect(assumed.code, assumed.stderr).toBe(0);
+
+    const run = await intoClosedPipe(["test-get", "big.bin", "-"], { after: 1 });
+
+    expect(run.stderr).not.toMatch(/Unexpected|bug|EPIPE|\n\s+at /);
+    expect(run.code).toBe(141);
+  }, 60_000);
+
+  it.runIf(existsSync("/dev/full"))(
+    "teardown --yes > /dev/full finishes every removal, then says the output failed, exit 1",
+    async () => {
+      const setup = await sandbox.run(setupArgs("full-disk-bucket", ["--role-name", "FullDiskRole"]));
+      expect(setup.code, setup.stderr).toBe(0);
+
+      const full = openSync("/dev/full", "w");
+      const child = spawn(process.execPath, [BIN, "teardown", "--yes"], {
+        env: { ...sandbox.env, PATH: process.env["PATH"] },
+        cwd: sandbox.dir,
+        stdio: ["ignore", full, "pipe"],
+      });
+      let stderr = "";
+      child.stderr!.on("data", (d) => (stderr += d));
+      const code = await new Promise((done) => child.on("close", done));
+      closeSync(full);
+
+      expect(stderr).toContain("✘ xacct could not write its output (ENOSPC: no space left on device).");
+      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(code).toBe(1);
+      await expect(prod().iam.send(new GetRoleCommand({ RoleName: "FullDiskRole" }))).rejects.toMatchObject({ name: "NoSuchEntityException" });
+      const again = await sandbox.run(["teardown", "--yes"]);
+      expect(again.stdout).not.toMatch(/^- /m);
+    },
+    60_000,
+  );
 });

@@ -8,7 +8,7 @@
  */
 import { invalidInput } from "../errors.js";
 import { setupId, xacctTags, type SetupPlan } from "../plan.js";
-import type { PolicyDocument } from "../policy/index.js";
+import { notExactParts, type PolicyDocument } from "../policy/index.js";
 import { foreignStatementNames, type ExistingView } from "../resources/resource.js";
 import { mergedTrust } from "../resources/trust-statements.js";
 import { refuseForeignInlinePolicy } from "../resources/inline-policy.js";
@@ -51,9 +51,10 @@ function refuseOthersInTrust(plan: SetupPlan, trust: PolicyDocument): void {
   const others = mergedTrust(plan, { arn: "", trust, tags: xacctTags(plan), maxSessionDuration: plan.answers.maxSessionDuration }).Statement.filter(
     (s) => !ours.includes(JSON.stringify(s)),
   );
-  if (others.length === 0) return;
+  const names = [...foreignStatementNames({ Statement: others }), ...notExactParts(trust)];
+  if (names.length === 0) return;
   throw invalidInput(
-    `The trust policy of role ${plan.answers.roleName} holds statements that are not this setup's (${foreignStatementNames({ Statement: others }).join(", ")}); the exported role's trust holds only this setup's, so applying would delete them.`,
+    `The trust policy of role ${plan.answers.roleName} holds statements that are not this setup's (${names.join(", ")}); the exported role's trust holds only this setup's, so applying would delete them.`,
     "Take them out of the role's trust (or keep this setup with xacct setup and teardown), then export again.",
   );
 }

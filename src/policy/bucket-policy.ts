@@ -4,7 +4,7 @@
  * policy's Version, is kept as it was.
  */
 import { invalidInput, XacctError } from "../errors.js";
-import { duplicateKeyStatements } from "./duplicate-keys.js";
+import { duplicateKeyStatements, nestingDepth } from "./duplicate-keys.js";
 import { inexactNumberStatements } from "./exact-numbers.js";
 import { POLICY_VERSION, policyDocument, type PolicyDocument, type PolicyStatement } from "./documents.js";
 
@@ -22,6 +22,14 @@ export function parsePolicyDocument(text: string, what = "policy document xacct 
       hint: "Look at it with the AWS console or CLI, and fix or remove it; then run xacct again.",
     });
   }
+  // A policy is a few levels deep (Statement, Condition, operator, key, values): one nested
+  // thousands deep is no policy AWS evaluates, and would overflow the stack of every reader here.
+  const depth = nestingDepth(json);
+  if (depth > MAX_POLICY_DEPTH) {
+    throw new XacctError(`The ${what} nests ${depth} levels deep, which no policy does, so xacct cannot tell what it allows.`, {
+      hint: "Look at it with the AWS console or CLI, and fix or remove it; then run xacct again.",
+    });
+  }
   const statements = Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
   // The Version stays as written: it decides whether `${…}` in other statements is a variable.
   const document: PolicyDocument = { ...parsed, Statement: statements };
@@ -30,6 +38,8 @@ export function parsePolicyDocument(text: string, what = "policy document xacct 
   if (inexact.numbers.length + inexact.duplicates.length > 0) Object.defineProperty(document, INEXACT_STATEMENTS, { value: inexact, enumerable: false });
   return document;
 }
+
+const MAX_POLICY_DEPTH = 32;
 
 const INEXACT_STATEMENTS = Symbol("statements xacct cannot write back as they were");
 /** Where a document's JSON holds what its parse cannot write back: long numbers, keys written twice. */
@@ -67,6 +77,16 @@ export function inexactRewriteNote(existing: PolicyDocument | undefined): string
     ...(duplicates.length > 0 ? ["only the last of a key written twice would be kept"] : []),
   ];
   return `${reasons.join(", and ")}; xacct will not rewrite it, since ${since.join(" and ")}`;
+}
+
+/**
+ * The parts of a document xacct may not have read as AWS holds it (a key written twice hides the
+ * others: two Statement lists, two Condition blocks), for the lists of "statements that are not
+ * this setup's": a document with one is never taken for this setup's alone.
+ */
+export function notExactParts(existing: PolicyDocument | undefined): string[] {
+  const { numbers, duplicates } = notExact(existing);
+  return [...duplicates.map((part) => `${part} (a key written twice)`), ...numbers.map((part) => `${part} (a number too long)`)];
 }
 
 function notExact(existing: PolicyDocument | undefined): NotExact {

@@ -4,6 +4,7 @@
  * back from what xacct parsed would lose the others while the plan says their statement did not
  * change. A document holding one is read as usual, and never written back. Pure.
  */
+import { shownSid } from "./documents.js";
 
 /** The statements (by Sid, else "#position") of a policy's valid JSON text with a key written twice; "the document" for its top level. */
 export function duplicateKeyStatements(text: string): string[] {
@@ -15,9 +16,27 @@ export function duplicateKeyStatements(text: string): string[] {
   statements.forEach((s, i) => {
     if (!s.deepDuplicated) return;
     const sid = s.members?.get("Sid")?.string;
-    found.push(sid !== undefined ? `statement ${sid}` : `statement #${i + 1}`);
+    found.push(sid !== undefined ? `statement ${shownSid(sid)}` : `statement #${i + 1}`);
   });
   return found;
+}
+
+/** How deep objects and arrays nest in valid JSON text, counted without recursion. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let at = 0; at < text.length; at += 1) {
+    const c = text[at];
+    if (c === '"') {
+      for (at += 1; at < text.length && text[at] !== '"'; at += text[at] === "\\" ? 2 : 1);
+    } else if (c === "{" || c === "[") {
+      depth += 1;
+      deepest = Math.max(deepest, depth);
+    } else if (c === "}" || c === "]") {
+      depth -= 1;
+    }
+  }
+  return deepest;
 }
 
 interface Value {

@@ -6,7 +6,7 @@
 import { DeleteBucketPolicyCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { displayShellWord } from "../shell-words.js";
 import { setupId, type SetupPlan } from "../plan.js";
-import { inexactRewriteNote, mergeOwnedStatements, type PolicyDocument } from "../policy/index.js";
+import { inexactRewriteNote, mergeOwnedStatements, notExactParts, type PolicyDocument, shownSid } from "../policy/index.js";
 import { bytes, LIMITS, othersSize, type Overflow } from "../policy/limits.js";
 import { readBucketPolicy, writeBucketPolicy } from "./bucket-policy-write.js";
 import { mergeSetupStatements, removeSetupStatements, type BucketSetup } from "./bucket-statements.js";
@@ -108,7 +108,7 @@ export function bucketSetupOf(target: TeardownTarget): BucketSetup {
 
 /** The statements of the bucket policy that are not this setup's: someone else's grants. */
 export function othersInBucketPolicy(policy: PolicyDocument | undefined, target: TeardownTarget): string[] {
-  return policy ? foreignStatementNames(removeSetupStatements(policy, bucketSetupOf(target)).after) : [];
+  return policy ? [...foreignStatementNames(removeSetupStatements(policy, bucketSetupOf(target)).after), ...notExactParts(policy)] : [];
 }
 
 function bucketPolicyRemoval(target: TeardownTarget, policy: PolicyDocument | undefined): Removal {
@@ -117,7 +117,7 @@ function bucketPolicyRemoval(target: TeardownTarget, policy: PolicyDocument | un
   const { after, removed, left } = removeSetupStatements(policy, bucketSetupOf(target));
   const leftNote =
     left.length > 0
-      ? `${left.map((s) => s.Sid).join(", ")} ${left.length === 1 ? "is not this setup's and stays" : "are not this setup's and stay"}`
+      ? `${left.map((s) => shownSid(s.Sid ?? "")).join(", ")} ${left.length === 1 ? "is not this setup's and stays" : "are not this setup's and stay"}`
       : undefined;
   if (removed.length === 0) {
     return { id: "bucket-policy", account: "production", kind: leftNote ? "keep" : "none", resource, ...(leftNote ? { note: leftNote } : {}) };

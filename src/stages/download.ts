@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { isAwsError, toXacctError } from "../aws/errors.js";
-import { invalidInput, XacctError } from "../errors.js";
+import { invalidInput, OutputClosedError, XacctError } from "../errors.js";
 import { displayShellWord } from "../shell-words.js";
 
 export interface DownloadResult {
@@ -51,7 +51,13 @@ export async function downloadObject(
   if (!(body instanceof Readable)) throw new XacctError("S3 returned no object body.", { hint: "Try again." });
   let bytes = 0;
   body.on("data", (chunk: Buffer) => (bytes += chunk.length));
-  if (!sink) await pipeline(body, stdout, { end: false });
+  if (!sink)
+    await pipeline(body, stdout, { end: false }).catch((error: unknown) => {
+      // stdout's reader gone (`| head -c1`), not an S3 failure: EPIPE comes of writing, and the
+      // object's body is only read.
+      if ((error as NodeJS.ErrnoException).code === "EPIPE") throw new OutputClosedError();
+      throw error;
+    });
   else await sink.write(body);
   return { bytes, contentType: response.ContentType, etag: response.ETag, destination: request.dest };
 }
