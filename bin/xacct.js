@@ -64,6 +64,12 @@ function say(text) {
 }
 
 async function run() {
+  // A write past `ulimit -f` raises SIGXFSZ. Node ignores it, so the write fails (EFBIG) and
+  // xacct finishes what it is changing, then says so; but proper-lockfile's exit hook listens
+  // for it and, being the only listener, kills xacct with it mid-change. One more listener
+  // keeps Node's way.
+  if (process.platform !== "win32") process.on("SIGXFSZ", () => {});
+
   // `xacct credentials` (credential_process) runs before every AWS command of its profile: a
   // cached session is printed by one small module with no SDK and no command framework. Any
   // doubt (a miss, a flag it does not know, bad input) leaves the run to the full CLI below.

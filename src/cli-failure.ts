@@ -10,7 +10,7 @@ import { envFailureText } from "./env-format/failure.js";
 import type { OptionArity } from "./exec/command-start.js";
 import { isTerminal, Output, wantsColor } from "./ui/output.js";
 import { usageError } from "./usage-errors.js";
-import { OutputClosedError } from "./errors.js";
+import { OutputWriteError } from "./errors.js";
 
 /** As shells report a process SIGPIPE stopped (128 + 13). */
 const PIPE_CLOSED_EXIT = 141;
@@ -29,7 +29,8 @@ export interface FailedRun {
 
 /** Prints what went wrong; returns the exit code. */
 export function failedRunExitCode({ error, usage, program, globalArity, argv }: FailedRun, io: CliIo): number {
-  if (error instanceof OutputClosedError) return PIPE_CLOSED_EXIT;
+  // Said by src/main.ts, which saw the stream fail: a closed pipe quietly, a full disk in one line.
+  if (error instanceof OutputWriteError) return error.closed ? PIPE_CLOSED_EXIT : 1;
   failEnvEvaluation(globalArity, argv, io);
   if (usage) return usageExitCode(usage, program, argv, io);
   const debug = argv.includes("--debug");

@@ -23,13 +23,14 @@ export class XacctError extends Error {
 }
 
 /**
- * The reader of stdout went away while xacct wrote what it was asked for there
- * (`xacct test-get KEY - | head -c1`): nobody to tell; exit 141, as SIGPIPE would.
+ * stdout failed while xacct wrote what it was asked for there (`xacct test-get KEY -`): its
+ * reader went away (`| head -c1`: nobody to tell, exit 141 as SIGPIPE would), or another write
+ * failure (a full disk: src/main.ts says so in one line, exit 1).
  */
-export class OutputClosedError extends Error {
-  constructor() {
-    super("stdout was closed by its reader");
-    this.name = "OutputClosedError";
+export class OutputWriteError extends Error {
+  constructor(readonly closed: boolean) {
+    super(closed ? "stdout was closed by its reader" : "stdout could not be written");
+    this.name = "OutputWriteError";
   }
 }
 

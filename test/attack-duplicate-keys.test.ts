@@ -4,7 +4,7 @@
  * written back without the first while the plan called it unchanged. xacct refuses the rewrite,
  * naming the statement (attack 15e, F5).
  */
-import { GetRoleCommand, UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
+import { GetRoleCommand, GetUserPolicyCommand, PutUserPolicyCommand, UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, GetBucketPolicyCommand, HeadBucketCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { duplicateKeyStatements } from "../src/policy/duplicate-keys.js";
@@ -13,6 +13,7 @@ import { setupArgs, useSandbox } from "./support/sandbox.js";
 
 const sandbox = useSandbox();
 const prod = () => clientsFor(sandbox.moto.endpoint, sandbox.prod);
+const staging = () => clientsFor(sandbox.moto.endpoint, sandbox.staging);
 
 const policy = (statements: string) => `{"Version":"2012-10-17","Statement":[${statements}]}`;
 const twoConditions = (bucket: string) =>
@@ -104,6 +105,21 @@ describe("what a key written twice may hide is taken for someone else's (attack 
     );
     await prod().s3.send(new HeadBucketCommand({ Bucket: "hidden-bucket" }));
     expect((await prod().s3.send(new GetBucketPolicyCommand({ Bucket: "hidden-bucket" }))).Policy).toContain("OtherTeam");
+  });
+
+  it("teardown keeps the Staging user's inline policy when it writes Statement twice, the first list another team's", async () => {
+    const setup = await sandbox.run(setupArgs("hidden-inline", ["--role-name", "HiddenInlineRole"]));
+    expect(setup.code, setup.stderr).toBe(0);
+    const name = { UserName: "StageAdmin", PolicyName: "xacct-assume-HiddenInlineRole" };
+    const ours = JSON.parse(decodeURIComponent((await staging().iam.send(new GetUserPolicyCommand(name))).PolicyDocument!));
+    const breakGlass = '{"Sid":"OpsBreakGlass","Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::123456789012:role/BreakGlass"}';
+    const text = `{"Version":"2012-10-17","Statement":[${breakGlass}],"Statement":${JSON.stringify(ours.Statement)}}`;
+    await staging().iam.send(new PutUserPolicyCommand({ ...name, PolicyDocument: text }));
+
+    const teardown = await sandbox.run(["teardown", "--yes"]);
+
+    expect(teardown.code, teardown.stderr).toBe(0);
+    expect(decodeURIComponent((await staging().iam.send(new GetUserPolicyCommand(name))).PolicyDocument!)).toContain("OpsBreakGlass");
   });
 
   it("a policy nested thousands deep is one sentence, not a stack overflow", async () => {

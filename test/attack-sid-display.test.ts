@@ -5,7 +5,8 @@
  */
 import { CreateBucketCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import { shownSid } from "../src/policy/index.js";
+import { shownText } from "../src/policy/index.js";
+import { removalByTags } from "../src/resources/state.js";
 import { clientsFor } from "./support/accounts.js";
 import { setupArgs, useSandbox } from "./support/sandbox.js";
 
@@ -20,7 +21,20 @@ describe("a Sid as xacct shows it", () => {
     [EVIL, '"Evil\\u001b[2J\\u000a✔ all clear\\u202e"'],
     ['say "hi"\r', '"say \\"hi\\"\\u000d"'],
   ])("%j is shown as %s", (sid, shown) => {
-    expect(shownSid(sid)).toBe(shown);
+    expect(shownText(sid)).toBe(shown);
+  });
+
+  it("another setup's tag value and an object's Content-Type are escaped alike", () => {
+    const note = removalByTags(
+      true,
+      [
+        { Key: "managed-by", Value: "xacct" },
+        { Key: "xacct:setup", Value: "b/R\u001b]0;pwned\u0007" },
+      ],
+      "mine/Role",
+    );
+    expect(note.note).toBe('made by another xacct setup, "b/R\\u001b]0;pwned\\u0007"');
+    expect(shownText("text/plain\u009b2J")).toBe('"text/plain\\u009b2J"');
   });
 
   it("setup's plan and teardown's notes print another team's Sid escaped", async () => {

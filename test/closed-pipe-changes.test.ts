@@ -101,4 +101,42 @@ describe("a closed stdout while xacct changes the accounts", () => {
     },
     60_000,
   );
+
+  it.runIf(existsSync("/dev/full"))(
+    "test-get KEY - > /dev/full: one line on the full disk, exit 1, not a bug",
+    async () => {
+      const setup = await sandbox.run(setupArgs("full-disk-get", ["--role-name", "FullGetRole"]));
+      expect(setup.code, setup.stderr).toBe(0);
+      await prod().s3.send(new PutObjectCommand({ Bucket: "full-disk-get", Key: "big.bin", Body: Buffer.alloc(1024 * 1024, 7) }));
+      expect((await sandbox.run(["assume", "--write-profile"])).code).toBe(0);
+
+      const run = await shell(`exec "$NODE" "$XACCT" test-get big.bin - > /dev/full`);
+
+      expect(run.stderr).toBe("✘ xacct could not write its output (ENOSPC: no space left on device).\n");
+      expect(run.code).toBe(1);
+    },
+    60_000,
+  );
+
+  it("teardown past `ulimit -f` (SIGXFSZ) finishes every removal, then says the output failed, exit 1", async () => {
+    const setup = await sandbox.run(setupArgs("file-size-bucket", ["--role-name", "FileSizeRole"]));
+    expect(setup.code, setup.stderr).toBe(0);
+
+    const run = await shell(`ulimit -f 1; exec "$NODE" "$XACCT" teardown --yes > out.txt`);
+
+    expect(run.stderr).toContain("✘ xacct could not write its output (EFBIG: file too large");
+    expect(run.code).toBe(1);
+    await expect(prod().iam.send(new GetRoleCommand({ RoleName: "FileSizeRole" }))).rejects.toMatchObject({ name: "NoSuchEntityException" });
+    const again = await sandbox.run(["teardown", "--yes"]);
+    expect(again.stdout).not.toMatch(/^- /m);
+  }, 60_000);
 });
+
+/** A shell line run with xacct as $NODE "$XACCT", in the sandbox. */
+function shell(line: string): Promise<{ code: number | null; stderr: string }> {
+  const env = { ...sandbox.env, PATH: process.env["PATH"], NODE: process.execPath, XACCT: BIN };
+  const child = spawn("/bin/sh", ["-c", line], { env, cwd: sandbox.dir, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise((done) => child.on("close", (code) => done({ code, stderr })));
+}

@@ -1,11 +1,11 @@
 /** The `reason` sentences of an evaluation: what decided, and for a denial what is missing. */
 import { isCrossAccount, needsKeyPolicy, needsRoleTrust, type AppliedStatement, type Grants } from "./grants.js";
 import type { Layer } from "./layers.js";
-import { quotedSid } from "../policy/documents.js";
+import { quotedText } from "../policy/documents.js";
 import type { DecidingStatement, EvaluationRequest, PolicySet } from "./types.js";
 
 export function describeStatement(statement: DecidingStatement): string {
-  const name = statement.sid === undefined ? `statement #${statement.statementIndex}` : `statement ${quotedSid(statement.sid)}`;
+  const name = statement.sid === undefined ? `statement #${statement.statementIndex}` : `statement ${quotedText(statement.sid)}`;
   return `${name} of ${statement.policy}`;
 }
 

@@ -13,16 +13,17 @@ export const POLICY_VERSION = "2012-10-17";
 const ACTING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /**
- * Another party's Sid as messages show it: as it is, or, when it holds a character that would
- * act on the terminal (clear the screen, start a forged line), quoted with those escaped.
+ * Text from AWS that others wrote (a Sid, a tag value, a Content-Type) as messages show it: as
+ * it is, or, when it holds a character that would act on the terminal (clear the screen, start
+ * a forged line), quoted with those escaped.
  */
-export function shownSid(sid: string): string {
-  return ACTING.test(sid) ? quotedSid(sid) : sid;
+export function shownText(text: string): string {
+  return ACTING.test(text) ? quotedText(text) : text;
 }
 
-/** A Sid in quotes, with quotes, backslashes and the characters that act on a terminal escaped. */
-export function quotedSid(sid: string): string {
-  return `"${sid.replace(/["\\]/g, "\\$&").replace(new RegExp(ACTING.source, "g"), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
+/** Text in quotes, with quotes, backslashes and the characters that act on a terminal escaped. */
+export function quotedText(text: string): string {
+  return `"${text.replace(/["\\]/g, "\\$&").replace(new RegExp(ACTING.source, "g"), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
 }
 
 export interface PolicyStatement {

@@ -4,7 +4,7 @@
  * back from what xacct parsed would lose the others while the plan says their statement did not
  * change. A document holding one is read as usual, and never written back. Pure.
  */
-import { shownSid } from "./documents.js";
+import { shownText } from "./documents.js";
 
 /** The statements (by Sid, else "#position") of a policy's valid JSON text with a key written twice; "the document" for its top level. */
 export function duplicateKeyStatements(text: string): string[] {
@@ -16,7 +16,7 @@ export function duplicateKeyStatements(text: string): string[] {
   statements.forEach((s, i) => {
     if (!s.deepDuplicated) return;
     const sid = s.members?.get("Sid")?.string;
-    found.push(sid !== undefined ? `statement ${shownSid(sid)}` : `statement #${i + 1}`);
+    found.push(sid !== undefined ? `statement ${shownText(sid)}` : `statement #${i + 1}`);
   });
   return found;
 }

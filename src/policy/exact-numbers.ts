@@ -3,7 +3,7 @@
  * parses as 9007199254740992). A document holding one is read as usual, but xacct must not
  * write it back: the number would change while the plan says its statement did not. Pure.
  */
-import { shownSid } from "./documents.js";
+import { shownText } from "./documents.js";
 
 const INEXACT = "\u0000xacct-inexact-number";
 
@@ -16,7 +16,7 @@ export function inexactNumberStatements(text: string): string[] {
   return statements.flatMap((s, i) => {
     if (!JSON.stringify(s).includes(JSON.stringify(INEXACT).slice(1, -1))) return [];
     const sid = (s as { Sid?: unknown } | null)?.Sid;
-    return [typeof sid === "string" ? shownSid(sid) : `#${i + 1}`];
+    return [typeof sid === "string" ? shownText(sid) : `#${i + 1}`];
   });
 }
 

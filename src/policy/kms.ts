@@ -9,7 +9,7 @@ import { accountRootArn, parseKeyArn, partitionForRegion, type Partition } from 
 
 export { parseKeyArn };
 import { mergeOwnedStatements, refuseLanguageChange, removeOwnedStatements } from "./bucket-policy.js";
-import { type PolicyDocument, type PolicyStatement, shownSid } from "./documents.js";
+import { type PolicyDocument, type PolicyStatement, shownText } from "./documents.js";
 import { awsPrincipals, sameGrant, setupDigest } from "./ownership.js";
 
 /** The Sids xacct writes for KMS. Alphanumeric only, as IAM requires. */
@@ -173,7 +173,7 @@ export function refuseUnsafeKeyMerge(policy: PolicyDocument, setup: KeySetup): v
   const borrowed = borrowedKeyStatements(policy, setup.region);
   if (borrowed.length > 0) {
     throw invalidInput(
-      `The key policy of ${setup.keyArn} holds ${borrowed.map((s) => `statement ${shownSid(s.Sid!)}`).join(", ")}, which was not written by xacct (its content is not xacct's); xacct will not overwrite or remove it.`,
+      `The key policy of ${setup.keyArn} holds ${borrowed.map((s) => `statement ${shownText(s.Sid!)}`).join(", ")}, which was not written by xacct (its content is not xacct's); xacct will not overwrite or remove it.`,
       "Give that statement a Sid of its own in the key policy, then run setup again.",
     );
   }

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { bucketArn, bucketObjectsArn, type Partition } from "./arn.js";
 import { buildAssumeRolePolicy, buildReadBucketPolicy, SID, type PolicyDocument, type PolicyStatement } from "./documents.js";
 import { byCodeUnits } from "../code-unit-order.js";
+import { notExactParts } from "./bucket-policy.js";
 
 /** 12 hex characters naming one setup (`<bucket>/<role>`): alphanumeric, as Sids must be. */
 export function setupDigest(setupId: string): string {
@@ -109,8 +110,12 @@ export function isXacctTrustStatement(statement: PolicyStatement): boolean {
   return actionOk && conditionOk;
 }
 
-/** A document that is, statement for statement, one of those xacct would write (Version aside). */
+/**
+ * A document that is, statement for statement, one of those xacct would write (Version aside).
+ * Never one that may hide what xacct did not read (a key written twice, a number too long).
+ */
 export function isOneOf(document: PolicyDocument, candidates: readonly PolicyDocument[]): boolean {
+  if (notExactParts(document).length > 0) return false;
   return candidates.some((candidate) => sameContent(document.Statement, candidate.Statement));
 }
 

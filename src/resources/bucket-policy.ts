@@ -6,7 +6,7 @@
 import { DeleteBucketPolicyCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { displayShellWord } from "../shell-words.js";
 import { setupId, type SetupPlan } from "../plan.js";
-import { inexactRewriteNote, mergeOwnedStatements, notExactParts, type PolicyDocument, shownSid } from "../policy/index.js";
+import { inexactRewriteNote, mergeOwnedStatements, notExactParts, type PolicyDocument, shownText } from "../policy/index.js";
 import { bytes, LIMITS, othersSize, type Overflow } from "../policy/limits.js";
 import { readBucketPolicy, writeBucketPolicy } from "./bucket-policy-write.js";
 import { mergeSetupStatements, removeSetupStatements, type BucketSetup } from "./bucket-statements.js";
@@ -117,7 +117,7 @@ function bucketPolicyRemoval(target: TeardownTarget, policy: PolicyDocument | un
   const { after, removed, left } = removeSetupStatements(policy, bucketSetupOf(target));
   const leftNote =
     left.length > 0
-      ? `${left.map((s) => shownSid(s.Sid ?? "")).join(", ")} ${left.length === 1 ? "is not this setup's and stays" : "are not this setup's and stay"}`
+      ? `${left.map((s) => shownText(s.Sid ?? "")).join(", ")} ${left.length === 1 ? "is not this setup's and stays" : "are not this setup's and stay"}`
       : undefined;
   if (removed.length === 0) {
     return { id: "bucket-policy", account: "production", kind: leftNote ? "keep" : "none", resource, ...(leftNote ? { note: leftNote } : {}) };

@@ -19,7 +19,7 @@ import {
   type Partition,
   type PolicyDocument,
   type PolicyStatement,
-  shownSid,
+  shownText,
 } from "../policy/index.js";
 
 export interface BucketSetup {
@@ -40,7 +40,7 @@ export function refuseUnsafeBucketMerge(policy: PolicyDocument | undefined, setu
   const borrowed = borrowedSidStatements(policy, setup);
   if (borrowed.length > 0) {
     throw invalidInput(
-      `The bucket policy of ${setup.bucket} holds ${borrowed.map((s) => `statement ${shownSid(s.Sid!)}`).join(", ")}, which was not written by xacct (its content is not xacct's); xacct will not overwrite or remove it.`,
+      `The bucket policy of ${setup.bucket} holds ${borrowed.map((s) => `statement ${shownText(s.Sid!)}`).join(", ")}, which was not written by xacct (its content is not xacct's); xacct will not overwrite or remove it.`,
       "Give that statement a Sid of its own in the bucket policy, then run setup again.",
     );
   }

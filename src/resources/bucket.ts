@@ -22,6 +22,7 @@ import type { StepStatus } from "../stages/steps.js";
 import { othersInBucketPolicy, readBucketPolicy } from "./bucket-policy.js";
 import { keptNow, NO_LONGER, NOT_XACCTS, type Change, type Removal, type ResourceKind } from "./resource.js";
 import { isXacctTagged, madeBySetup, xacctSetupOf, type ProductionState } from "./state.js";
+import { shownText } from "../policy/index.js";
 
 export const bucket: ResourceKind = {
   id: "bucket",
@@ -43,7 +44,7 @@ export const bucket: ResourceKind = {
       const owner = xacctSetupOf(prod.bucketTags);
       removal.note =
         owner && owner !== setupId(target)
-          ? `made by another xacct setup, ${owner}`
+          ? `made by another xacct setup, ${shownText(owner)}`
           : target.bucketCreatedByXacct
             ? `xacct created it, but AWS no longer shows it as this setup's: ${NOT_XACCTS}`
             : NOT_XACCTS;

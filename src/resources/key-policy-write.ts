@@ -20,7 +20,7 @@ import {
   type KeySetup,
   type PolicyDocument,
   type PolicyStatement,
-  shownSid,
+  shownText,
 } from "../policy/index.js";
 import { sameDocument } from "../policy/index.js";
 
@@ -83,7 +83,7 @@ export function refuseOtherKeyChanges(now: PolicyDocument, planned: PolicyDocume
   const { Statement: _b, ...plannedFields } = planned;
   const fieldsChanged = !sameDocument({ ...nowFields, Statement: [] }, { ...plannedFields, Statement: [] });
   if (lost.length === 0 && added.length === 0 && !fieldsChanged) return;
-  const named = [...lost, ...added].map((s) => (s.Sid === undefined ? "statement without Sid" : `statement ${shownSid(s.Sid)}`));
+  const named = [...lost, ...added].map((s) => (s.Sid === undefined ? "statement without Sid" : `statement ${shownText(s.Sid)}`));
   if (fieldsChanged) named.push("its Version or Id");
   throw new XacctError(`The key policy of ${setup.keyArn} changed since the plan was shown (${named.join(", ")}); xacct will not write over that change.`, {
     hint: "Run the same command again: the new plan starts from the key policy as it is now.",

@@ -6,7 +6,7 @@
  */
 import type { AwsClients } from "../aws/clients.js";
 import { xacctTags, type SetupPlan } from "../plan.js";
-import { sameDocument, type Partition, type PolicyDocument, type PolicyStatement, shownSid } from "../policy/index.js";
+import { sameDocument, type Partition, type PolicyDocument, type PolicyStatement, shownText } from "../policy/index.js";
 import type { Overflow } from "../policy/limits.js";
 import type { StepOutcome, StepStatus } from "../stages/steps.js";
 import type { ProductionState, StagingState } from "./state.js";
@@ -242,7 +242,7 @@ export function documentChange(before: PolicyDocument | undefined, after: Policy
 
 /** The statements of a document, by Sid (or position): what is left once this setup's are out. */
 export function foreignStatementNames(rest: PolicyDocument | undefined): string[] {
-  return (rest?.Statement ?? []).map((s, i) => (s.Sid === undefined ? `#${i + 1}` : shownSid(s.Sid)));
+  return (rest?.Statement ?? []).map((s, i) => (s.Sid === undefined ? `#${i + 1}` : shownText(s.Sid)));
 }
 
 /** xacct's tags as Terraform writes them: a map. */

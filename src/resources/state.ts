@@ -5,6 +5,7 @@
 import type { Tag } from "@aws-sdk/client-iam";
 import type { Encryption } from "../aws/kms.js";
 import type { KmsKey, PolicyDocument } from "../policy/index.js";
+import { shownText } from "../policy/index.js";
 
 export interface PolicyVersion {
   id: string;
@@ -92,5 +93,5 @@ export function removalByTags(exists: boolean, tags: readonly Tag[], setupId: st
   if (!exists) return { kind: "none" };
   if (madeBySetup(tags, setupId)) return { kind: "delete" };
   const owner = xacctSetupOf(tags);
-  return { kind: "keep", note: owner && owner !== setupId ? `made by another xacct setup, ${owner}` : NOT_XACCTS };
+  return { kind: "keep", note: owner && owner !== setupId ? `made by another xacct setup, ${shownText(owner)}` : NOT_XACCTS };
 }

@@ -18,7 +18,7 @@ import {
   trustStatementSid,
   type PolicyDocument,
   type PolicyStatement,
-  shownSid,
+  shownText,
 } from "../policy/index.js";
 import { foreignStatementNames, type RemovalKind, type TeardownTarget } from "./resource.js";
 import { madeBySetup, type RoleState } from "./state.js";
@@ -43,7 +43,7 @@ export function refuseUnsafeTrustMerge(plan: SetupPlan, trust: PolicyDocument): 
   const borrowed = trust.Statement.filter((s) => isTrustSid(s.Sid) && !isXacctTrustStatement(s));
   if (borrowed.length > 0) {
     throw invalidInput(
-      `The trust policy of role ${plan.answers.roleName} holds ${borrowed.map((s) => `statement ${shownSid(s.Sid!)}`).join(", ")}, which was not written by xacct (its content is not xacct's); xacct will not overwrite or remove it.`,
+      `The trust policy of role ${plan.answers.roleName} holds ${borrowed.map((s) => `statement ${shownText(s.Sid!)}`).join(", ")}, which was not written by xacct (its content is not xacct's); xacct will not overwrite or remove it.`,
       "Give that statement a Sid of its own in the role's trust policy, or choose another role with --role-name.",
     );
   }
@@ -64,8 +64,8 @@ export function trustWithoutOurs(trust: PolicyDocument, target: TeardownTarget):
   const rest = [...foreignStatementNames({ Statement: trust.Statement.filter((s) => !isOurs(s)) }), ...notExactParts(trust)];
   const whyOthers = others.map((s) =>
     isXacctTrustStatement(s)
-      ? `statement ${shownSid(s.Sid!)} is another setup's, or an older xacct's with other settings`
-      : `statement ${shownSid(s.Sid!)} was not written by xacct, so its content is not xacct's`,
+      ? `statement ${shownText(s.Sid!)} is another setup's, or an older xacct's with other settings`
+      : `statement ${shownText(s.Sid!)} was not written by xacct, so its content is not xacct's`,
   );
   if (ours.length === 0) return others.length > 0 ? { kind: "keep", note: whyOthers.join("; "), rest } : { kind: "none", rest };
   const inexact = inexactRewriteNote(trust);

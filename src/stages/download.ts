@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { isAwsError, toXacctError } from "../aws/errors.js";
-import { invalidInput, OutputClosedError, XacctError } from "../errors.js";
+import { invalidInput, OutputWriteError, XacctError } from "../errors.js";
 import { displayShellWord } from "../shell-words.js";
 
 export interface DownloadResult {
@@ -53,9 +53,9 @@ export async function downloadObject(
   body.on("data", (chunk: Buffer) => (bytes += chunk.length));
   if (!sink)
     await pipeline(body, stdout, { end: false }).catch((error: unknown) => {
-      // stdout's reader gone (`| head -c1`), not an S3 failure: EPIPE comes of writing, and the
-      // object's body is only read.
-      if ((error as NodeJS.ErrnoException).code === "EPIPE") throw new OutputClosedError();
+      // stdout failing (its reader gone, a full disk), not S3: the object's body is only read.
+      const { code, syscall } = error as NodeJS.ErrnoException;
+      if (code === "EPIPE" || syscall === "write") throw new OutputWriteError(code === "EPIPE");
       throw error;
     });
   else await sink.write(body);

@@ -15,6 +15,7 @@ import { NOT_XACCTS, type Dependents, type Removal, type TeardownTarget } from "
 import { madeBySetup, xacctSetupOf, type ProductionState, type StagingState } from "../resources/state.js";
 import { trustWithoutOurs } from "../resources/trust-statements.js";
 import { listUserExtras } from "../resources/user.js";
+import { shownText } from "../policy/index.js";
 
 export type { Removal, TeardownTarget } from "../resources/resource.js";
 export { stagingPolicyCandidates } from "../resources/inline-policy.js";
@@ -44,7 +45,8 @@ function keepWhatServesOtherSetups(removals: Removal[], prod: ProductionState, i
   const bucketOwner = prod.bucketExists ? xacctSetupOf(prod.bucketTags) : undefined;
   const keep = (ids: string[], owner: string) => {
     for (const removal of removals) {
-      if (ids.includes(removal.id) && removal.kind !== "none") Object.assign(removal, { kind: "keep", note: `it serves another xacct setup, ${owner}` });
+      if (ids.includes(removal.id) && removal.kind !== "none")
+        Object.assign(removal, { kind: "keep", note: `it serves another xacct setup, ${shownText(owner)}` });
     }
   };
   if (roleOwner !== undefined && roleOwner !== id) keep(["attach", "inline-policy", "role-trust"], roleOwner);

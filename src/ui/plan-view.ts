@@ -6,7 +6,7 @@
 import { permissionSetsOf } from "../resources/staging-principal.js";
 import type { SetupPlan } from "../plan.js";
 import type { PolicyDocument, PolicyStatement } from "../policy/index.js";
-import { sameDocument, shownSid } from "../policy/index.js";
+import { sameDocument, shownText } from "../policy/index.js";
 import type { Change, ChangeKind } from "../stages/changes.js";
 import type { Output } from "./output.js";
 import { counted } from "./words.js";
@@ -121,22 +121,22 @@ function showStatementDiff(out: Output, before: PolicyDocument, after: PolicyDoc
   const now = new Map(after.Statement.map((s, i) => [statementKey(s, i), s]));
   for (const [key, statement] of old) {
     if (!now.has(key)) {
-      out.line(`        ${out.color.red(`- statement ${shownSid(key)}`)}`);
+      out.line(`        ${out.color.red(`- statement ${shownText(key)}`)}`);
       out.json(statement, "            ");
     }
   }
   for (const [key, statement] of now) {
     const previous = old.get(key);
     if (!previous) {
-      out.line(`        ${out.color.green(`+ statement ${shownSid(key)}`)}`);
+      out.line(`        ${out.color.green(`+ statement ${shownText(key)}`)}`);
       out.json(statement, "            ");
     } else if (!sameDocument({ Version: "2012-10-17", Statement: [previous] }, { Version: "2012-10-17", Statement: [statement] })) {
-      out.line(`        ${out.color.yellow(`~ statement ${shownSid(key)}, was:`)}`);
+      out.line(`        ${out.color.yellow(`~ statement ${shownText(key)}, was:`)}`);
       out.json(previous, "            ");
       out.line(`        ${out.color.yellow("  becomes:")}`);
       out.json(statement, "            ");
     } else {
-      out.line(`        ${out.color.dim(`= statement ${shownSid(key)} (unchanged)`)}`);
+      out.line(`        ${out.color.dim(`= statement ${shownText(key)} (unchanged)`)}`);
     }
   }
 }

@@ -14,6 +14,7 @@ import { downloadObject, type ListAccess } from "../stages/download.js";
 import { setupIdOf, type SetupState } from "../state.js";
 import { setupFlag } from "../stages/download.js";
 import { explainingDenials } from "../verify/explain-denial.js";
+import { shownText } from "../policy/index.js";
 
 export interface TestGetRequest {
   key: string;
@@ -62,7 +63,7 @@ export async function testGet(request: TestGetRequest, s3: S3Client, ctx: Comman
   // With '-' the object itself is on stdout; the report must not mix into it.
   const report = dest === "-" ? (text: string) => ctx.out.lineToStderr(text) : (text: string) => ctx.out.line(text);
   report(`${ctx.out.color.green("✔")} Downloaded s3://${request.bucket}/${request.key}${dest === "-" ? "" : ` to ${dest}`}`);
-  report(`  size ${result.bytes} bytes · type ${result.contentType ?? "unknown"} · ETag ${result.etag ?? "none"}`);
+  report(`  size ${result.bytes} bytes · type ${result.contentType === undefined ? "unknown" : shownText(result.contentType)} · ETag ${result.etag ?? "none"}`);
 }
 
 /** /dev/stdout, /proc/self/fd/1, or the very file stdout was sent to: the same file as fd 1. */
