@@ -159,7 +159,7 @@ function callImporter(text) {
 }
 
 /**
- * The front's last line but the map's: a hash of all before it. bin/front.js runs a front only
+ * The front's last line but the map's: a hash of all before it. bin/xacct.js runs a front only
  * when it ends so (one cut short may still compile, and run nothing) and names its code cache
  * by it: V8 checks only a cache's source length, and two builds of one length may share a path
  * and file times (two disk images mounted in turn).

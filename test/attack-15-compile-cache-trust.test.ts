@@ -8,7 +8,6 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { chmod, chown, cp, lchown, link, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -189,22 +188,6 @@ describe("the front's code cache", () => {
     }
     expect(await written()).toEqual(before);
   }, 60_000);
-
-  it("is named by the front's stamp too: two builds of one length, path, times and inode (disk images mounted in turn) keep one each", async () => {
-    // readFront's identity, from one open file: the stamp the build wrote, then size, times, device and inode.
-    const { readFront } = createRequire(import.meta.url)("../bin/front.js") as {
-      readFront: (file: string, install: unknown) => { source: string; identity: string };
-    };
-    const refuse = { missing: () => expect.fail("missing"), damaged: () => expect.fail("damaged") };
-    const { source, identity } = readFront(FRONT, refuse);
-    const stamp = /xacctFront=([0-9a-f]{16})/.exec(source)![1]!;
-    expect(identity.startsWith(`${stamp} `)).toBe(true);
-    const other = join(dir, `other-build-${count}.cjs`);
-    await writeFile(other, source.replace(stamp, "0123456789abcdef"));
-    const second = readFront(other, refuse);
-    expect(second.identity.split(" ")[0]).toBe("0123456789abcdef");
-    expect(second.identity).not.toBe(identity);
-  });
 
   it("damaged after its first line is not run, and is made again whole", async () => {
     const home = await freshHome();

@@ -1,10 +1,10 @@
 /**
  * What `xacct --version` and `xacct --help` load, as a shell runs the built CLI (its own
- * process, stdout a pipe): --version bin/xacct.js alone; help bin/xacct.js, bin/front.js and
+ * process, stdout a pipe): --version bin/xacct.js alone; help bin/xacct.js and
  * the front (dist/main.cjs: commander and the command table), no ES module, no SDK, no chalk,
  * neither node:child_process nor process.stdout's stream (net). Speed itself is the
  * benchmark's (npm run bench); these are the guarantees it rests on. And the front, compiled
- * by bin/front.js with its own code cache, prints what it
+ * by bin/xacct.js with its own code cache, prints what it
  * prints when Node loads it as usual, for every command's help.
  */
 import { execFile } from "node:child_process";
@@ -84,7 +84,7 @@ describe("start-up", () => {
       for (let i = 0; i < 2; i++) {
         // The first run makes the front's code cache, the second uses it.
         const help = await loaded(args);
-        expect(help).toMatchObject({ code: 0, stderr: "", files: ["bin/front.js", "bin/xacct.js", "dist/main.cjs"] });
+        expect(help).toMatchObject({ code: 0, stderr: "", files: ["bin/xacct.js", "dist/main.cjs"] });
         expect(help.stdout).toContain("Usage: xacct");
         // Nor process.stdout, a net.Socket on a pipe: help goes straight to the descriptor.
         expect(help.builtins.filter((name) => /^NativeModule (child_process|net|tty|zlib|crypto)$/.test(name))).toEqual([]);
