@@ -56,10 +56,10 @@ interface NotExact {
 export function refuseInexactRewrite(existing: PolicyDocument | undefined, what: string): void {
   const why = inexactRewriteNote(existing);
   if (!why) return;
-  const { numbers } = notExact(existing);
+  const { numbers, duplicates } = notExact(existing);
   const hints = [
     ...(numbers.length > 0 ? ['write that number as a string ("9007199254740993"), which AWS reads the same'] : []),
-    ...(notExact(existing).duplicates.length > 0 ? ["merge the keys written twice into one"] : []),
+    ...(duplicates.length > 0 ? ["merge the keys written twice into one"] : []),
   ];
   throw new XacctError(`The ${what} ${why}.`, { hint: `${capitalised(hints.join(", and "))}, or make this change to the policy yourself.` });
 }
